@@ -1,0 +1,30 @@
+#===- TesseraTableGen.cmake - TableGen helpers for Tessera dialects -------===#
+
+# tessera_add_dialect_tablegen(<Prefix> <dialect> [ATTRS])
+#
+# Runs mlir-tblgen over <Prefix>Ops.td (and <Prefix>Attrs.td with ATTRS) in
+# the current include directory, producing the op/dialect/attribute .inc files,
+# a public target Tessera<Prefix>IncGen, and the dialect's Markdown reference
+# (<Prefix>Dialect.md) behind the target Tessera<Prefix>DocGen.
+function(tessera_add_dialect_tablegen prefix dialect)
+  cmake_parse_arguments(ARG "ATTRS" "" "" ${ARGN})
+  set(LLVM_TARGET_DEFINITIONS ${prefix}Ops.td)
+  mlir_tablegen(${prefix}Ops.h.inc -gen-op-decls)
+  mlir_tablegen(${prefix}Ops.cpp.inc -gen-op-defs)
+  mlir_tablegen(${prefix}Dialect.h.inc -gen-dialect-decls -dialect=${dialect})
+  mlir_tablegen(${prefix}Dialect.cpp.inc -gen-dialect-defs -dialect=${dialect})
+  if(ARG_ATTRS)
+    set(LLVM_TARGET_DEFINITIONS ${prefix}Attrs.td)
+    mlir_tablegen(${prefix}Attrs.h.inc -gen-attrdef-decls -attrdefs-dialect=${dialect})
+    mlir_tablegen(${prefix}Attrs.cpp.inc -gen-attrdef-defs -attrdefs-dialect=${dialect})
+  endif()
+  add_public_tablegen_target(Tessera${prefix}IncGen)
+
+  set(LLVM_TARGET_DEFINITIONS ${prefix}Ops.td)
+  tablegen(MLIR ${prefix}Dialect.md -gen-dialect-doc -dialect=${dialect})
+  add_custom_target(Tessera${prefix}DocGen
+    DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/${prefix}Dialect.md)
+  set_property(GLOBAL APPEND PROPERTY TESSERA_DIALECT_DOCS
+    ${CMAKE_CURRENT_BINARY_DIR}/${prefix}Dialect.md)
+  set_property(GLOBAL APPEND PROPERTY TESSERA_DOC_TARGETS Tessera${prefix}DocGen)
+endfunction()

@@ -1,0 +1,19 @@
+//===- GraphOps.h - Graph IR operations -------------------------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_H
+#define TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_H
+
+#include "Tessera/Dialect/Graph/IR/GraphDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "Tessera/Dialect/Graph/IR/GraphOps.h.inc"
+
+#endif // TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_H

@@ -1,0 +1,61 @@
+//===- Pipelines.h - Tessera's registered pass pipelines --------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_PIPELINES_PIPELINES_H
+#define TESSERA_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+namespace tessera {
+
+/// Options of the pipelines that take `gpu.module`s to a `gpu.binary`.
+struct GPUBinaryPipelineOptions
+    : public PassPipelineOptions<GPUBinaryPipelineOptions> {
+  PassOptions::Option<std::string> chip{*this, "chip",
+                                        llvm::cl::desc("Target chip")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("Target features (e.g. +ptx80)"),
+      llvm::cl::init("")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Binary format: isa (PTX / GCN assembly), bin (cubin / "
+                     "HSACO), llvm (LLVM IR) or offload (bitcode)"),
+      llvm::cl::init("")};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level", llvm::cl::desc("LLVM optimization level"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("Toolkit root (ROCm: the directory holding "
+                     "amdgcn/bitcode; default: $ROCM_PATH, /opt/rocm, then "
+                     "Debian's rocm-device-libs)"),
+      llvm::cl::init("")};
+  PassOptions::Option<bool> barePtrCallConv{
+      *this, "bare-ptr-call-conv",
+      llvm::cl::desc("Pass statically shaped memrefs as bare pointers"),
+      llvm::cl::init(false)};
+};
+
+/// gpu.module -> nvvm -> gpu.binary: attaches an #nvvm.target, converts the
+/// kernels' gpu/arith/math/memref/scf/cf ops to the NVVM and LLVM dialects
+/// and serializes them (format defaults to `isa`, i.e. PTX).
+void buildGPUToNVVMBinaryPipeline(OpPassManager &pm,
+                                  const GPUBinaryPipelineOptions &options);
+
+/// gpu.module -> rocdl -> gpu.binary, the same for AMD GPUs (format defaults
+/// to `bin`, i.e. an HSACO ELF).
+void buildGPUToROCDLBinaryPipeline(OpPassManager &pm,
+                                   const GPUBinaryPipelineOptions &options);
+
+/// Registers `tessera-gpu-to-nvvm-binary` and `tessera-gpu-to-rocdl-binary`.
+void registerPipelines();
+
+} // namespace tessera
+} // namespace mlir
+
+#endif // TESSERA_PIPELINES_PIPELINES_H

@@ -1,0 +1,74 @@
+//===- CheckChip.cpp - Reject GPU targets with unknown chips --------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
+
+namespace mlir::tessera::target {
+#define GEN_PASS_DEF_TESSERATARGETCHECKCHIP
+#include "Tessera/Dialect/Target/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::target
+
+using namespace mlir;
+
+/// Empty if `chip` is a processor of `triple`, else why not.
+static std::string checkProcessor(StringRef triple, StringRef chip) {
+  static const bool initialized = [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargetMCs();
+    return true;
+  }();
+  (void)initialized;
+  std::string error;
+  llvm::Triple parsed(triple);
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(parsed, error);
+  if (!target)
+    return "LLVM has no target for triple '" + triple.str() + "': " + error;
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(parsed, "", ""));
+  if (!info || !info->isCPUStringValid(chip))
+    return "'" + chip.str() + "' is not a processor of LLVM's " +
+           target->getName() + " target";
+  return "";
+}
+
+namespace {
+struct CheckChipPass
+    : public tessera::target::impl::TesseraTargetCheckChipBase<CheckChipPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    getOperation()->walk([&](gpu::GPUModuleOp module) {
+      ArrayAttr targets = module.getTargetsAttr();
+      if (!targets)
+        return;
+      for (Attribute target : targets) {
+        StringRef triple, chip;
+        if (auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(target)) {
+          triple = nvvm.getTriple();
+          chip = nvvm.getChip();
+        } else if (auto rocdl = dyn_cast<ROCDL::ROCDLTargetAttr>(target)) {
+          triple = rocdl.getTriple();
+          chip = rocdl.getChip();
+        } else {
+          continue;
+        }
+        std::string error = checkProcessor(triple, chip);
+        if (!error.empty()) {
+          module.emitError() << "unknown target chip: " << error;
+          signalPassFailure();
+        }
+      }
+    });
+  }
+};
+} // namespace

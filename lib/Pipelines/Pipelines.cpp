@@ -1,0 +1,151 @@
+//===- Pipelines.cpp - Tessera's registered pass pipelines ----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Pipelines/Pipelines.h"
+#include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+/// Passes on the kernels shared by both targets before their conversion.
+static OpPassManager &nestKernels(OpPassManager &pm) {
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  return kernels;
+}
+
+static void addCleanup(OpPassManager &kernels) {
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::tessera::buildGPUToNVVMBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(target::createTesseraTargetCheckChip());
+
+  OpPassManager &kernels = nestKernels(pm);
+  ConvertGpuOpsToNVVMOpsOptions convert;
+  convert.useBarePtrCallConv = options.barePtrCallConv;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(convert));
+  addCleanup(kernels);
+
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget =
+      options.format.empty() ? "isa" : options.format.getValue();
+  binary.toolkitPath = options.toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+/// True if `root` is a usable ROCm toolkit for gpu-module-to-binary: it
+/// links with `<root>/llvm/bin/ld.lld` against `<root>/amdgcn/bitcode`.
+static bool isROCmToolkit(StringRef root) {
+  SmallString<128> bitcode(root), lld(root);
+  llvm::sys::path::append(bitcode, "amdgcn", "bitcode");
+  llvm::sys::path::append(lld, "llvm", "bin", "ld.lld");
+  return llvm::sys::fs::is_directory(bitcode) && llvm::sys::fs::exists(lld);
+}
+
+/// Debian ships the device libraries (rocm-device-libs) and ld.lld (lld-22)
+/// but no ROCm tree that has both. Assemble one from symlinks in the user's
+/// cache, once; concurrent builders race benignly (same links, same targets).
+static std::string assembleDebianROCmToolkit() {
+  StringRef debianBitcode = "/usr/lib/x86_64-linux-gnu/amdgcn";
+  SmallString<128> lld(TESSERA_LLVM_TOOLS_DIR);
+  llvm::sys::path::append(lld, "ld.lld");
+  if (!llvm::sys::fs::is_directory(debianBitcode) ||
+      !llvm::sys::fs::exists(lld))
+    return "";
+  SmallString<128> root;
+  if (const char *cache = std::getenv("TESSERA_CACHE_ROOT")) {
+    root = cache;
+  } else if (!llvm::sys::path::cache_directory(root)) {
+    return "";
+  } else {
+    llvm::sys::path::append(root, "tessera");
+  }
+  llvm::sys::path::append(root, "rocm-toolkit");
+  if (isROCmToolkit(root))
+    return std::string(root);
+  SmallString<128> bin(root), amdgcn(root), link(root);
+  llvm::sys::path::append(bin, "llvm", "bin");
+  llvm::sys::path::append(amdgcn, "amdgcn");
+  llvm::sys::path::append(link, "llvm", "bin", "ld.lld");
+  (void)llvm::sys::fs::create_directories(bin);
+  (void)llvm::sys::fs::create_link(debianBitcode, amdgcn);
+  (void)llvm::sys::fs::create_link(lld, link);
+  return isROCmToolkit(root) ? std::string(root) : "";
+}
+
+/// The ROCm root for serialization: the option, else $ROCM_PATH, /opt/rocm,
+/// or one assembled from Debian's packages. Empty if there is none;
+/// gpu-module-to-binary then reports the missing bitcode path.
+static std::string findROCmToolkit(StringRef option) {
+  if (!option.empty())
+    return option.str();
+  SmallVector<std::string> candidates;
+  if (const char *env = std::getenv("ROCM_PATH"))
+    candidates.push_back(env);
+  candidates.push_back("/opt/rocm");
+  for (const std::string &root : candidates)
+    if (isROCmToolkit(root))
+      return root;
+  return assembleDebianROCmToolkit();
+}
+
+void mlir::tessera::buildGPUToROCDLBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+  GpuROCDLAttachTargetOptions target;
+  target.chip = chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuROCDLAttachTarget(target));
+  pm.addPass(target::createTesseraTargetCheckChip());
+
+  OpPassManager &kernels = nestKernels(pm);
+  ConvertGpuOpsToROCDLOpsOptions convert;
+  convert.chipset = chip;
+  convert.useBarePtrCallConv = options.barePtrCallConv;
+  convert.runtime = gpu::amd::Runtime::HIP;
+  kernels.addPass(createConvertGpuOpsToROCDLOps(convert));
+  addCleanup(kernels);
+
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget =
+      options.format.empty() ? "bin" : options.format.getValue();
+  binary.toolkitPath = findROCmToolkit(options.toolkit);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void mlir::tessera::registerPipelines() {
+  PassPipelineRegistration<GPUBinaryPipelineOptions>(
+      "tessera-gpu-to-nvvm-binary",
+      "Lower gpu.modules through NVVM to a gpu.binary (PTX by default)",
+      buildGPUToNVVMBinaryPipeline);
+  PassPipelineRegistration<GPUBinaryPipelineOptions>(
+      "tessera-gpu-to-rocdl-binary",
+      "Lower gpu.modules through ROCDL to a gpu.binary (HSACO by default)",
+      buildGPUToROCDLBinaryPipeline);
+}

@@ -1,0 +1,90 @@
+//===- InitAll.cpp - Register everything Tessera uses ---------------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/InitAll.h"
+#include "Tessera/Dialect/Graph/IR/GraphDialect.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleDialect.h"
+#include "Tessera/Dialect/Target/IR/TargetDialect.h"
+#include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "Tessera/Dialect/Tile/IR/TileDialect.h"
+#include "Tessera/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/NVGPU/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVM/ROCDL/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+
+void mlir::tessera::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<graph::GraphDialect, schedule::ScheduleDialect,
+                  tile::TileDialect, target::TargetDialect>();
+  registry.insert<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  scf::SCFDialect, cf::ControlFlowDialect,
+                  memref::MemRefDialect, tensor::TensorDialect,
+                  linalg::LinalgDialect,
+                  bufferization::BufferizationDialect,
+                  vector::VectorDialect, gpu::GPUDialect,
+                  nvgpu::NVGPUDialect, NVVM::NVVMDialect,
+                  ROCDL::ROCDLDialect, amdgpu::AMDGPUDialect,
+                  LLVM::LLVMDialect>();
+  // External models (bufferization, convert-to-LLVM, NVVM/ROCDL target
+  // serialization, inlining, ...) attach only to dialects that are loaded,
+  // so registering all of them costs nothing for the others.
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  // Serialization of #nvvm.target / #rocdl.target and the default offloading
+  // handler of gpu.binary; upstream registers these in registerAllDialects,
+  // and without them gpu-module-to-binary dereferences a missing interface.
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+}
+
+void mlir::tessera::registerAllPasses() {
+  registerTransformsPasses();
+  registerConversionPasses();
+  bufferization::registerBufferizationPasses();
+  registerGPUPasses();
+  LLVM::registerLLVMPasses();
+  registerLinalgPasses();
+  math::registerMathPasses();
+  memref::registerMemRefPasses();
+  registerNVGPUPasses();
+  registerSCFPasses();
+  tensor::registerTensorPasses();
+  vector::registerVectorPasses();
+  target::registerTesseraTargetPasses();
+  registerPipelines();
+}

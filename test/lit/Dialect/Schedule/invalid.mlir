@@ -1,0 +1,85 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{tile must have 1 to 3 sizes, got 4}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [1, 2, 3, 4], warps = 4, stages = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{tile size 1 (0) must be positive}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64, 0], warps = 4, stages = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{warps (3) must be a power of two in [1, 32]}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 3, stages = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{warps (64) must be a power of two in [1, 32]}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 64, stages = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{stages (0) must be positive}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 0>} { return }
+
+// -----
+
+func.func @arg_count(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_schedule.kernel' op body has 0 arguments but the kernel has 1 inputs}}
+  tessera_schedule.kernel #tessera_schedule.config<tile = [64], warps = 4, stages = 1>(%a) : (tensor<4xf32>) -> () {
+    tessera_schedule.yield
+  }
+  return
+}
+
+// -----
+
+func.func @arg_type(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_schedule.kernel' op body argument 0 has type 'tensor<4xf16>' but input 0 has type 'tensor<4xf32>'}}
+  tessera_schedule.kernel #tessera_schedule.config<tile = [64], warps = 4, stages = 1>(%a) : (tensor<4xf32>) -> () {
+  ^bb0(%x: tensor<4xf16>):
+    tessera_schedule.yield
+  }
+  return
+}
+
+// -----
+
+func.func @yield_count(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_schedule.kernel' op yields 0 values but the kernel has 1 results}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64], warps = 4, stages = 1>(%a) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    tessera_schedule.yield
+  }
+  return
+}
+
+// -----
+
+func.func @yield_type(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_schedule.kernel' op yielded value 0 has type 'tensor<4xf32>' but result 0 has type 'tensor<8xf32>'}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64], warps = 4, stages = 1>(%a) : (tensor<4xf32>) -> tensor<8xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    tessera_schedule.yield %x : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @no_terminator(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_schedule.kernel' op body must end with 'tessera_schedule.yield'}}
+  "tessera_schedule.kernel"(%a) ({
+  ^bb0(%x: tensor<4xf32>):
+    "llvm.unreachable"() : () -> ()
+  }) {config = #tessera_schedule.config<tile = [64], warps = 4, stages = 1>} : (tensor<4xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @yield_outside() {
+  // expected-error @+1 {{'tessera_schedule.yield' op expects parent op 'tessera_schedule.kernel'}}
+  tessera_schedule.yield
+}

@@ -1,0 +1,30 @@
+// RUN: tessera-opt %s | tessera-opt | FileCheck %s
+// RUN: tessera-opt %s -mlir-print-op-generic | tessera-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @kernel
+func.func @kernel(%a: tensor<128x64xf16>, %b: tensor<64x256xf16>) -> tensor<128x256xf16> {
+  // CHECK: %[[R:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3>(%{{.*}}, %{{.*}}) : (tensor<128x64xf16>, tensor<64x256xf16>) -> tensor<128x256xf16> {
+  // CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<128x64xf16>, %[[Y:.*]]: tensor<64x256xf16>):
+  // CHECK-NEXT:   %[[M:.*]] = tessera_graph.matmul %[[X]], %[[Y]]
+  // CHECK-NEXT:   tessera_schedule.yield %[[M]] : tensor<128x256xf16>
+  %r = tessera_schedule.kernel
+      #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3>
+      (%a, %b) : (tensor<128x64xf16>, tensor<64x256xf16>) -> tensor<128x256xf16> {
+  ^bb0(%x: tensor<128x64xf16>, %y: tensor<64x256xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<128x64xf16>, tensor<64x256xf16> -> tensor<128x256xf16>
+    tessera_schedule.yield %m : tensor<128x256xf16>
+  }
+  // CHECK: return %[[R]]
+  return %r : tensor<128x256xf16>
+}
+
+// A kernel without inputs or results, and a one-dimensional tile.
+// CHECK-LABEL: func.func @empty
+func.func @empty() {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>() : () -> () {
+  // CHECK-NEXT: tessera_schedule.yield
+  tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>() : () -> () {
+    tessera_schedule.yield
+  }
+  return
+}

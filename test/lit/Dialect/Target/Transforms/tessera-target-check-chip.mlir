@@ -1,0 +1,34 @@
+// RUN: tessera-opt %s -split-input-file -tessera-target-check-chip -verify-diagnostics | FileCheck %s
+
+// Known chips pass and the IR is unchanged.
+// CHECK-LABEL: gpu.module @nv [#nvvm.target<chip = "sm_90a">]
+// CHECK-LABEL: gpu.module @amd [#rocdl.target<chip = "gfx942">]
+// CHECK-LABEL: gpu.module @both [#nvvm.target<chip = "sm_80">, #rocdl.target<chip = "gfx90a">]
+// CHECK-LABEL: gpu.module @untargeted
+module attributes {gpu.container_module} {
+  gpu.module @nv [#nvvm.target<chip = "sm_90a">] {}
+  gpu.module @amd [#rocdl.target<chip = "gfx942">] {}
+  gpu.module @both [#nvvm.target<chip = "sm_80">, #rocdl.target<chip = "gfx90a">] {}
+  gpu.module @untargeted {}
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  // expected-error @+1 {{unknown target chip: 'sm_9000' is not a processor of LLVM's nvptx64 target}}
+  gpu.module @nv [#nvvm.target<chip = "sm_9000">] {}
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  // expected-error @+1 {{unknown target chip: 'gfx1' is not a processor of LLVM's amdgcn target}}
+  gpu.module @amd [#rocdl.target<chip = "gfx1">] {}
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  // expected-error @+1 {{unknown target chip: 'sm_90' is not a processor of LLVM's amdgcn target}}
+  gpu.module @mixed [#rocdl.target<chip = "sm_90">] {}
+}

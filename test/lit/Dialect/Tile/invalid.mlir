@@ -1,0 +1,39 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics
+
+func.func @axis() {
+  // expected-error @+1 {{'tessera_tile.program_id' op axis (3) must be 0, 1 or 2}}
+  %pid = tessera_tile.program_id 3
+  return
+}
+
+// -----
+
+func.func @negative_axis() {
+  // expected-error @+1 {{'tessera_tile.program_id' op axis (-1) must be 0, 1 or 2}}
+  %pid = tessera_tile.program_id -1
+  return
+}
+
+// -----
+
+func.func @dynamic_shared() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op result 'memref<?x32xf16, #gpu.address_space<workgroup>>' must have a static shape: shared memory is sized at compile time}}
+  %smem = tessera_tile.alloc_shared : memref<?x32xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @global_memory() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op result 'memref<128xf32>' must be in #gpu.address_space<workgroup>}}
+  %smem = tessera_tile.alloc_shared : memref<128xf32>
+  return
+}
+
+// -----
+
+func.func @private_memory() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op result 'memref<128xf32, #gpu.address_space<private>>' must be in #gpu.address_space<workgroup>}}
+  %smem = tessera_tile.alloc_shared : memref<128xf32, #gpu.address_space<private>>
+  return
+}
