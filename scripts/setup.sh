@@ -14,7 +14,9 @@
 # run that fails or is killed half-way leaves nothing a re-run trips over.
 #
 # Environment: TESSERA_CACHE_ROOT (default ~/.cache/tessera), TESSERA_VENV
-# (default <repo>/.venv), TESSERA_PYTHON (default /usr/bin/python3).
+# (default <repo>/.venv), TESSERA_PYTHON (default /usr/bin/python3),
+# TESSERA_DEBIAN_MIRROR (default: the first non-security mirror configured
+# for apt).
 #===------------------------------------------------------------------------===#
 set -euo pipefail
 
@@ -77,9 +79,9 @@ else
   if [ ! -f "$tarball" ] || ! echo "$TARBALL_SHA256  $tarball" | sha256sum -c --status; then
     # A private deb-src list for the machine's configured mirror: the system's
     # apt configuration is left untouched.
-    mirror=""
+    mirror="${TESSERA_DEBIAN_MIRROR:-}"
     for f in /etc/apt/sources.list.d/*.sources; do
-      [ -f "$f" ] || continue
+      [ -z "$mirror" ] && [ -f "$f" ] || continue
       mirror=$(awk '/^URIs:/ {print $2; exit}' "$f" | grep -v security || true)
       [ -n "$mirror" ] && break
     done
@@ -91,8 +93,10 @@ else
     printf 'deb-src %s trixie main\n' "$mirror" > "$CACHE/apt/sources.list"
     aptopts=(-o "Dir::Etc::SourceList=$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
              -o "Dir::State::Lists=$CACHE/apt/lists" -o APT::Sandbox::User=root)
-    apt-get "${aptopts[@]}" update -q >/dev/null || die "apt-get update of the deb-src list failed: is $mirror reachable?"
-    uri=$(apt-get "${aptopts[@]}" --print-uris source "$SRC_PKG" 2>/dev/null | awk -v t="$TARBALL" '$2==t {gsub("\047","",$1); print $1}')
+    apt-get "${aptopts[@]}" update -q --error-on=any >/dev/null \
+      || die "apt-get update of the deb-src list failed: is $mirror reachable?"
+    uri=$( (apt-get "${aptopts[@]}" --print-uris source "$SRC_PKG" 2>/dev/null || true) \
+           | awk -v t="$TARBALL" '$2==t {gsub("\047","",$1); print $1}')
     [ -n "$uri" ] || die "the deb-src index of $mirror lists no $TARBALL"
     rm -f "$tarball.part"
     /usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file "$uri" "$tarball.part" >/dev/null \
@@ -105,6 +109,7 @@ else
     mv "$tarball.part" "$tarball"
   fi
   say "extracting mlir/python, mlir/lib/Bindings/Python and mlir/include"
+  rm -rf "$CACHE"/extract.*  # left by an interrupted run
   tmp=$(mktemp -d "$CACHE/extract.XXXXXX")
   top="${SRC_PKG}_${LLVM_VERSION}"
   tar -xJf "$tarball" -C "$tmp" --strip-components=1 \
