@@ -7,35 +7,17 @@ Needs no GPU: compiling is done by MLIR alone.
 Run it with `make demo`.
 """
 
+import argparse
+import os
 import sys
 
 from tessera import ir
 from tessera.compiler import compile_gpu_module
 from tessera.passmanager import PassManager
 
-# c[i] = a[i] + b[i] for i < n, one thread per element.
-VADD = """
-module attributes {gpu.container_module} {
-  gpu.module @kernels {
-    gpu.func @vadd(%a: memref<?xf32>, %b: memref<?xf32>, %c: memref<?xf32>,
-                   %n: index) kernel {
-      %bid = gpu.block_id x
-      %bdim = gpu.block_dim x
-      %tid = gpu.thread_id x
-      %base = arith.muli %bid, %bdim : index
-      %i = arith.addi %base, %tid : index
-      %in = arith.cmpi ult, %i, %n : index
-      scf.if %in {
-        %x = memref.load %a[%i] : memref<?xf32>
-        %y = memref.load %b[%i] : memref<?xf32>
-        %s = arith.addf %x, %y : f32
-        memref.store %s, %c[%i] : memref<?xf32>
-      }
-      gpu.return
-    }
-  }
-}
-"""
+VADD_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vadd.mlir")
+with open(VADD_PATH) as _f:
+    VADD = _f.read()
 
 
 def banner(title):
@@ -43,6 +25,10 @@ def banner(title):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="Tessera demo")
+    parser.add_argument("--out", default=os.path.join("build", "demo"),
+                        help="where to write vadd.ptx and vadd.hsaco")
+    args = parser.parse_args()
     with ir.Context():
         module = ir.Module.parse(VADD)
         banner("input: gpu dialect")
@@ -67,8 +53,16 @@ def main():
         print(f"AMDGPU ELF code object, {len(hsaco.data)} bytes, "
               f"kernel 'vadd' {'found' if b'vadd' in hsaco.data else 'MISSING'}")
 
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "vadd.ptx"), "w") as f:
+        f.write(ptx.text)
+    with open(os.path.join(args.out, "vadd.hsaco"), "wb") as f:
+        f.write(hsaco.data)
+
     ok = ".target sm_90" in ptx.text and ".entry vadd(" in ptx.text
     banner("result")
+    print(f"wrote {args.out}/vadd.ptx and {args.out}/vadd.hsaco; on a machine "
+          f"with an NVIDIA GPU, test/gpu/run_vadd.py {args.out}/vadd.ptx runs it")
     print("demo OK: PTX and HSACO produced" if ok else "demo FAILED")
     return 0 if ok else 1
 

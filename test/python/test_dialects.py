@@ -139,3 +139,17 @@ def test_target_kernel_config_verifier(ctx):
     with pytest.raises(ir.MLIRError, match=r"block has 2048 threads, more than the limit of 1024"):
         ir.Attribute.parse(
             "#tessera_target.kernel_config<grid = [1], block = [1024, 2]>")
+
+
+def test_graph_matmul_builder_rejects_wrong_rank(ctx):
+    f32 = ir.F32Type.get()
+    a_t = ir.RankedTensorType.get([2, 4, 8], f32)
+    b_t = ir.RankedTensorType.get([8, 4], f32)
+    module = ir.Module.create()
+    with ir.InsertionPoint(module.body):
+        fn = func.FuncOp("bad", ir.FunctionType.get([a_t, b_t], []))
+        with ir.InsertionPoint(fn.add_entry_block()):
+            # The result type cannot be inferred: an error, not a crash.
+            with pytest.raises(ir.MLIRError,
+                               match="'tessera_graph.matmul' op operands must be rank-2 tensors"):
+                tg.MatmulOp(fn.arguments[0], fn.arguments[1])

@@ -1,5 +1,6 @@
 """gpu.module -> PTX (sm_90) and HSACO (gfx942) from Python, no GPU needed."""
 
+import os
 import struct
 
 import pytest
@@ -7,27 +8,9 @@ import pytest
 from tessera import ir
 from tessera.compiler import compile_gpu_module, pipeline_for
 
-_VADD = """
-module attributes {gpu.container_module} {
-  gpu.module @kernels {
-    gpu.func @vadd(%a: memref<?xf32>, %b: memref<?xf32>, %c: memref<?xf32>, %n: index) kernel {
-      %bid = gpu.block_id x
-      %bdim = gpu.block_dim x
-      %tid = gpu.thread_id x
-      %base = arith.muli %bid, %bdim : index
-      %i = arith.addi %base, %tid : index
-      %in = arith.cmpi ult, %i, %n : index
-      scf.if %in {
-        %x = memref.load %a[%i] : memref<?xf32>
-        %y = memref.load %b[%i] : memref<?xf32>
-        %s = arith.addf %x, %y : f32
-        memref.store %s, %c[%i] : memref<?xf32>
-      }
-      gpu.return
-    }
-  }
-}
-"""
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with open(os.path.join(_ROOT, "examples", "vadd.mlir")) as _f:
+    _VADD = _f.read()
 
 EM_AMDGPU = 224
 
