@@ -17,6 +17,8 @@ function(tessera_add_dialect_tablegen prefix dialect)
     set(LLVM_TARGET_DEFINITIONS ${prefix}Attrs.td)
     mlir_tablegen(${prefix}Attrs.h.inc -gen-attrdef-decls -attrdefs-dialect=${dialect})
     mlir_tablegen(${prefix}Attrs.cpp.inc -gen-attrdef-defs -attrdefs-dialect=${dialect})
+    mlir_tablegen(${prefix}Enums.h.inc -gen-enum-decls)
+    mlir_tablegen(${prefix}Enums.cpp.inc -gen-enum-defs)
   endif()
   add_public_tablegen_target(Tessera${prefix}IncGen)
 

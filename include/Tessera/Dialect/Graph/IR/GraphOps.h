@@ -7,7 +7,9 @@
 #ifndef TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_H
 #define TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_H
 
+#include "Tessera/Dialect/Graph/IR/GraphAttrs.h"
 #include "Tessera/Dialect/Graph/IR/GraphDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"

@@ -7,57 +7,469 @@
 #ifndef TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_TD
 #define TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_TD
 
-include "Tessera/Dialect/Graph/IR/GraphBase.td"
-include "mlir/Interfaces/InferTypeOpInterface.td"
-include "mlir/Interfaces/SideEffectInterfaces.td"
+include "Tessera/Dialect/Graph/IR/GraphAttrs.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+def Graph_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Graph_BoolTensor : RankedTensorOf<[I1]>;
 
 //===----------------------------------------------------------------------===//
-// Elementwise
+// Constant
 //===----------------------------------------------------------------------===//
 
-def Graph_AddOp : Graph_Op<"add", [SameOperandsAndResultType]> {
-  let summary = "elementwise addition";
+def Graph_ConstantOp : Graph_Op<"constant", [
+    ConstantLike, AllTypesMatch<["value", "result"]>]> {
+  let summary = "a tensor constant";
   let description = [{
-    Adds two tensors of the same type element by element.
+    Example:
+
+    ```mlir
+    %c = tessera_graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops with NumPy broadcasting
+//===----------------------------------------------------------------------===//
+
+class Graph_BinaryOp<string mnemonic, string what, list<Trait> traits = []>
+    : Graph_InferredOp<mnemonic, traits> {
+  let summary = "elementwise " # what # " with NumPy broadcasting";
+  let description = [{
+    Shapes broadcast as in NumPy: aligned from the right, a dimension of 1
+    stretches to the other operand's size, missing leading dimensions count
+    as 1. A dynamic dimension (`?`) broadcasts only against `?` (assumed
+    equal) or `1`; against a static size greater than 1 it is an error, since
+    whether it stretches is unknown until run time. Both operands have the
+    same element type unless the op's numerics policy names a `compute`
+    type, in which case the result has the policy's storage type.
 
     Example:
 
     ```mlir
-    %0 = tessera_graph.add %a, %b : tensor<4x?xf32>
+    %0 = tessera_graph.}] # mnemonic # [{ %a, %b
+        : tensor<4x1x8xf32>, tensor<3x1xf32> -> tensor<4x3x8xf32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def Graph_AddOp : Graph_BinaryOp<"add", "addition", [Commutative]>;
+def Graph_SubOp : Graph_BinaryOp<"sub", "subtraction">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "multiplication", [Commutative]>;
+def Graph_DivOp : Graph_BinaryOp<"div", "division">;
+def Graph_MaxOp : Graph_BinaryOp<"max", "maximum", [Commutative]>;
+def Graph_MinOp : Graph_BinaryOp<"min", "minimum", [Commutative]>;
+def Graph_PowOp : Graph_BinaryOp<"pow", "power">;
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops
+//===----------------------------------------------------------------------===//
+
+class Graph_UnaryOp<string mnemonic, string what, Type operandType,
+                    list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType])> {
+  let summary = "elementwise " # what;
+  let description = [{
+    Example:
+
+    ```mlir
+    %0 = tessera_graph.}] # mnemonic # [{ %x : tensor<4x?xf32>
+    ```
+  }];
+  let arguments = (ins operandType:$input);
+  let results = (outs operandType:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasFolder = 1;
+}
+
+def Graph_NegOp : Graph_UnaryOp<"neg", "negation", AnyRankedTensor>;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "absolute value", AnyRankedTensor>;
+def Graph_ExpOp : Graph_UnaryOp<"exp", "exponential", Graph_FloatTensor>;
+def Graph_LogOp : Graph_UnaryOp<"log", "natural logarithm", Graph_FloatTensor>;
+def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "square root", Graph_FloatTensor>;
+def Graph_RsqrtOp : Graph_UnaryOp<"rsqrt", "reciprocal square root",
+                                  Graph_FloatTensor>;
+def Graph_TanhOp : Graph_UnaryOp<"tanh", "hyperbolic tangent",
+                                 Graph_FloatTensor>;
+def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "logistic sigmoid 1/(1+e^-x)",
+                                    Graph_FloatTensor>;
+def Graph_ReluOp : Graph_UnaryOp<"relu", "rectified linear unit max(x, 0)",
+                                 AnyRankedTensor>;
+def Graph_SiluOp : Graph_UnaryOp<"silu", "SiLU x * sigmoid(x)",
+                                 Graph_FloatTensor>;
+
+def Graph_GeluOp : Graph_Op<"gelu", [SameOperandsAndResultType]> {
+  let summary = "elementwise GELU, exact (erf) or tanh-approximated";
+  let description = [{
+    `erf` (the default): `0.5 x (1 + erf(x / sqrt(2)))`;
+    `tanh`: `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+
+    Example:
+
+    ```mlir
+    %0 = tessera_graph.gelu %x : tensor<8xf32>
+    %1 = tessera_graph.gelu %x approximate = tanh : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input,
+      DefaultValuedAttr<Graph_GeluApproximationAttr,
+                        "GeluApproximation::erf">:$approximate);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`approximate` `=` $approximate^)? attr-dict `:` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Cast and select
+//===----------------------------------------------------------------------===//
+
+def Graph_CastOp : Graph_Op<"cast"> {
+  let summary = "element type conversion with explicit rounding and saturation";
+  let description = [{
+    Converts between f32, f16, bf16, f8E4M3FN, f8E5M2, i32 and i8 (and f64,
+    i1 and i64 for interoperation). `rounding` applies to narrowing float
+    conversions (`nearest` by default; `stochastic` only to bf16, f16 and the
+    f8 types); `saturate` clamps to the finite range of the result type
+    instead of producing infinity (floats) or wrapping (integers). Shapes
+    must match. Under a numerics policy the result type must be one the
+    policy names.
+
+    Example:
+
+    ```mlir
+    %0 = tessera_graph.cast %x : tensor<4xf32> -> tensor<4xbf16>
+    %1 = tessera_graph.cast %x rounding = stochastic saturate
+        : tensor<4xf32> -> tensor<4xf8E4M3FN>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+      DefaultValuedAttr<Graph_RoundingModeAttr,
+                        "RoundingMode::nearest">:$rounding,
+      UnitAttr:$saturate);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input (`rounding` `=` $rounding^)? (`saturate` $saturate^)? attr-dict
+        `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Graph_SelectOp : Graph_InferredOp<"select"> {
+  let summary = "elementwise choice between two tensors (where)";
+  let description = [{
+    `result = condition ? true_value : false_value`, with the three operands
+    broadcast together as in the binary ops.
+
+    Example:
+
+    ```mlir
+    %0 = tessera_graph.select %c, %a, %b
+        : tensor<4x1xi1>, tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_BoolTensor:$condition,
+                       AnyRankedTensor:$true_value,
+                       AnyRankedTensor:$false_value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict `:`
+        type($condition) `,` type($true_value) `,` type($false_value) `->`
+        type($result)
+  }];
 }
 
 //===----------------------------------------------------------------------===//
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def Graph_MatmulOp : Graph_Op<"matmul",
-    [DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
-  let summary = "matrix product of two rank-2 tensors";
+def Graph_MatmulOp : Graph_InferredOp<"matmul"> {
+  let summary = "batched matrix product";
   let description = [{
-    Computes `result[m, n] = sum_k lhs[m, k] * rhs[k, n]`. Both operands are
-    rank-2 tensors of the same element type; the result type `[M, N]` is
-    inferred. A dynamic (`?`) dimension matches any size; the check then
-    happens when the program is specialised to concrete shapes.
+    `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`, after
+    transposing the last two dimensions of `lhs` (`transpose_lhs`) or `rhs`
+    (`transpose_rhs`). Operands have rank 2 or more; their leading (batch)
+    dimensions broadcast as in the elementwise ops. Products accumulate in
+    `acc` (default: the numerics policy's `accumulate` type, else the
+    element type); the result has the operands' element type.
 
     Example:
 
     ```mlir
     %c = tessera_graph.matmul %a, %b
         : tensor<128x768xf16>, tensor<768x512xf16> -> tensor<128x512xf16>
+    %d = tessera_graph.matmul %q, %k transpose_rhs acc = f32
+        : tensor<8x128x64xbf16>, tensor<8x256x64xbf16> -> tensor<8x128x256xbf16>
     ```
   }];
-  let arguments = (ins TensorRankOf<[AnyType], [2]>:$lhs,
-                       TensorRankOf<[AnyType], [2]>:$rhs);
-  let results = (outs TensorRankOf<[AnyType], [2]>:$result);
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
+                       OptionalAttr<TypeAttr>:$acc);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+    $lhs `,` $rhs (`transpose_lhs` $transpose_lhs^)?
+        (`transpose_rhs` $transpose_rhs^)? (`acc` `=` $acc^)? attr-dict `:`
+        type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+def Graph_ReduceOp : Graph_InferredOp<"reduce"> {
+  let summary = "sum, max, min or mean over a list of dimensions";
+  let description = [{
+    `dims` are distinct, non-negative and less than the rank (the Python
+    front end normalizes negative dims). Reduced dimensions are removed, or
+    kept with size 1 with `keepdim`. Sums and means accumulate in the numerics
+    policy's `accumulate` type when there is one.
+
+    Example:
+
+    ```mlir
+    %s = tessera_graph.reduce sum %x dims = [1] : tensor<4x8xf32> -> tensor<4xf32>
+    %m = tessera_graph.reduce max %x dims = [0, 1] keepdim
+        : tensor<4x8xf32> -> tensor<1x1xf32>
+    ```
+  }];
+  let arguments = (ins Graph_ReduceKindAttr:$kind, AnyRankedTensor:$input,
+                       DenseI64ArrayAttr:$dims, UnitAttr:$keepdim);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $kind $input `dims` `=` $dims (`keepdim` $keepdim^)? attr-dict `:`
+        type($input) `->` type($result)
+  }];
+}
+
+class Graph_SoftmaxOpBase<string mnemonic, string what>
+    : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
+  let summary = what # " along one dimension";
+  let description = [{
+    Computed stably (the maximum along `dim` is subtracted first).
+
+    Example:
+
+    ```mlir
+    %p = tessera_graph.}] # mnemonic # [{ %x dim = 1 : tensor<4x1000xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, I64Attr:$dim);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `dim` `=` $dim attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_SoftmaxOp : Graph_SoftmaxOpBase<"softmax", "softmax">;
+def Graph_LogSoftmaxOp : Graph_SoftmaxOpBase<"log_softmax", "log-softmax">;
+
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [
+    AttrSizedOperandSegments, AllTypesMatch<["input", "result"]>]> {
+  let summary = "layer normalization over the last dimension";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * weight + bias` with mean and (biased)
+    variance over the last dimension; `weight` and `bias` are optional
+    vectors of that dimension's size.
+
+    Example:
+
+    ```mlir
+    %y = tessera_graph.layer_norm %x weight(%w : tensor<768xf32>)
+        bias(%b : tensor<768xf32>) epsilon = 1.0e-05 : tensor<4x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input,
+                       Optional<Graph_FloatTensor>:$weight,
+                       Optional<Graph_FloatTensor>:$bias,
+                       DefaultValuedAttr<F64Attr, "1.0e-5">:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` `(` $weight^ `:` type($weight) `)`)?
+        (`bias` `(` $bias^ `:` type($bias) `)`)? (`epsilon` `=` $epsilon^)?
+        attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
+}
+
+def Graph_RmsNormOp : Graph_Op<"rms_norm", [
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "RMS normalization over the last dimension";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * weight` over the last dimension;
+    `weight` is an optional vector of that dimension's size.
+
+    Example:
+
+    ```mlir
+    %y = tessera_graph.rms_norm %x weight(%w : tensor<768xf32>)
+        epsilon = 1.0e-06 : tensor<4x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input,
+                       Optional<Graph_FloatTensor>:$weight,
+                       DefaultValuedAttr<F64Attr, "1.0e-5">:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`weight` `(` $weight^ `:` type($weight) `)`)?
+        (`epsilon` `=` $epsilon^)? attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+def Graph_TransposeOp : Graph_InferredOp<"transpose"> {
+  let summary = "permutes dimensions";
+  let description = [{
+    `result` dimension `i` is `input` dimension `permutation[i]`.
+
+    Example:
+
+    ```mlir
+    %t = tessera_graph.transpose %x permutation = [1, 0]
+        : tensor<4x8xf32> -> tensor<8x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `permutation` `=` $permutation attr-dict `:` type($input) `->`
+        type($result)
+  }];
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Graph_ReshapeOp : Graph_Op<"reshape"> {
+  let summary = "same elements, new shape";
+  let description = [{
+    Row-major reshape. The element counts must match; the result may have
+    one dynamic dimension, which is then the input's element count divided
+    by the product of the others.
+
+    Example:
+
+    ```mlir
+    %r = tessera_graph.reshape %x : tensor<?x12x64xf32> -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_BroadcastToOp : Graph_Op<"broadcast_to"> {
+  let summary = "broadcasts to a given shape";
+  let description = [{
+    NumPy's `broadcast_to`: the input shape, aligned from the right, must be
+    broadcastable to the result shape.
+
+    Example:
+
+    ```mlir
+    %b = tessera_graph.broadcast_to %x : tensor<8xf32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ConcatOp : Graph_InferredOp<"concat"> {
+  let summary = "joins tensors along one dimension";
+  let description = [{
+    All inputs have the same rank and element type and agree in every
+    dimension but `dim`.
+
+    Example:
+
+    ```mlir
+    %c = tessera_graph.concat %a, %b dim = 1
+        : tensor<4x3xf32>, tensor<4x5xf32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$dim);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $inputs `dim` `=` $dim attr-dict `:` type($inputs) `->` type($result)
+  }];
+}
+
+def Graph_SliceOp : Graph_InferredOp<"slice"> {
+  let summary = "a strided, statically sized window";
+  let description = [{
+    Takes `sizes[i]` elements along dimension `i`, starting at `offsets[i]`,
+    `strides[i]` apart. The window must lie inside every static dimension.
+
+    Example:
+
+    ```mlir
+    %s = tessera_graph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [1, 2]
+        : tensor<4x8xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `offsets` `=` $offsets `sizes` `=` $sizes `strides` `=` $strides
+        attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def Graph_AttentionOp : Graph_InferredOp<"attention"> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    `softmax(q @ k^T * scale + mask) @ v` over the last two dimensions:
+    `query` is `[..., Sq, D]`, `key` `[..., Sk, D]`, `value` `[..., Sk, Dv]`
+    and the result `[..., Sq, Dv]`; leading dimensions must agree. `scale`
+    defaults to `1/sqrt(D)`. `causal` masks key positions after the query
+    position (aligned at the start: query `i` sees keys `0..i`). The
+    optional additive `mask` broadcasts to `[..., Sq, Sk]`.
+
+    Example:
+
+    ```mlir
+    %o = tessera_graph.attention %q, %k, %v causal
+        : tensor<2x8x128x64xf16>, tensor<2x8x128x64xf16>, tensor<2x8x128x64xf16>
+        -> tensor<2x8x128x64xf16>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$query, Graph_FloatTensor:$key,
+                       Graph_FloatTensor:$value,
+                       Optional<Graph_FloatTensor>:$mask,
+                       OptionalAttr<F64Attr>:$scale, UnitAttr:$causal);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` `(` $mask^ `:` type($mask) `)`)?
+        (`scale` `=` $scale^)? (`causal` $causal^)? attr-dict `:`
+        type($query) `,` type($key) `,` type($value) `->` type($result)
+  }];
 }
 
 #endif // TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_TD
