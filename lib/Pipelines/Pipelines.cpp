@@ -139,7 +139,35 @@ void mlir::tessera::buildGPUToROCDLBinaryPipeline(
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
+void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
+  // Spelled as text: each entry is a registered pass, so the pipeline reads
+  // as a user would write it for tessera-opt.
+  static constexpr StringLiteral kPipeline =
+      "convert-tessera-graph-to-linalg,"
+      "canonicalize,"
+      "tessera-decompose-linalg-aggregates,"
+      "func.func(llvm-request-c-wrappers),"
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-deallocation-pipeline,"
+      "convert-linalg-to-loops,"
+      "expand-strided-metadata,"
+      "lower-affine,"
+      "convert-scf-to-cf,"
+      "arith-expand,"
+      "convert-math-to-llvm,"
+      "convert-math-to-libm,"
+      "convert-to-llvm,"
+      "reconcile-unrealized-casts";
+  if (failed(parsePassPipeline(kPipeline, pm)))
+    llvm::report_fatal_error("tessera-lower-to-cpu: invalid pipeline text");
+}
+
 void mlir::tessera::registerPipelines() {
+  PassPipelineRegistration<>(
+      "tessera-lower-to-cpu",
+      "Lower Graph IR to the LLVM dialect for the CPU (ExecutionEngine)",
+      buildLowerToCPUPipeline);
   PassPipelineRegistration<GPUBinaryPipelineOptions>(
       "tessera-gpu-to-nvvm-binary",
       "Lower gpu.modules through NVVM to a gpu.binary (PTX by default)",

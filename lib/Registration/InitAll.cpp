@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tessera/InitAll.h"
+#include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Graph/IR/GraphDialect.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleDialect.h"
 #include "Tessera/Dialect/Target/IR/TargetDialect.h"
@@ -14,8 +15,11 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/Affine/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,6 +44,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVM/ROCDL/Target.h"
@@ -50,15 +55,12 @@
 void mlir::tessera::registerAllDialects(DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, schedule::ScheduleDialect,
                   tile::TileDialect, target::TargetDialect>();
-  registry.insert<func::FuncDialect, arith::ArithDialect, math::MathDialect,
-                  scf::SCFDialect, cf::ControlFlowDialect,
-                  memref::MemRefDialect, tensor::TensorDialect,
-                  linalg::LinalgDialect,
-                  bufferization::BufferizationDialect,
-                  vector::VectorDialect, gpu::GPUDialect,
-                  nvgpu::NVGPUDialect, NVVM::NVVMDialect,
-                  ROCDL::ROCDLDialect, amdgpu::AMDGPUDialect,
-                  LLVM::LLVMDialect>();
+  // All upstream dialects, with the interface implementations (bufferization,
+  // tiling, value bounds, ...) that upstream attaches in the same call:
+  // Tessera's pipelines need those of linalg, tensor, arith, scf, memref and
+  // bufferization, and lowering through upstream passes may load any of the
+  // dialects they depend on.
+  mlir::registerAllDialects(registry);
   // External models (bufferization, convert-to-LLVM, NVVM/ROCDL target
   // serialization, inlining, ...) attach only to dialects that are loaded,
   // so registering all of them costs nothing for the others.
@@ -75,7 +77,10 @@ void mlir::tessera::registerAllDialects(DialectRegistry &registry) {
 void mlir::tessera::registerAllPasses() {
   registerTransformsPasses();
   registerConversionPasses();
+  arith::registerArithPasses();
+  affine::registerAffinePasses();
   bufferization::registerBufferizationPasses();
+  bufferization::registerBufferizationPipelines();
   registerGPUPasses();
   LLVM::registerLLVMPasses();
   registerLinalgPasses();
@@ -86,5 +91,6 @@ void mlir::tessera::registerAllPasses() {
   tensor::registerTensorPasses();
   vector::registerVectorPasses();
   target::registerTesseraTargetPasses();
+  registerTesseraConversionPasses();
   registerPipelines();
 }

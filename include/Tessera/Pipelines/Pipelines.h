@@ -52,7 +52,15 @@ void buildGPUToNVVMBinaryPipeline(OpPassManager &pm,
 void buildGPUToROCDLBinaryPipeline(OpPassManager &pm,
                                    const GPUBinaryPipelineOptions &options);
 
-/// Registers `tessera-gpu-to-nvvm-binary` and `tessera-gpu-to-rocdl-binary`.
+/// Graph IR -> LLVM dialect for the CPU path: convert-tessera-graph-to-linalg,
+/// decomposition of aggregated linalg ops, one-shot bufferization (function
+/// boundaries included), buffer deallocation, linalg to loops, and lowering
+/// of everything to the LLVM dialect. Public functions get
+/// `llvm.emit_c_interface` so the ExecutionEngine can call them.
+void buildLowerToCPUPipeline(OpPassManager &pm);
+
+/// Registers `tessera-gpu-to-nvvm-binary`, `tessera-gpu-to-rocdl-binary` and
+/// `tessera-lower-to-cpu`.
 void registerPipelines();
 
 } // namespace tessera

@@ -1,0 +1,1114 @@
+//===- GraphToLinalg.cpp - Graph IR to linalg/tensor/arith/math -----------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERAGRAPHTOLINALG
+#include "Tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::graph;
+
+//===----------------------------------------------------------------------===//
+// Numerics
+//===----------------------------------------------------------------------===//
+
+static bool isNarrowFloat(Type type) {
+  auto f = dyn_cast<FloatType>(type);
+  return f && f.getWidth() < 32;
+}
+
+/// The type elementwise math on `element` is done in for `op`.
+static Type computeType(Operation *op, Type element) {
+  if (NumericsAttr policy = getNumericsPolicy(op))
+    if (Type compute = policy.getCompute())
+      return compute;
+  return isNarrowFloat(element) ? Float32Type::get(op->getContext()) : element;
+}
+
+/// The type reductions and contractions accumulate in.
+static Type accumulateType(Operation *op, Type element, Type explicitAcc = {}) {
+  if (explicitAcc)
+    return explicitAcc;
+  if (NumericsAttr policy = getNumericsPolicy(op))
+    if (Type acc = policy.getAccumulate())
+      return acc;
+  return isNarrowFloat(element) ? Float32Type::get(op->getContext()) : element;
+}
+
+/// Largest finite value of a float type, or the bounds of an integer type.
+static Value typeBound(OpBuilder &b, Location loc, Type boundType,
+                       Type valueType, bool upper) {
+  if (auto f = dyn_cast<FloatType>(boundType)) {
+    APFloat bound = APFloat::getLargest(f.getFloatSemantics(), !upper);
+    bool lost;
+    bound.convert(cast<FloatType>(valueType).getFloatSemantics(),
+                  APFloat::rmTowardZero, &lost);
+    return arith::ConstantOp::create(b, loc, valueType,
+                                     b.getFloatAttr(valueType, bound));
+  }
+  unsigned width = cast<IntegerType>(boundType).getWidth();
+  APInt bound = upper ? APInt::getSignedMaxValue(width)
+                      : APInt::getSignedMinValue(width);
+  if (auto f = dyn_cast<FloatType>(valueType))
+    return arith::ConstantOp::create(
+        b, loc, valueType,
+        b.getFloatAttr(valueType, static_cast<double>(bound.getSExtValue())));
+  return arith::ConstantOp::create(
+      b, loc, valueType,
+      b.getIntegerAttr(valueType, bound.sext(valueType.getIntOrFloatBitWidth())));
+}
+
+/// Converts a scalar between numeric types with the given rounding and
+/// saturation.
+static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
+                        RoundingMode rounding = RoundingMode::nearest,
+                        bool saturate = false) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat) {
+    if (toFloat.getWidth() > fromFloat.getWidth() ||
+        APFloat::isRepresentableAsNormalIn(fromFloat.getFloatSemantics(),
+                                           toFloat.getFloatSemantics()))
+      return arith::ExtFOp::create(b, loc, to, value);
+    if (saturate) {
+      value = arith::MinimumFOp::create(
+          b, loc, value, typeBound(b, loc, to, from, /*upper=*/true));
+      value = arith::MaximumFOp::create(
+          b, loc, value, typeBound(b, loc, to, from, /*upper=*/false));
+    }
+    auto op = arith::TruncFOp::create(b, loc, to, value);
+    if (rounding == RoundingMode::toward_zero)
+      op.setRoundingmodeAttr(arith::RoundingModeAttr::get(
+          b.getContext(), arith::RoundingMode::toward_zero));
+    return op;
+  }
+  if (fromFloat) { // to integer
+    if (to.isInteger(1)) {
+      Value zero = arith::ConstantOp::create(b, loc, from, b.getFloatAttr(from, 0));
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value, zero);
+    }
+    if (rounding == RoundingMode::nearest)
+      value = math::RoundEvenOp::create(b, loc, value);
+    if (saturate) {
+      value = arith::MinimumFOp::create(
+          b, loc, value, typeBound(b, loc, to, from, /*upper=*/true));
+      value = arith::MaximumFOp::create(
+          b, loc, value, typeBound(b, loc, to, from, /*upper=*/false));
+    }
+    return arith::FPToSIOp::create(b, loc, to, value);
+  }
+  if (toFloat) { // from integer
+    if (from.isInteger(1))
+      return arith::UIToFPOp::create(b, loc, to, value);
+    return arith::SIToFPOp::create(b, loc, to, value);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (toWidth > fromWidth)
+    return fromWidth == 1 ? Value(arith::ExtUIOp::create(b, loc, to, value))
+                          : Value(arith::ExtSIOp::create(b, loc, to, value));
+  if (to.isInteger(1)) {
+    Value zero = arith::ConstantOp::create(b, loc, from, b.getIntegerAttr(from, 0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
+  }
+  if (saturate) {
+    value = arith::MinSIOp::create(b, loc, value,
+                                   typeBound(b, loc, to, from, /*upper=*/true));
+    value = arith::MaxSIOp::create(b, loc, value,
+                                   typeBound(b, loc, to, from, /*upper=*/false));
+  }
+  return arith::TruncIOp::create(b, loc, to, value);
+}
+
+static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+/// The identity of a reduction in `type`.
+static Value reductionInit(OpBuilder &b, Location loc, ReduceKind kind,
+                           Type type) {
+  if (auto f = dyn_cast<FloatType>(type)) {
+    if (kind == ReduceKind::max || kind == ReduceKind::min)
+      return arith::ConstantOp::create(
+          b, loc, type,
+          b.getFloatAttr(type, APFloat::getInf(f.getFloatSemantics(),
+                                               kind == ReduceKind::max)));
+    return floatConstant(b, loc, type, 0.0);
+  }
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt init = kind == ReduceKind::max   ? APInt::getSignedMinValue(width)
+               : kind == ReduceKind::min ? APInt::getSignedMaxValue(width)
+                                         : APInt::getZero(width);
+  return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, init));
+}
+
+static Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
+                     Value x) {
+  bool isFloat = isa<FloatType>(acc.getType());
+  switch (kind) {
+  case ReduceKind::sum:
+  case ReduceKind::mean:
+    return isFloat ? Value(arith::AddFOp::create(b, loc, acc, x))
+                   : Value(arith::AddIOp::create(b, loc, acc, x));
+  case ReduceKind::max:
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, acc, x))
+                   : Value(arith::MaxSIOp::create(b, loc, acc, x));
+  case ReduceKind::min:
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, acc, x))
+                   : Value(arith::MinSIOp::create(b, loc, acc, x));
+  }
+  llvm_unreachable("unknown reduction");
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor construction helpers
+//===----------------------------------------------------------------------===//
+
+/// tensor.empty of `type` whose dynamic sizes are `sizes[d]` at each dynamic
+/// dimension d (entries at static dimensions are ignored).
+static Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                         ArrayRef<Value> sizes) {
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamic.push_back(sizes[d]);
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), dynamic);
+}
+
+static Value dimOf(OpBuilder &b, Location loc, Value tensor, int64_t d) {
+  return tensor::DimOp::create(b, loc, tensor, d);
+}
+
+/// Sizes of a result shape broadcast from `inputs` (NumPy alignment): each
+/// dynamic result dimension takes its size from an input that is dynamic
+/// there (the verifier guarantees one exists and that they agree).
+static SmallVector<Value> broadcastSizes(OpBuilder &b, Location loc,
+                                         RankedTensorType result,
+                                         ValueRange inputs) {
+  SmallVector<Value> sizes(result.getRank());
+  for (int64_t d = 0; d < result.getRank(); ++d) {
+    if (!result.isDynamicDim(d))
+      continue;
+    for (Value input : inputs) {
+      auto type = cast<RankedTensorType>(input.getType());
+      int64_t j = d - (result.getRank() - type.getRank());
+      if (j >= 0 && type.isDynamicDim(j)) {
+        sizes[d] = dimOf(b, loc, input, j);
+        break;
+      }
+    }
+  }
+  return sizes;
+}
+
+/// Indexing map reading `input` (NumPy-aligned to the right) at the
+/// iteration point of a `resultRank`-d loop nest; stretched size-1 dims read
+/// index 0.
+static AffineMap broadcastMap(MLIRContext *ctx, RankedTensorType input,
+                              RankedTensorType result) {
+  SmallVector<AffineExpr> exprs;
+  int64_t offset = result.getRank() - input.getRank();
+  for (int64_t j = 0; j < input.getRank(); ++j) {
+    int64_t d = j + offset;
+    if (input.getDimSize(j) == 1 && result.getDimSize(d) != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  return AffineMap::get(result.getRank(), 0, exprs, ctx);
+}
+
+using ScalarFn =
+    function_ref<Value(OpBuilder &, Location, ValueRange /*scalars*/)>;
+
+/// linalg.generic computing `fn` elementwise over `resultType` with the
+/// inputs broadcast to it.
+static Value elementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                         ValueRange inputs, ScalarFn fn) {
+  MLIRContext *ctx = b.getContext();
+  Value init =
+      emptyTensor(b, loc, resultType, broadcastSizes(b, loc, resultType, inputs));
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(broadcastMap(ctx, cast<RankedTensorType>(input.getType()),
+                                resultType));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value out = fn(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, out);
+      });
+  return generic.getResult(0);
+}
+
+/// Casts every element of `value` to `element`.
+static Value castTensor(OpBuilder &b, Location loc, Value value, Type element,
+                        RoundingMode rounding = RoundingMode::nearest,
+                        bool saturate = false) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getElementType() == element)
+    return value;
+  return elementwise(b, loc, type.clone(element), value,
+                     [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                       return castScalar(nb, nloc, args[0], element, rounding,
+                                         saturate);
+                     });
+}
+
+/// Reduces `input` over `dims` with `kind`, accumulating in `acc`; the
+/// result drops the reduced dimensions and has element type `acc`.
+static Value reduceTensor(OpBuilder &b, Location loc, Value input,
+                          ArrayRef<int64_t> dims, ReduceKind kind, Type acc) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (llvm::is_contained(dims, d))
+      continue;
+    shape.push_back(type.getDimSize(d));
+    sizes.push_back(type.isDynamicDim(d) ? dimOf(b, loc, input, d) : Value());
+  }
+  auto resultType = RankedTensorType::get(shape, acc);
+  Value init = emptyTensor(b, loc, resultType, sizes);
+  init = linalg::FillOp::create(b, loc, reductionInit(b, loc, kind, acc), init)
+             .getResult(0);
+  SmallVector<int64_t> sortedDims(dims);
+  llvm::sort(sortedDims);
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, input, init, sortedDims,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value x = castScalar(nb, nloc, args[0], acc);
+        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, kind, args[1], x));
+      });
+  return reduce.getResult(0);
+}
+
+/// Number of elements of `input` along `dims`, as a scalar of `type`.
+static Value countAlong(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<int64_t> dims, Type type) {
+  auto tensorType = cast<RankedTensorType>(input.getType());
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d : dims) {
+    Value size = tensorType.isDynamicDim(d)
+                     ? dimOf(b, loc, input, d)
+                     : Value(arith::ConstantIndexOp::create(
+                           b, loc, tensorType.getDimSize(d)));
+    count = arith::MulIOp::create(b, loc, count, size);
+  }
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
+  if (isa<FloatType>(type))
+    return arith::SIToFPOp::create(b, loc, type, asInt);
+  return castScalar(b, loc, asInt, type);
+}
+
+/// Map that reads a tensor with `dims` removed at the iteration point of a
+/// `rank`-d loop nest (for combining a reduction result with its input).
+static AffineMap droppedDimsMap(MLIRContext *ctx, int64_t rank,
+                                ArrayRef<int64_t> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(dims, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// linalg.generic over the shape of `full`, reading `full` with the identity
+/// map and each of `reduced` (results of reducing `full` over `dims`) along
+/// the kept dimensions.
+static Value combineWithReduced(OpBuilder &b, Location loc, Value full,
+                                ValueRange reduced, ArrayRef<int64_t> dims,
+                                Type element, ScalarFn fn) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(full.getType());
+  auto resultType = type.clone(element);
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(type.isDynamicDim(d) ? dimOf(b, loc, full, d) : Value());
+  Value init = emptyTensor(b, loc, resultType, sizes);
+  SmallVector<Value> inputs{full};
+  llvm::append_range(inputs, reduced);
+  SmallVector<AffineMap> maps{
+      AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)};
+  for (size_t i = 0; i < reduced.size(); ++i)
+    maps.push_back(droppedDimsMap(ctx, type.getRank(), dims));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(type.getRank(), ctx));
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, resultType, inputs, init, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc,
+                                       fn(nb, nloc, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// Inserts size-1 dimensions at `dims` (keepdim): each reduced dimension
+/// joins the reassociation group of the kept dimension before it (leading
+/// ones that of the first kept dimension).
+static Value expandReduced(OpBuilder &b, Location loc, Value reduced,
+                           RankedTensorType keepType, ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(reduced.getType());
+  SmallVector<ReassociationIndices> groups;
+  SmallVector<OpFoldResult> outputShape;
+  ReassociationIndices pending;
+  int64_t source = 0;
+  for (int64_t d = 0; d < keepType.getRank(); ++d) {
+    if (llvm::is_contained(dims, d)) {
+      outputShape.push_back(b.getIndexAttr(1));
+      if (groups.empty())
+        pending.push_back(d);
+      else
+        groups.back().push_back(d);
+      continue;
+    }
+    outputShape.push_back(
+        type.isDynamicDim(source)
+            ? OpFoldResult(dimOf(b, loc, reduced, source))
+            : OpFoldResult(b.getIndexAttr(type.getDimSize(source))));
+    ReassociationIndices group(pending);
+    pending.clear();
+    group.push_back(d);
+    groups.push_back(group);
+    ++source;
+  }
+  return tensor::ExpandShapeOp::create(b, loc, keepType, reduced, groups,
+                                       outputShape);
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+/// Batched matmul of `lhs` and `rhs` (optionally transposed in their last two
+/// dims, batch dims broadcast) accumulating in and returning `acc` elements.
+static Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                      bool transposeLhs, bool transposeRhs,
+                      RankedTensorType resultShape, Type acc) {
+  MLIRContext *ctx = b.getContext();
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  int64_t rank = resultShape.getRank(), batch = rank - 2;
+  auto outType = resultShape.clone(acc);
+
+  SmallVector<Value> sizes(rank);
+  for (int64_t d = 0; d < batch; ++d) {
+    if (!outType.isDynamicDim(d))
+      continue;
+    for (Value operand : {lhs, rhs}) {
+      auto t = cast<RankedTensorType>(operand.getType());
+      int64_t j = d - (batch - (t.getRank() - 2));
+      if (j >= 0 && t.isDynamicDim(j)) {
+        sizes[d] = dimOf(b, loc, operand, j);
+        break;
+      }
+    }
+  }
+  if (outType.isDynamicDim(rank - 2))
+    sizes[rank - 2] = dimOf(b, loc, lhs, transposeLhs ? lt.getRank() - 1 : lt.getRank() - 2);
+  if (outType.isDynamicDim(rank - 1))
+    sizes[rank - 1] = dimOf(b, loc, rhs, transposeRhs ? rt.getRank() - 2 : rt.getRank() - 1);
+  Value init = emptyTensor(b, loc, outType, sizes);
+  Value zero = isa<FloatType>(acc) ? floatConstant(b, loc, acc, 0.0)
+                                   : Value(arith::ConstantOp::create(
+                                         b, loc, acc, b.getIntegerAttr(acc, 0)));
+  init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+
+  // Named ops where they fit.
+  if (!transposeLhs && !transposeRhs && lt.getRank() == 2 && rt.getRank() == 2)
+    return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, init)
+        .getResult(0);
+  if (!transposeLhs && !transposeRhs && lt.getRank() == 3 &&
+      rt.getRank() == 3 && lt.getDimSize(0) == rt.getDimSize(0) &&
+      lt.getDimSize(0) != 1)
+    return linalg::BatchMatmulOp::create(b, loc, ValueRange{lhs, rhs}, init)
+        .getResult(0);
+
+  // Iteration space: batch..., m, n, k.
+  int64_t m = batch, n = batch + 1, k = batch + 2;
+  auto operandMap = [&](RankedTensorType t, int64_t row, int64_t col,
+                        bool transposed) {
+    SmallVector<AffineExpr> exprs;
+    int64_t tb = t.getRank() - 2, offset = batch - tb;
+    for (int64_t j = 0; j < tb; ++j) {
+      int64_t d = j + offset;
+      exprs.push_back(t.getDimSize(j) == 1 && outType.getDimSize(d) != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(d, ctx));
+    }
+    exprs.push_back(getAffineDimExpr(transposed ? col : row, ctx));
+    exprs.push_back(getAffineDimExpr(transposed ? row : col, ctx));
+    return AffineMap::get(rank + 1, 0, exprs, ctx);
+  };
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < rank; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineMap> maps{operandMap(lt, m, k, transposeLhs),
+                              operandMap(rt, k, n, transposeRhs),
+                              AffineMap::get(rank + 1, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, outType, ValueRange{lhs, rhs}, init, maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value x = castScalar(nb, nloc, args[0], acc);
+               Value y = castScalar(nb, nloc, args[1], acc);
+               Value sum =
+                   isa<FloatType>(acc)
+                       ? Value(arith::AddFOp::create(
+                             nb, nloc, args[2],
+                             arith::MulFOp::create(nb, nloc, x, y)))
+                       : Value(arith::AddIOp::create(
+                             nb, nloc, args[2],
+                             arith::MulIOp::create(nb, nloc, x, y)));
+               linalg::YieldOp::create(nb, nloc, sum);
+             })
+      .getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+template <typename OpTy>
+struct GraphPattern : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+};
+
+struct ConstantLowering : public GraphPattern<ConstantOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto value = dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "value is not a typed attribute");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+/// Scalar math of the binary ops, in the compute type.
+static Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x,
+                          Value y) {
+  bool isFloat = isa<FloatType>(x.getType());
+  if (isa<AddOp>(op))
+    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
+                   : Value(arith::AddIOp::create(b, loc, x, y));
+  if (isa<SubOp>(op))
+    return isFloat ? Value(arith::SubFOp::create(b, loc, x, y))
+                   : Value(arith::SubIOp::create(b, loc, x, y));
+  if (isa<MulOp>(op))
+    return isFloat ? Value(arith::MulFOp::create(b, loc, x, y))
+                   : Value(arith::MulIOp::create(b, loc, x, y));
+  if (isa<DivOp>(op))
+    return isFloat ? Value(arith::DivFOp::create(b, loc, x, y))
+                   : Value(arith::DivSIOp::create(b, loc, x, y));
+  if (isa<MaxOp>(op))
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                   : Value(arith::MaxSIOp::create(b, loc, x, y));
+  if (isa<MinOp>(op))
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
+                   : Value(arith::MinSIOp::create(b, loc, x, y));
+  return isFloat ? Value(math::PowFOp::create(b, loc, x, y))
+                 : Value(math::IPowIOp::create(b, loc, x, y));
+}
+
+template <typename OpTy>
+struct BinaryLowering : public GraphPattern<OpTy> {
+  using GraphPattern<OpTy>::GraphPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    Type compute = computeType(op, element);
+    Value result = elementwise(
+        rewriter, op.getLoc(), resultType,
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value x = castScalar(b, loc, args[0], compute);
+          Value y = castScalar(b, loc, args[1], compute);
+          return castScalar(b, loc, binaryScalar(op, b, loc, x, y), element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Scalar math of the unary ops, in the compute type.
+static Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  bool isFloat = isa<FloatType>(type);
+  auto one = [&] { return floatConstant(b, loc, type, 1.0); };
+  auto sigmoid = [&](Value v) {
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    return arith::DivFOp::create(b, loc, one(),
+                                 arith::AddFOp::create(b, loc, one(), e));
+  };
+  if (isa<NegOp>(op)) {
+    if (isFloat)
+      return arith::NegFOp::create(b, loc, x);
+    Value zero = arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, 0));
+    return arith::SubIOp::create(b, loc, zero, x);
+  }
+  if (isa<AbsOp>(op))
+    return isFloat ? Value(math::AbsFOp::create(b, loc, x))
+                   : Value(math::AbsIOp::create(b, loc, x));
+  if (isa<ExpOp>(op))
+    return math::ExpOp::create(b, loc, x);
+  if (isa<LogOp>(op))
+    return math::LogOp::create(b, loc, x);
+  if (isa<SqrtOp>(op))
+    return math::SqrtOp::create(b, loc, x);
+  if (isa<RsqrtOp>(op))
+    return math::RsqrtOp::create(b, loc, x);
+  if (isa<TanhOp>(op))
+    return math::TanhOp::create(b, loc, x);
+  if (isa<SigmoidOp>(op))
+    return sigmoid(x);
+  if (isa<ReluOp>(op)) {
+    if (isFloat)
+      return arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, type, 0));
+    Value zero = arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, 0));
+    return arith::MaxSIOp::create(b, loc, x, zero);
+  }
+  if (isa<SiluOp>(op))
+    return arith::MulFOp::create(b, loc, x, sigmoid(x));
+  auto gelu = cast<GeluOp>(op);
+  Value half = floatConstant(b, loc, type, 0.5);
+  Value inner;
+  if (gelu.getApproximate() == GeluApproximation::erf) {
+    Value scaled = arith::MulFOp::create(
+        b, loc, x, floatConstant(b, loc, type, M_SQRT1_2));
+    inner = math::ErfOp::create(b, loc, scaled);
+  } else {
+    Value x3 = arith::MulFOp::create(b, loc, x,
+                                     arith::MulFOp::create(b, loc, x, x));
+    Value poly = arith::AddFOp::create(
+        b, loc, x,
+        arith::MulFOp::create(b, loc, floatConstant(b, loc, type, 0.044715), x3));
+    inner = math::TanhOp::create(
+        b, loc,
+        arith::MulFOp::create(
+            b, loc, floatConstant(b, loc, type, std::sqrt(2.0 / M_PI)), poly));
+  }
+  return arith::MulFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, half, x),
+      arith::AddFOp::create(b, loc, one(), inner));
+}
+
+template <typename OpTy>
+struct UnaryLowering : public GraphPattern<OpTy> {
+  using GraphPattern<OpTy>::GraphPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    Type compute = computeType(op, element);
+    Value result = elementwise(
+        rewriter, op.getLoc(), resultType, ValueRange{adaptor.getInput()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value x = castScalar(b, loc, args[0], compute);
+          return castScalar(b, loc, unaryScalar(op, b, loc, x), element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct CastLowering : public GraphPattern<CastOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() == RoundingMode::stochastic)
+      return op.emitOpError()
+             << "stochastic rounding is not supported by the linalg lowering "
+                "yet";
+    Value result = castTensor(rewriter, op.getLoc(), adaptor.getInput(),
+                              op.getType().getElementType(), op.getRounding(),
+                              op.getSaturate());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SelectLowering : public GraphPattern<SelectOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value result = elementwise(
+        rewriter, op.getLoc(), op.getType(),
+        ValueRange{adaptor.getCondition(), adaptor.getTrueValue(),
+                   adaptor.getFalseValue()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct MatmulLowering : public GraphPattern<MatmulOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type element = op.getType().getElementType();
+    Type acc = accumulateType(op, element, op.getAcc().value_or(Type()));
+    Value product =
+        contract(rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+                 op.getTransposeLhs(), op.getTransposeRhs(), op.getType(), acc);
+    rewriter.replaceOp(op, castTensor(rewriter, op.getLoc(), product, element));
+    return success();
+  }
+};
+
+struct ReduceLowering : public GraphPattern<ReduceOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    ReduceKind kind = op.getKind();
+    // max/min are exact in the element type; sums accumulate wider.
+    Type acc = (kind == ReduceKind::max || kind == ReduceKind::min)
+                   ? element
+                   : accumulateType(op, element);
+    Value input = adaptor.getInput();
+    Value reduced = reduceTensor(rewriter, loc, input, op.getDims(), kind, acc);
+    if (kind == ReduceKind::mean) {
+      Value count = countAlong(rewriter, loc, input, op.getDims(), acc);
+      auto type = cast<RankedTensorType>(reduced.getType());
+      reduced = elementwise(
+          rewriter, loc, type, reduced,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return isa<FloatType>(acc)
+                       ? Value(arith::DivFOp::create(b, l, args[0], count))
+                       : Value(arith::DivSIOp::create(b, l, args[0], count));
+          });
+    }
+    reduced = castTensor(rewriter, loc, reduced, element);
+    if (op.getKeepdim())
+      reduced = expandReduced(rewriter, loc, reduced, op.getType(), op.getDims());
+    rewriter.replaceOp(op, reduced);
+    return success();
+  }
+};
+
+struct SoftmaxLowering : public GraphPattern<SoftmaxOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    Type compute = computeType(op, element);
+    Value input = castTensor(rewriter, loc, adaptor.getInput(), compute);
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      sizes.push_back(type.isDynamicDim(d) ? dimOf(rewriter, loc, input, d)
+                                           : Value());
+    Value init = emptyTensor(rewriter, loc, type, sizes);
+    Value result = linalg::SoftmaxOp::create(rewriter, loc, type, input, init,
+                                             op.getDim())
+                       .getResult()[0];
+    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    return success();
+  }
+};
+
+struct LogSoftmaxLowering : public GraphPattern<LogSoftmaxOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(LogSoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    Type compute = computeType(op, element);
+    Value x = castTensor(rewriter, loc, adaptor.getInput(), compute);
+    int64_t dim = op.getDim();
+    Value max = reduceTensor(rewriter, loc, x, {dim}, ReduceKind::max, compute);
+    Value shifted = combineWithReduced(
+        rewriter, loc, x, max, {dim}, compute,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return arith::SubFOp::create(b, l, a[0], a[1]);
+        });
+    Value exps = elementwise(rewriter, loc,
+                             cast<RankedTensorType>(shifted.getType()), shifted,
+                             [](OpBuilder &b, Location l, ValueRange a) {
+                               return math::ExpOp::create(b, l, a[0]);
+                             });
+    Value sum = reduceTensor(rewriter, loc, exps, {dim}, ReduceKind::sum, compute);
+    Value result = combineWithReduced(
+        rewriter, loc, shifted, sum, {dim}, compute,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return arith::SubFOp::create(b, l, a[0],
+                                       math::LogOp::create(b, l, a[1]));
+        });
+    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    return success();
+  }
+};
+
+/// Shared by layer_norm and rms_norm: normalizes over the last dimension in
+/// the compute type, then applies the optional weight and bias.
+static Value normalize(ConversionPatternRewriter &rewriter, Operation *op,
+                       Value input, Value weight, Value bias, double epsilon,
+                       bool centered) {
+  Location loc = op->getLoc();
+  auto type = cast<RankedTensorType>(input.getType());
+  Type element = type.getElementType();
+  Type compute = accumulateType(op, element);
+  int64_t last = type.getRank() - 1;
+  Value x = castTensor(rewriter, loc, input, compute);
+  Value count = countAlong(rewriter, loc, x, {last}, compute);
+  Value eps = floatConstant(rewriter, loc, compute, epsilon);
+  if (centered) {
+    Value sum = reduceTensor(rewriter, loc, x, {last}, ReduceKind::sum, compute);
+    x = combineWithReduced(rewriter, loc, x, sum, {last}, compute,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return arith::SubFOp::create(
+                                 b, l, a[0], arith::DivFOp::create(b, l, a[1], count));
+                           });
+  }
+  Value squares = elementwise(rewriter, loc, cast<RankedTensorType>(x.getType()),
+                              x, [](OpBuilder &b, Location l, ValueRange a) {
+                                return arith::MulFOp::create(b, l, a[0], a[0]);
+                              });
+  Value sumSq =
+      reduceTensor(rewriter, loc, squares, {last}, ReduceKind::sum, compute);
+  Value y = combineWithReduced(
+      rewriter, loc, x, sumSq, {last}, compute,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value var = arith::DivFOp::create(b, l, a[1], count);
+        Value inv = math::RsqrtOp::create(b, l, arith::AddFOp::create(b, l, var, eps));
+        return arith::MulFOp::create(b, l, a[0], inv);
+      });
+  auto computeType = cast<RankedTensorType>(y.getType());
+  if (weight)
+    y = elementwise(rewriter, loc, computeType,
+                    ValueRange{y, castTensor(rewriter, loc, weight, compute)},
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      return arith::MulFOp::create(b, l, a[0], a[1]);
+                    });
+  if (bias)
+    y = elementwise(rewriter, loc, computeType,
+                    ValueRange{y, castTensor(rewriter, loc, bias, compute)},
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      return arith::AddFOp::create(b, l, a[0], a[1]);
+                    });
+  return castTensor(rewriter, loc, y, element);
+}
+
+struct LayerNormLowering : public GraphPattern<LayerNormOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, normalize(rewriter, op, adaptor.getInput(),
+                                     adaptor.getWeight(), adaptor.getBias(),
+                                     op.getEpsilon().convertToDouble(),
+                                     /*centered=*/true));
+    return success();
+  }
+};
+
+struct RmsNormLowering : public GraphPattern<RmsNormOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(RmsNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, normalize(rewriter, op, adaptor.getInput(),
+                                     adaptor.getWeight(), Value(),
+                                     op.getEpsilon().convertToDouble(),
+                                     /*centered=*/false));
+    return success();
+  }
+};
+
+struct TransposeLowering : public GraphPattern<TransposeOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> sizes;
+    for (auto [d, src] : llvm::enumerate(op.getPermutation()))
+      sizes.push_back(op.getType().isDynamicDim(d)
+                          ? dimOf(rewriter, loc, adaptor.getInput(), src)
+                          : Value());
+    Value init = emptyTensor(rewriter, loc, op.getType(), sizes);
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, loc,
+                                                       adaptor.getInput(), init,
+                                                       op.getPermutation())
+                               .getResult()[0]);
+    return success();
+  }
+};
+
+struct ReshapeLowering : public GraphPattern<ReshapeOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType out = op.getType();
+    Value input = adaptor.getInput();
+    auto in = cast<RankedTensorType>(input.getType());
+    SmallVector<Value> extents;
+    Value known = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t size : out.getShape())
+      if (!ShapedType::isDynamic(size))
+        known = arith::MulIOp::create(
+            rewriter, loc, known, arith::ConstantIndexOp::create(rewriter, loc, size));
+    Value total = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t d = 0; d < in.getRank(); ++d)
+      total = arith::MulIOp::create(
+          rewriter, loc, total,
+          in.isDynamicDim(d)
+              ? dimOf(rewriter, loc, input, d)
+              : Value(arith::ConstantIndexOp::create(rewriter, loc,
+                                                     in.getDimSize(d))));
+    for (int64_t size : out.getShape())
+      extents.push_back(ShapedType::isDynamic(size)
+                            ? Value(arith::DivUIOp::create(rewriter, loc, total, known))
+                            : Value(arith::ConstantIndexOp::create(rewriter, loc, size)));
+    Value shape = tensor::FromElementsOp::create(rewriter, loc, extents);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, out, input, shape);
+    return success();
+  }
+};
+
+struct BroadcastToLowering : public GraphPattern<BroadcastToOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastToOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, elementwise(rewriter, op.getLoc(), op.getType(),
+                                       adaptor.getInput(),
+                                       [](OpBuilder &, Location, ValueRange a) {
+                                         return a[0];
+                                       }));
+    return success();
+  }
+};
+
+struct ConcatLowering : public GraphPattern<ConcatOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType out = op.getType();
+    int64_t dim = op.getDim(), rank = out.getRank();
+    ValueRange inputs = adaptor.getInputs();
+    // Sizes: the concatenated dim is the sum, the others come from any input.
+    SmallVector<Value> sizes(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!out.isDynamicDim(d))
+        continue;
+      if (d == dim) {
+        Value sum = arith::ConstantIndexOp::create(rewriter, loc, 0);
+        for (Value input : inputs)
+          sum = arith::AddIOp::create(rewriter, loc, sum, dimOf(rewriter, loc, input, d));
+        sizes[d] = sum;
+      } else {
+        sizes[d] = dimOf(rewriter, loc, inputs.front(), d);
+      }
+    }
+    Value result = emptyTensor(rewriter, loc, out, sizes);
+    Value offset = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    for (Value input : inputs) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> extents =
+          tensor::getMixedSizes(rewriter, loc, input);
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      offsets[dim] = offset;
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, extents, strides);
+      offset = arith::AddIOp::create(rewriter, loc, offset,
+                                     dimOf(rewriter, loc, input, dim));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SliceLowering : public GraphPattern<SliceOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, op.getType(), adaptor.getInput(), ValueRange{}, ValueRange{},
+        ValueRange{}, op.getOffsets(), op.getSizes(), op.getStrides());
+    return success();
+  }
+};
+
+struct AttentionLowering : public GraphPattern<AttentionOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType out = op.getType();
+    Type element = out.getElementType();
+    Type acc = accumulateType(op, element);
+    auto q = cast<RankedTensorType>(adaptor.getQuery().getType());
+    auto k = cast<RankedTensorType>(adaptor.getKey().getType());
+    int64_t rank = q.getRank();
+
+    // scores = q @ k^T, in the accumulator type.
+    SmallVector<int64_t> scoreShape(q.getShape());
+    scoreShape.back() = k.getDimSize(rank - 2);
+    auto scoreType = RankedTensorType::get(scoreShape, acc);
+    Value scores = contract(rewriter, loc, adaptor.getQuery(), adaptor.getKey(),
+                            /*transposeLhs=*/false, /*transposeRhs=*/true,
+                            scoreType, acc);
+
+    // scale, causal mask and additive mask in one elementwise pass.
+    double scale = op.getScale() ? op.getScale()->convertToDouble()
+                                 : 1.0 / std::sqrt(static_cast<double>(
+                                             q.getDimSize(rank - 1)));
+    bool dynamicHead = q.isDynamicDim(rank - 1);
+    Value scaleValue;
+    if (dynamicHead && !op.getScale()) {
+      Value d = countAlong(rewriter, loc, adaptor.getQuery(), {rank - 1}, acc);
+      scaleValue = math::RsqrtOp::create(rewriter, loc, d);
+    } else {
+      scaleValue = floatConstant(rewriter, loc, acc, scale);
+    }
+    SmallVector<Value> inputs{scores};
+    Value mask = adaptor.getMask();
+    if (mask)
+      inputs.push_back(mask);
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(scoreType.isDynamicDim(d) ? dimOf(rewriter, loc, scores, d)
+                                                : Value());
+    Value init = emptyTensor(rewriter, loc, scoreType, sizes);
+    SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    if (mask)
+      maps.push_back(broadcastMap(ctx, cast<RankedTensorType>(mask.getType()),
+                                  scoreType));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    bool causal = op.getCausal();
+    Value masked =
+        linalg::GenericOp::create(
+            rewriter, loc, scoreType, inputs, init, maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value s = arith::MulFOp::create(b, l, args[0], scaleValue);
+              if (mask)
+                s = arith::AddFOp::create(b, l, s, castScalar(b, l, args[1], acc));
+              if (causal) {
+                Value i = linalg::IndexOp::create(b, l, rank - 2);
+                Value j = linalg::IndexOp::create(b, l, rank - 1);
+                Value future = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::ugt, j, i);
+                Value ninf = arith::ConstantOp::create(
+                    b, l, acc,
+                    b.getFloatAttr(acc, APFloat::getInf(
+                                            cast<FloatType>(acc).getFloatSemantics(),
+                                            /*Negative=*/true)));
+                s = arith::SelectOp::create(b, l, future, ninf, s);
+              }
+              linalg::YieldOp::create(b, l, s);
+            })
+            .getResult(0);
+
+    Value probsInit = emptyTensor(rewriter, loc, scoreType, sizes);
+    Value probs = linalg::SoftmaxOp::create(rewriter, loc, scoreType, masked,
+                                            probsInit, rank - 1)
+                      .getResult()[0];
+    Value result = contract(rewriter, loc, probs, adaptor.getValue(),
+                            /*transposeLhs=*/false, /*transposeRhs=*/false,
+                            out, acc);
+    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
+    RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ConstantLowering, CastLowering, SelectLowering, MatmulLowering,
+               ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
+               LayerNormLowering, RmsNormLowering, TransposeLowering,
+               ReshapeLowering, BroadcastToLowering, ConcatLowering,
+               SliceLowering, AttentionLowering>(ctx);
+  patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
+               BinaryLowering<MulOp>, BinaryLowering<DivOp>,
+               BinaryLowering<MaxOp>, BinaryLowering<MinOp>,
+               BinaryLowering<PowOp>>(ctx);
+  patterns.add<UnaryLowering<NegOp>, UnaryLowering<AbsOp>, UnaryLowering<ExpOp>,
+               UnaryLowering<LogOp>, UnaryLowering<SqrtOp>,
+               UnaryLowering<RsqrtOp>, UnaryLowering<TanhOp>,
+               UnaryLowering<SigmoidOp>, UnaryLowering<ReluOp>,
+               UnaryLowering<GeluOp>, UnaryLowering<SiluOp>>(ctx);
+}
+
+void mlir::tessera::configureTesseraGraphToLinalgConversionLegality(
+    ConversionTarget &target) {
+  target.addIllegalDialect<GraphDialect>();
+  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                         math::MathDialect, tensor::TensorDialect>();
+}
+
+namespace {
+struct ConvertTesseraGraphToLinalgPass
+    : public tessera::impl::ConvertTesseraGraphToLinalgBase<
+          ConvertTesseraGraphToLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    configureTesseraGraphToLinalgConversionLegality(target);
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateTesseraGraphToLinalgConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

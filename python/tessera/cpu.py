@@ -1,0 +1,94 @@
+"""The CPU path: Graph IR -> LLVM (tessera-lower-to-cpu) -> ExecutionEngine.
+
+    with ir.Context():
+        kernel = CPUModule(module_text)
+        out = kernel("f", np.ones((4, 8), np.float32))
+
+Each public function of the module must return exactly one ranked tensor;
+numpy arrays are passed as memrefs without copies, and the result comes back
+as a numpy array that owns its memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Optional, Sequence
+
+import numpy as np
+
+from . import ir
+from .execution_engine import ExecutionEngine
+from .passmanager import PassManager
+from .runtime import np_to_memref
+
+__all__ = ["CPUModule", "numpy_dtype"]
+
+
+def numpy_dtype(element: ir.Type) -> np.dtype:
+    """The numpy dtype of an MLIR element type."""
+    name = str(element)
+    table = {"f64": np.float64, "f32": np.float32, "f16": np.float16,
+             "i64": np.int64, "i32": np.int32, "i8": np.int8, "i1": np.bool_}
+    if name in table:
+        return np.dtype(table[name])
+    if name == "bf16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    raise TypeError(f"no numpy dtype for element type {name}")
+
+
+class CPUModule:
+    """A Graph IR module compiled for the host CPU."""
+
+    def __init__(self, module: "ir.Module | str", opt_level: int = 2,
+                 shared_libs: Optional[Sequence[str]] = None):
+        if isinstance(module, str):
+            module = ir.Module.parse(module)
+        self._signatures = {}
+        for op in module.body.operations:
+            if op.operation.name != "func.func":
+                continue
+            fn_type = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            name = ir.StringAttr(op.attributes["sym_name"]).value
+            self._signatures[name] = ([ir.RankedTensorType(t) for t in fn_type.inputs],
+                                      [ir.RankedTensorType(t) for t in fn_type.results])
+        PassManager.parse("builtin.module(tessera-lower-to-cpu)").run(module.operation)
+        self.llvm_ir = str(module)
+        self._engine = ExecutionEngine(module, opt_level=opt_level,
+                                       shared_libs=list(shared_libs or []))
+
+    def __call__(self, name: str, *args: np.ndarray) -> np.ndarray:
+        if name not in self._signatures:
+            raise KeyError(f"no function @{name} in the module")
+        inputs, results = self._signatures[name]
+        if len(results) != 1:
+            raise ValueError(f"@{name} must return exactly one tensor")
+        if len(args) != len(inputs):
+            raise TypeError(f"@{name} takes {len(inputs)} arguments, got {len(args)}")
+        arrays = []
+        for i, (arg, expected) in enumerate(zip(args, inputs)):
+            dtype = numpy_dtype(expected.element_type)
+            arr = np.ascontiguousarray(arg)
+            if arr.dtype != dtype:
+                raise TypeError(f"argument {i} of @{name}: expected dtype {dtype}, got {arr.dtype}")
+            if arr.ndim != expected.rank or any(
+                    s != ir.ShapedType.get_dynamic_size() and s != n
+                    for s, n in zip(expected.shape, arr.shape)):
+                raise ValueError(f"argument {i} of @{name}: expected shape {expected}, "
+                                 f"got {arr.shape}")
+            arrays.append(arr)
+        result = results[0]
+        ctype = np_to_memref.as_ctype(numpy_dtype(result.element_type))
+        if result.rank == 0:
+            descriptor = np_to_memref.make_zero_d_memref_descriptor(ctype)()
+        else:
+            descriptor = np_to_memref.make_nd_memref_descriptor(result.rank, ctype)()
+        out = ctypes.pointer(ctypes.pointer(descriptor))
+        pointers = [ctypes.pointer(ctypes.pointer(
+            np_to_memref.get_ranked_memref_descriptor(a))) for a in arrays]
+        self._engine.invoke(name, out, *pointers)
+        if result.rank == 0:
+            value = ctypes.cast(descriptor.aligned, ctypes.POINTER(ctype))[descriptor.offset]
+            return np.array(value, dtype=numpy_dtype(result.element_type))
+        return np.array(np_to_memref.ranked_memref_to_numpy(out[0]), copy=True)
