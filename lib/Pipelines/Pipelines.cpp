@@ -150,6 +150,7 @@ void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-deallocation-pipeline,"
+      "convert-bufferization-to-memref,"
       "convert-linalg-to-loops,"
       "expand-strided-metadata,"
       "lower-affine,"

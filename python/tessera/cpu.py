@@ -12,6 +12,7 @@ as a numpy array that owns its memory.
 from __future__ import annotations
 
 import ctypes
+import os
 from typing import Optional, Sequence
 
 import numpy as np
@@ -21,7 +22,12 @@ from .execution_engine import ExecutionEngine
 from .passmanager import PassManager
 from .runtime import np_to_memref
 
-__all__ = ["CPUModule", "numpy_dtype"]
+__all__ = ["CPUModule", "numpy_dtype", "RUNTIME_LIBRARY"]
+
+#: MLIR's C runner utilities (memrefCopy for strided copies, ...), from
+#: Debian's libmlir-22-dev; override with TESSERA_MLIR_RUNNER_UTILS.
+RUNTIME_LIBRARY = os.environ.get(
+    "TESSERA_MLIR_RUNNER_UTILS", "/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so")
 
 
 def numpy_dtype(element: ir.Type) -> np.dtype:
@@ -55,8 +61,13 @@ class CPUModule:
                                       [ir.RankedTensorType(t) for t in fn_type.results])
         PassManager.parse("builtin.module(tessera-lower-to-cpu)").run(module.operation)
         self.llvm_ir = str(module)
-        self._engine = ExecutionEngine(module, opt_level=opt_level,
-                                       shared_libs=list(shared_libs or []))
+        libs = list(shared_libs or [])
+        if not os.path.exists(RUNTIME_LIBRARY):
+            raise FileNotFoundError(
+                f"MLIR runner utilities not found at {RUNTIME_LIBRARY} (package "
+                "libmlir-22-dev); set TESSERA_MLIR_RUNNER_UTILS to their path")
+        libs.append(RUNTIME_LIBRARY)
+        self._engine = ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
 
     def __call__(self, name: str, *args: np.ndarray) -> np.ndarray:
         if name not in self._signatures:

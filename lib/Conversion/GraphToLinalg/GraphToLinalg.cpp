@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <cmath>
@@ -97,11 +98,24 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
       value = arith::MaximumFOp::create(
           b, loc, value, typeBound(b, loc, to, from, /*upper=*/false));
     }
-    auto op = arith::TruncFOp::create(b, loc, to, value);
-    if (rounding == RoundingMode::toward_zero)
-      op.setRoundingmodeAttr(arith::RoundingModeAttr::get(
-          b.getContext(), arith::RoundingMode::toward_zero));
-    return op;
+    Value rounded = arith::TruncFOp::create(b, loc, to, value);
+    if (rounding != RoundingMode::toward_zero)
+      return rounded;
+    // Toward zero, without the runtime library calls that LLVM's constrained
+    // fptrunc needs: round to nearest, and where that moved away from zero
+    // step back one ulp. In sign-magnitude encoding, decrementing the bits
+    // shrinks the magnitude; an overflow to infinity steps back to the
+    // largest finite value. NaN compares false and passes through.
+    Value back = arith::ExtFOp::create(b, loc, from, rounded);
+    Value away = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                       math::AbsFOp::create(b, loc, back),
+                                       math::AbsFOp::create(b, loc, value));
+    Type bits = b.getIntegerType(toFloat.getWidth());
+    Value asInt = arith::BitcastOp::create(b, loc, bits, rounded);
+    Value one = arith::ConstantOp::create(b, loc, bits, b.getIntegerAttr(bits, 1));
+    Value stepped = arith::BitcastOp::create(
+        b, loc, to, arith::SubIOp::create(b, loc, asInt, one));
+    return arith::SelectOp::create(b, loc, away, stepped, rounded);
   }
   if (fromFloat) { // to integer
     if (to.isInteger(1)) {
@@ -652,9 +666,7 @@ struct CastLowering : public GraphPattern<CastOp> {
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (op.getRounding() == RoundingMode::stochastic)
-      return op.emitOpError()
-             << "stochastic rounding is not supported by the linalg lowering "
-                "yet";
+      return rewriter.notifyMatchFailure(op, "stochastic rounding");
     Value result = castTensor(rewriter, op.getLoc(), adaptor.getInput(),
                               op.getType().getElementType(), op.getRounding(),
                               op.getSaturate());
@@ -880,6 +892,8 @@ struct TransposeLowering : public GraphPattern<TransposeOp> {
   }
 };
 
+/// Row-major reshape as a collapse to one dimension and an expansion to the
+/// result shape: both are views after bufferization.
 struct ReshapeLowering : public GraphPattern<ReshapeOp> {
   using GraphPattern::GraphPattern;
   LogicalResult
@@ -889,26 +903,46 @@ struct ReshapeLowering : public GraphPattern<ReshapeOp> {
     RankedTensorType out = op.getType();
     Value input = adaptor.getInput();
     auto in = cast<RankedTensorType>(input.getType());
-    SmallVector<Value> extents;
-    Value known = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    int64_t total = in.hasStaticShape() ? in.getNumElements() : ShapedType::kDynamic;
+    Value flat = input;
+    if (in.getRank() != 1) {
+      ReassociationIndices all(llvm::seq<int64_t>(0, in.getRank()).begin(),
+                               llvm::seq<int64_t>(0, in.getRank()).end());
+      SmallVector<ReassociationIndices> groups;
+      if (in.getRank() > 0)
+        groups.push_back(all);
+      flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({total}, in.getElementType()),
+          input, groups);
+    }
+    if (out.getRank() == 1 && out == flat.getType()) {
+      rewriter.replaceOp(op, flat);
+      return success();
+    }
+    // The result's one dynamic size is the element count over the product of
+    // its static sizes (the verifier checked divisibility where it could).
+    int64_t known = 1;
     for (int64_t size : out.getShape())
       if (!ShapedType::isDynamic(size))
-        known = arith::MulIOp::create(
-            rewriter, loc, known, arith::ConstantIndexOp::create(rewriter, loc, size));
-    Value total = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    for (int64_t d = 0; d < in.getRank(); ++d)
-      total = arith::MulIOp::create(
-          rewriter, loc, total,
-          in.isDynamicDim(d)
-              ? dimOf(rewriter, loc, input, d)
-              : Value(arith::ConstantIndexOp::create(rewriter, loc,
-                                                     in.getDimSize(d))));
-    for (int64_t size : out.getShape())
-      extents.push_back(ShapedType::isDynamic(size)
-                            ? Value(arith::DivUIOp::create(rewriter, loc, total, known))
-                            : Value(arith::ConstantIndexOp::create(rewriter, loc, size)));
-    Value shape = tensor::FromElementsOp::create(rewriter, loc, extents);
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, out, input, shape);
+        known *= size;
+    SmallVector<OpFoldResult> shape;
+    for (int64_t size : out.getShape()) {
+      if (!ShapedType::isDynamic(size)) {
+        shape.push_back(rewriter.getIndexAttr(size));
+        continue;
+      }
+      Value count = dimOf(rewriter, loc, flat, 0);
+      shape.push_back(OpFoldResult(arith::DivUIOp::create(
+          rewriter, loc, count,
+          arith::ConstantIndexOp::create(rewriter, loc, known))));
+    }
+    SmallVector<ReassociationIndices> groups;
+    if (out.getRank() > 0)
+      groups.push_back(ReassociationIndices(
+          llvm::seq<int64_t>(0, out.getRank()).begin(),
+          llvm::seq<int64_t>(0, out.getRank()).end()));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, out, flat, groups,
+                                                       shape);
     return success();
   }
 };
@@ -1101,6 +1135,32 @@ struct ConvertTesseraGraphToLinalgPass
   using Base::Base;
 
   void runOnOperation() override {
+    // Refuse up front, with one diagnostic, what the patterns cannot lower:
+    // stochastic rounding (no random source yet), and f8 element types (LLVM
+    // has none; the conversions would need a software implementation, and
+    // without one they would fail later in LLVM translation).
+    WalkResult refused = getOperation()->walk([](Operation *op) {
+      if (!isa<GraphDialect>(op->getDialect()))
+        return WalkResult::advance();
+      if (auto cast = dyn_cast<CastOp>(op);
+          cast && cast.getRounding() == RoundingMode::stochastic) {
+        op->emitOpError()
+            << "stochastic rounding is not supported by the linalg lowering yet";
+        return WalkResult::interrupt();
+      }
+      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
+                                          op->getResultTypes()))
+        if (isa<Float8E4M3FNType, Float8E5M2Type>(getElementTypeOrSelf(type))) {
+          op->emitOpError() << "has an f8 element type (" << type
+                            << "), which the linalg lowering does not "
+                               "support yet";
+          return WalkResult::interrupt();
+        }
+      return WalkResult::advance();
+    });
+    if (refused.wasInterrupted())
+      return signalPassFailure();
+
     ConversionTarget target(getContext());
     configureTesseraGraphToLinalgConversionLegality(target);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

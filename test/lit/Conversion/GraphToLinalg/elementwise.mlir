@@ -1,0 +1,87 @@
+// RUN: tessera-opt %s -split-input-file -convert-tessera-graph-to-linalg | FileCheck %s
+
+// NumPy broadcasting becomes the indexing maps of one linalg.generic: a
+// stretched size-1 dimension reads index 0, a missing one is dropped.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[LHS:.*]] = affine_map<(d0, d1, d2) -> (d0, 0, d2)>
+// CHECK-DAG: #[[RHS:.*]] = affine_map<(d0, d1, d2) -> (d1, 0)>
+// CHECK-LABEL: func.func @broadcast_add
+// CHECK: %[[INIT:.*]] = tensor.empty() : tensor<4x3x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4x1x8xf32>, tensor<3x1xf32>) outs(%[[INIT]] : tensor<4x3x8xf32>)
+// CHECK: arith.addf
+func.func @broadcast_add(%a: tensor<4x1x8xf32>, %b: tensor<3x1xf32>) -> tensor<4x3x8xf32> {
+  %0 = tessera_graph.add %a, %b : tensor<4x1x8xf32>, tensor<3x1xf32> -> tensor<4x3x8xf32>
+  return %0 : tensor<4x3x8xf32>
+}
+
+// -----
+
+// Dynamic sizes come from the operand that is dynamic there.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-SAME: (%[[A:.*]]: tensor<?x8xf32>
+// CHECK: %[[D:.*]] = tensor.dim %[[A]], %{{.*}} : tensor<?x8xf32>
+// CHECK: tensor.empty(%[[D]]) : tensor<?x8xf32>
+func.func @dynamic(%a: tensor<?x8xf32>, %b: tensor<1x8xf32>) -> tensor<?x8xf32> {
+  %0 = tessera_graph.mul %a, %b : tensor<?x8xf32>, tensor<1x8xf32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// Math on bf16 runs in f32 and is rounded once to bf16.
+// CHECK-LABEL: func.func @bf16_exp
+// CHECK: ^bb0(%[[IN:.*]]: bf16, %{{.*}}: bf16):
+// CHECK-NEXT: %[[X:.*]] = arith.extf %[[IN]] : bf16 to f32
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[X]] : f32
+// CHECK-NEXT: %[[R:.*]] = arith.truncf %[[E]] : f32 to bf16
+// CHECK-NEXT: linalg.yield %[[R]] : bf16
+func.func @bf16_exp(%a: tensor<8xbf16>) -> tensor<8xbf16> {
+  %0 = tessera_graph.exp %a : tensor<8xbf16>
+  return %0 : tensor<8xbf16>
+}
+
+// -----
+
+// A policy's compute type decides the type of the math.
+// CHECK-LABEL: func.func @policy_compute
+// CHECK: ^bb0(%[[X:.*]]: bf16, %[[Y:.*]]: f32, %{{.*}}: bf16):
+// CHECK-NEXT: %[[XE:.*]] = arith.extf %[[X]] : bf16 to f32
+// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[XE]], %[[Y]] : f32
+// CHECK-NEXT: arith.truncf %[[M]] : f32 to bf16
+func.func @policy_compute(%a: tensor<8xbf16>, %b: tensor<8xf32>) -> tensor<8xbf16> {
+  %0 = tessera_graph.mul %a, %b {tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, compute = f32>} : tensor<8xbf16>, tensor<8xf32> -> tensor<8xbf16>
+  return %0 : tensor<8xbf16>
+}
+
+// -----
+
+// GELU (erf form) and select.
+// CHECK-LABEL: func.func @gelu_select
+// CHECK: math.erf
+// CHECK: arith.select
+func.func @gelu_select(%x: tensor<8xf32>, %c: tensor<8xi1>) -> tensor<8xf32> {
+  %0 = tessera_graph.gelu %x : tensor<8xf32>
+  %1 = tessera_graph.select %c, %0, %x : tensor<8xi1>, tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  return %1 : tensor<8xf32>
+}
+
+// -----
+
+// Casts: saturation clamps before rounding; toward-zero steps back one ulp
+// where nearest rounded away from zero; float -> int rounds to nearest even.
+// CHECK-LABEL: func.func @casts
+// CHECK: arith.minimumf
+// CHECK: arith.maximumf
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: arith.cmpf ogt
+// CHECK: arith.subi
+// CHECK: arith.select
+// CHECK: math.roundeven
+// CHECK: arith.fptosi %{{.*}} : f32 to i8
+func.func @casts(%x: tensor<8xf32>) -> (tensor<8xf16>, tensor<8xbf16>, tensor<8xi8>) {
+  %0 = tessera_graph.cast %x saturate : tensor<8xf32> -> tensor<8xf16>
+  %1 = tessera_graph.cast %x rounding = toward_zero : tensor<8xf32> -> tensor<8xbf16>
+  %2 = tessera_graph.cast %x saturate : tensor<8xf32> -> tensor<8xi8>
+  return %0, %1, %2 : tensor<8xf16>, tensor<8xbf16>, tensor<8xi8>
+}

@@ -1,0 +1,50 @@
+// RUN: tessera-opt %s -convert-tessera-graph-to-linalg | FileCheck %s
+
+// CHECK-LABEL: func.func @transpose
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<4x8xf32>) outs(%{{.*}} : tensor<8x4xf32>) permutation = [1, 0]
+func.func @transpose(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  %0 = tessera_graph.transpose %x permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// A reshape collapses to one dimension and expands to the result: views.
+// CHECK-LABEL: func.func @reshape
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : tensor<?x12x64xf32> into tensor<?xf32>
+// CHECK: %[[N:.*]] = tensor.dim %[[FLAT]]
+// CHECK: %[[B:.*]] = arith.divui %[[N]], %{{.*}} : index
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1]] output_shape [%[[B]], 768]
+func.func @reshape(%x: tensor<?x12x64xf32>) -> tensor<?x768xf32> {
+  %0 = tessera_graph.reshape %x : tensor<?x12x64xf32> -> tensor<?x768xf32>
+  return %0 : tensor<?x768xf32>
+}
+
+// CHECK-LABEL: func.func @concat
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4x11xf32>
+// CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[E]][0, %{{.*}}] [4, 8] [1, 1]
+// CHECK: tensor.insert_slice %{{.*}} into %[[A]][0, %{{.*}}] [4, 3] [1, 1]
+func.func @concat(%a: tensor<4x8xf32>, %b: tensor<4x3xf32>) -> tensor<4x11xf32> {
+  %0 = tessera_graph.concat %a, %b dim = 1 : tensor<4x8xf32>, tensor<4x3xf32> -> tensor<4x11xf32>
+  return %0 : tensor<4x11xf32>
+}
+
+// CHECK-LABEL: func.func @slice
+// CHECK: tensor.extract_slice %{{.*}}[0, 2] [4, 3] [1, 2] : tensor<4x8xf32> to tensor<4x3xf32>
+func.func @slice(%x: tensor<4x8xf32>) -> tensor<4x3xf32> {
+  %0 = tessera_graph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [1, 2] : tensor<4x8xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// CHECK-LABEL: func.func @broadcast_to
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : tensor<8xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+func.func @broadcast_to(%x: tensor<8xf32>) -> tensor<4x8xf32> {
+  %0 = tessera_graph.broadcast_to %x : tensor<8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// CHECK-LABEL: func.func @constant
+// CHECK: arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+func.func @constant() -> tensor<2xf32> {
+  %0 = tessera_graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}

@@ -1,0 +1,29 @@
+// RUN: tessera-opt %s --tessera-lower-to-cpu | FileCheck %s
+// RUN: tessera-opt %s --tessera-lower-to-cpu | mlir-opt | FileCheck %s --check-prefix=UPSTREAM
+// RUN: not tessera-opt %S/Inputs/stochastic.mlir --tessera-lower-to-cpu 2>&1 | FileCheck %s --check-prefix=REFUSED
+
+// Graph IR to the LLVM dialect: nothing of Tessera, tensors, linalg or
+// memrefs is left, and the public function has a C interface for the
+// ExecutionEngine.
+
+// CHECK-NOT: tessera_graph
+// CHECK-NOT: linalg.
+// CHECK-NOT: tensor<
+// CHECK: llvm.func @block(
+// CHECK: llvm.call @malloc
+// CHECK: llvm.intr.exp
+// CHECK: llvm.func @_mlir_ciface_block(
+
+// The output is upstream IR that stock mlir-opt parses.
+// UPSTREAM: llvm.func @_mlir_ciface_block
+
+// REFUSED: stochastic.mlir:2:8: error: 'tessera_graph.cast' op stochastic rounding is not supported by the linalg lowering yet
+
+func.func @block(%x: tensor<?x64xf32>, %w: tensor<64x32xf32>, %b: tensor<32xf32>) -> tensor<?x32xf32> {
+  %n = tessera_graph.layer_norm %x : tensor<?x64xf32>
+  %m = tessera_graph.matmul %n, %w : tensor<?x64xf32>, tensor<64x32xf32> -> tensor<?x32xf32>
+  %a = tessera_graph.add %m, %b : tensor<?x32xf32>, tensor<32xf32> -> tensor<?x32xf32>
+  %g = tessera_graph.gelu %a approximate = tanh : tensor<?x32xf32>
+  %s = tessera_graph.softmax %g dim = 1 : tensor<?x32xf32>
+  return %s : tensor<?x32xf32>
+}

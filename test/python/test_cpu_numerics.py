@@ -1,0 +1,453 @@
+"""Every Graph IR op through tessera-lower-to-cpu and the ExecutionEngine,
+against a float64 numpy reference on random inputs with ragged shapes.
+
+The seed is fresh per run (printed on failure); set TESSERA_TEST_SEED to
+replay one.
+"""
+
+import math
+import os
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from tessera import ir
+from tessera.cpu import CPUModule
+
+SEED = int(os.environ.get("TESSERA_TEST_SEED", np.random.SeedSequence().entropy % 2**32))
+BF16 = ml_dtypes.bfloat16
+TOL = {np.float32: (2e-5, 2e-5), np.float16: (2e-3, 2e-3), BF16: (1.6e-2, 1.6e-2)}
+MLIR_TYPE = {np.float32: "f32", np.float16: "f16", BF16: "bf16", np.int32: "i32",
+             np.int8: "i8", np.bool_: "i1"}
+
+
+@pytest.fixture
+def rng(request):
+    # One stream per test, derived from the run's seed and the test's name.
+    return np.random.default_rng([SEED, abs(hash(request.node.name)) % 2**32])
+
+
+def ttype(shape, dtype):
+    dims = "x".join("?" if d is None else str(d) for d in shape)
+    elem = MLIR_TYPE[dtype]
+    return f"tensor<{dims}x{elem}>" if shape else f"tensor<{elem}>"
+
+
+def run(body, args, arg_types, result_type):
+    """Compiles `func @f(args) -> result { body }` and runs it."""
+    params = ", ".join(f"%a{i}: {t}" for i, t in enumerate(arg_types))
+    src = (f"func.func @f({params}) -> {result_type} {{\n{body}\n"
+           f"  return %r : {result_type}\n}}")
+    with ir.Context():
+        return CPUModule(src)("f", *args)
+
+
+def check(got, ref, dtype=np.float32, tol=None):
+    rtol, atol = tol or TOL[dtype]
+    got64 = np.asarray(got).astype(np.float64)
+    assert got64.shape == np.shape(ref), (got64.shape, np.shape(ref))
+    assert np.all(np.isfinite(got64) == np.isfinite(ref)), f"seed {SEED}: non-finite mismatch"
+    err = np.abs(got64 - ref)
+    bound = atol + rtol * np.abs(ref)
+    bad = np.argwhere(~(err <= bound) & np.isfinite(ref))
+    assert bad.size == 0, (f"seed {SEED}: {len(bad)} elements off, first at {bad[0]}: "
+                           f"got {got64[tuple(bad[0])]}, want {ref[tuple(bad[0])]}")
+
+
+def randn(rng, shape, dtype=np.float32):
+    return rng.standard_normal(shape).astype(dtype)
+
+
+#===--- Elementwise -------------------------------------------------------===#
+
+BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+    "max": np.maximum, "min": np.minimum, "pow": np.power,
+}
+BROADCAST_CASES = [
+    ((37, 1000), (37, 1000)),
+    ((37, 1000), (1000,)),
+    ((4, 1, 8), (3, 1)),
+    ((1, 999), (37, 1)),
+]
+
+
+@pytest.mark.parametrize("op", sorted(BINARY))
+@pytest.mark.parametrize("shapes", BROADCAST_CASES, ids=str)
+def test_binary(rng, op, shapes):
+    a, b = randn(rng, shapes[0]), randn(rng, shapes[1])
+    if op == "div":
+        b = (np.abs(b) + 0.5) * np.sign(b + 1e-3)
+    if op == "pow":
+        a = np.abs(a) + 0.1
+    out_shape = np.broadcast_shapes(*shapes)
+    types = [ttype(s, np.float32) for s in shapes]
+    got = run(f"  %r = tessera_graph.{op} %a0, %a1 : {types[0]}, {types[1]} -> "
+              f"{ttype(out_shape, np.float32)}", [a, b], types, ttype(out_shape, np.float32))
+    check(got, BINARY[op](a.astype(np.float64), b.astype(np.float64)), tol=(1e-5, 1e-5))
+
+
+def test_binary_dynamic_shapes(rng):
+    a, b = randn(rng, (37, 1000)), randn(rng, (1, 1000))
+    t = ttype((None, None), np.float32)
+    got = run(f"  %r = tessera_graph.add %a0, %a1 : {t}, tensor<1x?xf32> -> {t}",
+              [a, b], [t, "tensor<1x?xf32>"], t)
+    check(got, a.astype(np.float64) + b)
+
+
+def test_binary_bf16_under_policy_computes_in_f32(rng):
+    a = randn(rng, (37, 100), BF16)
+    b = randn(rng, (37, 100))
+    policy = "{tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, compute = f32>}"
+    got = run(f"  %r = tessera_graph.mul %a0, %a1 {policy} : tensor<37x100xbf16>, "
+              f"tensor<37x100xf32> -> tensor<37x100xbf16>",
+              [a, b], ["tensor<37x100xbf16>", "tensor<37x100xf32>"], "tensor<37x100xbf16>")
+    ref = (a.astype(np.float32) * b).astype(BF16).astype(np.float64)
+    check(got, ref, tol=(0, 0))  # exactly the f32 product rounded once to bf16
+
+
+erf = np.vectorize(math.erf)
+UNARY = {
+    "neg": np.negative, "abs": np.abs, "exp": np.exp, "log": np.log,
+    "sqrt": np.sqrt, "rsqrt": lambda x: 1 / np.sqrt(x), "tanh": np.tanh,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "relu": lambda x: np.maximum(x, 0),
+    "silu": lambda x: x / (1 + np.exp(-x)),
+    "gelu": lambda x: 0.5 * x * (1 + erf(x / math.sqrt(2))),
+}
+POSITIVE = {"log", "sqrt", "rsqrt"}
+
+
+@pytest.mark.parametrize("op", sorted(UNARY))
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, BF16], ids=["f32", "f16", "bf16"])
+def test_unary(rng, op, dtype):
+    x = randn(rng, (37, 1000))
+    if op in POSITIVE:
+        x = np.abs(x) + 0.05
+    x = x.astype(dtype)
+    t = ttype((37, 1000), dtype)
+    got = run(f"  %r = tessera_graph.{op} %a0 : {t}", [x], [t], t)
+    ref = UNARY[op](x.astype(np.float64))
+    if dtype is not np.float32:
+        # Computed in f32, rounded once to the storage type.
+        ref = ref.astype(dtype).astype(np.float64)
+        check(got, ref, tol=(np.finfo(dtype).eps, 1e-6) if dtype is np.float16 else (2**-7, 1e-6))
+    else:
+        check(got, ref)
+
+
+def test_gelu_tanh(rng):
+    x = randn(rng, (37, 1000))
+    t = ttype((37, 1000), np.float32)
+    got = run(f"  %r = tessera_graph.gelu %a0 approximate = tanh : {t}", [x], [t], t)
+    x64 = x.astype(np.float64)
+    check(got, 0.5 * x64 * (1 + np.tanh(math.sqrt(2 / math.pi) * (x64 + 0.044715 * x64**3))))
+
+
+def test_integer_elementwise(rng):
+    a = rng.integers(-100, 100, (37, 99)).astype(np.int32)
+    b = rng.integers(-100, 100, (99,)).astype(np.int32)
+    t = ttype((37, 99), np.int32)
+    got = run(f"  %s = tessera_graph.max %a0, %a1 : {t}, tensor<99xi32> -> {t}\n"
+              f"  %r = tessera_graph.relu %s : {t}",
+              [a, b], [t, "tensor<99xi32>"], t)
+    np.testing.assert_array_equal(got, np.maximum(np.maximum(a, b), 0))
+
+
+#===--- Casts and select --------------------------------------------------===#
+
+def test_cast_float_narrowing(rng):
+    x = randn(rng, (37, 1000)) * 100
+    for dst, ref in ((BF16, x.astype(BF16)), (np.float16, x.astype(np.float16))):
+        t_in, t_out = ttype((37, 1000), np.float32), ttype((37, 1000), dst)
+        got = run(f"  %r = tessera_graph.cast %a0 : {t_in} -> {t_out}", [x], [t_in], t_out)
+        np.testing.assert_array_equal(got.view(np.uint16), ref.view(np.uint16))
+
+
+def test_cast_toward_zero(rng):
+    x = randn(rng, (1000,))
+    got = run("  %r = tessera_graph.cast %a0 rounding = toward_zero : tensor<1000xf32> -> tensor<1000xbf16>",
+              [x], ["tensor<1000xf32>"], "tensor<1000xbf16>")
+    # Truncating the low 16 bits of an f32 is rounding toward zero to bf16.
+    truncated = (x.view(np.uint32) & 0xFFFF0000).view(np.float32)
+    np.testing.assert_array_equal(got.astype(np.float32), truncated)
+
+
+def test_cast_saturate(rng):
+    x = (randn(rng, (1000,)) * 1e5).astype(np.float32)
+    got = run("  %r = tessera_graph.cast %a0 saturate : tensor<1000xf32> -> tensor<1000xf16>",
+              [x], ["tensor<1000xf32>"], "tensor<1000xf16>")
+    np.testing.assert_array_equal(got, np.clip(x, -65504, 65504).astype(np.float16))
+    got = run("  %r = tessera_graph.cast %a0 saturate : tensor<1000xf32> -> tensor<1000xi8>",
+              [x / 1e3], ["tensor<1000xf32>"], "tensor<1000xi8>")
+    np.testing.assert_array_equal(got, np.clip(np.round(x / 1e3), -128, 127).astype(np.int8))
+
+
+def test_cast_int_to_float(rng):
+    x = rng.integers(-2**20, 2**20, (37, 100)).astype(np.int32)
+    got = run("  %r = tessera_graph.cast %a0 : tensor<37x100xi32> -> tensor<37x100xf32>",
+              [x], ["tensor<37x100xi32>"], "tensor<37x100xf32>")
+    np.testing.assert_array_equal(got, x.astype(np.float32))
+
+
+def test_select(rng):
+    c = rng.random((37, 1)) > 0.5
+    a, b = randn(rng, (37, 1000)), randn(rng, (1000,))
+    t = ttype((37, 1000), np.float32)
+    got = run(f"  %r = tessera_graph.select %a0, %a1, %a2 : tensor<37x1xi1>, {t}, tensor<1000xf32> -> {t}",
+              [c, a, b], ["tensor<37x1xi1>", t, "tensor<1000xf32>"], t)
+    np.testing.assert_array_equal(got, np.where(c, a, b))
+
+
+#===--- Matmul ------------------------------------------------------------===#
+
+MATMUL_CASES = [
+    # lhs shape, rhs shape, transpose_lhs, transpose_rhs
+    ((100, 77), (77, 131), False, False),
+    ((77, 100), (131, 77), True, True),
+    ((3, 45, 17), (3, 17, 29), False, False),
+    ((2, 1, 33, 17), (3, 29, 17), False, True),
+]
+
+
+@pytest.mark.parametrize("case", MATMUL_CASES, ids=str)
+def test_matmul(rng, case):
+    ls, rs, tl, tr = case
+    a, b = randn(rng, ls), randn(rng, rs)
+    a64 = np.swapaxes(a, -1, -2) if tl else a
+    b64 = np.swapaxes(b, -1, -2) if tr else b
+    ref = np.matmul(a64.astype(np.float64), b64.astype(np.float64))
+    flags = (" transpose_lhs" if tl else "") + (" transpose_rhs" if tr else "")
+    types = [ttype(ls, np.float32), ttype(rs, np.float32)]
+    out = ttype(ref.shape, np.float32)
+    got = run(f"  %r = tessera_graph.matmul %a0, %a1{flags} : {types[0]}, {types[1]} -> {out}",
+              [a, b], types, out)
+    check(got, ref, tol=(1e-4, 1e-4))
+
+
+def test_matmul_dynamic(rng):
+    a, b = randn(rng, (100, 77)), randn(rng, (77, 131))
+    t = "tensor<?x?xf32>"
+    got = run(f"  %r = tessera_graph.matmul %a0, %a1 : {t}, {t} -> {t}", [a, b], [t, t], t)
+    check(got, a.astype(np.float64) @ b, tol=(1e-4, 1e-4))
+
+
+def test_matmul_bf16_accumulates_in_f32(rng):
+    # K = 777 sums in bf16 would lose ~3 digits; accumulated in f32 and rounded
+    # once, the result is within one bf16 rounding of the exact product.
+    a, b = randn(rng, (64, 777), BF16), randn(rng, (777, 50), BF16)
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    got = run("  %r = tessera_graph.matmul %a0, %a1 acc = f32 : tensor<64x777xbf16>, "
+              "tensor<777x50xbf16> -> tensor<64x50xbf16>",
+              [a, b], ["tensor<64x777xbf16>", "tensor<777x50xbf16>"], "tensor<64x50xbf16>")
+    check(got, ref, tol=(2**-8, 1e-3))
+    # The same through a function-level policy instead of the op's attribute.
+    params = "%a0: tensor<64x777xbf16>, %a1: tensor<777x50xbf16>"
+    src = (f"func.func @f({params}) -> tensor<64x50xbf16> attributes "
+           "{tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, accumulate = f32>} {\n"
+           "  %r = tessera_graph.matmul %a0, %a1 : tensor<64x777xbf16>, tensor<777x50xbf16> -> tensor<64x50xbf16>\n"
+           "  return %r : tensor<64x50xbf16>\n}")
+    with ir.Context():
+        got2 = CPUModule(src)("f", a, b)
+    check(got2, ref, tol=(2**-8, 1e-3))
+
+
+#===--- Reductions and normalizations -------------------------------------===#
+
+REDUCE = {"sum": np.sum, "max": np.max, "min": np.min, "mean": np.mean}
+
+
+@pytest.mark.parametrize("kind", sorted(REDUCE))
+@pytest.mark.parametrize("shape,dims,keepdim", [
+    ((37, 1000), (1,), False),
+    ((37, 1000), (0,), True),
+    ((4, 5, 6), (0, 2), False),
+    ((4, 5, 6), (0, 1, 2), True),
+    ((37, 1000), (0, 1), False),
+], ids=str)
+def test_reduce(rng, kind, shape, dims, keepdim):
+    x = randn(rng, shape)
+    ref = REDUCE[kind](x.astype(np.float64), axis=dims, keepdims=keepdim)
+    t_in, t_out = ttype(shape, np.float32), ttype(ref.shape, np.float32)
+    kd = " keepdim" if keepdim else ""
+    got = run(f"  %r = tessera_graph.reduce {kind} %a0 dims = {list(dims)}{kd} : {t_in} -> {t_out}",
+              [x], [t_in], t_out)
+    check(got, ref, tol=(1e-5, 1e-4))
+
+
+def test_reduce_f16_sums_in_f32(rng):
+    x = randn(rng, (8, 4096), np.float16)
+    got = run("  %r = tessera_graph.reduce sum %a0 dims = [1] : tensor<8x4096xf16> -> tensor<8xf16>",
+              [x], ["tensor<8x4096xf16>"], "tensor<8xf16>")
+    ref = x.astype(np.float64).sum(1)
+    check(got, ref.astype(np.float16).astype(np.float64), tol=(2e-3, 2e-3))
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_softmax(rng, op, dim):
+    x = randn(rng, (37, 1023)) * 4
+    x64 = x.astype(np.float64)
+    shifted = x64 - x64.max(dim, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(dim, keepdims=True))
+    ref = np.exp(shifted - lse) if op == "softmax" else shifted - lse
+    t = ttype((37, 1023), np.float32)
+    got = run(f"  %r = tessera_graph.{op} %a0 dim = {dim} : {t}", [x], [t], t)
+    # log_softmax subtracts two f32 values of magnitude ~|x|: absolute error.
+    check(got, ref, tol=(1e-5, 1e-6) if op == "softmax" else (1e-5, 2e-5))
+
+
+def test_softmax_bf16(rng):
+    x = randn(rng, (37, 1000), BF16)
+    x64 = x.astype(np.float64)
+    e = np.exp(x64 - x64.max(1, keepdims=True))
+    got = run("  %r = tessera_graph.softmax %a0 dim = 1 : tensor<37x1000xbf16>",
+              [x], ["tensor<37x1000xbf16>"], "tensor<37x1000xbf16>")
+    check(got, e / e.sum(1, keepdims=True), dtype=BF16)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_layer_norm(rng, weighted):
+    x, w, b = randn(rng, (37, 1000)) * 3 + 1, randn(rng, (1000,)), randn(rng, (1000,))
+    x64 = x.astype(np.float64)
+    ref = (x64 - x64.mean(1, keepdims=True)) / np.sqrt(x64.var(1, keepdims=True) + 1e-5)
+    t = ttype((37, 1000), np.float32)
+    if weighted:
+        ref = ref * w + b
+        body = (f"  %r = tessera_graph.layer_norm %a0 weight(%a1 : tensor<1000xf32>) "
+                f"bias(%a2 : tensor<1000xf32>) : {t}")
+        got = run(body, [x, w, b], [t, "tensor<1000xf32>", "tensor<1000xf32>"], t)
+    else:
+        got = run(f"  %r = tessera_graph.layer_norm %a0 : {t}", [x], [t], t)
+    check(got, ref, tol=(1e-4, 1e-4))
+
+
+def test_rms_norm(rng):
+    x, w = randn(rng, (37, 1000)), randn(rng, (1000,))
+    x64 = x.astype(np.float64)
+    ref = x64 / np.sqrt((x64**2).mean(1, keepdims=True) + 1e-6) * w
+    t = ttype((37, 1000), np.float32)
+    got = run(f"  %r = tessera_graph.rms_norm %a0 weight(%a1 : tensor<1000xf32>) epsilon = 1.0e-6 : {t}",
+              [x, w], [t, "tensor<1000xf32>"], t)
+    check(got, ref, tol=(1e-4, 1e-5))
+
+
+def test_layer_norm_bf16(rng):
+    x = randn(rng, (37, 1000), BF16)
+    x64 = x.astype(np.float64)
+    ref = (x64 - x64.mean(1, keepdims=True)) / np.sqrt(x64.var(1, keepdims=True) + 1e-5)
+    got = run("  %r = tessera_graph.layer_norm %a0 : tensor<37x1000xbf16>",
+              [x], ["tensor<37x1000xbf16>"], "tensor<37x1000xbf16>")
+    check(got, ref, dtype=BF16)
+
+
+#===--- Shape manipulation ------------------------------------------------===#
+
+def test_transpose(rng):
+    x = randn(rng, (3, 37, 100))
+    got = run("  %r = tessera_graph.transpose %a0 permutation = [2, 0, 1] : tensor<3x37x100xf32> -> tensor<100x3x37xf32>",
+              [x], ["tensor<3x37x100xf32>"], "tensor<100x3x37xf32>")
+    np.testing.assert_array_equal(got, np.transpose(x, (2, 0, 1)))
+
+
+def test_reshape_dynamic(rng):
+    x = randn(rng, (37, 12, 64))
+    got = run("  %r = tessera_graph.reshape %a0 : tensor<?x12x64xf32> -> tensor<?x768xf32>",
+              [x], ["tensor<?x12x64xf32>"], "tensor<?x768xf32>")
+    np.testing.assert_array_equal(got, x.reshape(37, 768))
+
+
+def test_reshape_static(rng):
+    x = randn(rng, (4, 3, 8))
+    got = run("  %r = tessera_graph.reshape %a0 : tensor<4x3x8xf32> -> tensor<2x48xf32>",
+              [x], ["tensor<4x3x8xf32>"], "tensor<2x48xf32>")
+    np.testing.assert_array_equal(got, x.reshape(2, 48))
+
+
+def test_broadcast_to(rng):
+    x = randn(rng, (1, 999))
+    got = run("  %r = tessera_graph.broadcast_to %a0 : tensor<1x999xf32> -> tensor<5x37x999xf32>",
+              [x], ["tensor<1x999xf32>"], "tensor<5x37x999xf32>")
+    np.testing.assert_array_equal(got, np.broadcast_to(x, (5, 37, 999)))
+
+
+def test_concat(rng):
+    a, b, c = randn(rng, (37, 3)), randn(rng, (37, 1000)), randn(rng, (37, 1))
+    got = run("  %r = tessera_graph.concat %a0, %a1, %a2 dim = 1 : tensor<37x3xf32>, "
+              "tensor<?x1000xf32>, tensor<37x1xf32> -> tensor<37x1004xf32>",
+              [a, b, c], ["tensor<37x3xf32>", "tensor<?x1000xf32>", "tensor<37x1xf32>"],
+              "tensor<37x1004xf32>")
+    np.testing.assert_array_equal(got, np.concatenate([a, b, c], 1))
+
+
+def test_slice(rng):
+    x = randn(rng, (37, 1000))
+    got = run("  %r = tessera_graph.slice %a0 offsets = [3, 1] sizes = [10, 333] strides = [3, 3] : "
+              "tensor<37x1000xf32> -> tensor<10x333xf32>", [x], ["tensor<37x1000xf32>"],
+              "tensor<10x333xf32>")
+    np.testing.assert_array_equal(got, x[3:3 + 30:3, 1:1 + 999:3])
+
+
+def test_constant_and_folding():
+    got = run("  %c = tessera_graph.constant dense<[[1.0, -2.0, 3.5]]> : tensor<1x3xf32>\n"
+              "  %r = tessera_graph.mul %c, %a0 : tensor<1x3xf32>, tensor<3xf32> -> tensor<1x3xf32>",
+              [np.array([2.0, 3.0, 4.0], np.float32)], ["tensor<3xf32>"], "tensor<1x3xf32>")
+    np.testing.assert_array_equal(got, [[2.0, -6.0, 14.0]])
+
+
+#===--- Attention ---------------------------------------------------------===#
+
+def attention_ref(q, k, v, scale, causal, mask=None):
+    q, k, v = (t.astype(np.float64) for t in (q, k, v))
+    s = q @ np.swapaxes(k, -1, -2) * scale
+    if mask is not None:
+        s = s + mask.astype(np.float64)
+    if causal:
+        sq, sk = s.shape[-2:]
+        s = np.where(np.arange(sk)[None, :] > np.arange(sq)[:, None], -np.inf, s)
+    s = s - s.max(-1, keepdims=True)
+    p = np.exp(s)
+    return (p / p.sum(-1, keepdims=True)) @ v
+
+
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16], ids=["f32", "f16"])
+def test_attention(rng, causal, dtype):
+    q = randn(rng, (2, 3, 100, 64), dtype)
+    k = randn(rng, (2, 3, 77, 64), dtype)
+    v = randn(rng, (2, 3, 77, 32), dtype)
+    types = [ttype(t.shape, dtype) for t in (q, k, v)]
+    out = ttype((2, 3, 100, 32), dtype)
+    flag = " causal" if causal else ""
+    got = run(f"  %r = tessera_graph.attention %a0, %a1, %a2{flag} : {types[0]}, {types[1]}, "
+              f"{types[2]} -> {out}", [q, k, v], types, out)
+    ref = attention_ref(q, k, v, 1 / math.sqrt(64), causal)
+    check(got, ref, dtype=dtype, tol=(1e-5, 1e-5) if dtype is np.float32 else (2e-3, 2e-3))
+
+
+def test_attention_mask_and_scale(rng):
+    q, k, v = randn(rng, (3, 37, 16)), randn(rng, (3, 50, 16)), randn(rng, (3, 50, 16))
+    mask = randn(rng, (37, 50))
+    t = [ttype(x.shape, np.float32) for x in (q, k, v)]
+    got = run(f"  %r = tessera_graph.attention %a0, %a1, %a2 mask(%a3 : tensor<37x50xf32>) "
+              f"scale = 0.3 causal : {t[0]}, {t[1]}, {t[2]} -> tensor<3x37x16xf32>",
+              [q, k, v, mask], t + ["tensor<37x50xf32>"], "tensor<3x37x16xf32>")
+    check(got, attention_ref(q, k, v, 0.3, True, mask), tol=(1e-5, 1e-5))
+
+
+#===--- The CPU runner's own checks ---------------------------------------===#
+
+def test_runner_rejects_wrong_arguments(rng):
+    src = ("func.func @f(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {\n"
+           "  %r = tessera_graph.exp %a : tensor<4x?xf32>\n  return %r : tensor<4x?xf32>\n}")
+    with ir.Context():
+        kernel = CPUModule(src)
+    with pytest.raises(TypeError, match="expected dtype float32, got float64"):
+        kernel("f", np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"expected shape tensor<4x\?xf32>, got \(5, 3\)"):
+        kernel("f", np.ones((5, 3), np.float32))
+    with pytest.raises(TypeError, match="takes 1 arguments, got 2"):
+        kernel("f", np.ones((4, 3), np.float32), np.ones((4, 3), np.float32))
+    with pytest.raises(KeyError, match="no function @g"):
+        kernel("g")
+    np.testing.assert_allclose(kernel("f", np.zeros((4, 3), np.float32)), 1.0)
