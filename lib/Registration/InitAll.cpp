@@ -7,6 +7,7 @@
 #include "Tessera/InitAll.h"
 #include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Graph/IR/GraphDialect.h"
+#include "Tessera/Dialect/Graph/Transforms/Passes.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleDialect.h"
 #include "Tessera/Dialect/Target/IR/TargetDialect.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
@@ -90,6 +91,7 @@ void mlir::tessera::registerAllPasses() {
   registerSCFPasses();
   tensor::registerTensorPasses();
   vector::registerVectorPasses();
+  graph::registerTesseraGraphPasses();
   target::registerTesseraTargetPasses();
   registerTesseraConversionPasses();
   registerPipelines();

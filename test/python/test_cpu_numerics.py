@@ -451,3 +451,35 @@ def test_runner_rejects_wrong_arguments(rng):
     with pytest.raises(KeyError, match="no function @g"):
         kernel("g")
     np.testing.assert_allclose(kernel("f", np.zeros((4, 3), np.float32)), 1.0)
+
+
+#===--- Fused groups through the CPU path ---------------------------------===#
+
+def test_fused_block_matches_unfused(rng):
+    """tessera-graph-fuse then the CPU pipeline: the groups lower to the same
+    numbers as the ops they hold."""
+    from tessera.passmanager import PassManager
+
+    src = """
+func.func @f(%x: tensor<37x64xf32>, %w: tensor<64x99xf32>, %b: tensor<99xf32>) -> tensor<37x99xf32> {
+  %n = tessera_graph.layer_norm %x : tensor<37x64xf32>
+  %m = tessera_graph.matmul %n, %w : tensor<37x64xf32>, tensor<64x99xf32> -> tensor<37x99xf32>
+  %a = tessera_graph.add %m, %b : tensor<37x99xf32>, tensor<99xf32> -> tensor<37x99xf32>
+  %g = tessera_graph.gelu %a : tensor<37x99xf32>
+  %e = tessera_graph.mul %g, %g : tensor<37x99xf32>, tensor<37x99xf32> -> tensor<37x99xf32>
+  %s = tessera_graph.softmax %e dim = 1 : tensor<37x99xf32>
+  return %s : tensor<37x99xf32>
+}"""
+    x, w, b = randn(rng, (37, 64)), randn(rng, (64, 99)) / 8, randn(rng, (99,))
+    with ir.Context():
+        module = ir.Module.parse(src)
+        PassManager.parse("builtin.module(tessera-graph-fuse)").run(module.operation)
+        assert str(module).count("tessera_graph.fused") == 1  # matmul+add+gelu+mul
+        got = CPUModule(module)("f", x, w, b)
+    x64 = x.astype(np.float64)
+    n = (x64 - x64.mean(1, keepdims=True)) / np.sqrt(x64.var(1, keepdims=True) + 1e-5)
+    a = n @ w + b
+    g = 0.5 * a * (1 + erf(a / math.sqrt(2)))
+    e = g * g
+    p = np.exp(e - e.max(1, keepdims=True))
+    check(got, p / p.sum(1, keepdims=True), tol=(1e-4, 1e-5))

@@ -1100,6 +1100,23 @@ struct AttentionLowering : public GraphPattern<AttentionOp> {
   }
 };
 
+/// A fused group lowers as its body: the grouping matters to the GPU
+/// schedule, not to the CPU path.
+struct FusedLowering : public GraphPattern<FusedOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(FusedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    auto yield = cast<YieldOp>(body.getTerminator());
+    SmallVector<Value> results(yield.getValues());
+    rewriter.inlineBlockBefore(&body, op, adaptor.getInputs());
+    rewriter.eraseOp(yield);
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
@@ -1109,7 +1126,7 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
                ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
                LayerNormLowering, RmsNormLowering, TransposeLowering,
                ReshapeLowering, BroadcastToLowering, ConcatLowering,
-               SliceLowering, AttentionLowering>(ctx);
+               SliceLowering, AttentionLowering, FusedLowering>(ctx);
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
                BinaryLowering<MulOp>, BinaryLowering<DivOp>,
                BinaryLowering<MaxOp>, BinaryLowering<MinOp>,

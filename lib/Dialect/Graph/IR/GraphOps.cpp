@@ -992,5 +992,24 @@ LogicalResult AttentionOp::verify() {
   return failed(type) ? failure() : checkInferred(*this, *type);
 }
 
+//===----------------------------------------------------------------------===//
+// FusedOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FusedOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getInputs().getTypes())
+    return emitOpError() << "body arguments " << body.getArgumentTypes()
+                         << " do not match the inputs "
+                         << getInputs().getTypes();
+  auto yield = body.empty() ? YieldOp() : dyn_cast<YieldOp>(body.back());
+  if (!yield)
+    return emitOpError() << "body must end with 'tessera_graph.yield'";
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError() << "yields " << yield.getValues().getTypes()
+                         << " but the results are " << getResultTypes();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Tessera/Dialect/Graph/IR/GraphOps.cpp.inc"

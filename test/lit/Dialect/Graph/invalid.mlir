@@ -499,3 +499,44 @@ func.func @f() attributes {tessera_graph.policy = 1} { return }
 
 // expected-error @+1 {{'tessera_graph.numerics' must be a #tessera_graph.numerics policy, got "bf16"}}
 func.func @f() attributes {tessera_graph.numerics = "bf16"} { return }
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.fused' op body arguments 'tensor<4xf16>' do not match the inputs 'tensor<4xf32>'}}
+  %0 = tessera_graph.fused elementwise (%a) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%x: tensor<4xf16>):
+    %y = tessera_graph.cast %x : tensor<4xf16> -> tensor<4xf32>
+    tessera_graph.yield %y : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.fused' op body must end with 'tessera_graph.yield'}}
+  %0 = "tessera_graph.fused"(%a) <{kind = #tessera_graph<fusion elementwise>}> ({
+  ^bb0(%x: tensor<4xf32>):
+    "llvm.unreachable"() : () -> ()
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.fused' op yields 'tensor<4xf32>' but the results are 'tensor<8xf32>'}}
+  %0 = tessera_graph.fused elementwise (%a) : (tensor<4xf32>) -> tensor<8xf32> {
+  ^bb0(%x: tensor<4xf32>):
+    tessera_graph.yield %x : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.yield' op expects parent op 'tessera_graph.fused'}}
+  tessera_graph.yield %a : tensor<4xf32>
+}

@@ -172,3 +172,16 @@ func.func @policies(%x: tensor<4xf32>) -> tensor<4xf8E4M3FN> attributes {tessera
   %1 = tessera_graph.cast %0 : tensor<4xf32> -> tensor<4xf8E4M3FN>
   return %1 : tensor<4xf8E4M3FN>
 }
+
+// CHECK-LABEL: func.func @fused
+// CHECK: tessera_graph.fused matmul_epilogue(%{{.*}}, %{{.*}}) : (tensor<4x8xf32>, tensor<8x4xf32>) -> tensor<4x4xf32> {
+// CHECK: tessera_graph.yield %{{.*}} : tensor<4x4xf32>
+func.func @fused(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
+  %0 = tessera_graph.fused matmul_epilogue (%a, %b) : (tensor<4x8xf32>, tensor<8x4xf32>) -> tensor<4x4xf32> {
+  ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x4xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+    %r = tessera_graph.relu %m : tensor<4x4xf32>
+    tessera_graph.yield %r : tensor<4x4xf32>
+  }
+  return %0 : tensor<4x4xf32>
+}

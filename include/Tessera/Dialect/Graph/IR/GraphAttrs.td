@@ -50,6 +50,15 @@ def Graph_GeluApproximation : I32EnumAttr<"GeluApproximation",
 def Graph_GeluApproximationAttr : EnumAttr<Graph_Dialect,
     Graph_GeluApproximation, "gelu_approximation">;
 
+def Graph_FusionKind : I32EnumAttr<"FusionKind", "what a fused group is", [
+    I32EnumAttrCase<"elementwise", 0>,
+    I32EnumAttrCase<"matmul_epilogue", 1>,
+    I32EnumAttrCase<"reduction", 2>]> {
+  let cppNamespace = "::mlir::tessera::graph";
+  let genSpecializedAttr = 0;
+}
+def Graph_FusionKindAttr : EnumAttr<Graph_Dialect, Graph_FusionKind, "fusion">;
+
 //===----------------------------------------------------------------------===//
 // Numerics policy
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,7 @@
 include "Tessera/Dialect/Graph/IR/GraphAttrs.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/RegionKindInterface.td"
 
 def Graph_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Graph_BoolTensor : RankedTensorOf<[I1]>;
@@ -470,6 +471,59 @@ def Graph_AttentionOp : Graph_InferredOp<"attention"> {
         (`scale` `=` $scale^)? (`causal` $causal^)? attr-dict `:`
         type($query) `,` type($key) `,` type($value) `->` type($result)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion groups
+//===----------------------------------------------------------------------===//
+
+def Graph_FusedOp : Graph_Op<"fused", [
+    IsolatedFromAbove, SingleBlock, RecursiveMemoryEffects]> {
+  let summary = "a group of graph ops that belongs in one kernel";
+  let description = [{
+    Made by `tessera-graph-fuse`: the body computes the results from the
+    block arguments (standing for `inputs` one to one) and yields them.
+    `kind` says what the group is: an elementwise chain, a matmul with its
+    epilogue, or a reduction (reduce, softmax, norm) with its elementwise
+    prologue. Scheduling turns each group into one kernel; the CPU lowering
+    inlines the body.
+
+    Example:
+
+    ```mlir
+    %r = tessera_graph.fused matmul_epilogue (%a, %w, %b)
+        : (tensor<64x32xf32>, tensor<32x16xf32>, tensor<16xf32>) -> tensor<64x16xf32> {
+    ^bb0(%x: tensor<64x32xf32>, %y: tensor<32x16xf32>, %z: tensor<16xf32>):
+      %m = tessera_graph.matmul %x, %y
+          : tensor<64x32xf32>, tensor<32x16xf32> -> tensor<64x16xf32>
+      %s = tessera_graph.add %m, %z
+          : tensor<64x16xf32>, tensor<16xf32> -> tensor<64x16xf32>
+      tessera_graph.yield %s : tensor<64x16xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Graph_FusionKindAttr:$kind, Variadic<AnyType>:$inputs);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $kind `(` $inputs `)` attr-dict `:` functional-type($inputs, $results)
+        $body
+  }];
+  let hasRegionVerifier = 1;
+}
+
+def Graph_YieldOp : Graph_Op<"yield", [
+    Terminator, ReturnLike, HasParent<"FusedOp">]> {
+  let summary = "returns the results of a fused group";
+  let description = [{
+    Example:
+
+    ```mlir
+    tessera_graph.yield %s : tensor<64x16xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
 #endif // TESSERA_DIALECT_GRAPH_IR_GRAPHOPS_TD

@@ -1,0 +1,34 @@
+//===- Passes.td - Graph IR passes -------------------------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
+#define TESSERA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TesseraGraphFuse : Pass<"tessera-graph-fuse"> {
+  let summary = "group producer/consumer chains that belong in one kernel";
+  let description = [{
+    Accepts Graph IR (run it on a module or a function) and wraps groups of
+    ops in `tessera_graph.fused` regions, innermost blocks first, each op in
+    at most one group:
+
+    - `matmul_epilogue`: a matmul followed by the elementwise ops that consume
+      it (bias, activation, residual, scaling);
+    - `reduction`: an elementwise prologue followed by the reduce, softmax,
+      log_softmax, layer_norm or rms_norm that consumes it;
+    - `elementwise`: any other chain of two or more elementwise ops.
+
+    A chain grows from a producer to its consumer only while (1) the
+    producer's result has that one use, so no intermediate is needed outside
+    the group, and (2) the consumer's result has the chain's shape, so there
+    is no shape change in between (reshape, transpose, broadcast-to or a
+    broadcast that grows the tensor end the chain). Other operands of the
+    group's ops (bias vectors, residuals) become inputs of the region.
+  }];
+}
+
+#endif // TESSERA_DIALECT_GRAPH_TRANSFORMS_PASSES_TD

@@ -1,0 +1,142 @@
+//===- Fuse.cpp - Group Graph IR ops that belong in one kernel ------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "Tessera/Dialect/Graph/Transforms/Passes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tessera::graph {
+#define GEN_PASS_DEF_TESSERAGRAPHFUSE
+#include "Tessera/Dialect/Graph/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::graph
+
+using namespace mlir;
+using namespace mlir::tessera::graph;
+
+/// Elementwise ops: they compute each element from the same position of
+/// their (broadcast) operands, so a chain of them is one loop nest.
+static bool isElementwise(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
+             ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, ReluOp, GeluOp,
+             SiluOp, CastOp, SelectOp>(op);
+}
+
+/// Ops that reduce along dimensions and can take an elementwise prologue
+/// through their first operand.
+static bool isReduction(Operation *op) {
+  return isa<ReduceOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, RmsNormOp>(op);
+}
+
+static ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+/// The one op using `value` (possibly through several operands, as in
+/// `x * x`), if there is exactly one and it is in `block`.
+static Operation *soleUser(Value value, Block *block) {
+  if (value.use_empty())
+    return nullptr;
+  Operation *user = *value.getUsers().begin();
+  for (Operation *other : value.getUsers())
+    if (other != user)
+      return nullptr;
+  return user->getBlock() == block ? user : nullptr;
+}
+
+/// Wraps `group` (in block order, the last op's result the only one used
+/// outside) in a tessera_graph.fused op placed at the last op.
+static void outline(ArrayRef<Operation *> group, FusionKind kind) {
+  Operation *last = group.back();
+  llvm::SmallPtrSet<Operation *, 8> members(group.begin(), group.end());
+  llvm::SetVector<Value> inputs;
+  for (Operation *op : group)
+    for (Value operand : op->getOperands())
+      if (!members.contains(operand.getDefiningOp()))
+        inputs.insert(operand);
+
+  OpBuilder builder(last);
+  auto fused = FusedOp::create(builder, last->getLoc(), last->getResultTypes(),
+                               kind, inputs.getArrayRef());
+  Block *body = builder.createBlock(&fused.getBody());
+  IRMapping mapping;
+  for (Value input : inputs)
+    mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
+  for (Operation *op : group)
+    builder.clone(*op, mapping);
+  YieldOp::create(builder, last->getLoc(),
+                  llvm::to_vector(llvm::map_range(last->getResults(), [&](Value v) {
+                    return mapping.lookup(v);
+                  })));
+  last->replaceAllUsesWith(fused->getResults());
+  for (Operation *op : llvm::reverse(group))
+    op->erase();
+}
+
+/// Grows a group from `root` through single-use, same-shape elementwise
+/// consumers, then (for elementwise roots) into a reduction consumer.
+static SmallVector<Operation *>
+growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
+          FusionKind &kind) {
+  Block *block = root->getBlock();
+  SmallVector<Operation *> group{root};
+  ArrayRef<int64_t> shape = shapeOf(root->getResult(0));
+  Operation *tail = root;
+  while (Operation *user = soleUser(tail->getResult(0), block)) {
+    if (taken.contains(user) || !isElementwise(user) ||
+        shapeOf(user->getResult(0)) != shape)
+      break;
+    group.push_back(user);
+    tail = user;
+  }
+  if (isa<MatmulOp>(root)) {
+    kind = FusionKind::matmul_epilogue;
+    return group;
+  }
+  kind = FusionKind::elementwise;
+  Operation *user = soleUser(tail->getResult(0), block);
+  if (user && !taken.contains(user) && isReduction(user) &&
+      user->getOperand(0) == tail->getResult(0)) {
+    group.push_back(user);
+    kind = FusionKind::reduction;
+  }
+  return group;
+}
+
+namespace {
+struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Block *> blocks;
+    getOperation()->walk([&](Block *block) {
+      if (!isa<FusedOp>(block->getParentOp()))
+        blocks.push_back(block);
+    });
+    for (Block *block : blocks)
+      fuseBlock(block);
+  }
+
+  void fuseBlock(Block *block) {
+    llvm::SmallPtrSet<Operation *, 16> taken;
+    SmallVector<std::pair<SmallVector<Operation *>, FusionKind>> groups;
+    for (Operation &op : *block) {
+      if (taken.contains(&op) || op.getNumResults() != 1 ||
+          !(isElementwise(&op) || isa<MatmulOp>(&op)))
+        continue;
+      FusionKind kind;
+      SmallVector<Operation *> group = growGroup(&op, taken, kind);
+      if (group.size() < 2)
+        continue;
+      taken.insert(group.begin(), group.end());
+      groups.emplace_back(std::move(group), kind);
+    }
+    for (auto &[group, kind] : groups)
+      outline(group, kind);
+  }
+};
+} // namespace

@@ -1,0 +1,102 @@
+// RUN: tessera-opt %s -split-input-file -tessera-graph-fuse | FileCheck %s
+
+// matmul + bias + activation + residual: one matmul_epilogue group whose
+// inputs are the operands from outside.
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK-SAME: (%[[A:.*]]: tensor<64x32xf32>, %[[W:.*]]: tensor<32x16xf32>, %[[B:.*]]: tensor<16xf32>, %[[R:.*]]: tensor<64x16xf32>)
+// CHECK: %[[F:.*]] = tessera_graph.fused matmul_epilogue(%[[A]], %[[W]], %[[B]], %[[R]]) : (tensor<64x32xf32>, tensor<32x16xf32>, tensor<16xf32>, tensor<64x16xf32>) -> tensor<64x16xf32> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<64x32xf32>, %[[Y:.*]]: tensor<32x16xf32>, %[[Z:.*]]: tensor<16xf32>, %[[Q:.*]]: tensor<64x16xf32>):
+// CHECK-NEXT:   %[[M:.*]] = tessera_graph.matmul %[[X]], %[[Y]]
+// CHECK-NEXT:   %[[S:.*]] = tessera_graph.add %[[M]], %[[Z]]
+// CHECK-NEXT:   %[[G:.*]] = tessera_graph.gelu %[[S]]
+// CHECK-NEXT:   %[[O:.*]] = tessera_graph.add %[[G]], %[[Q]]
+// CHECK-NEXT:   tessera_graph.yield %[[O]] : tensor<64x16xf32>
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[F]]
+func.func @matmul_epilogue(%a: tensor<64x32xf32>, %w: tensor<32x16xf32>, %b: tensor<16xf32>, %r: tensor<64x16xf32>) -> tensor<64x16xf32> {
+  %m = tessera_graph.matmul %a, %w : tensor<64x32xf32>, tensor<32x16xf32> -> tensor<64x16xf32>
+  %s = tessera_graph.add %m, %b : tensor<64x16xf32>, tensor<16xf32> -> tensor<64x16xf32>
+  %g = tessera_graph.gelu %s : tensor<64x16xf32>
+  %o = tessera_graph.add %g, %r : tensor<64x16xf32>, tensor<64x16xf32> -> tensor<64x16xf32>
+  return %o : tensor<64x16xf32>
+}
+
+// -----
+
+// An elementwise chain.
+// CHECK-LABEL: func.func @elementwise_chain
+// CHECK: tessera_graph.fused elementwise
+// CHECK: tessera_graph.mul
+// CHECK: tessera_graph.exp
+// CHECK: tessera_graph.cast
+// CHECK: tessera_graph.yield
+func.func @elementwise_chain(%x: tensor<8x8xf32>, %y: tensor<8x8xf32>) -> tensor<8x8xbf16> {
+  %0 = tessera_graph.mul %x, %y : tensor<8x8xf32>, tensor<8x8xf32> -> tensor<8x8xf32>
+  %1 = tessera_graph.exp %0 : tensor<8x8xf32>
+  %2 = tessera_graph.cast %1 : tensor<8x8xf32> -> tensor<8x8xbf16>
+  return %2 : tensor<8x8xbf16>
+}
+
+// -----
+
+// An elementwise prologue fuses into the softmax (and a reduce) after it.
+// CHECK-LABEL: func.func @prologue
+// CHECK: tessera_graph.fused reduction
+// CHECK: tessera_graph.mul
+// CHECK: tessera_graph.softmax
+// CHECK: tessera_graph.fused reduction
+// CHECK: tessera_graph.exp
+// CHECK: tessera_graph.reduce sum
+func.func @prologue(%x: tensor<8x128xf32>, %s: tensor<f32>) -> (tensor<8x128xf32>, tensor<8xf32>) {
+  %0 = tessera_graph.mul %x, %s : tensor<8x128xf32>, tensor<f32> -> tensor<8x128xf32>
+  %1 = tessera_graph.softmax %0 dim = 1 : tensor<8x128xf32>
+  %2 = tessera_graph.exp %x : tensor<8x128xf32>
+  %3 = tessera_graph.reduce sum %2 dims = [1] : tensor<8x128xf32> -> tensor<8xf32>
+  return %1, %3 : tensor<8x128xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Refused: the matmul's result is also returned, so the epilogue cannot
+// take it (it would be needed outside the group); the add and relu after it
+// still form an elementwise group.
+// CHECK-LABEL: func.func @used_outside
+// CHECK: %[[M:.*]] = tessera_graph.matmul
+// CHECK-NEXT: %[[F:.*]] = tessera_graph.fused elementwise(%[[M]], %{{.*}})
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.add
+// CHECK-NEXT: tessera_graph.relu
+// CHECK-NEXT: tessera_graph.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[M]], %[[F]]
+func.func @used_outside(%a: tensor<4x4xf32>, %b: tensor<4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %m = tessera_graph.matmul %a, %a : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  %s = tessera_graph.add %m, %b : tensor<4x4xf32>, tensor<4xf32> -> tensor<4x4xf32>
+  %r = tessera_graph.relu %s : tensor<4x4xf32>
+  return %m, %r : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Refused: shape changes end a chain (a transpose between two elementwise
+// ops, a broadcast that grows the tensor).
+// CHECK-LABEL: func.func @shape_change
+// CHECK-NOT: tessera_graph.fused
+func.func @shape_change(%x: tensor<4x8xf32>, %y: tensor<3x1x4xf32>) -> tensor<3x8x4xf32> {
+  %0 = tessera_graph.exp %x : tensor<4x8xf32>
+  %1 = tessera_graph.transpose %0 permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
+  %2 = tessera_graph.tanh %1 : tensor<8x4xf32>
+  %3 = tessera_graph.add %2, %y : tensor<8x4xf32>, tensor<3x1x4xf32> -> tensor<3x8x4xf32>
+  return %3 : tensor<3x8x4xf32>
+}
+
+// -----
+
+// A single elementwise op is not worth a group; neither is a matmul alone.
+// CHECK-LABEL: func.func @singletons
+// CHECK-NOT: tessera_graph.fused
+func.func @singletons(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %0 = tessera_graph.exp %x : tensor<4x4xf32>
+  %1 = tessera_graph.matmul %x, %x : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
+  return %0, %1 : tensor<4x4xf32>, tensor<4x4xf32>
+}
