@@ -483,3 +483,32 @@ func.func @f(%x: tensor<37x64xf32>, %w: tensor<64x99xf32>, %b: tensor<99xf32>) -
     e = g * g
     p = np.exp(e - e.max(1, keepdims=True))
     check(got, p / p.sum(1, keepdims=True), tol=(1e-4, 1e-5))
+
+
+#===--- Numerics policies -------------------------------------------------===#
+
+def test_policy_rounding_saturation_and_denormals(rng):
+    """A policy's rounding, saturate and denormals entries govern how results
+    are stored."""
+    x = (randn(rng, (1000,)) * 100).astype(BF16)
+    y = randn(rng, (1000,))
+    # Toward zero: the f32 sum's low 16 bits dropped.
+    pol = "{tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, compute = f32, rounding = toward_zero>}"
+    got = run(f"  %r = tessera_graph.add %a0, %a1 {pol} : tensor<1000xbf16>, tensor<1000xf32> -> tensor<1000xbf16>",
+              [x, y], ["tensor<1000xbf16>", "tensor<1000xf32>"], "tensor<1000xbf16>")
+    want = ((x.astype(np.float32) + y).view(np.uint32) & 0xFFFF0000).view(np.float32)
+    np.testing.assert_array_equal(got.astype(np.float32), want)
+    # Saturate: an f16 product that overflows clamps to the largest finite.
+    big = np.array([300.0, -300.0, 2.0], np.float16)
+    pol = "{tessera_graph.numerics = #tessera_graph.numerics<storage = f16, saturate = true>}"
+    got = run(f"  %r = tessera_graph.mul %a0, %a0 {pol} : tensor<3xf16>, tensor<3xf16> -> tensor<3xf16>",
+              [big], ["tensor<3xf16>"], "tensor<3xf16>")
+    np.testing.assert_array_equal(got, np.array([65504, 65504, 4], np.float16))
+    # Flush: exp(-100) is an f32 denormal, exp(-87) is not.
+    pol = "{tessera_graph.numerics = #tessera_graph.numerics<denormals = flush>}"
+    v = np.array([-100.0, -87.0, 0.0], np.float32)
+    got = run(f"  %r = tessera_graph.exp %a0 {pol} : tensor<3xf32>", [v], ["tensor<3xf32>"],
+              "tensor<3xf32>")
+    assert got[0] == 0.0 and got[1] > 0 and got[2] == 1.0
+    plain = run("  %r = tessera_graph.exp %a0 : tensor<3xf32>", [v], ["tensor<3xf32>"], "tensor<3xf32>")
+    assert 0 < plain[0] < np.finfo(np.float32).tiny  # unflushed: a denormal

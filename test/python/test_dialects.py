@@ -153,3 +153,36 @@ def test_graph_matmul_builder_rejects_wrong_rank(ctx):
                                match="'tessera_graph.matmul' op operands must have rank 2 "
                                "or more, got lhs rank 1 and rhs rank 2"):
                 tg.MatmulOp(fn.arguments[0], fn.arguments[1])
+
+
+def test_graph_ops_with_enums_and_inference(ctx):
+    f16 = ir.F16Type.get()
+    q_t = ir.RankedTensorType.get([2, 8, 100, 64], f16)
+    k_t = ir.RankedTensorType.get([2, 8, 77, 64], f16)
+    x_t = ir.RankedTensorType.get([37, 1000], ir.F32Type.get())
+    module = ir.Module.create()
+    with ir.InsertionPoint(module.body):
+        @func.FuncOp.from_py_func(q_t, k_t, x_t)
+        def block(q, k, x):
+            # Result types inferred; enums passed as Python enums.
+            att = tg.AttentionOp(q, k, k, causal=True).result
+            red = tg.ReduceOp(tg.ReduceKind.mean, x, [1], keepdim=True).result
+            assert str(att.type) == "tensor<2x8x100x64xf16>"
+            assert str(red.type) == "tensor<37x1xf32>"
+            return att, red
+
+    text = " ".join(_verify_and_roundtrip(module).split())
+    assert "tessera_graph.attention %arg0, %arg1, %arg1 causal" in text
+    assert "tessera_graph.reduce mean %arg2 dims = [1] keepdim" in text
+
+
+def test_graph_broadcast_error_at_construction(ctx):
+    a_t = ir.RankedTensorType.get([4, 768], ir.F32Type.get())
+    b_t = ir.RankedTensorType.get([4, 512], ir.F32Type.get())
+    module = ir.Module.create()
+    with ir.InsertionPoint(module.body):
+        fn = func.FuncOp("bad", ir.FunctionType.get([a_t, b_t], []))
+        with ir.InsertionPoint(fn.add_entry_block()):
+            with pytest.raises(ir.MLIRError, match=r"lhs dimension 1 \(768\) and rhs "
+                               r"dimension 1 \(512\) are not broadcast-compatible"):
+                tg.AddOp(fn.arguments[0], fn.arguments[1])

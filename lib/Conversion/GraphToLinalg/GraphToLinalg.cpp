@@ -155,6 +155,31 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
   return arith::TruncIOp::create(b, loc, to, value);
 }
 
+/// Converts a computed value to an op's result element type the way the op's
+/// numerics policy says: its rounding mode, saturation and denormal mode.
+static Value toStorage(Operation *op, OpBuilder &b, Location loc, Value value,
+                       Type element) {
+  NumericsAttr policy = getNumericsPolicy(op);
+  if (!policy)
+    return castScalar(b, loc, value, element);
+  Value result = castScalar(b, loc, value, element, policy.getRounding(),
+                            policy.getSaturate());
+  auto floatType = dyn_cast<FloatType>(element);
+  if (policy.getDenormals() != DenormalMode::flush || !floatType)
+    return result;
+  // Flush: values below the smallest normal magnitude become (signed) zero.
+  Value smallest = arith::ConstantOp::create(
+      b, loc, element,
+      b.getFloatAttr(element,
+                     APFloat::getSmallestNormalized(floatType.getFloatSemantics())));
+  Value tiny = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                     math::AbsFOp::create(b, loc, result), smallest);
+  Value zero = math::CopySignOp::create(
+      b, loc, arith::ConstantOp::create(b, loc, element, b.getFloatAttr(element, 0.0)),
+      result);
+  return arith::SelectOp::create(b, loc, tiny, zero, result);
+}
+
 static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
   return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
 }
@@ -571,7 +596,7 @@ struct BinaryLowering : public GraphPattern<OpTy> {
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = castScalar(b, loc, args[0], compute);
           Value y = castScalar(b, loc, args[1], compute);
-          return castScalar(b, loc, binaryScalar(op, b, loc, x, y), element);
+          return toStorage(op, b, loc, binaryScalar(op, b, loc, x, y), element);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -653,7 +678,7 @@ struct UnaryLowering : public GraphPattern<OpTy> {
         rewriter, op.getLoc(), resultType, ValueRange{adaptor.getInput()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = castScalar(b, loc, args[0], compute);
-          return castScalar(b, loc, unaryScalar(op, b, loc, x), element);
+          return toStorage(op, b, loc, unaryScalar(op, b, loc, x), element);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -667,9 +692,18 @@ struct CastLowering : public GraphPattern<CastOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (op.getRounding() == RoundingMode::stochastic)
       return rewriter.notifyMatchFailure(op, "stochastic rounding");
+    // The op's own rounding and saturation, or its policy's where the op
+    // keeps the defaults.
+    RoundingMode rounding = op.getRounding();
+    bool saturate = op.getSaturate();
+    if (NumericsAttr policy = getNumericsPolicy(op)) {
+      if (rounding == RoundingMode::nearest)
+        rounding = policy.getRounding();
+      saturate = saturate || policy.getSaturate();
+    }
     Value result = castTensor(rewriter, op.getLoc(), adaptor.getInput(),
-                              op.getType().getElementType(), op.getRounding(),
-                              op.getSaturate());
+                              op.getType().getElementType(), rounding,
+                              saturate);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -1159,8 +1193,10 @@ struct ConvertTesseraGraphToLinalgPass
     WalkResult refused = getOperation()->walk([](Operation *op) {
       if (!isa<GraphDialect>(op->getDialect()))
         return WalkResult::advance();
-      if (auto cast = dyn_cast<CastOp>(op);
-          cast && cast.getRounding() == RoundingMode::stochastic) {
+      NumericsAttr policy = getNumericsPolicy(op);
+      auto cast = dyn_cast<CastOp>(op);
+      if ((cast && cast.getRounding() == RoundingMode::stochastic) ||
+          (policy && policy.getRounding() == RoundingMode::stochastic)) {
         op->emitOpError()
             << "stochastic rounding is not supported by the linalg lowering yet";
         return WalkResult::interrupt();
