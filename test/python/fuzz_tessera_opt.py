@@ -20,7 +20,14 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NUMBERS = ["0", "-1", "1", "3", "4", "1024", "2048", "-32", "99999999999999999999",
            "?", "0x10", "1.5", "65536"]
-TOKENS = ["tessera_graph.matmul", "tessera_graph.add", "tessera_schedule.kernel",
+TOKENS = ["tessera_graph.matmul", "tessera_graph.add", "tessera_graph.reduce",
+          "tessera_graph.attention", "tessera_graph.softmax", "tessera_graph.cast",
+          "tessera_graph.layer_norm", "tessera_graph.concat", "tessera_graph.slice",
+          "tessera_graph.fused", "tessera_graph.yield", "transpose_lhs", "keepdim",
+          "dims = [", "permutation = [", "causal", "mask(", "weight(", "epsilon = ",
+          "#tessera_graph.numerics<", "storage = ", "rounding = stochastic",
+          "tensor<?x?xf32>", "tensor<1xf16>", "tensor<f32>", "xbf16>", "xi1>",
+          "tessera_schedule.kernel",
           "tessera_schedule.yield", "tessera_tile.program_id",
           "tessera_tile.alloc_shared", "tessera_tile.barrier",
           "tessera_target.kernel", "tessera_target.return",

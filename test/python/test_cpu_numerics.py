@@ -512,3 +512,25 @@ def test_policy_rounding_saturation_and_denormals(rng):
     assert got[0] == 0.0 and got[1] > 0 and got[2] == 1.0
     plain = run("  %r = tessera_graph.exp %a0 : tensor<3xf32>", [v], ["tensor<3xf32>"], "tensor<3xf32>")
     assert 0 < plain[0] < np.finfo(np.float32).tiny  # unflushed: a denormal
+
+
+def test_stochastic_rounding_is_unbiased_and_picks_neighbours():
+    # 1 + 2^-9 lies a quarter of the way from 1 to the next bf16 (1 + 2^-7):
+    # stochastic rounding picks one of the two, the upper about 25% of the
+    # time, so the mean stays at x; nearest would always give 1.
+    n = 200_000
+    x = np.full((n,), 1 + 2**-9, np.float32)
+    got = run("  %r = tessera_graph.cast %a0 rounding = stochastic : tensor<200000xf32> -> tensor<200000xbf16>",
+              [x], ["tensor<200000xf32>"], "tensor<200000xbf16>").astype(np.float64)
+    lo, hi = 1.0, 1 + 2**-7
+    assert set(np.unique(got)) <= {lo, hi}
+    frac_up = np.mean(got == hi)
+    assert abs(frac_up - 0.25) < 0.01, frac_up
+    # To f16 (ulp 2^-10 at 1): -(1 + 2^-12) rounds to -1 or -(1 + 2^-10); 1.5
+    # is exact and stays.
+    y = np.concatenate([np.full((1000,), -(1 + 2**-12), np.float32),
+                        np.full((1000,), 1.5, np.float32)])
+    got = run("  %r = tessera_graph.cast %a0 rounding = stochastic : tensor<2000xf32> -> tensor<2000xf16>",
+              [y], ["tensor<2000xf32>"], "tensor<2000xf16>").astype(np.float64)
+    assert set(np.unique(got[:1000])) <= {-1.0, -(1 + 2**-10)}
+    assert np.all(got[1000:] == 1.5)

@@ -23,9 +23,11 @@ def ConvertTesseraGraphToLinalg : Pass<"convert-tessera-graph-to-linalg"> {
     Numerics: math on f16/bf16/f8 values is computed in f32 unless a numerics
     policy names a `compute` type; reductions and contractions accumulate in
     the op's `acc`, else the policy's `accumulate` type, else f32 for
-    narrow floats, and the result is converted back to the op's type. Casts
-    honour `rounding` (nearest, toward_zero) and `saturate`; stochastic
-    rounding is refused with a diagnostic.
+    narrow floats, and the result is converted back to the op's type with
+    the policy's rounding, saturation and denormal mode. Casts honour
+    `rounding` (nearest, toward_zero, stochastic: unbiased, drawing on a hash
+    of the element's position) and `saturate`. f8 element types are refused
+    with a diagnostic (LLVM has no f8 type).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",

@@ -77,11 +77,76 @@ static Value typeBound(OpBuilder &b, Location loc, Type boundType,
       b.getIntegerAttr(valueType, bound.sext(valueType.getIntOrFloatBitWidth())));
 }
 
-/// Converts a scalar between numeric types with the given rounding and
-/// saturation.
 static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
                         RoundingMode rounding = RoundingMode::nearest,
-                        bool saturate = false) {
+                        bool saturate = false, int64_t loops = 0);
+static Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
+
+/// A uniform pseudo-random f32 in [0, 1) for the current element of the
+/// enclosing `loops`-deep linalg.generic: a hash of its loop indices (a
+/// deterministic stream per element position).
+static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops) {
+  Type i32 = b.getI32Type();
+  auto constant = [&](uint32_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, i32,
+                                     b.getIntegerAttr(i32, static_cast<int32_t>(v)));
+  };
+  Value h = constant(0x6A09E667u);
+  for (int64_t d = 0; d < loops; ++d) {
+    Value index = arith::IndexCastOp::create(
+        b, loc, i32, linalg::IndexOp::create(b, loc, d));
+    h = arith::MulIOp::create(b, loc, arith::XOrIOp::create(b, loc, h, index),
+                              constant(0x9E3779B1u));
+    h = arith::XOrIOp::create(
+        b, loc, h, arith::ShRUIOp::create(b, loc, h, constant(15)));
+  }
+  h = arith::MulIOp::create(b, loc, h, constant(0x85EBCA6Bu));
+  h = arith::XOrIOp::create(b, loc, h,
+                            arith::ShRUIOp::create(b, loc, h, constant(13)));
+  // The top 24 bits as a fraction.
+  Value top = arith::ShRUIOp::create(b, loc, h, constant(8));
+  Type f32 = b.getF32Type();
+  return arith::MulFOp::create(b, loc, arith::UIToFPOp::create(b, loc, f32, top),
+                               floatConstant(b, loc, f32, 1.0 / (1 << 24)));
+}
+
+/// Stochastic rounding of a float to a narrower float: rounds away from zero
+/// with probability (|x| - |down|) / (|up| - |down|), where down and up are
+/// the neighbours of x toward and away from zero, so the result is unbiased.
+/// Non-finite values round to nearest.
+static Value stochasticRound(OpBuilder &b, Location loc, Value x, Type to,
+                             int64_t loops) {
+  Type from = x.getType();
+  Value down = castScalar(b, loc, x, to, RoundingMode::toward_zero);
+  Type bits = b.getIntegerType(to.getIntOrFloatBitWidth());
+  Value one = arith::ConstantOp::create(b, loc, bits, b.getIntegerAttr(bits, 1));
+  Value up = arith::BitcastOp::create(
+      b, loc, to,
+      arith::AddIOp::create(b, loc, arith::BitcastOp::create(b, loc, bits, down),
+                            one));
+  Value absX = math::AbsFOp::create(b, loc, x);
+  Value absDown = math::AbsFOp::create(b, loc, arith::ExtFOp::create(b, loc, from, down));
+  Value absUp = math::AbsFOp::create(b, loc, arith::ExtFOp::create(b, loc, from, up));
+  Value p = arith::DivFOp::create(
+      b, loc, arith::SubFOp::create(b, loc, absX, absDown),
+      arith::SubFOp::create(b, loc, absUp, absDown));
+  Value r = castScalar(b, loc, uniformForElement(b, loc, loops), from);
+  Value goUp = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, p);
+  Value rounded = arith::SelectOp::create(b, loc, goUp, up, down);
+  Value finite = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OLT, absX,
+      arith::ConstantOp::create(
+          b, loc, from,
+          b.getFloatAttr(from, APFloat::getInf(cast<FloatType>(from).getFloatSemantics()))));
+  return arith::SelectOp::create(b, loc, finite, rounded,
+                                 arith::TruncFOp::create(b, loc, to, x));
+}
+
+/// Converts a scalar between numeric types with the given rounding and
+/// saturation. Stochastic rounding must be built in the body of a
+/// `loops`-deep linalg.generic (it draws on the element's indices).
+static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
+                        RoundingMode rounding, bool saturate, int64_t loops) {
   Type from = value.getType();
   if (from == to)
     return value;
@@ -98,6 +163,8 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
       value = arith::MaximumFOp::create(
           b, loc, value, typeBound(b, loc, to, from, /*upper=*/false));
     }
+    if (rounding == RoundingMode::stochastic)
+      return stochasticRound(b, loc, value, to, loops);
     Value rounded = arith::TruncFOp::create(b, loc, to, value);
     if (rounding != RoundingMode::toward_zero)
       return rounded;
@@ -158,12 +225,12 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
 /// Converts a computed value to an op's result element type the way the op's
 /// numerics policy says: its rounding mode, saturation and denormal mode.
 static Value toStorage(Operation *op, OpBuilder &b, Location loc, Value value,
-                       Type element) {
+                       Type element, int64_t loops) {
   NumericsAttr policy = getNumericsPolicy(op);
   if (!policy)
     return castScalar(b, loc, value, element);
   Value result = castScalar(b, loc, value, element, policy.getRounding(),
-                            policy.getSaturate());
+                            policy.getSaturate(), loops);
   auto floatType = dyn_cast<FloatType>(element);
   if (policy.getDenormals() != DenormalMode::flush || !floatType)
     return result;
@@ -315,7 +382,7 @@ static Value castTensor(OpBuilder &b, Location loc, Value value, Type element,
   return elementwise(b, loc, type.clone(element), value,
                      [&](OpBuilder &nb, Location nloc, ValueRange args) {
                        return castScalar(nb, nloc, args[0], element, rounding,
-                                         saturate);
+                                         saturate, type.getRank());
                      });
 }
 
@@ -596,7 +663,8 @@ struct BinaryLowering : public GraphPattern<OpTy> {
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = castScalar(b, loc, args[0], compute);
           Value y = castScalar(b, loc, args[1], compute);
-          return toStorage(op, b, loc, binaryScalar(op, b, loc, x, y), element);
+          return toStorage(op, b, loc, binaryScalar(op, b, loc, x, y), element,
+                           resultType.getRank());
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -678,7 +746,8 @@ struct UnaryLowering : public GraphPattern<OpTy> {
         rewriter, op.getLoc(), resultType, ValueRange{adaptor.getInput()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value x = castScalar(b, loc, args[0], compute);
-          return toStorage(op, b, loc, unaryScalar(op, b, loc, x), element);
+          return toStorage(op, b, loc, unaryScalar(op, b, loc, x), element,
+                           resultType.getRank());
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -690,8 +759,6 @@ struct CastLowering : public GraphPattern<CastOp> {
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getRounding() == RoundingMode::stochastic)
-      return rewriter.notifyMatchFailure(op, "stochastic rounding");
     // The op's own rounding and saturation, or its policy's where the op
     // keeps the defaults.
     RoundingMode rounding = op.getRounding();
@@ -1187,20 +1254,12 @@ struct ConvertTesseraGraphToLinalgPass
 
   void runOnOperation() override {
     // Refuse up front, with one diagnostic, what the patterns cannot lower:
-    // stochastic rounding (no random source yet), and f8 element types (LLVM
-    // has none; the conversions would need a software implementation, and
-    // without one they would fail later in LLVM translation).
+    // f8 element types (LLVM has none; the conversions would need a software
+    // implementation, and without one they would fail later in LLVM
+    // translation).
     WalkResult refused = getOperation()->walk([](Operation *op) {
       if (!isa<GraphDialect>(op->getDialect()))
         return WalkResult::advance();
-      NumericsAttr policy = getNumericsPolicy(op);
-      auto cast = dyn_cast<CastOp>(op);
-      if ((cast && cast.getRounding() == RoundingMode::stochastic) ||
-          (policy && policy.getRounding() == RoundingMode::stochastic)) {
-        op->emitOpError()
-            << "stochastic rounding is not supported by the linalg lowering yet";
-        return WalkResult::interrupt();
-      }
       for (Type type : llvm::concat<Type>(op->getOperandTypes(),
                                           op->getResultTypes()))
         if (isa<Float8E4M3FNType, Float8E5M2Type>(getElementTypeOrSelf(type))) {

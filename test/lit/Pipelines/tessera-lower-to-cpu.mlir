@@ -1,6 +1,6 @@
 // RUN: tessera-opt %s --tessera-lower-to-cpu | FileCheck %s
 // RUN: tessera-opt %s --tessera-lower-to-cpu | mlir-opt | FileCheck %s --check-prefix=UPSTREAM
-// RUN: not tessera-opt %S/Inputs/stochastic.mlir --tessera-lower-to-cpu 2>&1 | FileCheck %s --check-prefix=REFUSED
+// RUN: not tessera-opt %S/Inputs/f8.mlir --tessera-lower-to-cpu 2>&1 | FileCheck %s --check-prefix=REFUSED
 
 // Graph IR to the LLVM dialect: nothing of Tessera, tensors, linalg or
 // memrefs is left, and the public function has a C interface for the
@@ -17,7 +17,7 @@
 // The output is upstream IR that stock mlir-opt parses.
 // UPSTREAM: llvm.func @_mlir_ciface_block
 
-// REFUSED: stochastic.mlir:2:8: error: 'tessera_graph.cast' op stochastic rounding is not supported by the linalg lowering yet
+// REFUSED: f8.mlir:2:8: error: 'tessera_graph.cast' op has an f8 element type ('tensor<8xf8E4M3FN>'), which the linalg lowering does not support yet
 
 func.func @block(%x: tensor<?x64xf32>, %w: tensor<64x32xf32>, %b: tensor<32xf32>) -> tensor<?x32xf32> {
   %n = tessera_graph.layer_norm %x : tensor<?x64xf32>

@@ -85,3 +85,18 @@ func.func @casts(%x: tensor<8xf32>) -> (tensor<8xf16>, tensor<8xbf16>, tensor<8x
   %2 = tessera_graph.cast %x saturate : tensor<8xf32> -> tensor<8xi8>
   return %0, %1, %2 : tensor<8xf16>, tensor<8xbf16>, tensor<8xi8>
 }
+
+// -----
+
+// Stochastic rounding: toward zero, the next value away from zero, and a
+// per-element pseudo-random draw from a hash of the loop indices.
+// CHECK-LABEL: func.func @stochastic
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: arith.uitofp
+// CHECK: arith.cmpf olt
+// CHECK: arith.select
+func.func @stochastic(%x: tensor<8xf32>) -> tensor<8xbf16> {
+  %0 = tessera_graph.cast %x rounding = stochastic : tensor<8xf32> -> tensor<8xbf16>
+  return %0 : tensor<8xbf16>
+}

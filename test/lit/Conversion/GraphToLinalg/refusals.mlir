@@ -2,14 +2,6 @@
 
 // What the lowering refuses, with a diagnostic naming the op.
 
-func.func @stochastic(%x: tensor<8xf32>) -> tensor<8xbf16> {
-  // expected-error @+1 {{'tessera_graph.cast' op stochastic rounding is not supported by the linalg lowering yet}}
-  %0 = tessera_graph.cast %x rounding = stochastic : tensor<8xf32> -> tensor<8xbf16>
-  return %0 : tensor<8xbf16>
-}
-
-// -----
-
 func.func @f8(%x: tensor<8xf32>) -> tensor<8xf8E5M2> {
   // expected-error @+1 {{'tessera_graph.cast' op has an f8 element type ('tensor<8xf8E5M2>'), which the linalg lowering does not support yet}}
   %0 = tessera_graph.cast %x : tensor<8xf32> -> tensor<8xf8E5M2>
