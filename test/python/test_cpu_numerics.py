@@ -534,3 +534,33 @@ def test_stochastic_rounding_is_unbiased_and_picks_neighbours():
               [y], ["tensor<2000xf32>"], "tensor<2000xf16>").astype(np.float64)
     assert set(np.unique(got[:1000])) <= {-1.0, -(1 + 2**-10)}
     assert np.all(got[1000:] == 1.5)
+
+
+def test_dynamic_size_mismatch_aborts_with_message(tmp_path):
+    """Two `?` dims are assumed equal by the verifier and checked at run time:
+    a mismatch stops the program with a message, never reads out of bounds."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "mismatch.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from tessera import ir\n"
+        "from tessera.cpu import CPUModule\n"
+        "src = '''func.func @f(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {\n"
+        "  %r = tessera_graph.add %a, %b : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>\n"
+        "  return %r : tensor<?xf32>\n}'''\n"
+        "with ir.Context():\n"
+        "    k = CPUModule(src)\n"
+        "print(k('f', np.ones(4, np.float32), np.ones(4, np.float32)).sum(), flush=True)\n"
+        "k('f', np.ones(4, np.float32), np.ones(5, np.float32))\n"
+        "print('not reached', flush=True)\n")
+    import tessera
+
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(tessera.__file__)))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.stdout.startswith("8.0")
+    assert "not reached" not in proc.stdout
+    assert proc.returncode != 0
+    assert "broadcast: dynamic dimensions 0 of the operands differ" in proc.stdout + proc.stderr

@@ -18,7 +18,9 @@ def ConvertTesseraGraphToLinalg : Pass<"convert-tessera-graph-to-linalg"> {
     `linalg.reduce`, `linalg.transpose`, `linalg.fill`), `linalg.generic`
     for the rest, `tensor.*` for shape manipulation, `arith`/`math` for the
     scalar math. Every `tessera_graph` op is converted or the pass fails with
-    a diagnostic naming it.
+    a diagnostic naming it. Sizes the verifier could only assume equal (two
+    `?` dims broadcast together, the contraction dims of a matmul) are
+    checked at run time with `cf.assert`.
 
     Numerics: math on f16/bf16/f8 values is computed in f32 unless a numerics
     policy names a `compute` type; reductions and contractions accumulate in
@@ -30,7 +32,8 @@ def ConvertTesseraGraphToLinalg : Pass<"convert-tessera-graph-to-linalg"> {
     with a diagnostic (LLVM has no f8 type).
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"];
 }
 

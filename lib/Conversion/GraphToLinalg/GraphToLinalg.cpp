@@ -8,6 +8,7 @@
 #include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Graph/IR/GraphOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -307,9 +308,19 @@ static Value dimOf(OpBuilder &b, Location loc, Value tensor, int64_t d) {
   return tensor::DimOp::create(b, loc, tensor, d);
 }
 
+/// Asserts at run time that two sizes the verifier could only assume equal
+/// (both `?`) are equal: a mismatch aborts with a message instead of reading
+/// out of bounds.
+static void assertSameSize(OpBuilder &b, Location loc, Value x, Value y,
+                           const Twine &what) {
+  Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  cf::AssertOp::create(b, loc, same, b.getStringAttr(what));
+}
+
 /// Sizes of a result shape broadcast from `inputs` (NumPy alignment): each
 /// dynamic result dimension takes its size from an input that is dynamic
-/// there (the verifier guarantees one exists and that they agree).
+/// there (the verifier guarantees one exists); other inputs dynamic there
+/// must have the same size, checked at run time.
 static SmallVector<Value> broadcastSizes(OpBuilder &b, Location loc,
                                          RankedTensorType result,
                                          ValueRange inputs) {
@@ -320,10 +331,15 @@ static SmallVector<Value> broadcastSizes(OpBuilder &b, Location loc,
     for (Value input : inputs) {
       auto type = cast<RankedTensorType>(input.getType());
       int64_t j = d - (result.getRank() - type.getRank());
-      if (j >= 0 && type.isDynamicDim(j)) {
-        sizes[d] = dimOf(b, loc, input, j);
-        break;
-      }
+      if (j < 0 || !type.isDynamicDim(j))
+        continue;
+      Value size = dimOf(b, loc, input, j);
+      if (!sizes[d])
+        sizes[d] = size;
+      else
+        assertSameSize(b, loc, sizes[d], size,
+                       "broadcast: dynamic dimensions " + Twine(d) +
+                           " of the operands differ");
     }
   }
   return sizes;
@@ -539,6 +555,11 @@ static Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
     sizes[rank - 2] = dimOf(b, loc, lhs, transposeLhs ? lt.getRank() - 1 : lt.getRank() - 2);
   if (outType.isDynamicDim(rank - 1))
     sizes[rank - 1] = dimOf(b, loc, rhs, transposeRhs ? rt.getRank() - 2 : rt.getRank() - 1);
+  int64_t lk = transposeLhs ? lt.getRank() - 2 : lt.getRank() - 1;
+  int64_t rk = transposeRhs ? rt.getRank() - 1 : rt.getRank() - 2;
+  if (lt.isDynamicDim(lk) || rt.isDynamicDim(rk))
+    assertSameSize(b, loc, dimOf(b, loc, lhs, lk), dimOf(b, loc, rhs, rk),
+                   "matmul: the contraction dimensions of lhs and rhs differ");
   Value init = emptyTensor(b, loc, outType, sizes);
   Value zero = isa<FloatType>(acc) ? floatConstant(b, loc, acc, 0.0)
                                    : Value(arith::ConstantOp::create(
@@ -1242,8 +1263,9 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
 void mlir::tessera::configureTesseraGraphToLinalgConversionLegality(
     ConversionTarget &target) {
   target.addIllegalDialect<GraphDialect>();
-  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                         math::MathDialect, tensor::TensorDialect>();
+  target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                         linalg::LinalgDialect, math::MathDialect,
+                         tensor::TensorDialect>();
 }
 
 namespace {

@@ -761,6 +761,12 @@ LogicalResult BroadcastToOp::verify() {
     return emitOpError() << "cannot broadcast input of rank " << in.getRank()
                          << " to result of lower rank " << out.getRank();
   int64_t offset = out.getRank() - in.getRank();
+  // The op has no size operands: a dynamic result size must be the input's.
+  for (int64_t d = 0; d < out.getRank(); ++d)
+    if (out.isDynamicDim(d) && (d < offset || !in.isDynamicDim(d - offset)))
+      return emitOpError() << "result dimension " << d
+                           << " is dynamic but the input does not determine "
+                              "its size";
   for (int64_t i = 0; i < in.getRank(); ++i) {
     int64_t from = in.getDimSize(i), to = out.getDimSize(i + offset);
     if (from == 1 || from == to)

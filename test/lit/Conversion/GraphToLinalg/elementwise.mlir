@@ -100,3 +100,16 @@ func.func @stochastic(%x: tensor<8xf32>) -> tensor<8xbf16> {
   %0 = tessera_graph.cast %x rounding = stochastic : tensor<8xf32> -> tensor<8xbf16>
   return %0 : tensor<8xbf16>
 }
+
+// -----
+
+// Two dynamic sizes broadcast together are checked equal at run time.
+// CHECK-LABEL: func.func @dynamic_pair
+// CHECK: %[[A:.*]] = tensor.dim %arg0
+// CHECK: %[[B:.*]] = tensor.dim %arg1
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[A]], %[[B]] : index
+// CHECK: cf.assert %[[EQ]], "broadcast: dynamic dimensions 0 of the operands differ"
+func.func @dynamic_pair(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
+  %0 = tessera_graph.add %a, %b : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

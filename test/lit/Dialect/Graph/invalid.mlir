@@ -540,3 +540,11 @@ func.func @f(%a: tensor<4xf32>) {
   // expected-error @+1 {{'tessera_graph.yield' op expects parent op 'tessera_graph.fused'}}
   tessera_graph.yield %a : tensor<4xf32>
 }
+
+// -----
+
+func.func @f(%a: tensor<8xf32>) {
+  // expected-error @+1 {{'tessera_graph.broadcast_to' op result dimension 0 is dynamic but the input does not determine its size}}
+  %0 = tessera_graph.broadcast_to %a : tensor<8xf32> -> tensor<?x8xf32>
+  return
+}
