@@ -11,6 +11,8 @@ MLIR_SOURCE_DIR := $(CACHE_ROOT)/llvm-22.1.8/mlir
 LLVM_BIN := /usr/lib/llvm-22/bin
 
 export CCACHE_DIR ?= $(CACHE_ROOT)/ccache
+# Paths under the checkout are hashed relative to it: clones share the cache.
+export CCACHE_BASEDIR := $(CURDIR)
 export TESSERA_CACHE_ROOT := $(CACHE_ROOT)
 export PYTHONPATH := $(CURDIR)/$(BUILD_DIR)/python_packages
 export TESSERA_BUILD_DIR := $(CURDIR)/$(BUILD_DIR)

@@ -47,10 +47,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/Target/LLVM/NVVM/Target.h"
-#include "mlir/Target/LLVM/ROCDL/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
 void mlir::tessera::registerAllDialects(DialectRegistry &registry) {
@@ -67,12 +64,6 @@ void mlir::tessera::registerAllDialects(DialectRegistry &registry) {
   // so registering all of them costs nothing for the others.
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
-  // Serialization of #nvvm.target / #rocdl.target and the default offloading
-  // handler of gpu.binary; upstream registers these in registerAllDialects,
-  // and without them gpu-module-to-binary dereferences a missing interface.
-  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
-  ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
-  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
 }
 
 void mlir::tessera::registerAllPasses() {
