@@ -156,6 +156,7 @@ void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
       "lower-affine,"
       "convert-scf-to-cf,"
       "arith-expand,"
+      "convert-math-to-funcs,"
       "convert-math-to-llvm,"
       "convert-math-to-libm,"
       "convert-to-llvm,"

@@ -564,3 +564,67 @@ def test_dynamic_size_mismatch_aborts_with_message(tmp_path):
     assert "not reached" not in proc.stdout
     assert proc.returncode != 0
     assert "broadcast: dynamic dimensions 0 of the operands differ" in proc.stdout + proc.stderr
+
+
+#===--- f8 (software conversions) and integer pow -------------------------===#
+
+F8 = {"f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2}
+
+
+def f8_round_trip(name, x, attrs=""):
+    n = x.size
+    return run(f"  %c = tessera_graph.cast %a0{attrs} : tensor<{n}xf32> -> tensor<{n}x{name}>\n"
+               f"  %r = tessera_graph.cast %c : tensor<{n}x{name}> -> tensor<{n}xf32>",
+               [x], [f"tensor<{n}xf32>"], f"tensor<{n}xf32>")
+
+
+def same_or_both_nan(a, b):
+    return np.all((a == b) | (np.isnan(a) & np.isnan(b)))
+
+
+@pytest.mark.parametrize("name", sorted(F8))
+def test_f8_casts_match_ml_dtypes(rng, name):
+    dtype = F8[name]
+    # Every binade from far below the subnormals to far above the maximum.
+    x = (rng.standard_normal(20000) * np.exp2(rng.integers(-24, 20, 20000))).astype(np.float32)
+    x[:5] = [np.nan, np.inf, -np.inf, 0.0, -0.0]
+    assert same_or_both_nan(f8_round_trip(name, x), x.astype(dtype).astype(np.float32))
+    top = float(ml_dtypes.finfo(dtype).max)
+    assert same_or_both_nan(f8_round_trip(name, x, " saturate"),
+                            np.clip(x, -top, top).astype(dtype).astype(np.float32))
+    # Toward zero never moves away from zero and lands on an f8 value.
+    finite = x[np.isfinite(x) & (np.abs(x) < top)]
+    tz = f8_round_trip(name, finite, " rounding = toward_zero")
+    assert np.all(np.abs(tz) <= np.abs(finite))
+    assert np.all(tz.astype(dtype).astype(np.float32) == tz)
+
+
+def test_f8_stochastic_is_unbiased():
+    # 1.03125 is a quarter of the way from 1 to 1.125 (the next E4M3FN value).
+    x = np.full((100_000,), 1.03125, np.float32)
+    got = f8_round_trip("f8E4M3FN", x, " rounding = stochastic")
+    assert set(np.unique(got)) <= {1.0, 1.125}
+    assert abs(np.mean(got == 1.125) - 0.25) < 0.01
+
+
+def test_f8_matmul_accumulates_in_f32(rng):
+    a = randn(rng, (33, 64)).astype(ml_dtypes.float8_e4m3fn)
+    b = randn(rng, (64, 17)).astype(ml_dtypes.float8_e4m3fn)
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    got = run("  %x = tessera_graph.cast %a0 : tensor<33x64xf32> -> tensor<33x64xf8E4M3FN>\n"
+              "  %y = tessera_graph.cast %a1 : tensor<64x17xf32> -> tensor<64x17xf8E4M3FN>\n"
+              "  %m = tessera_graph.matmul %x, %y acc = f32 : tensor<33x64xf8E4M3FN>, "
+              "tensor<64x17xf8E4M3FN> -> tensor<33x17xf8E4M3FN>\n"
+              "  %r = tessera_graph.cast %m : tensor<33x17xf8E4M3FN> -> tensor<33x17xf32>",
+              [a.astype(np.float32), b.astype(np.float32)],
+              ["tensor<33x64xf32>", "tensor<64x17xf32>"], "tensor<33x17xf32>")
+    # The f32 sum of exact f8 products, rounded once to f8 (half an ulp: 2^-4).
+    check(got, ref, tol=(2**-4, 2**-9))
+
+
+def test_integer_pow(rng):
+    a = rng.integers(-5, 6, (37, 10)).astype(np.int32)
+    b = rng.integers(0, 6, (10,)).astype(np.int32)
+    got = run("  %r = tessera_graph.pow %a0, %a1 : tensor<37x10xi32>, tensor<10xi32> -> tensor<37x10xi32>",
+              [a, b], ["tensor<37x10xi32>", "tensor<10xi32>"], "tensor<37x10xi32>")
+    np.testing.assert_array_equal(got, a ** b)

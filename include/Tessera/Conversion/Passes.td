@@ -28,8 +28,9 @@ def ConvertTesseraGraphToLinalg : Pass<"convert-tessera-graph-to-linalg"> {
     narrow floats, and the result is converted back to the op's type with
     the policy's rounding, saturation and denormal mode. Casts honour
     `rounding` (nearest, toward_zero, stochastic: unbiased, drawing on a hash
-    of the element's position) and `saturate`. f8 element types are refused
-    with a diagnostic (LLVM has no f8 type).
+    of the element's position) and `saturate`. f8 values (f8E4M3FN, f8E5M2)
+    have no LLVM type: their conversions are built from integer and f32
+    arithmetic on the bits, matching ml_dtypes bit for bit.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",

@@ -83,6 +83,171 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
                         bool saturate = false, int64_t loops = 0);
 static Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
 
+//===----------------------------------------------------------------------===//
+// f8 conversions in software
+//===----------------------------------------------------------------------===//
+//
+// LLVM has no 8-bit float types (MLIR stores them as i8), so conversions to
+// and from f8E4M3FN and f8E5M2 are built from integer and f32 arithmetic.
+// All of it is exact in f32: every f8 value and every power of two in range
+// is an f32.
+
+namespace {
+struct F8Format {
+  int64_t mantissaBits, bias, minExponent;
+  double maxFinite;
+  bool hasInfinity; // E5M2: IEEE-style inf and NaN; E4M3FN: NaN only
+};
+} // namespace
+
+static std::optional<F8Format> f8Format(Type type) {
+  if (isa<Float8E4M3FNType>(type))
+    return F8Format{3, 7, -6, 448.0, false};
+  if (isa<Float8E5M2Type>(type))
+    return F8Format{2, 15, -14, 57344.0, true};
+  return std::nullopt;
+}
+
+static Value i32Constant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI32Type(),
+                                   b.getI32IntegerAttr(static_cast<int32_t>(v)));
+}
+
+/// 2^k as an f32, for an i32 k in the normal range: its bits are k + 127 in
+/// the exponent field.
+static Value exp2f32(OpBuilder &b, Location loc, Value k) {
+  Value biased = arith::AddIOp::create(b, loc, k, i32Constant(b, loc, 127));
+  return arith::BitcastOp::create(
+      b, loc, b.getF32Type(),
+      arith::ShLIOp::create(b, loc, biased, i32Constant(b, loc, 23)));
+}
+
+/// The unbiased exponent of a positive normal f32 (-127 for zero).
+static Value exponentOf(OpBuilder &b, Location loc, Value positive) {
+  Value bits = arith::BitcastOp::create(b, loc, b.getI32Type(), positive);
+  Value field = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, i32Constant(b, loc, 23)),
+      i32Constant(b, loc, 0xFF));
+  return arith::SubIOp::create(b, loc, field, i32Constant(b, loc, 127));
+}
+
+static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops);
+
+/// f32 -> f8: scale to the value's ulp, round the quotient (nearest even,
+/// toward zero, or stochastically: floor(q + u)), scale back, and encode.
+/// Overflow gives NaN (E4M3FN) or infinity (E5M2), or the largest finite
+/// value with `saturate`.
+static Value encodeF8(OpBuilder &b, Location loc, Value x, Type to,
+                      const F8Format &f, RoundingMode rounding, bool saturate,
+                      int64_t loops) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+  int64_t m = f.mantissaBits;
+  Value a = math::AbsFOp::create(b, loc, x);
+  Value e = arith::MaxSIOp::create(b, loc, exponentOf(b, loc, a),
+                                   i32Constant(b, loc, f.minExponent));
+  Value ulp = exp2f32(b, loc, arith::SubIOp::create(b, loc, e, i32Constant(b, loc, m)));
+  Value q = arith::DivFOp::create(b, loc, a, ulp);
+  Value r;
+  if (rounding == RoundingMode::nearest)
+    r = math::RoundEvenOp::create(b, loc, q);
+  else if (rounding == RoundingMode::toward_zero)
+    r = math::FloorOp::create(b, loc, q);
+  else
+    r = math::FloorOp::create(
+        b, loc, arith::AddFOp::create(b, loc, q, uniformForElement(b, loc, loops)));
+  Value v = arith::MulFOp::create(b, loc, r, ulp);
+
+  // Encode v (a multiple of its ulp, possibly one binade up after rounding).
+  Value ev = exponentOf(b, loc, v);
+  Value subnormal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ev,
+                                          i32Constant(b, loc, f.minExponent));
+  Value subMant = arith::FPToUIOp::create(
+      b, loc, i32,
+      arith::DivFOp::create(b, loc, v,
+                            exp2f32(b, loc, i32Constant(b, loc, f.minExponent - m))));
+  Value normMant = arith::SubIOp::create(
+      b, loc,
+      arith::FPToUIOp::create(
+          b, loc, i32,
+          arith::DivFOp::create(
+              b, loc, v,
+              exp2f32(b, loc, arith::SubIOp::create(b, loc, ev, i32Constant(b, loc, m))))),
+      i32Constant(b, loc, int64_t(1) << m));
+  Value normCode = arith::OrIOp::create(
+      b, loc,
+      arith::ShLIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, ev, i32Constant(b, loc, f.bias)),
+          i32Constant(b, loc, m)),
+      normMant);
+  Value code = arith::SelectOp::create(b, loc, subnormal, subMant, normCode);
+
+  // Specials: overflow (including infinite inputs) and NaN.
+  int64_t maxCode = f.hasInfinity ? 0x7B : 0x7E;
+  int64_t overflowCode = saturate ? maxCode : (f.hasInfinity ? 0x7C : 0x7F);
+  Value overflow = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, v,
+                                         floatConstant(b, loc, f32, f.maxFinite));
+  code = arith::SelectOp::create(b, loc, overflow, i32Constant(b, loc, overflowCode),
+                                 code);
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  code = arith::SelectOp::create(b, loc, isNan,
+                                 i32Constant(b, loc, f.hasInfinity ? 0x7E : 0x7F), code);
+  Value sign = arith::AndIOp::create(
+      b, loc,
+      arith::ShRUIOp::create(b, loc, arith::BitcastOp::create(b, loc, i32, x),
+                             i32Constant(b, loc, 24)),
+      i32Constant(b, loc, 0x80));
+  Value byte = arith::TruncIOp::create(b, loc, i8,
+                                       arith::OrIOp::create(b, loc, code, sign));
+  return arith::BitcastOp::create(b, loc, to, byte);
+}
+
+/// f8 -> f32, exactly.
+static Value decodeF8(OpBuilder &b, Location loc, Value x, const F8Format &f) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  int64_t m = f.mantissaBits, expBits = 7 - m;
+  Value u = arith::ExtUIOp::create(
+      b, loc, i32, arith::BitcastOp::create(b, loc, b.getI8Type(), x));
+  Value expField = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, u, i32Constant(b, loc, m)),
+      i32Constant(b, loc, (int64_t(1) << expBits) - 1));
+  Value mant = arith::AndIOp::create(b, loc, u, i32Constant(b, loc, (int64_t(1) << m) - 1));
+  Value sub = arith::MulFOp::create(
+      b, loc, arith::UIToFPOp::create(b, loc, f32, mant),
+      exp2f32(b, loc, i32Constant(b, loc, f.minExponent - m)));
+  Value norm = arith::MulFOp::create(
+      b, loc,
+      arith::UIToFPOp::create(
+          b, loc, f32,
+          arith::OrIOp::create(b, loc, mant, i32Constant(b, loc, int64_t(1) << m))),
+      exp2f32(b, loc, arith::SubIOp::create(b, loc, expField,
+                                            i32Constant(b, loc, f.bias + m))));
+  Value isSub = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, expField,
+                                      i32Constant(b, loc, 0));
+  Value value = arith::SelectOp::create(b, loc, isSub, sub, norm);
+  Value maxExp = i32Constant(b, loc, (int64_t(1) << expBits) - 1);
+  Value nan = floatConstant(b, loc, f32, std::nan(""));
+  if (f.hasInfinity) {
+    Value top = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, expField, maxExp);
+    Value zeroMant = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, mant,
+                                           i32Constant(b, loc, 0));
+    Value inf = floatConstant(b, loc, f32, INFINITY);
+    value = arith::SelectOp::create(
+        b, loc, top, arith::SelectOp::create(b, loc, zeroMant, inf, nan), value);
+  } else {
+    Value isNan = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::AndIOp::create(b, loc, u, i32Constant(b, loc, 0x7F)),
+        i32Constant(b, loc, 0x7F));
+    value = arith::SelectOp::create(b, loc, isNan, nan, value);
+  }
+  Value negative = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(b, loc, u, i32Constant(b, loc, 0x80)),
+      i32Constant(b, loc, 0));
+  return arith::SelectOp::create(b, loc, negative,
+                                 arith::NegFOp::create(b, loc, value), value);
+}
+
 /// A uniform pseudo-random f32 in [0, 1) for the current element of the
 /// enclosing `loops`-deep linalg.generic: a hash of its loop indices (a
 /// deterministic stream per element position).
@@ -151,6 +316,14 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
   Type from = value.getType();
   if (from == to)
     return value;
+  // f8 goes through f32 (exact for every f8 value).
+  Type f32 = b.getF32Type();
+  if (std::optional<F8Format> format = f8Format(from))
+    return castScalar(b, loc, decodeF8(b, loc, value, *format), to, rounding,
+                      saturate, loops);
+  if (std::optional<F8Format> format = f8Format(to))
+    return encodeF8(b, loc, castScalar(b, loc, value, f32), to, *format,
+                    rounding, saturate, loops);
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(to);
   if (fromFloat && toFloat) {
@@ -566,11 +739,14 @@ static Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
                                          b, loc, acc, b.getIntegerAttr(acc, 0)));
   init = linalg::FillOp::create(b, loc, zero, init).getResult(0);
 
-  // Named ops where they fit.
-  if (!transposeLhs && !transposeRhs && lt.getRank() == 2 && rt.getRank() == 2)
+  // Named ops where they fit (their implicit operand casts cannot convert
+  // from f8, which has no LLVM type).
+  bool f8Operands = f8Format(lt.getElementType()) || f8Format(rt.getElementType());
+  if (!f8Operands && !transposeLhs && !transposeRhs && lt.getRank() == 2 &&
+      rt.getRank() == 2)
     return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, init)
         .getResult(0);
-  if (!transposeLhs && !transposeRhs && lt.getRank() == 3 &&
+  if (!f8Operands && !transposeLhs && !transposeRhs && lt.getRank() == 3 &&
       rt.getRank() == 3 && lt.getDimSize(0) == rt.getDimSize(0) &&
       lt.getDimSize(0) != 1)
     return linalg::BatchMatmulOp::create(b, loc, ValueRange{lhs, rhs}, init)
@@ -837,10 +1013,8 @@ struct ReduceLowering : public GraphPattern<ReduceOp> {
     Location loc = op.getLoc();
     Type element = op.getType().getElementType();
     ReduceKind kind = op.getKind();
-    // max/min are exact in the element type; sums accumulate wider.
-    Type acc = (kind == ReduceKind::max || kind == ReduceKind::min)
-                   ? element
-                   : accumulateType(op, element);
+    // Sums accumulate wider; max/min are exact either way.
+    Type acc = accumulateType(op, element);
     Value input = adaptor.getInput();
     Value reduced = reduceTensor(rewriter, loc, input, op.getDims(), kind, acc);
     if (kind == ReduceKind::mean) {
@@ -1275,26 +1449,6 @@ struct ConvertTesseraGraphToLinalgPass
   using Base::Base;
 
   void runOnOperation() override {
-    // Refuse up front, with one diagnostic, what the patterns cannot lower:
-    // f8 element types (LLVM has none; the conversions would need a software
-    // implementation, and without one they would fail later in LLVM
-    // translation).
-    WalkResult refused = getOperation()->walk([](Operation *op) {
-      if (!isa<GraphDialect>(op->getDialect()))
-        return WalkResult::advance();
-      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                          op->getResultTypes()))
-        if (isa<Float8E4M3FNType, Float8E5M2Type>(getElementTypeOrSelf(type))) {
-          op->emitOpError() << "has an f8 element type (" << type
-                            << "), which the linalg lowering does not "
-                               "support yet";
-          return WalkResult::interrupt();
-        }
-      return WalkResult::advance();
-    });
-    if (refused.wasInterrupted())
-      return signalPassFailure();
-
     ConversionTarget target(getContext());
     configureTesseraGraphToLinalgConversionLegality(target);
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

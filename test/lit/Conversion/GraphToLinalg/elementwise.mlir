@@ -113,3 +113,19 @@ func.func @dynamic_pair(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
   %0 = tessera_graph.add %a, %b : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+// f8 has no LLVM type: conversions are integer and f32 arithmetic on the
+// bits (scale to the ulp, round, encode; decode exactly).
+// CHECK-LABEL: func.func @f8
+// CHECK: math.roundeven
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK: arith.bitcast %{{.*}} : i8 to f8E4M3FN
+// CHECK: arith.bitcast %{{.*}} : f8E4M3FN to i8
+// CHECK: arith.uitofp
+func.func @f8(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = tessera_graph.cast %x : tensor<8xf32> -> tensor<8xf8E4M3FN>
+  %1 = tessera_graph.cast %0 : tensor<8xf8E4M3FN> -> tensor<8xf32>
+  return %1 : tensor<8xf32>
+}
