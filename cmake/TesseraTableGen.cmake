@@ -30,3 +30,20 @@ function(tessera_add_dialect_tablegen prefix dialect)
     ${CMAKE_CURRENT_BINARY_DIR}/${prefix}Dialect.md)
   set_property(GLOBAL APPEND PROPERTY TESSERA_DOC_TARGETS Tessera${prefix}DocGen)
 endfunction()
+
+# tessera_add_pass_tablegen(<Name> <Group>)
+#
+# Pass declarations from Passes.td in the current include directory: the
+# public target Tessera<Name>PassIncGen, registration under
+# `registerTessera<Group>Passes()`, and the Markdown reference <Name>Passes.md.
+function(tessera_add_pass_tablegen name group)
+  set(LLVM_TARGET_DEFINITIONS Passes.td)
+  mlir_tablegen(Passes.h.inc -gen-pass-decls -name Tessera${group})
+  add_public_tablegen_target(Tessera${name}PassIncGen)
+  tablegen(MLIR ${name}Passes.md -gen-pass-doc)
+  add_custom_target(Tessera${name}PassDocGen
+    DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/${name}Passes.md)
+  set_property(GLOBAL APPEND PROPERTY TESSERA_DIALECT_DOCS
+    ${CMAKE_CURRENT_BINARY_DIR}/${name}Passes.md)
+  set_property(GLOBAL APPEND PROPERTY TESSERA_DOC_TARGETS Tessera${name}PassDocGen)
+endfunction()

@@ -95,6 +95,15 @@ static LogicalResult checkInferred(Operation *op, Type inferred) {
   return success();
 }
 
+/// The tail of every inferReturnTypes: the inferred type, or failure.
+static LogicalResult pushInferred(FailureOr<Type> type,
+                                  SmallVectorImpl<Type> &inferred) {
+  if (failed(type))
+    return failure();
+  inferred.push_back(*type);
+  return success();
+}
+
 static NumericsAttr policyIn(DictionaryAttr attributes) {
   if (!attributes)
     return {};
@@ -198,10 +207,7 @@ static APFloat powFloat(const APFloat &a, const APFloat &b) {
     FailureOr<Type> type =                                                     \
         inferBinary(OpDiag{loc, getOperationName()}, operands[0].getType(),    \
                     operands[1].getType(), policyIn(attributes));              \
-    if (failed(type))                                                          \
-      return failure();                                                        \
-    inferred.push_back(*type);                                                 \
-    return success();                                                          \
+    return pushInferred(type, inferred);                                       \
   }                                                                            \
   LogicalResult OP::verify() {                                                 \
     FailureOr<Type> type = inferBinary(                                        \
@@ -396,10 +402,7 @@ LogicalResult SelectOp::inferReturnTypes(
   FailureOr<Type> type =
       inferSelect(OpDiag{loc, getOperationName()}, operands[0].getType(),
                   operands[1].getType(), operands[2].getType());
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult SelectOp::verify() {
@@ -455,10 +458,7 @@ LogicalResult MatmulOp::inferReturnTypes(
       OpDiag{loc, getOperationName()}, operands[0].getType(),
       operands[1].getType(), adaptor.getTransposeLhs(),
       adaptor.getTransposeRhs(), adaptor.getAcc().value_or(Type()));
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult MatmulOp::verify() {
@@ -561,10 +561,7 @@ LogicalResult ReduceOp::inferReturnTypes(
   FailureOr<Type> type =
       inferReduce(OpDiag{loc, getOperationName()}, operands[0].getType(),
                   adaptor.getDims(), adaptor.getKeepdim());
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult ReduceOp::verify() {
@@ -660,10 +657,7 @@ LogicalResult TransposeOp::inferReturnTypes(
   FailureOr<Type> type = inferTranspose(OpDiag{loc, getOperationName()},
                                         operands[0].getType(),
                                         adaptor.getPermutation());
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult TransposeOp::verify() {
@@ -839,10 +833,7 @@ LogicalResult ConcatOp::inferReturnTypes(
   Adaptor adaptor(operands, attributes, properties, regions);
   FailureOr<Type> type = inferConcat(OpDiag{loc, getOperationName()},
                                      operands.getTypes(), adaptor.getDim());
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult ConcatOp::verify() {
@@ -891,10 +882,7 @@ LogicalResult SliceOp::inferReturnTypes(
   FailureOr<Type> type =
       inferSlice(OpDiag{loc, getOperationName()}, operands[0].getType(),
                  adaptor.getOffsets(), adaptor.getSizes(), adaptor.getStrides());
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult SliceOp::verify() {
@@ -981,10 +969,7 @@ LogicalResult AttentionOp::inferReturnTypes(
       OpDiag{loc, getOperationName()}, adaptor.getQuery().getType(),
       adaptor.getKey().getType(), adaptor.getValue().getType(),
       adaptor.getMask() ? adaptor.getMask().getType() : Type(), scale);
-  if (failed(type))
-    return failure();
-  inferred.push_back(*type);
-  return success();
+  return pushInferred(type, inferred);
 }
 
 LogicalResult AttentionOp::verify() {
