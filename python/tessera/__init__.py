@@ -4,10 +4,37 @@ The package holds the upstream MLIR Python core under the prefix
 ``tessera.`` (``tessera.ir``, ``tessera.passmanager``,
 ``tessera.dialects.*``), generated op classes for Tessera's four dialects
 (``tessera.dialects.tessera_graph``, ``tessera_schedule``, ``tessera_tile``,
-``tessera_target``), and the compiler driver in :mod:`tessera.compiler`.
+``tessera_target``), the tracing front end (``@tessera.function``,
+``tessera.Tensor``, the ops), the CPU path (:mod:`tessera.cpu`) and the GPU
+compiler driver (:mod:`tessera.compiler`).
 
-Importing ``tessera`` alone loads no MLIR: the native libraries load on the
-first import of ``tessera.ir`` (or anything built on it).
+Importing ``tessera`` loads no MLIR: the native libraries load on first use
+of a front-end function or of ``tessera.ir``.
 """
 
+from .types import (DType, Tensor, TensorSpec, bf16, bool_, f8e4m3, f8e5m2, f16,
+                    f32, i8, i32)
+
 __version__ = "0.1.0"
+
+# Front-end names resolve lazily (PEP 562) so that `import tessera` stays free
+# of MLIR until they are used.
+_FRONTEND = {
+    "ShapeError", "TracedTensor", "Function", "function", "jit", "numerics",
+    "matmul", "softmax", "log_softmax", "layer_norm", "rms_norm", "attention",
+    "relu", "gelu", "silu", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt",
+    "neg", "abs", "maximum", "minimum", "where", "cast", "sum", "mean", "max",
+    "min", "transpose", "reshape", "broadcast_to", "concat",
+}
+
+
+def __getattr__(name):
+    if name in _FRONTEND:
+        from . import frontend
+
+        return getattr(frontend, name)
+    raise AttributeError(f"module 'tessera' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_FRONTEND))

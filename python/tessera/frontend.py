@@ -1,0 +1,507 @@
+"""Tracing Python functions into Graph IR, and running them on the CPU path.
+
+    @tessera.function
+    def block(x: Tensor["B", "D", f32], w: Tensor["D", "H", f32]) -> Tensor["B", "H", f32]:
+        return tessera.gelu(tessera.layer_norm(x) @ w)
+
+    block.mlir          # the Graph IR
+    block(x, w)         # traced once per dtype signature, run on the CPU
+
+Shapes are checked while tracing, symbolically: a mismatch raises
+`ShapeError` naming both shapes and the dimension, from the user's line, and
+every op carries that line as its location.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+import threading
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import ir
+from .dialects import func as func_d
+from .dialects import tessera_graph as tg
+from .types import DType, Dim, TensorSpec, DTYPES, f32
+
+__all__ = ["ShapeError", "TracedTensor", "Function", "function", "jit",
+           "numerics", "matmul", "softmax", "log_softmax", "layer_norm",
+           "rms_norm", "attention", "relu", "gelu", "silu", "sigmoid", "tanh",
+           "exp", "log", "sqrt", "rsqrt", "neg", "abs", "maximum", "minimum",
+           "where", "cast", "sum", "mean", "max", "min", "transpose",
+           "reshape", "broadcast_to", "concat"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class ShapeError(ValueError):
+    """Shapes that cannot go together, found while tracing."""
+
+
+#===--- Trace state -------------------------------------------------------===#
+
+_state = threading.local()
+
+
+def _policies() -> List[str]:
+    if not hasattr(_state, "policies"):
+        _state.policies = []
+    return _state.policies
+
+
+def _policy_text(storage=None, compute=None, accumulate=None, rounding=None,
+                 saturate=None, denormals=None) -> str:
+    entries = []
+    for key, value in (("storage", storage), ("compute", compute),
+                       ("accumulate", accumulate)):
+        if value is not None:
+            entries.append(f"{key} = {value.mlir}")
+    if rounding is not None:
+        entries.append(f"rounding = {rounding}")
+    if saturate is not None:
+        entries.append(f"saturate = {'true' if saturate else 'false'}")
+    if denormals is not None:
+        entries.append(f"denormals = {denormals}")
+    return f"#tessera_graph.numerics<{', '.join(entries)}>"
+
+
+@contextlib.contextmanager
+def numerics(storage: Optional[DType] = None, compute: Optional[DType] = None,
+             accumulate: Optional[DType] = None, rounding: Optional[str] = None,
+             saturate: Optional[bool] = None, denormals: Optional[str] = None):
+    """Ops traced inside carry this numerics policy.
+
+    `rounding`: "nearest", "stochastic" or "toward_zero"; `denormals`:
+    "preserve" or "flush".
+    """
+    if rounding not in (None, "nearest", "stochastic", "toward_zero"):
+        raise ValueError(f"rounding must be nearest, stochastic or toward_zero, got {rounding!r}")
+    if denormals not in (None, "preserve", "flush"):
+        raise ValueError(f"denormals must be preserve or flush, got {denormals!r}")
+    _policies().append(_policy_text(storage, compute, accumulate, rounding,
+                                    saturate, denormals))
+    try:
+        yield
+    finally:
+        _policies().pop()
+
+
+def _user_location() -> ir.Location:
+    """The location of the innermost caller outside the tessera package."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith(_PACKAGE_DIR + os.sep):
+            return ir.Location.file(filename, frame.f_lineno, 1)
+        frame = frame.f_back
+    return ir.Location.unknown()
+
+
+def _finish(op_result: ir.Value) -> ir.Value:
+    """Attaches the innermost numerics policy to the op of `op_result`."""
+    if _policies():
+        op_result.owner.attributes["tessera_graph.numerics"] = ir.Attribute.parse(
+            _policies()[-1])
+    return op_result
+
+
+#===--- Symbolic shapes ---------------------------------------------------===#
+
+def _fmt(shape: Sequence[Dim]) -> str:
+    return "[" + ", ".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def _broadcast(a: Sequence[Dim], b: Sequence[Dim], what: str) -> Tuple[Dim, ...]:
+    rank = len(a) if len(a) > len(b) else len(b)
+    out: List[Dim] = []
+    for k in range(rank):
+        i, j = len(a) - rank + k, len(b) - rank + k
+        x = a[i] if i >= 0 else 1
+        y = b[j] if j >= 0 else 1
+        if x == y:
+            out.append(x)
+        elif x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None and isinstance(y, str) or y is None and isinstance(x, str):
+            # An unknown size against a symbol: equal by assumption (the
+            # compiled code checks it at run time); keep the symbol.
+            out.append(x if x is not None else y)
+        else:
+            raise ShapeError(f"{what}: shape mismatch in dimension {k}: "
+                             f"{'?' if x is None else x} vs {'?' if y is None else y} "
+                             f"(shapes {_fmt(a)} and {_fmt(b)})")
+    return tuple(out)
+
+
+def _norm_dim(dim: int, rank: int, what: str) -> int:
+    if not -rank <= dim < rank:
+        raise ShapeError(f"{what}: dimension {dim} is out of range for a tensor "
+                         f"of rank {rank}")
+    return dim % rank
+
+
+def _mlir_shape(shape: Sequence[Dim]) -> List[int]:
+    dynamic = ir.ShapedType.get_dynamic_size()
+    return [d if isinstance(d, int) else dynamic for d in shape]
+
+
+#===--- Traced tensors ----------------------------------------------------===#
+
+class TracedTensor:
+    """A tensor value while tracing: an MLIR value with a symbolic shape."""
+
+    def __init__(self, value: ir.Value, shape: Tuple[Dim, ...], dtype: DType):
+        self.value, self.shape, self.dtype = value, tuple(shape), dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"TracedTensor({_fmt(self.shape)}, {self.dtype!r})"
+
+    # Arithmetic: NumPy broadcasting, scalars become constants.
+    def __add__(self, other): return _binary("add", self, other)
+    def __radd__(self, other): return _binary("add", other, self)
+    def __sub__(self, other): return _binary("sub", self, other)
+    def __rsub__(self, other): return _binary("sub", other, self)
+    def __mul__(self, other): return _binary("mul", self, other)
+    def __rmul__(self, other): return _binary("mul", other, self)
+    def __truediv__(self, other): return _binary("div", self, other)
+    def __rtruediv__(self, other): return _binary("div", other, self)
+    def __pow__(self, other): return _binary("pow", self, other)
+    def __neg__(self): return neg(self)
+    def __matmul__(self, other): return matmul(self, other)
+
+    def sum(self, dim=None, keepdim=False): return sum(self, dim, keepdim)
+    def mean(self, dim=None, keepdim=False): return mean(self, dim, keepdim)
+    def max(self, dim=None, keepdim=False): return max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return min(self, dim, keepdim)
+    def astype(self, dtype, **kw): return cast(self, dtype, **kw)
+    def transpose(self, *perm): return transpose(self, perm)
+    def reshape(self, *shape): return reshape(self, shape)
+
+    @property
+    def T(self):
+        perm = list(range(self.ndim))
+        perm[-2:] = perm[-1], perm[-2]
+        return transpose(self, perm)
+
+
+def _as_traced(x, like: TracedTensor) -> TracedTensor:
+    if isinstance(x, TracedTensor):
+        return x
+    if isinstance(x, (int, float)):
+        element = ir.Type.parse(like.dtype.mlir)
+        tensor_type = ir.RankedTensorType.get([], element)
+        value = float(x) if like.dtype.is_float else int(x)
+        attr = ir.DenseElementsAttr.get_splat(
+            tensor_type, ir.FloatAttr.get(element, value) if like.dtype.is_float
+            else ir.IntegerAttr.get(element, value))
+        return TracedTensor(tg.constant(attr, loc=_user_location()), (), like.dtype)
+    raise TypeError(f"cannot use {type(x).__name__} as a tensor operand")
+
+
+def _binary(kind: str, a, b) -> TracedTensor:
+    a = _as_traced(a, b) if not isinstance(a, TracedTensor) else a
+    b = _as_traced(b, a)
+    if a.dtype != b.dtype and not _policies():
+        raise TypeError(f"{kind}: dtype mismatch: {a.dtype.name} vs {b.dtype.name} "
+                        "(cast one, or trace under tessera.numerics(compute=...))")
+    shape = _broadcast(a.shape, b.shape, kind)
+    if _policies():
+        # The policy must be on the op when it is built: inference accepts
+        # mixed element types only under a compute type.
+        op = ir.Operation.create(
+            f"tessera_graph.{kind}", operands=[a.value, b.value],
+            attributes={"tessera_graph.numerics": ir.Attribute.parse(_policies()[-1])},
+            loc=_user_location(), infer_type=True)
+        result = op.result
+    else:
+        result = getattr(tg, kind)(a.value, b.value, loc=_user_location())
+    dtype = DTYPES[str(ir.RankedTensorType(result.type).element_type)]
+    return TracedTensor(result, shape, dtype)
+
+
+def _unary(kind: str, x: TracedTensor, **attrs) -> TracedTensor:
+    result = _finish(getattr(tg, kind)(x.value, loc=_user_location(), **attrs))
+    return TracedTensor(result, x.shape, x.dtype)
+
+
+def neg(x): return _unary("neg", x)
+def abs(x): return _unary("abs", x)  # noqa: A001
+def exp(x): return _unary("exp", x)
+def log(x): return _unary("log", x)
+def sqrt(x): return _unary("sqrt", x)
+def rsqrt(x): return _unary("rsqrt", x)
+def tanh(x): return _unary("tanh", x)
+def sigmoid(x): return _unary("sigmoid", x)
+def relu(x): return _unary("relu", x)
+def silu(x): return _unary("silu", x)
+def maximum(a, b): return _binary("max", a, b)
+def minimum(a, b): return _binary("min", a, b)
+
+
+def gelu(x: TracedTensor, approximate: str = "erf") -> TracedTensor:
+    if approximate not in ("erf", "tanh"):
+        raise ValueError(f"gelu approximate must be 'erf' or 'tanh', got {approximate!r}")
+    return _unary("gelu", x, approximate=getattr(tg.GeluApproximation, approximate))
+
+
+def where(condition: TracedTensor, a: TracedTensor, b: TracedTensor) -> TracedTensor:
+    shape = _broadcast(condition.shape, _broadcast(a.shape, b.shape, "where"), "where")
+    result = _finish(tg.select(condition.value, a.value, b.value, loc=_user_location()))
+    return TracedTensor(result, shape, a.dtype)
+
+
+def cast(x: TracedTensor, dtype: DType, rounding: str = "nearest",
+         saturate: bool = False) -> TracedTensor:
+    result_type = ir.RankedTensorType.get(_mlir_shape(x.shape), ir.Type.parse(dtype.mlir))
+    result = _finish(tg.cast(result_type, x.value,
+                             rounding=getattr(tg.RoundingMode, rounding),
+                             saturate=saturate or None, loc=_user_location()))
+    return TracedTensor(result, x.shape, dtype)
+
+
+def matmul(a: TracedTensor, b: TracedTensor, transpose_a: bool = False,
+           transpose_b: bool = False, acc: Optional[DType] = None) -> TracedTensor:
+    if a.ndim < 2 or b.ndim < 2:
+        raise ShapeError(f"matmul: operands need rank 2 or more, got shapes "
+                         f"{_fmt(a.shape)} and {_fmt(b.shape)}")
+    m, k1 = (a.shape[-1], a.shape[-2]) if transpose_a else (a.shape[-2], a.shape[-1])
+    k2, n = (b.shape[-1], b.shape[-2]) if transpose_b else (b.shape[-2], b.shape[-1])
+    if k1 != k2 and None not in (k1, k2) and not (isinstance(k1, int) and
+                                                  isinstance(k2, int) and k1 == k2):
+        raise ShapeError(f"matmul: contraction dimension mismatch: {k1} vs {k2} "
+                         f"(shapes {_fmt(a.shape)} and {_fmt(b.shape)})")
+    if a.dtype != b.dtype:
+        raise TypeError(f"matmul: dtype mismatch: {a.dtype.name} vs {b.dtype.name}")
+    batch = _broadcast(a.shape[:-2], b.shape[:-2], "matmul batch")
+    result = _finish(tg.matmul(
+        a.value, b.value, transpose_lhs=transpose_a or None,
+        transpose_rhs=transpose_b or None,
+        acc=ir.TypeAttr.get(ir.Type.parse(acc.mlir)) if acc else None,
+        loc=_user_location()))
+    return TracedTensor(result, batch + (m, n), a.dtype)
+
+
+def _reduce(kind: str, x: TracedTensor, dim, keepdim: bool) -> TracedTensor:
+    dims = list(range(x.ndim)) if dim is None else (
+        [dim] if isinstance(dim, int) else list(dim))
+    dims = sorted({_norm_dim(d, x.ndim, kind) for d in dims})
+    result = _finish(tg.reduce(getattr(tg.ReduceKind, kind), x.value, dims,
+                               keepdim=keepdim or None, loc=_user_location()))
+    shape = tuple(1 if i in dims else s for i, s in enumerate(x.shape)
+                  if keepdim or i not in dims)
+    return TracedTensor(result, shape, x.dtype)
+
+
+def sum(x, dim=None, keepdim=False): return _reduce("sum", x, dim, keepdim)  # noqa: A001
+def mean(x, dim=None, keepdim=False): return _reduce("mean", x, dim, keepdim)
+def max(x, dim=None, keepdim=False): return _reduce("max", x, dim, keepdim)  # noqa: A001
+def min(x, dim=None, keepdim=False): return _reduce("min", x, dim, keepdim)  # noqa: A001
+
+
+def softmax(x: TracedTensor, dim: int = -1) -> TracedTensor:
+    return _unary("softmax", x, dim=_norm_dim(dim, x.ndim, "softmax"))
+
+
+def log_softmax(x: TracedTensor, dim: int = -1) -> TracedTensor:
+    return _unary("log_softmax", x, dim=_norm_dim(dim, x.ndim, "log_softmax"))
+
+
+def _check_vector(what: str, x: TracedTensor, v: Optional[TracedTensor]):
+    if v is not None and (v.ndim != 1 or (v.shape[0] != x.shape[-1] and
+                                           None not in (v.shape[0], x.shape[-1]))):
+        raise ShapeError(f"{what}: shape mismatch in dimension 0: {_fmt(v.shape)} "
+                         f"vs the normalized dimension {x.shape[-1]} of {_fmt(x.shape)}")
+
+
+def layer_norm(x: TracedTensor, weight: Optional[TracedTensor] = None,
+               bias: Optional[TracedTensor] = None, eps: float = 1e-5) -> TracedTensor:
+    _check_vector("layer_norm weight", x, weight)
+    _check_vector("layer_norm bias", x, bias)
+    result = _finish(tg.layer_norm(x.value, weight=weight.value if weight else None,
+                                   bias=bias.value if bias else None,
+                                   epsilon=ir.FloatAttr.get_f64(eps), loc=_user_location()))
+    return TracedTensor(result, x.shape, x.dtype)
+
+
+def rms_norm(x: TracedTensor, weight: Optional[TracedTensor] = None,
+             eps: float = 1e-5) -> TracedTensor:
+    _check_vector("rms_norm weight", x, weight)
+    result = _finish(tg.rms_norm(x.value, weight=weight.value if weight else None,
+                                 epsilon=ir.FloatAttr.get_f64(eps), loc=_user_location()))
+    return TracedTensor(result, x.shape, x.dtype)
+
+
+def attention(q: TracedTensor, k: TracedTensor, v: TracedTensor, causal: bool = False,
+              scale: Optional[float] = None, mask: Optional[TracedTensor] = None) -> TracedTensor:
+    if not q.ndim == k.ndim == v.ndim or q.ndim < 2:
+        raise ShapeError(f"attention: q, k and v need the same rank >= 2, got shapes "
+                         f"{_fmt(q.shape)}, {_fmt(k.shape)} and {_fmt(v.shape)}")
+    for what, x, y in (("head dimension of q and k", q.shape[-1], k.shape[-1]),
+                       ("sequence dimension of k and v", k.shape[-2], v.shape[-2])):
+        if x != y and None not in (x, y):
+            raise ShapeError(f"attention: {what} mismatch: {x} vs {y} (shapes "
+                             f"{_fmt(q.shape)}, {_fmt(k.shape)} and {_fmt(v.shape)})")
+    result = _finish(tg.attention(
+        q.value, k.value, v.value, mask=mask.value if mask else None,
+        scale=ir.FloatAttr.get_f64(scale) if scale is not None else None,
+        causal=causal or None, loc=_user_location()))
+    return TracedTensor(result, q.shape[:-1] + (v.shape[-1],), q.dtype)
+
+
+def transpose(x: TracedTensor, perm: Sequence[int]) -> TracedTensor:
+    perm = [_norm_dim(p, x.ndim, "transpose") for p in perm]
+    if sorted(perm) != list(range(x.ndim)):
+        raise ShapeError(f"transpose: {perm} is not a permutation of the dimensions "
+                         f"of {_fmt(x.shape)}")
+    result = _finish(tg.transpose(x.value, perm, loc=_user_location()))
+    return TracedTensor(result, tuple(x.shape[p] for p in perm), x.dtype)
+
+
+def reshape(x: TracedTensor, shape: Sequence[Dim]) -> TracedTensor:
+    shape = tuple(None if d in (-1, "?") else d for d in shape)
+    if len([d for d in shape if not isinstance(d, int)]) > 1:
+        raise ShapeError(f"reshape: at most one dimension of the target "
+                         f"{_fmt(shape)} may be unknown (-1, '?' or a symbol)")
+    result_type = ir.RankedTensorType.get(_mlir_shape(shape), ir.Type.parse(x.dtype.mlir))
+    result = _finish(tg.reshape(result_type, x.value, loc=_user_location()))
+    return TracedTensor(result, shape, x.dtype)
+
+
+def broadcast_to(x: TracedTensor, shape: Sequence[Dim]) -> TracedTensor:
+    shape = tuple(shape)
+    if _broadcast(x.shape, shape, "broadcast_to") != shape:
+        raise ShapeError(f"broadcast_to: {_fmt(x.shape)} does not broadcast to {_fmt(shape)}")
+    result_type = ir.RankedTensorType.get(_mlir_shape(shape), ir.Type.parse(x.dtype.mlir))
+    result = _finish(tg.broadcast_to(result_type, x.value, loc=_user_location()))
+    return TracedTensor(result, shape, x.dtype)
+
+
+def concat(xs: Sequence[TracedTensor], dim: int = 0) -> TracedTensor:
+    first = xs[0]
+    dim = _norm_dim(dim, first.ndim, "concat")
+    for x in xs[1:]:
+        for i, (p, q) in enumerate(zip(first.shape, x.shape)):
+            if i != dim and p != q and None not in (p, q):
+                raise ShapeError(f"concat: shape mismatch in dimension {i}: {p} vs {q} "
+                                 f"(shapes {_fmt(first.shape)} and {_fmt(x.shape)})")
+    result = _finish(tg.concat([x.value for x in xs], dim, loc=_user_location()))
+    sizes = [x.shape[dim] for x in xs]
+    total = builtins_sum(sizes) if all(isinstance(s, int) for s in sizes) else None
+    shape = first.shape[:dim] + (total,) + first.shape[dim + 1:]
+    return TracedTensor(result, shape, first.dtype)
+
+
+import builtins as _builtins  # noqa: E402  (`sum` above shadows the builtin)
+
+builtins_sum = _builtins.sum
+
+
+#===--- Functions ---------------------------------------------------------===#
+
+class Function:
+    """A Python function over `Tensor[...]` arguments, traced to Graph IR."""
+
+    def __init__(self, fn, numerics_policy: Optional[dict] = None):
+        functools.update_wrapper(self, fn)
+        self._fn = fn
+        self._policy = numerics_policy
+        signature = inspect.signature(fn)
+        self.specs: List[Tuple[str, TensorSpec]] = []
+        for name, param in signature.parameters.items():
+            if not isinstance(param.annotation, TensorSpec):
+                raise TypeError(f"argument '{name}' of {fn.__qualname__} needs a "
+                                "tessera.Tensor[...] annotation")
+            self.specs.append((name, param.annotation))
+        self._compiled = None
+        self._text: Optional[str] = None
+
+    def _trace(self) -> str:
+        code = self._fn.__code__
+        with ir.Context(), ir.Location.file(code.co_filename, code.co_firstlineno, 1):
+            module = ir.Module.create()
+            arg_types = [ir.Type.parse(spec.mlir_type()) for _, spec in self.specs]
+            with ir.InsertionPoint(module.body):
+                fn_op = func_d.FuncOp(self._fn.__name__, ir.FunctionType.get(arg_types, []))
+                if self._policy is not None:
+                    fn_op.attributes["tessera_graph.numerics"] = ir.Attribute.parse(
+                        _policy_text(**self._policy))
+                block = fn_op.add_entry_block()
+                with ir.InsertionPoint(block):
+                    args = [TracedTensor(v, spec.dims, spec.dtype)
+                            for v, (_, spec) in zip(block.arguments, self.specs)]
+                    out = self._fn(*args)
+                    if not isinstance(out, TracedTensor):
+                        raise TypeError(f"{self._fn.__qualname__} must return one tensor "
+                                        f"(got {type(out).__name__})")
+                    func_d.ReturnOp([out.value])
+                fn_op.attributes["function_type"] = ir.TypeAttr.get(
+                    ir.FunctionType.get(arg_types, [out.value.type]))
+            module.operation.verify()
+            return str(module.operation.get_asm(enable_debug_info=True))
+
+    @property
+    def mlir(self) -> str:
+        """The Graph IR of the function (with source locations)."""
+        if self._text is None:
+            self._text = self._trace()
+        return self._text
+
+    def _check_args(self, arrays: Sequence[np.ndarray]) -> List[np.ndarray]:
+        if len(arrays) != len(self.specs):
+            raise TypeError(f"{self._fn.__qualname__} takes {len(self.specs)} "
+                            f"arguments, got {len(arrays)}")
+        bound: Dict[str, Tuple[int, str, int]] = {}
+        out = []
+        for (name, spec), array in zip(self.specs, arrays):
+            array = np.asarray(array)
+            if array.dtype != spec.dtype.numpy:
+                raise TypeError(f"argument '{name}': expected dtype {spec.dtype.name}, "
+                                f"got {array.dtype}")
+            if array.ndim != spec.rank:
+                raise ValueError(f"argument '{name}': expected rank {spec.rank} "
+                                 f"({spec!r}), got shape {array.shape}")
+            for i, (dim, size) in enumerate(zip(spec.dims, array.shape)):
+                if isinstance(dim, int) and dim != size:
+                    raise ValueError(f"argument '{name}': dimension {i} must be {dim}, "
+                                     f"got {size}")
+                if isinstance(dim, str):
+                    if dim in bound and bound[dim][0] != size:
+                        other = bound[dim]
+                        raise ValueError(
+                            f"argument '{name}': dimension {i} ({dim}) is {size}, but "
+                            f"{dim} is {other[0]} from argument '{other[1]}' dimension "
+                            f"{other[2]}")
+                    bound.setdefault(dim, (size, name, i))
+            out.append(np.ascontiguousarray(array))
+        return out
+
+    def __call__(self, *arrays):
+        """Runs the function on numpy arrays through the CPU path."""
+        from .cpu import CPUModule
+
+        checked = self._check_args(arrays)
+        if self._compiled is None:
+            with ir.Context():
+                self._compiled = CPUModule(self.mlir)
+        return self._compiled(self._fn.__name__, *checked)
+
+
+def function(fn=None, *, numerics: Optional[dict] = None):
+    """Decorator: trace `fn` to Graph IR. `numerics` (keyword arguments of
+    `tessera.numerics`) applies a policy to the whole function."""
+    if fn is None:
+        return lambda f: Function(f, numerics)
+    return Function(fn, numerics)
+
+
+jit = function

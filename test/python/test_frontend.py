@@ -1,0 +1,199 @@
+"""The tracing front end: @tessera.function, Tensor annotations, shape
+errors at the user's line, numerics policies, and runs on the CPU path."""
+
+import inspect
+import math
+import re
+import traceback
+
+import numpy as np
+import pytest
+
+import tessera
+from tessera import Tensor, bf16, f16, f32
+
+
+def _line_of(fn, text):
+    """The source line number of `text` inside function `fn`."""
+    lines, start = inspect.getsourcelines(fn)
+    for offset, line in enumerate(lines):
+        if text in line:
+            return start + offset
+    raise AssertionError(text)
+
+
+def test_importing_tessera_loads_no_mlir():
+    import subprocess
+    import sys
+
+    code = ("import sys, tessera; t = tessera.Tensor['B', 4, tessera.f32]; "
+            "print(any(m.startswith('tessera._mlir_libs') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ,
+                              "PYTHONPATH": __import__("os").path.dirname(
+                                  __import__("os").path.dirname(tessera.__file__))})
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_annotations():
+    spec = Tensor["B", "S", 768, "?", bf16]
+    assert spec.dims == ("B", "S", 768, None) and spec.dtype is bf16
+    assert spec.mlir_type() == "tensor<?x?x768x?xbf16>"
+    with pytest.raises(TypeError, match="ends with an element type"):
+        Tensor["B", 4]
+    with pytest.raises(TypeError, match="must be an int, a symbol string or '\\?'"):
+        Tensor[1.5, f32]
+
+
+def test_trace_carries_user_locations():
+    @tessera.function
+    def f(x: Tensor["N", f32]) -> Tensor["N", f32]:
+        y = tessera.exp(x)
+        return y * y
+
+    text = f.mlir
+    assert "tessera_graph.exp" in text and "tessera_graph.mul" in text
+    exp_line = _line_of(f._fn, "tessera.exp(x)")
+    mul_line = _line_of(f._fn, "return y * y")
+    assert f'{__file__}":{exp_line}' in text
+    assert f'{__file__}":{mul_line}' in text
+
+
+def test_shape_error_names_shapes_dimension_and_points_at_user_line():
+    @tessera.function
+    def bad(x: Tensor["B", "S", "D", f32], y: Tensor["B", "K", "D", f32]) -> Tensor["B", "S", "D", f32]:
+        return x + y
+
+    with pytest.raises(tessera.ShapeError) as info:
+        bad.mlir
+    assert str(info.value) == ("add: shape mismatch in dimension 1: S vs K "
+                               "(shapes [B, S, D] and [B, K, D])")
+    frames = traceback.extract_tb(info.value.__traceback__)
+    user = [fr for fr in frames if fr.filename == __file__]
+    assert user[-1].lineno == _line_of(bad._fn, "return x + y")
+
+
+def test_matmul_and_attention_shape_errors():
+    @tessera.function
+    def mm(a: Tensor["M", 768, f32], b: Tensor[512, "N", f32]) -> Tensor["M", "N", f32]:
+        return a @ b
+
+    with pytest.raises(tessera.ShapeError, match=r"matmul: contraction dimension "
+                       r"mismatch: 768 vs 512 \(shapes \[M, 768\] and \[512, N\]\)"):
+        mm.mlir
+
+    @tessera.function
+    def att(q: Tensor["S", 64, f16], k: Tensor["S", 128, f16]) -> Tensor["S", 64, f16]:
+        return tessera.attention(q, k, k)
+
+    with pytest.raises(tessera.ShapeError, match="head dimension of q and k mismatch: 64 vs 128"):
+        att.mlir
+
+
+def test_dims_normalized_and_checked():
+    @tessera.function
+    def f(x: Tensor["B", "D", f32]) -> Tensor["B", f32]:
+        return tessera.softmax(x, dim=-1).sum(dim=-1)
+
+    assert "dim = 1" in f.mlir and "dims = [1]" in f.mlir
+
+    @tessera.function
+    def g(x: Tensor["B", "D", f32]) -> Tensor["B", f32]:
+        return x.sum(dim=2)
+
+    with pytest.raises(tessera.ShapeError, match="sum: dimension 2 is out of range "
+                       "for a tensor of rank 2"):
+        g.mlir
+
+
+def test_reshape_with_two_unknown_dims_is_refused():
+    @tessera.function
+    def f(x: Tensor["S", "D", f32]) -> Tensor["S", "D", f32]:
+        return tessera.reshape(x, ("S", "D"))
+
+    with pytest.raises(tessera.ShapeError, match=r"reshape: at most one dimension of the "
+                       r"target \[S, D\] may be unknown"):
+        f.mlir
+
+
+def test_dtype_mismatch_needs_a_policy():
+    @tessera.function
+    def f(x: Tensor["N", bf16], y: Tensor["N", f32]) -> Tensor["N", bf16]:
+        return x * y
+
+    with pytest.raises(TypeError, match="mul: dtype mismatch: bf16 vs f32"):
+        f.mlir
+
+    @tessera.function
+    def g(x: Tensor["N", bf16], y: Tensor["N", f32]) -> Tensor["N", bf16]:
+        with tessera.numerics(storage=bf16, compute=f32):
+            return x * y
+
+    assert ("#tessera_graph.numerics<storage = bf16, compute = f32>" in g.mlir)
+    x = np.arange(8).astype(tessera.bf16.numpy)
+    y = np.full(8, 0.5, np.float32)
+    np.testing.assert_array_equal(g(x, y).astype(np.float32), np.arange(8) * 0.5)
+
+
+def test_function_level_policy_bf16_matmul_accumulates_in_f32():
+    @tessera.function(numerics=dict(storage=bf16, accumulate=f32))
+    def mm(a: Tensor["M", "K", bf16], b: Tensor["K", "N", bf16]) -> Tensor["M", "N", bf16]:
+        return a @ b
+
+    assert "attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, accumulate = f32>}" in mm.mlir
+    rng = np.random.default_rng()
+    a = rng.standard_normal((64, 777)).astype(bf16.numpy)
+    b = rng.standard_normal((777, 33)).astype(bf16.numpy)
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    got = mm(a, b).astype(np.float64)
+    assert np.all(np.abs(got - ref) <= 2**-8 * np.abs(ref) + 1e-3)
+
+
+def test_arguments_are_checked_against_annotations():
+    @tessera.function
+    def f(x: Tensor["B", 4, f32], y: Tensor["B", 4, f32]) -> Tensor["B", 4, f32]:
+        return x + y
+
+    ok = np.ones((3, 4), np.float32)
+    np.testing.assert_array_equal(f(ok, ok), 2 * ok)
+    with pytest.raises(TypeError, match="argument 'y': expected dtype f32, got float64"):
+        f(ok, np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"argument 'x': dimension 1 must be 4, got 5"):
+        f(np.ones((3, 5), np.float32), ok)
+    with pytest.raises(ValueError, match=r"argument 'y': dimension 0 \(B\) is 2, but B is 3 "
+                       r"from argument 'x' dimension 0"):
+        f(ok, np.ones((2, 4), np.float32))
+    with pytest.raises(ValueError, match=r"argument 'x': expected rank 2"):
+        f(np.ones(4, np.float32), ok)
+    with pytest.raises(TypeError, match="takes 2 arguments, got 1"):
+        f(ok)
+
+
+def test_transformer_block_on_cpu_matches_numpy():
+    @tessera.function
+    def block(x: Tensor["S", 64, f32], w1: Tensor[64, "F", f32], b1: Tensor["F", f32],
+              w2: Tensor["F", 64, f32]) -> Tensor["S", 64, f32]:
+        h = tessera.gelu(tessera.layer_norm(x) @ w1 + b1)
+        y = x + h @ w2
+        q = tessera.reshape(y, (1, -1, 64))
+        return x + tessera.reshape(tessera.attention(q, q, q, causal=True), (-1, 64))
+
+    rng = np.random.default_rng()
+    S, D, F = 37, 64, 99
+    x = rng.standard_normal((S, D)).astype(np.float32)
+    w1 = (rng.standard_normal((D, F)) / 8).astype(np.float32)
+    b1 = rng.standard_normal(F).astype(np.float32)
+    w2 = (rng.standard_normal((F, D)) / 8).astype(np.float32)
+    got = block(x, w1, b1, w2)
+
+    x64 = x.astype(np.float64)
+    n = (x64 - x64.mean(1, keepdims=True)) / np.sqrt(x64.var(1, keepdims=True) + 1e-5)
+    a = n @ w1 + b1
+    h = 0.5 * a * (1 + np.vectorize(math.erf)(a / math.sqrt(2)))
+    y = x64 + h @ w2
+    q = y.reshape(1, S, 64)
+    s = q @ q.transpose(0, 2, 1) / 8.0
+    s = np.where(np.arange(S)[None, :] > np.arange(S)[:, None], -np.inf, s)
+    p = np.exp(s - s.max(-1, keepdims=True))
+    ref = x64 + ((p / p.sum(-1, keepdims=True)) @ q).reshape(S, D)
+    np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
