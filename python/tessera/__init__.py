@@ -33,8 +33,12 @@ def __getattr__(name):
         from . import frontend
 
         return getattr(frontend, name)
+    if name in ("compile", "Artifact"):
+        from . import artifact
+
+        return getattr(artifact, name)
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_FRONTEND))
+    return sorted(list(globals()) + list(_FRONTEND) + ["compile", "Artifact"])

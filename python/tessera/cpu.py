@@ -48,18 +48,23 @@ class CPUModule:
     """A Graph IR module compiled for the host CPU."""
 
     def __init__(self, module: "ir.Module | str", opt_level: int = 2,
-                 shared_libs: Optional[Sequence[str]] = None):
+                 shared_libs: Optional[Sequence[str]] = None, lowered: bool = False,
+                 signatures: Optional[dict] = None):
+        """`module`: Graph IR, or with `lowered` the output of
+        tessera-lower-to-cpu, whose `signatures` (name -> (input type strings,
+        result type strings)) must then be given."""
         if isinstance(module, str):
             module = ir.Module.parse(module)
-        self._signatures = {}
-        for op in module.body.operations:
-            if op.operation.name != "func.func":
-                continue
-            fn_type = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-            name = ir.StringAttr(op.attributes["sym_name"]).value
-            self._signatures[name] = ([ir.RankedTensorType(t) for t in fn_type.inputs],
-                                      [ir.RankedTensorType(t) for t in fn_type.results])
-        PassManager.parse("builtin.module(tessera-lower-to-cpu)").run(module.operation)
+        if lowered:
+            if signatures is None:
+                raise ValueError("a lowered module needs its signatures")
+            self._signatures = {
+                name: ([ir.RankedTensorType(ir.Type.parse(t)) for t in ins],
+                       [ir.RankedTensorType(ir.Type.parse(t)) for t in outs])
+                for name, (ins, outs) in signatures.items()}
+        else:
+            self._signatures = self.signatures_of(module)
+            PassManager.parse("builtin.module(tessera-lower-to-cpu)").run(module.operation)
         self.llvm_ir = str(module)
         libs = list(shared_libs or [])
         if not os.path.exists(RUNTIME_LIBRARY):
@@ -68,6 +73,19 @@ class CPUModule:
                 "libmlir-22-dev); set TESSERA_MLIR_RUNNER_UTILS to their path")
         libs.append(RUNTIME_LIBRARY)
         self._engine = ExecutionEngine(module, opt_level=opt_level, shared_libs=libs)
+
+    @staticmethod
+    def signatures_of(module: "ir.Module") -> dict:
+        """name -> (input tensor types, result tensor types) of the functions."""
+        signatures = {}
+        for op in module.body.operations:
+            if op.operation.name != "func.func":
+                continue
+            fn_type = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            name = ir.StringAttr(op.attributes["sym_name"]).value
+            signatures[name] = ([ir.RankedTensorType(t) for t in fn_type.inputs],
+                                [ir.RankedTensorType(t) for t in fn_type.results])
+        return signatures
 
     def __call__(self, name: str, *args: np.ndarray) -> np.ndarray:
         if name not in self._signatures:

@@ -26,7 +26,7 @@ import numpy as np
 from . import ir
 from .dialects import func as func_d
 from .dialects import tessera_graph as tg
-from .types import DType, Dim, TensorSpec, DTYPES, f32
+from .types import DType, Dim, TensorSpec, DTYPES, check_arguments, f32
 
 __all__ = ["ShapeError", "TracedTensor", "Function", "function", "jit",
            "numerics", "matmul", "softmax", "log_softmax", "layer_norm",
@@ -456,44 +456,15 @@ class Function:
             self._text = self._trace()
         return self._text
 
-    def _check_args(self, arrays: Sequence[np.ndarray]) -> List[np.ndarray]:
-        if len(arrays) != len(self.specs):
-            raise TypeError(f"{self._fn.__qualname__} takes {len(self.specs)} "
-                            f"arguments, got {len(arrays)}")
-        bound: Dict[str, Tuple[int, str, int]] = {}
-        out = []
-        for (name, spec), array in zip(self.specs, arrays):
-            array = np.asarray(array)
-            if array.dtype != spec.dtype.numpy:
-                raise TypeError(f"argument '{name}': expected dtype {spec.dtype.name}, "
-                                f"got {array.dtype}")
-            if array.ndim != spec.rank:
-                raise ValueError(f"argument '{name}': expected rank {spec.rank} "
-                                 f"({spec!r}), got shape {array.shape}")
-            for i, (dim, size) in enumerate(zip(spec.dims, array.shape)):
-                if isinstance(dim, int) and dim != size:
-                    raise ValueError(f"argument '{name}': dimension {i} must be {dim}, "
-                                     f"got {size}")
-                if isinstance(dim, str):
-                    if dim in bound and bound[dim][0] != size:
-                        other = bound[dim]
-                        raise ValueError(
-                            f"argument '{name}': dimension {i} ({dim}) is {size}, but "
-                            f"{dim} is {other[0]} from argument '{other[1]}' dimension "
-                            f"{other[2]}")
-                    bound.setdefault(dim, (size, name, i))
-            out.append(np.ascontiguousarray(array))
-        return out
-
     def __call__(self, *arrays):
-        """Runs the function on numpy arrays through the CPU path."""
-        from .cpu import CPUModule
+        """Compiles for the CPU on first use (memory, then disk cache) and
+        runs on numpy arrays."""
+        from .artifact import compile as compile_fn
 
-        checked = self._check_args(arrays)
+        checked = check_arguments(self._fn.__qualname__, self.specs, arrays)
         if self._compiled is None:
-            with ir.Context():
-                self._compiled = CPUModule(self.mlir)
-        return self._compiled(self._fn.__name__, *checked)
+            self._compiled = compile_fn(self, target="cpu")
+        return self._compiled(*checked)
 
 
 def function(fn=None, *, numerics: Optional[dict] = None):

@@ -101,3 +101,34 @@ class Tensor:
             else:
                 dims.append(d)
         return TensorSpec(tuple(dims), items[-1])
+
+
+def check_arguments(fn_name: str, specs, arrays):
+    """Checks numpy arrays against `[(name, TensorSpec)]`: count, dtype, rank,
+    literal sizes, and symbols bound consistently. Returns contiguous arrays;
+    raises TypeError / ValueError naming the argument."""
+    if len(arrays) != len(specs):
+        raise TypeError(f"{fn_name} takes {len(specs)} arguments, got {len(arrays)}")
+    bound = {}
+    out = []
+    for (name, spec), array in zip(specs, arrays):
+        array = np.asarray(array)
+        if array.dtype != spec.dtype.numpy:
+            raise TypeError(f"argument '{name}': expected dtype {spec.dtype.name}, "
+                            f"got {array.dtype}")
+        if array.ndim != spec.rank:
+            raise ValueError(f"argument '{name}': expected rank {spec.rank} "
+                             f"({spec!r}), got shape {array.shape}")
+        for i, (dim, size) in enumerate(zip(spec.dims, array.shape)):
+            if isinstance(dim, int) and dim != size:
+                raise ValueError(f"argument '{name}': dimension {i} must be {dim}, "
+                                 f"got {size}")
+            if isinstance(dim, str):
+                if dim in bound and bound[dim][0] != size:
+                    size0, name0, i0 = bound[dim]
+                    raise ValueError(
+                        f"argument '{name}': dimension {i} ({dim}) is {size}, but "
+                        f"{dim} is {size0} from argument '{name0}' dimension {i0}")
+                bound.setdefault(dim, (size, name, i))
+        out.append(np.ascontiguousarray(array))
+    return out

@@ -1,0 +1,117 @@
+"""The `tessera` command line (also `python -m tessera`).
+
+    tessera compile module.py:fn --target cpu -o out/
+    tessera run out/ --dim S=37 --seed 0
+    tessera cache list | clear
+
+Graph IR passes and pipelines run on .mlir files with `tessera-opt`
+(build/bin/tessera-opt), e.g. `tessera-opt f.mlir --tessera-lower-to-cpu`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+
+def _load_function(spec: str):
+    path, sep, name = spec.rpartition(":")
+    if not sep or not path or not name:
+        raise SystemExit(f"tessera: expected MODULE.py:FUNCTION, got {spec!r}")
+    module_spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    if module_spec is None or not Path(path).is_file():
+        raise SystemExit(f"tessera: cannot read {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    fn = getattr(module, name, None)
+    from .frontend import Function
+
+    if not isinstance(fn, Function):
+        raise SystemExit(f"tessera: {path} has no @tessera.function named {name!r}")
+    return fn
+
+
+def _cmd_compile(args) -> int:
+    from .artifact import compile as compile_fn
+
+    fn = _load_function(args.function)
+    artifact = compile_fn(fn, target=args.target)
+    out = artifact.save(args.output)
+    print(f"{fn.__name__}: {artifact.target} artifact in {out} "
+          f"(stages {', '.join(artifact.plan['stages'])})")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    import numpy as np
+
+    from .artifact import Artifact
+
+    artifact = Artifact.load(args.artifact)
+    sizes = {}
+    for item in args.dim:
+        name, _, value = item.partition("=")
+        if not value.isdigit():
+            raise SystemExit(f"tessera: --dim expects NAME=SIZE, got {item!r}")
+        sizes[name] = int(value)
+    rng = np.random.default_rng(args.seed)
+    inputs = []
+    for name, spec in artifact.specs:
+        shape = []
+        for d in spec.dims:
+            if isinstance(d, int):
+                shape.append(d)
+            elif d in sizes:
+                shape.append(sizes[d])
+            else:
+                raise SystemExit(f"tessera: argument '{name}' has dimension {d or '?'}: "
+                                 f"give its size with --dim {d or 'NAME'}=N")
+        inputs.append(rng.standard_normal(shape).astype(spec.dtype.numpy))
+    out = artifact(*inputs)
+    print(f"{artifact.plan['entry']}: output shape {tuple(out.shape)} dtype {out.dtype} "
+          f"mean {float(np.mean(out.astype(np.float64))):.6g} "
+          f"finite {bool(np.all(np.isfinite(out.astype(np.float64))))}")
+    return 0
+
+
+def _cmd_cache(args) -> int:
+    from .cache import ArtifactCache
+
+    cache = ArtifactCache()
+    if args.action == "list":
+        entries = list(cache.entries())
+        for entry in entries:
+            ok = cache.get(entry.name) is not None
+            print(f"{entry.name}  {'ok' if ok else 'CORRUPT'}")
+        print(f"{len(entries)} entries in {cache.root}")
+    else:
+        print(f"removed {cache.clear()} entries from {cache.root}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tessera", description="Compile and run Tessera functions.",
+        epilog="IR-level work: tessera-opt FILE.mlir --PASS (see docs/pipelines.md).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("compile", help="compile a @tessera.function to an artifact")
+    p.add_argument("function", help="MODULE.py:FUNCTION")
+    p.add_argument("--target", default="cpu", help="cpu (sm_90 / gfx942: GPU pipeline)")
+    p.add_argument("-o", "--output", required=True, help="artifact directory")
+    p.set_defaults(run=_cmd_compile)
+    p = sub.add_parser("run", help="run an artifact on random inputs (smoke test)")
+    p.add_argument("artifact", help="artifact directory")
+    p.add_argument("--dim", action="append", default=[], help="NAME=SIZE for symbolic dims")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=_cmd_run)
+    p = sub.add_parser("cache", help="inspect or clear the artifact cache")
+    p.add_argument("action", choices=["list", "clear"])
+    p.set_defaults(run=_cmd_cache)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

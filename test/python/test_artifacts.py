@@ -1,0 +1,200 @@
+"""tessera.compile artifacts, the disk cache (atomic under concurrency and
+kills), TESSERA_DUMP_IR, and the tessera command line."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+import tessera
+from tessera import Tensor, f32
+from tessera.cache import ArtifactCache
+
+PKG = os.path.dirname(os.path.dirname(tessera.__file__))
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def make_fn():
+    @tessera.function
+    def mlp(x: Tensor["S", 8, f32], w: Tensor[8, 4, f32]) -> Tensor["S", 4, f32]:
+        return tessera.relu(x @ w) + 1.0
+    return mlp
+
+
+def test_compile_inspect_save_load(tmp_path):
+    art = tessera.compile(make_fn(), target="cpu")
+    assert art.target == "cpu" and art.plan["entry"] == "mlp"
+    assert [a["name"] for a in art.plan["inputs"]] == ["x", "w"]
+    assert art.plan["inputs"][0]["dims"] == ["S", 8]
+    assert "tessera_graph.matmul" in art.mlir("graph")
+    assert "linalg.matmul" in art.mlir("linalg")
+    assert "llvm.func @_mlir_ciface_mlp" in art.mlir("llvm")
+    assert art.ptx is None
+    with pytest.raises(KeyError, match="no stage 'ptx'"):
+        art.mlir("ptx")
+    x = np.random.default_rng().standard_normal((37, 8)).astype(np.float32)
+    w = np.random.default_rng().standard_normal((8, 4)).astype(np.float32)
+    want = np.maximum(x.astype(np.float64) @ w, 0) + 1
+    np.testing.assert_allclose(art(x, w), want, rtol=1e-5, atol=1e-5)
+    loaded = tessera.Artifact.load(art.save(tmp_path / "out"))
+    np.testing.assert_array_equal(loaded(x, w), art(x, w))
+    with pytest.raises(ValueError, match=r"argument 'x': dimension 1 must be 8, got 9"):
+        loaded(np.ones((37, 9), np.float32), w)
+
+
+def test_gpu_targets_say_what_is_missing():
+    with pytest.raises(NotImplementedError, match="target 'sm_90': compiling Graph IR for "
+                       "GPUs is not implemented yet"):
+        tessera.compile(make_fn(), target="sm_90")
+
+
+def test_cache_hit_skips_compilation(tmp_path, monkeypatch, private_cache):
+    dump = tmp_path / "dump"
+    monkeypatch.setenv("TESSERA_DUMP_IR", str(dump))
+    first = tessera.compile(make_fn())
+    assert sorted(p.name for p in dump.iterdir()) == [
+        "mlp.graph.mlir", "mlp.linalg.mlir", "mlp.llvm.mlir"]
+    for p in dump.iterdir():
+        p.unlink()
+    second = tessera.compile(make_fn())  # a new Function, same IR
+    assert list(dump.iterdir()) == []     # nothing lowered: a cache hit
+    assert second.plan["key"] == first.plan["key"]
+    assert ArtifactCache(private_cache).get(first.plan["key"]) is not None
+
+
+def test_cache_rejects_tampered_entries(private_cache):
+    art = tessera.compile(make_fn())
+    cache = ArtifactCache(private_cache)
+    entry = cache.get(art.plan["key"])
+    (entry / "llvm.mlir").write_text("garbage")
+    assert cache.get(art.plan["key"]) is None
+
+
+WRITER = textwrap.dedent("""
+    import hashlib, sys
+    from tessera.cache import ArtifactCache
+    cache = ArtifactCache()
+    for key in sys.argv[1:]:
+        # Deterministic content per key, several files, so a mix is detectable.
+        data = {f"f{i}": hashlib.sha256((key + str(i)).encode()).digest() * 4096
+                for i in range(4)}
+        cache.put(key, data)
+    print("done", flush=True)
+""")
+
+
+def expected_files(key):
+    import hashlib
+    return {f"f{i}": hashlib.sha256((key + str(i)).encode()).digest() * 4096
+            for i in range(4)}
+
+
+def test_concurrent_writers_and_a_killed_writer(private_cache):
+    env = dict(os.environ, PYTHONPATH=PKG)
+    keys = [f"k{i}" for i in range(5)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, *keys[i % 3:i % 3 + 3]],
+                              env=env, stdout=subprocess.PIPE, text=True)
+             for i in range(6)]
+    # One more writer, slowed down and killed half-way through an entry.
+    victim = subprocess.Popen([sys.executable, "-c", WRITER, "victim"],
+                              env=dict(env, _TESSERA_CACHE_TEST_PAUSE="0.5"),
+                              stdout=subprocess.PIPE, text=True)
+    time.sleep(1.2)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    cache = ArtifactCache(private_cache)
+    names = sorted(e.name for e in cache.entries())
+    assert names == keys  # no half-written "victim" entry
+    for key in keys:
+        entry = cache.get(key)
+        assert entry is not None
+        for name, data in expected_files(key).items():
+            assert (entry / name).read_bytes() == data
+        assert json.loads((entry / "manifest.json").read_text())["key"] == key
+    leftovers = [p for p in private_cache.iterdir() if p.name.startswith(".tmp-")]
+    assert leftovers  # the killed writer's temporary directory ...
+    assert cache.clear() == len(keys)
+    assert list(private_cache.iterdir()) == []  # ... which clear removes
+
+
+def test_concurrent_compiles_of_real_kernels(tmp_path, private_cache):
+    src = tmp_path / "kernels.py"
+    src.write_text(textwrap.dedent("""
+        import sys
+        import numpy as np
+        import tessera
+        from tessera import Tensor, f32
+
+        @tessera.function
+        def a(x: Tensor["N", f32]) -> Tensor["N", f32]:
+            return tessera.exp(x) + 1.0
+
+        @tessera.function
+        def b(x: Tensor["N", f32]) -> Tensor["N", f32]:
+            return tessera.tanh(x) * 2.0
+
+        fn = {"a": a, "b": b}[sys.argv[1]]
+        x = np.linspace(-1, 1, 1001, dtype=np.float32)
+        out = tessera.compile(fn)(x)
+        ref = np.exp(x) + 1 if sys.argv[1] == "a" else np.tanh(x) * 2
+        assert np.allclose(out, ref, rtol=1e-5), "wrong result"
+        print("ok")
+    """))
+    env = dict(os.environ, PYTHONPATH=PKG)
+    procs = [subprocess.Popen([sys.executable, str(src), which], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for which in "aabba"]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0 and out.strip() == "ok", err
+    cache = ArtifactCache(private_cache)
+    entries = list(cache.entries())
+    assert len(entries) == 2 and all(cache.get(e.name) for e in entries)
+
+
+def test_cli(tmp_path, private_cache):
+    module = tmp_path / "m.py"
+    module.write_text(textwrap.dedent("""
+        import tessera
+        from tessera import Tensor, f32
+
+        @tessera.function
+        def f(x: Tensor["S", 8, f32], w: Tensor[8, 4, f32]) -> Tensor["S", 4, f32]:
+            return tessera.relu(x @ w)
+    """))
+    env = dict(os.environ, PYTHONPATH=PKG)
+
+    def tessera_cli(*args):
+        return subprocess.run([sys.executable, "-m", "tessera", *args], env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    out = tmp_path / "art"
+    r = tessera_cli("compile", f"{module}:f", "--target", "cpu", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "f: cpu artifact in" in r.stdout
+    r = tessera_cli("run", str(out), "--dim", "S=37")
+    assert r.returncode == 0, r.stderr
+    assert "output shape (37, 4) dtype float32" in r.stdout and "finite True" in r.stdout
+    r = tessera_cli("run", str(out))
+    assert r.returncode != 0 and "give its size with --dim S=N" in r.stderr
+    r = tessera_cli("compile", f"{module}:nope", "-o", str(out))
+    assert r.returncode != 0 and "has no @tessera.function named 'nope'" in r.stderr
+    r = tessera_cli("cache", "list")
+    assert "1 entries" in r.stdout and " ok" in r.stdout
+    r = tessera_cli("cache", "clear")
+    assert "removed 1 entries" in r.stdout
+    r = tessera_cli("--help")
+    assert r.returncode == 0 and "compile" in r.stdout and "tessera-opt" in r.stdout
