@@ -11,6 +11,7 @@ Run it with `make demo`.
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -26,6 +27,19 @@ from tessera.passmanager import PassManager
 VADD_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vadd.mlir")
 with open(VADD_PATH) as _f:
     VADD = _f.read()
+
+
+VADD_PLAN = {
+    "format": 1, "target": "sm_90", "binary": "kernels.ptx",
+    "inputs": [{"name": "a", "dims": ["N"], "dtype": "f32"},
+               {"name": "b", "dims": ["N"], "dtype": "f32"}],
+    "outputs": [{"name": "c", "dims": ["N"], "dtype": "f32"}],
+    "kernels": [{"name": "vadd", "abi": "descriptor",
+                 "params": [{"memref": "a"}, {"memref": "b"}, {"memref": "c"},
+                            {"size": "N"}],
+                 "grid": ["ceil_div(N, 256)", "1", "1"], "block": [256, 1, 1],
+                 "shared_bytes": 0}],
+}
 
 
 def banner(title):
@@ -101,13 +115,23 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "vadd.ptx"), "w") as f:
         f.write(ptx.text)
+    # The same PTX as a runnable GPU artifact (tessera.runtime.gpu): the plan
+    # of this hand-written kernel is written by hand; compiled Graph IR
+    # programs get theirs from the compiler.
+    artifact = os.path.join(args.out, "vadd")
+    os.makedirs(artifact, exist_ok=True)
+    with open(os.path.join(artifact, "kernels.ptx"), "w") as f:
+        f.write(ptx.text)
+    with open(os.path.join(artifact, "plan.json"), "w") as f:
+        json.dump(VADD_PLAN, f, indent=1)
     with open(os.path.join(args.out, "vadd.hsaco"), "wb") as f:
         f.write(hsaco.data)
 
     ok = block_ok and ".target sm_90" in ptx.text and ".entry vadd(" in ptx.text
     banner("result")
-    print(f"wrote {args.out}/vadd.ptx and {args.out}/vadd.hsaco; on a machine "
-          f"with an NVIDIA GPU, test/gpu/run_vadd.py {args.out}/vadd.ptx runs it")
+    print(f"wrote {args.out}/vadd.ptx, {args.out}/vadd.hsaco and the artifact "
+          f"{args.out}/vadd/; on a machine with an NVIDIA GPU, "
+          f"test/gpu/run_vadd.py {args.out}/vadd runs it")
     print("demo OK: transformer block matches numpy; PTX and HSACO produced"
           if ok else "demo FAILED")
     return 0 if ok else 1

@@ -1,0 +1,235 @@
+"""Running GPU artifacts with CuPy: no MLIR, only numpy and cupy.
+
+A GPU artifact is a directory with the kernels' binary (PTX for NVIDIA) and
+`plan.json`:
+
+    {"format": 1, "target": "sm_90", "binary": "kernels.ptx",
+     "inputs":  [{"name": "a", "dims": ["N"], "dtype": "f32"}, ...],
+     "outputs": [{"name": "c", "dims": ["N"], "dtype": "f32"}],
+     "kernels": [{"name": "vadd",
+                  "params": [{"memref": "a"}, {"memref": "b"}, {"memref": "c"},
+                             {"size": "N"}],
+                  "abi": "descriptor",
+                  "grid": ["ceil_div(N, 256)", "1", "1"], "block": [256, 1, 1],
+                  "shared_bytes": 0}]}
+
+`abi` is how a memref is passed: "descriptor" (MLIR's expanded memref:
+allocated and aligned pointer, offset, sizes, strides) or "bare" (one
+pointer). Grid extents are expressions over the symbolic dims (integers,
++ - * //, ceil_div, min, max). Kernels run in order on one stream.
+
+    program = load("out/")
+    c = program(a, b)                      # cupy, numpy, torch, DLPack objects
+    program(a, b, out=[c], stream=s)       # into a given output, on a stream
+
+Arguments are checked against the plan before anything is launched: each
+violation raises TypeError or ValueError naming the argument.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import operator
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+__all__ = ["GPUProgram", "load", "eval_extent", "DTYPES"]
+
+DTYPES = {"f32": "float32", "f16": "float16", "f64": "float64", "i32": "int32",
+          "i64": "int64", "i8": "int8", "i1": "bool", "bf16": "bfloat16"}
+
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.FloorDiv: operator.floordiv}
+_FUNCS = {"ceil_div": lambda a, b: -(-a // b), "min": min, "max": max}
+
+
+def eval_extent(expr: str, sizes: Dict[str, int]) -> int:
+    """Evaluates a grid-extent expression over bound symbols, safely."""
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in sizes:
+                raise ValueError(f"grid expression {expr!r}: unknown symbol {node.id!r}")
+            return sizes[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return _BINOPS[type(node.op)](walk(node.left), walk(node.right))
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in _FUNCS and not node.keywords):
+            return _FUNCS[node.func.id](*(walk(a) for a in node.args))
+        raise ValueError(f"grid expression {expr!r}: unsupported syntax")
+    return int(walk(ast.parse(expr, mode="eval")))
+
+
+def _dtype(name: str) -> np.dtype:
+    if name == "bf16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(DTYPES[name])
+
+
+def _dtype_of(array) -> Optional[np.dtype]:
+    dtype = getattr(array, "dtype", None)
+    if dtype is None:
+        return None
+    try:
+        return np.dtype(dtype)
+    except TypeError:  # torch dtypes: torch.float32 -> float32
+        name = str(dtype).replace("torch.", "")
+        if name == "bfloat16":
+            import ml_dtypes  # noqa: F401  (registers the numpy dtype)
+
+            return np.dtype(ml_dtypes.bfloat16)
+        return np.dtype(name)
+
+
+def _cupy():
+    try:
+        import cupy
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise RuntimeError("running GPU artifacts needs CuPy (pip install cupy-cuda13x)") from e
+    return cupy
+
+
+class GPUProgram:
+    """A loaded GPU artifact: checked, launchable."""
+
+    def __init__(self, plan: dict, binary_path: Path):
+        self.plan = plan
+        self._binary_path = binary_path
+        self._functions = None
+        self._inputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
+                        for a in plan["inputs"]]
+        self._outputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
+                         for a in plan["outputs"]]
+
+    # --- argument checking (pure Python) ---------------------------------
+    def bind(self, arrays: Sequence) -> Dict[str, int]:
+        """Checks `arrays` against the plan's inputs; returns symbol sizes."""
+        if len(arrays) != len(self._inputs):
+            raise TypeError(f"{self.plan['kernels'][0]['name']} program takes "
+                            f"{len(self._inputs)} inputs, got {len(arrays)}")
+        sizes: Dict[str, int] = {}
+        owner: Dict[str, str] = {}
+        for (name, dims, dtype), array in zip(self._inputs, arrays):
+            shape = tuple(getattr(array, "shape", ()))
+            got = _dtype_of(array)
+            if got != dtype:
+                raise TypeError(f"argument '{name}': expected dtype {dtype}, got {got}")
+            if len(shape) != len(dims):
+                raise ValueError(f"argument '{name}': expected rank {len(dims)}, "
+                                 f"got shape {shape}")
+            for i, (dim, size) in enumerate(zip(dims, shape)):
+                if isinstance(dim, int):
+                    if dim != size:
+                        raise ValueError(f"argument '{name}': dimension {i} must be "
+                                         f"{dim}, got {size}")
+                elif dim in sizes and sizes[dim] != size:
+                    raise ValueError(f"argument '{name}': dimension {i} ({dim}) is "
+                                     f"{size}, but {dim} is {sizes[dim]} from "
+                                     f"argument '{owner[dim]}'")
+                else:
+                    sizes.setdefault(dim, size)
+                    owner.setdefault(dim, name)
+        return sizes
+
+    def _shape(self, dims, sizes) -> tuple:
+        return tuple(d if isinstance(d, int) else sizes[d] for d in dims)
+
+    # --- launching ---------------------------------------------------------
+    def _load(self):
+        if self._functions is None:
+            cp = _cupy()
+            module = cp.RawModule(path=str(self._binary_path))
+            self._functions = [module.get_function(k["name"]) for k in self.plan["kernels"]]
+        return self._functions
+
+    @staticmethod
+    def _to_device(cp, name, array):
+        """(device array, numpy array to copy back into or None)."""
+        if isinstance(array, cp.ndarray):
+            return array, None
+        if isinstance(array, np.ndarray):
+            return cp.asarray(array), array
+        if hasattr(array, "__cuda_array_interface__"):
+            return cp.asarray(array), None  # zero-copy view (torch, numba, ...)
+        if hasattr(array, "__dlpack__"):
+            return cp.from_dlpack(array), None
+        raise TypeError(f"argument '{name}': expected a cupy/numpy array or an object "
+                        f"with __cuda_array_interface__ or __dlpack__, got "
+                        f"{type(array).__name__}")
+
+    def __call__(self, *arrays, out: Optional[List] = None, stream=None):
+        cp = _cupy()
+        sizes = self.bind(arrays)
+        device = cp.cuda.Device().id
+        inputs = []
+        host_inputs = False
+        for (name, _, _), array in zip(self._inputs, arrays):
+            dev, host = self._to_device(cp, name, array)
+            host_inputs |= host is not None
+            if not dev.flags.c_contiguous:
+                raise ValueError(f"argument '{name}': must be C-contiguous "
+                                 f"(strides {dev.strides})")
+            if dev.device.id != device:
+                raise ValueError(f"argument '{name}': is on device {dev.device.id}, "
+                                 f"the program runs on device {device}")
+            inputs.append(dev)
+        outputs = []
+        for i, (name, dims, dtype) in enumerate(self._outputs):
+            shape = self._shape(dims, sizes)
+            if out is not None:
+                dev, _ = self._to_device(cp, name, out[i])
+                if dev.shape != shape or dev.dtype != dtype or not dev.flags.c_contiguous:
+                    raise ValueError(f"output '{name}': expected a contiguous {dtype} "
+                                     f"array of shape {shape}, got {dev.dtype} {dev.shape}")
+            else:
+                dev = cp.empty(shape, dtype)
+            outputs.append(dev)
+        buffers = {n: a for (n, _, _), a in zip(self._inputs + self._outputs, inputs + outputs)}
+        stream = stream if stream is not None else cp.cuda.get_current_stream()
+        with stream:
+            for function, kernel in zip(self._load(), self.plan["kernels"]):
+                params = []
+                for p in kernel["params"]:
+                    if "memref" in p:
+                        buf = buffers[p["memref"]]
+                        if kernel.get("abi", "descriptor") == "bare":
+                            params.append(buf)
+                        else:
+                            itemsize = buf.itemsize
+                            params += [buf, buf, np.int64(0)]
+                            params += [np.int64(s) for s in buf.shape]
+                            params += [np.int64(s // itemsize) for s in buf.strides]
+                    else:
+                        params.append(np.int64(eval_extent(p["size"], sizes)))
+                grid = tuple(eval_extent(str(g), sizes) for g in kernel["grid"])
+                if any(g <= 0 for g in grid):
+                    continue  # empty problem: nothing to launch
+                function(grid, tuple(kernel["block"]), tuple(params),
+                         shared_mem=kernel.get("shared_bytes", 0))
+        if host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
+            stream.synchronize()
+            results = [cp.asnumpy(o) for o in outputs]
+        else:
+            results = outputs
+        return results[0] if len(results) == 1 else tuple(results)
+
+
+def load(path) -> GPUProgram:
+    """Loads a GPU artifact directory."""
+    path = Path(path)
+    try:
+        plan = json.loads((path / "plan.json").read_text())
+    except OSError as e:
+        raise FileNotFoundError(f"{path} is not a Tessera artifact (no plan.json)") from e
+    if plan.get("format") != 1:
+        raise ValueError(f"{path}: plan format {plan.get('format')!r} is not supported")
+    return GPUProgram(plan, path / plan["binary"])
