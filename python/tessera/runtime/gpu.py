@@ -29,6 +29,7 @@ violation raises TypeError or ValueError naming the argument.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import math
 import operator
@@ -37,7 +38,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["GPUProgram", "load", "eval_extent", "DTYPES"]
+__all__ = ["GPUProgram", "load", "compile_extent", "eval_extent", "DTYPES"]
 
 DTYPES = {"f32": "float32", "f16": "float16", "f64": "float64", "i32": "int32",
           "i64": "int64", "i8": "int8", "i1": "bool", "bf16": "bfloat16"}
@@ -47,24 +48,38 @@ _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 _FUNCS = {"ceil_div": lambda a, b: -(-a // b), "min": min, "max": max}
 
 
-def eval_extent(expr: str, sizes: Dict[str, int]) -> int:
-    """Evaluates a grid-extent expression over bound symbols, safely."""
-    def walk(node):
+def compile_extent(expr: str):
+    """Parses a grid-extent expression once into a function of the bound
+    symbols; anything but integers, symbols, + - * //, ceil_div, min and max
+    is rejected here, at load time."""
+    def build(node):
         if isinstance(node, ast.Expression):
-            return walk(node.body)
+            return build(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return node.value
+            value = node.value
+            return lambda sizes: value
         if isinstance(node, ast.Name):
-            if node.id not in sizes:
-                raise ValueError(f"grid expression {expr!r}: unknown symbol {node.id!r}")
-            return sizes[node.id]
+            name = node.id
+
+            def lookup(sizes):
+                if name not in sizes:
+                    raise ValueError(f"grid expression {expr!r}: unknown symbol {name!r}")
+                return sizes[name]
+            return lookup
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return _BINOPS[type(node.op)](walk(node.left), walk(node.right))
+            op, left, right = _BINOPS[type(node.op)], build(node.left), build(node.right)
+            return lambda sizes: op(left(sizes), right(sizes))
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id in _FUNCS and not node.keywords):
-            return _FUNCS[node.func.id](*(walk(a) for a in node.args))
+            fn, args = _FUNCS[node.func.id], [build(a) for a in node.args]
+            return lambda sizes: fn(*(a(sizes) for a in args))
         raise ValueError(f"grid expression {expr!r}: unsupported syntax")
-    return int(walk(ast.parse(expr, mode="eval")))
+    return build(ast.parse(str(expr), mode="eval"))
+
+
+def eval_extent(expr: str, sizes: Dict[str, int]) -> int:
+    """Evaluates a grid-extent expression over bound symbols, safely."""
+    return int(compile_extent(expr)(sizes))
 
 
 def _dtype(name: str) -> np.dtype:
@@ -109,6 +124,15 @@ class GPUProgram:
                         for a in plan["inputs"]]
         self._outputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
                          for a in plan["outputs"]]
+        # Parsed once: the launch path only evaluates.
+        self._kernels = []
+        for k in plan["kernels"]:
+            params = [("memref", p["memref"]) if "memref" in p
+                      else ("size", compile_extent(p["size"])) for p in k["params"]]
+            self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
+                                  tuple(k["block"]), k.get("shared_bytes", 0),
+                                  k.get("abi", "descriptor") == "bare"))
+        self._device = None
 
     # --- argument checking (pure Python) ---------------------------------
     def bind(self, arrays: Sequence) -> Dict[str, int]:
@@ -169,7 +193,9 @@ class GPUProgram:
     def __call__(self, *arrays, out: Optional[List] = None, stream=None):
         cp = _cupy()
         sizes = self.bind(arrays)
-        device = cp.cuda.Device().id
+        if self._device is None:
+            self._device = cp.cuda.Device().id
+        device = self._device
         inputs = []
         host_inputs = False
         for (name, _, _), array in zip(self._inputs, arrays):
@@ -194,33 +220,39 @@ class GPUProgram:
                 dev = cp.empty(shape, dtype)
             outputs.append(dev)
         buffers = {n: a for (n, _, _), a in zip(self._inputs + self._outputs, inputs + outputs)}
-        stream = stream if stream is not None else cp.cuda.get_current_stream()
-        with stream:
-            for function, kernel in zip(self._load(), self.plan["kernels"]):
+        context = stream if stream is not None else _NO_STREAM
+        with context:
+            for function, (params_spec, grid_fns, block, shared, bare) in zip(
+                    self._load(), self._kernels):
                 params = []
-                for p in kernel["params"]:
-                    if "memref" in p:
-                        buf = buffers[p["memref"]]
-                        if kernel.get("abi", "descriptor") == "bare":
-                            params.append(buf)
-                        else:
-                            itemsize = buf.itemsize
-                            params += [buf, buf, np.int64(0)]
-                            params += [np.int64(s) for s in buf.shape]
-                            params += [np.int64(s // itemsize) for s in buf.strides]
+                for kind, what in params_spec:
+                    if kind == "size":
+                        params.append(np.int64(what(sizes)))
+                        continue
+                    buf = buffers[what]
+                    if bare:
+                        params.append(buf)
                     else:
-                        params.append(np.int64(eval_extent(p["size"], sizes)))
-                grid = tuple(eval_extent(str(g), sizes) for g in kernel["grid"])
-                if any(g <= 0 for g in grid):
+                        itemsize = buf.itemsize
+                        params += [buf, buf, _ZERO]
+                        params += [np.int64(d) for d in buf.shape]
+                        params += [np.int64(st // itemsize) for st in buf.strides]
+                grid = tuple(int(g(sizes)) for g in grid_fns)
+                if min(grid) <= 0:
                     continue  # empty problem: nothing to launch
-                function(grid, tuple(kernel["block"]), tuple(params),
-                         shared_mem=kernel.get("shared_bytes", 0))
+                function(grid, block, tuple(params), shared_mem=shared)
+        if stream is None:
+            stream = cp.cuda.get_current_stream()
         if host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
             results = outputs
         return results[0] if len(results) == 1 else tuple(results)
+
+
+_ZERO = np.int64(0)
+_NO_STREAM = contextlib.nullcontext()
 
 
 def load(path) -> GPUProgram:
