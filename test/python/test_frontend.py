@@ -197,3 +197,12 @@ def test_transformer_block_on_cpu_matches_numpy():
     p = np.exp(s - s.max(-1, keepdims=True))
     ref = x64 + ((p / p.sum(-1, keepdims=True)) @ q).reshape(S, D)
     np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4)
+
+
+def test_unannotated_argument():
+    def f(x):
+        return x
+
+    with pytest.raises(TypeError, match=r"argument 'x' of .*f needs a tessera.Tensor\[...\] "
+                       r"annotation"):
+        tessera.function(f)
