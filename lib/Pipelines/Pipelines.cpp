@@ -5,7 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tessera/Pipelines/Pipelines.h"
+#include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Graph/Transforms/Passes.h"
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -27,6 +31,7 @@ using namespace mlir::tessera;
 static OpPassManager &nestKernels(OpPassManager &pm) {
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
+
   return kernels;
 }
 
@@ -34,6 +39,28 @@ static void addCleanup(OpPassManager &kernels) {
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
+}
+
+/// The CUDA root whose libdevice the NVVM serialization links (the math the
+/// NVVM conversion leaves as libdevice calls: fabsf, floorf, ...): the
+/// option, else $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, /usr/lib/cuda.
+/// Empty if none has libdevice; kernels calling it then fail to link.
+static std::string findCUDAToolkit(StringRef option) {
+  if (!option.empty())
+    return option.str();
+  SmallVector<std::string> candidates;
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH", "CUDA_ROOT"})
+    if (const char *env = std::getenv(var))
+      candidates.push_back(env);
+  candidates.push_back("/usr/local/cuda");
+  candidates.push_back("/usr/lib/cuda");
+  for (const std::string &root : candidates) {
+    SmallString<128> libdevice(root);
+    llvm::sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+    if (llvm::sys::fs::exists(libdevice))
+      return root;
+  }
+  return "";
 }
 
 void mlir::tessera::buildGPUToNVVMBinaryPipeline(
@@ -54,7 +81,7 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
       options.format.empty() ? "isa" : options.format.getValue();
-  binary.toolkitPath = options.toolkit;
+  binary.toolkitPath = findCUDAToolkit(options.toolkit);
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
@@ -165,7 +192,61 @@ void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
     llvm::report_fatal_error("tessera-lower-to-cpu: invalid pipeline text");
 }
 
+void mlir::tessera::buildGraphToGPUKernelsPipeline(OpPassManager &pm,
+                                                   StringRef chip) {
+  OpPassManager &funcs = pm.nest<func::FuncOp>();
+  funcs.addPass(graph::createTesseraGraphFuse());
+  schedule::TesseraScheduleAssignOptions assign;
+  assign.chip = chip.str();
+  funcs.addPass(schedule::createTesseraScheduleAssign(assign));
+  schedule::TesseraScheduleCheckOptions check;
+  check.chip = chip.str();
+  pm.addPass(schedule::createTesseraScheduleCheck(check));
+  pm.addPass(createConvertTesseraScheduleToTile());
+  pm.addPass(createConvertTesseraTileToTarget());
+  pm.addPass(createConvertTesseraTargetToGPU());
+  pm.addPass(target::createTesseraTargetExportPlan());
+}
+
+void mlir::tessera::buildLowerToNVVMPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+  buildGraphToGPUKernelsPipeline(pm, chip);
+  GPUBinaryPipelineOptions binary;
+  binary.chip = chip;
+  binary.features = options.features;
+  binary.format = options.format;
+  binary.optLevel = options.optLevel;
+  binary.toolkit = options.toolkit;
+  binary.barePtrCallConv = false;
+  buildGPUToNVVMBinaryPipeline(pm, binary);
+}
+
+void mlir::tessera::buildLowerToROCDLPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
+  buildGraphToGPUKernelsPipeline(pm, chip);
+  GPUBinaryPipelineOptions binary;
+  binary.chip = chip;
+  binary.features = options.features;
+  binary.format = options.format;
+  binary.optLevel = options.optLevel;
+  binary.toolkit = options.toolkit;
+  binary.barePtrCallConv = false;
+  buildGPUToROCDLBinaryPipeline(pm, binary);
+}
+
 void mlir::tessera::registerPipelines() {
+  PassPipelineRegistration<GPUBinaryPipelineOptions>(
+      "tessera-lower-to-nvvm",
+      "Compile Graph IR to PTX (a gpu.binary) with host functions and "
+      "their launch plans",
+      buildLowerToNVVMPipeline);
+  PassPipelineRegistration<GPUBinaryPipelineOptions>(
+      "tessera-lower-to-rocdl",
+      "Compile Graph IR to HSACO (a gpu.binary) with host functions and "
+      "their launch plans",
+      buildLowerToROCDLPipeline);
   PassPipelineRegistration<>(
       "tessera-lower-to-cpu",
       "Lower Graph IR to the LLVM dialect for the CPU (ExecutionEngine)",

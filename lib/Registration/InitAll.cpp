@@ -9,6 +9,7 @@
 #include "Tessera/Dialect/Graph/IR/GraphDialect.h"
 #include "Tessera/Dialect/Graph/Transforms/Passes.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleDialect.h"
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h"
 #include "Tessera/Dialect/Target/IR/TargetDialect.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "Tessera/Dialect/Tile/IR/TileDialect.h"
@@ -83,6 +84,7 @@ void mlir::tessera::registerAllPasses() {
   tensor::registerTensorPasses();
   vector::registerVectorPasses();
   graph::registerTesseraGraphPasses();
+  schedule::registerTesseraSchedulePasses();
   target::registerTesseraTargetPasses();
   registerTesseraConversionPasses();
   registerPipelines();

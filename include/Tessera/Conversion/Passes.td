@@ -54,4 +54,82 @@ def TesseraDecomposeLinalgAggregates
                            "::mlir::math::MathDialect"];
 }
 
+
+def ConvertTesseraScheduleToTile
+    : Pass<"convert-tessera-schedule-to-tile", "::mlir::ModuleOp"> {
+  let summary = "generate Tile IR kernels and a host function from Schedule "
+                "IR";
+  let description = [{
+    Every `tessera_schedule.kernel` becomes a `tessera_target.kernel` whose
+    body is Tile IR: the SPMD code of one thread block, on flat buffers
+    (one bare pointer each) plus `index` sizes. The code follows the kernel
+    kind and its config:
+
+    - elementwise: each block computes `tile` elements, each thread
+      `tile / threads` of them at stride `threads`; inputs are read at their
+      NumPy-broadcast positions with masked `tessera_tile.load`s.
+    - row (softmax, log_softmax, layer_norm, rms_norm, reduce over trailing
+      dims): one block per row; threads stride over the columns and combine
+      with block-wide `gpu.all_reduce`; statistics in f32 for narrow floats.
+    - column (reduce over leading dims): one thread per output column.
+    - matmul: each thread one output element (without tensor cores),
+      accumulating in the op's accumulate type; the elementwise epilogue
+      (bias, activation, residual) is applied before the only store.
+
+    The function holding the kernels becomes a host function (`tessera.host`)
+    on memrefs that computes sizes, allocates results and temporaries with
+    `tessera_target.allocate` and launches each kernel with
+    `tessera_target.launch`; its grid is computed from the input sizes.
+
+    Anything the GPU lowering cannot generate yet (attention, shape ops,
+    stochastic rounding, f8, non-splat constants in kernels) is an error
+    naming the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tessera::tile::TileDialect",
+    "::mlir::tessera::target::TargetDialect"];
+}
+
+def ConvertTesseraTileToTarget
+    : Pass<"convert-tessera-tile-to-target", "::mlir::ModuleOp"> {
+  let summary = "lower Tile IR in Target IR kernels to upstream gpu, scf and "
+                "memref";
+  let description = [{
+    In every `tessera_target.kernel`: `tessera_tile.program_id` becomes
+    `gpu.block_id`, masked `tessera_tile.load`/`store` become `memref`
+    accesses under `scf.if` (a masked-off thread touches no memory), and
+    `tessera_tile.barrier` becomes `gpu.barrier`.
+    `tessera_tile.alloc_shared` is kept: it becomes a workgroup attribution
+    in `convert-tessera-target-to-gpu`.
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"];
+}
+
+def ConvertTesseraTargetToGPU
+    : Pass<"convert-tessera-target-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "move Target IR kernels into a gpu.module as gpu.funcs";
+  let description = [{
+    Moves every `tessera_target.kernel` into one `gpu.module` (named by
+    `module-name`) as a `gpu.func` marked `kernel`, with its known block
+    size (from its launch config, else its schedule). Shared-memory buffers
+    become workgroup attributions and `gpu.all_reduce` is expanded into
+    shuffles and workgroup memory. Transcendental `math` ops are expanded
+    into polynomial approximations (f32, within a few ulp) so that the
+    kernels link against no device math library. The module is marked
+    `gpu.container_module`; host functions keep their
+    `tessera_target.launch` ops.
+  }];
+  let options = [
+    Option<"kernelModuleName", "module-name", "std::string",
+           /*default=*/"\"tessera_kernels\"", "name of the gpu.module">];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // TESSERA_CONVERSION_PASSES_TD

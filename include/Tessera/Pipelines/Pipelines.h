@@ -59,6 +59,18 @@ void buildGPUToROCDLBinaryPipeline(OpPassManager &pm,
 /// `llvm.emit_c_interface` so the ExecutionEngine can call them.
 void buildLowerToCPUPipeline(OpPassManager &pm);
 
+/// Graph IR to a gpu.binary plus host functions with their launch plans:
+/// fuse, schedule, check the schedule, generate Tile IR, lower it, move the
+/// kernels into a gpu.module, export the plan, then the binary pipeline
+/// (kernels take bare pointers).
+void buildLowerToNVVMPipeline(OpPassManager &pm,
+                              const GPUBinaryPipelineOptions &options);
+void buildLowerToROCDLPipeline(OpPassManager &pm,
+                               const GPUBinaryPipelineOptions &options);
+
+/// The Graph IR to gpu.module part of the two pipelines above.
+void buildGraphToGPUKernelsPipeline(OpPassManager &pm, llvm::StringRef chip);
+
 /// Registers `tessera-gpu-to-nvvm-binary`, `tessera-gpu-to-rocdl-binary` and
 /// `tessera-lower-to-cpu`.
 void registerPipelines();

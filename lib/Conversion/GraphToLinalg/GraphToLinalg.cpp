@@ -1415,6 +1415,60 @@ struct FusedLowering : public GraphPattern<FusedOp> {
 
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Scalar math, shared with the GPU lowering
+//===----------------------------------------------------------------------===//
+
+bool mlir::tessera::isElementwiseGraphOp(Operation *op) {
+  return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
+             ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, ReluOp, GeluOp,
+             SiluOp, CastOp, SelectOp>(op);
+}
+
+bool mlir::tessera::usesStochasticRounding(Operation *op) {
+  if (auto cast = dyn_cast<CastOp>(op))
+    if (cast.getRounding() == RoundingMode::stochastic)
+      return true;
+  NumericsAttr policy = getNumericsPolicy(op);
+  return policy && policy.getRounding() == RoundingMode::stochastic;
+}
+
+Value mlir::tessera::convertScalar(OpBuilder &b, Location loc, Value value,
+                                   Type to) {
+  return castScalar(b, loc, value, to);
+}
+
+Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
+  return accumulateType(op, element);
+}
+
+Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
+                                            Operation *op,
+                                            ValueRange operands) {
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  if (auto cast = dyn_cast<CastOp>(op)) {
+    RoundingMode rounding = cast.getRounding();
+    bool saturate = cast.getSaturate();
+    if (NumericsAttr policy = getNumericsPolicy(op)) {
+      if (rounding == RoundingMode::nearest)
+        rounding = policy.getRounding();
+      saturate = saturate || policy.getSaturate();
+    }
+    return castScalar(b, loc, operands[0], element, rounding, saturate);
+  }
+  if (isa<SelectOp>(op))
+    return arith::SelectOp::create(b, loc, operands[0], operands[1],
+                                   operands[2]);
+  Type compute = computeType(op, element);
+  Value result;
+  if (operands.size() == 2)
+    result = binaryScalar(op, b, loc, castScalar(b, loc, operands[0], compute),
+                          castScalar(b, loc, operands[1], compute));
+  else
+    result = unaryScalar(op, b, loc, castScalar(b, loc, operands[0], compute));
+  return toStorage(op, b, loc, result, element, /*loops=*/0);
+}
+
 void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();

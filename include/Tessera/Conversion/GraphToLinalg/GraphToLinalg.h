@@ -7,10 +7,38 @@
 #ifndef TESSERA_CONVERSION_GRAPHTOLINALG_GRAPHTOLINALG_H
 #define TESSERA_CONVERSION_GRAPHTOLINALG_GRAPHTOLINALG_H
 
+#include "mlir/IR/Builders.h"
+
 namespace mlir {
 class ConversionTarget;
 class RewritePatternSet;
 namespace tessera {
+
+//===----------------------------------------------------------------------===//
+// Scalar math of Graph IR ops, shared with the GPU lowering
+//===----------------------------------------------------------------------===//
+
+/// True for the ops computed element by element from the same (broadcast)
+/// position of their operands: binary and unary math, cast and select.
+bool isElementwiseGraphOp(Operation *op);
+
+/// Builds the scalar math of elementwise op `op` on `operands`, scalars of
+/// its operands' element types; the result has the op's result element type,
+/// converted as the op's numerics policy says. Stochastic rounding draws on
+/// element indices and is not available here: callers must reject it (see
+/// `usesStochasticRounding`).
+Value buildElementwiseScalar(OpBuilder &b, Location loc, Operation *op,
+                             ValueRange operands);
+
+/// True if `op` rounds stochastically (its own cast mode or its policy).
+bool usesStochasticRounding(Operation *op);
+
+/// Converts a scalar to `to`, rounding to nearest, without saturation.
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type to);
+
+/// The type `op` accumulates reductions over `element` in: its policy's
+/// accumulate type, else f32 for narrow floats, else `element`.
+Type getAccumulateType(Operation *op, Type element);
 
 /// Patterns lowering every tessera_graph op to linalg/tensor/arith/math.
 void populateTesseraGraphToLinalgConversionPatterns(RewritePatternSet &patterns);

@@ -97,5 +97,74 @@ LogicalResult KernelOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// LaunchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verify() {
+  size_t rank = getGrid().size();
+  if (rank < 1 || rank > 3)
+    return emitOpError() << "grid has " << rank
+                         << " extents; it must have one to three";
+  if (getBlock().size() != rank)
+    return emitOpError() << "block has " << getBlock().size()
+                         << " extents, but grid has " << rank;
+  int64_t threads = 1;
+  for (int64_t extent : getBlock()) {
+    if (extent <= 0)
+      return emitOpError() << "block extent " << extent << " must be positive";
+    threads *= extent;
+  }
+  if (threads > 1024)
+    return emitOpError() << "block of " << threads
+                         << " threads exceeds the limit of 1024";
+  if (getShared() < 0)
+    return emitOpError() << "shared memory size " << getShared()
+                         << " must not be negative";
+  return success();
+}
+
+LogicalResult
+LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  // After serialization the kernels live in a gpu.binary; only a kernel
+  // still in Target IR can be checked.
+  auto kernel = symbolTable.lookupNearestSymbolFrom<KernelOp>(
+      *this, getKernelAttr());
+  if (!kernel)
+    return success();
+  ArrayRef<Type> params = kernel.getArgumentTypes();
+  if (params.size() != getArgs().size())
+    return emitOpError() << "kernel @" << getKernel() << " takes "
+                         << params.size() << " arguments, but "
+                         << getArgs().size() << " are passed";
+  for (auto [i, param, arg] :
+       llvm::enumerate(params, getArgs().getTypes())) {
+    auto paramMemRef = dyn_cast<MemRefType>(param);
+    auto argMemRef = dyn_cast<MemRefType>(arg);
+    bool compatible =
+        paramMemRef && argMemRef
+            ? paramMemRef.getElementType() == argMemRef.getElementType()
+            : param == arg;
+    if (!compatible)
+      return emitOpError() << "argument " << i << " of type " << arg
+                           << " does not match kernel parameter " << param;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AllocateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllocateOp::verify() {
+  MemRefType type = getBuffer().getType();
+  if (static_cast<int64_t>(getSizes().size()) != type.getNumDynamicDims())
+    return emitOpError() << "type " << type << " has "
+                         << type.getNumDynamicDims()
+                         << " dynamic dimensions, but " << getSizes().size()
+                         << " sizes are given";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Tessera/Dialect/Target/IR/TargetOps.cpp.inc"

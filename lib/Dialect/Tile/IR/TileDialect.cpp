@@ -49,5 +49,15 @@ LogicalResult AllocSharedOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// LoadOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LoadOp::verify() {
+  if (static_cast<bool>(getMask()) != static_cast<bool>(getOther()))
+    return emitOpError() << "mask and other value must be given together";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Tessera/Dialect/Tile/IR/TileOps.cpp.inc"

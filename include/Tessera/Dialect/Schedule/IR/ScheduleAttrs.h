@@ -9,6 +9,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+#include "Tessera/Dialect/Schedule/IR/ScheduleEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h.inc"

@@ -9,26 +9,79 @@
 
 include "Tessera/Dialect/Schedule/IR/ScheduleBase.td"
 
+include "mlir/IR/EnumAttr.td"
+
+def Schedule_MmaKind : I32EnumAttr<"MmaKind", "tensor-core instruction family", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"mma_sync", 1>,
+    I32EnumAttrCase<"wgmma", 2>, I32EnumAttrCase<"mfma", 3>]> {
+  let cppNamespace = "::mlir::tessera::schedule";
+  let genSpecializedAttr = 0;
+}
+
 def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
-  let summary = "schedule of one kernel: block tile, warps, pipeline stages";
+  let summary = "schedule of one kernel: block tile, warps, stages, vector "
+                "width, swizzle, tensor cores, split-k";
   let description = [{
     `tile` gives the block tile sizes, outermost first (for a matmul:
-    `[M, N, K]`); `warps` the warps per block; `stages` the software
-    pipeline depth of the main loop.
+    `[M, N, K]`; for an elementwise kernel: the elements per block; for a
+    row reduction: `[rows, columns]` per block); `warps` the warps per block;
+    `stages` the software pipeline depth of the main loop. The optional
+    knobs default to the neutral choice and are printed only when set:
+    `vector` (elements per thread access, default 1), `swizzle` (grouping of
+    block rows for L2 reuse, default 1), `mma` (tensor-core instruction
+    family: `none`, `mma_sync`, `wgmma`, `mfma`; default `none`) and
+    `split_k` (default 1).
 
     Example:
 
     ```mlir
-    #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3>
+    #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3,
+                             vector = 8, swizzle = 8, mma = mma_sync>
     ```
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$tile,
-                        "int64_t":$warps, "int64_t":$stages);
+                        "int64_t":$warps, "int64_t":$stages,
+                        DefaultValuedParameter<"int64_t", "1">:$vector,
+                        DefaultValuedParameter<"int64_t", "1">:$swizzle,
+                        DefaultValuedParameter<"::mlir::tessera::schedule::MmaKind",
+                            "::mlir::tessera::schedule::MmaKind::none">:$mma,
+                        DefaultValuedParameter<"int64_t", "1">:$split_k);
   let assemblyFormat = [{
     `<` `tile` `=` `[` $tile `]` `,` `warps` `=` $warps `,`
-        `stages` `=` $stages `>`
+        `stages` `=` $stages (`,` `vector` `=` $vector^)?
+        (`,` `swizzle` `=` $swizzle^)? (`,` `mma` `=` $mma^)?
+        (`,` `split_k` `=` $split_k^)? `>`
+  }];
+  let builders = [
+    AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$tile, "int64_t":$warps,
+                     "int64_t":$stages), [{
+      return $_get($_ctxt, tile, warps, stages, 1, 1,
+                   ::mlir::tessera::schedule::MmaKind::none, 1);
+    }]>];
+  let extraClassDeclaration = [{
+    /// Threads per block.
+    int64_t getThreads() const { return getWarps() * 32; }
   }];
   let genVerifyDecl = 1;
+}
+
+def Schedule_KnobSpaceAttr : Schedule_Attr<"KnobSpace", "knobs"> {
+  let summary = "the candidate configs an autotuner may choose from";
+  let description = [{
+    A list of `#tessera_schedule.config` candidates for a kernel; the
+    autotuner times each and replaces the kernel's config with the fastest.
+    The legality pass checks every candidate.
+
+    Example:
+
+    ```mlir
+    #tessera_schedule.knobs<[
+        #tessera_schedule.config<tile = [64, 64, 32], warps = 4, stages = 2>,
+        #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3>]>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"ConfigAttr">:$candidates);
+  let assemblyFormat = "`<` `[` $candidates `]` `>`";
 }
 
 #endif // TESSERA_DIALECT_SCHEDULE_IR_SCHEDULEATTRS_TD

@@ -19,6 +19,8 @@ def Schedule_KernelOp : Schedule_Op<"kernel", [
     The config comes first, in full (`#tessera_schedule.config<...>`), so
     that it cannot be confused with the signature's types.
 
+    `knobs`, when present, lists the configs an autotuner may try instead.
+
     The body computes the results from the block arguments, which stand for
     `inputs` one to one; `tessera_schedule.yield` returns the results. The
     body is isolated from above so that a kernel can be compiled on its own.
@@ -36,7 +38,8 @@ def Schedule_KernelOp : Schedule_Op<"kernel", [
     }
     ```
   }];
-  let arguments = (ins Variadic<AnyType>:$inputs, Schedule_ConfigAttr:$config);
+  let arguments = (ins Variadic<AnyType>:$inputs, Schedule_ConfigAttr:$config,
+                       OptionalAttr<Schedule_KnobSpaceAttr>:$knobs);
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{

@@ -68,4 +68,58 @@ def Target_ReturnOp : Target_Op<"return", [
   let assemblyFormat = "attr-dict";
 }
 
+
+def Target_LaunchOp : Target_Op<"launch", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "host side: launch a kernel over a grid";
+  let description = [{
+    Launches `kernel` with `grid` blocks (one to three extents, computed on
+    the host from the program's sizes) of `block` threads and `shared`
+    bytes of dynamic shared memory. Arguments are passed by the bare-pointer
+    ABI: a memref as one pointer to its first element, an index as an i64.
+    Launches of one host function run in order on one stream.
+
+    Example:
+
+    ```mlir
+    tessera_target.launch @add_kernel grid(%blocks) block = [256]
+        args(%a, %b, %n : memref<?xf32>, memref<?xf32>, index)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<Index>:$grid,
+                       DenseI64ArrayAttr:$block,
+                       DefaultValuedAttr<I64Attr, "0">:$shared,
+                       Variadic<AnyType>:$args);
+  let assemblyFormat = [{
+    $kernel `grid` `(` $grid `)` `block` `=` $block
+        (`shared` `=` $shared^)? `args` `(` ($args^ `:` type($args))? `)`
+        attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Target_AllocateOp : Target_Op<"allocate"> {
+  let summary = "host side: allocate a device buffer";
+  let description = [{
+    Allocates device memory for a memref whose dynamic sizes are the
+    operands, one per `?` in the type. The buffer lives until the host
+    function returns; the runtime allocates it from its memory pool.
+    `zero_initialize` asks for the buffer to be cleared first.
+
+    Example:
+
+    ```mlir
+    %t = tessera_target.allocate(%n, %d) : memref<?x?xf16>
+    %acc = tessera_target.allocate() zero_initialize : memref<64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Index>:$sizes, UnitAttr:$zero_initialize);
+  let results = (outs Res<AnyMemRef, "device buffer", [MemAlloc]>:$buffer);
+  let assemblyFormat = [{
+    `(` $sizes `)` (`zero_initialize` $zero_initialize^)? attr-dict `:`
+        type($buffer)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TESSERA_DIALECT_TARGET_IR_TARGETOPS_TD

@@ -24,4 +24,29 @@ def TesseraTargetCheckChip : Pass<"tessera-target-check-chip", "ModuleOp"> {
   }];
 }
 
+
+def TesseraTargetExportPlan
+    : Pass<"tessera-target-export-plan", "::mlir::ModuleOp"> {
+  let summary = "attach the launch plan (JSON) to each host function";
+  let description = [{
+    Reads each host function (`tessera.host`) made by
+    `convert-tessera-schedule-to-tile`: its arguments, the buffers it
+    allocates and returns, and its `tessera_target.launch` ops; and
+    attaches the launch plan the runtime executes as a JSON string
+    attribute `tessera.plan`:
+
+    - `inputs` and `outputs`: name, dims and dtype. An input's dynamic dim
+      is a symbol: the argument's `tessera.dims` attribute names it, else
+      `<name>_<dim>`. Output dims are expressions over those symbols.
+    - `temporaries`: buffers allocated and not returned, with their dims.
+    - `kernels`: in launch order, the kernel name, its parameters (a buffer
+      by name, or a size as an expression), `abi = "bare"`, the grid as
+      expressions, the block and the dynamic shared memory.
+
+    Expressions use integers, symbols, `+ - * //`, `ceil_div`, `min` and
+    `max`. A size the plan cannot express is an error naming the op that
+    computes it.
+  }];
+}
+
 #endif // TESSERA_DIALECT_TARGET_TRANSFORMS_PASSES_TD

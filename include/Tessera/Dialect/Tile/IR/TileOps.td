@@ -64,4 +64,74 @@ def Tile_BarrierOp : Tile_Op<"barrier", [
   let assemblyFormat = "attr-dict";
 }
 
+
+def Tile_LoadOp : Tile_Op<"load", [
+    TypesMatchWith<"result is the buffer's element type", "buffer", "result",
+                   "::llvm::cast<::mlir::MemRefType>($_self).getElementType()">,
+    OptionalTypesMatchWith<"other is the buffer's element type", "buffer",
+                   "other",
+                   "::llvm::cast<::mlir::MemRefType>($_self).getElementType()">,
+    AttrSizedOperandSegments]> {
+  let summary = "loads one element of a tile, masked for ragged edges";
+  let description = [{
+    Loads `buffer[index]` (a flat, contiguous buffer) where `mask` holds, and
+    yields `other` where it does not, without touching memory: the block's
+    threads that fall past a ragged edge read nothing. Without a mask the
+    load is unconditional.
+
+    Example:
+
+    ```mlir
+    %x = tessera_tile.load %a[%i] mask %in, %zero : memref<?xf32>
+    %y = tessera_tile.load %a[%i] : memref<?xf32>
+    ```
+  }];
+  let arguments = (ins Arg<MemRefRankOf<[AnyType], [1]>, "source",
+                           [MemRead]>:$buffer,
+                       Index:$index, Optional<I1>:$mask,
+                       Optional<AnyType>:$other);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $buffer `[` $index `]` (`mask` $mask^ `,` $other)? attr-dict `:`
+        type($buffer)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$buffer, "::mlir::Value":$index), [{
+      build($_builder, $_state,
+            ::llvm::cast<::mlir::MemRefType>(buffer.getType()).getElementType(),
+            buffer, index, ::mlir::Value(), ::mlir::Value());
+    }]>,
+    OpBuilder<(ins "::mlir::Value":$buffer, "::mlir::Value":$index,
+                   "::mlir::Value":$mask, "::mlir::Value":$other), [{
+      build($_builder, $_state,
+            ::llvm::cast<::mlir::MemRefType>(buffer.getType()).getElementType(),
+            buffer, index, mask, other);
+    }]>];
+  let hasVerifier = 1;
+}
+
+def Tile_StoreOp : Tile_Op<"store", [
+    TypesMatchWith<"value is the buffer's element type", "buffer", "value",
+                   "::llvm::cast<::mlir::MemRefType>($_self).getElementType()">]> {
+  let summary = "stores one element of a tile, masked for ragged edges";
+  let description = [{
+    Stores `value` to `buffer[index]` where `mask` holds; threads whose mask
+    is false store nothing.
+
+    Example:
+
+    ```mlir
+    tessera_tile.store %y, %out[%i] mask %in : memref<?xf32>
+    ```
+  }];
+  let arguments = (ins AnyType:$value,
+                       Arg<MemRefRankOf<[AnyType], [1]>, "destination",
+                           [MemWrite]>:$buffer,
+                       Index:$index, Optional<I1>:$mask);
+  let assemblyFormat = [{
+    $value `,` $buffer `[` $index `]` (`mask` $mask^)? attr-dict `:`
+        type($buffer)
+  }];
+}
+
 #endif // TESSERA_DIALECT_TILE_IR_TILEOPS_TD

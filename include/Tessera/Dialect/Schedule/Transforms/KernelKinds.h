@@ -1,0 +1,76 @@
+//===- KernelKinds.h - What a kernel body computes --------------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_SCHEDULE_TRANSFORMS_KERNELKINDS_H
+#define TESSERA_DIALECT_SCHEDULE_TRANSFORMS_KERNELKINDS_H
+
+#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
+#include "mlir/IR/Block.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir::tessera::schedule {
+
+/// The kernel shapes the GPU lowering knows how to generate.
+enum class KernelKind {
+  /// Only elementwise ops: one thread per output element.
+  Elementwise,
+  /// softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims:
+  /// one block per row.
+  Row,
+  /// reduce over leading dims: one thread per output column.
+  Column,
+  /// matmul with an elementwise epilogue.
+  Matmul,
+  /// attention.
+  Attention,
+  /// anything else.
+  Unsupported,
+};
+
+/// A kernel body's kind, its anchor (the one op that is not elementwise;
+/// null for elementwise kernels), and for unsupported bodies the op at fault.
+struct KernelShape {
+  KernelKind kind = KernelKind::Unsupported;
+  Operation *anchor = nullptr;
+  Operation *culprit = nullptr;
+  std::string reason;
+};
+
+/// Classifies the ops of `body` (its terminator and constants aside).
+KernelShape classifyKernelBody(Block &body);
+
+/// Classifies `ops`, in block order, as the body of one kernel.
+KernelShape classifyKernelOps(ArrayRef<Operation *> ops);
+
+llvm::StringRef stringifyKernelKind(KernelKind kind);
+
+/// Facts about a target chip that schedules depend on.
+struct ChipLimits {
+  bool isNvidia = true;
+  int64_t smVersion = 90;       // NVIDIA: 80, 86, 89, 90, ...
+  int64_t maxThreads = 1024;    // per block
+  int64_t maxSharedBytes = 0;   // per block, opt-in maximum
+  int64_t maxRegisters = 255;   // per thread
+  int64_t warpSize = 32;
+};
+
+/// Limits of `chip` (sm_XX[a] or gfxNNN); failure for an unknown spelling.
+FailureOr<ChipLimits> getChipLimits(llvm::StringRef chip);
+
+/// The default config of a kernel of `shape` on `chip`.
+ConfigAttr getDefaultConfig(MLIRContext *ctx, const KernelShape &shape,
+                            const ChipLimits &chip);
+
+/// Rows of the warp grid of an mma kernel with `warps` warps (the smallest
+/// power of two whose square is at least `warps`); columns are the rest.
+int64_t getWarpRows(int64_t warps);
+
+/// Shared memory a kernel of `shape` with `config` uses, in bytes.
+int64_t estimateSharedBytes(ConfigAttr config, const KernelShape &shape);
+
+} // namespace mlir::tessera::schedule
+
+#endif // TESSERA_DIALECT_SCHEDULE_TRANSFORMS_KERNELKINDS_H

@@ -1,0 +1,56 @@
+//===- Passes.td - Schedule IR passes ----------------------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_TD
+#define TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TesseraScheduleAssign
+    : Pass<"tessera-schedule-assign", "::mlir::func::FuncOp"> {
+  let summary = "group Graph IR ops into kernels with a default schedule";
+  let description = [{
+    Wraps every Graph IR op of a function (or `tessera_graph.fused` group)
+    in a `tessera_schedule.kernel` with a default
+    `#tessera_schedule.config` for its kind and the target `chip`:
+
+    | kind | anchor | default config |
+    | --- | --- | --- |
+    | elementwise | only elementwise ops | `tile = [1024], warps = 4` |
+    | row | softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims | `tile = [1, 1024], warps = 8` |
+    | column | reduce over leading dims | `tile = [256], warps = 8` |
+    | matmul | matmul with an elementwise epilogue | `tile = [64, 64, 32], warps = 4, stages = 2, mma = mma_sync` (f16/bf16 on sm_80+), `mfma` on gfx9, else `tile = [16, 16, 16], warps = 8` |
+    | attention | attention | `tile = [64, 64], warps = 4` |
+
+    A fused group whose shape has no single-kernel schedule (an elementwise
+    prologue into a reduction, for example) is split into one kernel per op.
+    Constants are cloned into the kernels that use them. Kernels that already
+    exist keep their config.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "target chip (sm_80, sm_90, sm_90a, gfx90a, gfx942, ...)">];
+  let dependentDialects = ["::mlir::tessera::schedule::ScheduleDialect"];
+}
+
+def TesseraScheduleCheck : Pass<"tessera-schedule-check", "::mlir::ModuleOp"> {
+  let summary = "reject schedules the target cannot run";
+  let description = [{
+    Checks the config of every `tessera_schedule.kernel` (and every candidate
+    of its `knobs`) against the limits of the target `chip`: threads per
+    block, shared memory per block (the kernel's tiles, times its pipeline
+    stages), registers per thread (accumulators and fragments), the
+    tensor-core instruction family the chip has, and the tile shapes that
+    family needs. A violation is an error on the kernel naming the limit, so
+    a bad schedule fails at compile time, never at launch. The IR is left
+    unchanged.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "target chip (sm_80, sm_90, sm_90a, gfx90a, gfx942, ...)">];
+}
+
+#endif // TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_TD

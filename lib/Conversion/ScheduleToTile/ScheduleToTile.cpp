@@ -1,0 +1,1031 @@
+//===- ScheduleToTile.cpp - Schedule IR kernels to Tile IR ----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each tessera_schedule.kernel becomes a tessera_target.kernel whose body is
+// Tile IR: the code one thread block runs, on flat buffers passed by bare
+// pointer plus index sizes. The function holding the kernels becomes a host
+// function on memrefs: it computes sizes, allocates results and
+// temporaries with tessera_target.allocate and launches the kernels with
+// tessera_target.launch, the grid a function of the input sizes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
+#include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERASCHEDULETOTILE
+#include "Tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+using schedule::KernelKind;
+using schedule::KernelShape;
+
+//===----------------------------------------------------------------------===//
+// Small builders
+//===----------------------------------------------------------------------===//
+
+static Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+static Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  Value result = indexConstant(b, loc, 1);
+  for (Value v : values)
+    result = arith::MulIOp::create(b, loc, result, v);
+  return result;
+}
+
+static Value zeroOf(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+}
+
+static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+static Value indexToFloat(OpBuilder &b, Location loc, Value index, Type type) {
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  return arith::SIToFPOp::create(b, loc, type, i64);
+}
+
+static Value programId(OpBuilder &b, Location loc, int64_t axis) {
+  return tile::ProgramIdOp::create(b, loc, b.getIndexType(),
+                                   b.getI64IntegerAttr(axis));
+}
+
+static MemRefType flatBufferType(Type element) {
+  return MemRefType::get({ShapedType::kDynamic}, element);
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel signatures
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The parameters of a kernel being built, with the host values the launch
+/// passes for them: flat buffers (bare pointers) first-come, then sizes.
+struct KernelSignature {
+  SmallVector<Value> hostArgs;
+  SmallVector<Type> types;
+
+  unsigned addBuffer(Value hostMemRef) {
+    hostArgs.push_back(hostMemRef);
+    types.push_back(flatBufferType(
+        cast<MemRefType>(hostMemRef.getType()).getElementType()));
+    return types.size() - 1;
+  }
+  unsigned addSize(Value hostIndex) {
+    hostArgs.push_back(hostIndex);
+    types.push_back(IndexType::get(hostIndex.getContext()));
+    return types.size() - 1;
+  }
+};
+
+/// State of the host function being built.
+struct HostState {
+  ModuleOp module;
+  OpBuilder builder;            // in the host function
+  IRMapping buffers;            // graph tensor -> host memref
+  DenseMap<Value, SmallVector<Value>> sizes; // host memref -> its sizes
+  std::string name;
+  unsigned kernels = 0;
+
+  ArrayRef<Value> sizesOf(Value tensor) { return sizes[buffers.lookup(tensor)]; }
+};
+} // namespace
+
+/// Sizes of a host memref: constants for static dims, memref.dim otherwise.
+static SmallVector<Value> hostSizes(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<Value> sizes;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? Value(memref::DimOp::create(b, loc, memref, d))
+                        : indexConstant(b, loc, size));
+  return sizes;
+}
+
+/// Allocates a host buffer of tensor type `type` with `sizes`.
+static Value allocate(HostState &host, Location loc, RankedTensorType type,
+                      ArrayRef<Value> sizes) {
+  SmallVector<Value> dynamic;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (ShapedType::isDynamic(size))
+      dynamic.push_back(sizes[d]);
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  Value buffer =
+      target::AllocateOp::create(host.builder, loc, memrefType, dynamic);
+  host.sizes[buffer] = llvm::to_vector(sizes);
+  return buffer;
+}
+
+/// Creates the kernel function and the launch; `body` fills the kernel.
+static LogicalResult
+emitKernel(HostState &host, Location loc, StringRef kind,
+           schedule::ConfigAttr config, KernelSignature &sig,
+           ArrayRef<Value> grid, int64_t sharedBytes,
+           function_ref<LogicalResult(OpBuilder &, ValueRange)> body) {
+  MLIRContext *ctx = host.module.getContext();
+  std::string name =
+      (host.name + "_k" + Twine(host.kernels++) + "_" + kind).str();
+  OpBuilder mb = OpBuilder::atBlockEnd(host.module.getBody());
+  auto kernel = target::KernelOp::create(
+      mb, loc, StringAttr::get(ctx, name),
+      TypeAttr::get(FunctionType::get(ctx, sig.types, {})),
+      /*config=*/target::KernelConfigAttr(), /*arg_attrs=*/nullptr,
+      /*res_attrs=*/nullptr);
+  kernel->setAttr("tessera.schedule", config);
+  Block *entry = new Block();
+  kernel.getBody().push_back(entry);
+  for (Type type : sig.types)
+    entry->addArgument(type, loc);
+  OpBuilder kb = OpBuilder::atBlockBegin(entry);
+  if (failed(body(kb, entry->getArguments())))
+    return failure();
+  target::ReturnOp::create(kb, loc);
+
+  SmallVector<int64_t> block{config.getThreads()};
+  target::LaunchOp::create(host.builder, loc, FlatSymbolRefAttr::get(kernel),
+                           grid, host.builder.getDenseI64ArrayAttr(block),
+                           host.builder.getI64IntegerAttr(sharedBytes),
+                           sig.hostArgs);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise math at one output position
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Evaluates the elementwise ops of a kernel body at one output position:
+/// block arguments are loaded through `load`, the anchor's value (if any)
+/// is given.
+struct PointEvaluator {
+  Block &body;
+  function_ref<Value(BlockArgument)> load;
+  Operation *anchor = nullptr;
+  Value anchorValue;
+
+  FailureOr<Value> evaluate(OpBuilder &b, Value result) {
+    IRMapping values;
+    for (Operation &op : body.without_terminator()) {
+      if (&op == anchor) {
+        values.map(op.getResult(0), anchorValue);
+        continue;
+      }
+      if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
+        auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+        if (!dense || !dense.isSplat())
+          return constant.emitOpError()
+                 << "is not a splat: the GPU lowering supports only splat "
+                    "constants inside kernels yet";
+        values.map(op.getResult(0),
+                   arith::ConstantOp::create(b, op.getLoc(),
+                                             dense.getSplatValue<TypedAttr>()));
+        continue;
+      }
+      if (anchor && op.isBeforeInBlock(anchor))
+        continue; // the anchor's own inputs: computed by the caller
+      SmallVector<Value> operands;
+      for (Value operand : op.getOperands()) {
+        if (Value known = values.lookupOrNull(operand)) {
+          operands.push_back(known);
+          continue;
+        }
+        auto arg = dyn_cast<BlockArgument>(operand);
+        if (!arg)
+          return op.emitOpError() << "operand is not computable at a point";
+        Value loaded = load(arg);
+        values.map(operand, loaded);
+        operands.push_back(loaded);
+      }
+      values.map(op.getResult(0),
+                 buildElementwiseScalar(b, op.getLoc(), &op, operands));
+    }
+    if (Value known = values.lookupOrNull(result))
+      return known;
+    if (auto arg = dyn_cast<BlockArgument>(result))
+      return load(arg);
+    return failure();
+  }
+};
+} // namespace
+
+/// Offset into a (row-major, contiguous) input of shape `inputShape` at the
+/// output multi-index `index` (of an output with sizes `outSizes`), with
+/// NumPy broadcasting: the input's dims align to the output's trailing dims
+/// and its static-1 dims are broadcast.
+static Value broadcastOffset(OpBuilder &b, Location loc,
+                             ArrayRef<int64_t> inputShape,
+                             ArrayRef<Value> outSizes, ArrayRef<Value> index) {
+  int64_t rank = inputShape.size(), outRank = outSizes.size();
+  Value offset = indexConstant(b, loc, 0);
+  Value stride = indexConstant(b, loc, 1);
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    if (inputShape[d] == 1)
+      continue;
+    int64_t od = d + outRank - rank;
+    offset = arith::AddIOp::create(
+        b, loc, offset, arith::MulIOp::create(b, loc, index[od], stride));
+    stride = arith::MulIOp::create(b, loc, stride, outSizes[od]);
+  }
+  return offset;
+}
+
+/// True if an input of `inputShape` needs no broadcasting for an output of
+/// `outShape`.
+static bool sameShape(ArrayRef<int64_t> inputShape, ArrayRef<int64_t> outShape) {
+  if (inputShape.size() != outShape.size())
+    return false;
+  for (auto [i, o] : llvm::zip(inputShape, outShape))
+    if ((i == 1) != (o == 1))
+      return false;
+  return true;
+}
+
+/// The multi-index of flat position `flat` in an output with `sizes`.
+static SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
+                                   ArrayRef<Value> sizes) {
+  SmallVector<Value> index(sizes.size());
+  Value rest = flat;
+  for (int64_t d = sizes.size() - 1; d >= 0; --d) {
+    index[d] = arith::RemUIOp::create(b, loc, rest, sizes[d]);
+    rest = arith::DivUIOp::create(b, loc, rest, sizes[d]);
+  }
+  return index;
+}
+
+/// Host sizes of the broadcast of `inputs` to `resultType`.
+static SmallVector<Value> broadcastSizes(HostState &host, Location loc,
+                                         RankedTensorType resultType,
+                                         ValueRange inputs) {
+  SmallVector<Value> sizes;
+  int64_t rank = resultType.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = resultType.getDimSize(d);
+    if (!ShapedType::isDynamic(size)) {
+      sizes.push_back(indexConstant(host.builder, loc, size));
+      continue;
+    }
+    Value found;
+    for (Value input : inputs) {
+      auto type = cast<RankedTensorType>(input.getType());
+      int64_t id = d - (rank - type.getRank());
+      if (id >= 0 && ShapedType::isDynamic(type.getDimSize(id))) {
+        found = host.sizesOf(input)[id];
+        break;
+      }
+    }
+    sizes.push_back(found);
+  }
+  return sizes;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise kernels: each thread computes tile/threads elements
+//===----------------------------------------------------------------------===//
+
+static LogicalResult lowerElementwise(HostState &host,
+                                      schedule::KernelOp kernel) {
+  Location loc = kernel.getLoc();
+  Block &body = kernel.getBody().front();
+  if (kernel.getNumResults() != 1)
+    return kernel.emitOpError()
+           << "has " << kernel.getNumResults()
+           << " results; the GPU lowering of elementwise kernels takes one";
+  auto resultType = cast<RankedTensorType>(kernel.getResult(0).getType());
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+
+  SmallVector<Value> outSizes =
+      broadcastSizes(host, loc, resultType, kernel.getInputs());
+  Value out = allocate(host, loc, resultType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  for (Value input : kernel.getInputs())
+    sig.addBuffer(host.buffers.lookup(input));
+  unsigned outParam = sig.addBuffer(out);
+  SmallVector<int64_t> sizeParams; // output dim -> param, or -1 if static
+  for (auto [d, size] : llvm::enumerate(resultType.getShape()))
+    sizeParams.push_back(ShapedType::isDynamic(size)
+                             ? int64_t(sig.addSize(outSizes[d]))
+                             : -1);
+
+  int64_t tile = config.getTile()[0], threads = config.getThreads();
+  Value numel = product(hb, loc, outSizes);
+  Value blocks = arith::CeilDivUIOp::create(hb, loc, numel,
+                                            indexConstant(hb, loc, tile));
+  auto yield = cast<schedule::YieldOp>(body.getTerminator());
+  Value result = yield.getValues()[0];
+
+  return emitKernel(
+      host, loc, "elementwise", config, sig, {blocks}, 0,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        SmallVector<Value> sizes;
+        for (auto [d, size] : llvm::enumerate(resultType.getShape()))
+          sizes.push_back(sizeParams[d] < 0 ? indexConstant(b, loc, size)
+                                            : params[sizeParams[d]]);
+        Value n = product(b, loc, sizes);
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value pid = programId(b, loc, 0);
+        Value base = arith::MulIOp::create(b, loc, pid,
+                                           indexConstant(b, loc, tile));
+        auto loop = scf::ForOp::create(b, loc, indexConstant(b, loc, 0),
+                                       indexConstant(b, loc, tile / threads),
+                                       indexConstant(b, loc, 1));
+        OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+        Value j = loop.getInductionVar();
+        Value i = arith::AddIOp::create(
+            lb, loc, base,
+            arith::AddIOp::create(
+                lb, loc,
+                arith::MulIOp::create(lb, loc, j,
+                                      indexConstant(lb, loc, threads)),
+                tid));
+        Value mask = arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult,
+                                           i, n);
+        SmallVector<Value> index;
+        auto load = [&](BlockArgument arg) -> Value {
+          auto type = cast<RankedTensorType>(arg.getType());
+          Value offset = i;
+          if (!sameShape(type.getShape(), resultType.getShape())) {
+            if (index.empty())
+              index = unflatten(lb, loc, i, sizes);
+            offset = broadcastOffset(lb, loc, type.getShape(), sizes, index);
+          }
+          Value buffer = params[arg.getArgNumber()];
+          return tile::LoadOp::create(
+              lb, loc, buffer, offset, mask,
+              zeroOf(lb, loc, type.getElementType()));
+        };
+        PointEvaluator eval{body, load, nullptr, Value()};
+        FailureOr<Value> value = eval.evaluate(lb, result);
+        if (failed(value))
+          return failure();
+        tile::StoreOp::create(lb, loc, *value, params[outParam], i, mask);
+        return success();
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Row kernels: one block per row, block-wide reductions
+//===----------------------------------------------------------------------===//
+
+/// Loops `c` over this thread's columns of a row (tid, tid + T, ...),
+/// carrying `inits`; `step` returns the new values.
+static SmallVector<Value>
+rowLoop(OpBuilder &b, Location loc, Value tid, int64_t threads, Value cols,
+        ValueRange inits,
+        function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> step) {
+  auto loop = scf::ForOp::create(
+      b, loc, tid, cols, indexConstant(b, loc, threads), inits,
+      [&](OpBuilder &lb, Location l, Value c, ValueRange carried) {
+        scf::YieldOp::create(lb, l, step(lb, c, carried));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+static Value allReduce(OpBuilder &b, Location loc, Value value,
+                       gpu::AllReduceOperation kind) {
+  return gpu::AllReduceOp::create(
+      b, loc, value, gpu::AllReduceOperationAttr::get(b.getContext(), kind),
+      /*uniform=*/true);
+}
+
+static LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
+                              Operation *anchor) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  Value input = anchor->getOperand(0);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto resultType = cast<RankedTensorType>(anchor->getResult(0).getType());
+  int64_t rank = inputType.getRank();
+  Type element = inputType.getElementType();
+  Type compute = getAccumulateType(anchor, element);
+
+  // Columns: the reduced trailing dims (the last dim for the others).
+  int64_t firstReduced = rank - 1;
+  auto reduce = dyn_cast<graph::ReduceOp>(anchor);
+  if (reduce)
+    firstReduced = rank - static_cast<int64_t>(reduce.getDims().size());
+
+  auto hostValue = [&](Value v) {
+    auto arg = cast<BlockArgument>(v);
+    return kernel.getInputs()[arg.getArgNumber()];
+  };
+  Value hostInput = hostValue(input);
+  ArrayRef<Value> inSizes = host.sizesOf(hostInput);
+  Value rows = product(hb, loc, inSizes.take_front(firstReduced));
+  Value cols = product(hb, loc, inSizes.drop_front(firstReduced));
+
+  SmallVector<Value> outSizes;
+  if (reduce) {
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d < firstReduced)
+        outSizes.push_back(inSizes[d]);
+      else if (reduce.getKeepdim())
+        outSizes.push_back(indexConstant(hb, loc, 1));
+    }
+  } else {
+    outSizes.assign(inSizes.begin(), inSizes.end());
+  }
+  Value out = allocate(host, loc, resultType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  unsigned xParam = sig.addBuffer(host.buffers.lookup(hostInput));
+  int64_t wParam = -1, bParam = -1;
+  double epsilon = 0;
+  if (auto norm = dyn_cast<graph::LayerNormOp>(anchor)) {
+    if (norm.getWeight())
+      wParam = sig.addBuffer(host.buffers.lookup(hostValue(norm.getWeight())));
+    if (norm.getBias())
+      bParam = sig.addBuffer(host.buffers.lookup(hostValue(norm.getBias())));
+    epsilon = norm.getEpsilon().convertToDouble();
+  } else if (auto norm = dyn_cast<graph::RmsNormOp>(anchor)) {
+    if (norm.getWeight())
+      wParam = sig.addBuffer(host.buffers.lookup(hostValue(norm.getWeight())));
+    epsilon = norm.getEpsilon().convertToDouble();
+  }
+  unsigned outParam = sig.addBuffer(out);
+  unsigned colsParam = sig.addSize(cols);
+  int64_t threads = config.getThreads();
+
+  return emitKernel(
+      host, loc, "row", config, sig, {rows},
+      /*sharedBytes=*/0,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        Value cols = params[colsParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value row = programId(b, loc, 0);
+        Value base = arith::MulIOp::create(b, loc, row, cols);
+        auto at = [&](OpBuilder &lb, Value c) {
+          return arith::AddIOp::create(lb, loc, base, c).getResult();
+        };
+        auto loadX = [&](OpBuilder &lb, Value c) -> Value {
+          Value x = tile::LoadOp::create(lb, loc, params[xParam], at(lb, c));
+          return convertScalar(lb, loc, x, compute);
+        };
+        auto store = [&](OpBuilder &lb, Value c, Value y) {
+          tile::StoreOp::create(lb, loc, convertScalar(lb, loc, y, element),
+                                params[outParam], at(lb, c), Value());
+        };
+        auto sumOf = [&](function_ref<Value(OpBuilder &, Value)> term) {
+          Value partial =
+              rowLoop(b, loc, tid, threads, cols, {zeroOf(b, loc, compute)},
+                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                        return SmallVector<Value>{arith::AddFOp::create(
+                            lb, loc, acc[0], term(lb, c))};
+                      })[0];
+          return allReduce(b, loc, partial, gpu::AllReduceOperation::ADD);
+        };
+        auto forEach = [&](function_ref<void(OpBuilder &, Value)> fn) {
+          rowLoop(b, loc, tid, threads, cols, {},
+                  [&](OpBuilder &lb, Value c, ValueRange) {
+                    fn(lb, c);
+                    return SmallVector<Value>{};
+                  });
+        };
+        Value count = indexToFloat(b, loc, cols, compute);
+
+        if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
+          Value negInf = arith::ConstantOp::create(
+              b, loc, compute,
+              b.getFloatAttr(compute,
+                             APFloat::getInf(cast<FloatType>(compute)
+                                                 .getFloatSemantics(),
+                                             /*Negative=*/true)));
+          Value localMax =
+              rowLoop(b, loc, tid, threads, cols, {negInf},
+                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                        return SmallVector<Value>{arith::MaximumFOp::create(
+                            lb, loc, acc[0], loadX(lb, c))};
+                      })[0];
+          Value max =
+              allReduce(b, loc, localMax, gpu::AllReduceOperation::MAXIMUMF);
+          Value sum = sumOf([&](OpBuilder &lb, Value c) -> Value {
+            return math::ExpOp::create(
+                lb, loc, arith::SubFOp::create(lb, loc, loadX(lb, c), max));
+          });
+          bool log = isa<graph::LogSoftmaxOp>(anchor);
+          Value logSum = log ? Value(math::LogOp::create(b, loc, sum)) : Value();
+          Value inv = log ? Value()
+                          : Value(arith::DivFOp::create(
+                                b, loc, floatConstant(b, loc, compute, 1.0),
+                                sum));
+          forEach([&](OpBuilder &lb, Value c) {
+            Value shifted = arith::SubFOp::create(lb, loc, loadX(lb, c), max);
+            Value y = log ? Value(arith::SubFOp::create(lb, loc, shifted,
+                                                        logSum))
+                          : Value(arith::MulFOp::create(
+                                lb, loc, math::ExpOp::create(lb, loc, shifted),
+                                inv));
+            store(lb, c, y);
+          });
+          return success();
+        }
+
+        if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
+          bool centered = isa<graph::LayerNormOp>(anchor);
+          Value mean;
+          if (centered)
+            mean = arith::DivFOp::create(
+                b, loc,
+                sumOf([&](OpBuilder &lb, Value c) -> Value { return loadX(lb, c); }),
+                count);
+          auto centeredX = [&](OpBuilder &lb, Value c) -> Value {
+            Value x = loadX(lb, c);
+            return centered ? Value(arith::SubFOp::create(lb, loc, x, mean))
+                            : x;
+          };
+          Value squares = sumOf([&](OpBuilder &lb, Value c) -> Value {
+            Value x = centeredX(lb, c);
+            return arith::MulFOp::create(lb, loc, x, x).getResult();
+          });
+          Value inv = math::RsqrtOp::create(
+              b, loc,
+              arith::AddFOp::create(
+                  b, loc, arith::DivFOp::create(b, loc, squares, count),
+                  floatConstant(b, loc, compute, epsilon)));
+          forEach([&](OpBuilder &lb, Value c) {
+            Value y = arith::MulFOp::create(lb, loc, centeredX(lb, c), inv);
+            if (wParam >= 0)
+              y = arith::MulFOp::create(
+                  lb, loc, y,
+                  convertScalar(lb, loc,
+                                tile::LoadOp::create(lb, loc, params[wParam], c),
+                                compute));
+            if (bParam >= 0)
+              y = arith::AddFOp::create(
+                  lb, loc, y,
+                  convertScalar(lb, loc,
+                                tile::LoadOp::create(lb, loc, params[bParam], c),
+                                compute));
+            store(lb, c, y);
+          });
+          return success();
+        }
+
+        // reduce over the trailing dims.
+        graph::ReduceKind kind = reduce.getKind();
+        Value init;
+        gpu::AllReduceOperation op = gpu::AllReduceOperation::ADD;
+        if (kind == graph::ReduceKind::max || kind == graph::ReduceKind::min) {
+          bool isMax = kind == graph::ReduceKind::max;
+          init = arith::ConstantOp::create(
+              b, loc, compute,
+              b.getFloatAttr(compute,
+                             APFloat::getInf(cast<FloatType>(compute)
+                                                 .getFloatSemantics(),
+                                             /*Negative=*/isMax)));
+          op = isMax ? gpu::AllReduceOperation::MAXIMUMF
+                     : gpu::AllReduceOperation::MINIMUMF;
+        } else {
+          init = zeroOf(b, loc, compute);
+        }
+        Value partial =
+            rowLoop(b, loc, tid, threads, cols, {init},
+                    [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                      Value x = loadX(lb, c);
+                      Value next;
+                      if (kind == graph::ReduceKind::max)
+                        next = arith::MaximumFOp::create(lb, loc, acc[0], x);
+                      else if (kind == graph::ReduceKind::min)
+                        next = arith::MinimumFOp::create(lb, loc, acc[0], x);
+                      else
+                        next = arith::AddFOp::create(lb, loc, acc[0], x);
+                      return SmallVector<Value>{next};
+                    })[0];
+        Value total = allReduce(b, loc, partial, op);
+        if (kind == graph::ReduceKind::mean)
+          total = arith::DivFOp::create(b, loc, total, count);
+        Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            tid, indexConstant(b, loc, 0));
+        tile::StoreOp::create(b, loc, convertScalar(b, loc, total, element),
+                              params[outParam], row, first);
+        return success();
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Column kernels: reduce over leading dims, one thread per column
+//===----------------------------------------------------------------------===//
+
+static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
+                                 graph::ReduceOp reduce) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  auto inputType = reduce.getInput().getType();
+  auto resultType = cast<RankedTensorType>(reduce.getType());
+  int64_t rank = inputType.getRank();
+  int64_t reduced = reduce.getDims().size();
+  Type element = inputType.getElementType();
+  Type compute = getAccumulateType(reduce, element);
+
+  Value hostInput =
+      kernel.getInputs()[cast<BlockArgument>(reduce.getInput()).getArgNumber()];
+  ArrayRef<Value> inSizes = host.sizesOf(hostInput);
+  Value rows = product(hb, loc, inSizes.take_front(reduced));
+  Value cols = product(hb, loc, inSizes.drop_front(reduced));
+  SmallVector<Value> outSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d >= reduced)
+      outSizes.push_back(inSizes[d]);
+    else if (reduce.getKeepdim())
+      outSizes.push_back(indexConstant(hb, loc, 1));
+  }
+  Value out = allocate(host, loc, resultType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  unsigned xParam = sig.addBuffer(host.buffers.lookup(hostInput));
+  unsigned outParam = sig.addBuffer(out);
+  unsigned rowsParam = sig.addSize(rows);
+  unsigned colsParam = sig.addSize(cols);
+  int64_t tile = config.getTile()[0], threads = config.getThreads();
+  Value blocks = arith::CeilDivUIOp::create(hb, loc, cols,
+                                            indexConstant(hb, loc, tile));
+  graph::ReduceKind kind = reduce.getKind();
+
+  return emitKernel(
+      host, loc, "column", config, sig, {blocks}, 0,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        Value rows = params[rowsParam], cols = params[colsParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value pid = programId(b, loc, 0);
+        Value base =
+            arith::MulIOp::create(b, loc, pid, indexConstant(b, loc, tile));
+        auto perThread = scf::ForOp::create(
+            b, loc, indexConstant(b, loc, 0),
+            indexConstant(b, loc, tile / threads), indexConstant(b, loc, 1));
+        OpBuilder lb = OpBuilder::atBlockBegin(perThread.getBody());
+        Value col = arith::AddIOp::create(
+            lb, loc, base,
+            arith::AddIOp::create(
+                lb, loc,
+                arith::MulIOp::create(lb, loc, perThread.getInductionVar(),
+                                      indexConstant(lb, loc, threads)),
+                tid));
+        Value mask =
+            arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult, col, cols);
+        Value init;
+        if (kind == graph::ReduceKind::max || kind == graph::ReduceKind::min)
+          init = arith::ConstantOp::create(
+              lb, loc, compute,
+              lb.getFloatAttr(compute,
+                              APFloat::getInf(cast<FloatType>(compute)
+                                                  .getFloatSemantics(),
+                                              kind == graph::ReduceKind::max)));
+        else
+          init = zeroOf(lb, loc, compute);
+        auto loop = scf::ForOp::create(
+            lb, loc, indexConstant(lb, loc, 0), rows, indexConstant(lb, loc, 1),
+            ValueRange{init},
+            [&](OpBuilder &ib, Location l, Value r, ValueRange acc) {
+              Value offset = arith::AddIOp::create(
+                  ib, l, arith::MulIOp::create(ib, l, r, cols), col);
+              Value x = convertScalar(
+                  ib, l,
+                  tile::LoadOp::create(ib, l, params[xParam], offset, mask,
+                                       zeroOf(ib, l, element)),
+                  compute);
+              Value next;
+              if (kind == graph::ReduceKind::max)
+                next = arith::MaximumFOp::create(ib, l, acc[0], x);
+              else if (kind == graph::ReduceKind::min)
+                next = arith::MinimumFOp::create(ib, l, acc[0], x);
+              else
+                next = arith::AddFOp::create(ib, l, acc[0], x);
+              scf::YieldOp::create(ib, l, next);
+            });
+        Value total = loop.getResult(0);
+        if (kind == graph::ReduceKind::mean)
+          total = arith::DivFOp::create(lb, loc, total,
+                                        indexToFloat(lb, loc, rows, compute));
+        tile::StoreOp::create(lb, loc, convertScalar(lb, loc, total, element),
+                              params[outParam], col, mask);
+        return success();
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul kernels with an elementwise epilogue
+//===----------------------------------------------------------------------===//
+
+static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
+                                 graph::MatmulOp matmul) {
+  Location loc = kernel.getLoc();
+  Block &body = kernel.getBody().front();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+  auto resultType = cast<RankedTensorType>(matmul.getType());
+  if (kernel.getNumResults() != 1)
+    return kernel.emitOpError() << "has " << kernel.getNumResults()
+                                << " results; matmul kernels take one";
+  auto outType = cast<RankedTensorType>(kernel.getResult(0).getType());
+  if (outType.getShape() != resultType.getShape())
+    return kernel.emitOpError()
+           << "epilogue changes the matmul's shape " << resultType << " to "
+           << outType << "; the GPU lowering does not support that yet";
+  int64_t rank = resultType.getRank();
+  for (RankedTensorType type : {lhsType, rhsType})
+    if (type.getRank() != 2 && type.getRank() != rank)
+      return matmul.emitOpError()
+             << "broadcasts batch dims of different ranks; the GPU lowering "
+                "does not support that yet";
+  for (RankedTensorType type : {lhsType, rhsType})
+    if (type.getRank() > 2)
+      for (int64_t d = 0; d < rank - 2; ++d)
+        if (type.getDimSize(d) == 1 && resultType.getDimSize(d) != 1)
+          return matmul.emitOpError()
+                 << "broadcasts a batch dim of size 1; the GPU lowering does "
+                    "not support that yet";
+
+  auto hostOf = [&](Value v) {
+    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
+  };
+  Value hostLhs = hostOf(matmul.getLhs()), hostRhs = hostOf(matmul.getRhs());
+  ArrayRef<Value> lhsSizes = host.sizesOf(hostLhs);
+  ArrayRef<Value> rhsSizes = host.sizesOf(hostRhs);
+  bool tl = matmul.getTransposeLhs(), tr = matmul.getTransposeRhs();
+  Value m = lhsSizes[lhsType.getRank() - (tl ? 1 : 2)];
+  Value k = lhsSizes[lhsType.getRank() - (tl ? 2 : 1)];
+  Value n = rhsSizes[rhsType.getRank() - (tr ? 2 : 1)];
+  SmallVector<Value> outSizes;
+  ArrayRef<Value> batchSource = lhsType.getRank() == rank ? lhsSizes : rhsSizes;
+  for (int64_t d = 0; d < rank - 2; ++d)
+    outSizes.push_back(batchSource[d]);
+  outSizes.push_back(m);
+  outSizes.push_back(n);
+  Value batch = product(hb, loc, ArrayRef<Value>(outSizes).drop_back(2));
+  Value out = allocate(host, loc, outType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  for (Value input : kernel.getInputs())
+    sig.addBuffer(host.buffers.lookup(input));
+  unsigned outParam = sig.addBuffer(out);
+  unsigned mParam = sig.addSize(m), nParam = sig.addSize(n),
+           kParam = sig.addSize(k);
+  SmallVector<unsigned> batchParams;
+  for (int64_t d = 0; d < rank - 2; ++d)
+    batchParams.push_back(sig.addSize(outSizes[d]));
+
+  ArrayRef<int64_t> tile = config.getTile();
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, n,
+                                           indexConstant(hb, loc, tile[1]));
+  Value gridY = arith::CeilDivUIOp::create(hb, loc, m,
+                                           indexConstant(hb, loc, tile[0]));
+  Type lhsElement = lhsType.getElementType();
+  Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhsElement));
+  Type resultElement = resultType.getElementType();
+  auto yield = cast<schedule::YieldOp>(body.getTerminator());
+  Value result = yield.getValues()[0];
+  bool useMma = config.getMma() == schedule::MmaKind::mma_sync;
+  int64_t shared =
+      useMma ? schedule::estimateSharedBytes(
+                   config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""})
+             : 0;
+  if (useMma)
+    return matmul.emitOpError()
+           << "asks for mma_sync, which the GPU lowering does not generate "
+              "yet";
+
+  return emitKernel(
+      host, loc, "matmul", config, sig, {gridX, gridY, batch}, shared,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        Value m = params[mParam], n = params[nParam], k = params[kParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value bx = programId(b, loc, 0);
+        Value by = programId(b, loc, 1);
+        Value bz = programId(b, loc, 2);
+        Value tileN = indexConstant(b, loc, tile[1]);
+        Value row = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, by, indexConstant(b, loc, tile[0])),
+            arith::DivUIOp::create(b, loc, tid, tileN));
+        Value col = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, bx, tileN),
+            arith::RemUIOp::create(b, loc, tid, tileN));
+        Value mask = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, m),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n));
+        Value mk = arith::MulIOp::create(b, loc, m, k);
+        Value kn = arith::MulIOp::create(b, loc, k, n);
+        Value lhsBase = lhsType.getRank() > 2
+                            ? Value(arith::MulIOp::create(b, loc, bz, mk))
+                            : indexConstant(b, loc, 0);
+        Value rhsBase = rhsType.getRank() > 2
+                            ? Value(arith::MulIOp::create(b, loc, bz, kn))
+                            : indexConstant(b, loc, 0);
+        auto loop = scf::ForOp::create(
+            b, loc, indexConstant(b, loc, 0), k, indexConstant(b, loc, 1),
+            ValueRange{zeroOf(b, loc, acc)},
+            [&](OpBuilder &lb, Location l, Value kk, ValueRange carried) {
+              // lhs[row, kk] (or lhs[kk, row]), rhs[kk, col] (or [col, kk]).
+              Value lhsOffset =
+                  tl ? arith::AddIOp::create(
+                           lb, l, arith::MulIOp::create(lb, l, kk, m), row)
+                     : arith::AddIOp::create(
+                           lb, l, arith::MulIOp::create(lb, l, row, k), kk);
+              Value rhsOffset =
+                  tr ? arith::AddIOp::create(
+                           lb, l, arith::MulIOp::create(lb, l, col, k), kk)
+                     : arith::AddIOp::create(
+                           lb, l, arith::MulIOp::create(lb, l, kk, n), col);
+              Value a = tile::LoadOp::create(
+                  lb, l, params[cast<BlockArgument>(matmul.getLhs()).getArgNumber()],
+                  arith::AddIOp::create(lb, l, lhsBase, lhsOffset), mask,
+                  zeroOf(lb, l, lhsElement));
+              Value bv = tile::LoadOp::create(
+                  lb, l, params[cast<BlockArgument>(matmul.getRhs()).getArgNumber()],
+                  arith::AddIOp::create(lb, l, rhsBase, rhsOffset), mask,
+                  zeroOf(lb, l, rhsType.getElementType()));
+              a = convertScalar(lb, l, a, acc);
+              bv = convertScalar(lb, l, bv, acc);
+              Value prod = isa<FloatType>(acc)
+                               ? Value(arith::MulFOp::create(lb, l, a, bv))
+                               : Value(arith::MulIOp::create(lb, l, a, bv));
+              Value sum =
+                  isa<FloatType>(acc)
+                      ? Value(arith::AddFOp::create(lb, l, carried[0], prod))
+                      : Value(arith::AddIOp::create(lb, l, carried[0], prod));
+              scf::YieldOp::create(lb, l, sum);
+            });
+        Value value = convertScalar(b, loc, loop.getResult(0), resultElement);
+
+        // The epilogue at [batch..., row, col].
+        SmallVector<Value> sizes, index;
+        for (unsigned p : batchParams)
+          sizes.push_back(params[p]);
+        sizes.push_back(m);
+        sizes.push_back(n);
+        index = unflatten(b, loc, bz,
+                          ArrayRef<Value>(sizes).drop_back(2));
+        index.push_back(row);
+        index.push_back(col);
+        auto load = [&](BlockArgument arg) -> Value {
+          auto type = cast<RankedTensorType>(arg.getType());
+          Value offset = broadcastOffset(b, loc, type.getShape(), sizes, index);
+          return tile::LoadOp::create(b, loc, params[arg.getArgNumber()],
+                                      offset, mask,
+                                      zeroOf(b, loc, type.getElementType()));
+        };
+        PointEvaluator eval{body, load, matmul, value};
+        FailureOr<Value> final = eval.evaluate(b, result);
+        if (failed(final))
+          return failure();
+        Value flat = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, arith::MulIOp::create(b, loc, bz, m),
+                                  n),
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, n),
+                                  col));
+        tile::StoreOp::create(b, loc, *final, params[outParam], flat, mask);
+        return success();
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
+  Block &body = kernel.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (usesStochasticRounding(&op))
+      return op.emitOpError()
+             << "rounds stochastically, which the GPU lowering does not "
+                "support yet";
+    for (Type type : op.getResultTypes())
+      if (isa<Float8E4M3FNType, Float8E5M2Type>(getElementTypeOrSelf(type)))
+        return op.emitOpError()
+               << "produces f8 values, which the GPU lowering does not "
+                  "support yet";
+  }
+  KernelShape shape = schedule::classifyKernelBody(body);
+  switch (shape.kind) {
+  case KernelKind::Elementwise:
+    return lowerElementwise(host, kernel);
+  case KernelKind::Row:
+    return lowerRow(host, kernel, shape.anchor);
+  case KernelKind::Column:
+    return lowerColumn(host, kernel, cast<graph::ReduceOp>(shape.anchor));
+  case KernelKind::Matmul:
+    return lowerMatmul(host, kernel, cast<graph::MatmulOp>(shape.anchor));
+  case KernelKind::Attention:
+    return shape.anchor->emitOpError()
+           << "is not supported by the GPU lowering yet";
+  case KernelKind::Unsupported:
+    return shape.culprit->emitOpError()
+           << "is not supported by the GPU lowering yet ("
+           << shape.reason << ")";
+  }
+  llvm_unreachable("unknown kernel kind");
+}
+
+static MemRefType memrefFor(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError()
+           << "has more than one block; the GPU lowering takes one";
+  FunctionType type = func.getFunctionType();
+  for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults()))
+    if (!isa<RankedTensorType>(t))
+      return func.emitOpError() << "has a " << t
+                                << " in its signature; GPU programs take "
+                                   "and return ranked tensors only";
+  SmallVector<Type> inputs, results;
+  for (Type t : type.getInputs())
+    inputs.push_back(memrefFor(t));
+  for (Type t : type.getResults())
+    results.push_back(memrefFor(t));
+
+  OpBuilder mb(func);
+  auto host = func::FuncOp::create(mb, func.getLoc(), func.getName(),
+                                   mb.getFunctionType(inputs, results));
+  host->setAttrs(func->getAttrs());
+  host.setFunctionType(mb.getFunctionType(inputs, results));
+  host->setAttr("tessera.host", mb.getUnitAttr());
+  Block *entry = host.addEntryBlock();
+  HostState state{module, OpBuilder::atBlockBegin(entry), IRMapping(),
+                  DenseMap<Value, SmallVector<Value>>(), func.getName().str()};
+  Block &old = func.getBody().front();
+  for (auto [from, to] : llvm::zip(old.getArguments(), entry->getArguments())) {
+    state.buffers.map(from, to);
+    state.sizes[to] = hostSizes(state.builder, func.getLoc(), to);
+  }
+  for (Operation &op : old) {
+    if (auto kernel = dyn_cast<schedule::KernelOp>(op)) {
+      if (failed(lowerKernel(state, kernel)))
+        return failure();
+      continue;
+    }
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      SmallVector<Value> values;
+      for (Value v : ret.getOperands()) {
+        Value buffer = state.buffers.lookupOrNull(v);
+        if (!buffer || isa<BlockArgument>(buffer))
+          return ret.emitOpError()
+                 << "returns a value no kernel computes (an argument or a "
+                    "constant); the GPU lowering does not support that yet";
+        values.push_back(buffer);
+      }
+      func::ReturnOp::create(state.builder, ret.getLoc(), values);
+      continue;
+    }
+    return op.emitOpError() << "is not supported by the GPU lowering yet "
+                               "(run tessera-schedule-assign first)";
+  }
+  func.erase();
+  return success();
+}
+
+namespace {
+struct ConvertScheduleToTilePass
+    : public tessera::impl::ConvertTesseraScheduleToTileBase<ConvertScheduleToTilePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs;
+    module.walk([&](func::FuncOp func) {
+      if (!func.getBody().empty() &&
+          !func.getBody().front().getOps<schedule::KernelOp>().empty())
+        funcs.push_back(func);
+    });
+    for (func::FuncOp func : funcs)
+      if (failed(convertFunction(module, func)))
+        return signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,165 @@
+//===- TargetToGPU.cpp - Target IR kernels to gpu.module/gpu.func ---------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Moves every tessera_target.kernel into one `gpu.module @tessera_kernels`
+// as a `gpu.func ... kernel` with its known block size; shared-memory
+// buffers (tessera_tile.alloc_shared) become workgroup attributions, and
+// block-wide reductions (gpu.all_reduce) are expanded into shuffles and
+// shared memory. Host functions keep their tessera_target.launch ops, which
+// name the gpu.func; the launch plan is read from them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERATARGETTOGPU
+#include "Tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+/// Threads per block of a kernel: its launch config, else its schedule.
+static FailureOr<int64_t> threadsOf(target::KernelOp kernel) {
+  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
+    int64_t threads = 1;
+    for (int64_t extent : config.getBlock())
+      threads *= extent;
+    return threads;
+  }
+  if (auto schedule =
+          kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
+    return schedule.getThreads();
+  return failure();
+}
+
+namespace {
+/// rsqrt(x) = 1 / sqrt(x): NVVM would otherwise call libdevice.
+struct ExpandRsqrt : public OpRewritePattern<math::RsqrtOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::RsqrtOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    Value one = arith::ConstantOp::create(rewriter, op.getLoc(), type,
+                                          rewriter.getFloatAttr(type, 1.0));
+    Value root = math::SqrtOp::create(rewriter, op.getLoc(), op.getOperand());
+    rewriter.replaceOpWithNewOp<arith::DivFOp>(op, one, root);
+    return success();
+  }
+};
+
+/// floor(x) through an integer round trip: t = trunc(x), minus one where
+/// that rounded up; |x| >= 2^23 (and NaN, inf) is integral already. The
+/// NVVM conversion would call libdevice's floorf.
+struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FloorOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<FloatType>(op.getType());
+    if (!type || !type.isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 is expanded");
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type i32 = rewriter.getI32Type();
+    Value truncated = arith::SIToFPOp::create(
+        rewriter, loc, type, arith::FPToSIOp::create(rewriter, loc, i32, x));
+    Value roundedUp = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OGT, truncated, x);
+    Value one = arith::ConstantOp::create(rewriter, loc, type,
+                                          rewriter.getFloatAttr(type, 1.0));
+    Value floor = arith::SelectOp::create(
+        rewriter, loc, roundedUp,
+        arith::SubFOp::create(rewriter, loc, truncated, one), truncated);
+    Value small = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OLT,
+        math::AbsFOp::create(rewriter, loc, x),
+        arith::ConstantOp::create(rewriter, loc, type,
+                                  rewriter.getFloatAttr(type, 8388608.0)));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, small, floor, x);
+    return success();
+  }
+};
+
+struct ConvertTargetToGPUPass
+    : public tessera::impl::ConvertTesseraTargetToGPUBase<ConvertTargetToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    SmallVector<target::KernelOp> kernels(module.getOps<target::KernelOp>());
+    if (kernels.empty())
+      return;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+    auto gpuModule = gpu::GPUModuleOp::create(mb, module.getLoc(),
+                                              kernelModuleName);
+    OpBuilder gb = OpBuilder::atBlockBegin(gpuModule.getBody());
+
+    for (target::KernelOp kernel : kernels) {
+      if (kernel.isExternal()) {
+        kernel.emitOpError() << "has no body to compile";
+        return signalPassFailure();
+      }
+      FailureOr<int64_t> threads = threadsOf(kernel);
+      if (failed(threads)) {
+        kernel.emitOpError()
+            << "has neither a launch config nor a schedule: its block size "
+               "is unknown";
+        return signalPassFailure();
+      }
+      auto func = gpu::GPUFuncOp::create(gb, kernel.getLoc(),
+                                         kernel.getSymName(),
+                                         kernel.getFunctionType());
+      func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+      func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
+          ctx, {static_cast<int32_t>(*threads), 1, 1}));
+      Block &from = kernel.getBody().front();
+      Block &to = func.getBody().front();
+      for (auto [oldArg, newArg] :
+           llvm::zip(from.getArguments(), to.getArguments()))
+        oldArg.replaceAllUsesWith(newArg);
+      to.getOperations().splice(to.end(), from.getOperations());
+      auto ret = cast<target::ReturnOp>(to.getTerminator());
+      OpBuilder rb(ret);
+      gpu::ReturnOp::create(rb, ret.getLoc());
+      ret.erase();
+      for (auto shared :
+           llvm::make_early_inc_range(func.getOps<tile::AllocSharedOp>())) {
+        BlockArgument buffer = func.addWorkgroupAttribution(
+            shared.getType(), shared.getLoc());
+        shared.replaceAllUsesWith(buffer);
+        shared.erase();
+      }
+      kernel.erase();
+    }
+
+    // gpu.all_reduce to shuffles and workgroup memory (in the gpu.funcs);
+    // transcendental math to polynomials, so that kernels need no device
+    // math library (libdevice, ocml) at link time.
+    RewritePatternSet patterns(ctx);
+    populateGpuAllReducePatterns(patterns);
+    math::populateExpansionPatterns(patterns);
+    populateMathPolynomialApproximationPatterns(patterns);
+    patterns.add<ExpandRsqrt, ExpandFloor>(ctx);
+    if (failed(applyPatternsGreedily(gpuModule, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

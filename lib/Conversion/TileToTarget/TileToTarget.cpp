@@ -1,0 +1,131 @@
+//===- TileToTarget.cpp - Tile IR to upstream gpu/scf/memref --------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Inside tessera_target.kernel bodies, Tile IR becomes upstream ops:
+// program ids are gpu.block_id, masked loads and stores are memref
+// accesses under scf.if, barriers are gpu.barrier. Shared-memory buffers
+// stay until the kernel becomes a gpu.func (their workgroup attributions).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERATILETOTARGET
+#include "Tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace {
+struct ProgramIdLowering : public OpConversionPattern<tile::ProgramIdOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::ProgramIdOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    static constexpr gpu::Dimension dims[] = {
+        gpu::Dimension::x, gpu::Dimension::y, gpu::Dimension::z};
+    rewriter.replaceOpWithNewOp<gpu::BlockIdOp>(op, dims[op.getAxis()]);
+    return success();
+  }
+};
+
+struct LoadLowering : public OpConversionPattern<tile::LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (!adaptor.getMask()) {
+      rewriter.replaceOpWithNewOp<memref::LoadOp>(op, adaptor.getBuffer(),
+                                                  adaptor.getIndex());
+      return success();
+    }
+    auto branch = scf::IfOp::create(
+        rewriter, loc, adaptor.getMask(),
+        [&](OpBuilder &b, Location l) {
+          Value v = memref::LoadOp::create(b, l, adaptor.getBuffer(),
+                                           adaptor.getIndex());
+          scf::YieldOp::create(b, l, v);
+        },
+        [&](OpBuilder &b, Location l) {
+          scf::YieldOp::create(b, l, adaptor.getOther());
+        });
+    rewriter.replaceOp(op, branch.getResults());
+    return success();
+  }
+};
+
+struct StoreLowering : public OpConversionPattern<tile::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (!adaptor.getMask()) {
+      rewriter.replaceOpWithNewOp<memref::StoreOp>(
+          op, adaptor.getValue(), adaptor.getBuffer(), adaptor.getIndex());
+      return success();
+    }
+    scf::IfOp::create(rewriter, loc, adaptor.getMask(),
+                      [&](OpBuilder &b, Location l) {
+                        memref::StoreOp::create(b, l, adaptor.getValue(),
+                                                adaptor.getBuffer(),
+                                                adaptor.getIndex());
+                        scf::YieldOp::create(b, l);
+                      });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct BarrierLowering : public OpConversionPattern<tile::BarrierOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::BarrierOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<gpu::BarrierOp>(op);
+    return success();
+  }
+};
+
+struct ConvertTileToTargetPass
+    : public tessera::impl::ConvertTesseraTileToTargetBase<ConvertTileToTargetPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    populateTesseraTileToTargetConversionPatterns(patterns);
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
+                           scf::SCFDialect>();
+    target.addIllegalDialect<tile::TileDialect>();
+    // Shared buffers become workgroup attributions with the gpu.func.
+    target.addLegalOp<tile::AllocSharedOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    target.addIllegalOp<tile::ProgramIdOp, tile::LoadOp, tile::StoreOp,
+                        tile::BarrierOp>();
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    for (auto kernel : getOperation().getOps<target::KernelOp>())
+      if (failed(applyPartialConversion(kernel, target, frozen)))
+        return signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::tessera::populateTesseraTileToTargetConversionPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<ProgramIdLowering, LoadLowering, StoreLowering,
+               BarrierLowering>(patterns.getContext());
+}

@@ -1,0 +1,139 @@
+//===- Assign.cpp - Group Graph IR into scheduled kernels -----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
+#include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tessera::schedule {
+#define GEN_PASS_DEF_TESSERASCHEDULEASSIGN
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::schedule
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::schedule;
+
+/// Moves the ops of a fused group out into its parent block, in place of
+/// the group.
+static void inlineFused(graph::FusedOp fused) {
+  Block &body = fused.getBody().front();
+  auto yield = cast<graph::YieldOp>(body.getTerminator());
+  IRMapping mapping;
+  mapping.map(body.getArguments(), fused.getInputs());
+  OpBuilder builder(fused);
+  for (Operation &op : body.without_terminator())
+    builder.clone(op, mapping);
+  SmallVector<Value> results;
+  for (Value v : yield.getValues())
+    results.push_back(mapping.lookup(v));
+  fused->replaceAllUsesWith(results);
+  fused->erase();
+}
+
+/// Wraps `ops` (consecutive in their block; for a fused group, its body
+/// ops) in a tessera_schedule.kernel placed at `anchor`, replacing `results`.
+static void wrap(Operation *at, ArrayRef<Operation *> ops,
+                 ValueRange results, ConfigAttr config) {
+  llvm::SmallPtrSet<Operation *, 8> members(ops.begin(), ops.end());
+  llvm::SetVector<Value> inputs;
+  SmallVector<Operation *> constants;
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (members.contains(def))
+        continue;
+      if (def && isa<graph::ConstantOp>(def)) {
+        if (!llvm::is_contained(constants, def))
+          constants.push_back(def);
+        continue;
+      }
+      inputs.insert(operand);
+    }
+
+  OpBuilder builder(at);
+  auto kernel = KernelOp::create(builder, at->getLoc(), results.getTypes(),
+                                 inputs.getArrayRef(), config,
+                                 /*knobs=*/KnobSpaceAttr());
+  Block *body = builder.createBlock(&kernel.getBody());
+  IRMapping mapping;
+  for (Value input : inputs)
+    mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
+  for (Operation *constant : constants)
+    builder.clone(*constant, mapping);
+  for (Operation *op : ops)
+    builder.clone(*op, mapping);
+  YieldOp::create(builder, at->getLoc(),
+                  llvm::to_vector(llvm::map_range(
+                      results, [&](Value v) { return mapping.lookup(v); })));
+  for (auto [from, to] : llvm::zip(results, kernel.getResults()))
+    from.replaceAllUsesWith(to);
+}
+
+namespace {
+struct AssignPass
+    : public schedule::impl::TesseraScheduleAssignBase<AssignPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    FailureOr<ChipLimits> limits = getChipLimits(chip);
+    if (failed(limits)) {
+      func.emitError() << "unknown chip '" << chip
+                       << "' (expected sm_XX or gfxNNN)";
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    for (Block &block : func.getBody()) {
+      // Fused groups that have no single-kernel schedule are split first.
+      for (Operation &op : llvm::make_early_inc_range(block))
+        if (auto fused = dyn_cast<graph::FusedOp>(op))
+          if (classifyKernelBody(fused.getBody().front()).kind ==
+              KernelKind::Unsupported)
+            inlineFused(fused);
+
+      for (Operation &op : llvm::make_early_inc_range(block)) {
+        if (auto fused = dyn_cast<graph::FusedOp>(op)) {
+          Block &body = fused.getBody().front();
+          KernelShape shape = classifyKernelBody(body);
+          ConfigAttr config = getDefaultConfig(ctx, shape, *limits);
+          // Wrap the group's body ops directly, with the group's inputs.
+          OpBuilder builder(fused);
+          auto kernel = KernelOp::create(builder, fused.getLoc(),
+                                         fused.getResultTypes(),
+                                         fused.getInputs(), config,
+                                         KnobSpaceAttr());
+          kernel.getBody().takeBody(fused.getBody());
+          Block &moved = kernel.getBody().front();
+          auto yield = cast<graph::YieldOp>(moved.getTerminator());
+          builder.setInsertionPoint(yield);
+          YieldOp::create(builder, yield.getLoc(), yield.getValues());
+          yield.erase();
+          fused->replaceAllUsesWith(kernel.getResults());
+          fused->erase();
+          continue;
+        }
+        if (op.getDialect() !=
+                ctx->getLoadedDialect<graph::GraphDialect>() ||
+            isa<graph::ConstantOp>(op))
+          continue;
+        KernelShape shape = classifyKernelOps({&op});
+        wrap(&op, {&op}, op.getResults(),
+             getDefaultConfig(ctx, shape, *limits));
+        op.erase();
+      }
+      // Constants now used only inside kernels are dead.
+      for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+        if (isa<graph::ConstantOp>(op) && op.use_empty())
+          op.erase();
+    }
+  }
+};
+} // namespace

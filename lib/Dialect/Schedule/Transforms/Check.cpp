@@ -1,0 +1,161 @@
+//===- Check.cpp - Reject schedules the target cannot run -----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
+#include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace mlir::tessera::schedule {
+#define GEN_PASS_DEF_TESSERASCHEDULECHECK
+#include "Tessera/Dialect/Schedule/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::schedule
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::schedule;
+
+static int64_t byteWidth(Type type) {
+  return std::max<int64_t>(1, getElementTypeOrSelf(type).getIntOrFloatBitWidth() / 8);
+}
+
+int64_t mlir::tessera::schedule::getWarpRows(int64_t warps) {
+  int64_t rows = 1;
+  while (rows * rows < warps)
+    rows *= 2;
+  return rows;
+}
+
+int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
+                                                     const KernelShape &shape) {
+  ArrayRef<int64_t> tile = config.getTile();
+  switch (shape.kind) {
+  case KernelKind::Matmul: {
+    if (tile.size() != 3 || config.getMma() == MmaKind::none)
+      return 0;
+    int64_t bytes = byteWidth(shape.anchor->getOperand(0).getType());
+    return config.getStages() * (tile[0] * tile[2] + tile[2] * tile[1]) * bytes;
+  }
+  case KernelKind::Row:
+  case KernelKind::Column:
+    return 32 * 4; // one partial result per warp
+  default:
+    return 0;
+  }
+}
+
+/// Checks one config of a kernel of `shape`; reports the first violation.
+static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
+                                 const KernelShape &shape,
+                                 const ChipLimits &chip, StringRef chipName) {
+  auto error = [&]() {
+    return kernel.emitOpError() << "config " << config << " ";
+  };
+  int64_t threads = config.getThreads();
+  if (threads > chip.maxThreads)
+    return error() << "has " << threads << " threads per block, but "
+                   << chipName << " allows " << chip.maxThreads;
+  int64_t shared = estimateSharedBytes(config, shape);
+  if (shared > chip.maxSharedBytes)
+    return error() << "needs " << shared
+                   << " bytes of shared memory per block, but " << chipName
+                   << " has " << chip.maxSharedBytes;
+
+  ArrayRef<int64_t> tile = config.getTile();
+  MmaKind mma = config.getMma();
+  if (mma == MmaKind::mma_sync && !(chip.isNvidia && chip.smVersion >= 80))
+    return error() << "uses mma_sync, which " << chipName
+                   << " does not have (NVIDIA sm_80 or newer)";
+  if (mma == MmaKind::wgmma && !(chip.isNvidia && chip.smVersion == 90))
+    return error() << "uses wgmma, which " << chipName
+                   << " does not have (NVIDIA sm_90 only)";
+  if (mma == MmaKind::mfma && chip.isNvidia)
+    return error() << "uses mfma, which " << chipName
+                   << " does not have (AMD CDNA only)";
+
+  switch (shape.kind) {
+  case KernelKind::Elementwise:
+  case KernelKind::Column:
+    if (tile.size() != 1 || tile[0] % threads != 0)
+      return error() << "must have one tile size that is a multiple of the "
+                     << threads << " threads per block";
+    break;
+  case KernelKind::Row:
+    if (tile.size() != 2 || tile[0] != 1)
+      return error() << "must have a [1, columns] tile: row kernels process "
+                        "one row per block";
+    break;
+  case KernelKind::Matmul: {
+    if (tile.size() != 3)
+      return error() << "must have an [M, N, K] tile for a matmul";
+    if (mma == MmaKind::none) {
+      if (tile[0] * tile[1] != threads)
+        return error() << "must have M * N (" << tile[0] * tile[1]
+                       << ") equal to the " << threads
+                       << " threads per block: without tensor cores each "
+                          "thread computes one element";
+      break;
+    }
+    if (mma != MmaKind::mma_sync)
+      return error() << "uses " << stringifyMmaKind(mma)
+                     << ", which the GPU lowering does not generate yet";
+    int64_t warpRows = getWarpRows(config.getWarps());
+    int64_t warpCols = config.getWarps() / warpRows;
+    if (tile[0] % (16 * warpRows) != 0 || tile[1] % (16 * warpCols) != 0 ||
+        tile[2] % 16 != 0)
+      return error() << "must have M a multiple of " << 16 * warpRows
+                     << ", N a multiple of " << 16 * warpCols
+                     << " and K a multiple of 16 for mma_sync with "
+                     << config.getWarps() << " warps (" << warpRows << "x"
+                     << warpCols << ")";
+    // Accumulators (f32) and the A/B fragments of one k-step per thread.
+    int64_t registers = tile[0] * tile[1] / threads +
+                        (tile[0] + tile[1]) * 16 / threads / 2 + 40;
+    if (registers > chip.maxRegisters)
+      return error() << "needs about " << registers
+                     << " registers per thread, but " << chipName
+                     << " has " << chip.maxRegisters;
+    break;
+  }
+  default:
+    break;
+  }
+  return success();
+}
+
+namespace {
+struct CheckPass : public schedule::impl::TesseraScheduleCheckBase<CheckPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    FailureOr<ChipLimits> limits = getChipLimits(chip);
+    if (failed(limits)) {
+      getOperation().emitError() << "unknown chip '" << chip
+                                 << "' (expected sm_XX or gfxNNN)";
+      return signalPassFailure();
+    }
+    bool failed = false;
+    getOperation().walk([&](KernelOp kernel) {
+      KernelShape shape = classifyKernelBody(kernel.getBody().front());
+      if (mlir::failed(
+              checkConfig(kernel, kernel.getConfig(), shape, *limits, chip))) {
+        failed = true;
+        return;
+      }
+      if (KnobSpaceAttr knobs = kernel.getKnobsAttr())
+        for (ConfigAttr candidate : knobs.getCandidates())
+          if (mlir::failed(
+                  checkConfig(kernel, candidate, shape, *limits, chip))) {
+            failed = true;
+            return;
+          }
+    });
+    if (failed)
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,196 @@
+//===- KernelKinds.cpp - What a kernel body computes ----------------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::schedule;
+
+/// The reduced dims of a reduce op form a suffix (row) or a prefix (column)
+/// of the input's dims.
+static KernelKind classifyReduce(graph::ReduceOp op) {
+  int64_t rank = op.getInput().getType().getRank();
+  SmallVector<int64_t> dims(op.getDims());
+  llvm::sort(dims);
+  bool suffix = true, prefix = true;
+  for (auto [i, d] : llvm::enumerate(dims)) {
+    suffix &= d == rank - static_cast<int64_t>(dims.size()) +
+                       static_cast<int64_t>(i);
+    prefix &= d == static_cast<int64_t>(i);
+  }
+  if (suffix)
+    return KernelKind::Row;
+  if (prefix)
+    return KernelKind::Column;
+  return KernelKind::Unsupported;
+}
+
+static bool isLastDim(Operation *op, int64_t dim) {
+  return dim == cast<RankedTensorType>(op->getOperand(0).getType()).getRank() - 1;
+}
+
+KernelShape mlir::tessera::schedule::classifyKernelBody(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  return classifyKernelOps(ops);
+}
+
+KernelShape
+mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
+  KernelShape shape;
+  SmallVector<Operation *> anchors;
+  for (Operation *op : ops) {
+    if (isa<graph::ConstantOp>(op) || isElementwiseGraphOp(op))
+      continue;
+    anchors.push_back(op);
+  }
+  if (anchors.empty()) {
+    shape.kind = KernelKind::Elementwise;
+    return shape;
+  }
+  if (anchors.size() > 1) {
+    shape.culprit = anchors[1];
+    shape.reason = "a kernel with more than one non-elementwise op";
+    return shape;
+  }
+  Operation *anchor = shape.anchor = anchors.front();
+  // Elementwise ops before the anchor would be a prologue; only matmul takes
+  // an epilogue after it.
+  bool others = false, prologue = false;
+  for (Operation *op : ops) {
+    if (op == anchor || isa<graph::ConstantOp>(op))
+      continue;
+    others = true;
+    prologue |= op->isBeforeInBlock(anchor);
+  }
+  auto unsupported = [&](StringRef reason) {
+    shape.kind = KernelKind::Unsupported;
+    shape.culprit = anchor;
+    shape.reason = reason.str();
+    return shape;
+  };
+  if (auto matmul = dyn_cast<graph::MatmulOp>(anchor)) {
+    if (prologue)
+      return unsupported("an elementwise prologue into a matmul");
+    shape.kind = KernelKind::Matmul;
+    return shape;
+  }
+  if (others)
+    return unsupported("elementwise ops fused around this op");
+  if (auto reduce = dyn_cast<graph::ReduceOp>(anchor)) {
+    if (!isa<FloatType>(reduce.getInput().getType().getElementType()))
+      return unsupported("an integer reduction");
+    shape.kind = classifyReduce(reduce);
+    if (shape.kind == KernelKind::Unsupported)
+      return unsupported("a reduction over dims that are neither leading "
+                         "nor trailing");
+    return shape;
+  }
+  if (auto softmax = dyn_cast<graph::SoftmaxOp>(anchor)) {
+    if (!isLastDim(anchor, softmax.getDim()))
+      return unsupported("softmax over a dim other than the last");
+    shape.kind = KernelKind::Row;
+    return shape;
+  }
+  if (auto softmax = dyn_cast<graph::LogSoftmaxOp>(anchor)) {
+    if (!isLastDim(anchor, softmax.getDim()))
+      return unsupported("log_softmax over a dim other than the last");
+    shape.kind = KernelKind::Row;
+    return shape;
+  }
+  if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
+    shape.kind = KernelKind::Row;
+    return shape;
+  }
+  if (isa<graph::AttentionOp>(anchor)) {
+    shape.kind = KernelKind::Attention;
+    return shape;
+  }
+  return unsupported("this op");
+}
+
+StringRef mlir::tessera::schedule::stringifyKernelKind(KernelKind kind) {
+  switch (kind) {
+  case KernelKind::Elementwise:
+    return "elementwise";
+  case KernelKind::Row:
+    return "row";
+  case KernelKind::Column:
+    return "column";
+  case KernelKind::Matmul:
+    return "matmul";
+  case KernelKind::Attention:
+    return "attention";
+  case KernelKind::Unsupported:
+    return "unsupported";
+  }
+  llvm_unreachable("unknown kernel kind");
+}
+
+FailureOr<ChipLimits> mlir::tessera::schedule::getChipLimits(StringRef chip) {
+  ChipLimits limits;
+  StringRef rest = chip;
+  if (rest.consume_front("sm_")) {
+    rest.consume_back("a");
+    if (rest.getAsInteger(10, limits.smVersion) || limits.smVersion < 50)
+      return failure();
+    limits.isNvidia = true;
+    // Opt-in shared memory per block (CUDA programming guide, table of
+    // compute capabilities).
+    if (limits.smVersion >= 90)
+      limits.maxSharedBytes = 227 * 1024;
+    else if (limits.smVersion == 80 || limits.smVersion == 87)
+      limits.maxSharedBytes = 163 * 1024;
+    else if (limits.smVersion >= 86)
+      limits.maxSharedBytes = 99 * 1024;
+    else if (limits.smVersion >= 70)
+      limits.maxSharedBytes = 96 * 1024;
+    else
+      limits.maxSharedBytes = 48 * 1024;
+    return limits;
+  }
+  if (rest.consume_front("gfx") && !rest.empty()) {
+    limits.isNvidia = false;
+    limits.smVersion = 0;
+    limits.maxSharedBytes = 64 * 1024; // LDS per workgroup
+    limits.maxRegisters = 512;         // VGPRs incl. AGPRs on CDNA
+    limits.warpSize = 64;
+    return limits;
+  }
+  return failure();
+}
+
+ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
+                                                     const KernelShape &shape,
+                                                     const ChipLimits &chip) {
+  switch (shape.kind) {
+  case KernelKind::Elementwise:
+    return ConfigAttr::get(ctx, {1024}, 4, 1);
+  case KernelKind::Row:
+    return ConfigAttr::get(ctx, {1, 1024}, 8, 1);
+  case KernelKind::Column:
+    return ConfigAttr::get(ctx, {256}, 8, 1);
+  case KernelKind::Matmul: {
+    Type element = getElementTypeOrSelf(shape.anchor->getOperand(0).getType());
+    bool narrow = element.isF16() || element.isBF16();
+    if (narrow && chip.isNvidia && chip.smVersion >= 80)
+      return ConfigAttr::get(ctx, {64, 64, 32}, 4, 2, 1, 1, MmaKind::mma_sync,
+                             1);
+    return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
+  }
+  case KernelKind::Attention:
+    return ConfigAttr::get(ctx, {64, 64}, 4, 1);
+  case KernelKind::Unsupported:
+    return ConfigAttr::get(ctx, {1024}, 4, 1);
+  }
+  llvm_unreachable("unknown kernel kind");
+}

@@ -1,0 +1,266 @@
+//===- ExportPlan.cpp - The launch plan of host functions -----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/JSON.h"
+
+namespace mlir::tessera::target {
+#define GEN_PASS_DEF_TESSERATARGETEXPORTPLAN
+#include "Tessera/Dialect/Target/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::target
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::target;
+
+/// The plan's name of an element type; empty if the runtime has none.
+static std::string dtypeName(Type type) {
+  if (type.isF32())
+    return "f32";
+  if (type.isF16())
+    return "f16";
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF64())
+    return "f64";
+  if (type.isInteger(1))
+    return "i1";
+  if (type.isInteger(8))
+    return "i8";
+  if (type.isInteger(32))
+    return "i32";
+  if (type.isInteger(64))
+    return "i64";
+  return "";
+}
+
+namespace {
+/// Builds the plan of one host function.
+class PlanBuilder {
+public:
+  explicit PlanBuilder(func::FuncOp func) : func(func) {}
+
+  FailureOr<llvm::json::Object> build() {
+    llvm::json::Array inputs, outputs, temporaries, kernels;
+    for (BlockArgument arg : func.getArguments()) {
+      std::string name = argName(arg);
+      names[arg] = name;
+      auto type = cast<MemRefType>(arg.getType());
+      llvm::json::Array dims;
+      auto declared =
+          func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "tessera.dims");
+      for (auto [d, size] : llvm::enumerate(type.getShape())) {
+        if (!ShapedType::isDynamic(size)) {
+          dims.push_back(size);
+          continue;
+        }
+        std::string symbol = name + "_" + std::to_string(d);
+        if (declared && d < declared.size())
+          if (auto s = dyn_cast<StringAttr>(declared[d]))
+            symbol = s.str();
+        symbols[{arg, d}] = symbol;
+        dims.push_back(symbol);
+      }
+      FailureOr<llvm::json::Object> entry = describe(name, type, dims, arg);
+      if (failed(entry))
+        return failure();
+      inputs.push_back(std::move(*entry));
+    }
+
+    auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+    for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
+      if (names.count(value))
+        continue; // the same buffer returned twice
+      names[value] = "out" + std::to_string(i);
+      auto alloc = value.getDefiningOp<AllocateOp>();
+      if (!alloc)
+        return ret.emitOpError() << "returns a buffer that is not allocated "
+                                    "by tessera_target.allocate";
+      FailureOr<llvm::json::Array> dims = allocDims(alloc);
+      if (failed(dims))
+        return failure();
+      FailureOr<llvm::json::Object> entry =
+          describe(names[value], alloc.getType(), *dims, value);
+      if (failed(entry))
+        return failure();
+      outputs.push_back(std::move(*entry));
+    }
+
+    for (Operation &op : func.getBody().front()) {
+      if (auto alloc = dyn_cast<AllocateOp>(op)) {
+        if (names.count(alloc))
+          continue;
+        names[alloc] = "t" + std::to_string(temporaries.size());
+        FailureOr<llvm::json::Array> dims = allocDims(alloc);
+        if (failed(dims))
+          return failure();
+        FailureOr<llvm::json::Object> entry =
+            describe(names[alloc], alloc.getType(), *dims, alloc);
+        if (failed(entry))
+          return failure();
+        if (alloc.getZeroInitialize())
+          (*entry)["zero"] = true;
+        temporaries.push_back(std::move(*entry));
+        continue;
+      }
+      auto launch = dyn_cast<LaunchOp>(op);
+      if (!launch)
+        continue;
+      llvm::json::Array params, grid, block;
+      for (Value arg : launch.getArgs()) {
+        if (isa<MemRefType>(arg.getType())) {
+          if (!names.count(arg))
+            return launch.emitOpError()
+                   << "passes a buffer the plan does not know";
+          params.push_back(llvm::json::Object{{"memref", names[arg]}});
+          continue;
+        }
+        FailureOr<std::string> size = expression(arg);
+        if (failed(size))
+          return failure();
+        params.push_back(llvm::json::Object{{"size", *size}});
+      }
+      for (Value extent : launch.getGrid()) {
+        FailureOr<std::string> e = expression(extent);
+        if (failed(e))
+          return failure();
+        grid.push_back(*e);
+      }
+      for (int64_t extent : launch.getBlock())
+        block.push_back(extent);
+      while (grid.size() < 3)
+        grid.push_back("1");
+      while (block.size() < 3)
+        block.push_back(1);
+      kernels.push_back(llvm::json::Object{
+          {"name", launch.getKernel().str()},
+          {"params", std::move(params)},
+          {"abi", "flat"},
+          {"grid", std::move(grid)},
+          {"block", std::move(block)},
+          {"shared_bytes", launch.getShared()}});
+    }
+    return llvm::json::Object{{"format", 1},
+                              {"entry", func.getName().str()},
+                              {"inputs", std::move(inputs)},
+                              {"outputs", std::move(outputs)},
+                              {"temporaries", std::move(temporaries)},
+                              {"kernels", std::move(kernels)}};
+  }
+
+private:
+  std::string argName(BlockArgument arg) {
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                      "tessera.name"))
+      return name.str();
+    return "arg" + std::to_string(arg.getArgNumber());
+  }
+
+  FailureOr<llvm::json::Object> describe(StringRef name, MemRefType type,
+                                         llvm::json::Array &dims,
+                                         Value where) {
+    std::string dtype = dtypeName(type.getElementType());
+    if (dtype.empty())
+      return emitError(where.getLoc())
+             << "buffer '" << name << "' has element type "
+             << type.getElementType() << ", which the runtime cannot pass";
+    return llvm::json::Object{
+        {"name", name.str()}, {"dims", std::move(dims)}, {"dtype", dtype}};
+  }
+
+  FailureOr<llvm::json::Array> allocDims(AllocateOp alloc) {
+    llvm::json::Array dims;
+    unsigned next = 0;
+    for (int64_t size : alloc.getType().getShape()) {
+      if (!ShapedType::isDynamic(size)) {
+        dims.push_back(size);
+        continue;
+      }
+      FailureOr<std::string> e = expression(alloc.getSizes()[next++]);
+      if (failed(e))
+        return failure();
+      dims.push_back(*e);
+    }
+    return dims;
+  }
+
+  /// An index value as an expression over the input symbols.
+  FailureOr<std::string> expression(Value value) {
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      return emitError(value.getLoc())
+             << "size argument #" << arg.getArgNumber()
+             << " cannot be expressed in the launch plan";
+    Operation *op = value.getDefiningOp();
+    if (auto constant = dyn_cast<arith::ConstantIndexOp>(op))
+      return std::to_string(constant.value());
+    if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      auto arg = dyn_cast<BlockArgument>(dim.getSource());
+      std::optional<int64_t> index = dim.getConstantIndex();
+      if (arg && index) {
+        auto type = cast<MemRefType>(arg.getType());
+        if (!type.isDynamicDim(*index))
+          return std::to_string(type.getDimSize(*index));
+        return symbols[{arg, *index}];
+      }
+    }
+    auto binary = [&](StringRef format) -> FailureOr<std::string> {
+      FailureOr<std::string> lhs = expression(op->getOperand(0));
+      if (failed(lhs))
+        return failure();
+      FailureOr<std::string> rhs = expression(op->getOperand(1));
+      if (failed(rhs))
+        return failure();
+      if (format == "ceil_div" || format == "min" || format == "max")
+        return (format + "(" + *lhs + ", " + *rhs + ")").str();
+      return "(" + *lhs + " " + format.str() + " " + *rhs + ")";
+    };
+    if (isa<arith::AddIOp>(op))
+      return binary("+");
+    if (isa<arith::SubIOp>(op))
+      return binary("-");
+    if (isa<arith::MulIOp>(op))
+      return binary("*");
+    if (isa<arith::DivUIOp, arith::DivSIOp, arith::FloorDivSIOp>(op))
+      return binary("//");
+    if (isa<arith::CeilDivUIOp, arith::CeilDivSIOp>(op))
+      return binary("ceil_div");
+    if (isa<arith::MinUIOp, arith::MinSIOp>(op))
+      return binary("min");
+    if (isa<arith::MaxUIOp, arith::MaxSIOp>(op))
+      return binary("max");
+    return op->emitOpError()
+           << "computes a size the launch plan cannot express";
+  }
+
+  func::FuncOp func;
+  llvm::DenseMap<Value, std::string> names;
+  llvm::DenseMap<std::pair<Value, int64_t>, std::string> symbols;
+};
+
+struct ExportPlanPass
+    : public target::impl::TesseraTargetExportPlanBase<ExportPlanPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (!func->hasAttr("tessera.host"))
+        continue;
+      FailureOr<llvm::json::Object> plan = PlanBuilder(func).build();
+      if (failed(plan))
+        return signalPassFailure();
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << llvm::json::Value(std::move(*plan));
+      func->setAttr("tessera.plan", StringAttr::get(&getContext(), text));
+    }
+  }
+};
+} // namespace
