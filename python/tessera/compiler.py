@@ -13,7 +13,8 @@ from .ir import Context, Module
 from .passmanager import PassManager
 from .dialects import gpu
 
-__all__ = ["GPUObject", "TARGETS", "pipeline_for", "compile_gpu_module"]
+__all__ = ["GPUObject", "GPUProgramArtifact", "TARGETS", "pipeline_for",
+           "compile_gpu_module", "compile_graph_for_gpu"]
 
 #: Chips each registered GPU pipeline accepts by default, by vendor prefix.
 TARGETS = {
@@ -85,3 +86,73 @@ def compile_gpu_module(
                 )
             )
     return objects
+
+
+#: The registered pipelines from Graph IR to a gpu.binary, by vendor prefix.
+GRAPH_PIPELINES = {
+    "sm_": "tessera-lower-to-nvvm",
+    "gfx": "tessera-lower-to-rocdl",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class GPUProgramArtifact:
+    """A Graph IR function compiled for a GPU: the kernels' binary and the
+    launch plan the runtime (``tessera.runtime.gpu``) executes."""
+
+    target: str
+    binary: bytes  #: PTX text (NVIDIA) or an HSACO ELF (AMD)
+    plan: dict
+
+    @property
+    def binary_name(self) -> str:
+        return "kernels.ptx" if self.target.startswith("sm_") else "kernels.hsaco"
+
+    def save(self, directory) -> "Path":
+        """Writes ``plan.json`` and the binary into ``directory``."""
+        import json
+        from pathlib import Path
+
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / self.binary_name).write_bytes(self.binary)
+        (path / "plan.json").write_text(json.dumps(self.plan, indent=1) + "\n")
+        return path
+
+
+def compile_graph_for_gpu(module: Module, target: str = "sm_90",
+                          entry: Optional[str] = None) -> GPUProgramArtifact:
+    """Compiles Graph IR in ``module`` (in place) for ``target`` through
+    ``tessera-lower-to-nvvm`` or ``tessera-lower-to-rocdl`` and returns the
+    artifact of function ``entry`` (the only host function by default)."""
+    import json
+
+    for prefix, pipeline in GRAPH_PIPELINES.items():
+        if target.startswith(prefix):
+            break
+    else:
+        raise ValueError(f"unknown GPU target {target!r}: expected 'sm_XX' or 'gfxNNN'")
+    pm = PassManager.parse(f"builtin.module({pipeline}{{chip={target}}})",
+                           context=module.context)
+    pm.run(module.operation)
+    plans = {}
+    binary = None
+    for op in module.body.operations:
+        name = op.operation.name
+        attrs = op.operation.attributes
+        if name == "func.func" and "tessera.plan" in attrs:
+            plans[attrs["sym_name"].value] = json.loads(attrs["tessera.plan"].value)
+        elif name == "gpu.binary":
+            for attr in attrs["objects"]:
+                binary = bytes(gpu.ObjectAttr(attr).object)
+    if not plans or binary is None:
+        raise RuntimeError("the GPU pipeline produced no host function or no binary")
+    if entry is None:
+        if len(plans) != 1:
+            raise ValueError(f"several functions were compiled ({sorted(plans)}); "
+                             f"name the entry")
+        entry = next(iter(plans))
+    plan = dict(plans[entry])
+    plan["target"] = target
+    plan["binary"] = "kernels.ptx" if target.startswith("sm_") else "kernels.hsaco"
+    return GPUProgramArtifact(target=target, binary=binary, plan=plan)

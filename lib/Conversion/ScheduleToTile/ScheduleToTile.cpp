@@ -164,6 +164,7 @@ emitKernel(HostState &host, Location loc, StringRef kind,
   target::ReturnOp::create(kb, loc);
 
   SmallVector<int64_t> block{config.getThreads()};
+  block.resize(grid.size(), 1);
   target::LaunchOp::create(host.builder, loc, FlatSymbolRefAttr::get(kernel),
                            grid, host.builder.getDenseI64ArrayAttr(block),
                            host.builder.getI64IntegerAttr(sharedBytes),

@@ -14,9 +14,13 @@ A GPU artifact is a directory with the kernels' binary (PTX for NVIDIA) and
                   "shared_bytes": 0}]}
 
 `abi` is how a memref is passed: "descriptor" (MLIR's expanded memref:
-allocated and aligned pointer, offset, sizes, strides) or "bare" (one
-pointer). Grid extents are expressions over the symbolic dims (integers,
-+ - * //, ceil_div, min, max). Kernels run in order on one stream.
+allocated and aligned pointer, offset, sizes, strides), "flat" (the
+expanded descriptor of the buffer seen as a flat `memref<?xT>`: pointer,
+pointer, 0, element count, 1; what Tessera's generated kernels take) or
+"bare" (one pointer). Grid extents and output dims are expressions over the
+symbolic dims (integers, + - * //, ceil_div, min, max). `temporaries` lists
+buffers the kernels pass between them (`"zero": true` to clear them first);
+they are allocated per call. Kernels run in order on one stream.
 
     program = load("out/")
     c = program(a, b)                      # cupy, numpy, torch, DLPack objects
@@ -122,23 +126,28 @@ class GPUProgram:
         self._functions = None
         self._inputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
                         for a in plan["inputs"]]
-        self._outputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
+        self._outputs = [(a["name"], self._dim_fns(a["dims"]), _dtype(a["dtype"]))
                          for a in plan["outputs"]]
+        self._temporaries = [(a["name"], self._dim_fns(a["dims"]), _dtype(a["dtype"]),
+                              bool(a.get("zero", False)))
+                             for a in plan.get("temporaries", [])]
         # Parsed once: the launch path only evaluates.
         self._kernels = []
         for k in plan["kernels"]:
             params = [("memref", p["memref"]) if "memref" in p
                       else ("size", compile_extent(p["size"])) for p in k["params"]]
+            abi = k.get("abi", "descriptor")
+            if abi not in ("descriptor", "flat", "bare"):
+                raise ValueError(f"kernel {k['name']}: unknown abi {abi!r}")
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
-                                  tuple(k["block"]), k.get("shared_bytes", 0),
-                                  k.get("abi", "descriptor") == "bare"))
+                                  tuple(k["block"]), k.get("shared_bytes", 0), abi))
         self._device = None
 
     # --- argument checking (pure Python) ---------------------------------
     def bind(self, arrays: Sequence) -> Dict[str, int]:
         """Checks `arrays` against the plan's inputs; returns symbol sizes."""
         if len(arrays) != len(self._inputs):
-            raise TypeError(f"{self.plan['kernels'][0]['name']} program takes "
+            raise TypeError(f"{self.plan.get('entry', 'the')} program takes "
                             f"{len(self._inputs)} inputs, got {len(arrays)}")
         sizes: Dict[str, int] = {}
         owner: Dict[str, str] = {}
@@ -164,8 +173,14 @@ class GPUProgram:
                     owner.setdefault(dim, name)
         return sizes
 
-    def _shape(self, dims, sizes) -> tuple:
-        return tuple(d if isinstance(d, int) else sizes[d] for d in dims)
+    @staticmethod
+    def _dim_fns(dims):
+        """Output/temporary dims: integers, or expressions over the symbols."""
+        return tuple(d if isinstance(d, int) else compile_extent(d) for d in dims)
+
+    @staticmethod
+    def _shape(dims, sizes) -> tuple:
+        return tuple(d if isinstance(d, int) else int(d(sizes)) for d in dims)
 
     # --- launching ---------------------------------------------------------
     def _load(self):
@@ -220,9 +235,12 @@ class GPUProgram:
                 dev = cp.empty(shape, dtype)
             outputs.append(dev)
         buffers = {n: a for (n, _, _), a in zip(self._inputs + self._outputs, inputs + outputs)}
+        for name, dims, dtype, zero in self._temporaries:
+            shape = self._shape(dims, sizes)
+            buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
         context = stream if stream is not None else _NO_STREAM
         with context:
-            for function, (params_spec, grid_fns, block, shared, bare) in zip(
+            for function, (params_spec, grid_fns, block, shared, abi) in zip(
                     self._load(), self._kernels):
                 params = []
                 for kind, what in params_spec:
@@ -230,8 +248,10 @@ class GPUProgram:
                         params.append(np.int64(what(sizes)))
                         continue
                     buf = buffers[what]
-                    if bare:
+                    if abi == "bare":
                         params.append(buf)
+                    elif abi == "flat":
+                        params += [buf, buf, _ZERO, np.int64(buf.size), _ONE]
                     else:
                         itemsize = buf.itemsize
                         params += [buf, buf, _ZERO]
@@ -252,6 +272,7 @@ class GPUProgram:
 
 
 _ZERO = np.int64(0)
+_ONE = np.int64(1)
 _NO_STREAM = contextlib.nullcontext()
 
 

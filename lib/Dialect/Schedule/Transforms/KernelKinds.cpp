@@ -179,14 +179,10 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     return ConfigAttr::get(ctx, {1, 1024}, 8, 1);
   case KernelKind::Column:
     return ConfigAttr::get(ctx, {256}, 8, 1);
-  case KernelKind::Matmul: {
-    Type element = getElementTypeOrSelf(shape.anchor->getOperand(0).getType());
-    bool narrow = element.isF16() || element.isBF16();
-    if (narrow && chip.isNvidia && chip.smVersion >= 80)
-      return ConfigAttr::get(ctx, {64, 64, 32}, 4, 2, 1, 1, MmaKind::mma_sync,
-                             1);
+  case KernelKind::Matmul:
+    // Tensor-core (mma_sync) code generation is not there yet: every matmul
+    // gets the SIMT schedule, one output element per thread.
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
-  }
   case KernelKind::Attention:
     return ConfigAttr::get(ctx, {64, 64}, 4, 1);
   case KernelKind::Unsupported:

@@ -22,7 +22,7 @@ def TesseraScheduleAssign
     | elementwise | only elementwise ops | `tile = [1024], warps = 4` |
     | row | softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims | `tile = [1, 1024], warps = 8` |
     | column | reduce over leading dims | `tile = [256], warps = 8` |
-    | matmul | matmul with an elementwise epilogue | `tile = [64, 64, 32], warps = 4, stages = 2, mma = mma_sync` (f16/bf16 on sm_80+), `mfma` on gfx9, else `tile = [16, 16, 16], warps = 8` |
+    | matmul | matmul with an elementwise epilogue | `tile = [16, 16, 16], warps = 8` (SIMT: tensor-core code generation is not there yet) |
     | attention | attention | `tile = [64, 64], warps = 4` |
 
     A fused group whose shape has no single-kernel schedule (an elementwise

@@ -1,0 +1,188 @@
+"""GPU correctness cases: Graph IR programs, the shapes they run at, and
+float64 NumPy references.
+
+Imported by `build_artifacts.py` (on a machine with Tessera's compiler) and
+by `run_kernels.py` (on the GPU machine, which has only numpy and cupy), so
+this module imports nothing but numpy. Shapes are ragged in every dimension
+on purpose.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # erf for the gelu reference, without scipy
+    from math import erf as _erf
+    _verf = np.vectorize(_erf, otypes=[np.float64])
+except ImportError:  # pragma: no cover
+    _verf = None
+
+
+def gelu(x):
+    return 0.5 * x * (1.0 + _verf(x / math.sqrt(2.0)))
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(x):
+    s = x - x.max(axis=-1, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+
+
+def layer_norm(x, w=None, b=None, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    y = (x - mean) / np.sqrt(var + eps)
+    if w is not None:
+        y = y * w
+    if b is not None:
+        y = y + b
+    return y
+
+
+def rms_norm(x, w=None, eps=1e-5):
+    y = x / np.sqrt((x ** 2).mean(axis=-1, keepdims=True) + eps)
+    return y * w if w is not None else y
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# name -> (Graph IR, input shapes, input dtypes, reference on float64 inputs,
+#          output dtype)
+CASES = {
+    "bias_gelu_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.add %x, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %s : tensor<?x?xf32>
+  return %g : tensor<?x?xf32>
+}""",
+        [(1000, 999), (999,)], ["float32", "float32"],
+        lambda x, b: gelu(x + b), "float32"),
+    "broadcast_chain_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %y: tensor<?x1xf16>) -> tensor<?x?xf16> {
+  %d = tessera_graph.sub %x, %y : tensor<?x?xf16>, tensor<?x1xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.sigmoid %x : tensor<?x?xf16>
+  %m = tessera_graph.mul %d, %s : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %t = tessera_graph.tanh %m : tensor<?x?xf16>
+  return %t : tensor<?x?xf16>
+}""",
+        [(777, 1023), (777, 1)], ["float16", "float16"],
+        lambda x, y: np.tanh((x - y) * sigmoid(x)), "float16"),
+    "softmax_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.softmax %x dim = 1 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(300, 1023)], ["float32"], softmax, "float32"),
+    "softmax_f16": (
+        """
+func.func @main(%x: tensor<?x?x?xf16>) -> tensor<?x?x?xf16> {
+  %s = tessera_graph.softmax %x dim = 2 : tensor<?x?x?xf16>
+  return %s : tensor<?x?x?xf16>
+}""",
+        [(3, 37, 1023)], ["float16"], softmax, "float16"),
+    "log_softmax_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.log_softmax %x dim = 1 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(129, 1000)], ["float32"], log_softmax, "float32"),
+    "layer_norm_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.layer_norm %x weight(%w : tensor<?xf16>) bias(%b : tensor<?xf16>) epsilon = 1.0e-05 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+        [(513, 769), (769,), (769,)], ["float16"] * 3, layer_norm, "float16"),
+    "rms_norm_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
+  %y = tessera_graph.rms_norm %x weight(%w : tensor<?xf32>) epsilon = 1.0e-05 : tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}""",
+        [(333, 1001), (1001,)], ["float32"] * 2, rms_norm, "float32"),
+    "sum_last_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(1000, 999)], ["float32"], lambda x: x.sum(axis=1), "float32"),
+    "max_leading_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce max %x dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(999, 1000)], ["float32"], lambda x: x.max(axis=0), "float32"),
+    "mean_leading_keepdim_f16": (
+        """
+func.func @main(%x: tensor<?x?x?xf16>) -> tensor<1x1x?xf16> {
+  %s = tessera_graph.reduce mean %x dims = [0, 1] keepdim : tensor<?x?x?xf16> -> tensor<1x1x?xf16>
+  return %s : tensor<1x1x?xf16>
+}""",
+        [(7, 99, 1001)], ["float16"], lambda x: x.mean(axis=(0, 1), keepdims=True), "float16"),
+    "matmul_bias_gelu_f32": (
+        """
+func.func @main(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %s : tensor<?x?xf32>
+  return %g : tensor<?x?xf32>
+}""",
+        [(1000, 777), (777, 999), (999,)], ["float32"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float32"),
+    "matmul_f16_batched_relu": (
+        """
+func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?x?xf16> {
+  %m = tessera_graph.matmul %a, %w transpose_rhs acc = f32 : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
+  %s = tessera_graph.add %m, %b : tensor<?x?x?xf16>, tensor<?xf16> -> tensor<?x?x?xf16>
+  %r = tessera_graph.relu %s : tensor<?x?x?xf16>
+  return %r : tensor<?x?x?xf16>
+}""",
+        [(3, 333, 257), (191, 257), (191,)], ["float16"] * 3,
+        lambda a, w, b: np.maximum(a @ w.T + b, 0.0), "float16"),
+    "block_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %n = tessera_graph.layer_norm %x : tensor<?x?xf32>
+  %h = tessera_graph.matmul %n, %w1 : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %hb = tessera_graph.add %h, %b1 : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %hb approximate = tanh : tensor<?x?xf32>
+  %o = tessera_graph.matmul %g, %w2 : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %r = tessera_graph.add %o, %x : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}""",
+        [(100, 96), (96, 250), (250,), (250, 96)], ["float32"] * 4,
+        lambda x, w1, b1, w2: x + gelu_tanh(layer_norm(x) @ w1 + b1) @ w2, "float32"),
+}
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+#: Tolerances by output dtype: |got - ref| <= atol + rtol * |ref| everywhere.
+TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)}
+
+#: Cases whose error grows with a reduction length: (atol, rtol).
+TOLERANCE_OVERRIDES = {
+    "matmul_bias_gelu_f32": (5e-4, 1e-5),
+    "block_f32": (5e-4, 1e-4),
+    "sum_last_f32": (5e-4, 1e-5),
+}
+
+
+def tolerance(name: str, dtype: str):
+    return TOLERANCE_OVERRIDES.get(name, TOLERANCES[dtype])

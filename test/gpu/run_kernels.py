@@ -1,0 +1,95 @@
+"""Runs the artifacts built by build_artifacts.py on the GPU and checks every
+element against a float64 NumPy reference on fresh random inputs.
+
+Needs only numpy and cupy (the GPU machine has no MLIR): the runtime module
+is loaded from its file. Outputs are poisoned (NaN) before each launch.
+Without CuPy or a GPU it prints SKIP and exits 0.
+
+    python test/gpu/run_kernels.py [build/gpu-artifacts]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from cases import CASES, tolerance  # noqa: E402
+
+
+def load_runtime():
+    path = ROOT / "python" / "tessera" / "runtime" / "gpu.py"
+    spec = importlib.util.spec_from_file_location("tessera_runtime_gpu", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv) -> int:
+    try:
+        import cupy as cp
+
+        cp.cuda.runtime.getDeviceCount()
+    except Exception as e:  # no CuPy, no driver, no device
+        print(f"SKIP: no GPU ({type(e).__name__}: {e})")
+        return 0
+    runtime = load_runtime()
+    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "gpu-artifacts")
+    seed = int(time.time_ns() % (2**32))
+    rng = np.random.default_rng(seed)
+    props = cp.cuda.runtime.getDeviceProperties(0)
+    print(f"device: {props['name'].decode()}  seed: {seed}")
+    rows, failures = [], 0
+    for name, (_, shapes, dtypes, reference, out_dtype) in CASES.items():
+        program = runtime.load(artifacts / name)
+        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
+        inputs = [cp.asarray(h) for h in host]
+        out = cp.full(ref.shape, np.nan, dtype=out_dtype)
+        program(*inputs, out=[out])
+        cp.cuda.runtime.deviceSynchronize()
+        got = cp.asnumpy(out).astype(np.float64)
+        atol, rtol = tolerance(name, out_dtype)
+        err = np.abs(got - ref)
+        bound = atol + rtol * np.abs(ref)
+        ok = bool(np.all(err <= bound))  # NaN (unwritten) fails
+        failures += not ok
+        # Timing, for information only (the benchmarks measure properly).
+        start, stop = cp.cuda.Event(), cp.cuda.Event()
+        times = []
+        for _ in range(5):
+            start.record()
+            program(*inputs, out=[out])
+            stop.record()
+            stop.synchronize()
+            times.append(cp.cuda.get_elapsed_time(start, stop))
+        rows.append({
+            "case": name, "shapes": shapes, "out": list(ref.shape),
+            "kernels": len(program.plan["kernels"]),
+            "max_abs_err": float(np.nanmax(err)) if err.size else 0.0,
+            "worst_err_over_bound": float(np.nanmax(err / bound)) if err.size else 0.0,
+            "nan": int(np.isnan(got).sum()), "atol": atol, "rtol": rtol,
+            "pass": ok, "median_ms": float(np.median(times)),
+        })
+    print(f"{'case':28s} {'output':>16s} {'k':>2s} {'max|err|':>10s} {'err/bound':>9s} {'ms':>8s}  result")
+    for r in rows:
+        print(f"{r['case']:28s} {str(tuple(r['out'])):>16s} {r['kernels']:2d} "
+              f"{r['max_abs_err']:10.2e} {r['worst_err_over_bound']:9.3f} "
+              f"{r['median_ms']:8.3f}  {'PASS' if r['pass'] else 'FAIL'}")
+    print(f"{len(rows) - failures}/{len(rows)} cases pass")
+    if os.environ.get("OUT"):
+        Path(os.environ["OUT"], "gpu_kernels.json").write_text(
+            json.dumps({"seed": seed, "device": props["name"].decode(), "rows": rows}, indent=1))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
