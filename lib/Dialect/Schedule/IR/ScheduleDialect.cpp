@@ -9,6 +9,7 @@
 #include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -34,6 +35,81 @@ void ScheduleDialect::initialize() {
 //===----------------------------------------------------------------------===//
 // ConfigAttr
 //===----------------------------------------------------------------------===//
+
+/// `<tile = [M, N, K], warps = W, stages = S (, knob = value)*>`: tile,
+/// warps and stages first, then any of vector, swizzle, mma, split_k.
+Attribute ConfigAttr::parse(AsmParser &parser, Type) {
+  SmallVector<int64_t> tile;
+  int64_t warps = 0, stages = 0, vector = 1, swizzle = 1, splitK = 1;
+  MmaKind mma = MmaKind::none;
+  llvm::StringSet<> seen;
+  SMLoc loc = parser.getCurrentLocation();
+  auto parseEntry = [&]() -> ParseResult {
+    StringRef key;
+    SMLoc keyLoc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return failure();
+    if (!seen.insert(key).second)
+      return parser.emitError(keyLoc) << "'" << key << "' is given twice";
+    if (key == "tile")
+      return parser.parseCommaSeparatedList(
+          AsmParser::Delimiter::Square,
+          [&]() { return parser.parseInteger(tile.emplace_back()); });
+    if (key == "warps")
+      return parser.parseInteger(warps);
+    if (key == "stages")
+      return parser.parseInteger(stages);
+    if (key == "vector")
+      return parser.parseInteger(vector);
+    if (key == "swizzle")
+      return parser.parseInteger(swizzle);
+    if (key == "split_k")
+      return parser.parseInteger(splitK);
+    if (key == "mma") {
+      StringRef name;
+      SMLoc nameLoc = parser.getCurrentLocation();
+      if (parser.parseKeyword(&name))
+        return failure();
+      std::optional<MmaKind> kind = symbolizeMmaKind(name);
+      if (!kind)
+        return parser.emitError(nameLoc)
+               << "unknown mma kind '" << name
+               << "' (expected none, mma_sync, wgmma or mfma)";
+      mma = *kind;
+      return success();
+    }
+    return parser.emitError(keyLoc)
+           << "unknown schedule knob '" << key
+           << "' (expected tile, warps, stages, vector, swizzle, mma, "
+              "split_k)";
+  };
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::LessGreater,
+                                     parseEntry))
+    return {};
+  for (StringRef required : {"tile", "warps", "stages"})
+    if (!seen.contains(required)) {
+      parser.emitError(loc) << "schedule config needs '" << required << "'";
+      return {};
+    }
+  return getChecked([&] { return parser.emitError(loc); },
+                    parser.getContext(), tile, warps, stages, vector, swizzle,
+                    mma, splitK);
+}
+
+void ConfigAttr::print(AsmPrinter &printer) const {
+  printer << "<tile = [";
+  llvm::interleaveComma(getTile(), printer);
+  printer << "], warps = " << getWarps() << ", stages = " << getStages();
+  if (getVector() != 1)
+    printer << ", vector = " << getVector();
+  if (getSwizzle() != 1)
+    printer << ", swizzle = " << getSwizzle();
+  if (getMma() != MmaKind::none)
+    printer << ", mma = " << stringifyMmaKind(getMma());
+  if (getSplitK() != 1)
+    printer << ", split_k = " << getSplitK();
+  printer << ">";
+}
 
 LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -118,8 +118,9 @@ LogicalResult LaunchOp::verify() {
   if (threads > 1024)
     return emitOpError() << "block of " << threads
                          << " threads exceeds the limit of 1024";
-  if (getShared() < 0)
-    return emitOpError() << "shared memory size " << getShared()
+  if (static_cast<int64_t>(getShared()) < 0)
+    return emitOpError() << "shared memory size "
+                         << static_cast<int64_t>(getShared())
                          << " must not be negative";
   return success();
 }

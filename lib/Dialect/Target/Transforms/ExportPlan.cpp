@@ -53,7 +53,11 @@ public:
     for (BlockArgument arg : func.getArguments()) {
       std::string name = argName(arg);
       names[arg] = name;
-      auto type = cast<MemRefType>(arg.getType());
+      auto type = dyn_cast<MemRefType>(arg.getType());
+      if (!type)
+        return func.emitOpError()
+               << "argument #" << arg.getArgNumber() << " has type "
+               << arg.getType() << "; host functions take memrefs only";
       llvm::json::Array dims;
       auto declared =
           func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "tessera.dims");

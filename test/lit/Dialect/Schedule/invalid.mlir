@@ -83,3 +83,43 @@ func.func @yield_outside() {
   // expected-error @+1 {{'tessera_schedule.yield' op expects parent op 'tessera_schedule.kernel'}}
   tessera_schedule.yield
 }
+
+// -----
+
+// expected-error @+1 {{vector (3) must be a power of two in [1, 16]}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, vector = 3>} { return }
+
+// -----
+
+// expected-error @+1 {{swizzle (0) must be positive}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, swizzle = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{split_k (0) must be positive}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, split_k = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{mma = wgmma needs a [M, N, K] tile, got 2 sizes}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64, 64], warps = 4, stages = 1, mma = wgmma>} { return }
+
+// -----
+
+// expected-error @+1 {{unknown schedule knob 'unroll' (expected tile, warps, stages, vector, swizzle, mma, split_k)}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, unroll = 2>} { return }
+
+// -----
+
+// expected-error @+1 {{unknown mma kind 'tcgen05' (expected none, mma_sync, wgmma or mfma)}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64, 64, 16], warps = 4, stages = 1, mma = tcgen05>} { return }
+
+// -----
+
+// expected-error @+1 {{'warps' is given twice}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, warps = 8, stages = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{schedule config needs 'stages'}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4>} { return }

@@ -101,3 +101,73 @@ tessera_target.kernel @k() config = #tessera_target.kernel_config<grid = [1], bl
 
 // expected-error @+1 {{'tessera_target.kernel' op symbol declaration cannot have public visibility}}
 tessera_target.kernel @declaration(memref<16xf32>)
+
+// -----
+
+tessera_target.kernel @k(%x: memref<?xf32>) {
+  tessera_target.return
+}
+func.func @launch_arity(%a: memref<?xf32>, %n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op kernel @k takes 1 arguments, but 2 are passed}}
+  tessera_target.launch @k grid(%n) block = [128] args(%a, %n : memref<?xf32>, index)
+  return
+}
+
+// -----
+
+tessera_target.kernel @k(%x: memref<?xf32>) {
+  tessera_target.return
+}
+func.func @launch_types(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op argument 0 of type 'memref<?xf16>' does not match kernel parameter 'memref<?xf32>'}}
+  tessera_target.launch @k grid(%n) block = [128] args(%a : memref<?xf16>)
+  return
+}
+
+// -----
+
+func.func @launch_grid_rank(%n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op grid has 4 extents; it must have one to three}}
+  tessera_target.launch @k grid(%n, %n, %n, %n) block = [1, 1, 1, 1] args()
+  return
+}
+
+// -----
+
+func.func @launch_block_rank(%n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op block has 2 extents, but grid has 1}}
+  tessera_target.launch @k grid(%n) block = [1, 1] args()
+  return
+}
+
+// -----
+
+func.func @launch_block_extent(%n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op block extent 0 must be positive}}
+  tessera_target.launch @k grid(%n) block = [0] args()
+  return
+}
+
+// -----
+
+func.func @launch_threads(%n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op block of 2048 threads exceeds the limit of 1024}}
+  tessera_target.launch @k grid(%n) block = [2048] args()
+  return
+}
+
+// -----
+
+func.func @launch_shared(%n: index) {
+  // expected-error @+1 {{'tessera_target.launch' op shared memory size -1 must not be negative}}
+  tessera_target.launch @k grid(%n) block = [32] shared = -1 args()
+  return
+}
+
+// -----
+
+func.func @allocate_sizes(%n: index) {
+  // expected-error @+1 {{'tessera_target.allocate' op type 'memref<?x?xf32>' has 2 dynamic dimensions, but 1 sizes are given}}
+  %t = tessera_target.allocate(%n) : memref<?x?xf32>
+  return
+}

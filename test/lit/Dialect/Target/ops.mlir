@@ -37,3 +37,21 @@ tessera_target.kernel @reordered() config = #tessera_target.kernel_config<regs =
 // CHECK-SAME: (memref<16xf32>)
 // CHECK-NOT: {
 tessera_target.kernel private @external(memref<16xf32>)
+
+// CHECK-LABEL: func.func @host
+func.func @host(%a: memref<?x?xf32>, %n: index) -> memref<?x?xf32> {
+  // CHECK: %[[T:.*]] = tessera_target.allocate(%{{.*}}, %{{.*}}) : memref<?x?xf32>
+  %t = tessera_target.allocate(%n, %n) : memref<?x?xf32>
+  // CHECK: tessera_target.allocate() zero_initialize : memref<64xf32>
+  %z = tessera_target.allocate() zero_initialize : memref<64xf32>
+  // CHECK: tessera_target.launch @scale grid(%{{.*}}) block = [256] args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index)
+  tessera_target.launch @scale grid(%n) block = [256] args(%a, %n : memref<?x?xf32>, index)
+  // CHECK: tessera_target.launch @scale grid(%{{.*}}, %{{.*}}) block = [16, 16] shared = 1024 args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index)
+  tessera_target.launch @scale grid(%n, %n) block = [16, 16] shared = 1024 args(%t, %n : memref<?x?xf32>, index)
+  return %t : memref<?x?xf32>
+}
+
+// CHECK-LABEL: tessera_target.kernel @scale
+tessera_target.kernel @scale(%x: memref<?xf32>, %n: index) {
+  tessera_target.return
+}

@@ -14,3 +14,17 @@ func.func @block() -> index {
   // CHECK: return %[[PID]]
   return %pid : index
 }
+
+// CHECK-LABEL: func.func @masked
+func.func @masked(%a: memref<?xf32>, %i: index, %in: i1) {
+  %zero = arith.constant 0.0 : f32
+  // CHECK: %[[X:.*]] = tessera_tile.load %{{.*}}[%{{.*}}] mask %{{.*}}, %{{.*}} : memref<?xf32>
+  %x = tessera_tile.load %a[%i] mask %in, %zero : memref<?xf32>
+  // CHECK: %[[Y:.*]] = tessera_tile.load %{{.*}}[%{{.*}}] : memref<?xf32>
+  %y = tessera_tile.load %a[%i] : memref<?xf32>
+  // CHECK: tessera_tile.store %[[X]], %{{.*}}[%{{.*}}] mask %{{.*}} : memref<?xf32>
+  tessera_tile.store %x, %a[%i] mask %in : memref<?xf32>
+  // CHECK: tessera_tile.store %[[Y]], %{{.*}}[%{{.*}}] : memref<?xf32>
+  tessera_tile.store %y, %a[%i] : memref<?xf32>
+  return
+}

@@ -46,12 +46,9 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
                         DefaultValuedParameter<"::mlir::tessera::schedule::MmaKind",
                             "::mlir::tessera::schedule::MmaKind::none">:$mma,
                         DefaultValuedParameter<"int64_t", "1">:$split_k);
-  let assemblyFormat = [{
-    `<` `tile` `=` `[` $tile `]` `,` `warps` `=` $warps `,`
-        `stages` `=` $stages (`,` `vector` `=` $vector^)?
-        (`,` `swizzle` `=` $swizzle^)? (`,` `mma` `=` $mma^)?
-        (`,` `split_k` `=` $split_k^)? `>`
-  }];
+  // Keyed entries, the optional knobs printed only when set: more than the
+  // declarative format can parse unambiguously, so the parser is in C++.
+  let hasCustomAssemblyFormat = 1;
   let builders = [
     AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$tile, "int64_t":$warps,
                      "int64_t":$stages), [{

@@ -1,0 +1,79 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign),convert-tessera-schedule-to-tile)' | FileCheck %s
+
+// An elementwise kernel: the host function allocates the result and
+// launches ceil(numel / tile) blocks; each thread handles tile / threads
+// elements with masked loads and stores, the broadcast operand read at its
+// broadcast position.
+// CHECK-LABEL: func.func @add(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?xf32>) -> memref<?x?xf32> attributes {tessera.host}
+// CHECK-DAG: %[[D0:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[D1:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[OUT:.*]] = tessera_target.allocate(%[[D0]], %[[D1]]) : memref<?x?xf32>
+// CHECK: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %c1024
+// CHECK: tessera_target.launch @add_k0_elementwise grid(%[[BLOCKS]]) block = [128] args(%[[A]], %[[B]], %[[OUT]], %[[D0]], %[[D1]] : memref<?x?xf32>, memref<?xf32>, memref<?x?xf32>, index, index)
+// CHECK: return %[[OUT]]
+// CHECK-LABEL: tessera_target.kernel @add_k0_elementwise(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[O:.*]]: memref<?xf32>, %{{.*}}: index, %{{.*}}: index)
+// CHECK-SAME: tessera.schedule = #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>
+// CHECK: gpu.thread_id x
+// CHECK: tessera_tile.program_id 0
+// CHECK: scf.for
+// CHECK:   %[[MASK:.*]] = arith.cmpi ult
+// CHECK:   tessera_tile.load %[[X]][%{{.*}}] mask %[[MASK]]
+// CHECK:   arith.remui
+// CHECK:   tessera_tile.load %[[Y]][%{{.*}}] mask %[[MASK]]
+// CHECK:   arith.addf
+// CHECK:   tessera_tile.store %{{.*}}, %[[O]][%{{.*}}] mask %[[MASK]]
+func.func @add(%a: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %c = tessera_graph.add %a, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  return %c : tensor<?x?xf32>
+}
+
+// -----
+
+// A row kernel: one block per row, block-wide reductions.
+// CHECK-LABEL: func.func @softmax
+// CHECK: tessera_target.launch @softmax_k0_row grid(%{{.*}}) block = [256]
+// CHECK-LABEL: tessera_target.kernel @softmax_k0_row
+// CHECK: gpu.all_reduce maximumf
+// CHECK: math.exp
+// CHECK: gpu.all_reduce add
+// CHECK: tessera_tile.store
+func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
+  %s = tessera_graph.softmax %a dim = 1 : tensor<8x?xf16>
+  return %s : tensor<8x?xf16>
+}
+
+// -----
+
+// Two kernels: the intermediate is a temporary.
+// CHECK-LABEL: func.func @chain
+// CHECK: %[[T:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @chain_k0_column {{.*}} args(%{{.*}}, %[[T]],
+// CHECK: %[[R:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @chain_k1_row {{.*}} args(%[[T]], %[[R]],
+// CHECK: return %[[R]]
+func.func @chain(%a: tensor<?x?x?xf32>) -> tensor<?xf32> {
+  %m = tessera_graph.reduce max %a dims = [0] : tensor<?x?x?xf32> -> tensor<?x?xf32>
+  %s = tessera_graph.reduce sum %m dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}
+
+// -----
+
+// A matmul with its epilogue: one thread per output element, the epilogue
+// applied before the only store.
+// CHECK-LABEL: tessera_target.kernel @mm_k0_matmul
+// CHECK: scf.for {{.*}} iter_args
+// CHECK:   arith.mulf
+// CHECK:   arith.addf
+// CHECK: tessera_tile.load
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: tessera_tile.store
+func.func @mm(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %r = tessera_graph.relu %s : tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}

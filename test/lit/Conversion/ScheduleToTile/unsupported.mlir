@@ -1,0 +1,58 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign),convert-tessera-schedule-to-tile)'
+
+// What the GPU lowering cannot generate yet is an error naming the op.
+
+func.func @attention(%q: tensor<2x8x16xf16>, %k: tensor<2x8x16xf16>, %v: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
+  // expected-error @+1 {{'tessera_graph.attention' op is not supported by the GPU lowering yet}}
+  %o = tessera_graph.attention %q, %k, %v : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<2x8x16xf16> -> tensor<2x8x16xf16>
+  return %o : tensor<2x8x16xf16>
+}
+
+// -----
+
+func.func @transpose(%a: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'tessera_graph.transpose' op is not supported by the GPU lowering yet (this op)}}
+  %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
+  return %t : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @middle(%a: tensor<4x8x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'tessera_graph.reduce' op is not supported by the GPU lowering yet (a reduction over dims that are neither leading nor trailing)}}
+  %r = tessera_graph.reduce sum %a dims = [1] : tensor<4x8x2xf32> -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @stochastic(%a: tensor<8xf32>) -> tensor<8xf16> {
+  // expected-error @+1 {{'tessera_graph.cast' op rounds stochastically, which the GPU lowering does not support yet}}
+  %c = tessera_graph.cast %a rounding = stochastic : tensor<8xf32> -> tensor<8xf16>
+  return %c : tensor<8xf16>
+}
+
+// -----
+
+func.func @identity(%a: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %e = tessera_graph.exp %a : tensor<8xf32>
+  // expected-error @+1 {{'func.return' op returns a value no kernel computes (an argument or a constant); the GPU lowering does not support that yet}}
+  return %e, %a : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+func.func @dense(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'tessera_graph.constant' op is not a splat: the GPU lowering supports only splat constants inside kernels yet}}
+  %c = tessera_graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %s = tessera_graph.add %a, %c : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  return %s : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op has a 'index' in its signature; GPU programs take and return ranked tensors only}}
+func.func @scalar(%a: tensor<2xf32>, %n: index) -> tensor<2xf32> {
+  %s = tessera_graph.exp %a : tensor<2xf32>
+  return %s : tensor<2xf32>
+}

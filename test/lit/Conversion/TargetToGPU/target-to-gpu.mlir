@@ -1,0 +1,33 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --convert-tessera-target-to-gpu | FileCheck %s
+
+// Kernels move into one gpu.module as gpu.funcs with their block size;
+// shared buffers become workgroup attributions, block reductions shuffles.
+// CHECK: module attributes {gpu.container_module}
+// CHECK: func.func @host
+// CHECK: tessera_target.launch @k
+// CHECK: gpu.module @tessera_kernels
+// CHECK: gpu.func @k(%{{.*}}: memref<?xf32>) workgroup(%[[S:[^ ]*]] : memref<32xf32, #gpu.address_space<workgroup>>{{.*}}) kernel attributes {known_block_size = array<i32: 128, 1, 1>
+// CHECK-NOT: gpu.all_reduce
+// CHECK: gpu.shuffle
+// CHECK: memref.store %{{.*}}, %[[S]]
+// CHECK: gpu.return
+// CHECK-NOT: tessera_target.kernel
+func.func @host(%a: memref<?xf32>, %n: index) {
+  tessera_target.launch @k grid(%n) block = [128] args(%a : memref<?xf32>)
+  return
+}
+tessera_target.kernel @k(%a: memref<?xf32>) attributes {tessera.schedule = #tessera_schedule.config<tile = [128], warps = 4, stages = 1>} {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.alloc_shared : memref<32xf32, #gpu.address_space<workgroup>>
+  %x = memref.load %a[%c0] : memref<?xf32>
+  %r = gpu.all_reduce add %x uniform {} : (f32) -> f32
+  memref.store %r, %s[%c0] : memref<32xf32, #gpu.address_space<workgroup>>
+  tessera_target.return
+}
+
+// -----
+
+// expected-error @+1 {{'tessera_target.kernel' op has neither a launch config nor a schedule: its block size is unknown}}
+tessera_target.kernel @k() {
+  tessera_target.return
+}

@@ -1,0 +1,63 @@
+// RUN: tessera-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tessera-schedule-assign))' | FileCheck %s
+
+// One kernel per op, with the default config of its kind; constants are
+// cloned into the kernels that use them.
+// CHECK-LABEL: func.func @kinds
+func.func @kinds(%x: tensor<?x?xf32>, %w: tensor<?x?xf32>) -> tensor<?xf32> {
+  // CHECK: %[[E:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%{{.*}})
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tessera_graph.constant dense<2.000000e+00>
+  // CHECK-NEXT: tessera_graph.mul
+  %c = tessera_graph.constant dense<2.0> : tensor<f32>
+  %e = tessera_graph.mul %x, %c : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  // CHECK: %[[S:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 1024], warps = 8, stages = 1>(%[[E]])
+  // CHECK:   tessera_graph.softmax
+  %s = tessera_graph.softmax %e dim = 1 : tensor<?x?xf32>
+  // CHECK: %[[M:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%[[S]], %{{.*}})
+  // CHECK:   tessera_graph.matmul
+  %m = tessera_graph.matmul %s, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [256], warps = 8, stages = 1>(%[[M]])
+  // CHECK:   tessera_graph.reduce sum
+  %r = tessera_graph.reduce sum %m dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  // CHECK-NOT: tessera_graph.constant
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// A fused matmul epilogue is one kernel; its body is the group's body.
+// CHECK-LABEL: func.func @epilogue
+func.func @epilogue(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %b: tensor<16xf32>) -> tensor<8x16xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%{{.*}}, %{{.*}}, %{{.*}})
+  // CHECK:   tessera_graph.matmul
+  // CHECK:   tessera_graph.add
+  // CHECK:   tessera_schedule.yield
+  // CHECK-NOT: tessera_graph.fused
+  %r = tessera_graph.fused matmul_epilogue (%a, %w, %b)
+      : (tensor<8x4xf32>, tensor<4x16xf32>, tensor<16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%x: tensor<8x4xf32>, %y: tensor<4x16xf32>, %z: tensor<16xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<8x4xf32>, tensor<4x16xf32> -> tensor<8x16xf32>
+    %s = tessera_graph.add %m, %z : tensor<8x16xf32>, tensor<16xf32> -> tensor<8x16xf32>
+    tessera_graph.yield %s : tensor<8x16xf32>
+  }
+  return %r : tensor<8x16xf32>
+}
+
+// -----
+
+// A prologue into a softmax has no single-kernel schedule yet: the group is
+// split into one kernel per op.
+// CHECK-LABEL: func.func @split
+func.func @split(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>
+  // CHECK:   tessera_graph.exp
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 1024], warps = 8, stages = 1>
+  // CHECK:   tessera_graph.softmax
+  %r = tessera_graph.fused reduction (%a) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%x: tensor<8x16xf32>):
+    %e = tessera_graph.exp %x : tensor<8x16xf32>
+    %s = tessera_graph.softmax %e dim = 1 : tensor<8x16xf32>
+    tessera_graph.yield %s : tensor<8x16xf32>
+  }
+  return %r : tensor<8x16xf32>
+}

@@ -1,0 +1,111 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --tessera-schedule-check="chip=sm_90" | FileCheck %s
+
+// A legal schedule passes unchanged.
+// CHECK-LABEL: func.func @legal
+func.func @legal(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @shared(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync> needs 524288 bytes of shared memory per block, but sm_90 has 232448}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @registers(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{needs about 2216 registers per thread, but sm_90 has 255}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 16], warps = 1, stages = 1, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @mma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{must have M a multiple of 32, N a multiple of 32 and K a multiple of 16 for mma_sync with 4 warps (2x2)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [48, 64, 32], warps = 4, stages = 2, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @wgmma_chip(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{uses wgmma, which the GPU lowering does not generate yet}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @simt_threads(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{must have M * N (1024) equal to the 256 threads per block: without tensor cores each thread computes one element}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [32, 32, 16], warps = 8, stages = 1>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @elementwise_tile(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{must have one tile size that is a multiple of the 128 threads per block}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [100], warps = 4, stages = 1>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @row_tile(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  // expected-error @+1 {{must have a [1, columns] tile: row kernels process one row per block}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [2, 64], warps = 4, stages = 1>(%a) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
+  ^bb0(%x: tensor<8x64xf32>):
+    %e = tessera_graph.softmax %x dim = 1 : tensor<8x64xf32>
+    tessera_schedule.yield %e : tensor<8x64xf32>
+  }
+  return %r : tensor<8x64xf32>
+}
+
+// -----
+
+// The knob space is checked too.
+func.func @knob(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [1000], warps = 4, stages = 1> must have one tile size that is a multiple of the 128 threads per block}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%a) {knobs = #tessera_schedule.knobs<[#tessera_schedule.config<tile = [1000], warps = 4, stages = 1>]>} : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+

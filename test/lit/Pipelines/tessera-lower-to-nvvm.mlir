@@ -1,0 +1,15 @@
+// RUN: tessera-opt %s --tessera-lower-to-nvvm="chip=sm_90" | FileCheck %s
+// RUN: tessera-opt %s --tessera-lower-to-rocdl="chip=gfx942" | FileCheck %s --check-prefix=AMD
+// RUN: not tessera-opt %s --tessera-lower-to-nvvm="chip=sm_9" 2>&1 | FileCheck %s --check-prefix=CHIP
+
+// Graph IR to PTX and a host function with its launch plan.
+// CHECK: func.func @f(%{{.*}}: memref<?x?xf32>) -> memref<?x?xf32> attributes {tessera.host, tessera.plan = "{\22entry\22:\22f\22
+// CHECK: tessera_target.launch @f_k0_row
+// CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90">
+// CHECK-SAME: .visible .entry f_k0_row(
+// AMD: gpu.binary @tessera_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx942">
+// CHIP: unknown chip 'sm_9'
+func.func @f(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.softmax %x dim = 1 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}
