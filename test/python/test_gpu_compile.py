@@ -1,0 +1,70 @@
+"""Graph IR compiled for GPUs (no GPU needed): every correctness case of
+test/gpu/cases.py compiles to PTX with a launch plan, and to an AMDGPU ELF
+for gfx942. The GPU run itself is test/gpu/run_kernels.py on the device."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "gpu"))
+
+from cases import CASES  # noqa: E402
+from tessera import ir  # noqa: E402
+from tessera.compiler import compile_graph_for_gpu  # noqa: E402
+from tessera.runtime import gpu as runtime  # noqa: E402
+
+
+def _compile(source, target):
+    with ir.Context():
+        return compile_graph_for_gpu(ir.Module.parse(source), target)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_ptx_and_plan(name, tmp_path):
+    source, shapes, dtypes, _, out_dtype = CASES[name]
+    art = _compile(source, "sm_90")
+    ptx = art.binary.decode()
+    assert ".target sm_90" in ptx and ".extern" not in ptx
+    for kernel in art.plan["kernels"]:
+        assert f".entry {kernel['name']}(" in ptx
+    # The plan loads in the runtime and binds the case's shapes.
+    program = runtime.load(art.save(tmp_path / name))
+    import numpy as np
+
+    arrays = [np.zeros(s, d) for s, d in zip(shapes, dtypes)]
+    sizes = program.bind(arrays)
+    for _, dims, dtype in program._outputs:
+        assert all(n > 0 for n in program._shape(dims, sizes))
+        assert dtype == np.dtype(out_dtype)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hsaco_is_amdgpu_elf(name):
+    art = _compile(CASES[name][0], "gfx942")
+    assert art.binary[:4] == b"\x7fELF"
+    assert int.from_bytes(art.binary[18:20], "little") == 224  # EM_AMDGPU
+
+
+def test_unsupported_op_is_a_diagnostic():
+    source = """
+func.func @main(%q: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
+  %o = tessera_graph.attention %q, %q, %q : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<2x8x16xf16> -> tensor<2x8x16xf16>
+  return %o : tensor<2x8x16xf16>
+}"""
+    with pytest.raises(Exception, match="'tessera_graph.attention' op is not supported by the GPU lowering yet"):
+        _compile(source, "sm_90")
+
+
+def test_illegal_schedule_fails_at_compile_time():
+    source = """
+func.func @main(%a: tensor<64xf32>) -> tensor<64xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [4096], warps = 64, stages = 1>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}"""
+    with pytest.raises(Exception, match=r"warps \(64\) must be a power of two in \[1, 32\]"):
+        _compile(source, "sm_90")
