@@ -208,9 +208,14 @@ void mlir::tessera::buildGraphToGPUKernelsPipeline(OpPassManager &pm,
   pm.addPass(target::createTesseraTargetExportPlan());
 }
 
-void mlir::tessera::buildLowerToNVVMPipeline(
-    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
-  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+/// Graph IR to kernels, then the vendor's binary pipeline with `options`
+/// (the chip defaulting to `defaultChip`).
+static void buildLowerToBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options,
+    StringRef defaultChip,
+    void (*buildBinary)(OpPassManager &, const GPUBinaryPipelineOptions &)) {
+  std::string chip =
+      options.chip.empty() ? defaultChip.str() : options.chip.getValue();
   buildGraphToGPUKernelsPipeline(pm, chip);
   GPUBinaryPipelineOptions binary;
   binary.chip = chip;
@@ -218,22 +223,21 @@ void mlir::tessera::buildLowerToNVVMPipeline(
   binary.format = options.format;
   binary.optLevel = options.optLevel;
   binary.toolkit = options.toolkit;
+  // Kernels take each buffer as the descriptor of a flat memref<?xT>.
   binary.barePtrCallConv = false;
-  buildGPUToNVVMBinaryPipeline(pm, binary);
+  buildBinary(pm, binary);
+}
+
+void mlir::tessera::buildLowerToNVVMPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
+  buildLowerToBinaryPipeline(pm, options, "sm_90",
+                             buildGPUToNVVMBinaryPipeline);
 }
 
 void mlir::tessera::buildLowerToROCDLPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
-  std::string chip = options.chip.empty() ? "gfx942" : options.chip.getValue();
-  buildGraphToGPUKernelsPipeline(pm, chip);
-  GPUBinaryPipelineOptions binary;
-  binary.chip = chip;
-  binary.features = options.features;
-  binary.format = options.format;
-  binary.optLevel = options.optLevel;
-  binary.toolkit = options.toolkit;
-  binary.barePtrCallConv = false;
-  buildGPUToROCDLBinaryPipeline(pm, binary);
+  buildLowerToBinaryPipeline(pm, options, "gfx942",
+                             buildGPUToROCDLBinaryPipeline);
 }
 
 void mlir::tessera::registerPipelines() {

@@ -1438,6 +1438,16 @@ Value mlir::tessera::convertScalar(OpBuilder &b, Location loc, Value value,
   return castScalar(b, loc, value, to);
 }
 
+Value mlir::tessera::buildReductionInit(OpBuilder &b, Location loc,
+                                        unsigned kind, Type type) {
+  return reductionInit(b, loc, static_cast<ReduceKind>(kind), type);
+}
+
+Value mlir::tessera::buildReductionCombine(OpBuilder &b, Location loc,
+                                           unsigned kind, Value acc, Value x) {
+  return combine(b, loc, static_cast<ReduceKind>(kind), acc, x);
+}
+
 Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
   return accumulateType(op, element);
 }

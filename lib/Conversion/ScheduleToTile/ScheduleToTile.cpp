@@ -590,33 +590,17 @@ static LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
 
         // reduce over the trailing dims.
         graph::ReduceKind kind = reduce.getKind();
-        Value init;
-        gpu::AllReduceOperation op = gpu::AllReduceOperation::ADD;
-        if (kind == graph::ReduceKind::max || kind == graph::ReduceKind::min) {
-          bool isMax = kind == graph::ReduceKind::max;
-          init = arith::ConstantOp::create(
-              b, loc, compute,
-              b.getFloatAttr(compute,
-                             APFloat::getInf(cast<FloatType>(compute)
-                                                 .getFloatSemantics(),
-                                             /*Negative=*/isMax)));
-          op = isMax ? gpu::AllReduceOperation::MAXIMUMF
-                     : gpu::AllReduceOperation::MINIMUMF;
-        } else {
-          init = zeroOf(b, loc, compute);
-        }
+        unsigned k = static_cast<unsigned>(kind);
+        gpu::AllReduceOperation op =
+            kind == graph::ReduceKind::max   ? gpu::AllReduceOperation::MAXIMUMF
+            : kind == graph::ReduceKind::min ? gpu::AllReduceOperation::MINIMUMF
+                                             : gpu::AllReduceOperation::ADD;
         Value partial =
-            rowLoop(b, loc, tid, threads, cols, {init},
+            rowLoop(b, loc, tid, threads, cols,
+                    {buildReductionInit(b, loc, k, compute)},
                     [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
-                      Value x = loadX(lb, c);
-                      Value next;
-                      if (kind == graph::ReduceKind::max)
-                        next = arith::MaximumFOp::create(lb, loc, acc[0], x);
-                      else if (kind == graph::ReduceKind::min)
-                        next = arith::MinimumFOp::create(lb, loc, acc[0], x);
-                      else
-                        next = arith::AddFOp::create(lb, loc, acc[0], x);
-                      return SmallVector<Value>{next};
+                      return {buildReductionCombine(lb, loc, k, acc[0],
+                                                    loadX(lb, c))};
                     })[0];
         Value total = allReduce(b, loc, partial, op);
         if (kind == graph::ReduceKind::mean)
@@ -691,16 +675,8 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                 tid));
         Value mask =
             arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult, col, cols);
-        Value init;
-        if (kind == graph::ReduceKind::max || kind == graph::ReduceKind::min)
-          init = arith::ConstantOp::create(
-              lb, loc, compute,
-              lb.getFloatAttr(compute,
-                              APFloat::getInf(cast<FloatType>(compute)
-                                                  .getFloatSemantics(),
-                                              kind == graph::ReduceKind::max)));
-        else
-          init = zeroOf(lb, loc, compute);
+        unsigned k = static_cast<unsigned>(kind);
+        Value init = buildReductionInit(lb, loc, k, compute);
         auto loop = scf::ForOp::create(
             lb, loc, indexConstant(lb, loc, 0), rows, indexConstant(lb, loc, 1),
             ValueRange{init},
@@ -712,13 +688,7 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                   tile::LoadOp::create(ib, l, params[xParam], offset, mask,
                                        zeroOf(ib, l, element)),
                   compute);
-              Value next;
-              if (kind == graph::ReduceKind::max)
-                next = arith::MaximumFOp::create(ib, l, acc[0], x);
-              else if (kind == graph::ReduceKind::min)
-                next = arith::MinimumFOp::create(ib, l, acc[0], x);
-              else
-                next = arith::AddFOp::create(ib, l, acc[0], x);
+              Value next = buildReductionCombine(ib, l, k, acc[0], x);
               scf::YieldOp::create(ib, l, next);
             });
         Value total = loop.getResult(0);

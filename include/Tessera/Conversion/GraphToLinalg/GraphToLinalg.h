@@ -33,6 +33,12 @@ Value buildElementwiseScalar(OpBuilder &b, Location loc, Operation *op,
 /// True if `op` rounds stochastically (its own cast mode or its policy).
 bool usesStochasticRounding(Operation *op);
 
+/// The identity of reduction `kind` (a graph::ReduceKind) in `type`, and the
+/// combination of an accumulator with one more value.
+Value buildReductionInit(OpBuilder &b, Location loc, unsigned kind, Type type);
+Value buildReductionCombine(OpBuilder &b, Location loc, unsigned kind,
+                            Value acc, Value x);
+
 /// Converts a scalar to `to`, rounding to nearest, without saturation.
 Value convertScalar(OpBuilder &b, Location loc, Value value, Type to);
 
