@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -73,6 +74,8 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
   pm.addPass(target::createTesseraTargetCheckChip());
 
   OpPassManager &kernels = nestKernels(pm);
+  // Tensor-core Tile IR arrives as nvgpu (cp.async, ldmatrix, mma.sync).
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions convert;
   convert.useBarePtrCallConv = options.barePtrCallConv;
   kernels.addPass(createConvertGpuOpsToNVVMOps(convert));

@@ -153,6 +153,25 @@ func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -
 }""",
         [(3, 333, 257), (191, 257), (191,)], ["float16"] * 3,
         lambda a, w, b: np.maximum(a @ w.T + b, 0.0), "float16"),
+    "matmul_bias_gelu_f16_tc": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %g = tessera_graph.gelu %s : tensor<?x?xf16>
+  return %g : tensor<?x?xf16>
+}""",
+        [(1000, 777), (777, 999), (999,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    # Rows a multiple of 16 bytes: the cp.async path; lhs stored K-major.
+    "matmul_f16_tc_lhsT_aligned": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w transpose_lhs : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(520, 1000), (520, 1000)], ["float16"] * 2,
+        lambda a, w: a.T @ w, "float16"),
     "block_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {

@@ -72,9 +72,16 @@ def ConvertTesseraScheduleToTile
       dims): one block per row; threads stride over the columns and combine
       with block-wide `gpu.all_reduce`; statistics in f32 for narrow floats.
     - column (reduce over leading dims): one thread per output column.
-    - matmul: each thread one output element (without tensor cores),
-      accumulating in the op's accumulate type; the elementwise epilogue
-      (bias, activation, residual) is applied before the only store.
+    - matmul with `mma = mma_sync` (f16/bf16, f32 accumulation): a
+      tensor-core kernel. Block tiles of `tile = [BM, BN, BK]` are staged
+      in a `stages`-deep shared-memory ring by `tessera_tile.copy_async`
+      (zero-filled at ragged edges; element copies when a row is not a
+      multiple of 16 bytes), read with `tessera_tile.load_matrix` and
+      multiplied with `tessera_tile.mma` by a grid of warps.
+    - matmul otherwise: each thread one output element (SIMT),
+      accumulating in the op's accumulate type.
+    Matmuls apply their elementwise epilogue (bias, activation, residual)
+    before the only store.
 
     The function holding the kernels becomes a host function (`tessera.host`)
     on memrefs that computes sizes, allocates results and temporaries with
@@ -88,7 +95,8 @@ def ConvertTesseraScheduleToTile
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::tessera::tile::TileDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::tessera::tile::TileDialect",
     "::mlir::tessera::target::TargetDialect"];
 }
 
@@ -100,13 +108,19 @@ def ConvertTesseraTileToTarget
     In every `tessera_target.kernel`: `tessera_tile.program_id` becomes
     `gpu.block_id`, masked `tessera_tile.load`/`store` become `memref`
     accesses under `scf.if` (a masked-off thread touches no memory), and
-    `tessera_tile.barrier` becomes `gpu.barrier`.
-    `tessera_tile.alloc_shared` is kept: it becomes a workgroup attribution
-    in `convert-tessera-target-to-gpu`.
+    `tessera_tile.barrier` becomes `gpu.barrier`. The tensor-core ops go to
+    `nvgpu`: `tessera_tile.copy_async` to `nvgpu.device_async_copy`
+    (cp.async, zero-filling past `valid`), `tessera_tile.async_commit` to
+    `nvgpu.device_async_create_group`, `tessera_tile.load_matrix` to
+    `nvgpu.ldmatrix` and `tessera_tile.mma` to `nvgpu.mma.sync` (m16n8k16);
+    `tessera_tile.async_wait` becomes `nvvm.cp.async.wait.group`.
+    `tessera_tile.alloc_shared` is kept: it becomes a slice of the kernel's
+    dynamic shared memory in `convert-tessera-target-to-gpu`.
   }];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect"];
+    "::mlir::scf::SCFDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect"];
 }
 
 def ConvertTesseraTargetToGPU
@@ -116,7 +130,11 @@ def ConvertTesseraTargetToGPU
     Moves every `tessera_target.kernel` into one `gpu.module` (named by
     `module-name`) as a `gpu.func` marked `kernel`, with its known block
     size (from its launch config, else its schedule). Shared-memory buffers
-    become workgroup attributions and `gpu.all_reduce` is expanded into
+    (`tessera_tile.alloc_shared`) become 16-byte aligned views of the
+    kernel's dynamic shared memory (`gpu.dynamic_shared_memory`), so a
+    block may use more than the 48 KiB static limit; every
+    `tessera_target.launch` of the kernel gets their total as its dynamic
+    shared memory size. `gpu.all_reduce` is expanded into
     shuffles and workgroup memory. Transcendental `math` ops are expanded
     into polynomial approximations (f32, within a few ulp) so that the
     kernels link against no device math library. The module is marked
@@ -129,6 +147,7 @@ def ConvertTesseraTargetToGPU
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];
 }
 

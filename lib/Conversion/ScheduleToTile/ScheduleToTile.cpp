@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -705,6 +706,300 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
 // Matmul kernels with an elementwise epilogue
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// Tensor-core matmul kernels (mma.sync m16n8k16)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The body of a tensor-core matmul kernel. Each block computes a BMxBN
+/// tile of one batch entry; its warps form a grid (schedule::getWarpRows)
+/// of WMxWN warp tiles, each a grid of 16x8 mma accumulators. The k-loop
+/// runs over BK-deep slices staged in shared memory through a `stages`-deep
+/// ring: cp.async copies (zero-filled past ragged edges) are issued
+/// `stages - 1` slices ahead, so copies overlap the mma of earlier slices.
+/// Operands whose rows are not a multiple of 8 elements (16 bytes) cannot
+/// use cp.async; a uniform branch copies them element by element instead.
+struct MmaMatmul {
+  schedule::ConfigAttr config;
+  mutable graph::MatmulOp matmul;
+  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
+
+  using Epilogue = function_ref<LogicalResult(OpBuilder &, ValueRange, Value,
+                                              Value, Value, Value)>;
+
+  /// One operand as staged: its shared ring, its global buffer, and where
+  /// its block tile starts.
+  struct Operand {
+    schedule::MmaOperandTile layout;
+    Value shared, global, base, rows, cols, aligned;
+    // Origin of the block tile (row, col) in global memory as a function of
+    // k0: the k coordinate is the row if the operand is K-major.
+    Value outerOrigin;
+    int64_t stageElements;
+  };
+
+  Operand makeOperand(OpBuilder &b, Location loc, bool isLhs, Value global,
+                      Value base, Value outerSize, Value k,
+                      Value outerOrigin) const {
+    Operand op;
+    op.layout = schedule::getMmaOperandTile(config, matmul, isLhs);
+    op.global = global;
+    op.base = base;
+    op.rows = op.layout.kMajor ? k : outerSize;
+    op.cols = op.layout.kMajor ? outerSize : k;
+    op.outerOrigin = outerOrigin;
+    op.stageElements = op.layout.rows * op.layout.ld;
+    Type element = cast<MemRefType>(global.getType()).getElementType();
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    op.shared = tile::AllocSharedOp::create(
+        b, loc,
+        MemRefType::get({config.getStages() * op.stageElements}, element,
+                        nullptr, workgroup));
+    op.aligned = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(b, loc, op.cols, indexConstant(b, loc, 8)),
+        indexConstant(b, loc, 0));
+    return op;
+  }
+
+  /// Copies the block tile of `op` at k offset `k0` into ring slot `stage`.
+  void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
+                 Value stage, Value k0) const {
+    const schedule::MmaOperandTile &layout = op.layout;
+    int64_t chunksPerRow = layout.cols / 8;
+    int64_t perThread = layout.rows * layout.cols / 8 / config.getThreads();
+    Value rowOrigin = layout.kMajor ? k0 : op.outerOrigin;
+    Value colOrigin = layout.kMajor ? op.outerOrigin : k0;
+    Value sharedBase = arith::MulIOp::create(
+        b, loc, stage, indexConstant(b, loc, op.stageElements));
+    Value zero = indexConstant(b, loc, 0), eight = indexConstant(b, loc, 8);
+    Type element = cast<MemRefType>(op.global.getType()).getElementType();
+    for (int64_t i = 0; i < perThread; ++i) {
+      Value chunk = arith::AddIOp::create(
+          b, loc, tid, indexConstant(b, loc, i * config.getThreads()));
+      Value r = arith::DivUIOp::create(b, loc, chunk,
+                                       indexConstant(b, loc, chunksPerRow));
+      Value c = arith::MulIOp::create(
+          b, loc,
+          arith::RemUIOp::create(b, loc, chunk,
+                                 indexConstant(b, loc, chunksPerRow)),
+          eight);
+      Value row = arith::AddIOp::create(b, loc, rowOrigin, r);
+      Value col = arith::AddIOp::create(b, loc, colOrigin, c);
+      Value rowOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          row, op.rows);
+      Value colOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          col, op.cols);
+      Value globalOffset = arith::AddIOp::create(
+          b, loc, op.base,
+          arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, row, op.cols), col));
+      Value sharedOffset = arith::AddIOp::create(
+          b, loc, sharedBase,
+          arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, r,
+                                    indexConstant(b, loc, layout.ld)),
+              c));
+      scf::IfOp::create(
+          b, loc, op.aligned,
+          [&](OpBuilder &tb, Location l) {
+            // Elements of this chunk inside the matrix: 0 past an edge.
+            Value inBounds = arith::AndIOp::create(tb, l, rowOk, colOk);
+            Value left = arith::SelectOp::create(
+                tb, l, inBounds, arith::SubIOp::create(tb, l, op.cols, col),
+                zero);
+            Value valid = arith::MinUIOp::create(tb, l, left, eight);
+            Value source =
+                arith::SelectOp::create(tb, l, inBounds, globalOffset, op.base);
+            tile::CopyAsyncOp::create(tb, l, op.global, source, op.shared,
+                                      sharedOffset, tb.getI64IntegerAttr(8),
+                                      valid);
+            scf::YieldOp::create(tb, l);
+          },
+          [&](OpBuilder &eb, Location l) {
+            for (int64_t e = 0; e < 8; ++e) {
+              Value ce = arith::AddIOp::create(eb, l, col,
+                                               indexConstant(eb, l, e));
+              Value mask = arith::AndIOp::create(
+                  eb, l, rowOk,
+                  arith::CmpIOp::create(eb, l, arith::CmpIPredicate::ult, ce,
+                                        op.cols));
+              Value x = tile::LoadOp::create(
+                  eb, l, op.global,
+                  arith::AddIOp::create(eb, l, globalOffset,
+                                        indexConstant(eb, l, e)),
+                  mask, zeroOf(eb, l, element));
+              tile::StoreOp::create(
+                  eb, l, x, op.shared,
+                  arith::AddIOp::create(eb, l, sharedOffset,
+                                        indexConstant(eb, l, e)),
+                  Value());
+            }
+            scf::YieldOp::create(eb, l);
+          });
+    }
+  }
+
+  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
+                      Type resultElement, Epilogue epilogue) const {
+    ArrayRef<int64_t> tile = config.getTile();
+    int64_t bm = tile[0], bn = tile[1], bk = tile[2];
+    int64_t stages = config.getStages();
+    int64_t warpRows = schedule::getWarpRows(config.getWarps());
+    int64_t warpCols = config.getWarps() / warpRows;
+    int64_t wm = bm / warpRows, wn = bn / warpCols;
+    int64_t fragsM = wm / 16, fragsN = wn / 8;
+    auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(b, loc, x, y).getResult();
+    };
+    auto mul = [&](Value x, int64_t y) {
+      return arith::MulIOp::create(b, loc, x, c(y)).getResult();
+    };
+    auto div = [&](Value x, int64_t y) {
+      return arith::DivUIOp::create(b, loc, x, c(y)).getResult();
+    };
+    auto rem = [&](Value x, int64_t y) {
+      return arith::RemUIOp::create(b, loc, x, c(y)).getResult();
+    };
+
+    Value m = params[mParam], n = params[nParam], k = params[kParam];
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value lane = rem(tid, 32), warp = div(tid, 32);
+    Value warpRow = div(warp, warpCols), warpCol = rem(warp, warpCols);
+    Value bx = programId(b, loc, 0), by = programId(b, loc, 1),
+          bz = programId(b, loc, 2);
+    Value m0 = mul(by, bm), n0 = mul(bx, bn);
+    auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
+      if (cast<RankedTensorType>(operand.getType()).getRank() <= 2)
+        return c(0);
+      return arith::MulIOp::create(b, loc, bz,
+                                   arith::MulIOp::create(b, loc, rows, cols));
+    };
+    Operand lhs = makeOperand(b, loc, /*isLhs=*/true, params[lhsParam],
+                              batchBase(matmul.getLhs(), m, k), m, k, m0);
+    Operand rhs = makeOperand(b, loc, /*isLhs=*/false, params[rhsParam],
+                              batchBase(matmul.getRhs(), k, n), n, k, n0);
+    auto copyBoth = [&](OpBuilder &cb, Value stage, Value kt) {
+      Value k0 = arith::MulIOp::create(cb, loc, kt, indexConstant(cb, loc, bk));
+      copyStage(cb, loc, lhs, tid, stage, k0);
+      copyStage(cb, loc, rhs, tid, stage, k0);
+    };
+    auto copyIfInRange = [&](OpBuilder &cb, Value stage, Value kt,
+                             Value numK) {
+      Value inRange = arith::CmpIOp::create(cb, loc, arith::CmpIPredicate::ult,
+                                            kt, numK);
+      scf::IfOp::create(cb, loc, inRange, [&](OpBuilder &tb, Location l) {
+        copyBoth(tb, stage, kt);
+        scf::YieldOp::create(tb, l);
+      });
+      tile::AsyncCommitOp::create(cb, loc);
+    };
+
+    // Lane offsets of the ldmatrix row addresses (see the PTX ISA's
+    // fragment layouts for mma.m16n8k16 and ldmatrix .x4).
+    Value lane16 = rem(lane, 16), lane8 = rem(lane, 8),
+          half = mul(div(lane, 16), 8), quarter = mul(rem(div(lane, 8), 2), 8);
+    // lhs: the four 8x8 matrices are (m0-7,k0-7) (m8-15,k0-7) (m0-7,k8-15)
+    // (m8-15,k8-15); rhs: (k0-7,n0-7) (k8-15,n0-7) (k0-7,n8-15)
+    // (k8-15,n8-15), two n8 fragments.
+    Value lhsOuter = lhs.layout.kMajor ? quarter : lane16;
+    Value lhsInner = lhs.layout.kMajor ? add(lane8, half) : half;
+    Value rhsOuter = rhs.layout.kMajor ? half : add(lane8, half);
+    Value rhsInner = rhs.layout.kMajor ? lane16 : quarter;
+    Value lhsWarp = mul(warpRow, wm), rhsWarp = mul(warpCol, wn);
+
+    Value numK = arith::CeilDivUIOp::create(b, loc, k, c(bk));
+    for (int64_t s = 0; s + 1 < stages; ++s)
+      copyIfInRange(b, c(s), c(s), numK);
+
+    auto accType = VectorType::get({2, 2}, b.getF32Type());
+    Value zeroAcc = zeroOf(b, loc, accType);
+    SmallVector<Value> inits(fragsM * fragsN, zeroAcc);
+    Type element = cast<MemRefType>(lhs.global.getType()).getElementType();
+    auto fragType = VectorType::get({4, 2}, element);
+    auto loop = scf::ForOp::create(
+        b, loc, c(0), numK, c(1), inits,
+        [&](OpBuilder &lb, Location l, Value kt, ValueRange carried) {
+          auto lc = [&](int64_t v) { return indexConstant(lb, l, v); };
+          auto ladd = [&](Value x, Value y) {
+            return arith::AddIOp::create(lb, l, x, y).getResult();
+          };
+          tile::AsyncWaitOp::create(lb, l, stages - 2);
+          tile::BarrierOp::create(lb, l);
+          Value next = ladd(kt, lc(stages - 1));
+          copyIfInRange(lb, arith::RemUIOp::create(lb, l, next, lc(stages)),
+                        next, numK);
+          Value stage = arith::RemUIOp::create(lb, l, kt, lc(stages));
+          Value lhsStage = arith::MulIOp::create(lb, l, stage,
+                                                 lc(lhs.stageElements));
+          Value rhsStage = arith::MulIOp::create(lb, l, stage,
+                                                 lc(rhs.stageElements));
+          // Offset of (outer, inner) in an operand's stage: rows are k if
+          // the operand is K-major.
+          auto at = [&](const Operand &op, Value stageBase, Value outer,
+                        Value kIndex) {
+            Value row = op.layout.kMajor ? kIndex : outer;
+            Value col = op.layout.kMajor ? outer : kIndex;
+            return ladd(stageBase,
+                        ladd(arith::MulIOp::create(lb, l, row,
+                                                   lc(op.layout.ld)),
+                             col));
+          };
+          SmallVector<Value> accs(carried.begin(), carried.end());
+          for (int64_t kk = 0; kk < bk / 16; ++kk) {
+            SmallVector<Value> a, bf;
+            for (int64_t i = 0; i < fragsM; ++i) {
+              Value outer = ladd(lhsWarp, ladd(lc(i * 16), lhsOuter));
+              Value kIndex = ladd(lc(kk * 16), lhsInner);
+              a.push_back(tile::LoadMatrixOp::create(
+                  lb, l, fragType, lhs.shared,
+                  at(lhs, lhsStage, outer, kIndex), lhs.layout.kMajor));
+            }
+            for (int64_t j = 0; j < fragsN / 2; ++j) {
+              Value outer = ladd(rhsWarp, ladd(lc(j * 16), rhsOuter));
+              Value kIndex = ladd(lc(kk * 16), rhsInner);
+              Value pair = tile::LoadMatrixOp::create(
+                  lb, l, fragType, rhs.shared,
+                  at(rhs, rhsStage, outer, kIndex), rhs.layout.kMajor);
+              for (int64_t h = 0; h < 2; ++h)
+                bf.push_back(vector::ShuffleOp::create(
+                    lb, l, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1}));
+            }
+            for (int64_t i = 0; i < fragsM; ++i)
+              for (int64_t j = 0; j < fragsN; ++j) {
+                Value &acc = accs[i * fragsN + j];
+                acc = tile::MmaOp::create(lb, l, accType, a[i], bf[j], acc);
+              }
+          }
+          scf::YieldOp::create(lb, l, accs);
+        });
+    tile::AsyncWaitOp::create(b, loc, 0);
+
+    // Accumulator (i, j) element [h][e] is at row lane/4 + 8h, column
+    // 2 * (lane % 4) + e of the 16x8 fragment.
+    Value fragRow = add(lhsWarp, add(m0, div(lane, 4)));
+    Value fragCol = add(rhsWarp, add(n0, mul(rem(lane, 4), 2)));
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j)
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t e = 0; e < 2; ++e) {
+            Value acc = loop.getResult(i * fragsN + j);
+            Value value = vector::ExtractOp::create(
+                b, loc, acc, ArrayRef<int64_t>{h, e});
+            Value row = add(fragRow, c(i * 16 + h * 8));
+            Value col = add(fragCol, c(j * 8 + e));
+            if (failed(epilogue(b, params, bz, row, col,
+                                convertScalar(b, loc, value, resultElement))))
+              return failure();
+          }
+    return success();
+  }
+};
+} // namespace
+
 static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
   Location loc = kernel.getLoc();
@@ -776,18 +1071,64 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   Type resultElement = resultType.getElementType();
   auto yield = cast<schedule::YieldOp>(body.getTerminator());
   Value result = yield.getValues()[0];
-  bool useMma = config.getMma() == schedule::MmaKind::mma_sync;
-  int64_t shared =
-      useMma ? schedule::estimateSharedBytes(
-                   config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""})
-             : 0;
-  if (useMma)
-    return matmul.emitOpError()
-           << "asks for mma_sync, which the GPU lowering does not generate "
-              "yet";
+  unsigned lhsParam = cast<BlockArgument>(matmul.getLhs()).getArgNumber();
+  unsigned rhsParam = cast<BlockArgument>(matmul.getRhs()).getArgNumber();
+
+  // The epilogue at [batch..., row, col] of the matmul's `value` (in the
+  // result's element type): fused elementwise ops, then the masked store.
+  auto epilogue = [&](OpBuilder &b, ValueRange params, Value bz, Value row,
+                      Value col, Value value) -> LogicalResult {
+    Value m = params[mParam], n = params[nParam];
+    Value mask = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, m),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n));
+    SmallVector<Value> sizes;
+    for (unsigned p : batchParams)
+      sizes.push_back(params[p]);
+    sizes.push_back(m);
+    sizes.push_back(n);
+    SmallVector<Value> index =
+        unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
+    index.push_back(row);
+    index.push_back(col);
+    auto load = [&](BlockArgument arg) -> Value {
+      auto type = cast<RankedTensorType>(arg.getType());
+      Value offset = broadcastOffset(b, loc, type.getShape(), sizes, index);
+      return tile::LoadOp::create(b, loc, params[arg.getArgNumber()], offset,
+                                  mask, zeroOf(b, loc, type.getElementType()));
+    };
+    PointEvaluator eval{body, load, matmul, value};
+    FailureOr<Value> final = eval.evaluate(b, result);
+    if (failed(final))
+      return failure();
+    Value flat = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, arith::MulIOp::create(b, loc, bz, m), n),
+        arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, n),
+                              col));
+    tile::StoreOp::create(b, loc, *final, params[outParam], flat, mask);
+    return success();
+  };
+
+  if (config.getMma() == schedule::MmaKind::mma_sync) {
+    if (!schedule::isTensorCoreMatmul(matmul))
+      return matmul.emitOpError()
+             << "asks for mma_sync, which needs f16 or bf16 operands "
+                "accumulating in f32";
+    MmaMatmul mma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
+    int64_t shared = schedule::estimateSharedBytes(
+        config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
+    return emitKernel(host, loc, "matmul_mma", config, sig,
+                      {gridX, gridY, batch}, shared,
+                      [&](OpBuilder &b, ValueRange params) {
+                        return mma.build(b, loc, params, resultElement,
+                                         epilogue);
+                      });
+  }
 
   return emitKernel(
-      host, loc, "matmul", config, sig, {gridX, gridY, batch}, shared,
+      host, loc, "matmul", config, sig, {gridX, gridY, batch}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value m = params[mParam], n = params[nParam], k = params[kParam];
         Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -830,11 +1171,11 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                      : arith::AddIOp::create(
                            lb, l, arith::MulIOp::create(lb, l, kk, n), col);
               Value a = tile::LoadOp::create(
-                  lb, l, params[cast<BlockArgument>(matmul.getLhs()).getArgNumber()],
+                  lb, l, params[lhsParam],
                   arith::AddIOp::create(lb, l, lhsBase, lhsOffset), mask,
                   zeroOf(lb, l, lhsElement));
               Value bv = tile::LoadOp::create(
-                  lb, l, params[cast<BlockArgument>(matmul.getRhs()).getArgNumber()],
+                  lb, l, params[rhsParam],
                   arith::AddIOp::create(lb, l, rhsBase, rhsOffset), mask,
                   zeroOf(lb, l, rhsType.getElementType()));
               a = convertScalar(lb, l, a, acc);
@@ -849,36 +1190,7 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               scf::YieldOp::create(lb, l, sum);
             });
         Value value = convertScalar(b, loc, loop.getResult(0), resultElement);
-
-        // The epilogue at [batch..., row, col].
-        SmallVector<Value> sizes, index;
-        for (unsigned p : batchParams)
-          sizes.push_back(params[p]);
-        sizes.push_back(m);
-        sizes.push_back(n);
-        index = unflatten(b, loc, bz,
-                          ArrayRef<Value>(sizes).drop_back(2));
-        index.push_back(row);
-        index.push_back(col);
-        auto load = [&](BlockArgument arg) -> Value {
-          auto type = cast<RankedTensorType>(arg.getType());
-          Value offset = broadcastOffset(b, loc, type.getShape(), sizes, index);
-          return tile::LoadOp::create(b, loc, params[arg.getArgNumber()],
-                                      offset, mask,
-                                      zeroOf(b, loc, type.getElementType()));
-        };
-        PointEvaluator eval{body, load, matmul, value};
-        FailureOr<Value> final = eval.evaluate(b, result);
-        if (failed(final))
-          return failure();
-        Value flat = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, arith::MulIOp::create(b, loc, bz, m),
-                                  n),
-            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, n),
-                                  col));
-        tile::StoreOp::create(b, loc, *final, params[outParam], flat, mask);
-        return success();
+        return epilogue(b, params, bz, row, col, value);
       });
 }
 

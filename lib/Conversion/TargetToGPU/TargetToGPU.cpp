@@ -6,7 +6,8 @@
 //
 // Moves every tessera_target.kernel into one `gpu.module @tessera_kernels`
 // as a `gpu.func ... kernel` with its known block size; shared-memory
-// buffers (tessera_tile.alloc_shared) become workgroup attributions, and
+// buffers (tessera_tile.alloc_shared) become views of the dynamic shared
+// memory, whose size the kernel's launches then carry, and
 // block-wide reductions (gpu.all_reduce) are expanded into shuffles and
 // shared memory. Host functions keep their tessera_target.launch ops, which
 // name the gpu.func; the launch plan is read from them.
@@ -22,6 +23,7 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -45,6 +47,38 @@ static FailureOr<int64_t> threadsOf(target::KernelOp kernel) {
           kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
     return schedule.getThreads();
   return failure();
+}
+
+/// Replaces the kernel's shared buffers (tessera_tile.alloc_shared) by
+/// 16-byte aligned views of its dynamic shared memory; returns their total
+/// size in bytes (0 without shared buffers).
+static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
+  SmallVector<tile::AllocSharedOp> buffers;
+  func.walk([&](tile::AllocSharedOp op) { buffers.push_back(op); });
+  if (buffers.empty())
+    return 0;
+  MLIRContext *ctx = func.getContext();
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  Location loc = func.getLoc();
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto bytesType = MemRefType::get({ShapedType::kDynamic},
+                                   IntegerType::get(ctx, 8), nullptr,
+                                   workgroup);
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
+  int64_t offset = 0;
+  for (tile::AllocSharedOp buffer : buffers) {
+    MemRefType type = buffer.getType();
+    int64_t bytes = type.getNumElements() *
+                    llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    Value shift = arith::ConstantIndexOp::create(b, loc, offset);
+    Value view = memref::ViewOp::create(b, buffer.getLoc(), type, base, shift,
+                                        ValueRange());
+    buffer.replaceAllUsesWith(view);
+    buffer.erase();
+    offset += llvm::alignTo(bytes, 16);
+  }
+  return offset;
 }
 
 namespace {
@@ -140,13 +174,12 @@ struct ConvertTargetToGPUPass
       OpBuilder rb(ret);
       gpu::ReturnOp::create(rb, ret.getLoc());
       ret.erase();
-      for (auto shared :
-           llvm::make_early_inc_range(func.getOps<tile::AllocSharedOp>())) {
-        BlockArgument buffer = func.addWorkgroupAttribution(
-            shared.getType(), shared.getLoc());
-        shared.replaceAllUsesWith(buffer);
-        shared.erase();
-      }
+      int64_t sharedBytes = carveDynamicShared(func);
+      if (sharedBytes > 0)
+        module.walk([&](target::LaunchOp launch) {
+          if (launch.getKernel() == func.getName())
+            launch.setShared(sharedBytes);
+        });
       kernel.erase();
     }
 

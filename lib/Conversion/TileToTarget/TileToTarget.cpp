@@ -6,7 +6,9 @@
 //
 // Inside tessera_target.kernel bodies, Tile IR becomes upstream ops:
 // program ids are gpu.block_id, masked loads and stores are memref
-// accesses under scf.if, barriers are gpu.barrier. Shared-memory buffers
+// accesses under scf.if, barriers are gpu.barrier; asynchronous copies,
+// matrix loads and mma become nvgpu (cp.async, ldmatrix, mma.sync) with
+// nvvm's wait_group. Shared-memory buffers
 // stay until the kernel becomes a gpu.func (their workgroup attributions).
 //
 //===----------------------------------------------------------------------===//
@@ -15,7 +17,9 @@
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -99,6 +103,73 @@ struct BarrierLowering : public OpConversionPattern<tile::BarrierOp> {
   }
 };
 
+struct CopyAsyncLowering : public OpConversionPattern<tile::CopyAsyncOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::CopyAsyncOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    unsigned bits =
+        op.getSource().getType().getElementType().getIntOrFloatBitWidth();
+    bool whole16 = op.getCount() * bits == 128;
+    nvgpu::DeviceAsyncCopyOp::create(
+        rewriter, op.getLoc(), adaptor.getDest(), adaptor.getDestIndex(),
+        adaptor.getSource(), adaptor.getSourceIndex(),
+        rewriter.getIndexAttr(op.getCount()), adaptor.getValid(),
+        whole16 ? rewriter.getUnitAttr() : UnitAttr());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct AsyncCommitLowering : public OpConversionPattern<tile::AsyncCommitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::AsyncCommitOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    nvgpu::DeviceAsyncCreateGroupOp::create(
+        rewriter, op.getLoc(),
+        nvgpu::DeviceAsyncTokenType::get(rewriter.getContext()), ValueRange());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The wait is by count, not by token: nvvm's cp.async.wait_group.
+struct AsyncWaitLowering : public OpConversionPattern<tile::AsyncWaitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::AsyncWaitOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<NVVM::CpAsyncWaitGroupOp>(op, op.getPending());
+    return success();
+  }
+};
+
+struct LoadMatrixLowering : public OpConversionPattern<tile::LoadMatrixOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::LoadMatrixOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    VectorType type = op.getType();
+    rewriter.replaceOpWithNewOp<nvgpu::LdMatrixOp>(
+        op, type, adaptor.getBuffer(), ValueRange{adaptor.getIndex()},
+        op.getTranspose(), type.getDimSize(0));
+    return success();
+  }
+};
+
+struct MmaLowering : public OpConversionPattern<tile::MmaOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::MmaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<nvgpu::MmaSyncOp>(
+        op, adaptor.getLhs(), adaptor.getRhs(), adaptor.getAcc(),
+        ArrayRef<int64_t>{16, 8, 16});
+    return success();
+  }
+};
+
 struct ConvertTileToTargetPass
     : public tessera::impl::ConvertTesseraTileToTargetBase<ConvertTileToTargetPass> {
   using Base::Base;
@@ -109,13 +180,16 @@ struct ConvertTileToTargetPass
     populateTesseraTileToTargetConversionPatterns(patterns);
     ConversionTarget target(*ctx);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
-                           scf::SCFDialect>();
+                           scf::SCFDialect, nvgpu::NVGPUDialect,
+                           NVVM::NVVMDialect>();
     target.addIllegalDialect<tile::TileDialect>();
     // Shared buffers become workgroup attributions with the gpu.func.
     target.addLegalOp<tile::AllocSharedOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     target.addIllegalOp<tile::ProgramIdOp, tile::LoadOp, tile::StoreOp,
-                        tile::BarrierOp>();
+                        tile::BarrierOp, tile::CopyAsyncOp,
+                        tile::AsyncCommitOp, tile::AsyncWaitOp,
+                        tile::LoadMatrixOp, tile::MmaOp>();
     FrozenRewritePatternSet frozen(std::move(patterns));
     for (auto kernel : getOperation().getOps<target::KernelOp>())
       if (failed(applyPartialConversion(kernel, target, frozen)))
@@ -127,5 +201,7 @@ struct ConvertTileToTargetPass
 void mlir::tessera::populateTesseraTileToTargetConversionPatterns(
     RewritePatternSet &patterns) {
   patterns.add<ProgramIdLowering, LoadLowering, StoreLowering,
-               BarrierLowering>(patterns.getContext());
+               BarrierLowering, CopyAsyncLowering, AsyncCommitLowering,
+               AsyncWaitLowering, LoadMatrixLowering, MmaLowering>(
+      patterns.getContext());
 }

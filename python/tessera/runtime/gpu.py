@@ -117,6 +117,22 @@ def _cupy():
     return cupy
 
 
+
+#: Dynamic shared memory a kernel may use without opting in (bytes).
+_STATIC_SHARED_LIMIT = 48 * 1024
+
+
+def _allow_dynamic_shared(cp, function, shared: int) -> None:
+    """Opts `function` in to `shared` bytes of dynamic shared memory (above
+    48 KiB a launch fails unless the kernel's attribute allows it)."""
+    if hasattr(function, "max_dynamic_shared_size_bytes"):  # cupy.RawKernel
+        function.max_dynamic_shared_size_bytes = shared
+        return
+    driver = cp.cuda.driver
+    driver.funcSetAttribute(function.ptr,
+                            driver.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                            shared)
+
 class GPUProgram:
     """A loaded GPU artifact: checked, launchable."""
 
@@ -187,7 +203,14 @@ class GPUProgram:
         if self._functions is None:
             cp = _cupy()
             module = cp.RawModule(path=str(self._binary_path))
-            self._functions = [module.get_function(k["name"]) for k in self.plan["kernels"]]
+            functions = []
+            for k in self.plan["kernels"]:
+                function = module.get_function(k["name"])
+                shared = int(k.get("shared_bytes", 0))
+                if shared > _STATIC_SHARED_LIMIT:
+                    _allow_dynamic_shared(cp, function, shared)
+                functions.append(function)
+            self._functions = functions
         return self._functions
 
     @staticmethod

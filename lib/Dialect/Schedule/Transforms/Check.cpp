@@ -38,7 +38,13 @@ int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
     if (tile.size() != 3 || config.getMma() == MmaKind::none)
       return 0;
     int64_t bytes = byteWidth(shape.anchor->getOperand(0).getType());
-    return config.getStages() * (tile[0] * tile[2] + tile[2] * tile[1]) * bytes;
+    int64_t total = 0;
+    for (bool isLhs : {true, false}) {
+      MmaOperandTile operand = getMmaOperandTile(config, shape.anchor, isLhs);
+      total += llvm::alignTo(
+          config.getStages() * operand.rows * operand.ld * bytes, 16);
+    }
+    return total;
   }
   case KernelKind::Row:
   case KernelKind::Column:
@@ -103,6 +109,13 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     if (mma != MmaKind::mma_sync)
       return error() << "uses " << stringifyMmaKind(mma)
                      << ", which the GPU lowering does not generate yet";
+    if (!isTensorCoreMatmul(shape.anchor))
+      return error() << "uses mma_sync, which needs f16 or bf16 operands of "
+                        "one type accumulating in f32; this matmul has "
+                     << getElementTypeOrSelf(shape.anchor->getOperand(0))
+                     << " x "
+                     << getElementTypeOrSelf(shape.anchor->getOperand(1))
+                     << " operands";
     int64_t warpRows = getWarpRows(config.getWarps());
     int64_t warpCols = config.getWarps() / warpRows;
     if (tile[0] % (16 * warpRows) != 0 || tile[1] % (16 * warpCols) != 0 ||
@@ -119,6 +132,18 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
       return error() << "needs about " << registers
                      << " registers per thread, but " << chipName
                      << " has " << chip.maxRegisters;
+    if (config.getStages() < 2)
+      return error() << "must have at least 2 stages for mma_sync (the "
+                        "k-loop double-buffers its shared tiles)";
+    for (bool isLhs : {true, false}) {
+      MmaOperandTile operand = getMmaOperandTile(config, shape.anchor, isLhs);
+      int64_t chunks = operand.rows * operand.cols / 8;
+      if (operand.cols % 8 != 0 || chunks % threads != 0)
+        return error() << "must split the " << operand.rows << "x"
+                       << operand.cols << " " << (isLhs ? "lhs" : "rhs")
+                       << " tile into 8-element copies that the " << threads
+                       << " threads share evenly";
+    }
     break;
   }
   default:

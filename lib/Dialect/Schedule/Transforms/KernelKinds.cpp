@@ -180,8 +180,14 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   case KernelKind::Column:
     return ConfigAttr::get(ctx, {256}, 8, 1);
   case KernelKind::Matmul:
-    // Tensor-core (mma_sync) code generation is not there yet: every matmul
-    // gets the SIMT schedule, one output element per thread.
+    // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):
+    // 128x128 block tiles, 8 warps of 32x64, 32-deep k-steps in a
+    // three-stage cp.async pipeline. Anything else is SIMT, one output
+    // element per thread.
+    if (chip.isNvidia && chip.smVersion >= 80 &&
+        isTensorCoreMatmul(shape.anchor))
+      return ConfigAttr::get(ctx, {128, 128, 32}, 8, 3, 1, 1,
+                             MmaKind::mma_sync, 1);
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
   case KernelKind::Attention:
     return ConfigAttr::get(ctx, {64, 64}, 4, 1);
@@ -189,4 +195,34 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   }
   llvm_unreachable("unknown kernel kind");
+}
+
+bool mlir::tessera::schedule::isTensorCoreMatmul(Operation *op) {
+  auto matmul = dyn_cast_or_null<graph::MatmulOp>(op);
+  if (!matmul)
+    return false;
+  Type lhs = getElementTypeOrSelf(matmul.getLhs().getType());
+  Type rhs = getElementTypeOrSelf(matmul.getRhs().getType());
+  if (lhs != rhs || !(lhs.isF16() || lhs.isBF16()))
+    return false;
+  Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhs));
+  return acc.isF32();
+}
+
+MmaOperandTile mlir::tessera::schedule::getMmaOperandTile(ConfigAttr config,
+                                                          Operation *op,
+                                                          bool isLhs) {
+  ArrayRef<int64_t> tile = config.getTile();
+  auto matmul = cast<graph::MatmulOp>(op);
+  // The block tile as it lies in global memory (K rows when the operand is
+  // K-major); each shared row is padded by 8 elements (16 bytes), which
+  // spreads ldmatrix's eight row addresses over all shared-memory banks.
+  bool kMajor = isLhs ? matmul.getTransposeLhs() : !matmul.getTransposeRhs();
+  int64_t other = isLhs ? tile[0] : tile[1];
+  MmaOperandTile result;
+  result.kMajor = kMajor;
+  result.rows = kMajor ? tile[2] : other;
+  result.cols = kMajor ? other : tile[2];
+  result.ld = result.cols + 8;
+  return result;
 }

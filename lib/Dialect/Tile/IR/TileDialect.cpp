@@ -59,5 +59,78 @@ LogicalResult LoadOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Asynchronous copies, matrix loads and mma
+//===----------------------------------------------------------------------===//
+
+static bool isShared(MemRefType type) {
+  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
+  return space && space.getValue() == gpu::AddressSpace::Workgroup;
+}
+
+LogicalResult CopyAsyncOp::verify() {
+  MemRefType source = getSource().getType(), dest = getDest().getType();
+  if (!isShared(dest))
+    return emitOpError() << "destination " << dest
+                         << " must be in #gpu.address_space<workgroup>";
+  if (isShared(source))
+    return emitOpError() << "source " << source
+                         << " must be in global memory, not shared memory";
+  if (source.getElementType() != dest.getElementType())
+    return emitOpError() << "source element type "
+                         << source.getElementType()
+                         << " does not match destination element type "
+                         << dest.getElementType();
+  unsigned bits = source.getElementType().getIntOrFloatBitWidth();
+  int64_t bytes = getCount() * bits / 8;
+  if (getCount() <= 0 || (bytes != 4 && bytes != 8 && bytes != 16))
+    return emitOpError() << "copies " << getCount() << " elements of "
+                         << bits << " bits (" << bytes
+                         << " bytes); a copy must be 4, 8 or 16 bytes";
+  return success();
+}
+
+LogicalResult AsyncWaitOp::verify() {
+  if (getPending() < 0 || getPending() > 7)
+    return emitOpError() << "pending (" << getPending()
+                         << ") must be between 0 and 7";
+  return success();
+}
+
+LogicalResult LoadMatrixOp::verify() {
+  MemRefType buffer = getBuffer().getType();
+  if (!isShared(buffer))
+    return emitOpError() << "buffer " << buffer
+                         << " must be in #gpu.address_space<workgroup>";
+  VectorType result = getResult().getType();
+  if (result.getElementType() != buffer.getElementType())
+    return emitOpError() << "result element type " << result.getElementType()
+                         << " does not match the buffer's "
+                         << buffer.getElementType();
+  int64_t tiles = result.getDimSize(0);
+  if ((tiles != 1 && tiles != 2 && tiles != 4) || result.getDimSize(1) != 2)
+    return emitOpError() << "result " << result
+                         << " must be vector<Nx2xT> with N = 1, 2 or 4 "
+                            "(one row of two elements per 8x8 matrix)";
+  return success();
+}
+
+LogicalResult MmaOp::verify() {
+  auto expect = [&](VectorType type, int64_t rows, StringRef name)
+      -> LogicalResult {
+    if (type.getDimSize(0) != rows || type.getDimSize(1) != 2)
+      return emitOpError() << name << " " << type << " must be "
+                           << VectorType::get({rows, 2},
+                                              type.getElementType())
+                           << " (the m16n8k16 fragment of one lane)";
+    return success();
+  };
+  if (failed(expect(getLhs().getType(), 4, "lhs")) ||
+      failed(expect(getRhs().getType(), 2, "rhs")) ||
+      failed(expect(getAcc().getType(), 2, "acc")))
+    return failure();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "Tessera/Dialect/Tile/IR/TileOps.cpp.inc"

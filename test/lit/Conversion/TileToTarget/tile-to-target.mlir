@@ -30,3 +30,29 @@ tessera_target.kernel @k(%a: memref<?xf32>, %n: index) {
   %s = tessera_tile.alloc_shared : memref<32xf32, #gpu.address_space<workgroup>>
   tessera_target.return
 }
+
+// Tensor-core Tile IR becomes nvgpu: cp.async with a zero-filling source
+// count, groups, ldmatrix and mma.sync; the wait is nvvm's wait_group.
+// CHECK-LABEL: tessera_target.kernel @tc(
+// CHECK-SAME: %[[G:.*]]: memref<?xf16>, %[[I:.*]]: index, %[[V:.*]]: index)
+tessera_target.kernel @tc(%g: memref<?xf16>, %i: index, %v: index) {
+  // CHECK: %[[S:.*]] = tessera_tile.alloc_shared
+  %s = tessera_tile.alloc_shared : memref<5120xf16, #gpu.address_space<workgroup>>
+  // CHECK: nvgpu.device_async_copy %[[G]][%[[I]]], %[[S]][%[[I]]], 8, %[[V]] {bypassL1} : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
+  tessera_tile.copy_async %g[%i], %s[%i], 8 valid %v : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
+  // A 4-byte copy cannot bypass L1.
+  // CHECK: nvgpu.device_async_copy %[[G]][%[[I]]], %[[S]][%[[I]]], 2, %[[V]] : memref<?xf16>
+  tessera_tile.copy_async %g[%i], %s[%i], 2 valid %v : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
+  // CHECK: nvgpu.device_async_create_group
+  tessera_tile.async_commit
+  // CHECK: nvvm.cp.async.wait.group 1
+  tessera_tile.async_wait 1
+  // CHECK: %[[A:.*]] = nvgpu.ldmatrix %[[S]][%[[I]]] {numTiles = 4 : i32, transpose = false} : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+  %a = tessera_tile.load_matrix %s[%i] : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+  // CHECK: %[[B:.*]] = nvgpu.ldmatrix %[[S]][%[[I]]] {numTiles = 2 : i32, transpose = true} : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+  %b = tessera_tile.load_matrix %s[%i] transpose : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+  %c = arith.constant dense<0.0> : vector<2x2xf32>
+  // CHECK: nvgpu.mma.sync(%[[A]], %[[B]], %{{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  %d = tessera_tile.mma %a, %b, %c : vector<4x2xf16>, vector<2x2xf16> -> vector<2x2xf32>
+  tessera_target.return
+}

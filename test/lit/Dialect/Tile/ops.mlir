@@ -28,3 +28,22 @@ func.func @masked(%a: memref<?xf32>, %i: index, %in: i1) {
   tessera_tile.store %y, %a[%i] : memref<?xf32>
   return
 }
+
+// CHECK-LABEL: func.func @tensor_cores
+func.func @tensor_cores(%a: memref<?xf16>, %i: index, %n: index) -> vector<2x2xf32> {
+  %smem = tessera_tile.alloc_shared : memref<5120xf16, #gpu.address_space<workgroup>>
+  // CHECK: tessera_tile.copy_async %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}], 8 valid %{{.*}} : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
+  tessera_tile.copy_async %a[%i], %smem[%i], 8 valid %n : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
+  // CHECK: tessera_tile.async_commit
+  tessera_tile.async_commit
+  // CHECK: tessera_tile.async_wait 1
+  tessera_tile.async_wait 1
+  // CHECK: %[[A:.*]] = tessera_tile.load_matrix %{{.*}}[%{{.*}}] : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+  %fa = tessera_tile.load_matrix %smem[%i] : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+  // CHECK: tessera_tile.load_matrix %{{.*}}[%{{.*}}] transpose : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+  %fb = tessera_tile.load_matrix %smem[%i] transpose : memref<5120xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+  %c = arith.constant dense<0.0> : vector<2x2xf32>
+  // CHECK: tessera_tile.mma %[[A]], %{{.*}}, %{{.*}} : vector<4x2xf16>, vector<2x2xf16> -> vector<2x2xf32>
+  %d = tessera_tile.mma %fa, %fb, %c : vector<4x2xf16>, vector<2x2xf16> -> vector<2x2xf32>
+  return %d : vector<2x2xf32>
+}

@@ -71,6 +71,20 @@ int64_t getWarpRows(int64_t warps);
 /// Shared memory a kernel of `shape` with `config` uses, in bytes.
 int64_t estimateSharedBytes(ConfigAttr config, const KernelShape &shape);
 
+/// True if the matmul `op` can run on mma.sync tensor cores: f16 or bf16
+/// operands of one type, accumulating in f32.
+bool isTensorCoreMatmul(Operation *op);
+
+/// How a tensor-core matmul stages one operand's block tile in shared
+/// memory: `rows` x `cols` elements as they lie in global memory (K rows if
+/// the operand is K-major), each row padded to `ld` elements.
+struct MmaOperandTile {
+  bool kMajor;
+  int64_t rows, cols, ld;
+};
+MmaOperandTile getMmaOperandTile(ConfigAttr config, Operation *matmul,
+                                 bool isLhs);
+
 } // namespace mlir::tessera::schedule
 
 #endif // TESSERA_DIALECT_SCHEDULE_TRANSFORMS_KERNELKINDS_H

@@ -15,7 +15,7 @@ func.func @legal(%a: tensor<64xf32>) -> tensor<64xf32> {
 // -----
 
 func.func @shared(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync> needs 524288 bytes of shared memory per block, but sm_90 has 232448}}
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync> needs 548864 bytes of shared memory per block, but sm_90 has 232448}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
   ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
     %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
@@ -109,3 +109,39 @@ func.func @knob(%a: tensor<64xf32>) -> tensor<64xf32> {
   return %r : tensor<64xf32>
 }
 
+
+// -----
+
+func.func @mma_f32(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  // expected-error @+1 {{uses mma_sync, which needs f16 or bf16 operands of one type accumulating in f32; this matmul has 'f32' x 'f32' operands}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, mma = mma_sync>(%a, %b) : (tensor<512x512xf32>, tensor<512x512xf32>) -> tensor<512x512xf32> {
+  ^bb0(%x: tensor<512x512xf32>, %y: tensor<512x512xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf32>, tensor<512x512xf32> -> tensor<512x512xf32>
+    tessera_schedule.yield %m : tensor<512x512xf32>
+  }
+  return %r : tensor<512x512xf32>
+}
+
+// -----
+
+func.func @mma_one_stage(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{must have at least 2 stages for mma_sync (the k-loop double-buffers its shared tiles)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 1, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @mma_uneven_copies(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{must split the 64x16 lhs tile into 8-element copies that the 256 threads share evenly}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32, 16], warps = 8, stages = 2, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
