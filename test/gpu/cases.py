@@ -172,6 +172,30 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(520, 1000), (520, 1000)], ["float16"] * 2,
         lambda a, w: a.T @ w, "float16"),
+    "attention_f16_d64_causal": (
+        """
+func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
+  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
+  return %o : tensor<?x?x?x64xf16>
+}""",
+        [(2, 3, 1000, 64)] * 3, ["float16"] * 3,
+        lambda q, k, v: attention(q, k, v, causal=True), "float16"),
+    "attention_f16_d128_cross": (
+        """
+func.func @main(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, %v: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
+  %o = tessera_graph.attention %q, %k, %v : tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  return %o : tensor<?x?x?x128xf16>
+}""",
+        [(1, 4, 333, 128), (1, 4, 517, 128), (1, 4, 517, 128)], ["float16"] * 3,
+        lambda q, k, v: attention(q, k, v), "float16"),
+    "attention_f16_d64_mask_scale": (
+        """
+func.func @main(%q: tensor<?x?x64xf16>, %k: tensor<?x?x64xf16>, %v: tensor<?x?x64xf16>, %m: tensor<?x?xf16>) -> tensor<?x?x64xf16> {
+  %o = tessera_graph.attention %q, %k, %v mask(%m : tensor<?x?xf16>) scale = 0.2 causal : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+  return %o : tensor<?x?x64xf16>
+}""",
+        [(3, 201, 64), (3, 301, 64), (3, 301, 64), (201, 301)], ["float16"] * 4,
+        lambda q, k, v, m: attention(q, k, v, causal=True, scale=0.2, mask=m), "float16"),
     "block_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -188,6 +212,18 @@ func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %
 }
 
 
+def attention(q, k, v, causal=False, scale=None, mask=None):
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    s = q @ np.swapaxes(k, -1, -2) * scale
+    if mask is not None:
+        s = s + mask
+    if causal:
+        i = np.arange(s.shape[-2])[:, None]
+        j = np.arange(s.shape[-1])[None, :]
+        s = np.where(j > i, -np.inf, s)
+    return softmax(s) @ v
+
+
 def gelu_tanh(x):
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
@@ -200,6 +236,10 @@ TOLERANCE_OVERRIDES = {
     "matmul_bias_gelu_f32": (5e-4, 1e-5),
     "block_f32": (5e-4, 1e-4),
     "sum_last_f32": (5e-4, 1e-5),
+    # Probabilities are rounded to f16 before P @ V (as in FlashAttention).
+    "attention_f16_d64_causal": (4e-3, 4e-3),
+    "attention_f16_d128_cross": (4e-3, 4e-3),
+    "attention_f16_d64_mask_scale": (4e-3, 4e-3),
 }
 
 

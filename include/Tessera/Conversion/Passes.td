@@ -112,7 +112,9 @@ def ConvertTesseraTileToTarget
     `nvgpu`: `tessera_tile.copy_async` to `nvgpu.device_async_copy`
     (cp.async, zero-filling past `valid`), `tessera_tile.async_commit` to
     `nvgpu.device_async_create_group`, `tessera_tile.load_matrix` to
-    `nvgpu.ldmatrix` and `tessera_tile.mma` to `nvgpu.mma.sync` (m16n8k16);
+    `nvgpu.ldmatrix` and `tessera_tile.mma` to `nvgpu.mma.sync` (m16n8k16;
+    bf16 directly to `nvvm.mma.sync` on packed registers, which
+    `nvgpu.mma.sync` cannot type);
     `tessera_tile.async_wait` becomes `nvvm.cp.async.wait.group`.
     `tessera_tile.alloc_shared` is kept: it becomes a slice of the kernel's
     dynamic shared memory in `convert-tessera-target-to-gpu`.
@@ -120,7 +122,8 @@ def ConvertTesseraTileToTarget
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::nvgpu::NVGPUDialect",
-    "::mlir::NVVM::NVVMDialect"];
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect"];
 }
 
 def ConvertTesseraTargetToGPU

@@ -707,6 +707,101 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
 //===----------------------------------------------------------------------===//
 
 //===----------------------------------------------------------------------===//
+// Tensor-core kernels: staging tiles in shared memory
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Copies a `rows` x `cols` tile of a row-major `matrixRows` x `matrixCols`
+/// matrix (at `base` in the flat `global` buffer) into shared memory, row
+/// `r` of the tile at `r * ld` (the padding keeps ldmatrix conflict-free).
+/// Each thread copies `rows * cols / 8 / threads` chunks of 8 elements with
+/// cp.async, zero-filled past the matrix edges; when matrix rows are not a
+/// multiple of 8 elements (`aligned` is false at run time, a uniform
+/// branch), element by element instead.
+struct SharedTileCopy {
+  Value global, base, matrixRows, matrixCols, aligned, shared;
+  int64_t rows, cols, ld;
+
+  void emit(OpBuilder &b, Location loc, Value tid, int64_t threads,
+            Value rowOrigin, Value colOrigin, Value sharedBase) const {
+    int64_t chunksPerRow = cols / 8;
+    int64_t perThread = rows * cols / 8 / threads;
+    Value zero = indexConstant(b, loc, 0), eight = indexConstant(b, loc, 8);
+    Type element = cast<MemRefType>(global.getType()).getElementType();
+    for (int64_t i = 0; i < perThread; ++i) {
+      Value chunk = arith::AddIOp::create(b, loc, tid,
+                                          indexConstant(b, loc, i * threads));
+      Value r = arith::DivUIOp::create(b, loc, chunk,
+                                       indexConstant(b, loc, chunksPerRow));
+      Value c = arith::MulIOp::create(
+          b, loc,
+          arith::RemUIOp::create(b, loc, chunk,
+                                 indexConstant(b, loc, chunksPerRow)),
+          eight);
+      Value row = arith::AddIOp::create(b, loc, rowOrigin, r);
+      Value col = arith::AddIOp::create(b, loc, colOrigin, c);
+      Value rowOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          row, matrixRows);
+      Value colOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          col, matrixCols);
+      Value globalOffset = arith::AddIOp::create(
+          b, loc, base,
+          arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, row, matrixCols), col));
+      Value sharedOffset = arith::AddIOp::create(
+          b, loc, sharedBase,
+          arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, r, indexConstant(b, loc, ld)),
+              c));
+      auto async = [&](OpBuilder &tb, Location l) {
+        // Elements of this chunk inside the matrix: 0 past an edge.
+        Value inBounds = arith::AndIOp::create(tb, l, rowOk, colOk);
+        Value left = arith::SelectOp::create(
+            tb, l, inBounds, arith::SubIOp::create(tb, l, matrixCols, col),
+            zero);
+        Value valid = arith::MinUIOp::create(tb, l, left, eight);
+        Value source =
+            arith::SelectOp::create(tb, l, inBounds, globalOffset, base);
+        tile::CopyAsyncOp::create(tb, l, global, source, shared, sharedOffset,
+                                  tb.getI64IntegerAttr(8), valid);
+      };
+      if (!aligned) { // rows known to be 16-byte multiples
+        async(b, loc);
+        continue;
+      }
+      scf::IfOp::create(
+          b, loc, aligned,
+          [&](OpBuilder &tb, Location l) {
+            async(tb, l);
+            scf::YieldOp::create(tb, l);
+          },
+          [&](OpBuilder &eb, Location l) {
+            for (int64_t e = 0; e < 8; ++e) {
+              Value ce =
+                  arith::AddIOp::create(eb, l, col, indexConstant(eb, l, e));
+              Value mask = arith::AndIOp::create(
+                  eb, l, rowOk,
+                  arith::CmpIOp::create(eb, l, arith::CmpIPredicate::ult, ce,
+                                        matrixCols));
+              Value x = tile::LoadOp::create(
+                  eb, l, global,
+                  arith::AddIOp::create(eb, l, globalOffset,
+                                        indexConstant(eb, l, e)),
+                  mask, zeroOf(eb, l, element));
+              tile::StoreOp::create(
+                  eb, l, x, shared,
+                  arith::AddIOp::create(eb, l, sharedOffset,
+                                        indexConstant(eb, l, e)),
+                  Value());
+            }
+            scf::YieldOp::create(eb, l);
+          });
+    }
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
 // Tensor-core matmul kernels (mma.sync m16n8k16)
 //===----------------------------------------------------------------------===//
 
@@ -767,79 +862,14 @@ struct MmaMatmul {
   void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
                  Value stage, Value k0) const {
     const schedule::MmaOperandTile &layout = op.layout;
-    int64_t chunksPerRow = layout.cols / 8;
-    int64_t perThread = layout.rows * layout.cols / 8 / config.getThreads();
-    Value rowOrigin = layout.kMajor ? k0 : op.outerOrigin;
-    Value colOrigin = layout.kMajor ? op.outerOrigin : k0;
-    Value sharedBase = arith::MulIOp::create(
-        b, loc, stage, indexConstant(b, loc, op.stageElements));
-    Value zero = indexConstant(b, loc, 0), eight = indexConstant(b, loc, 8);
-    Type element = cast<MemRefType>(op.global.getType()).getElementType();
-    for (int64_t i = 0; i < perThread; ++i) {
-      Value chunk = arith::AddIOp::create(
-          b, loc, tid, indexConstant(b, loc, i * config.getThreads()));
-      Value r = arith::DivUIOp::create(b, loc, chunk,
-                                       indexConstant(b, loc, chunksPerRow));
-      Value c = arith::MulIOp::create(
-          b, loc,
-          arith::RemUIOp::create(b, loc, chunk,
-                                 indexConstant(b, loc, chunksPerRow)),
-          eight);
-      Value row = arith::AddIOp::create(b, loc, rowOrigin, r);
-      Value col = arith::AddIOp::create(b, loc, colOrigin, c);
-      Value rowOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          row, op.rows);
-      Value colOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          col, op.cols);
-      Value globalOffset = arith::AddIOp::create(
-          b, loc, op.base,
-          arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, row, op.cols), col));
-      Value sharedOffset = arith::AddIOp::create(
-          b, loc, sharedBase,
-          arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(b, loc, r,
-                                    indexConstant(b, loc, layout.ld)),
-              c));
-      scf::IfOp::create(
-          b, loc, op.aligned,
-          [&](OpBuilder &tb, Location l) {
-            // Elements of this chunk inside the matrix: 0 past an edge.
-            Value inBounds = arith::AndIOp::create(tb, l, rowOk, colOk);
-            Value left = arith::SelectOp::create(
-                tb, l, inBounds, arith::SubIOp::create(tb, l, op.cols, col),
-                zero);
-            Value valid = arith::MinUIOp::create(tb, l, left, eight);
-            Value source =
-                arith::SelectOp::create(tb, l, inBounds, globalOffset, op.base);
-            tile::CopyAsyncOp::create(tb, l, op.global, source, op.shared,
-                                      sharedOffset, tb.getI64IntegerAttr(8),
-                                      valid);
-            scf::YieldOp::create(tb, l);
-          },
-          [&](OpBuilder &eb, Location l) {
-            for (int64_t e = 0; e < 8; ++e) {
-              Value ce = arith::AddIOp::create(eb, l, col,
-                                               indexConstant(eb, l, e));
-              Value mask = arith::AndIOp::create(
-                  eb, l, rowOk,
-                  arith::CmpIOp::create(eb, l, arith::CmpIPredicate::ult, ce,
-                                        op.cols));
-              Value x = tile::LoadOp::create(
-                  eb, l, op.global,
-                  arith::AddIOp::create(eb, l, globalOffset,
-                                        indexConstant(eb, l, e)),
-                  mask, zeroOf(eb, l, element));
-              tile::StoreOp::create(
-                  eb, l, x, op.shared,
-                  arith::AddIOp::create(eb, l, sharedOffset,
-                                        indexConstant(eb, l, e)),
-                  Value());
-            }
-            scf::YieldOp::create(eb, l);
-          });
-    }
+    SharedTileCopy copy{op.global, op.base,   op.rows,     op.cols,
+                        op.aligned, op.shared, layout.rows, layout.cols,
+                        layout.ld};
+    copy.emit(b, loc, tid, config.getThreads(),
+              layout.kMajor ? k0 : op.outerOrigin,
+              layout.kMajor ? op.outerOrigin : k0,
+              arith::MulIOp::create(
+                  b, loc, stage, indexConstant(b, loc, op.stageElements)));
   }
 
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
@@ -1195,6 +1225,421 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
 }
 
 //===----------------------------------------------------------------------===//
+// Attention kernels: FlashAttention-2 on tensor cores
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Lane-dependent parts of the ldmatrix row addresses for the m16n8k16
+/// fragments (PTX ISA: mma.m16n8k16 and ldmatrix .x4 layouts).
+struct FragmentLanes {
+  Value lane16, lane8, half, quarter;
+
+  FragmentLanes(OpBuilder &b, Location loc, Value lane) {
+    auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+    lane16 = arith::RemUIOp::create(b, loc, lane, c(16));
+    lane8 = arith::RemUIOp::create(b, loc, lane, c(8));
+    half = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, lane, c(16)), c(8));
+    quarter = arith::MulIOp::create(
+        b, loc,
+        arith::RemUIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2)),
+        c(8));
+  }
+};
+
+Value shuffleXor(OpBuilder &b, Location loc, Value v, int32_t mask) {
+  return gpu::ShuffleOp::create(b, loc, v, mask, 32, gpu::ShuffleMode::XOR)
+      .getShuffleResult();
+}
+
+/// Combines `v` over the four lanes of a quad (the lanes holding one row of
+/// an mma accumulator).
+Value quadReduce(OpBuilder &b, Location loc, Value v, bool max) {
+  for (int32_t mask : {1, 2}) {
+    Value other = shuffleXor(b, loc, v, mask);
+    v = max ? Value(arith::MaximumFOp::create(b, loc, v, other))
+            : Value(arith::AddFOp::create(b, loc, v, other));
+  }
+  return v;
+}
+} // namespace
+
+/// A tensor-core attention kernel (FlashAttention-2): each block takes
+/// `BM` query rows of one batch entry, each warp 16 of them; the keys and
+/// values stream through shared memory in `BN`-row blocks, double-buffered
+/// with cp.async. Scores S = Q K^T (mma.sync) are scaled, masked (causal,
+/// ragged ends, the additive mask) and folded into a running row max and
+/// sum in registers (online softmax); the probabilities, rounded to the
+/// input type, multiply V straight from the accumulator registers.
+static LogicalResult lowerAttentionMma(HostState &host,
+                                       schedule::KernelOp kernel,
+                                       graph::AttentionOp op) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  int64_t rank = qType.getRank();
+  int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
+  Type element = qType.getElementType();
+
+  auto hostOf = [&](Value v) {
+    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
+  };
+  Value hostQ = hostOf(op.getQuery()), hostK = hostOf(op.getKey()),
+        hostV = hostOf(op.getValue());
+  ArrayRef<Value> qSizes = host.sizesOf(hostQ), kSizes = host.sizesOf(hostK);
+  Value sq = qSizes[rank - 2], sk = kSizes[rank - 2];
+  SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
+  outSizes.back() = indexConstant(hb, loc, dv);
+  Value batch = product(hb, loc, qSizes.take_front(rank - 2));
+  auto resultType = cast<RankedTensorType>(op.getType());
+  Value out = allocate(host, loc, resultType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  unsigned qParam = sig.addBuffer(host.buffers.lookup(hostQ));
+  unsigned kParam = sig.addBuffer(host.buffers.lookup(hostK));
+  unsigned vParam = sig.addBuffer(host.buffers.lookup(hostV));
+  int64_t maskParam = -1;
+  RankedTensorType maskType;
+  if (Value mask = op.getMask()) {
+    maskType = cast<RankedTensorType>(mask.getType());
+    maskParam = sig.addBuffer(host.buffers.lookup(hostOf(mask)));
+  }
+  unsigned outParam = sig.addBuffer(out);
+  unsigned sqParam = sig.addSize(sq), skParam = sig.addSize(sk);
+  SmallVector<unsigned> batchParams;
+  if (maskParam >= 0)
+    for (int64_t i = 0; i < rank - 2; ++i)
+      batchParams.push_back(sig.addSize(qSizes[i]));
+
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
+                                           indexConstant(hb, loc, bm));
+  int64_t shared = schedule::estimateSharedBytes(
+      config, KernelShape{KernelKind::Attention, op, nullptr, ""});
+  double scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(static_cast<double>(d));
+  bool causal = op.getCausal();
+
+  return emitKernel(
+      host, loc, "attention_mma", config, sig, {gridX, batch}, shared,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+        Type f32 = b.getF32Type();
+        Value sq = params[sqParam], sk = params[skParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
+        Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
+        FragmentLanes lanes(b, loc, lane);
+        Value qb = programId(b, loc, 0), bh = programId(b, loc, 1);
+        Value q0 = arith::MulIOp::create(b, loc, qb, c(bm));
+        Value qBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sq, c(d)));
+        Value kBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(d)));
+        Value vBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(dv)));
+        auto workgroup = gpu::AddressSpaceAttr::get(
+            b.getContext(), gpu::AddressSpace::Workgroup);
+        auto sharedOf = [&](int64_t elements) {
+          return tile::AllocSharedOp::create(
+              b, loc, MemRefType::get({elements}, element, nullptr, workgroup));
+        };
+        int64_t ldK = d + 8, ldV = dv + 8;
+        Value qShared = sharedOf(bm * ldK);
+        Value kShared = sharedOf(2 * bn * ldK);
+        Value vShared = sharedOf(2 * bn * ldV);
+        // Head dims are static multiples of 16: rows are 16-byte aligned.
+        SharedTileCopy qCopy{params[qParam], qBase, sq,  c(d), Value(),
+                             qShared,        bm,    d,   ldK};
+        SharedTileCopy kCopy{params[kParam], kBase, sk,  c(d), Value(),
+                             kShared,        bn,    d,   ldK};
+        SharedTileCopy vCopy{params[vParam], vBase, sk,  c(dv), Value(),
+                             vShared,        bn,    dv,  ldV};
+        Value zero = c(0);
+        qCopy.emit(b, loc, tid, threads, q0, zero, zero);
+        tile::AsyncCommitOp::create(b, loc);
+
+        // Key blocks this query block needs: with a causal mask, none past
+        // its last query row.
+        Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(bn));
+        if (causal) {
+          Value lastRow = arith::MinUIOp::create(
+              b, loc, arith::AddIOp::create(b, loc, q0, c(bm)), sq);
+          numKV = arith::MinUIOp::create(
+              b, loc, numKV, arith::CeilDivUIOp::create(b, loc, lastRow, c(bn)));
+        }
+        auto copyKV = [&](OpBuilder &cb, Value j) {
+          Value inRange = arith::CmpIOp::create(
+              cb, loc, arith::CmpIPredicate::ult, j, numKV);
+          scf::IfOp::create(cb, loc, inRange, [&](OpBuilder &tb, Location l) {
+            Value k0 = arith::MulIOp::create(tb, l, j, indexConstant(tb, l, bn));
+            Value stage = arith::RemUIOp::create(tb, l, j, indexConstant(tb, l, 2));
+            Value z = indexConstant(tb, l, 0);
+            kCopy.emit(tb, l, tid, threads, k0, z,
+                       arith::MulIOp::create(tb, l, stage,
+                                             indexConstant(tb, l, bn * ldK)));
+            vCopy.emit(tb, l, tid, threads, k0, z,
+                       arith::MulIOp::create(tb, l, stage,
+                                             indexConstant(tb, l, bn * ldV)));
+            scf::YieldOp::create(tb, l);
+          });
+          tile::AsyncCommitOp::create(cb, loc);
+        };
+        copyKV(b, zero);
+
+        // This warp's query fragments stay in registers.
+        tile::AsyncWaitOp::create(b, loc, 1);
+        tile::BarrierOp::create(b, loc);
+        auto fragType = VectorType::get({4, 2}, element);
+        Value warpRow0 = arith::MulIOp::create(b, loc, warp, c(16));
+        SmallVector<Value> qFrags;
+        for (int64_t kk = 0; kk < d / 16; ++kk) {
+          Value row = arith::AddIOp::create(b, loc, warpRow0, lanes.lane16);
+          Value col = arith::AddIOp::create(b, loc, c(kk * 16), lanes.half);
+          Value offset = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, row, c(ldK)), col);
+          qFrags.push_back(tile::LoadMatrixOp::create(b, loc, fragType,
+                                                      qShared, offset, false));
+        }
+
+        // Rows of this lane: lane/4 and lane/4 + 8 of the warp's 16.
+        Value rowInWarp = arith::DivUIOp::create(b, loc, lane, c(4));
+        Value rows[2];
+        for (int64_t h = 0; h < 2; ++h)
+          rows[h] = arith::AddIOp::create(
+              b, loc, q0,
+              arith::AddIOp::create(
+                  b, loc, warpRow0,
+                  arith::AddIOp::create(b, loc, rowInWarp, c(8 * h))));
+        Value colInFrag = arith::MulIOp::create(
+            b, loc, arith::RemUIOp::create(b, loc, lane, c(4)), c(2));
+
+        auto accType = VectorType::get({2, 2}, f32);
+        Value negInf = arith::ConstantOp::create(
+            b, loc, f32,
+            b.getFloatAttr(f32, APFloat::getInf(APFloat::IEEEsingle(), true)));
+        Value zeroF = floatConstant(b, loc, f32, 0.0);
+        int64_t oFrags = dv / 8, sFrags = bn / 8;
+        // Carried: row max (2), row sum (2), output accumulators.
+        SmallVector<Value> inits{negInf, negInf, zeroF, zeroF};
+        for (int64_t t = 0; t < oFrags; ++t)
+          inits.push_back(zeroOf(b, loc, accType));
+
+        auto loop = scf::ForOp::create(
+            b, loc, zero, numKV, c(1), inits,
+            [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
+              auto lc = [&](int64_t v) { return indexConstant(lb, l, v); };
+              auto ladd = [&](Value x, Value y) {
+                return arith::AddIOp::create(lb, l, x, y).getResult();
+              };
+              tile::AsyncWaitOp::create(lb, l, 0);
+              tile::BarrierOp::create(lb, l);
+              copyKV(lb, ladd(j, lc(1)));
+              Value stage = arith::RemUIOp::create(lb, l, j, lc(2));
+              Value kStage = arith::MulIOp::create(lb, l, stage, lc(bn * ldK));
+              Value vStage = arith::MulIOp::create(lb, l, stage, lc(bn * ldV));
+
+              // S = Q K^T: K rows are the n dim, stored n-major.
+              SmallVector<Value> sAcc(sFrags, zeroOf(lb, l, accType));
+              for (int64_t kk = 0; kk < d / 16; ++kk)
+                for (int64_t t = 0; t < bn / 16; ++t) {
+                  Value key = ladd(lc(t * 16), ladd(lanes.lane8, lanes.half));
+                  Value col = ladd(lc(kk * 16), lanes.quarter);
+                  Value offset = ladd(
+                      kStage,
+                      ladd(arith::MulIOp::create(lb, l, key, lc(ldK)), col));
+                  Value pair = tile::LoadMatrixOp::create(
+                      lb, l, fragType, kShared, offset, false);
+                  for (int64_t h = 0; h < 2; ++h) {
+                    Value bFrag = vector::ShuffleOp::create(
+                        lb, l, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
+                    Value &acc = sAcc[2 * t + h];
+                    acc = tile::MmaOp::create(lb, l, accType, qFrags[kk], bFrag,
+                                              acc);
+                  }
+                }
+
+              // Scale and mask the scores; row max over the quad.
+              Value scaleV = floatConstant(lb, l, f32, scale);
+              Value k0 = arith::MulIOp::create(lb, l, j, lc(bn));
+              SmallVector<SmallVector<Value>> sv(sFrags);
+              Value rowMax[2] = {negInf, negInf};
+              for (int64_t n = 0; n < sFrags; ++n)
+                for (int64_t h = 0; h < 2; ++h)
+                  for (int64_t e = 0; e < 2; ++e) {
+                    Value sij = vector::ExtractOp::create(
+                        lb, l, sAcc[n], ArrayRef<int64_t>{h, e});
+                    sij = arith::MulFOp::create(lb, l, sij, scaleV);
+                    Value key = ladd(k0, ladd(lc(n * 8 + e), colInFrag));
+                    Value masked = arith::CmpIOp::create(
+                        lb, l, arith::CmpIPredicate::uge, key, sk);
+                    if (causal)
+                      masked = arith::OrIOp::create(
+                          lb, l, masked,
+                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ugt,
+                                                key, rows[h]));
+                    if (maskParam >= 0) {
+                      SmallVector<Value> sizes, index;
+                      for (unsigned p : batchParams)
+                        sizes.push_back(params[p]);
+                      index = unflatten(lb, l, bh, sizes);
+                      sizes.push_back(sq);
+                      sizes.push_back(sk);
+                      index.push_back(rows[h]);
+                      index.push_back(key);
+                      Value inside = arith::AndIOp::create(
+                          lb, l,
+                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ult,
+                                                rows[h], sq),
+                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ult,
+                                                key, sk));
+                      Value add = tile::LoadOp::create(
+                          lb, l, params[maskParam],
+                          broadcastOffset(lb, l, maskType.getShape(), sizes,
+                                          index),
+                          inside, zeroOf(lb, l, element));
+                      sij = arith::AddFOp::create(lb, l, sij,
+                                                  convertScalar(lb, l, add, f32));
+                    }
+                    sij = arith::SelectOp::create(lb, l, masked, negInf, sij);
+                    sv[n].push_back(sij);
+                    rowMax[h] = arith::MaximumFOp::create(lb, l, rowMax[h], sij);
+                  }
+
+              // Online softmax: new max, rescale factor, probabilities.
+              Value mNew[2], alpha[2], mUse[2], rowSum[2];
+              for (int64_t h = 0; h < 2; ++h) {
+                mNew[h] = arith::MaximumFOp::create(
+                    lb, l, carried[h], quadReduce(lb, l, rowMax[h], true));
+                // A row with every score masked so far has max -inf: shift
+                // by 0 instead, so exp gives 0 rather than NaN.
+                Value allMasked = arith::CmpFOp::create(
+                    lb, l, arith::CmpFPredicate::OEQ, mNew[h], negInf);
+                mUse[h] = arith::SelectOp::create(lb, l, allMasked, zeroF,
+                                                  mNew[h]);
+                alpha[h] = math::ExpOp::create(
+                    lb, l, arith::SubFOp::create(lb, l, carried[h], mUse[h]));
+                rowSum[h] = zeroF;
+              }
+              SmallVector<Value> p(sFrags * 4);
+              for (int64_t n = 0; n < sFrags; ++n)
+                for (int64_t h = 0; h < 2; ++h)
+                  for (int64_t e = 0; e < 2; ++e) {
+                    Value pij = math::ExpOp::create(
+                        lb, l,
+                        arith::SubFOp::create(lb, l, sv[n][h * 2 + e], mUse[h]));
+                    p[n * 4 + h * 2 + e] = pij;
+                    rowSum[h] = arith::AddFOp::create(lb, l, rowSum[h], pij);
+                  }
+              SmallVector<Value> next;
+              for (int64_t h = 0; h < 2; ++h)
+                next.push_back(mNew[h]);
+              for (int64_t h = 0; h < 2; ++h)
+                next.push_back(arith::AddFOp::create(
+                    lb, l, arith::MulFOp::create(lb, l, carried[2 + h], alpha[h]),
+                    quadReduce(lb, l, rowSum[h], false)));
+
+              // O = O * alpha + P V: P's accumulator layout is the A
+              // operand's register layout; V rows are k, stored k-major.
+              Value alphaVec = vector::FromElementsOp::create(
+                  lb, l, accType,
+                  ValueRange{alpha[0], alpha[0], alpha[1], alpha[1]});
+              SmallVector<Value> oAcc;
+              for (int64_t t = 0; t < oFrags; ++t)
+                oAcc.push_back(
+                    arith::MulFOp::create(lb, l, carried[4 + t], alphaVec));
+              for (int64_t kt = 0; kt < bn / 16; ++kt) {
+                SmallVector<Value> pa;
+                for (int64_t half = 0; half < 2; ++half)
+                  for (int64_t h = 0; h < 2; ++h)
+                    for (int64_t e = 0; e < 2; ++e)
+                      pa.push_back(convertScalar(
+                          lb, l, p[(2 * kt + half) * 4 + h * 2 + e], element));
+                // a0 = rows 0-7 keys 0-7 (frag 2kt row half 0), a1 = rows
+                // 8-15 keys 0-7, a2/a3 the same for keys 8-15 (frag 2kt+1).
+                Value aFrag =
+                    vector::FromElementsOp::create(lb, l, fragType, pa);
+                for (int64_t t = 0; t < dv / 16; ++t) {
+                  Value key = ladd(lc(kt * 16), lanes.lane16);
+                  Value col = ladd(lc(t * 16), lanes.half);
+                  Value offset = ladd(
+                      vStage,
+                      ladd(arith::MulIOp::create(lb, l, key, lc(ldV)), col));
+                  Value pair = tile::LoadMatrixOp::create(
+                      lb, l, fragType, vShared, offset, true);
+                  for (int64_t h = 0; h < 2; ++h) {
+                    Value bFrag = vector::ShuffleOp::create(
+                        lb, l, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
+                    Value &acc = oAcc[2 * t + h];
+                    acc = tile::MmaOp::create(lb, l, accType, aFrag, bFrag, acc);
+                  }
+                }
+              }
+              next.append(oAcc.begin(), oAcc.end());
+              scf::YieldOp::create(lb, l, next);
+            });
+        tile::AsyncWaitOp::create(b, loc, 0);
+
+        // O / row sum, stored under the row mask.
+        Value oBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sq, c(dv)));
+        Value inv[2], inside[2];
+        for (int64_t h = 0; h < 2; ++h) {
+          Value sum = loop.getResult(2 + h);
+          Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                                 sum, zeroF);
+          inv[h] = arith::SelectOp::create(
+              b, loc, positive,
+              arith::DivFOp::create(b, loc, floatConstant(b, loc, f32, 1.0), sum),
+              zeroF);
+          inside[h] = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                            rows[h], sq);
+        }
+        for (int64_t t = 0; t < oFrags; ++t)
+          for (int64_t h = 0; h < 2; ++h)
+            for (int64_t e = 0; e < 2; ++e) {
+              Value o = vector::ExtractOp::create(b, loc, loop.getResult(4 + t),
+                                                  ArrayRef<int64_t>{h, e});
+              o = arith::MulFOp::create(b, loc, o, inv[h]);
+              Value col = arith::AddIOp::create(b, loc, colInFrag, c(t * 8 + e));
+              Value offset = arith::AddIOp::create(
+                  b, loc, oBase,
+                  arith::AddIOp::create(
+                      b, loc, arith::MulIOp::create(b, loc, rows[h], c(dv)), col));
+              tile::StoreOp::create(b, loc, convertScalar(b, loc, o, element),
+                                    params[outParam], offset, inside[h]);
+            }
+        return success();
+      });
+}
+
+static LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
+                                    graph::AttentionOp op) {
+  Block &body = kernel.getBody().front();
+  for (Operation &other : body.without_terminator())
+    if (&other != op.getOperation() && !isa<graph::ConstantOp>(other))
+      return other.emitOpError()
+             << "is fused into an attention kernel, which the GPU lowering "
+                "does not support yet";
+  if (kernel.getConfig().getMma() == schedule::MmaKind::mma_sync) {
+    if (!schedule::isTensorCoreAttention(op))
+      return op.emitOpError()
+             << "asks for mma_sync, which needs f16 or bf16 operands with "
+                "static head dims that are multiples of 16";
+    return lowerAttentionMma(host, kernel, op);
+  }
+  return op.emitOpError()
+         << "is supported by the GPU lowering only on tensor cores (mma_sync: "
+            "f16 or bf16, static head dims that are multiples of 16, sm_80 "
+            "or newer)";
+}
+
+//===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
 
@@ -1222,8 +1667,7 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
   case KernelKind::Matmul:
     return lowerMatmul(host, kernel, cast<graph::MatmulOp>(shape.anchor));
   case KernelKind::Attention:
-    return shape.anchor->emitOpError()
-           << "is not supported by the GPU lowering yet";
+    return lowerAttention(host, kernel, cast<graph::AttentionOp>(shape.anchor));
   case KernelKind::Unsupported:
     return shape.culprit->emitOpError()
            << "is not supported by the GPU lowering yet ("

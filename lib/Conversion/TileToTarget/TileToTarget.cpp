@@ -17,10 +17,12 @@
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::tessera {
@@ -163,9 +165,52 @@ struct MmaLowering : public OpConversionPattern<tile::MmaOp> {
   LogicalResult
   matchAndRewrite(tile::MmaOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (op.getLhs().getType().getElementType().isBF16())
+      return lowerBF16(op, adaptor, rewriter);
     rewriter.replaceOpWithNewOp<nvgpu::MmaSyncOp>(
         op, adaptor.getLhs(), adaptor.getRhs(), adaptor.getAcc(),
         ArrayRef<int64_t>{16, 8, 16});
+    return success();
+  }
+
+  /// nvgpu.mma.sync cannot type bf16 operands (LLVM 22): build nvvm.mma.sync
+  /// on the packed registers (pairs of bf16 as i32) with explicit PTX types.
+  static LogicalResult lowerBF16(tile::MmaOp op, OpAdaptor adaptor,
+                                 ConversionPatternRewriter &rewriter) {
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+    auto packed = [&](Value fragment) {
+      SmallVector<Value> registers;
+      auto type = cast<VectorType>(fragment.getType());
+      for (int64_t i = 0; i < type.getDimSize(0); ++i) {
+        Value pair = vector::ExtractOp::create(rewriter, loc, fragment,
+                                               ArrayRef<int64_t>{i});
+        Value word = vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({1}, i32), pair);
+        registers.push_back(vector::ExtractOp::create(rewriter, loc, word,
+                                                      ArrayRef<int64_t>{0}));
+      }
+      return registers;
+    };
+    SmallVector<Value> a = packed(adaptor.getLhs()), b = packed(adaptor.getRhs());
+    SmallVector<Value> c;
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t e = 0; e < 2; ++e)
+        c.push_back(vector::ExtractOp::create(rewriter, loc, adaptor.getAcc(),
+                                              ArrayRef<int64_t>{h, e}));
+    auto resultType = LLVM::LLVMStructType::getLiteral(
+        rewriter.getContext(), {f32, f32, f32, f32});
+    Value mma = NVVM::MmaOp::create(
+        rewriter, loc, resultType, a, b, c, ArrayRef<int64_t>{16, 8, 16},
+        std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> d;
+    for (int64_t i = 0; i < 4; ++i)
+      d.push_back(LLVM::ExtractValueOp::create(rewriter, loc, mma, i));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, op.getType(), d);
     return success();
   }
 };
@@ -181,7 +226,8 @@ struct ConvertTileToTargetPass
     ConversionTarget target(*ctx);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
                            scf::SCFDialect, nvgpu::NVGPUDialect,
-                           NVVM::NVVMDialect>();
+                           NVVM::NVVMDialect, LLVM::LLVMDialect,
+                           vector::VectorDialect>();
     target.addIllegalDialect<tile::TileDialect>();
     // Shared buffers become workgroup attributions with the gpu.func.
     target.addLegalOp<tile::AllocSharedOp>();

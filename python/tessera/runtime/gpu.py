@@ -220,6 +220,8 @@ class GPUProgram:
             return array, None
         if isinstance(array, np.ndarray):
             return cp.asarray(array), array
+        if type(array).__module__.startswith("torch") and hasattr(array, "data_ptr"):
+            return _TorchView(name, array), None  # zero copy, any dtype (bf16)
         if hasattr(array, "__cuda_array_interface__"):
             return cp.asarray(array), None  # zero-copy view (torch, numba, ...)
         if hasattr(array, "__dlpack__"):
@@ -271,13 +273,14 @@ class GPUProgram:
                         params.append(np.int64(what(sizes)))
                         continue
                     buf = buffers[what]
+                    ptr = buf.kernel_arg if isinstance(buf, _TorchView) else buf
                     if abi == "bare":
-                        params.append(buf)
+                        params.append(ptr)
                     elif abi == "flat":
-                        params += [buf, buf, _ZERO, np.int64(buf.size), _ONE]
+                        params += [ptr, ptr, _ZERO, np.int64(buf.size), _ONE]
                     else:
                         itemsize = buf.itemsize
-                        params += [buf, buf, _ZERO]
+                        params += [ptr, ptr, _ZERO]
                         params += [np.int64(d) for d in buf.shape]
                         params += [np.int64(st // itemsize) for st in buf.strides]
                 grid = tuple(int(g(sizes)) for g in grid_fns)
@@ -290,8 +293,36 @@ class GPUProgram:
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
-            results = outputs
+            results = [o.tensor if isinstance(o, _TorchView) else o for o in outputs]
         return results[0] if len(results) == 1 else tuple(results)
+
+
+class _TorchView:
+    """A CUDA torch tensor as the launcher sees a CuPy array: shape, dtype,
+    contiguity, device and its data pointer (no copy; works for bfloat16,
+    which CuPy arrays cannot hold)."""
+
+    class _Flags:
+        def __init__(self, contiguous):
+            self.c_contiguous = contiguous
+
+    class _Device:
+        def __init__(self, index):
+            self.id = index
+
+    def __init__(self, name, tensor):
+        if not tensor.is_cuda:
+            raise ValueError(f"argument '{name}': is a torch tensor on "
+                             f"{tensor.device}; move it to the GPU (.cuda())")
+        self.tensor = tensor
+        self.shape = tuple(tensor.shape)
+        self.dtype = _dtype_of(tensor)
+        self.size = tensor.numel()
+        self.itemsize = tensor.element_size()
+        self.strides = tuple(st * self.itemsize for st in tensor.stride())
+        self.flags = self._Flags(tensor.is_contiguous())
+        self.device = self._Device(tensor.device.index)
+        self.kernel_arg = np.uint64(tensor.data_ptr())
 
 
 _ZERO = np.int64(0)

@@ -46,6 +46,18 @@ int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
     }
     return total;
   }
+  case KernelKind::Attention: {
+    if (tile.size() != 2 || config.getMma() == MmaKind::none ||
+        !isTensorCoreAttention(shape.anchor))
+      return 0;
+    auto q = cast<RankedTensorType>(shape.anchor->getOperand(0).getType());
+    auto v = cast<RankedTensorType>(shape.anchor->getOperand(2).getType());
+    int64_t ldK = q.getShape().back() + 8, ldV = v.getShape().back() + 8;
+    // The query tile, and two stages of key and value tiles; each row is
+    // padded by 16 bytes.
+    return (tile[0] * ldK + 2 * tile[1] * (ldK + ldV)) *
+           byteWidth(q.getElementType());
+  }
   case KernelKind::Row:
   case KernelKind::Column:
     return 32 * 4; // one partial result per warp
@@ -143,6 +155,38 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                        << operand.cols << " " << (isLhs ? "lhs" : "rhs")
                        << " tile into 8-element copies that the " << threads
                        << " threads share evenly";
+    }
+    break;
+  }
+  case KernelKind::Attention: {
+    if (mma == MmaKind::none)
+      break; // the code generator names what it cannot do
+    if (mma != MmaKind::mma_sync)
+      return error() << "uses " << stringifyMmaKind(mma)
+                     << " for attention, which the GPU lowering does not "
+                        "generate yet";
+    if (!isTensorCoreAttention(shape.anchor))
+      return error() << "uses mma_sync, which needs f16 or bf16 attention "
+                        "with static head dims that are multiples of 16 "
+                        "(at most 256)";
+    if (tile.size() != 2 || tile[0] != 16 * config.getWarps() ||
+        tile[1] % 16 != 0)
+      return error() << "must have a [16 * warps, N] tile for attention ("
+                     << 16 * config.getWarps()
+                     << " query rows, one warp per 16) and N a multiple of 16";
+    if (config.getStages() != 2)
+      return error() << "must have 2 stages for attention (key and value "
+                        "blocks are double-buffered)";
+    for (int64_t operand : {0, 2}) {
+      int64_t dim = cast<RankedTensorType>(
+                        shape.anchor->getOperand(operand).getType())
+                        .getShape()
+                        .back();
+      for (int64_t rows : {tile[0], tile[1]})
+        if ((rows * dim / 8) % threads != 0)
+          return error() << "must split the " << rows << "x" << dim
+                         << " attention tiles into 8-element copies that the "
+                         << threads << " threads share evenly";
     }
     break;
   }

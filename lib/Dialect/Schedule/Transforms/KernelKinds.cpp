@@ -190,6 +190,12 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                              MmaKind::mma_sync, 1);
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
   case KernelKind::Attention:
+    // FlashAttention-2 on tensor cores: 128 query rows per block (16 per
+    // warp), 64-key blocks double-buffered through shared memory.
+    if (chip.isNvidia && chip.smVersion >= 80 &&
+        isTensorCoreAttention(shape.anchor))
+      return ConfigAttr::get(ctx, {128, 64}, 8, 2, 1, 1, MmaKind::mma_sync,
+                             1);
     return ConfigAttr::get(ctx, {64, 64}, 4, 1);
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
@@ -225,4 +231,19 @@ MmaOperandTile mlir::tessera::schedule::getMmaOperandTile(ConfigAttr config,
   result.cols = kMajor ? other : tile[2];
   result.ld = result.cols + 8;
   return result;
+}
+
+bool mlir::tessera::schedule::isTensorCoreAttention(Operation *op) {
+  auto attention = dyn_cast_or_null<graph::AttentionOp>(op);
+  if (!attention)
+    return false;
+  auto q = cast<RankedTensorType>(attention.getQuery().getType());
+  auto v = cast<RankedTensorType>(attention.getValue().getType());
+  Type element = q.getElementType();
+  if (!(element.isF16() || element.isBF16()))
+    return false;
+  for (int64_t dim : {q.getShape().back(), v.getShape().back()})
+    if (ShapedType::isDynamic(dim) || dim % 16 != 0 || dim > 256)
+      return false;
+  return true;
 }

@@ -75,6 +75,11 @@ int64_t estimateSharedBytes(ConfigAttr config, const KernelShape &shape);
 /// operands of one type, accumulating in f32.
 bool isTensorCoreMatmul(Operation *op);
 
+/// True if the attention `op` can run on mma.sync tensor cores: f16 or
+/// bf16, with static head dims (query/key and value) that are multiples of
+/// 16, at most 256.
+bool isTensorCoreAttention(Operation *op);
+
 /// How a tensor-core matmul stages one operand's block tile in shared
 /// memory: `rows` x `cols` elements as they lie in global memory (K rows if
 /// the operand is K-major), each row padded to `ld` elements.

@@ -1,0 +1,46 @@
+"""The Graph IR programs the benchmarks run. Every one is shape-generic
+(`?` dims): the same compiled artifact serves every size of its rows,
+ragged ones included, so no kernel is specialised to a benchmark shape.
+
+Imported by `build.py` (needs Tessera's compiler) and by `run.py` (on the
+GPU machine: numpy, cupy, torch, triton only), so it imports nothing.
+"""
+
+PROGRAMS = {
+    "gemm_f16": """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.matmul %a, %b : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}""",
+    "gemm_bf16": """
+func.func @main(%a: tensor<?x?xbf16>, %b: tensor<?x?xbf16>) -> tensor<?x?xbf16> {
+  %c = tessera_graph.matmul %a, %b : tensor<?x?xbf16>, tensor<?x?xbf16> -> tensor<?x?xbf16>
+  return %c : tensor<?x?xbf16>
+}""",
+    "gemm_bias_gelu_f16": """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %bias: tensor<?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.matmul %a, %b : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.add %c, %bias : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %g = tessera_graph.gelu %s : tensor<?x?xf16>
+  return %g : tensor<?x?xf16>
+}""",
+    "softmax_f16": """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+    "layer_norm_f16": """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.layer_norm %x : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+}
+
+for _d in (64, 128):
+    for _causal in (False, True):
+        _t = f"tensor<?x?x?x{_d}xf16>"
+        PROGRAMS[f"attention_d{_d}{'_causal' if _causal else ''}_f16"] = f"""
+func.func @main(%q: {_t}, %k: {_t}, %v: {_t}) -> {_t} {{
+  %o = tessera_graph.attention %q, %k, %v{' causal' if _causal else ''} : {_t}, {_t}, {_t} -> {_t}
+  return %o : {_t}
+}}"""

@@ -1,0 +1,399 @@
+"""Runs Tessera's benchmark artifacts and their peers in one process on the
+GPU: cuBLAS (torch), a Triton GEMM, torch SDPA (flash and cuDNN backends),
+torch softmax/layer_norm/unfused epilogues, and the device copy bandwidth.
+
+    python bench/run.py [build/bench-artifacts] [--quick]
+
+Every row is checked first (float64 reference, relative error, pass/fail)
+and then timed: CUDA events around batches of launches after warm-up, the
+median per launch; inputs rotate through enough copies that the L2 cache
+(50 MiB) cannot hold them. Prints the table last; writes bench.json and
+bench.png (ratios to the best peer) under $OUT (default: bench/out).
+Needs torch, triton, cupy and numpy; without a GPU it prints SKIP.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+L2_BYTES = 50 * 2**20
+ROTATE_BYTES = 4 * L2_BYTES
+
+
+def load_runtime():
+    path = ROOT / "python" / "tessera" / "runtime" / "gpu.py"
+    spec = importlib.util.spec_from_file_location("tessera_runtime_gpu", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- timing -----------------------------------------------------------------
+def time_ms(torch, fn, sets: int, budget_ms: float = 150.0) -> float:
+    """Median time per call of fn(i), i rotating over `sets` input sets."""
+    for i in range(3):
+        fn(i % sets)
+    torch.cuda.synchronize()
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    fn(0)
+    stop.record()
+    stop.synchronize()
+    once = max(start.elapsed_time(stop), 1e-3)
+    calls = int(min(200, max(sets, budget_ms / 5 / once)))
+    samples = []
+    for _ in range(5):
+        start.record()
+        for i in range(calls):
+            fn(i % sets)
+        stop.record()
+        stop.synchronize()
+        samples.append(start.elapsed_time(stop) / calls)
+    return float(np.median(samples))
+
+
+def copies_for(nbytes: int) -> int:
+    return max(1, min(16, math.ceil(ROTATE_BYTES / max(nbytes, 1))))
+
+
+def rel_err(torch, got, ref) -> float:
+    got = got.double()
+    return float((got - ref).norm() / ref.norm().clamp_min(1e-30))
+
+
+# --- the Triton GEMM peer (the tutorial kernel, small autotune) --------------
+def make_triton_gemm(torch, triton, tl):
+    @triton.autotune(
+        configs=[
+            triton.Config({"BM": 128, "BN": 256, "BK": 64, "G": 8}, num_stages=3, num_warps=8),
+            triton.Config({"BM": 128, "BN": 128, "BK": 64, "G": 8}, num_stages=4, num_warps=4),
+            triton.Config({"BM": 64, "BN": 128, "BK": 64, "G": 8}, num_stages=4, num_warps=4),
+            triton.Config({"BM": 16, "BN": 128, "BK": 128, "G": 8}, num_stages=4, num_warps=4),
+        ],
+        key=["M", "N", "K"],
+    )
+    @triton.jit
+    def mm_kernel(a, b, c, M, N, K, sam, sak, sbk, sbn, scm, scn,
+                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, G: tl.constexpr):
+        pid = tl.program_id(0)
+        npm = tl.cdiv(M, BM)
+        npn = tl.cdiv(N, BN)
+        width = G * npn
+        gid = pid // width
+        first = gid * G
+        gs = min(npm - first, G)
+        pm = first + (pid % width) % gs
+        pn = (pid % width) // gs
+        rm = (pm * BM + tl.arange(0, BM)) % M
+        rn = (pn * BN + tl.arange(0, BN)) % N
+        rk = tl.arange(0, BK)
+        pa = a + rm[:, None] * sam + rk[None, :] * sak
+        pb = b + rk[:, None] * sbk + rn[None, :] * sbn
+        acc = tl.zeros((BM, BN), dtype=tl.float32)
+        for k in range(0, tl.cdiv(K, BK)):
+            av = tl.load(pa, mask=rk[None, :] < K - k * BK, other=0.0)
+            bv = tl.load(pb, mask=rk[:, None] < K - k * BK, other=0.0)
+            acc = tl.dot(av, bv, acc)
+            pa += BK * sak
+            pb += BK * sbk
+        cm = pm * BM + tl.arange(0, BM)
+        cn = pn * BN + tl.arange(0, BN)
+        tl.store(c + cm[:, None] * scm + cn[None, :] * scn, acc.to(c.dtype.element_ty),
+                 mask=(cm[:, None] < M) & (cn[None, :] < N))
+
+    def gemm(a, b, c):
+        M, K = a.shape
+        N = b.shape[1]
+        grid = lambda meta: (triton.cdiv(M, meta["BM"]) * triton.cdiv(N, meta["BN"]),)
+        mm_kernel[grid](a, b, c, M, N, K, a.stride(0), a.stride(1), b.stride(0), b.stride(1),
+                        c.stride(0), c.stride(1))
+        return c
+
+    return gemm
+
+
+# --- the run ----------------------------------------------------------------
+class Bench:
+    def __init__(self, torch, runtime, artifacts: Path):
+        self.torch = torch
+        self.runtime = runtime
+        self.artifacts = artifacts
+        self.rows = []
+        self.programs = {}
+
+    def program(self, name):
+        if name not in self.programs:
+            self.programs[name] = self.runtime.load(self.artifacts / name)
+        return self.programs[name]
+
+    def add(self, group, name, work, unit, tessera, peers, ceiling=None, note=""):
+        """tessera / peers: (ms, rel_err, pass) tuples (peers by name)."""
+        scale = 1e9 if unit == "TFLOP/s" else 1e6
+        rate = lambda ms: work / ms / scale if ms and ms > 0 else None
+        row = {"group": group, "name": name, "unit": unit, "work": work,
+               "tessera": {"ms": tessera[0], "rel_err": tessera[1], "pass": tessera[2],
+                           "rate": rate(tessera[0])},
+               "peers": {k: {"ms": v[0], "rel_err": v[1], "pass": v[2], "rate": rate(v[0])}
+                         for k, v in peers.items()},
+               "note": note}
+        valid = {k: v for k, v in peers.items() if v[0] and v[2]}
+        if valid and tessera[0]:
+            best = min(valid, key=lambda k: valid[k][0])
+            row["best_peer"] = best
+            row["ratio_to_best"] = valid[best][0] / tessera[0]
+        if ceiling is not None and tessera[0]:
+            row["ceiling"] = ceiling[0]
+            row["fraction_of_ceiling"] = rate(tessera[0]) / ceiling[1]
+        self.rows.append(row)
+        t = row["tessera"]
+        print(f"  {group:9s} {name:34s} tessera {t['rate'] or 0:8.1f} {unit:7s} "
+              f"err {tessera[1]:.1e} {'ok' if tessera[2] else 'FAIL'}  "
+              + "  ".join(f"{k} {(rate(v[0]) or 0):.1f}" for k, v in peers.items()), flush=True)
+
+
+def gemm_rows(bench, triton_gemm, quick):
+    torch = bench.torch
+    shapes = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (16, 8192, 8192),
+              (4000, 4000, 4000), (1000, 999, 777)]
+    if quick:
+        shapes = [(4096, 4096, 4096), (1000, 999, 777)]
+    for dtype, tol, prog in ((torch.bfloat16, 1e-2, "gemm_bf16"), (torch.float16, 2e-3, "gemm_f16")):
+        tname = "bf16" if dtype == torch.bfloat16 else "fp16"
+        for M, N, K in shapes:
+            sets = copies_for((M * K + K * N) * 2)
+            A = [torch.randn(M, K, device="cuda", dtype=dtype) for _ in range(sets)]
+            B = [torch.randn(K, N, device="cuda", dtype=dtype) for _ in range(sets)]
+            C = torch.empty(M, N, device="cuda", dtype=dtype)
+            ref = A[0].double() @ B[0].double()
+            program = bench.program(prog)
+
+            def tess(i):
+                program(A[i], B[i], out=[C])
+
+            C.fill_(float("nan"))
+            tess(0)
+            e = rel_err(torch, C, ref)
+            t = (time_ms(torch, tess, sets), e, bool(e < tol))
+            peers = {}
+            e = rel_err(torch, A[0] @ B[0], ref)
+            peers["cuBLAS"] = (time_ms(torch, lambda i: torch.matmul(A[i], B[i], out=C), sets),
+                               e, bool(e < tol))
+            try:
+                C2 = torch.empty_like(C)
+                e = rel_err(torch, triton_gemm(A[0], B[0], C2), ref)
+                peers["Triton"] = (time_ms(torch, lambda i: triton_gemm(A[i], B[i], C2), sets),
+                                   e, bool(e < tol))
+            except Exception as ex:  # report, keep going
+                print(f"  Triton failed on {M}x{N}x{K}: {ex!r}")
+            cublas_rate = 2 * M * N * K / peers["cuBLAS"][0] / 1e9
+            bench.add("gemm", f"{tname} {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t, peers,
+                      ceiling=("cuBLAS", cublas_rate))
+            del A, B, C, ref
+
+
+def fused_rows(bench, quick):
+    torch = bench.torch
+    F = torch.nn.functional
+    for M, N, K in ([(8192, 8192, 1024), (4000, 4000, 4000)] if not quick else [(1000, 999, 777)]):
+        sets = copies_for((M * K + K * N) * 2)
+        A = [torch.randn(M, K, device="cuda", dtype=torch.float16) for _ in range(sets)]
+        B = [torch.randn(K, N, device="cuda", dtype=torch.float16) for _ in range(sets)]
+        bias = torch.randn(N, device="cuda", dtype=torch.float16)
+        C = torch.empty(M, N, device="cuda", dtype=torch.float16)
+        ref = F.gelu(A[0].double() @ B[0].double() + bias.double())
+        program = bench.program("gemm_bias_gelu_f16")
+
+        def tess(i):
+            program(A[i], B[i], bias, out=[C])
+
+        C.fill_(float("nan"))
+        tess(0)
+        e = rel_err(torch, C, ref)
+        t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+        unfused = lambda i: F.gelu(A[i] @ B[i] + bias)
+        e = rel_err(torch, unfused(0), ref)
+        peers = {"torch unfused": (time_ms(torch, unfused, sets), e, bool(e < 2e-3))}
+        bench.add("fused", f"fp16 gelu(x@w+b) {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t, peers)
+        del A, B, C, ref
+
+
+def attention_rows(bench, quick):
+    torch = bench.torch
+    F = torch.nn.functional
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    configs = [(4, 32, 4096, 128), (4, 32, 4096, 64), (4, 32, 1000, 128)]
+    if quick:
+        configs = [(1, 8, 1000, 64)]
+    for Bz, H, S, D in configs:
+        for causal in (False, True):
+            shape = (Bz, H, S, D)
+            sets = copies_for(3 * Bz * H * S * D * 2)
+            qkv = [[torch.randn(shape, device="cuda", dtype=torch.float16) for _ in range(3)]
+                   for _ in range(sets)]
+            O = torch.empty(shape, device="cuda", dtype=torch.float16)
+            # float64 reference on two heads (the whole problem would need
+            # Bz*H*S*S*8 bytes of scores).
+            q, k, v = (x[:1, :2].double() for x in qkv[0])
+            s = q @ k.transpose(-1, -2) / math.sqrt(D)
+            if causal:
+                s = s.masked_fill(torch.ones(S, S, device="cuda", dtype=torch.bool).triu(1),
+                                  float("-inf"))
+            ref = torch.softmax(s, dim=-1) @ v
+            del s
+            name = f"attention_d{D}{'_causal' if causal else ''}_f16"
+            program = bench.program(name)
+
+            def tess(i):
+                program(*qkv[i], out=[O])
+
+            O.fill_(float("nan"))
+            tess(0)
+            e = rel_err(torch, O[:1, :2], ref)
+            t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+            peers = {}
+            for backend, label in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
+                                   (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
+                try:
+                    with sdpa_kernel(backend):
+                        run = lambda i: F.scaled_dot_product_attention(*qkv[i], is_causal=causal)
+                        e = rel_err(torch, run(0)[:1, :2], ref)
+                        peers[label] = (time_ms(torch, run, sets), e, bool(e < 2e-3))
+                except Exception as ex:  # a backend may refuse a shape
+                    print(f"  {label} failed on {shape}: {type(ex).__name__}")
+            flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
+            bench.add("attention", f"fp16 B{Bz} H{H} S{S} D{D}{' causal' if causal else ''}",
+                      flops, "TFLOP/s", t, peers)
+            del qkv, O, ref
+
+
+def bandwidth_rows(bench, copy_gbs, quick):
+    torch = bench.torch
+    F = torch.nn.functional
+    M, N = (16384, 8192) if not quick else (1000, 1023)
+    for op, prog in (("softmax", "softmax_f16"), ("layer_norm", "layer_norm_f16")):
+        for m, n in ((M, N), (M - 1, N - 3)):  # and ragged
+            sets = copies_for(m * n * 2 * 2)
+            X = [torch.randn(m, n, device="cuda", dtype=torch.float16) for _ in range(sets)]
+            Y = torch.empty(m, n, device="cuda", dtype=torch.float16)
+            x64 = X[0].double()
+            if op == "softmax":
+                ref = torch.softmax(x64, dim=-1)
+                peer = lambda i: torch.softmax(X[i], dim=-1)
+            else:
+                ref = F.layer_norm(x64, (n,))
+                peer = lambda i: F.layer_norm(X[i], (n,))
+            program = bench.program(prog)
+
+            def tess(i):
+                program(X[i], out=[Y])
+
+            Y.fill_(float("nan"))
+            tess(0)
+            e = rel_err(torch, Y, ref)
+            t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+            e = rel_err(torch, peer(0), ref)
+            peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < 2e-3))}
+            bench.add("memory", f"{op} fp16 {m}x{n}", 2 * m * n * 2, "GB/s", t, peers,
+                      ceiling=("copy", copy_gbs))
+            del X, Y, x64, ref
+
+
+def copy_bandwidth(torch) -> float:
+    x = torch.randn(1 << 30, device="cuda", dtype=torch.float16)
+    y = torch.empty_like(x)
+    ms = time_ms(torch, lambda i: y.copy_(x), 1)
+    del x, y
+    return 2 * 2**30 * 2 / ms / 1e6
+
+
+def write_outputs(rows, meta, out: Path):
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        named = [(r["group"] + ": " + r["name"], r.get("ratio_to_best", 0.0)) for r in rows]
+        fig, ax = plt.subplots(figsize=(10, 0.32 * len(named) + 1.5))
+        ax.barh([n for n, _ in named], [v for _, v in named],
+                color=["tab:green" if v >= 1 else "tab:orange" for _, v in named])
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.invert_yaxis()
+        ax.set_xlabel("speed relative to the best peer (>1: Tessera faster)")
+        ax.set_title(f"Tessera vs peers, {meta['device']}, {meta['date']}")
+        fig.tight_layout()
+        fig.savefig(out / "bench.png", dpi=110)
+    except Exception as ex:  # the table and JSON still stand
+        print(f"no plot: {ex!r}")
+
+
+def print_table(rows, meta):
+    print()
+    print(f"Tessera benchmarks on {meta['device']} ({meta['date']}); copy bandwidth "
+          f"{meta['copy_GBps']:.0f} GB/s")
+    head = f"{'row':46s} {'tessera':>9s} {'best peer':>18s} {'ratio':>6s} {'ceil%':>6s} {'check':>6s}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        t = r["tessera"]
+        best = r.get("best_peer")
+        peer = f"{r['peers'][best]['rate']:.1f} {best}" if best else "-"
+        ratio = f"{r['ratio_to_best']:.2f}" if "ratio_to_best" in r else "-"
+        ceil = f"{100 * r['fraction_of_ceiling']:.0f}" if "fraction_of_ceiling" in r else "-"
+        unit = "T" if r["unit"] == "TFLOP/s" else "G"
+        print(f"{r['group'] + ' ' + r['name']:46s} {t['rate'] or 0:8.1f}{unit} {peer:>18s} "
+              f"{ratio:>6s} {ceil:>6s} {'PASS' if t['pass'] else 'FAIL':>6s}")
+    print("rates: T = TFLOP/s, G = GB/s; ratio = best peer time / Tessera time; "
+          "ceil% = share of cuBLAS (GEMM) or of the copy bandwidth (memory rows)")
+
+
+def main(argv) -> int:
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    quick = "--quick" in argv
+    try:
+        import torch
+
+        if not torch.cuda.is_available():
+            raise RuntimeError("torch sees no GPU")
+        import triton
+        import triton.language as tl
+    except Exception as e:  # no torch / triton / GPU
+        print(f"SKIP: {type(e).__name__}: {e}")
+        return 0
+    artifacts = Path(args[0] if args else ROOT / "build" / "bench-artifacts")
+    out = Path(os.environ.get("OUT", HERE / "out"))
+    runtime = load_runtime()
+    torch.manual_seed(int(time.time()))
+    meta = {"device": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"),
+            "torch": torch.__version__, "triton": triton.__version__, "quick": quick}
+    start = time.time()
+    meta["copy_GBps"] = copy_bandwidth(torch)
+    bench = Bench(torch, runtime, artifacts)
+    gemm_rows(bench, make_triton_gemm(torch, triton, tl), quick)
+    fused_rows(bench, quick)
+    attention_rows(bench, quick)
+    bandwidth_rows(bench, meta["copy_GBps"], quick)
+    meta["seconds"] = round(time.time() - start, 1)
+    write_outputs(bench.rows, meta, out)
+    print_table(bench.rows, meta)
+    failed = [r["name"] for r in bench.rows if not r["tessera"]["pass"]]
+    print(f"{len(bench.rows) - len(failed)}/{len(bench.rows)} rows correct; "
+          f"{meta['seconds']} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
