@@ -196,6 +196,15 @@ func.func @main(%q: tensor<?x?x64xf16>, %k: tensor<?x?x64xf16>, %v: tensor<?x?x6
 }""",
         [(3, 201, 64), (3, 301, 64), (3, 301, 64), (201, 301)], ["float16"] * 4,
         lambda q, k, v, m: attention(q, k, v, causal=True, scale=0.2, mask=m), "float16"),
+    # No tensor cores for f32: one thread per query row.
+    "attention_f32_simt_causal_mask": (
+        """
+func.func @main(%q: tensor<?x?x32xf32>, %k: tensor<?x?x32xf32>, %v: tensor<?x?x48xf32>, %m: tensor<?x1x?xf32>) -> tensor<?x?x48xf32> {
+  %o = tessera_graph.attention %q, %k, %v mask(%m : tensor<?x1x?xf32>) causal : tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<?x?x48xf32> -> tensor<?x?x48xf32>
+  return %o : tensor<?x?x48xf32>
+}""",
+        [(3, 150, 32), (3, 170, 32), (3, 170, 48), (3, 1, 170)], ["float32"] * 4,
+        lambda q, k, v, m: attention(q, k, v, causal=True, mask=m), "float32"),
     "block_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {

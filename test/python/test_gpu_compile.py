@@ -48,12 +48,21 @@ def test_hsaco_is_amdgpu_elf(name):
 
 def test_unsupported_op_is_a_diagnostic():
     source = """
-func.func @main(%q: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
-  %o = tessera_graph.attention %q, %q, %q : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<2x8x16xf16> -> tensor<2x8x16xf16>
-  return %o : tensor<2x8x16xf16>
+func.func @main(%x: tensor<8x16xf32>) -> tensor<16x8xf32> {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<8x16xf32> -> tensor<16x8xf32>
+  return %t : tensor<16x8xf32>
 }"""
-    with pytest.raises(Exception, match="'tessera_graph.attention' op is not supported by the GPU lowering yet"):
+    with pytest.raises(Exception, match="'tessera_graph.transpose' op is not supported by the GPU lowering yet"):
         _compile(source, "sm_90")
+
+
+def test_matmul_and_attention_use_tensor_cores():
+    """f16 matmul and attention: mma.sync with ldmatrix and cp.async in the PTX."""
+    for name in ("matmul_bias_gelu_f16_tc", "attention_f16_d64_causal",
+                 "attention_f16_d128_cross"):
+        ptx = _compile(CASES[name][0], "sm_90").binary.decode()
+        assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in ptx, name
+        assert "ldmatrix.sync.aligned.m8n8.x4" in ptx and "cp.async" in ptx, name
 
 
 def test_illegal_schedule_fails_at_compile_time():

@@ -1618,14 +1618,204 @@ static LogicalResult lowerAttentionMma(HostState &host,
       });
 }
 
+/// A SIMT attention kernel (no tensor cores: f32, AMD, older chips): one
+/// thread per query row streams over the keys with an online softmax, its
+/// output row (`Dv` values, static) in registers. Correct everywhere, slow.
+static LogicalResult lowerAttentionSimt(HostState &host,
+                                        schedule::KernelOp kernel,
+                                        graph::AttentionOp op) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  int64_t rank = qType.getRank();
+  int64_t dv = vType.getShape().back();
+  if (ShapedType::isDynamic(dv) || dv > 256)
+    return op.emitOpError()
+           << "has value head dim " << (ShapedType::isDynamic(dv) ? "?" : "")
+           << (ShapedType::isDynamic(dv) ? "" : std::to_string(dv))
+           << "; the GPU lowering without tensor cores needs a static value "
+              "head dim of at most 256";
+  Type element = qType.getElementType();
+  Type f32 = hb.getF32Type();
+  Type compute = element.isF64() ? element : f32;
+
+  auto hostOf = [&](Value v) {
+    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
+  };
+  Value hostQ = hostOf(op.getQuery()), hostK = hostOf(op.getKey()),
+        hostV = hostOf(op.getValue());
+  ArrayRef<Value> qSizes = host.sizesOf(hostQ), kSizes = host.sizesOf(hostK);
+  Value sq = qSizes[rank - 2], sk = kSizes[rank - 2], d = qSizes[rank - 1];
+  SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
+  outSizes.back() = indexConstant(hb, loc, dv);
+  Value batch = product(hb, loc, qSizes.take_front(rank - 2));
+  Value out = allocate(host, loc, cast<RankedTensorType>(op.getType()), outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  KernelSignature sig;
+  unsigned qParam = sig.addBuffer(host.buffers.lookup(hostQ));
+  unsigned kParam = sig.addBuffer(host.buffers.lookup(hostK));
+  unsigned vParam = sig.addBuffer(host.buffers.lookup(hostV));
+  int64_t maskParam = -1;
+  RankedTensorType maskType;
+  if (Value mask = op.getMask()) {
+    maskType = cast<RankedTensorType>(mask.getType());
+    maskParam = sig.addBuffer(host.buffers.lookup(hostOf(mask)));
+  }
+  unsigned outParam = sig.addBuffer(out);
+  unsigned sqParam = sig.addSize(sq), skParam = sig.addSize(sk),
+           dParam = sig.addSize(d);
+  SmallVector<unsigned> batchParams;
+  if (maskParam >= 0)
+    for (int64_t i = 0; i < rank - 2; ++i)
+      batchParams.push_back(sig.addSize(qSizes[i]));
+
+  int64_t threads = config.getThreads();
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
+                                           indexConstant(hb, loc, threads));
+  std::optional<double> scaleAttr;
+  if (op.getScale())
+    scaleAttr = op.getScale()->convertToDouble();
+  bool causal = op.getCausal();
+
+  return emitKernel(
+      host, loc, "attention", config, sig, {gridX, batch}, 0,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+        Value sq = params[sqParam], sk = params[skParam], d = params[dParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+        Value bh = programId(b, loc, 1);
+        Value row = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, programId(b, loc, 0),
+                                          c(threads)),
+            tid);
+        Value inside =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, sq);
+        // Rows past the end read row 0 (in bounds) and store nothing.
+        Value safeRow = arith::SelectOp::create(b, loc, inside, row, c(0));
+        Value qRow = arith::MulIOp::create(
+            b, loc, d,
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
+        Value kBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, d));
+        Value vBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(dv)));
+        Value scale = scaleAttr
+                          ? floatConstant(b, loc, compute, *scaleAttr)
+                          : Value(math::RsqrtOp::create(
+                                b, loc, indexToFloat(b, loc, d, compute)));
+        Value keys = sk;
+        if (causal)
+          keys = arith::MinUIOp::create(
+              b, loc, sk, arith::AddIOp::create(b, loc, safeRow, c(1)));
+        Value negInf = arith::ConstantOp::create(
+            b, loc, compute,
+            b.getFloatAttr(compute,
+                           APFloat::getInf(
+                               cast<FloatType>(compute).getFloatSemantics(),
+                               /*Negative=*/true)));
+        Value zero = floatConstant(b, loc, compute, 0.0);
+        SmallVector<Value> inits{negInf, zero};
+        inits.append(dv, zero);
+        auto loop = scf::ForOp::create(
+            b, loc, c(0), keys, c(1), inits,
+            [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
+              auto load = [&](unsigned param, Value offset) {
+                return convertScalar(
+                    lb, l, tile::LoadOp::create(lb, l, params[param], offset),
+                    compute);
+              };
+              Value kRow = arith::AddIOp::create(
+                  lb, l, kBase, arith::MulIOp::create(lb, l, j, d));
+              auto dot = scf::ForOp::create(
+                  lb, l, indexConstant(lb, l, 0), d, indexConstant(lb, l, 1),
+                  ValueRange{zero},
+                  [&](OpBuilder &db, Location dl, Value e, ValueRange acc) {
+                    Value qe = convertScalar(
+                        db, dl,
+                        tile::LoadOp::create(
+                            db, dl, params[qParam],
+                            arith::AddIOp::create(db, dl, qRow, e)),
+                        compute);
+                    Value ke = convertScalar(
+                        db, dl,
+                        tile::LoadOp::create(
+                            db, dl, params[kParam],
+                            arith::AddIOp::create(db, dl, kRow, e)),
+                        compute);
+                    scf::YieldOp::create(
+                        db, dl,
+                        ValueRange{arith::AddFOp::create(
+                            db, dl, acc[0],
+                            arith::MulFOp::create(db, dl, qe, ke))});
+                  });
+              Value sij = arith::MulFOp::create(lb, l, dot.getResult(0), scale);
+              if (maskParam >= 0) {
+                SmallVector<Value> sizes, index;
+                for (unsigned p : batchParams)
+                  sizes.push_back(params[p]);
+                index = unflatten(lb, l, bh, sizes);
+                sizes.push_back(sq);
+                sizes.push_back(sk);
+                index.push_back(safeRow);
+                index.push_back(j);
+                sij = arith::AddFOp::create(
+                    lb, l, sij,
+                    load(maskParam, broadcastOffset(lb, l, maskType.getShape(),
+                                                    sizes, index)));
+              }
+              Value mNew = arith::MaximumFOp::create(lb, l, carried[0], sij);
+              Value allMasked = arith::CmpFOp::create(
+                  lb, l, arith::CmpFPredicate::OEQ, mNew, negInf);
+              Value mUse = arith::SelectOp::create(lb, l, allMasked, zero, mNew);
+              Value alpha = math::ExpOp::create(
+                  lb, l, arith::SubFOp::create(lb, l, carried[0], mUse));
+              Value p = math::ExpOp::create(
+                  lb, l, arith::SubFOp::create(lb, l, sij, mUse));
+              SmallVector<Value> next{
+                  mNew, arith::AddFOp::create(
+                            lb, l, arith::MulFOp::create(lb, l, carried[1], alpha),
+                            p)};
+              Value vRow = arith::AddIOp::create(
+                  lb, l, vBase,
+                  arith::MulIOp::create(lb, l, j, indexConstant(lb, l, dv)));
+              for (int64_t e = 0; e < dv; ++e) {
+                Value ve = load(vParam, arith::AddIOp::create(
+                                            lb, l, vRow, indexConstant(lb, l, e)));
+                next.push_back(arith::AddFOp::create(
+                    lb, l, arith::MulFOp::create(lb, l, carried[2 + e], alpha),
+                    arith::MulFOp::create(lb, l, p, ve)));
+              }
+              scf::YieldOp::create(lb, l, next);
+            });
+        Value sum = loop.getResult(1);
+        Value inv = arith::SelectOp::create(
+            b, loc,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero),
+            arith::DivFOp::create(b, loc, floatConstant(b, loc, compute, 1.0),
+                                  sum),
+            zero);
+        Value oRow = arith::MulIOp::create(
+            b, loc, c(dv),
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
+        for (int64_t e = 0; e < dv; ++e) {
+          Value o = arith::MulFOp::create(b, loc, loop.getResult(2 + e), inv);
+          tile::StoreOp::create(b, loc, convertScalar(b, loc, o, element),
+                                params[outParam],
+                                arith::AddIOp::create(b, loc, oRow, c(e)),
+                                inside);
+        }
+        return success();
+      });
+}
+
 static LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                                     graph::AttentionOp op) {
-  Block &body = kernel.getBody().front();
-  for (Operation &other : body.without_terminator())
-    if (&other != op.getOperation() && !isa<graph::ConstantOp>(other))
-      return other.emitOpError()
-             << "is fused into an attention kernel, which the GPU lowering "
-                "does not support yet";
+  // (classifyKernelBody refuses attention kernels with fused ops.)
   if (kernel.getConfig().getMma() == schedule::MmaKind::mma_sync) {
     if (!schedule::isTensorCoreAttention(op))
       return op.emitOpError()
@@ -1633,10 +1823,13 @@ static LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                 "static head dims that are multiples of 16";
     return lowerAttentionMma(host, kernel, op);
   }
-  return op.emitOpError()
-         << "is supported by the GPU lowering only on tensor cores (mma_sync: "
-            "f16 or bf16, static head dims that are multiples of 16, sm_80 "
-            "or newer)";
+  if (kernel.getConfig().getMma() != schedule::MmaKind::none)
+    return op.emitOpError() << "asks for "
+                            << schedule::stringifyMmaKind(
+                                   kernel.getConfig().getMma())
+                            << ", which the GPU lowering does not generate "
+                               "for attention yet";
+  return lowerAttentionSimt(host, kernel, op);
 }
 
 //===----------------------------------------------------------------------===//

@@ -135,9 +135,10 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "swizzle (" << swizzle << ") must be positive";
   if (splitK <= 0)
     return emitError() << "split_k (" << splitK << ") must be positive";
-  if (mma != MmaKind::none && tile.size() != 3)
+  if (mma != MmaKind::none && tile.size() != 2 && tile.size() != 3)
     return emitError() << "mma = " << stringifyMmaKind(mma)
-                       << " needs a [M, N, K] tile, got " << tile.size()
-                       << " sizes";
+                       << " needs an [M, N, K] (matmul) or [M, N] (attention: "
+                          "query rows, key rows) tile, got "
+                       << tile.size() << " sizes";
   return success();
 }

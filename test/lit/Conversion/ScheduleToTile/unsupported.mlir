@@ -2,10 +2,10 @@
 
 // What the GPU lowering cannot generate yet is an error naming the op.
 
-func.func @attention(%q: tensor<2x8x16xf16>, %k: tensor<2x8x16xf16>, %v: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
-  // expected-error @+1 {{'tessera_graph.attention' op is not supported by the GPU lowering yet}}
-  %o = tessera_graph.attention %q, %k, %v : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<2x8x16xf16> -> tensor<2x8x16xf16>
-  return %o : tensor<2x8x16xf16>
+func.func @attention(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x8x?xf32>) -> tensor<2x8x?xf32> {
+  // expected-error @+1 {{'tessera_graph.attention' op has value head dim ?; the GPU lowering without tensor cores needs a static value head dim of at most 256}}
+  %o = tessera_graph.attention %q, %k, %v : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2x8x?xf32> -> tensor<2x8x?xf32>
+  return %o : tensor<2x8x?xf32>
 }
 
 // -----
@@ -55,4 +55,17 @@ func.func @dense(%a: tensor<2xf32>) -> tensor<2xf32> {
 func.func @scalar(%a: tensor<2xf32>, %n: index) -> tensor<2xf32> {
   %s = tessera_graph.exp %a : tensor<2xf32>
   return %s : tensor<2xf32>
+}
+
+// -----
+
+func.func @attention_epilogue(%q: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16], warps = 1, stages = 2, mma = mma_sync>(%q) : (tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
+  ^bb0(%x: tensor<2x8x16xf16>):
+    // expected-error @+1 {{'tessera_graph.attention' op is not supported by the GPU lowering yet (elementwise ops fused around this op)}}
+    %o = tessera_graph.attention %x, %x, %x : tensor<2x8x16xf16>, tensor<2x8x16xf16>, tensor<2x8x16xf16> -> tensor<2x8x16xf16>
+    %e = tessera_graph.relu %o : tensor<2x8x16xf16>
+    tessera_schedule.yield %e : tensor<2x8x16xf16>
+  }
+  return %r : tensor<2x8x16xf16>
 }

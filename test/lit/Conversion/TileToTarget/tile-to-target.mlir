@@ -56,3 +56,15 @@ tessera_target.kernel @tc(%g: memref<?xf16>, %i: index, %v: index) {
   %d = tessera_tile.mma %a, %b, %c : vector<4x2xf16>, vector<2x2xf16> -> vector<2x2xf32>
   tessera_target.return
 }
+
+// bf16 operands: nvgpu.mma.sync cannot type them, so nvvm.mma.sync on the
+// packed registers (two bf16 per i32) with explicit PTX types.
+// CHECK-LABEL: tessera_target.kernel @tc_bf16(
+tessera_target.kernel @tc_bf16(%a: vector<4x2xbf16>, %b: vector<2x2xbf16>, %c: vector<2x2xf32>) {
+  // CHECK-COUNT-6: vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+  // CHECK: %[[D:.*]] = nvvm.mma.sync A[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] B[%{{.*}}, %{{.*}}] C[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+  // CHECK-COUNT-4: llvm.extractvalue %[[D]]
+  // CHECK: vector.from_elements %{{.*}} : vector<2x2xf32>
+  %d = tessera_tile.mma %a, %b, %c : vector<4x2xbf16>, vector<2x2xbf16> -> vector<2x2xf32>
+  tessera_target.return
+}

@@ -101,8 +101,8 @@ func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, 
 
 // -----
 
-// expected-error @+1 {{mma = wgmma needs a [M, N, K] tile, got 2 sizes}}
-func.func @f() attributes {c = #tessera_schedule.config<tile = [64, 64], warps = 4, stages = 1, mma = wgmma>} { return }
+// expected-error @+1 {{mma = wgmma needs an [M, N, K] (matmul) or [M, N] (attention: query rows, key rows) tile, got 1 sizes}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, mma = wgmma>} { return }
 
 // -----
 

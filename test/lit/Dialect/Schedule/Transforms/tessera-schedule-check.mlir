@@ -145,3 +145,51 @@ func.func @mma_uneven_copies(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -
   }
   return %r : tensor<512x512xf16>
 }
+
+// -----
+
+func.func @attention_rows(%q: tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
+  // expected-error @+1 {{must have a [16 * warps, N] tile for attention (128 query rows, one warp per 16) and N a multiple of 16}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64], warps = 8, stages = 2, mma = mma_sync>(%q) : (tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
+  ^bb0(%x: tensor<2x256x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x64xf16>, tensor<2x256x64xf16>, tensor<2x256x64xf16> -> tensor<2x256x64xf16>
+    tessera_schedule.yield %o : tensor<2x256x64xf16>
+  }
+  return %r : tensor<2x256x64xf16>
+}
+
+// -----
+
+func.func @attention_stages(%q: tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
+  // expected-error @+1 {{must have 2 stages for attention (key and value blocks are double-buffered)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 3, mma = mma_sync>(%q) : (tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
+  ^bb0(%x: tensor<2x256x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x64xf16>, tensor<2x256x64xf16>, tensor<2x256x64xf16> -> tensor<2x256x64xf16>
+    tessera_schedule.yield %o : tensor<2x256x64xf16>
+  }
+  return %r : tensor<2x256x64xf16>
+}
+
+// -----
+
+func.func @attention_f32(%q: tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
+  // expected-error @+1 {{uses mma_sync, which needs f16 or bf16 attention with static head dims that are multiples of 16 (at most 256)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync>(%q) : (tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
+  ^bb0(%x: tensor<2x256x64xf32>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x64xf32>, tensor<2x256x64xf32>, tensor<2x256x64xf32> -> tensor<2x256x64xf32>
+    tessera_schedule.yield %o : tensor<2x256x64xf32>
+  }
+  return %r : tensor<2x256x64xf32>
+}
+
+// -----
+
+func.func @attention_shared(%q: tensor<2x256x256xf16>) -> tensor<2x256x256xf16> {
+  // expected-error @+1 {{needs 540672 bytes of shared memory per block, but sm_90 has 232448}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [512, 128], warps = 32, stages = 2, mma = mma_sync>(%q) : (tensor<2x256x256xf16>) -> tensor<2x256x256xf16> {
+  ^bb0(%x: tensor<2x256x256xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x256xf16>, tensor<2x256x256xf16>, tensor<2x256x256xf16> -> tensor<2x256x256xf16>
+    tessera_schedule.yield %o : tensor<2x256x256xf16>
+  }
+  return %r : tensor<2x256x256xf16>
+}
