@@ -7,6 +7,11 @@ GPU machine: numpy, cupy, torch, triton only), so it imports nothing.
 """
 
 PROGRAMS = {
+    "add_f32": """
+func.func @main(%x: tensor<?xf32>, %y: tensor<?xf32>) -> tensor<?xf32> {
+  %z = tessera_graph.add %x, %y : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %z : tensor<?xf32>
+}""",
     "gemm_f16": """
 func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %c = tessera_graph.matmul %a, %b : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>

@@ -435,6 +435,17 @@ class Function:
                 if self._policy is not None:
                     fn_op.attributes["tessera_graph.numerics"] = ir.Attribute.parse(
                         _policy_text(**self._policy))
+                # Argument names and symbolic dims, for the GPU launch plan:
+                # the runtime's errors then name the user's arguments and dims.
+                i64 = ir.IntegerType.get_signless(64)
+                fn_op.attributes["arg_attrs"] = ir.ArrayAttr.get([
+                    ir.DictAttr.get({
+                        "tessera.name": ir.StringAttr.get(name),
+                        "tessera.dims": ir.ArrayAttr.get([
+                            ir.StringAttr.get(d) if isinstance(d, str)
+                            else ir.IntegerAttr.get(i64, -1 if d is None else d)
+                            for d in spec.dims]),
+                    }) for name, spec in self.specs])
                 block = fn_op.add_entry_block()
                 with ir.InsertionPoint(block):
                     args = [TracedTensor(v, spec.dims, spec.dtype)
@@ -475,4 +486,58 @@ def function(fn=None, *, numerics: Optional[dict] = None):
     return Function(fn, numerics)
 
 
-jit = function
+class JitFunction(Function):
+    """`@tessera.jit`: a traced function compiled on its first call for the
+    machine it runs on (the GPU CuPy sees, else the CPU path), once per
+    argument signature (dtypes, ranks) and target, then launched. Kernels
+    are shape-generic, so new sizes reuse the compiled artifact; compiled
+    artifacts also persist in the disk cache."""
+
+    def __init__(self, fn, numerics_policy: Optional[dict] = None,
+                 target: Optional[str] = None, schedule: Optional[dict] = None):
+        super().__init__(fn, numerics_policy)
+        self._target, self._schedule = target, schedule
+        self._artifacts: Dict[tuple, object] = {}
+
+    @property
+    def target(self) -> str:
+        """`target=`, else $TESSERA_TARGET, else the GPU CuPy sees, else cpu."""
+        if self._target:
+            return self._target
+        env = os.environ.get("TESSERA_TARGET")
+        if env:
+            return env
+        from .runtime.gpu import device_target
+
+        return device_target() or "cpu"
+
+    def __call__(self, *arrays, **launch):
+        from .artifact import compile as compile_fn
+        from .runtime.gpu import _dtype_of
+
+        target = self.target
+        signature = (target,) + tuple(
+            (str(_dtype_of(a)), len(getattr(a, "shape", ()))) for a in arrays)
+        artifact = self._artifacts.get(signature)
+        if artifact is None:
+            if target == "cpu":  # argument errors before compiling
+                check_arguments(self._fn.__qualname__, self.specs, arrays)
+            artifact = compile_fn(self, target=target,
+                                  schedule=None if target == "cpu" else self._schedule)
+            self._artifacts[signature] = artifact
+        if target == "cpu":
+            if launch:
+                raise TypeError(f"{self._fn.__qualname__}: {sorted(launch)} apply to GPU "
+                                f"launches; this call runs on the CPU")
+            return artifact(*check_arguments(self._fn.__qualname__, self.specs, arrays))
+        return artifact(*arrays, **launch)
+
+
+def jit(fn=None, *, numerics: Optional[dict] = None, target: Optional[str] = None,
+        schedule: Optional[dict] = None):
+    """Decorator: trace `fn` to Graph IR; compile it on first call for the
+    GPU present (else the CPU) and run it there. `target` pins a target,
+    `schedule` overrides GPU kernel schedules (see `tessera.compile`)."""
+    if fn is None:
+        return lambda f: JitFunction(f, numerics, target, schedule)
+    return JitFunction(fn, numerics, target, schedule)

@@ -158,6 +158,9 @@ class GPUProgram:
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
                                   tuple(k["block"]), k.get("shared_bytes", 0), abi))
         self._device = None
+        # Launches already prepared, by the arguments' shapes and dtypes (CuPy
+        # arrays only): sizes, grids and parameter templates are computed once.
+        self._prepared: Dict[tuple, tuple] = {}
 
     # --- argument checking (pure Python) ---------------------------------
     def bind(self, arrays: Sequence) -> Dict[str, int]:
@@ -232,6 +235,81 @@ class GPUProgram:
 
     def __call__(self, *arrays, out: Optional[List] = None, stream=None):
         cp = _cupy()
+        ndarray = cp.ndarray
+        if (stream is None or isinstance(stream, cp.cuda.Stream)) and all(
+                type(a) is ndarray for a in arrays) and (
+                out is None or all(type(o) is ndarray for o in out)):
+            key = (tuple(a.shape for a in arrays), tuple(a.dtype.char for a in arrays),
+                   None if out is None else tuple((o.shape, o.dtype.char) for o in out))
+            prepared = self._prepared.get(key)
+            if prepared is not None and self._fast_ok(arrays, out):
+                return self._launch_prepared(cp, prepared, arrays, out, stream)
+        else:
+            key = None
+        result = self._call(cp, arrays, out, stream)
+        if key is not None and len(self._prepared) < 64:
+            self._prepared[key] = self._prepare(arrays)
+        return result
+
+    def _fast_ok(self, arrays, out) -> bool:
+        """Contiguity and device of CuPy arguments (the rest is in the key)."""
+        device = self._device
+        for a in arrays if out is None else tuple(arrays) + tuple(out):
+            if not a.flags.c_contiguous or a.data.device_id != device:
+                return False  # the slow path raises the precise error
+        return True
+
+    def _prepare(self, arrays) -> tuple:
+        """Sizes, output/temporary shapes and per-kernel launch templates for
+        arguments of these shapes: parameters are constants or buffer slots
+        (inputs, outputs, temporaries, in that order)."""
+        sizes = self.bind(arrays)
+        names = [n for n, _, _ in self._inputs] + [n for n, _, _ in self._outputs]
+        names += [t[0] for t in self._temporaries]
+        shapes = [tuple(a.shape) for a in arrays]
+        shapes += [self._shape(dims, sizes) for _, dims, _ in self._outputs]
+        shapes += [self._shape(t[1], sizes) for t in self._temporaries]
+        slot = {n: i for i, n in enumerate(names)}
+        kernels = []
+        for function, (params_spec, grid_fns, block, shared, abi) in zip(
+                self._load(), self._kernels):
+            grid = tuple(int(g(sizes)) for g in grid_fns)
+            if min(grid) <= 0:
+                continue
+            template = []
+            for kind, what in params_spec:
+                if kind == "size":
+                    template.append((False, np.int64(what(sizes))))
+                    continue
+                i = slot[what]
+                if abi == "bare":
+                    template.append((True, i))
+                elif abi == "flat":
+                    template += [(True, i), (True, i), (False, _ZERO),
+                                 (False, np.int64(math.prod(shapes[i]))), (False, _ONE)]
+                else:
+                    return None  # descriptors need strides: the slow path
+            kernels.append((function, grid, block, template, shared))
+        outputs = [(self._shape(dims, sizes), dtype) for _, dims, dtype in self._outputs]
+        temps = [(self._shape(t[1], sizes), t[2], t[3]) for t in self._temporaries]
+        return outputs, temps, kernels
+
+    def _launch_prepared(self, cp, prepared, arrays, out, stream):
+        if prepared is None:
+            return self._call(cp, arrays, out, stream)
+        outputs, temps, kernels = prepared
+        outs = list(out) if out is not None else [cp.empty(s, d) for s, d in outputs]
+        buffers = list(arrays) + outs
+        for shape, dtype, zero in temps:
+            buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
+        with (stream if stream is not None else _NO_STREAM):
+            for function, grid, block, template, shared in kernels:
+                function(grid, block,
+                         tuple([buffers[v] if is_buf else v for is_buf, v in template]),
+                         shared_mem=shared)
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def _call(self, cp, arrays, out, stream):
         sizes = self.bind(arrays)
         if self._device is None:
             self._device = cp.cuda.Device().id
@@ -248,11 +326,16 @@ class GPUProgram:
                 raise ValueError(f"argument '{name}': is on device {dev.device.id}, "
                                  f"the program runs on device {device}")
             inputs.append(dev)
-        outputs = []
+        outputs, write_back = [], []
+        if out is not None and len(out) != len(self._outputs):
+            raise TypeError(f"out= has {len(out)} arrays; the program has "
+                            f"{len(self._outputs)} outputs")
         for i, (name, dims, dtype) in enumerate(self._outputs):
             shape = self._shape(dims, sizes)
             if out is not None:
-                dev, _ = self._to_device(cp, name, out[i])
+                dev, host = self._to_device(cp, name, out[i])
+                if host is not None:
+                    write_back.append((dev, host))
                 if dev.shape != shape or dev.dtype != dtype or not dev.flags.c_contiguous:
                     raise ValueError(f"output '{name}': expected a contiguous {dtype} "
                                      f"array of shape {shape}, got {dev.dtype} {dev.shape}")
@@ -263,6 +346,10 @@ class GPUProgram:
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
+        if stream is None and any(isinstance(b, _TorchView) for b in inputs + outputs):
+            stream = _torch_stream(cp)  # order after the caller's torch work
+        elif stream is not None and not isinstance(stream, cp.cuda.Stream):
+            stream = _external_stream(cp, stream)
         context = stream if stream is not None else _NO_STREAM
         with context:
             for function, (params_spec, grid_fns, block, shared, abi) in zip(
@@ -289,12 +376,52 @@ class GPUProgram:
                 function(grid, block, tuple(params), shared_mem=shared)
         if stream is None:
             stream = cp.cuda.get_current_stream()
-        if host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
+        if write_back:
+            stream.synchronize()
+            for dev, host in write_back:
+                host[...] = cp.asnumpy(dev)
+        if out is not None and write_back:
+            results = [host if isinstance(host, np.ndarray) else o
+                       for o, host in zip(outputs, out)]
+        elif host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
             results = [o.tensor if isinstance(o, _TorchView) else o for o in outputs]
         return results[0] if len(results) == 1 else tuple(results)
+
+
+def _torch_stream(cp):
+    """torch's current stream as a CuPy stream."""
+    import torch
+
+    return cp.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
+
+
+def _external_stream(cp, stream):
+    """A CuPy stream for `stream`: a torch.cuda.Stream, or anything with a
+    `cuda_stream` or `ptr` handle."""
+    handle = getattr(stream, "cuda_stream", None) or getattr(stream, "ptr", None)
+    if handle is None:
+        raise TypeError(f"stream=: expected a cupy or torch CUDA stream, got "
+                        f"{type(stream).__name__}")
+    return cp.cuda.ExternalStream(int(handle))
+
+
+def device_target() -> Optional[str]:
+    """The chip of the current GPU ("sm_90", "gfx942"), or None without CuPy
+    or a GPU."""
+    try:
+        import cupy as cp
+
+        if cp.cuda.runtime.getDeviceCount() == 0:
+            return None
+        if getattr(cp.cuda.runtime, "is_hip", False):
+            props = cp.cuda.runtime.getDeviceProperties(cp.cuda.Device().id)
+            return props["gcnArchName"].decode().split(":")[0]
+        return "sm_" + cp.cuda.Device().compute_capability
+    except Exception:  # no CuPy, no driver, no device
+        return None
 
 
 class _TorchView:

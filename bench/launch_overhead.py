@@ -1,0 +1,85 @@
+"""Launch overhead of the Tessera runtime over a raw CuPy launch of the same
+kernel with the same arguments (device machine: numpy + cupy (+ torch)).
+
+    python bench/launch_overhead.py [build/bench-artifacts]
+
+A 4096-element add runs far faster than a launch is issued, so the loop's
+host time per call is the launch cost. Prints microseconds per call for the
+raw cupy.RawKernel launch, tessera.runtime with CuPy arrays (out= given and
+not), and with torch tensors; writes launch_overhead.json under $OUT.
+"""
+
+import importlib.util
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv):
+    try:
+        import cupy as cp
+
+        cp.cuda.runtime.getDeviceCount()
+    except Exception as e:
+        print(f"SKIP: no GPU ({type(e).__name__})")
+        return 0
+    spec = importlib.util.spec_from_file_location("rt", ROOT / "python/tessera/runtime/gpu.py")
+    rt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rt)
+    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
+    program = rt.load(artifacts / "add_f32")
+    n = 4096
+    x, y, z = (cp.random.rand(n, dtype=cp.float32) for _ in range(3))
+    program(x, y, out=[z])
+    (kernel,) = program._load()
+    recorded = {}
+
+    def record(grid, block, args, shared_mem=0):
+        recorded.update(grid=grid, block=block, args=args, shared=shared_mem)
+        return kernel(grid, block, args, shared_mem=shared_mem)
+
+    program._functions = [record]
+    program(x, y, out=[z])
+    program._functions = [kernel]
+    assert bool(cp.allclose(z, x + y))
+
+    def per_call_us(fn, calls=20000):
+        for _ in range(200):
+            fn()
+        cp.cuda.Device().synchronize()
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        cp.cuda.Device().synchronize()
+        return (time.perf_counter() - start) / calls * 1e6
+
+    r = recorded
+    rows = {
+        "raw cupy.RawKernel": per_call_us(
+            lambda: kernel(r["grid"], r["block"], r["args"], shared_mem=r["shared"])),
+        "tessera, cupy arrays, out=": per_call_us(lambda: program(x, y, out=[z])),
+        "tessera, cupy arrays": per_call_us(lambda: program(x, y)),
+    }
+    try:
+        import torch
+
+        tx, ty, tz = (torch.rand(n, device="cuda") for _ in range(3))
+        rows["tessera, torch tensors, out="] = per_call_us(lambda: program(tx, ty, out=[tz]))
+    except Exception as e:  # torch is optional here
+        print(f"no torch row: {type(e).__name__}")
+    raw = rows["raw cupy.RawKernel"]
+    print(f"{'launch':32s} {'us/call':>8s} {'over raw':>9s}")
+    for name, us in rows.items():
+        print(f"{name:32s} {us:8.2f} {us - raw:+9.2f}")
+    out = Path(os.environ.get("OUT", ROOT / "bench" / "out"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "launch_overhead.json").write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
