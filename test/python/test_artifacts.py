@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import tessera
-from tessera import Tensor, f32
+from tessera import Tensor, f16, f32
+from tessera.artifact import GPU_STAGES
 from tessera.cache import ArtifactCache
 
 PKG = os.path.dirname(os.path.dirname(tessera.__file__))
@@ -53,10 +54,76 @@ def test_compile_inspect_save_load(tmp_path):
         loaded(np.ones((37, 9), np.float32), w)
 
 
-def test_gpu_targets_say_what_is_missing():
-    with pytest.raises(NotImplementedError, match="target 'sm_90': compiling Graph IR for "
-                       "GPUs is not implemented yet"):
-        tessera.compile(make_fn(), target="sm_90")
+def make_gpu_fn():
+    @tessera.function
+    def mlp(x: Tensor["S", 64, f16], w: Tensor[64, "F", f16],
+            b: Tensor["F", f16]) -> Tensor["S", "F", f16]:
+        return tessera.gelu(x @ w + b)
+    return mlp
+
+
+def test_compile_for_gpus(tmp_path):
+    art = tessera.compile(make_gpu_fn(), target="sm_90")
+    assert art.target == "sm_90" and art.plan["stages"] == list(GPU_STAGES)
+    assert "tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32]" \
+        in art.mlir("schedule")
+    assert "tessera_tile.mma" in art.mlir("tile")
+    assert "nvgpu.mma.sync" in art.mlir("target")
+    assert "gpu.module @tessera_kernels" in art.mlir("gpu")
+    assert "mma.sync.aligned.m16n8k16" in art.ptx and art.binary == art.ptx.encode()
+    # The plan names the user's arguments and symbolic dims.
+    assert [(a["name"], a["dims"]) for a in art.plan["inputs"]] == [
+        ("x", ["S", 64]), ("w", [64, "F"]), ("b", ["F"])]
+    assert art.plan["outputs"][0]["dims"] == ["S", "F"]
+    loaded = tessera.Artifact.load(art.save(tmp_path / "a"))
+    assert loaded.ptx == art.ptx and loaded.plan == art.plan
+    program = loaded._gpu_program()  # the runtime, without a GPU: binding only
+    sizes = program.bind([np.zeros((37, 64), np.float16), np.zeros((64, 99), np.float16),
+                          np.zeros(99, np.float16)])
+    assert sizes == {"S": 37, "F": 99}
+    with pytest.raises(ValueError, match=r"argument 'b': dimension 0 \(F\) is 98, but F "
+                                         r"is 99 from argument 'w'"):
+        program.bind([np.zeros((37, 64), np.float16), np.zeros((64, 99), np.float16),
+                      np.zeros(98, np.float16)])
+    amd = tessera.compile(make_gpu_fn(), target="gfx942")
+    assert amd.ptx is None and amd.binary[:4] == b"\x7fELF"
+
+
+def test_gpu_schedule_overrides():
+    small = "tile = [64, 64, 32], warps = 4, stages = 2, mma = mma_sync"
+    art = tessera.compile(make_gpu_fn(), target="sm_90", schedule={"matmul": small})
+    assert f"#tessera_schedule.config<{small}>" in art.mlir("schedule")
+    assert art.plan["kernels"][0]["block"][0] == 128
+    with pytest.raises(Exception, match=r"must have at least 2 stages for mma_sync"):
+        tessera.compile(make_gpu_fn(), target="sm_90",
+                        schedule={"matmul": small.replace("stages = 2", "stages = 1")})
+    with pytest.raises(ValueError, match=r"schedule= names \['softmax'\], but the "
+                                         r"program's kernels are \['matmul'\]"):
+        tessera.compile(make_gpu_fn(), target="sm_90", schedule={"softmax": small})
+    with pytest.raises(ValueError, match="schedule= applies to GPU targets"):
+        tessera.compile(make_gpu_fn(), target="cpu", schedule={"matmul": small})
+    with pytest.raises(ValueError, match="unknown target 'sm90': expected 'cpu'"):
+        tessera.compile(make_gpu_fn(), target="sm90")
+
+
+def test_jit_runs_where_it_can(monkeypatch):
+    @tessera.jit
+    def mlp(x: Tensor["S", 8, f32], w: Tensor[8, 4, f32]) -> Tensor["S", 4, f32]:
+        return tessera.relu(x @ w)
+
+    monkeypatch.delenv("TESSERA_TARGET", raising=False)
+    import tessera.runtime.gpu as runtime
+
+    if runtime.device_target() is None:  # no GPU here: the CPU path
+        assert mlp.target == "cpu"
+        x = np.random.default_rng().standard_normal((13, 8)).astype(np.float32)
+        w = np.random.default_rng().standard_normal((8, 4)).astype(np.float32)
+        np.testing.assert_allclose(mlp(x, w), np.maximum(x @ w, 0), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(mlp(x[:5], w), np.maximum(x[:5] @ w, 0), rtol=1e-5,
+                                   atol=1e-5)
+        assert len(mlp._artifacts) == 1  # new sizes reuse the artifact
+    monkeypatch.setenv("TESSERA_TARGET", "sm_90")
+    assert mlp.target == "sm_90"
 
 
 def test_cache_hit_skips_compilation(tmp_path, monkeypatch, private_cache):

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -276,6 +277,34 @@ static SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
   return index;
 }
 
+/// Makes `a == b` a launch condition (tessera_target.require_equal) unless
+/// it holds by construction: the kernels index by the sizes the Graph IR
+/// verifier assumed equal, and the runtime must refuse arguments where they
+/// differ instead of reading out of bounds.
+static void requireEqual(HostState &host, Location loc, Value a, Value b,
+                         const Twine &reason) {
+  if (a == b)
+    return;
+  std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+  if (ca && cb && *ca == *cb)
+    return;
+  target::RequireEqualOp::create(host.builder, loc, a, b,
+                                 host.builder.getStringAttr(reason.str()));
+}
+
+/// Requires the dynamic dims of `input` (a host-level graph value) to equal
+/// the sizes they broadcast to (aligned at the trailing dims).
+static void requireBroadcastsTo(HostState &host, Location loc, Value input,
+                                ArrayRef<Value> target, StringRef reason) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t offset = static_cast<int64_t>(target.size()) - type.getRank();
+  ArrayRef<Value> sizes = host.sizesOf(input);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (ShapedType::isDynamic(type.getDimSize(d)) && d + offset >= 0)
+      requireEqual(host, loc, target[d + offset], sizes[d],
+                   reason + " (dimension " + Twine(d + offset) + ")");
+}
+
 /// Host sizes of the broadcast of `inputs` to `resultType`.
 static SmallVector<Value> broadcastSizes(HostState &host, Location loc,
                                          RankedTensorType resultType,
@@ -299,6 +328,9 @@ static SmallVector<Value> broadcastSizes(HostState &host, Location loc,
     }
     sizes.push_back(found);
   }
+  for (Value input : inputs)
+    requireBroadcastsTo(host, loc, input, sizes,
+                        "operands broadcast together");
   return sizes;
 }
 
@@ -470,6 +502,10 @@ static LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
       wParam = sig.addBuffer(host.buffers.lookup(hostValue(norm.getWeight())));
     epsilon = norm.getEpsilon().convertToDouble();
   }
+  for (Value operand : anchor->getOperands().drop_front())
+    requireBroadcastsTo(host, loc, hostValue(operand), inSizes,
+                        "'" + anchor->getName().getStringRef().str() +
+                            "' weight or bias against the input");
   unsigned outParam = sig.addBuffer(out);
   unsigned colsParam = sig.addSize(cols);
   int64_t threads = config.getThreads();
@@ -1078,6 +1114,19 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   outSizes.push_back(m);
   outSizes.push_back(n);
   Value batch = product(hb, loc, ArrayRef<Value>(outSizes).drop_back(2));
+  requireEqual(host, loc, k, rhsSizes[rhsType.getRank() - (tr ? 1 : 2)],
+               "'tessera_graph.matmul' contraction dimension of lhs and rhs");
+  if (lhsType.getRank() == rank && rhsType.getRank() == rank)
+    for (int64_t d = 0; d < rank - 2; ++d)
+      requireEqual(host, loc, lhsSizes[d], rhsSizes[d],
+                   "'tessera_graph.matmul' batch dimension " + Twine(d) +
+                       " of lhs and rhs");
+  for (BlockArgument arg : body.getArguments())
+    if (llvm::any_of(arg.getUsers(),
+                     [&](Operation *user) { return user != matmul; }))
+      requireBroadcastsTo(host, loc, kernel.getInputs()[arg.getArgNumber()],
+                          outSizes,
+                          "matmul epilogue operand broadcast to the result");
   Value out = allocate(host, loc, outType, outSizes);
   host.buffers.map(kernel.getResult(0), out);
 
@@ -1264,6 +1313,39 @@ Value quadReduce(OpBuilder &b, Location loc, Value v, bool max) {
   return v;
 }
 } // namespace
+
+/// The shape relations of an attention the kernels rely on, as launch
+/// conditions: head dims of query and key, key and value lengths, batch
+/// dims, and the mask against the scores.
+static void requireAttentionShapes(HostState &host, Location loc,
+                                   schedule::KernelOp kernel,
+                                   graph::AttentionOp op) {
+  auto hostOf = [&](Value v) {
+    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
+  };
+  int64_t rank = cast<RankedTensorType>(op.getQuery().getType()).getRank();
+  ArrayRef<Value> q = host.sizesOf(hostOf(op.getQuery()));
+  ArrayRef<Value> k = host.sizesOf(hostOf(op.getKey()));
+  ArrayRef<Value> v = host.sizesOf(hostOf(op.getValue()));
+  requireEqual(host, loc, q[rank - 1], k[rank - 1],
+               "'tessera_graph.attention' head dimension of query and key");
+  requireEqual(host, loc, k[rank - 2], v[rank - 2],
+               "'tessera_graph.attention' sequence length of key and value");
+  for (int64_t d = 0; d < rank - 2; ++d) {
+    requireEqual(host, loc, q[d], k[d],
+                 "'tessera_graph.attention' batch dimension " + Twine(d) +
+                     " of query and key");
+    requireEqual(host, loc, q[d], v[d],
+                 "'tessera_graph.attention' batch dimension " + Twine(d) +
+                     " of query and value");
+  }
+  if (Value mask = op.getMask()) {
+    SmallVector<Value> scores(q.begin(), q.end());
+    scores.back() = k[rank - 2];
+    requireBroadcastsTo(host, loc, hostOf(mask), scores,
+                        "'tessera_graph.attention' mask broadcast to the scores");
+  }
+}
 
 /// A tensor-core attention kernel (FlashAttention-2): each block takes
 /// `BM` query rows of one batch entry, each warp 16 of them; the keys and
@@ -1816,6 +1898,7 @@ static LogicalResult lowerAttentionSimt(HostState &host,
 static LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                                     graph::AttentionOp op) {
   // (classifyKernelBody refuses attention kernels with fused ops.)
+  requireAttentionShapes(host, kernel.getLoc(), kernel, op);
   if (kernel.getConfig().getMma() == schedule::MmaKind::mma_sync) {
     if (!schedule::isTensorCoreAttention(op))
       return op.emitOpError()

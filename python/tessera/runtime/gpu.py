@@ -157,6 +157,10 @@ class GPUProgram:
                 raise ValueError(f"kernel {k['name']}: unknown abi {abi!r}")
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
                                   tuple(k["block"]), k.get("shared_bytes", 0), abi))
+        # Launch conditions: pairs of size expressions that must be equal.
+        self._checks = [(c["equal"][0], compile_extent(c["equal"][0]),
+                         c["equal"][1], compile_extent(c["equal"][1]), c.get("reason", ""))
+                        for c in plan.get("checks", [])]
         self._device = None
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
@@ -190,6 +194,15 @@ class GPUProgram:
                 else:
                     sizes.setdefault(dim, size)
                     owner.setdefault(dim, name)
+        for a_text, a_fn, b_text, b_fn, reason in self._checks:
+            a, b = int(a_fn(sizes)), int(b_fn(sizes))
+            if a != b:
+                where = {d: f"argument '{owner[d]}' dimension {i} ({d})"
+                         for (n, dims, _) in self._inputs for i, d in enumerate(dims)
+                         if isinstance(d, str) and owner.get(d) == n}
+                raise ValueError(f"{where.get(b_text, b_text)} is {b}, but "
+                                 f"{where.get(a_text, a_text)} is {a}: they must be "
+                                 f"equal ({reason})")
         return sizes
 
     @staticmethod
@@ -235,29 +248,51 @@ class GPUProgram:
 
     def __call__(self, *arrays, out: Optional[List] = None, stream=None):
         cp = _cupy()
-        ndarray = cp.ndarray
-        if (stream is None or isinstance(stream, cp.cuda.Stream)) and all(
-                type(a) is ndarray for a in arrays) and (
-                out is None or all(type(o) is ndarray for o in out)):
-            key = (tuple(a.shape for a in arrays), tuple(a.dtype.char for a in arrays),
-                   None if out is None else tuple((o.shape, o.dtype.char) for o in out))
+        key = self._key(cp, arrays, out, stream)
+        if key is not None:
             prepared = self._prepared.get(key)
-            if prepared is not None and self._fast_ok(arrays, out):
-                return self._launch_prepared(cp, prepared, arrays, out, stream)
-        else:
-            key = None
+            if prepared is not None:
+                args = self._fast_args(arrays, out)
+                if args is not None:
+                    return self._launch_prepared(cp, prepared, args, out, stream,
+                                                 torch=key[-1])
         result = self._call(cp, arrays, out, stream)
         if key is not None and len(self._prepared) < 64:
             self._prepared[key] = self._prepare(arrays)
         return result
 
-    def _fast_ok(self, arrays, out) -> bool:
-        """Contiguity and device of CuPy arguments (the rest is in the key)."""
-        device = self._device
+    @staticmethod
+    def _key(cp, arrays, out, stream):
+        """Shapes and dtypes of CuPy/torch arguments (None: take the slow
+        path, which converts and checks everything)."""
+        if stream is not None and not isinstance(stream, cp.cuda.Stream):
+            return None
+        ndarray, parts, torch = cp.ndarray, [], False
         for a in arrays if out is None else tuple(arrays) + tuple(out):
-            if not a.flags.c_contiguous or a.data.device_id != device:
-                return False  # the slow path raises the precise error
-        return True
+            t = type(a)
+            if t is ndarray:
+                parts.append((a.shape, a.dtype.char))
+            elif t.__name__ == "Tensor" and t.__module__.startswith("torch"):
+                parts.append((tuple(a.shape), a.dtype))
+                torch = True
+            else:
+                return None
+        return (tuple(parts), out is None, torch)
+
+    def _fast_args(self, arrays, out):
+        """Kernel arguments of CuPy/torch arguments whose contiguity and
+        device are right (None otherwise: the slow path raises the error)."""
+        device, args = self._device, []
+        for a in arrays if out is None else tuple(arrays) + tuple(out):
+            if type(a) is _CUPY_NDARRAY[0]:
+                if not a.flags.c_contiguous or a.data.device_id != device:
+                    return None
+                args.append(a)
+            else:
+                if not a.is_contiguous() or a.get_device() != device:
+                    return None
+                args.append(np.uint64(a.data_ptr()))
+        return args
 
     def _prepare(self, arrays) -> tuple:
         """Sizes, output/temporary shapes and per-kernel launch templates for
@@ -294,14 +329,17 @@ class GPUProgram:
         temps = [(self._shape(t[1], sizes), t[2], t[3]) for t in self._temporaries]
         return outputs, temps, kernels
 
-    def _launch_prepared(self, cp, prepared, arrays, out, stream):
-        if prepared is None:
-            return self._call(cp, arrays, out, stream)
+    def _launch_prepared(self, cp, prepared, args, out, stream, torch):
         outputs, temps, kernels = prepared
-        outs = list(out) if out is not None else [cp.empty(s, d) for s, d in outputs]
-        buffers = list(arrays) + outs
+        if out is None:
+            outs = [cp.empty(s, d) for s, d in outputs]
+            buffers = args + outs
+        else:
+            outs, buffers = list(out), args
         for shape, dtype, zero in temps:
             buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
+        if stream is None and torch:
+            stream = _torch_stream(cp)
         with (stream if stream is not None else _NO_STREAM):
             for function, grid, block, template, shared in kernels:
                 function(grid, block,
@@ -310,6 +348,7 @@ class GPUProgram:
         return outs[0] if len(outs) == 1 else tuple(outs)
 
     def _call(self, cp, arrays, out, stream):
+        _CUPY_NDARRAY[0] = cp.ndarray
         sizes = self.bind(arrays)
         if self._device is None:
             self._device = cp.cuda.Device().id
@@ -391,11 +430,20 @@ class GPUProgram:
         return results[0] if len(results) == 1 else tuple(results)
 
 
+#: cupy.ndarray once CuPy is imported (the fast path compares types).
+_CUPY_NDARRAY = [None]
+_EXTERNAL_STREAMS: Dict[int, object] = {}
+
+
 def _torch_stream(cp):
-    """torch's current stream as a CuPy stream."""
+    """torch's current stream as a CuPy stream (one wrapper per handle)."""
     import torch
 
-    return cp.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
+    handle = torch.cuda.current_stream().cuda_stream
+    stream = _EXTERNAL_STREAMS.get(handle)
+    if stream is None:
+        stream = _EXTERNAL_STREAMS[handle] = cp.cuda.ExternalStream(handle)
+    return stream
 
 
 def _external_stream(cp, stream):

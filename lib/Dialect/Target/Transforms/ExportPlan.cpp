@@ -49,7 +49,7 @@ public:
   explicit PlanBuilder(func::FuncOp func) : func(func) {}
 
   FailureOr<llvm::json::Object> build() {
-    llvm::json::Array inputs, outputs, temporaries, kernels;
+    llvm::json::Array inputs, outputs, temporaries, kernels, checks;
     for (BlockArgument arg : func.getArguments()) {
       std::string name = argName(arg);
       names[arg] = name;
@@ -115,6 +115,17 @@ public:
         temporaries.push_back(std::move(*entry));
         continue;
       }
+      if (auto require = dyn_cast<RequireEqualOp>(op)) {
+        FailureOr<std::string> lhs = expression(require.getLhs());
+        FailureOr<std::string> rhs = expression(require.getRhs());
+        if (failed(lhs) || failed(rhs))
+          return failure();
+        if (*lhs != *rhs)
+          checks.push_back(llvm::json::Object{
+              {"equal", llvm::json::Array{*lhs, *rhs}},
+              {"reason", require.getReason().str()}});
+        continue;
+      }
       auto launch = dyn_cast<LaunchOp>(op);
       if (!launch)
         continue;
@@ -157,6 +168,7 @@ public:
                               {"inputs", std::move(inputs)},
                               {"outputs", std::move(outputs)},
                               {"temporaries", std::move(temporaries)},
+                              {"checks", std::move(checks)},
                               {"kernels", std::move(kernels)}};
   }
 

@@ -8,6 +8,9 @@
 // CHECK-SAME: %[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?xf32>) -> memref<?x?xf32> attributes {tessera.host}
 // CHECK-DAG: %[[D0:.*]] = memref.dim %[[A]], %c0
 // CHECK-DAG: %[[D1:.*]] = memref.dim %[[A]], %c1
+// CHECK-DAG: %[[E0:.*]] = memref.dim %[[B]], %c0
+// The broadcast operand's ? dim must equal the result's at launch.
+// CHECK: tessera_target.require_equal %[[D1]], %[[E0]], "operands broadcast together (dimension 1)"
 // CHECK: %[[OUT:.*]] = tessera_target.allocate(%[[D0]], %[[D1]]) : memref<?x?xf32>
 // CHECK: %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %c1024
 // CHECK: tessera_target.launch @add_k0_elementwise grid(%[[BLOCKS]]) block = [128] args(%[[A]], %[[B]], %[[OUT]], %[[D0]], %[[D1]] : memref<?x?xf32>, memref<?xf32>, memref<?x?xf32>, index, index)

@@ -55,3 +55,10 @@ func.func @host(%a: memref<?x?xf32>, %n: index) -> memref<?x?xf32> {
 tessera_target.kernel @scale(%x: memref<?xf32>, %n: index) {
   tessera_target.return
 }
+
+// CHECK-LABEL: func.func @require
+// CHECK: tessera_target.require_equal %{{.*}}, %{{.*}}, "'tessera_graph.matmul' contraction dimension of lhs and rhs"
+func.func @require(%a: index, %b: index) {
+  tessera_target.require_equal %a, %b, "'tessera_graph.matmul' contraction dimension of lhs and rhs"
+  return
+}

@@ -122,4 +122,23 @@ def Target_AllocateOp : Target_Op<"allocate"> {
   let hasVerifier = 1;
 }
 
+def Target_RequireEqualOp : Target_Op<"require_equal"> {
+  let summary = "host side: two sizes must be equal at launch";
+  let description = [{
+    A launch condition: the program is only correct when `lhs` and `rhs`
+    (sizes the host computes from its arguments) are equal, as the Graph IR
+    verifier assumed of two `?` dims. The launch plan carries it as a check
+    that the runtime makes before launching; a violation is an error that
+    gives `reason` and both sizes, never a kernel reading out of bounds.
+
+    Example:
+
+    ```mlir
+    tessera_target.require_equal %k0, %k1, "'tessera_graph.matmul' contraction dims"
+    ```
+  }];
+  let arguments = (ins Index:$lhs, Index:$rhs, StrAttr:$reason);
+  let assemblyFormat = "$lhs `,` $rhs `,` $reason attr-dict";
+}
+
 #endif // TESSERA_DIALECT_TARGET_IR_TARGETOPS_TD

@@ -1,19 +1,23 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --tessera-target-export-plan | FileCheck %s
 
-// The plan names inputs (tessera.dims gives symbols), outputs and
-// temporaries with dims as expressions, and each launch's parameters and
+// The plan names inputs (tessera.dims gives symbols), the launch
+// conditions (require_equal; one that holds trivially is dropped), outputs
+// and temporaries with dims as expressions, and each launch's parameters and
 // grid. Strings in attributes print with \22 for a quote.
 // CHECK-LABEL: func.func @f
-// CHECK-SAME: tessera.plan = "{\22entry\22:\22f\22,\22format\22:1,
-// CHECK-SAME: \22inputs\22:[{\22dims\22:[\22N\22,64],\22dtype\22:\22f16\22,\22name\22:\22x\22}]
+// CHECK-SAME: tessera.plan = "{\22checks\22:[{\22equal\22:[\22N\22,\22y_0\22],\22reason\22:\22operands broadcast together\22}],\22entry\22:\22f\22,\22format\22:1,
+// CHECK-SAME: \22inputs\22:[{\22dims\22:[\22N\22,64],\22dtype\22:\22f16\22,\22name\22:\22x\22},{\22dims\22:[\22y_0\22],\22dtype\22:\22f16\22,\22name\22:\22y\22}]
 // CHECK-SAME: \22kernels\22:[{\22abi\22:\22flat\22,\22block\22:[128,1,1],\22grid\22:[\22ceil_div((N * 64), 1024)\22,\221\22,\221\22],\22name\22:\22k\22,\22params\22:[{\22memref\22:\22x\22},{\22memref\22:\22t0\22},{\22size\22:\22N\22}],\22shared_bytes\22:0}
 // CHECK-SAME: \22outputs\22:[{\22dims\22:[\22N\22],\22dtype\22:\22f32\22,\22name\22:\22out0\22}]
 // CHECK-SAME: \22temporaries\22:[{\22dims\22:[\22N\22,64],\22dtype\22:\22f32\22,\22name\22:\22t0\22,\22zero\22:true}]
-func.func @f(%x: memref<?x64xf16> {tessera.name = "x", tessera.dims = ["N", "D"]}) -> memref<?xf32> attributes {tessera.host} {
+func.func @f(%x: memref<?x64xf16> {tessera.name = "x", tessera.dims = ["N", "D"]}, %y: memref<?xf16> {tessera.name = "y"}) -> memref<?xf32> attributes {tessera.host} {
   %c0 = arith.constant 0 : index
   %c64 = arith.constant 64 : index
   %c1024 = arith.constant 1024 : index
   %n = memref.dim %x, %c0 : memref<?x64xf16>
+  %m = memref.dim %y, %c0 : memref<?xf16>
+  tessera_target.require_equal %n, %m, "operands broadcast together"
+  tessera_target.require_equal %n, %n, "trivial"
   %t = tessera_target.allocate(%n) zero_initialize : memref<?x64xf32>
   %numel = arith.muli %n, %c64 : index
   %blocks = arith.ceildivui %numel, %c1024 : index

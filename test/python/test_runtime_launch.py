@@ -1,0 +1,149 @@
+"""The GPU runtime's launch path without a GPU: a stand-in `cupy` module
+runs the compiled add kernel from the arguments the runtime passes (flat
+ABI: pointer, pointer, offset, size, stride per buffer, then the sizes), so
+the parameter layout, the prepared-launch fast path, `out=` handling and the
+argument checks are all exercised. The device run of the same code is
+test/gpu/run_kernels.py and bench/launch_overhead.py."""
+
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from tessera import ir
+from tessera.compiler import compile_graph_for_gpu
+
+ADD = """
+func.func @main(%x: tensor<?xf32>, %y: tensor<?xf32>) -> tensor<?xf32> {
+  %z = tessera_graph.add %x, %y : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %z : tensor<?xf32>
+}"""
+
+
+class _Flags:
+    def __init__(self, contiguous):
+        self.c_contiguous = contiguous
+
+
+class _Data:
+    device_id = 0
+
+
+class FakeArray:
+    """Device array stand-in: a numpy array on "device 0"."""
+
+    def __init__(self, host):
+        self.host = host
+
+    shape = property(lambda self: self.host.shape)
+    dtype = property(lambda self: self.host.dtype)
+    size = property(lambda self: self.host.size)
+    itemsize = property(lambda self: self.host.itemsize)
+    strides = property(lambda self: self.host.strides)
+    flags = property(lambda self: _Flags(self.host.flags.c_contiguous))
+    data = _Data()
+    device = types.SimpleNamespace(id=0)
+
+
+class FakeKernel:
+    def __init__(self, launches):
+        self.launches = launches
+
+    def __call__(self, grid, block, args, shared_mem=0):
+        self.launches.append((grid, block, args, shared_mem))
+        # flat ABI: (ptr, ptr, offset, size, stride) for x, y, z; then sizes
+        x, y, z = args[0], args[5], args[10]
+        assert args[1] is x and args[2] == 0 and args[3] == x.size and args[4] == 1
+        z.host[...] = x.host + y.host
+
+
+@pytest.fixture
+def fake_cupy(monkeypatch):
+    launches = []
+    cp = types.ModuleType("cupy")
+    cp.ndarray = FakeArray
+    cp.empty = lambda shape, dtype: FakeArray(np.full(shape, np.nan, dtype))
+    cp.zeros = lambda shape, dtype: FakeArray(np.zeros(shape, dtype))
+    cp.asarray = lambda a: FakeArray(np.array(a))
+    cp.asnumpy = lambda a: a.host.copy()
+
+    class Stream:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def synchronize(self):
+            pass
+
+    cp.cuda = types.SimpleNamespace(
+        Stream=Stream, ExternalStream=lambda handle: Stream(),
+        Device=lambda *a: types.SimpleNamespace(id=0),
+        get_current_stream=Stream,
+        runtime=types.SimpleNamespace(getDeviceCount=lambda: 1))
+    cp.RawModule = lambda path: types.SimpleNamespace(
+        get_function=lambda name: FakeKernel(launches))
+    monkeypatch.setitem(sys.modules, "cupy", cp)
+    return cp, launches
+
+
+@pytest.fixture(scope="module")
+def add_artifact(tmp_path_factory):
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(ADD), "sm_90")
+    return art.save(tmp_path_factory.mktemp("add"))
+
+
+def test_launch_layout_fast_path_and_outputs(fake_cupy, add_artifact):
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    program = runtime.load(add_artifact)
+    rng = np.random.default_rng()
+    x, y = (rng.standard_normal(1001).astype(np.float32) for _ in range(2))
+    # numpy in, numpy out (copied to the device and back)
+    np.testing.assert_array_equal(program(x, y), x + y)
+    # device arrays: the first call prepares, the second takes the fast path
+    dx, dy = cp.asarray(x), cp.asarray(y)
+    for _ in range(2):
+        z = program(dx, dy)
+        np.testing.assert_array_equal(z.host, x + y)
+    assert len(program._prepared) == 1
+    (grid, block, args, _), = launches[-1:]
+    assert grid[0] == -(-1001 // 1024) and block[0] == 128
+    assert args[-1] == 1001  # the size parameter
+    # out= on the fast path writes the given array
+    dz = cp.empty((1001,), np.float32)
+    assert program(dx, dy, out=[dz]) is dz
+    np.testing.assert_array_equal(dz.host, x + y)
+    # out= numpy is written back
+    hz = np.zeros(1001, np.float32)
+    assert program(x, y, out=[hz]) is hz
+    np.testing.assert_array_equal(hz, x + y)
+    # a new size is prepared separately and computed right
+    x2, y2 = x[:7].copy(), y[:7].copy()
+    np.testing.assert_array_equal(program(cp.asarray(x2), cp.asarray(y2)).host, x2 + y2)
+    assert len(program._prepared) == 3  # with and without out=, and size 7
+
+
+def test_launch_argument_errors(fake_cupy, add_artifact):
+    from tessera.runtime import gpu as runtime
+
+    cp, _ = fake_cupy
+    program = runtime.load(add_artifact)
+    x = cp.asarray(np.ones(8, np.float32))
+    program(x, x)  # prepared: the checks must still run on the fast path
+    with pytest.raises(ValueError, match=r"argument .arg1. dimension 0 \(arg1_0\) is 9, but argument .arg0. dimension 0 \(arg0_0\) is 8: they must be equal \(operands broadcast together \(dimension 0\)\)"):
+        program(x, cp.asarray(np.ones(9, np.float32)))
+    with pytest.raises(TypeError, match="expected dtype float32, got float64"):
+        program(x, cp.asarray(np.ones(8, np.float64)))
+    strided = cp.asarray(np.ones(16, np.float32))
+    strided.host = strided.host[::2]
+    with pytest.raises(ValueError, match="argument 'arg1': must be C-contiguous"):
+        program(x, strided)
+    with pytest.raises(TypeError, match="out= has 2 arrays; the program has 1 outputs"):
+        program(x, x, out=[x, x])
+    with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
+        program(x)
