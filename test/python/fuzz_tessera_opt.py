@@ -1,11 +1,13 @@
-"""Mutation fuzzer for tessera-opt's parser and verifiers.
+"""Mutation fuzzer for tessera-opt's parser, verifiers and pipelines.
 
 Takes the lit inputs, mutates them (byte edits, token swaps, number
-changes), feeds each to tessera-opt and reports any input that makes it crash
-(a signal, an abort, or LLVM's "Stack dump"). Bad input must only ever give a
-diagnostic and exit status 1.
+changes), feeds each to tessera-opt, parsing and verifying only or (with
+--pipelines) also through a pass pipeline picked at random (the linalg and
+CPU lowerings, fusion, canonicalization, the NVVM and ROCDL pipelines), and
+reports any input that makes it crash (a signal, an abort, or LLVM's "Stack
+dump"). Bad input must only ever give a diagnostic and exit status 1.
 
-    python test/python/fuzz_tessera_opt.py --count 5000 [--seed 1]
+    python test/python/fuzz_tessera_opt.py --count 5000 [--seed 1] [--pipelines]
 """
 
 import argparse
@@ -34,7 +36,21 @@ TOKENS = ["tessera_graph.matmul", "tessera_graph.add", "tessera_graph.reduce",
           "#tessera_schedule.config<", "#tessera_target.kernel_config<",
           "tensor<*xf32>", "memref<?xf32>", "index", "(", ")", "{", "}", "[", "]",
           "<", ">", ",", ":", "=", "->", "%arg0", "^bb0", "private", "config",
-          "#gpu.address_space<private>", "#gpu.address_space<workgroup>"]
+          "#gpu.address_space<private>", "#gpu.address_space<workgroup>",
+          "tessera_tile.copy_async", "tessera_tile.load_matrix", "tessera_tile.mma",
+          "tessera_tile.async_wait", "tessera_target.require_equal", "mma = mma_sync",
+          "vector<4x2xf16>", "vector<2x2xf32>", "tensor<?x?xf16>", "xindex>",
+          "xcomplex<f32>>", "acc = i32", "acc = f16", "transpose_rhs"]
+
+#: Pass pipelines the inputs also go through with --pipelines ("" parses
+#: and verifies only).
+PIPELINES = ["", "--convert-tessera-graph-to-linalg", "--tessera-lower-to-cpu",
+             "--tessera-graph-fuse", "-canonicalize",
+             "--tessera-lower-to-nvvm=chip=sm_90", "--tessera-lower-to-rocdl=chip=gfx942",
+             "--pass-pipeline=builtin.module(func.func(tessera-schedule-assign),"
+             "tessera-schedule-check,convert-tessera-schedule-to-tile,"
+             "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
+             "tessera-target-export-plan)"]
 
 
 def seeds():
@@ -80,25 +96,26 @@ def mutate(text, rng):
     return text
 
 
-def run_one(tool, text):
-    proc = subprocess.run([tool, "-", "-o", os.devnull], input=text, text=True,
-                          capture_output=True, timeout=60)
+def run_one(tool, text, passes=""):
+    proc = subprocess.run([tool, "-", "-o", os.devnull] + ([passes] if passes else []),
+                          input=text, text=True, capture_output=True, timeout=120)
     crashed = (proc.returncode not in (0, 1) or "Stack dump" in proc.stderr
                or "PLEASE submit a bug report" in proc.stderr)
     return crashed, proc.returncode, proc.stderr
 
 
-def fuzz(tool, count, seed, jobs=2):
+def fuzz(tool, count, seed, jobs=2, pipelines=False):
     rng = random.Random(seed)
     corpus = seeds()
-    inputs = [mutate(rng.choice(corpus), rng) for _ in range(count)]
+    inputs = [(mutate(rng.choice(corpus), rng),
+               rng.choice(PIPELINES) if pipelines else "") for _ in range(count)]
     crashes = []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        for text, (crashed, rc, err) in zip(
-                inputs, pool.map(lambda t: run_one(tool, t), inputs)):
+        for (text, passes), (crashed, rc, err) in zip(
+                inputs, pool.map(lambda i: run_one(tool, *i), inputs)):
             if crashed:
-                crashes.append((text, rc, err))
-    return inputs, crashes
+                crashes.append((text, rc, err + f"\n(passes: {passes or 'none'})"))
+    return [t for t, _ in inputs], crashes
 
 
 def main():
@@ -108,9 +125,12 @@ def main():
     parser.add_argument("--tool", default=os.path.join(
         os.environ.get("TESSERA_BUILD_DIR", os.path.join(ROOT, "build")), "bin",
         "tessera-opt"))
+    parser.add_argument("--pipelines", action="store_true",
+                        help="also run each input through a random pass pipeline")
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    inputs, crashes = fuzz(args.tool, args.count, args.seed)
-    for text, rc, err in crashes[:5]:
+    inputs, crashes = fuzz(args.tool, args.count, args.seed, args.jobs, args.pipelines)
+    for text, rc, err in crashes[:10]:
         print(f"=== crash (exit {rc}) ===\n{text}\n--- stderr ---\n{err[:2000]}")
     print(f"{len(inputs)} inputs, {len(crashes)} crashes")
     return 1 if crashes else 0

@@ -1,6 +1,7 @@
 """tessera.runtime.gpu without a GPU: plans, grid expressions and argument
 checking are pure Python and must not need MLIR or CuPy. (The launches run
-on the device: test/gpu/run_vadd.py.)"""
+on the device: test/gpu/run_kernels.py, bench/launch_overhead.py;
+without a GPU: test_runtime_launch.py.)"""
 
 import json
 import subprocess

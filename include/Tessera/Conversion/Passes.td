@@ -137,7 +137,11 @@ def ConvertTesseraTargetToGPU
     kernel's dynamic shared memory (`gpu.dynamic_shared_memory`), so a
     block may use more than the 48 KiB static limit; every
     `tessera_target.launch` of the kernel gets their total as its dynamic
-    shared memory size. `gpu.all_reduce` is expanded into
+    shared memory size. Raw instructions: `tessera_target.ptx_instr` becomes
+    `llvm.inline_asm` (marked `tessera.ptx`), `tessera_target.tensor_core
+    "mma_sync"` on register fragments `nvgpu.mma.sync`; other tensor-core
+    families and `tessera_target.memcpy` are errors (not lowered yet).
+    `gpu.all_reduce` is expanded into
     shuffles and workgroup memory. Transcendental `math` ops are expanded
     into polynomial approximations (f32, within a few ulp) so that the
     kernels link against no device math library. The module is marked
@@ -151,7 +155,9 @@ def ConvertTesseraTargetToGPU
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect"];
 }
 
 #endif // TESSERA_CONVERSION_PASSES_TD

@@ -21,7 +21,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
@@ -79,6 +81,96 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
     offset += llvm::alignTo(bytes, 16);
   }
   return offset;
+}
+
+/// ptx_instr as LLVM inline assembly: the result (if not tied to an
+/// operand) is $0, operands follow in order; a '+' operand is tied to the
+/// result. Marked `tessera.ptx` so that non-NVIDIA targets can refuse it.
+static void lowerPtxInstr(target::PtxInstrOp op) {
+  OpBuilder b(op);
+  Value result = op.getResult();
+  SmallVector<std::string> constraints, refs;
+  int64_t tied = -1;
+  for (unsigned i = 0; i < op.getArgs().size(); ++i)
+    if (op.getConstraint(i).second)
+      tied = i;
+  if (result && tied >= 0) {
+    constraints.push_back("=" + op.getConstraint(tied).first);
+  } else if (result) {
+    // An untied result is the destination, written first; its class
+    // follows its type.
+    Type type = result.getType();
+    std::string cls = type.isF32()   ? "f"
+                      : type.isF64() ? "d"
+                      : (type.isInteger(16) || type.isF16() || type.isBF16())
+                          ? "h"
+                      : type.isInteger(32) ? "r"
+                                           : "l";
+    constraints.push_back("=" + cls);
+    refs.push_back("$0");
+  }
+  unsigned next = result ? 1 : 0;
+  for (unsigned i = 0; i < op.getArgs().size(); ++i) {
+    auto [cls, isTied] = op.getConstraint(i);
+    constraints.push_back(isTied ? "0" : cls);
+    refs.push_back(isTied ? "$0" : "$" + std::to_string(next));
+    ++next;
+  }
+  std::string text = op.getOpcode().str();
+  if (!refs.empty())
+    text += " " + llvm::join(refs, ", ");
+  text += ";";
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, op.getLoc(), result ? TypeRange{result.getType()} : TypeRange{},
+      op.getArgs(), text, llvm::join(constraints, ","),
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  asmOp->setAttr("tessera.ptx", b.getStringAttr(op.getOpcode()));
+  if (result)
+    result.replaceAllUsesWith(asmOp.getResult(0));
+  op.erase();
+}
+
+/// Lowers the raw Target IR instructions of a kernel; fails on those with
+/// no lowering yet.
+static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<target::PtxInstrOp, target::TensorCoreOp, target::MemcpyOp>(op))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    if (auto ptx = dyn_cast<target::PtxInstrOp>(op)) {
+      lowerPtxInstr(ptx);
+      continue;
+    }
+    if (auto mma = dyn_cast<target::TensorCoreOp>(op)) {
+      bool fragments = mma.getArgs().size() == 3 &&
+                       llvm::all_of(mma.getArgs().getTypes(),
+                                    [](Type t) { return isa<VectorType>(t); });
+      if (mma.getKind() == "mma_sync" && fragments) {
+        OpBuilder b(mma);
+        Value d = nvgpu::MmaSyncOp::create(
+            b, mma.getLoc(), mma.getArgs()[0], mma.getArgs()[1],
+            mma.getArgs()[2], mma.getShape(), mma.getPrecision().value_or("") == "tf32");
+        mma.getResult().replaceAllUsesWith(d);
+        mma.erase();
+        continue;
+      }
+      return mma.emitOpError()
+             << "of kind '" << mma.getKind()
+             << "' is not lowered yet: only mma_sync on register fragments "
+                "(vectors) is; tensor-core kernels come from Tile IR "
+                "(tessera_tile.mma)";
+    }
+    return op->emitOpError()
+           << "is not lowered yet: kernels stage tiles with "
+              "tessera_tile.copy_async, and host-side copies belong to the "
+              "runtime";
+  }
+  return success();
 }
 
 namespace {
@@ -174,6 +266,8 @@ struct ConvertTargetToGPUPass
       OpBuilder rb(ret);
       gpu::ReturnOp::create(rb, ret.getLoc());
       ret.erase();
+      if (failed(lowerTargetInstructions(func)))
+        return signalPassFailure();
       int64_t sharedBytes = carveDynamicShared(func);
       if (sharedBytes > 0)
         module.walk([&](target::LaunchOp launch) {

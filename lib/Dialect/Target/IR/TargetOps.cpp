@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
@@ -164,6 +166,265 @@ LogicalResult AllocateOp::verify() {
                          << type.getNumDynamicDims()
                          << " dynamic dimensions, but " << getSizes().size()
                          << " sizes are given";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PtxInstrOp
+//===----------------------------------------------------------------------===//
+
+/// The register class of a PTX operand of `type`, or "" if PTX has none.
+static StringRef defaultPtxClass(Type type) {
+  if (isa<LLVM::LLVMPointerType>(type))
+    return "l";
+  if (type.isF32())
+    return "f";
+  if (type.isF64())
+    return "d";
+  if (type.isF16() || type.isBF16())
+    return "h";
+  if (auto integer = dyn_cast<IntegerType>(type)) {
+    switch (integer.getWidth()) {
+    case 16:
+      return "h";
+    case 32:
+      return "r";
+    case 64:
+      return "l";
+    default:
+      return "";
+    }
+  }
+  return "";
+}
+
+/// True if an operand of `type` fits register class `cls`.
+static bool fitsPtxClass(StringRef cls, Type type) {
+  if (cls == "n")
+    return isa<IntegerType>(type);
+  return cls == defaultPtxClass(type) ||
+         (cls == "l" && type.isInteger(64)) || (cls == "r" && type.isF32());
+}
+
+std::pair<std::string, bool> PtxInstrOp::getConstraint(unsigned i) {
+  if (DictionaryAttr constraints = getConstraintsAttr())
+    if (auto c = constraints.getAs<StringAttr>(("operand" + Twine(i)).str())) {
+      StringRef text = c.getValue();
+      bool tied = text.consume_front("+");
+      return {text.str(), tied};
+    }
+  return {defaultPtxClass(getArgs()[i].getType()).str(), false};
+}
+
+LogicalResult PtxInstrOp::verify() {
+  StringRef opcode = getOpcode();
+  if (opcode.empty() || opcode.find_first_of(";{}\n") != StringRef::npos)
+    return emitOpError() << "opcode '" << opcode
+                         << "' must be one PTX instruction (no ';', braces or "
+                            "newlines)";
+  for (auto [i, type] : llvm::enumerate(getArgs().getTypes()))
+    if (defaultPtxClass(type).empty())
+      return emitOpError() << "operand #" << i << " has type " << type
+                           << "; PTX operands are 16, 32 or 64-bit integers, "
+                              "f16, bf16, f32, f64 or !llvm.ptr";
+  if (getResult() && defaultPtxClass(getResult().getType()).empty())
+    return emitOpError() << "result has type " << getResult().getType()
+                         << "; PTX results are 16, 32 or 64-bit integers, "
+                            "f16, bf16, f32, f64 or !llvm.ptr";
+  int64_t tied = -1;
+  if (DictionaryAttr constraints = getConstraintsAttr()) {
+    unsigned count = getArgs().size();
+    for (NamedAttribute entry : constraints) {
+      StringRef key = entry.getName().getValue();
+      unsigned index;
+      if (!key.consume_front("operand") || key.getAsInteger(10, index) ||
+          index >= count)
+        return emitOpError() << "constraint key '" << entry.getName().getValue()
+                             << "' names no operand (operand0 to operand"
+                             << count << " excluded)";
+      auto value = dyn_cast<StringAttr>(entry.getValue());
+      StringRef text = value ? value.getValue() : "";
+      bool plus = text.consume_front("+");
+      if (text.size() != 1 || StringRef("rlhfdn").find(text) == StringRef::npos)
+        return emitOpError() << "constraint " << entry.getValue() << " of "
+                             << entry.getName().getValue()
+                             << " must be one of r, l, h, f, d, n, optionally "
+                                "after a '+'";
+      Type type = getArgs()[index].getType();
+      if (!fitsPtxClass(text, type))
+        return emitOpError() << "constraint '" << text << "' of "
+                             << entry.getName().getValue()
+                             << " does not fit its type " << type
+                             << " (r: 32-bit, l: 64-bit or pointer, h: 16-bit, "
+                                "f: f32, d: f64, n: immediate)";
+      if (plus) {
+        if (tied >= 0)
+          return emitOpError() << "marks two operands '+'; the result "
+                                  "overwrites at most one";
+        tied = index;
+      }
+    }
+  }
+  if (tied >= 0) {
+    if (!getResult())
+      return emitOpError() << "operand" << tied
+                           << " is marked '+' (the result overwrites it), but "
+                              "the instruction has no result";
+    if (getResult().getType() != getArgs()[tied].getType())
+      return emitOpError() << "result type " << getResult().getType()
+                           << " differs from operand" << tied << "'s type "
+                           << getArgs()[tied].getType() << ", which it overwrites";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TensorCoreOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct MmaShape {
+  int64_t m, n, k;
+};
+} // namespace
+
+/// The shapes family `kind` has for `precision` (empty: none).
+static SmallVector<MmaShape> tensorCoreShapes(StringRef kind,
+                                              StringRef precision) {
+  bool half = precision == "f16" || precision == "bf16";
+  bool byte = precision == "e4m3" || precision == "e5m2" || precision == "s8";
+  if (kind == "mma_sync") {
+    if (half)
+      return {{16, 8, 16}, {16, 8, 8}};
+    if (precision == "tf32")
+      return {{16, 8, 8}, {16, 8, 4}};
+    if (byte)
+      return {{16, 8, 32}};
+  } else if (kind == "mfma") { // CDNA3 (gfx942)
+    if (half)
+      return {{32, 32, 8}, {16, 16, 16}};
+    if (precision == "tf32")
+      return {{32, 32, 4}, {16, 16, 8}};
+    if (byte)
+      return {{32, 32, 16}, {16, 16, 32}};
+  } else if (kind == "wmma") { // RDNA3
+    if (half || precision == "s8")
+      return {{16, 16, 16}};
+  }
+  return {};
+}
+
+LogicalResult TensorCoreOp::verify() {
+  StringRef kind = getKind();
+  if (!llvm::is_contained({"mma_sync", "wgmma", "mfma", "wmma"}, kind))
+    return emitOpError() << "kind '" << kind
+                         << "' must be mma_sync, wgmma, mfma or wmma";
+  if (!getPrecision())
+    return emitOpError() << "needs the operands' precision (precision = "
+                            "\"f16\", \"bf16\", \"tf32\", ...)";
+  StringRef precision = *getPrecision();
+  if (!llvm::is_contained({"f16", "bf16", "tf32", "e4m3", "e5m2", "s8"},
+                          precision))
+    return emitOpError() << "precision '" << precision
+                         << "' must be f16, bf16, tf32, e4m3, e5m2 or s8";
+  if (!llvm::is_contained({"nn", "nt", "tn", "tt"}, getLayout()))
+    return emitOpError() << "layout '" << getLayout()
+                         << "' must be nn, nt, tn or tt";
+  ArrayRef<int64_t> shape = getShape();
+  if (shape.size() != 3)
+    return emitOpError() << "shape must be [M, N, K], got " << shape.size()
+                         << " sizes";
+  int64_t m = shape[0], n = shape[1], k = shape[2];
+  auto shapeText = [&] {
+    return "[" + std::to_string(m) + ", " + std::to_string(n) + ", " +
+           std::to_string(k) + "]";
+  };
+  if (kind == "wgmma") {
+    int64_t wantK = precision == "tf32" ? 8
+                    : (precision == "f16" || precision == "bf16") ? 16
+                                                                   : 32;
+    if (m != 64)
+      return emitOpError() << "wgmma has M = 64, got " << m;
+    if (n < 8 || n > 256 || n % 8 != 0)
+      return emitOpError() << "wgmma has N a multiple of 8 from 8 to 256, got "
+                           << n;
+    if (k != wantK)
+      return emitOpError() << "wgmma with " << precision << " operands has K = "
+                           << wantK << ", got " << k;
+    return success();
+  }
+  SmallVector<MmaShape> shapes = tensorCoreShapes(kind, precision);
+  if (shapes.empty())
+    return emitOpError() << kind << " has no " << precision << " form";
+  if (llvm::none_of(shapes, [&](MmaShape s) {
+        return s.m == m && s.n == n && s.k == k;
+      })) {
+    InFlightDiagnostic diag = emitOpError()
+                              << kind << " with " << precision
+                              << " operands has shape";
+    for (auto [i, s] : llvm::enumerate(shapes))
+      diag << (i ? " or " : " ") << "[" << s.m << ", " << s.n << ", " << s.k
+           << "]";
+    return diag << ", got " << shapeText();
+  }
+  if (kind == "mma_sync" && getLayout() != "nt")
+    return emitOpError() << "mma_sync has only layout \"nt\" (A row-major, B "
+                            "column-major), got \""
+                         << getLayout() << "\"";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MemcpyOp
+//===----------------------------------------------------------------------===//
+
+/// "shared", "global" or "" (not a buffer) for a memcpy operand type.
+static StringRef bufferSpace(Type type) {
+  if (auto pointer = dyn_cast<LLVM::LLVMPointerType>(type))
+    return pointer.getAddressSpace() == 3 ? "shared" : "global";
+  if (auto memref = dyn_cast<MemRefType>(type)) {
+    auto space =
+        dyn_cast_or_null<gpu::AddressSpaceAttr>(memref.getMemorySpace());
+    if (space && space.getValue() == gpu::AddressSpace::Workgroup)
+      return "shared";
+    return space && space.getValue() == gpu::AddressSpace::Private ? ""
+                                                                   : "global";
+  }
+  return "";
+}
+
+LogicalResult MemcpyOp::verify() {
+  StringRef kind = getKind();
+  if (!llvm::is_contained({"host_to_device", "device_to_host",
+                           "device_to_device", "global_to_shared"},
+                          kind))
+    return emitOpError() << "kind '" << kind
+                         << "' must be host_to_device, device_to_host, "
+                            "device_to_device or global_to_shared";
+  StringRef dest = bufferSpace(getDest().getType());
+  StringRef src = bufferSpace(getSrc().getType());
+  if (dest.empty() || src.empty())
+    return emitOpError() << "copies between memrefs or !llvm.ptr values, got "
+                         << getDest().getType() << " and "
+                         << getSrc().getType();
+  bool toShared = kind == "global_to_shared";
+  if (toShared && (dest != "shared" || src != "global"))
+    return emitOpError() << "kind 'global_to_shared' needs a shared-memory "
+                            "destination and a global source, got a "
+                         << dest << " destination and a " << src << " source";
+  if (!toShared && (dest == "shared" || src == "shared"))
+    return emitOpError() << "kind '" << kind
+                         << "' copies between global buffers, but the "
+                         << (dest == "shared" ? "destination" : "source")
+                         << " is in shared memory";
+  auto destMemRef = dyn_cast<MemRefType>(getDest().getType());
+  auto srcMemRef = dyn_cast<MemRefType>(getSrc().getType());
+  if (destMemRef && srcMemRef &&
+      destMemRef.getElementType() != srcMemRef.getElementType())
+    return emitOpError() << "element types " << destMemRef.getElementType()
+                         << " and " << srcMemRef.getElementType() << " differ";
+  if (getStream() && !getAsync())
+    return emitOpError() << "has a stream but is not async (async = true)";
   return success();
 }
 

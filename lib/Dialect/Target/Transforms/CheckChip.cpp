@@ -67,6 +67,17 @@ struct CheckChipPass
           module.emitError() << "unknown target chip: " << error;
           signalPassFailure();
         }
+        // Raw PTX (tessera_target.ptx_instr) runs on NVIDIA chips only.
+        if (isa<ROCDL::ROCDLTargetAttr>(target))
+          module.walk([&](Operation *op) {
+            if (auto ptx = op->getAttrOfType<StringAttr>("tessera.ptx")) {
+              op->emitError() << "is the PTX instruction '" << ptx.getValue()
+                              << "' (tessera_target.ptx_instr), but the module "
+                                 "is compiled for "
+                              << chip;
+              signalPassFailure();
+            }
+          });
       }
     });
   }

@@ -40,3 +40,42 @@ tessera_target.kernel @k(%a: memref<?xf32>) attributes {tessera.schedule = #tess
 tessera_target.kernel @k() {
   tessera_target.return
 }
+
+// -----
+
+// Raw instructions: ptx_instr becomes inline assembly (destination $0, then
+// the operands; a '+' operand tied to the result), tensor_core mma_sync on
+// register fragments becomes nvgpu.mma.sync.
+// CHECK-LABEL: gpu.func @raw
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att {tessera.ptx = "add.s32"} "add.s32 $0, $1, $2;", "=r,r,r"
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att {tessera.ptx = "fma.rn.f32"} "fma.rn.f32 $0, $2, $3;", "=f,0,f,f"
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att {tessera.ptx = "prefetch.global.L2"} "prefetch.global.L2 $0;", "l"
+// CHECK: nvgpu.mma.sync(%{{.*}}, %{{.*}}, %{{.*}}) {mmaShape = [16, 8, 16]}
+tessera_target.kernel @raw(%a: i32, %x: f32, %p: !llvm.ptr<1>, %fa: vector<4x2xf16>, %fb: vector<2x2xf16>, %fc: vector<2x2xf32>, %out: memref<?xf32>)
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %r = tessera_target.ptx_instr "add.s32" (%a, %a) : (i32, i32) -> i32
+  %f = tessera_target.ptx_instr "fma.rn.f32" (%x, %x, %x) {constraints = {operand0 = "+f"}} : (f32, f32, f32) -> f32
+  tessera_target.ptx_instr "prefetch.global.L2" (%p) : (!llvm.ptr<1>) -> ()
+  %d = tessera_target.tensor_core "mma_sync" (%fa, %fb, %fc) shape = [16, 8, 16] precision = "f16"
+      : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  %c0 = arith.constant 0 : index
+  %e = vector.extract %d[0, 0] : f32 from vector<2x2xf32>
+  memref.store %e, %out[%c0] : memref<?xf32>
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @wgmma(%a: i64, %c: vector<128xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' is not lowered yet: only mma_sync on register fragments (vectors) is; tensor-core kernels come from Tile IR (tessera_tile.mma)}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 256, 16] precision = "f16" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @copy(%s: !llvm.ptr<3>, %g: !llvm.ptr<1>, %n: i64) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.memcpy' op is not lowered yet: kernels stage tiles with tessera_tile.copy_async, and host-side copies belong to the runtime}}
+  tessera_target.memcpy %s, %g, %n kind = "global_to_shared" : !llvm.ptr<3>, !llvm.ptr<1>, i64
+  tessera_target.return
+}

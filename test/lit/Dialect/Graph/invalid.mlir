@@ -548,3 +548,19 @@ func.func @f(%a: tensor<8xf32>) {
   %0 = tessera_graph.broadcast_to %a : tensor<8xf32> -> tensor<?x8xf32>
   return
 }
+
+// -----
+
+func.func @complex_matmul(%x: tensor<4x4xcomplex<f32>>) -> tensor<4x4xcomplex<f32>> {
+  // expected-error @+1 {{'tessera_graph.matmul' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<4x4xcomplex<f32>>'}}
+  %y = tessera_graph.matmul %x, %x : tensor<4x4xcomplex<f32>>, tensor<4x4xcomplex<f32>> -> tensor<4x4xcomplex<f32>>
+  return %y : tensor<4x4xcomplex<f32>>
+}
+
+// -----
+
+func.func @index_reduce(%x: tensor<4x4xindex>) -> tensor<4xindex> {
+  // expected-error @+1 {{'tessera_graph.reduce' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<4x4xindex>'}}
+  %y = tessera_graph.reduce sum %x dims = [1] : tensor<4x4xindex> -> tensor<4xindex>
+  return %y : tensor<4xindex>
+}

@@ -171,3 +171,215 @@ func.func @allocate_sizes(%n: index) {
   %t = tessera_target.allocate(%n) : memref<?x?xf32>
   return
 }
+
+// -----
+
+func.func @ptx_two_instructions(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op opcode 'add.s32 $0; ret' must be one PTX instruction (no ';', braces or newlines)}}
+  tessera_target.ptx_instr "add.s32 $0; ret" (%a) : (i32) -> ()
+  return
+}
+
+// -----
+
+func.func @ptx_operand_type(%a: index) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op operand #0 has type 'index'; PTX operands are 16, 32 or 64-bit integers, f16, bf16, f32, f64 or !llvm.ptr}}
+  tessera_target.ptx_instr "prefetch.global.L2" (%a) : (index) -> ()
+  return
+}
+
+// -----
+
+func.func @ptx_result_type(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op result has type 'vector<2xf32>'; PTX results are 16, 32 or 64-bit integers, f16, bf16, f32, f64 or !llvm.ptr}}
+  %r = tessera_target.ptx_instr "mov.b32" (%a) : (i32) -> vector<2xf32>
+  return
+}
+
+// -----
+
+func.func @ptx_constraint_key(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op constraint key 'operand1' names no operand (operand0 to operand1 excluded)}}
+  tessera_target.ptx_instr "prefetch.global.L2" (%a) {constraints = {operand1 = "r"}} : (i32) -> ()
+  return
+}
+
+// -----
+
+func.func @ptx_constraint_letter(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op constraint "x" of operand0 must be one of r, l, h, f, d, n, optionally after a '+'}}
+  tessera_target.ptx_instr "prefetch.global.L2" (%a) {constraints = {operand0 = "x"}} : (i32) -> ()
+  return
+}
+
+// -----
+
+// The Target IR guide's TMA example gives a 64-bit shared pointer an "r".
+func.func @ptx_constraint_type(%s: !llvm.ptr<3>, %g: !llvm.ptr<1>, %d: i64) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op constraint 'r' of operand0 does not fit its type '!llvm.ptr<3>' (r: 32-bit, l: 64-bit or pointer, h: 16-bit, f: f32, d: f64, n: immediate)}}
+  tessera_target.ptx_instr "cp.async.bulk.tensor.2d.shared.global"
+      (%s, %g, %d) {constraints = {operand0 = "r", operand1 = "l", operand2 = "r"}, latency = 150}
+      : (!llvm.ptr<3>, !llvm.ptr<1>, i64) -> ()
+  return
+}
+
+// -----
+
+func.func @ptx_two_tied(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op marks two operands '+'; the result overwrites at most one}}
+  %r = tessera_target.ptx_instr "add.s32" (%a, %a) {constraints = {operand0 = "+r", operand1 = "+r"}} : (i32, i32) -> i32
+  return
+}
+
+// -----
+
+func.func @ptx_tied_no_result(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op operand0 is marked '+' (the result overwrites it), but the instruction has no result}}
+  tessera_target.ptx_instr "add.s32" (%a) {constraints = {operand0 = "+r"}} : (i32) -> ()
+  return
+}
+
+// -----
+
+func.func @ptx_tied_type(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op result type 'i64' differs from operand0's type 'i32', which it overwrites}}
+  %r = tessera_target.ptx_instr "add.s32" (%a) {constraints = {operand0 = "+r"}} : (i32) -> i64
+  return
+}
+
+// -----
+
+func.func @tc_kind(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op kind 'hmma' must be mma_sync, wgmma, mfma or wmma}}
+  %d = tessera_target.tensor_core "hmma" (%a, %b, %c) shape = [16, 8, 16] precision = "f16" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @tc_precision_missing(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op needs the operands' precision (precision = "f16", "bf16", "tf32", ...)}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16] : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @tc_precision(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op precision 'f32' must be f16, bf16, tf32, e4m3, e5m2 or s8}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16] precision = "f32" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @tc_layout(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op layout 'rc' must be nn, nt, tn or tt}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16] precision = "f16" layout = "rc" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @tc_shape_rank(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op shape must be [M, N, K], got 2 sizes}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8] precision = "f16" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @wgmma_m(%a: i64, %c: vector<128xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op wgmma has M = 64, got 128}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [128, 256, 16] precision = "f16" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  return
+}
+
+// -----
+
+func.func @wgmma_n(%a: i64, %c: vector<128xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op wgmma has N a multiple of 8 from 8 to 256, got 260}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 260, 16] precision = "f16" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  return
+}
+
+// -----
+
+// The Target IR guide's Hopper example: tf32 wgmma with K = 32.
+func.func @wgmma_k(%a: i64, %c: vector<128xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op wgmma with tf32 operands has K = 8, got 32}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 256, 32] precision = "tf32" layout = "nt" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  return
+}
+
+// -----
+
+func.func @wmma_no_form(%a: vector<16xf16>, %c: vector<8xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op wmma has no tf32 form}}
+  %d = tessera_target.tensor_core "wmma" (%a, %a, %c) shape = [16, 16, 16] precision = "tf32" : (vector<16xf16>, vector<16xf16>, vector<8xf32>) -> vector<8xf32>
+  return
+}
+
+// -----
+
+func.func @mma_sync_shape(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op mma_sync with f16 operands has shape [16, 8, 16] or [16, 8, 8], got [64, 256, 32]}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [64, 256, 32] precision = "f16" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @mma_sync_layout(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<2x2xf32>) {
+  // expected-error @+1 {{'tessera_target.tensor_core' op mma_sync has only layout "nt" (A row-major, B column-major), got "nn"}}
+  %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16] precision = "f16" layout = "nn" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @memcpy_kind(%a: !llvm.ptr<1>, %n: i64) {
+  // expected-error @+1 {{'tessera_target.memcpy' op kind 'peer' must be host_to_device, device_to_host, device_to_device or global_to_shared}}
+  tessera_target.memcpy %a, %a, %n kind = "peer" : !llvm.ptr<1>, !llvm.ptr<1>, i64
+  return
+}
+
+// -----
+
+func.func @memcpy_operands(%a: !llvm.ptr<1>, %n: i64) {
+  // expected-error @+1 {{'tessera_target.memcpy' op copies between memrefs or !llvm.ptr values, got 'i64' and '!llvm.ptr<1>'}}
+  tessera_target.memcpy %n, %a, %n kind = "device_to_device" : i64, !llvm.ptr<1>, i64
+  return
+}
+
+// -----
+
+func.func @memcpy_to_shared(%a: !llvm.ptr<1>, %n: i64) {
+  // expected-error @+1 {{'tessera_target.memcpy' op kind 'global_to_shared' needs a shared-memory destination and a global source, got a global destination and a global source}}
+  tessera_target.memcpy %a, %a, %n kind = "global_to_shared" : !llvm.ptr<1>, !llvm.ptr<1>, i64
+  return
+}
+
+// -----
+
+func.func @memcpy_shared(%a: !llvm.ptr<1>, %s: memref<64xf16, #gpu.address_space<workgroup>>, %n: i64) {
+  // expected-error @+1 {{'tessera_target.memcpy' op kind 'device_to_device' copies between global buffers, but the destination is in shared memory}}
+  tessera_target.memcpy %s, %a, %n kind = "device_to_device" : memref<64xf16, #gpu.address_space<workgroup>>, !llvm.ptr<1>, i64
+  return
+}
+
+// -----
+
+func.func @memcpy_types(%a: memref<?xf16>, %b: memref<?xf32>, %n: index) {
+  // expected-error @+1 {{'tessera_target.memcpy' op element types 'f16' and 'f32' differ}}
+  tessera_target.memcpy %a, %b, %n kind = "device_to_device" : memref<?xf16>, memref<?xf32>, index
+  return
+}
+
+// -----
+
+func.func @memcpy_stream(%a: memref<?xf16>, %n: index, %s: i64) {
+  // expected-error @+1 {{'tessera_target.memcpy' op has a stream but is not async (async = true)}}
+  tessera_target.memcpy %a, %a, %n kind = "device_to_device" stream = %s : i64 : memref<?xf16>, memref<?xf16>, index
+  return
+}

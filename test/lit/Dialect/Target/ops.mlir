@@ -62,3 +62,31 @@ func.func @require(%a: index, %b: index) {
   tessera_target.require_equal %a, %b, "'tessera_graph.matmul' contraction dimension of lhs and rhs"
   return
 }
+
+// Raw instructions, tensor-core instructions and copies, as the Target IR
+// guide writes them.
+// CHECK-LABEL: tessera_target.kernel @instructions
+tessera_target.kernel @instructions(%a: i32, %b: i32, %g: !llvm.ptr<1>, %s: !llvm.ptr<3>, %d: i64,
+                                    %fa: vector<4x2xf16>, %fb: vector<2x2xf16>, %fc: vector<2x2xf32>,
+                                    %n: index) {
+  // CHECK: tessera_target.ptx_instr "add.s32"(%{{.*}}, %{{.*}}) : (i32, i32) -> i32
+  %r = tessera_target.ptx_instr "add.s32" (%a, %b) : (i32, i32) -> i32
+  // CHECK: tessera_target.ptx_instr "tcgen05.mma.cta_group::2.async.m128n256k32.f16.f16.f32"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) {constraints = {operand0 = "+r", operand1 = "r", operand2 = "r", operand3 = "r"}, latency = 200 : i64} : (i32, i32, i32, i32) -> i32
+  %acc = tessera_target.ptx_instr "tcgen05.mma.cta_group::2.async.m128n256k32.f16.f16.f32"
+      (%r, %a, %b, %a) {constraints = {operand0 = "+r", operand1 = "r", operand2 = "r", operand3 = "r"}, latency = 200}
+      : (i32, i32, i32, i32) -> i32
+  // CHECK: tessera_target.ptx_instr "cp.async.bulk.tensor.2d.shared.global"(%{{.*}}, %{{.*}}, %{{.*}}) {constraints = {operand0 = "l", operand1 = "l", operand2 = "l"}, latency = 150 : i64} : (!llvm.ptr<3>, !llvm.ptr<1>, i64) -> ()
+  tessera_target.ptx_instr "cp.async.bulk.tensor.2d.shared.global"
+      (%s, %g, %d) {constraints = {operand0 = "l", operand1 = "l", operand2 = "l"}, latency = 150}
+      : (!llvm.ptr<3>, !llvm.ptr<1>, i64) -> ()
+  // CHECK: tessera_target.tensor_core "mma_sync"(%{{.*}}, %{{.*}}, %{{.*}}) shape = [16, 8, 16] precision = "f16" : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  %m = tessera_target.tensor_core "mma_sync" (%fa, %fb, %fc) shape = [16, 8, 16] precision = "f16" layout = "nt"
+      : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+  // CHECK: tessera_target.tensor_core "wgmma"(%{{.*}}, %{{.*}}, %{{.*}}) shape = [64, 256, 8] precision = "tf32" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  %acc0 = arith.constant dense<0.0> : vector<128xf32>
+  %w = tessera_target.tensor_core "wgmma" (%d, %d, %acc0) shape = [64, 256, 8] precision = "tf32" layout = "nt"
+      : (i64, i64, vector<128xf32>) -> vector<128xf32>
+  // CHECK: tessera_target.memcpy %{{.*}}, %{{.*}}, %{{.*}} kind = "global_to_shared" async = true : !llvm.ptr<3>, !llvm.ptr<1>, index
+  tessera_target.memcpy %s, %g, %n kind = "global_to_shared" async = true : !llvm.ptr<3>, !llvm.ptr<1>, index
+  tessera_target.return
+}

@@ -14,6 +14,9 @@ include "mlir/IR/RegionKindInterface.td"
 
 def Graph_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Graph_BoolTensor : RankedTensorOf<[I1]>;
+// Graph IR computes on floats and signless integers (i1 included); index and
+// complex element types have no lowering and are rejected by the verifier.
+def Graph_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
 
 //===----------------------------------------------------------------------===//
 // Constant
@@ -30,7 +33,7 @@ def Graph_ConstantOp : Graph_Op<"constant", [
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$value attr-dict";
   let hasFolder = 1;
 }
@@ -58,8 +61,8 @@ class Graph_BinaryOp<string mnemonic, string what, list<Trait> traits = []>
         : tensor<4x1x8xf32>, tensor<3x1xf32> -> tensor<4x3x8xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
@@ -95,8 +98,8 @@ class Graph_UnaryOp<string mnemonic, string what, Type operandType,
   let hasFolder = 1;
 }
 
-def Graph_NegOp : Graph_UnaryOp<"neg", "negation", AnyRankedTensor>;
-def Graph_AbsOp : Graph_UnaryOp<"abs", "absolute value", AnyRankedTensor>;
+def Graph_NegOp : Graph_UnaryOp<"neg", "negation", Graph_Tensor>;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "absolute value", Graph_Tensor>;
 def Graph_ExpOp : Graph_UnaryOp<"exp", "exponential", Graph_FloatTensor>;
 def Graph_LogOp : Graph_UnaryOp<"log", "natural logarithm", Graph_FloatTensor>;
 def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "square root", Graph_FloatTensor>;
@@ -107,7 +110,7 @@ def Graph_TanhOp : Graph_UnaryOp<"tanh", "hyperbolic tangent",
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "logistic sigmoid 1/(1+e^-x)",
                                     Graph_FloatTensor>;
 def Graph_ReluOp : Graph_UnaryOp<"relu", "rectified linear unit max(x, 0)",
-                                 AnyRankedTensor>;
+                                 Graph_Tensor>;
 def Graph_SiluOp : Graph_UnaryOp<"silu", "SiLU x * sigmoid(x)",
                                  Graph_FloatTensor>;
 
@@ -156,11 +159,11 @@ def Graph_CastOp : Graph_Op<"cast"> {
         : tensor<4xf32> -> tensor<4xf8E4M3FN>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input,
+  let arguments = (ins Graph_Tensor:$input,
       DefaultValuedAttr<Graph_RoundingModeAttr,
                         "RoundingMode::nearest">:$rounding,
       UnitAttr:$saturate);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $input (`rounding` `=` $rounding^)? (`saturate` $saturate^)? attr-dict
         `:` type($input) `->` type($result)
@@ -184,9 +187,9 @@ def Graph_SelectOp : Graph_InferredOp<"select"> {
     ```
   }];
   let arguments = (ins Graph_BoolTensor:$condition,
-                       AnyRankedTensor:$true_value,
-                       AnyRankedTensor:$false_value);
-  let results = (outs AnyRankedTensor:$result);
+                       Graph_Tensor:$true_value,
+                       Graph_Tensor:$false_value);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $condition `,` $true_value `,` $false_value attr-dict `:`
         type($condition) `,` type($true_value) `,` type($false_value) `->`
@@ -217,10 +220,10 @@ def Graph_MatmulOp : Graph_InferredOp<"matmul"> {
         : tensor<8x128x64xbf16>, tensor<8x256x64xbf16> -> tensor<8x128x256xbf16>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs,
                        UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
                        OptionalAttr<TypeAttr>:$acc);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`transpose_lhs` $transpose_lhs^)?
         (`transpose_rhs` $transpose_rhs^)? (`acc` `=` $acc^)? attr-dict `:`
@@ -249,9 +252,9 @@ def Graph_ReduceOp : Graph_InferredOp<"reduce"> {
         : tensor<4x8xf32> -> tensor<1x1xf32>
     ```
   }];
-  let arguments = (ins Graph_ReduceKindAttr:$kind, AnyRankedTensor:$input,
+  let arguments = (ins Graph_ReduceKindAttr:$kind, Graph_Tensor:$input,
                        DenseI64ArrayAttr:$dims, UnitAttr:$keepdim);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $kind $input `dims` `=` $dims (`keepdim` $keepdim^)? attr-dict `:`
         type($input) `->` type($result)
@@ -348,8 +351,8 @@ def Graph_TransposeOp : Graph_InferredOp<"transpose"> {
         : tensor<4x8xf32> -> tensor<8x4xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$permutation);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $input `permutation` `=` $permutation attr-dict `:` type($input) `->`
         type($result)
@@ -371,8 +374,8 @@ def Graph_ReshapeOp : Graph_Op<"reshape"> {
     %r = tessera_graph.reshape %x : tensor<?x12x64xf32> -> tensor<?x768xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -390,8 +393,8 @@ def Graph_BroadcastToOp : Graph_Op<"broadcast_to"> {
     %b = tessera_graph.broadcast_to %x : tensor<8xf32> -> tensor<4x8xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -410,8 +413,8 @@ def Graph_ConcatOp : Graph_InferredOp<"concat"> {
         : tensor<4x3xf32>, tensor<4x5xf32> -> tensor<4x8xf32>
     ```
   }];
-  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$dim);
-  let results = (outs AnyRankedTensor:$result);
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$dim);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $inputs `dim` `=` $dim attr-dict `:` type($inputs) `->` type($result)
   }];
@@ -430,9 +433,9 @@ def Graph_SliceOp : Graph_InferredOp<"slice"> {
         : tensor<4x8xf32> -> tensor<4x3xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$offsets,
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$offsets,
                        DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $input `offsets` `=` $offsets `sizes` `=` $sizes `strides` `=` $strides
         attr-dict `:` type($input) `->` type($result)

@@ -141,4 +141,109 @@ def Target_RequireEqualOp : Target_Op<"require_equal"> {
   let assemblyFormat = "$lhs `,` $rhs `,` $reason attr-dict";
 }
 
+def Target_PtxInstrOp : Target_Op<"ptx_instr"> {
+  let summary = "one raw PTX instruction";
+  let description = [{
+    Emits the PTX instruction `opcode` with the operands in order (a result,
+    if any, first, as PTX writes destinations), as inline assembly in the
+    kernel: the escape hatch for instructions no dialect models yet (TMA,
+    tcgen05, ...). `constraints` gives each operand's register class
+    (`operand<i> = "r"`: `r` 32-bit, `l` 64-bit, `h` 16-bit, `f` f32, `d` f64,
+    `n` an immediate); a `+` marks the operand the result overwrites (the
+    result then has its type). Operands without a constraint get their
+    type's class. `latency` is a scheduling hint, kept as written.
+    The instruction is opaque to the compiler: it is assumed to have side
+    effects. Only NVIDIA targets accept it.
+
+    Example:
+
+    ```mlir
+    %r = tessera_target.ptx_instr "add.s32" (%a, %b) : (i32, i32) -> i32
+    %acc2 = tessera_target.ptx_instr "tcgen05.mma.cta_group::2.async.m128n256k32.f16.f16.f32"
+        (%acc, %a, %b, %d) {constraints = {operand0 = "+r"}, latency = 200}
+        : (i32, i32, i32, i32) -> i32
+    ```
+  }];
+  let arguments = (ins StrAttr:$opcode, Variadic<AnyType>:$args,
+                       OptionalAttr<DictionaryAttr>:$constraints,
+                       OptionalAttr<I64Attr>:$latency);
+  let results = (outs Optional<AnyType>:$result);
+  let assemblyFormat = [{
+    $opcode `(` $args `)` attr-dict `:` functional-type($args, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The register-class constraint of operand `i` (without a `+`), and
+    /// whether the result overwrites it.
+    std::pair<std::string, bool> getConstraint(unsigned i);
+  }];
+}
+
+def Target_TensorCoreOp : Target_Op<"tensor_core", [Pure]> {
+  let summary = "a tensor-core matrix multiply-accumulate instruction";
+  let description = [{
+    One tensor-core instruction of family `kind`: `"mma_sync"` (warp-wide,
+    sm_80+), `"wgmma"` (warpgroup-wide, sm_90), `"mfma"` (AMD CDNA) or
+    `"wmma"` (AMD RDNA3), of `shape = [M, N, K]` on operands of
+    `precision` (`"f16"`, `"bf16"`, `"tf32"`, `"e4m3"`, `"e5m2"`, `"s8"`), A and
+    B in `layout` (`"nn"`, `"nt"`, `"tn"`, `"tt"`: row/column major). The
+    verifier checks the shape against what the family's hardware has for
+    that precision. `mma_sync` on register fragments (vectors, as
+    `tessera_tile.mma` makes them) lowers to `nvgpu.mma.sync`; the other
+    families are not lowered yet and fail in the GPU lowering with a
+    diagnostic.
+
+    Example:
+
+    ```mlir
+    %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16]
+        precision = "f16" layout = "nt"
+        : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, Variadic<AnyType>:$args,
+                       DenseI64ArrayAttr:$shape,
+                       DefaultValuedStrAttr<StrAttr, "nt">:$layout,
+                       OptionalAttr<StrAttr>:$precision);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $kind `(` $args `)` `shape` `=` $shape
+        oilist(`precision` `=` $precision | `layout` `=` $layout)
+        attr-dict `:` functional-type($args, $result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Target_MemcpyOp : Target_Op<"memcpy"> {
+  let summary = "copy `size` bytes between buffers";
+  let description = [{
+    Copies `size` bytes from `src` to `dest` (memrefs or LLVM pointers) of
+    `kind` `"host_to_device"`, `"device_to_host"`, `"device_to_device"` or
+    `"global_to_shared"`; the address spaces must agree with the kind
+    (shared memory is `#gpu.address_space<workgroup>` or LLVM address space
+    3, global memory the default or address space 1). `async` copies are
+    ordered on `stream` when one is given. The verifier checks the kind
+    against the operands; no lowering generates code for it yet (the host
+    side of a Tessera program is its launch plan, and kernels stage tiles
+    with `tessera_tile.copy_async`), so the GPU lowering rejects it with a
+    diagnostic.
+
+    Example:
+
+    ```mlir
+    tessera_target.memcpy %dst, %src, %n kind = "global_to_shared" async = true
+        : !llvm.ptr<3>, !llvm.ptr<1>
+    ```
+  }];
+  let arguments = (ins AnyType:$dest, AnyType:$src, AnySignlessIntegerOrIndex:$size,
+                       StrAttr:$kind, DefaultValuedAttr<BoolAttr, "false">:$async,
+                       Optional<AnyType>:$stream);
+  let assemblyFormat = [{
+    $dest `,` $src `,` $size `kind` `=` $kind
+        oilist(`async` `=` $async | `stream` `=` $stream `:` type($stream))
+        attr-dict `:` type($dest) `,` type($src) `,` type($size)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // TESSERA_DIALECT_TARGET_IR_TARGETOPS_TD

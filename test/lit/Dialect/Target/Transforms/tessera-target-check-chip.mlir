@@ -32,3 +32,16 @@ module attributes {gpu.container_module} {
   // expected-error @+1 {{unknown target chip: 'sm_90' is not a processor of LLVM's amdgcn target}}
   gpu.module @mixed [#rocdl.target<chip = "sm_90">] {}
 }
+
+// -----
+
+// Raw PTX (tessera_target.ptx_instr, as inline assembly) is refused for AMD.
+module attributes {gpu.container_module} {
+  gpu.module @amd [#rocdl.target<chip = "gfx942">] {
+    llvm.func @k(%a: i32) {
+      // expected-error @+1 {{is the PTX instruction 'add.s32' (tessera_target.ptx_instr), but the module is compiled for gfx942}}
+      %r = llvm.inline_asm has_side_effects asm_dialect = att {tessera.ptx = "add.s32"} "add.s32 $0, $1, $1;", "=r,r" %a : (i32) -> i32
+      llvm.return
+    }
+  }
+}
