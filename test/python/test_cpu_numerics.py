@@ -514,6 +514,32 @@ def test_policy_rounding_saturation_and_denormals(rng):
     assert 0 < plain[0] < np.finfo(np.float32).tiny  # unflushed: a denormal
 
 
+def test_policy_governs_matmul_reduce_and_norm_outputs(rng):
+    """Not only elementwise math: a matmul's, a reduction's and a norm's
+    outputs are stored the way their policy says."""
+    a = np.full((2, 64), 40.0, np.float16)
+    b = np.full((64, 2), 40.0, np.float16)  # each output is 102400 > 65504
+    sat = "{tessera_graph.numerics = #tessera_graph.numerics<storage = f16, saturate = true>}"
+    got = run(f"  %r = tessera_graph.matmul %a0, %a1 {sat} : tensor<2x64xf16>, tensor<64x2xf16> -> tensor<2x2xf16>",
+              [a, b], ["tensor<2x64xf16>", "tensor<64x2xf16>"], "tensor<2x2xf16>")
+    np.testing.assert_array_equal(got, np.full((2, 2), 65504, np.float16))
+    plain = run("  %r = tessera_graph.matmul %a0, %a1 : tensor<2x64xf16>, tensor<64x2xf16> -> tensor<2x2xf16>",
+                [a, b], ["tensor<2x64xf16>", "tensor<64x2xf16>"], "tensor<2x2xf16>")
+    assert np.all(np.isinf(plain))
+    x = np.full((3, 4000), 30.0, np.float16)  # row sums 120000
+    got = run(f"  %r = tessera_graph.reduce sum %a0 dims = [1] {sat} : tensor<3x4000xf16> -> tensor<3xf16>",
+              [x], ["tensor<3x4000xf16>"], "tensor<3xf16>")
+    np.testing.assert_array_equal(got, np.full((3,), 65504, np.float16))
+    # Toward zero on a layer norm's bf16 output: never above nearest's magnitude.
+    v = randn(rng, (5, 333)).astype(BF16)
+    tz = "{tessera_graph.numerics = #tessera_graph.numerics<rounding = toward_zero>}"
+    near = run("  %r = tessera_graph.layer_norm %a0 : tensor<5x333xbf16>", [v],
+               ["tensor<5x333xbf16>"], "tensor<5x333xbf16>").astype(np.float64)
+    down = run(f"  %r = tessera_graph.layer_norm %a0 {tz} : tensor<5x333xbf16>", [v],
+               ["tensor<5x333xbf16>"], "tensor<5x333xbf16>").astype(np.float64)
+    assert np.all(np.abs(down) <= np.abs(near)) and np.any(down != near)
+
+
 def test_stochastic_rounding_is_unbiased_and_picks_neighbours():
     # 1 + 2^-9 lies a quarter of the way from 1 to the next bf16 (1 + 2^-7):
     # stochastic rounding picks one of the two, the upper about 25% of the

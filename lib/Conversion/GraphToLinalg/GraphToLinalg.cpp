@@ -575,6 +575,25 @@ static Value castTensor(OpBuilder &b, Location loc, Value value, Type element,
                      });
 }
 
+/// Casts an op's computed tensor to its result element type the way its
+/// numerics policy says (rounding, saturation, denormals; see toStorage):
+/// the policy applies to every op's output, not only to elementwise math.
+static Value storeTensor(Operation *op, OpBuilder &b, Location loc, Value value,
+                         Type element) {
+  NumericsAttr policy = getNumericsPolicy(op);
+  auto type = cast<RankedTensorType>(value.getType());
+  bool trivial = !policy || (policy.getRounding() == RoundingMode::nearest &&
+                             !policy.getSaturate() &&
+                             policy.getDenormals() != DenormalMode::flush);
+  if (trivial)
+    return castTensor(b, loc, value, element);
+  return elementwise(b, loc, type.clone(element), value,
+                     [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                       return toStorage(op, nb, nloc, args[0], element,
+                                        type.getRank());
+                     });
+}
+
 /// Reduces `input` over `dims` with `kind`, accumulating in `acc`; the
 /// result drops the reduced dimensions and has element type `acc`.
 static Value reduceTensor(OpBuilder &b, Location loc, Value input,
@@ -1000,7 +1019,7 @@ struct MatmulLowering : public GraphPattern<MatmulOp> {
     Value product =
         contract(rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
                  op.getTransposeLhs(), op.getTransposeRhs(), op.getType(), acc);
-    rewriter.replaceOp(op, castTensor(rewriter, op.getLoc(), product, element));
+    rewriter.replaceOp(op, storeTensor(op, rewriter, op.getLoc(), product, element));
     return success();
   }
 };
@@ -1028,7 +1047,7 @@ struct ReduceLowering : public GraphPattern<ReduceOp> {
                        : Value(arith::DivSIOp::create(b, l, args[0], count));
           });
     }
-    reduced = castTensor(rewriter, loc, reduced, element);
+    reduced = storeTensor(op, rewriter, loc, reduced, element);
     if (op.getKeepdim())
       reduced = expandReduced(rewriter, loc, reduced, op.getType(), op.getDims());
     rewriter.replaceOp(op, reduced);
@@ -1054,7 +1073,7 @@ struct SoftmaxLowering : public GraphPattern<SoftmaxOp> {
     Value result = linalg::SoftmaxOp::create(rewriter, loc, type, input, init,
                                              op.getDim())
                        .getResult()[0];
-    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    rewriter.replaceOp(op, storeTensor(op, rewriter, loc, result, element));
     return success();
   }
 };
@@ -1087,7 +1106,7 @@ struct LogSoftmaxLowering : public GraphPattern<LogSoftmaxOp> {
           return arith::SubFOp::create(b, l, a[0],
                                        math::LogOp::create(b, l, a[1]));
         });
-    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    rewriter.replaceOp(op, storeTensor(op, rewriter, loc, result, element));
     return success();
   }
 };
@@ -1139,7 +1158,7 @@ static Value normalize(ConversionPatternRewriter &rewriter, Operation *op,
                     [](OpBuilder &b, Location l, ValueRange a) {
                       return arith::AddFOp::create(b, l, a[0], a[1]);
                     });
-  return castTensor(rewriter, loc, y, element);
+  return storeTensor(op, rewriter, loc, y, element);
 }
 
 struct LayerNormLowering : public GraphPattern<LayerNormOp> {
@@ -1391,7 +1410,7 @@ struct AttentionLowering : public GraphPattern<AttentionOp> {
     Value result = contract(rewriter, loc, probs, adaptor.getValue(),
                             /*transposeLhs=*/false, /*transposeRhs=*/false,
                             out, acc);
-    rewriter.replaceOp(op, castTensor(rewriter, loc, result, element));
+    rewriter.replaceOp(op, storeTensor(op, rewriter, loc, result, element));
     return success();
   }
 };
@@ -1436,6 +1455,11 @@ bool mlir::tessera::usesStochasticRounding(Operation *op) {
 Value mlir::tessera::convertScalar(OpBuilder &b, Location loc, Value value,
                                    Type to) {
   return castScalar(b, loc, value, to);
+}
+
+Value mlir::tessera::buildStorageScalar(Operation *op, OpBuilder &b,
+                                        Location loc, Value value, Type to) {
+  return toStorage(op, b, loc, value, to, /*loops=*/0);
 }
 
 Value mlir::tessera::buildReductionInit(OpBuilder &b, Location loc,

@@ -526,7 +526,7 @@ static LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           return convertScalar(lb, loc, x, compute);
         };
         auto store = [&](OpBuilder &lb, Value c, Value y) {
-          tile::StoreOp::create(lb, loc, convertScalar(lb, loc, y, element),
+          tile::StoreOp::create(lb, loc, buildStorageScalar(anchor, lb, loc, y, element),
                                 params[outParam], at(lb, c), Value());
         };
         auto sumOf = [&](function_ref<Value(OpBuilder &, Value)> term) {
@@ -644,7 +644,7 @@ static LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           total = arith::DivFOp::create(b, loc, total, count);
         Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                             tid, indexConstant(b, loc, 0));
-        tile::StoreOp::create(b, loc, convertScalar(b, loc, total, element),
+        tile::StoreOp::create(b, loc, buildStorageScalar(anchor, b, loc, total, element),
                               params[outParam], row, first);
         return success();
       });
@@ -732,7 +732,8 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
         if (kind == graph::ReduceKind::mean)
           total = arith::DivFOp::create(lb, loc, total,
                                         indexToFloat(lb, loc, rows, compute));
-        tile::StoreOp::create(lb, loc, convertScalar(lb, loc, total, element),
+        tile::StoreOp::create(lb, loc,
+                              buildStorageScalar(reduce, lb, loc, total, element),
                               params[outParam], col, mask);
         return success();
       });
@@ -1058,7 +1059,7 @@ struct MmaMatmul {
             Value row = add(fragRow, c(i * 16 + h * 8));
             Value col = add(fragCol, c(j * 8 + e));
             if (failed(epilogue(b, params, bz, row, col,
-                                convertScalar(b, loc, value, resultElement))))
+                                buildStorageScalar(matmul, b, loc, value, resultElement))))
               return failure();
           }
     return success();
@@ -1268,7 +1269,7 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       : Value(arith::AddIOp::create(lb, l, carried[0], prod));
               scf::YieldOp::create(lb, l, sum);
             });
-        Value value = convertScalar(b, loc, loop.getResult(0), resultElement);
+        Value value = buildStorageScalar(matmul, b, loc, loop.getResult(0), resultElement);
         return epilogue(b, params, bz, row, col, value);
       });
 }
@@ -1693,7 +1694,7 @@ static LogicalResult lowerAttentionMma(HostState &host,
                   b, loc, oBase,
                   arith::AddIOp::create(
                       b, loc, arith::MulIOp::create(b, loc, rows[h], c(dv)), col));
-              tile::StoreOp::create(b, loc, convertScalar(b, loc, o, element),
+              tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
                                     params[outParam], offset, inside[h]);
             }
         return success();
@@ -1886,7 +1887,7 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                                   safeRow));
         for (int64_t e = 0; e < dv; ++e) {
           Value o = arith::MulFOp::create(b, loc, loop.getResult(2 + e), inv);
-          tile::StoreOp::create(b, loc, convertScalar(b, loc, o, element),
+          tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
                                 params[outParam],
                                 arith::AddIOp::create(b, loc, oRow, c(e)),
                                 inside);

@@ -42,6 +42,12 @@ Value buildReductionCombine(OpBuilder &b, Location loc, unsigned kind,
 /// Converts a scalar to `to`, rounding to nearest, without saturation.
 Value convertScalar(OpBuilder &b, Location loc, Value value, Type to);
 
+/// Converts `op`'s computed scalar to its result element type `to` the way
+/// its numerics policy says (rounding, saturation, denormal flushing); as
+/// convertScalar without a policy. Stochastic rounding is not built here.
+Value buildStorageScalar(Operation *op, OpBuilder &b, Location loc,
+                         Value value, Type to);
+
 /// The type `op` accumulates reductions over `element` in: its policy's
 /// accumulate type, else f32 for narrow floats, else `element`.
 Type getAccumulateType(Operation *op, Type element);

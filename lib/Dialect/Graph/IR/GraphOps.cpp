@@ -212,9 +212,7 @@ static APFloat powFloat(const APFloat &a, const APFloat &b) {
   LogicalResult OP::verify() {                                                 \
     FailureOr<Type> type = inferBinary(                                        \
         OpDiag{getLoc(), getOperationName()}, getLhs().getType(),              \
-        getRhs().getType(),                                                    \
-        (*this)->getAttrOfType<NumericsAttr>(                                  \
-            GraphDialect::getNumericsAttrName()));                             \
+        getRhs().getType(), getNumericsPolicy(*this));                         \
     return failed(type) ? failure() : checkInferred(*this, *type);             \
   }                                                                            \
   OpFoldResult OP::fold(FoldAdaptor adaptor) {                                 \

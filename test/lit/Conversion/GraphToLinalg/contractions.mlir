@@ -63,3 +63,18 @@ func.func @attention(%q: tensor<2x16x8xf16>, %k: tensor<2x12x8xf16>, %v: tensor<
   %0 = tessera_graph.attention %q, %k, %v causal : tensor<2x16x8xf16>, tensor<2x12x8xf16>, tensor<2x12x4xf16> -> tensor<2x16x4xf16>
   return %0 : tensor<2x16x4xf16>
 }
+
+// -----
+
+// A policy governs how a matmul's result is stored, not only elementwise
+// math: here f32 accumulators saturate into f16.
+// CHECK-LABEL: func.func @saturating_matmul
+// CHECK: linalg.matmul
+// CHECK: linalg.generic
+// CHECK: arith.minimumf
+// CHECK: arith.maximumf
+// CHECK: arith.truncf
+func.func @saturating_matmul(%a: tensor<8x16xf16>, %b: tensor<16x4xf16>) -> tensor<8x4xf16> {
+  %r = tessera_graph.matmul %a, %b {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, saturate = true>} : tensor<8x16xf16>, tensor<16x4xf16> -> tensor<8x4xf16>
+  return %r : tensor<8x4xf16>
+}

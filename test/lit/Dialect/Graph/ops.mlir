@@ -185,3 +185,13 @@ func.func @fused(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
   }
   return %0 : tensor<4x4xf32>
 }
+
+// A function's numerics policy covers its ops: mixed operand types are
+// allowed under its compute type, as with an op-level policy.
+// CHECK-LABEL: func.func @function_policy
+// CHECK: tessera_graph.add %{{.*}}, %{{.*}} : tensor<4xbf16>, tensor<4xf32> -> tensor<4xbf16>
+func.func @function_policy(%x: tensor<4xbf16>, %y: tensor<4xf32>) -> tensor<4xbf16>
+    attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, compute = f32>} {
+  %r = tessera_graph.add %x, %y : tensor<4xbf16>, tensor<4xf32> -> tensor<4xbf16>
+  return %r : tensor<4xbf16>
+}
