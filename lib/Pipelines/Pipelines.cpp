@@ -36,10 +36,15 @@ static OpPassManager &nestKernels(OpPassManager &pm) {
   return kernels;
 }
 
+/// Cleans up the converted kernels, then folds their flat buffer
+/// descriptors into bare pointers (once the descriptors' unused fields are
+/// gone) and folds the constant offsets and strides that leaves.
 static void addCleanup(OpPassManager &kernels) {
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
+  kernels.addPass(target::createTesseraTargetBarePtr());
+  kernels.addPass(createCanonicalizerPass());
 }
 
 /// The CUDA root whose libdevice the NVVM serialization links (the math the

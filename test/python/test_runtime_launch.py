@@ -1,6 +1,6 @@
 """The GPU runtime's launch path without a GPU: a stand-in `cupy` module
-runs the compiled add kernel from the arguments the runtime passes (flat
-ABI: pointer, pointer, offset, size, stride per buffer, then the sizes), so
+runs the compiled add kernel from the arguments the runtime passes (bare
+ABI: one pointer per buffer, then the sizes), so
 the parameter layout, the prepared-launch fast path, `out=` handling and the
 argument checks are all exercised. The device run of the same code is
 test/gpu/run_kernels.py and bench/launch_overhead.py."""
@@ -52,9 +52,10 @@ class FakeKernel:
 
     def __call__(self, grid, block, args, shared_mem=0):
         self.launches.append((grid, block, args, shared_mem))
-        # flat ABI: (ptr, ptr, offset, size, stride) for x, y, z; then sizes
-        x, y, z = args[0], args[5], args[10]
-        assert args[1] is x and args[2] == 0 and args[3] == x.size and args[4] == 1
+        # bare ABI: x, y, z, then the size
+        assert len(args) == 4
+        x, y, z = args[:3]
+        assert args[3] == x.size == y.size == z.size
         z.host[...] = x.host + y.host
 
 

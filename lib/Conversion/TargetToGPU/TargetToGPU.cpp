@@ -256,6 +256,21 @@ struct ConvertTargetToGPUPass
                     UnitAttr::get(ctx));
       func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
           ctx, {static_cast<int32_t>(*threads), 1, 1}));
+      // Flat buffer parameters can be passed as bare pointers once the
+      // kernel is in the LLVM dialect (tessera-target-bare-ptr).
+      SmallVector<int64_t> memrefParams;
+      bool allFlat = true;
+      for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes())) {
+        auto memref = dyn_cast<MemRefType>(type);
+        if (!memref)
+          continue;
+        allFlat &= memref.getRank() == 1 && memref.getLayout().isIdentity() &&
+                   !memref.getMemorySpace();
+        memrefParams.push_back(i);
+      }
+      if (allFlat && !memrefParams.empty())
+        func->setAttr("tessera.memref_params",
+                      DenseI64ArrayAttr::get(ctx, memrefParams));
       Block &from = kernel.getBody().front();
       Block &to = func.getBody().front();
       for (auto [oldArg, newArg] :

@@ -6,6 +6,7 @@
 
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -158,7 +159,7 @@ public:
       kernels.push_back(llvm::json::Object{
           {"name", launch.getKernel().str()},
           {"params", std::move(params)},
-          {"abi", "flat"},
+          {"abi", abiOf(launch.getKernel())},
           {"grid", std::move(grid)},
           {"block", std::move(block)},
           {"shared_bytes", launch.getShared()}});
@@ -173,6 +174,18 @@ public:
   }
 
 private:
+  /// "bare" for kernels whose buffers become bare pointers
+  /// (tessera.memref_params), else "flat".
+  std::string abiOf(StringRef kernel) {
+    std::string abi = "flat";
+    func->getParentOfType<ModuleOp>().walk([&](gpu::GPUFuncOp gpuFunc) {
+      if (gpuFunc.getName() == kernel &&
+          gpuFunc->hasAttr("tessera.memref_params"))
+        abi = "bare";
+    });
+    return abi;
+  }
+
   std::string argName(BlockArgument arg) {
     if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                       "tessera.name"))

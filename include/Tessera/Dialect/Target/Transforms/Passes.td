@@ -40,12 +40,29 @@ def TesseraTargetExportPlan
       `<name>_<dim>`. Output dims are expressions over those symbols.
     - `temporaries`: buffers allocated and not returned, with their dims.
     - `kernels`: in launch order, the kernel name, its parameters (a buffer
-      by name, or a size as an expression), `abi = "bare"`, the grid as
+      by name, or a size as an expression), the parameter ABI (`"bare"`: a
+      pointer per buffer, for kernels marked `tessera.memref_params`; else
+      `"flat"`: a flat memref descriptor per buffer), the grid as
       expressions, the block and the dynamic shared memory.
 
     Expressions use integers, symbols, `+ - * //`, `ceil_div`, `min` and
     `max`. A size the plan cannot express is an error naming the op that
     computes it.
+  }];
+}
+
+def TesseraTargetBarePtr : Pass<"tessera-target-bare-ptr"> {
+  let summary = "pass kernel buffers as bare pointers";
+  let description = [{
+    Runs on LLVM-dialect kernels (after `convert-gpu-to-nvvm` or
+    `-rocdl`). A kernel marked `tessera.memref_params` (the indices of its
+    original `memref<?xT>` parameters, set by
+    `convert-tessera-target-to-gpu`) received each such buffer as a memref
+    descriptor: allocated and aligned pointer, offset, size, stride. This
+    pass replaces the five by one pointer (offset 0, stride 1), so a launch
+    passes one pointer per buffer: the plan's `abi = "bare"`. A kernel that
+    reads a buffer's size from its descriptor cannot be rewritten and is an
+    error; the generated kernels pass sizes as explicit parameters.
   }];
 }
 
