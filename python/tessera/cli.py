@@ -1,6 +1,6 @@
 """The `tessera` command line (also `python -m tessera`).
 
-    tessera compile module.py:fn --target cpu -o out/
+    tessera compile module.py:fn --target cpu -o out/      (or sm_90, gfx942, ...)
     tessera run out/ --dim S=37 --seed 0
     tessera cache list | clear
 
@@ -69,7 +69,12 @@ def _cmd_run(args) -> int:
                 raise SystemExit(f"tessera: argument '{name}' has dimension {d or '?'}: "
                                  f"give its size with --dim {d or 'NAME'}=N")
         inputs.append(rng.standard_normal(shape).astype(spec.dtype.numpy))
-    out = artifact(*inputs)
+    try:
+        out = artifact(*inputs)
+    except RuntimeError as e:  # e.g. a GPU artifact on a machine without CuPy
+        raise SystemExit(f"tessera: cannot run this {artifact.target} artifact here: {e}")
+    if not isinstance(out, np.ndarray):  # device arrays from a GPU run
+        out = np.asarray(out.get() if hasattr(out, "get") else out)
     print(f"{artifact.plan['entry']}: output shape {tuple(out.shape)} dtype {out.dtype} "
           f"mean {float(np.mean(out.astype(np.float64))):.6g} "
           f"finite {bool(np.all(np.isfinite(out.astype(np.float64))))}")
@@ -98,7 +103,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("compile", help="compile a @tessera.function to an artifact")
     p.add_argument("function", help="MODULE.py:FUNCTION")
-    p.add_argument("--target", default="cpu", help="cpu (sm_90 / gfx942: GPU pipeline)")
+    p.add_argument("--target", default="cpu",
+                   help="cpu, or a GPU chip: sm_90, sm_80, ... (PTX), gfx942, ... (HSACO)")
     p.add_argument("-o", "--output", required=True, help="artifact directory")
     p.set_defaults(run=_cmd_compile)
     p = sub.add_parser("run", help="run an artifact on random inputs (smoke test)")

@@ -259,9 +259,19 @@ def test_cli(tmp_path, private_cache):
     assert r.returncode != 0 and "give its size with --dim S=N" in r.stderr
     r = tessera_cli("compile", f"{module}:nope", "-o", str(out))
     assert r.returncode != 0 and "has no @tessera.function named 'nope'" in r.stderr
+    gpu_out = tmp_path / "gpu"
+    r = tessera_cli("compile", f"{module}:f", "--target", "sm_90", "-o", str(gpu_out))
+    assert r.returncode == 0, r.stderr
+    assert "f: sm_90 artifact in" in r.stdout and (gpu_out / "kernels.ptx").exists()
+    r = tessera_cli("run", str(gpu_out), "--dim", "S=37")
+    try:
+        import cupy  # noqa: F401
+    except ImportError:  # no GPU runtime here: a clear refusal, no traceback
+        assert r.returncode != 0 and "cannot run this sm_90 artifact here" in r.stderr
+        assert "Traceback" not in r.stderr
     r = tessera_cli("cache", "list")
-    assert "1 entries" in r.stdout and " ok" in r.stdout
+    assert "2 entries" in r.stdout and " ok" in r.stdout
     r = tessera_cli("cache", "clear")
-    assert "removed 1 entries" in r.stdout
+    assert "removed 2 entries" in r.stdout
     r = tessera_cli("--help")
     assert r.returncode == 0 and "compile" in r.stdout and "tessera-opt" in r.stdout
