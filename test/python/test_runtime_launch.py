@@ -148,3 +148,14 @@ def test_launch_argument_errors(fake_cupy, add_artifact):
         program(x, x, out=[x, x])
     with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
         program(x)
+    with pytest.raises(ValueError, match=r"output 'out0': expected a contiguous float32 "
+                                         r"array of shape \(8,\), got float64 \(8,\)"):
+        program(x, x, out=[cp.asarray(np.ones(8, np.float64))])
+    with pytest.raises(TypeError, match="stream=: expected a cupy or torch CUDA stream, got int"):
+        program(x, x, stream=7)
+    elsewhere = cp.asarray(np.ones(8, np.float32))
+    elsewhere.data = types.SimpleNamespace(device_id=1)
+    elsewhere.device = types.SimpleNamespace(id=1)
+    with pytest.raises(ValueError, match="argument 'arg1': is on device 1, the program "
+                                         "runs on device 0"):
+        program(x, elsewhere)
