@@ -65,7 +65,7 @@ def make_gpu_fn():
 def test_compile_for_gpus(tmp_path):
     art = tessera.compile(make_gpu_fn(), target="sm_90")
     assert art.target == "sm_90" and art.plan["stages"] == list(GPU_STAGES)
-    assert "tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32]" \
+    assert "tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64]" \
         in art.mlir("schedule")
     assert "tessera_tile.mma" in art.mlir("tile")
     assert "nvgpu.mma.sync" in art.mlir("target")

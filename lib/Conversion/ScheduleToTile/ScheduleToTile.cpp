@@ -897,10 +897,16 @@ struct MmaMatmul {
 
   /// Copies the block tile of `op` at k offset `k0` into ring slot `stage`.
   void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
-                 Value stage, Value k0) const {
+                 Value stage, Value k0, bool assumeAligned) const {
     const schedule::MmaOperandTile &layout = op.layout;
-    SharedTileCopy copy{op.global, op.base,   op.rows,     op.cols,
-                        op.aligned, op.shared, layout.rows, layout.cols,
+    SharedTileCopy copy{op.global,
+                        op.base,
+                        op.rows,
+                        op.cols,
+                        assumeAligned ? Value() : op.aligned,
+                        op.shared,
+                        layout.rows,
+                        layout.cols,
                         layout.ld};
     copy.emit(b, loc, tid, config.getThreads(),
               layout.kMajor ? k0 : op.outerOrigin,
@@ -949,17 +955,14 @@ struct MmaMatmul {
                               batchBase(matmul.getLhs(), m, k), m, k, m0);
     Operand rhs = makeOperand(b, loc, /*isLhs=*/false, params[rhsParam],
                               batchBase(matmul.getRhs(), k, n), n, k, n0);
-    auto copyBoth = [&](OpBuilder &cb, Value stage, Value kt) {
-      Value k0 = arith::MulIOp::create(cb, loc, kt, indexConstant(cb, loc, bk));
-      copyStage(cb, loc, lhs, tid, stage, k0);
-      copyStage(cb, loc, rhs, tid, stage, k0);
-    };
     auto copyIfInRange = [&](OpBuilder &cb, Value stage, Value kt,
-                             Value numK) {
+                             Value numK, bool assumeAligned) {
       Value inRange = arith::CmpIOp::create(cb, loc, arith::CmpIPredicate::ult,
                                             kt, numK);
       scf::IfOp::create(cb, loc, inRange, [&](OpBuilder &tb, Location l) {
-        copyBoth(tb, stage, kt);
+        Value k0 = arith::MulIOp::create(tb, l, kt, indexConstant(tb, l, bk));
+        copyStage(tb, l, lhs, tid, stage, k0, assumeAligned);
+        copyStage(tb, l, rhs, tid, stage, k0, assumeAligned);
         scf::YieldOp::create(tb, l);
       });
       tile::AsyncCommitOp::create(cb, loc);
@@ -979,16 +982,22 @@ struct MmaMatmul {
     Value lhsWarp = mul(warpRow, wm), rhsWarp = mul(warpCol, wn);
 
     Value numK = arith::CeilDivUIOp::create(b, loc, k, c(bk));
-    for (int64_t s = 0; s + 1 < stages; ++s)
-      copyIfInRange(b, c(s), c(s), numK);
-
     auto accType = VectorType::get({2, 2}, b.getF32Type());
     Value zeroAcc = zeroOf(b, loc, accType);
     SmallVector<Value> inits(fragsM * fragsN, zeroAcc);
     Type element = cast<MemRefType>(lhs.global.getType()).getElementType();
     auto fragType = VectorType::get({4, 2}, element);
+
+    // The pipelined k-loop. Built twice: when both operands' rows are
+    // 16-byte multiples (checked once, uniformly), every copy is cp.async
+    // without a per-copy branch; otherwise copies choose per operand.
+    auto pipeline = [&](OpBuilder &pb, bool assumeAligned) -> SmallVector<Value> {
+    for (int64_t s = 0; s + 1 < stages; ++s)
+      copyIfInRange(pb, indexConstant(pb, loc, s), indexConstant(pb, loc, s),
+                    numK, assumeAligned);
     auto loop = scf::ForOp::create(
-        b, loc, c(0), numK, c(1), inits,
+        pb, loc, indexConstant(pb, loc, 0), numK, indexConstant(pb, loc, 1),
+        inits,
         [&](OpBuilder &lb, Location l, Value kt, ValueRange carried) {
           auto lc = [&](int64_t v) { return indexConstant(lb, l, v); };
           auto ladd = [&](Value x, Value y) {
@@ -998,7 +1007,7 @@ struct MmaMatmul {
           tile::BarrierOp::create(lb, l);
           Value next = ladd(kt, lc(stages - 1));
           copyIfInRange(lb, arith::RemUIOp::create(lb, l, next, lc(stages)),
-                        next, numK);
+                        next, numK, assumeAligned);
           Value stage = arith::RemUIOp::create(lb, l, kt, lc(stages));
           Value lhsStage = arith::MulIOp::create(lb, l, stage,
                                                  lc(lhs.stageElements));
@@ -1043,7 +1052,19 @@ struct MmaMatmul {
           }
           scf::YieldOp::create(lb, l, accs);
         });
-    tile::AsyncWaitOp::create(b, loc, 0);
+    tile::AsyncWaitOp::create(pb, loc, 0);
+    return SmallVector<Value>(loop.getResults());
+    };
+    Value aligned = arith::AndIOp::create(b, loc, lhs.aligned, rhs.aligned);
+    auto versions = scf::IfOp::create(b, loc, TypeRange(ValueRange(inits)),
+                                      aligned, /*withElseRegion=*/true);
+    for (bool fast : {true, false}) {
+      Block &block = fast ? versions.getThenRegion().front()
+                          : versions.getElseRegion().front();
+      OpBuilder vb = OpBuilder::atBlockEnd(&block);
+      scf::YieldOp::create(vb, loc, pipeline(vb, fast));
+    }
+    ValueRange results = versions.getResults();
 
     // Accumulator (i, j) element [h][e] is at row lane/4 + 8h, column
     // 2 * (lane % 4) + e of the 16x8 fragment.
@@ -1053,7 +1074,7 @@ struct MmaMatmul {
       for (int64_t j = 0; j < fragsN; ++j)
         for (int64_t h = 0; h < 2; ++h)
           for (int64_t e = 0; e < 2; ++e) {
-            Value acc = loop.getResult(i * fragsN + j);
+            Value acc = results[i * fragsN + j];
             Value value = vector::ExtractOp::create(
                 b, loc, acc, ArrayRef<int64_t>{h, e});
             Value row = add(fragRow, c(i * 16 + h * 8));

@@ -4,7 +4,7 @@
 // An f16 matmul with a bias + gelu epilogue on tensor cores: the PTX has
 // cp.async copies, ldmatrix loads and mma.sync, in dynamic shared memory
 // that the launch carries. On gfx942 the same program is a SIMT kernel.
-// CHECK: tessera_target.launch @mm_k0_matmul_mma {{.*}} shared = 56832
+// CHECK: tessera_target.launch @mm_k0_matmul_mma {{.*}} shared = 107520
 // CHECK: gpu.binary @tessera_kernels
 // CHECK-DAG: .shared .align 16 .b8 __dynamic_shmem__0
 // CHECK-DAG: cp.async.cg.shared.global

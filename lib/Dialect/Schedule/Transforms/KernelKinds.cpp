@@ -181,12 +181,13 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     return ConfigAttr::get(ctx, {256}, 8, 1);
   case KernelKind::Matmul:
     // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):
-    // 128x128 block tiles, 8 warps of 32x64, 32-deep k-steps in a
-    // three-stage cp.async pipeline. Anything else is SIMT, one output
-    // element per thread.
+    // 128x128 block tiles, 4 warps of 64x64, 64-deep k-steps in a
+    // three-stage cp.async pipeline (the best of a sweep of tile shapes,
+    // warps and stages on the H200; bench/results). Anything else is SIMT,
+    // one output element per thread.
     if (chip.isNvidia && chip.smVersion >= 80 &&
         isTensorCoreMatmul(shape.anchor))
-      return ConfigAttr::get(ctx, {128, 128, 32}, 8, 3, 1, 1,
+      return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,
                              MmaKind::mma_sync, 1);
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
   case KernelKind::Attention:

@@ -86,28 +86,32 @@ func.func @mm(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> te
 // A tensor-core matmul (f16, f32 accumulation): shared rings for both
 // operands (stages x rows x padded row), a cp.async prologue of
 // stages - 1 k-slices, then per k-slice: wait, barrier, the next copies,
-// ldmatrix and mma.sync; rows that are not a multiple of 16 bytes are copied
-// element by element instead (the else branch). The epilogue stores each
-// accumulator element under its mask.
+// ldmatrix and mma.sync. The pipeline is built twice: when both operands'
+// rows are 16-byte multiples every copy is cp.async, otherwise a copy whose
+// rows are not is done element by element (the inner else branch). The
+// epilogue stores each accumulator element under its mask.
 // CHECK-LABEL: func.func @mma
-// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}, %{{.*}}, %{{.*}}) block = [256, 1, 1] shared = 56832
+// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}, %{{.*}}, %{{.*}}) block = [128, 1, 1] shared = 107520
 // CHECK-LABEL: tessera_target.kernel @mma_k0_matmul_mma
-// CHECK: tessera_tile.alloc_shared : memref<15360xf16, #gpu.address_space<workgroup>>
-// CHECK: tessera_tile.alloc_shared : memref<13056xf16, #gpu.address_space<workgroup>>
-// CHECK: scf.if
-// CHECK: tessera_tile.copy_async %{{.*}}, 8 valid %{{.*}} : memref<?xf16> to memref<15360xf16, #gpu.address_space<workgroup>>
-// CHECK: } else {
-// CHECK: tessera_tile.load
+// CHECK: tessera_tile.alloc_shared : memref<27648xf16, #gpu.address_space<workgroup>>
+// CHECK: tessera_tile.alloc_shared : memref<26112xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[ALIGNED:.*]] = arith.andi
+// CHECK: scf.if %[[ALIGNED]] -> (vector<2x2xf32>
+// CHECK: tessera_tile.copy_async %{{.*}}, 8 valid %{{.*}} : memref<?xf16> to memref<27648xf16, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.async_commit
 // CHECK: scf.for
 // CHECK: tessera_tile.async_wait 1
 // CHECK-NEXT: tessera_tile.barrier
-// CHECK: tessera_tile.load_matrix %{{.*}} : memref<15360xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// CHECK: tessera_tile.load_matrix %{{.*}} transpose : memref<13056xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: tessera_tile.load_matrix %{{.*}} : memref<27648xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: tessera_tile.load_matrix %{{.*}} transpose : memref<26112xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK: vector.shuffle
-// CHECK-COUNT-32: tessera_tile.mma
+// CHECK-COUNT-128: tessera_tile.mma
 // CHECK: scf.yield
 // CHECK: tessera_tile.async_wait 0
+// CHECK: } else {
+// CHECK: tessera_tile.copy_async
+// CHECK: } else {
+// CHECK: tessera_tile.load
 // CHECK: vector.extract
 // CHECK: tessera_tile.store %{{.*}} mask
 func.func @mma(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {

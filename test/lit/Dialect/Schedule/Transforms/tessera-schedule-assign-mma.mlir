@@ -9,11 +9,11 @@
 // AMD-LABEL: func.func @kinds
 func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
     -> (tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>) {
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, mma = mma_sync>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   // TURING: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %0 = tessera_graph.matmul %a, %a : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, mma = mma_sync>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   %1 = tessera_graph.matmul %b, %b transpose_lhs : tensor<?x?xbf16>, tensor<?x?xbf16> -> tensor<?x?xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %2 = tessera_graph.matmul %c, %c : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
