@@ -14,7 +14,7 @@ from .passmanager import PassManager
 from .dialects import gpu
 
 __all__ = ["GPUObject", "GPUProgramArtifact", "TARGETS", "pipeline_for",
-           "compile_gpu_module", "compile_graph_for_gpu"]
+           "compile_gpu_module", "compile_graph_for_gpu", "build_gpu_artifacts"]
 
 #: Chips each registered GPU pipeline accepts by default, by vendor prefix.
 TARGETS = {
@@ -156,3 +156,28 @@ def compile_graph_for_gpu(module: Module, target: str = "sm_90",
     plan["target"] = target
     plan["binary"] = "kernels.ptx" if target.startswith("sm_") else "kernels.hsaco"
     return GPUProgramArtifact(target=target, binary=binary, plan=plan)
+
+
+def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
+    """Compiles Graph IR programs (``{name: source}``) for ``target`` into
+    ``directory/<name>/`` (plan.json + binary) and writes ``index.json``
+    (kernels and compile time per program); returns the index."""
+    import json
+    import time
+    from pathlib import Path
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    index = {}
+    for name, source in sources.items():
+        start = time.perf_counter()
+        with Context():
+            artifact = compile_graph_for_gpu(Module.parse(source), target)
+        artifact.save(out / name)
+        seconds = time.perf_counter() - start
+        index[name] = {"kernels": [k["name"] for k in artifact.plan["kernels"]],
+                       "compile_s": round(seconds, 3)}
+        if log:
+            log(f"{name:30s} {seconds * 1e3:7.1f} ms  {', '.join(index[name]['kernels'])}")
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+    return index

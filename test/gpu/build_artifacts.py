@@ -8,16 +8,13 @@ this machine before the artifacts travel to the GPU machine.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import CASES  # noqa: E402
-from tessera import ir  # noqa: E402
-from tessera.compiler import compile_graph_for_gpu  # noqa: E402
+from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -25,20 +22,8 @@ def main(argv=None) -> int:
     parser.add_argument("--target", default="sm_90")
     parser.add_argument("-o", "--output", default="build/gpu-artifacts")
     args = parser.parse_args(argv)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    index = {}
-    for name, (source, *_rest) in CASES.items():
-        start = time.perf_counter()
-        with ir.Context():
-            module = ir.Module.parse(source)
-            artifact = compile_graph_for_gpu(module, args.target)
-        artifact.save(out / name)
-        seconds = time.perf_counter() - start
-        index[name] = {"kernels": len(artifact.plan["kernels"]),
-                       "compile_s": round(seconds, 3)}
-        print(f"{name:28s} {len(artifact.plan['kernels'])} kernel(s)  {seconds * 1e3:7.1f} ms")
-    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+    build_gpu_artifacts({name: case[0] for name, case in CASES.items()}, args.target,
+                        args.output)
     return 0
 
 

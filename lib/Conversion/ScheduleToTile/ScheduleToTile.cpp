@@ -1369,6 +1369,54 @@ static void requireAttentionShapes(HostState &host, Location loc,
   }
 }
 
+/// The host side of an attention kernel: its output allocated and the
+/// kernel's parameters: query, key, value, the mask if any, the output, the
+/// sequence lengths, the head dim (`passHeadDim`), and the batch sizes when
+/// the mask needs them to index.
+struct AttentionHost {
+  KernelSignature sig;
+  unsigned q, k, v, out, sq, sk, d = 0;
+  int64_t mask = -1;
+  RankedTensorType maskType;
+  SmallVector<unsigned> batchSizes;
+  Value hostSq, hostBatch;
+
+  AttentionHost(HostState &host, schedule::KernelOp kernel,
+                graph::AttentionOp op, bool passHeadDim) {
+    Location loc = kernel.getLoc();
+    int64_t rank = cast<RankedTensorType>(op.getQuery().getType()).getRank();
+    int64_t dv =
+        cast<RankedTensorType>(op.getValue().getType()).getShape().back();
+    auto hostOf = [&](Value value) {
+      return kernel.getInputs()[cast<BlockArgument>(value).getArgNumber()];
+    };
+    ArrayRef<Value> qSizes = host.sizesOf(hostOf(op.getQuery()));
+    ArrayRef<Value> kSizes = host.sizesOf(hostOf(op.getKey()));
+    hostSq = qSizes[rank - 2];
+    SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
+    outSizes.back() = indexConstant(host.builder, loc, dv);
+    hostBatch = product(host.builder, loc, qSizes.take_front(rank - 2));
+    Value output = allocate(host, loc, cast<RankedTensorType>(op.getType()),
+                            outSizes);
+    host.buffers.map(kernel.getResult(0), output);
+    q = sig.addBuffer(host.buffers.lookup(hostOf(op.getQuery())));
+    k = sig.addBuffer(host.buffers.lookup(hostOf(op.getKey())));
+    v = sig.addBuffer(host.buffers.lookup(hostOf(op.getValue())));
+    if (Value m = op.getMask()) {
+      maskType = cast<RankedTensorType>(m.getType());
+      mask = sig.addBuffer(host.buffers.lookup(hostOf(m)));
+    }
+    out = sig.addBuffer(output);
+    sq = sig.addSize(hostSq);
+    sk = sig.addSize(kSizes[rank - 2]);
+    if (passHeadDim)
+      d = sig.addSize(qSizes[rank - 1]);
+    if (mask >= 0)
+      for (int64_t i = 0; i < rank - 2; ++i)
+        batchSizes.push_back(sig.addSize(qSizes[i]));
+  }
+};
+
 /// A tensor-core attention kernel (FlashAttention-2): each block takes
 /// `BM` query rows of one batch entry, each warp 16 of them; the keys and
 /// values stream through shared memory in `BN`-row blocks, double-buffered
@@ -1388,36 +1436,14 @@ static LogicalResult lowerAttentionMma(HostState &host,
   int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
   Type element = qType.getElementType();
 
-  auto hostOf = [&](Value v) {
-    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
-  };
-  Value hostQ = hostOf(op.getQuery()), hostK = hostOf(op.getKey()),
-        hostV = hostOf(op.getValue());
-  ArrayRef<Value> qSizes = host.sizesOf(hostQ), kSizes = host.sizesOf(hostK);
-  Value sq = qSizes[rank - 2], sk = kSizes[rank - 2];
-  SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
-  outSizes.back() = indexConstant(hb, loc, dv);
-  Value batch = product(hb, loc, qSizes.take_front(rank - 2));
-  auto resultType = cast<RankedTensorType>(op.getType());
-  Value out = allocate(host, loc, resultType, outSizes);
-  host.buffers.map(kernel.getResult(0), out);
-
-  KernelSignature sig;
-  unsigned qParam = sig.addBuffer(host.buffers.lookup(hostQ));
-  unsigned kParam = sig.addBuffer(host.buffers.lookup(hostK));
-  unsigned vParam = sig.addBuffer(host.buffers.lookup(hostV));
-  int64_t maskParam = -1;
-  RankedTensorType maskType;
-  if (Value mask = op.getMask()) {
-    maskType = cast<RankedTensorType>(mask.getType());
-    maskParam = sig.addBuffer(host.buffers.lookup(hostOf(mask)));
-  }
-  unsigned outParam = sig.addBuffer(out);
-  unsigned sqParam = sig.addSize(sq), skParam = sig.addSize(sk);
-  SmallVector<unsigned> batchParams;
-  if (maskParam >= 0)
-    for (int64_t i = 0; i < rank - 2; ++i)
-      batchParams.push_back(sig.addSize(qSizes[i]));
+  AttentionHost setup(host, kernel, op, /*passHeadDim=*/false);
+  KernelSignature &sig = setup.sig;
+  unsigned qParam = setup.q, kParam = setup.k, vParam = setup.v,
+           outParam = setup.out, sqParam = setup.sq, skParam = setup.sk;
+  int64_t maskParam = setup.mask;
+  RankedTensorType maskType = setup.maskType;
+  ArrayRef<unsigned> batchParams = setup.batchSizes;
+  Value sq = setup.hostSq, batch = setup.hostBatch;
 
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
@@ -1733,48 +1759,26 @@ static LogicalResult lowerAttentionSimt(HostState &host,
   OpBuilder &hb = host.builder;
   auto qType = cast<RankedTensorType>(op.getQuery().getType());
   auto vType = cast<RankedTensorType>(op.getValue().getType());
-  int64_t rank = qType.getRank();
   int64_t dv = vType.getShape().back();
   if (ShapedType::isDynamic(dv) || dv > 256)
     return op.emitOpError()
-           << "has value head dim " << (ShapedType::isDynamic(dv) ? "?" : "")
-           << (ShapedType::isDynamic(dv) ? "" : std::to_string(dv))
+           << "has value head dim "
+           << (ShapedType::isDynamic(dv) ? std::string("?") : std::to_string(dv))
            << "; the GPU lowering without tensor cores needs a static value "
               "head dim of at most 256";
   Type element = qType.getElementType();
   Type f32 = hb.getF32Type();
   Type compute = element.isF64() ? element : f32;
 
-  auto hostOf = [&](Value v) {
-    return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
-  };
-  Value hostQ = hostOf(op.getQuery()), hostK = hostOf(op.getKey()),
-        hostV = hostOf(op.getValue());
-  ArrayRef<Value> qSizes = host.sizesOf(hostQ), kSizes = host.sizesOf(hostK);
-  Value sq = qSizes[rank - 2], sk = kSizes[rank - 2], d = qSizes[rank - 1];
-  SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
-  outSizes.back() = indexConstant(hb, loc, dv);
-  Value batch = product(hb, loc, qSizes.take_front(rank - 2));
-  Value out = allocate(host, loc, cast<RankedTensorType>(op.getType()), outSizes);
-  host.buffers.map(kernel.getResult(0), out);
-
-  KernelSignature sig;
-  unsigned qParam = sig.addBuffer(host.buffers.lookup(hostQ));
-  unsigned kParam = sig.addBuffer(host.buffers.lookup(hostK));
-  unsigned vParam = sig.addBuffer(host.buffers.lookup(hostV));
-  int64_t maskParam = -1;
-  RankedTensorType maskType;
-  if (Value mask = op.getMask()) {
-    maskType = cast<RankedTensorType>(mask.getType());
-    maskParam = sig.addBuffer(host.buffers.lookup(hostOf(mask)));
-  }
-  unsigned outParam = sig.addBuffer(out);
-  unsigned sqParam = sig.addSize(sq), skParam = sig.addSize(sk),
-           dParam = sig.addSize(d);
-  SmallVector<unsigned> batchParams;
-  if (maskParam >= 0)
-    for (int64_t i = 0; i < rank - 2; ++i)
-      batchParams.push_back(sig.addSize(qSizes[i]));
+  AttentionHost setup(host, kernel, op, /*passHeadDim=*/true);
+  KernelSignature &sig = setup.sig;
+  unsigned qParam = setup.q, kParam = setup.k, vParam = setup.v,
+           outParam = setup.out, sqParam = setup.sq, skParam = setup.sk,
+           dParam = setup.d;
+  int64_t maskParam = setup.mask;
+  RankedTensorType maskType = setup.maskType;
+  ArrayRef<unsigned> batchParams = setup.batchSizes;
+  Value sq = setup.hostSq, batch = setup.hostBatch;
 
   int64_t threads = config.getThreads();
   Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
