@@ -1319,6 +1319,23 @@ struct FragmentLanes {
   }
 };
 
+/// Loads two n8 B fragments with one ldmatrix .x4 at `offset` (see
+/// FragmentLanes) and accumulates `a` times each into `acc0` and `acc1`.
+void mmaPair(OpBuilder &b, Location loc, Value shared, Value offset,
+             bool transpose, Value a, Value &acc0, Value &acc1) {
+  auto fragType = VectorType::get(
+      {4, 2}, cast<MemRefType>(shared.getType()).getElementType());
+  Value pair =
+      tile::LoadMatrixOp::create(b, loc, fragType, shared, offset, transpose);
+  Value *accs[2] = {&acc0, &acc1};
+  for (int64_t h = 0; h < 2; ++h) {
+    Value bFrag = vector::ShuffleOp::create(
+        b, loc, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
+    *accs[h] = tile::MmaOp::create(b, loc, accs[h]->getType(), a, bFrag,
+                                   *accs[h]);
+  }
+}
+
 Value shuffleXor(OpBuilder &b, Location loc, Value v, int32_t mask) {
   return gpu::ShuffleOp::create(b, loc, v, mask, 32, gpu::ShuffleMode::XOR)
       .getShuffleResult();
@@ -1583,15 +1600,8 @@ static LogicalResult lowerAttentionMma(HostState &host,
                   Value offset = ladd(
                       kStage,
                       ladd(arith::MulIOp::create(lb, l, key, lc(ldK)), col));
-                  Value pair = tile::LoadMatrixOp::create(
-                      lb, l, fragType, kShared, offset, false);
-                  for (int64_t h = 0; h < 2; ++h) {
-                    Value bFrag = vector::ShuffleOp::create(
-                        lb, l, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
-                    Value &acc = sAcc[2 * t + h];
-                    acc = tile::MmaOp::create(lb, l, accType, qFrags[kk], bFrag,
-                                              acc);
-                  }
+                  mmaPair(lb, l, kShared, offset, /*transpose=*/false,
+                          qFrags[kk], sAcc[2 * t], sAcc[2 * t + 1]);
                 }
 
               // Scale and mask the scores; row max over the quad.
@@ -1700,14 +1710,8 @@ static LogicalResult lowerAttentionMma(HostState &host,
                   Value offset = ladd(
                       vStage,
                       ladd(arith::MulIOp::create(lb, l, key, lc(ldV)), col));
-                  Value pair = tile::LoadMatrixOp::create(
-                      lb, l, fragType, vShared, offset, true);
-                  for (int64_t h = 0; h < 2; ++h) {
-                    Value bFrag = vector::ShuffleOp::create(
-                        lb, l, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
-                    Value &acc = oAcc[2 * t + h];
-                    acc = tile::MmaOp::create(lb, l, accType, aFrag, bFrag, acc);
-                  }
+                  mmaPair(lb, l, vShared, offset, /*transpose=*/true, aFrag,
+                          oAcc[2 * t], oAcc[2 * t + 1]);
                 }
               }
               next.append(oAcc.begin(), oAcc.end());
