@@ -743,6 +743,18 @@ static LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
 // Matmul kernels with an elementwise epilogue
 //===----------------------------------------------------------------------===//
 
+/// True (i1) where `buffer`'s data pointer is 16-byte aligned: cp.async
+/// copies 16 bytes at a time from 16-byte aligned addresses; a buffer that
+/// is a view into another (an offset slice) may not be.
+static Value pointerIs16ByteAligned(OpBuilder &b, Location loc, Value buffer) {
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, address, indexConstant(b, loc, 16)),
+      indexConstant(b, loc, 0));
+}
+
 //===----------------------------------------------------------------------===//
 // Tensor-core kernels: staging tiles in shared memory
 //===----------------------------------------------------------------------===//
@@ -888,10 +900,15 @@ struct MmaMatmul {
         b, loc,
         MemRefType::get({config.getStages() * op.stageElements}, element,
                         nullptr, workgroup));
-    op.aligned = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(b, loc, op.cols, indexConstant(b, loc, 8)),
-        indexConstant(b, loc, 0));
+    // Rows (and batch entries) start 16-byte aligned if the row length is a
+    // multiple of 8 elements and the buffer itself is aligned.
+    op.aligned = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::eq,
+            arith::RemUIOp::create(b, loc, op.cols, indexConstant(b, loc, 8)),
+            indexConstant(b, loc, 0)),
+        pointerIs16ByteAligned(b, loc, global));
     return op;
   }
 
@@ -1500,12 +1517,16 @@ static LogicalResult lowerAttentionMma(HostState &host,
         Value qShared = sharedOf(bm * ldK);
         Value kShared = sharedOf(2 * bn * ldK);
         Value vShared = sharedOf(2 * bn * ldV);
-        // Head dims are static multiples of 16: rows are 16-byte aligned.
-        SharedTileCopy qCopy{params[qParam], qBase, sq,  c(d), Value(),
+        // Head dims are static multiples of 16, so rows are 16-byte aligned
+        // when the buffer is; a misaligned view is copied element by element.
+        SharedTileCopy qCopy{params[qParam], qBase, sq,  c(d),
+                             pointerIs16ByteAligned(b, loc, params[qParam]),
                              qShared,        bm,    d,   ldK};
-        SharedTileCopy kCopy{params[kParam], kBase, sk,  c(d), Value(),
+        SharedTileCopy kCopy{params[kParam], kBase, sk,  c(d),
+                             pointerIs16ByteAligned(b, loc, params[kParam]),
                              kShared,        bn,    d,   ldK};
-        SharedTileCopy vCopy{params[vParam], vBase, sk,  c(dv), Value(),
+        SharedTileCopy vCopy{params[vParam], vBase, sk,  c(dv),
+                             pointerIs16ByteAligned(b, loc, params[vParam]),
                              vShared,        bn,    dv,  ldV};
         Value zero = c(0);
         qCopy.emit(b, loc, tid, threads, q0, zero, zero);

@@ -308,7 +308,7 @@ class GPUProgram:
         kernels = []
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
                 self._load(), self._kernels):
-            grid = tuple(int(g(sizes)) for g in grid_fns)
+            grid = _checked_grid(function, tuple(int(g(sizes)) for g in grid_fns))
             if min(grid) <= 0:
                 continue
             template = []
@@ -331,16 +331,17 @@ class GPUProgram:
 
     def _launch_prepared(self, cp, prepared, args, out, stream, torch):
         outputs, temps, kernels = prepared
-        if out is None:
-            outs = [cp.empty(s, d) for s, d in outputs]
-            buffers = args + outs
-        else:
-            outs, buffers = list(out), args
-        for shape, dtype, zero in temps:
-            buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
         if stream is None and torch:
             stream = _torch_stream(cp)
+        # Allocations (and the zeroing of temporaries) on the launch stream.
         with (stream if stream is not None else _NO_STREAM):
+            if out is None:
+                outs = [cp.empty(s, d) for s, d in outputs]
+                buffers = args + outs
+            else:
+                outs, buffers = list(out), args
+            for shape, dtype, zero in temps:
+                buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
             for function, grid, block, template, shared in kernels:
                 function(grid, block,
                          tuple([buffers[v] if is_buf else v for is_buf, v in template]),
@@ -352,82 +353,102 @@ class GPUProgram:
         sizes = self.bind(arrays)
         if self._device is None:
             self._device = cp.cuda.Device().id
-        device = self._device
+        if out is not None and len(out) != len(self._outputs):
+            raise TypeError(f"out= has {len(out)} arrays; the program has "
+                            f"{len(self._outputs)} outputs")
+        if stream is None and any(_is_torch(a) for a in list(arrays) + list(out or [])):
+            stream = _torch_stream(cp)  # order after the caller's torch work
+        elif stream is not None and not isinstance(stream, cp.cuda.Stream):
+            stream = _external_stream(cp, stream)
+        # Copies, allocations and launches all go on the launch stream.
+        with (stream if stream is not None else _NO_STREAM):
+            return self._call_on_stream(cp, arrays, out, sizes)
+
+    def _checked_device(self, name, dev, what="argument"):
+        if not dev.flags.c_contiguous:
+            raise ValueError(f"{what} '{name}': must be C-contiguous (strides {dev.strides})")
+        if dev.device.id != self._device:
+            raise ValueError(f"{what} '{name}': is on device {dev.device.id}, "
+                             f"the program runs on device {self._device}")
+        return dev
+
+    def _call_on_stream(self, cp, arrays, out, sizes):
         inputs = []
         host_inputs = False
         for (name, _, _), array in zip(self._inputs, arrays):
             dev, host = self._to_device(cp, name, array)
             host_inputs |= host is not None
-            if not dev.flags.c_contiguous:
-                raise ValueError(f"argument '{name}': must be C-contiguous "
-                                 f"(strides {dev.strides})")
-            if dev.device.id != device:
-                raise ValueError(f"argument '{name}': is on device {dev.device.id}, "
-                                 f"the program runs on device {device}")
-            inputs.append(dev)
-        outputs, write_back = [], []
-        if out is not None and len(out) != len(self._outputs):
-            raise TypeError(f"out= has {len(out)} arrays; the program has "
-                            f"{len(self._outputs)} outputs")
+            inputs.append(self._checked_device(name, dev))
+        outputs, hosts = [], []
         for i, (name, dims, dtype) in enumerate(self._outputs):
             shape = self._shape(dims, sizes)
+            host = None
             if out is not None:
                 dev, host = self._to_device(cp, name, out[i])
-                if host is not None:
-                    write_back.append((dev, host))
                 if dev.shape != shape or dev.dtype != dtype or not dev.flags.c_contiguous:
                     raise ValueError(f"output '{name}': expected a contiguous {dtype} "
                                      f"array of shape {shape}, got {dev.dtype} {dev.shape}")
+                self._checked_device(name, dev, "output")
             else:
                 dev = cp.empty(shape, dtype)
             outputs.append(dev)
+            hosts.append(host)
         buffers = {n: a for (n, _, _), a in zip(self._inputs + self._outputs, inputs + outputs)}
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
-        if stream is None and any(isinstance(b, _TorchView) for b in inputs + outputs):
-            stream = _torch_stream(cp)  # order after the caller's torch work
-        elif stream is not None and not isinstance(stream, cp.cuda.Stream):
-            stream = _external_stream(cp, stream)
-        context = stream if stream is not None else _NO_STREAM
-        with context:
-            for function, (params_spec, grid_fns, block, shared, abi) in zip(
-                    self._load(), self._kernels):
-                params = []
-                for kind, what in params_spec:
-                    if kind == "size":
-                        params.append(np.int64(what(sizes)))
-                        continue
-                    buf = buffers[what]
-                    ptr = buf.kernel_arg if isinstance(buf, _TorchView) else buf
-                    if abi == "bare":
-                        params.append(ptr)
-                    elif abi == "flat":
-                        params += [ptr, ptr, _ZERO, np.int64(buf.size), _ONE]
-                    else:
-                        itemsize = buf.itemsize
-                        params += [ptr, ptr, _ZERO]
-                        params += [np.int64(d) for d in buf.shape]
-                        params += [np.int64(st // itemsize) for st in buf.strides]
-                grid = tuple(int(g(sizes)) for g in grid_fns)
-                if min(grid) <= 0:
-                    continue  # empty problem: nothing to launch
-                function(grid, block, tuple(params), shared_mem=shared)
-        if stream is None:
-            stream = cp.cuda.get_current_stream()
-        if write_back:
+        for function, (params_spec, grid_fns, block, shared, abi) in zip(
+                self._load(), self._kernels):
+            params = []
+            for kind, what in params_spec:
+                if kind == "size":
+                    params.append(np.int64(what(sizes)))
+                    continue
+                buf = buffers[what]
+                ptr = buf.kernel_arg if isinstance(buf, _TorchView) else buf
+                if abi == "bare":
+                    params.append(ptr)
+                elif abi == "flat":
+                    params += [ptr, ptr, _ZERO, np.int64(buf.size), _ONE]
+                else:
+                    itemsize = buf.itemsize
+                    params += [ptr, ptr, _ZERO]
+                    params += [np.int64(d) for d in buf.shape]
+                    params += [np.int64(st // itemsize) for st in buf.strides]
+            grid = _checked_grid(function, tuple(int(g(sizes)) for g in grid_fns))
+            if min(grid) <= 0:
+                continue  # empty problem: nothing to launch
+            function(grid, block, tuple(params), shared_mem=shared)
+        stream = cp.cuda.get_current_stream()
+        if any(h is not None for h in hosts):
             stream.synchronize()
-            for dev, host in write_back:
-                host[...] = cp.asnumpy(dev)
-        if out is not None and write_back:
-            results = [host if isinstance(host, np.ndarray) else o
-                       for o, host in zip(outputs, out)]
+            for dev, host in zip(outputs, hosts):
+                if host is not None:
+                    host[...] = cp.asnumpy(dev)
+        if out is not None:
+            results = [o.tensor if isinstance(o, _TorchView) else (h if h is not None else o)
+                       for o, h in zip(outputs, hosts)]
         elif host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
             results = [o.tensor if isinstance(o, _TorchView) else o for o in outputs]
         return results[0] if len(results) == 1 else tuple(results)
+
+
+def _is_torch(a) -> bool:
+    t = type(a)
+    return t.__module__.startswith("torch") and hasattr(a, "data_ptr")
+
+
+def _checked_grid(function, grid):
+    """CUDA's grid limits: x < 2^31, y and z <= 65535."""
+    if grid[0] >= 2**31 or any(g > 65535 for g in grid[1:]):
+        name = getattr(function, "name", getattr(function, "__name__", "kernel"))
+        raise ValueError(f"kernel {name}: grid {grid} exceeds the GPU's limits (x < 2^31, "
+                         f"y and z <= 65535): too many row blocks or batch entries for this "
+                         f"kernel's launch")
+    return grid
 
 
 #: cupy.ndarray once CuPy is imported (the fast path compares types).
@@ -439,7 +460,9 @@ def _torch_stream(cp):
     """torch's current stream as a CuPy stream (one wrapper per handle)."""
     import torch
 
-    handle = torch.cuda.current_stream().cuda_stream
+    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # no Stream object
+    handle = (raw(torch.cuda.current_device()) if raw is not None
+              else torch.cuda.current_stream().cuda_stream)
     stream = _EXTERNAL_STREAMS.get(handle)
     if stream is None:
         stream = _EXTERNAL_STREAMS[handle] = cp.cuda.ExternalStream(handle)
@@ -449,7 +472,11 @@ def _torch_stream(cp):
 def _external_stream(cp, stream):
     """A CuPy stream for `stream`: a torch.cuda.Stream, or anything with a
     `cuda_stream` or `ptr` handle."""
-    handle = getattr(stream, "cuda_stream", None) or getattr(stream, "ptr", None)
+    handle = None
+    for attribute in ("cuda_stream", "ptr"):  # torch, cupy-like; 0 is the default stream
+        if hasattr(stream, attribute):
+            handle = getattr(stream, attribute)
+            break
     if handle is None:
         raise TypeError(f"stream=: expected a cupy or torch CUDA stream, got "
                         f"{type(stream).__name__}")

@@ -161,7 +161,7 @@ LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 
 LogicalResult AllocateOp::verify() {
   MemRefType type = getBuffer().getType();
-  if (static_cast<int64_t>(getSizes().size()) != type.getNumDynamicDims())
+  if (getSizes().size() != static_cast<size_t>(type.getNumDynamicDims()))
     return emitOpError() << "type " << type << " has "
                          << type.getNumDynamicDims()
                          << " dynamic dimensions, but " << getSizes().size()
@@ -218,10 +218,10 @@ std::pair<std::string, bool> PtxInstrOp::getConstraint(unsigned i) {
 
 LogicalResult PtxInstrOp::verify() {
   StringRef opcode = getOpcode();
-  if (opcode.empty() || opcode.find_first_of(";{}\n") != StringRef::npos)
+  if (opcode.empty() || opcode.find_first_of(";{}$\n") != StringRef::npos)
     return emitOpError() << "opcode '" << opcode
-                         << "' must be one PTX instruction (no ';', braces or "
-                            "newlines)";
+                         << "' must be one PTX instruction (no ';', '$', braces "
+                            "or newlines)";
   for (auto [i, type] : llvm::enumerate(getArgs().getTypes()))
     if (defaultPtxClass(type).empty())
       return emitOpError() << "operand #" << i << " has type " << type
@@ -257,6 +257,10 @@ LogicalResult PtxInstrOp::verify() {
                              << " does not fit its type " << type
                              << " (r: 32-bit, l: 64-bit or pointer, h: 16-bit, "
                                 "f: f32, d: f64, n: immediate)";
+      if (plus && text == "n")
+        return emitOpError() << entry.getName().getValue()
+                             << " is marked '+n': an immediate cannot be "
+                                "overwritten by the result";
       if (plus) {
         if (tied >= 0)
           return emitOpError() << "marks two operands '+'; the result "

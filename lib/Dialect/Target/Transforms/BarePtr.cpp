@@ -38,10 +38,25 @@ static LogicalResult rewriteKernel(LLVM::LLVMFuncOp func,
   SmallVector<unsigned> starts;
   SmallVector<bool> isMemRef(numParams, false);
   for (int64_t p : memrefParams.asArrayRef()) {
-    if (p < 0 || p >= numParams)
+    if (p < 0 || p >= numParams || isMemRef[p])
       return func.emitOpError() << kMemRefParams << " names parameter " << p
-                                << " of " << numParams;
+                                << " of " << numParams << " (or names it twice)";
     isMemRef[p] = true;
+  }
+  for (unsigned p = 0, arg = 0; p < numParams; ++p) {
+    if (isMemRef[p]) {
+      auto ptr = [&](unsigned i) {
+        return isa<LLVM::LLVMPointerType>(entry.getArgument(arg + i).getType());
+      };
+      auto i64 = [&](unsigned i) {
+        return entry.getArgument(arg + i).getType().isInteger(64);
+      };
+      if (!ptr(0) || !ptr(1) || !i64(2) || !i64(3) || !i64(4))
+        return func.emitOpError()
+               << "parameter " << p
+               << " is not a flat memref descriptor (ptr, ptr, i64, i64, i64)";
+    }
+    arg += isMemRef[p] ? 5 : 1;
   }
   for (unsigned p = 0, arg = 0; p < numParams; ++p) {
     starts.push_back(arg);
@@ -90,10 +105,16 @@ struct BarePtrPass
       if (func->hasAttr(kMemRefParams) && !func.getBody().empty())
         kernels.push_back(func);
     });
-    for (LLVM::LLVMFuncOp func : kernels)
-      if (failed(rewriteKernel(
-              func, func->getAttrOfType<DenseI64ArrayAttr>(kMemRefParams))))
+    for (LLVM::LLVMFuncOp func : kernels) {
+      auto params = func->getAttrOfType<DenseI64ArrayAttr>(kMemRefParams);
+      if (!params) {
+        func.emitOpError() << kMemRefParams
+                           << " must be an array<i64> of parameter indices";
         return signalPassFailure();
+      }
+      if (failed(rewriteKernel(func, params)))
+        return signalPassFailure();
+    }
   }
 };
 } // namespace

@@ -46,6 +46,10 @@ LogicalResult AllocSharedOp::verify() {
   if (!space || space.getValue() != gpu::AddressSpace::Workgroup)
     return emitOpError() << "result " << type
                          << " must be in #gpu.address_space<workgroup>";
+  if (!type.getElementType().isIntOrFloat() || !type.getLayout().isIdentity())
+    return emitOpError() << "result " << type
+                         << " must hold integers or floats in the identity "
+                            "layout";
   return success();
 }
 

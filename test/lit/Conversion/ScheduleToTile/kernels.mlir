@@ -95,8 +95,10 @@ func.func @mm(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> te
 // CHECK-LABEL: tessera_target.kernel @mma_k0_matmul_mma
 // CHECK: tessera_tile.alloc_shared : memref<27648xf16, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.alloc_shared : memref<26112xf16, #gpu.address_space<workgroup>>
-// CHECK: %[[ALIGNED:.*]] = arith.andi
-// CHECK: scf.if %[[ALIGNED]] -> (vector<2x2xf32>
+// Rows are 16-byte aligned if their length is a multiple of 8 elements and
+// the buffer's pointer is 16-byte aligned (not a view at an odd offset).
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.if %{{.*}} -> (vector<2x2xf32>
 // CHECK: tessera_tile.copy_async %{{.*}}, 8 valid %{{.*}} : memref<?xf16> to memref<27648xf16, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.async_commit
 // CHECK: scf.for

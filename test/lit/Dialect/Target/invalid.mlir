@@ -175,7 +175,7 @@ func.func @allocate_sizes(%n: index) {
 // -----
 
 func.func @ptx_two_instructions(%a: i32) {
-  // expected-error @+1 {{'tessera_target.ptx_instr' op opcode 'add.s32 $0; ret' must be one PTX instruction (no ';', braces or newlines)}}
+  // expected-error @+1 {{'tessera_target.ptx_instr' op opcode 'add.s32 $0; ret' must be one PTX instruction (no ';', '$', braces or newlines)}}
   tessera_target.ptx_instr "add.s32 $0; ret" (%a) : (i32) -> ()
   return
 }
@@ -381,5 +381,13 @@ func.func @memcpy_types(%a: memref<?xf16>, %b: memref<?xf32>, %n: index) {
 func.func @memcpy_stream(%a: memref<?xf16>, %n: index, %s: i64) {
   // expected-error @+1 {{'tessera_target.memcpy' op has a stream but is not async (async = true)}}
   tessera_target.memcpy %a, %a, %n kind = "device_to_device" stream = %s : i64 : memref<?xf16>, memref<?xf16>, index
+  return
+}
+
+// -----
+
+func.func @ptx_tied_immediate(%a: i32) {
+  // expected-error @+1 {{'tessera_target.ptx_instr' op operand0 is marked '+n': an immediate cannot be overwritten by the result}}
+  %r = tessera_target.ptx_instr "add.s32" (%a) {constraints = {operand0 = "+n"}} : (i32) -> i32
   return
 }

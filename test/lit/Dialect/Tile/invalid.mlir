@@ -149,3 +149,11 @@ func.func @mma_acc(%a: vector<4x2xf16>, %b: vector<2x2xf16>, %c: vector<4x2xf32>
   %d = tessera_tile.mma %a, %b, %c : vector<4x2xf16>, vector<2x2xf16> -> vector<4x2xf32>
   return
 }
+
+// -----
+
+func.func @shared_index() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op result 'memref<4xindex, #gpu.address_space<workgroup>>' must hold integers or floats in the identity layout}}
+  %s = tessera_tile.alloc_shared : memref<4xindex, #gpu.address_space<workgroup>>
+  return
+}

@@ -34,8 +34,30 @@ llvm.func @size(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64, %o
 
 // -----
 
-// expected-error @+1 {{'llvm.func' op tessera.memref_params names parameter 3 of 2}}
+// expected-error @+1 {{'llvm.func' op tessera.memref_params names parameter 3 of 2 (or names it twice)}}
 llvm.func @bad(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64, %n: i64)
     attributes {nvvm.kernel, tessera.memref_params = array<i64: 3>} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op tessera.memref_params must be an array<i64> of parameter indices}}
+llvm.func @attr(%a0: !llvm.ptr) attributes {nvvm.kernel, tessera.memref_params = 1 : i64} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op parameter 0 is not a flat memref descriptor (ptr, ptr, i64, i64, i64)}}
+llvm.func @shape(%a0: i64, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64) attributes {nvvm.kernel, tessera.memref_params = array<i64: 0>} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op tessera.memref_params names parameter 0 of 2 (or names it twice)}}
+llvm.func @twice(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64,
+                 %b0: !llvm.ptr, %b1: !llvm.ptr, %b2: i64, %b3: i64, %b4: i64) attributes {nvvm.kernel, tessera.memref_params = array<i64: 0, 0>} {
   llvm.return
 }
