@@ -40,7 +40,10 @@ TOKENS = ["tessera_graph.matmul", "tessera_graph.add", "tessera_graph.reduce",
           "tessera_tile.copy_async", "tessera_tile.load_matrix", "tessera_tile.mma",
           "tessera_tile.async_wait", "tessera_target.require_equal", "mma = mma_sync",
           "vector<4x2xf16>", "vector<2x2xf32>", "tensor<?x?xf16>", "xindex>",
-          "xcomplex<f32>>", "acc = i32", "acc = f16", "transpose_rhs"]
+          "xcomplex<f32>>", "acc = i32", "acc = f16", "transpose_rhs",
+          "tessera_target.ptx_instr", "tessera_target.tensor_core", "tessera_target.memcpy",
+          "{constraints = {operand0 = \"+n\"}}", "tessera.memref_params",
+          "\"wgmma\"", "shape = [64, 256, 32]", "!llvm.ptr<3>", "kind = \"global_to_shared\""]
 
 #: Pass pipelines the inputs also go through with --pipelines ("" parses
 #: and verifies only).
@@ -50,7 +53,8 @@ PIPELINES = ["", "--convert-tessera-graph-to-linalg", "--tessera-lower-to-cpu",
              "--pass-pipeline=builtin.module(func.func(tessera-schedule-assign),"
              "tessera-schedule-check,convert-tessera-schedule-to-tile,"
              "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
-             "tessera-target-export-plan)"]
+             "tessera-target-export-plan)",
+             "--tessera-target-bare-ptr", "--convert-tessera-target-to-gpu"]
 
 
 def seeds():
