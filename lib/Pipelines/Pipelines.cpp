@@ -81,6 +81,9 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
   OpPassManager &kernels = nestKernels(pm);
   // Tensor-core Tile IR arrives as nvgpu (cp.async, ldmatrix, mma.sync).
   kernels.addPass(createConvertNVGPUToNVVMPass());
+  target::TesseraTargetLowerExpOptions exp;
+  exp.mode = "ex2";
+  kernels.addPass(target::createTesseraTargetLowerExp(exp));
   ConvertGpuOpsToNVVMOpsOptions convert;
   convert.useBarePtrCallConv = options.barePtrCallConv;
   kernels.addPass(createConvertGpuOpsToNVVMOps(convert));
@@ -164,6 +167,7 @@ void mlir::tessera::buildGPUToROCDLBinaryPipeline(
   convert.chipset = chip;
   convert.useBarePtrCallConv = options.barePtrCallConv;
   convert.runtime = gpu::amd::Runtime::HIP;
+  kernels.addPass(target::createTesseraTargetLowerExp());
   kernels.addPass(createConvertGpuOpsToROCDLOps(convert));
   addCleanup(kernels);
 

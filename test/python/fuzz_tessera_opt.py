@@ -43,7 +43,8 @@ TOKENS = ["tessera_graph.matmul", "tessera_graph.add", "tessera_graph.reduce",
           "xcomplex<f32>>", "acc = i32", "acc = f16", "transpose_rhs",
           "tessera_target.ptx_instr", "tessera_target.tensor_core", "tessera_target.memcpy",
           "{constraints = {operand0 = \"+n\"}}", "tessera.memref_params",
-          "\"wgmma\"", "shape = [64, 256, 32]", "!llvm.ptr<3>", "kind = \"global_to_shared\""]
+          "\"wgmma\"", "shape = [64, 256, 32]", "!llvm.ptr<3>", "kind = \"global_to_shared\"",
+          "math.exp", "vector<4xf32>"]
 
 #: Pass pipelines the inputs also go through with --pipelines ("" parses
 #: and verifies only).
@@ -54,7 +55,8 @@ PIPELINES = ["", "--convert-tessera-graph-to-linalg", "--tessera-lower-to-cpu",
              "tessera-schedule-check,convert-tessera-schedule-to-tile,"
              "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
              "tessera-target-export-plan)",
-             "--tessera-target-bare-ptr", "--convert-tessera-target-to-gpu"]
+             "--tessera-target-bare-ptr", "--convert-tessera-target-to-gpu",
+             "--tessera-target-lower-exp=mode=ex2", "--tessera-target-lower-exp"]
 
 
 def seeds():

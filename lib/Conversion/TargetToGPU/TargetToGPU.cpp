@@ -298,7 +298,19 @@ struct ConvertTargetToGPUPass
     RewritePatternSet patterns(ctx);
     populateGpuAllReducePatterns(patterns);
     math::populateExpansionPatterns(patterns);
-    populateMathPolynomialApproximationPatterns(patterns);
+    // Narrow floats compute in f32; f32 transcendentals become polynomials,
+    // except `math.exp`, which each binary pipeline lowers for its target
+    // (tessera-target-lower-exp: the hardware's exp2 on NVIDIA).
+    static constexpr StringLiteral kApproximated[] = {
+        "math.atan",  "math.atan2", "math.tanh", "math.log", "math.log2",
+        "math.log1p", "math.erf",   "math.erfc", "math.asin", "math.acos",
+        "math.expm1", "math.cbrt",  "math.sin",  "math.cos"};
+    populateMathF32ExpansionPatterns(patterns, [](StringRef name) {
+      return name == "math.exp" || llvm::is_contained(kApproximated, name);
+    });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return llvm::is_contained(kApproximated, name);
+    });
     patterns.add<ExpandRsqrt, ExpandFloor>(ctx);
     if (failed(applyPatternsGreedily(gpuModule, std::move(patterns))))
       return signalPassFailure();

@@ -7,6 +7,10 @@
 #ifndef TESSERA_DIALECT_TARGET_TRANSFORMS_PASSES_H
 #define TESSERA_DIALECT_TARGET_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -66,4 +66,24 @@ def TesseraTargetBarePtr : Pass<"tessera-target-bare-ptr"> {
   }];
 }
 
+def TesseraTargetLowerExp : Pass<"tessera-target-lower-exp"> {
+  let summary = "lower f32 math.exp for the target's hardware";
+  let description = [{
+    `convert-tessera-target-to-gpu` leaves f32 `math.exp` in the kernels
+    (softmax, attention and sigmoid are dominated by it). With
+    `mode=ex2` (the NVVM pipelines) each becomes the hardware's
+    `ex2.approx.f32` of `x * log2(e)` as inline PTX: one MUFU instruction,
+    relative error about 2^-22 plus |x| * 2^-24 from the product. With
+    `mode=polynomial` (the ROCDL pipelines, and any vector-typed exp) it
+    becomes MLIR's polynomial approximation.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"polynomial\"",
+           "ex2 (NVIDIA PTX) or polynomial">];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TESSERA_DIALECT_TARGET_TRANSFORMS_PASSES_TD

@@ -1,0 +1,70 @@
+//===- LowerExp.cpp - f32 exp for the target's hardware -------------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Approximation.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tessera::target {
+#define GEN_PASS_DEF_TESSERATARGETLOWEREXP
+#include "Tessera/Dialect/Target/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::target
+
+using namespace mlir;
+
+namespace {
+/// exp(x) = 2^(x * log2(e)) with PTX's ex2.approx.f32 (handles -inf, inf,
+/// NaN and subnormal results).
+struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ExpOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!type.isF32())
+      return rewriter.notifyMatchFailure(op, "only scalar f32");
+    Location loc = op.getLoc();
+    Value log2e = arith::ConstantOp::create(
+        rewriter, loc, type, rewriter.getF32FloatAttr(1.4426950408889634f));
+    Value x = arith::MulFOp::create(rewriter, loc, op.getOperand(), log2e);
+    auto asmOp = LLVM::InlineAsmOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{x},
+        "ex2.approx.f32 $0, $1;", "=f,f", /*has_side_effects=*/false,
+        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                  LLVM::AsmDialect::AD_ATT),
+        /*operand_attrs=*/ArrayAttr());
+    rewriter.replaceOp(op, asmOp.getResult(0));
+    return success();
+  }
+};
+
+struct LowerExpPass
+    : public tessera::target::impl::TesseraTargetLowerExpBase<LowerExpPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (mode != "ex2" && mode != "polynomial") {
+      getOperation()->emitError()
+          << "tessera-target-lower-exp: mode '" << mode
+          << "' must be ex2 or polynomial";
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    if (mode == "ex2")
+      patterns.add<Ex2Exp>(&getContext(), /*benefit=*/2);
+    // Whatever remains (polynomial mode, vectors, narrow floats).
+    auto isExp = [](StringRef name) { return name == "math.exp"; };
+    populateMathF32ExpansionPatterns(patterns, isExp);
+    populateMathPolynomialApproximationPatterns(patterns, isExp);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace
