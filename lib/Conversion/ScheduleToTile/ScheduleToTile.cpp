@@ -1626,48 +1626,95 @@ static LogicalResult lowerAttentionMma(HostState &host,
                 }
 
               // Scale and mask the scores; row max over the quad.
-              Value scaleV = floatConstant(lb, l, f32, scale);
               Value k0 = arith::MulIOp::create(lb, l, j, lc(bn));
+              auto scores = [&](OpBuilder &sb, bool applyMask) {
+                Value scaleV = floatConstant(sb, l, f32, scale);
+                SmallVector<Value> out;
+                for (int64_t n = 0; n < sFrags; ++n)
+                  for (int64_t h = 0; h < 2; ++h)
+                    for (int64_t e = 0; e < 2; ++e) {
+                      Value sij = vector::ExtractOp::create(
+                          sb, l, sAcc[n], ArrayRef<int64_t>{h, e});
+                      sij = arith::MulFOp::create(sb, l, sij, scaleV);
+                      if (!applyMask) {
+                        out.push_back(sij);
+                        continue;
+                      }
+                      Value key = arith::AddIOp::create(
+                          sb, l, k0,
+                          arith::AddIOp::create(
+                              sb, l, indexConstant(sb, l, n * 8 + e),
+                              colInFrag));
+                      Value masked = arith::CmpIOp::create(
+                          sb, l, arith::CmpIPredicate::uge, key, sk);
+                      if (causal)
+                        masked = arith::OrIOp::create(
+                            sb, l, masked,
+                            arith::CmpIOp::create(sb, l,
+                                                  arith::CmpIPredicate::ugt,
+                                                  key, rows[h]));
+                      if (maskParam >= 0) {
+                        SmallVector<Value> sizes, index;
+                        for (unsigned p : batchParams)
+                          sizes.push_back(params[p]);
+                        index = unflatten(sb, l, bh, sizes);
+                        sizes.push_back(sq);
+                        sizes.push_back(sk);
+                        index.push_back(rows[h]);
+                        index.push_back(key);
+                        Value inside = arith::AndIOp::create(
+                            sb, l,
+                            arith::CmpIOp::create(
+                                sb, l, arith::CmpIPredicate::ult, rows[h], sq),
+                            arith::CmpIOp::create(
+                                sb, l, arith::CmpIPredicate::ult, key, sk));
+                        Value add = tile::LoadOp::create(
+                            sb, l, params[maskParam],
+                            broadcastOffset(sb, l, maskType.getShape(), sizes,
+                                            index),
+                            inside, zeroOf(sb, l, element));
+                        sij = arith::AddFOp::create(
+                            sb, l, sij, convertScalar(sb, l, add, f32));
+                      }
+                      out.push_back(
+                          arith::SelectOp::create(sb, l, masked, negInf, sij));
+                    }
+                return out;
+              };
+              SmallVector<Value> flat;
+              if (maskParam >= 0) {
+                flat = scores(lb, /*applyMask=*/true);
+              } else {
+                // Only key blocks past the end of the keys, or (causal)
+                // reaching past this warp's first row, need masking; the
+                // branch is uniform across the warp.
+                Value end = ladd(k0, lc(bn));
+                Value edge = arith::CmpIOp::create(
+                    lb, l, arith::CmpIPredicate::ugt, end, sk);
+                if (causal)
+                  edge = arith::OrIOp::create(
+                      lb, l, edge,
+                      arith::CmpIOp::create(
+                          lb, l, arith::CmpIPredicate::ugt, end,
+                          ladd(q0, ladd(warpRow0, lc(1)))));
+                SmallVector<Type> types(sFrags * 4, f32);
+                auto branch = scf::IfOp::create(lb, l, types, edge,
+                                                /*withElseRegion=*/true);
+                for (bool masked : {true, false}) {
+                  Block &block = masked ? branch.getThenRegion().front()
+                                        : branch.getElseRegion().front();
+                  OpBuilder bb = OpBuilder::atBlockEnd(&block);
+                  scf::YieldOp::create(bb, l, scores(bb, masked));
+                }
+                flat.assign(branch.getResults().begin(),
+                            branch.getResults().end());
+              }
               SmallVector<SmallVector<Value>> sv(sFrags);
               Value rowMax[2] = {negInf, negInf};
               for (int64_t n = 0; n < sFrags; ++n)
                 for (int64_t h = 0; h < 2; ++h)
                   for (int64_t e = 0; e < 2; ++e) {
-                    Value sij = vector::ExtractOp::create(
-                        lb, l, sAcc[n], ArrayRef<int64_t>{h, e});
-                    sij = arith::MulFOp::create(lb, l, sij, scaleV);
-                    Value key = ladd(k0, ladd(lc(n * 8 + e), colInFrag));
-                    Value masked = arith::CmpIOp::create(
-                        lb, l, arith::CmpIPredicate::uge, key, sk);
-                    if (causal)
-                      masked = arith::OrIOp::create(
-                          lb, l, masked,
-                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ugt,
-                                                key, rows[h]));
-                    if (maskParam >= 0) {
-                      SmallVector<Value> sizes, index;
-                      for (unsigned p : batchParams)
-                        sizes.push_back(params[p]);
-                      index = unflatten(lb, l, bh, sizes);
-                      sizes.push_back(sq);
-                      sizes.push_back(sk);
-                      index.push_back(rows[h]);
-                      index.push_back(key);
-                      Value inside = arith::AndIOp::create(
-                          lb, l,
-                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ult,
-                                                rows[h], sq),
-                          arith::CmpIOp::create(lb, l, arith::CmpIPredicate::ult,
-                                                key, sk));
-                      Value add = tile::LoadOp::create(
-                          lb, l, params[maskParam],
-                          broadcastOffset(lb, l, maskType.getShape(), sizes,
-                                          index),
-                          inside, zeroOf(lb, l, element));
-                      sij = arith::AddFOp::create(lb, l, sij,
-                                                  convertScalar(lb, l, add, f32));
-                    }
-                    sij = arith::SelectOp::create(lb, l, masked, negInf, sij);
+                    Value sij = flat[n * 4 + h * 2 + e];
                     sv[n].push_back(sij);
                     rowMax[h] = arith::MaximumFOp::create(lb, l, rowMax[h], sij);
                   }
