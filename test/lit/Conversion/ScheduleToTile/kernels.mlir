@@ -138,6 +138,14 @@ func.func @mma(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 // CHECK: tessera_tile.async_wait 0
 // CHECK-NEXT: tessera_tile.barrier
 // CHECK: tessera_tile.mma
+// Only key blocks at the end of the keys, or reaching past a warp's first
+// row, are masked: a warp-uniform branch between the masked and the plain
+// scores.
+// CHECK: scf.if %{{.*}} -> (f32, f32,
+// CHECK: arith.select
+// CHECK: } else {
+// CHECK-NOT: arith.select
+// CHECK: scf.yield
 // CHECK: gpu.shuffle  xor
 // CHECK: math.exp
 // CHECK: tessera_tile.load_matrix %{{.*}} transpose
