@@ -9,7 +9,6 @@ raw cupy.RawKernel launch, tessera.runtime with CuPy arrays (out= given and
 not), and with torch tensors; writes launch_overhead.json under $OUT.
 """
 
-import importlib.util
 import json
 import os
 import sys
@@ -27,9 +26,8 @@ def main(argv):
     except Exception as e:
         print(f"SKIP: no GPU ({type(e).__name__})")
         return 0
-    spec = importlib.util.spec_from_file_location("rt", ROOT / "python/tessera/runtime/gpu.py")
-    rt = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(rt)
+    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
+    import gpu as rt  # the runtime alone: numpy + cupy, no MLIR
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
     program = rt.load(artifacts / "add_f32")
     n = 4096

@@ -14,7 +14,6 @@ Needs torch, triton, cupy and numpy; without a GPU it prints SKIP.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
@@ -28,14 +27,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 L2_BYTES = 50 * 2**20
 ROTATE_BYTES = 4 * L2_BYTES
-
-
-def load_runtime():
-    path = ROOT / "python" / "tessera" / "runtime" / "gpu.py"
-    spec = importlib.util.spec_from_file_location("tessera_runtime_gpu", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- timing -----------------------------------------------------------------
@@ -383,7 +374,8 @@ def main(argv) -> int:
         return 0
     artifacts = Path(args[0] if args else ROOT / "build" / "bench-artifacts")
     out = Path(os.environ.get("OUT", HERE / "out"))
-    runtime = load_runtime()
+    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
+    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
     torch.manual_seed(int(time.time()))
     meta = {"device": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"),
             "torch": torch.__version__, "triton": triton.__version__, "quick": quick}

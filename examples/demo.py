@@ -18,7 +18,6 @@ The demo
 """
 
 import argparse
-import importlib.util
 import math
 import os
 import sys
@@ -66,10 +65,8 @@ def check(got, ref, where):
 
 def run_saved(path):
     """Runs a saved GPU artifact with tessera.runtime.gpu alone."""
-    spec = importlib.util.spec_from_file_location(
-        "tessera_runtime_gpu", ROOT / "python" / "tessera" / "runtime" / "gpu.py")
-    runtime = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runtime)
+    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
+    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
     program = runtime.load(path)
     args = inputs()
     banner(f"transformer block: {path} on {runtime.device_target()}")

@@ -10,7 +10,6 @@ Without CuPy or a GPU it prints SKIP and exits 0.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -25,14 +24,6 @@ sys.path.insert(0, str(HERE))
 from cases import CASES, tolerance  # noqa: E402
 
 
-def load_runtime():
-    path = ROOT / "python" / "tessera" / "runtime" / "gpu.py"
-    spec = importlib.util.spec_from_file_location("tessera_runtime_gpu", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main(argv) -> int:
     try:
         import cupy as cp
@@ -41,7 +32,8 @@ def main(argv) -> int:
     except Exception as e:  # no CuPy, no driver, no device
         print(f"SKIP: no GPU ({type(e).__name__}: {e})")
         return 0
-    runtime = load_runtime()
+    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
+    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "gpu-artifacts")
     seed = int(time.time_ns() % (2**32))
     rng = np.random.default_rng(seed)

@@ -865,7 +865,7 @@ namespace {
 /// use cp.async; a uniform branch copies them element by element instead.
 struct MmaMatmul {
   schedule::ConfigAttr config;
-  mutable graph::MatmulOp matmul;
+  graph::MatmulOp matmul;
   unsigned lhsParam, rhsParam, mParam, nParam, kParam;
 
   using Epilogue = function_ref<LogicalResult(OpBuilder &, ValueRange, Value,
@@ -884,7 +884,7 @@ struct MmaMatmul {
 
   Operand makeOperand(OpBuilder &b, Location loc, bool isLhs, Value global,
                       Value base, Value outerSize, Value k,
-                      Value outerOrigin) const {
+                      Value outerOrigin) {
     Operand op;
     op.layout = schedule::getMmaOperandTile(config, matmul, isLhs);
     op.global = global;
@@ -914,7 +914,7 @@ struct MmaMatmul {
 
   /// Copies the block tile of `op` at k offset `k0` into ring slot `stage`.
   void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
-                 Value stage, Value k0, bool assumeAligned) const {
+                 Value stage, Value k0, bool assumeAligned) {
     const schedule::MmaOperandTile &layout = op.layout;
     SharedTileCopy copy{op.global,
                         op.base,
@@ -933,7 +933,7 @@ struct MmaMatmul {
   }
 
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement, Epilogue epilogue) const {
+                      Type resultElement, Epilogue epilogue) {
     ArrayRef<int64_t> tile = config.getTile();
     int64_t bm = tile[0], bn = tile[1], bk = tile[2];
     int64_t stages = config.getStages();
