@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from programs import PROGRAMS  # noqa: E402
+from programs import PROGRAMS, SCHEDULES  # noqa: E402
 from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
 
@@ -21,7 +21,8 @@ def main(argv=None) -> int:
     parser.add_argument("--target", default="sm_90")
     parser.add_argument("-o", "--output", default="build/bench-artifacts")
     args = parser.parse_args(argv)
-    build_gpu_artifacts(PROGRAMS, args.target, args.output)
+    build_gpu_artifacts({name: (source, SCHEDULES.get(name)) for name, source in PROGRAMS.items()},
+                        args.target, args.output)
     return 0
 
 

@@ -13,6 +13,7 @@
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -73,20 +74,31 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+  // Hopper's warpgroup instructions (wgmma, setmaxnreg) exist only in the
+  // architecture-specific sm_90a; its PTX runs on sm_90 parts (H100, H200),
+  // which is what a kernel compiled for sm_90 runs on.
+  if (target.chip == "sm_90")
+    target.chip = "sm_90a";
   target.features = options.features;
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(target::createTesseraTargetCheckChip());
 
-  OpPassManager &kernels = nestKernels(pm);
-  // Tensor-core Tile IR arrives as nvgpu (cp.async, ldmatrix, mma.sync).
+  // Tensor-core Tile IR arrives as nvgpu (cp.async, ldmatrix, mma.sync;
+  // TMA, mbarriers and wgmma), lowered while loops are still structured:
+  // wgmma accumulators are loop-carried values of nvgpu types.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(createSCFToControlFlowPass());
   target::TesseraTargetLowerExpOptions exp;
   exp.mode = "ex2";
   kernels.addPass(target::createTesseraTargetLowerExp(exp));
   ConvertGpuOpsToNVVMOpsOptions convert;
   convert.useBarePtrCallConv = options.barePtrCallConv;
   kernels.addPass(createConvertGpuOpsToNVVMOps(convert));
+  // NVVM ops that are PTX without an LLVM intrinsic (mbarrier waits) as
+  // inline assembly.
+  kernels.addPass(createConvertNVVMToLLVMPass());
   addCleanup(kernels);
 
   GpuModuleToBinaryPassOptions binary;

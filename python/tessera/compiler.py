@@ -121,10 +121,12 @@ class GPUProgramArtifact:
 
 
 def compile_graph_for_gpu(module: Module, target: str = "sm_90",
-                          entry: Optional[str] = None) -> GPUProgramArtifact:
+                          entry: Optional[str] = None,
+                          schedule: Optional[dict] = None) -> GPUProgramArtifact:
     """Compiles Graph IR in ``module`` (in place) for ``target`` through
     ``tessera-lower-to-nvvm`` or ``tessera-lower-to-rocdl`` and returns the
-    artifact of function ``entry`` (the only host function by default)."""
+    artifact of function ``entry`` (the only host function by default).
+    ``schedule`` overrides kernel schedules by kind, as in ``tessera.compile``."""
     import json
 
     for prefix, pipeline in GRAPH_PIPELINES.items():
@@ -132,8 +134,21 @@ def compile_graph_for_gpu(module: Module, target: str = "sm_90",
             break
     else:
         raise ValueError(f"unknown GPU target {target!r}: expected 'sm_XX' or 'gfxNNN'")
-    pm = PassManager.parse(f"builtin.module({pipeline}{{chip={target}}})",
-                           context=module.context)
+    if schedule:
+        from .artifact import _apply_schedule
+
+        PassManager.parse(f"builtin.module(func.func(tessera-graph-fuse),"
+                          f"func.func(tessera-schedule-assign{{chip={target}}}))",
+                          context=module.context).run(module.operation)
+        _apply_schedule(module, schedule, target)
+        PassManager.parse("builtin.module(convert-tessera-schedule-to-tile,"
+                          "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
+                          "tessera-target-export-plan)",
+                          context=module.context).run(module.operation)
+        pm = PassManager.parse(pipeline_for(target), context=module.context)
+    else:
+        pm = PassManager.parse(f"builtin.module({pipeline}{{chip={target}}})",
+                               context=module.context)
     pm.run(module.operation)
     plans = {}
     binary = None
@@ -159,7 +174,8 @@ def compile_graph_for_gpu(module: Module, target: str = "sm_90",
 
 
 def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
-    """Compiles Graph IR programs (``{name: source}``) for ``target`` into
+    """Compiles Graph IR programs (``{name: source}``, or ``{name: (source,
+    schedule)}`` to override kernel schedules) for ``target`` into
     ``directory/<name>/`` (plan.json + binary) and writes ``index.json``
     (kernels and compile time per program); returns the index."""
     import json
@@ -171,8 +187,10 @@ def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
     index = {}
     for name, source in sources.items():
         start = time.perf_counter()
+        source, schedule = source if isinstance(source, tuple) else (source, None)
         with Context():
-            artifact = compile_graph_for_gpu(Module.parse(source), target)
+            artifact = compile_graph_for_gpu(Module.parse(source), target,
+                                             schedule=schedule)
         artifact.save(out / name)
         seconds = time.perf_counter() - start
         index[name] = {"kernels": [k["name"] for k in artifact.plan["kernels"]],

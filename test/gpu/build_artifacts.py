@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES  # noqa: E402
+from cases import CASES, SCHEDULES  # noqa: E402
 from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
 
@@ -22,8 +22,8 @@ def main(argv=None) -> int:
     parser.add_argument("--target", default="sm_90")
     parser.add_argument("-o", "--output", default="build/gpu-artifacts")
     args = parser.parse_args(argv)
-    build_gpu_artifacts({name: case[0] for name, case in CASES.items()}, args.target,
-                        args.output)
+    build_gpu_artifacts({name: (case[0], SCHEDULES.get(name)) for name, case in CASES.items()},
+                        args.target, args.output)
     return 0
 
 

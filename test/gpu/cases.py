@@ -172,6 +172,37 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(520, 1000), (520, 1000)], ["float16"] * 2,
         lambda a, w: a.T @ w, "float16"),
+    # wgmma with TMA (sm_90a): rows of 16-byte multiples, ragged M, N and K
+    # (K = 776 is not a multiple of the 64-deep k-slices: TMA fills zeros).
+    "matmul_bias_gelu_f16_wgmma": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %g = tessera_graph.gelu %s : tensor<?x?xf16>
+  return %g : tensor<?x?xf16>
+}""",
+        [(1000, 776), (776, 1000), (1000,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    # Two warpgroups on 128x256 tiles; a batched lhs (a 3-d tensor map).
+    "matmul_f16_wgmma_batched": (
+        """
+func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
+  return %m : tensor<?x?x?xf16>
+}""",
+        [(3, 333, 264), (264, 520)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
+    # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
+    # wgmma kernel runs its mma_sync pipeline instead.
+    "matmul_f16_wgmma_fallback": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(1000, 777), (777, 999)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     "attention_f16_d64_causal": (
         """
 func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
@@ -250,6 +281,21 @@ TOLERANCE_OVERRIDES = {
     "attention_f16_d128_cross": (4e-3, 4e-3),
     "attention_f16_d64_mask_scale": (4e-3, 4e-3),
 }
+
+
+#: Schedules that override the defaults (`tessera.compile(schedule=...)`).
+SCHEDULES = {
+    "matmul_bias_gelu_f16_wgmma": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
+    "matmul_f16_wgmma_batched": {
+        "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma"},
+    "matmul_f16_wgmma_fallback": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
+}
+
+#: Cases that must (True) or must not (False) copy through TMA.
+USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True,
+            "matmul_f16_wgmma_fallback": False}
 
 
 def tolerance(name: str, dtype: str):

@@ -21,7 +21,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-from cases import CASES, tolerance  # noqa: E402
+from cases import CASES, USES_TMA, tolerance  # noqa: E402
 
 
 def main(argv) -> int:
@@ -53,6 +53,10 @@ def main(argv) -> int:
         err = np.abs(got - ref)
         bound = atol + rtol * np.abs(ref)
         ok = bool(np.all(err <= bound))  # NaN (unwritten) fails
+        tma = program.tensor_map_counts()
+        if name in USES_TMA:  # the path the case is about must have run
+            ok &= (tma["encoded"] > 0) == USES_TMA[name]
+            ok &= (tma["refused"] > 0) != USES_TMA[name]
         failures += not ok
         # Timing, for information only (the benchmarks measure properly).
         start, stop = cp.cuda.Event(), cp.cuda.Event()
@@ -70,12 +74,15 @@ def main(argv) -> int:
             "worst_err_over_bound": float(np.nanmax(err / bound)) if err.size else 0.0,
             "nan": int(np.isnan(got).sum()), "atol": atol, "rtol": rtol,
             "pass": ok, "median_ms": float(np.median(times)),
+            "tma": "-" if not program.plan.get("tensor_maps") else
+                   ("yes" if tma["encoded"] else "no"),
         })
-    print(f"{'case':28s} {'output':>16s} {'k':>2s} {'max|err|':>10s} {'err/bound':>9s} {'ms':>8s}  result")
+    print(f"{'case':28s} {'output':>16s} {'k':>2s} {'max|err|':>10s} {'err/bound':>9s} "
+          f"{'ms':>8s} {'tma':>4s}  result")
     for r in rows:
         print(f"{r['case']:28s} {str(tuple(r['out'])):>16s} {r['kernels']:2d} "
               f"{r['max_abs_err']:10.2e} {r['worst_err_over_bound']:9.3f} "
-              f"{r['median_ms']:8.3f}  {'PASS' if r['pass'] else 'FAIL'}")
+              f"{r['median_ms']:8.3f} {r['tma']:>4s}  {'PASS' if r['pass'] else 'FAIL'}")
     print(f"{len(rows) - failures}/{len(rows)} cases pass")
     failures += check_misaligned_views(cp, runtime, artifacts, rng)
     if os.environ.get("OUT"):
@@ -85,11 +92,12 @@ def main(argv) -> int:
 
 
 def check_misaligned_views(cp, runtime, artifacts, rng) -> int:
-    """Tensor-core kernels copy 16-byte chunks with cp.async; inputs that are
-    views at an odd element offset must take the element-copy path instead
-    (and still be right)."""
+    """Tensor-core kernels copy 16-byte chunks with cp.async (or TMA); inputs
+    that are views at an odd element offset must take the element-copy path
+    instead (and still be right)."""
     failures = 0
-    for name in ("matmul_f16_tc_lhsT_aligned", "attention_f16_d64_causal"):
+    for name in ("matmul_f16_tc_lhsT_aligned", "attention_f16_d64_causal",
+                 "matmul_bias_gelu_f16_wgmma"):
         _, shapes, dtypes, reference, out_dtype = CASES[name]
         program = runtime.load(artifacts / name)
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]

@@ -96,6 +96,7 @@ def ConvertTesseraScheduleToTile
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
     "::mlir::tessera::tile::TileDialect",
     "::mlir::tessera::target::TargetDialect"];
 }

@@ -249,9 +249,16 @@ struct ConvertTargetToGPUPass
                "is unknown";
         return signalPassFailure();
       }
-      auto func = gpu::GPUFuncOp::create(gb, kernel.getLoc(),
-                                         kernel.getSymName(),
-                                         kernel.getFunctionType());
+      // TMA tensor maps arrive as pointers to the runtime's encoded
+      // CUtensorMap (in global memory); the body sees them typed again.
+      SmallVector<Type> paramTypes;
+      for (Type type : kernel.getArgumentTypes())
+        paramTypes.push_back(isa<nvgpu::TensorMapDescriptorType>(type)
+                                 ? LLVM::LLVMPointerType::get(ctx)
+                                 : type);
+      auto func = gpu::GPUFuncOp::create(
+          gb, kernel.getLoc(), kernel.getSymName(),
+          FunctionType::get(ctx, paramTypes, {}));
       func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
       func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
@@ -273,9 +280,16 @@ struct ConvertTargetToGPUPass
                       DenseI64ArrayAttr::get(ctx, memrefParams));
       Block &from = kernel.getBody().front();
       Block &to = func.getBody().front();
+      OpBuilder cb = OpBuilder::atBlockBegin(&to);
       for (auto [oldArg, newArg] :
-           llvm::zip(from.getArguments(), to.getArguments()))
-        oldArg.replaceAllUsesWith(newArg);
+           llvm::zip(from.getArguments(), to.getArguments())) {
+        Value replacement = newArg;
+        if (oldArg.getType() != newArg.getType())
+          replacement = UnrealizedConversionCastOp::create(
+                            cb, oldArg.getLoc(), oldArg.getType(), newArg)
+                            .getResult(0);
+        oldArg.replaceAllUsesWith(replacement);
+      }
       to.getOperations().splice(to.end(), from.getOperations());
       auto ret = cast<target::ReturnOp>(to.getTerminator());
       OpBuilder rb(ret);

@@ -22,6 +22,16 @@ symbolic dims (integers, + - * //, ceil_div, min, max). `temporaries` lists
 buffers the kernels pass between them (`"zero": true` to clear them first);
 they are allocated per call. Kernels run in order on one stream.
 
+`tensor_maps` lists TMA descriptors (CUtensorMap) the kernels take:
+`{"name": "tm0", "memref": "a", "dtype": "f16", "dims": [...], "box": [...],
+"swizzle": 128, "oob_zero": true}` views buffer `a` as a row-major tensor of
+`dims` (outermost first). The runtime encodes each with the driver's
+`cuTensorMapEncodeTiled` into device memory (cached by address and dims);
+a `{"tensor_map": "tm0"}` parameter passes its address and
+`{"tensor_map_valid": "tm0"}` passes 1, or 0 when TMA cannot address the
+buffer (not 16-byte aligned, or rows not multiples of 16 bytes): kernels
+then take their path without TMA.
+
     program = load("out/")
     c = program(a, b)                      # cupy, numpy, torch, DLPack objects
     program(a, b, out=[c], stream=s)       # into a given output, on a stream
@@ -42,7 +52,8 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["GPUProgram", "load", "compile_extent", "eval_extent", "DTYPES"]
+__all__ = ["GPUProgram", "load", "compile_extent", "eval_extent", "DTYPES",
+           "encode_tensor_map"]
 
 DTYPES = {"f32": "float32", "f16": "float16", "f64": "float64", "i32": "int32",
           "i64": "int64", "i8": "int8", "i1": "bool", "bf16": "bfloat16"}
@@ -147,11 +158,11 @@ class GPUProgram:
         self._temporaries = [(a["name"], self._dim_fns(a["dims"]), _dtype(a["dtype"]),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
+        self._maps = _TensorMaps(plan.get("tensor_maps", []))
         # Parsed once: the launch path only evaluates.
         self._kernels = []
         for k in plan["kernels"]:
-            params = [("memref", p["memref"]) if "memref" in p
-                      else ("size", compile_extent(p["size"])) for p in k["params"]]
+            params = [self._param(k["name"], p) for p in k["params"]]
             abi = k.get("abi", "descriptor")
             if abi not in ("descriptor", "flat", "bare"):
                 raise ValueError(f"kernel {k['name']}: unknown abi {abi!r}")
@@ -165,6 +176,25 @@ class GPUProgram:
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
         self._prepared: Dict[tuple, tuple] = {}
+
+    def tensor_map_counts(self) -> Dict[str, int]:
+        """How many TMA tensor maps the runtime has encoded, and how many
+        it refused (buffers TMA cannot address: kernels then copy without
+        TMA), over the program's calls (repeated buffers count once)."""
+        return dict(self._maps.counts)
+
+    def _param(self, kernel: str, p: dict) -> tuple:
+        if "memref" in p:
+            return ("memref", p["memref"])
+        if "size" in p:
+            return ("size", compile_extent(p["size"]))
+        for kind in ("tensor_map", "tensor_map_valid"):
+            if kind in p:
+                if p[kind] not in self._maps.index:
+                    raise ValueError(f"kernel {kernel}: parameter names tensor map "
+                                     f"{p[kind]!r}, which the plan does not list")
+                return (kind, self._maps.index[p[kind]])
+        raise ValueError(f"kernel {kernel}: unknown parameter {p}")
 
     # --- argument checking (pure Python) ---------------------------------
     def bind(self, arrays: Sequence) -> Dict[str, int]:
@@ -311,26 +341,36 @@ class GPUProgram:
             grid = _checked_grid(function, tuple(int(g(sizes)) for g in grid_fns))
             if min(grid) <= 0:
                 continue
+            # (kind, value): 0 a constant, 1 a buffer slot, 2 a tensor map's
+            # address, 3 whether it is valid (both computed per call).
             template = []
             for kind, what in params_spec:
                 if kind == "size":
-                    template.append((False, np.int64(what(sizes))))
+                    template.append((0, np.int64(what(sizes))))
+                    continue
+                if kind == "tensor_map":
+                    template.append((2, what))
+                    continue
+                if kind == "tensor_map_valid":
+                    template.append((3, what))
                     continue
                 i = slot[what]
                 if abi == "bare":
-                    template.append((True, i))
+                    template.append((1, i))
                 elif abi == "flat":
-                    template += [(True, i), (True, i), (False, _ZERO),
-                                 (False, np.int64(math.prod(shapes[i]))), (False, _ONE)]
+                    template += [(1, i), (1, i), (0, _ZERO),
+                                 (0, np.int64(math.prod(shapes[i]))), (0, _ONE)]
                 else:
                     return None  # descriptors need strides: the slow path
             kernels.append((function, grid, block, template, shared))
         outputs = [(self._shape(dims, sizes), dtype) for _, dims, dtype in self._outputs]
         temps = [(self._shape(t[1], sizes), t[2], t[3]) for t in self._temporaries]
-        return outputs, temps, kernels
+        maps = [(slot[memref], self._maps.dims(i, sizes))
+                for i, memref in enumerate(self._maps.memrefs)]
+        return outputs, temps, kernels, maps
 
     def _launch_prepared(self, cp, prepared, args, out, stream, torch):
-        outputs, temps, kernels = prepared
+        outputs, temps, kernels, maps = prepared
         if stream is None and torch:
             stream = _torch_stream(cp)
         # Allocations (and the zeroing of temporaries) on the launch stream.
@@ -342,9 +382,12 @@ class GPUProgram:
                 outs, buffers = list(out), args
             for shape, dtype, zero in temps:
                 buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
+            encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
+                       for i, (s, dims) in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
                 function(grid, block,
-                         tuple([buffers[v] if is_buf else v for is_buf, v in template]),
+                         tuple([v if kind == 0 else buffers[v] if kind == 1
+                                else _map_arg(encoded[v], kind) for kind, v in template]),
                          shared_mem=shared)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
@@ -397,12 +440,20 @@ class GPUProgram:
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
+        encoded = [self._maps.encode(i, _pointer(buffers[memref]), self._maps.dims(i, sizes))
+                   for i, memref in enumerate(self._maps.memrefs)]
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
                 self._load(), self._kernels):
             params = []
             for kind, what in params_spec:
                 if kind == "size":
                     params.append(np.int64(what(sizes)))
+                    continue
+                if kind == "tensor_map":
+                    params.append(_map_arg(encoded[what], 2))
+                    continue
+                if kind == "tensor_map_valid":
+                    params.append(_map_arg(encoded[what], 3))
                     continue
                 buf = buffers[what]
                 ptr = buf.kernel_arg if isinstance(buf, _TorchView) else buf
@@ -434,6 +485,124 @@ class GPUProgram:
         else:
             results = [o.tensor if isinstance(o, _TorchView) else o for o in outputs]
         return results[0] if len(results) == 1 else tuple(results)
+
+
+# --- TMA tensor maps ---------------------------------------------------------
+
+#: CUtensorMapDataType of the plan's dtypes.
+_TMA_DTYPES = {"i8": 0, "i32": 3, "i64": 5, "f16": 6, "f32": 7, "f64": 8, "bf16": 9}
+_TMA_ITEMSIZE = {"i8": 1, "i32": 4, "i64": 8, "f16": 2, "f32": 4, "f64": 8, "bf16": 2}
+#: CUtensorMapSwizzle of a swizzle width in bytes.
+_TMA_SWIZZLE = {0: 0, 32: 1, 64: 2, 128: 3}
+_TMA_ENCODE = [None]
+
+
+def _tma_encoder():
+    """The driver's cuTensorMapEncodeTiled (through ctypes: CuPy does not
+    wrap it)."""
+    if _TMA_ENCODE[0] is None:
+        import ctypes
+
+        u32p, u64p = ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint64)
+        encode = ctypes.CDLL("libcuda.so.1").cuTensorMapEncodeTiled
+        encode.restype = ctypes.c_int
+        encode.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32, ctypes.c_void_p,
+                           u64p, u64p, u32p, u32p, ctypes.c_int, ctypes.c_int,
+                           ctypes.c_int, ctypes.c_int]
+        _TMA_ENCODE[0] = encode
+    return _TMA_ENCODE[0]
+
+
+def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
+                      oob_zero: bool = True) -> Optional[np.ndarray]:
+    """The 128-byte CUtensorMap of the row-major tensor of `dims` (outermost
+    first) at device `address`, copied in boxes of `box`; None where TMA
+    cannot address it (the address not 16-byte aligned, a row stride not a
+    multiple of 16 bytes, an empty or too large dim)."""
+    import ctypes
+
+    rank = len(dims)
+    itemsize = _TMA_ITEMSIZE[dtype]
+    if address % 16 or any(d < 1 or d > 2**32 for d in dims):
+        return None
+    strides, stride = [], itemsize
+    for d in reversed(dims[1:]):  # bytes between entries of dims 1.. (innermost first)
+        stride *= d
+        strides.append(stride)
+    if any(st % 16 or st >= 2**40 for st in strides):
+        return None
+    storage = ctypes.create_string_buffer(128 + 64)
+    aligned = (ctypes.addressof(storage) + 63) & ~63  # CUtensorMap is 64-byte aligned
+    rc = _tma_encoder()(
+        aligned, _TMA_DTYPES[dtype], rank, address,
+        (ctypes.c_uint64 * rank)(*reversed(dims)),
+        (ctypes.c_uint64 * max(rank - 1, 1))(*(strides or [0])),
+        (ctypes.c_uint32 * rank)(*reversed(box)), (ctypes.c_uint32 * rank)(*([1] * rank)),
+        0, _TMA_SWIZZLE[swizzle], 0, 0 if oob_zero else 1)
+    if rc != 0:
+        raise RuntimeError(f"cuTensorMapEncodeTiled failed (CUresult {rc}) for a {dtype} "
+                           f"tensor of dims {tuple(dims)} at {address:#x}, box {tuple(box)}")
+    return np.frombuffer(ctypes.string_at(aligned, 128), np.uint8).copy()
+
+
+class _TensorMaps:
+    """The plan's tensor maps: encoded per call from the buffers' addresses
+    and the sizes, kept on the device (a few hundred, by address and dims:
+    benchmarks and training loops reuse the same buffers)."""
+
+    _LIMIT = 512
+
+    def __init__(self, specs):
+        self.index = {t["name"]: i for i, t in enumerate(specs)}
+        self.memrefs = [t["memref"] for t in specs]
+        self._specs = []
+        for t in specs:
+            if t["dtype"] not in _TMA_DTYPES or int(t.get("swizzle", 0)) not in _TMA_SWIZZLE:
+                raise ValueError(f"tensor map {t['name']}: cannot encode dtype "
+                                 f"{t['dtype']!r} with swizzle {t.get('swizzle')!r}")
+            self._specs.append((t["dtype"], GPUProgram._dim_fns(t["dims"]), tuple(t["box"]),
+                                int(t.get("swizzle", 0)), bool(t.get("oob_zero", True))))
+        self._device: Dict[tuple, object] = {}
+        self.counts = {"encoded": 0, "refused": 0}
+
+    def dims(self, i: int, sizes) -> tuple:
+        fns = self._specs[i][1]
+        return tuple(d if isinstance(d, int) else int(d(sizes)) for d in fns)
+
+    def encode(self, i: int, address: int, dims: tuple):
+        """The device copy of map `i` for a buffer at `address`, or None."""
+        key = (i, address, dims)
+        found = self._device.get(key, False)
+        if found is not False:
+            return found
+        dtype, _, box, swizzle, oob_zero = self._specs[i]
+        host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero)
+        device = None
+        if host is not None:
+            import cupy as cp
+
+            device = cp.asarray(host)
+        self.counts["encoded" if host is not None else "refused"] += 1
+        if len(self._device) >= self._LIMIT:
+            self._device.clear()
+        self._device[key] = device
+        return device
+
+
+def _pointer(buffer) -> int:
+    if isinstance(buffer, _TorchView):
+        return int(buffer.kernel_arg)
+    if isinstance(buffer, np.integer):
+        return int(buffer)
+    return int(buffer.data.ptr)
+
+
+def _map_arg(device, kind: int):
+    """A tensor map parameter (kind 2: its address, 0 if it could not be
+    encoded) or its validity (kind 3)."""
+    if kind == 3:
+        return _ONE if device is not None else _ZERO
+    return device if device is not None else np.uint64(0)
 
 
 def _is_torch(a) -> bool:

@@ -44,7 +44,13 @@ int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
       total += llvm::alignTo(
           config.getStages() * operand.rows * operand.ld * bytes, 16);
     }
-    return total;
+    if (config.getMma() != MmaKind::wgmma)
+      return total;
+    // wgmma: the TMA ring (lhs and rhs boxes per stage), reused for the f32
+    // accumulator tile (rows padded by 8) in the epilogue, and the mma_sync fallback's rings
+    // in the same buffer; 1024 bytes to align it for the 128-byte swizzle.
+    int64_t ring = config.getStages() * (tile[0] + tile[1]) * tile[2] * bytes;
+    return std::max({total, ring, tile[0] * (tile[1] + 8) * 4}) + 1024;
   }
   case KernelKind::Attention: {
     if (tile.size() != 2 || config.getMma() == MmaKind::none ||
@@ -118,16 +124,39 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                           "thread computes one element";
       break;
     }
-    if (mma != MmaKind::mma_sync)
+    if (mma != MmaKind::mma_sync && mma != MmaKind::wgmma)
       return error() << "uses " << stringifyMmaKind(mma)
                      << ", which the GPU lowering does not generate yet";
     if (!isTensorCoreMatmul(shape.anchor))
-      return error() << "uses mma_sync, which needs f16 or bf16 operands of "
+      return error() << "uses " << stringifyMmaKind(mma)
+                     << ", which needs f16 or bf16 operands of "
                         "one type accumulating in f32; this matmul has "
                      << getElementTypeOrSelf(shape.anchor->getOperand(0))
                      << " x "
                      << getElementTypeOrSelf(shape.anchor->getOperand(1))
                      << " operands";
+    if (mma == MmaKind::wgmma) {
+      // TMA boxes of 64-element (128-byte, swizzled) rows: the lhs as
+      // [M, K] rows, the rhs as [K, N] rows in 64-column boxes; one
+      // warpgroup (4 warps) per BM / warpgroups rows.
+      if (!isWgmmaMatmul(shape.anchor))
+        return error() << "uses wgmma, which the GPU lowering generates only "
+                          "for untransposed operands ([M, K] x [K, N]) and a "
+                          "2-d rhs; use mma_sync for others";
+      int64_t groups = config.getWarps() / 4;
+      if (config.getWarps() % 4 != 0 || tile[2] != 64 ||
+          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
+          tile[0] % (64 * std::max<int64_t>(groups, 1)) != 0)
+        return error() << "must have K = 64, N a multiple of 64 up to 256, "
+                          "warps a multiple of 4 and M a multiple of 64 per "
+                          "warpgroup (up to 256) for wgmma";
+      int64_t registers = tile[0] * tile[1] / threads + 40;
+      if (registers > chip.maxRegisters)
+        return error() << "needs about " << registers
+                       << " registers per thread for the wgmma accumulators, "
+                          "but "
+                       << chipName << " has " << chip.maxRegisters;
+    }
     int64_t warpRows = getWarpRows(config.getWarps());
     int64_t warpCols = config.getWarps() / warpRows;
     if (tile[0] % (16 * warpRows) != 0 || tile[1] % (16 * warpCols) != 0 ||
@@ -145,8 +174,9 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << " registers per thread, but " << chipName
                      << " has " << chip.maxRegisters;
     if (config.getStages() < 2)
-      return error() << "must have at least 2 stages for mma_sync (the "
-                        "k-loop double-buffers its shared tiles)";
+      return error() << "must have at least 2 stages for "
+                     << stringifyMmaKind(mma)
+                     << " (the k-loop double-buffers its shared tiles)";
     for (bool isLhs : {true, false}) {
       MmaOperandTile operand = getMmaOperandTile(config, shape.anchor, isLhs);
       int64_t chunks = operand.rows * operand.cols / 8;

@@ -185,6 +185,13 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // three-stage cp.async pipeline (the best of a sweep of tile shapes,
     // warps and stages on the H200; bench/results). Anything else is SIMT,
     // one output element per thread.
+    // On Hopper (sm_90), matmuls wgmma takes ([M, K] x [K, N]) run on
+    // wgmma with TMA: 128x256 block tiles, two warpgroups of 64x256,
+    // 64-deep k-slices in a three-stage ring (the best of a sweep on the
+    // H200; bench/sweep_gemm.py).
+    if (chip.isNvidia && chip.smVersion == 90 && isWgmmaMatmul(shape.anchor))
+      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 1, MmaKind::wgmma,
+                             1);
     if (chip.isNvidia && chip.smVersion >= 80 &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,
@@ -214,6 +221,14 @@ bool mlir::tessera::schedule::isTensorCoreMatmul(Operation *op) {
     return false;
   Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhs));
   return acc.isF32();
+}
+
+bool mlir::tessera::schedule::isWgmmaMatmul(Operation *op) {
+  if (!isTensorCoreMatmul(op))
+    return false;
+  auto matmul = cast<graph::MatmulOp>(op);
+  return !matmul.getTransposeLhs() && !matmul.getTransposeRhs() &&
+         cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2;
 }
 
 MmaOperandTile mlir::tessera::schedule::getMmaOperandTile(ConfigAttr config,

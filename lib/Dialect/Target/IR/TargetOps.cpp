@@ -433,4 +433,64 @@ LogicalResult MemcpyOp::verify() {
 }
 
 #define GET_OP_CLASSES
+//===----------------------------------------------------------------------===//
+// TensorMapOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TensorMapOp::verify() {
+  auto buffer = cast<MemRefType>(getBuffer().getType());
+  nvgpu::TensorMapDescriptorType mapType = getMap().getType();
+  MemRefType box = mapType.getTensor();
+  if (buffer.getElementType() != box.getElementType())
+    return emitOpError() << "maps a buffer of " << buffer.getElementType()
+                         << " with a box of " << box.getElementType();
+  if (!buffer.getLayout().isIdentity())
+    return emitOpError() << "buffer " << buffer
+                         << " must be in the identity (row-major) layout";
+  if (static_cast<int64_t>(getDims().size()) != box.getRank())
+    return emitOpError() << "has " << getDims().size()
+                         << " dims, but its box has rank " << box.getRank();
+  if (box.getRank() > 5)
+    return emitOpError() << "box has rank " << box.getRank()
+                         << "; TMA maps tensors of rank 1 to 5";
+  if (!box.hasStaticShape() ||
+      llvm::any_of(box.getShape(),
+                   [](int64_t size) { return size < 1 || size > 256; }))
+    return emitOpError() << "box " << box
+                         << " must have static sizes from 1 to 256";
+  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(box.getMemorySpace());
+  auto spaceInt = dyn_cast_or_null<IntegerAttr>(box.getMemorySpace());
+  if (!(space && space.getValue() == gpu::AddressSpace::Workgroup) &&
+      !(spaceInt && spaceInt.getInt() == 3))
+    return emitOpError() << "box " << box
+                         << " must be in shared memory (address space 3)";
+  int64_t innerBytes =
+      box.getShape().back() * box.getElementTypeBitWidth() / 8;
+  if (innerBytes % 16 != 0)
+    return emitOpError() << "box rows are " << innerBytes
+                         << " bytes; TMA copies multiples of 16 bytes";
+  int64_t swizzleBytes = 0;
+  switch (mapType.getSwizzle()) {
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
+    break;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
+    swizzleBytes = 32;
+    break;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
+    swizzleBytes = 64;
+    break;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
+    swizzleBytes = 128;
+    break;
+  }
+  if (swizzleBytes && innerBytes > swizzleBytes)
+    return emitOpError() << "box rows are " << innerBytes
+                         << " bytes, more than its " << swizzleBytes
+                         << "-byte swizzle";
+  if (mapType.getInterleave() != nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE)
+    return emitOpError() << "uses interleave, which the runtime does not "
+                            "encode (only interleave = none)";
+  return success();
+}
+
 #include "Tessera/Dialect/Target/IR/TargetOps.cpp.inc"

@@ -50,7 +50,8 @@ public:
   explicit PlanBuilder(func::FuncOp func) : func(func) {}
 
   FailureOr<llvm::json::Object> build() {
-    llvm::json::Array inputs, outputs, temporaries, kernels, checks;
+    llvm::json::Array inputs, outputs, temporaries, kernels, checks,
+        tensorMaps;
     for (BlockArgument arg : func.getArguments()) {
       std::string name = argName(arg);
       names[arg] = name;
@@ -127,6 +128,47 @@ public:
               {"reason", require.getReason().str()}});
         continue;
       }
+      if (auto map = dyn_cast<TensorMapOp>(op)) {
+        if (!names.count(map.getBuffer()))
+          return map.emitOpError() << "maps a buffer the plan does not know";
+        std::string name = "tm" + std::to_string(tensorMaps.size());
+        names[map.getMap()] = name;
+        names[map.getValid()] = name;
+        llvm::json::Array dims, box;
+        for (Value dim : map.getDims()) {
+          FailureOr<std::string> e = expression(dim);
+          if (failed(e))
+            return failure();
+          dims.push_back(*e);
+        }
+        nvgpu::TensorMapDescriptorType type = map.getMap().getType();
+        for (int64_t size : type.getTensor().getShape())
+          box.push_back(size);
+        int64_t swizzle = 0;
+        switch (type.getSwizzle()) {
+        case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
+          break;
+        case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
+          swizzle = 32;
+          break;
+        case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
+          swizzle = 64;
+          break;
+        case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
+          swizzle = 128;
+          break;
+        }
+        tensorMaps.push_back(llvm::json::Object{
+            {"name", name},
+            {"memref", names[map.getBuffer()]},
+            {"dtype", dtypeName(type.getTensor().getElementType())},
+            {"dims", std::move(dims)},
+            {"box", std::move(box)},
+            {"swizzle", swizzle},
+            {"oob_zero",
+             type.getOob() == nvgpu::TensorMapOOBKind::OOB_ZERO}});
+        continue;
+      }
       auto launch = dyn_cast<LaunchOp>(op);
       if (!launch)
         continue;
@@ -137,6 +179,12 @@ public:
             return launch.emitOpError()
                    << "passes a buffer the plan does not know";
           params.push_back(llvm::json::Object{{"memref", names[arg]}});
+          continue;
+        }
+        if (auto map = arg.getDefiningOp<TensorMapOp>()) {
+          StringRef key = arg == map.getMap() ? "tensor_map"
+                                              : "tensor_map_valid";
+          params.push_back(llvm::json::Object{{key, names[arg]}});
           continue;
         }
         FailureOr<std::string> size = expression(arg);
@@ -170,6 +218,7 @@ public:
                               {"outputs", std::move(outputs)},
                               {"temporaries", std::move(temporaries)},
                               {"checks", std::move(checks)},
+                              {"tensor_maps", std::move(tensorMaps)},
                               {"kernels", std::move(kernels)}};
   }
 

@@ -83,6 +83,11 @@ bool isTensorCoreAttention(Operation *op);
 /// How a tensor-core matmul stages one operand's block tile in shared
 /// memory: `rows` x `cols` elements as they lie in global memory (K rows if
 /// the operand is K-major), each row padded to `ld` elements.
+/// True if `op` is a tensor-core matmul the wgmma lowering takes: f16/bf16
+/// operands accumulating in f32, neither operand transposed, a 2-d rhs
+/// (TMA boxes of [M, K] lhs rows and [K, N] rhs rows).
+bool isWgmmaMatmul(Operation *op);
+
 struct MmaOperandTile {
   bool kMajor;
   int64_t rows, cols, ld;

@@ -13,6 +13,7 @@ include "mlir/Interfaces/CallInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/FunctionInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/NVGPU/IR/NVGPUTypes.td"
 
 def Target_KernelOp : Target_Op<"kernel", [
     FunctionOpInterface, IsolatedFromAbove, AutomaticAllocationScope]> {
@@ -139,6 +140,37 @@ def Target_RequireEqualOp : Target_Op<"require_equal"> {
   }];
   let arguments = (ins Index:$lhs, Index:$rhs, StrAttr:$reason);
   let assemblyFormat = "$lhs `,` $rhs `,` $reason attr-dict";
+}
+
+def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
+  let summary = "host side: a TMA tensor map (CUtensorMap) over a buffer";
+  let description = [{
+    Describes the row-major buffer `buffer`, viewed as a tensor of sizes
+    `dims` (outermost first), to the Tensor Memory Accelerator: the map's
+    type gives the box one copy moves (its tensor shape, in shared memory)
+    and the swizzle. Kernels take the map as a parameter and pass it to
+    `nvgpu.tma.async.load`; reads outside `dims` fill zeros.
+
+    The runtime encodes the map before the launch (`cuTensorMapEncodeTiled`).
+    TMA needs a 16-byte aligned buffer whose rows are multiples of 16 bytes;
+    `valid` is 1 if the runtime could encode the map, else 0 and the map
+    must not be used (kernels branch on it to a copy path without TMA).
+
+    Example:
+
+    ```mlir
+    %map, %valid = tessera_target.tensor_map %a[%batch, %m, %k]
+        : memref<?xf16> -> !nvgpu.tensormap.descriptor<
+            tensor = memref<1x128x64xf16, 3>, swizzle = swizzle_128b,
+            l2promo = none, oob = zero, interleave = none>
+    ```
+  }];
+  let arguments = (ins AnyMemRef:$buffer, Variadic<Index>:$dims);
+  let results = (outs NVGPU_TensorMapDescriptor:$map, Index:$valid);
+  let assemblyFormat = [{
+    $buffer `[` $dims `]` attr-dict `:` type($buffer) `->` qualified(type($map))
+  }];
+  let hasVerifier = 1;
 }
 
 def Target_PtxInstrOp : Target_Op<"ptx_instr"> {
