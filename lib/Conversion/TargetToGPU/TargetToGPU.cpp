@@ -163,7 +163,8 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
              << "of kind '" << mma.getKind()
              << "' is not lowered yet: only mma_sync on register fragments "
                 "(vectors) is; tensor-core kernels come from Tile IR "
-                "(tessera_tile.mma)";
+                "(tessera_tile.mma, or nvgpu.warpgroup.mma under a "
+                "'mma = wgmma' schedule)";
     }
     return op->emitOpError()
            << "is not lowered yet: kernels stage tiles with "

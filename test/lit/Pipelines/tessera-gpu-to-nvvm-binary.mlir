@@ -4,11 +4,12 @@
 // RUN: not tessera-opt %s --tessera-gpu-to-nvvm-binary="chip=sm_9000" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not tessera-opt %s --tessera-gpu-to-nvvm-binary="chip=sm_90 bogus=1" 2>&1 | FileCheck %s --check-prefix=OPTION
 
-// The pipeline takes every gpu.module to a gpu.binary holding PTX for sm_90;
+// The pipeline takes every gpu.module to a gpu.binary holding PTX for sm_90
+// (as sm_90a, the architecture-specific target that has wgmma);
 // host code outside the gpu.module is left alone.
 
 // CHECK-NOT: gpu.module
-// CHECK: gpu.binary @kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90">, properties = {{.*}}, assembly = "
+// CHECK: gpu.binary @kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">, properties = {{.*}}, assembly = "
 // CHECK-SAME: .target sm_90
 // CHECK-SAME: .visible .entry vadd(
 // CHECK-LABEL: func.func @host

@@ -1,4 +1,4 @@
-// RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign),convert-tessera-schedule-to-tile)' | FileCheck %s
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 
 // An elementwise kernel: the host function allocates the result and
 // launches ceil(numel / tile) blocks; each thread handles tile / threads

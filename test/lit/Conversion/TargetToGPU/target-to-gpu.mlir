@@ -67,7 +67,7 @@ tessera_target.kernel @raw(%a: i32, %x: f32, %p: !llvm.ptr<1>, %fa: vector<4x2xf
 // -----
 
 tessera_target.kernel @wgmma(%a: i64, %c: vector<128xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
-  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' is not lowered yet: only mma_sync on register fragments (vectors) is; tensor-core kernels come from Tile IR (tessera_tile.mma)}}
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' is not lowered yet: only mma_sync on register fragments (vectors) is; tensor-core kernels come from Tile IR (tessera_tile.mma, or nvgpu.warpgroup.mma under a 'mma = wgmma' schedule)}}
   %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 256, 16] precision = "f16" : (i64, i64, vector<128xf32>) -> vector<128xf32>
   tessera_target.return
 }
@@ -77,5 +77,20 @@ tessera_target.kernel @wgmma(%a: i64, %c: vector<128xf32>) config = #tessera_tar
 tessera_target.kernel @copy(%s: !llvm.ptr<3>, %g: !llvm.ptr<1>, %n: i64) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
   // expected-error @+1 {{'tessera_target.memcpy' op is not lowered yet: kernels stage tiles with tessera_tile.copy_async, and host-side copies belong to the runtime}}
   tessera_target.memcpy %s, %g, %n kind = "global_to_shared" : !llvm.ptr<3>, !llvm.ptr<1>, i64
+  tessera_target.return
+}
+
+// -----
+
+// A TMA tensor map parameter is a pointer to the runtime's CUtensorMap in
+// global memory; the body sees it typed again (the NVVM conversion folds
+// the cast away).
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: gpu.func @tma
+// CHECK-SAME: (%[[A:.*]]: memref<?xf16>, %[[M:.*]]: !llvm.ptr, %[[V:.*]]: index)
+// CHECK: %[[T:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.ptr to !nvgpu.tensormap.descriptor
+// CHECK: nvgpu.tma.prefetch.descriptor %[[T]]
+tessera_target.kernel @tma(%a: memref<?xf16>, %m: !map, %v: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  nvgpu.tma.prefetch.descriptor %m : !map
   tessera_target.return
 }

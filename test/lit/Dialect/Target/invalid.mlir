@@ -391,3 +391,75 @@ func.func @ptx_tied_immediate(%a: i32) {
   %r = tessera_target.ptx_instr "add.s32" (%a) {constraints = {operand0 = "+n"}} : (i32) -> i32
   return
 }
+
+// -----
+
+func.func @tensor_map_element(%a: memref<?x?xf32>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op maps a buffer of 'f32' with a box of 'f16'}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?x?xf32> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_layout(%a: memref<?x?xf16, strided<[?, 1]>>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op buffer 'memref<?x?xf16, strided<[?, 1]>>' must be in the identity (row-major) layout}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?x?xf16, strided<[?, 1]>> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_dims(%a: memref<?x?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op has 1 dims, but its box has rank 2}}
+  %map, %valid = tessera_target.tensor_map %a[%n] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_rank(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op box has rank 6; TMA maps tensors of rank 1 to 5}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n, %n, %n, %n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x1x1x1x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_box(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op box 'memref<512x64xf16, 3>' must have static sizes from 1 to 256}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<512x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_space(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op box 'memref<64x64xf16>' must be in shared memory (address space 3)}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_row_bytes(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op box rows are 8 bytes; TMA copies multiples of 16 bytes}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x4xf16, 3>, swizzle = none, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_swizzle(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op box rows are 128 bytes, more than its 64-byte swizzle}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_64b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_interleave(%a: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op uses interleave, which the runtime does not encode (only interleave = none)}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = none, l2promo = none, oob = zero, interleave = interleave_16b>
+  return
+}

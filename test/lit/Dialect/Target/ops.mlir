@@ -90,3 +90,15 @@ tessera_target.kernel @instructions(%a: i32, %b: i32, %g: !llvm.ptr<1>, %s: !llv
   tessera_target.memcpy %s, %g, %n kind = "global_to_shared" async = true : !llvm.ptr<3>, !llvm.ptr<1>, index
   tessera_target.return
 }
+
+// A TMA tensor map over a buffer viewed as [batch, M, K], copied in
+// 1x128x64 boxes with the 128-byte swizzle; `valid` says whether the
+// runtime could encode it.
+// CHECK-LABEL: func.func @tensor_map
+// CHECK: %{{.*}}, %{{.*}} = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK: tessera_target.tensor_map %{{.*}}[%{{.*}}] : memref<?xbf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64xbf16, 3>, swizzle = none, l2promo = l2promo_128b, oob = nan, interleave = none>
+func.func @tensor_map(%a: memref<?x?x?xf16>, %v: memref<?xbf16>, %b: index, %m: index, %k: index) -> index {
+  %map, %valid = tessera_target.tensor_map %a[%b, %m, %k] : memref<?x?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  %map1, %valid1 = tessera_target.tensor_map %v[%k] : memref<?xbf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64xbf16, 3>, swizzle = none, l2promo = l2promo_128b, oob = nan, interleave = none>
+  return %valid : index
+}

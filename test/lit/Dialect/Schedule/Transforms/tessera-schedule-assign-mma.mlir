@@ -1,19 +1,25 @@
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}))' | FileCheck %s
+// RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}))' | FileCheck %s --check-prefix=AMPERE
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_75}))' | FileCheck %s --check-prefix=TURING
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=gfx942}))' | FileCheck %s --check-prefix=AMD
 
-// f16/bf16 matmuls accumulating in f32 go to tensor cores (mma.sync) on
-// sm_80 and newer; f32, f16 accumulation, older chips and AMD stay SIMT.
+// f16/bf16 matmuls accumulating in f32 go to tensor cores on sm_80 and
+// newer: wgmma with TMA on sm_90 where both operands are untransposed and
+// the rhs is 2-d, mma.sync otherwise; f32, f16 accumulation, older chips
+// and AMD stay SIMT.
 // CHECK-LABEL: func.func @kinds
+// AMPERE-LABEL: func.func @kinds
 // TURING-LABEL: func.func @kinds
 // AMD-LABEL: func.func @kinds
 func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
     -> (tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>) {
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma>
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   // TURING: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %0 = tessera_graph.matmul %a, %a : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   %1 = tessera_graph.matmul %b, %b transpose_lhs : tensor<?x?xbf16>, tensor<?x?xbf16> -> tensor<?x?xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %2 = tessera_graph.matmul %c, %c : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>

@@ -50,9 +50,45 @@ func.func @mma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<
 
 // -----
 
-func.func @wgmma_chip(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{uses wgmma, which the GPU lowering does not generate yet}}
+func.func @wgmma_transposed(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{uses wgmma, which the GPU lowering generates only for untransposed operands ([M, K] x [K, N]) and a 2-d rhs; use mma_sync for others}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y transpose_rhs : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @wgmma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{must have K = 64, N a multiple of 64 up to 256, warps a multiple of 4 and M a multiple of 64 per warpgroup (up to 256) for wgmma}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @wgmma_registers(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{needs about 296 registers per thread for the wgmma accumulators, but sm_90 has 255}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @wgmma_stages(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{must have at least 2 stages for wgmma (the k-loop double-buffers its shared tiles)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 1, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
   ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
     %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
     tessera_schedule.yield %m : tensor<512x512xf16>

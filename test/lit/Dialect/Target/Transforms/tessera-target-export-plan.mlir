@@ -44,3 +44,32 @@ func.func @size(%x: memref<?xf32>) -> memref<?xf32> attributes {tessera.host} {
   %o = tessera_target.allocate(%m) : memref<?xf32>
   return %o : memref<?xf32>
 }
+
+// -----
+
+// TMA tensor maps: the plan lists each (the buffer, its dims as
+// expressions, the box, swizzle and out-of-bounds fill); a kernel parameter
+// passes the map's address or whether the runtime could encode it.
+!map = !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: func.func @tma
+// CHECK-SAME: \22params\22:[{\22memref\22:\22a\22},{\22tensor_map\22:\22tm0\22},{\22tensor_map_valid\22:\22tm0\22}]
+// CHECK-SAME: \22tensor_maps\22:[{\22box\22:[1,128,64],\22dims\22:[\221\22,\22M\22,\22K\22],\22dtype\22:\22f16\22,\22memref\22:\22a\22,\22name\22:\22tm0\22,\22oob_zero\22:true,\22swizzle\22:128}]
+func.func @tma(%a: memref<?x?xf16> {tessera.name = "a", tessera.dims = ["M", "K"]}) attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = memref.dim %a, %c0 : memref<?x?xf16>
+  %k = memref.dim %a, %c1 : memref<?x?xf16>
+  %map, %valid = tessera_target.tensor_map %a[%c1, %m, %k] : memref<?x?xf16> -> !map
+  tessera_target.launch @k grid(%m) block = [128] args(%a, %map, %valid : memref<?x?xf16>, !map, index)
+  return
+}
+
+// -----
+
+func.func @tma_unknown(%a: memref<?xf16>) attributes {tessera.host} {
+  %b = memref.alloc() : memref<64xf16>
+  %c64 = arith.constant 64 : index
+  // expected-error @+1 {{'tessera_target.tensor_map' op maps a buffer the plan does not know}}
+  %map, %valid = tessera_target.tensor_map %b[%c64] : memref<64xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64xf16, 3>, swizzle = none, l2promo = none, oob = zero, interleave = none>
+  return
+}

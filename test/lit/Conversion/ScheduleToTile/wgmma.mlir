@@ -1,0 +1,61 @@
+// RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
+
+// On Hopper the default matmul schedule is wgmma with TMA (128x256x64
+// tiles, two warpgroups, three stages).
+//
+// Host: a tensor map for each operand (the lhs as [batch, M, K] in
+// 1x128x64 boxes, the rhs as [K, N] in 64x64 boxes, 128-byte swizzle), each
+// passed with its `valid` flag.
+// CHECK-LABEL: func.func @gemm
+// CHECK: %[[A:.*]], %[[AV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%{{.*}}, %{{.*}}, %{{.*}}) block = [256, 1, 1] shared = 157696 args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
+//
+// Kernel: one shared byte buffer, aligned at run time to 1024 bytes; the
+// TMA pipeline when both maps are valid, else the mma.sync pipeline in the
+// same buffer.
+// CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
+// CHECK: tessera_tile.alloc_shared : memref<157696xi8, #gpu.address_space<workgroup>>
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.if
+// One thread initialises an mbarrier per stage and prefetches the maps.
+// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
+// CHECK-COUNT-3: nvgpu.mbarrier.init
+// CHECK-COUNT-2: nvgpu.tma.prefetch.descriptor
+// CHECK: tessera_tile.barrier
+// The prologue fills stages - 1 slots: per slot, the expected bytes (one
+// 128x64 lhs box and four 64x64 rhs boxes, 49152 bytes) and the copies.
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%{{.*}}], %{{.*}}
+// CHECK: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : {{.*}} -> memref<1x128x64xf16, #gpu.address_space<workgroup>>
+// CHECK-COUNT-4: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : {{.*}} -> memref<64x64xf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<64x256xf32>>
+// The k-loop: wait for the slot's mbarrier phase, wgmma on descriptors of
+// this warpgroup's 64 lhs rows and the rhs slice (the rhs is N-major:
+// transposeB), a barrier once every warpgroup's previous wgmma retired,
+// then the refill of the freed slot.
+// CHECK: scf.for {{.*}} -> (!nvgpu.warpgroup.accumulator<fragmented = vector<64x256xf32>>)
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x64xf16, #gpu.address_space<workgroup>>>
+// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x256xf16, #gpu.address_space<workgroup>>>
+// CHECK: nvgpu.warpgroup.mma {{.*}} {transposeB}
+// CHECK: tessera_tile.barrier
+// CHECK: nvgpu.mbarrier.arrive.expect_tx
+// CHECK: scf.yield
+// Epilogue: registers (in wgmma's fragment layout) to the idle ring, rows
+// padded to 264 floats, then the masked stores, one column per thread.
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: builtin.unrealized_conversion_cast {{.*}} : !nvgpu.warpgroup.accumulator<fragmented = vector<64x256xf32>> to !llvm.struct<(struct<(f32,
+// CHECK: llvm.extractvalue %{{.*}}[0, 0]
+// CHECK: tessera_tile.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<33792xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: tessera_tile.load %{{.*}}[%{{.*}}] : memref<33792xf32, #gpu.address_space<workgroup>>
+// CHECK: tessera_tile.store %{{.*}} mask
+// The fallback: the mma.sync pipeline on views of the same buffer.
+// CHECK: } else {
+// CHECK: memref.view
+// CHECK: tessera_tile.copy_async
+// CHECK: tessera_tile.mma
+func.func @gemm(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}
