@@ -1,7 +1,7 @@
 """Compiles every benchmark program (programs.py) into an artifact directory
 (plan.json + kernels.ptx), on this machine, before they travel to the GPU.
 
-    python bench/build.py [--target sm_90] [-o build/bench-artifacts]
+    python bench/build.py [--target sm_90] [-o build/bench-artifacts] [--sweep]
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from programs import PROGRAMS, SCHEDULES  # noqa: E402
+from programs import PROGRAMS, SWEEP  # noqa: E402
 from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
 
@@ -20,9 +20,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--target", default="sm_90")
     parser.add_argument("-o", "--output", default="build/bench-artifacts")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also the GEMM under the sweep's schedules (sweep_gemm.py)")
     args = parser.parse_args(argv)
-    build_gpu_artifacts({name: (source, SCHEDULES.get(name)) for name, source in PROGRAMS.items()},
-                        args.target, args.output)
+    programs = dict(PROGRAMS)
+    if args.sweep:
+        programs.update(SWEEP)
+    build_gpu_artifacts(programs, args.target, args.output)
     return 0
 
 

@@ -51,16 +51,15 @@ func.func @main(%q: {_t}, %k: {_t}, %v: {_t}) -> {_t} {{
 }}"""
 
 
-#: Schedules that override the defaults (`tessera.compile(schedule=...)`):
-#: the GEMM under Hopper's wgmma with TMA, in a few tile shapes.
-WGMMA_SCHEDULES = {
-    "128x128_w4_s4": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma",
-    "128x256_w8_s3": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma",
-    "128x128_w8_s4": "tile = [128, 128, 64], warps = 8, stages = 4, mma = wgmma",
-    "256x128_w8_s3": "tile = [256, 128, 64], warps = 8, stages = 3, mma = wgmma",
+#: The schedule sweep behind the GEMM default (`build.py --sweep`,
+#: `sweep_gemm.py`): the GEMM programs under other schedules, by name.
+SWEEP_SCHEDULES = {
+    "wgmma_128x128_w4_s4": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma",
+    "wgmma_128x256_w8_s3": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma",
+    "wgmma_128x256_w8_s4": "tile = [128, 256, 64], warps = 8, stages = 4, mma = wgmma",
+    "wgmma_128x128_w8_s4": "tile = [128, 128, 64], warps = 8, stages = 4, mma = wgmma",
+    "wgmma_256x128_w8_s3": "tile = [256, 128, 64], warps = 8, stages = 3, mma = wgmma",
+    "mma_sync_128x128_w4_s3": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync",
 }
-SCHEDULES = {}
-for _name, _config in WGMMA_SCHEDULES.items():
-    for _t in ("f16", "bf16"):
-        PROGRAMS[f"gemm_{_t}_wgmma_{_name}"] = PROGRAMS[f"gemm_{_t}"]
-        SCHEDULES[f"gemm_{_t}_wgmma_{_name}"] = {"matmul": _config}
+SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
+         for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}

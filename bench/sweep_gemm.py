@@ -1,7 +1,8 @@
 """Times GEMM artifacts of several schedules against cuBLAS in one process
 (the schedule sweep behind the defaults; `run.py` is the benchmark).
 
-    python bench/sweep_gemm.py [build/bench-artifacts] [PROGRAM_PREFIX ...]
+    python bench/build.py --sweep   # here
+    python bench/sweep_gemm.py [build/bench-artifacts] [PROGRAM_PREFIX ...]   # on the GPU
 
 Each program (default: every `gemm_*` artifact) runs at a few square,
 flat and ragged shapes: checked against a float64 reference first, then

@@ -65,12 +65,24 @@ def make_gpu_fn():
 def test_compile_for_gpus(tmp_path):
     art = tessera.compile(make_gpu_fn(), target="sm_90")
     assert art.target == "sm_90" and art.plan["stages"] == list(GPU_STAGES)
-    assert "tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64]" \
-        in art.mlir("schedule")
-    assert "tessera_tile.mma" in art.mlir("tile")
+    # Hopper: wgmma with TMA, the mma.sync pipeline kept for buffers TMA
+    # cannot address.
+    assert ("tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], "
+            "warps = 8, stages = 3, mma = wgmma>") in art.mlir("schedule")
+    assert "nvgpu.warpgroup.mma" in art.mlir("tile") and "tessera_tile.mma" in art.mlir("tile")
     assert "nvgpu.mma.sync" in art.mlir("target")
+    assert "tessera_target.tensor_map" in art.mlir("target")
     assert "gpu.module @tessera_kernels" in art.mlir("gpu")
-    assert "mma.sync.aligned.m16n8k16" in art.ptx and art.binary == art.ptx.encode()
+    assert ".target sm_90a" in art.ptx and art.binary == art.ptx.encode()
+    for instruction in ("wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16",
+                        "cp.async.bulk.tensor.3d", "mbarrier.try_wait.parity",
+                        "mma.sync.aligned.m16n8k16"):
+        assert instruction in art.ptx, instruction
+    assert [(t["memref"], t["dims"], t["box"]) for t in art.plan["tensor_maps"]] == [
+        ("x", ["1", "S", "64"], [1, 128, 64]), ("w", ["64", "F"], [64, 64])]
+    ampere = tessera.compile(make_gpu_fn(), target="sm_80")
+    assert "mma = mma_sync" in ampere.mlir("schedule") and "wgmma" not in ampere.ptx
+    assert ampere.plan["tensor_maps"] == []
     # The plan names the user's arguments and symbolic dims.
     assert [(a["name"], a["dims"]) for a in art.plan["inputs"]] == [
         ("x", ["S", 64]), ("w", [64, "F"]), ("b", ["F"])]
