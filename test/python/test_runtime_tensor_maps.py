@@ -1,0 +1,94 @@
+"""TMA tensor maps in the GPU runtime, without a GPU: how the plan's maps
+are checked and parsed, which buffers TMA cannot address (the kernels then
+take their path without TMA), and the arguments passed to the driver's
+cuTensorMapEncodeTiled (a stand-in records them). The device run is
+test/gpu/run_kernels.py (the wgmma cases check that TMA ran, or did not)."""
+
+import ctypes
+
+import numpy as np
+import pytest
+
+from tessera.runtime import gpu
+
+MAP = {"name": "tm0", "memref": "a", "dtype": "f16", "dims": ["1", "M", "K"],
+       "box": [1, 128, 64], "swizzle": 128, "oob_zero": True}
+
+
+def plan(maps=(MAP,), params=({"memref": "a"}, {"tensor_map": "tm0"},
+                              {"tensor_map_valid": "tm0"})):
+    return {"format": 1, "entry": "main", "binary": "kernels.ptx",
+            "inputs": [{"name": "a", "dims": ["M", "K"], "dtype": "f16"}],
+            "outputs": [], "tensor_maps": list(maps),
+            "kernels": [{"name": "k", "params": list(params), "abi": "bare",
+                         "grid": ["1", "1", "1"], "block": [128, 1, 1]}]}
+
+
+@pytest.fixture
+def encoder(monkeypatch):
+    """Records the driver calls; fills the map with a recognisable pattern."""
+    calls = []
+
+    def encode(out, dtype, rank, address, dims, strides, box, element_strides,
+               interleave, swizzle, l2, oob):
+        calls.append(dict(dtype=dtype, rank=rank, address=address,
+                          dims=list(dims[:rank]), strides=list(strides[:max(rank - 1, 1)]),
+                          box=list(box[:rank]), element_strides=list(element_strides[:rank]),
+                          interleave=interleave, swizzle=swizzle, l2=l2, oob=oob))
+        ctypes.memset(out, 0xAB, 128)
+        return 0
+
+    monkeypatch.setattr(gpu, "_TMA_ENCODE", [encode])
+    return calls
+
+
+def test_encodes_row_major_maps_innermost_first(encoder):
+    host = gpu.encode_tensor_map(0x7F0000001000, "f16", (3, 1000, 776), (1, 128, 64))
+    assert host.dtype == np.uint8 and host.shape == (128,) and (host == 0xAB).all()
+    (call,) = encoder
+    # CUDA counts dims innermost first; strides are bytes of dims 1.. .
+    assert call["dims"] == [776, 1000, 3] and call["strides"] == [776 * 2, 776 * 1000 * 2]
+    assert call["box"] == [64, 128, 1] and call["element_strides"] == [1, 1, 1]
+    assert (call["dtype"], call["rank"], call["swizzle"], call["interleave"],
+            call["oob"]) == (6, 3, 3, 0, 0)  # FLOAT16, 128B swizzle, zero fill
+    gpu.encode_tensor_map(0x1000, "bf16", (64, 8), (64, 64), swizzle=0, oob_zero=False)
+    assert (encoder[-1]["dtype"], encoder[-1]["swizzle"], encoder[-1]["oob"]) == (9, 0, 1)
+
+
+@pytest.mark.parametrize("address, dims, why", [
+    (0x1002, (1000, 776), "address not 16-byte aligned"),
+    (0x1000, (1000, 777), "rows of 1554 bytes"),
+    (0x1000, (0, 776), "an empty dim"),
+    (0x1000, (2**32 + 1, 64), "a dim over 2^32"),
+])
+def test_refuses_what_tma_cannot_address(encoder, address, dims, why):
+    assert gpu.encode_tensor_map(address, "f16", dims, (1,) * (len(dims) - 1) + (64,)) is None, why
+    assert encoder == []  # refused before the driver is asked
+
+
+def test_driver_errors_are_reported(monkeypatch):
+    monkeypatch.setattr(gpu, "_TMA_ENCODE", [lambda *args: 1])  # CUDA_ERROR_INVALID_VALUE
+    with pytest.raises(RuntimeError, match=r"cuTensorMapEncodeTiled failed \(CUresult 1\) "
+                                           r"for a f16 tensor of dims \(64, 64\)"):
+        gpu.encode_tensor_map(0x1000, "f16", (64, 64), (64, 64))
+
+
+def test_plan_maps_and_parameters(tmp_path):
+    program = gpu.GPUProgram(plan(), tmp_path / "kernels.ptx")
+    params = program._kernels[0][0]
+    assert params[1:] == [("tensor_map", 0), ("tensor_map_valid", 0)]
+    assert program._maps.dims(0, {"M": 1000, "K": 776}) == (1, 1000, 776)
+    assert program.tensor_map_counts() == {"encoded": 0, "refused": 0}
+    assert gpu._map_arg(None, 2) == 0 and gpu._map_arg(None, 3) == 0
+    assert gpu._map_arg("device map", 2) == "device map" and gpu._map_arg("m", 3) == 1
+
+
+def test_plan_errors(tmp_path):
+    with pytest.raises(ValueError, match=r"kernel k: parameter names tensor map 'tm9', "
+                                         r"which the plan does not list"):
+        gpu.GPUProgram(plan(params=({"tensor_map": "tm9"},)), tmp_path / "k.ptx")
+    with pytest.raises(ValueError, match=r"tensor map tm0: cannot encode dtype 'c64' "
+                                         r"with swizzle 128"):
+        gpu.GPUProgram(plan(maps=(dict(MAP, dtype="c64"),)), tmp_path / "k.ptx")
+    with pytest.raises(ValueError, match=r"kernel k: unknown parameter \{'texture': 'x'\}"):
+        gpu.GPUProgram(plan(params=({"texture": "x"},)), tmp_path / "k.ptx")
