@@ -229,3 +229,15 @@ func.func @attention_shared(%q: tensor<2x256x256xf16>) -> tensor<2x256x256xf16> 
   }
   return %r : tensor<2x256x256xf16>
 }
+
+// -----
+
+func.func @wgmma_attention(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  // expected-error @+1 {{uses wgmma for attention, which the GPU lowering does not generate yet}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
+}
