@@ -11,6 +11,7 @@
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
 #include "mlir/Conversion/GPUToROCDL/GPUToROCDLPass.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
@@ -180,6 +181,10 @@ void mlir::tessera::buildGPUToROCDLBinaryPipeline(
   convert.useBarePtrCallConv = options.barePtrCallConv;
   convert.runtime = gpu::amd::Runtime::HIP;
   kernels.addPass(target::createTesseraTargetLowerExp());
+  // Matrix-core Tile IR arrives as amdgpu.mfma.
+  ConvertAMDGPUToROCDLPassOptions amdgpu;
+  amdgpu.chipset = chip;
+  kernels.addPass(createConvertAMDGPUToROCDLPass(amdgpu));
   kernels.addPass(createConvertGpuOpsToROCDLOps(convert));
   addCleanup(kernels);
 

@@ -112,6 +112,13 @@ def test_gpu_schedule_overrides():
     with pytest.raises(ValueError, match=r"schedule= names \['softmax'\], but the "
                                          r"program's kernels are \['matmul'\]"):
         tessera.compile(make_gpu_fn(), target="sm_90", schedule={"softmax": small})
+    # AMD matrix cores when the schedule asks for them (SIMT by default).
+    mfma = "tile = [64, 64, 32], warps = 8, stages = 1, mma = mfma"
+    amd = tessera.compile(make_gpu_fn(), target="gfx942", schedule={"matmul": mfma})
+    assert "amdgpu.mfma 16x16x16" in amd.mlir("tile") and amd.binary[:4] == b"\x7fELF"
+    assert "mma = mfma" not in tessera.compile(make_gpu_fn(), target="gfx942").mlir("schedule")
+    with pytest.raises(Exception, match=r"uses mfma, which sm_90 does not have"):
+        tessera.compile(make_gpu_fn(), target="sm_90", schedule={"matmul": mfma})
     with pytest.raises(ValueError, match="schedule= applies to GPU targets"):
         tessera.compile(make_gpu_fn(), target="cpu", schedule={"matmul": small})
     with pytest.raises(ValueError, match="unknown target 'sm90': expected 'cpu'"):

@@ -97,6 +97,7 @@ def ConvertTesseraScheduleToTile
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::tessera::tile::TileDialect",
     "::mlir::tessera::target::TargetDialect"];
 }

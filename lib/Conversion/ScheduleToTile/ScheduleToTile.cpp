@@ -20,6 +20,7 @@
 #include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -1405,6 +1406,175 @@ struct WgmmaMatmul {
 };
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// AMD matrix cores: mfma matmul kernels (CDNA2/CDNA3)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The body of an mfma matmul kernel. The block's `threads / 64`
+/// wavefronts form a grid (schedule::getWarpRows) of WMxWN wave tiles, each
+/// a grid of 16x16 accumulators (`amdgpu.mfma` 16x16x16, f16/bf16 into f32).
+/// The k-loop stages BMxBK and BKxBN tiles in shared memory (LDS): every
+/// thread copies `tile / threads` elements, masked at the ragged edges, then
+/// each lane gathers its fragments: for 16x16x16, lane l holds A[l % 16][4
+/// (l / 16) + t], B[4 (l / 16) + t][l % 16] and D[4 (l / 16) + t][l % 16],
+/// t = 0..3 (the CDNA3 ISA's matrix layouts).
+struct MfmaMatmul {
+  schedule::ConfigAttr config;
+  graph::MatmulOp matmul;
+  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
+
+  static constexpr int64_t kPad = 4; // elements per LDS row against conflicts
+
+  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
+                      Type resultElement, MmaMatmul::Epilogue epilogue) {
+    ArrayRef<int64_t> tile = config.getTile();
+    int64_t bm = tile[0], bn = tile[1], bk = tile[2];
+    int64_t threads = config.getThreads(), waves = threads / 64;
+    int64_t waveRows = schedule::getWarpRows(waves);
+    int64_t waveCols = waves / waveRows;
+    int64_t wm = bm / waveRows, wn = bn / waveCols;
+    int64_t fragsM = wm / 16, fragsN = wn / 16;
+    int64_t lda = bk + kPad, ldb = bn + kPad;
+    bool tl = matmul.getTransposeLhs(), tr = matmul.getTransposeRhs();
+    auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
+    auto add = [&](OpBuilder &ob, Value x, Value y) {
+      return arith::AddIOp::create(ob, loc, x, y).getResult();
+    };
+    auto mul = [&](OpBuilder &ob, Value x, Value y) {
+      return arith::MulIOp::create(ob, loc, x, y).getResult();
+    };
+    auto mulc = [&](OpBuilder &ob, Value x, int64_t y) { return mul(ob, x, c(ob, y)); };
+    auto divc = [&](OpBuilder &ob, Value x, int64_t y) {
+      return arith::DivUIOp::create(ob, loc, x, c(ob, y)).getResult();
+    };
+    auto remc = [&](OpBuilder &ob, Value x, int64_t y) {
+      return arith::RemUIOp::create(ob, loc, x, c(ob, y)).getResult();
+    };
+    auto ult = [&](OpBuilder &ob, Value x, Value y) {
+      return arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::ult, x, y)
+          .getResult();
+    };
+
+    Value m = params[mParam], n = params[nParam], k = params[kParam];
+    Value lhs = params[lhsParam], rhs = params[rhsParam];
+    Type element = cast<MemRefType>(lhs.getType()).getElementType();
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    Value sharedA = tile::AllocSharedOp::create(
+        b, loc, MemRefType::get({bm * lda}, element, nullptr, workgroup));
+    Value sharedB = tile::AllocSharedOp::create(
+        b, loc, MemRefType::get({bk * ldb}, element, nullptr, workgroup));
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value lane = remc(b, tid, 64), wave = divc(b, tid, 64);
+    Value waveRow = divc(b, wave, waveCols), waveCol = remc(b, wave, waveCols);
+    Value bx = programId(b, loc, 0), by = programId(b, loc, 1),
+          bz = programId(b, loc, 2);
+    Value m0 = mulc(b, by, bm), n0 = mulc(b, bx, bn);
+    auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
+      if (cast<RankedTensorType>(operand.getType()).getRank() <= 2)
+        return c(b, 0);
+      return mul(b, bz, mul(b, rows, cols));
+    };
+    Value lhsBase = batchBase(matmul.getLhs(), m, k);
+    Value rhsBase = batchBase(matmul.getRhs(), k, n);
+    Value zero = zeroOf(b, loc, element);
+
+    auto accType = VectorType::get({4}, b.getF32Type());
+    auto fragType = VectorType::get({4}, element);
+    SmallVector<Value> inits(fragsM * fragsN, zeroOf(b, loc, accType));
+    Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, bk));
+    Value quad = mulc(b, divc(b, lane, 16), 4), lane16 = remc(b, lane, 16);
+    auto loop = scf::ForOp::create(
+        b, loc, c(b, 0), numK, c(b, 1), inits,
+        [&](OpBuilder &lb, Location l, Value kt, ValueRange carried) {
+          Value k0 = mulc(lb, kt, bk);
+          // lhs (row, kk) of the block tile into LDS row-major.
+          for (int64_t e = 0; e < bm * bk / threads; ++e) {
+            Value index = add(lb, tid, c(lb, e * threads));
+            Value r = divc(lb, index, bk), col = remc(lb, index, bk);
+            Value row = add(lb, m0, r), kk = add(lb, k0, col);
+            Value offset = tl ? add(lb, mul(lb, kk, m), row)
+                              : add(lb, mul(lb, row, k), kk);
+            Value mask = arith::AndIOp::create(lb, l, ult(lb, row, m),
+                                               ult(lb, kk, k));
+            Value x = tile::LoadOp::create(lb, l, lhs, add(lb, lhsBase, offset),
+                                           mask, zero);
+            tile::StoreOp::create(lb, l, x, sharedA,
+                                  add(lb, mulc(lb, r, lda), col), Value());
+          }
+          // rhs (kk, col) of the block tile into LDS row-major.
+          for (int64_t e = 0; e < bk * bn / threads; ++e) {
+            Value index = add(lb, tid, c(lb, e * threads));
+            Value r = divc(lb, index, bn), col = remc(lb, index, bn);
+            Value kk = add(lb, k0, r), cn = add(lb, n0, col);
+            Value offset = tr ? add(lb, mul(lb, cn, k), kk)
+                              : add(lb, mul(lb, kk, n), cn);
+            Value mask = arith::AndIOp::create(lb, l, ult(lb, kk, k),
+                                               ult(lb, cn, n));
+            Value x = tile::LoadOp::create(lb, l, rhs, add(lb, rhsBase, offset),
+                                           mask, zero);
+            tile::StoreOp::create(lb, l, x, sharedB,
+                                  add(lb, mulc(lb, r, ldb), col), Value());
+          }
+          tile::BarrierOp::create(lb, l);
+          SmallVector<Value> accs(carried.begin(), carried.end());
+          for (int64_t ks = 0; ks < bk / 16; ++ks) {
+            auto gather = [&](Value buffer, Value first, int64_t stride) {
+              SmallVector<Value> parts;
+              for (int64_t t = 0; t < 4; ++t)
+                parts.push_back(tile::LoadOp::create(
+                    lb, l, buffer, add(lb, first, c(lb, t * stride)), Value(),
+                    Value()));
+              return vector::FromElementsOp::create(lb, l, fragType, parts)
+                  .getResult();
+            };
+            SmallVector<Value> a, bf;
+            for (int64_t i = 0; i < fragsM; ++i) {
+              Value row = add(lb, mulc(lb, waveRow, wm), add(lb, c(lb, i * 16), lane16));
+              a.push_back(gather(sharedA,
+                                 add(lb, mulc(lb, row, lda),
+                                     add(lb, c(lb, ks * 16), quad)),
+                                 1));
+            }
+            for (int64_t j = 0; j < fragsN; ++j) {
+              Value col = add(lb, mulc(lb, waveCol, wn), add(lb, c(lb, j * 16), lane16));
+              bf.push_back(gather(
+                  sharedB,
+                  add(lb, mulc(lb, add(lb, c(lb, ks * 16), quad), ldb), col),
+                  ldb));
+            }
+            for (int64_t i = 0; i < fragsM; ++i)
+              for (int64_t j = 0; j < fragsN; ++j) {
+                Value &acc = accs[i * fragsN + j];
+                acc = amdgpu::MFMAOp::create(lb, l, accType, /*m=*/16, /*n=*/16,
+                                             /*k=*/16, /*blocks=*/1, a[i],
+                                             bf[j], acc);
+              }
+          }
+          tile::BarrierOp::create(lb, l);
+          scf::YieldOp::create(lb, l, accs);
+        });
+
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j)
+        for (int64_t t = 0; t < 4; ++t) {
+          Value value = vector::ExtractOp::create(
+              b, loc, loop.getResult(i * fragsN + j), ArrayRef<int64_t>{t});
+          Value row = add(b, add(b, m0, mulc(b, waveRow, wm)),
+                          add(b, c(b, i * 16 + t), quad));
+          Value col = add(b, add(b, n0, mulc(b, waveCol, wn)),
+                          add(b, c(b, j * 16), lane16));
+          if (failed(epilogue(b, params, bz, row, col,
+                              buildStorageScalar(matmul, b, loc, value,
+                                                 resultElement))))
+            return failure();
+        }
+    return success();
+  }
+};
+} // namespace
+
 static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
   Location loc = kernel.getLoc();
@@ -1563,6 +1733,22 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       [&](OpBuilder &b, ValueRange params) {
                         return wgmma.build(b, loc, params, resultElement,
                                            fallback, epilogue);
+                      });
+  }
+
+  if (config.getMma() == schedule::MmaKind::mfma) {
+    if (!schedule::isTensorCoreMatmul(matmul))
+      return matmul.emitOpError()
+             << "asks for mfma, which needs f16 or bf16 operands "
+                "accumulating in f32";
+    MfmaMatmul mfma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
+    int64_t shared = schedule::estimateSharedBytes(
+        config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
+    return emitKernel(host, loc, "matmul_mfma", config, sig,
+                      {gridX, gridY, batch}, shared,
+                      [&](OpBuilder &b, ValueRange params) {
+                        return mfma.build(b, loc, params, resultElement,
+                                          epilogue);
                       });
   }
 

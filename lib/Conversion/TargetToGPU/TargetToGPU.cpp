@@ -77,9 +77,11 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
     Value view = memref::ViewOp::create(b, buffer.getLoc(), type, base, shift,
                                         ValueRange());
     buffer.replaceAllUsesWith(view);
-    buffer.erase();
     offset += llvm::alignTo(bytes, 16);
   }
+  // Erased last: `b` inserts before the block's first op, which may be one.
+  for (tile::AllocSharedOp buffer : buffers)
+    buffer.erase();
   return offset;
 }
 

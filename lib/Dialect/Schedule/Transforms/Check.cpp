@@ -38,6 +38,8 @@ int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
     if (tile.size() != 3 || config.getMma() == MmaKind::none)
       return 0;
     int64_t bytes = byteWidth(shape.anchor->getOperand(0).getType());
+    if (config.getMma() == MmaKind::mfma) // BMxBK and BKxBN tiles, rows + 4
+      return (tile[0] * (tile[2] + 4) + tile[2] * (tile[1] + 4)) * bytes;
     int64_t total = 0;
     for (bool isLhs : {true, false}) {
       MmaOperandTile operand = getMmaOperandTile(config, shape.anchor, isLhs);
@@ -97,9 +99,12 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (mma == MmaKind::wgmma && !(chip.isNvidia && chip.smVersion == 90))
     return error() << "uses wgmma, which " << chipName
                    << " does not have (NVIDIA sm_90 only)";
-  if (mma == MmaKind::mfma && chip.isNvidia)
+  if (mma == MmaKind::mfma &&
+      !llvm::is_contained({"gfx90a", "gfx940", "gfx941", "gfx942", "gfx950"},
+                          chipName))
     return error() << "uses mfma, which " << chipName
-                   << " does not have (AMD CDNA only)";
+                   << " does not have with 16x16x16 f16/bf16 shapes (AMD "
+                      "CDNA2/CDNA3: gfx90a, gfx940-942, gfx950)";
 
   switch (shape.kind) {
   case KernelKind::Elementwise:
@@ -124,7 +129,8 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                           "thread computes one element";
       break;
     }
-    if (mma != MmaKind::mma_sync && mma != MmaKind::wgmma)
+    if (mma != MmaKind::mma_sync && mma != MmaKind::wgmma &&
+        mma != MmaKind::mfma)
       return error() << "uses " << stringifyMmaKind(mma)
                      << ", which the GPU lowering does not generate yet";
     if (!isTensorCoreMatmul(shape.anchor))
@@ -135,6 +141,29 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << " x "
                      << getElementTypeOrSelf(shape.anchor->getOperand(1))
                      << " operands";
+    if (mma == MmaKind::mfma) {
+      // Wavefronts of 64 threads, each a grid of 16x16x16 mfma tiles.
+      int64_t waves = threads / 64;
+      int64_t waveRows = getWarpRows(std::max<int64_t>(waves, 1));
+      int64_t waveCols = std::max<int64_t>(waves, 1) / waveRows;
+      if (threads % 64 != 0 || tile[0] % (16 * waveRows) != 0 ||
+          tile[1] % (16 * waveCols) != 0 || tile[2] % 16 != 0)
+        return error() << "must have whole 64-thread wavefronts, M a multiple "
+                          "of "
+                       << 16 * waveRows << ", N a multiple of "
+                       << 16 * waveCols
+                       << " and K a multiple of 16 for mfma with " << waves
+                       << " wavefronts (" << waveRows << "x" << waveCols
+                       << ")";
+      // The tiles then split evenly over the threads (16 x 16 x rows x
+      // cols elements per 64 x rows x cols threads) for the LDS copies.
+      int64_t registers = tile[0] * tile[1] / threads + 64;
+      if (registers > chip.maxRegisters)
+        return error() << "needs about " << registers
+                       << " registers per thread, but " << chipName
+                       << " has " << chip.maxRegisters;
+      break;
+    }
     if (mma == MmaKind::wgmma) {
       // TMA boxes of 64-element (128-byte, swizzled) rows: the lhs as
       // [M, K] rows, the rhs as [K, N] rows in 64-column boxes; one

@@ -94,3 +94,23 @@ tessera_target.kernel @tma(%a: memref<?xf16>, %m: !map, %v: index) config = #tes
   nvgpu.tma.prefetch.descriptor %m : !map
   tessera_target.return
 }
+
+// -----
+
+// A shared buffer as the kernel's first op: the views of the dynamic shared
+// memory go first, the buffers are erased after.
+// CHECK-LABEL: gpu.func @first
+// CHECK: %[[D:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: memref.view %[[D]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<64xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.view %[[D]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<32xf32, #gpu.address_space<workgroup>>
+// CHECK-NOT: tessera_tile.alloc_shared
+tessera_target.kernel @first(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %s = tessera_tile.alloc_shared : memref<64xf16, #gpu.address_space<workgroup>>
+  %t = tessera_tile.alloc_shared : memref<32xf32, #gpu.address_space<workgroup>>
+  %c0 = arith.constant 0 : index
+  %x = memref.load %a[%c0] : memref<?xf32>
+  memref.store %x, %t[%c0] : memref<32xf32, #gpu.address_space<workgroup>>
+  %h = arith.truncf %x : f32 to f16
+  memref.store %h, %s[%c0] : memref<64xf16, #gpu.address_space<workgroup>>
+  tessera_target.return
+}

@@ -1,5 +1,6 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --tessera-schedule-check="chip=gfx942"
 // RUN: not tessera-opt %s --tessera-schedule-check="chip=sm_x" 2>&1 | FileCheck %s --check-prefix=CHIP
+// RUN: not tessera-opt %s -split-input-file --tessera-schedule-check="chip=gfx1100" 2>&1 | FileCheck %s --check-prefix=RDNA
 // CHIP: unknown chip 'sm_x' (expected sm_XX or gfxNNN)
 
 // AMD chips have no mma_sync.
@@ -13,3 +14,40 @@ func.func @amd(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16
   return %r : tensor<64x64xf16>
 }
 
+
+// -----
+
+// mfma (CDNA2/CDNA3 matrix cores): legal on gfx942, not on RDNA's gfx1100.
+// RDNA: uses mfma, which gfx1100 does not have with 16x16x16 f16/bf16 shapes (AMD CDNA2/CDNA3: gfx90a, gfx940-942, gfx950)
+func.func @mfma(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64, 32], warps = 8, stages = 1, mma = mfma>(%a, %b) : (tensor<64x64xf16>, tensor<64x64xf16>) -> tensor<64x64xf16> {
+  ^bb0(%x: tensor<64x64xf16>, %y: tensor<64x64xf16>):
+    %m = tessera_graph.matmul %x, %y transpose_rhs : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf16>
+    tessera_schedule.yield %m : tensor<64x64xf16>
+  }
+  return %r : tensor<64x64xf16>
+}
+
+// -----
+
+func.func @mfma_tile(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16> {
+  // expected-error @+1 {{must have whole 64-thread wavefronts, M a multiple of 32, N a multiple of 32 and K a multiple of 16 for mfma with 4 wavefronts (2x2)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [48, 64, 32], warps = 8, stages = 1, mma = mfma>(%a, %b) : (tensor<64x64xf16>, tensor<64x64xf16>) -> tensor<64x64xf16> {
+  ^bb0(%x: tensor<64x64xf16>, %y: tensor<64x64xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf16>
+    tessera_schedule.yield %m : tensor<64x64xf16>
+  }
+  return %r : tensor<64x64xf16>
+}
+
+// -----
+
+func.func @mfma_f32(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{uses mfma, which needs f16 or bf16 operands of one type accumulating in f32; this matmul has 'f32' x 'f32' operands}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64, 32], warps = 8, stages = 1, mma = mfma>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
