@@ -582,6 +582,9 @@ class _TensorMaps:
             import cupy as cp
 
             device = cp.asarray(host)
+            # Complete before any stream's kernel may read it (the map is
+            # cached and shared by later launches on other streams).
+            cp.cuda.get_current_stream().synchronize()
         self.counts["encoded" if host is not None else "refused"] += 1
         if len(self._device) >= self._LIMIT:
             self._device.clear()
