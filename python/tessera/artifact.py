@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from . import __version__
-from .cache import ArtifactCache, make_key
+from .cache import ArtifactCache, compiler_id, make_key
 from .types import DTYPES, TensorSpec, check_arguments
 
 __all__ = ["Artifact", "compile", "LLVM_VERSION", "CPU_STAGES", "GPU_STAGES"]
@@ -152,7 +152,8 @@ def compile(fn, target: str = "cpu", schedule=None, cache: Optional[ArtifactCach
     graph = fn.mlir
     name = fn.__name__
     key = make_key(ir=graph, target=target, pipeline="tessera-lower-to-cpu",
-                   schedule=schedule, tessera=__version__, llvm=LLVM_VERSION)
+                   schedule=schedule, tessera=__version__, llvm=LLVM_VERSION,
+                   compiler=compiler_id())
     cache = cache or ArtifactCache()
     if use_cache:
         hit = cache.get(key)
@@ -232,6 +233,7 @@ def _compile_gpu(fn, target, schedule, cache, use_cache) -> Artifact:
     name = fn.__name__
     key = make_key(ir=graph, target=target, pipeline="tessera-lower-to-gpu",
                    schedule=_json.dumps(schedule, sort_keys=True), tessera=__version__,
+                   compiler=compiler_id(),
                    llvm=LLVM_VERSION)
     cache = cache or ArtifactCache()
     if use_cache:

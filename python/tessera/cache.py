@@ -38,6 +38,26 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tessera" / "artifacts"
 
 
+_COMPILER_ID = []
+
+
+def compiler_id() -> str:
+    """Identifies the compiler build (the native library's size and mtime):
+    a rebuilt Tessera whose code generation changed misses the cache
+    instead of returning an artifact of the old compiler."""
+    if not _COMPILER_ID:
+        libs = Path(__file__).parent / "_mlir_libs"  # beside the (linked) module
+        parts = []
+        for lib in sorted(libs.glob("libTesseraPythonCAPI.so*")):
+            try:
+                st = lib.resolve().stat()
+            except OSError:
+                continue
+            parts.append(f"{lib.name}:{st.st_size}:{st.st_mtime_ns}")
+        _COMPILER_ID.append(";".join(parts) or "unknown")
+    return _COMPILER_ID[0]
+
+
 def make_key(**fields) -> str:
     """sha256 of the fields (IR text, target, options, schedule, versions)."""
     blob = json.dumps(fields, sort_keys=True, default=str).encode()

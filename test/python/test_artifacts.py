@@ -157,6 +157,12 @@ def test_cache_hit_skips_compilation(tmp_path, monkeypatch, private_cache):
     assert list(dump.iterdir()) == []     # nothing lowered: a cache hit
     assert second.plan["key"] == first.plan["key"]
     assert ArtifactCache(private_cache).get(first.plan["key"]) is not None
+    # A rebuilt compiler (another native library) misses the cache.
+    import tessera.cache as cache_module
+    assert "libTesseraPythonCAPI.so" in cache_module.compiler_id()
+    monkeypatch.setattr(cache_module, "_COMPILER_ID", ["rebuilt"])
+    third = tessera.compile(make_fn())
+    assert third.plan["key"] != first.plan["key"] and list(dump.iterdir())
 
 
 def test_cache_rejects_tampered_entries(private_cache):
