@@ -77,6 +77,33 @@ static Value programId(OpBuilder &b, Location loc, int64_t axis) {
                                    b.getI64IntegerAttr(axis));
 }
 
+/// Coordinates of this block in a flat grid over `extents` (the first
+/// fastest), as a grid of those extents would number them; a flat grid has
+/// no 65535 limit on its y and z extents.
+static SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
+                                       ArrayRef<Value> extents) {
+  SmallVector<Value> ids;
+  Value rest = programId(b, loc, 0);
+  for (auto [i, extent] : llvm::enumerate(extents)) {
+    if (i + 1 == extents.size()) {
+      ids.push_back(rest);
+      break;
+    }
+    ids.push_back(arith::RemUIOp::create(b, loc, rest, extent));
+    rest = arith::DivUIOp::create(b, loc, rest, extent);
+  }
+  return ids;
+}
+
+/// Blocks of a matmul kernel: tiles of N fastest, then tiles of M, then
+/// batch entries.
+static SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
+                                         Value n, int64_t bm, int64_t bn) {
+  Value nTiles = arith::CeilDivUIOp::create(b, loc, n, indexConstant(b, loc, bn));
+  Value mTiles = arith::CeilDivUIOp::create(b, loc, m, indexConstant(b, loc, bm));
+  return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
+}
+
 static MemRefType flatBufferType(Type element) {
   return MemRefType::get({ShapedType::kDynamic}, element);
 }
@@ -990,8 +1017,8 @@ struct MmaMatmul {
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     Value lane = rem(tid, 32), warp = div(tid, 32);
     Value warpRow = div(warp, warpCols), warpCol = rem(warp, warpCols);
-    Value bx = programId(b, loc, 0), by = programId(b, loc, 1),
-          bz = programId(b, loc, 2);
+    SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+    Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
     Value m0 = mul(by, bm), n0 = mul(bx, bn);
     auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
       if (cast<RankedTensorType>(operand.getType()).getRank() <= 2)
@@ -1162,7 +1189,8 @@ namespace {
 struct WgmmaMatmul {
   schedule::ConfigAttr config;
   graph::MatmulOp matmul;
-  unsigned kParam, lhsMapParam, lhsValidParam, rhsMapParam, rhsValidParam;
+  unsigned mParam, nParam, kParam, lhsMapParam, lhsValidParam, rhsMapParam,
+      rhsValidParam;
   int64_t sharedBytes;
 
   static constexpr int64_t kBoxK = 64;       // 128 bytes of f16/bf16
@@ -1259,11 +1287,11 @@ struct WgmmaMatmul {
       return MemRefType::get(shape, type, nullptr, workgroup);
     };
 
-    Value k = params[kParam];
+    Value m = params[mParam], n = params[nParam], k = params[kParam];
     Value lhsMap = params[lhsMapParam], rhsMap = params[rhsMapParam];
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-    Value bx = programId(b, loc, 0), by = programId(b, loc, 1),
-          bz = programId(b, loc, 2);
+    SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+    Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
     Value m0 = mulc(b, by, bm), n0 = mulc(b, bx, bn);
     Value warpgroup = arith::DivUIOp::create(b, loc, tid, c(b, 128));
     Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
@@ -1468,8 +1496,8 @@ struct MfmaMatmul {
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     Value lane = remc(b, tid, 64), wave = divc(b, tid, 64);
     Value waveRow = divc(b, wave, waveCols), waveCol = remc(b, wave, waveCols);
-    Value bx = programId(b, loc, 0), by = programId(b, loc, 1),
-          bz = programId(b, loc, 2);
+    SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+    Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
     Value m0 = mulc(b, by, bm), n0 = mulc(b, bx, bn);
     auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
       if (cast<RankedTensorType>(operand.getType()).getRank() <= 2)
@@ -1654,6 +1682,9 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                            indexConstant(hb, loc, tile[1]));
   Value gridY = arith::CeilDivUIOp::create(hb, loc, m,
                                            indexConstant(hb, loc, tile[0]));
+  // One flat grid (see matmulBlockIds): tiles of N, of M, batch entries.
+  Value matmulGrid = arith::MulIOp::create(
+      hb, loc, arith::MulIOp::create(hb, loc, gridX, gridY), batch);
   Type lhsElement = lhsType.getElementType();
   Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhsElement));
   Type resultElement = resultType.getElementType();
@@ -1725,11 +1756,11 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
     MmaMatmul fallback{config, matmul, lhsParam, rhsParam,
                        mParam, nParam, kParam};
-    WgmmaMatmul wgmma{config,        matmul,      kParam,
-                      lhsMapParam,   lhsValidParam, rhsMapParam,
-                      rhsValidParam, shared};
+    WgmmaMatmul wgmma{config,      matmul,        mParam,      nParam,
+                      kParam,      lhsMapParam,   lhsValidParam,
+                      rhsMapParam, rhsValidParam, shared};
     return emitKernel(host, loc, "matmul_wgmma", config, sig,
-                      {gridX, gridY, batch}, shared,
+                      {matmulGrid}, shared,
                       [&](OpBuilder &b, ValueRange params) {
                         return wgmma.build(b, loc, params, resultElement,
                                            fallback, epilogue);
@@ -1745,7 +1776,7 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     int64_t shared = schedule::estimateSharedBytes(
         config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
     return emitKernel(host, loc, "matmul_mfma", config, sig,
-                      {gridX, gridY, batch}, shared,
+                      {matmulGrid}, shared,
                       [&](OpBuilder &b, ValueRange params) {
                         return mfma.build(b, loc, params, resultElement,
                                           epilogue);
@@ -1761,7 +1792,7 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     int64_t shared = schedule::estimateSharedBytes(
         config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
     return emitKernel(host, loc, "matmul_mma", config, sig,
-                      {gridX, gridY, batch}, shared,
+                      {matmulGrid}, shared,
                       [&](OpBuilder &b, ValueRange params) {
                         return mma.build(b, loc, params, resultElement,
                                          epilogue);
@@ -1769,13 +1800,13 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   }
 
   return emitKernel(
-      host, loc, "matmul", config, sig, {gridX, gridY, batch}, 0,
+      host, loc, "matmul", config, sig, {matmulGrid}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value m = params[mParam], n = params[nParam], k = params[kParam];
         Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value bx = programId(b, loc, 0);
-        Value by = programId(b, loc, 1);
-        Value bz = programId(b, loc, 2);
+        SmallVector<Value> blockIds =
+            matmulBlockIds(b, loc, m, n, tile[0], tile[1]);
+        Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
         Value tileN = indexConstant(b, loc, tile[1]);
         Value row = arith::AddIOp::create(
             b, loc,
@@ -2013,7 +2044,8 @@ static LogicalResult lowerAttentionMma(HostState &host,
   bool causal = op.getCausal();
 
   return emitKernel(
-      host, loc, "attention_mma", config, sig, {gridX, batch}, shared,
+      host, loc, "attention_mma", config, sig,
+      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, shared,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
         Type f32 = b.getF32Type();
@@ -2022,7 +2054,12 @@ static LogicalResult lowerAttentionMma(HostState &host,
         Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
         Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
         FragmentLanes lanes(b, loc, lane);
-        Value qb = programId(b, loc, 0), bh = programId(b, loc, 1);
+        // A flat grid of query blocks (fastest) by batch entries.
+        SmallVector<Value> blockIds = flatBlockIds(
+            b, loc,
+            {arith::CeilDivUIOp::create(b, loc, sq, c(bm)).getResult(),
+             Value()});
+        Value qb = blockIds[0], bh = blockIds[1];
         Value q0 = arith::MulIOp::create(b, loc, qb, c(bm));
         Value qBase = arith::MulIOp::create(
             b, loc, bh, arith::MulIOp::create(b, loc, sq, c(d)));
@@ -2384,15 +2421,20 @@ static LogicalResult lowerAttentionSimt(HostState &host,
   bool causal = op.getCausal();
 
   return emitKernel(
-      host, loc, "attention", config, sig, {gridX, batch}, 0,
+      host, loc, "attention", config, sig,
+      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
         Value sq = params[sqParam], sk = params[skParam], d = params[dParam];
         Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value bh = programId(b, loc, 1);
+        // A flat grid of row blocks (fastest) by batch entries.
+        SmallVector<Value> blockIds = flatBlockIds(
+            b, loc,
+            {arith::CeilDivUIOp::create(b, loc, sq, c(threads)).getResult(),
+             Value()});
+        Value bh = blockIds[1];
         Value row = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, programId(b, loc, 0),
-                                          c(threads)),
+            b, loc, arith::MulIOp::create(b, loc, blockIds[0], c(threads)),
             tid);
         Value inside =
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, sq);

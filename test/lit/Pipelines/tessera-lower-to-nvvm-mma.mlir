@@ -12,7 +12,7 @@
 // buffers TMA cannot address.
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
-// CHECK: tessera_target.launch @mm_k0_matmul_wgmma {{.*}} block = [256, 1, 1] shared = 157696
+// CHECK: tessera_target.launch @mm_k0_matmul_wgmma {{.*}} block = [256] shared = 157696
 // CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">
 // CHECK-DAG: .target sm_90a
 // CHECK-DAG: mbarrier.init.shared.b64

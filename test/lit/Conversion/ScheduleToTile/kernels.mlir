@@ -91,7 +91,7 @@ func.func @mm(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> te
 // rows are not is done element by element (the inner else branch). The
 // epilogue stores each accumulator element under its mask.
 // CHECK-LABEL: func.func @mma
-// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}, %{{.*}}, %{{.*}}) block = [128, 1, 1] shared = 107520
+// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}) block = [128] shared = 107520
 // CHECK-LABEL: tessera_target.kernel @mma_k0_matmul_mma
 // CHECK: tessera_tile.alloc_shared : memref<27648xf16, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.alloc_shared : memref<26112xf16, #gpu.address_space<workgroup>>
@@ -128,7 +128,7 @@ func.func @mma(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 // through a two-stage ring; scores and P @ V are mma.sync, the running max
 // and sum are combined across each quad of lanes with xor shuffles.
 // CHECK-LABEL: func.func @attention
-// CHECK: tessera_target.launch @attention_k0_attention_mma grid(%{{.*}}, %{{.*}}) block = [256, 1] shared = 104448
+// CHECK: tessera_target.launch @attention_k0_attention_mma grid(%{{.*}}) block = [256] shared = 104448
 // CHECK-LABEL: tessera_target.kernel @attention_k0_attention_mma
 // CHECK-COUNT-3: tessera_tile.alloc_shared
 // CHECK: tessera_tile.copy_async

@@ -7,9 +7,14 @@
 // 1x128x64 boxes, the rhs as [K, N] in 64x64 boxes, 128-byte swizzle), each
 // passed with its `valid` flag.
 // CHECK-LABEL: func.func @gemm
+// One flat grid: tiles of N, tiles of M, batch entries (no 65535 limit).
+// CHECK: %[[NT:.*]] = arith.ceildivui %{{.*}}, %c256
+// CHECK: %[[MT:.*]] = arith.ceildivui %{{.*}}, %c128
+// CHECK: %[[NM:.*]] = arith.muli %[[NT]], %[[MT]]
+// CHECK: %[[G:.*]] = arith.muli %[[NM]], %{{.*}}
 // CHECK: %[[A:.*]], %[[AV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
-// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%{{.*}}, %{{.*}}, %{{.*}}) block = [256, 1, 1] shared = 157696 args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[G]]) block = [256] shared = 157696 args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
 //
 // Kernel: one shared byte buffer, aligned at run time to 1024 bytes; the
 // TMA pipeline when both maps are valid, else the mma.sync pipeline in the
@@ -18,6 +23,12 @@
 // CHECK: tessera_tile.alloc_shared : memref<157696xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.if
+// The block's (n, m, batch) tile from the flat program id.
+// CHECK: %[[PID:.*]] = tessera_tile.program_id 0
+// CHECK: %[[BX:.*]] = arith.remui %[[PID]], %{{.*}}
+// CHECK: %[[R:.*]] = arith.divui %[[PID]], %{{.*}}
+// CHECK: arith.remui %[[R]], %{{.*}}
+// CHECK: arith.divui %[[R]], %{{.*}}
 // One thread initialises an mbarrier per stage and prefetches the maps.
 // CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
 // CHECK-COUNT-3: nvgpu.mbarrier.init
