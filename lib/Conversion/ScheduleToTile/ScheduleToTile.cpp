@@ -82,15 +82,29 @@ static Value programId(OpBuilder &b, Location loc, int64_t axis) {
 /// no 65535 limit on its y and z extents.
 static SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
                                        ArrayRef<Value> extents) {
+  // In 32 bits (a block index is below 2^31): 64-bit division is a long
+  // instruction sequence on GPUs.
+  Type i32 = b.getI32Type();
+  auto narrow = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, i32, v).getResult();
+  };
+  auto widen = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
+        .getResult();
+  };
   SmallVector<Value> ids;
-  Value rest = programId(b, loc, 0);
+  Value rest = narrow(programId(b, loc, 0));
   for (auto [i, extent] : llvm::enumerate(extents)) {
     if (i + 1 == extents.size()) {
-      ids.push_back(rest);
+      ids.push_back(widen(rest));
       break;
     }
-    ids.push_back(arith::RemUIOp::create(b, loc, rest, extent));
-    rest = arith::DivUIOp::create(b, loc, rest, extent);
+    // An empty extent launches no blocks; max(extent, 1) keeps the
+    // division defined.
+    Value e = arith::MaxUIOp::create(b, loc, narrow(extent),
+                                     arith::ConstantIntOp::create(b, loc, i32, 1));
+    ids.push_back(widen(arith::RemUIOp::create(b, loc, rest, e)));
+    rest = arith::DivUIOp::create(b, loc, rest, e);
   }
   return ids;
 }

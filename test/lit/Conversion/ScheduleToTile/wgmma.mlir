@@ -23,12 +23,13 @@
 // CHECK: tessera_tile.alloc_shared : memref<157696xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.if
-// The block's (n, m, batch) tile from the flat program id.
+// The block's (n, m, batch) tile from the flat program id (in 32 bits).
 // CHECK: %[[PID:.*]] = tessera_tile.program_id 0
-// CHECK: %[[BX:.*]] = arith.remui %[[PID]], %{{.*}}
-// CHECK: %[[R:.*]] = arith.divui %[[PID]], %{{.*}}
-// CHECK: arith.remui %[[R]], %{{.*}}
-// CHECK: arith.divui %[[R]], %{{.*}}
+// CHECK: %[[P32:.*]] = arith.index_castui %[[PID]] : index to i32
+// CHECK: arith.remui %[[P32]], %{{.*}} : i32
+// CHECK: %[[R:.*]] = arith.divui %[[P32]], %{{.*}} : i32
+// CHECK: arith.remui %[[R]], %{{.*}} : i32
+// CHECK: arith.divui %[[R]], %{{.*}} : i32
 // One thread initialises an mbarrier per stage and prefetches the maps.
 // CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
 // CHECK-COUNT-3: nvgpu.mbarrier.init
