@@ -67,17 +67,31 @@ struct CheckChipPass
           module.emitError() << "unknown target chip: " << error;
           signalPassFailure();
         }
-        // Raw PTX (tessera_target.ptx_instr) runs on NVIDIA chips only.
-        if (isa<ROCDL::ROCDLTargetAttr>(target))
-          module.walk([&](Operation *op) {
-            if (auto ptx = op->getAttrOfType<StringAttr>("tessera.ptx")) {
-              op->emitError() << "is the PTX instruction '" << ptx.getValue()
-                              << "' (tessera_target.ptx_instr), but the module "
-                                 "is compiled for "
-                              << chip;
-              signalPassFailure();
-            }
-          });
+        // Raw PTX (tessera_target.ptx_instr), nvgpu and NVVM ops run on
+        // NVIDIA chips only, amdgpu and ROCDL ops on AMD chips only.
+        bool amd = isa<ROCDL::ROCDLTargetAttr>(target);
+        StringRef foreign = amd ? "NVIDIA" : "AMD";
+        module.walk([&](Operation *op) {
+          if (auto ptx = op->getAttrOfType<StringAttr>("tessera.ptx")) {
+            if (!amd)
+              return;
+            op->emitError() << "is the PTX instruction '" << ptx.getValue()
+                            << "' (tessera_target.ptx_instr), but the module "
+                               "is compiled for "
+                            << chip;
+            signalPassFailure();
+            return;
+          }
+          StringRef dialect = op->getName().getDialectNamespace();
+          bool isForeign = amd ? (dialect == "nvgpu" || dialect == "nvvm")
+                               : (dialect == "amdgpu" || dialect == "rocdl");
+          if (!isForeign)
+            return;
+          op->emitError() << "is an " << foreign << " instruction ('"
+                          << op->getName() << "'), but the module is compiled "
+                          << "for " << chip;
+          signalPassFailure();
+        });
       }
     });
   }

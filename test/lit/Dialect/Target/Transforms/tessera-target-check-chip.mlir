@@ -45,3 +45,29 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// NVIDIA instructions (a wgmma kernel's nvgpu ops) are refused for AMD, and
+// AMD's (mfma) for NVIDIA.
+module attributes {gpu.container_module} {
+  gpu.module @amd [#rocdl.target<chip = "gfx942">] {
+    gpu.func @k() kernel {
+      // expected-error @+1 {{is an NVIDIA instruction ('nvgpu.warpgroup.mma.init.accumulator'), but the module is compiled for gfx942}}
+      %acc = nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<64x64xf32>>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @nv [#nvvm.target<chip = "sm_90a">] {
+    gpu.func @k(%a: vector<4xf16>, %c: vector<4xf32>) kernel {
+      // expected-error @+1 {{is an AMD instruction ('amdgpu.mfma'), but the module is compiled for sm_90a}}
+      %d = amdgpu.mfma 16x16x16 %a * %a + %c blgp = none : vector<4xf16>, vector<4xf16>, vector<4xf32>
+      gpu.return
+    }
+  }
+}
