@@ -71,26 +71,29 @@ struct CheckChipPass
         // NVIDIA chips only, amdgpu and ROCDL ops on AMD chips only.
         bool amd = isa<ROCDL::ROCDLTargetAttr>(target);
         StringRef foreign = amd ? "NVIDIA" : "AMD";
+        // The first such op of the module is the error (a kernel of them
+        // would otherwise give hundreds).
         module.walk([&](Operation *op) {
           if (auto ptx = op->getAttrOfType<StringAttr>("tessera.ptx")) {
             if (!amd)
-              return;
+              return WalkResult::advance();
             op->emitError() << "is the PTX instruction '" << ptx.getValue()
                             << "' (tessera_target.ptx_instr), but the module "
                                "is compiled for "
                             << chip;
             signalPassFailure();
-            return;
+            return WalkResult::interrupt();
           }
           StringRef dialect = op->getName().getDialectNamespace();
           bool isForeign = amd ? (dialect == "nvgpu" || dialect == "nvvm")
                                : (dialect == "amdgpu" || dialect == "rocdl");
           if (!isForeign)
-            return;
+            return WalkResult::advance();
           op->emitError() << "is an " << foreign << " instruction ('"
                           << op->getName() << "'), but the module is compiled "
                           << "for " << chip;
           signalPassFailure();
+          return WalkResult::interrupt();
         });
       }
     });
