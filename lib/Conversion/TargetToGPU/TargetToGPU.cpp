@@ -22,10 +22,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -135,6 +137,81 @@ static void lowerPtxInstr(target::PtxInstrOp op) {
   op.erase();
 }
 
+/// One wgmma (`tensor_core "wgmma"` on two shared-memory matrix descriptors
+/// and the warpgroup's f32 accumulator fragment, N / 2 floats per thread) as
+/// NVVM's wgmma.mma_async between a fence and a wait for its group: the op
+/// is a value, so the instruction completes before its result is used.
+/// Layouts name A then B, "n" for the instruction's native K-major form:
+/// "nt" is A row-major and B column-major; a "t" for A or an "n" for B
+/// transposes that operand, which wgmma does for f16/bf16 only.
+static LogicalResult lowerWgmma(target::TensorCoreOp mma) {
+  MLIRContext *ctx = mma.getContext();
+  ArrayRef<int64_t> shape = mma.getShape();
+  int64_t n = shape[1];
+  StringRef precision = mma.getPrecision().value_or("");
+  auto acc = mma.getArgs().size() == 3
+                 ? dyn_cast<VectorType>(mma.getArgs()[2].getType())
+                 : VectorType();
+  if (!acc || acc.getRank() != 1 || acc.getNumElements() != n / 2 ||
+      !acc.getElementType().isF32() || mma.getResult().getType() != acc ||
+      !mma.getArgs()[0].getType().isInteger(64) ||
+      !mma.getArgs()[1].getType().isInteger(64))
+    return mma.emitOpError()
+           << "of kind 'wgmma' lowers on (i64 descriptor of A, i64 descriptor "
+              "of B, vector<"
+           << n / 2 << "xf32> accumulator) -> vector<" << n / 2
+           << "xf32>: each thread of the warpgroup holds N / 2 floats";
+  std::optional<NVVM::WGMMATypes> type = NVVM::symbolizeWGMMATypes(precision);
+  if (!type || precision == "s8")
+    return mma.emitOpError() << "of kind 'wgmma' with " << precision
+                             << " operands is not lowered yet (f16, bf16, "
+                                "tf32, e4m3 and e5m2 are)";
+  StringRef layout = mma.getLayout();
+  bool transposeA = layout[0] == 't', transposeB = layout[1] == 'n';
+  if ((transposeA || transposeB) && precision != "f16" && precision != "bf16")
+    return mma.emitOpError() << "of kind 'wgmma' with " << precision
+                             << " operands has only layout \"nt\" (wgmma "
+                                "transposes f16 and bf16 operands only)";
+  OpBuilder b(mma);
+  Location loc = mma.getLoc();
+  Type f32 = b.getF32Type();
+  auto fragment =
+      LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n / 2, f32));
+  Value in = LLVM::PoisonOp::create(b, loc, fragment);
+  for (int64_t i = 0; i < n / 2; ++i)
+    in = LLVM::InsertValueOp::create(
+        b, loc, in,
+        vector::ExtractOp::create(b, loc, mma.getArgs()[2],
+                                  ArrayRef<int64_t>{i}),
+        ArrayRef<int64_t>{i});
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  auto layoutOf = [&](bool rowMajor) {
+    return NVVM::MMALayoutAttr::get(ctx, rowMajor ? NVVM::MMALayout::row
+                                                  : NVVM::MMALayout::col);
+  };
+  auto typeAttr = NVVM::WGMMATypesAttr::get(ctx, *type);
+  Value out = NVVM::WgmmaMmaAsyncOp::create(
+      b, loc, fragment, in, mma.getArgs()[0], mma.getArgs()[1],
+      NVVM::MMAShapeAttr::get(ctx, shape[0], shape[1], shape[2]), typeAttr,
+      typeAttr, NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+      NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+      NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+      NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+      layoutOf(!transposeA), layoutOf(transposeB),
+      /*satfinite=*/NVVM::MMAIntOverflowAttr());
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  Value result = arith::ConstantOp::create(
+      b, loc, acc, DenseElementsAttr::get(acc, b.getF32FloatAttr(0.0f)));
+  for (int64_t i = 0; i < n / 2; ++i)
+    result = vector::InsertOp::create(
+        b, loc, LLVM::ExtractValueOp::create(b, loc, out, ArrayRef<int64_t>{i}),
+        result, ArrayRef<int64_t>{i});
+  mma.getResult().replaceAllUsesWith(result);
+  mma.erase();
+  return success();
+}
+
 /// Lowers the raw Target IR instructions of a kernel; fails on those with
 /// no lowering yet.
 static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
@@ -161,12 +238,17 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
         mma.erase();
         continue;
       }
+      if (mma.getKind() == "wgmma") {
+        if (failed(lowerWgmma(mma)))
+          return failure();
+        continue;
+      }
       return mma.emitOpError()
              << "of kind '" << mma.getKind()
-             << "' is not lowered yet: only mma_sync on register fragments "
-                "(vectors) is; tensor-core kernels come from Tile IR "
-                "(tessera_tile.mma, or nvgpu.warpgroup.mma under a "
-                "'mma = wgmma' schedule)";
+             << "' is not lowered yet: mma_sync on register fragments "
+                "(vectors) and wgmma on descriptors are; matrix-core kernels "
+                "come from Tile IR (amdgpu.mfma under a 'mma = mfma' "
+                "schedule)";
     }
     return op->emitOpError()
            << "is not lowered yet: kernels stage tiles with "

@@ -66,9 +66,33 @@ tessera_target.kernel @raw(%a: i32, %x: f32, %p: !llvm.ptr<1>, %fa: vector<4x2xf
 
 // -----
 
-tessera_target.kernel @wgmma(%a: i64, %c: vector<128xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
-  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' is not lowered yet: only mma_sync on register fragments (vectors) is; tensor-core kernels come from Tile IR (tessera_tile.mma, or nvgpu.warpgroup.mma under a 'mma = wgmma' schedule)}}
-  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 256, 16] precision = "f16" : (i64, i64, vector<128xf32>) -> vector<128xf32>
+tessera_target.kernel @wgmma(%a: i64, %c: vector<64xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' lowers on (i64 descriptor of A, i64 descriptor of B, vector<128xf32> accumulator) -> vector<128xf32>: each thread of the warpgroup holds N / 2 floats}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 256, 16] precision = "f16" : (i64, i64, vector<64xf32>) -> vector<64xf32>
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @wgmma_s8(%a: i64, %c: vector<32xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' with s8 operands is not lowered yet (f16, bf16, tf32, e4m3 and e5m2 are)}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 64, 32] precision = "s8" : (i64, i64, vector<32xf32>) -> vector<32xf32>
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @wgmma_tf32_nn(%a: i64, %c: vector<32xf32>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'wgmma' with tf32 operands has only layout "nt" (wgmma transposes f16 and bf16 operands only)}}
+  %d = tessera_target.tensor_core "wgmma" (%a, %a, %c) shape = [64, 64, 8] precision = "tf32" layout = "nn" : (i64, i64, vector<32xf32>) -> vector<32xf32>
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @mfma(%a: vector<4xf16>, %c: vector<4xf32>) config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  // expected-error @+1 {{'tessera_target.tensor_core' op of kind 'mfma' is not lowered yet: mma_sync on register fragments (vectors) and wgmma on descriptors are; matrix-core kernels come from Tile IR (amdgpu.mfma under a 'mma = mfma' schedule)}}
+  %d = tessera_target.tensor_core "mfma" (%a, %a, %c) shape = [16, 16, 16] precision = "f16" : (vector<4xf16>, vector<4xf16>, vector<4xf32>) -> vector<4xf32>
   tessera_target.return
 }
 
