@@ -221,9 +221,11 @@ def Target_TensorCoreOp : Target_Op<"tensor_core", [Pure]> {
     B in `layout` (`"nn"`, `"nt"`, `"tn"`, `"tt"`: row/column major). The
     verifier checks the shape against what the family's hardware has for
     that precision. `mma_sync` on register fragments (vectors, as
-    `tessera_tile.mma` makes them) lowers to `nvgpu.mma.sync`; the other
-    families are not lowered yet and fail in the GPU lowering with a
-    diagnostic.
+    `tessera_tile.mma` makes them) lowers to `nvgpu.mma.sync`; `wgmma` on
+    two shared-memory matrix descriptors (i64) and the warpgroup's f32
+    accumulator fragment (N / 2 per thread) lowers to `nvvm.wgmma.mma_async`
+    between a fence and a wait for its group. `mfma` and `wmma` are not
+    lowered yet and fail in the GPU lowering with a diagnostic.
 
     Example:
 
@@ -231,6 +233,9 @@ def Target_TensorCoreOp : Target_Op<"tensor_core", [Pure]> {
     %d = tessera_target.tensor_core "mma_sync" (%a, %b, %c) shape = [16, 8, 16]
         precision = "f16" layout = "nt"
         : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+    %e = tessera_target.tensor_core "wgmma" (%desc_a, %desc_b, %acc)
+        shape = [64, 256, 16] precision = "f16"
+        : (i64, i64, vector<128xf32>) -> vector<128xf32>
     ```
   }];
   let arguments = (ins StrAttr:$kind, Variadic<AnyType>:$args,
