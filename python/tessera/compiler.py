@@ -150,6 +150,25 @@ def compile_graph_for_gpu(module: Module, target: str = "sm_90",
         pm = PassManager.parse(f"builtin.module({pipeline}{{chip={target}}})",
                                context=module.context)
     pm.run(module.operation)
+    return _gpu_artifact(module, target, entry)
+
+
+def compile_target_ir_for_gpu(module: Module, target: str = "sm_90",
+                              entry: Optional[str] = None) -> GPUProgramArtifact:
+    """Compiles Target IR in ``module`` (in place): host functions
+    (``tessera.host``) of allocations and launches, and
+    ``tessera_target.kernel``s, through ``convert-tessera-target-to-gpu``,
+    the launch plan and the vendor's binary pipeline."""
+    PassManager.parse("builtin.module(convert-tessera-target-to-gpu,"
+                      "tessera-target-export-plan)",
+                      context=module.context).run(module.operation)
+    PassManager.parse(pipeline_for(target), context=module.context).run(module.operation)
+    return _gpu_artifact(module, target, entry)
+
+
+def _gpu_artifact(module: Module, target: str, entry: Optional[str]) -> GPUProgramArtifact:
+    import json
+
     plans = {}
     binary = None
     for op in module.body.operations:
@@ -175,7 +194,8 @@ def compile_graph_for_gpu(module: Module, target: str = "sm_90",
 
 def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
     """Compiles Graph IR programs (``{name: source}``, or ``{name: (source,
-    schedule)}`` to override kernel schedules) for ``target`` into
+    schedule)}`` to override kernel schedules, or ``(source, "target-ir")``
+    for a program written in Target IR) for ``target`` into
     ``directory/<name>/`` (plan.json + binary) and writes ``index.json``
     (kernels and compile time per program); returns the index."""
     import json
@@ -189,8 +209,11 @@ def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
         start = time.perf_counter()
         source, schedule = source if isinstance(source, tuple) else (source, None)
         with Context():
-            artifact = compile_graph_for_gpu(Module.parse(source), target,
-                                             schedule=schedule)
+            module = Module.parse(source)
+            if schedule == "target-ir":  # a program written in Target IR
+                artifact = compile_target_ir_for_gpu(module, target)
+            else:
+                artifact = compile_graph_for_gpu(module, target, schedule=schedule)
         artifact.save(out / name)
         seconds = time.perf_counter() - start
         index[name] = {"kernels": [k["name"] for k in artifact.plan["kernels"]],

@@ -221,6 +221,43 @@ func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?
 }""",
         [(2, 35000, 5, 64)] * 3, ["float16"] * 3,
         lambda q, k, v: attention(q, k, v, causal=True), "float16"),
+    # Written in Target IR: one block copies x into shared memory
+    # (tessera_target.memcpy global_to_shared: 256 threads, 1000 elements)
+    # and into a temporary (device_to_device), then out[i] = 2 * x[n-1-i]
+    # (read from shared memory: the copy crossed threads) + t[i].
+    "memcpy_target_ir": (
+        """
+func.func @main(%x: memref<?xf32>) -> memref<?xf32> attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %t = tessera_target.allocate(%n) : memref<?xf32>
+  %y = tessera_target.allocate(%n) : memref<?xf32>
+  tessera_target.launch @copy grid(%c1) block = [256] args(%x, %t, %y, %n : memref<?xf32>, memref<?xf32>, memref<?xf32>, index)
+  return %y : memref<?xf32>
+}
+tessera_target.kernel @copy(%x: memref<?xf32>, %t: memref<?xf32>, %y: memref<?xf32>, %n: index) config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  %smem = tessera_tile.alloc_shared : memref<1024xf32, #gpu.address_space<workgroup>>
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c256 = arith.constant 256 : index
+  %bytes = arith.muli %n, %c4 : index
+  tessera_target.memcpy %smem, %x, %bytes kind = "global_to_shared" : memref<1024xf32, #gpu.address_space<workgroup>>, memref<?xf32>, index
+  tessera_target.memcpy %t, %x, %bytes kind = "device_to_device" : memref<?xf32>, memref<?xf32>, index
+  %tid = gpu.thread_id x
+  %two = arith.constant 2.0 : f32
+  %last = arith.subi %n, %c1 : index
+  scf.for %i = %tid to %n step %c256 {
+    %j = arith.subi %last, %i : index
+    %a = memref.load %smem[%j] : memref<1024xf32, #gpu.address_space<workgroup>>
+    %b = memref.load %t[%i] : memref<?xf32>
+    %a2 = arith.mulf %a, %two : f32
+    %s = arith.addf %a2, %b : f32
+    memref.store %s, %y[%i] : memref<?xf32>
+  }
+  tessera_target.return
+}""",
+        [(1000,)], ["float32"], lambda x: 2.0 * x[::-1] + x, "float32"),
     "attention_f16_d64_causal": (
         """
 func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
@@ -302,8 +339,10 @@ TOLERANCE_OVERRIDES = {
 }
 
 
-#: Schedules that override the defaults (`tessera.compile(schedule=...)`).
+#: Schedules that override the defaults (`tessera.compile(schedule=...)`), or
+#: "target-ir" for a program written in Target IR.
 SCHEDULES = {
+    "memcpy_target_ir": "target-ir",  # compiled from Target IR, not Graph IR
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
     "matmul_f16_wgmma_batched": {

@@ -160,6 +160,7 @@ def ConvertTesseraTargetToGPU
                            "::mlir::vector::VectorDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::NVVM::NVVMDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::nvgpu::NVGPUDialect"];
 }
 

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -212,9 +213,82 @@ static LogicalResult lowerWgmma(target::TensorCoreOp mma) {
   return success();
 }
 
+/// A copy inside a kernel (`global_to_shared` or `device_to_device`): the
+/// block's `threads` threads copy it together, thread t the bytes (or, for
+/// memrefs, the elements) t, t + threads, ...; then a barrier, unless the
+/// copy is `async` (the kernel then orders it itself, with
+/// tessera_tile.barrier). Host memory is out of a kernel's reach.
+static LogicalResult lowerMemcpy(target::MemcpyOp op, int64_t threads) {
+  StringRef kind = op.getKind();
+  if (kind == "host_to_device" || kind == "device_to_host")
+    return op.emitOpError()
+           << "of kind '" << kind
+           << "' copies host memory, which a kernel cannot reach (the "
+              "runtime moves host data; in a kernel copy global_to_shared or "
+              "device_to_device)";
+  Value dest = op.getDest(), src = op.getSrc();
+  auto destMemRef = dyn_cast<MemRefType>(dest.getType());
+  auto srcMemRef = dyn_cast<MemRefType>(src.getType());
+  if (static_cast<bool>(destMemRef) != static_cast<bool>(srcMemRef) ||
+      (destMemRef && (destMemRef.getRank() != 1 || srcMemRef.getRank() != 1 ||
+                      !destMemRef.getLayout().isIdentity() ||
+                      !srcMemRef.getLayout().isIdentity())))
+    return op.emitOpError()
+           << "copies between two !llvm.ptr values or two 1-d identity "
+              "memrefs in a kernel, got "
+           << dest.getType() << " and " << src.getType();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type index = b.getIndexType();
+  Value size = op.getSize();
+  if (!size.getType().isIndex())
+    size = arith::IndexCastUIOp::create(b, loc, index, size);
+  int64_t unit = 1;
+  if (destMemRef)
+    unit = llvm::divideCeil(destMemRef.getElementTypeBitWidth(), 8);
+  Value count = arith::DivUIOp::create(
+      b, loc, size, arith::ConstantIndexOp::create(b, loc, unit));
+  // The linear thread index of a (possibly 2-d or 3-d) block.
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value dimX = gpu::BlockDimOp::create(b, loc, gpu::Dimension::x);
+  Value dimY = gpu::BlockDimOp::create(b, loc, gpu::Dimension::y);
+  tid = arith::AddIOp::create(
+      b, loc, tid,
+      arith::MulIOp::create(
+          b, loc, dimX,
+          arith::AddIOp::create(
+              b, loc, gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y),
+              arith::MulIOp::create(
+                  b, loc, dimY,
+                  gpu::ThreadIdOp::create(b, loc, gpu::Dimension::z)))));
+  scf::ForOp::create(
+      b, loc, tid, count, arith::ConstantIndexOp::create(b, loc, threads),
+      ValueRange(), [&](OpBuilder &lb, Location l, Value i, ValueRange) {
+        if (destMemRef) {
+          Value x = memref::LoadOp::create(lb, l, src, i);
+          memref::StoreOp::create(lb, l, x, dest, i);
+        } else {
+          Type i8 = lb.getI8Type();
+          Value offset = arith::IndexCastOp::create(lb, l, lb.getI64Type(), i);
+          auto at = [&](Value base) {
+            return LLVM::GEPOp::create(lb, l, base.getType(), i8, base,
+                                       ValueRange{offset});
+          };
+          Value x = LLVM::LoadOp::create(lb, l, i8, at(src));
+          LLVM::StoreOp::create(lb, l, x, at(dest));
+        }
+        scf::YieldOp::create(lb, l);
+      });
+  if (!op.getAsync())
+    gpu::BarrierOp::create(b, loc);
+  op.erase();
+  return success();
+}
+
 /// Lowers the raw Target IR instructions of a kernel; fails on those with
 /// no lowering yet.
-static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
+static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func,
+                                             int64_t threads) {
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (isa<target::PtxInstrOp, target::TensorCoreOp, target::MemcpyOp>(op))
@@ -250,10 +324,8 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func) {
                 "come from Tile IR (amdgpu.mfma under a 'mma = mfma' "
                 "schedule)";
     }
-    return op->emitOpError()
-           << "is not lowered yet: kernels stage tiles with "
-              "tessera_tile.copy_async, and host-side copies belong to the "
-              "runtime";
+    if (failed(lowerMemcpy(cast<target::MemcpyOp>(op), threads)))
+      return failure();
   }
   return success();
 }
@@ -380,7 +452,7 @@ struct ConvertTargetToGPUPass
       OpBuilder rb(ret);
       gpu::ReturnOp::create(rb, ret.getLoc());
       ret.erase();
-      if (failed(lowerTargetInstructions(func)))
+      if (failed(lowerTargetInstructions(func, *threads)))
         return signalPassFailure();
       int64_t sharedBytes = carveDynamicShared(func);
       if (sharedBytes > 0)

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Tessera/Dialect/Target/IR/TargetDialect.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -170,8 +171,19 @@ public:
         continue;
       }
       auto launch = dyn_cast<LaunchOp>(op);
-      if (!launch)
+      if (!launch) {
+        // Host code the plan cannot carry is an error, not dropped.
+        if (isa<MemcpyOp>(op))
+          return op.emitOpError()
+                 << "is a host-side copy, which the launch plan does not "
+                    "carry yet: pass the data as an argument (the runtime "
+                    "copies host arrays to the device)";
+        if (isa<TargetDialect>(op.getDialect()))
+          return op.emitOpError()
+                 << "belongs in a kernel (tessera_target.kernel), not in a "
+                    "host function";
         continue;
+      }
       llvm::json::Array params, grid, block;
       for (Value arg : launch.getArgs()) {
         if (isa<MemRefType>(arg.getType())) {

@@ -98,9 +98,39 @@ tessera_target.kernel @mfma(%a: vector<4xf16>, %c: vector<4xf32>) config = #tess
 
 // -----
 
-tessera_target.kernel @copy(%s: !llvm.ptr<3>, %g: !llvm.ptr<1>, %n: i64) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
-  // expected-error @+1 {{'tessera_target.memcpy' op is not lowered yet: kernels stage tiles with tessera_tile.copy_async, and host-side copies belong to the runtime}}
-  tessera_target.memcpy %s, %g, %n kind = "global_to_shared" : !llvm.ptr<3>, !llvm.ptr<1>, i64
+// A copy inside a kernel: the block's threads copy it together (thread t
+// the bytes t, t + threads, ...), then a barrier unless it is async.
+// CHECK-LABEL: gpu.func @copy
+// CHECK: gpu.thread_id  x
+// CHECK: %[[TID:.*]] = arith.addi %thread_id_x, %{{.*}} : index
+// CHECK: scf.for %[[I:.*]] = %[[TID]] to %{{.*}} step %c128
+// CHECK: llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, i8
+// CHECK: llvm.load %{{.*}} : !llvm.ptr<1> -> i8
+// CHECK: llvm.store %{{.*}}, %{{.*}} : i8, !llvm.ptr<3>
+// CHECK-NOT: gpu.barrier
+// CHECK: scf.for
+// CHECK: memref.load %{{.*}}[%{{.*}}] : memref<?xf32>
+// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf32>
+// CHECK: gpu.barrier
+tessera_target.kernel @copy(%s: !llvm.ptr<3>, %g: !llvm.ptr<1>, %n: i64, %a: memref<?xf32>, %b: memref<?xf32>, %bytes: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  tessera_target.memcpy %s, %g, %n kind = "global_to_shared" async = true : !llvm.ptr<3>, !llvm.ptr<1>, i64
+  tessera_target.memcpy %a, %b, %bytes kind = "device_to_device" : memref<?xf32>, memref<?xf32>, index
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @copy_host(%a: memref<?xf32>, %b: memref<?xf32>, %n: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.memcpy' op of kind 'host_to_device' copies host memory, which a kernel cannot reach (the runtime moves host data; in a kernel copy global_to_shared or device_to_device)}}
+  tessera_target.memcpy %a, %b, %n kind = "host_to_device" : memref<?xf32>, memref<?xf32>, index
+  tessera_target.return
+}
+
+// -----
+
+tessera_target.kernel @copy_mixed(%a: memref<?xf32>, %g: !llvm.ptr<1>, %n: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  // expected-error @+1 {{'tessera_target.memcpy' op copies between two !llvm.ptr values or two 1-d identity memrefs in a kernel, got 'memref<?xf32>' and '!llvm.ptr<1>'}}
+  tessera_target.memcpy %a, %g, %n kind = "device_to_device" : memref<?xf32>, !llvm.ptr<1>, index
   tessera_target.return
 }
 

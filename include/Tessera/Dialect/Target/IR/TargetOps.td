@@ -260,10 +260,13 @@ def Target_MemcpyOp : Target_Op<"memcpy"> {
     (shared memory is `#gpu.address_space<workgroup>` or LLVM address space
     3, global memory the default or address space 1). `async` copies are
     ordered on `stream` when one is given. The verifier checks the kind
-    against the operands; no lowering generates code for it yet (the host
-    side of a Tessera program is its launch plan, and kernels stage tiles
-    with `tessera_tile.copy_async`), so the GPU lowering rejects it with a
-    diagnostic.
+    against the operands. In a kernel, `global_to_shared` and
+    `device_to_device` copies (between two `!llvm.ptr` values or two 1-d
+    memrefs) lower to a copy by all the block's threads, followed by a
+    barrier unless `async` (the kernel then orders it itself); `size` must
+    fit both buffers. Host memory is out of a kernel's reach (an error), and
+    a host function's copy is not part of the launch plan yet (an error in
+    `tessera-target-export-plan`: the runtime copies host arguments).
 
     Example:
 

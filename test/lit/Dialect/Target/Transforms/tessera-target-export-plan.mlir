@@ -73,3 +73,21 @@ func.func @tma_unknown(%a: memref<?xf16>) attributes {tessera.host} {
   %map, %valid = tessera_target.tensor_map %b[%c64] : memref<64xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64xf16, 3>, swizzle = none, l2promo = none, oob = zero, interleave = none>
   return
 }
+
+// -----
+
+func.func @host_copy(%a: memref<?xf32>, %b: memref<?xf32>) attributes {tessera.host} {
+  %c4 = arith.constant 4 : index
+  // expected-error @+1 {{'tessera_target.memcpy' op is a host-side copy, which the launch plan does not carry yet: pass the data as an argument (the runtime copies host arrays to the device)}}
+  tessera_target.memcpy %a, %b, %c4 kind = "device_to_device" : memref<?xf32>, memref<?xf32>, index
+  return
+}
+
+// -----
+
+func.func @host_instruction(%x: memref<?xf32>) attributes {tessera.host} {
+  %a = arith.constant 1 : i32
+  // expected-error @+1 {{'tessera_target.ptx_instr' op belongs in a kernel (tessera_target.kernel), not in a host function}}
+  %r = tessera_target.ptx_instr "add.s32" (%a, %a) : (i32, i32) -> i32
+  return
+}
