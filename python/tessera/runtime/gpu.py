@@ -587,6 +587,11 @@ class _TensorMaps:
             cp.cuda.get_current_stream().synchronize()
         self.counts["encoded" if host is not None else "refused"] += 1
         if len(self._device) >= self._LIMIT:
+            # Kernels still in flight may read the maps being dropped: their
+            # memory returns to CuPy's pool only after the device is idle.
+            import cupy as cp
+
+            cp.cuda.Device().synchronize()
             self._device.clear()
         self._device[key] = device
         return device
