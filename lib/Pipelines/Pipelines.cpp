@@ -80,7 +80,11 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
   // which is what a kernel compiled for sm_90 runs on.
   if (target.chip == "sm_90")
     target.chip = "sm_90a";
+  // PTX 8.3 (CUDA 12.3 drivers) for sm_90a: the TMA kernels acquire their
+  // tensor maps with fence.proxy.tensormap, which PTX 8.0 lacks.
   target.features = options.features;
+  if (target.chip == "sm_90a" && target.features.empty())
+    target.features = "+ptx83";
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(target::createTesseraTargetCheckChip());

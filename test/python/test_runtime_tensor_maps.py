@@ -51,15 +51,17 @@ def test_encodes_row_major_maps_innermost_first(encoder):
     assert call["box"] == [64, 128, 1] and call["element_strides"] == [1, 1, 1]
     assert (call["dtype"], call["rank"], call["swizzle"], call["interleave"],
             call["oob"]) == (6, 3, 3, 0, 0)  # FLOAT16, 128B swizzle, zero fill
-    gpu.encode_tensor_map(0x1000, "bf16", (64, 8), (64, 64), swizzle=0, oob_zero=False)
-    assert (encoder[-1]["dtype"], encoder[-1]["swizzle"], encoder[-1]["oob"]) == (9, 0, 1)
+    gpu.encode_tensor_map(0x1000, "bf16", (64, 8), (64, 64), swizzle=0, oob_zero=False,
+                          l2promo=128)
+    assert (encoder[-1]["dtype"], encoder[-1]["swizzle"], encoder[-1]["oob"],
+            encoder[-1]["l2"]) == (9, 0, 1, 2)
 
 
 @pytest.mark.parametrize("address, dims, why", [
     (0x1002, (1000, 776), "address not 16-byte aligned"),
     (0x1000, (1000, 777), "rows of 1554 bytes"),
     (0x1000, (0, 776), "an empty dim"),
-    (0x1000, (2**32 + 1, 64), "a dim over 2^32"),
+    (0x1000, (2**31, 64), "a dim of 2^31: coordinates are signed 32-bit"),
 ])
 def test_refuses_what_tma_cannot_address(encoder, address, dims, why):
     assert gpu.encode_tensor_map(address, "f16", dims, (1,) * (len(dims) - 1) + (64,)) is None, why

@@ -1316,8 +1316,16 @@ struct WgmmaMatmul {
       for (int64_t s = 0; s < stages; ++s)
         nvgpu::MBarrierInitOp::create(ib, l, barriers, c(ib, 1), c(ib, s),
                                       Value());
-      nvgpu::TmaPrefetchOp::create(ib, l, lhsMap, Value());
-      nvgpu::TmaPrefetchOp::create(ib, l, rhsMap, Value());
+      // The initialised barriers are visible to the async proxy (TMA's
+      // complete_tx); the maps, written to global memory by a host copy,
+      // are acquired by the tensormap proxy before their first use.
+      NVVM::FenceProxyOp::create(
+          ib, l, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+          NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+      for (Value map : {lhsMap, rhsMap}) {
+        nvgpu::TmaFenceOp::create(ib, l, map);
+        nvgpu::TmaPrefetchOp::create(ib, l, map, Value());
+      }
       scf::YieldOp::create(ib, l);
     });
     tile::BarrierOp::create(b, loc);
@@ -1753,6 +1761,15 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
       return matmul.emitOpError()
              << "asks for wgmma, which the GPU lowering generates only for "
                 "untransposed operands and a 2-d rhs";
+    // What tessera-schedule-check enforces, again: this pass may run alone.
+    int64_t groups = config.getWarps() / 4;
+    if (config.getWarps() % 4 != 0 || groups == 0 || tile[2] != 64 ||
+        tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
+        tile[0] % (64 * groups) != 0 || config.getStages() < 2)
+      return kernel.emitOpError()
+             << "config " << config
+             << " is not a wgmma schedule (tessera-schedule-check names the "
+                "rule it breaks)";
     // The lhs as [batch, M, K] and the rhs as [K, N] for TMA.
     Value lhsBatch = lhsType.getRank() > 2 ? batch : indexConstant(hb, loc, 1);
     auto lhsMap = target::TensorMapOp::create(
@@ -1786,6 +1803,15 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
       return matmul.emitOpError()
              << "asks for mfma, which needs f16 or bf16 operands "
                 "accumulating in f32";
+    int64_t waves = config.getThreads() / 64;
+    int64_t waveRows = schedule::getWarpRows(std::max<int64_t>(waves, 1));
+    if (config.getThreads() % 64 != 0 || waves == 0 ||
+        tile[0] % (16 * waveRows) != 0 ||
+        tile[1] % (16 * (waves / waveRows)) != 0 || tile[2] % 16 != 0)
+      return kernel.emitOpError()
+             << "config " << config
+             << " is not an mfma schedule (tessera-schedule-check names the "
+                "rule it breaks)";
     MfmaMatmul mfma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
     int64_t shared = schedule::estimateSharedBytes(
         config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});

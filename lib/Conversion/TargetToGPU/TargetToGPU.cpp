@@ -185,6 +185,10 @@ static LogicalResult lowerWgmma(target::TensorCoreOp mma) {
         vector::ExtractOp::create(b, loc, mma.getArgs()[2],
                                   ArrayRef<int64_t>{i}),
         ArrayRef<int64_t>{i});
+  // This thread's shared-memory writes, ordered for wgmma's async proxy.
+  NVVM::FenceProxyOp::create(
+      b, loc, NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   auto layoutOf = [&](bool rowMajor) {
     return NVVM::MMALayoutAttr::get(ctx, rowMajor ? NVVM::MMALayout::row
@@ -279,6 +283,20 @@ static LogicalResult lowerMemcpy(target::MemcpyOp op, int64_t threads) {
         }
         scf::YieldOp::create(lb, l);
       });
+  // Shared memory written by ordinary stores is read by the async proxy
+  // too (wgmma, TMA stores): each thread orders its writes for it.
+  auto space = destMemRef
+                   ? dyn_cast_or_null<gpu::AddressSpaceAttr>(
+                         destMemRef.getMemorySpace())
+                   : gpu::AddressSpaceAttr();
+  auto pointer = dyn_cast<LLVM::LLVMPointerType>(dest.getType());
+  if ((space && space.getValue() == gpu::AddressSpace::Workgroup) ||
+      (pointer && pointer.getAddressSpace() == 3))
+    NVVM::FenceProxyOp::create(
+        b, loc,
+        NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
   if (!op.getAsync())
     gpu::BarrierOp::create(b, loc);
   op.erase();

@@ -494,6 +494,8 @@ _TMA_DTYPES = {"i8": 0, "i32": 3, "i64": 5, "f16": 6, "f32": 7, "f64": 8, "bf16"
 _TMA_ITEMSIZE = {"i8": 1, "i32": 4, "i64": 8, "f16": 2, "f32": 4, "f64": 8, "bf16": 2}
 #: CUtensorMapSwizzle of a swizzle width in bytes.
 _TMA_SWIZZLE = {0: 0, 32: 1, 64: 2, 128: 3}
+#: CUtensorMapL2promotion of an L2 promotion width in bytes.
+_TMA_L2PROMO = {0: 0, 64: 1, 128: 2, 256: 3}
 _TMA_ENCODE = [None]
 
 
@@ -514,16 +516,17 @@ def _tma_encoder():
 
 
 def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
-                      oob_zero: bool = True) -> Optional[np.ndarray]:
+                      oob_zero: bool = True, l2promo: int = 0) -> Optional[np.ndarray]:
     """The 128-byte CUtensorMap of the row-major tensor of `dims` (outermost
     first) at device `address`, copied in boxes of `box`; None where TMA
     cannot address it (the address not 16-byte aligned, a row stride not a
-    multiple of 16 bytes, an empty or too large dim)."""
+    multiple of 16 bytes, an empty dim, or one of 2^31 or more: kernels
+    pass coordinates as signed 32-bit integers)."""
     import ctypes
 
     rank = len(dims)
     itemsize = _TMA_ITEMSIZE[dtype]
-    if address % 16 or any(d < 1 or d > 2**32 for d in dims):
+    if address % 16 or any(d < 1 or d >= 2**31 for d in dims):
         return None
     strides, stride = [], itemsize
     for d in reversed(dims[1:]):  # bytes between entries of dims 1.. (innermost first)
@@ -538,7 +541,7 @@ def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
         (ctypes.c_uint64 * rank)(*reversed(dims)),
         (ctypes.c_uint64 * max(rank - 1, 1))(*(strides or [0])),
         (ctypes.c_uint32 * rank)(*reversed(box)), (ctypes.c_uint32 * rank)(*([1] * rank)),
-        0, _TMA_SWIZZLE[swizzle], 0, 0 if oob_zero else 1)
+        0, _TMA_SWIZZLE[swizzle], _TMA_L2PROMO[l2promo], 0 if oob_zero else 1)
     if rc != 0:
         raise RuntimeError(f"cuTensorMapEncodeTiled failed (CUresult {rc}) for a {dtype} "
                            f"tensor of dims {tuple(dims)} at {address:#x}, box {tuple(box)}")
@@ -557,12 +560,16 @@ class _TensorMaps:
         self.memrefs = [t["memref"] for t in specs]
         self._specs = []
         for t in specs:
-            if t["dtype"] not in _TMA_DTYPES or int(t.get("swizzle", 0)) not in _TMA_SWIZZLE:
+            if (t["dtype"] not in _TMA_DTYPES or int(t.get("swizzle", 0)) not in _TMA_SWIZZLE
+                    or int(t.get("l2promo", 0)) not in _TMA_L2PROMO):
                 raise ValueError(f"tensor map {t['name']}: cannot encode dtype "
-                                 f"{t['dtype']!r} with swizzle {t.get('swizzle')!r}")
+                                 f"{t['dtype']!r} with swizzle {t.get('swizzle')!r} and "
+                                 f"L2 promotion {t.get('l2promo', 0)!r}")
             self._specs.append((t["dtype"], GPUProgram._dim_fns(t["dims"]), tuple(t["box"]),
-                                int(t.get("swizzle", 0)), bool(t.get("oob_zero", True))))
+                                int(t.get("swizzle", 0)), bool(t.get("oob_zero", True)),
+                                int(t.get("l2promo", 0))))
         self._device: Dict[tuple, object] = {}
+        self._retired: list = []
         self.counts = {"encoded": 0, "refused": 0}
 
     def dims(self, i: int, sizes) -> tuple:
@@ -575,8 +582,8 @@ class _TensorMaps:
         found = self._device.get(key, False)
         if found is not False:
             return found
-        dtype, _, box, swizzle, oob_zero = self._specs[i]
-        host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero)
+        dtype, _, box, swizzle, oob_zero, l2promo = self._specs[i]
+        host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero, l2promo)
         device = None
         if host is not None:
             import cupy as cp
@@ -587,11 +594,13 @@ class _TensorMaps:
             cp.cuda.get_current_stream().synchronize()
         self.counts["encoded" if host is not None else "refused"] += 1
         if len(self._device) >= self._LIMIT:
-            # Kernels still in flight may read the maps being dropped: their
-            # memory returns to CuPy's pool only after the device is idle.
+            # Kernels launched so far may read the maps being dropped: wait
+            # for them; maps this call already took stay alive (retired)
+            # until the next time, when its kernels are done too.
             import cupy as cp
 
             cp.cuda.Device().synchronize()
+            self._retired = list(self._device.values())
             self._device.clear()
         self._device[key] = device
         return device

@@ -9,7 +9,7 @@
 // host code outside the gpu.module is left alone.
 
 // CHECK-NOT: gpu.module
-// CHECK: gpu.binary @kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">, properties = {{.*}}, assembly = "
+// CHECK: gpu.binary @kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">, properties = {{.*}}, assembly = "
 // CHECK-SAME: .target sm_90
 // CHECK-SAME: .visible .entry vadd(
 // CHECK-LABEL: func.func @host

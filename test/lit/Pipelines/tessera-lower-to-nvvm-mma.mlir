@@ -13,10 +13,12 @@
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK: tessera_target.launch @mm_k0_matmul_wgmma {{.*}} block = [256] shared = 157696
-// CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">
+// CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // CHECK-DAG: .target sm_90a
 // CHECK-DAG: mbarrier.init.shared.b64
 // CHECK-DAG: prefetch.tensormap
+// CHECK-DAG: fence.proxy.async.shared::cta
+// CHECK-DAG: fence.proxy.tensormap::generic.acquire
 // CHECK-DAG: mbarrier.arrive.expect_tx.shared.b64
 // CHECK-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // CHECK-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes

@@ -5,7 +5,7 @@
 // Graph IR to PTX and a host function with its launch plan.
 // CHECK: func.func @f(%{{.*}}: memref<?x?xf32>) -> memref<?x?xf32> attributes {tessera.host, tessera.plan = "{\22checks\22:[],\22entry\22:\22f\22
 // CHECK: tessera_target.launch @f_k0_row
-// CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">
+// CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // CHECK-SAME: .visible .entry f_k0_row(
 // AMD: gpu.binary @tessera_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx942">
 // CHIP: unknown chip 'sm_9'

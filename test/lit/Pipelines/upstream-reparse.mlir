@@ -11,7 +11,7 @@
 // CHECK: nvvm.cp.async.wait.group 0
 // CHECK: nvgpu.ldmatrix
 // CHECK: nvgpu.mma.sync
-// BINARY: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a">
+// BINARY: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // BINARY-SAME: mma.sync.aligned.m16n8k16
 module {
   tessera_target.kernel @tc(%g: memref<?xf16>, %out: memref<?xf32>, %n: index)

@@ -444,6 +444,13 @@ LogicalResult TensorMapOp::verify() {
   if (buffer.getElementType() != box.getElementType())
     return emitOpError() << "maps a buffer of " << buffer.getElementType()
                          << " with a box of " << box.getElementType();
+  Type element = box.getElementType();
+  if (!(element.isF16() || element.isBF16() || element.isF32() ||
+        element.isF64() || element.isInteger(8) || element.isInteger(32) ||
+        element.isInteger(64)))
+    return emitOpError() << "maps elements of " << element
+                         << ", which the runtime does not encode (f16, bf16, "
+                            "f32, f64, i8, i32, i64)";
   if (!buffer.getLayout().isIdentity())
     return emitOpError() << "buffer " << buffer
                          << " must be in the identity (row-major) layout";

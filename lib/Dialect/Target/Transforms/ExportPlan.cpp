@@ -167,7 +167,17 @@ public:
             {"box", std::move(box)},
             {"swizzle", swizzle},
             {"oob_zero",
-             type.getOob() == nvgpu::TensorMapOOBKind::OOB_ZERO}});
+             type.getOob() == nvgpu::TensorMapOOBKind::OOB_ZERO},
+            {"l2promo", type.getL2promo() ==
+                                nvgpu::TensorMapL2PromoKind::L2PROMO_64B
+                            ? 64
+                        : type.getL2promo() ==
+                                nvgpu::TensorMapL2PromoKind::L2PROMO_128B
+                            ? 128
+                        : type.getL2promo() ==
+                                nvgpu::TensorMapL2PromoKind::L2PROMO_256B
+                            ? 256
+                            : 0}});
         continue;
       }
       auto launch = dyn_cast<LaunchOp>(op);

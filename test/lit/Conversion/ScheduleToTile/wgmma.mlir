@@ -33,7 +33,11 @@
 // One thread initialises an mbarrier per stage and prefetches the maps.
 // CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
 // CHECK-COUNT-3: nvgpu.mbarrier.init
-// CHECK-COUNT-2: nvgpu.tma.prefetch.descriptor
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvgpu.tma.fence.descriptor
+// CHECK: nvgpu.tma.prefetch.descriptor
+// CHECK: nvgpu.tma.fence.descriptor
+// CHECK: nvgpu.tma.prefetch.descriptor
 // CHECK: tessera_tile.barrier
 // The prologue fills stages - 1 slots: per slot, the expected bytes (one
 // 128x64 lhs box and four 64x64 rhs boxes, 49152 bytes) and the copies.
