@@ -1,6 +1,8 @@
 """Graph IR compiled for GPUs (no GPU needed): every correctness case of
-test/gpu/cases.py compiles to PTX with a launch plan, and to an AMDGPU ELF
-for gfx942. The GPU run itself is test/gpu/run_kernels.py on the device."""
+test/gpu/cases.py compiles to PTX with a launch plan (with its schedule, as
+the device run's artifacts are built), and to an AMDGPU ELF for gfx942 (with
+the default schedules: the cases' schedules ask for NVIDIA's wgmma). The
+GPU run itself is test/gpu/run_kernels.py on the device."""
 
 import sys
 from pathlib import Path
@@ -9,21 +11,24 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "gpu"))
 
-from cases import CASES  # noqa: E402
+from cases import CASES, SCHEDULES  # noqa: E402
 from tessera import ir  # noqa: E402
-from tessera.compiler import compile_graph_for_gpu  # noqa: E402
+from tessera.compiler import compile_graph_for_gpu, compile_target_ir_for_gpu  # noqa: E402
 from tessera.runtime import gpu as runtime  # noqa: E402
 
 
-def _compile(source, target):
+def _compile(source, target, schedule=None):
     with ir.Context():
-        return compile_graph_for_gpu(ir.Module.parse(source), target)
+        module = ir.Module.parse(source)
+        if schedule == "target-ir":
+            return compile_target_ir_for_gpu(module, target)
+        return compile_graph_for_gpu(module, target, schedule=schedule)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_ptx_and_plan(name, tmp_path):
     source, shapes, dtypes, _, out_dtype = CASES[name]
-    art = _compile(source, "sm_90")
+    art = _compile(source, "sm_90", SCHEDULES.get(name))
     ptx = art.binary.decode()
     assert ".target sm_90" in ptx and ".extern" not in ptx
     for kernel in art.plan["kernels"]:
@@ -41,7 +46,8 @@ def test_ptx_and_plan(name, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hsaco_is_amdgpu_elf(name):
-    art = _compile(CASES[name][0], "gfx942")
+    schedule = SCHEDULES.get(name)
+    art = _compile(CASES[name][0], "gfx942", schedule if schedule == "target-ir" else None)
     assert art.binary[:4] == b"\x7fELF"
     assert int.from_bytes(art.binary[18:20], "little") == 224  # EM_AMDGPU
 

@@ -222,7 +222,8 @@ static LogicalResult lowerWgmma(target::TensorCoreOp mma) {
 /// memrefs, the elements) t, t + threads, ...; then a barrier, unless the
 /// copy is `async` (the kernel then orders it itself, with
 /// tessera_tile.barrier). Host memory is out of a kernel's reach.
-static LogicalResult lowerMemcpy(target::MemcpyOp op, int64_t threads) {
+static LogicalResult lowerMemcpy(target::MemcpyOp op, int64_t threads,
+                                 bool asyncProxyReads) {
   StringRef kind = op.getKind();
   if (kind == "host_to_device" || kind == "device_to_host")
     return op.emitOpError()
@@ -283,15 +284,16 @@ static LogicalResult lowerMemcpy(target::MemcpyOp op, int64_t threads) {
         }
         scf::YieldOp::create(lb, l);
       });
-  // Shared memory written by ordinary stores is read by the async proxy
-  // too (wgmma, TMA stores): each thread orders its writes for it.
+  // In a kernel whose shared memory the async proxy also reads (wgmma),
+  // each thread orders its ordinary stores for it.
   auto space = destMemRef
                    ? dyn_cast_or_null<gpu::AddressSpaceAttr>(
                          destMemRef.getMemorySpace())
                    : gpu::AddressSpaceAttr();
   auto pointer = dyn_cast<LLVM::LLVMPointerType>(dest.getType());
-  if ((space && space.getValue() == gpu::AddressSpace::Workgroup) ||
-      (pointer && pointer.getAddressSpace() == 3))
+  if (asyncProxyReads &&
+      ((space && space.getValue() == gpu::AddressSpace::Workgroup) ||
+       (pointer && pointer.getAddressSpace() == 3)))
     NVVM::FenceProxyOp::create(
         b, loc,
         NVVM::ProxyKindAttr::get(b.getContext(), NVVM::ProxyKind::async_shared),
@@ -311,6 +313,10 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func,
   func.walk([&](Operation *op) {
     if (isa<target::PtxInstrOp, target::TensorCoreOp, target::MemcpyOp>(op))
       ops.push_back(op);
+  });
+  bool asyncProxyReads = llvm::any_of(ops, [](Operation *op) {
+    auto mma = dyn_cast<target::TensorCoreOp>(op);
+    return mma && mma.getKind() == "wgmma";
   });
   for (Operation *op : ops) {
     if (auto ptx = dyn_cast<target::PtxInstrOp>(op)) {
@@ -342,7 +348,8 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func,
                 "come from Tile IR (amdgpu.mfma under a 'mma = mfma' "
                 "schedule)";
     }
-    if (failed(lowerMemcpy(cast<target::MemcpyOp>(op), threads)))
+    if (failed(lowerMemcpy(cast<target::MemcpyOp>(op), threads,
+                           asyncProxyReads)))
       return failure();
   }
   return success();

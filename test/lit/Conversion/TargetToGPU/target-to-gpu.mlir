@@ -107,8 +107,7 @@ tessera_target.kernel @mfma(%a: vector<4xf16>, %c: vector<4xf32>) config = #tess
 // CHECK: llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, i8
 // CHECK: llvm.load %{{.*}} : !llvm.ptr<1> -> i8
 // CHECK: llvm.store %{{.*}}, %{{.*}} : i8, !llvm.ptr<3>
-// A shared destination: each thread orders its writes for the async proxy.
-// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NOT: nvvm.fence.proxy
 // CHECK-NOT: gpu.barrier
 // CHECK: scf.for
 // CHECK: memref.load %{{.*}}[%{{.*}}] : memref<?xf32>
