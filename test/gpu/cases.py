@@ -54,6 +54,27 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+# Programs that several cases run, at other shapes or under other schedules.
+MATMUL_BIAS_GELU_F16 = """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %g = tessera_graph.gelu %s : tensor<?x?xf16>
+  return %g : tensor<?x?xf16>
+}"""
+
+BATCHED_MATMUL_F16 = """
+func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
+  return %m : tensor<?x?x?xf16>
+}"""
+
+CAUSAL_ATTENTION_D64_F16 = """
+func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
+  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
+  return %o : tensor<?x?x?x64xf16>
+}"""
+
 # name -> (Graph IR, input shapes, input dtypes, reference on float64 inputs,
 #          output dtype)
 CASES = {
@@ -154,13 +175,7 @@ func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -
         [(3, 333, 257), (191, 257), (191,)], ["float16"] * 3,
         lambda a, w, b: np.maximum(a @ w.T + b, 0.0), "float16"),
     "matmul_bias_gelu_f16_tc": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
-  %g = tessera_graph.gelu %s : tensor<?x?xf16>
-  return %g : tensor<?x?xf16>
-}""",
+        MATMUL_BIAS_GELU_F16,
         [(1000, 777), (777, 999), (999,)], ["float16"] * 3,
         lambda a, w, b: gelu(a @ w + b), "float16"),
     # Rows a multiple of 16 bytes: the cp.async path; lhs stored K-major.
@@ -175,22 +190,12 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
     # wgmma with TMA (sm_90a): rows of 16-byte multiples, ragged M, N and K
     # (K = 776 is not a multiple of the 64-deep k-slices: TMA fills zeros).
     "matmul_bias_gelu_f16_wgmma": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
-  %g = tessera_graph.gelu %s : tensor<?x?xf16>
-  return %g : tensor<?x?xf16>
-}""",
+        MATMUL_BIAS_GELU_F16,
         [(1000, 776), (776, 1000), (1000,)], ["float16"] * 3,
         lambda a, w, b: gelu(a @ w + b), "float16"),
     # Two warpgroups on 128x256 tiles; a batched lhs (a 3-d tensor map).
     "matmul_f16_wgmma_batched": (
-        """
-func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
-  return %m : tensor<?x?x?xf16>
-}""",
+        BATCHED_MATMUL_F16,
         [(3, 333, 264), (264, 520)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
@@ -206,19 +211,11 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
     # 70000 batch entries: more than a grid's y or z extent may have
     # (65535); the kernels use one flat grid.
     "matmul_f16_wgmma_many_batches": (
-        """
-func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
-  return %m : tensor<?x?x?xf16>
-}""",
+        BATCHED_MATMUL_F16,
         [(70000, 9, 16), (16, 24)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     "attention_f16_many_heads": (
-        """
-func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
-  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
-  return %o : tensor<?x?x?x64xf16>
-}""",
+        CAUSAL_ATTENTION_D64_F16,
         [(2, 35000, 5, 64)] * 3, ["float16"] * 3,
         lambda q, k, v: attention(q, k, v, causal=True), "float16"),
     # Written in Target IR: one block copies x into shared memory
@@ -259,11 +256,7 @@ tessera_target.kernel @copy(%x: memref<?xf32>, %t: memref<?xf32>, %y: memref<?xf
 }""",
         [(1000,)], ["float32"], lambda x: 2.0 * x[::-1] + x, "float32"),
     "attention_f16_d64_causal": (
-        """
-func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
-  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
-  return %o : tensor<?x?x?x64xf16>
-}""",
+        CAUSAL_ATTENTION_D64_F16,
         [(2, 3, 1000, 64)] * 3, ["float16"] * 3,
         lambda q, k, v: attention(q, k, v, causal=True), "float16"),
     "attention_f16_d128_cross": (

@@ -936,18 +936,6 @@ struct MmaMatmul {
   /// wgmma kernel shares its buffer with this fallback).
   Value sharedBytes, sharedBytesBase;
 
-  /// Bytes of shared memory the two operand rings take.
-  int64_t ringBytes() const {
-    int64_t bytes = 0;
-    for (bool isLhs : {true, false}) {
-      schedule::MmaOperandTile layout =
-          schedule::getMmaOperandTile(config, matmul, isLhs);
-      bytes += llvm::alignTo(config.getStages() * layout.rows * layout.ld * 2,
-                             16);
-    }
-    return bytes;
-  }
-
   Operand makeOperand(OpBuilder &b, Location loc, bool isLhs, Value global,
                       Value base, Value outerSize, Value k,
                       Value outerOrigin, int64_t byteOffset) {
@@ -1535,38 +1523,33 @@ struct MfmaMatmul {
     SmallVector<Value> inits(fragsM * fragsN, zeroOf(b, loc, accType));
     Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, bk));
     Value quad = mulc(b, divc(b, lane, 16), 4), lane16 = remc(b, lane, 16);
+    // Copies the rows x cols block tile at (row0, col0) of a matrixRows x
+    // matrixCols operand (stored transposed if `transposed`) into LDS,
+    // row-major with leading dimension `ld`; zeros past the matrix.
+    auto stage = [&](OpBuilder &lb, Location l, Value global, Value base,
+                     Value shared, int64_t rows, int64_t cols, int64_t ld,
+                     Value row0, Value col0, Value matrixRows,
+                     Value matrixCols, bool transposed) {
+      for (int64_t e = 0; e < rows * cols / threads; ++e) {
+        Value index = add(lb, tid, c(lb, e * threads));
+        Value r = divc(lb, index, cols), col = remc(lb, index, cols);
+        Value row = add(lb, row0, r), column = add(lb, col0, col);
+        Value offset = transposed ? add(lb, mul(lb, column, matrixRows), row)
+                                  : add(lb, mul(lb, row, matrixCols), column);
+        Value mask = arith::AndIOp::create(lb, l, ult(lb, row, matrixRows),
+                                           ult(lb, column, matrixCols));
+        Value x = tile::LoadOp::create(lb, l, global, add(lb, base, offset),
+                                       mask, zero);
+        tile::StoreOp::create(lb, l, x, shared,
+                              add(lb, mulc(lb, r, ld), col), Value());
+      }
+    };
     auto loop = scf::ForOp::create(
         b, loc, c(b, 0), numK, c(b, 1), inits,
         [&](OpBuilder &lb, Location l, Value kt, ValueRange carried) {
           Value k0 = mulc(lb, kt, bk);
-          // lhs (row, kk) of the block tile into LDS row-major.
-          for (int64_t e = 0; e < bm * bk / threads; ++e) {
-            Value index = add(lb, tid, c(lb, e * threads));
-            Value r = divc(lb, index, bk), col = remc(lb, index, bk);
-            Value row = add(lb, m0, r), kk = add(lb, k0, col);
-            Value offset = tl ? add(lb, mul(lb, kk, m), row)
-                              : add(lb, mul(lb, row, k), kk);
-            Value mask = arith::AndIOp::create(lb, l, ult(lb, row, m),
-                                               ult(lb, kk, k));
-            Value x = tile::LoadOp::create(lb, l, lhs, add(lb, lhsBase, offset),
-                                           mask, zero);
-            tile::StoreOp::create(lb, l, x, sharedA,
-                                  add(lb, mulc(lb, r, lda), col), Value());
-          }
-          // rhs (kk, col) of the block tile into LDS row-major.
-          for (int64_t e = 0; e < bk * bn / threads; ++e) {
-            Value index = add(lb, tid, c(lb, e * threads));
-            Value r = divc(lb, index, bn), col = remc(lb, index, bn);
-            Value kk = add(lb, k0, r), cn = add(lb, n0, col);
-            Value offset = tr ? add(lb, mul(lb, cn, k), kk)
-                              : add(lb, mul(lb, kk, n), cn);
-            Value mask = arith::AndIOp::create(lb, l, ult(lb, kk, k),
-                                               ult(lb, cn, n));
-            Value x = tile::LoadOp::create(lb, l, rhs, add(lb, rhsBase, offset),
-                                           mask, zero);
-            tile::StoreOp::create(lb, l, x, sharedB,
-                                  add(lb, mulc(lb, r, ldb), col), Value());
-          }
+          stage(lb, l, lhs, lhsBase, sharedA, bm, bk, lda, m0, k0, m, k, tl);
+          stage(lb, l, rhs, rhsBase, sharedB, bk, bn, ldb, k0, n0, k, n, tr);
           tile::BarrierOp::create(lb, l);
           SmallVector<Value> accs(carried.begin(), carried.end());
           for (int64_t ks = 0; ks < bk / 16; ++ks) {

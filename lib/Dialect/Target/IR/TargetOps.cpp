@@ -437,6 +437,34 @@ LogicalResult MemcpyOp::verify() {
 // TensorMapOp
 //===----------------------------------------------------------------------===//
 
+int64_t TensorMapOp::getSwizzleBytes() {
+  switch (getMap().getType().getSwizzle()) {
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
+    return 0;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
+    return 32;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
+    return 64;
+  case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
+    return 128;
+  }
+  llvm_unreachable("unknown swizzle");
+}
+
+int64_t TensorMapOp::getL2PromotionBytes() {
+  switch (getMap().getType().getL2promo()) {
+  case nvgpu::TensorMapL2PromoKind::L2PROMO_NONE:
+    return 0;
+  case nvgpu::TensorMapL2PromoKind::L2PROMO_64B:
+    return 64;
+  case nvgpu::TensorMapL2PromoKind::L2PROMO_128B:
+    return 128;
+  case nvgpu::TensorMapL2PromoKind::L2PROMO_256B:
+    return 256;
+  }
+  llvm_unreachable("unknown L2 promotion");
+}
+
 LogicalResult TensorMapOp::verify() {
   auto buffer = cast<MemRefType>(getBuffer().getType());
   nvgpu::TensorMapDescriptorType mapType = getMap().getType();
@@ -476,20 +504,7 @@ LogicalResult TensorMapOp::verify() {
   if (innerBytes % 16 != 0)
     return emitOpError() << "box rows are " << innerBytes
                          << " bytes; TMA copies multiples of 16 bytes";
-  int64_t swizzleBytes = 0;
-  switch (mapType.getSwizzle()) {
-  case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
-    break;
-  case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
-    swizzleBytes = 32;
-    break;
-  case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
-    swizzleBytes = 64;
-    break;
-  case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
-    swizzleBytes = 128;
-    break;
-  }
+  int64_t swizzleBytes = getSwizzleBytes();
   if (swizzleBytes && innerBytes > swizzleBytes)
     return emitOpError() << "box rows are " << innerBytes
                          << " bytes, more than its " << swizzleBytes

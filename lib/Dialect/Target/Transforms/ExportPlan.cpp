@@ -145,39 +145,16 @@ public:
         nvgpu::TensorMapDescriptorType type = map.getMap().getType();
         for (int64_t size : type.getTensor().getShape())
           box.push_back(size);
-        int64_t swizzle = 0;
-        switch (type.getSwizzle()) {
-        case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
-          break;
-        case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
-          swizzle = 32;
-          break;
-        case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
-          swizzle = 64;
-          break;
-        case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
-          swizzle = 128;
-          break;
-        }
         tensorMaps.push_back(llvm::json::Object{
             {"name", name},
             {"memref", names[map.getBuffer()]},
             {"dtype", dtypeName(type.getTensor().getElementType())},
             {"dims", std::move(dims)},
             {"box", std::move(box)},
-            {"swizzle", swizzle},
+            {"swizzle", map.getSwizzleBytes()},
             {"oob_zero",
              type.getOob() == nvgpu::TensorMapOOBKind::OOB_ZERO},
-            {"l2promo", type.getL2promo() ==
-                                nvgpu::TensorMapL2PromoKind::L2PROMO_64B
-                            ? 64
-                        : type.getL2promo() ==
-                                nvgpu::TensorMapL2PromoKind::L2PROMO_128B
-                            ? 128
-                        : type.getL2promo() ==
-                                nvgpu::TensorMapL2PromoKind::L2PROMO_256B
-                            ? 256
-                            : 0}});
+            {"l2promo", map.getL2PromotionBytes()}});
         continue;
       }
       auto launch = dyn_cast<LaunchOp>(op);

@@ -167,6 +167,12 @@ def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
   }];
   let arguments = (ins AnyMemRef:$buffer, Variadic<Index>:$dims);
   let results = (outs NVGPU_TensorMapDescriptor:$map, Index:$valid);
+  let extraClassDeclaration = [{
+    /// The swizzle width in bytes (0 without a swizzle).
+    int64_t getSwizzleBytes();
+    /// The L2 promotion width in bytes (0 without promotion).
+    int64_t getL2PromotionBytes();
+  }];
   let assemblyFormat = [{
     $buffer `[` $dims `]` attr-dict `:` type($buffer) `->` qualified(type($map))
   }];
