@@ -1735,11 +1735,18 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     return success();
   };
 
-  if (config.getMma() == schedule::MmaKind::wgmma) {
-    if (!schedule::isTensorCoreMatmul(matmul))
-      return matmul.emitOpError()
-             << "asks for wgmma, which needs f16 or bf16 operands "
-                "accumulating in f32";
+  // Tensor-core kernels: f16/bf16 operands into f32, shared memory as the
+  // schedule's legality check estimated it.
+  schedule::MmaKind mmaKind = config.getMma();
+  if (mmaKind != schedule::MmaKind::none &&
+      !schedule::isTensorCoreMatmul(matmul))
+    return matmul.emitOpError()
+           << "asks for " << schedule::stringifyMmaKind(mmaKind)
+           << ", which needs f16 or bf16 operands accumulating in f32";
+  int64_t shared = schedule::estimateSharedBytes(
+      config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
+
+  if (mmaKind == schedule::MmaKind::wgmma) {
     if (tl || tr || rhsType.getRank() != 2)
       return matmul.emitOpError()
              << "asks for wgmma, which the GPU lowering generates only for "
@@ -1766,10 +1773,8 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
     unsigned rhsMapParam = sig.addValue(rhsMap.getMap());
     unsigned rhsValidParam = sig.addSize(rhsMap.getValid());
-    int64_t shared = schedule::estimateSharedBytes(
-        config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
-    MmaMatmul fallback{config, matmul, lhsParam, rhsParam,
-                       mParam, nParam, kParam};
+    MmaMatmul fallback{config, matmul, lhsParam, rhsParam, mParam,
+                       nParam, kParam, /*sharedBytes=*/{}, /*base=*/{}};
     WgmmaMatmul wgmma{config,      matmul,        mParam,      nParam,
                       kParam,      lhsMapParam,   lhsValidParam,
                       rhsMapParam, rhsValidParam, shared};
@@ -1781,11 +1786,7 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
-  if (config.getMma() == schedule::MmaKind::mfma) {
-    if (!schedule::isTensorCoreMatmul(matmul))
-      return matmul.emitOpError()
-             << "asks for mfma, which needs f16 or bf16 operands "
-                "accumulating in f32";
+  if (mmaKind == schedule::MmaKind::mfma) {
     int64_t waves = config.getThreads() / 64;
     int64_t waveRows = schedule::getWarpRows(std::max<int64_t>(waves, 1));
     if (config.getThreads() % 64 != 0 || waves == 0 ||
@@ -1796,8 +1797,6 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
              << " is not an mfma schedule (tessera-schedule-check names the "
                 "rule it breaks)";
     MfmaMatmul mfma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
-    int64_t shared = schedule::estimateSharedBytes(
-        config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
     return emitKernel(host, loc, "matmul_mfma", config, sig,
                       {matmulGrid}, shared,
                       [&](OpBuilder &b, ValueRange params) {
@@ -1806,14 +1805,9 @@ static LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
-  if (config.getMma() == schedule::MmaKind::mma_sync) {
-    if (!schedule::isTensorCoreMatmul(matmul))
-      return matmul.emitOpError()
-             << "asks for mma_sync, which needs f16 or bf16 operands "
-                "accumulating in f32";
-    MmaMatmul mma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
-    int64_t shared = schedule::estimateSharedBytes(
-        config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
+  if (mmaKind == schedule::MmaKind::mma_sync) {
+    MmaMatmul mma{config, matmul, lhsParam, rhsParam,      mParam,
+                  nParam, kParam, /*sharedBytes=*/{}, /*base=*/{}};
     return emitKernel(host, loc, "matmul_mma", config, sig,
                       {matmulGrid}, shared,
                       [&](OpBuilder &b, ValueRange params) {
