@@ -1,0 +1,343 @@
+//===- HostOutlining.cpp - The host function and kernel outlining ---------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Each tessera_schedule.kernel becomes a tessera_target.kernel whose body is
+// Tile IR: the code one thread block runs, on flat buffers passed by bare
+// pointer plus index sizes. The function holding the kernels becomes a host
+// function on memrefs: it computes sizes, allocates results and
+// temporaries with tessera_target.allocate and launches the kernels with
+// tessera_target.launch, the grid a function of the input sizes. This file
+// owns that host side and the pass; each kernel family has a file of its
+// own (Patterns.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "Tessera/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+namespace mlir::tessera {
+#define GEN_PASS_DEF_CONVERTTESSERASCHEDULETOTILE
+#include "Tessera/Conversion/Passes.h.inc"
+} // namespace mlir::tessera
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace mlir::tessera::schedule_to_tile {
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  Value result = indexConstant(b, loc, 1);
+  for (Value v : values)
+    result = arith::MulIOp::create(b, loc, result, v);
+  return result;
+}
+
+Value zeroOf(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+}
+
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+Value indexToFloat(OpBuilder &b, Location loc, Value index, Type type) {
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  return arith::SIToFPOp::create(b, loc, type, i64);
+}
+
+Value programId(OpBuilder &b, Location loc, int64_t axis) {
+  return tile::ProgramIdOp::create(b, loc, b.getIndexType(),
+                                   b.getI64IntegerAttr(axis));
+}
+
+/// Coordinates of this block in a flat grid over `extents` (the first
+/// fastest), as a grid of those extents would number them; a flat grid has
+/// no 65535 limit on its y and z extents.
+SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
+                                       ArrayRef<Value> extents) {
+  // In 32 bits (a block index is below 2^31): 64-bit division is a long
+  // instruction sequence on GPUs.
+  Type i32 = b.getI32Type();
+  auto narrow = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, i32, v).getResult();
+  };
+  auto widen = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
+        .getResult();
+  };
+  SmallVector<Value> ids;
+  Value rest = narrow(programId(b, loc, 0));
+  for (auto [i, extent] : llvm::enumerate(extents)) {
+    if (i + 1 == extents.size()) {
+      ids.push_back(widen(rest));
+      break;
+    }
+    // An empty extent launches no blocks; max(extent, 1) keeps the
+    // division defined.
+    Value e = arith::MaxUIOp::create(b, loc, narrow(extent),
+                                     arith::ConstantIntOp::create(b, loc, i32, 1));
+    ids.push_back(widen(arith::RemUIOp::create(b, loc, rest, e)));
+    rest = arith::DivUIOp::create(b, loc, rest, e);
+  }
+  return ids;
+}
+
+/// Blocks of a matmul kernel: tiles of N fastest, then tiles of M, then
+/// batch entries.
+SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
+                                         Value n, int64_t bm, int64_t bn) {
+  Value nTiles = arith::CeilDivUIOp::create(b, loc, n, indexConstant(b, loc, bn));
+  Value mTiles = arith::CeilDivUIOp::create(b, loc, m, indexConstant(b, loc, bm));
+  return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
+}
+
+MemRefType flatBufferType(Type element) {
+  return MemRefType::get({ShapedType::kDynamic}, element);
+}
+
+
+/// Sizes of a host memref: constants for static dims, memref.dim otherwise.
+static SmallVector<Value> hostSizes(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<Value> sizes;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? Value(memref::DimOp::create(b, loc, memref, d))
+                        : indexConstant(b, loc, size));
+  return sizes;
+}
+
+/// Allocates a host buffer of tensor type `type` with `sizes`.
+Value allocate(HostState &host, Location loc, RankedTensorType type,
+                      ArrayRef<Value> sizes) {
+  SmallVector<Value> dynamic;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (ShapedType::isDynamic(size))
+      dynamic.push_back(sizes[d]);
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  Value buffer =
+      target::AllocateOp::create(host.builder, loc, memrefType, dynamic);
+  host.sizes[buffer] = llvm::to_vector(sizes);
+  return buffer;
+}
+
+/// Creates the kernel function and the launch; `body` fills the kernel.
+LogicalResult
+emitKernel(HostState &host, Location loc, StringRef kind,
+           schedule::ConfigAttr config, KernelSignature &sig,
+           ArrayRef<Value> grid, int64_t sharedBytes,
+           function_ref<LogicalResult(OpBuilder &, ValueRange)> body) {
+  MLIRContext *ctx = host.module.getContext();
+  std::string name =
+      (host.name + "_k" + Twine(host.kernels++) + "_" + kind).str();
+  OpBuilder mb = OpBuilder::atBlockEnd(host.module.getBody());
+  auto kernel = target::KernelOp::create(
+      mb, loc, StringAttr::get(ctx, name),
+      TypeAttr::get(FunctionType::get(ctx, sig.types, {})),
+      /*config=*/target::KernelConfigAttr(), /*arg_attrs=*/nullptr,
+      /*res_attrs=*/nullptr);
+  kernel->setAttr("tessera.schedule", config);
+  Block *entry = new Block();
+  kernel.getBody().push_back(entry);
+  for (Type type : sig.types)
+    entry->addArgument(type, loc);
+  OpBuilder kb = OpBuilder::atBlockBegin(entry);
+  if (failed(body(kb, entry->getArguments())))
+    return failure();
+  target::ReturnOp::create(kb, loc);
+
+  SmallVector<int64_t> block{config.getThreads()};
+  block.resize(grid.size(), 1);
+  target::LaunchOp::create(host.builder, loc, FlatSymbolRefAttr::get(kernel),
+                           grid, host.builder.getDenseI64ArrayAttr(block),
+                           host.builder.getI64IntegerAttr(sharedBytes),
+                           sig.hostArgs);
+  return success();
+}
+
+/// Makes `a == b` a launch condition (tessera_target.require_equal) unless
+/// it holds by construction: the kernels index by the sizes the Graph IR
+/// verifier assumed equal, and the runtime must refuse arguments where they
+/// differ instead of reading out of bounds.
+void requireEqual(HostState &host, Location loc, Value a, Value b,
+                         const Twine &reason) {
+  if (a == b)
+    return;
+  std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+  if (ca && cb && *ca == *cb)
+    return;
+  target::RequireEqualOp::create(host.builder, loc, a, b,
+                                 host.builder.getStringAttr(reason.str()));
+}
+
+/// Requires the dynamic dims of `input` (a host-level graph value) to equal
+/// the sizes they broadcast to (aligned at the trailing dims).
+void requireBroadcastsTo(HostState &host, Location loc, Value input,
+                                ArrayRef<Value> target, StringRef reason) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t offset = static_cast<int64_t>(target.size()) - type.getRank();
+  ArrayRef<Value> sizes = host.sizesOf(input);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (ShapedType::isDynamic(type.getDimSize(d)) && d + offset >= 0)
+      requireEqual(host, loc, target[d + offset], sizes[d],
+                   reason + " (dimension " + Twine(d + offset) + ")");
+}
+
+/// Host sizes of the broadcast of `inputs` to `resultType`.
+SmallVector<Value> broadcastSizes(HostState &host, Location loc,
+                                         RankedTensorType resultType,
+                                         ValueRange inputs) {
+  SmallVector<Value> sizes;
+  int64_t rank = resultType.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = resultType.getDimSize(d);
+    if (!ShapedType::isDynamic(size)) {
+      sizes.push_back(indexConstant(host.builder, loc, size));
+      continue;
+    }
+    Value found;
+    for (Value input : inputs) {
+      auto type = cast<RankedTensorType>(input.getType());
+      int64_t id = d - (rank - type.getRank());
+      if (id >= 0 && ShapedType::isDynamic(type.getDimSize(id))) {
+        found = host.sizesOf(input)[id];
+        break;
+      }
+    }
+    sizes.push_back(found);
+  }
+  for (Value input : inputs)
+    requireBroadcastsTo(host, loc, input, sizes,
+                        "operands broadcast together");
+  return sizes;
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
+  Block &body = kernel.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (usesStochasticRounding(&op))
+      return op.emitOpError()
+             << "rounds stochastically, which the GPU lowering does not "
+                "support yet";
+    for (Type type : op.getResultTypes())
+      if (isa<Float8E4M3FNType, Float8E5M2Type>(getElementTypeOrSelf(type)))
+        return op.emitOpError()
+               << "produces f8 values, which the GPU lowering does not "
+                  "support yet";
+  }
+  KernelShape shape = schedule::classifyKernelBody(body);
+  switch (shape.kind) {
+  case KernelKind::Elementwise:
+    return lowerElementwise(host, kernel);
+  case KernelKind::Row:
+    return lowerRow(host, kernel, shape.anchor);
+  case KernelKind::Column:
+    return lowerColumn(host, kernel, cast<graph::ReduceOp>(shape.anchor));
+  case KernelKind::Matmul:
+    return lowerMatmul(host, kernel, cast<graph::MatmulOp>(shape.anchor));
+  case KernelKind::Attention:
+    return lowerAttention(host, kernel, cast<graph::AttentionOp>(shape.anchor));
+  case KernelKind::Unsupported:
+    return shape.culprit->emitOpError()
+           << "is not supported by the GPU lowering yet ("
+           << shape.reason << ")";
+  }
+  llvm_unreachable("unknown kernel kind");
+}
+
+static MemRefType memrefFor(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError()
+           << "has more than one block; the GPU lowering takes one";
+  FunctionType type = func.getFunctionType();
+  for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults()))
+    if (!isa<RankedTensorType>(t))
+      return func.emitOpError() << "has a " << t
+                                << " in its signature; GPU programs take "
+                                   "and return ranked tensors only";
+  SmallVector<Type> inputs, results;
+  for (Type t : type.getInputs())
+    inputs.push_back(memrefFor(t));
+  for (Type t : type.getResults())
+    results.push_back(memrefFor(t));
+
+  OpBuilder mb(func);
+  auto host = func::FuncOp::create(mb, func.getLoc(), func.getName(),
+                                   mb.getFunctionType(inputs, results));
+  host->setAttrs(func->getAttrs());
+  host.setFunctionType(mb.getFunctionType(inputs, results));
+  host->setAttr("tessera.host", mb.getUnitAttr());
+  Block *entry = host.addEntryBlock();
+  HostState state{module, OpBuilder::atBlockBegin(entry), IRMapping(),
+                  DenseMap<Value, SmallVector<Value>>(), func.getName().str()};
+  Block &old = func.getBody().front();
+  for (auto [from, to] : llvm::zip(old.getArguments(), entry->getArguments())) {
+    state.buffers.map(from, to);
+    state.sizes[to] = hostSizes(state.builder, func.getLoc(), to);
+  }
+  for (Operation &op : old) {
+    if (auto kernel = dyn_cast<schedule::KernelOp>(op)) {
+      if (failed(lowerKernel(state, kernel)))
+        return failure();
+      continue;
+    }
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      SmallVector<Value> values;
+      for (Value v : ret.getOperands()) {
+        Value buffer = state.buffers.lookupOrNull(v);
+        if (!buffer || isa<BlockArgument>(buffer))
+          return ret.emitOpError()
+                 << "returns a value no kernel computes (an argument or a "
+                    "constant); the GPU lowering does not support that yet";
+        values.push_back(buffer);
+      }
+      func::ReturnOp::create(state.builder, ret.getLoc(), values);
+      continue;
+    }
+    return op.emitOpError() << "is not supported by the GPU lowering yet "
+                               "(run tessera-schedule-assign first)";
+  }
+  func.erase();
+  return success();
+}
+
+namespace {
+struct ConvertScheduleToTilePass
+    : public tessera::impl::ConvertTesseraScheduleToTileBase<ConvertScheduleToTilePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs;
+    module.walk([&](func::FuncOp func) {
+      if (!func.getBody().empty() &&
+          !func.getBody().front().getOps<schedule::KernelOp>().empty())
+        funcs.push_back(func);
+    });
+    for (func::FuncOp func : funcs)
+      if (failed(convertFunction(module, func)))
+        return signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace mlir::tessera::schedule_to_tile

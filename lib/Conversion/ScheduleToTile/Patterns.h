@@ -1,0 +1,290 @@
+//===- Patterns.h - Schedule IR to Tile IR, shared pieces ----*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to the Schedule->Tile conversion: what its files share. The host
+// side and the pass (HostOutlining.cpp) call one lowering per kernel family
+// (Elementwise.cpp, RowReduction.cpp, ColumnReduction.cpp, Matmul*.cpp,
+// Attention.cpp); each family builds the kernel body through emitKernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_LIB_CONVERSION_SCHEDULETOTILE_PATTERNS_H
+#define TESSERA_LIB_CONVERSION_SCHEDULETOTILE_PATTERNS_H
+
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
+#include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace mlir::tessera::schedule_to_tile {
+
+using schedule::KernelKind;
+using schedule::KernelShape;
+
+//===----------------------------------------------------------------------===//
+// Small builders (HostOutlining.cpp)
+//===----------------------------------------------------------------------===//
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v);
+/// The product of index values (1 for none).
+Value product(OpBuilder &b, Location loc, ArrayRef<Value> values);
+Value zeroOf(OpBuilder &b, Location loc, Type type);
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
+Value indexToFloat(OpBuilder &b, Location loc, Value index, Type type);
+Value programId(OpBuilder &b, Location loc, int64_t axis);
+/// Coordinates of this block in a flat grid over `extents` (the first
+/// fastest; the last extent may be null: it is never divided by).
+SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
+                                ArrayRef<Value> extents);
+/// Blocks of a matmul kernel: tiles of N fastest, then tiles of M, then
+/// batch entries.
+SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
+                                  int64_t bm, int64_t bn);
+MemRefType flatBufferType(Type element);
+
+//===----------------------------------------------------------------------===//
+// The host function and kernel outlining (HostOutlining.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The parameters of a kernel being built, with the host values the launch
+/// passes for them: flat buffers (bare pointers) first-come, then sizes.
+struct KernelSignature {
+  SmallVector<Value> hostArgs;
+  SmallVector<Type> types;
+
+  unsigned addBuffer(Value hostMemRef) {
+    hostArgs.push_back(hostMemRef);
+    types.push_back(flatBufferType(
+        cast<MemRefType>(hostMemRef.getType()).getElementType()));
+    return types.size() - 1;
+  }
+  unsigned addValue(Value hostValue) {
+    hostArgs.push_back(hostValue);
+    types.push_back(hostValue.getType());
+    return types.size() - 1;
+  }
+  unsigned addSize(Value hostIndex) {
+    hostArgs.push_back(hostIndex);
+    types.push_back(IndexType::get(hostIndex.getContext()));
+    return types.size() - 1;
+  }
+};
+
+/// State of the host function being built.
+struct HostState {
+  ModuleOp module;
+  OpBuilder builder;            // in the host function
+  IRMapping buffers;            // graph tensor -> host memref
+  DenseMap<Value, SmallVector<Value>> sizes; // host memref -> its sizes
+  std::string name;
+  unsigned kernels = 0;
+
+  ArrayRef<Value> sizesOf(Value tensor) { return sizes[buffers.lookup(tensor)]; }
+};
+
+/// Allocates a host buffer of tensor type `type` with `sizes`.
+Value allocate(HostState &host, Location loc, RankedTensorType type,
+               ArrayRef<Value> sizes);
+
+/// Creates the kernel function and the launch; `body` fills the kernel.
+LogicalResult
+emitKernel(HostState &host, Location loc, StringRef kind,
+           schedule::ConfigAttr config, KernelSignature &sig,
+           ArrayRef<Value> grid, int64_t sharedBytes,
+           function_ref<LogicalResult(OpBuilder &, ValueRange)> body);
+
+/// Makes `a == b` a launch condition unless it holds by construction.
+void requireEqual(HostState &host, Location loc, Value a, Value b,
+                  const Twine &reason);
+/// Requires the dynamic dims of `input` (a host-level graph value) to equal
+/// the sizes they broadcast to (aligned at the trailing dims).
+void requireBroadcastsTo(HostState &host, Location loc, Value input,
+                         ArrayRef<Value> target, StringRef reason);
+/// Host sizes of the broadcast of `inputs` to `resultType`.
+SmallVector<Value> broadcastSizes(HostState &host, Location loc,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs);
+
+//===----------------------------------------------------------------------===//
+// Elementwise math at one output position (Elementwise.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Evaluates the elementwise ops of a kernel body at one output position:
+/// block arguments are loaded through `load`, the anchor's value (if any)
+/// is given.
+struct PointEvaluator {
+  Block &body;
+  function_ref<Value(BlockArgument)> load;
+  Operation *anchor = nullptr;
+  Value anchorValue;
+
+  FailureOr<Value> evaluate(OpBuilder &b, Value result);
+};
+
+/// Offset into a row-major input of shape `inputShape` at the output
+/// multi-index `index`, with NumPy broadcasting.
+Value broadcastOffset(OpBuilder &b, Location loc, ArrayRef<int64_t> inputShape,
+                      ArrayRef<Value> outSizes, ArrayRef<Value> index);
+/// True if an input of `inputShape` needs no broadcasting for `outShape`.
+bool sameShape(ArrayRef<int64_t> inputShape, ArrayRef<int64_t> outShape);
+/// The multi-index of flat position `flat` in an output with `sizes`.
+SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
+                             ArrayRef<Value> sizes);
+
+//===----------------------------------------------------------------------===//
+// Shared-memory staging (SharedStaging.cpp)
+//===----------------------------------------------------------------------===//
+
+/// True (i1) where `buffer`'s data pointer is 16-byte aligned.
+Value pointerIs16ByteAligned(OpBuilder &b, Location loc, Value buffer);
+
+/// Copies a `rows` x `cols` tile of a row-major `matrixRows` x `matrixCols`
+/// matrix (at `base` in the flat `global` buffer) into shared memory, row
+/// `r` of the tile at `r * ld` (the padding keeps ldmatrix conflict-free).
+/// Each thread copies `rows * cols / 8 / threads` chunks of 8 elements with
+/// cp.async, zero-filled past the matrix edges; when matrix rows are not a
+/// multiple of 8 elements (`aligned` is false at run time, a uniform
+/// branch), element by element instead.
+struct SharedTileCopy {
+  Value global, base, matrixRows, matrixCols, aligned, shared;
+  int64_t rows, cols, ld;
+
+  void emit(OpBuilder &b, Location loc, Value tid, int64_t threads,
+            Value rowOrigin, Value colOrigin, Value sharedBase) const;
+};
+
+//===----------------------------------------------------------------------===//
+// Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp, MatmulMfma.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The body of a tensor-core matmul kernel. Each block computes a BMxBN
+/// tile of one batch entry; its warps form a grid (schedule::getWarpRows)
+/// of WMxWN warp tiles, each a grid of 16x8 mma accumulators. The k-loop
+/// runs over BK-deep slices staged in shared memory through a `stages`-deep
+/// ring: cp.async copies (zero-filled past ragged edges) are issued
+/// `stages - 1` slices ahead, so copies overlap the mma of earlier slices.
+/// Operands whose rows are not a multiple of 8 elements (16 bytes) cannot
+/// use cp.async; a uniform branch copies them element by element instead.
+struct MmaMatmul {
+  schedule::ConfigAttr config;
+  graph::MatmulOp matmul;
+  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
+
+  using Epilogue = function_ref<LogicalResult(OpBuilder &, ValueRange, Value,
+                                              Value, Value, Value)>;
+
+  /// One operand as staged: its shared ring, its global buffer, and where
+  /// its block tile starts.
+  struct Operand {
+    schedule::MmaOperandTile layout;
+    Value shared, global, base, rows, cols, aligned;
+    // Origin of the block tile (row, col) in global memory as a function of
+    // k0: the k coordinate is the row if the operand is K-major.
+    Value outerOrigin;
+    int64_t stageElements;
+  };
+
+  /// Where the operands' shared rings live: null to allocate them, else a
+  /// shared byte buffer and the byte offset in it where they start (the
+  /// wgmma kernel shares its buffer with this fallback).
+  Value sharedBytes, sharedBytesBase;
+
+  Operand makeOperand(OpBuilder &b, Location loc, bool isLhs, Value global,
+                      Value base, Value outerSize, Value k,
+                      Value outerOrigin, int64_t byteOffset);
+
+  /// Copies the block tile of `op` at k offset `k0` into ring slot `stage`.
+  void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
+                 Value stage, Value k0, bool assumeAligned);
+
+  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
+                      Type resultElement, Epilogue epilogue);
+};
+
+/// The body of a wgmma matmul kernel (sm_90a). Each block computes a BMxBN
+/// tile of one batch entry with `warps / 4` warpgroups of BM / warpgroups
+/// rows each. The k-loop runs over 64-deep slices: one thread issues TMA
+/// copies of the lhs box ([1, BM, 64] of the [batch, M, K] lhs) and of BN /
+/// 64 rhs boxes ([64, 64] of the [K, N] rhs) into a `stages`-deep ring of
+/// 128-byte swizzled shared tiles, completing on one mbarrier per stage;
+/// TMA fills zeros past the ragged edges. The warpgroups wait on the
+/// stage's mbarrier and issue asynchronous wgmma on it; a stage is refilled
+/// once every warpgroup's wgmma of it has retired. The accumulators go
+/// through shared memory (the ring, reused) to the elementwise epilogue.
+///
+/// TMA needs 16-byte aligned buffers with rows of 16-byte multiples; when
+/// the runtime could not encode the tensor maps (their `valid` parameters
+/// are 0) the kernel runs the mma_sync pipeline instead, in the same shared
+/// memory.
+struct WgmmaMatmul {
+  schedule::ConfigAttr config;
+  graph::MatmulOp matmul;
+  unsigned mParam, nParam, kParam, lhsMapParam, lhsValidParam, rhsMapParam,
+      rhsValidParam;
+  int64_t sharedBytes;
+
+  static constexpr int64_t kBoxK = 64;       // 128 bytes of f16/bf16
+  static constexpr int64_t kSwizzleAlign = 1024; // 8 rows of 128 bytes
+
+  static nvgpu::TensorMapDescriptorType mapType(MLIRContext *ctx,
+                                                ArrayRef<int64_t> box,
+                                                Type element);
+  static nvgpu::TensorMapDescriptorType lhsMapType(schedule::ConfigAttr config,
+                                                   Type element);
+  static nvgpu::TensorMapDescriptorType rhsMapType(Type element);
+
+  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
+                      Type resultElement, MmaMatmul fallback,
+                      MmaMatmul::Epilogue epilogue);
+
+  LogicalResult buildTma(OpBuilder &b, Location loc, ValueRange params,
+                         Type resultElement, MmaMatmul::Epilogue epilogue,
+                         Value smem, Value base);
+};
+
+/// The body of an mfma matmul kernel. The block's `threads / 64`
+/// wavefronts form a grid (schedule::getWarpRows) of WMxWN wave tiles, each
+/// a grid of 16x16 accumulators (`amdgpu.mfma` 16x16x16, f16/bf16 into f32).
+/// The k-loop stages BMxBK and BKxBN tiles in shared memory (LDS): every
+/// thread copies `tile / threads` elements, masked at the ragged edges, then
+/// each lane gathers its fragments: for 16x16x16, lane l holds A[l % 16][4
+/// (l / 16) + t], B[4 (l / 16) + t][l % 16] and D[4 (l / 16) + t][l % 16],
+/// t = 0..3 (the CDNA3 ISA's matrix layouts).
+struct MfmaMatmul {
+  schedule::ConfigAttr config;
+  graph::MatmulOp matmul;
+  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
+
+  static constexpr int64_t kPad = 4; // elements per LDS row against conflicts
+
+  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
+                      Type resultElement, MmaMatmul::Epilogue epilogue);
+};
+
+//===----------------------------------------------------------------------===//
+// One lowering per kernel family
+//===----------------------------------------------------------------------===//
+
+LogicalResult lowerElementwise(HostState &host, schedule::KernelOp kernel);
+LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
+                       Operation *anchor);
+LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
+                          graph::ReduceOp reduce);
+LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
+                          graph::MatmulOp matmul);
+LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
+                             graph::AttentionOp op);
+
+} // namespace mlir::tessera::schedule_to_tile
+
+#endif // TESSERA_LIB_CONVERSION_SCHEDULETOTILE_PATTERNS_H
