@@ -8,6 +8,7 @@
 #include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Graph/Transforms/Passes.h"
 #include "Tessera/Dialect/Schedule/Transforms/Passes.h"
+#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
@@ -75,16 +76,14 @@ void mlir::tessera::buildGPUToNVVMBinaryPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options) {
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
-  // Hopper's warpgroup instructions (wgmma, setmaxnreg) exist only in the
-  // architecture-specific sm_90a; its PTX runs on sm_90 parts (H100, H200),
-  // which is what a kernel compiled for sm_90 runs on.
-  if (target.chip == "sm_90")
-    target.chip = "sm_90a";
-  // PTX 8.3 (CUDA 12.3 drivers) for sm_90a: the TMA kernels acquire their
-  // tensor maps with fence.proxy.tensormap, which PTX 8.0 lacks.
   target.features = options.features;
-  if (target.chip == "sm_90a" && target.features.empty())
-    target.features = "+ptx83";
+  // The known chip's LLVM spelling (sm_90 -> sm_90a) and default features;
+  // a chip the table lacks goes to LLVM as given, and check-chip reports it.
+  if (const target::TargetInfo *info = target::lookupTargetInfo(target.chip)) {
+    target.chip = info->getLLVMChip();
+    if (target.features.empty())
+      target.features = info->getDefaultFeatures();
+  }
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   pm.addPass(target::createTesseraTargetCheckChip());
@@ -227,14 +226,14 @@ void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
 
 void mlir::tessera::buildGraphToGPUKernelsPipeline(OpPassManager &pm,
                                                    StringRef chip) {
+  // The chip is stated once, on the module; the schedule passes read it.
+  target::TesseraTargetSetChipOptions setChip;
+  setChip.chip = chip.str();
+  pm.addPass(target::createTesseraTargetSetChip(setChip));
   OpPassManager &funcs = pm.nest<func::FuncOp>();
   funcs.addPass(graph::createTesseraGraphFuse());
-  schedule::TesseraScheduleAssignOptions assign;
-  assign.chip = chip.str();
-  funcs.addPass(schedule::createTesseraScheduleAssign(assign));
-  schedule::TesseraScheduleCheckOptions check;
-  check.chip = chip.str();
-  pm.addPass(schedule::createTesseraScheduleCheck(check));
+  funcs.addPass(schedule::createTesseraScheduleAssign());
+  pm.addPass(schedule::createTesseraScheduleCheck());
   pm.addPass(createConvertTesseraScheduleToTile());
   pm.addPass(createConvertTesseraTileToTarget());
   pm.addPass(createConvertTesseraTargetToGPU());
@@ -273,7 +272,83 @@ void mlir::tessera::buildLowerToROCDLPipeline(
                              buildGPUToROCDLBinaryPipeline);
 }
 
+/// The vendor's binary pipeline for the known chip `chip`, or null (with
+/// the message in `error`): the one place a vendor picks a lowering.
+using BinaryPipelineBuilder = void (*)(OpPassManager &,
+                                       const GPUBinaryPipelineOptions &);
+static BinaryPipelineBuilder binaryPipelineFor(StringRef chip,
+                                               std::string &error) {
+  const target::TargetInfo *info = target::lookupTargetInfo(chip);
+  if (!info) {
+    error = target::describeUnknownChip(chip);
+    return nullptr;
+  }
+  switch (info->getVendor()) {
+  case target::Vendor::NVIDIA:
+    return buildGPUToNVVMBinaryPipeline;
+  case target::Vendor::AMD:
+    return buildGPUToROCDLBinaryPipeline;
+  }
+  llvm_unreachable("unknown vendor");
+}
+
+LogicalResult mlir::tessera::buildGPUToBinaryPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+  std::string error;
+  BinaryPipelineBuilder build = binaryPipelineFor(chip, error);
+  if (!build)
+    return errorHandler(error);
+  build(pm, options);
+  return success();
+}
+
+LogicalResult mlir::tessera::buildLowerToGPUPipeline(
+    OpPassManager &pm, const GPUBinaryPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
+  std::string error;
+  BinaryPipelineBuilder build = binaryPipelineFor(chip, error);
+  if (!build)
+    return errorHandler(error);
+  buildLowerToBinaryPipeline(pm, options, chip, build);
+  return success();
+}
+
+/// Registers a pipeline whose builder can refuse its options (an unknown
+/// chip): PassPipelineRegistration's builders cannot fail.
+static void registerFallibleGPUPipeline(
+    StringRef arg, StringRef description,
+    LogicalResult (*build)(OpPassManager &, const GPUBinaryPipelineOptions &,
+                           function_ref<LogicalResult(const Twine &)>)) {
+  registerPassPipeline(
+      arg, description,
+      [build](OpPassManager &pm, StringRef text,
+              function_ref<LogicalResult(const Twine &)> errorHandler) {
+        GPUBinaryPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        return build(pm, options, errorHandler);
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(GPUBinaryPipelineOptions());
+      });
+}
+
 void mlir::tessera::registerPipelines() {
+  registerFallibleGPUPipeline(
+      "tessera-lower-to-gpu",
+      "Compile Graph IR for the chip's vendor (PTX for NVIDIA, HSACO for "
+      "AMD): tessera-lower-to-nvvm or tessera-lower-to-rocdl, chosen by the "
+      "known-chips table",
+      buildLowerToGPUPipeline);
+  registerFallibleGPUPipeline(
+      "tessera-gpu-to-binary",
+      "Lower gpu.modules for the chip's vendor to a gpu.binary: "
+      "tessera-gpu-to-nvvm-binary or tessera-gpu-to-rocdl-binary, chosen by "
+      "the known-chips table",
+      buildGPUToBinaryPipeline);
   PassPipelineRegistration<GPUBinaryPipelineOptions>(
       "tessera-lower-to-nvvm",
       "Compile Graph IR to PTX (a gpu.binary) with host functions and "

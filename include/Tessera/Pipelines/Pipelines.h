@@ -68,6 +68,21 @@ void buildLowerToNVVMPipeline(OpPassManager &pm,
 void buildLowerToROCDLPipeline(OpPassManager &pm,
                                const GPUBinaryPipelineOptions &options);
 
+/// tessera-lower-to-nvvm or tessera-lower-to-rocdl, as the known-chips
+/// table says the chip's vendor is (`tessera-lower-to-gpu`); fails with an
+/// error naming the known chips for an unknown one.
+LogicalResult
+buildLowerToGPUPipeline(OpPassManager &pm,
+                        const GPUBinaryPipelineOptions &options,
+                        function_ref<LogicalResult(const Twine &)> errorHandler);
+
+/// The vendor's gpu.module-to-binary pipeline for the chip
+/// (`tessera-gpu-to-binary`).
+LogicalResult
+buildGPUToBinaryPipeline(OpPassManager &pm,
+                         const GPUBinaryPipelineOptions &options,
+                         function_ref<LogicalResult(const Twine &)> errorHandler);
+
 /// The Graph IR to gpu.module part of the two pipelines above.
 void buildGraphToGPUKernelsPipeline(OpPassManager &pm, llvm::StringRef chip);
 

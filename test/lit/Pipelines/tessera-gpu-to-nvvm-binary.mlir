@@ -1,9 +1,12 @@
 // RUN: tessera-opt %s --tessera-gpu-to-nvvm-binary | FileCheck %s
+// RUN: tessera-opt %s --tessera-gpu-to-binary="chip=sm_90" | FileCheck %s
+// RUN: not tessera-opt %s --tessera-gpu-to-binary="chip=sm_9000" 2>&1 | FileCheck %s --check-prefix=TABLE
 // RUN: tessera-opt %s --tessera-gpu-to-nvvm-binary="chip=sm_80 format=llvm" | FileCheck %s --check-prefix=LLVM
 // RUN: tessera-opt %s --tessera-gpu-to-nvvm-binary="bare-ptr-call-conv=true" | FileCheck %s --check-prefix=BARE
 // RUN: not tessera-opt %s --tessera-gpu-to-nvvm-binary="chip=sm_9000" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not tessera-opt %s --tessera-gpu-to-nvvm-binary="chip=sm_90 bogus=1" 2>&1 | FileCheck %s --check-prefix=OPTION
 
+// TABLE: unknown chip 'sm_9000' (known chips:
 // The pipeline takes every gpu.module to a gpu.binary holding PTX for sm_90
 // (as sm_90a, the architecture-specific target that has wgmma);
 // host code outside the gpu.module is left alone.

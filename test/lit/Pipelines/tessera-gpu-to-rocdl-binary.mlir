@@ -1,5 +1,6 @@
 // RUN: tessera-opt %s --tessera-gpu-to-rocdl-binary="format=isa" | FileCheck %s
 // RUN: tessera-opt %s --tessera-gpu-to-rocdl-binary="chip=gfx90a format=isa" | FileCheck %s --check-prefix=GFX90A
+// RUN: tessera-opt %s --tessera-gpu-to-binary="chip=gfx942 format=isa" | FileCheck %s
 // RUN: not tessera-opt %s --tessera-gpu-to-rocdl-binary="toolkit=%t.missing" 2>&1 | FileCheck %s --check-prefix=TOOLKIT
 
 // The same kernel for AMD: GCN assembly for gfx942 (the default chip). The

@@ -84,12 +84,9 @@ struct AssignPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<ChipLimits> limits = getChipLimits(chip);
-    if (failed(limits)) {
-      func.emitError() << "unknown chip '" << chip
-                       << "' (expected sm_XX or gfxNNN)";
+    const target::TargetInfo *limits = getScheduleTarget(func, chip);
+    if (!limits)
       return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
     for (Block &block : func.getBody()) {
       // Fused groups that have no single-kernel schedule are split first.

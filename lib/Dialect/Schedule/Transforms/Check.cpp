@@ -77,34 +77,28 @@ int64_t mlir::tessera::schedule::estimateSharedBytes(ConfigAttr config,
 /// Checks one config of a kernel of `shape`; reports the first violation.
 static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                                  const KernelShape &shape,
-                                 const ChipLimits &chip, StringRef chipName) {
+                                 const target::TargetInfo &chip) {
+  StringRef chipName = chip.getChip();
   auto error = [&]() {
     return kernel.emitOpError() << "config " << config << " ";
   };
   int64_t threads = config.getThreads();
-  if (threads > chip.maxThreads)
+  if (threads > chip.getMaxThreadsPerBlock())
     return error() << "has " << threads << " threads per block, but "
-                   << chipName << " allows " << chip.maxThreads;
+                   << chipName << " allows " << chip.getMaxThreadsPerBlock();
   int64_t shared = estimateSharedBytes(config, shape);
-  if (shared > chip.maxSharedBytes)
+  if (shared > chip.getMaxSharedBytes())
     return error() << "needs " << shared
                    << " bytes of shared memory per block, but " << chipName
-                   << " has " << chip.maxSharedBytes;
+                   << " has " << chip.getMaxSharedBytes();
 
   ArrayRef<int64_t> tile = config.getTile();
   MmaKind mma = config.getMma();
-  if (mma == MmaKind::mma_sync && !(chip.isNvidia && chip.smVersion >= 80))
-    return error() << "uses mma_sync, which " << chipName
-                   << " does not have (NVIDIA sm_80 or newer)";
-  if (mma == MmaKind::wgmma && !(chip.isNvidia && chip.smVersion == 90))
-    return error() << "uses wgmma, which " << chipName
-                   << " does not have (NVIDIA sm_90 only)";
-  if (mma == MmaKind::mfma &&
-      !llvm::is_contained({"gfx90a", "gfx940", "gfx941", "gfx942", "gfx950"},
-                          chipName))
-    return error() << "uses mfma, which " << chipName
-                   << " does not have with 16x16x16 f16/bf16 shapes (AMD "
-                      "CDNA2/CDNA3: gfx90a, gfx940-942, gfx950)";
+  if (std::optional<target::MatrixKind> kind = getMatrixKind(mma))
+    if (!chip.hasMatrixKind(*kind))
+      return error() << "uses " << stringifyMmaKind(mma) << ", which "
+                     << chipName << " does not have (it is on "
+                     << target::TargetInfo::describeChipsWith(*kind) << ")";
 
   switch (shape.kind) {
   case KernelKind::Elementwise:
@@ -158,10 +152,10 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
       // The tiles then split evenly over the threads (16 x 16 x rows x
       // cols elements per 64 x rows x cols threads) for the LDS copies.
       int64_t registers = tile[0] * tile[1] / threads + 64;
-      if (registers > chip.maxRegisters)
+      if (registers > chip.getMaxRegisters())
         return error() << "needs about " << registers
                        << " registers per thread, but " << chipName
-                       << " has " << chip.maxRegisters;
+                       << " has " << chip.getMaxRegisters();
       break;
     }
     if (mma == MmaKind::wgmma) {
@@ -180,11 +174,11 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                           "warps a multiple of 4 and M a multiple of 64 per "
                           "warpgroup (up to 256) for wgmma";
       int64_t registers = tile[0] * tile[1] / threads + 40;
-      if (registers > chip.maxRegisters)
+      if (registers > chip.getMaxRegisters())
         return error() << "needs about " << registers
                        << " registers per thread for the wgmma accumulators, "
                           "but "
-                       << chipName << " has " << chip.maxRegisters;
+                       << chipName << " has " << chip.getMaxRegisters();
     }
     int64_t warpRows = getWarpRows(config.getWarps());
     int64_t warpCols = config.getWarps() / warpRows;
@@ -198,10 +192,10 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     // Accumulators (f32) and the A/B fragments of one k-step per thread.
     int64_t registers = tile[0] * tile[1] / threads +
                         (tile[0] + tile[1]) * 16 / threads / 2 + 40;
-    if (registers > chip.maxRegisters)
+    if (registers > chip.getMaxRegisters())
       return error() << "needs about " << registers
                      << " registers per thread, but " << chipName
-                     << " has " << chip.maxRegisters;
+                     << " has " << chip.getMaxRegisters();
     if (config.getStages() < 2)
       return error() << "must have at least 2 stages for "
                      << stringifyMmaKind(mma)
@@ -260,24 +254,22 @@ struct CheckPass : public schedule::impl::TesseraScheduleCheckBase<CheckPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    FailureOr<ChipLimits> limits = getChipLimits(chip);
-    if (failed(limits)) {
-      getOperation().emitError() << "unknown chip '" << chip
-                                 << "' (expected sm_XX or gfxNNN)";
+    const target::TargetInfo *limits =
+        getScheduleTarget(getOperation(), chip);
+    if (!limits)
       return signalPassFailure();
-    }
     bool failed = false;
     getOperation().walk([&](KernelOp kernel) {
       KernelShape shape = classifyKernelBody(kernel.getBody().front());
       if (mlir::failed(
-              checkConfig(kernel, kernel.getConfig(), shape, *limits, chip))) {
+              checkConfig(kernel, kernel.getConfig(), shape, *limits))) {
         failed = true;
         return;
       }
       if (KnobSpaceAttr knobs = kernel.getKnobsAttr())
         for (ConfigAttr candidate : knobs.getCandidates())
           if (mlir::failed(
-                  checkConfig(kernel, candidate, shape, *limits, chip))) {
+                  checkConfig(kernel, candidate, shape, *limits))) {
             failed = true;
             return;
           }

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "Tessera/Dialect/Graph/IR/GraphOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -136,42 +137,38 @@ StringRef mlir::tessera::schedule::stringifyKernelKind(KernelKind kind) {
   llvm_unreachable("unknown kernel kind");
 }
 
-FailureOr<ChipLimits> mlir::tessera::schedule::getChipLimits(StringRef chip) {
-  ChipLimits limits;
-  StringRef rest = chip;
-  if (rest.consume_front("sm_")) {
-    rest.consume_back("a");
-    if (rest.getAsInteger(10, limits.smVersion) || limits.smVersion < 50)
-      return failure();
-    limits.isNvidia = true;
-    // Opt-in shared memory per block (CUDA programming guide, table of
-    // compute capabilities).
-    if (limits.smVersion >= 90)
-      limits.maxSharedBytes = 227 * 1024;
-    else if (limits.smVersion == 80 || limits.smVersion == 87)
-      limits.maxSharedBytes = 163 * 1024;
-    else if (limits.smVersion >= 86)
-      limits.maxSharedBytes = 99 * 1024;
-    else if (limits.smVersion >= 70)
-      limits.maxSharedBytes = 96 * 1024;
-    else
-      limits.maxSharedBytes = 48 * 1024;
-    return limits;
+const target::TargetInfo *
+mlir::tessera::schedule::getScheduleTarget(Operation *op, StringRef option) {
+  StringRef chip = option;
+  if (chip.empty())
+    if (target::ChipAttr attr = target::ChipAttr::lookup(op))
+      return &attr.getInfo();
+  if (chip.empty())
+    chip = "sm_90";
+  const target::TargetInfo *info = target::lookupTargetInfo(chip);
+  if (!info)
+    op->emitError() << target::describeUnknownChip(chip);
+  return info;
+}
+
+std::optional<target::MatrixKind>
+mlir::tessera::schedule::getMatrixKind(MmaKind kind) {
+  switch (kind) {
+  case MmaKind::none:
+    return std::nullopt;
+  case MmaKind::mma_sync:
+    return target::MatrixKind::MmaSync;
+  case MmaKind::wgmma:
+    return target::MatrixKind::Wgmma;
+  case MmaKind::mfma:
+    return target::MatrixKind::Mfma;
   }
-  if (rest.consume_front("gfx") && !rest.empty()) {
-    limits.isNvidia = false;
-    limits.smVersion = 0;
-    limits.maxSharedBytes = 64 * 1024; // LDS per workgroup
-    limits.maxRegisters = 512;         // VGPRs incl. AGPRs on CDNA
-    limits.warpSize = 64;
-    return limits;
-  }
-  return failure();
+  llvm_unreachable("unknown mma kind");
 }
 
 ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                                                      const KernelShape &shape,
-                                                     const ChipLimits &chip) {
+                                                     const target::TargetInfo &chip) {
   switch (shape.kind) {
   case KernelKind::Elementwise:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
@@ -189,10 +186,11 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // wgmma with TMA: 128x256 block tiles, two warpgroups of 64x256,
     // 64-deep k-slices in a three-stage ring (the best of a sweep on the
     // H200; bench/sweep_gemm.py).
-    if (chip.isNvidia && chip.smVersion == 90 && isWgmmaMatmul(shape.anchor))
+    if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
+        isWgmmaMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 1, MmaKind::wgmma,
                              1);
-    if (chip.isNvidia && chip.smVersion >= 80 &&
+    if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,
                              MmaKind::mma_sync, 1);
@@ -200,7 +198,7 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   case KernelKind::Attention:
     // FlashAttention-2 on tensor cores: 128 query rows per block (16 per
     // warp), 64-key blocks double-buffered through shared memory.
-    if (chip.isNvidia && chip.smVersion >= 80 &&
+    if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreAttention(shape.anchor))
       return ConfigAttr::get(ctx, {128, 64}, 8, 2, 1, 1, MmaKind::mma_sync,
                              1);

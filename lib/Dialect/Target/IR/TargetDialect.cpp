@@ -8,6 +8,7 @@
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -127,5 +128,44 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (regs < 0 || regs > kMaxRegsPerThread)
     return emitError() << "regs (" << regs << ") must be in [0, "
                        << kMaxRegsPerThread << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ChipAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult ChipAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef name) {
+  if (!lookupTargetInfo(name))
+    return emitError() << describeUnknownChip(name);
+  return success();
+}
+
+const TargetInfo &ChipAttr::getInfo() const {
+  return *lookupTargetInfo(getName());
+}
+
+ChipAttr ChipAttr::lookup(Operation *op) {
+  for (; op; op = op->getParentOp())
+    if (auto chip = op->getAttrOfType<ChipAttr>(getModuleAttrName()))
+      return chip;
+  return {};
+}
+
+LogicalResult TargetDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  if (attr.getName() != ChipAttr::getModuleAttrName())
+    return op->emitError() << "unknown attribute '"
+                           << attr.getName().getValue()
+                           << "' of the tessera_target dialect";
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << attr.getName().getValue()
+                           << "' belongs on a builtin.module, not on '"
+                           << op->getName() << "'";
+  if (!isa<ChipAttr>(attr.getValue()))
+    return op->emitError() << "'" << attr.getName().getValue()
+                           << "' must be a #tessera_target.chip, not "
+                           << attr.getValue();
   return success();
 }

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -19,6 +20,7 @@ namespace mlir::tessera::target {
 } // namespace mlir::tessera::target
 
 using namespace mlir;
+using namespace mlir::tessera::target;
 
 /// Empty if `chip` is a processor of `triple`, else why not.
 static std::string checkProcessor(StringRef triple, StringRef chip) {
@@ -66,16 +68,22 @@ struct CheckChipPass
         if (!error.empty()) {
           module.emitError() << "unknown target chip: " << error;
           signalPassFailure();
+          continue;
         }
         // Raw PTX (tessera_target.ptx_instr), nvgpu and NVVM ops run on
-        // NVIDIA chips only, amdgpu and ROCDL ops on AMD chips only.
-        bool amd = isa<ROCDL::ROCDLTargetAttr>(target);
-        StringRef foreign = amd ? "NVIDIA" : "AMD";
+        // NVIDIA chips only, amdgpu and ROCDL ops on AMD chips only; the
+        // chip's row of the known-chips table says whose chip it is.
+        const TargetInfo *info = lookupTargetInfo(chip);
+        if (!info) {
+          module.emitError() << describeUnknownChip(chip);
+          signalPassFailure();
+          continue;
+        }
         // The first such op of the module is the error (a kernel of them
         // would otherwise give hundreds).
         module.walk([&](Operation *op) {
           if (auto ptx = op->getAttrOfType<StringAttr>("tessera.ptx")) {
-            if (!amd)
+            if (info->getVendor() == Vendor::NVIDIA)
               return WalkResult::advance();
             op->emitError() << "is the PTX instruction '" << ptx.getValue()
                             << "' (tessera_target.ptx_instr), but the module "
@@ -84,14 +92,13 @@ struct CheckChipPass
             signalPassFailure();
             return WalkResult::interrupt();
           }
-          StringRef dialect = op->getName().getDialectNamespace();
-          bool isForeign = amd ? (dialect == "nvgpu" || dialect == "nvvm")
-                               : (dialect == "amdgpu" || dialect == "rocdl");
-          if (!isForeign)
+          std::optional<Vendor> vendor =
+              getInstructionVendor(op->getName().getDialectNamespace());
+          if (!vendor || *vendor == info->getVendor())
             return WalkResult::advance();
-          op->emitError() << "is an " << foreign << " instruction ('"
-                          << op->getName() << "'), but the module is compiled "
-                          << "for " << chip;
+          op->emitError() << "is an " << getVendorName(*vendor)
+                          << " instruction ('" << op->getName()
+                          << "'), but the module is compiled for " << chip;
           signalPassFailure();
           return WalkResult::interrupt();
         });

@@ -8,7 +8,9 @@
 #define TESSERA_DIALECT_SCHEDULE_TRANSFORMS_KERNELKINDS_H
 
 #include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
+#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "mlir/IR/Block.h"
+#include <optional>
 #include "llvm/ADT/StringRef.h"
 
 namespace mlir::tessera::schedule {
@@ -47,22 +49,18 @@ KernelShape classifyKernelOps(ArrayRef<Operation *> ops);
 
 llvm::StringRef stringifyKernelKind(KernelKind kind);
 
-/// Facts about a target chip that schedules depend on.
-struct ChipLimits {
-  bool isNvidia = true;
-  int64_t smVersion = 90;       // NVIDIA: 80, 86, 89, 90, ...
-  int64_t maxThreads = 1024;    // per block
-  int64_t maxSharedBytes = 0;   // per block, opt-in maximum
-  int64_t maxRegisters = 255;   // per thread
-  int64_t warpSize = 32;
-};
+/// The chip a schedule pass targets: its `chip` option when set, else the
+/// module's #tessera_target.chip, else sm_90. Null (with an error on `op`)
+/// when the chip is unknown.
+const target::TargetInfo *getScheduleTarget(Operation *op,
+                                            llvm::StringRef option);
 
-/// Limits of `chip` (sm_XX[a] or gfxNNN); failure for an unknown spelling.
-FailureOr<ChipLimits> getChipLimits(llvm::StringRef chip);
+/// The matrix instruction family a schedule's `mma` asks for (none: null).
+std::optional<target::MatrixKind> getMatrixKind(MmaKind kind);
 
 /// The default config of a kernel of `shape` on `chip`.
 ConfigAttr getDefaultConfig(MLIRContext *ctx, const KernelShape &shape,
-                            const ChipLimits &chip);
+                            const target::TargetInfo &chip);
 
 /// Rows of the warp grid of an mma kernel with `warps` warps (the smallest
 /// power of two whose square is at least `warps`); columns are the rest.

@@ -31,8 +31,9 @@ def TesseraScheduleAssign
     exist keep their config.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
-           "target chip (sm_80, sm_90, sm_90a, gfx90a, gfx942, ...)">];
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (sm_80, sm_90, gfx942, ...; a row of the known-chips "
+           "table); default: the module's #tessera_target.chip, else sm_90">];
   let dependentDialects = ["::mlir::tessera::schedule::ScheduleDialect"];
 }
 
@@ -49,8 +50,9 @@ def TesseraScheduleCheck : Pass<"tessera-schedule-check", "::mlir::ModuleOp"> {
     unchanged.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
-           "target chip (sm_80, sm_90, sm_90a, gfx90a, gfx942, ...)">];
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (sm_80, sm_90, gfx942, ...; a row of the known-chips "
+           "table); default: the module's #tessera_target.chip, else sm_90">];
 }
 
 #endif // TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_TD

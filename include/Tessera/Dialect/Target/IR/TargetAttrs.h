@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 
 #define GET_ATTRDEF_CLASSES
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h.inc"

@@ -33,4 +33,35 @@ def Target_KernelConfigAttr : Target_Attr<"KernelConfig", "kernel_config"> {
   let genVerifyDecl = 1;
 }
 
+def Target_ChipAttr : Target_Attr<"Chip", "chip"> {
+  let summary = "the chip a module is compiled for";
+  let description = [{
+    Names a row of Tessera's table of known chips (as users spell the chip:
+    `sm_90`, `sm_80`, `gfx942`, ...). A module carries it as its
+    `tessera_target.chip` attribute; every pass that depends on the chip
+    (schedules, legality checks, instruction choice, the binary pipeline)
+    reads the answers from the chip's `TargetInfo` instead of parsing its
+    name. An unknown chip is an error naming the known ones.
+
+    Example:
+
+    ```mlir
+    module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"chip name">:$name);
+  let assemblyFormat = "`<` $name `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The chip's row of the known-chips table (verified to exist).
+    const ::mlir::tessera::target::TargetInfo &getInfo() const;
+    /// The attribute under which a module carries its chip.
+    static ::llvm::StringRef getModuleAttrName() {
+      return "tessera_target.chip";
+    }
+    /// The chip of the module holding `op` (or `op` itself), null if none.
+    static ChipAttr lookup(::mlir::Operation *op);
+  }];
+}
+
 #endif // TESSERA_DIALECT_TARGET_IR_TARGETATTRS_TD

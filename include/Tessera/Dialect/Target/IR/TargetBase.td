@@ -23,6 +23,8 @@ def Target_Dialect : Dialect {
     plus `nvvm` or `rocdl`.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // `tessera_target.chip` on a module: a known #tessera_target.chip.
+  let hasOperationAttrVerify = 1;
 }
 
 class Target_Op<string mnemonic, list<Trait> traits = []>

@@ -25,6 +25,27 @@ def TesseraTargetCheckChip : Pass<"tessera-target-check-chip", "ModuleOp"> {
 }
 
 
+def TesseraTargetSetChip : Pass<"tessera-target-set-chip", "::mlir::ModuleOp"> {
+  let summary = "attach the chip a module is compiled for";
+  let description = [{
+    Sets the module's `tessera_target.chip` attribute to
+    `#tessera_target.chip<"CHIP">`, the row of Tessera's known-chips table
+    that every later chip-dependent pass reads (schedules and their legality
+    check, the binary pipeline). Tessera's GPU pipelines run it first.
+
+    Refuses a chip the table does not know (the error lists the known ones)
+    and a module that already carries a different chip; setting the same
+    chip again is a no-op.
+
+    Example: `--tessera-target-set-chip="chip=sm_90"` turns `module {}` into
+    `module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {}`.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "the chip (sm_80, sm_90, gfx942, ...)">];
+  let dependentDialects = ["::mlir::tessera::target::TargetDialect"];
+}
+
 def TesseraTargetExportPlan
     : Pass<"tessera-target-export-plan", "::mlir::ModuleOp"> {
   let summary = "attach the launch plan (JSON) to each host function";

@@ -61,3 +61,16 @@ func.func @split(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
   }
   return %r : tensor<8x16xf32>
 }
+
+// -----
+
+// Without a chip option the module's #tessera_target.chip decides: gfx942
+// has no mma.sync, so an f16 matmul gets the SIMT config.
+// CHECK-LABEL: func.func @module_chip
+// CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+  func.func @module_chip(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16> {
+    %m = tessera_graph.matmul %a, %b : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf16>
+    return %m : tensor<64x64xf16>
+  }
+}

@@ -1,11 +1,11 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --tessera-schedule-check="chip=gfx942"
 // RUN: not tessera-opt %s --tessera-schedule-check="chip=sm_x" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not tessera-opt %s -split-input-file --tessera-schedule-check="chip=gfx1100" 2>&1 | FileCheck %s --check-prefix=RDNA
-// CHIP: unknown chip 'sm_x' (expected sm_XX or gfxNNN)
+// CHIP: unknown chip 'sm_x' (known chips: sm_60, {{.*}}, sm_90, {{.*}}, gfx942, {{.*}})
 
 // AMD chips have no mma_sync.
 func.func @amd(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16> {
-  // expected-error @+1 {{uses mma_sync, which gfx942 does not have (NVIDIA sm_80 or newer)}}
+  // expected-error @+1 {{uses mma_sync, which gfx942 does not have (it is on NVIDIA sm_80, sm_86, sm_87, sm_89, sm_90, sm_90a, sm_100, sm_100a, sm_120)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64, 32], warps = 4, stages = 2, mma = mma_sync>(%a, %b) : (tensor<64x64xf16>, tensor<64x64xf16>) -> tensor<64x64xf16> {
   ^bb0(%x: tensor<64x64xf16>, %y: tensor<64x64xf16>):
     %m = tessera_graph.matmul %x, %y : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf16>
@@ -18,7 +18,7 @@ func.func @amd(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16
 // -----
 
 // mfma (CDNA2/CDNA3 matrix cores): legal on gfx942, not on RDNA's gfx1100.
-// RDNA: uses mfma, which gfx1100 does not have with 16x16x16 f16/bf16 shapes (AMD CDNA2/CDNA3: gfx90a, gfx940-942, gfx950)
+// RDNA: uses mfma, which gfx1100 does not have (it is on AMD gfx90a, gfx940, gfx941, gfx942, gfx950)
 func.func @mfma(%a: tensor<64x64xf16>, %b: tensor<64x64xf16>) -> tensor<64x64xf16> {
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64, 32], warps = 8, stages = 1, mma = mfma>(%a, %b) : (tensor<64x64xf16>, tensor<64x64xf16>) -> tensor<64x64xf16> {
   ^bb0(%x: tensor<64x64xf16>, %y: tensor<64x64xf16>):

@@ -1,0 +1,31 @@
+//===- TargetInfo.cpp - AMD chips -----------------------------------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// What differs in kind on AMD chips: HSACO as the binary format. LLVM's AMDGPU backend takes the chip's
+// name as it is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../TargetInfos.h"
+
+using namespace mlir::tessera::target;
+
+namespace {
+class AMDTargetInfo final : public TargetInfo {
+public:
+  using TargetInfo::TargetInfo;
+
+  std::string getLLVMChip() const override { return getChip().str(); }
+  std::string getDefaultFeatures() const override { return ""; }
+  llvm::StringRef getDefaultBinaryFormat() const override { return "bin"; }
+
+};
+} // namespace
+
+std::unique_ptr<TargetInfo>
+mlir::tessera::target::createAMDTargetInfo(const ChipDescription &chip) {
+  return std::make_unique<AMDTargetInfo>(chip);
+}
