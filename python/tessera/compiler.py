@@ -33,7 +33,7 @@ from .ir import Attribute, Context, Module
 from .passmanager import PassManager
 from .runtime.plan import FORMAT
 
-__all__ = ["Artifact", "GPUObject", "CPU_STAGES", "GPU_STAGES", "LLVM_VERSION",
+__all__ = ["GPUObject", "CPU_STAGES", "GPU_STAGES", "LLVM_VERSION",
            "vendor_of", "run_pipeline", "compile", "compile_graph_for_gpu",
            "compile_target_ir_for_gpu", "compile_gpu_module", "build_gpu_artifacts"]
 
