@@ -343,8 +343,7 @@ void mlir::tessera::registerPipelines() {
       [](OpPassManager &pm, const StagePipelineOptions &options) {
         buildGraphToScheduleStage(pm, options.chip);
       });
-  PassPipelineRegistration<>("tessera-stage-tile",
-                             "Schedule IR to Tile IR",
+  PassPipelineRegistration<>("tessera-stage-tile", "Schedule IR to Tile IR",
                              buildScheduleToTileStage);
   PassPipelineRegistration<>("tessera-stage-target", "Tile IR to Target IR",
                              buildTileToTargetStage);

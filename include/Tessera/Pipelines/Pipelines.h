@@ -53,10 +53,11 @@ void buildGPUToROCDLBinaryPipeline(OpPassManager &pm,
                                    const GPUBinaryPipelineOptions &options);
 
 /// Graph IR -> LLVM dialect for the CPU path, the linalg and llvm stages
-/// below: convert-tessera-graph-to-linalg, decomposition of aggregated linalg ops, one-shot bufferization (function
-/// boundaries included), buffer deallocation, linalg to loops, and lowering
-/// of everything to the LLVM dialect. Public functions get
-/// `llvm.emit_c_interface` so the ExecutionEngine can call them.
+/// below: convert-tessera-graph-to-linalg, decomposition of aggregated linalg
+/// ops, one-shot bufferization (function boundaries included), buffer
+/// deallocation, linalg to loops, and lowering of everything to the LLVM
+/// dialect. Public functions get `llvm.emit_c_interface` so the
+/// ExecutionEngine can call them.
 void buildLowerToCPUPipeline(OpPassManager &pm);
 
 /// Graph IR to a gpu.binary plus host functions with their launch plans:
