@@ -26,8 +26,8 @@ def main(argv):
     except Exception as e:
         print(f"SKIP: no GPU ({type(e).__name__})")
         return 0
-    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
-    import gpu as rt  # the runtime alone: numpy + cupy, no MLIR
+    sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
+    import tessera.runtime as rt  # numpy + cupy only
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
     program = rt.load(artifacts / "add_f32")
     n = 4096

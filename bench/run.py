@@ -374,8 +374,8 @@ def main(argv) -> int:
         return 0
     artifacts = Path(args[0] if args else ROOT / "build" / "bench-artifacts")
     out = Path(os.environ.get("OUT", HERE / "out"))
-    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
-    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
+    sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
+    import tessera.runtime as runtime  # numpy + cupy only
     torch.manual_seed(int(time.time()))
     meta = {"device": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"),
             "torch": torch.__version__, "triton": triton.__version__, "quick": quick}

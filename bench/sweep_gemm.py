@@ -34,8 +34,8 @@ def main(argv) -> int:
         return 0
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
     prefixes = argv[2:] or ["gemm_"]
-    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
-    import gpu as runtime  # noqa: E402
+    sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
+    import tessera.runtime as runtime  # numpy + cupy only
 
     names = sorted(p.name for p in artifacts.iterdir()
                    if p.is_dir() and any(p.name.startswith(x) for x in prefixes)

@@ -64,9 +64,9 @@ def check(got, ref, where):
 
 
 def run_saved(path):
-    """Runs a saved GPU artifact with tessera.runtime.gpu alone."""
-    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
-    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
+    """Runs a saved GPU artifact with tessera.runtime alone."""
+    sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
+    import tessera.runtime as runtime  # numpy + cupy only
     program = runtime.load(path)
     args = inputs()
     banner(f"transformer block: {path} on {runtime.device_target()}")

@@ -198,11 +198,48 @@ void mlir::tessera::buildGPUToROCDLBinaryPipeline(
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
-void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
+//===----------------------------------------------------------------------===//
+// Stages
+//===----------------------------------------------------------------------===//
+//
+// Each stage lowers one IR level. The full pipelines below are these stages
+// in sequence; the stages are registered too, so that Python runs them by
+// name one after the other and keeps the IR between them (an artifact holds
+// the IR of every stage) without spelling a pass list of its own.
+
+void mlir::tessera::buildGraphToScheduleStage(OpPassManager &pm,
+                                              StringRef chip) {
+  // The chip is stated once, on the module; the schedule passes read it.
+  target::TesseraTargetSetChipOptions setChip;
+  setChip.chip = chip.str();
+  pm.addPass(target::createTesseraTargetSetChip(setChip));
+  OpPassManager &funcs = pm.nest<func::FuncOp>();
+  funcs.addPass(graph::createTesseraGraphFuse());
+  funcs.addPass(schedule::createTesseraScheduleAssign());
+  pm.addPass(schedule::createTesseraScheduleCheck());
+}
+
+void mlir::tessera::buildScheduleToTileStage(OpPassManager &pm) {
+  pm.addPass(createConvertTesseraScheduleToTile());
+}
+
+void mlir::tessera::buildTileToTargetStage(OpPassManager &pm) {
+  pm.addPass(createConvertTesseraTileToTarget());
+}
+
+void mlir::tessera::buildTargetToGPUStage(OpPassManager &pm) {
+  pm.addPass(createConvertTesseraTargetToGPU());
+  pm.addPass(target::createTesseraTargetExportPlan());
+}
+
+void mlir::tessera::buildGraphToLinalgStage(OpPassManager &pm) {
+  pm.addPass(createConvertTesseraGraphToLinalg());
+}
+
+void mlir::tessera::buildLinalgToLLVMStage(OpPassManager &pm) {
   // Spelled as text: each entry is a registered pass, so the pipeline reads
   // as a user would write it for tessera-opt.
   static constexpr StringLiteral kPipeline =
-      "convert-tessera-graph-to-linalg,"
       "canonicalize,"
       "tessera-decompose-linalg-aggregates,"
       "func.func(llvm-request-c-wrappers),"
@@ -221,23 +258,24 @@ void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
       "convert-to-llvm,"
       "reconcile-unrealized-casts";
   if (failed(parsePassPipeline(kPipeline, pm)))
-    llvm::report_fatal_error("tessera-lower-to-cpu: invalid pipeline text");
+    llvm::report_fatal_error("tessera-stage-llvm: invalid pipeline text");
+}
+
+//===----------------------------------------------------------------------===//
+// Full pipelines
+//===----------------------------------------------------------------------===//
+
+void mlir::tessera::buildLowerToCPUPipeline(OpPassManager &pm) {
+  buildGraphToLinalgStage(pm);
+  buildLinalgToLLVMStage(pm);
 }
 
 void mlir::tessera::buildGraphToGPUKernelsPipeline(OpPassManager &pm,
                                                    StringRef chip) {
-  // The chip is stated once, on the module; the schedule passes read it.
-  target::TesseraTargetSetChipOptions setChip;
-  setChip.chip = chip.str();
-  pm.addPass(target::createTesseraTargetSetChip(setChip));
-  OpPassManager &funcs = pm.nest<func::FuncOp>();
-  funcs.addPass(graph::createTesseraGraphFuse());
-  funcs.addPass(schedule::createTesseraScheduleAssign());
-  pm.addPass(schedule::createTesseraScheduleCheck());
-  pm.addPass(createConvertTesseraScheduleToTile());
-  pm.addPass(createConvertTesseraTileToTarget());
-  pm.addPass(createConvertTesseraTargetToGPU());
-  pm.addPass(target::createTesseraTargetExportPlan());
+  buildGraphToScheduleStage(pm, chip);
+  buildScheduleToTileStage(pm);
+  buildTileToTargetStage(pm);
+  buildTargetToGPUStage(pm);
 }
 
 /// Graph IR to kernels, then the vendor's binary pipeline with `options`
@@ -371,4 +409,28 @@ void mlir::tessera::registerPipelines() {
       "tessera-gpu-to-rocdl-binary",
       "Lower gpu.modules through ROCDL to a gpu.binary (HSACO by default)",
       buildGPUToROCDLBinaryPipeline);
+
+  // The stages of the pipelines above, one IR level each.
+  PassPipelineRegistration<StagePipelineOptions>(
+      "tessera-stage-schedule",
+      "Graph IR to Schedule IR: fuse, assign schedules for the chip, check "
+      "them",
+      [](OpPassManager &pm, const StagePipelineOptions &options) {
+        buildGraphToScheduleStage(pm, options.chip);
+      });
+  PassPipelineRegistration<>("tessera-stage-tile", "Schedule IR to Tile IR",
+                             buildScheduleToTileStage);
+  PassPipelineRegistration<>("tessera-stage-target", "Tile IR to Target IR",
+                             buildTileToTargetStage);
+  PassPipelineRegistration<>(
+      "tessera-stage-gpu",
+      "Target IR to gpu.modules and host functions with their launch plans",
+      buildTargetToGPUStage);
+  PassPipelineRegistration<>("tessera-stage-linalg",
+                             "Graph IR to linalg on tensors (CPU path)",
+                             buildGraphToLinalgStage);
+  PassPipelineRegistration<>(
+      "tessera-stage-llvm",
+      "linalg on tensors to the LLVM dialect for the CPU (ExecutionEngine)",
+      buildLinalgToLLVMStage);
 }

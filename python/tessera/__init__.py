@@ -5,11 +5,15 @@ The package holds the upstream MLIR Python core under the prefix
 ``tessera.dialects.*``), generated op classes for Tessera's four dialects
 (``tessera.dialects.tessera_graph``, ``tessera_schedule``, ``tessera_tile``,
 ``tessera_target``), the tracing front end (``@tessera.function``,
-``tessera.Tensor``, the ops), the CPU path (:mod:`tessera.cpu`) and the GPU
-compiler driver (:mod:`tessera.compiler`).
+``tessera.Tensor``, the ops), the compile driver (:mod:`tessera.compiler`),
+the CPU path (:mod:`tessera.cpu`), artifacts (:mod:`tessera.artifact`) and
+the runtime (:mod:`tessera.runtime`).
 
 Importing ``tessera`` loads no MLIR: the native libraries load on first use
-of a front-end function or of ``tessera.ir``.
+of a front-end function, of ``tessera.compile`` or of ``tessera.ir``. This
+matters beyond start-up time: ``import tessera.runtime`` runs this file
+first, and the runtime must import on a GPU machine that has no MLIR at all
+(with only the source tree's ``python/`` on sys.path).
 """
 
 from .types import (DType, Tensor, TensorSpec, bf16, bool_, f8e4m3, f8e5m2, f16,
@@ -33,10 +37,14 @@ def __getattr__(name):
         from . import frontend
 
         return getattr(frontend, name)
-    if name in ("compile", "Artifact"):
+    if name == "compile":
+        from . import compiler
+
+        return compiler.compile
+    if name == "Artifact":
         from . import artifact
 
-        return getattr(artifact, name)
+        return artifact.Artifact
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 

@@ -34,7 +34,7 @@ def _load_function(spec: str):
 
 
 def _cmd_compile(args) -> int:
-    from .artifact import compile as compile_fn
+    from .compiler import compile as compile_fn
 
     fn = _load_function(args.function)
     artifact = compile_fn(fn, target=args.target)
@@ -48,6 +48,7 @@ def _cmd_run(args) -> int:
     import numpy as np
 
     from .artifact import Artifact
+    from .runtime import numpy_dtype
 
     artifact = Artifact.load(args.artifact)
     sizes = {}
@@ -58,9 +59,9 @@ def _cmd_run(args) -> int:
         sizes[name] = int(value)
     rng = np.random.default_rng(args.seed)
     inputs = []
-    for name, spec in artifact.specs:
-        shape = []
-        for d in spec.dims:
+    for arg in artifact.plan["inputs"]:
+        name, shape = arg["name"], []
+        for d in arg["dims"]:
             if isinstance(d, int):
                 shape.append(d)
             elif d in sizes:
@@ -68,7 +69,7 @@ def _cmd_run(args) -> int:
             else:
                 raise SystemExit(f"tessera: argument '{name}' has dimension {d or '?'}: "
                                  f"give its size with --dim {d or 'NAME'}=N")
-        inputs.append(rng.standard_normal(shape).astype(spec.dtype.numpy))
+        inputs.append(rng.standard_normal(shape).astype(numpy_dtype(arg["dtype"])))
     try:
         out = artifact(*inputs)
     except RuntimeError as e:  # e.g. a GPU artifact on a machine without CuPy

@@ -1,27 +1,86 @@
-"""Compiler driver: runs Tessera's registered pipelines from Python.
+"""The compile driver: runs Tessera's registered pipelines by name.
 
-This is the layer the user API (``tessera.compile``) builds on. It needs the
-MLIR native libraries; the runtime (``tessera.runtime``) never imports it.
+Every Python path to an artifact comes through here: `tessera.compile` and
+`@tessera.jit` (through the front end), the command line, bench/build.py and
+test/gpu/build_artifacts.py. The passes are listed once, in C++
+(lib/Pipelines/Pipelines.cpp): each IR level is a registered pipeline,
+`tessera-stage-<level>`, and the full pipelines (`tessera-lower-to-nvvm`,
+`-rocdl`, `-cpu`) are the same stages in sequence. The driver runs the stages
+one by one so that it can keep the IR of each and apply schedule overrides
+between two of them, then the vendor's binary pipeline.
+
+Layering: tessera.runtime <- tessera.artifact <- tessera.compiler <- the
+front end; this module needs MLIR, the two below it do not.
+
+`TESSERA_DUMP_IR=<dir>` writes each stage as `<dir>/<function>.<stage>.mlir`
+while compiling.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+import json
+import os
+import time
+from pathlib import Path
+from typing import Callable, Optional
 
-from .ir import Context, Module
-from .passmanager import PassManager
+from . import __version__
+from .artifact import Artifact
+from .cache import ArtifactCache, compiler_id, make_key
 from .dialects import gpu
+from .ir import Attribute, Context, Module
+from .passmanager import PassManager
+from .runtime.plan import FORMAT
 
-__all__ = ["GPUObject", "GPUProgramArtifact", "TARGETS", "pipeline_for",
-           "compile_gpu_module", "compile_graph_for_gpu", "build_gpu_artifacts"]
+__all__ = ["GPUObject", "CPU_STAGES", "GPU_STAGES", "LLVM_VERSION",
+           "vendor_of", "run_pipeline", "compile", "compile_graph_for_gpu",
+           "compile_target_ir_for_gpu", "compile_gpu_module", "build_gpu_artifacts"]
 
-#: Chips each registered GPU pipeline accepts by default, by vendor prefix.
-TARGETS = {
-    "sm_": "tessera-gpu-to-nvvm-binary",
-    "gfx": "tessera-gpu-to-rocdl-binary",
+LLVM_VERSION = "22.1.8"
+
+#: The IR levels of each path, in order: the input (Graph IR), then one per
+#: registered `tessera-stage-<level>` pipeline.
+CPU_STAGES = ("graph", "linalg", "llvm")
+GPU_STAGES = ("graph", "schedule", "tile", "target", "gpu")
+
+
+#===--- Targets -------------------------------------------------------------===#
+
+def vendor_of(chip: str) -> str:
+    """The vendor of GPU chip `chip`: "nvidia" (sm_XX) or "amd" (gfxNNN).
+
+    The one place Python tells vendors apart by chip name; the plan records
+    the result, so the runtime never derives it again."""
+    if chip.startswith("sm_"):
+        return "nvidia"
+    if chip.startswith("gfx"):
+        return "amd"
+    raise ValueError(f"unknown GPU target {chip!r}: expected an NVIDIA chip ('sm_90', "
+                     f"'sm_80', ...) or an AMD chip ('gfx942', 'gfx90a', ...)")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Vendor:
+    binary_pipeline: str  #: registered pipeline: gpu.modules -> a gpu.binary
+    binary_file: str  #: the code object's file name in an artifact
+
+
+_VENDORS = {
+    "nvidia": _Vendor("tessera-gpu-to-nvvm-binary", "kernels.ptx"),
+    "amd": _Vendor("tessera-gpu-to-rocdl-binary", "kernels.hsaco"),
 }
 
+
+def run_pipeline(module: Module, name: str, **options) -> None:
+    """Runs the registered pipeline (or pass) `name` on `module`, in place,
+    with `options` (`opt_level=3` is passed as `opt-level=3`)."""
+    body = " ".join(f"{k.replace('_', '-')}={v}" for k, v in options.items())
+    text = f"builtin.module({name}{{{body}}})" if body else f"builtin.module({name})"
+    PassManager.parse(text, context=module.context).run(module.operation)
+
+
+#===--- gpu.module -> code objects ------------------------------------------===#
 
 @dataclasses.dataclass(frozen=True)
 class GPUObject:
@@ -38,38 +97,18 @@ class GPUObject:
         return self.data.decode("utf-8")
 
 
-def pipeline_for(target: str, format: Optional[str] = None, **options) -> str:
-    """The textual pass pipeline that lowers gpu.modules for ``target``.
-
-    ``target`` is a chip name such as ``sm_90`` or ``gfx942``.
-    """
-    for prefix, pipeline in TARGETS.items():
-        if target.startswith(prefix):
-            break
-    else:
-        raise ValueError(
-            f"unknown GPU target {target!r}: expected an NVIDIA chip "
-            f"('sm_90', 'sm_80', ...) or an AMD chip ('gfx942', 'gfx90a', ...)"
-        )
-    opts = {"chip": target, **options}
-    if format is not None:
-        opts["format"] = format
-    body = " ".join(f"{k.replace('_', '-')}={v}" for k, v in opts.items())
-    return f"builtin.module({pipeline}{{{body}}})"
-
-
-def compile_gpu_module(
-    module: Module, target: str = "sm_90", format: Optional[str] = None, **options
-) -> list[GPUObject]:
-    """Lowers every gpu.module in ``module`` (in place) and returns the objects.
+def compile_gpu_module(module: Module, target: str = "sm_90", format: Optional[str] = None,
+                       **options) -> list[GPUObject]:
+    """Lowers every gpu.module in ``module`` (in place) through the vendor's
+    binary pipeline and returns the objects.
 
     ``format``: ``isa`` (PTX / GCN assembly), ``bin`` (HSACO; cubin needs the
     CUDA toolkit), ``llvm`` or ``offload``; the pipeline's default when None
-    (PTX for NVIDIA, HSACO for AMD).
-    """
-    pm = PassManager.parse(pipeline_for(target, format, **options),
-                           context=module.context)
-    pm.run(module.operation)
+    (PTX for NVIDIA, HSACO for AMD). ``options``: the pipeline's other
+    options (``features``, ``opt_level``, ``toolkit``, ...)."""
+    if format is not None:
+        options["format"] = format
+    run_pipeline(module, _VENDORS[vendor_of(target)].binary_pipeline, chip=target, **options)
     objects = []
     for op in module.body.operations:
         if op.operation.name != "gpu.binary":
@@ -77,119 +116,99 @@ def compile_gpu_module(
         name = op.operation.attributes["sym_name"].value
         for attr in op.operation.attributes["objects"]:
             obj = gpu.ObjectAttr(attr)
-            objects.append(
-                GPUObject(
-                    module=name,
-                    chip=target,
-                    format=str(obj.format),
-                    data=bytes(obj.object),
-                )
-            )
+            objects.append(GPUObject(module=name, chip=target, format=str(obj.format),
+                                     data=bytes(obj.object)))
     return objects
 
 
-#: The registered pipelines from Graph IR to a gpu.binary, by vendor prefix.
-GRAPH_PIPELINES = {
-    "sm_": "tessera-lower-to-nvvm",
-    "gfx": "tessera-lower-to-rocdl",
-}
+#===--- Graph IR / Target IR -> GPU artifacts -------------------------------===#
+
+#: Ops that give a kernel its kind (the rest are elementwise).
+_ANCHORS = ("matmul", "attention", "softmax", "log_softmax", "layer_norm", "rms_norm",
+            "reduce")
 
 
-@dataclasses.dataclass(frozen=True)
-class GPUProgramArtifact:
-    """A Graph IR function compiled for a GPU: the kernels' binary and the
-    launch plan the runtime (``tessera.runtime.gpu``) executes."""
-
-    target: str
-    binary: bytes  #: PTX text (NVIDIA) or an HSACO ELF (AMD)
-    plan: dict
-
-    @property
-    def binary_name(self) -> str:
-        return "kernels.ptx" if self.target.startswith("sm_") else "kernels.hsaco"
-
-    def save(self, directory) -> "Path":
-        """Writes ``plan.json`` and the binary into ``directory``."""
-        import json
-        from pathlib import Path
-
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / self.binary_name).write_bytes(self.binary)
-        (path / "plan.json").write_text(json.dumps(self.plan, indent=1) + "\n")
-        return path
-
-
-def compile_graph_for_gpu(module: Module, target: str = "sm_90",
-                          entry: Optional[str] = None,
-                          schedule: Optional[dict] = None) -> GPUProgramArtifact:
-    """Compiles Graph IR in ``module`` (in place) for ``target`` through
-    ``tessera-lower-to-nvvm`` or ``tessera-lower-to-rocdl`` and returns the
-    artifact of function ``entry`` (the only host function by default).
-    ``schedule`` overrides kernel schedules by kind, as in ``tessera.compile``."""
-    import json
-
-    for prefix, pipeline in GRAPH_PIPELINES.items():
-        if target.startswith(prefix):
-            break
-    else:
-        raise ValueError(f"unknown GPU target {target!r}: expected 'sm_XX' or 'gfxNNN'")
-    if schedule:
-        from .artifact import _apply_schedule
-
-        PassManager.parse(f"builtin.module(func.func(tessera-graph-fuse),"
-                          f"func.func(tessera-schedule-assign{{chip={target}}}))",
-                          context=module.context).run(module.operation)
-        _apply_schedule(module, schedule, target)
-        PassManager.parse("builtin.module(convert-tessera-schedule-to-tile,"
-                          "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
-                          "tessera-target-export-plan)",
-                          context=module.context).run(module.operation)
-        pm = PassManager.parse(pipeline_for(target), context=module.context)
-    else:
-        pm = PassManager.parse(f"builtin.module({pipeline}{{chip={target}}})",
-                               context=module.context)
-    pm.run(module.operation)
-    return _gpu_artifact(module, target, entry)
-
-
-def compile_target_ir_for_gpu(module: Module, target: str = "sm_90",
-                              entry: Optional[str] = None) -> GPUProgramArtifact:
-    """Compiles Target IR in ``module`` (in place): host functions
-    (``tessera.host``) of allocations and launches, and
-    ``tessera_target.kernel``s, through ``convert-tessera-target-to-gpu``,
-    the launch plan and the vendor's binary pipeline."""
-    PassManager.parse("builtin.module(convert-tessera-target-to-gpu,"
-                      "tessera-target-export-plan)",
-                      context=module.context).run(module.operation)
-    PassManager.parse(pipeline_for(target), context=module.context).run(module.operation)
-    return _gpu_artifact(module, target, entry)
-
-
-def _gpu_artifact(module: Module, target: str, entry: Optional[str]) -> GPUProgramArtifact:
-    import json
-
-    plans = {}
-    binary = None
+def _apply_schedule(module: Module, schedule: dict, chip: str) -> None:
+    """Sets the config of every kernel whose anchor op is a key of
+    `schedule`, then re-checks legality for `chip`."""
+    known = set()
     for op in module.body.operations:
-        name = op.operation.name
+        if op.operation.name != "func.func":
+            continue
+        for inner in op.regions[0].blocks[0].operations:
+            if inner.operation.name != "tessera_schedule.kernel":
+                continue
+            names = [o.operation.name.split(".", 1)[1]
+                     for o in inner.regions[0].blocks[0].operations
+                     if o.operation.name.startswith("tessera_graph.")
+                     and o.operation.name != "tessera_graph.constant"]
+            anchors = [n for n in names if n in _ANCHORS]
+            kind = anchors[0] if anchors else "elementwise"
+            known.add(kind)
+            if kind in schedule:
+                inner.attributes["config"] = Attribute.parse(
+                    f"#tessera_schedule.config<{schedule[kind]}>")
+    unknown = sorted(set(schedule) - known)
+    if unknown:
+        raise ValueError(f"schedule= names {unknown}, but the program's kernels are "
+                         f"{sorted(known)}")
+    run_pipeline(module, "tessera-schedule-check", chip=chip)
+
+
+#: Called with (stage, module) after each stage.
+StageHook = Callable[[str, Module], None]
+
+
+def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
+               on_stage: Optional[StageHook]) -> Artifact:
+    """Runs the GPU stages from `first` ("schedule" for Graph IR, "gpu" for
+    Target IR) and the vendor's binary pipeline on `module`, in place;
+    returns the artifact of its only host function."""
+    vendor = vendor_of(chip)
+    for stage in GPU_STAGES[GPU_STAGES.index(first):]:
+        if stage == "schedule":  # the one stage that depends on the chip
+            run_pipeline(module, "tessera-stage-schedule", chip=chip)
+            if schedule:
+                _apply_schedule(module, schedule, chip)
+        else:
+            run_pipeline(module, f"tessera-stage-{stage}")
+        if on_stage:
+            on_stage(stage, module)
+    run_pipeline(module, _VENDORS[vendor].binary_pipeline, chip=chip)
+
+    plans, binary = {}, None
+    for op in module.body.operations:
         attrs = op.operation.attributes
-        if name == "func.func" and "tessera.plan" in attrs:
+        if op.operation.name == "func.func" and "tessera.plan" in attrs:
             plans[attrs["sym_name"].value] = json.loads(attrs["tessera.plan"].value)
-        elif name == "gpu.binary":
+        elif op.operation.name == "gpu.binary":
             for attr in attrs["objects"]:
                 binary = bytes(gpu.ObjectAttr(attr).object)
     if not plans or binary is None:
         raise RuntimeError("the GPU pipeline produced no host function or no binary")
-    if entry is None:
-        if len(plans) != 1:
-            raise ValueError(f"several functions were compiled ({sorted(plans)}); "
-                             f"name the entry")
-        entry = next(iter(plans))
-    plan = dict(plans[entry])
-    plan["target"] = target
-    plan["binary"] = "kernels.ptx" if target.startswith("sm_") else "kernels.hsaco"
-    return GPUProgramArtifact(target=target, binary=binary, plan=plan)
+    if len(plans) != 1:
+        raise ValueError(f"several functions were compiled ({sorted(plans)}); "
+                         f"compile one per module")
+    plan = dict(next(iter(plans.values())))
+    binary_file = _VENDORS[vendor].binary_file
+    plan.update({"target": chip, "vendor": vendor, "binary": binary_file})
+    return Artifact(plan, {binary_file: binary})
+
+
+def compile_graph_for_gpu(module: Module, target: str = "sm_90",
+                          schedule: Optional[dict] = None) -> Artifact:
+    """Compiles the Graph IR function in ``module`` (in place) for GPU chip
+    ``target``: the stages of ``tessera-lower-to-nvvm`` / ``-rocdl``.
+    ``schedule`` overrides kernel schedules by kind, as in ``compile``."""
+    return _lower_gpu(module, target, "schedule", schedule, None)
+
+
+def compile_target_ir_for_gpu(module: Module, target: str = "sm_90") -> Artifact:
+    """Compiles Target IR in ``module`` (in place): a host function
+    (``tessera.host``) of allocations and launches, and
+    ``tessera_target.kernel``s, through the last GPU stage and the vendor's
+    binary pipeline."""
+    return _lower_gpu(module, target, "gpu", None, None)
 
 
 def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
@@ -198,10 +217,6 @@ def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
     for a program written in Target IR) for ``target`` into
     ``directory/<name>/`` (plan.json + binary) and writes ``index.json``
     (kernels and compile time per program); returns the index."""
-    import json
-    import time
-    from pathlib import Path
-
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     index = {}
@@ -222,3 +237,82 @@ def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
             log(f"{name:30s} {seconds * 1e3:7.1f} ms  {', '.join(index[name]['kernels'])}")
     (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
     return index
+
+
+#===--- tessera.compile -----------------------------------------------------===#
+
+def _dump(name: str, stage: str, text: str) -> None:
+    directory = os.environ.get("TESSERA_DUMP_IR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, f"{name}.{stage}.mlir"), "w") as f:
+            f.write(text)
+
+
+def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A001
+            cache: Optional[ArtifactCache] = None, use_cache: bool = True) -> Artifact:
+    """Compiles a @tessera.function for `target`: "cpu" (linalg -> LLVM,
+    run by the ExecutionEngine), an NVIDIA chip ("sm_90", "sm_80", ...: PTX)
+    or an AMD chip ("gfx942", ...: HSACO). The artifact keeps the IR of
+    every stage and goes to the disk cache.
+
+    `schedule` (GPU targets) overrides the default schedule of kernels by
+    kind: {"matmul": "tile = [64, 64, 32], warps = 4, stages = 3, mma =
+    mma_sync", ...}, keys "elementwise", "matmul", "attention", "softmax",
+    "layer_norm", ... (the kernel's anchor op); a schedule the chip cannot
+    run is a compile-time error."""
+    if target == "cpu":
+        if schedule is not None:
+            raise ValueError("schedule= applies to GPU targets; the CPU path has no schedule")
+    else:
+        try:
+            vendor_of(target)
+        except ValueError:
+            raise ValueError(f"unknown target {target!r}: expected 'cpu', an NVIDIA chip "
+                             f"('sm_90', 'sm_80', ...) or an AMD chip ('gfx942', ...)") from None
+    graph, name = fn.mlir, fn.__name__
+    key = make_key(ir=graph, target=target,
+                   pipeline="tessera-lower-to-cpu" if target == "cpu" else "tessera-lower-to-gpu",
+                   schedule=json.dumps(schedule, sort_keys=True), tessera=__version__,
+                   llvm=LLVM_VERSION, compiler=compiler_id())
+    cache = cache or ArtifactCache()
+    if use_cache:
+        hit = cache.get(key)
+        if hit is not None:
+            return Artifact.load(hit)
+
+    texts = {"graph": graph}
+    _dump(name, "graph", graph)
+
+    def keep(stage: str, module: Module) -> None:
+        texts[stage] = str(module)
+        _dump(name, stage, texts[stage])
+
+    with Context():
+        module = Module.parse(graph)
+        if target == "cpu":
+            from .cpu import CPUModule
+
+            inputs, results = CPUModule.signatures_of(module)[name]
+            for stage in CPU_STAGES[1:]:
+                run_pipeline(module, f"tessera-stage-{stage}")
+                keep(stage, module)
+            plan = {"format": FORMAT, "target": target, "entry": name,
+                    "inputs": [dict(spec.plan_entry(n), type=str(t))
+                               for (n, spec), t in zip(fn.specs, inputs)],
+                    "result": str(results[0])}
+            stages, files = CPU_STAGES, {}
+        else:
+            artifact = _lower_gpu(module, target, "schedule", schedule, keep)
+            plan, files = artifact.plan, {artifact.plan["binary"]: artifact.binary}
+            plan.update({"entry": name, "schedule": schedule,
+                         "annotations": [spec.plan_entry(n) for n, spec in fn.specs]})
+            stages = GPU_STAGES
+    plan.update({"key": key, "stages": list(stages), "tessera_version": __version__,
+                 "llvm_version": LLVM_VERSION})
+    files.update({f"{s}.mlir": texts[s].encode() for s in stages})
+    artifact = Artifact(plan, files)
+    if use_cache:
+        path = cache.put(key, artifact.files(), fields={"entry": name, "target": target})
+        return Artifact(plan, files, path)
+    return artifact

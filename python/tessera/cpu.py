@@ -18,9 +18,11 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import ir
+from ._mlir_runtime import np_to_memref  # upstream MLIR's `runtime` package
 from .execution_engine import ExecutionEngine
 from .passmanager import PassManager
-from .runtime import np_to_memref
+from .runtime import Signature
+from .runtime import numpy_dtype as _numpy_dtype
 
 __all__ = ["CPUModule", "numpy_dtype", "RUNTIME_LIBRARY"]
 
@@ -32,16 +34,7 @@ RUNTIME_LIBRARY = os.environ.get(
 
 def numpy_dtype(element: ir.Type) -> np.dtype:
     """The numpy dtype of an MLIR element type."""
-    name = str(element)
-    table = {"f64": np.float64, "f32": np.float32, "f16": np.float16,
-             "i64": np.int64, "i32": np.int32, "i8": np.int8, "i1": np.bool_}
-    if name in table:
-        return np.dtype(table[name])
-    if name == "bf16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    raise TypeError(f"no numpy dtype for element type {name}")
+    return _numpy_dtype(str(element))
 
 
 class CPUModule:
@@ -66,6 +59,7 @@ class CPUModule:
             self._signatures = self.signatures_of(module)
             PassManager.parse("builtin.module(tessera-lower-to-cpu)").run(module.operation)
         self.llvm_ir = str(module)
+        self._checkers = {}  # name -> Signature, on first call
         libs = list(shared_libs or [])
         if not os.path.exists(RUNTIME_LIBRARY):
             raise FileNotFoundError(
@@ -93,20 +87,13 @@ class CPUModule:
         inputs, results = self._signatures[name]
         if len(results) != 1:
             raise ValueError(f"@{name} must return exactly one tensor")
-        if len(args) != len(inputs):
-            raise TypeError(f"@{name} takes {len(inputs)} arguments, got {len(args)}")
-        arrays = []
-        for i, (arg, expected) in enumerate(zip(args, inputs)):
-            dtype = numpy_dtype(expected.element_type)
-            arr = np.ascontiguousarray(arg)
-            if arr.dtype != dtype:
-                raise TypeError(f"argument {i} of @{name}: expected dtype {dtype}, got {arr.dtype}")
-            if arr.ndim != expected.rank or any(
-                    s != ir.ShapedType.get_dynamic_size() and s != n
-                    for s, n in zip(expected.shape, arr.shape)):
-                raise ValueError(f"argument {i} of @{name}: expected shape {expected}, "
-                                 f"got {arr.shape}")
-            arrays.append(arr)
+        if name not in self._checkers:
+            dynamic = ir.ShapedType.get_dynamic_size()
+            self._checkers[name] = Signature(f"@{name}", [
+                {"name": f"arg{i}", "dims": [None if d == dynamic else d for d in t.shape],
+                 "dtype": str(t.element_type)} for i, t in enumerate(inputs)])
+        self._checkers[name].bind(args)
+        arrays = [np.ascontiguousarray(a) for a in args]
         result = results[0]
         ctype = np_to_memref.as_ctype(numpy_dtype(result.element_type))
         if result.rank == 0:

@@ -23,10 +23,11 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import ir
+from . import compiler, ir
 from .dialects import func as func_d
 from .dialects import tessera_graph as tg
-from .types import DType, Dim, TensorSpec, DTYPES, check_arguments, f32
+from .runtime import Signature, device_target, dtype_of
+from .types import DType, Dim, TensorSpec, DTYPES
 
 __all__ = ["ShapeError", "TracedTensor", "Function", "function", "jit",
            "numerics", "matmul", "softmax", "log_softmax", "layer_norm",
@@ -422,6 +423,9 @@ class Function:
                 raise TypeError(f"argument '{name}' of {fn.__qualname__} needs a "
                                 "tessera.Tensor[...] annotation")
             self.specs.append((name, param.annotation))
+        #: Checks calls against the annotations before anything compiles.
+        self.signature = Signature(fn.__qualname__,
+                                   [spec.plan_entry(name) for name, spec in self.specs])
         self._compiled = None
         self._text: Optional[str] = None
 
@@ -470,12 +474,10 @@ class Function:
     def __call__(self, *arrays):
         """Compiles for the CPU on first use (memory, then disk cache) and
         runs on numpy arrays."""
-        from .artifact import compile as compile_fn
-
-        checked = check_arguments(self._fn.__qualname__, self.specs, arrays)
+        self.signature.bind(arrays)
         if self._compiled is None:
-            self._compiled = compile_fn(self, target="cpu")
-        return self._compiled(*checked)
+            self._compiled = compiler.compile(self, target="cpu")
+        return self._compiled(*arrays)
 
 
 def function(fn=None, *, numerics: Optional[dict] = None):
@@ -507,29 +509,21 @@ class JitFunction(Function):
         env = os.environ.get("TESSERA_TARGET")
         if env:
             return env
-        from .runtime.gpu import device_target
-
         return device_target() or "cpu"
 
     def __call__(self, *arrays, **launch):
-        from .artifact import compile as compile_fn
-        from .runtime.gpu import _dtype_of
-
         target = self.target
-        signature = (target,) + tuple(
-            (str(_dtype_of(a)), len(getattr(a, "shape", ()))) for a in arrays)
-        artifact = self._artifacts.get(signature)
+        if target == "cpu" and launch:
+            raise TypeError(f"{self._fn.__qualname__}: {sorted(launch)} apply to GPU "
+                            f"launches; this call runs on the CPU")
+        key = (target,) + tuple((str(dtype_of(a)), len(getattr(a, "shape", ())))
+                                for a in arrays)
+        artifact = self._artifacts.get(key)
         if artifact is None:
-            if target == "cpu":  # argument errors before compiling
-                check_arguments(self._fn.__qualname__, self.specs, arrays)
-            artifact = compile_fn(self, target=target,
-                                  schedule=None if target == "cpu" else self._schedule)
-            self._artifacts[signature] = artifact
-        if target == "cpu":
-            if launch:
-                raise TypeError(f"{self._fn.__qualname__}: {sorted(launch)} apply to GPU "
-                                f"launches; this call runs on the CPU")
-            return artifact(*check_arguments(self._fn.__qualname__, self.specs, arrays))
+            self.signature.bind(arrays)  # argument errors before compiling
+            artifact = compiler.compile(self, target=target,
+                                        schedule=None if target == "cpu" else self._schedule)
+            self._artifacts[key] = artifact
         return artifact(*arrays, **launch)
 
 

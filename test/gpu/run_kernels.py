@@ -1,8 +1,8 @@
 """Runs the artifacts built by build_artifacts.py on the GPU and checks every
 element against a float64 NumPy reference on fresh random inputs.
 
-Needs only numpy and cupy (the GPU machine has no MLIR): the runtime module
-is loaded from its file. Outputs are poisoned (NaN) before each launch.
+Needs only numpy and cupy (the GPU machine has no MLIR): tessera.runtime
+is imported from the source tree's python/. Outputs are poisoned (NaN) before each launch.
 Without CuPy or a GPU it prints SKIP and exits 0.
 
     python test/gpu/run_kernels.py [build/gpu-artifacts]
@@ -32,8 +32,8 @@ def main(argv) -> int:
     except Exception as e:  # no CuPy, no driver, no device
         print(f"SKIP: no GPU ({type(e).__name__}: {e})")
         return 0
-    sys.path.insert(0, str(ROOT / "python" / "tessera" / "runtime"))
-    import gpu as runtime  # the runtime alone: numpy + cupy, no MLIR
+    sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
+    import tessera.runtime as runtime  # numpy + cupy only
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "gpu-artifacts")
     seed = int(time.time_ns() % (2**32))
     rng = np.random.default_rng(seed)

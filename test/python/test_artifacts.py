@@ -14,7 +14,7 @@ import pytest
 
 import tessera
 from tessera import Tensor, f16, f32
-from tessera.artifact import GPU_STAGES
+from tessera.compiler import GPU_STAGES
 from tessera.cache import ArtifactCache
 
 PKG = os.path.dirname(os.path.dirname(tessera.__file__))

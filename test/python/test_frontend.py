@@ -167,6 +167,8 @@ def test_arguments_are_checked_against_annotations():
         f(np.ones(4, np.float32), ok)
     with pytest.raises(TypeError, match="takes 2 arguments, got 1"):
         f(ok)
+    with pytest.raises(TypeError, match="argument 'y': expected an array of dtype f32, got list"):
+        f(ok, [[1.0] * 4] * 3)
 
 
 def test_transformer_block_on_cpu_matches_numpy():

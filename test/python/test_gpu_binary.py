@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from tessera import ir
-from tessera.compiler import compile_gpu_module, pipeline_for
+from tessera.compiler import compile_gpu_module, vendor_of
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(_ROOT, "examples", "vadd.mlir")) as _f:
@@ -66,7 +66,10 @@ def test_gcn_assembly_names_the_chip():
 
 
 def test_unknown_target_is_a_clear_error():
+    assert vendor_of("sm_90") == "nvidia" and vendor_of("gfx942") == "amd"
     with pytest.raises(ValueError, match="unknown GPU target 'h200'"):
-        pipeline_for("h200")
+        vendor_of("h200")
+    with pytest.raises(ValueError, match="unknown GPU target 'h200'"):
+        _compile("h200")
     with pytest.raises(ir.MLIRError, match="unknown target chip: 'sm_12345'"):
         _compile("sm_12345")

@@ -138,7 +138,7 @@ def test_launch_argument_errors(fake_cupy, add_artifact):
     program(x, x)  # prepared: the checks must still run on the fast path
     with pytest.raises(ValueError, match=r"argument .arg1. dimension 0 \(arg1_0\) is 9, but argument .arg0. dimension 0 \(arg0_0\) is 8: they must be equal \(operands broadcast together \(dimension 0\)\)"):
         program(x, cp.asarray(np.ones(9, np.float32)))
-    with pytest.raises(TypeError, match="expected dtype float32, got float64"):
+    with pytest.raises(TypeError, match="expected dtype f32, got float64"):
         program(x, cp.asarray(np.ones(8, np.float64)))
     strided = cp.asarray(np.ones(16, np.float32))
     strided.host = strided.host[::2]
@@ -146,7 +146,7 @@ def test_launch_argument_errors(fake_cupy, add_artifact):
         program(x, strided)
     with pytest.raises(TypeError, match="out= has 2 arrays; the program has 1 outputs"):
         program(x, x, out=[x, x])
-    with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
+    with pytest.raises(TypeError, match="takes 2 arguments, got 1"):
         program(x)
     with pytest.raises(ValueError, match=r"output 'out0': expected a contiguous float32 "
                                          r"array of shape \(8,\), got float64 \(8,\)"):
@@ -159,3 +159,15 @@ def test_launch_argument_errors(fake_cupy, add_artifact):
     with pytest.raises(ValueError, match="argument 'arg1': is on device 1, the program "
                                          "runs on device 0"):
         program(x, elsewhere)
+
+
+def test_vendor_comes_from_the_plan(fake_cupy, add_artifact):
+    from tessera.runtime import gpu as runtime
+
+    cp, _ = fake_cupy
+    program = runtime.load(add_artifact)
+    assert program.plan["vendor"] == "nvidia"
+    cp.cuda.runtime.is_hip = True  # CuPy built for ROCm
+    with pytest.raises(RuntimeError, match=r"this artifact is for nvidia GPUs \(sm_90\), "
+                                           r"but CuPy runs on amd GPUs"):
+        program(cp.asarray(np.ones(8, np.float32)), cp.asarray(np.ones(8, np.float32)))

@@ -17,7 +17,7 @@ MAP = {"name": "tm0", "memref": "a", "dtype": "f16", "dims": ["1", "M", "K"],
 
 def plan(maps=(MAP,), params=({"memref": "a"}, {"tensor_map": "tm0"},
                               {"tensor_map_valid": "tm0"})):
-    return {"format": 1, "entry": "main", "binary": "kernels.ptx",
+    return {"format": 1, "entry": "main", "vendor": "nvidia", "binary": "kernels.ptx",
             "inputs": [{"name": "a", "dims": ["M", "K"], "dtype": "f16"}],
             "outputs": [], "tensor_maps": list(maps),
             "kernels": [{"name": "k", "params": list(params), "abi": "bare",

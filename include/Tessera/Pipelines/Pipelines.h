@@ -52,11 +52,12 @@ void buildGPUToNVVMBinaryPipeline(OpPassManager &pm,
 void buildGPUToROCDLBinaryPipeline(OpPassManager &pm,
                                    const GPUBinaryPipelineOptions &options);
 
-/// Graph IR -> LLVM dialect for the CPU path: convert-tessera-graph-to-linalg,
-/// decomposition of aggregated linalg ops, one-shot bufferization (function
-/// boundaries included), buffer deallocation, linalg to loops, and lowering
-/// of everything to the LLVM dialect. Public functions get
-/// `llvm.emit_c_interface` so the ExecutionEngine can call them.
+/// Graph IR -> LLVM dialect for the CPU path, the linalg and llvm stages
+/// below: convert-tessera-graph-to-linalg, decomposition of aggregated linalg
+/// ops, one-shot bufferization (function boundaries included), buffer
+/// deallocation, linalg to loops, and lowering of everything to the LLVM
+/// dialect. Public functions get `llvm.emit_c_interface` so the
+/// ExecutionEngine can call them.
 void buildLowerToCPUPipeline(OpPassManager &pm);
 
 /// Graph IR to a gpu.binary plus host functions with their launch plans:
@@ -83,11 +84,40 @@ buildGPUToBinaryPipeline(OpPassManager &pm,
                          const GPUBinaryPipelineOptions &options,
                          function_ref<LogicalResult(const Twine &)> errorHandler);
 
-/// The Graph IR to gpu.module part of the two pipelines above.
+/// The Graph IR to gpu.module part of the two pipelines above: the four GPU
+/// stages below in order.
 void buildGraphToGPUKernelsPipeline(OpPassManager &pm, llvm::StringRef chip);
 
-/// Registers `tessera-gpu-to-nvvm-binary`, `tessera-gpu-to-rocdl-binary` and
-/// `tessera-lower-to-cpu`.
+//===----------------------------------------------------------------------===//
+// Stages: one IR level each. The full pipelines are built from these, and
+// each is registered (`tessera-stage-<level>`) so that Python can run them
+// one by one and keep the IR of every level.
+//===----------------------------------------------------------------------===//
+
+/// Options of the stages that depend on the target chip.
+struct StagePipelineOptions : public PassPipelineOptions<StagePipelineOptions> {
+  PassOptions::Option<std::string> chip{*this, "chip",
+                                        llvm::cl::desc("Target chip"),
+                                        llvm::cl::init("sm_90")};
+};
+
+/// Graph IR -> Schedule IR: tessera-graph-fuse, tessera-schedule-assign and
+/// tessera-schedule-check for `chip` (`tessera-stage-schedule`).
+void buildGraphToScheduleStage(OpPassManager &pm, llvm::StringRef chip);
+/// Schedule IR -> Tile IR (`tessera-stage-tile`).
+void buildScheduleToTileStage(OpPassManager &pm);
+/// Tile IR -> Target IR (`tessera-stage-target`).
+void buildTileToTargetStage(OpPassManager &pm);
+/// Target IR -> gpu.modules plus host functions carrying their launch plans
+/// (`tessera-stage-gpu`).
+void buildTargetToGPUStage(OpPassManager &pm);
+/// CPU path, Graph IR -> linalg on tensors (`tessera-stage-linalg`).
+void buildGraphToLinalgStage(OpPassManager &pm);
+/// CPU path, linalg on tensors -> LLVM dialect (`tessera-stage-llvm`).
+void buildLinalgToLLVMStage(OpPassManager &pm);
+
+/// Registers the pipelines above: `tessera-lower-to-{nvvm,rocdl,cpu}`,
+/// `tessera-gpu-to-{nvvm,rocdl}-binary` and the `tessera-stage-*` stages.
 void registerPipelines();
 
 } // namespace tessera

@@ -1,9 +1,9 @@
 """Running GPU artifacts with CuPy: no MLIR, only numpy and cupy.
 
-A GPU artifact is a directory with the kernels' binary (PTX for NVIDIA) and
-`plan.json`:
+A GPU artifact is a directory with the kernels' binary (PTX for NVIDIA,
+HSACO for AMD) and `plan.json` (the format: tessera.runtime.plan):
 
-    {"format": 1, "target": "sm_90", "binary": "kernels.ptx",
+    {"format": 1, "target": "sm_90", "vendor": "nvidia", "binary": "kernels.ptx",
      "inputs":  [{"name": "a", "dims": ["N"], "dtype": "f32"}, ...],
      "outputs": [{"name": "c", "dims": ["N"], "dtype": "f32"}],
      "kernels": [{"name": "vadd",
@@ -36,88 +36,24 @@ then take their path without TMA.
     c = program(a, b)                      # cupy, numpy, torch, DLPack objects
     program(a, b, out=[c], stream=s)       # into a given output, on a stream
 
-Arguments are checked against the plan before anything is launched: each
-violation raises TypeError or ValueError naming the argument.
+Arguments are checked against the plan before anything is launched
+(tessera.runtime.arguments): each violation raises TypeError or ValueError
+naming the argument.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import json
 import math
-import operator
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["GPUProgram", "load", "compile_extent", "eval_extent", "DTYPES",
-           "encode_tensor_map"]
+from .arguments import Signature, dtype_of
+from .plan import compile_extent, numpy_dtype, read_plan
 
-DTYPES = {"f32": "float32", "f16": "float16", "f64": "float64", "i32": "int32",
-          "i64": "int64", "i8": "int8", "i1": "bool", "bf16": "bfloat16"}
-
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-           ast.FloorDiv: operator.floordiv}
-_FUNCS = {"ceil_div": lambda a, b: -(-a // b), "min": min, "max": max}
-
-
-def compile_extent(expr: str):
-    """Parses a grid-extent expression once into a function of the bound
-    symbols; anything but integers, symbols, + - * //, ceil_div, min and max
-    is rejected here, at load time."""
-    def build(node):
-        if isinstance(node, ast.Expression):
-            return build(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            value = node.value
-            return lambda sizes: value
-        if isinstance(node, ast.Name):
-            name = node.id
-
-            def lookup(sizes):
-                if name not in sizes:
-                    raise ValueError(f"grid expression {expr!r}: unknown symbol {name!r}")
-                return sizes[name]
-            return lookup
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            op, left, right = _BINOPS[type(node.op)], build(node.left), build(node.right)
-            return lambda sizes: op(left(sizes), right(sizes))
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in _FUNCS and not node.keywords):
-            fn, args = _FUNCS[node.func.id], [build(a) for a in node.args]
-            return lambda sizes: fn(*(a(sizes) for a in args))
-        raise ValueError(f"grid expression {expr!r}: unsupported syntax")
-    return build(ast.parse(str(expr), mode="eval"))
-
-
-def eval_extent(expr: str, sizes: Dict[str, int]) -> int:
-    """Evaluates a grid-extent expression over bound symbols, safely."""
-    return int(compile_extent(expr)(sizes))
-
-
-def _dtype(name: str) -> np.dtype:
-    if name == "bf16":
-        import ml_dtypes
-
-        return np.dtype(ml_dtypes.bfloat16)
-    return np.dtype(DTYPES[name])
-
-
-def _dtype_of(array) -> Optional[np.dtype]:
-    dtype = getattr(array, "dtype", None)
-    if dtype is None:
-        return None
-    try:
-        return np.dtype(dtype)
-    except TypeError:  # torch dtypes: torch.float32 -> float32
-        name = str(dtype).replace("torch.", "")
-        if name == "bfloat16":
-            import ml_dtypes  # noqa: F401  (registers the numpy dtype)
-
-            return np.dtype(ml_dtypes.bfloat16)
-        return np.dtype(name)
+__all__ = ["GPUProgram", "load", "device_target", "encode_tensor_map"]
 
 
 def _cupy():
@@ -127,6 +63,15 @@ def _cupy():
         raise RuntimeError("running GPU artifacts needs CuPy (pip install cupy-cuda13x)") from e
     return cupy
 
+
+#: The vendors a plan may name.
+_VENDORS = ("nvidia", "amd")
+
+
+def _cupy_vendor(cp) -> str:
+    """The vendor of the GPUs CuPy drives: its build is for CUDA or for ROCm
+    (HIP)."""
+    return "amd" if getattr(cp.cuda.runtime, "is_hip", False) else "nvidia"
 
 
 #: Dynamic shared memory a kernel may use without opting in (bytes).
@@ -144,18 +89,23 @@ def _allow_dynamic_shared(cp, function, shared: int) -> None:
                             driver.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                             shared)
 
+
 class GPUProgram:
     """A loaded GPU artifact: checked, launchable."""
 
     def __init__(self, plan: dict, binary_path: Path):
         self.plan = plan
+        if plan.get("vendor") not in _VENDORS:
+            raise ValueError(f"the plan's vendor is {plan.get('vendor')!r}, expected one of "
+                             f"{', '.join(_VENDORS)}: rebuild the artifact with this Tessera")
         self._binary_path = binary_path
         self._functions = None
-        self._inputs = [(a["name"], tuple(a["dims"]), _dtype(a["dtype"]))
-                        for a in plan["inputs"]]
-        self._outputs = [(a["name"], self._dim_fns(a["dims"]), _dtype(a["dtype"]))
+        self.signature = Signature(f"{plan.get('entry', 'the')} program", plan["inputs"],
+                                   plan.get("checks", []))
+        self._input_names = [a["name"] for a in plan["inputs"]]
+        self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
-        self._temporaries = [(a["name"], self._dim_fns(a["dims"]), _dtype(a["dtype"]),
+        self._temporaries = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
         self._maps = _TensorMaps(plan.get("tensor_maps", []))
@@ -168,10 +118,6 @@ class GPUProgram:
                 raise ValueError(f"kernel {k['name']}: unknown abi {abi!r}")
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
                                   tuple(k["block"]), k.get("shared_bytes", 0), abi))
-        # Launch conditions: pairs of size expressions that must be equal.
-        self._checks = [(c["equal"][0], compile_extent(c["equal"][0]),
-                         c["equal"][1], compile_extent(c["equal"][1]), c.get("reason", ""))
-                        for c in plan.get("checks", [])]
         self._device = None
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
@@ -196,44 +142,10 @@ class GPUProgram:
                 return (kind, self._maps.index[p[kind]])
         raise ValueError(f"kernel {kernel}: unknown parameter {p}")
 
-    # --- argument checking (pure Python) ---------------------------------
     def bind(self, arrays: Sequence) -> Dict[str, int]:
-        """Checks `arrays` against the plan's inputs; returns symbol sizes."""
-        if len(arrays) != len(self._inputs):
-            raise TypeError(f"{self.plan.get('entry', 'the')} program takes "
-                            f"{len(self._inputs)} inputs, got {len(arrays)}")
-        sizes: Dict[str, int] = {}
-        owner: Dict[str, str] = {}
-        for (name, dims, dtype), array in zip(self._inputs, arrays):
-            shape = tuple(getattr(array, "shape", ()))
-            got = _dtype_of(array)
-            if got != dtype:
-                raise TypeError(f"argument '{name}': expected dtype {dtype}, got {got}")
-            if len(shape) != len(dims):
-                raise ValueError(f"argument '{name}': expected rank {len(dims)}, "
-                                 f"got shape {shape}")
-            for i, (dim, size) in enumerate(zip(dims, shape)):
-                if isinstance(dim, int):
-                    if dim != size:
-                        raise ValueError(f"argument '{name}': dimension {i} must be "
-                                         f"{dim}, got {size}")
-                elif dim in sizes and sizes[dim] != size:
-                    raise ValueError(f"argument '{name}': dimension {i} ({dim}) is "
-                                     f"{size}, but {dim} is {sizes[dim]} from "
-                                     f"argument '{owner[dim]}'")
-                else:
-                    sizes.setdefault(dim, size)
-                    owner.setdefault(dim, name)
-        for a_text, a_fn, b_text, b_fn, reason in self._checks:
-            a, b = int(a_fn(sizes)), int(b_fn(sizes))
-            if a != b:
-                where = {d: f"argument '{owner[d]}' dimension {i} ({d})"
-                         for (n, dims, _) in self._inputs for i, d in enumerate(dims)
-                         if isinstance(d, str) and owner.get(d) == n}
-                raise ValueError(f"{where.get(b_text, b_text)} is {b}, but "
-                                 f"{where.get(a_text, a_text)} is {a}: they must be "
-                                 f"equal ({reason})")
-        return sizes
+        """Checks `arrays` against the plan's inputs and launch conditions;
+        returns the symbols' sizes."""
+        return self.signature.bind(arrays)
 
     @staticmethod
     def _dim_fns(dims):
@@ -248,6 +160,11 @@ class GPUProgram:
     def _load(self):
         if self._functions is None:
             cp = _cupy()
+            vendor = self.plan["vendor"]
+            if vendor != _cupy_vendor(cp):
+                raise RuntimeError(f"this artifact is for {vendor} GPUs "
+                                   f"({self.plan.get('target')}), but CuPy runs on "
+                                   f"{_cupy_vendor(cp)} GPUs")
             module = cp.RawModule(path=str(self._binary_path))
             functions = []
             for k in self.plan["kernels"]:
@@ -329,7 +246,7 @@ class GPUProgram:
         arguments of these shapes: parameters are constants or buffer slots
         (inputs, outputs, temporaries, in that order)."""
         sizes = self.bind(arrays)
-        names = [n for n, _, _ in self._inputs] + [n for n, _, _ in self._outputs]
+        names = self._input_names + [n for n, _, _ in self._outputs]
         names += [t[0] for t in self._temporaries]
         shapes = [tuple(a.shape) for a in arrays]
         shapes += [self._shape(dims, sizes) for _, dims, _ in self._outputs]
@@ -418,7 +335,7 @@ class GPUProgram:
     def _call_on_stream(self, cp, arrays, out, sizes):
         inputs = []
         host_inputs = False
-        for (name, _, _), array in zip(self._inputs, arrays):
+        for name, array in zip(self._input_names, arrays):
             dev, host = self._to_device(cp, name, array)
             host_inputs |= host is not None
             inputs.append(self._checked_device(name, dev))
@@ -436,7 +353,8 @@ class GPUProgram:
                 dev = cp.empty(shape, dtype)
             outputs.append(dev)
             hosts.append(host)
-        buffers = {n: a for (n, _, _), a in zip(self._inputs + self._outputs, inputs + outputs)}
+        names = self._input_names + [n for n, _, _ in self._outputs]
+        buffers = dict(zip(names, inputs + outputs))
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
@@ -671,13 +589,13 @@ def _external_stream(cp, stream):
 
 def device_target() -> Optional[str]:
     """The chip of the current GPU ("sm_90", "gfx942"), or None without CuPy
-    or a GPU."""
+    or a GPU. Each vendor's driver names its chips differently."""
     try:
         import cupy as cp
 
         if cp.cuda.runtime.getDeviceCount() == 0:
             return None
-        if getattr(cp.cuda.runtime, "is_hip", False):
+        if _cupy_vendor(cp) == "amd":
             props = cp.cuda.runtime.getDeviceProperties(cp.cuda.Device().id)
             return props["gcnArchName"].decode().split(":")[0]
         return "sm_" + cp.cuda.Device().compute_capability
@@ -704,7 +622,7 @@ class _TorchView:
                              f"{tensor.device}; move it to the GPU (.cuda())")
         self.tensor = tensor
         self.shape = tuple(tensor.shape)
-        self.dtype = _dtype_of(tensor)
+        self.dtype = dtype_of(tensor)
         self.size = tensor.numel()
         self.itemsize = tensor.element_size()
         self.strides = tuple(st * self.itemsize for st in tensor.stride())
@@ -719,12 +637,11 @@ _NO_STREAM = contextlib.nullcontext()
 
 
 def load(path) -> GPUProgram:
-    """Loads a GPU artifact directory."""
+    """Loads a GPU artifact directory (launches load its binary on first
+    use)."""
     path = Path(path)
-    try:
-        plan = json.loads((path / "plan.json").read_text())
-    except OSError as e:
-        raise FileNotFoundError(f"{path} is not a Tessera artifact (no plan.json)") from e
-    if plan.get("format") != 1:
-        raise ValueError(f"{path}: plan format {plan.get('format')!r} is not supported")
+    plan = read_plan(path)
+    if "binary" not in plan:
+        raise ValueError(f"{path}: a {plan.get('target')} artifact, not a GPU one "
+                         f"(run it with tessera.Artifact.load)")
     return GPUProgram(plan, path / plan["binary"])

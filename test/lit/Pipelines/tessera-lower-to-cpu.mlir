@@ -1,6 +1,11 @@
 // RUN: tessera-opt %s --tessera-lower-to-cpu | FileCheck %s
 // RUN: tessera-opt %s --tessera-lower-to-cpu | mlir-opt | FileCheck %s --check-prefix=UPSTREAM
 // RUN: tessera-opt %S/Inputs/f8.mlir --tessera-lower-to-cpu | FileCheck %s --check-prefix=F8
+// The pipeline is its two stages in sequence (what tessera.compile runs one
+// by one).
+// RUN: tessera-opt %s --tessera-lower-to-cpu -o %t.full
+// RUN: tessera-opt %s --tessera-stage-linalg --tessera-stage-llvm -o %t.stages
+// RUN: diff %t.full %t.stages
 
 // Graph IR to the LLVM dialect: nothing of Tessera, tensors, linalg or
 // memrefs is left, and the public function has a C interface for the
