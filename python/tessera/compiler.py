@@ -34,7 +34,7 @@ from .passmanager import PassManager
 from .runtime.plan import FORMAT
 
 __all__ = ["GPUObject", "CPU_STAGES", "GPU_STAGES", "LLVM_VERSION",
-           "vendor_of", "run_pipeline", "compile", "compile_graph_for_gpu",
+           "check_chip", "run_pipeline", "compile", "compile_graph_for_gpu",
            "compile_target_ir_for_gpu", "compile_gpu_module", "build_gpu_artifacts"]
 
 LLVM_VERSION = "22.1.8"
@@ -47,29 +47,19 @@ GPU_STAGES = ("graph", "schedule", "tile", "target", "gpu")
 
 #===--- Targets -------------------------------------------------------------===#
 
-def vendor_of(chip: str) -> str:
-    """The vendor of GPU chip `chip`: "nvidia" (sm_XX) or "amd" (gfxNNN).
+def check_chip(chip: str) -> None:
+    """Raises ValueError unless `chip` is a row of Tessera's known-chips
+    table (C++, lib/Target/KnownChips.cpp): the table, not Python, knows
+    chips and their vendors; the error lists the known ones."""
+    from .ir import MLIRError
 
-    The one place Python tells vendors apart by chip name; the plan records
-    the result, so the runtime never derives it again."""
-    if chip.startswith("sm_"):
-        return "nvidia"
-    if chip.startswith("gfx"):
-        return "amd"
-    raise ValueError(f"unknown GPU target {chip!r}: expected an NVIDIA chip ('sm_90', "
-                     f"'sm_80', ...) or an AMD chip ('gfx942', 'gfx90a', ...)")
-
-
-@dataclasses.dataclass(frozen=True)
-class _Vendor:
-    binary_pipeline: str  #: registered pipeline: gpu.modules -> a gpu.binary
-    binary_file: str  #: the code object's file name in an artifact
-
-
-_VENDORS = {
-    "nvidia": _Vendor("tessera-gpu-to-nvvm-binary", "kernels.ptx"),
-    "amd": _Vendor("tessera-gpu-to-rocdl-binary", "kernels.hsaco"),
-}
+    with Context():
+        module = Module.parse("module {}")
+        try:
+            run_pipeline(module, "tessera-target-set-chip", chip=chip)
+        except MLIRError as error:
+            message = "; ".join(d.message for d in error.error_diagnostics) or str(error)
+            raise ValueError(message) from None
 
 
 def run_pipeline(module: Module, name: str, **options) -> None:
@@ -108,7 +98,8 @@ def compile_gpu_module(module: Module, target: str = "sm_90", format: Optional[s
     options (``features``, ``opt_level``, ``toolkit``, ...)."""
     if format is not None:
         options["format"] = format
-    run_pipeline(module, _VENDORS[vendor_of(target)].binary_pipeline, chip=target, **options)
+    check_chip(target)
+    run_pipeline(module, "tessera-gpu-to-binary", chip=target, **options)
     objects = []
     for op in module.body.operations:
         if op.operation.name != "gpu.binary":
@@ -164,7 +155,9 @@ def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
     """Runs the GPU stages from `first` ("schedule" for Graph IR, "gpu" for
     Target IR) and the vendor's binary pipeline on `module`, in place;
     returns the artifact of its only host function."""
-    vendor = vendor_of(chip)
+    check_chip(chip)
+    if first != "schedule":  # the schedule stage states the chip itself
+        run_pipeline(module, "tessera-target-set-chip", chip=chip)
     for stage in GPU_STAGES[GPU_STAGES.index(first):]:
         if stage == "schedule":  # the one stage that depends on the chip
             run_pipeline(module, "tessera-stage-schedule", chip=chip)
@@ -174,7 +167,7 @@ def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
             run_pipeline(module, f"tessera-stage-{stage}")
         if on_stage:
             on_stage(stage, module)
-    run_pipeline(module, _VENDORS[vendor].binary_pipeline, chip=chip)
+    run_pipeline(module, "tessera-gpu-to-binary", chip=chip)
 
     plans, binary = {}, None
     for op in module.body.operations:
@@ -189,10 +182,10 @@ def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
     if len(plans) != 1:
         raise ValueError(f"several functions were compiled ({sorted(plans)}); "
                          f"compile one per module")
+    # The plan names the chip, its vendor and the binary's file (the
+    # known-chips table's answers, written by tessera-target-export-plan).
     plan = dict(next(iter(plans.values())))
-    binary_file = _VENDORS[vendor].binary_file
-    plan.update({"target": chip, "vendor": vendor, "binary": binary_file})
-    return Artifact(plan, {binary_file: binary})
+    return Artifact(plan, {plan["binary"]: binary})
 
 
 def compile_graph_for_gpu(module: Module, target: str = "sm_90",
@@ -266,10 +259,10 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
             raise ValueError("schedule= applies to GPU targets; the CPU path has no schedule")
     else:
         try:
-            vendor_of(target)
-        except ValueError:
-            raise ValueError(f"unknown target {target!r}: expected 'cpu', an NVIDIA chip "
-                             f"('sm_90', 'sm_80', ...) or an AMD chip ('gfx942', ...)") from None
+            check_chip(target)
+        except ValueError as error:
+            raise ValueError(f"unknown target {target!r}: expected 'cpu' or a known GPU "
+                             f"chip ({error})") from None
     graph, name = fn.mlir, fn.__name__
     key = make_key(ir=graph, target=target,
                    pipeline="tessera-lower-to-cpu" if target == "cpu" else "tessera-lower-to-gpu",

@@ -21,6 +21,7 @@ public:
   std::string getLLVMChip() const override { return getChip().str(); }
   std::string getDefaultFeatures() const override { return ""; }
   llvm::StringRef getDefaultBinaryFormat() const override { return "bin"; }
+  llvm::StringRef getBinaryExtension() const override { return "hsaco"; }
 
 };
 } // namespace

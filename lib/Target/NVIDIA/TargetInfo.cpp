@@ -35,6 +35,7 @@ public:
   }
 
   llvm::StringRef getDefaultBinaryFormat() const override { return "isa"; }
+  llvm::StringRef getBinaryExtension() const override { return "ptx"; }
 
 };
 } // namespace

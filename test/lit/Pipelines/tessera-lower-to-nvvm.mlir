@@ -12,10 +12,14 @@
 // RUN: diff %t.rocdl %t.rocdl-stages
 
 // Graph IR to PTX and a host function with its launch plan.
-// CHECK: func.func @f(%{{.*}}: memref<?x?xf32>) -> memref<?x?xf32> attributes {tessera.host, tessera.plan = "{\22checks\22:[],\22entry\22:\22f\22
+// The plan names the chip, its vendor and the binary (the known-chips
+// table's answers).
+// CHECK: func.func @f(%{{.*}}: memref<?x?xf32>) -> memref<?x?xf32> attributes {tessera.host, tessera.plan = "{\22binary\22:\22kernels.ptx\22,\22checks\22:[],\22entry\22:\22f\22
+// CHECK-SAME: \22target\22:\22sm_90\22,{{.*}}\22vendor\22:\22nvidia\22}"
 // CHECK: tessera_target.launch @f_k0_row
 // CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // CHECK-SAME: .visible .entry f_k0_row(
+// AMD: tessera.plan = "{\22binary\22:\22kernels.hsaco\22,{{.*}}\22target\22:\22gfx942\22,{{.*}}\22vendor\22:\22amd\22}"
 // AMD: gpu.binary @tessera_kernels [#gpu.object<#rocdl.target<O = 3, chip = "gfx942">
 // CHIP: unknown chip 'sm_9'
 func.func @f(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {

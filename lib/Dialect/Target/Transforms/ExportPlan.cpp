@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetDialect.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
@@ -333,6 +334,14 @@ struct ExportPlanPass
       FailureOr<llvm::json::Object> plan = PlanBuilder(func).build();
       if (failed(plan))
         return signalPassFailure();
+      // The chip's vendor and binary, from the known-chips table, so that
+      // neither the driver nor the runtime tells vendors apart by name.
+      if (ChipAttr chip = ChipAttr::lookup(getOperation())) {
+        const TargetInfo &info = chip.getInfo();
+        (*plan)["target"] = chip.getName().str();
+        (*plan)["vendor"] = info.getVendorName().lower();
+        (*plan)["binary"] = ("kernels." + info.getBinaryExtension()).str();
+      }
       std::string text;
       llvm::raw_string_ostream os(text);
       os << llvm::json::Value(std::move(*plan));

@@ -82,6 +82,8 @@ public:
   /// The default format of gpu-module-to-binary ("isa" for PTX, "bin" for
   /// HSACO).
   virtual llvm::StringRef getDefaultBinaryFormat() const = 0;
+  /// The file extension of that binary in an artifact ("ptx", "hsaco").
+  virtual llvm::StringRef getBinaryExtension() const = 0;
 
   /// The chips of the table that have `kind`, for diagnostics
   /// ("NVIDIA sm_80, sm_86, ...").

@@ -65,6 +65,9 @@ def TesseraTargetExportPlan
       pointer per buffer, for kernels marked `tessera.memref_params`; else
       `"flat"`: a flat memref descriptor per buffer), the grid as
       expressions, the block and the dynamic shared memory.
+    - `target`, `vendor` (`nvidia`, `amd`) and `binary` (`kernels.ptx`,
+      `kernels.hsaco`) when the module carries a `#tessera_target.chip`:
+      the chip's row of the known-chips table says them.
 
     Expressions use integers, symbols, `+ - * //`, `ceil_div`, `min` and
     `max`. A size the plan cannot express is an error naming the op that
