@@ -3,6 +3,7 @@ GPU: cuBLAS (torch), a Triton GEMM, torch SDPA (flash and cuDNN backends),
 torch softmax/layer_norm/unfused epilogues, and the device copy bandwidth.
 
     python bench/run.py [build/bench-artifacts] [--quick]
+    python bench/run.py --baseline OLD_DIR [NEW_DIR] [--quick] [--rounds N]
 
 Every row is checked first (float64 reference, relative error, pass/fail)
 and then timed: CUDA events around batches of launches after warm-up, the
@@ -10,10 +11,21 @@ median per launch; inputs rotate through enough copies that the L2 cache
 (50 MiB) cannot hold them. Prints the table last; writes bench.json and
 bench.png (ratios to the best peer) under $OUT (default: bench/out).
 Needs torch, triton, cupy and numpy; without a GPU it prints SKIP.
+
+With --baseline, every Tessera row also runs the artifacts in OLD_DIR
+(built before a change): both are checked, then timed alternately (old,
+new, new, old, ... --rounds rounds, default 3, each round one time_ms per
+version); the row reports both medians and new/old in rates. A row below
+0.97 is timed 3 more rounds and flagged SLOWER if the median over all its
+rounds is still below (bench/compare.py). Peers are timed once, as without
+--baseline. Also prints compile time per program from both sets'
+index.json. Exit status: 1 if a new row fails its check, else 2 if a row
+is SLOWER, else 0.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -25,6 +37,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import compare  # noqa: E402  (pure Python: the before/after logic)
+
 L2_BYTES = 50 * 2**20
 ROTATE_BYTES = 4 * L2_BYTES
 
@@ -115,17 +130,55 @@ def make_triton_gemm(torch, triton, tl):
 
 # --- the run ----------------------------------------------------------------
 class Bench:
-    def __init__(self, torch, runtime, artifacts: Path):
+    def __init__(self, torch, runtime, artifacts: Path, baseline: Path = None,
+                 rounds: int = compare.ROUNDS):
         self.torch = torch
         self.runtime = runtime
         self.artifacts = artifacts
+        self.baseline = baseline  # old artifacts (--baseline), or None
+        self.rounds = rounds
         self.rows = []
         self.programs = {}
+        self._pending = None  # the baseline entry of the row being measured
 
-    def program(self, name):
-        if name not in self.programs:
-            self.programs[name] = self.runtime.load(self.artifacts / name)
-        return self.programs[name]
+    def program(self, name, old=False):
+        key = (name, old)
+        if key not in self.programs:
+            if old:
+                # The runtime is the current one; an older Tessera's plan may
+                # lack fields it now needs (compare.baseline_plan fills
+                # `vendor`, which plans before it existed lack: "nvidia" for
+                # a .ptx binary).
+                path = self.baseline / name
+                plan = compare.baseline_plan(self.runtime.read_plan(path))
+                self.programs[key] = self.runtime.GPUProgram(plan, path / plan["binary"])
+            else:
+                self.programs[key] = self.runtime.load(self.artifacts / name)
+        return self.programs[key]
+
+    def tessera(self, name, run, check, tol, sets):
+        """Checks and times program `name`: run(program, i) launches it on
+        input set i, check(program) poisons the output, launches once and
+        returns the relative error. Returns (ms, rel_err, pass) of the new
+        artifacts; with a baseline, old and new are timed alternately and
+        the old side waits for add()."""
+        torch = self.torch
+        new = self.program(name)
+        e = check(new)
+        if self.baseline is None:
+            return (time_ms(torch, lambda i: run(new, i), sets), e, bool(e < tol))
+        try:
+            old = self.program(name, old=True)
+            e_old = check(old)
+        except Exception as ex:  # an old artifact the runtime cannot run: say so
+            print(f"  baseline {name}: {type(ex).__name__}: {ex}")
+            self._pending = {"error": f"{type(ex).__name__}: {ex}", "pass": False}
+            return (time_ms(torch, lambda i: run(new, i), sets), e, bool(e < tol))
+        fns = {"new": lambda i: run(new, i), "old": lambda i: run(old, i)}
+        result = compare.compare_row(lambda which: time_ms(torch, fns[which], sets),
+                                     self.rounds)
+        self._pending = dict(result, rel_err=e_old, **{"pass": bool(e_old < tol)})
+        return (result["new_ms"], e, bool(e < tol))
 
     def add(self, group, name, work, unit, tessera, peers, ceiling=None, note=""):
         """tessera / peers: (ms, rel_err, pass) tuples (peers by name)."""
@@ -145,11 +198,19 @@ class Bench:
         if ceiling is not None and tessera[0]:
             row["ceiling"] = ceiling[0]
             row["fraction_of_ceiling"] = rate(tessera[0]) / ceiling[1]
+        old = ""
+        if self._pending is not None:
+            b = row["baseline"] = self._pending
+            self._pending = None
+            b["rate"] = rate(b.get("old_ms"))
+            old = (f"  old {b['rate'] or 0:.1f} {'ok' if b['pass'] else 'FAIL'} new/old "
+                   f"{b.get('new_over_old') or 0:.3f}{' SLOWER' if b.get('slower') else ''}")
         self.rows.append(row)
         t = row["tessera"]
         print(f"  {group:9s} {name:34s} tessera {t['rate'] or 0:8.1f} {unit:7s} "
               f"err {tessera[1]:.1e} {'ok' if tessera[2] else 'FAIL'}  "
-              + "  ".join(f"{k} {(rate(v[0]) or 0):.1f}" for k, v in peers.items()), flush=True)
+              + "  ".join(f"{k} {(rate(v[0]) or 0):.1f}" for k, v in peers.items()) + old,
+              flush=True)
 
 
 def gemm_rows(bench, triton_gemm, quick):
@@ -166,15 +227,16 @@ def gemm_rows(bench, triton_gemm, quick):
             B = [torch.randn(K, N, device="cuda", dtype=dtype) for _ in range(sets)]
             C = torch.empty(M, N, device="cuda", dtype=dtype)
             ref = A[0].double() @ B[0].double()
-            program = bench.program(prog)
 
-            def tess(i):
+            def run(program, i):
                 program(A[i], B[i], out=[C])
 
-            C.fill_(float("nan"))
-            tess(0)
-            e = rel_err(torch, C, ref)
-            t = (time_ms(torch, tess, sets), e, bool(e < tol))
+            def check(program):
+                C.fill_(float("nan"))
+                run(program, 0)
+                return rel_err(torch, C, ref)
+
+            t = bench.tessera(prog, run, check, tol, sets)
             peers = {}
             e = rel_err(torch, A[0] @ B[0], ref)
             peers["cuBLAS"] = (time_ms(torch, lambda i: torch.matmul(A[i], B[i], out=C), sets),
@@ -202,15 +264,16 @@ def fused_rows(bench, quick):
         bias = torch.randn(N, device="cuda", dtype=torch.float16)
         C = torch.empty(M, N, device="cuda", dtype=torch.float16)
         ref = F.gelu(A[0].double() @ B[0].double() + bias.double())
-        program = bench.program("gemm_bias_gelu_f16")
 
-        def tess(i):
+        def run(program, i):
             program(A[i], B[i], bias, out=[C])
 
-        C.fill_(float("nan"))
-        tess(0)
-        e = rel_err(torch, C, ref)
-        t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+        def check(program):
+            C.fill_(float("nan"))
+            run(program, 0)
+            return rel_err(torch, C, ref)
+
+        t = bench.tessera("gemm_bias_gelu_f16", run, check, 2e-3, sets)
         unfused = lambda i: F.gelu(A[i] @ B[i] + bias)
         e = rel_err(torch, unfused(0), ref)
         peers = {"torch unfused": (time_ms(torch, unfused, sets), e, bool(e < 2e-3))}
@@ -246,15 +309,16 @@ def attention_rows(bench, quick):
             ref = torch.softmax(s, dim=-1) @ v
             del s
             name = f"attention_d{D}{'_causal' if causal else ''}_f16"
-            program = bench.program(name)
 
-            def tess(i):
+            def run(program, i):
                 program(*qkv[i], out=[O])
 
-            O.fill_(float("nan"))
-            tess(0)
-            e = rel_err(torch, O[:1, :2], ref)
-            t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+            def check(program):
+                O.fill_(float("nan"))
+                run(program, 0)
+                return rel_err(torch, O[:1, :2], ref)
+
+            t = bench.tessera(name, run, check, 2e-3, sets)
             peers = {}
             for backend, label in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
                                    (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
@@ -290,15 +354,16 @@ def bandwidth_rows(bench, copy_gbs, quick):
             else:
                 ref = F.layer_norm(x64, (n,))
                 peer = lambda i: F.layer_norm(X[i], (n,))
-            program = bench.program(prog)
 
-            def tess(i):
+            def run(program, i):
                 program(X[i], out=[Y])
 
-            Y.fill_(float("nan"))
-            tess(0)
-            e = rel_err(torch, Y, ref)
-            t = (time_ms(torch, tess, sets), e, bool(e < 2e-3))
+            def check(program):
+                Y.fill_(float("nan"))
+                run(program, 0)
+                return rel_err(torch, Y, ref)
+
+            t = bench.tessera(prog, run, check, 2e-3, sets)
             e = rel_err(torch, peer(0), ref)
             peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < 2e-3))}
             bench.add("memory", f"{op} fp16 {m}x{n}", 2 * m * n * 2, "GB/s", t, peers,
@@ -359,9 +424,31 @@ def print_table(rows, meta):
           "bandwidth (memory)")
 
 
+def print_compare(rows, meta, baseline: Path, artifacts: Path):
+    print()
+    print(f"Tessera before/after on {meta['device']} ({meta['date']}): old {baseline}, "
+          f"new {artifacts}; {meta['rounds']} alternating rounds a row")
+    for line in compare.format_compare_table(rows):
+        print(line)
+    print(f"rates: T = TFLOP/s, G = GB/s; new/old = old time / new time (below 1: new "
+          f"slower; below {compare.THRESHOLD} re-timed {compare.RETIME_ROUNDS} more rounds, "
+          f"SLOWER if still below); peer = best peer time / new time; check = old/new")
+    print()
+    print("compile time per program (index.json, as built):")
+    for line in compare.format_compile_times(meta["compile_s"]):
+        print(line)
+
+
 def main(argv) -> int:
-    args = [a for a in argv[1:] if not a.startswith("--")]
-    quick = "--quick" in argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("artifacts", nargs="?", default=str(ROOT / "build" / "bench-artifacts"))
+    parser.add_argument("--quick", action="store_true", help="one small row per group")
+    parser.add_argument("--baseline", metavar="OLD_DIR", type=Path,
+                        help="artifacts built before the change: time both, alternating")
+    parser.add_argument("--rounds", type=int, default=compare.ROUNDS,
+                        help="alternating rounds per row with --baseline")
+    args = parser.parse_args(argv[1:])
+    quick = args.quick
     try:
         import torch
 
@@ -372,16 +459,20 @@ def main(argv) -> int:
     except Exception as e:  # no torch / triton / GPU
         print(f"SKIP: {type(e).__name__}: {e}")
         return 0
-    artifacts = Path(args[0] if args else ROOT / "build" / "bench-artifacts")
+    artifacts = Path(args.artifacts)
     out = Path(os.environ.get("OUT", HERE / "out"))
     sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
     import tessera.runtime as runtime  # numpy + cupy only
     torch.manual_seed(int(time.time()))
     meta = {"device": torch.cuda.get_device_name(0), "date": time.strftime("%Y-%m-%d"),
             "torch": torch.__version__, "triton": triton.__version__, "quick": quick}
+    if args.baseline is not None:
+        meta.update(baseline=str(args.baseline), artifacts=str(artifacts), rounds=args.rounds,
+                    threshold=compare.THRESHOLD,
+                    compile_s=compare.compile_times(args.baseline, artifacts))
     start = time.time()
     meta["copy_GBps"] = copy_bandwidth(torch)
-    bench = Bench(torch, runtime, artifacts)
+    bench = Bench(torch, runtime, artifacts, args.baseline, args.rounds)
     gemm_rows(bench, make_triton_gemm(torch, triton, tl), quick)
     fused_rows(bench, quick)
     attention_rows(bench, quick)
@@ -392,7 +483,17 @@ def main(argv) -> int:
     failed = [r["name"] for r in bench.rows if not r["tessera"]["pass"]]
     print(f"{len(bench.rows) - len(failed)}/{len(bench.rows)} rows correct; "
           f"{meta['seconds']} s")
-    return 1 if failed else 0
+    if args.baseline is None:
+        return 1 if failed else 0
+    print_compare(bench.rows, meta, args.baseline, artifacts)
+    old_failed = [r["name"] for r in bench.rows if not r.get("baseline", {}).get("pass")]
+    slower = [r["group"] + " " + r["name"] for r in bench.rows
+              if r.get("baseline", {}).get("slower")]
+    print(f"baseline: {len(bench.rows) - len(old_failed)}/{len(bench.rows)} old rows correct; "
+          f"new: {len(bench.rows) - len(failed)}/{len(bench.rows)} correct")
+    print(f"{len(slower)}/{len(bench.rows)} rows SLOWER (new/old < {compare.THRESHOLD} after "
+          f"re-timing){': ' + '; '.join(slower) if slower else ''}")
+    return 1 if failed else 2 if slower else 0
 
 
 if __name__ == "__main__":

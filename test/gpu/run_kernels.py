@@ -6,6 +6,13 @@ is imported from the source tree's python/. Outputs are poisoned (NaN) before ea
 Without CuPy or a GPU it prints SKIP and exits 0.
 
     python test/gpu/run_kernels.py [build/gpu-artifacts]
+
+Under compute-sanitizer (scripts/gpu-check.sh) set TESSERA_GPU_SANITIZE=1:
+CuPy's memory pool is off (every buffer its own cudaMalloc, so memcheck
+sees each buffer's real bounds), the timing launches are skipped and each
+case is named as it starts (a run cut short by a timeout still says how
+far it got). TESSERA_GPU_CASES=a,b,... runs only those cases;
+TESSERA_GPU_SKIP=a,b,... leaves those out.
 """
 
 from __future__ import annotations
@@ -35,12 +42,18 @@ def main(argv) -> int:
     sys.path.insert(0, str(ROOT / "python"))  # the source tree: no build, no MLIR
     import tessera.runtime as runtime  # numpy + cupy only
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "gpu-artifacts")
+    sanitize = os.environ.get("TESSERA_GPU_SANITIZE") == "1"
+    if sanitize:
+        cp.cuda.set_allocator(None)  # plain cudaMalloc per buffer: exact bounds
+    cases = selected_cases()
     seed = int(time.time_ns() % (2**32))
     rng = np.random.default_rng(seed)
     props = cp.cuda.runtime.getDeviceProperties(0)
     print(f"device: {props['name'].decode()}  seed: {seed}")
     rows, failures = [], 0
-    for name, (_, shapes, dtypes, reference, out_dtype) in CASES.items():
+    for name, (_, shapes, dtypes, reference, out_dtype) in cases.items():
+        if sanitize:
+            print(f"case {name}", flush=True)
         program = runtime.load(artifacts / name)
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
@@ -61,7 +74,7 @@ def main(argv) -> int:
         # Timing, for information only (the benchmarks measure properly).
         start, stop = cp.cuda.Event(), cp.cuda.Event()
         times = []
-        for _ in range(5):
+        for _ in range(0 if sanitize else 5):
             start.record()
             program(*inputs, out=[out])
             stop.record()
@@ -73,7 +86,7 @@ def main(argv) -> int:
             "max_abs_err": float(np.nanmax(err)) if err.size else 0.0,
             "worst_err_over_bound": float(np.nanmax(err / bound)) if err.size else 0.0,
             "nan": int(np.isnan(got).sum()), "atol": atol, "rtol": rtol,
-            "pass": ok, "median_ms": float(np.median(times)),
+            "pass": ok, "median_ms": float(np.median(times)) if times else float("nan"),
             "tma": "-" if not program.plan.get("tensor_maps") else
                    ("yes" if tma["encoded"] else "no"),
         })
@@ -84,20 +97,32 @@ def main(argv) -> int:
               f"{r['max_abs_err']:10.2e} {r['worst_err_over_bound']:9.3f} "
               f"{r['median_ms']:8.3f} {r['tma']:>4s}  {'PASS' if r['pass'] else 'FAIL'}")
     print(f"{len(rows) - failures}/{len(rows)} cases pass")
-    failures += check_misaligned_views(cp, runtime, artifacts, rng)
+    failures += check_misaligned_views(cp, runtime, artifacts, rng, cases)
     if os.environ.get("OUT"):
         Path(os.environ["OUT"], "gpu_kernels.json").write_text(
             json.dumps({"seed": seed, "device": props["name"].decode(), "rows": rows}, indent=1))
     return 1 if failures else 0
 
 
-def check_misaligned_views(cp, runtime, artifacts, rng) -> int:
+def selected_cases() -> dict:
+    """CASES, narrowed by TESSERA_GPU_CASES / TESSERA_GPU_SKIP (comma lists)."""
+    only = [n for n in os.environ.get("TESSERA_GPU_CASES", "").split(",") if n]
+    skip = {n for n in os.environ.get("TESSERA_GPU_SKIP", "").split(",") if n}
+    unknown = [n for n in only + sorted(skip) if n not in CASES]
+    if unknown:
+        raise SystemExit(f"unknown cases: {', '.join(unknown)}")
+    return {n: c for n, c in CASES.items() if (not only or n in only) and n not in skip}
+
+
+def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:
     """Tensor-core kernels copy 16-byte chunks with cp.async (or TMA); inputs
     that are views at an odd element offset must take the element-copy path
     instead (and still be right)."""
     failures = 0
     for name in ("matmul_f16_tc_lhsT_aligned", "attention_f16_d64_causal",
                  "matmul_bias_gelu_f16_wgmma"):
+        if name not in cases:
+            continue
         _, shapes, dtypes, reference, out_dtype = CASES[name]
         program = runtime.load(artifacts / name)
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
