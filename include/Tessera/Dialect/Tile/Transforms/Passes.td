@@ -40,4 +40,39 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
            "shared memory available to one block, in bytes">];
 }
 
+def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {
+  let summary = "software-pipeline the scf.for loops marked with "
+                "tessera_tile.stages";
+  let description = [{
+    Expands every `scf.for` carrying `tessera_tile.stages = S` (S >= 1) into
+    an S-stage software pipeline of its shared-memory copies, with upstream
+    `scf::pipelineForLoop` as the engine:
+
+    - each `tessera_tile.box_copy` at the top of the loop body whose
+      destination is a `tessera_tile.local_alloc` of the body (a fresh
+      single buffer per iteration) and whose completion is its token is a
+      *pipelined copy*; its buffer becomes an `S`-deep ring allocated before
+      the loop, iteration `i` using slot `i mod S`;
+    - the copies and the index math feeding them form stage 0, everything
+      else stage S-1: a prologue issues the copies of the first S-1
+      iterations, the steady state issues iteration i+S-1's copies and then
+      waits on iteration i's tokens (carried as loop values) and computes,
+      and the last S-1 iterations are drained by a peeled epilogue when the
+      trip count is a constant larger than S-1, or, for other loops, by
+      predicating the copies past the end (`box_copy ... if %p`).
+
+    The attribute is removed; `S = 1` only removes it. Loops the pass cannot
+    pipeline are errors: a step that is not a constant, S < 1, no pipelined
+    copy, a copy into anything but a loop-local `local_alloc` or completed
+    by an mbarrier, a copy depending on a loop-carried value or on an op with
+    side effects, a loop-carried value not computed in the body.
+
+    Ring slots are reused S iterations later; the block-level semantics of
+    Tile IR make the reads of iteration i-1 complete before iteration i+S-1's
+    copy overwrites them (lowering places the barrier).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // TESSERA_DIALECT_TILE_TRANSFORMS_PASSES_TD
