@@ -246,3 +246,18 @@ func.func @yield_from_outside(%a: memref<?x?xf16>, %n: index, %init: f32) -> f32
   } {tessera_tile.stages = 3}
   return %r : f32
 }
+
+// -----
+
+func.func @i32_induction(%a: memref<?x?xf16>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %z = arith.constant 0 : index
+  // expected-error @+1 {{cannot pipeline a loop whose induction variable is not an index}}
+  scf.for %k = %c0 to %n step %c1 : i32 {
+    %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.box_copy %a[%z, %z], %s : memref<?x?xf16>, !tessera_tile.smem<64x64xf16> -> !tessera_tile.async_token
+    tessera_tile.wait %t
+  } {tessera_tile.stages = 3}
+  return
+}
