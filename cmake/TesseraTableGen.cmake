@@ -1,13 +1,14 @@
 #===- TesseraTableGen.cmake - TableGen helpers for Tessera dialects -------===#
 
-# tessera_add_dialect_tablegen(<Prefix> <dialect> [ATTRS])
+# tessera_add_dialect_tablegen(<Prefix> <dialect> [ATTRS] [TYPES])
 #
-# Runs mlir-tblgen over <Prefix>Ops.td (and <Prefix>Attrs.td with ATTRS) in
-# the current include directory, producing the op/dialect/attribute .inc files,
+# Runs mlir-tblgen over <Prefix>Ops.td (and <Prefix>Attrs.td with ATTRS,
+# <Prefix>Types.td with TYPES) in the current include directory, producing
+# the op/dialect/attribute/type .inc files,
 # a public target Tessera<Prefix>IncGen, and the dialect's Markdown reference
 # (<Prefix>Dialect.md) behind the target Tessera<Prefix>DocGen.
 function(tessera_add_dialect_tablegen prefix dialect)
-  cmake_parse_arguments(ARG "ATTRS" "" "" ${ARGN})
+  cmake_parse_arguments(ARG "ATTRS;TYPES" "" "" ${ARGN})
   set(LLVM_TARGET_DEFINITIONS ${prefix}Ops.td)
   mlir_tablegen(${prefix}Ops.h.inc -gen-op-decls)
   mlir_tablegen(${prefix}Ops.cpp.inc -gen-op-defs)
@@ -19,6 +20,11 @@ function(tessera_add_dialect_tablegen prefix dialect)
     mlir_tablegen(${prefix}Attrs.cpp.inc -gen-attrdef-defs -attrdefs-dialect=${dialect})
     mlir_tablegen(${prefix}Enums.h.inc -gen-enum-decls)
     mlir_tablegen(${prefix}Enums.cpp.inc -gen-enum-defs)
+  endif()
+  if(ARG_TYPES)
+    set(LLVM_TARGET_DEFINITIONS ${prefix}Types.td)
+    mlir_tablegen(${prefix}Types.h.inc -gen-typedef-decls -typedefs-dialect=${dialect})
+    mlir_tablegen(${prefix}Types.cpp.inc -gen-typedef-defs -typedefs-dialect=${dialect})
   endif()
   add_public_tablegen_target(Tessera${prefix}IncGen)
 

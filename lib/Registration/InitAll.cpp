@@ -13,6 +13,7 @@
 #include "Tessera/Dialect/Target/IR/TargetDialect.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
 #include "Tessera/Dialect/Tile/IR/TileDialect.h"
+#include "Tessera/Dialect/Tile/Transforms/Passes.h"
 #include "Tessera/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -85,6 +86,7 @@ void mlir::tessera::registerAllPasses() {
   vector::registerVectorPasses();
   graph::registerTesseraGraphPasses();
   schedule::registerTesseraSchedulePasses();
+  tile::registerTesseraTilePasses();
   target::registerTesseraTargetPasses();
   registerTesseraConversionPasses();
   registerPipelines();

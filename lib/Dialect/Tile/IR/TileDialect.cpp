@@ -6,19 +6,64 @@
 
 #include "Tessera/Dialect/Tile/IR/TileDialect.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::tessera::tile;
 
 #include "Tessera/Dialect/Tile/IR/TileDialect.cpp.inc"
 
+namespace {
+/// Short aliases for the encodings and layouts, which would otherwise be
+/// repeated in full in every tile type of a printed kernel.
+struct TileOpAsmInterface : public OpAsmDialectInterface {
+  using OpAsmDialectInterface::OpAsmDialectInterface;
+
+  AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
+    StringRef name = llvm::TypeSwitch<Attribute, StringRef>(attr)
+                         .Case([](BlockedEncodingAttr) { return "blocked"; })
+                         .Case([](MmaAccEncodingAttr) { return "acc"; })
+                         .Case([](DotOperandEncodingAttr) { return "opnd"; })
+                         .Case([](SliceEncodingAttr) { return "slice"; })
+                         .Case([](MmaAttr) { return "mma"; })
+                         .Case([](SmemLayoutAttr) { return "smem_layout"; })
+                         .Default([](Attribute) { return ""; });
+    if (name.empty())
+      return AliasResult::NoAlias;
+    os << name;
+    return AliasResult::OverridableAlias;
+  }
+};
+} // namespace
+
 void TileDialect::initialize() {
+  registerAttributesAndTypes();
   addOperations<
 #define GET_OP_LIST
 #include "Tessera/Dialect/Tile/IR/TileOps.cpp.inc"
       >();
+  addInterfaces<TileOpAsmInterface>();
+}
+
+/// The one discardable attribute of the dialect: a pipeline request on a
+/// loop. Its value is checked by `tessera-tile-pipeline`, which refuses what
+/// it cannot expand; here only its place and kind.
+LogicalResult TileDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attr) {
+  if (attr.getName() != getStagesAttrName())
+    return op->emitError() << "unknown Tessera Tile IR attribute '"
+                           << attr.getName().getValue() << "'";
+  if (!isa<scf::ForOp>(op))
+    return op->emitError() << "'" << getStagesAttrName()
+                           << "' must be on an scf.for, not on '"
+                           << op->getName() << "'";
+  if (!isa<IntegerAttr>(attr.getValue()))
+    return op->emitError() << "'" << getStagesAttrName()
+                           << "' must be an integer, got " << attr.getValue();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -47,3 +47,177 @@ func.func @tensor_cores(%a: memref<?xf16>, %i: index, %n: index) -> vector<2x2xf
   %d = tessera_tile.mma %fa, %fb, %c : vector<4x2xf16>, vector<2x2xf16> -> vector<2x2xf32>
   return %d : vector<2x2xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// Block-level ops
+//===----------------------------------------------------------------------===//
+
+#blocked = #tessera_tile.blocked<warps = [4, 1]>
+#lanes = #tessera_tile.blocked<warps = [4, 2], threads = [8, 4], per_thread = [1, 8]>
+#wgmma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #wgmma, warps = [4, 1]>
+#mma16 = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc16 = #tessera_tile.mma_acc<mma = #mma16, warps = [2, 2]>
+#opa = #tessera_tile.dot_operand<index = 0, parent = #acc16>
+#opb = #tessera_tile.dot_operand<index = 1, parent = #acc16>
+#row = #tessera_tile.slice<dim = 1, parent = #blocked>
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+!gmem = memref<?x?xf16, strided<[?, 1], offset: ?>>
+
+// CHECK-LABEL: func.func @shared_buffers
+func.func @shared_buffers(%i: index) -> tensor<64x64xf16, #lanes> {
+  // CHECK: %[[RING:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<3x64x64xf16, #smem_layout{{[0-9]*}}>
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x64x64xf16, #swz>
+  // CHECK: tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<64x64xf32, #smem_layout{{[0-9]*}}>
+  %pad = tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<64x64xf32, #tessera_tile.smem_layout<pad = 4>>
+  // CHECK: tessera_tile.local_alloc : !tessera_tile.smem<16x16xi8>
+  %plain = tessera_tile.local_alloc : !tessera_tile.smem<16x16xi8, #tessera_tile.smem_layout<>>
+  // CHECK: %[[SLOT:.*]] = tessera_tile.slot %[[RING]][%{{.*}}] : !tessera_tile.smem<3x64x64xf16, #smem_layout{{[0-9]*}}> -> !tessera_tile.smem<64x64xf16, #smem_layout{{[0-9]*}}>
+  %slot = tessera_tile.slot %ring[%i] : !tessera_tile.smem<3x64x64xf16, #swz> -> !tessera_tile.smem<64x64xf16, #swz>
+  // CHECK: %[[T:.*]] = tessera_tile.local_load %[[SLOT]] : !tessera_tile.smem<64x64xf16, #smem_layout{{[0-9]*}}> -> tensor<64x64xf16, #blocked{{[0-9]*}}>
+  %t = tessera_tile.local_load %slot : !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf16, #lanes>
+  // CHECK: tessera_tile.local_store %[[T]], %[[SLOT]] : tensor<64x64xf16, #blocked{{[0-9]*}}>, !tessera_tile.smem<64x64xf16, #smem_layout{{[0-9]*}}>
+  tessera_tile.local_store %t, %slot : tensor<64x64xf16, #lanes>, !tessera_tile.smem<64x64xf16, #swz>
+  return %t : tensor<64x64xf16, #lanes>
+}
+
+// CHECK-LABEL: func.func @box_copies
+func.func @box_copies(%a: !gmem, %m: index, %k: index, %i: index, %p: i1, %phase: i1) {
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #swz>
+  %slot = tessera_tile.slot %ring[%i] : !tessera_tile.smem<3x128x64xf16, #swz> -> !tessera_tile.smem<128x64xf16, #swz>
+  // CHECK: %[[TOK:.*]] = tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} : memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}> -> !tessera_tile.async_token
+  %tok = tessera_tile.box_copy %a[%m, %k], %slot : !gmem, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
+  // CHECK: %[[TOK2:.*]] = tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} if %{{.*}} : {{.*}} -> !tessera_tile.async_token
+  %tok2 = tessera_tile.box_copy %a[%m, %k], %slot if %p : !gmem, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
+  // CHECK: tessera_tile.wait %[[TOK]], %[[TOK2]]
+  tessera_tile.wait %tok, %tok2
+  // CHECK: %[[BARS:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
+  // CHECK: tessera_tile.mbarrier_alloc arrivals 2 offset 64 : !tessera_tile.mbarrier<1>
+  %one = tessera_tile.mbarrier_alloc arrivals 2 offset 64 : !tessera_tile.mbarrier<1>
+  // CHECK: tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} arrive %[[BARS]][%{{.*}}] : memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}>, !tessera_tile.mbarrier<3>
+  tessera_tile.box_copy %a[%m, %k], %slot arrive %bars[%i] : !gmem, !tessera_tile.smem<128x64xf16, #swz>, !tessera_tile.mbarrier<3>
+  // CHECK: tessera_tile.mbarrier_wait %[[BARS]][%{{.*}}], %{{.*}} : !tessera_tile.mbarrier<3>
+  tessera_tile.mbarrier_wait %bars[%i], %phase : !tessera_tile.mbarrier<3>
+  // CHECK: tessera_tile.mbarrier_arrive %[[BARS]][%{{.*}}] : !tessera_tile.mbarrier<3>
+  tessera_tile.mbarrier_arrive %bars[%i] : !tessera_tile.mbarrier<3>
+  return
+}
+
+// CHECK-LABEL: func.func @global_tiles
+func.func @global_tiles(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: !gmem, %m: index, %n: index) {
+  // CHECK: %[[X:.*]] = tessera_tile.load_tile %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %v = tessera_tile.load_tile %x[%m, %n] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked>
+  // CHECK: tessera_tile.store_tile %[[X]], %{{.*}}[%{{.*}}, %{{.*}}] : tensor<128x64xf32, #blocked{{[0-9]*}}>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  tessera_tile.store_tile %v, %x[%m, %n] : tensor<128x64xf32, #blocked>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  %h = arith.truncf %v : tensor<128x64xf32, #blocked> to tensor<128x64xf16, #blocked>
+  %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #swz>
+  // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] through %{{.*}} : tensor<128x64xf16, #blocked{{[0-9]*}}>, memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}>
+  tessera_tile.store_tile %h, %y[%m, %n] through %stage : tensor<128x64xf16, #blocked>, !gmem, !tessera_tile.smem<128x64xf16, #swz>
+  return
+}
+
+// CHECK-LABEL: func.func @dots
+func.func @dots(%sa: !tessera_tile.smem<128x64xf16, #swz>, %sb: !tessera_tile.smem<64x128xf16, #swz>,
+                %ra: tensor<64x32xf16, #opa>, %rb: tensor<32x32xf16, #opb>)
+    -> (tensor<128x128xf32, #acc>, tensor<64x32xf32, #acc16>) {
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32, #acc>
+  // CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #mma{{[0-9]*}}} : !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}>, !tessera_tile.smem<64x128xf16, #smem_layout{{[0-9]*}}> -> tensor<128x128xf32, #acc{{[0-9]*}}>
+  %d = tessera_tile.dot %sa, %sb, %zero {mma = #wgmma} : !tessera_tile.smem<128x64xf16, #swz>, !tessera_tile.smem<64x128xf16, #swz> -> tensor<128x128xf32, #acc>
+  %zero16 = arith.constant dense<0.0> : tensor<64x32xf32, #acc16>
+  // CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #mma{{[0-9]*}}} : tensor<64x32xf16, #opnd{{[0-9]*}}>, tensor<32x32xf16, #opnd{{[0-9]*}}> -> tensor<64x32xf32, #acc{{[0-9]*}}>
+  %e = tessera_tile.dot %ra, %rb, %zero16 {mma = #mma16} : tensor<64x32xf16, #opa>, tensor<32x32xf16, #opb> -> tensor<64x32xf32, #acc16>
+  return %d, %e : tensor<128x128xf32, #acc>, tensor<64x32xf32, #acc16>
+}
+
+// CHECK-LABEL: func.func @mfma_shapes
+func.func @mfma_shapes(%sa: !tessera_tile.smem<64x32xbf16>, %sb: !tessera_tile.smem<32x64xbf16>,
+                       %c: tensor<64x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>, warps = [2, 2]>>)
+    -> tensor<64x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>, warps = [2, 2]>> {
+  // CHECK: tessera_tile.dot {{.*}} : !tessera_tile.smem<64x32xbf16>, !tessera_tile.smem<32x64xbf16> -> tensor<64x64xf32, #acc{{[0-9]*}}>
+  %d = tessera_tile.dot %sa, %sb, %c {mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>} : !tessera_tile.smem<64x32xbf16>, !tessera_tile.smem<32x64xbf16> -> tensor<64x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>, warps = [2, 2]>>
+  return %d : tensor<64x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>, warps = [2, 2]>>
+}
+
+// CHECK-LABEL: func.func @row_softmax
+func.func @row_softmax(%s: tensor<128x64xf32, #blocked>) -> tensor<128x64xf32, #blocked> {
+  // CHECK: %[[M:.*]] = tessera_tile.reduce max %{{.*}} axis 1 : tensor<128x64xf32, #blocked{{[0-9]*}}> -> tensor<128xf32, #slice{{[0-9]*}}>
+  %m = tessera_tile.reduce max %s axis 1 : tensor<128x64xf32, #blocked> -> tensor<128xf32, #row>
+  // CHECK: %[[MB:.*]] = tessera_tile.broadcast %[[M]] axis 1 : tensor<128xf32, #slice{{[0-9]*}}> -> tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %mb = tessera_tile.broadcast %m axis 1 : tensor<128xf32, #row> -> tensor<128x64xf32, #blocked>
+  // CHECK: arith.subf %{{.*}}, %[[MB]] : tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %d = arith.subf %s, %mb : tensor<128x64xf32, #blocked>
+  // CHECK: math.exp %{{.*}} : tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %e = math.exp %d : tensor<128x64xf32, #blocked>
+  // CHECK: tessera_tile.reduce add %{{.*}} axis 1
+  %l = tessera_tile.reduce add %e axis 1 : tensor<128x64xf32, #blocked> -> tensor<128xf32, #row>
+  // CHECK: tessera_tile.reduce min %{{.*}} axis 0 : tensor<128x64xf32, #blocked{{[0-9]*}}> -> tensor<64xf32, #slice{{[0-9]*}}>
+  %c = tessera_tile.reduce min %e axis 0 : tensor<128x64xf32, #blocked> -> tensor<64xf32, #tessera_tile.slice<dim = 0, parent = #blocked>>
+  %lb = tessera_tile.broadcast %l axis 1 : tensor<128xf32, #row> -> tensor<128x64xf32, #blocked>
+  %p = arith.divf %e, %lb : tensor<128x64xf32, #blocked>
+  return %p : tensor<128x64xf32, #blocked>
+}
+
+// CHECK-LABEL: func.func @index_math
+func.func @index_math(%row0: i32) -> tensor<128x64xi1, #blocked> {
+  // CHECK: tessera_tile.range 0 to 128 : tensor<128xi32, #slice{{[0-9]*}}>
+  %r = tessera_tile.range 0 to 128 : tensor<128xi32, #row>
+  %c = tessera_tile.range 0 to 64 : tensor<64xi32, #tessera_tile.slice<dim = 0, parent = #blocked>>
+  %off = tensor.splat %row0 : tensor<128xi32, #row>
+  %rows = arith.addi %r, %off : tensor<128xi32, #row>
+  %r2 = tessera_tile.broadcast %rows axis 1 : tensor<128xi32, #row> -> tensor<128x64xi32, #blocked>
+  %c2 = tessera_tile.broadcast %c axis 0 : tensor<64xi32, #tessera_tile.slice<dim = 0, parent = #blocked>> -> tensor<128x64xi32, #blocked>
+  // A causal mask: column <= row.
+  %causal = arith.cmpi sle, %c2, %r2 : tensor<128x64xi32, #blocked>
+  return %causal : tensor<128x64xi1, #blocked>
+}
+
+// CHECK-LABEL: func.func @layouts
+func.func @layouts(%x: tensor<64x32xf32, #acc16>) -> tensor<64x32xf16, #opa> {
+  %h = arith.truncf %x : tensor<64x32xf32, #acc16> to tensor<64x32xf16, #acc16>
+  // CHECK: tessera_tile.convert_layout %{{.*}} : tensor<64x32xf16, #acc{{[0-9]*}}> -> tensor<64x32xf16, #opnd{{[0-9]*}}>
+  %o = tessera_tile.convert_layout %h : tensor<64x32xf16, #acc16> -> tensor<64x32xf16, #opa>
+  return %o : tensor<64x32xf16, #opa>
+}
+
+// CHECK-LABEL: func.func @pipelined_loop
+func.func @pipelined_loop(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // CHECK: scf.for
+  scf.for %k = %c0 to %n step %c1 {
+    // CHECK: } {tessera_tile.stages = 3 : i64}
+  } {tessera_tile.stages = 3}
+  return
+}
+
+// CHECK-LABEL: func.func @warp_specialized
+func.func @warp_specialized(%a: !gmem, %n: index) -> tensor<128x128xf32, #acc> {
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<2x128x64xf16, #swz>
+  %full = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32, #acc>
+  // CHECK: %{{.*}} = tessera_tile.warp_specialize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+  // CHECK-NEXT: default registers(232) {
+  // CHECK: tessera_tile.warp_yield %{{.*}} : tensor<128x128xf32, #acc{{[0-9]*}}>
+  // CHECK-NEXT: }
+  // CHECK-NEXT: partition0(%[[PA:.*]]: memref<?x?xf16, strided<[?, 1], offset: ?>>, %{{.*}}: !tessera_tile.smem<2x128x64xf16, #smem_layout{{[0-9]*}}>, %{{.*}}: !tessera_tile.mbarrier<2>, %{{.*}}: index) num_warps(4) registers(40) {
+  // CHECK: tessera_tile.box_copy %[[PA]]
+  // CHECK: tessera_tile.warp_return
+  // CHECK-NEXT: }
+  // CHECK-NEXT: partition1(%{{.*}}: memref<?x?xf16, strided<[?, 1], offset: ?>>, %{{.*}}: !tessera_tile.smem<2x128x64xf16, #smem_layout{{[0-9]*}}>, %{{.*}}: !tessera_tile.mbarrier<2>, %{{.*}}: index) num_warps(1) {
+  // CHECK: } : (memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<2x128x64xf16, #smem_layout{{[0-9]*}}>, !tessera_tile.mbarrier<2>, index) -> tensor<128x128xf32, #acc{{[0-9]*}}>
+  %r = tessera_tile.warp_specialize(%a, %ring, %full, %n)
+  default registers(232) {
+    tessera_tile.warp_yield %zero : tensor<128x128xf32, #acc>
+  }
+  partition0(%pa: !gmem, %pring: !tessera_tile.smem<2x128x64xf16, #swz>, %pfull: !tessera_tile.mbarrier<2>, %pn: index) num_warps(4) registers(40) {
+    %c0 = arith.constant 0 : index
+    %slot = tessera_tile.slot %pring[%c0] : !tessera_tile.smem<2x128x64xf16, #swz> -> !tessera_tile.smem<128x64xf16, #swz>
+    tessera_tile.box_copy %pa[%c0, %c0], %slot arrive %pfull[%c0] : !gmem, !tessera_tile.smem<128x64xf16, #swz>, !tessera_tile.mbarrier<2>
+    tessera_tile.warp_return
+  }
+  partition1(%qa: !gmem, %qring: !tessera_tile.smem<2x128x64xf16, #swz>, %qfull: !tessera_tile.mbarrier<2>, %qn: index) num_warps(1) {
+    tessera_tile.warp_return
+  } : (!gmem, !tessera_tile.smem<2x128x64xf16, #swz>, !tessera_tile.mbarrier<2>, index) -> tensor<128x128xf32, #acc>
+  return %r : tensor<128x128xf32, #acc>
+}

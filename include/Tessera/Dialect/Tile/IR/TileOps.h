@@ -7,9 +7,13 @@
 #ifndef TESSERA_DIALECT_TILE_IR_TILEOPS_H
 #define TESSERA_DIALECT_TILE_IR_TILEOPS_H
 
+#include "Tessera/Dialect/Tile/IR/TileAttrs.h"
 #include "Tessera/Dialect/Tile/IR/TileDialect.h"
+#include "Tessera/Dialect/Tile/IR/TileTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::tessera::tile {
@@ -18,6 +22,8 @@ struct SharedMemoryResource
     : public SideEffects::Resource::Base<SharedMemoryResource> {
   StringRef getName() final { return "SharedMemory"; }
 };
+
+class WarpPartitionsOp;
 } // namespace mlir::tessera::tile
 
 #define GET_OP_CLASSES

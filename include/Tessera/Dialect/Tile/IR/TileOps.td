@@ -8,6 +8,8 @@
 #define TESSERA_DIALECT_TILE_IR_TILEOPS_TD
 
 include "Tessera/Dialect/Tile/IR/TileBase.td"
+include "Tessera/Dialect/Tile/IR/TileTypes.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "index of this thread block along a grid axis";
@@ -260,6 +262,548 @@ def Tile_MmaOp : Tile_Op<"mma", [Pure,
         type($result)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Block-level ops: what one thread block does
+//===----------------------------------------------------------------------===//
+//
+// The ops below state a block's program on register tiles (tensors with a
+// #tessera_tile encoding) and shared buffers (!tessera_tile.smem). Lowering
+// chooses the instructions (cp.async / TMA / LDS staging, mma.sync / wgmma /
+// mfma, shuffles); the ops fix only what the block's program depends on.
+
+def Tile_RegisterTile : Type<
+    CPred<"::mlir::tessera::tile::isRegisterTile($_self)">,
+    "register tile (a static tensor with a #tessera_tile encoding)",
+    "::mlir::RankedTensorType">;
+
+def Tile_LocalAllocOp : Tile_Op<"local_alloc"> {
+  let summary = "a buffer in the block's shared memory";
+  let description = [{
+    Allocates a shared buffer of the block. Where it lives is not stated by
+    the program: `tessera-tile-allocate-shared` assigns the byte `offset`
+    (aligned as the buffer's layout needs) and records the block's total in
+    the kernel's launch configuration. A buffer allocated inside an
+    `scf.for` body is a fresh buffer per iteration (what
+    `tessera-tile-pipeline` turns into a ring of stages).
+
+    Example:
+
+    ```mlir
+    %ring = tessera_tile.local_alloc
+        : !tessera_tile.smem<3x128x64xf16, #tessera_tile.smem_layout<swizzle = 128>>
+    %buf = tessera_tile.local_alloc offset 49152 : !tessera_tile.smem<64x64xf32>
+    ```
+  }];
+  let arguments = (ins OptionalAttr<I64Attr>:$offset);
+  let results = (outs Res<Tile_SmemType, "shared buffer",
+                          [MemAlloc<Tile_SharedMemory>]>:$buffer);
+  let assemblyFormat = [{
+    (`offset` $offset^)? attr-dict `:` qualified(type($buffer))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_SlotOp : Tile_Op<"slot", [Pure]> {
+  let summary = "one slot of a ring of shared buffers";
+  let description = [{
+    A view of `ring[index]`: the buffer without its leading (stage)
+    dimension, with the same layout. No data moves.
+
+    Example:
+
+    ```mlir
+    %s = tessera_tile.slot %ring[%i]
+        : !tessera_tile.smem<3x128x64xf16> -> !tessera_tile.smem<128x64xf16>
+    ```
+  }];
+  let arguments = (ins Tile_SmemType:$ring, Index:$index);
+  let results = (outs Tile_SmemType:$result);
+  let assemblyFormat = [{
+    $ring `[` $index `]` attr-dict `:` qualified(type($ring)) `->`
+        qualified(type($result))
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$ring, "::mlir::Value":$index), [{
+      build($_builder, $_state,
+            ::llvm::cast<SmemType>(ring.getType()).getSlotType(), ring, index);
+    }]>];
+  let hasVerifier = 1;
+}
+
+def Tile_LocalLoadOp : Tile_Op<"local_load"> {
+  let summary = "reads a shared buffer into a register tile";
+  let description = [{
+    The block reads the whole buffer into a register tile of the same shape
+    and element type; the result's encoding says which warp and lane holds
+    which element (lowering picks ldmatrix, vector loads or LDS reads).
+
+    Example:
+
+    ```mlir
+    %t = tessera_tile.local_load %s : !tessera_tile.smem<128x64xf16>
+        -> tensor<128x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+    ```
+  }];
+  let arguments = (ins Arg<Tile_SmemType, "shared source",
+                           [MemRead<Tile_SharedMemory>]>:$buffer);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $buffer attr-dict `:` qualified(type($buffer)) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_LocalStoreOp : Tile_Op<"local_store"> {
+  let summary = "writes a register tile into a shared buffer";
+  let description = [{
+    The block writes the tile into the buffer, which has the tile's shape
+    and element type.
+
+    Example:
+
+    ```mlir
+    tessera_tile.local_store %t, %s
+        : tensor<128x64xf16, #tessera_tile.blocked<warps = [4, 1]>>,
+          !tessera_tile.smem<128x64xf16>
+    ```
+  }];
+  let arguments = (ins Tile_RegisterTile:$value,
+                       Arg<Tile_SmemType, "shared destination",
+                           [MemWrite<Tile_SharedMemory>]>:$buffer);
+  let assemblyFormat = [{
+    $value `,` $buffer attr-dict `:` type($value) `,` qualified(type($buffer))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_BoxCopyOp : Tile_Op<"box_copy", [AttrSizedOperandSegments]> {
+  let summary = "the block copies a box of a global tensor into shared memory";
+  let description = [{
+    Starts an asynchronous, cooperative copy of the box of `source` whose
+    first element is at `indices` and whose shape is `dest`'s into `dest`
+    (typically a ring slot). Elements past `source`'s dims (a ragged edge)
+    are written as zeros. With `if %pred` false, nothing is copied and the
+    copy completes at once.
+
+    Completion is explicit, one of:
+    - the `!tessera_tile.async_token` result, awaited by `tessera_tile.wait`;
+    - `arrive %barriers[%i]`: the copy's bytes count toward that barrier's
+      current phase (`tessera_tile.mbarrier_wait` awaits it).
+
+    `source` is a strided memref in global memory whose innermost stride is
+    1, usually made from a kernel's flat buffer with
+    `memref.reinterpret_cast`. Lowering picks TMA, cp.async or LDS staging.
+
+    Example:
+
+    ```mlir
+    %tok = tessera_tile.box_copy %a[%m, %k], %slot
+        : memref<?x?xf16, strided<[?, 1], offset: ?>>,
+          !tessera_tile.smem<128x64xf16> -> !tessera_tile.async_token
+    tessera_tile.box_copy %a[%m, %k], %slot arrive %bars[%i]
+        : memref<?x?xf16, strided<[?, 1], offset: ?>>,
+          !tessera_tile.smem<128x64xf16>, !tessera_tile.mbarrier<3>
+    ```
+  }];
+  let arguments = (ins Arg<AnyMemRef, "global source", [MemRead]>:$source,
+                       Variadic<Index>:$indices,
+                       Arg<Tile_SmemType, "shared destination",
+                           [MemWrite<Tile_SharedMemory>]>:$dest,
+                       Optional<Tile_MbarrierType>:$barriers,
+                       Optional<Index>:$barrier_index,
+                       Optional<I1>:$pred);
+  let results = (outs Optional<Tile_AsyncTokenType>:$token);
+  let assemblyFormat = [{
+    $source `[` $indices `]` `,` $dest
+        (`arrive` $barriers^ `[` $barrier_index `]`)? (`if` $pred^)?
+        attr-dict `:` type($source) `,` qualified(type($dest))
+        (`,` qualified(type($barriers))^)? (`->` qualified(type($token))^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_WaitOp : Tile_Op<"wait", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>, MemWrite<Tile_SharedMemory>]>]> {
+  let summary = "waits for asynchronous copies to land";
+  let description = [{
+    Blocks until every copy whose token is given has completed and its data
+    is visible to every thread of the block.
+
+    Example:
+
+    ```mlir
+    tessera_tile.wait %tok_a, %tok_b
+    ```
+  }];
+  let arguments = (ins Variadic<Tile_AsyncTokenType>:$tokens);
+  let assemblyFormat = "$tokens attr-dict";
+}
+
+def Tile_MbarrierAllocOp : Tile_Op<"mbarrier_alloc"> {
+  let summary = "a group of initialized shared-memory barriers";
+  let description = [{
+    Allocates the group's barriers in shared memory (an `offset` is
+    assigned by `tessera-tile-allocate-shared`) and initializes each to
+    expect `arrivals` arrivals per phase, visible to the whole block before
+    any use.
+
+    Example:
+
+    ```mlir
+    %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
+    ```
+  }];
+  let arguments = (ins I64Attr:$arrivals, OptionalAttr<I64Attr>:$offset);
+  let results = (outs Res<Tile_MbarrierType, "barriers",
+                          [MemAlloc<Tile_SharedMemory>]>:$barriers);
+  let assemblyFormat = [{
+    `arrivals` $arrivals (`offset` $offset^)? attr-dict `:`
+        qualified(type($barriers))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MbarrierArriveOp : Tile_Op<"mbarrier_arrive"> {
+  let summary = "the calling warps arrive on one barrier of a group";
+  let description = [{
+    Counts one arrival on `barriers[index]`, e.g. a consumer partition
+    telling the producer that a ring slot is free again.
+
+    Example:
+
+    ```mlir
+    tessera_tile.mbarrier_arrive %bars[%i] : !tessera_tile.mbarrier<3>
+    ```
+  }];
+  let arguments = (ins Arg<Tile_MbarrierType, "barriers",
+                           [MemRead<Tile_SharedMemory>,
+                            MemWrite<Tile_SharedMemory>]>:$barriers,
+                       Index:$index);
+  let assemblyFormat = [{
+    $barriers `[` $index `]` attr-dict `:` qualified(type($barriers))
+  }];
+}
+
+def Tile_MbarrierWaitOp : Tile_Op<"mbarrier_wait"> {
+  let summary = "waits until one barrier of a group completes a phase";
+  let description = [{
+    Blocks until `barriers[index]` has completed the phase whose parity is
+    `phase`; shared-memory writes and copies counted toward that phase are
+    visible afterwards.
+
+    Example:
+
+    ```mlir
+    tessera_tile.mbarrier_wait %bars[%i], %phase : !tessera_tile.mbarrier<3>
+    ```
+  }];
+  let arguments = (ins Arg<Tile_MbarrierType, "barriers",
+                           [MemRead<Tile_SharedMemory>,
+                            MemWrite<Tile_SharedMemory>]>:$barriers,
+                       Index:$index, I1:$phase);
+  let assemblyFormat = [{
+    $barriers `[` $index `]` `,` $phase attr-dict `:`
+        qualified(type($barriers))
+  }];
+}
+
+def Tile_LoadTileOp : Tile_Op<"load_tile"> {
+  let summary = "the block loads a register tile from global memory, masked "
+                "at the bounds";
+  let description = [{
+    Loads the box of `source` at `indices` with the result's shape; elements
+    past `source`'s dims read as zero (no memory is touched there).
+
+    Example:
+
+    ```mlir
+    %x = tessera_tile.load_tile %a[%m, %n]
+        : memref<?x?xf32, strided<[?, 1], offset: ?>>
+          -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
+    ```
+  }];
+  let arguments = (ins Arg<AnyMemRef, "global source", [MemRead]>:$source,
+                       Variadic<Index>:$indices);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $source `[` $indices `]` attr-dict `:` type($source) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_StoreTileOp : Tile_Op<"store_tile", [AttrSizedOperandSegments]> {
+  let summary = "the block stores a register tile to global memory, masked "
+                "at the bounds";
+  let description = [{
+    Stores `value` to the box of `dest` at `indices`; elements past `dest`'s
+    dims are not written. With `through %buf` the tile is first written to
+    the shared buffer `buf` (of the tile's shape) and copied out from there,
+    so that global writes are wide and coalesced whatever the register
+    layout (lowering may use a TMA store).
+
+    Example:
+
+    ```mlir
+    tessera_tile.store_tile %c, %out[%m, %n]
+        : tensor<128x256xf32, #tessera_tile.blocked<warps = [8, 1]>>,
+          memref<?x?xf32, strided<[?, 1], offset: ?>>
+    tessera_tile.store_tile %c16, %out16[%m, %n] through %stage
+        : tensor<128x256xf16, #tessera_tile.blocked<warps = [8, 1]>>,
+          memref<?x?xf16, strided<[?, 1], offset: ?>>,
+          !tessera_tile.smem<128x256xf16>
+    ```
+  }];
+  let arguments = (ins Tile_RegisterTile:$value,
+                       Arg<AnyMemRef, "global destination", [MemWrite]>:$dest,
+                       Variadic<Index>:$indices,
+                       Arg<Optional<Tile_SmemType>, "shared staging buffer",
+                           [MemRead<Tile_SharedMemory>,
+                            MemWrite<Tile_SharedMemory>]>:$staging);
+  let assemblyFormat = [{
+    $value `,` $dest `[` $indices `]` (`through` $staging^)? attr-dict `:`
+        type($value) `,` type($dest) (`,` qualified(type($staging))^)?
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_DotOp : Tile_Op<"dot", [
+    AllTypesMatch<["acc", "result"]>,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "block-level matrix multiply-accumulate on tiles";
+  let description = [{
+    `result = a * b + acc` for the whole block: `a` is MxK, `b` KxN, `acc`
+    and `result` MxN f32 tiles whose encoding is
+    `#tessera_tile.mma_acc` of the same `mma` instruction. `a` and `b`
+    (f16 or bf16, the same type) are each either a shared buffer or a
+    register tile in `#tessera_tile.dot_operand` encoding; `wgmma` reads `b`
+    from shared memory. The tile is a whole number of the `mma` shape;
+    lowering issues the instructions over the warps of the accumulator's
+    encoding.
+
+    Example:
+
+    ```mlir
+    %d = tessera_tile.dot %sa, %sb, %acc
+        {mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 256, k = 16>}
+        : !tessera_tile.smem<128x64xf16>, !tessera_tile.smem<64x256xf16>
+          -> tensor<128x256xf32, #acc>
+    ```
+  }];
+  let arguments = (ins AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$a,
+                       AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$b,
+                       Tile_RegisterTile:$acc, Tile_MmaAttr:$mma);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $a `,` $b `,` $acc attr-dict `:` qualified(type($a)) `,`
+        qualified(type($b)) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_ReduceOp : Tile_Op<"reduce", [Pure,
+    SameOperandsAndResultElementType]> {
+  let summary = "reduces a register tile along one axis";
+  let description = [{
+    Combines the elements of `input` along `axis` with `kind` (`add`,
+    `max`, `min`; floats, or signed integers). The result has that
+    dimension removed and encoding `#tessera_tile.slice<dim = axis,
+    parent = input's encoding>`. Lowering uses lane shuffles
+    (`gpu.subgroup_reduce` where it fits) and shared memory across warps.
+
+    Example:
+
+    ```mlir
+    %m = tessera_tile.reduce max %s axis 1
+        : tensor<128x64xf32, #blocked> -> tensor<128xf32, #tessera_tile.slice<dim = 1, parent = #blocked>>
+    ```
+  }];
+  let arguments = (ins Tile_ReduceKind:$kind, Tile_RegisterTile:$input,
+                       I64Attr:$axis);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $kind $input `axis` $axis attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure,
+    SameOperandsAndResultElementType]> {
+  let summary = "repeats a reduced tile along the axis it was reduced over";
+  let description = [{
+    The inverse shape change of `tessera_tile.reduce`: inserts dimension
+    `axis` into `input` (encoding `#tessera_tile.slice<dim = axis, parent =
+    P>`) and repeats it, giving a tile of encoding `P`, so that a row
+    statistic can be combined with the tile it came from using `arith`.
+
+    Example:
+
+    ```mlir
+    %mb = tessera_tile.broadcast %m axis 1
+        : tensor<128xf32, #tessera_tile.slice<dim = 1, parent = #blocked>>
+          -> tensor<128x64xf32, #blocked>
+    %d = arith.subf %s, %mb : tensor<128x64xf32, #blocked>
+    ```
+  }];
+  let arguments = (ins Tile_RegisterTile:$input, I64Attr:$axis);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $input `axis` $axis attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_RangeOp : Tile_Op<"range", [Pure]> {
+  let summary = "a rank-1 tile holding start, start + 1, ..., end - 1";
+  let description = [{
+    The row or column indices of a tile, for index math such as causal
+    masks or per-element bounds: combined with a scalar offset via
+    `tensor.splat` and `arith`, and with `tessera_tile.broadcast` into 2-d.
+
+    Example:
+
+    ```mlir
+    %rows = tessera_tile.range 0 to 128
+        : tensor<128xi32, #tessera_tile.slice<dim = 1, parent = #blocked>>
+    ```
+  }];
+  let arguments = (ins I64Attr:$start, I64Attr:$end);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = "$start `to` $end attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_ConvertLayoutOp : Tile_Op<"convert_layout", [Pure,
+    SameOperandsAndResultShape, SameOperandsAndResultElementType]> {
+  let summary = "moves a register tile to another distribution over the "
+                "block";
+  let description = [{
+    The same values, held by other warps and lanes: e.g. an attention
+    score tile in accumulator encoding becoming the `a` operand of the
+    next dot. Lowering uses shuffles or a trip through shared memory.
+
+    Example:
+
+    ```mlir
+    %p16 = tessera_tile.convert_layout %p
+        : tensor<128x64xf16, #acc> -> tensor<128x64xf16, #opA>
+    ```
+  }];
+  let arguments = (ins Tile_RegisterTile:$input);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Warp specialization
+//===----------------------------------------------------------------------===//
+
+def Tile_WarpSpecializeOp : Tile_Op<"warp_specialize", [
+    RecursiveMemoryEffects]> {
+  let summary = "runs different programs on different warps of the block";
+  let description = [{
+    The block's warps split into the `default` region (the warps the
+    kernel was launched with for its main program) and `partitionN`
+    regions, each run by `num_warps(n)` additional warps, all concurrently.
+    They communicate only through shared buffers and barriers.
+
+    The default region sees values defined above it and yields the op's
+    results with `tessera_tile.warp_yield`. Partitions are isolated from
+    above: every value they use is an explicit capture, an operand of the
+    op passed to each partition as its block arguments; they end with
+    `tessera_tile.warp_return`. `registers(r)` asks for a per-thread
+    register budget (`setmaxnreg`), which applies to whole warpgroups: the
+    region's warps must be a multiple of 4 and `r` a multiple of 8 in
+    [24, 256].
+
+    Example:
+
+    ```mlir
+    %acc = tessera_tile.warp_specialize(%a, %ring, %full, %empty)
+    default registers(232) {
+      ...
+      tessera_tile.warp_yield %d : tensor<128x256xf32, #acc>
+    }
+    partition0(%pa: memref<?x?xf16, strided<[?, 1], offset: ?>>,
+               %pr: !tessera_tile.smem<3x128x64xf16>,
+               %pf: !tessera_tile.mbarrier<3>, %pe: !tessera_tile.mbarrier<3>)
+        num_warps(4) registers(40) {
+      ...
+      tessera_tile.warp_return
+    } : (memref<?x?xf16, strided<[?, 1], offset: ?>>,
+         !tessera_tile.smem<3x128x64xf16>, !tessera_tile.mbarrier<3>,
+         !tessera_tile.mbarrier<3>) -> tensor<128x256xf32, #acc>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$captures,
+                       DenseI32ArrayAttr:$partition_num_warps,
+                       OptionalAttr<DenseI32ArrayAttr>:$partition_registers,
+                       OptionalAttr<I32Attr>:$default_registers);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$default_region,
+                        SizedRegion<1>:$partition_op_holder);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The isolated op holding the partition regions.
+    WarpPartitionsOp getPartitionOp();
+    /// The regions run by the extra warps, in order.
+    ::mlir::MutableArrayRef<::mlir::Region> getPartitionRegions();
+  }];
+}
+
+def Tile_WarpPartitionsOp : Tile_Op<"warp_partitions", [
+    IsolatedFromAbove, RecursiveMemoryEffects, Terminator,
+    HasParent<"WarpSpecializeOp">]> {
+  let summary = "the partitions of a tessera_tile.warp_specialize";
+  let description = [{
+    Holds the partition regions of its parent, isolated from above so that
+    each partition's inputs are exactly the captures. It is printed as part
+    of `tessera_tile.warp_specialize` and never written on its own.
+
+    Example (generic form):
+
+    ```mlir
+    "tessera_tile.warp_partitions"() ({
+      tessera_tile.warp_return
+    }) : () -> ()
+    ```
+  }];
+  let regions = (region VariadicRegion<SizedRegion<1>>:$partition_regions);
+  let assemblyFormat = "regions attr-dict";
+}
+
+def Tile_WarpYieldOp : Tile_Op<"warp_yield", [
+    Pure, Terminator, ReturnLike, HasParent<"WarpSpecializeOp">]> {
+  let summary = "ends the default region, yielding the op's results";
+  let description = [{
+    Example:
+
+    ```mlir
+    tessera_tile.warp_yield %d : tensor<128x256xf32, #acc>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+}
+
+def Tile_WarpReturnOp : Tile_Op<"warp_return", [
+    Pure, Terminator, ReturnLike, HasParent<"WarpPartitionsOp">]> {
+  let summary = "ends a partition region";
+  let description = [{
+    Example:
+
+    ```mlir
+    tessera_tile.warp_return
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
 }
 
 #endif // TESSERA_DIALECT_TILE_IR_TILEOPS_TD

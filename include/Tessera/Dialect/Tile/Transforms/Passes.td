@@ -1,0 +1,78 @@
+//===- Passes.td - Tile IR passes --------------------------*- tablegen -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_DIALECT_TILE_TRANSFORMS_PASSES_TD
+#define TESSERA_DIALECT_TILE_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
+                                     "::mlir::tessera::target::KernelOp"> {
+  let summary = "place every shared buffer of a kernel and record the total";
+  let description = [{
+    Runs on a `tessera_target.kernel` whose body is Tile IR. Every
+    `tessera_tile.local_alloc` and `tessera_tile.mbarrier_alloc` gets a byte
+    `offset` into the block's dynamic shared memory, aligned as its layout
+    needs (`8 * swizzle` bytes for a swizzled buffer, 16 otherwise, 8 for
+    barriers), and the total is written into the kernel's launch config
+    (`#tessera_target.kernel_config<..., shared = N>`). Offsets already
+    present are recomputed.
+
+    Buffers whose live ranges do not overlap share bytes. A buffer is live
+    from its allocation to its last use, following `tessera_tile.slot`
+    views and the captures of `tessera_tile.warp_specialize`; a use inside
+    a loop keeps it live for the whole loop. A buffer reaching any other op
+    that forwards values (a loop's iter_args, a call) is live for the whole
+    kernel.
+
+    The layout is computed by `computeSharedLayout` (AllocateShared.h), so
+    that other checks can use the same model. A kernel that needs more than
+    `max-bytes` (default 232448, Hopper's opt-in maximum per block) is an
+    error, as is a kernel with buffers and no launch config, or one that
+    mixes these buffers with the older `tessera_tile.alloc_shared`, which
+    lowering places on its own.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"232448",
+           "shared memory available to one block, in bytes">];
+}
+
+def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {
+  let summary = "software-pipeline the scf.for loops marked with "
+                "tessera_tile.stages";
+  let description = [{
+    Expands every `scf.for` carrying `tessera_tile.stages = S` (S >= 1) into
+    an S-stage software pipeline of its shared-memory copies, with upstream
+    `scf::pipelineForLoop` as the engine:
+
+    - each `tessera_tile.box_copy` at the top of the loop body whose
+      destination is a `tessera_tile.local_alloc` of the body (a fresh
+      single buffer per iteration) and whose completion is its token is a
+      *pipelined copy*; its buffer becomes an `S`-deep ring allocated before
+      the loop, iteration `i` using slot `i mod S`;
+    - the copies and the index math feeding them form stage 0, everything
+      else stage S-1: a prologue issues the copies of the first S-1
+      iterations, the steady state issues iteration i+S-1's copies and then
+      waits on iteration i's tokens (carried as loop values) and computes,
+      and the last S-1 iterations are drained by a peeled epilogue when the
+      trip count is a constant larger than S-1, or, for other loops, by
+      predicating the copies past the end (`box_copy ... if %p`).
+
+    The attribute is removed; `S = 1` only removes it. Loops the pass cannot
+    pipeline are errors: a step that is not a constant, S < 1, no pipelined
+    copy, a copy into anything but a loop-local `local_alloc` or completed
+    by an mbarrier, a copy depending on a loop-carried value or on an op with
+    side effects, a loop-carried value not computed in the body.
+
+    Ring slots are reused S iterations later; the block-level semantics of
+    Tile IR make the reads of iteration i-1 complete before iteration i+S-1's
+    copy overwrites them (lowering places the barrier).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+#endif // TESSERA_DIALECT_TILE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,215 @@
+//===- AllocateShared.cpp - Place a block's shared buffers ----------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Gives every shared allocation of a kernel (local_alloc, mbarrier_alloc) a
+// byte offset and records the block's total in the launch config. Buffers
+// whose live ranges are disjoint share bytes: a first-fit placement over
+// intervals of a pre-order numbering of the kernel's ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Tile/Transforms/AllocateShared.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "Tessera/Dialect/Tile/Transforms/Passes.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace mlir::tessera::tile {
+#define GEN_PASS_DEF_TESSERATILEALLOCATESHARED
+#include "Tessera/Dialect/Tile/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::tile
+
+using namespace mlir;
+using namespace mlir::tessera;
+using namespace mlir::tessera::tile;
+
+namespace {
+/// Program points of a kernel: every op's pre-order position, and the last
+/// position inside it (its own for ops without regions).
+struct ProgramPoints {
+  explicit ProgramPoints(Operation *root) {
+    int64_t next = 0;
+    root->walk<WalkOrder::PreOrder>([&](Operation *op) { begin[op] = next++; });
+    root->walk<WalkOrder::PostOrder>([&](Operation *op) {
+      int64_t last = begin[op];
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (Operation &nested : block)
+            last = std::max(last, end[&nested]);
+      end[op] = last;
+    });
+  }
+  DenseMap<Operation *, int64_t> begin, end;
+};
+
+/// A shared allocation and the interval of program points it is live in.
+struct Interval {
+  Operation *alloc;
+  int64_t size, alignment;
+  int64_t first, last;
+};
+} // namespace
+
+/// Live range of the allocation `alloc` (result `buffer`) in `root`.
+static std::pair<int64_t, int64_t>
+computeLiveRange(Operation *root, Operation *alloc, Value buffer,
+                 const ProgramPoints &points) {
+  int64_t first = points.begin.lookup(alloc);
+  int64_t last = first;
+  // Warp-specialized regions run concurrently: a buffer of any of them is
+  // live for the whole op.
+  for (Operation *parent = alloc->getParentOp(); parent && parent != root;
+       parent = parent->getParentOp())
+    if (isa<WarpSpecializeOp>(parent)) {
+      first = std::min(first, points.begin.lookup(parent));
+      last = std::max(last, points.end.lookup(parent));
+    }
+
+  // A use at `user` keeps the buffer live to the end of the outermost loop
+  // around the use that does not also hold the allocation (the next
+  // iteration uses it again), else to the end of `user` itself.
+  auto extendTo = [&](Operation *user) {
+    int64_t end = points.end.lookup(user);
+    for (Operation *parent = user->getParentOp(); parent && parent != root;
+         parent = parent->getParentOp()) {
+      if (parent->isAncestor(alloc))
+        break;
+      if (isa<LoopLikeOpInterface>(parent))
+        end = std::max(end, points.end.lookup(parent));
+    }
+    last = std::max(last, end);
+  };
+
+  SmallVector<Value> worklist{buffer};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      extendTo(user);
+      if (auto slot = dyn_cast<SlotOp>(user)) {
+        worklist.push_back(slot.getResult());
+      } else if (auto ws = dyn_cast<WarpSpecializeOp>(user)) {
+        for (Region &partition : ws.getPartitionRegions())
+          worklist.push_back(partition.getArgument(use.getOperandNumber()));
+      } else if (auto copy = dyn_cast<BoxCopyOp>(user)) {
+        // The copy writes until it completes: until its token is waited
+        // for, or (barrier completion) for as long as the allocation's
+        // scope lasts.
+        if (Value token = copy.getToken()) {
+          for (Operation *waiter : token.getUsers())
+            extendTo(waiter);
+        } else if (use.get() == copy.getDest()) {
+          last = std::max(last, points.end.lookup(alloc->getParentOp()));
+        }
+      } else if (user->getDialect() != alloc->getDialect()) {
+        // Forwarded somewhere this analysis does not follow (iter_args, a
+        // call): keep it for the whole kernel.
+        first = 0;
+        last = std::max(last, points.end.lookup(root));
+      }
+    }
+  }
+  return {first, last};
+}
+
+SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
+  ProgramPoints points(root);
+  SmallVector<Interval> intervals;
+  root->walk([&](Operation *op) {
+    Value buffer;
+    int64_t size = 0, alignment = 0;
+    if (auto alloc = dyn_cast<LocalAllocOp>(op)) {
+      SmemType type = alloc.getBuffer().getType();
+      buffer = alloc.getBuffer();
+      size = type.getSizeInBytes();
+      alignment = type.getAlignment();
+    } else if (auto alloc = dyn_cast<MbarrierAllocOp>(op)) {
+      // An mbarrier is one 8-byte word.
+      buffer = alloc.getBarriers();
+      size = 8 * alloc.getBarriers().getType().getCount();
+      alignment = 8;
+    } else {
+      return;
+    }
+    auto [first, last] = computeLiveRange(root, op, buffer, points);
+    intervals.push_back({op, size, alignment, first, last});
+  });
+
+  // First fit: the lowest aligned offset clear of every placed buffer that
+  // is live at the same time.
+  SharedLayout layout;
+  for (const Interval &interval : intervals) {
+    SmallVector<std::pair<int64_t, int64_t>> busy;
+    for (auto [placed, buffer] : llvm::zip(intervals, layout.buffers))
+      if (placed.first <= interval.last && interval.first <= placed.last)
+        busy.push_back({buffer.offset, buffer.offset + buffer.size});
+    llvm::sort(busy);
+    auto align = [&](int64_t offset) {
+      return static_cast<int64_t>(llvm::alignTo(offset, interval.alignment));
+    };
+    int64_t offset = 0;
+    for (auto [begin, end] : busy)
+      if (align(offset) + interval.size > begin)
+        offset = std::max(offset, end);
+    offset = align(offset);
+    layout.buffers.push_back(
+        {interval.alloc, offset, interval.size, interval.alignment});
+    layout.totalBytes = std::max(layout.totalBytes, offset + interval.size);
+  }
+  return layout;
+}
+
+namespace {
+struct AllocateSharedPass
+    : public tile::impl::TesseraTileAllocateSharedBase<AllocateSharedPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    target::KernelOp kernel = getOperation();
+    SharedLayout layout = computeSharedLayout(kernel);
+    if (layout.buffers.empty())
+      return;
+    StringRef name = kernel.getSymName();
+    bool mixesOld = false;
+    kernel.walk([&](AllocSharedOp) { mixesOld = true; });
+    if (mixesOld) {
+      kernel.emitError() << "kernel @" << name
+                         << " mixes tessera_tile.alloc_shared (placed by "
+                            "lowering) with local_alloc/mbarrier_alloc "
+                            "buffers (placed here)";
+      return signalPassFailure();
+    }
+    if (layout.totalBytes > static_cast<int64_t>(maxBytes)) {
+      kernel.emitError() << "kernel @" << name << " needs "
+                         << layout.totalBytes
+                         << " bytes of shared memory, more than the limit of "
+                         << static_cast<int64_t>(maxBytes) << " bytes";
+      return signalPassFailure();
+    }
+    target::KernelConfigAttr config = kernel.getConfigAttr();
+    if (!config) {
+      kernel.emitError() << "kernel @" << name
+                         << " has no launch config to record its "
+                         << layout.totalBytes << " bytes of shared memory in";
+      return signalPassFailure();
+    }
+
+    Builder b(kernel.getContext());
+    for (const SharedLayout::Buffer &buffer : layout.buffers) {
+      IntegerAttr offset = b.getI64IntegerAttr(buffer.offset);
+      if (auto alloc = dyn_cast<LocalAllocOp>(buffer.alloc))
+        alloc.setOffsetAttr(offset);
+      else
+        cast<MbarrierAllocOp>(buffer.alloc).setOffsetAttr(offset);
+    }
+    kernel.setConfigAttr(target::KernelConfigAttr::get(
+        kernel.getContext(), config.getGrid(), config.getBlock(),
+        layout.totalBytes, config.getRegs()));
+  }
+};
+} // namespace

@@ -1,0 +1,234 @@
+//===- Pipeline.cpp - Software-pipeline loops of box copies ---------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Expands scf.for loops marked `tessera_tile.stages = S`: the loop-local
+// buffers its box copies fill become S-deep rings (multibuffering), the
+// copies and their index math become stage 0 and the rest stage S-1, and
+// upstream scf::pipelineForLoop emits the prologue, the steady state and the
+// epilogue (peeled, or predicated copies when the trip count is unknown).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "Tessera/Dialect/Tile/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tessera::tile {
+#define GEN_PASS_DEF_TESSERATILEPIPELINE
+#include "Tessera/Dialect/Tile/Transforms/Passes.h.inc"
+} // namespace mlir::tessera::tile
+
+using namespace mlir;
+using namespace mlir::tessera::tile;
+
+/// The top-level op of `body` that holds `op`, or null if `op` is outside.
+static Operation *getBodyOp(Block *body, Operation *op) {
+  return op ? body->findAncestorOpInBlock(*op) : nullptr;
+}
+
+/// Adds to `slice` the ops of `body` that `op`'s operands come from,
+/// transitively. Fails (with an error on `copy`) if a loop-carried value
+/// feeds it: that value does not exist yet S-1 iterations early.
+static LogicalResult collectStageZero(scf::ForOp forOp, Operation *op,
+                                      BoxCopyOp copy,
+                                      llvm::SetVector<Operation *> &slice) {
+  Block *body = forOp.getBody();
+  if (!slice.insert(op))
+    return success();
+  for (Value operand : op->getOperands()) {
+    if (auto arg = dyn_cast<BlockArgument>(operand)) {
+      if (arg.getOwner() == body && arg != forOp.getInductionVar())
+        return copy.emitOpError()
+               << "depends on loop-carried value #"
+               << arg.getArgNumber() - 1
+               << ", so it cannot be issued stages - 1 iterations early";
+      continue;
+    }
+    if (Operation *def = getBodyOp(body, operand.getDefiningOp()))
+      if (failed(collectStageZero(forOp, def, copy, slice)))
+        return failure();
+  }
+  return success();
+}
+
+/// `((iv - lb) / step) mod stages`, the ring slot of the current iteration.
+static Value createSlotIndex(RewriterBase &rewriter, scf::ForOp forOp,
+                             int64_t stages) {
+  Location loc = forOp.getLoc();
+  Value offset = arith::SubIOp::create(rewriter, loc, forOp.getInductionVar(),
+                                       forOp.getLowerBound());
+  Value iteration =
+      arith::DivUIOp::create(rewriter, loc, offset, forOp.getStep());
+  Value ring = arith::ConstantIndexOp::create(rewriter, loc, stages);
+  return arith::RemUIOp::create(rewriter, loc, iteration, ring);
+}
+
+/// Pipelines `forOp` over `stages` stages, or explains why not.
+static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
+                                  int64_t stages) {
+  StringRef attrName = TileDialect::getStagesAttrName();
+  if (stages < 1)
+    return forOp.emitError() << "'" << attrName << "' (" << stages
+                             << ") must be at least 1";
+  std::optional<int64_t> step = getConstantIntValue(forOp.getStep());
+  if (!step || *step <= 0)
+    return forOp.emitError() << "cannot pipeline a loop whose step is not a "
+                                "positive constant";
+  if (!forOp.getInductionVar().getType().isIndex())
+    return forOp.emitError() << "cannot pipeline a loop whose induction "
+                                "variable is not an index";
+  Block *body = forOp.getBody();
+
+  // The pipelined copies and the buffers they fill, in body order.
+  SmallVector<BoxCopyOp> copies;
+  llvm::SetVector<LocalAllocOp> buffers;
+  for (auto copy : body->getOps<BoxCopyOp>()) {
+    if (!copy.getToken())
+      return copy.emitOpError() << "in a pipelined loop must complete "
+                                   "through its token, not an mbarrier";
+    auto alloc = copy.getDest().getDefiningOp<LocalAllocOp>();
+    if (!alloc || alloc->getBlock() != body)
+      return copy.emitOpError()
+             << "in a pipelined loop must copy into a "
+                "tessera_tile.local_alloc of the loop body, which the pass "
+                "turns into a ring of stages";
+    copies.push_back(copy);
+    buffers.insert(alloc);
+  }
+  if (copies.empty())
+    return forOp.emitError()
+           << "has " << attrName << " = " << stages
+           << " but no tessera_tile.box_copy into a buffer allocated in the "
+              "loop body: nothing to pipeline";
+  for (Value yielded : body->getTerminator()->getOperands())
+    if (!getBodyOp(body, yielded.getDefiningOp()))
+      return forOp.emitError() << "yields a value not computed in its body; "
+                                  "the pipeliner needs every loop-carried "
+                                  "value defined in the loop";
+  // Check stage 0 before touching the IR: only the copies themselves (and
+  // the buffers, which become ring slots) may have side effects there.
+  {
+    llvm::SetVector<Operation *> slice;
+    for (BoxCopyOp copy : copies)
+      if (failed(collectStageZero(forOp, copy, copy, slice)))
+        return failure();
+    for (Operation *op : slice)
+      if (!isa<BoxCopyOp, LocalAllocOp>(op) && !isMemoryEffectFree(op))
+        return op->emitOpError()
+               << "feeds a pipelined copy but has side effects, so it cannot "
+                  "be issued early";
+  }
+  if (stages == 1) {
+    forOp->removeAttr(attrName);
+    return success();
+  }
+
+  // Multibuffering: each buffer becomes a ring before the loop. The copies
+  // write slot `i mod S` through one view; the other users read it through
+  // another, with its own index math, so that the two land in their stages
+  // without a shared-memory view crossing stages.
+  rewriter.setInsertionPointToStart(body);
+  Value writeIndex = createSlotIndex(rewriter, forOp, stages);
+  Value readIndex = createSlotIndex(rewriter, forOp, stages);
+  for (LocalAllocOp alloc : buffers) {
+    SmemType single = alloc.getBuffer().getType();
+    SmallVector<int64_t> shape{stages};
+    llvm::append_range(shape, single.getShape());
+    rewriter.setInsertionPoint(forOp);
+    auto ring = LocalAllocOp::create(
+        rewriter, alloc.getLoc(),
+        SmemType::get(rewriter.getContext(), shape, single.getElementType(),
+                      single.getLayout()),
+        IntegerAttr());
+    rewriter.setInsertionPoint(alloc);
+    Value write = SlotOp::create(rewriter, alloc.getLoc(), ring, writeIndex);
+    Value read = SlotOp::create(rewriter, alloc.getLoc(), ring, readIndex);
+    rewriter.replaceUsesWithIf(alloc.getBuffer(), write, [](OpOperand &use) {
+      return isa<BoxCopyOp>(use.getOwner());
+    });
+    rewriter.replaceAllUsesWith(alloc.getBuffer(), read);
+    rewriter.eraseOp(alloc);
+  }
+
+  // The schedule: stage 0 (copies and what feeds them) first, so that the
+  // steady state issues iteration i+S-1's copies before it waits on and
+  // computes iteration i; stage S-1 in body order.
+  llvm::SetVector<Operation *> slice;
+  for (BoxCopyOp copy : copies)
+    (void)collectStageZero(forOp, copy, copy, slice);
+  std::vector<std::pair<Operation *, unsigned>> schedule;
+  for (Operation &op : body->without_terminator())
+    if (slice.contains(&op))
+      schedule.emplace_back(&op, 0);
+  for (Operation &op : body->without_terminator())
+    if (!slice.contains(&op))
+      schedule.emplace_back(&op, stages - 1);
+
+  scf::PipeliningOption options;
+  options.getScheduleFn =
+      [&](scf::ForOp, std::vector<std::pair<Operation *, unsigned>> &result) {
+        result = schedule;
+      };
+  // A constant trip count above S-1 gets a peeled epilogue; other loops
+  // (unknown or short trip counts) predicate the copies past the end.
+  std::optional<int64_t> lb = getConstantIntValue(forOp.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(forOp.getUpperBound());
+  bool peel = lb && ub && (*ub - *lb + *step - 1) / *step > stages - 1;
+  options.peelEpilogue = peel;
+  options.supportDynamicLoops = !peel;
+  options.predicateFn = [](RewriterBase &rewriter, Operation *op,
+                           Value predicate) -> Operation * {
+    auto copy = dyn_cast<BoxCopyOp>(op);
+    if (!copy)
+      return isMemoryEffectFree(op) ? op : nullptr;
+    rewriter.setInsertionPoint(copy);
+    if (Value existing = copy.getPred())
+      predicate =
+          arith::AndIOp::create(rewriter, copy.getLoc(), existing, predicate);
+    rewriter.modifyOpInPlace(
+        copy, [&] { copy.getPredMutable().assign(predicate); });
+    return copy;
+  };
+  // The pipeliner emits the prologue at the insertion point.
+  rewriter.setInsertionPoint(forOp);
+  bool modified = false;
+  if (failed(scf::pipelineForLoop(rewriter, forOp, options, &modified)))
+    return forOp.emitError() << "scf::pipelineForLoop could not pipeline this "
+                                "loop";
+  return success();
+}
+
+namespace {
+struct PipelinePass
+    : public mlir::tessera::tile::impl::TesseraTilePipelineBase<PipelinePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    StringRef attrName = TileDialect::getStagesAttrName();
+    // Innermost loops first: pipelining replaces the loop op.
+    SmallVector<scf::ForOp> loops;
+    getOperation()->walk([&](scf::ForOp forOp) {
+      if (forOp->hasAttr(attrName))
+        loops.push_back(forOp);
+    });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForOp forOp : loops) {
+      auto stages = forOp->getAttrOfType<IntegerAttr>(attrName);
+      if (!stages) {
+        forOp.emitError() << "'" << attrName << "' must be an integer";
+        return signalPassFailure();
+      }
+      if (failed(pipelineLoop(rewriter, forOp, stages.getInt())))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,157 @@
+// RUN: tessera-opt %s -split-input-file -tessera-tile-allocate-shared -verify-diagnostics | FileCheck %s
+// RUN: not tessera-opt %s -split-input-file -tessera-tile-allocate-shared="max-bytes=300000" 2>&1 | FileCheck %s --check-prefix=BIG
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// Buffers live at the same time get disjoint, aligned offsets; the total
+// lands in the launch config.
+// CHECK-LABEL: tessera_target.kernel @together
+// CHECK-SAME: config = #tessera_target.kernel_config<grid = [4], block = [128], shared = 66112>
+tessera_target.kernel @together(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<3x128x64xf16, #smem_layout>
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #swz>
+  // CHECK: tessera_tile.mbarrier_alloc arrivals 1 offset 49152 : !tessera_tile.mbarrier<3>
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
+  // 49152 + 24 rounded up to 16.
+  // CHECK: tessera_tile.local_alloc offset 49184 : !tessera_tile.smem<64x64xf32>
+  %acc = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf32>
+  // A 64-byte swizzle repeats every 512 bytes: 65568 rounded up to 512.
+  // CHECK: tessera_tile.local_alloc offset 66048 : !tessera_tile.smem<1x64xf8E4M3FN, #smem_layout1>
+  %small = tessera_tile.local_alloc : !tessera_tile.smem<1x64xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 64>>
+  %c0 = arith.constant 0 : index
+  %false = arith.constant false
+  tessera_tile.mbarrier_wait %bars[%c0], %false : !tessera_tile.mbarrier<3>
+  %s = tessera_tile.slot %ring[%c0] : !tessera_tile.smem<3x128x64xf16, #swz> -> !tessera_tile.smem<128x64xf16, #swz>
+  %t = tessera_tile.local_load %s : !tessera_tile.smem<128x64xf16, #swz> -> tensor<128x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  %x = tessera_tile.local_load %acc : !tessera_tile.smem<64x64xf32> -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
+  %y = tessera_tile.local_load %small : !tessera_tile.smem<1x64xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 64>> -> tensor<1x64xf8E4M3FN, #tessera_tile.blocked<warps = [1, 1]>>
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// The epilogue's staging buffer is allocated after the main loop's ring is
+// last used: it reuses the ring's bytes.
+// CHECK-LABEL: tessera_target.kernel @reuse
+// CHECK-SAME: shared = 49152
+tessera_target.kernel @reuse(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>, %n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<3x128x64xf16, #smem_layout>
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #swz>
+  scf.for %k = %c0 to %n step %c1 {
+    %s = tessera_tile.slot %ring[%c0] : !tessera_tile.smem<3x128x64xf16, #swz> -> !tessera_tile.smem<128x64xf16, #swz>
+    %tok = tessera_tile.box_copy %a[%c0, %k], %s : memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
+    tessera_tile.wait %tok
+  }
+  // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<128x128xf16>
+  %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16>
+  %t = tessera_tile.local_load %stage : !tessera_tile.smem<128x128xf16> -> tensor<128x128xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// A buffer used inside a loop stays live for the whole loop, so one
+// allocated later inside the loop body cannot take its bytes.
+// CHECK-LABEL: tessera_target.kernel @loop_carried
+// CHECK-SAME: shared = 16384
+tessera_target.kernel @loop_carried(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16>
+  %a = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+  scf.for %k = %c0 to %n step %c1 {
+    %t = tessera_tile.local_load %a : !tessera_tile.smem<64x64xf16> -> tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+    // CHECK: tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<64x64xf16>
+    %b = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    tessera_tile.local_store %t, %b : tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>, !tessera_tile.smem<64x64xf16>
+  }
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// Partitions run concurrently: their buffers never share bytes, whatever
+// the order they are written in.
+// CHECK-LABEL: tessera_target.kernel @partitions
+// CHECK-SAME: shared = 24576
+tessera_target.kernel @partitions(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16>
+  %shared = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+  tessera_tile.warp_specialize(%shared)
+  default {
+    tessera_tile.warp_yield
+  }
+  partition0(%s0: !tessera_tile.smem<64x64xf16>) num_warps(4) {
+    // CHECK: tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<64x64xf16>
+    %p = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.local_load %p : !tessera_tile.smem<64x64xf16> -> tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+    tessera_tile.local_store %t, %s0 : tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>, !tessera_tile.smem<64x64xf16>
+    tessera_tile.warp_return
+  }
+  partition1(%s1: !tessera_tile.smem<64x64xf16>) num_warps(4) {
+    // CHECK: tessera_tile.local_alloc offset 16384 : !tessera_tile.smem<64x64xf16>
+    %q = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.local_load %q : !tessera_tile.smem<64x64xf16> -> tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+    tessera_tile.warp_return
+  } : (!tessera_tile.smem<64x64xf16>) -> ()
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// A kernel without these buffers is left alone.
+// CHECK-LABEL: tessera_target.kernel @none
+// CHECK-SAME: config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+tessera_target.kernel @none(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// BIG-LABEL: tessera_target.kernel @too_big
+// BIG-SAME: shared = 262144
+// expected-error @+1 {{kernel @too_big needs 262144 bytes of shared memory, more than the limit of 232448 bytes}}
+tessera_target.kernel @too_big(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<4x256x128xf16, #swz>
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// expected-error @+1 {{kernel @no_config has no launch config to record its 8192 bytes of shared memory in}}
+tessera_target.kernel @no_config(%n: index) {
+  %a = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
+// expected-error @+1 {{kernel @mixed mixes tessera_tile.alloc_shared (placed by lowering) with local_alloc/mbarrier_alloc buffers (placed here)}}
+tessera_target.kernel @mixed(%n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  %old = tessera_tile.alloc_shared : memref<128xf16, #gpu.address_space<workgroup>>
+  %a = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+  tessera_target.return
+}
