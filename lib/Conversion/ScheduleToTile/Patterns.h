@@ -51,6 +51,9 @@ SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
                                   int64_t bm, int64_t bn);
 MemRefType flatBufferType(Type element);
+/// The warp size of the chip `module` is compiled for (its
+/// #tessera_target.chip; 32 without one).
+int64_t getWarpSize(ModuleOp module);
 
 //===----------------------------------------------------------------------===//
 // The host function and kernel outlining (HostOutlining.cpp)
