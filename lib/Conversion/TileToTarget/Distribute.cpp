@@ -163,6 +163,18 @@ static FailureOr<Distribution> getDistribution(Operation *op,
   return dist;
 }
 
+/// The distributions of a reshaping op's input and result tiles.
+static FailureOr<std::pair<Distribution, Distribution>>
+getDistributions(Operation *op, Value input, Value result) {
+  FailureOr<Distribution> from =
+      getDistribution(op, cast<RankedTensorType>(input.getType()));
+  FailureOr<Distribution> to =
+      getDistribution(op, cast<RankedTensorType>(result.getType()));
+  if (failed(from) || failed(to))
+    return failure();
+  return std::make_pair(*from, *to);
+}
+
 /// The coordinates of this thread in the parent's warp grid and lane grid.
 static void threadCoordinates(OpBuilder &b, Location loc,
                               const Distribution &dist,
@@ -396,24 +408,12 @@ static Value inBounds(OpBuilder &b, Location loc, ArrayRef<Value> coords,
 }
 
 /// memref[coords] where `mask` holds, else zero (no access).
-static Value maskedLoad(OpBuilder &b, Location loc, Value memref,
-                        ValueRange coords, Value mask) {
+static Value maskedLoadOrZero(OpBuilder &b, Location loc, Value memref,
+                              ValueRange coords, Value mask) {
   Type element = cast<MemRefType>(memref.getType()).getElementType();
-  auto branch = scf::IfOp::create(
-      b, loc, mask,
-      [&](OpBuilder &tb, Location l) {
-        scf::YieldOp::create(tb, l,
-                             memref::LoadOp::create(tb, l, memref, coords)
-                                 .getResult());
-      },
-      [&](OpBuilder &eb, Location l) {
-        scf::YieldOp::create(
-            eb, l,
-            arith::ConstantOp::create(eb, l, element,
-                                      eb.getZeroAttr(element))
-                .getResult());
-      });
-  return branch.getResult(0);
+  return maskedLoad(b, loc, memref, coords, mask,
+                    arith::ConstantOp::create(b, loc, element,
+                                              b.getZeroAttr(element)));
 }
 
 /// The tile box at `indices`: each element a masked scalar load.
@@ -438,7 +438,7 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
       SmallVector<Value> coords =
           elementCoordinates(rewriter, loc, *dist, base, k);
-      values.push_back(maskedLoad(rewriter, loc, source, coords,
+      values.push_back(maskedLoadOrZero(rewriter, loc, source, coords,
                                   inBounds(rewriter, loc, coords, sizes)));
     }
     rewriter.replaceOpWithMultiple(op, {values});
@@ -469,12 +469,8 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
       SmallVector<Value> coords =
           elementCoordinates(rewriter, loc, *dist, base, k);
-      scf::IfOp::create(rewriter, loc, inBounds(rewriter, loc, coords, sizes),
-                        [&](OpBuilder &tb, Location l) {
-                          memref::StoreOp::create(tb, l, values[k], dest,
-                                                  coords);
-                          scf::YieldOp::create(tb, l);
-                        });
+      maskedStore(rewriter, loc, values[k], dest, coords,
+                  inBounds(rewriter, loc, coords, sizes));
     }
     rewriter.eraseOp(op);
     return success();
@@ -494,7 +490,7 @@ struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
     Value size = memref::DimOp::create(rewriter, loc, source, 0);
     SmallVector<Value> values;
     for (Value offset : adaptor.getOffsets())
-      values.push_back(maskedLoad(
+      values.push_back(maskedLoadOrZero(
           rewriter, loc, source, offset,
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
                                 offset, size)));
@@ -537,11 +533,10 @@ struct BroadcastLowering : public OpConversionPattern<tile::BroadcastOp> {
   LogicalResult
   matchAndRewrite(tile::BroadcastOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<Distribution> from =
-        getDistribution(op, op.getInput().getType());
-    FailureOr<Distribution> to = getDistribution(op, op.getType());
-    if (failed(from) || failed(to))
+    auto dists = getDistributions(op, op.getInput(), op.getResult());
+    if (failed(dists))
       return failure();
+    const Distribution *from = &dists->first, *to = &dists->second;
     int64_t axis = op.getAxis();
     ValueRange input = adaptor.getInput();
     SmallVector<Value> values;
@@ -597,11 +592,10 @@ struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
   LogicalResult
   matchAndRewrite(tile::ReduceOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<Distribution> from =
-        getDistribution(op, op.getInput().getType());
-    FailureOr<Distribution> to = getDistribution(op, op.getType());
-    if (failed(from) || failed(to))
+    auto dists = getDistributions(op, op.getInput(), op.getResult());
+    if (failed(dists))
       return failure();
+    const Distribution *from = &dists->first, *to = &dists->second;
     Location loc = op.getLoc();
     int64_t axis = op.getAxis();
     tile::ReduceKind kind = op.getKind();

@@ -16,10 +16,11 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: %[[T:.*]] = arith.addi %[[WBASE]], %{{.*}}
 // CHECK: %[[E0:.*]] = arith.addi %[[T]], %[[I]]
 // CHECK: %[[IN0:.*]] = arith.cmpi ult, %[[E0]], %[[N]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[V0:.*]] = scf.if %[[IN0]] -> (f32) {
 // CHECK:   memref.load %[[X]][%[[E0]]]
 // CHECK: } else {
-// CHECK:   arith.constant 0.000000e+00
+// CHECK:   scf.yield %[[ZERO]]
 // CHECK: %[[E1:.*]] = arith.addi %[[E0]], %c32
 // CHECK: %[[IN1:.*]] = arith.cmpi ult, %[[E1]], %[[N]]
 // CHECK: %[[V1:.*]] = scf.if %[[IN1]] -> (f32) {
