@@ -461,7 +461,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                 term = mul(b, term, splat(stride));
               tileOffset = tileOffset ? add(b, tileOffset, term) : term;
             } else {
-              Value term = mul(b, outputIndex(od), stride);
+              Value term = outputIndex(od);
+              if (!unitStride)
+                term = mul(b, term, stride);
               scalarOffset = scalarOffset ? add(b, scalarOffset, term) : term;
             }
             stride = unitStride ? sizes[od] : mul(b, stride, sizes[od]);
