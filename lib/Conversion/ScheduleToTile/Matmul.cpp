@@ -23,12 +23,11 @@ using namespace mlir::tessera;
 namespace mlir::tessera::schedule_to_tile {
 
 /// The distribution of a SIMT matmul's BMxBN output tile over `BM * BN`
-/// threads, one element each: lanes run along N first (as many as divide
-/// both BN and the warp), then along M; warps stack the resulting
-/// rectangles along M, then N. When BN divides the warp size or is a
-/// multiple of it, thread t holds element [t / BN, t % BN], the row-major
-/// mapping. Needs `BM * BN` to be a whole number of warps: BM is then a
-/// multiple of the lanes along M.
+/// threads, one element each: a warp's lanes cover min(BN, warp) columns
+/// of as many rows as fill the warp; warps stack along M, then N. Thread t
+/// then holds element [t / BN, t % BN], the row-major mapping (warps are a
+/// power of two, so BM, BN and the warp size are too, and the smaller of
+/// BN and the warp divides the larger). Needs `BM * BN` to be whole warps.
 static tile::BlockedEncodingAttr simtEncoding(MLIRContext *ctx, int64_t bm,
                                               int64_t bn, int64_t warpSize) {
   int64_t lanesN = std::gcd(bn, warpSize), lanesM = warpSize / lanesN;
@@ -280,9 +279,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   // SIMT: the block's program on register tiles. The BMxBN output tile
   // has one element per thread (simtEncoding); a k-loop carries it as the
   // accumulator and adds, per k, the outer product of the lhs column (a
-  // slice along N: each element is its row's) and the rhs row (a slice
-  // along M), each loaded from a 1-d strided view of its buffer, masked
-  // at M or N. The epilogue is the scalar one (PointEvaluator) per element
+  // value per row of the tile: a slice without dim 1) and the rhs row (a
+  // value per column: a slice without dim 0), each loaded from a 1-d
+  // strided view of its buffer, masked at M or N. The epilogue is the scalar one (PointEvaluator) per element
   // (map): operands of the output's shape are boxes like the output's,
   // broadcast ones are gathered at offsets computed from the output
   // coordinates. The store is masked at M and N.
