@@ -78,8 +78,12 @@ def ConvertTesseraScheduleToTile
       (zero-filled at ragged edges; element copies when a row is not a
       multiple of 16 bytes), read with `tessera_tile.load_matrix` and
       multiplied with `tessera_tile.mma` by a grid of warps.
-    - matmul otherwise: each thread one output element (SIMT),
-      accumulating in the op's accumulate type.
+    - matmul otherwise (SIMT): a block program on register tiles, one
+      output element per thread: a k-loop adds the outer product of an lhs
+      column and an rhs row (slice tiles, `tessera_tile.load_tile` from
+      strided views) to the accumulator tile in the op's accumulate type;
+      the epilogue is a `tessera_tile.map`, the store a masked
+      `tessera_tile.store_tile`.
     Matmuls apply their elementwise epilogue (bias, activation, residual)
     before the only store.
 

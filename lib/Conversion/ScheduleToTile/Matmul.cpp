@@ -12,12 +12,61 @@
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
+
+/// The distribution of a SIMT matmul's BMxBN output tile over `BM * BN`
+/// threads, one element each: a warp's lanes cover min(BN, warp) columns
+/// of as many rows as fill the warp; warps stack along M, then N. Thread t
+/// then holds element [t / BN, t % BN], the row-major mapping (warps are a
+/// power of two, so BM, BN and the warp size are too, and the smaller of
+/// BN and the warp divides the larger). Needs `BM * BN` to be whole warps.
+static tile::BlockedEncodingAttr simtEncoding(MLIRContext *ctx, int64_t bm,
+                                              int64_t bn, int64_t warpSize) {
+  int64_t lanesN = std::gcd(bn, warpSize), lanesM = warpSize / lanesN;
+  return tile::BlockedEncodingAttr::get(ctx, {bm / lanesM, bn / lanesN},
+                                        {lanesM, lanesN}, {1, 1});
+}
+
+/// A view of the flat `buffer` with `sizes` and `strides` from `offset`
+/// (constant offsets and strides are static in its type): the bounds that
+/// tile loads and stores are masked at.
+static Value stridedView(OpBuilder &b, Location loc, Value buffer,
+                         Value offset, ArrayRef<Value> sizes,
+                         ArrayRef<Value> strides) {
+  auto fold = [](Value v) -> OpFoldResult {
+    if (std::optional<int64_t> c = getConstantIntValue(v))
+      return IntegerAttr::get(IndexType::get(v.getContext()), *c);
+    return v;
+  };
+  auto staticOf = [](OpFoldResult v) {
+    std::optional<int64_t> c = getConstantIntValue(v);
+    return c ? *c : ShapedType::kDynamic;
+  };
+  OpFoldResult foldedOffset = fold(offset);
+  SmallVector<OpFoldResult> foldedSizes, foldedStrides;
+  SmallVector<int64_t> staticStrides;
+  for (Value size : sizes)
+    foldedSizes.push_back(size);
+  for (Value stride : strides) {
+    foldedStrides.push_back(fold(stride));
+    staticStrides.push_back(staticOf(foldedStrides.back()));
+  }
+  auto type = MemRefType::get(
+      SmallVector<int64_t>(sizes.size(), ShapedType::kDynamic),
+      cast<MemRefType>(buffer.getType()).getElementType(),
+      StridedLayoutAttr::get(b.getContext(), staticOf(foldedOffset),
+                             staticStrides));
+  return memref::ReinterpretCastOp::create(b, loc, type, buffer, foldedOffset,
+                                           foldedSizes, foldedStrides);
+}
 
 LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
@@ -227,70 +276,225 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
+  // SIMT: the block's program on register tiles. The BMxBN output tile
+  // has one element per thread (simtEncoding); a k-loop carries it as the
+  // accumulator and adds, per k, the outer product of the lhs column (a
+  // value per row of the tile: a slice without dim 1) and the rhs row (a
+  // value per column: a slice without dim 0), each loaded from a 1-d
+  // strided view of its buffer, masked at M or N. The epilogue is the scalar one (PointEvaluator) per element
+  // (map): operands of the output's shape are boxes like the output's,
+  // broadcast ones are gathered at offsets computed from the output
+  // coordinates. The store is masked at M and N.
+  MLIRContext *ctx = host.module.getContext();
+  int64_t warpSize = getWarpSize(host.module);
+  int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
+  // What tessera-schedule-check enforces, again: this pass may run alone.
+  if (bm * bn != threads || threads % warpSize != 0)
+    return kernel.emitOpError()
+           << "config " << config
+           << " is not a SIMT matmul schedule for warps of " << warpSize
+           << " (tessera-schedule-check names the rule it breaks)";
+  auto encoding = simtEncoding(ctx, bm, bn, warpSize);
+  auto tileOf = [&](Type element) {
+    return RankedTensorType::get({bm, bn}, element, encoding);
+  };
+  // Rows (a value per row: dim 1 removed) and columns of the output tile.
+  auto rowsOf = [&](Type element) {
+    return RankedTensorType::get(
+        {bm}, element, tile::SliceEncodingAttr::get(ctx, 1, encoding));
+  };
+  auto colsOf = [&](Type element) {
+    return RankedTensorType::get(
+        {bn}, element, tile::SliceEncodingAttr::get(ctx, 0, encoding));
+  };
+  Type outElement = getElementTypeOrSelf(result.getType());
+  // The arguments the epilogue reads: those of the ops after the matmul
+  // (PointEvaluator evaluates exactly these).
+  SmallVector<BlockArgument> epilogueArgs;
+  for (BlockArgument arg : body.getArguments())
+    if (llvm::any_of(arg.getUsers(), [&](Operation *user) {
+          return user != matmul.getOperation() &&
+                 !user->hasTrait<OpTrait::IsTerminator>() &&
+                 matmul->isBeforeInBlock(user);
+        }))
+      epilogueArgs.push_back(arg);
+
   return emitKernel(
       host, loc, "matmul", config, sig, {matmulGrid}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value m = params[mParam], n = params[nParam], k = params[kParam];
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        SmallVector<Value> blockIds =
-            matmulBlockIds(b, loc, m, n, tile[0], tile[1]);
+        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+        auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
+          return arith::MulIOp::create(ib, loc, x, y);
+        };
+        auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
+          return arith::AddIOp::create(ib, loc, x, y);
+        };
+        SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
         Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
-        Value tileN = indexConstant(b, loc, tile[1]);
-        Value row = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, by, indexConstant(b, loc, tile[0])),
-            arith::DivUIOp::create(b, loc, tid, tileN));
-        Value col = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, bx, tileN),
-            arith::RemUIOp::create(b, loc, tid, tileN));
-        Value mask = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, m),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n));
-        Value mk = arith::MulIOp::create(b, loc, m, k);
-        Value kn = arith::MulIOp::create(b, loc, k, n);
-        Value lhsBase = lhsType.getRank() > 2
-                            ? Value(arith::MulIOp::create(b, loc, bz, mk))
-                            : indexConstant(b, loc, 0);
-        Value rhsBase = rhsType.getRank() > 2
-                            ? Value(arith::MulIOp::create(b, loc, bz, kn))
-                            : indexConstant(b, loc, 0);
+        Value row0 = mul(b, by, c(bm)), col0 = mul(b, bx, c(bn));
+        // Where the block's batch entry starts in a batched operand.
+        Value lhsBase, rhsBase;
+        if (lhsType.getRank() > 2)
+          lhsBase = mul(b, bz, mul(b, m, k));
+        if (rhsType.getRank() > 2)
+          rhsBase = mul(b, bz, mul(b, k, n));
+        auto offsetBy = [&](OpBuilder &ib, Value base, Value offset) {
+          return base ? add(ib, base, offset) : offset;
+        };
+
+        // acc[r, c] += lhs[r, kk] * rhs[kk, c] for kk < k; with k = 0 the
+        // epilogue sees zeros.
         auto loop = scf::ForOp::create(
-            b, loc, indexConstant(b, loc, 0), k, indexConstant(b, loc, 1),
-            ValueRange{zeroOf(b, loc, acc)},
+            b, loc, c(0), k, c(1), ValueRange{zeroOf(b, loc, tileOf(acc))},
             [&](OpBuilder &lb, Location l, Value kk, ValueRange carried) {
-              // lhs[row, kk] (or lhs[kk, row]), rhs[kk, col] (or [col, kk]).
-              Value lhsOffset =
-                  tl ? arith::AddIOp::create(
-                           lb, l, arith::MulIOp::create(lb, l, kk, m), row)
-                     : arith::AddIOp::create(
-                           lb, l, arith::MulIOp::create(lb, l, row, k), kk);
-              Value rhsOffset =
-                  tr ? arith::AddIOp::create(
-                           lb, l, arith::MulIOp::create(lb, l, col, k), kk)
-                     : arith::AddIOp::create(
-                           lb, l, arith::MulIOp::create(lb, l, kk, n), col);
-              Value a = tile::LoadOp::create(
+              // Column kk of the lhs: M elements, k apart ([M, K]) or
+              // adjacent ([K, M], transposed).
+              Value lhsColumn = stridedView(
                   lb, l, params[lhsParam],
-                  arith::AddIOp::create(lb, l, lhsBase, lhsOffset), mask,
-                  zeroOf(lb, l, lhsElement));
-              Value bv = tile::LoadOp::create(
+                  offsetBy(lb, lhsBase, tl ? mul(lb, kk, m) : kk), {m},
+                  {tl ? c(1) : k});
+              // Row kk of the rhs: N elements, adjacent ([K, N]) or k apart
+              // ([N, K], transposed).
+              Value rhsRow = stridedView(
                   lb, l, params[rhsParam],
-                  arith::AddIOp::create(lb, l, rhsBase, rhsOffset), mask,
-                  zeroOf(lb, l, rhsType.getElementType()));
-              a = convertScalar(lb, l, a, acc);
-              bv = convertScalar(lb, l, bv, acc);
+                  offsetBy(lb, rhsBase, tr ? kk : mul(lb, kk, n)), {n},
+                  {tr ? k : c(1)});
+              Value a = tile::LoadTileOp::create(lb, l, rowsOf(lhsElement),
+                                                 lhsColumn, ValueRange{row0});
+              Value bv = tile::LoadTileOp::create(
+                  lb, l, colsOf(rhsType.getElementType()), rhsRow,
+                  ValueRange{col0});
+              a = tile::BroadcastOp::create(lb, l, tileOf(lhsElement), a,
+                                            lb.getI64IntegerAttr(1));
+              bv = tile::BroadcastOp::create(
+                  lb, l, tileOf(rhsType.getElementType()), bv,
+                  lb.getI64IntegerAttr(0));
+              auto step = tile::MapOp::create(lb, l, tileOf(acc),
+                                              ValueRange{carried[0], a, bv});
+              Block &stepBody = step.getBody().front();
+              OpBuilder sb = OpBuilder::atBlockBegin(&stepBody);
+              Value x = convertScalar(sb, l, stepBody.getArgument(1), acc);
+              Value y = convertScalar(sb, l, stepBody.getArgument(2), acc);
+              Value sum = stepBody.getArgument(0);
               Value prod = isa<FloatType>(acc)
-                               ? Value(arith::MulFOp::create(lb, l, a, bv))
-                               : Value(arith::MulIOp::create(lb, l, a, bv));
-              Value sum =
-                  isa<FloatType>(acc)
-                      ? Value(arith::AddFOp::create(lb, l, carried[0], prod))
-                      : Value(arith::AddIOp::create(lb, l, carried[0], prod));
-              scf::YieldOp::create(lb, l, sum);
+                               ? Value(arith::MulFOp::create(sb, l, x, y))
+                               : Value(arith::MulIOp::create(sb, l, x, y));
+              sum = isa<FloatType>(acc)
+                        ? Value(arith::AddFOp::create(sb, l, sum, prod))
+                        : Value(arith::AddIOp::create(sb, l, sum, prod));
+              tile::MapYieldOp::create(sb, l, sum);
+              scf::YieldOp::create(lb, l, step.getResult());
             });
-        Value value = buildStorageScalar(matmul, b, loc, loop.getResult(0), resultElement);
-        return epilogue(b, params, bz, row, col, value);
+
+        // The output (and operands of its shape) at [bz, row0, col0]: a
+        // [M, N] view at bz * M * N.
+        auto outputView = [&](Value buffer) {
+          return stridedView(b, loc, buffer, mul(b, mul(b, bz, m), n), {m, n},
+                             {n, c(1)});
+        };
+        SmallVector<Value> sizes;
+        for (unsigned p : batchParams)
+          sizes.push_back(params[p]);
+        sizes.push_back(m);
+        sizes.push_back(n);
+        int64_t outRank = sizes.size();
+        // Index tiles of the output coordinates, built on first use: the
+        // rows' and columns' (from a range along the slice, broadcast to
+        // the tile) and the block's batch index.
+        Type indexType = b.getIndexType();
+        auto coordinate = [&](int64_t axis, int64_t extent, Value origin) {
+          RankedTensorType i32Slice =
+              axis == 1 ? rowsOf(b.getI32Type()) : colsOf(b.getI32Type());
+          RankedTensorType indexSlice =
+              axis == 1 ? rowsOf(indexType) : colsOf(indexType);
+          Value range = tile::RangeOp::create(b, loc, i32Slice,
+                                              b.getI64IntegerAttr(0),
+                                              b.getI64IntegerAttr(extent));
+          Value index = arith::AddIOp::create(
+              b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
+              tensor::SplatOp::create(b, loc, indexSlice, origin));
+          return tile::BroadcastOp::create(b, loc, tileOf(indexType), index,
+                                           b.getI64IntegerAttr(axis))
+              .getResult();
+        };
+        Value rows, cols;
+        SmallVector<Value> batchIndex;
+        auto outputIndex = [&](int64_t od) -> Value {
+          if (od == outRank - 2)
+            return rows ? rows : rows = coordinate(1, bm, row0);
+          if (od == outRank - 1)
+            return cols ? cols : cols = coordinate(0, bn, col0);
+          if (batchIndex.empty())
+            batchIndex =
+                unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
+          return batchIndex[od];
+        };
+        SmallVector<Value> inputs{loop.getResult(0)};
+        for (BlockArgument arg : epilogueArgs) {
+          auto type = cast<RankedTensorType>(arg.getType());
+          Value buffer = params[arg.getArgNumber()];
+          RankedTensorType inputTile = tileOf(type.getElementType());
+          if (sameShape(type.getShape(), outType.getShape())) {
+            inputs.push_back(tile::LoadTileOp::create(
+                b, loc, inputTile, outputView(buffer),
+                ValueRange{row0, col0}));
+            continue;
+          }
+          // NumPy broadcasting (as broadcastOffset): the batch dims' part
+          // of the offset is the block's, the rows' and columns' a tile.
+          auto splat = [&](Value v) -> Value {
+            return tensor::SplatOp::create(b, loc, tileOf(indexType), v);
+          };
+          int64_t rank = type.getRank();
+          Value scalarOffset, tileOffset;
+          Value stride = c(1);
+          bool unitStride = true;
+          for (int64_t d = rank - 1; d >= 0; --d) {
+            if (type.getDimSize(d) == 1)
+              continue;
+            int64_t od = d + outRank - rank;
+            if (od >= outRank - 2) {
+              Value term = outputIndex(od);
+              if (!unitStride)
+                term = mul(b, term, splat(stride));
+              tileOffset = tileOffset ? add(b, tileOffset, term) : term;
+            } else {
+              Value term = outputIndex(od);
+              if (!unitStride)
+                term = mul(b, term, stride);
+              scalarOffset = scalarOffset ? add(b, scalarOffset, term) : term;
+            }
+            stride = unitStride ? sizes[od] : mul(b, stride, sizes[od]);
+            unitStride = false;
+          }
+          Value offsets =
+              !tileOffset ? splat(scalarOffset ? scalarOffset : c(0))
+              : scalarOffset ? add(b, tileOffset, splat(scalarOffset))
+                             : tileOffset;
+          // `stride` is now the operand's element count.
+          inputs.push_back(tile::GatherOp::create(
+              b, loc, inputTile,
+              stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets));
+        }
+        auto map = tile::MapOp::create(b, loc, tileOf(outElement), inputs);
+        Block &mapBody = map.getBody().front();
+        OpBuilder mb = OpBuilder::atBlockBegin(&mapBody);
+        Value value = buildStorageScalar(matmul, mb, loc, mapBody.getArgument(0),
+                                         resultElement);
+        auto load = [&](BlockArgument arg) -> Value {
+          return mapBody.getArgument(1 + (llvm::find(epilogueArgs, arg) -
+                                          epilogueArgs.begin()));
+        };
+        PointEvaluator eval{body, load, matmul, value};
+        FailureOr<Value> final = eval.evaluate(mb, result);
+        if (failed(final))
+          return failure();
+        tile::MapYieldOp::create(mb, loc, *final);
+        tile::StoreTileOp::create(b, loc, map.getResult(),
+                                  outputView(params[outParam]),
+                                  ValueRange{row0, col0}, Value());
+        return success();
       });
 }
 

@@ -139,6 +139,14 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                        << ") equal to the " << threads
                        << " threads per block: without tensor cores each "
                           "thread computes one element";
+      // The output tile is a register tile spread over whole warps (its
+      // encoding's lanes make one warp of the chip).
+      if (threads % chip.getWarpSize() != 0)
+        return error() << "has " << threads
+                       << " threads per block, not whole warps of "
+                       << chip.getWarpSize() << " on " << chipName
+                       << ": the SIMT matmul's output tile is spread over "
+                          "whole warps";
       break;
     }
     if (mma != MmaKind::mma_sync && mma != MmaKind::wgmma &&

@@ -83,3 +83,18 @@ func.func @wgmma_transposed(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<
   }
   return %r : tensor<?x?xf16>
 }
+
+// -----
+
+// A SIMT matmul whose output tile is not one element per thread (the
+// legality pass refuses it first in the pipelines; the conversion names it
+// too).
+func.func @simt_tile(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [32, 32, 16], warps = 8, stages = 1> is not a SIMT matmul schedule for warps of 32 (tessera-schedule-check names the rule it breaks)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [32, 32, 16], warps = 8, stages = 1>(%a, %b) : (tensor<?x?xf32>, tensor<?x?xf32>) -> tensor<?x?xf32> {
+  ^bb0(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+    tessera_schedule.yield %m : tensor<?x?xf32>
+  }
+  return %r : tensor<?x?xf32>
+}

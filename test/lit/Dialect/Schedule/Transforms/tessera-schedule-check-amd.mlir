@@ -51,3 +51,16 @@ func.func @mfma_f32(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x6
   }
   return %r : tensor<64x64xf32>
 }
+
+// -----
+
+// A SIMT matmul spreads its output tile over whole wavefronts of 64.
+func.func @simt_wavefronts(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{has 32 threads per block, not whole warps of 64 on gfx942: the SIMT matmul's output tile is spread over whole warps}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [4, 8, 16], warps = 1, stages = 1>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
