@@ -200,13 +200,18 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           return tile::BroadcastOp::create(b, loc, tiles.compute, stat, 1);
         };
 
-        // The columns of a chunk, for masking the padding past the row.
-        Value columnIndex = tile::BroadcastOp::create(
-            b, loc, tiles.columnIndex,
-            tile::RangeOp::create(b, loc, sliceOf(tiles.columnIndex, 0,
-                                                  b.getI32Type()),
-                                  0, chunk),
-            0);
+        // The columns of a chunk, for masking the padding past the row;
+        // built before the first loop that masks.
+        Value columnIndex;
+        auto buildColumnIndex = [&]() {
+          if (!columnIndex)
+            columnIndex = tile::BroadcastOp::create(
+                b, loc, tiles.columnIndex,
+                tile::RangeOp::create(
+                    b, loc, sliceOf(tiles.columnIndex, 0, b.getI32Type()), 0,
+                    chunk),
+                0);
+        };
         auto maskRow = [&](OpBuilder &lb, Value t, Value c, Value fill) {
           Value valid = arith::MinUIOp::create(
               lb, loc, arith::SubIOp::create(lb, loc, cols, c),
@@ -224,6 +229,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           Value init = tileConstant(
               b, loc, tiles.compute,
               getReduceIdentity(kind, cast<FloatType>(compute)));
+          if (mask)
+            buildColumnIndex();
           FailureOr<Value> partial = chunkLoop(
               b, loc, cols, chunk, init,
               [&](OpBuilder &lb, Value c, Value acc) -> FailureOr<Value> {
