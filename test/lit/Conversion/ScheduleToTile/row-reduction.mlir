@@ -189,3 +189,24 @@ func.func @mean_last(%x: tensor<?x?xf16>) -> tensor<?x1xf16> {
   %s = tessera_graph.reduce mean %x dims = [1] keepdim : tensor<?x?xf16> -> tensor<?x1xf16>
   return %s : tensor<?x1xf16>
 }
+
+// -----
+
+// The numerics policy's conversion to storage (saturate, round toward zero,
+// flush denormals) is GraphToLinalg's scalar code applied to whole tiles.
+// CHECK-LABEL: tessera_target.kernel @policy_k0_row(
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK:   %[[SAT:.*]] = arith.minimumf %{{.*}}, %{{.*}} : tensor<1x8192xf32, #{{.*}}>
+// CHECK:   %[[SAT2:.*]] = arith.maximumf %[[SAT]], %{{.*}} : tensor<1x8192xf32, #{{.*}}>
+// CHECK:   %[[NEAR:.*]] = arith.truncf %[[SAT2]]
+// CHECK:   arith.bitcast %[[NEAR]] : tensor<1x8192xf16, #{{.*}}> to tensor<1x8192xi16, #{{.*}}>
+// CHECK:   %[[TZ:.*]] = arith.select
+// CHECK:   math.copysign %{{.*}}, %[[TZ]]
+// CHECK:   %[[FLUSHED:.*]] = arith.select
+// CHECK:   tessera_tile.store_tile %[[FLUSHED]]
+func.func @policy(%a: tensor<?x?xf16>) -> tensor<?x?xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, compute = f32, accumulate = f32, rounding = toward_zero, saturate = true, denormals = flush>} {
+  %s = tessera_graph.softmax %a dim = 1 : tensor<?x?xf16>
+  return %s : tensor<?x?xf16>
+}
