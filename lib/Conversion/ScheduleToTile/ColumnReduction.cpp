@@ -70,18 +70,20 @@ getColumnTiles(Operation *op, Type element, Type compute, int64_t columns,
   int64_t chunkRows =
       lanesDown *
       std::max<int64_t>(1, kColumnVectorsPerThread / runsPerThread);
-  if (!ShapedType::isDynamic(staticRows))
-    chunkRows = std::min(
-        chunkRows,
+  if (!ShapedType::isDynamic(staticRows)) {
+    int64_t covering =
         std::max<int64_t>(1, llvm::divideCeil(staticRows, lanesDown)) *
-            lanesDown);
+        lanesDown;
+    chunkRows = std::min(chunkRows, covering);
+  }
 
   MLIRContext *ctx = op->getContext();
   auto encoding = tile::BlockedEncodingAttr::get(
       ctx, {1, warps}, {lanesDown, lanesAcross}, {1, perThread});
   ColumnTiles tiles;
   tiles.chunkRows = chunkRows;
-  tiles.storage = RankedTensorType::get({chunkRows, columns}, element, encoding);
+  tiles.storage =
+      RankedTensorType::get({chunkRows, columns}, element, encoding);
   tiles.compute = withElementType(tiles.storage, compute);
   tiles.total = sliceOf(tiles.compute, 0, compute);
   tiles.rowIndex = withElementType(tiles.storage, IntegerType::get(ctx, 32));
@@ -135,14 +137,9 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
            << "has " << config.getThreads()
            << " threads per block, not a whole number of the chip's "
            << warpSize << "-lane warps";
-  int64_t staticRows = 1;
-  for (int64_t size : inputType.getShape().take_front(reduced))
-    staticRows = ShapedType::isDynamic(size) || ShapedType::isDynamic(staticRows)
-                     ? ShapedType::kDynamic
-                     : staticRows * size;
-  FailureOr<ColumnTiles> tiles =
-      getColumnTiles(kernel, element, compute, blockCols,
-                     config.getThreads() / warpSize, warpSize, staticRows);
+  FailureOr<ColumnTiles> tiles = getColumnTiles(
+      kernel, element, compute, blockCols, config.getThreads() / warpSize,
+      warpSize, staticProduct(inputType.getShape().take_front(reduced)));
   if (failed(tiles))
     return failure();
   int64_t chunkRows = tiles->chunkRows;
@@ -153,8 +150,9 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value rows = params[rowsParam], cols = params[colsParam];
         Value zero = indexConstant(b, loc, 0);
-        Value colStart = arith::MulIOp::create(b, loc, programId(b, loc, 0),
-                                               indexConstant(b, loc, blockCols));
+        Value colStart =
+            arith::MulIOp::create(b, loc, programId(b, loc, 0),
+                                  indexConstant(b, loc, blockCols));
         Value input = viewOf(b, loc, params[xParam], zero, {rows, cols});
         Value output = viewOf(b, loc, params[outParam], zero, {cols});
 

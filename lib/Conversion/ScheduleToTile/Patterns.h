@@ -151,6 +151,8 @@ int64_t getWarpSize(Operation *op);
 /// Elements of `element` in one 16-byte access: the `per_thread` run that
 /// gives 128-bit loads and stores.
 int64_t getVectorElements(Type element);
+/// The product of `shape`, or ShapedType::kDynamic if a size is dynamic.
+int64_t staticProduct(ArrayRef<int64_t> shape);
 /// `tile`'s shape and encoding with element type `element`.
 RankedTensorType withElementType(RankedTensorType tile, Type element);
 /// A row-major strided view (`memref.reinterpret_cast`) of the flat buffer

@@ -36,6 +36,16 @@ int64_t getVectorElements(Type element) {
   return std::max<int64_t>(1, 128 / bits);
 }
 
+int64_t staticProduct(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t size : shape) {
+    if (ShapedType::isDynamic(size))
+      return ShapedType::kDynamic;
+    n *= size;
+  }
+  return n;
+}
+
 RankedTensorType withElementType(RankedTensorType tile, Type element) {
   return RankedTensorType::get(tile.getShape(), element, tile.getEncoding());
 }
@@ -143,9 +153,9 @@ tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
 TypedAttr getReduceIdentity(tile::ReduceKind kind, FloatType type) {
   if (kind == tile::ReduceKind::add)
     return FloatAttr::get(type, 0.0);
+  bool negative = kind == tile::ReduceKind::max;
   return FloatAttr::get(type,
-                        APFloat::getInf(type.getFloatSemantics(),
-                                        /*Negative=*/kind == tile::ReduceKind::max));
+                        APFloat::getInf(type.getFloatSemantics(), negative));
 }
 
 Value combineTiles(OpBuilder &b, Location loc, tile::ReduceKind kind, Value acc,

@@ -59,10 +59,11 @@ static RowTiles getRowTiles(MLIRContext *ctx, Type element, Type compute,
   int64_t perThread = getVectorElements(element);
   int64_t step = warpSize * warps * perThread;
   int64_t chunk = step * kRowVectorsPerThread;
-  if (!ShapedType::isDynamic(staticCols))
-    chunk = std::min(chunk, std::max<int64_t>(1, llvm::divideCeil(staticCols,
-                                                                   step)) *
-                                step);
+  if (!ShapedType::isDynamic(staticCols)) {
+    int64_t covering =
+        std::max<int64_t>(1, llvm::divideCeil(staticCols, step)) * step;
+    chunk = std::min(chunk, covering);
+  }
   auto encoding = tile::BlockedEncodingAttr::get(
       ctx, {1, warps}, {1, warpSize}, {1, perThread});
   RowTiles tiles;
@@ -76,7 +77,7 @@ static RowTiles getRowTiles(MLIRContext *ctx, Type element, Type compute,
 }
 
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
-                              Operation *anchor) {
+                       Operation *anchor) {
   Location loc = kernel.getLoc();
   schedule::ConfigAttr config = kernel.getConfig();
   OpBuilder &hb = host.builder;
@@ -148,14 +149,9 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
            << "has " << config.getThreads()
            << " threads per block, not a whole number of the chip's "
            << warpSize << "-lane warps";
-  int64_t staticCols = 1;
-  for (int64_t size : inputType.getShape().drop_front(firstReduced))
-    staticCols = ShapedType::isDynamic(size) || ShapedType::isDynamic(staticCols)
-                     ? ShapedType::kDynamic
-                     : staticCols * size;
-  RowTiles tiles =
-      getRowTiles(kernel.getContext(), element, compute,
-                  config.getThreads() / warpSize, warpSize, staticCols);
+  RowTiles tiles = getRowTiles(
+      kernel.getContext(), element, compute, config.getThreads() / warpSize,
+      warpSize, staticProduct(inputType.getShape().drop_front(firstReduced)));
   int64_t chunk = tiles.chunk;
 
   return emitKernel(
@@ -192,7 +188,9 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                                              ValueRange{zero, c});
           return toCompute(lb, t);
         };
-        auto loadX = [&](OpBuilder &lb, Value c) { return loadChunk(lb, xRow, c); };
+        auto loadX = [&](OpBuilder &lb, Value c) {
+          return loadChunk(lb, xRow, c);
+        };
         auto splatConstant = [&](RankedTensorType type, double v) {
           return tileConstant(b, loc, type, b.getFloatAttr(compute, v));
         };
@@ -249,7 +247,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         auto writeRow =
             [&](function_ref<FailureOr<Value>(OpBuilder &, Value)> value)
             -> LogicalResult {
-          Value outRow = viewOf(b, loc, params[outParam], rowStart, {one, cols});
+          Value outRow =
+              viewOf(b, loc, params[outParam], rowStart, {one, cols});
           return chunkLoop(b, loc, cols, chunk, Value(),
                            [&](OpBuilder &lb, Value c,
                                Value) -> FailureOr<Value> {
@@ -376,8 +375,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         // is the identity of a sum, not of a max or a min.
         graph::ReduceKind kind = reduce.getKind();
         tile::ReduceKind tileKind = getTileReduceKind(kind);
-        FailureOr<Value> total =
-            rowStat(tileKind, /*mask=*/tileKind != tile::ReduceKind::add, loadX);
+        bool mask = tileKind != tile::ReduceKind::add;
+        FailureOr<Value> total = rowStat(tileKind, mask, loadX);
         if (failed(total))
           return failure();
         Value result = *total;
