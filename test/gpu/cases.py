@@ -98,6 +98,17 @@ func.func @main(%x: tensor<?x?xf16>, %y: tensor<?x1xf16>) -> tensor<?x?xf16> {
 }""",
         [(777, 1023), (777, 1)], ["float16", "float16"],
         lambda x, y: np.tanh((x - y) * sigmoid(x)), "float16"),
+    # The elementwise program under a schedule of 4 contiguous elements per
+    # thread access (per_thread = 4), ragged in both dims.
+    "bias_gelu_f32_vector4": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.add %x, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %s : tensor<?x?xf32>
+  return %g : tensor<?x?xf32>
+}""",
+        [(333, 1001), (1001,)], ["float32", "float32"],
+        lambda x, b: gelu(x + b), "float32"),
     "softmax_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -336,6 +347,8 @@ TOLERANCE_OVERRIDES = {
 #: "target-ir" for a program written in Target IR.
 SCHEDULES = {
     "memcpy_target_ir": "target-ir",  # compiled from Target IR, not Graph IR
+    "bias_gelu_f32_vector4": {
+        "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
     "matmul_f16_wgmma_batched": {

@@ -102,8 +102,8 @@ def ConvertTesseraScheduleToTile
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::tensor::TensorDialect",
     "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
     "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::tessera::tile::TileDialect",
@@ -128,8 +128,19 @@ def ConvertTesseraTileToTarget
     `tessera_tile.async_wait` becomes `nvvm.cp.async.wait.group`.
     `tessera_tile.alloc_shared` is kept: it becomes a slice of the kernel's
     dynamic shared memory in `convert-tessera-target-to-gpu`.
+
+    Register tiles (`#tessera_tile.blocked` tensors and slices of them) are
+    distributed over the block's threads: each becomes the scalars one
+    thread holds (docs/dialects/tile.md says which), `arith`/`math` on tiles
+    apply per element, `tessera_tile.load_tile`/`store_tile`/`gather` become
+    masked scalar accesses, `range` and `broadcast` per-thread values, and
+    `reduce` a per-thread combine followed by `gpu.all_reduce` (a row held by
+    the whole block) or `gpu.shuffle xor` of the chip's warp width (a row
+    held by a warp's lanes). Tiles need the module's `#tessera_target.chip`;
+    a distribution the lowering does not do yet is an error naming it.
   }];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",

@@ -169,43 +169,37 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                   b, loc, sliceOf(tiles->rowIndex, 1, b.getI32Type()), 0,
                   chunkRows),
               1);
-        FailureOr<Value> partial = chunkLoop(
+        Value partial = chunkLoop(
             b, loc, rows, chunkRows, init,
-            [&](OpBuilder &lb, Value r, Value acc) -> FailureOr<Value> {
+            [&](OpBuilder &lb, Value r, Value acc) {
               Value loaded = tile::LoadTileOp::create(
                   lb, loc, tiles->storage, input, ValueRange{r, colStart});
-              FailureOr<Value> x = mapToTiles(
-                  lb, loc, tiles->storage, loaded,
-                  [&](OpBuilder &sb, ValueRange s) {
-                    return convertScalar(sb, loc, s[0], compute);
-                  });
-              if (failed(x))
-                return failure();
-              Value term = *x;
+              Value x = mapToTiles(lb, loc, tiles->compute, loaded,
+                                   [&](OpBuilder &sb, ValueRange s) {
+                                     return convertScalar(sb, loc, s[0],
+                                                          compute);
+                                   });
               if (rowIndex) {
                 Value valid = arith::MinUIOp::create(
                     lb, loc, arith::SubIOp::create(lb, loc, rows, r),
                     indexConstant(lb, loc, chunkRows));
-                term = maskPadding(lb, loc, term, rowIndex, valid, init);
+                x = maskPadding(lb, loc, x, rowIndex, valid, init);
               }
-              return combineTiles(lb, loc, tileKind, acc, term);
+              return combineTiles(lb, loc, tileKind, acc, x);
             });
-        if (failed(partial))
-          return failure();
         Value total =
-            tile::ReduceOp::create(b, loc, tiles->total, tileKind, *partial, 0);
+            tile::ReduceOp::create(b, loc, tiles->total, tileKind, partial, 0);
         if (kind == graph::ReduceKind::mean)
           total = arith::DivFOp::create(
               b, loc, total,
               tileSplat(b, loc, tiles->total,
                         indexToFloat(b, loc, rows, compute)));
-        FailureOr<Value> stored = mapToTiles(
-            b, loc, tiles->total, total, [&](OpBuilder &sb, ValueRange s) {
+        Value stored = mapToTiles(
+            b, loc, withElementType(tiles->total, element), total,
+            [&](OpBuilder &sb, ValueRange s) {
               return buildStorageScalar(reduce, sb, loc, s[0], element);
             });
-        if (failed(stored))
-          return failure();
-        tile::StoreTileOp::create(b, loc, *stored, output,
+        tile::StoreTileOp::create(b, loc, stored, output,
                                   ValueRange{colStart}, Value());
         return success();
       });

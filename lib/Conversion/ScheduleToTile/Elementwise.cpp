@@ -13,6 +13,8 @@
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -149,6 +151,30 @@ LogicalResult lowerElementwise(HostState &host,
   auto yield = cast<schedule::YieldOp>(body.getTerminator());
   Value result = yield.getValues()[0];
 
+  // The block's program: the `tile` output positions from pid * tile, as
+  // register tiles spread over the block's warps, `vector` contiguous
+  // elements per thread. Inputs of the output's shape are boxes of their
+  // flat buffers; broadcast inputs are gathered at offsets computed from
+  // the positions. The kernel body is evaluated per element (map), and the
+  // result stored as a box; loads and stores are masked at the element
+  // count.
+  MLIRContext *ctx = host.module.getContext();
+  int64_t warpSize = getWarpSize(host.module);
+  int64_t vectorWidth = config.getVector();
+  if (threads % warpSize != 0)
+    return kernel.emitOpError()
+           << "has " << threads << " threads per block, not whole warps of "
+           << warpSize;
+  auto encoding = tile::BlockedEncodingAttr::get(
+      ctx, {threads / warpSize}, {warpSize}, {vectorWidth});
+  auto tileOf = [&](Type element) {
+    return RankedTensorType::get({tile}, element, encoding);
+  };
+  SmallVector<BlockArgument> used;
+  for (BlockArgument arg : body.getArguments())
+    if (!arg.use_empty())
+      used.push_back(arg);
+
   return emitKernel(
       host, loc, "elementwise", config, sig, {blocks}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
@@ -157,45 +183,87 @@ LogicalResult lowerElementwise(HostState &host,
           sizes.push_back(sizeParams[d] < 0 ? indexConstant(b, loc, size)
                                             : params[sizeParams[d]]);
         Value n = product(b, loc, sizes);
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value pid = programId(b, loc, 0);
-        Value base = arith::MulIOp::create(b, loc, pid,
+        Value base = arith::MulIOp::create(b, loc, programId(b, loc, 0),
                                            indexConstant(b, loc, tile));
-        auto loop = scf::ForOp::create(b, loc, indexConstant(b, loc, 0),
-                                       indexConstant(b, loc, tile / threads),
-                                       indexConstant(b, loc, 1));
-        OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-        Value j = loop.getInductionVar();
-        Value i = arith::AddIOp::create(
-            lb, loc, base,
-            arith::AddIOp::create(
-                lb, loc,
-                arith::MulIOp::create(lb, loc, j,
-                                      indexConstant(lb, loc, threads)),
-                tid));
-        Value mask = arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult,
-                                           i, n);
+        // A flat buffer as a view of `count` elements (the bound of loads
+        // and stores; the kernel takes its buffers as bare pointers).
+        auto flatView = [&](Value buffer, Value count) -> Value {
+          Type element = cast<MemRefType>(buffer.getType()).getElementType();
+          auto type = MemRefType::get(
+              {ShapedType::kDynamic}, element,
+              StridedLayoutAttr::get(ctx, /*offset=*/0, /*strides=*/{1}));
+          return memref::ReinterpretCastOp::create(
+              b, loc, type, buffer, /*offset=*/b.getIndexAttr(0),
+              /*sizes=*/ArrayRef<OpFoldResult>{count},
+              /*strides=*/ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+        };
+        // Broadcast inputs: the multi-index of each position, once.
+        Type indexTile = tileOf(b.getIndexType());
+        auto splat = [&](Value v) -> Value {
+          return tensor::SplatOp::create(b, loc, indexTile, v);
+        };
         SmallVector<Value> index;
-        auto load = [&](BlockArgument arg) -> Value {
-          auto type = cast<RankedTensorType>(arg.getType());
-          Value offset = i;
-          if (!sameShape(type.getShape(), resultType.getShape())) {
-            if (index.empty())
-              index = unflatten(lb, loc, i, sizes);
-            offset = broadcastOffset(lb, loc, type.getShape(), sizes, index);
+        auto positionIndex = [&]() -> ArrayRef<Value> {
+          if (!index.empty())
+            return index;
+          Value range = tile::RangeOp::create(
+              b, loc, tileOf(b.getI32Type()), b.getI64IntegerAttr(0),
+              b.getI64IntegerAttr(tile));
+          Value rest = arith::AddIOp::create(
+              b, loc, arith::IndexCastOp::create(b, loc, indexTile, range),
+              splat(base));
+          index.resize(sizes.size());
+          for (int64_t d = sizes.size() - 1; d >= 0; --d) {
+            index[d] = arith::RemUIOp::create(b, loc, rest, splat(sizes[d]));
+            rest = arith::DivUIOp::create(b, loc, rest, splat(sizes[d]));
           }
+          return index;
+        };
+        SmallVector<Value> inputs;
+        for (BlockArgument arg : used) {
+          auto type = cast<RankedTensorType>(arg.getType());
           Value buffer = params[arg.getArgNumber()];
-          return tile::LoadOp::create(
-              lb, loc, buffer, offset, mask,
-              zeroOf(lb, loc, type.getElementType()));
+          if (sameShape(type.getShape(), resultType.getShape())) {
+            inputs.push_back(tile::LoadTileOp::create(
+                b, loc, tileOf(type.getElementType()), flatView(buffer, n),
+                ValueRange{base}));
+            continue;
+          }
+          // NumPy broadcasting: the input's offset at each position.
+          ArrayRef<Value> idx = positionIndex();
+          int64_t rank = type.getRank(), outRank = sizes.size();
+          Value offset = splat(indexConstant(b, loc, 0));
+          Value stride = indexConstant(b, loc, 1);
+          for (int64_t d = rank - 1; d >= 0; --d) {
+            if (type.getDimSize(d) == 1)
+              continue;
+            int64_t od = d + outRank - rank;
+            offset = arith::AddIOp::create(
+                b, loc, offset,
+                arith::MulIOp::create(b, loc, idx[od], splat(stride)));
+            stride = arith::MulIOp::create(b, loc, stride, sizes[od]);
+          }
+          // `stride` is now the input's element count.
+          inputs.push_back(tile::GatherOp::create(
+              b, loc, tileOf(type.getElementType()), flatView(buffer, stride),
+              offset));
+        }
+        Type element = getElementTypeOrSelf(result.getType());
+        auto map = tile::MapOp::create(b, loc, tileOf(element), inputs);
+        OpBuilder mb = OpBuilder::atBlockBegin(&map.getBody().front());
+        auto load = [&](BlockArgument arg) -> Value {
+          return map.getBody().getArgument(llvm::find(used, arg) -
+                                           used.begin());
         };
         PointEvaluator eval{body, load, nullptr, Value()};
-        FailureOr<Value> value = eval.evaluate(lb, result);
+        FailureOr<Value> value = eval.evaluate(mb, result);
         if (failed(value))
           return failure();
-        tile::StoreOp::create(lb, loc, *value, params[outParam], i, mask);
+        tile::MapYieldOp::create(mb, loc, *value);
+        tile::StoreTileOp::create(b, loc, map.getResult(),
+                                  flatView(params[outParam], n),
+                                  ValueRange{base}, Value());
         return success();
       });
 }
-
 } // namespace mlir::tessera::schedule_to_tile

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "Tessera/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -99,6 +100,12 @@ SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
   Value nTiles = arith::CeilDivUIOp::create(b, loc, n, indexConstant(b, loc, bn));
   Value mTiles = arith::CeilDivUIOp::create(b, loc, m, indexConstant(b, loc, bm));
   return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
+}
+
+int64_t getWarpSize(ModuleOp module) {
+  if (target::ChipAttr chip = target::ChipAttr::lookup(module))
+    return chip.getInfo().getWarpSize();
+  return 32;
 }
 
 MemRefType flatBufferType(Type element) {

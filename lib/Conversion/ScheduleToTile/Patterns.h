@@ -51,6 +51,9 @@ SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
                                   int64_t bm, int64_t bn);
 MemRefType flatBufferType(Type element);
+/// The warp size of the chip `module` is compiled for (its
+/// #tessera_target.chip; 32 without one).
+int64_t getWarpSize(ModuleOp module);
 
 //===----------------------------------------------------------------------===//
 // The host function and kernel outlining (HostOutlining.cpp)
@@ -145,9 +148,6 @@ SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
 // Block programs on register tiles (RegisterTiles.cpp)
 //===----------------------------------------------------------------------===//
 
-/// The warp size of the chip of `op`'s module (32 without a chip): the lane
-/// count a blocked encoding's `threads` must multiply to.
-int64_t getWarpSize(Operation *op);
 /// Elements of `element` in one 16-byte access: the `per_thread` run that
 /// gives 128-bit loads and stores.
 int64_t getVectorElements(Type element);
@@ -166,13 +166,13 @@ Value tileConstant(OpBuilder &b, Location loc, RankedTensorType type,
 /// A tile of `type` holding the runtime scalar `scalar` (`tensor.splat`).
 Value tileSplat(OpBuilder &b, Location loc, RankedTensorType type,
                 Value scalar);
-/// Applies `scalarMath` (built on scalars of the tiles' element types, e.g.
-/// convertScalar or buildStorageScalar) to every element of `tiles`, which
-/// share `like`'s shape and encoding; fails if it builds an op that has no
-/// elementwise form.
-FailureOr<Value>
-mapToTiles(OpBuilder &b, Location loc, RankedTensorType like, ValueRange tiles,
-           function_ref<Value(OpBuilder &, ValueRange)> scalarMath);
+/// A `tessera_tile.map` of `scalarMath` (built on scalars of the tiles'
+/// element types: convertScalar, buildStorageScalar, ...) over `tiles`,
+/// which have `result`'s shape and encoding; `tiles[i]` itself if the math
+/// returns element i unchanged and it already has type `result`.
+Value mapToTiles(OpBuilder &b, Location loc, RankedTensorType result,
+                 ValueRange tiles,
+                 function_ref<Value(OpBuilder &, ValueRange)> scalarMath);
 /// The type of `tile` reduced along `dim` (its `#tessera_tile.slice`), with
 /// element type `element`.
 RankedTensorType sliceOf(RankedTensorType tile, int64_t dim, Type element);
@@ -188,9 +188,9 @@ Value combineTiles(OpBuilder &b, Location loc, tile::ReduceKind kind, Value acc,
 /// `scf.for` from 0 to `extent` by `step`; `body` gets the induction
 /// variable and the carried tile (null without `init`) and returns the next
 /// one. Returns the final tile (null without `init`).
-FailureOr<Value>
-chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step, Value init,
-          function_ref<FailureOr<Value>(OpBuilder &, Value, Value)> body);
+Value chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step,
+                Value init,
+                function_ref<Value(OpBuilder &, Value, Value)> body);
 /// `tile` where the i32 index tile `index` is below `valid` (an index
 /// scalar no larger than the tile), else `fill`: padding that load_tile
 /// read as zero, made harmless for a max or a min.

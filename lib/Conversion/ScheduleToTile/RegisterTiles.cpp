@@ -4,32 +4,22 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// What the kernel families that write block programs share: the warp size
-// their encodings are built for, 2-d views of the flat kernel buffers,
-// splat constants, and scalar numerics (GraphToLinalg's conversions and
-// rounding) applied to whole register tiles.
+// What the kernel families that write block programs share: strided views
+// of the flat kernel buffers, splat constants, scalar numerics
+// (GraphToLinalg's conversions and rounding) applied to whole register
+// tiles through tessera_tile.map, reductions' identities and combiners,
+// chunk loops and the masking of padding.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
-#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
-#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "llvm/ADT/ScopeExit.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
-
-int64_t getWarpSize(Operation *op) {
-  // Without a chip (Schedule IR tests, the CPU path) NVIDIA's 32: the
-  // lowering checks the encoding against the chip it compiles for.
-  if (target::ChipAttr chip = target::ChipAttr::lookup(op))
-    return chip.getInfo().getWarpSize();
-  return 32;
-}
 
 int64_t getVectorElements(Type element) {
   int64_t bits = std::max<int64_t>(8, element.getIntOrFloatBitWidth());
@@ -88,45 +78,22 @@ Value tileSplat(OpBuilder &b, Location loc, RankedTensorType type,
   return tensor::SplatOp::create(b, loc, type, scalar);
 }
 
-FailureOr<Value>
-mapToTiles(OpBuilder &b, Location loc, RankedTensorType like, ValueRange tiles,
-           function_ref<Value(OpBuilder &, ValueRange)> scalarMath) {
-  // Build the scalar math in a detached block, then re-create each op on
-  // tiles: the ops GraphToLinalg builds are arith/math ops that are
-  // elementwise-mappable, so the same op with tile types means the same
-  // math on every element (as upstream's vectorization of such ops does).
-  // The block lives in a detached op (ops need a region for their
-  // context), erased on return.
-  OpBuilder detached(b.getContext());
-  auto holder = scf::ExecuteRegionOp::create(detached, loc, TypeRange{});
-  auto erase = llvm::make_scope_exit([&] { holder->erase(); });
-  Block *scratch = new Block();
-  holder.getRegion().push_back(scratch);
-  for (Value tile : tiles)
-    scratch->addArgument(getElementTypeOrSelf(tile.getType()), loc);
-  OpBuilder sb = OpBuilder::atBlockBegin(scratch);
-  Value result = scalarMath(sb, scratch->getArguments());
-
-  IRMapping mapping;
-  for (auto [arg, tile] : llvm::zip(scratch->getArguments(), tiles))
-    mapping.map(arg, tile);
-  for (Operation &op : *scratch) {
-    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-      mapping.map(constant.getResult(),
-                  tileConstant(b, op.getLoc(),
-                               withElementType(like, constant.getType()),
-                               constant.getValue()));
-      continue;
-    }
-    if (op.getNumRegions() != 0 || !OpTrait::hasElementwiseMappableTraits(&op))
-      return emitError(op.getLoc())
-             << "'" << op.getName()
-             << "' has no elementwise form on register tiles";
-    Operation *tileOp = b.clone(op, mapping);
-    for (OpResult r : tileOp->getResults())
-      r.setType(withElementType(like, r.getType()));
+Value mapToTiles(OpBuilder &b, Location loc, RankedTensorType result,
+                 ValueRange tiles,
+                 function_ref<Value(OpBuilder &, ValueRange)> scalarMath) {
+  auto map = tile::MapOp::create(b, loc, result, tiles);
+  Block &body = map.getBody().front();
+  OpBuilder mb = OpBuilder::atBlockBegin(&body);
+  Value element = scalarMath(mb, body.getArguments());
+  // A conversion to the type a tile has already is no conversion.
+  if (auto arg = dyn_cast<BlockArgument>(element);
+      arg && arg.getOwner() == &body &&
+      tiles[arg.getArgNumber()].getType() == result) {
+    map.erase();
+    return tiles[arg.getArgNumber()];
   }
-  return mapping.lookup(result);
+  tile::MapYieldOp::create(mb, loc, element);
+  return map.getResult();
 }
 
 RankedTensorType sliceOf(RankedTensorType tile, int64_t dim, Type element) {
@@ -171,9 +138,9 @@ Value combineTiles(OpBuilder &b, Location loc, tile::ReduceKind kind, Value acc,
   llvm_unreachable("unknown reduce kind");
 }
 
-FailureOr<Value>
-chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step, Value init,
-          function_ref<FailureOr<Value>(OpBuilder &, Value, Value)> body) {
+Value chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step,
+                Value init,
+                function_ref<Value(OpBuilder &, Value, Value)> body) {
   auto loop = scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0), extent, indexConstant(b, loc, step),
       init ? ValueRange{init} : ValueRange{});
@@ -181,14 +148,11 @@ chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step, Value init,
   OpBuilder lb = OpBuilder::atBlockEnd(block);
   if (!init)
     lb.setInsertionPoint(block->getTerminator());
-  FailureOr<Value> next =
-      body(lb, loop.getInductionVar(),
-           init ? loop.getRegionIterArgs().front() : Value());
-  if (failed(next))
-    return failure();
+  Value next = body(lb, loop.getInductionVar(),
+                    init ? loop.getRegionIterArgs().front() : Value());
   if (!init)
     return Value();
-  scf::YieldOp::create(lb, loc, *next);
+  scf::YieldOp::create(lb, loc, next);
   return loop.getResult(0);
 }
 

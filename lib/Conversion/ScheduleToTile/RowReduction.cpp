@@ -169,24 +169,21 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           return viewOf(b, loc, params[param], zero, {one, cols});
         };
 
-        auto toCompute = [&](OpBuilder &lb, Value t) {
-          return mapToTiles(lb, loc, tiles.storage, t,
-                            [&](OpBuilder &sb, ValueRange s) {
-                              return convertScalar(sb, loc, s[0], compute);
-                            });
-        };
         auto toStorage = [&](OpBuilder &lb, Value t) {
-          return mapToTiles(lb, loc, cast<RankedTensorType>(t.getType()), t,
+          auto type = cast<RankedTensorType>(t.getType());
+          return mapToTiles(lb, loc, withElementType(type, element), t,
                             [&](OpBuilder &sb, ValueRange s) {
                               return buildStorageScalar(anchor, sb, loc, s[0],
                                                         element);
                             });
         };
-        auto loadChunk = [&](OpBuilder &lb, Value view,
-                             Value c) -> FailureOr<Value> {
+        auto loadChunk = [&](OpBuilder &lb, Value view, Value c) {
           Value t = tile::LoadTileOp::create(lb, loc, tiles.storage, view,
                                              ValueRange{zero, c});
-          return toCompute(lb, t);
+          return mapToTiles(lb, loc, tiles.compute, t,
+                            [&](OpBuilder &sb, ValueRange s) {
+                              return convertScalar(sb, loc, s[0], compute);
+                            });
         };
         auto loadX = [&](OpBuilder &lb, Value c) {
           return loadChunk(lb, xRow, c);
@@ -220,49 +217,37 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         // Combines `term` of every chunk into a [1, C] tile starting from
         // kind's identity, then reduces it to the row's [1] statistic. With
         // `mask`, padding is replaced by the identity first.
-        auto rowStat =
-            [&](tile::ReduceKind kind, bool mask,
-                function_ref<FailureOr<Value>(OpBuilder &, Value)> term)
-            -> FailureOr<Value> {
+        auto rowStat = [&](tile::ReduceKind kind, bool mask,
+                           function_ref<Value(OpBuilder &, Value)> term) {
           Value init = tileConstant(
               b, loc, tiles.compute,
               getReduceIdentity(kind, cast<FloatType>(compute)));
           if (mask)
             buildColumnIndex();
-          FailureOr<Value> partial = chunkLoop(
+          Value partial = chunkLoop(
               b, loc, cols, chunk, init,
-              [&](OpBuilder &lb, Value c, Value acc) -> FailureOr<Value> {
-                FailureOr<Value> t = term(lb, c);
-                if (failed(t))
-                  return failure();
-                Value x = mask ? maskRow(lb, *t, c, init) : *t;
+              [&](OpBuilder &lb, Value c, Value acc) {
+                Value x = term(lb, c);
+                if (mask)
+                  x = maskRow(lb, x, c, init);
                 return combineTiles(lb, loc, kind, acc, x);
               });
-          if (failed(partial))
-            return failure();
-          return tile::ReduceOp::create(b, loc, tiles.stat, kind, *partial, 1)
+          return tile::ReduceOp::create(b, loc, tiles.stat, kind, partial, 1)
               .getResult();
         };
         // The last pass: `value` of every chunk, stored to the output row.
-        auto writeRow =
-            [&](function_ref<FailureOr<Value>(OpBuilder &, Value)> value)
-            -> LogicalResult {
+        auto writeRow = [&](function_ref<Value(OpBuilder &, Value)> value) {
           Value outRow =
               viewOf(b, loc, params[outParam], rowStart, {one, cols});
-          return chunkLoop(b, loc, cols, chunk, Value(),
-                           [&](OpBuilder &lb, Value c,
-                               Value) -> FailureOr<Value> {
-                             FailureOr<Value> y = value(lb, c);
-                             if (failed(y))
-                               return failure();
-                             FailureOr<Value> stored = toStorage(lb, *y);
-                             if (failed(stored))
-                               return failure();
-                             tile::StoreTileOp::create(lb, loc, *stored, outRow,
-                                                       ValueRange{zero, c},
-                                                       Value());
-                             return Value();
-                           });
+          chunkLoop(b, loc, cols, chunk, Value(),
+                    [&](OpBuilder &lb, Value c, Value) {
+                      tile::StoreTileOp::create(lb, loc,
+                                                toStorage(lb, value(lb, c)),
+                                                outRow, ValueRange{zero, c},
+                                                Value());
+                      return Value();
+                    });
+          return success();
         };
         auto count = [&]() {
           return tileSplat(b, loc, tiles.stat,
@@ -271,46 +256,28 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
 
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
           // Zero padding could exceed a row of negatives: mask the max.
-          FailureOr<Value> max =
-              rowStat(tile::ReduceKind::max, /*mask=*/true, loadX);
-          if (failed(max))
-            return failure();
-          Value maxB = broadcast(*max);
-          auto shifted = [&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-            FailureOr<Value> x = loadX(lb, c);
-            if (failed(x))
-              return failure();
-            return arith::SubFOp::create(lb, loc, *x, maxB).getResult();
+          Value maxB =
+              broadcast(rowStat(tile::ReduceKind::max, /*mask=*/true, loadX));
+          auto shifted = [&](OpBuilder &lb, Value c) -> Value {
+            return arith::SubFOp::create(lb, loc, loadX(lb, c), maxB);
           };
           // exp(0 - max) of the padding is not zero: mask the sum too.
-          FailureOr<Value> sum = rowStat(
-              tile::ReduceKind::add, /*mask=*/true,
-              [&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-                FailureOr<Value> s = shifted(lb, c);
-                if (failed(s))
-                  return failure();
-                return math::ExpOp::create(lb, loc, *s).getResult();
-              });
-          if (failed(sum))
-            return failure();
+          Value sum = rowStat(tile::ReduceKind::add, /*mask=*/true,
+                              [&](OpBuilder &lb, Value c) -> Value {
+                                return math::ExpOp::create(lb, loc,
+                                                           shifted(lb, c));
+                              });
           if (isa<graph::LogSoftmaxOp>(anchor)) {
-            Value logSumB = broadcast(math::LogOp::create(b, loc, *sum));
-            return writeRow([&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-              FailureOr<Value> s = shifted(lb, c);
-              if (failed(s))
-                return failure();
-              return arith::SubFOp::create(lb, loc, *s, logSumB).getResult();
+            Value logSumB = broadcast(math::LogOp::create(b, loc, sum));
+            return writeRow([&](OpBuilder &lb, Value c) -> Value {
+              return arith::SubFOp::create(lb, loc, shifted(lb, c), logSumB);
             });
           }
           Value invB = broadcast(arith::DivFOp::create(
-              b, loc, splatConstant(tiles.stat, 1.0), *sum));
-          return writeRow([&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-            FailureOr<Value> s = shifted(lb, c);
-            if (failed(s))
-              return failure();
-            return arith::MulFOp::create(lb, loc,
-                                         math::ExpOp::create(lb, loc, *s), invB)
-                .getResult();
+              b, loc, splatConstant(tiles.stat, 1.0), sum));
+          return writeRow([&](OpBuilder &lb, Value c) -> Value {
+            return arith::MulFOp::create(
+                lb, loc, math::ExpOp::create(lb, loc, shifted(lb, c)), invB);
           });
         }
 
@@ -318,55 +285,34 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           bool centered = isa<graph::LayerNormOp>(anchor);
           Value n = count();
           Value meanB;
-          if (centered) {
-            // Zero padding adds nothing to the sum.
-            FailureOr<Value> sum =
-                rowStat(tile::ReduceKind::add, /*mask=*/false, loadX);
-            if (failed(sum))
-              return failure();
-            meanB = broadcast(arith::DivFOp::create(b, loc, *sum, n));
-          }
-          auto centeredX = [&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-            FailureOr<Value> x = loadX(lb, c);
-            if (failed(x) || !centered)
-              return x;
-            return arith::SubFOp::create(lb, loc, *x, meanB).getResult();
+          // Zero padding adds nothing to the sum.
+          if (centered)
+            meanB = broadcast(arith::DivFOp::create(
+                b, loc, rowStat(tile::ReduceKind::add, /*mask=*/false, loadX),
+                n));
+          auto centeredX = [&](OpBuilder &lb, Value c) -> Value {
+            Value x = loadX(lb, c);
+            return centered ? arith::SubFOp::create(lb, loc, x, meanB) : x;
           };
           // Centered padding is -mean: mask it out of the squares.
-          FailureOr<Value> squares = rowStat(
-              tile::ReduceKind::add, /*mask=*/centered,
-              [&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-                FailureOr<Value> x = centeredX(lb, c);
-                if (failed(x))
-                  return failure();
-                return arith::MulFOp::create(lb, loc, *x, *x).getResult();
-              });
-          if (failed(squares))
-            return failure();
+          Value squares = rowStat(tile::ReduceKind::add, /*mask=*/centered,
+                                  [&](OpBuilder &lb, Value c) -> Value {
+                                    Value x = centeredX(lb, c);
+                                    return arith::MulFOp::create(lb, loc, x, x);
+                                  });
           Value invB = broadcast(math::RsqrtOp::create(
               b, loc,
-              arith::AddFOp::create(
-                  b, loc, arith::DivFOp::create(b, loc, *squares, n),
-                  splatConstant(tiles.stat, epsilon))));
+              arith::AddFOp::create(b, loc,
+                                    arith::DivFOp::create(b, loc, squares, n),
+                                    splatConstant(tiles.stat, epsilon))));
           Value weight = wParam >= 0 ? vectorView(wParam) : Value();
           Value bias = bParam >= 0 ? vectorView(bParam) : Value();
-          return writeRow([&](OpBuilder &lb, Value c) -> FailureOr<Value> {
-            FailureOr<Value> x = centeredX(lb, c);
-            if (failed(x))
-              return failure();
-            Value y = arith::MulFOp::create(lb, loc, *x, invB);
-            if (weight) {
-              FailureOr<Value> w = loadChunk(lb, weight, c);
-              if (failed(w))
-                return failure();
-              y = arith::MulFOp::create(lb, loc, y, *w);
-            }
-            if (bias) {
-              FailureOr<Value> bv = loadChunk(lb, bias, c);
-              if (failed(bv))
-                return failure();
-              y = arith::AddFOp::create(lb, loc, y, *bv);
-            }
+          return writeRow([&](OpBuilder &lb, Value c) -> Value {
+            Value y = arith::MulFOp::create(lb, loc, centeredX(lb, c), invB);
+            if (weight)
+              y = arith::MulFOp::create(lb, loc, y, loadChunk(lb, weight, c));
+            if (bias)
+              y = arith::AddFOp::create(lb, loc, y, loadChunk(lb, bias, c));
             return y;
           });
         }
@@ -376,18 +322,13 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         graph::ReduceKind kind = reduce.getKind();
         tile::ReduceKind tileKind = getTileReduceKind(kind);
         bool mask = tileKind != tile::ReduceKind::add;
-        FailureOr<Value> total = rowStat(tileKind, mask, loadX);
-        if (failed(total))
-          return failure();
-        Value result = *total;
+        Value total = rowStat(tileKind, mask, loadX);
         if (kind == graph::ReduceKind::mean)
-          result = arith::DivFOp::create(b, loc, result, count());
-        FailureOr<Value> stored = toStorage(b, result);
-        if (failed(stored))
-          return failure();
+          total = arith::DivFOp::create(b, loc, total, count());
         // The block's one value, to element `row` of the output.
+        Value stored = toStorage(b, total);
         Value outAt = viewOf(b, loc, params[outParam], row, {one});
-        tile::StoreTileOp::create(b, loc, *stored, outAt, ValueRange{zero},
+        tile::StoreTileOp::create(b, loc, stored, outAt, ValueRange{zero},
                                   Value());
         return success();
       });

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Patterns.h"
 #include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
@@ -224,6 +225,10 @@ struct ConvertTileToTargetPass
     RewritePatternSet patterns(ctx);
     populateTesseraTileToTargetConversionPatterns(patterns);
     ConversionTarget target(*ctx);
+    // Register tiles: each thread's elements, as scalars.
+    TypeConverter tiles;
+    tile_to_target::configureDistributionTypeConverter(tiles);
+    tile_to_target::populateDistributionPatterns(tiles, patterns, target);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
                            scf::SCFDialect, nvgpu::NVGPUDialect,
                            NVVM::NVVMDialect, LLVM::LLVMDialect,
@@ -231,12 +236,25 @@ struct ConvertTileToTargetPass
     target.addIllegalDialect<tile::TileDialect>();
     // Shared buffers become workgroup attributions with the gpu.func.
     target.addLegalOp<tile::AllocSharedOp>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    target.markUnknownOpDynamicallyLegal([](Operation *op) {
+      return !tile_to_target::hasDistributedTiles(op);
+    });
     target.addIllegalOp<tile::ProgramIdOp, tile::LoadOp, tile::StoreOp,
                         tile::BarrierOp, tile::CopyAsyncOp,
                         tile::AsyncCommitOp, tile::AsyncWaitOp,
                         tile::LoadMatrixOp, tile::MmaOp>();
     FrozenRewritePatternSet frozen(std::move(patterns));
+    // A pattern that refuses an op says why; the driver's generic "failed to
+    // legalize" that follows would only repeat it.
+    bool explained = false;
+    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return failure();
+      if (explained && StringRef(diag.str()).starts_with("failed to legalize"))
+        return success();
+      explained = true;
+      return failure();
+    });
     for (auto kernel : getOperation().getOps<target::KernelOp>())
       if (failed(applyPartialConversion(kernel, target, frozen)))
         return signalPassFailure();

@@ -100,8 +100,26 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << chipName << " does not have (it is on "
                      << target::TargetInfo::describeChipsWith(*kind) << ")";
 
+  // Knobs the GPU lowering does not read are refused, not ignored.
+  if (config.getSwizzle() != 1)
+    return error() << "sets swizzle = " << config.getSwizzle()
+                   << ", which the GPU lowering does not implement yet "
+                      "(blocks run in row-major order)";
+  if (config.getSplitK() != 1)
+    return error() << "sets split_k = " << config.getSplitK()
+                   << ", which the GPU lowering does not implement yet";
+  if (config.getVector() != 1 && shape.kind != KernelKind::Elementwise)
+    return error() << "sets vector = " << config.getVector()
+                   << ", which only elementwise kernels use so far";
+
   switch (shape.kind) {
   case KernelKind::Elementwise:
+    // Each thread accesses `vector` contiguous elements at a time.
+    if (tile.size() != 1 || tile[0] % (threads * config.getVector()) != 0)
+      return error() << "must have one tile size that is a multiple of the "
+                     << threads << " threads per block times vector ("
+                     << config.getVector() << ")";
+    break;
   case KernelKind::Column:
     if (tile.size() != 1 || tile[0] % threads != 0)
       return error() << "must have one tile size that is a multiple of the "

@@ -181,6 +181,69 @@ LogicalResult LoadTileOp::verify() {
                          result.getElementType());
 }
 
+void MapOp::build(OpBuilder &builder, OperationState &state, Type result,
+                  ValueRange inputs) {
+  state.addOperands(inputs);
+  state.addTypes(result);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Value input : inputs)
+    block->addArgument(cast<RankedTensorType>(input.getType()).getElementType(),
+                       state.location);
+}
+
+LogicalResult MapOp::verify() {
+  RankedTensorType result = getResult().getType();
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments for " << getInputs().size()
+                         << " inputs";
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (type.getShape() != result.getShape() ||
+        type.getEncoding() != result.getEncoding())
+      return emitOpError() << "input " << i << " " << type
+                           << " does not have the result's shape and "
+                              "encoding ("
+                           << result << ")";
+    if (body.getArgument(i).getType() != type.getElementType())
+      return emitOpError() << "body argument " << i << " has type "
+                           << body.getArgument(i).getType()
+                           << ", not input " << i << "'s element type "
+                           << type.getElementType();
+  }
+  Type yielded = body.getTerminator()->getOperand(0).getType();
+  if (yielded != result.getElementType())
+    return emitOpError() << "body yields " << yielded
+                         << ", not the result's element type "
+                         << result.getElementType();
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  RankedTensorType offsets = getOffsets().getType();
+  RankedTensorType result = getResult().getType();
+  if (isSharedMemRef(getSource().getType()))
+    return emitOpError() << "source " << getSource().getType()
+                         << " must be in global memory, not shared memory";
+  if (!offsets.getElementType().isIndex())
+    return emitOpError() << "offsets must be a tile of index, not of "
+                         << offsets.getElementType();
+  if (offsets.getShape() != result.getShape() ||
+      offsets.getEncoding() != result.getEncoding())
+    return emitOpError() << "offsets " << offsets
+                         << " and result must have one shape and encoding, "
+                            "but the result is "
+                         << result;
+  if (result.getElementType() != getSource().getType().getElementType())
+    return emitOpError() << "result element type " << result.getElementType()
+                         << " does not match source element type "
+                         << getSource().getType().getElementType();
+  return success();
+}
+
 LogicalResult StoreTileOp::verify() {
   RankedTensorType value = getValue().getType();
   if (failed(verifyGlobalBox(*this, "destination", getDest().getType(),

@@ -22,14 +22,16 @@
 // CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<32x256xf32, #[[B]]>
 // CHECK: %[[PART:.*]] = scf.for %[[R:.*]] = %{{.*}} to %[[KROWS]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (tensor<32x256xf32, #[[B]]>)
 // CHECK:   %[[T:.*]] = tessera_tile.load_tile %[[XV]][%[[R]], %[[C0]]] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> tensor<32x256xf16, #[[B]]>
-// CHECK:   %[[T32:.*]] = arith.extf %[[T]]
+// CHECK:   %[[T32:.*]] = tessera_tile.map ins(%[[T]] : tensor<32x256xf16, #[[B]]>)
 // CHECK:   %[[NEXT:.*]] = arith.addf %[[ACC]], %[[T32]]
 // CHECK:   scf.yield %[[NEXT]]
 // CHECK: %[[SUM:.*]] = tessera_tile.reduce add %[[PART]] axis 0 : tensor<32x256xf32, #[[B]]> -> tensor<256xf32, #[[COLS]]>
 // CHECK: %[[RF:.*]] = arith.sitofp
 // CHECK: %[[RS:.*]] = tensor.splat %[[RF]] : tensor<256xf32, #[[COLS]]>
 // CHECK: %[[MEAN:.*]] = arith.divf %[[SUM]], %[[RS]]
-// CHECK: %[[M16:.*]] = arith.truncf %[[MEAN]] : tensor<256xf32, #[[COLS]]> to tensor<256xf16, #[[COLS]]>
+// CHECK: %[[M16:.*]] = tessera_tile.map ins(%[[MEAN]] : tensor<256xf32, #[[COLS]]>) {
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK: } -> tensor<256xf16, #[[COLS]]>
 // CHECK: tessera_tile.store_tile %[[M16]], %[[OV]][%[[C0]]] : tensor<256xf16, #[[COLS]]>, memref<?xf16, strided<[1], offset: ?>>
 func.func @mean_rows(%a: tensor<?x?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.reduce mean %a dims = [0] : tensor<?x?x?xf16> -> tensor<?x?xf16>

@@ -22,7 +22,9 @@
 // CHECK: %[[IDX:.*]] = tessera_tile.broadcast %[[IDX0]] axis 0 : tensor<8192xi32, #[[COLS]]> -> tensor<1x8192xi32, #[[B]]>
 // CHECK: %[[MAXP:.*]] = scf.for %[[C:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]]) -> (tensor<1x8192xf32, #[[B]]>)
 // CHECK:   %[[T:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C]]] : memref<?x?xf16, strided<[?, 1], offset: ?>> -> tensor<1x8192xf16, #[[B]]>
-// CHECK:   %[[T32:.*]] = arith.extf %[[T]] : tensor<1x8192xf16, #[[B]]> to tensor<1x8192xf32, #[[B]]>
+// CHECK:   %[[T32:.*]] = tessera_tile.map ins(%[[T]] : tensor<1x8192xf16, #[[B]]>) {
+// CHECK:     arith.extf %{{.*}} : f16 to f32
+// CHECK:   } -> tensor<1x8192xf32, #[[B]]>
 // CHECK:   %[[LEFT:.*]] = arith.subi %[[N]], %[[C]]
 // CHECK:   %[[VALID:.*]] = arith.minui %[[LEFT]], %{{.*}}
 // CHECK:   %[[V32:.*]] = arith.index_cast %[[VALID]] : index to i32
@@ -48,7 +50,9 @@
 // CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C3]]]
 // CHECK:   math.exp
 // CHECK:   %[[P:.*]] = arith.mulf %{{.*}}, %[[INVB]]
-// CHECK:   %[[P16:.*]] = arith.truncf %[[P]] : tensor<1x8192xf32, #[[B]]> to tensor<1x8192xf16, #[[B]]>
+// CHECK:   %[[P16:.*]] = tessera_tile.map ins(%[[P]] : tensor<1x8192xf32, #[[B]]>) {
+// CHECK:     arith.truncf %{{.*}} : f32 to f16
+// CHECK:   } -> tensor<1x8192xf16, #[[B]]>
 // CHECK:   tessera_tile.store_tile %[[P16]], %[[YV]][%{{.*}}, %[[C3]]] : tensor<1x8192xf16, #[[B]]>, memref<?x?xf16, strided<[?, 1], offset: ?>>
 // CHECK: tessera_target.return
 func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
@@ -58,10 +62,11 @@ func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
 
 // -----
 
-// log_softmax, f32: 4 floats a run, C = 4096; the write pass subtracts the
-// max and log(sum).
+// log_softmax, f32: 4 floats a run, C = 4096, nothing to convert; the
+// write pass subtracts the max and log(sum).
 // CHECK: #[[B:.+]] = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 4]>
 // CHECK-LABEL: tessera_target.kernel @log_softmax_k0_row(
+// CHECK-NOT: tessera_tile.map
 // CHECK: tessera_tile.range 0 to 4096
 // CHECK: %[[MAX:.*]] = tessera_tile.reduce max %{{.*}} axis 1 : tensor<1x4096xf32, #[[B]]>
 // CHECK: %[[MAXB:.*]] = tessera_tile.broadcast %[[MAX]] axis 1
@@ -112,12 +117,12 @@ func.func @log_softmax(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
 // CHECK: scf.for %[[C:.*]] =
 // CHECK:   %[[NX:.*]] = arith.mulf %{{.*}}, %[[INVB]]
 // CHECK:   %[[WT:.*]] = tessera_tile.load_tile %[[WV]][%{{.*}}, %[[C]]]
-// CHECK:   %[[W32:.*]] = arith.extf %[[WT]]
+// CHECK:   %[[W32:.*]] = tessera_tile.map ins(%[[WT]]
 // CHECK:   %[[SCALED:.*]] = arith.mulf %[[NX]], %[[W32]]
 // CHECK:   %[[BT:.*]] = tessera_tile.load_tile %[[BV]][%{{.*}}, %[[C]]]
-// CHECK:   %[[B32:.*]] = arith.extf %[[BT]]
+// CHECK:   %[[B32:.*]] = tessera_tile.map ins(%[[BT]]
 // CHECK:   %[[OUT:.*]] = arith.addf %[[SCALED]], %[[B32]]
-// CHECK:   %[[OUT16:.*]] = arith.truncf %[[OUT]]
+// CHECK:   %[[OUT16:.*]] = tessera_tile.map ins(%[[OUT]]
 // CHECK:   tessera_tile.store_tile %[[OUT16]], %[[YV]][%{{.*}}, %[[C]]]
 func.func @layer_norm(%x: tensor<?x?xf16>, %w: tensor<?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
   %y = tessera_graph.layer_norm %x weight(%w : tensor<?xf16>) bias(%b : tensor<?xf16>) epsilon = 1.0e-05 : tensor<?x?xf16>
@@ -167,7 +172,9 @@ func.func @rms_norm(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
 // CHECK:   arith.select %{{.*}}, %{{.*}}, %[[NEGINF]]
 // CHECK:   arith.maximumf
 // CHECK: %[[MAX:.*]] = tessera_tile.reduce max %{{.*}} axis 1 : tensor<1x8192xf32, #[[B]]> -> tensor<1xf32, #[[ROW]]>
-// CHECK: %[[M16:.*]] = arith.truncf %[[MAX]] : tensor<1xf32, #[[ROW]]> to tensor<1xbf16, #[[ROW]]>
+// CHECK: %[[M16:.*]] = tessera_tile.map ins(%[[MAX]] : tensor<1xf32, #[[ROW]]>) {
+// CHECK:   arith.truncf %{{.*}} : f32 to bf16
+// CHECK: } -> tensor<1xbf16, #[[ROW]]>
 // CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [%[[PID]]], sizes: [%{{.*}}], strides: [1] : memref<?xbf16> to memref<?xbf16, strided<[1], offset: ?>>
 // CHECK: tessera_tile.store_tile %[[M16]], %[[YV]][%{{.*}}] : tensor<1xbf16, #[[ROW]]>, memref<?xbf16, strided<[1], offset: ?>>
 func.func @max_rows(%x: tensor<?x?x?xbf16>) -> tensor<?xbf16> {
@@ -183,7 +190,7 @@ func.func @max_rows(%x: tensor<?x?x?xbf16>) -> tensor<?xbf16> {
 // CHECK-NOT: tessera_tile.range
 // CHECK: %[[SUM:.*]] = tessera_tile.reduce add
 // CHECK: %[[MEAN:.*]] = arith.divf %[[SUM]], %{{.*}}
-// CHECK: %[[M16:.*]] = arith.truncf %[[MEAN]]
+// CHECK: %[[M16:.*]] = tessera_tile.map ins(%[[MEAN]]
 // CHECK: tessera_tile.store_tile %[[M16]]
 func.func @mean_last(%x: tensor<?x?xf16>) -> tensor<?x1xf16> {
   %s = tessera_graph.reduce mean %x dims = [1] keepdim : tensor<?x?xf16> -> tensor<?x1xf16>
@@ -193,19 +200,23 @@ func.func @mean_last(%x: tensor<?x?xf16>) -> tensor<?x1xf16> {
 // -----
 
 // The numerics policy's conversion to storage (saturate, round toward zero,
-// flush denormals) is GraphToLinalg's scalar code applied to whole tiles.
+// flush denormals) is GraphToLinalg's scalar code in a tessera_tile.map.
 // CHECK-LABEL: tessera_target.kernel @policy_k0_row(
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK:   %[[SAT:.*]] = arith.minimumf %{{.*}}, %{{.*}} : tensor<1x8192xf32, #{{.*}}>
-// CHECK:   %[[SAT2:.*]] = arith.maximumf %[[SAT]], %{{.*}} : tensor<1x8192xf32, #{{.*}}>
-// CHECK:   %[[NEAR:.*]] = arith.truncf %[[SAT2]]
-// CHECK:   arith.bitcast %[[NEAR]] : tensor<1x8192xf16, #{{.*}}> to tensor<1x8192xi16, #{{.*}}>
-// CHECK:   %[[TZ:.*]] = arith.select
-// CHECK:   math.copysign %{{.*}}, %[[TZ]]
-// CHECK:   %[[FLUSHED:.*]] = arith.select
-// CHECK:   tessera_tile.store_tile %[[FLUSHED]]
+// CHECK:   %[[Y:.*]] = tessera_tile.map ins(%{{.*}} : tensor<1x8192xf32, #{{.*}}>) {
+// CHECK:   ^bb0(%[[E:.*]]: f32):
+// CHECK:     %[[SAT:.*]] = arith.minimumf %[[E]], %{{.*}} : f32
+// CHECK:     %[[SAT2:.*]] = arith.maximumf %[[SAT]], %{{.*}} : f32
+// CHECK:     %[[NEAR:.*]] = arith.truncf %[[SAT2]] : f32 to f16
+// CHECK:     arith.bitcast %[[NEAR]] : f16 to i16
+// CHECK:     %[[TZ:.*]] = arith.select
+// CHECK:     math.copysign %{{.*}}, %[[TZ]]
+// CHECK:     %[[FLUSHED:.*]] = arith.select
+// CHECK:     tessera_tile.map_yield %[[FLUSHED]] : f16
+// CHECK:   } -> tensor<1x8192xf16, #{{.*}}>
+// CHECK:   tessera_tile.store_tile %[[Y]]
 func.func @policy(%a: tensor<?x?xf16>) -> tensor<?x?xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, compute = f32, accumulate = f32, rounding = toward_zero, saturate = true, denormals = flush>} {
   %s = tessera_graph.softmax %a dim = 1 : tensor<?x?xf16>
   return %s : tensor<?x?xf16>

@@ -965,3 +965,90 @@ func.func @ws_partition_name() {
   } : () -> ()
   return
 }
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @gather_offsets_type(%b: memref<?xf32>, %o: tensor<128xi32, #blocked>) {
+  // expected-error @+1 {{offsets must be a tile of index, not of 'i32'}}
+  %x = tessera_tile.gather %b[%o] : memref<?xf32>, tensor<128xi32, #blocked> -> tensor<128xf32, #blocked>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+#other = #tessera_tile.blocked<warps = [2]>
+func.func @gather_encoding(%b: memref<?xf32>, %o: tensor<128xindex, #blocked>) {
+  // expected-error @+1 {{offsets 'tensor<128xindex, #tessera_tile.blocked<warps = [4]>>' and result must have one shape and encoding, but the result is 'tensor<128xf32, #tessera_tile.blocked<warps = [2]>>'}}
+  %x = tessera_tile.gather %b[%o] : memref<?xf32>, tensor<128xindex, #blocked> -> tensor<128xf32, #other>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @gather_element(%b: memref<?xf16>, %o: tensor<128xindex, #blocked>) {
+  // expected-error @+1 {{result element type 'f32' does not match source element type 'f16'}}
+  %x = tessera_tile.gather %b[%o] : memref<?xf16>, tensor<128xindex, #blocked> -> tensor<128xf32, #blocked>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @gather_shared(%b: memref<?xf32, #gpu.address_space<workgroup>>, %o: tensor<128xindex, #blocked>) {
+  // expected-error @+1 {{source 'memref<?xf32, #gpu.address_space<workgroup>>' must be in global memory, not shared memory}}
+  %x = tessera_tile.gather %b[%o] : memref<?xf32, #gpu.address_space<workgroup>>, tensor<128xindex, #blocked> -> tensor<128xf32, #blocked>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+#other = #tessera_tile.blocked<warps = [2]>
+func.func @map_encoding(%x: tensor<128xf32, #blocked>) {
+  // expected-error @+1 {{input 0 'tensor<128xf32, #tessera_tile.blocked<warps = [4]>>' does not have the result's shape and encoding ('tensor<128xf32, #tessera_tile.blocked<warps = [2]>>')}}
+  %r = tessera_tile.map ins(%x : tensor<128xf32, #blocked>) {
+  ^bb0(%a: f32):
+    tessera_tile.map_yield %a : f32
+  } -> tensor<128xf32, #other>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @map_arguments(%x: tensor<128xf32, #blocked>) {
+  // expected-error @+1 {{body has 2 arguments for 1 inputs}}
+  %r = tessera_tile.map ins(%x : tensor<128xf32, #blocked>) {
+  ^bb0(%a: f32, %b: f32):
+    tessera_tile.map_yield %a : f32
+  } -> tensor<128xf32, #blocked>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @map_argument_type(%x: tensor<128xf32, #blocked>) {
+  // expected-error @+1 {{body argument 0 has type 'f16', not input 0's element type 'f32'}}
+  %r = tessera_tile.map ins(%x : tensor<128xf32, #blocked>) {
+  ^bb0(%a: f16):
+    %e = arith.extf %a : f16 to f32
+    tessera_tile.map_yield %e : f32
+  } -> tensor<128xf32, #blocked>
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4]>
+func.func @map_yield_type(%x: tensor<128xf32, #blocked>) {
+  // expected-error @+1 {{body yields 'f32', not the result's element type 'f16'}}
+  %r = tessera_tile.map ins(%x : tensor<128xf32, #blocked>) {
+  ^bb0(%a: f32):
+    tessera_tile.map_yield %a : f32
+  } -> tensor<128xf16, #blocked>
+  return
+}

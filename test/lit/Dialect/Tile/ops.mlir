@@ -117,6 +117,32 @@ func.func @global_tiles(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: !gm
   return
 }
 
+// CHECK-LABEL: func.func @gather
+func.func @gather(%b: memref<?xf32>, %offsets: tensor<128x64xindex, #blocked>) -> tensor<128x64xf32, #blocked> {
+  // CHECK: tessera_tile.gather %{{.*}}[%{{.*}}] : memref<?xf32>, tensor<128x64xindex, #blocked{{[0-9]*}}> -> tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %x = tessera_tile.gather %b[%offsets] : memref<?xf32>, tensor<128x64xindex, #blocked> -> tensor<128x64xf32, #blocked>
+  return %x : tensor<128x64xf32, #blocked>
+}
+
+// CHECK-LABEL: func.func @map
+func.func @map(%x: tensor<128x64xf32, #blocked>, %y: tensor<128x64xf16, #blocked>) -> tensor<128x64xf16, #blocked> {
+  // CHECK: tessera_tile.map ins(%{{.*}}, %{{.*}} : tensor<128x64xf32, #blocked{{[0-9]*}}>, tensor<128x64xf16, #blocked{{[0-9]*}}>) {
+  // CHECK: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f16):
+  // CHECK:   %[[E:.*]] = arith.extf %[[B]] : f16 to f32
+  // CHECK:   %[[S:.*]] = arith.addf %[[A]], %[[E]] : f32
+  // CHECK:   %[[T:.*]] = arith.truncf %[[S]] : f32 to f16
+  // CHECK:   tessera_tile.map_yield %[[T]] : f16
+  // CHECK: } -> tensor<128x64xf16, #blocked{{[0-9]*}}>
+  %r = tessera_tile.map ins(%x, %y : tensor<128x64xf32, #blocked>, tensor<128x64xf16, #blocked>) {
+  ^bb0(%a: f32, %b: f16):
+    %e = arith.extf %b : f16 to f32
+    %s = arith.addf %a, %e : f32
+    %t = arith.truncf %s : f32 to f16
+    tessera_tile.map_yield %t : f16
+  } -> tensor<128x64xf16, #blocked>
+  return %r : tensor<128x64xf16, #blocked>
+}
+
 // CHECK-LABEL: func.func @dots
 func.func @dots(%sa: !tessera_tile.smem<128x64xf16, #swz>, %sb: !tessera_tile.smem<64x128xf16, #swz>,
                 %ra: tensor<64x32xf16, #opa>, %rb: tensor<32x32xf16, #opb>)

@@ -533,6 +533,83 @@ def Tile_LoadTileOp : Tile_Op<"load_tile"> {
   let hasVerifier = 1;
 }
 
+def Tile_GatherOp : Tile_Op<"gather"> {
+  let summary = "the block loads a register tile of elements at computed "
+                "offsets, masked at the bounds";
+  let description = [{
+    Loads `source[offsets[i]]` for every element `i` of the `offsets` tile
+    (index values, with the result's shape and encoding); an offset at or
+    past `source`'s size reads zero and touches no memory. It is the load of
+    elements that lie in no box: NumPy-broadcast operands of an elementwise
+    kernel, whose offsets the block computes from `tessera_tile.range`.
+
+    Example:
+
+    ```mlir
+    %x = tessera_tile.gather %b[%offsets]
+        : memref<?xf32>, tensor<1024xindex, #blocked> -> tensor<1024xf32, #blocked>
+    ```
+  }];
+  let arguments = (ins Arg<MemRefRankOf<[AnyType], [1]>, "flat source",
+                           [MemRead]>:$source,
+                       Tile_RegisterTile:$offsets);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $source `[` $offsets `]` attr-dict `:` type($source) `,` type($offsets)
+        `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MapOp : Tile_Op<"map", [Pure, SingleBlock]> {
+  let summary = "applies a scalar computation to every element of register "
+                "tiles";
+  let description = [{
+    The body computes one element of the result from one element of each
+    input (tiles of one shape and encoding; the result has that shape and
+    encoding too). It is how a block states elementwise math that is
+    written for scalars (a fused epilogue, a numerics policy's rounding)
+    without spelling it again for tiles; upstream `arith` and `math` on
+    tiles say the same for single ops. Lowering evaluates the body on each
+    element a thread holds.
+
+    Example:
+
+    ```mlir
+    %y = tessera_tile.map ins(%x, %b : tensor<1024xf32, #blocked>,
+                                       tensor<1024xf32, #blocked>) {
+    ^bb0(%xe: f32, %be: f32):
+      %s = arith.addf %xe, %be : f32
+      tessera_tile.map_yield %s : f32
+    } -> tensor<1024xf32, #blocked>
+    ```
+  }];
+  let arguments = (ins Variadic<Tile_RegisterTile>:$inputs);
+  let results = (outs Tile_RegisterTile:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `ins` `(` $inputs `:` type($inputs) `)` $body attr-dict `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::ValueRange":$inputs)>];
+}
+
+def Tile_MapYieldOp : Tile_Op<"map_yield", [
+    Pure, Terminator, ReturnLike, HasParent<"MapOp">]> {
+  let summary = "the element a tessera_tile.map body computes";
+  let description = [{
+    Example:
+
+    ```mlir
+    tessera_tile.map_yield %s : f32
+    ```
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 def Tile_StoreTileOp : Tile_Op<"store_tile", [AttrSizedOperandSegments]> {
   let summary = "the block stores a register tile to global memory, masked "
                 "at the bounds";

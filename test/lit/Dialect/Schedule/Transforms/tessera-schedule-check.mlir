@@ -111,13 +111,63 @@ func.func @simt_threads(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<
 // -----
 
 func.func @elementwise_tile(%a: tensor<64xf32>) -> tensor<64xf32> {
-  // expected-error @+1 {{must have one tile size that is a multiple of the 128 threads per block}}
+  // expected-error @+1 {{must have one tile size that is a multiple of the 128 threads per block times vector (1)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [100], warps = 4, stages = 1>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
   ^bb0(%x: tensor<64xf32>):
     %e = tessera_graph.exp %x : tensor<64xf32>
     tessera_schedule.yield %e : tensor<64xf32>
   }
   return %r : tensor<64xf32>
+}
+
+// -----
+
+// `vector` elements per thread access: the tile holds whole rounds of them.
+func.func @elementwise_vector(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{must have one tile size that is a multiple of the 128 threads per block times vector (4)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256], warps = 4, stages = 1, vector = 4>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+// Knobs the lowering does not read are refused, not ignored.
+func.func @swizzle(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{sets swizzle = 4, which the GPU lowering does not implement yet (blocks run in row-major order)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1, swizzle = 4>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets split_k = 2, which the GPU lowering does not implement yet}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1, split_k = 2>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @vector_row(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  // expected-error @+1 {{sets vector = 2, which only elementwise kernels use so far}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 4, stages = 1, vector = 2>(%a) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
+  ^bb0(%x: tensor<8x64xf32>):
+    %e = tessera_graph.softmax %x dim = 1 : tensor<8x64xf32>
+    tessera_schedule.yield %e : tensor<8x64xf32>
+  }
+  return %r : tensor<8x64xf32>
 }
 
 // -----
@@ -136,7 +186,7 @@ func.func @row_tile(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
 
 // The knob space is checked too.
 func.func @knob(%a: tensor<64xf32>) -> tensor<64xf32> {
-  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [1000], warps = 4, stages = 1> must have one tile size that is a multiple of the 128 threads per block}}
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [1000], warps = 4, stages = 1> must have one tile size that is a multiple of the 128 threads per block times vector (1)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%a) {knobs = #tessera_schedule.knobs<[#tessera_schedule.config<tile = [1000], warps = 4, stages = 1>]>} : (tensor<64xf32>) -> tensor<64xf32> {
   ^bb0(%x: tensor<64xf32>):
     %e = tessera_graph.exp %x : tensor<64xf32>

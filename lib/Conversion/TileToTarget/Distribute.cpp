@@ -1,0 +1,697 @@
+//===- Distribute.cpp - Register tiles to per-thread values ---------------===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// A register tile with a #tessera_tile.blocked encoding (or a slice of one)
+// is a value the whole block holds; each thread holds some of its elements.
+// This file lowers the block-level ops on such tiles to what one thread
+// does: a tile becomes its thread's elements as scalars (a 1:N type
+// conversion), elementwise arith/math apply to each, load_tile, store_tile
+// and gather become masked scalar accesses, and reduce combines a thread's
+// elements and then the block's threads (gpu.all_reduce when the whole
+// block reduces one row; lane shuffles with the target's warp width when a
+// warp does).
+//
+// The distribution, along each dimension d of a blocked tile of extent S:
+// warp coordinate w owns the contiguous share [w S/W, (w+1) S/W); inside it
+// the lanes (coordinate l) own `per_thread` (P) contiguous elements each,
+// side by side, and the pattern repeats (S/W)/(T P) times. Warp and lane
+// coordinates are the warp id (tid / warp size) and lane (tid % warp size)
+// decomposed row-major over `warps` and `threads`. A thread's elements are
+// listed row-major over its per-dimension counts S/(W T).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+using namespace mlir::tessera;
+
+namespace mlir::tessera::tile_to_target {
+
+//===----------------------------------------------------------------------===//
+// The distribution of a tile
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// How a blocked tile, or a slice of one, is spread over the block's
+/// threads. Lists are per dimension of the tile (a slice's removed dimension
+/// is left out, and remembered for reductions' partners).
+struct Distribution {
+  SmallVector<int64_t> shape, warps, threads, perThread;
+  /// All dimensions of the blocked parent: its warps and threads, for the
+  /// thread coordinates.
+  SmallVector<int64_t> parentWarps, parentThreads;
+  /// For each tile dimension, its dimension in the parent.
+  SmallVector<int64_t> parentDim;
+  int64_t warpSize = 32;
+
+  /// Elements of one thread along tile dimension `i`.
+  int64_t count(unsigned i) const {
+    return shape[i] / (warps[i] * threads[i]);
+  }
+  int64_t numElements() const {
+    int64_t n = 1;
+    for (unsigned i = 0; i < shape.size(); ++i)
+      n *= count(i);
+    return n;
+  }
+  /// The per-dimension index (row-major) of the thread's element `k`.
+  SmallVector<int64_t> unflatten(int64_t k) const {
+    SmallVector<int64_t> u(shape.size());
+    for (int64_t i = shape.size() - 1; i >= 0; --i) {
+      u[i] = k % count(i);
+      k /= count(i);
+    }
+    return u;
+  }
+  int64_t flatten(ArrayRef<int64_t> u) const {
+    int64_t k = 0;
+    for (unsigned i = 0; i < shape.size(); ++i)
+      k = k * count(i) + u[i];
+    return k;
+  }
+  /// The offset along tile dimension `i` of the thread's `u`-th element
+  /// there, from the thread's base coordinate.
+  int64_t offset(unsigned i, int64_t u) const {
+    int64_t p = perThread[i];
+    return (u / p) * threads[i] * p + u % p;
+  }
+  /// The stride of parent dimension `d` in the lane (row-major over
+  /// threads) and in the warp id (row-major over warps).
+  static int64_t stride(ArrayRef<int64_t> extents, int64_t d) {
+    int64_t s = 1;
+    for (int64_t e = d + 1; e < static_cast<int64_t>(extents.size()); ++e)
+      s *= extents[e];
+    return s;
+  }
+};
+} // namespace
+
+/// The warp size of the chip the kernel holding `op` is compiled for.
+static FailureOr<int64_t> warpSizeFor(Operation *op) {
+  target::ChipAttr chip = target::ChipAttr::lookup(op);
+  if (!chip)
+    return op->emitOpError()
+           << "works on register tiles, whose distribution over threads "
+              "depends on the warp size: the module needs a "
+              "#tessera_target.chip (tessera-target-set-chip)";
+  return chip.getInfo().getWarpSize();
+}
+
+/// The distribution of `type` (a blocked tile or a slice of one), or an
+/// error on `op`.
+static FailureOr<Distribution> getDistribution(Operation *op,
+                                               RankedTensorType type) {
+  Distribution dist;
+  dist.shape.assign(type.getShape().begin(), type.getShape().end());
+  Attribute encoding = type.getEncoding();
+  std::optional<int64_t> sliced;
+  if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding)) {
+    sliced = slice.getDim();
+    encoding = slice.getParent();
+  }
+  auto blocked = dyn_cast<tile::BlockedEncodingAttr>(encoding);
+  if (!blocked)
+    return op->emitOpError() << "has a tile of encoding " << type.getEncoding()
+                             << ", which the lowering does not distribute yet "
+                                "(blocked tiles and slices of them only)";
+  if (blocked.getThreads().empty() || blocked.getPerThread().empty())
+    return op->emitOpError()
+           << "has a tile of encoding " << blocked
+           << " without threads and per_thread: the lowering does not "
+              "choose a distribution yet";
+  FailureOr<int64_t> warpSize = warpSizeFor(op);
+  if (failed(warpSize))
+    return failure();
+  dist.warpSize = *warpSize;
+  int64_t lanes = 1;
+  for (int64_t t : blocked.getThreads())
+    lanes *= t;
+  if (lanes != dist.warpSize)
+    return op->emitOpError() << "has a tile of encoding " << blocked
+                             << " whose threads hold " << lanes
+                             << " lanes, but a warp of the chip has "
+                             << dist.warpSize;
+  dist.parentWarps.assign(blocked.getWarps().begin(), blocked.getWarps().end());
+  dist.parentThreads.assign(blocked.getThreads().begin(),
+                            blocked.getThreads().end());
+  for (int64_t d = 0, e = blocked.getWarps().size(); d < e; ++d) {
+    if (sliced && d == *sliced)
+      continue;
+    dist.parentDim.push_back(d);
+    dist.warps.push_back(blocked.getWarps()[d]);
+    dist.threads.push_back(blocked.getThreads()[d]);
+    dist.perThread.push_back(blocked.getPerThread()[d]);
+  }
+  for (unsigned i = 0; i < dist.shape.size(); ++i)
+    if (dist.shape[i] % (dist.warps[i] * dist.threads[i] * dist.perThread[i]))
+      return op->emitOpError() << "has a tile " << type
+                               << " that its encoding does not divide evenly";
+  return dist;
+}
+
+/// The coordinates of this thread in the parent's warp grid and lane grid.
+static void threadCoordinates(OpBuilder &b, Location loc,
+                              const Distribution &dist,
+                              SmallVectorImpl<Value> &warpCoords,
+                              SmallVectorImpl<Value> &laneCoords) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value lane = arith::RemUIOp::create(b, loc, tid, c(dist.warpSize));
+  Value warp = arith::DivUIOp::create(b, loc, tid, c(dist.warpSize));
+  for (int64_t d = 0, e = dist.parentWarps.size(); d < e; ++d) {
+    // Row-major decompositions: coordinate = (id / stride) % extent.
+    auto coord = [&](Value id, ArrayRef<int64_t> extents) -> Value {
+      if (extents[d] == 1)
+        return c(0);
+      Value v = id;
+      if (int64_t s = Distribution::stride(extents, d); s != 1)
+        v = arith::DivUIOp::create(b, loc, v, c(s));
+      if (d != 0)
+        v = arith::RemUIOp::create(b, loc, v, c(extents[d]));
+      return v;
+    };
+    warpCoords.push_back(coord(warp, dist.parentWarps));
+    laneCoords.push_back(coord(lane, dist.parentThreads));
+  }
+}
+
+/// This thread's base coordinate along each tile dimension: where its first
+/// element there lies in the tile.
+static SmallVector<Value> threadBase(OpBuilder &b, Location loc,
+                                     const Distribution &dist) {
+  SmallVector<Value> warpCoords, laneCoords;
+  threadCoordinates(b, loc, dist, warpCoords, laneCoords);
+  SmallVector<Value> base;
+  for (unsigned i = 0; i < dist.shape.size(); ++i) {
+    int64_t d = dist.parentDim[i];
+    int64_t share = dist.shape[i] / dist.warps[i];
+    Value w = arith::MulIOp::create(
+        b, loc, warpCoords[d], arith::ConstantIndexOp::create(b, loc, share));
+    Value l = arith::MulIOp::create(
+        b, loc, laneCoords[d],
+        arith::ConstantIndexOp::create(b, loc, dist.perThread[i]));
+    base.push_back(arith::AddIOp::create(b, loc, w, l));
+  }
+  return base;
+}
+
+/// The coordinates (in the tile) of the thread's element `k`.
+static SmallVector<Value> elementCoordinates(OpBuilder &b, Location loc,
+                                             const Distribution &dist,
+                                             ArrayRef<Value> base, int64_t k) {
+  SmallVector<int64_t> u = dist.unflatten(k);
+  SmallVector<Value> coords;
+  for (unsigned i = 0; i < dist.shape.size(); ++i) {
+    int64_t off = dist.offset(i, u[i]);
+    coords.push_back(off == 0 ? base[i]
+                              : arith::AddIOp::create(
+                                    b, loc, base[i],
+                                    arith::ConstantIndexOp::create(b, loc, off))
+                                    .getResult());
+  }
+  return coords;
+}
+
+/// The per-thread scalars of a tile type (the 1:N type conversion).
+static void convertTile(RankedTensorType type, SmallVectorImpl<Type> &results,
+                        int64_t warpSize) {
+  (void)warpSize;
+  Attribute encoding = type.getEncoding();
+  std::optional<int64_t> sliced;
+  if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding)) {
+    sliced = slice.getDim();
+    encoding = slice.getParent();
+  }
+  auto blocked = cast<tile::BlockedEncodingAttr>(encoding);
+  int64_t n = 1;
+  for (int64_t d = 0, i = 0, e = blocked.getWarps().size(); d < e; ++d) {
+    if (sliced && d == *sliced)
+      continue;
+    n *= type.getDimSize(i++) /
+         (blocked.getWarps()[d] * blocked.getThreads()[d]);
+  }
+  results.append(n, type.getElementType());
+}
+
+/// True for the tiles this file distributes: blocked ones with a pinned
+/// distribution, and slices of them.
+static bool isDistributedTile(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tile::isRegisterTile(tensor))
+    return false;
+  Attribute encoding = tensor.getEncoding();
+  if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding))
+    encoding = slice.getParent();
+  auto blocked = dyn_cast<tile::BlockedEncodingAttr>(encoding);
+  return blocked && !blocked.getThreads().empty() &&
+         !blocked.getPerThread().empty();
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Any arith or math op on tiles: the same op on each of the thread's
+/// elements.
+struct ElementwiseLowering : public ConversionPattern {
+  ElementwiseLowering(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<ValueRange> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+        isa<arith::ConstantOp>(op) || op->getNumResults() != 1 ||
+        op->getNumRegions() != 0)
+      return rewriter.notifyMatchFailure(op, "not elementwise math");
+    if (!isDistributedTile(op->getResult(0).getType()))
+      return rewriter.notifyMatchFailure(op, "no tile result");
+    SmallVector<Type> resultTypes;
+    if (failed(typeConverter->convertType(op->getResult(0).getType(),
+                                          resultTypes)))
+      return failure();
+    SmallVector<Value> results;
+    for (auto [k, type] : llvm::enumerate(resultTypes)) {
+      SmallVector<Value> scalars;
+      for (ValueRange operand : operands) {
+        // A scalar operand (arith.select's condition) goes to every element.
+        if (operand.size() != 1 && operand.size() != resultTypes.size())
+          return rewriter.notifyMatchFailure(op, "operands of other shapes");
+        scalars.push_back(operand.size() == 1 ? operand[0] : operand[k]);
+      }
+      OperationState state(op->getLoc(), op->getName(), scalars, {type},
+                           op->getAttrs());
+      results.push_back(rewriter.create(state)->getResult(0));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
+/// The body, once for each of the thread's elements.
+struct MapLowering : public OpConversionPattern<tile::MapOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::MapOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    if (failed(dist))
+      return failure();
+    Block &body = op.getBody().front();
+    SmallVector<Value> results;
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      IRMapping mapping;
+      for (auto [arg, input] : llvm::zip(body.getArguments(),
+                                         adaptor.getInputs()))
+        mapping.map(arg, input[k]);
+      for (Operation &inner : body.without_terminator())
+        rewriter.clone(inner, mapping);
+      results.push_back(
+          mapping.lookupOrDefault(body.getTerminator()->getOperand(0)));
+    }
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
+
+/// A splat tile constant: the scalar, for each element.
+struct ConstantLowering : public OpConversionPattern<arith::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::ConstantOp op, OneToNOpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isDistributedTile(op.getType()))
+      return rewriter.notifyMatchFailure(op, "no tile");
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!dense || !dense.isSplat())
+      return op.emitOpError()
+             << "is a tile constant that is not a splat; the lowering "
+                "distributes splats only";
+    SmallVector<Type> types;
+    if (failed(typeConverter->convertType(op.getType(), types)))
+      return failure();
+    Value scalar = arith::ConstantOp::create(rewriter, op.getLoc(),
+                                             dense.getSplatValue<TypedAttr>());
+    rewriter.replaceOpWithMultiple(
+        op, {SmallVector<Value>(types.size(), scalar)});
+    return success();
+  }
+};
+
+/// tensor.splat of a scalar: that scalar, for each element.
+struct SplatLowering : public OpConversionPattern<tensor::SplatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tensor::SplatOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isDistributedTile(op.getType()))
+      return rewriter.notifyMatchFailure(op, "no tile");
+    SmallVector<Type> types;
+    if (failed(typeConverter->convertType(op.getType(), types)))
+      return failure();
+    ValueRange input = adaptor.getInput();
+    if (input.size() != 1)
+      return rewriter.notifyMatchFailure(op, "splat of a non-scalar");
+    rewriter.replaceOpWithMultiple(
+        op, {SmallVector<Value>(types.size(), input.front())});
+    return success();
+  }
+};
+
+/// Bounds of a memref, once per op.
+static SmallVector<Value> memrefSizes(OpBuilder &b, Location loc,
+                                      Value memref) {
+  SmallVector<Value> sizes;
+  auto type = cast<MemRefType>(memref.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(memref::DimOp::create(b, loc, memref, d));
+  return sizes;
+}
+
+/// True (i1) where every coordinate is below its bound.
+static Value inBounds(OpBuilder &b, Location loc, ArrayRef<Value> coords,
+                      ArrayRef<Value> sizes) {
+  Value all;
+  for (auto [c, size] : llvm::zip(coords, sizes)) {
+    Value ok =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, c, size);
+    all = all ? arith::AndIOp::create(b, loc, all, ok).getResult() : ok;
+  }
+  return all;
+}
+
+/// memref[coords] where `mask` holds, else zero (no access).
+static Value maskedLoad(OpBuilder &b, Location loc, Value memref,
+                        ValueRange coords, Value mask) {
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  auto branch = scf::IfOp::create(
+      b, loc, mask,
+      [&](OpBuilder &tb, Location l) {
+        scf::YieldOp::create(tb, l,
+                             memref::LoadOp::create(tb, l, memref, coords)
+                                 .getResult());
+      },
+      [&](OpBuilder &eb, Location l) {
+        scf::YieldOp::create(
+            eb, l,
+            arith::ConstantOp::create(eb, l, element,
+                                      eb.getZeroAttr(element))
+                .getResult());
+      });
+  return branch.getResult(0);
+}
+
+/// The tile box at `indices`: each element a masked scalar load.
+struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::LoadTileOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    if (failed(dist))
+      return failure();
+    Location loc = op.getLoc();
+    Value source = adaptor.getSource().front();
+    SmallVector<Value> indices;
+    for (ValueRange index : adaptor.getIndices())
+      indices.push_back(index.front());
+    SmallVector<Value> sizes = memrefSizes(rewriter, loc, source);
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    for (auto [b, index] : llvm::zip(base, indices))
+      b = arith::AddIOp::create(rewriter, loc, b, index);
+    SmallVector<Value> values;
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      SmallVector<Value> coords =
+          elementCoordinates(rewriter, loc, *dist, base, k);
+      values.push_back(maskedLoad(rewriter, loc, source, coords,
+                                  inBounds(rewriter, loc, coords, sizes)));
+    }
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
+/// Each element a masked scalar store.
+struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::StoreTileOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getStaging())
+      return op.emitOpError()
+             << "stores through shared memory, which the lowering of blocked "
+                "tiles does not do yet";
+    FailureOr<Distribution> dist = getDistribution(op, op.getValue().getType());
+    if (failed(dist))
+      return failure();
+    Location loc = op.getLoc();
+    Value dest = adaptor.getDest().front();
+    ValueRange values = adaptor.getValue();
+    SmallVector<Value> sizes = memrefSizes(rewriter, loc, dest);
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
+      b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      SmallVector<Value> coords =
+          elementCoordinates(rewriter, loc, *dist, base, k);
+      scf::IfOp::create(rewriter, loc, inBounds(rewriter, loc, coords, sizes),
+                        [&](OpBuilder &tb, Location l) {
+                          memref::StoreOp::create(tb, l, values[k], dest,
+                                                  coords);
+                          scf::YieldOp::create(tb, l);
+                        });
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Each element a masked scalar load at its offset.
+struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::GatherOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(getDistribution(op, op.getType())))
+      return failure();
+    Location loc = op.getLoc();
+    Value source = adaptor.getSource().front();
+    Value size = memref::DimOp::create(rewriter, loc, source, 0);
+    SmallVector<Value> values;
+    for (Value offset : adaptor.getOffsets())
+      values.push_back(maskedLoad(
+          rewriter, loc, source, offset,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                offset, size)));
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
+/// Each element its coordinate plus `start`.
+struct RangeLowering : public OpConversionPattern<tile::RangeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::RangeOp op, OneToNOpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    if (failed(dist))
+      return failure();
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    Value start =
+        arith::ConstantIndexOp::create(rewriter, loc, op.getStart());
+    SmallVector<Value> values;
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      Value v = arith::AddIOp::create(
+          rewriter, loc, elementCoordinates(rewriter, loc, *dist, base, k)[0],
+          start);
+      if (!element.isIndex())
+        v = arith::IndexCastOp::create(rewriter, loc, element, v);
+      values.push_back(v);
+    }
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
+/// Each element of the parent tile takes its row's (or column's) value.
+struct BroadcastLowering : public OpConversionPattern<tile::BroadcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::BroadcastOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> from =
+        getDistribution(op, op.getInput().getType());
+    FailureOr<Distribution> to = getDistribution(op, op.getType());
+    if (failed(from) || failed(to))
+      return failure();
+    int64_t axis = op.getAxis();
+    ValueRange input = adaptor.getInput();
+    SmallVector<Value> values;
+    for (int64_t k = 0, n = to->numElements(); k < n; ++k) {
+      SmallVector<int64_t> u = to->unflatten(k);
+      u.erase(u.begin() + axis);
+      values.push_back(input[from->flatten(u)]);
+    }
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
+/// The combiner of a reduction, on scalars.
+static Value combine(OpBuilder &b, Location loc, tile::ReduceKind kind,
+                     Value x, Value y) {
+  bool isFloat = isa<FloatType>(x.getType());
+  switch (kind) {
+  case tile::ReduceKind::add:
+    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                   : arith::AddIOp::create(b, loc, x, y).getResult();
+  case tile::ReduceKind::max:
+    return isFloat ? arith::MaximumFOp::create(b, loc, x, y).getResult()
+                   : arith::MaxSIOp::create(b, loc, x, y).getResult();
+  case tile::ReduceKind::min:
+    return isFloat ? arith::MinimumFOp::create(b, loc, x, y).getResult()
+                   : arith::MinSIOp::create(b, loc, x, y).getResult();
+  }
+  llvm_unreachable("unknown reduce kind");
+}
+
+static gpu::AllReduceOperation allReduceKind(tile::ReduceKind kind,
+                                             bool isFloat) {
+  switch (kind) {
+  case tile::ReduceKind::add:
+    return gpu::AllReduceOperation::ADD;
+  case tile::ReduceKind::max:
+    return isFloat ? gpu::AllReduceOperation::MAXIMUMF
+                   : gpu::AllReduceOperation::MAXSI;
+  case tile::ReduceKind::min:
+    return isFloat ? gpu::AllReduceOperation::MINIMUMF
+                   : gpu::AllReduceOperation::MINSI;
+  }
+  llvm_unreachable("unknown reduce kind");
+}
+
+/// A thread combines its elements of each row, then the threads holding a
+/// row combine theirs: all of the block's (gpu.all_reduce) when it reduces
+/// one row, the lanes of a warp (xor shuffles of the target's warp width)
+/// when a warp holds the row.
+struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::ReduceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> from =
+        getDistribution(op, op.getInput().getType());
+    FailureOr<Distribution> to = getDistribution(op, op.getType());
+    if (failed(from) || failed(to))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t axis = op.getAxis();
+    tile::ReduceKind kind = op.getKind();
+    ValueRange input = adaptor.getInput();
+
+    // In the thread.
+    SmallVector<Value> partial(to->numElements());
+    for (int64_t k = 0, n = from->numElements(); k < n; ++k) {
+      SmallVector<int64_t> u = from->unflatten(k);
+      u.erase(u.begin() + axis);
+      Value &acc = partial[to->flatten(u)];
+      acc = acc ? combine(rewriter, loc, kind, acc, input[k]) : input[k];
+    }
+
+    // Across threads.
+    int64_t warpsAlong = from->warps[axis], lanesAlong = from->threads[axis];
+    bool othersInOneThread = true;
+    for (unsigned i = 0; i < from->shape.size(); ++i)
+      if (static_cast<int64_t>(i) != axis &&
+          from->warps[i] * from->threads[i] != 1)
+        othersInOneThread = false;
+    bool isFloat = isa<FloatType>(op.getType().getElementType());
+    if (warpsAlong * lanesAlong == 1) {
+      // The row is in one thread already.
+    } else if (othersInOneThread) {
+      // Every thread of the block holds part of every row: all-reduce.
+      for (Value &acc : partial)
+        acc = gpu::AllReduceOp::create(
+            rewriter, loc, acc,
+            gpu::AllReduceOperationAttr::get(rewriter.getContext(),
+                                             allReduceKind(kind, isFloat)),
+            /*uniform=*/true);
+    } else if (warpsAlong == 1 && llvm::isPowerOf2_64(lanesAlong)) {
+      // A warp's lanes hold the row: butterfly over their lane bits.
+      int64_t stride =
+          Distribution::stride(from->parentThreads, from->parentDim[axis]);
+      for (Value &acc : partial)
+        for (int64_t m = 1; m < lanesAlong; m *= 2) {
+          Value other =
+              gpu::ShuffleOp::create(rewriter, loc, acc,
+                                     static_cast<int32_t>(m * stride),
+                                     static_cast<int32_t>(from->warpSize),
+                                     gpu::ShuffleMode::XOR)
+                  .getShuffleResult();
+          acc = combine(rewriter, loc, kind, acc, other);
+        }
+    } else {
+      return op.emitOpError()
+             << "reduces along a dimension that several warps share while "
+                "other warps or lanes split the rest; the lowering does not "
+                "combine across warps in that case yet";
+    }
+    rewriter.replaceOpWithMultiple(op, {partial});
+    return success();
+  }
+};
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+void configureDistributionTypeConverter(TypeConverter &converter) {
+  converter.addConversion([](Type type) { return type; });
+  converter.addConversion(
+      [](RankedTensorType type,
+         SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
+        if (!isDistributedTile(type))
+          return std::nullopt;
+        convertTile(type, results, /*warpSize=*/0);
+        return success();
+      });
+}
+
+bool hasDistributedTiles(Operation *op) {
+  auto isTile = [](Type t) { return isDistributedTile(t); };
+  return llvm::any_of(op->getOperandTypes(), isTile) ||
+         llvm::any_of(op->getResultTypes(), isTile);
+}
+
+void populateDistributionPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  ConversionTarget &target) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ElementwiseLowering>(converter, ctx);
+  patterns.add<MapLowering, ConstantLowering, SplatLowering, LoadTileLowering,
+               StoreTileLowering, GatherLowering, RangeLowering,
+               BroadcastLowering, ReduceLowering>(converter, ctx);
+  scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                       target);
+}
+
+} // namespace mlir::tessera::tile_to_target

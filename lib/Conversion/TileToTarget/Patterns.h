@@ -1,0 +1,36 @@
+//===- Patterns.h - Tile IR to Target IR, shared pieces ---------*- C++ -*-===//
+//
+// Part of the Tessera project.
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to the Tile->Target conversion: the lowering of register tiles
+// (Distribute.cpp) that the pass (TileToTarget.cpp) runs next to the
+// patterns of the per-thread ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_LIB_CONVERSION_TILETOTARGET_PATTERNS_H
+#define TESSERA_LIB_CONVERSION_TILETOTARGET_PATTERNS_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::tessera::tile_to_target {
+
+/// Register tiles (blocked, and slices of blocked) become the scalars one
+/// thread holds (a 1:N conversion); other types stay.
+void configureDistributionTypeConverter(TypeConverter &converter);
+
+/// True if `op` has a register tile among its operand or result types.
+bool hasDistributedTiles(Operation *op);
+
+/// The patterns that distribute block-level ops on register tiles over the
+/// block's threads, and the structural scf conversions for tiles carried
+/// by loops and branches (which also set their legality in `target`).
+void populateDistributionPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  ConversionTarget &target);
+
+} // namespace mlir::tessera::tile_to_target
+
+#endif // TESSERA_LIB_CONVERSION_TILETOTARGET_PATTERNS_H

@@ -1,0 +1,172 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --convert-tessera-tile-to-target | FileCheck %s
+
+// Register tiles are distributed over the block's threads: each thread
+// holds its elements as scalars. 4 warps x 32 lanes x 1 element spread a
+// 256-element tile: thread t (warp w = t / 32, lane l = t % 32) holds
+// elements 64 w + l and 64 w + l + 32.
+#b = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @copy_scale(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32, strided<[1]>>, %[[Y:.*]]: memref<?xf32, strided<[1]>>, %[[I:.*]]: index)
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %c0
+// CHECK: %[[TID:.*]] = gpu.thread_id x
+// CHECK: %[[LANE:.*]] = arith.remui %[[TID]], %c32
+// CHECK: %[[WARP:.*]] = arith.divui %[[TID]], %c32
+// CHECK: %[[WBASE:.*]] = arith.muli %[[WARP]], %c64
+// CHECK: %[[T:.*]] = arith.addi %[[WBASE]], %{{.*}}
+// CHECK: %[[E0:.*]] = arith.addi %[[T]], %[[I]]
+// CHECK: %[[IN0:.*]] = arith.cmpi ult, %[[E0]], %[[N]]
+// CHECK: %[[V0:.*]] = scf.if %[[IN0]] -> (f32) {
+// CHECK:   memref.load %[[X]][%[[E0]]]
+// CHECK: } else {
+// CHECK:   arith.constant 0.000000e+00
+// CHECK: %[[E1:.*]] = arith.addi %[[E0]], %c32
+// CHECK: %[[IN1:.*]] = arith.cmpi ult, %[[E1]], %[[N]]
+// CHECK: %[[V1:.*]] = scf.if %[[IN1]] -> (f32) {
+// The map's body, once per element.
+// CHECK: %[[W0:.*]] = arith.mulf %[[V0]], %[[V0]] : f32
+// CHECK: %[[W1:.*]] = arith.mulf %[[V1]], %[[V1]] : f32
+// Masked stores.
+// CHECK: scf.if %{{.*}} {
+// CHECK:   memref.store %[[W0]], %[[Y]][%{{.*}}]
+// CHECK: scf.if %{{.*}} {
+// CHECK:   memref.store %[[W1]], %[[Y]][%{{.*}}]
+// CHECK-NOT: tessera_tile
+tessera_target.kernel @copy_scale(%x: memref<?xf32, strided<[1]>>, %y: memref<?xf32, strided<[1]>>, %i: index) {
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32, strided<[1]>> -> tensor<256xf32, #b>
+  %s = tessera_tile.map ins(%t : tensor<256xf32, #b>) {
+  ^bb0(%e: f32):
+    %m = arith.mulf %e, %e : f32
+    tessera_tile.map_yield %m : f32
+  } -> tensor<256xf32, #b>
+  tessera_tile.store_tile %s, %y[%i] : tensor<256xf32, #b>, memref<?xf32, strided<[1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Gathers are masked at the source's size; arith on tiles and splats apply
+// per element.
+#b = #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @gather(
+// CHECK-SAME: %[[S:.*]]: memref<?xf16, strided<[1]>>, %[[K:.*]]: index)
+// CHECK: %[[P0:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK: %[[O0:.*]] = arith.muli %[[P0]], %[[K]] : index
+// CHECK: %[[N:.*]] = memref.dim %[[S]], %c0
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %[[O0]], %[[N]]
+// CHECK: scf.if %[[IN]] -> (f16) {
+// CHECK:   memref.load %[[S]][%[[O0]]]
+tessera_target.kernel @gather(%s: memref<?xf16, strided<[1]>>, %k: index) {
+  %r = tessera_tile.range 0 to 64 : tensor<64xi32, #b>
+  %p = arith.index_cast %r : tensor<64xi32, #b> to tensor<64xindex, #b>
+  %ks = tensor.splat %k : tensor<64xindex, #b>
+  %o = arith.muli %p, %ks : tensor<64xindex, #b>
+  %g = tessera_tile.gather %s[%o] : memref<?xf16, strided<[1]>>, tensor<64xindex, #b> -> tensor<64xf16, #b>
+  tessera_target.return
+}
+}
+
+// -----
+
+// A row held by the whole block reduces with gpu.all_reduce (after each
+// thread combines its elements); broadcast gives each element its row's
+// value back.
+#b = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 2]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @row_max(
+// CHECK-COUNT-4: scf.if
+// CHECK: %[[M01:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
+// CHECK: %[[M012:.*]] = arith.maximumf %[[M01]], %{{.*}} : f32
+// CHECK: %[[MT:.*]] = arith.maximumf %[[M012]], %{{.*}} : f32
+// CHECK: %[[M:.*]] = gpu.all_reduce maximumf %[[MT]] uniform {
+// CHECK-COUNT-4: arith.subf %{{.*}}, %[[M]] : f32
+tessera_target.kernel @row_max(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %r: index) {
+  %c0 = arith.constant 0 : index
+  %t = tessera_tile.load_tile %x[%r, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<1x512xf32, #b>
+  %m = tessera_tile.reduce max %t axis 1 : tensor<1x512xf32, #b> -> tensor<1xf32, #row>
+  %mb = tessera_tile.broadcast %m axis 1 : tensor<1xf32, #row> -> tensor<1x512xf32, #b>
+  %d = arith.subf %t, %mb : tensor<1x512xf32, #b>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Rows held by a warp's lanes reduce with xor shuffles of the chip's warp
+// width: here each row is spread over 8 lanes (lane stride 1), 4 rows per
+// warp; a row held by one thread needs no shuffle.
+#b = #tessera_tile.blocked<warps = [2, 1], threads = [4, 8], per_thread = [1, 1]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+#col = #tessera_tile.slice<dim = 0, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @lanes(
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK-NOT: gpu.shuffle
+tessera_target.kernel @lanes(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>) {
+  %c0 = arith.constant 0 : index
+  %t = tessera_tile.load_tile %x[%c0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<8x8xf32, #b>
+  %s = tessera_tile.reduce add %t axis 1 : tensor<8x8xf32, #b> -> tensor<8xf32, #row>
+  tessera_target.return
+}
+}
+
+// -----
+
+#b = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [1]>
+tessera_target.kernel @no_chip(%x: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{works on register tiles, whose distribution over threads depends on the warp size: the module needs a #tessera_target.chip (tessera-target-set-chip)}}
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32> -> tensor<128xf32, #b>
+  tessera_target.return
+}
+
+// -----
+
+#b = #tessera_tile.blocked<warps = [4]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @unpinned(%x: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{has a tile of encoding #tessera_tile.blocked<warps = [4]> without threads and per_thread: the lowering does not choose a distribution yet}}
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32> -> tensor<128xf32, #b>
+  tessera_target.return
+}
+}
+
+// -----
+
+#b = #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+tessera_target.kernel @wave64(%x: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{has a tile of encoding #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]> whose threads hold 32 lanes, but a warp of the chip has 64}}
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32> -> tensor<128xf32, #b>
+  tessera_target.return
+}
+}
+
+// -----
+
+#b = #tessera_tile.blocked<warps = [2, 2], threads = [4, 8], per_thread = [1, 1]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @across_warps(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>) {
+  %c0 = arith.constant 0 : index
+  %t = tessera_tile.load_tile %x[%c0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<8x16xf32, #b>
+  // expected-error @+1 {{reduces along a dimension that several warps share while other warps or lanes split the rest; the lowering does not combine across warps in that case yet}}
+  %s = tessera_tile.reduce add %t axis 1 : tensor<8x16xf32, #b> -> tensor<8xf32, #row>
+  tessera_target.return
+}
+}
+
+// -----
+
+#b = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @through(%x: memref<?xf16>, %i: index, %t: tensor<128xf16, #b>, %s: !tessera_tile.smem<128xf16>) {
+  // expected-error @+1 {{stores through shared memory, which the lowering of blocked tiles does not do yet}}
+  tessera_tile.store_tile %t, %x[%i] through %s : tensor<128xf16, #b>, memref<?xf16>, !tessera_tile.smem<128xf16>
+  tessera_target.return
+}
+}
