@@ -371,6 +371,34 @@ def bandwidth_rows(bench, copy_gbs, quick):
             del X, Y, x64, ref
 
 
+def elementwise_rows(bench, copy_gbs, quick):
+    """x + y in fp32 (an elementwise kernel: 3 bytes moved per flop-free
+    element), at a round and a ragged size, against torch.add."""
+    torch = bench.torch
+    n0 = (1 << 28) if not quick else 1000003
+    for n in (n0, n0 - 7):
+        sets = copies_for(n * 4 * 3)
+        X = [torch.randn(n, device="cuda", dtype=torch.float32) for _ in range(sets)]
+        Y = [torch.randn(n, device="cuda", dtype=torch.float32) for _ in range(sets)]
+        Z = torch.empty(n, device="cuda", dtype=torch.float32)
+        ref = X[0].double() + Y[0].double()
+
+        def run(program, i):
+            program(X[i], Y[i], out=[Z])
+
+        def check(program):
+            Z.fill_(float("nan"))
+            run(program, 0)
+            return rel_err(torch, Z, ref)
+
+        t = bench.tessera("add_f32", run, check, 1e-6, sets)
+        peer = lambda i: torch.add(X[i], Y[i], out=Z)
+        peers = {"torch": (time_ms(torch, peer, sets), 0.0, True)}
+        bench.add("memory", f"add fp32 {n}", 3 * n * 4, "GB/s", t, peers,
+                  ceiling=("copy", copy_gbs))
+        del X, Y, Z, ref
+
+
 def copy_bandwidth(torch) -> float:
     x = torch.randn(1 << 30, device="cuda", dtype=torch.float16)
     y = torch.empty_like(x)
@@ -477,6 +505,7 @@ def main(argv) -> int:
     fused_rows(bench, quick)
     attention_rows(bench, quick)
     bandwidth_rows(bench, meta["copy_GBps"], quick)
+    elementwise_rows(bench, meta["copy_GBps"], quick)
     meta["seconds"] = round(time.time() - start, 1)
     write_outputs(bench.rows, meta, out)
     print_table(bench.rows, meta)

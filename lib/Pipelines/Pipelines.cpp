@@ -310,22 +310,26 @@ void mlir::tessera::buildLowerToROCDLPipeline(
                              buildGPUToROCDLBinaryPipeline);
 }
 
-/// The vendor's binary pipeline for the known chip `chip`, or null (with
-/// the message in `error`): the one place a vendor picks a lowering.
 using BinaryPipelineBuilder = void (*)(OpPassManager &,
                                        const GPUBinaryPipelineOptions &);
-static BinaryPipelineBuilder binaryPipelineFor(StringRef chip,
-                                               std::string &error) {
+
+/// The chip of `options` (sm_90 when unset) and its vendor's binary
+/// pipeline: the one place a vendor picks a lowering. An unknown chip goes
+/// to `errorHandler`.
+static FailureOr<std::pair<std::string, BinaryPipelineBuilder>>
+vendorPipeline(const GPUBinaryPipelineOptions &options,
+               function_ref<LogicalResult(const Twine &)> errorHandler) {
+  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
   const target::TargetInfo *info = target::lookupTargetInfo(chip);
   if (!info) {
-    error = target::describeUnknownChip(chip);
-    return nullptr;
+    (void)errorHandler(target::describeUnknownChip(chip));
+    return failure();
   }
   switch (info->getVendor()) {
   case target::Vendor::NVIDIA:
-    return buildGPUToNVVMBinaryPipeline;
+    return std::make_pair(chip, &buildGPUToNVVMBinaryPipeline);
   case target::Vendor::AMD:
-    return buildGPUToROCDLBinaryPipeline;
+    return std::make_pair(chip, &buildGPUToROCDLBinaryPipeline);
   }
   llvm_unreachable("unknown vendor");
 }
@@ -333,24 +337,20 @@ static BinaryPipelineBuilder binaryPipelineFor(StringRef chip,
 LogicalResult mlir::tessera::buildGPUToBinaryPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options,
     function_ref<LogicalResult(const Twine &)> errorHandler) {
-  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
-  std::string error;
-  BinaryPipelineBuilder build = binaryPipelineFor(chip, error);
-  if (!build)
-    return errorHandler(error);
-  build(pm, options);
+  auto vendor = vendorPipeline(options, errorHandler);
+  if (failed(vendor))
+    return failure();
+  vendor->second(pm, options);
   return success();
 }
 
 LogicalResult mlir::tessera::buildLowerToGPUPipeline(
     OpPassManager &pm, const GPUBinaryPipelineOptions &options,
     function_ref<LogicalResult(const Twine &)> errorHandler) {
-  std::string chip = options.chip.empty() ? "sm_90" : options.chip.getValue();
-  std::string error;
-  BinaryPipelineBuilder build = binaryPipelineFor(chip, error);
-  if (!build)
-    return errorHandler(error);
-  buildLowerToBinaryPipeline(pm, options, chip, build);
+  auto vendor = vendorPipeline(options, errorHandler);
+  if (failed(vendor))
+    return failure();
+  buildLowerToBinaryPipeline(pm, options, vendor->first, vendor->second);
   return success();
 }
 

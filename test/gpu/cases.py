@@ -55,6 +55,13 @@ def sigmoid(x):
 
 
 # Programs that several cases run, at other shapes or under other schedules.
+BIAS_GELU_F32 = """
+func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.add %x, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %s : tensor<?x?xf32>
+  return %g : tensor<?x?xf32>
+}"""
+
 MATMUL_BIAS_GELU_F16 = """
 func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
@@ -79,12 +86,7 @@ func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?
 #          output dtype)
 CASES = {
     "bias_gelu_f32": (
-        """
-func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
-  %s = tessera_graph.add %x, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
-  %g = tessera_graph.gelu %s : tensor<?x?xf32>
-  return %g : tensor<?x?xf32>
-}""",
+        BIAS_GELU_F32,
         [(1000, 999), (999,)], ["float32", "float32"],
         lambda x, b: gelu(x + b), "float32"),
     "broadcast_chain_f16": (
@@ -101,12 +103,7 @@ func.func @main(%x: tensor<?x?xf16>, %y: tensor<?x1xf16>) -> tensor<?x?xf16> {
     # The elementwise program under a schedule of 4 contiguous elements per
     # thread access (per_thread = 4), ragged in both dims.
     "bias_gelu_f32_vector4": (
-        """
-func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
-  %s = tessera_graph.add %x, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
-  %g = tessera_graph.gelu %s : tensor<?x?xf32>
-  return %g : tensor<?x?xf32>
-}""",
+        BIAS_GELU_F32,
         [(333, 1001), (1001,)], ["float32", "float32"],
         lambda x, b: gelu(x + b), "float32"),
     "softmax_f32": (

@@ -34,6 +34,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -161,6 +162,18 @@ static FailureOr<Distribution> getDistribution(Operation *op,
       return op->emitOpError() << "has a tile " << type
                                << " that its encoding does not divide evenly";
   return dist;
+}
+
+/// The distributions of a reshaping op's input and result tiles.
+static FailureOr<std::pair<Distribution, Distribution>>
+getDistributions(Operation *op, Value input, Value result) {
+  FailureOr<Distribution> from =
+      getDistribution(op, cast<RankedTensorType>(input.getType()));
+  FailureOr<Distribution> to =
+      getDistribution(op, cast<RankedTensorType>(result.getType()));
+  if (failed(from) || failed(to))
+    return failure();
+  return std::make_pair(*from, *to);
 }
 
 /// The coordinates of this thread in the parent's warp grid and lane grid.
@@ -396,27 +409,80 @@ static Value inBounds(OpBuilder &b, Location loc, ArrayRef<Value> coords,
 }
 
 /// memref[coords] where `mask` holds, else zero (no access).
-static Value maskedLoad(OpBuilder &b, Location loc, Value memref,
-                        ValueRange coords, Value mask) {
+static Value maskedLoadOrZero(OpBuilder &b, Location loc, Value memref,
+                              ValueRange coords, Value mask) {
   Type element = cast<MemRefType>(memref.getType()).getElementType();
-  auto branch = scf::IfOp::create(
-      b, loc, mask,
-      [&](OpBuilder &tb, Location l) {
-        scf::YieldOp::create(tb, l,
-                             memref::LoadOp::create(tb, l, memref, coords)
-                                 .getResult());
-      },
-      [&](OpBuilder &eb, Location l) {
-        scf::YieldOp::create(
-            eb, l,
-            arith::ConstantOp::create(eb, l, element,
-                                      eb.getZeroAttr(element))
-                .getResult());
-      });
-  return branch.getResult(0);
+  return maskedLoad(b, loc, memref, coords, mask,
+                    arith::ConstantOp::create(b, loc, element,
+                                              b.getZeroAttr(element)));
 }
 
-/// The tile box at `indices`: each element a masked scalar load.
+/// How a tile's accesses to a memref go: element by element, or in groups of
+/// `per_thread` contiguous elements along the last dimension (a vector
+/// access where the whole group is in bounds and aligned to its size).
+struct Access {
+  int64_t group = 1;       // elements per vector access (1: none)
+  int64_t groupBytes = 0;  // its size, also its required alignment
+  Value pointer, offset;   // the memref's aligned pointer and element offset
+  SmallVector<Value> strides, sizes;
+
+  Access(OpBuilder &b, Location loc, const Distribution &dist, Value memref) {
+    auto type = cast<MemRefType>(memref.getType());
+    sizes = memrefSizes(b, loc, memref);
+    int64_t p = dist.perThread.back();
+    SmallVector<int64_t> staticStrides;
+    int64_t staticOffset;
+    Type element = type.getElementType();
+    if (p <= 1 || !element.isIntOrFloat() ||
+        failed(type.getStridesAndOffset(staticStrides, staticOffset)) ||
+        staticStrides.back() != 1)
+      return;
+    int64_t bytes = p * element.getIntOrFloatBitWidth() / 8;
+    // The widest global access is 16 bytes.
+    if (!llvm::isPowerOf2_64(bytes) || bytes > 16)
+      return;
+    group = p;
+    groupBytes = bytes;
+    pointer = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+    offset = meta.getOffset();
+    strides.assign(meta.getStrides().begin(), meta.getStrides().end());
+  }
+
+  /// i1: the group at `coords` lies in bounds and is aligned to its size.
+  Value wholeGroup(OpBuilder &b, Location loc, ArrayRef<Value> coords) const {
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    SmallVector<Value> last(coords);
+    last.back() = arith::AddIOp::create(b, loc, coords.back(), c(group - 1));
+    Value inside = inBounds(b, loc, last, sizes);
+    Value element = offset;
+    for (auto [coord, stride] : llvm::zip(coords, strides))
+      element = arith::AddIOp::create(
+          b, loc, element, arith::MulIOp::create(b, loc, coord, stride));
+    Value address = arith::AddIOp::create(
+        b, loc, pointer,
+        arith::MulIOp::create(b, loc, element, c(groupBytes / group)));
+    Value aligned = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(b, loc, address, c(groupBytes)), c(0));
+    return arith::AndIOp::create(b, loc, inside, aligned);
+  }
+
+  /// The coordinates of the group's element `i`.
+  static SmallVector<Value> shifted(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> coords, int64_t i) {
+    SmallVector<Value> result(coords);
+    if (i != 0)
+      result.back() = arith::AddIOp::create(
+          b, loc, coords.back(), arith::ConstantIndexOp::create(b, loc, i));
+    return result;
+  }
+};
+
+/// The tile box at `indices`: a vector load per contiguous group of a
+/// thread's elements where it fits, else a masked scalar load per element.
 struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -427,26 +493,49 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
       return failure();
     Location loc = op.getLoc();
     Value source = adaptor.getSource().front();
-    SmallVector<Value> indices;
-    for (ValueRange index : adaptor.getIndices())
-      indices.push_back(index.front());
-    SmallVector<Value> sizes = memrefSizes(rewriter, loc, source);
+    Type element = op.getType().getElementType();
+    Access access(rewriter, loc, *dist, source);
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    for (auto [b, index] : llvm::zip(base, indices))
-      b = arith::AddIOp::create(rewriter, loc, b, index);
+    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
+      b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    auto scalar = [&](OpBuilder &b, ArrayRef<Value> coords) {
+      return maskedLoadOrZero(b, loc, source, coords,
+                              inBounds(b, loc, coords, access.sizes));
+    };
     SmallVector<Value> values;
-    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+    for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
       SmallVector<Value> coords =
           elementCoordinates(rewriter, loc, *dist, base, k);
-      values.push_back(maskedLoad(rewriter, loc, source, coords,
-                                  inBounds(rewriter, loc, coords, sizes)));
+      if (access.group == 1) {
+        values.push_back(scalar(rewriter, coords));
+        continue;
+      }
+      auto branch = scf::IfOp::create(
+          rewriter, loc, SmallVector<Type>(access.group, element),
+          access.wholeGroup(rewriter, loc, coords), /*withElseRegion=*/true);
+      OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+      auto vectorType = VectorType::get({access.group}, element);
+      Value vector = vector::LoadOp::create(
+          tb, loc, vectorType, source, coords, /*nontemporal=*/false,
+          llvm::MaybeAlign(access.groupBytes));
+      SmallVector<Value> loaded;
+      for (int64_t i = 0; i < access.group; ++i)
+        loaded.push_back(vector::ExtractOp::create(tb, loc, vector, i));
+      scf::YieldOp::create(tb, loc, loaded);
+      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      SmallVector<Value> scalars;
+      for (int64_t i = 0; i < access.group; ++i)
+        scalars.push_back(scalar(eb, Access::shifted(eb, loc, coords, i)));
+      scf::YieldOp::create(eb, loc, scalars);
+      values.append(branch.getResults().begin(), branch.getResults().end());
     }
     rewriter.replaceOpWithMultiple(op, {values});
     return success();
   }
 };
 
-/// Each element a masked scalar store.
+/// A vector store per contiguous group of a thread's elements where it fits,
+/// else a masked scalar store per element.
 struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -462,19 +551,34 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     Location loc = op.getLoc();
     Value dest = adaptor.getDest().front();
     ValueRange values = adaptor.getValue();
-    SmallVector<Value> sizes = memrefSizes(rewriter, loc, dest);
+    Access access(rewriter, loc, *dist, dest);
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
     for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
       b = arith::AddIOp::create(rewriter, loc, b, index.front());
-    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+    auto scalar = [&](OpBuilder &b, Value value, ArrayRef<Value> coords) {
+      maskedStore(b, loc, value, dest, coords,
+                  inBounds(b, loc, coords, access.sizes));
+    };
+    for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
       SmallVector<Value> coords =
           elementCoordinates(rewriter, loc, *dist, base, k);
-      scf::IfOp::create(rewriter, loc, inBounds(rewriter, loc, coords, sizes),
-                        [&](OpBuilder &tb, Location l) {
-                          memref::StoreOp::create(tb, l, values[k], dest,
-                                                  coords);
-                          scf::YieldOp::create(tb, l);
-                        });
+      if (access.group == 1) {
+        scalar(rewriter, values[k], coords);
+        continue;
+      }
+      ValueRange group = values.slice(k, access.group);
+      auto branch = scf::IfOp::create(rewriter, loc, TypeRange(),
+                                      access.wholeGroup(rewriter, loc, coords),
+                                      /*withElseRegion=*/true);
+      OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+      auto vectorType = VectorType::get({access.group}, group[0].getType());
+      Value vector = vector::FromElementsOp::create(tb, loc, vectorType, group);
+      vector::StoreOp::create(tb, loc, vector, dest, coords,
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(access.groupBytes));
+      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      for (int64_t i = 0; i < access.group; ++i)
+        scalar(eb, group[i], Access::shifted(eb, loc, coords, i));
     }
     rewriter.eraseOp(op);
     return success();
@@ -494,7 +598,7 @@ struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
     Value size = memref::DimOp::create(rewriter, loc, source, 0);
     SmallVector<Value> values;
     for (Value offset : adaptor.getOffsets())
-      values.push_back(maskedLoad(
+      values.push_back(maskedLoadOrZero(
           rewriter, loc, source, offset,
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
                                 offset, size)));
@@ -537,11 +641,10 @@ struct BroadcastLowering : public OpConversionPattern<tile::BroadcastOp> {
   LogicalResult
   matchAndRewrite(tile::BroadcastOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<Distribution> from =
-        getDistribution(op, op.getInput().getType());
-    FailureOr<Distribution> to = getDistribution(op, op.getType());
-    if (failed(from) || failed(to))
+    auto dists = getDistributions(op, op.getInput(), op.getResult());
+    if (failed(dists))
       return failure();
+    const Distribution *from = &dists->first, *to = &dists->second;
     int64_t axis = op.getAxis();
     ValueRange input = adaptor.getInput();
     SmallVector<Value> values;
@@ -597,11 +700,10 @@ struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
   LogicalResult
   matchAndRewrite(tile::ReduceOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    FailureOr<Distribution> from =
-        getDistribution(op, op.getInput().getType());
-    FailureOr<Distribution> to = getDistribution(op, op.getType());
-    if (failed(from) || failed(to))
+    auto dists = getDistributions(op, op.getInput(), op.getResult());
+    if (failed(dists))
       return failure();
+    const Distribution *from = &dists->first, *to = &dists->second;
     Location loc = op.getLoc();
     int64_t axis = op.getAxis();
     tile::ReduceKind kind = op.getKind();

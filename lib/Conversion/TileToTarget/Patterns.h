@@ -17,6 +17,14 @@
 
 namespace mlir::tessera::tile_to_target {
 
+/// memref[indices] where `mask` holds, else `other`: a masked-off thread
+/// touches no memory.
+Value maskedLoad(OpBuilder &b, Location loc, Value memref, ValueRange indices,
+                 Value mask, Value other);
+/// Stores `value` to memref[indices] where `mask` holds.
+void maskedStore(OpBuilder &b, Location loc, Value value, Value memref,
+                 ValueRange indices, Value mask);
+
 /// Register tiles (blocked, and slices of blocked) become the scalars one
 /// thread holds (a 1:N conversion); other types stay.
 void configureDistributionTypeConverter(TypeConverter &converter);

@@ -34,6 +34,26 @@ namespace mlir::tessera {
 using namespace mlir;
 using namespace mlir::tessera;
 
+Value tile_to_target::maskedLoad(OpBuilder &b, Location loc, Value memref,
+                                 ValueRange indices, Value mask, Value other) {
+  auto branch = scf::IfOp::create(
+      b, loc, mask,
+      [&](OpBuilder &tb, Location l) {
+        scf::YieldOp::create(
+            tb, l, memref::LoadOp::create(tb, l, memref, indices).getResult());
+      },
+      [&](OpBuilder &eb, Location l) { scf::YieldOp::create(eb, l, other); });
+  return branch.getResult(0);
+}
+
+void tile_to_target::maskedStore(OpBuilder &b, Location loc, Value value,
+                                 Value memref, ValueRange indices, Value mask) {
+  scf::IfOp::create(b, loc, mask, [&](OpBuilder &tb, Location l) {
+    memref::StoreOp::create(tb, l, value, memref, indices);
+    scf::YieldOp::create(tb, l);
+  });
+}
+
 namespace {
 struct ProgramIdLowering : public OpConversionPattern<tile::ProgramIdOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -58,17 +78,10 @@ struct LoadLowering : public OpConversionPattern<tile::LoadOp> {
                                                   adaptor.getIndex());
       return success();
     }
-    auto branch = scf::IfOp::create(
-        rewriter, loc, adaptor.getMask(),
-        [&](OpBuilder &b, Location l) {
-          Value v = memref::LoadOp::create(b, l, adaptor.getBuffer(),
-                                           adaptor.getIndex());
-          scf::YieldOp::create(b, l, v);
-        },
-        [&](OpBuilder &b, Location l) {
-          scf::YieldOp::create(b, l, adaptor.getOther());
-        });
-    rewriter.replaceOp(op, branch.getResults());
+    rewriter.replaceOp(op, tile_to_target::maskedLoad(
+                               rewriter, loc, adaptor.getBuffer(),
+                               adaptor.getIndex(), adaptor.getMask(),
+                               adaptor.getOther()));
     return success();
   }
 };
@@ -84,13 +97,9 @@ struct StoreLowering : public OpConversionPattern<tile::StoreOp> {
           op, adaptor.getValue(), adaptor.getBuffer(), adaptor.getIndex());
       return success();
     }
-    scf::IfOp::create(rewriter, loc, adaptor.getMask(),
-                      [&](OpBuilder &b, Location l) {
-                        memref::StoreOp::create(b, l, adaptor.getValue(),
-                                                adaptor.getBuffer(),
-                                                adaptor.getIndex());
-                        scf::YieldOp::create(b, l);
-                      });
+    tile_to_target::maskedStore(rewriter, loc, adaptor.getValue(),
+                                adaptor.getBuffer(), adaptor.getIndex(),
+                                adaptor.getMask());
     rewriter.eraseOp(op);
     return success();
   }

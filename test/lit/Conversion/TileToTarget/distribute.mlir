@@ -16,10 +16,11 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: %[[T:.*]] = arith.addi %[[WBASE]], %{{.*}}
 // CHECK: %[[E0:.*]] = arith.addi %[[T]], %[[I]]
 // CHECK: %[[IN0:.*]] = arith.cmpi ult, %[[E0]], %[[N]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[V0:.*]] = scf.if %[[IN0]] -> (f32) {
 // CHECK:   memref.load %[[X]][%[[E0]]]
 // CHECK: } else {
-// CHECK:   arith.constant 0.000000e+00
+// CHECK:   scf.yield %[[ZERO]]
 // CHECK: %[[E1:.*]] = arith.addi %[[E0]], %c32
 // CHECK: %[[IN1:.*]] = arith.cmpi ult, %[[E1]], %[[N]]
 // CHECK: %[[V1:.*]] = scf.if %[[IN1]] -> (f32) {
@@ -167,6 +168,37 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 tessera_target.kernel @through(%x: memref<?xf16>, %i: index, %t: tensor<128xf16, #b>, %s: !tessera_tile.smem<128xf16>) {
   // expected-error @+1 {{stores through shared memory, which the lowering of blocked tiles does not do yet}}
   tessera_tile.store_tile %t, %x[%i] through %s : tensor<128xf16, #b>, memref<?xf16>, !tessera_tile.smem<128xf16>
+  tessera_target.return
+}
+}
+
+// -----
+
+// per_thread = 4 contiguous f32 along a unit-stride dimension: one 16-byte
+// vector access per group where the whole group is in bounds and aligned,
+// else the group's elements one by one, masked.
+#b = #tessera_tile.blocked<warps = [1], threads = [32], per_thread = [4]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @vector4(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32, strided<[1], offset: ?>>, %[[I:.*]]: index)
+// CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
+// CHECK: %{{.*}}, %[[OFF:.*]], %{{.*}}, %{{.*}} = memref.extract_strided_metadata %[[X]]
+// CHECK: %[[LAST:.*]] = arith.addi %[[E:.*]], %c3
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %[[LAST]], %{{.*}}
+// CHECK: %[[ADDR:.*]] = arith.addi %[[PTR]], %{{.*}}
+// CHECK: %[[MIS:.*]] = arith.remui %[[ADDR]], %c16
+// CHECK: %[[AL:.*]] = arith.cmpi eq, %[[MIS]], %c0
+// CHECK: %[[WHOLE:.*]] = arith.andi %[[IN]], %[[AL]]
+// CHECK: %{{.*}}:4 = scf.if %[[WHOLE]] -> (f32, f32, f32, f32) {
+// CHECK:   %[[V:.*]] = vector.load %[[X]][%[[E]]] {alignment = 16 : i64} : memref<?xf32, strided<[1], offset: ?>>, vector<4xf32>
+// CHECK:   vector.extract %[[V]][3]
+// CHECK: } else {
+// CHECK-COUNT-4: memref.load
+// CHECK: vector.from_elements
+// CHECK: vector.store %{{.*}}, %[[X]][%{{.*}}] {alignment = 16 : i64}
+tessera_target.kernel @vector4(%x: memref<?xf32, strided<[1], offset: ?>>, %i: index) {
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32, strided<[1], offset: ?>> -> tensor<256xf32, #b>
+  tessera_tile.store_tile %t, %x[%i] : tensor<256xf32, #b>, memref<?xf32, strided<[1], offset: ?>>
   tessera_target.return
 }
 }
