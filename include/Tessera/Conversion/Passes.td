@@ -69,16 +69,9 @@ def ConvertTesseraScheduleToTile
       `tile / threads` of them at stride `threads`; inputs are read at their
       NumPy-broadcast positions with masked `tessera_tile.load`s.
     - row (softmax, log_softmax, layer_norm, rms_norm, reduce over trailing
-      dims): one block per row, a block program on register tiles: the row
-      is walked in `[1, C]` chunks (`tessera_tile.load_tile` on a view of
-      the row) spread over all warps, statistics accumulate in a tile
-      carried by an `scf.for` and are reduced once
-      (`tessera_tile.reduce ... axis 1`), broadcast back, and a last pass
-      stores the row with `tessera_tile.store_tile`; statistics in f32 for
-      narrow floats.
-    - column (reduce over leading dims): each block owns `tile` columns and
-      walks the rows in `[R, tile]` chunks, warps side by side along the
-      columns; one `tessera_tile.reduce ... axis 0` at the end.
+      dims): one block per row; threads stride over the columns and combine
+      with block-wide `gpu.all_reduce`; statistics in f32 for narrow floats.
+    - column (reduce over leading dims): one thread per output column.
     - matmul with `mma = mma_sync` (f16/bf16, f32 accumulation): a
       tensor-core kernel. Block tiles of `tile = [BM, BN, BK]` are staged
       in a `stages`-deep shared-memory ring by `tessera_tile.copy_async`

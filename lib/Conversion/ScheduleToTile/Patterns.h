@@ -145,59 +145,6 @@ SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
                              ArrayRef<Value> sizes);
 
 //===----------------------------------------------------------------------===//
-// Block programs on register tiles (RegisterTiles.cpp)
-//===----------------------------------------------------------------------===//
-
-/// Elements of `element` in one 16-byte access: the `per_thread` run that
-/// gives 128-bit loads and stores.
-int64_t getVectorElements(Type element);
-/// The product of `shape`, or ShapedType::kDynamic if a size is dynamic.
-int64_t staticProduct(ArrayRef<int64_t> shape);
-/// `tile`'s shape and encoding with element type `element`.
-RankedTensorType withElementType(RankedTensorType tile, Type element);
-/// A row-major strided view (`memref.reinterpret_cast`) of the flat buffer
-/// `flat` at element `offset` with dynamic `sizes`: the bounds load_tile and
-/// store_tile mask at.
-Value viewOf(OpBuilder &b, Location loc, Value flat, Value offset,
-             ArrayRef<Value> sizes);
-/// A tile of `type` holding `scalar` everywhere (`arith.constant dense<>`).
-Value tileConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                   TypedAttr scalar);
-/// A tile of `type` holding the runtime scalar `scalar` (`tensor.splat`).
-Value tileSplat(OpBuilder &b, Location loc, RankedTensorType type,
-                Value scalar);
-/// A `tessera_tile.map` of `scalarMath` (built on scalars of the tiles'
-/// element types: convertScalar, buildStorageScalar, ...) over `tiles`,
-/// which have `result`'s shape and encoding; `tiles[i]` itself if the math
-/// returns element i unchanged and it already has type `result`.
-Value mapToTiles(OpBuilder &b, Location loc, RankedTensorType result,
-                 ValueRange tiles,
-                 function_ref<Value(OpBuilder &, ValueRange)> scalarMath);
-/// The type of `tile` reduced along `dim` (its `#tessera_tile.slice`), with
-/// element type `element`.
-RankedTensorType sliceOf(RankedTensorType tile, int64_t dim, Type element);
-/// The Tile IR combiner of a Graph IR reduction (mean adds; the caller
-/// divides).
-tile::ReduceKind getTileReduceKind(graph::ReduceKind kind);
-/// The identity of float reduction `kind`: 0, -inf (max) or +inf (min).
-TypedAttr getReduceIdentity(tile::ReduceKind kind, FloatType type);
-/// `acc` combined elementwise with `x` by `kind` (arith.addf, maximumf,
-/// minimumf: NaN propagates, as in the Graph IR reductions).
-Value combineTiles(OpBuilder &b, Location loc, tile::ReduceKind kind, Value acc,
-                   Value x);
-/// `scf.for` from 0 to `extent` by `step`; `body` gets the induction
-/// variable and the carried tile (null without `init`) and returns the next
-/// one. Returns the final tile (null without `init`).
-Value chunkLoop(OpBuilder &b, Location loc, Value extent, int64_t step,
-                Value init,
-                function_ref<Value(OpBuilder &, Value, Value)> body);
-/// `tile` where the i32 index tile `index` is below `valid` (an index
-/// scalar no larger than the tile), else `fill`: padding that load_tile
-/// read as zero, made harmless for a max or a min.
-Value maskPadding(OpBuilder &b, Location loc, Value tile, Value index,
-                  Value valid, Value fill);
-
-//===----------------------------------------------------------------------===//
 // Shared-memory staging (SharedStaging.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -4,28 +4,15 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Row kernels: softmax and log_softmax, layer and RMS norm, and reductions
-// over the trailing dims. A block's program, for row `pid` of the input
-// viewed as [rows, cols]:
-//
-//   - the row is walked in chunks: [1, C] register tiles (load_tile on a
-//     [1, cols] view of the row, zero past its end) spread over all of the
-//     block's warps, each lane holding runs of 16 bytes;
-//   - a statistic (max, sum, sum of squares) is accumulated elementwise in a
-//     [1, C] tile carried by the chunk loop, in the op's accumulate type,
-//     and reduced once after it (`reduce ... axis 1`, a [1] slice tile);
-//     padding past the row is masked where zero would be wrong (a max, a
-//     sum of exp or of centered squares);
-//   - statistics are broadcast back over [1, C] and a last pass writes the
-//     row (store_tile, masked at its end); reductions store their [1] tile.
-//
-// Passes over the row: softmax 3 (max, sum, write), layer_norm 3 (mean,
-// variance, write), rms_norm 2, reductions 1.
+// Row kernels: one block per row of the trailing (reduced) dims, block-wide
+// reductions with gpu.all_reduce: softmax and log_softmax, layer and RMS
+// norm, and reductions over the trailing dims.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
@@ -33,51 +20,33 @@ using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
 
-/// 16-byte accesses a thread makes per chunk of a row. Four keep enough
-/// loads in flight per thread at the occupancy the f32 accumulators leave;
-/// an 8192-wide f16 row is one chunk of 32 elements a thread, as Triton's
-/// softmax holds it.
-static constexpr int64_t kRowVectorsPerThread = 4;
+//===----------------------------------------------------------------------===//
+// Row kernels: one block per row, block-wide reductions
+//===----------------------------------------------------------------------===//
 
-namespace {
-/// The register tiles of a row kernel.
-struct RowTiles {
-  int64_t chunk;                  // C, the columns of one chunk
-  RankedTensorType storage;       // [1, C] of the element type
-  RankedTensorType compute;       // [1, C] of the accumulate type
-  RankedTensorType stat;          // [1] slice of `compute`: a row statistic
-  RankedTensorType columnIndex;   // [1, C] of i32: a chunk's column indices
-};
-} // namespace
+/// Loops `c` over this thread's columns of a row (tid, tid + T, ...),
+/// carrying `inits`; `step` returns the new values.
+static SmallVector<Value>
+rowLoop(OpBuilder &b, Location loc, Value tid, int64_t threads, Value cols,
+        ValueRange inits,
+        function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> step) {
+  auto loop = scf::ForOp::create(
+      b, loc, tid, cols, indexConstant(b, loc, threads), inits,
+      [&](OpBuilder &lb, Location l, Value c, ValueRange carried) {
+        scf::YieldOp::create(lb, l, step(lb, c, carried));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
 
-/// [1, C] chunks over `warps` warps of `warpSize` lanes, each lane holding
-/// 16-byte runs; C covers kRowVectorsPerThread runs a thread, or the row if
-/// it is known to be narrower.
-static RowTiles getRowTiles(MLIRContext *ctx, Type element, Type compute,
-                            int64_t warps, int64_t warpSize,
-                            int64_t staticCols) {
-  int64_t perThread = getVectorElements(element);
-  int64_t step = warpSize * warps * perThread;
-  int64_t chunk = step * kRowVectorsPerThread;
-  if (!ShapedType::isDynamic(staticCols)) {
-    int64_t covering =
-        std::max<int64_t>(1, llvm::divideCeil(staticCols, step)) * step;
-    chunk = std::min(chunk, covering);
-  }
-  auto encoding = tile::BlockedEncodingAttr::get(
-      ctx, {1, warps}, {1, warpSize}, {1, perThread});
-  RowTiles tiles;
-  tiles.chunk = chunk;
-  tiles.storage = RankedTensorType::get({1, chunk}, element, encoding);
-  tiles.compute = withElementType(tiles.storage, compute);
-  tiles.stat = sliceOf(tiles.compute, 1, compute);
-  tiles.columnIndex =
-      withElementType(tiles.storage, IntegerType::get(ctx, 32));
-  return tiles;
+static Value allReduce(OpBuilder &b, Location loc, Value value,
+                       gpu::AllReduceOperation kind) {
+  return gpu::AllReduceOp::create(
+      b, loc, value, gpu::AllReduceOperationAttr::get(b.getContext(), kind),
+      /*uniform=*/true);
 }
 
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
-                       Operation *anchor) {
+                              Operation *anchor) {
   Location loc = kernel.getLoc();
   schedule::ConfigAttr config = kernel.getConfig();
   OpBuilder &hb = host.builder;
@@ -138,198 +107,144 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                             "' weight or bias against the input");
   unsigned outParam = sig.addBuffer(out);
   unsigned colsParam = sig.addSize(cols);
-
-  if (!isa<FloatType>(compute))
-    return anchor->emitOpError()
-           << "computes in " << compute
-           << "; the GPU row kernels take floats only";
-  int64_t warpSize = getWarpSize(host.module);
-  if (config.getThreads() % warpSize != 0)
-    return kernel.emitOpError()
-           << "has " << config.getThreads()
-           << " threads per block, not a whole number of the chip's "
-           << warpSize << "-lane warps";
-  RowTiles tiles = getRowTiles(
-      kernel.getContext(), element, compute, config.getThreads() / warpSize,
-      warpSize, staticProduct(inputType.getShape().drop_front(firstReduced)));
-  int64_t chunk = tiles.chunk;
+  int64_t threads = config.getThreads();
 
   return emitKernel(
       host, loc, "row", config, sig, {rows},
       /*sharedBytes=*/0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value cols = params[colsParam];
-        Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
         Value row = programId(b, loc, 0);
-        Value rowStart = arith::MulIOp::create(b, loc, row, cols);
-        // This block's row of the input (and output) as a [1, cols] view;
-        // weight and bias are one row of cols.
-        Value xRow = viewOf(b, loc, params[xParam], rowStart, {one, cols});
-        auto vectorView = [&](int64_t param) {
-          return viewOf(b, loc, params[param], zero, {one, cols});
+        Value base = arith::MulIOp::create(b, loc, row, cols);
+        auto at = [&](OpBuilder &lb, Value c) {
+          return arith::AddIOp::create(lb, loc, base, c).getResult();
         };
-
-        auto toStorage = [&](OpBuilder &lb, Value t) {
-          auto type = cast<RankedTensorType>(t.getType());
-          return mapToTiles(lb, loc, withElementType(type, element), t,
-                            [&](OpBuilder &sb, ValueRange s) {
-                              return buildStorageScalar(anchor, sb, loc, s[0],
-                                                        element);
-                            });
+        auto loadX = [&](OpBuilder &lb, Value c) -> Value {
+          Value x = tile::LoadOp::create(lb, loc, params[xParam], at(lb, c));
+          return convertScalar(lb, loc, x, compute);
         };
-        auto loadChunk = [&](OpBuilder &lb, Value view, Value c) {
-          Value t = tile::LoadTileOp::create(lb, loc, tiles.storage, view,
-                                             ValueRange{zero, c});
-          return mapToTiles(lb, loc, tiles.compute, t,
-                            [&](OpBuilder &sb, ValueRange s) {
-                              return convertScalar(sb, loc, s[0], compute);
-                            });
+        auto store = [&](OpBuilder &lb, Value c, Value y) {
+          tile::StoreOp::create(lb, loc, buildStorageScalar(anchor, lb, loc, y, element),
+                                params[outParam], at(lb, c), Value());
         };
-        auto loadX = [&](OpBuilder &lb, Value c) {
-          return loadChunk(lb, xRow, c);
+        auto sumOf = [&](function_ref<Value(OpBuilder &, Value)> term) {
+          Value partial =
+              rowLoop(b, loc, tid, threads, cols, {zeroOf(b, loc, compute)},
+                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                        return SmallVector<Value>{arith::AddFOp::create(
+                            lb, loc, acc[0], term(lb, c))};
+                      })[0];
+          return allReduce(b, loc, partial, gpu::AllReduceOperation::ADD);
         };
-        auto splatConstant = [&](RankedTensorType type, double v) {
-          return tileConstant(b, loc, type, b.getFloatAttr(compute, v));
+        auto forEach = [&](function_ref<void(OpBuilder &, Value)> fn) {
+          rowLoop(b, loc, tid, threads, cols, {},
+                  [&](OpBuilder &lb, Value c, ValueRange) {
+                    fn(lb, c);
+                    return SmallVector<Value>{};
+                  });
         };
-        auto broadcast = [&](Value stat) -> Value {
-          return tile::BroadcastOp::create(b, loc, tiles.compute, stat, 1);
-        };
-
-        // The columns of a chunk, for masking the padding past the row;
-        // built before the first loop that masks.
-        Value columnIndex;
-        auto buildColumnIndex = [&]() {
-          if (!columnIndex)
-            columnIndex = tile::BroadcastOp::create(
-                b, loc, tiles.columnIndex,
-                tile::RangeOp::create(
-                    b, loc, sliceOf(tiles.columnIndex, 0, b.getI32Type()), 0,
-                    chunk),
-                0);
-        };
-        auto maskRow = [&](OpBuilder &lb, Value t, Value c, Value fill) {
-          Value valid = arith::MinUIOp::create(
-              lb, loc, arith::SubIOp::create(lb, loc, cols, c),
-              indexConstant(lb, loc, chunk));
-          return maskPadding(lb, loc, t, columnIndex, valid, fill);
-        };
-
-        // Combines `term` of every chunk into a [1, C] tile starting from
-        // kind's identity, then reduces it to the row's [1] statistic. With
-        // `mask`, padding is replaced by the identity first.
-        auto rowStat = [&](tile::ReduceKind kind, bool mask,
-                           function_ref<Value(OpBuilder &, Value)> term) {
-          Value init = tileConstant(
-              b, loc, tiles.compute,
-              getReduceIdentity(kind, cast<FloatType>(compute)));
-          if (mask)
-            buildColumnIndex();
-          Value partial = chunkLoop(
-              b, loc, cols, chunk, init,
-              [&](OpBuilder &lb, Value c, Value acc) {
-                Value x = term(lb, c);
-                if (mask)
-                  x = maskRow(lb, x, c, init);
-                return combineTiles(lb, loc, kind, acc, x);
-              });
-          return tile::ReduceOp::create(b, loc, tiles.stat, kind, partial, 1)
-              .getResult();
-        };
-        // The last pass: `value` of every chunk, stored to the output row.
-        auto writeRow = [&](function_ref<Value(OpBuilder &, Value)> value) {
-          Value outRow =
-              viewOf(b, loc, params[outParam], rowStart, {one, cols});
-          chunkLoop(b, loc, cols, chunk, Value(),
-                    [&](OpBuilder &lb, Value c, Value) {
-                      tile::StoreTileOp::create(lb, loc,
-                                                toStorage(lb, value(lb, c)),
-                                                outRow, ValueRange{zero, c},
-                                                Value());
-                      return Value();
-                    });
-          return success();
-        };
-        auto count = [&]() {
-          return tileSplat(b, loc, tiles.stat,
-                           indexToFloat(b, loc, cols, compute));
-        };
+        Value count = indexToFloat(b, loc, cols, compute);
 
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
-          // Zero padding could exceed a row of negatives: mask the max.
-          Value maxB =
-              broadcast(rowStat(tile::ReduceKind::max, /*mask=*/true, loadX));
-          auto shifted = [&](OpBuilder &lb, Value c) -> Value {
-            return arith::SubFOp::create(lb, loc, loadX(lb, c), maxB);
-          };
-          // exp(0 - max) of the padding is not zero: mask the sum too.
-          Value sum = rowStat(tile::ReduceKind::add, /*mask=*/true,
-                              [&](OpBuilder &lb, Value c) -> Value {
-                                return math::ExpOp::create(lb, loc,
-                                                           shifted(lb, c));
-                              });
-          if (isa<graph::LogSoftmaxOp>(anchor)) {
-            Value logSumB = broadcast(math::LogOp::create(b, loc, sum));
-            return writeRow([&](OpBuilder &lb, Value c) -> Value {
-              return arith::SubFOp::create(lb, loc, shifted(lb, c), logSumB);
-            });
-          }
-          Value invB = broadcast(arith::DivFOp::create(
-              b, loc, splatConstant(tiles.stat, 1.0), sum));
-          return writeRow([&](OpBuilder &lb, Value c) -> Value {
-            return arith::MulFOp::create(
-                lb, loc, math::ExpOp::create(lb, loc, shifted(lb, c)), invB);
+          Value negInf = arith::ConstantOp::create(
+              b, loc, compute,
+              b.getFloatAttr(compute,
+                             APFloat::getInf(cast<FloatType>(compute)
+                                                 .getFloatSemantics(),
+                                             /*Negative=*/true)));
+          Value localMax =
+              rowLoop(b, loc, tid, threads, cols, {negInf},
+                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                        return SmallVector<Value>{arith::MaximumFOp::create(
+                            lb, loc, acc[0], loadX(lb, c))};
+                      })[0];
+          Value max =
+              allReduce(b, loc, localMax, gpu::AllReduceOperation::MAXIMUMF);
+          Value sum = sumOf([&](OpBuilder &lb, Value c) -> Value {
+            return math::ExpOp::create(
+                lb, loc, arith::SubFOp::create(lb, loc, loadX(lb, c), max));
           });
+          bool log = isa<graph::LogSoftmaxOp>(anchor);
+          Value logSum = log ? Value(math::LogOp::create(b, loc, sum)) : Value();
+          Value inv = log ? Value()
+                          : Value(arith::DivFOp::create(
+                                b, loc, floatConstant(b, loc, compute, 1.0),
+                                sum));
+          forEach([&](OpBuilder &lb, Value c) {
+            Value shifted = arith::SubFOp::create(lb, loc, loadX(lb, c), max);
+            Value y = log ? Value(arith::SubFOp::create(lb, loc, shifted,
+                                                        logSum))
+                          : Value(arith::MulFOp::create(
+                                lb, loc, math::ExpOp::create(lb, loc, shifted),
+                                inv));
+            store(lb, c, y);
+          });
+          return success();
         }
 
         if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
           bool centered = isa<graph::LayerNormOp>(anchor);
-          Value n = count();
-          Value meanB;
-          // Zero padding adds nothing to the sum.
+          Value mean;
           if (centered)
-            meanB = broadcast(arith::DivFOp::create(
-                b, loc, rowStat(tile::ReduceKind::add, /*mask=*/false, loadX),
-                n));
+            mean = arith::DivFOp::create(
+                b, loc,
+                sumOf([&](OpBuilder &lb, Value c) -> Value { return loadX(lb, c); }),
+                count);
           auto centeredX = [&](OpBuilder &lb, Value c) -> Value {
             Value x = loadX(lb, c);
-            return centered ? arith::SubFOp::create(lb, loc, x, meanB) : x;
+            return centered ? Value(arith::SubFOp::create(lb, loc, x, mean))
+                            : x;
           };
-          // Centered padding is -mean: mask it out of the squares.
-          Value squares = rowStat(tile::ReduceKind::add, /*mask=*/centered,
-                                  [&](OpBuilder &lb, Value c) -> Value {
-                                    Value x = centeredX(lb, c);
-                                    return arith::MulFOp::create(lb, loc, x, x);
-                                  });
-          Value invB = broadcast(math::RsqrtOp::create(
-              b, loc,
-              arith::AddFOp::create(b, loc,
-                                    arith::DivFOp::create(b, loc, squares, n),
-                                    splatConstant(tiles.stat, epsilon))));
-          Value weight = wParam >= 0 ? vectorView(wParam) : Value();
-          Value bias = bParam >= 0 ? vectorView(bParam) : Value();
-          return writeRow([&](OpBuilder &lb, Value c) -> Value {
-            Value y = arith::MulFOp::create(lb, loc, centeredX(lb, c), invB);
-            if (weight)
-              y = arith::MulFOp::create(lb, loc, y, loadChunk(lb, weight, c));
-            if (bias)
-              y = arith::AddFOp::create(lb, loc, y, loadChunk(lb, bias, c));
-            return y;
+          Value squares = sumOf([&](OpBuilder &lb, Value c) -> Value {
+            Value x = centeredX(lb, c);
+            return arith::MulFOp::create(lb, loc, x, x).getResult();
           });
+          Value inv = math::RsqrtOp::create(
+              b, loc,
+              arith::AddFOp::create(
+                  b, loc, arith::DivFOp::create(b, loc, squares, count),
+                  floatConstant(b, loc, compute, epsilon)));
+          forEach([&](OpBuilder &lb, Value c) {
+            Value y = arith::MulFOp::create(lb, loc, centeredX(lb, c), inv);
+            if (wParam >= 0)
+              y = arith::MulFOp::create(
+                  lb, loc, y,
+                  convertScalar(lb, loc,
+                                tile::LoadOp::create(lb, loc, params[wParam], c),
+                                compute));
+            if (bParam >= 0)
+              y = arith::AddFOp::create(
+                  lb, loc, y,
+                  convertScalar(lb, loc,
+                                tile::LoadOp::create(lb, loc, params[bParam], c),
+                                compute));
+            store(lb, c, y);
+          });
+          return success();
         }
 
-        // reduce over the trailing dims: one value per row. Zero padding
-        // is the identity of a sum, not of a max or a min.
+        // reduce over the trailing dims.
         graph::ReduceKind kind = reduce.getKind();
-        tile::ReduceKind tileKind = getTileReduceKind(kind);
-        bool mask = tileKind != tile::ReduceKind::add;
-        Value total = rowStat(tileKind, mask, loadX);
+        unsigned k = static_cast<unsigned>(kind);
+        gpu::AllReduceOperation op =
+            kind == graph::ReduceKind::max   ? gpu::AllReduceOperation::MAXIMUMF
+            : kind == graph::ReduceKind::min ? gpu::AllReduceOperation::MINIMUMF
+                                             : gpu::AllReduceOperation::ADD;
+        Value partial =
+            rowLoop(b, loc, tid, threads, cols,
+                    {buildReductionInit(b, loc, k, compute)},
+                    [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
+                      return {buildReductionCombine(lb, loc, k, acc[0],
+                                                    loadX(lb, c))};
+                    })[0];
+        Value total = allReduce(b, loc, partial, op);
         if (kind == graph::ReduceKind::mean)
-          total = arith::DivFOp::create(b, loc, total, count());
-        // The block's one value, to element `row` of the output.
-        Value stored = toStorage(b, total);
-        Value outAt = viewOf(b, loc, params[outParam], row, {one});
-        tile::StoreTileOp::create(b, loc, stored, outAt, ValueRange{zero},
-                                  Value());
+          total = arith::DivFOp::create(b, loc, total, count);
+        Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            tid, indexConstant(b, loc, 0));
+        tile::StoreOp::create(b, loc, buildStorageScalar(anchor, b, loc, total, element),
+                              params[outParam], row, first);
         return success();
       });
 }
