@@ -57,6 +57,9 @@ struct Distribution {
   SmallVector<int64_t> parentWarps, parentThreads;
   /// For each tile dimension, its dimension in the parent.
   SmallVector<int64_t> parentDim;
+  /// For a slice, the parent dimension it removes: the threads along it
+  /// hold the same elements.
+  std::optional<int64_t> sliced;
   int64_t warpSize = 32;
 
   /// Elements of one thread along tile dimension `i`.
@@ -146,6 +149,7 @@ static FailureOr<Distribution> getDistribution(Operation *op,
                              << " whose threads hold " << lanes
                              << " lanes, but a warp of the chip has "
                              << dist.warpSize;
+  dist.sliced = sliced;
   dist.parentWarps.assign(blocked.getWarps().begin(), blocked.getWarps().end());
   dist.parentThreads.assign(blocked.getThreads().begin(),
                             blocked.getThreads().end());
@@ -555,9 +559,28 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
     for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
       b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    // A slice's elements are held by every thread along the removed
+    // dimension; the first of them stores.
+    Value owner;
+    if (dist->sliced) {
+      SmallVector<Value> warpCoords, laneCoords;
+      threadCoordinates(rewriter, loc, *dist, warpCoords, laneCoords);
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      auto isZero = [&](Value v) {
+        return arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                     v, zero);
+      };
+      owner = arith::AndIOp::create(rewriter, loc,
+                                    isZero(warpCoords[*dist->sliced]),
+                                    isZero(laneCoords[*dist->sliced]));
+    }
+    auto owned = [&](OpBuilder &b, Value mask) -> Value {
+      return owner ? arith::AndIOp::create(b, loc, owner, mask).getResult()
+                   : mask;
+    };
     auto scalar = [&](OpBuilder &b, Value value, ArrayRef<Value> coords) {
       maskedStore(b, loc, value, dest, coords,
-                  inBounds(b, loc, coords, access.sizes));
+                  owned(b, inBounds(b, loc, coords, access.sizes)));
     };
     for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
       SmallVector<Value> coords =
@@ -567,9 +590,10 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
         continue;
       }
       ValueRange group = values.slice(k, access.group);
-      auto branch = scf::IfOp::create(rewriter, loc, TypeRange(),
-                                      access.wholeGroup(rewriter, loc, coords),
-                                      /*withElseRegion=*/true);
+      auto branch = scf::IfOp::create(
+          rewriter, loc, TypeRange(),
+          owned(rewriter, access.wholeGroup(rewriter, loc, coords)),
+          /*withElseRegion=*/true);
       OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
       auto vectorType = VectorType::get({access.group}, group[0].getType());
       Value vector = vector::FromElementsOp::create(tb, loc, vectorType, group);

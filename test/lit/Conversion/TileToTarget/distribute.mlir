@@ -202,3 +202,35 @@ tessera_target.kernel @vector4(%x: memref<?xf32, strided<[1], offset: ?>>, %i: i
   tessera_target.return
 }
 }
+
+// -----
+
+// A reduced row is held by every thread that held part of it; only the
+// first of them (warp and lane coordinate 0 along the removed dimension)
+// stores it.
+#b = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 1]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @store_row(
+// CHECK: %[[S:.*]] = gpu.all_reduce add
+// CHECK: gpu.thread_id x
+// CHECK: %[[TID:.*]] = gpu.thread_id x
+// CHECK: %[[LANE:.*]] = arith.remui %[[TID]], %c32
+// CHECK: %[[WARP:.*]] = arith.divui %[[TID]], %c32
+// CHECK: %[[WC:.*]] = arith.remui %[[WARP]], %c4
+// CHECK: %[[LC:.*]] = arith.remui %[[LANE]], %c32
+// CHECK: %[[W0:.*]] = arith.cmpi eq, %[[WC]], %{{.*}}
+// CHECK: %[[L0:.*]] = arith.cmpi eq, %[[LC]], %{{.*}}
+// CHECK: %[[OWNER:.*]] = arith.andi %[[W0]], %[[L0]]
+// CHECK: %[[IN:.*]] = arith.cmpi ult
+// CHECK: %[[MASK:.*]] = arith.andi %[[OWNER]], %[[IN]]
+// CHECK: scf.if %[[MASK]] {
+// CHECK:   memref.store %[[S]]
+tessera_target.kernel @store_row(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?xf32, strided<[1], offset: ?>>, %r: index) {
+  %c0 = arith.constant 0 : index
+  %t = tessera_tile.load_tile %x[%r, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<1x128xf32, #b>
+  %s = tessera_tile.reduce add %t axis 1 : tensor<1x128xf32, #b> -> tensor<1xf32, #row>
+  tessera_tile.store_tile %s, %y[%r] : tensor<1xf32, #row>, memref<?xf32, strided<[1], offset: ?>>
+  tessera_target.return
+}
+}
