@@ -412,53 +412,13 @@ static Value inBounds(OpBuilder &b, Location loc, ArrayRef<Value> coords,
   return all;
 }
 
-/// The elements of `memref` at each of `coords`, zero where they lie past
-/// `sizes`. No branch per element: branches around loads keep them from
-/// being in flight together (each load's use is sunk into its branch).
-/// Instead each load reads at its coordinates clamped into the bounds and a
-/// select zeroes what was out of bounds, all under one branch on the memref
-/// being non-empty (the same for every thread); an empty memref gives zeros.
-static SmallVector<Value> loadClamped(OpBuilder &b, Location loc, Value memref,
-                                      ArrayRef<SmallVector<Value>> coords,
-                                      ArrayRef<Value> sizes) {
+/// memref[coords] where `mask` holds, else zero (no access).
+static Value maskedLoadOrZero(OpBuilder &b, Location loc, Value memref,
+                              ValueRange coords, Value mask) {
   Type element = cast<MemRefType>(memref.getType()).getElementType();
-  auto c = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
-  Value nonEmpty;
-  for (Value size : sizes) {
-    Value ok =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, size, c(0));
-    nonEmpty = nonEmpty ? arith::AndIOp::create(b, loc, nonEmpty, ok) : ok;
-  }
-  auto branch = scf::IfOp::create(
-      b, loc, SmallVector<Type>(coords.size(), element), nonEmpty,
-      /*withElseRegion=*/true);
-  OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
-  Value zero = arith::ConstantOp::create(tb, loc, element,
-                                         tb.getZeroAttr(element));
-  Value one = arith::ConstantIndexOp::create(tb, loc, 1);
-  SmallVector<Value> last;
-  for (Value size : sizes)
-    last.push_back(arith::SubIOp::create(tb, loc, size, one));
-  SmallVector<Value> values;
-  for (ArrayRef<Value> at : coords) {
-    SmallVector<Value> clamped;
-    for (auto [coord, bound] : llvm::zip(at, last))
-      clamped.push_back(arith::MinUIOp::create(tb, loc, coord, bound));
-    Value v = memref::LoadOp::create(tb, loc, memref, clamped);
-    values.push_back(arith::SelectOp::create(tb, loc,
-                                             inBounds(tb, loc, at, sizes), v,
-                                             zero));
-  }
-  scf::YieldOp::create(tb, loc, values);
-  OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
-  scf::YieldOp::create(
-      eb, loc,
-      SmallVector<Value>(coords.size(),
-                         arith::ConstantOp::create(eb, loc, element,
-                                                   eb.getZeroAttr(element))));
-  return SmallVector<Value>(branch.getResults());
+  return maskedLoad(b, loc, memref, coords, mask,
+                    arith::ConstantOp::create(b, loc, element,
+                                              b.getZeroAttr(element)));
 }
 
 /// How a tile's accesses to a memref go: element by element, or in groups of
@@ -526,7 +486,7 @@ struct Access {
 };
 
 /// The tile box at `indices`: a vector load per contiguous group of a
-/// thread's elements where it fits, else scalar loads, zero past the bounds.
+/// thread's elements where it fits, else a masked scalar load per element.
 struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -542,18 +502,18 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
     for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
       b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    auto scalar = [&](OpBuilder &b, ArrayRef<Value> coords) {
+      return maskedLoadOrZero(b, loc, source, coords,
+                              inBounds(b, loc, coords, access.sizes));
+    };
     SmallVector<Value> values;
-    if (access.group == 1) {
-      SmallVector<SmallVector<Value>> coords;
-      for (int64_t k = 0, n = dist->numElements(); k < n; ++k)
-        coords.push_back(elementCoordinates(rewriter, loc, *dist, base, k));
-      rewriter.replaceOpWithMultiple(
-          op, {loadClamped(rewriter, loc, source, coords, access.sizes)});
-      return success();
-    }
     for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
       SmallVector<Value> coords =
           elementCoordinates(rewriter, loc, *dist, base, k);
+      if (access.group == 1) {
+        values.push_back(scalar(rewriter, coords));
+        continue;
+      }
       auto branch = scf::IfOp::create(
           rewriter, loc, SmallVector<Type>(access.group, element),
           access.wholeGroup(rewriter, loc, coords), /*withElseRegion=*/true);
@@ -567,11 +527,10 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
         loaded.push_back(vector::ExtractOp::create(tb, loc, vector, i));
       scf::YieldOp::create(tb, loc, loaded);
       OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
-      SmallVector<SmallVector<Value>> scalars;
+      SmallVector<Value> scalars;
       for (int64_t i = 0; i < access.group; ++i)
-        scalars.push_back(Access::shifted(eb, loc, coords, i));
-      scf::YieldOp::create(eb, loc,
-                           loadClamped(eb, loc, source, scalars, access.sizes));
+        scalars.push_back(scalar(eb, Access::shifted(eb, loc, coords, i)));
+      scf::YieldOp::create(eb, loc, scalars);
       values.append(branch.getResults().begin(), branch.getResults().end());
     }
     rewriter.replaceOpWithMultiple(op, {values});
@@ -650,7 +609,7 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
   }
 };
 
-/// Each element a load at its offset, zero past the source's size.
+/// Each element a masked scalar load at its offset.
 struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -661,11 +620,13 @@ struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
     Location loc = op.getLoc();
     Value source = adaptor.getSource().front();
     Value size = memref::DimOp::create(rewriter, loc, source, 0);
-    SmallVector<SmallVector<Value>> coords;
+    SmallVector<Value> values;
     for (Value offset : adaptor.getOffsets())
-      coords.push_back({offset});
-    rewriter.replaceOpWithMultiple(
-        op, {loadClamped(rewriter, loc, source, coords, size)});
+      values.push_back(maskedLoadOrZero(
+          rewriter, loc, source, offset,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                offset, size)));
+    rewriter.replaceOpWithMultiple(op, {values});
     return success();
   }
 };
