@@ -263,6 +263,54 @@ tessera_target.kernel @copy(%x: memref<?xf32>, %t: memref<?xf32>, %y: memref<?xf
   tessera_target.return
 }""",
         [(1000,)], ["float32"], lambda x: 2.0 * x[::-1] + x, "float32"),
+    # A kernel written by hand in Tile IR (Target IR host function, block
+    # program): column sums of squares, reduced across lanes and warps.
+    "tile_ir_column_sum_squares": (
+        """
+func.func @main(%x: memref<?x?xf32>) -> memref<?xf32> attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %rows = memref.dim %x, %c0 : memref<?x?xf32>
+  %cols = memref.dim %x, %c1 : memref<?x?xf32>
+  %y = tessera_target.allocate(%cols) : memref<?xf32>
+  %blocks = arith.ceildivui %cols, %c32 : index
+  tessera_target.launch @column_sum_squares grid(%blocks) block = [128]
+      args(%x, %y, %rows, %cols : memref<?x?xf32>, memref<?xf32>, index, index)
+  return %y : memref<?xf32>
+}
+tessera_target.kernel @column_sum_squares(%x: memref<?xf32>, %y: memref<?xf32>, %rows: index, %cols: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %pid = tessera_tile.program_id 0
+  %col0 = arith.muli %pid, %c32 : index
+  %xv = memref.reinterpret_cast %x to offset: [0], sizes: [%rows, %cols], strides: [%cols, 1]
+      : memref<?xf32> to memref<?x?xf32, strided<[?, 1]>>
+  %zero = arith.constant dense<0.0> : tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+  %acc = scf.for %r = %c0 to %rows step %c64 iter_args(%a = %zero) -> (tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>) {
+    %t = tessera_tile.load_tile %xv[%r, %col0] : memref<?x?xf32, strided<[?, 1]>>
+        -> tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+    %sq = tessera_tile.map ins(%t : tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>) {
+    ^bb0(%e: f32):
+      %e2 = arith.mulf %e, %e : f32
+      tessera_tile.map_yield %e2 : f32
+    } -> tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+    %s = arith.addf %a, %sq : tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+    scf.yield %s : tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+  }
+  %sum = tessera_tile.reduce add %acc axis 0
+      : tensor<64x32xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>
+        -> tensor<32xf32, #tessera_tile.slice<dim = 0, parent = #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>>
+  %yv = memref.reinterpret_cast %y to offset: [0], sizes: [%cols], strides: [1]
+      : memref<?xf32> to memref<?xf32, strided<[1]>>
+  tessera_tile.store_tile %sum, %yv[%col0]
+      : tensor<32xf32, #tessera_tile.slice<dim = 0, parent = #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 8]>>>,
+        memref<?xf32, strided<[1]>>
+  tessera_target.return
+}""",
+        [(300, 1001)], ["float32"], lambda x: (x * x).sum(axis=0), "float32"),
     "attention_f16_d64_causal": (
         CAUSAL_ATTENTION_D64_F16,
         [(2, 3, 1000, 64)] * 3, ["float16"] * 3,
@@ -344,6 +392,7 @@ TOLERANCE_OVERRIDES = {
 #: "target-ir" for a program written in Target IR.
 SCHEDULES = {
     "memcpy_target_ir": "target-ir",  # compiled from Target IR, not Graph IR
+    "tile_ir_column_sum_squares": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
     "matmul_bias_gelu_f16_wgmma": {

@@ -715,6 +715,63 @@ static gpu::AllReduceOperation allReduceKind(tile::ReduceKind kind,
   llvm_unreachable("unknown reduce kind");
 }
 
+/// Combines each row's partials of the `W` warps along `axis` (each warp's
+/// lanes hold its partial already): the first lane along the axis writes it
+/// to scratch[warp along the axis][row], and after a barrier every thread
+/// combines the W partials of its rows; a second barrier lets the scratch be
+/// written again (a reduce in a loop).
+static void combineAcrossWarps(OpBuilder &b, Location loc,
+                               const Distribution &from,
+                               const Distribution &to, int64_t axis,
+                               tile::ReduceKind kind,
+                               MutableArrayRef<Value> partial) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  int64_t warpsAlong = from.warps[axis];
+  int64_t rows = 1;
+  for (int64_t extent : to.shape)
+    rows *= extent;
+  Type element = partial.front().getType();
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value scratch = tile::AllocSharedOp::create(
+      b, loc,
+      MemRefType::get({warpsAlong * rows}, element, nullptr, workgroup));
+  SmallVector<Value> warpCoords, laneCoords;
+  threadCoordinates(b, loc, from, warpCoords, laneCoords);
+  int64_t d = from.parentDim[axis];
+  Value slot = arith::MulIOp::create(b, loc, warpCoords[d], c(rows));
+  Value firstLane = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          laneCoords[d], c(0));
+  // Each of the thread's rows: its index in the slice tile (row-major).
+  SmallVector<Value> base = threadBase(b, loc, to);
+  SmallVector<Value> rowIndex;
+  for (int64_t k = 0, n = to.numElements(); k < n; ++k) {
+    SmallVector<Value> coords = elementCoordinates(b, loc, to, base, k);
+    Value flat = c(0);
+    for (auto [i, coord] : llvm::enumerate(coords))
+      flat = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, flat, c(to.shape[i])), coord);
+    rowIndex.push_back(flat);
+  }
+  for (auto [acc, row] : llvm::zip(partial, rowIndex))
+    maskedStore(b, loc, acc, scratch,
+                arith::AddIOp::create(b, loc, slot, row).getResult(),
+                firstLane);
+  gpu::BarrierOp::create(b, loc);
+  for (auto [acc, row] : llvm::zip(partial, rowIndex)) {
+    acc = memref::LoadOp::create(b, loc, scratch, row);
+    for (int64_t w = 1; w < warpsAlong; ++w)
+      acc = combine(b, loc, kind, acc,
+                    memref::LoadOp::create(
+                        b, loc, scratch,
+                        arith::AddIOp::create(b, loc, row, c(w * rows))
+                            .getResult()));
+  }
+  gpu::BarrierOp::create(b, loc);
+}
+
 /// A thread combines its elements of each row, then the threads holding a
 /// row combine theirs: all of the block's (gpu.all_reduce) when it reduces
 /// one row, the lanes of a warp (xor shuffles of the target's warp width)
@@ -760,8 +817,13 @@ struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
             gpu::AllReduceOperationAttr::get(rewriter.getContext(),
                                              allReduceKind(kind, isFloat)),
             /*uniform=*/true);
-    } else if (warpsAlong == 1 && llvm::isPowerOf2_64(lanesAlong)) {
-      // A warp's lanes hold the row: butterfly over their lane bits.
+    } else {
+      // The lanes of a warp that hold part of a row: a butterfly over their
+      // lane bits.
+      if (!llvm::isPowerOf2_64(lanesAlong))
+        return op.emitOpError()
+               << "reduces over " << lanesAlong
+               << " lanes of a warp, which is not a power of two";
       int64_t stride =
           Distribution::stride(from->parentThreads, from->parentDim[axis]);
       for (Value &acc : partial)
@@ -774,11 +836,9 @@ struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
                   .getShuffleResult();
           acc = combine(rewriter, loc, kind, acc, other);
         }
-    } else {
-      return op.emitOpError()
-             << "reduces along a dimension that several warps share while "
-                "other warps or lanes split the rest; the lowering does not "
-                "combine across warps in that case yet";
+      // The warps that hold parts of a row: through shared memory.
+      if (warpsAlong > 1)
+        combineAcrossWarps(rewriter, loc, *from, *to, axis, kind, partial);
     }
     rewriter.replaceOpWithMultiple(op, {partial});
     return success();

@@ -149,13 +149,29 @@ tessera_target.kernel @wave64(%x: memref<?xf32>, %i: index) {
 
 // -----
 
+// Rows split over warps as well as lanes (other warps split the columns):
+// lanes combine by xor shuffles, then the first lane of each warp along the
+// row writes its partial to shared memory, and after a barrier every thread
+// combines the warps' partials of its rows.
 #b = #tessera_tile.blocked<warps = [2, 2], threads = [4, 8], per_thread = [1, 1]>
 #row = #tessera_tile.slice<dim = 1, parent = #b>
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @across_warps(
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c4_i32, %c32_i32
+// CHECK: %[[SCRATCH:.*]] = tessera_tile.alloc_shared : memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.if %{{.*}} {
+// CHECK:   memref.store %{{.*}}, %[[SCRATCH]][%{{.*}}]
+// CHECK: gpu.barrier
+// CHECK: %[[P0:.*]] = memref.load %[[SCRATCH]][%[[R:.*]]]
+// CHECK: %[[R1:.*]] = arith.addi %[[R]], %c8
+// CHECK: %[[P1:.*]] = memref.load %[[SCRATCH]][%[[R1]]]
+// CHECK: arith.addf %[[P0]], %[[P1]]
+// CHECK: gpu.barrier
 tessera_target.kernel @across_warps(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>) {
   %c0 = arith.constant 0 : index
   %t = tessera_tile.load_tile %x[%c0, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<8x16xf32, #b>
-  // expected-error @+1 {{reduces along a dimension that several warps share while other warps or lanes split the rest; the lowering does not combine across warps in that case yet}}
   %s = tessera_tile.reduce add %t axis 1 : tensor<8x16xf32, #b> -> tensor<8xf32, #row>
   tessera_target.return
 }
