@@ -132,8 +132,9 @@ def ConvertTesseraTileToTarget
     apply per element, `tessera_tile.load_tile`/`store_tile`/`gather` become
     masked scalar accesses, `range` and `broadcast` per-thread values, and
     `reduce` a per-thread combine followed by `gpu.all_reduce` (a row held by
-    the whole block) or `gpu.shuffle xor` of the chip's warp width (a row
-    held by a warp's lanes). Tiles need the module's `#tessera_target.chip`;
+    the whole block), or `gpu.shuffle xor` of the chip's warp width (a row
+    held by a warp's lanes) and, where several warps hold a row, their
+    partials through shared memory between two barriers. Tiles need the module's `#tessera_target.chip`;
     a distribution the lowering does not do yet is an error naming it.
   }];
   let dependentDialects = [
