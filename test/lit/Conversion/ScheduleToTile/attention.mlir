@@ -37,17 +37,66 @@ func.func @attention(%q: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
 
 // -----
 
-// Without tensor cores (f32): one thread per query row, its output row in
-// registers, an online softmax over the keys (at most row + 1 of them when
-// causal).
+// Without tensor cores (f32): the block's program on register tiles, one
+// query row per thread (128 rows: the config's threads), the [128, 8] output
+// accumulator's rows over lanes and warps and each row inside its thread.
+// Per key: a dot product over the head dim (a column of Q loaded, K[j, e]
+// gathered), scaled, -inf past the row when causal (at most row0 + 128
+// keys), the online softmax on the rows' slices, and acc * alpha + p * V[j]
+// (value row: the slice without dim 0) in a map; the output is acc / l,
+// stored masked at Sq.
+// CHECK: #[[BLOCKED:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [32, 1], per_thread = [1, 8]>
+// CHECK: #[[ROWS:.*]] = #tessera_tile.slice<dim = 1, parent = #[[BLOCKED]]>
+// CHECK: #[[VROW:.*]] = #tessera_tile.slice<dim = 0, parent = #[[BLOCKED]]>
 // CHECK-LABEL: func.func @attention_simt
 // CHECK: tessera_target.launch @attention_simt_k0_attention grid
 // CHECK-LABEL: tessera_target.kernel @attention_simt_k0_attention
-// CHECK: arith.minui
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
-// CHECK: scf.for
-// CHECK: math.exp
-// CHECK-COUNT-8: tessera_tile.store %{{.*}} mask
+// CHECK-NOT: gpu.thread_id
+// CHECK: %[[ROW0:.*]] = arith.muli %{{.*}}, %c128{{.*}} : index
+// CHECK: %[[RANGE:.*]] = tessera_tile.range 0 to 128 : tensor<128xi32, #[[ROWS]]>
+// CHECK: %[[IDX:.*]] = arith.index_cast %[[RANGE]]
+// CHECK: %[[ROWS0:.*]] = tensor.splat %[[ROW0]] : tensor<128xindex, #[[ROWS]]>
+// CHECK: %[[ROW:.*]] = arith.addi %[[IDX]], %[[ROWS0]] : tensor<128xindex, #[[ROWS]]>
+// CHECK: %[[END:.*]] = arith.addi %[[ROW0]], %c128
+// CHECK: %[[KEYS:.*]] = arith.minui %{{.*}}, %[[END]] : index
+// CHECK: %[[NEGINF:.*]] = tensor.splat %cst : tensor<128xf32, #[[ROWS]]>
+// CHECK: %[[ZERO:.*]] = tensor.splat %{{.*}} : tensor<128xf32, #[[ROWS]]>
+// CHECK: %[[SCALE:.*]] = tensor.splat %{{.*}} : tensor<128xf32, #[[ROWS]]>
+// CHECK: %[[ACC0:.*]] = arith.constant dense<0.000000e+00> : tensor<128x8xf32, #[[BLOCKED]]>
+// CHECK: %[[LOOP:.*]]:3 = scf.for %[[J:.*]] = %{{.*}} to %[[KEYS]] step %{{.*}} iter_args(%[[M:.*]] = %[[NEGINF]], %[[L:.*]] = %[[ZERO]], %[[ACC:.*]] = %[[ACC0]])
+// CHECK: %[[DOT:.*]] = scf.for {{.*}} iter_args(%[[S:.*]] = %[[ZERO]])
+// CHECK: %[[Q:.*]] = tessera_tile.load_tile %{{.*}}[%[[ROW0]]] : memref<?xf32, strided<[?], offset: ?>> -> tensor<128xf32, #[[ROWS]]>
+// CHECK: %[[K:.*]] = tessera_tile.gather
+// CHECK: tessera_tile.map ins(%[[S]], %[[Q]], %[[K]]
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[SS:.*]] = arith.mulf %[[DOT]], %[[SCALE]]
+// CHECK: %[[JS:.*]] = tensor.splat %[[J]]
+// CHECK: %[[LATER:.*]] = arith.cmpi ugt, %[[JS]], %[[ROW]]
+// CHECK: %[[SIJ:.*]] = arith.select %[[LATER]], %[[NEGINF]], %[[SS]]
+// CHECK: %[[MNEW:.*]] = arith.maximumf %[[M]], %[[SIJ]]
+// CHECK: %[[NONE:.*]] = arith.cmpf oeq, %[[MNEW]], %[[NEGINF]]
+// CHECK: %[[MUSE:.*]] = arith.select %[[NONE]], %[[ZERO]], %[[MNEW]]
+// CHECK: %[[D1:.*]] = arith.subf %[[M]], %[[MUSE]]
+// CHECK: %[[ALPHA:.*]] = math.exp %[[D1]]
+// CHECK: %[[D2:.*]] = arith.subf %[[SIJ]], %[[MUSE]]
+// CHECK: %[[P:.*]] = math.exp %[[D2]]
+// CHECK: %[[LA:.*]] = arith.mulf %[[L]], %[[ALPHA]]
+// CHECK: %[[LNEW:.*]] = arith.addf %[[LA]], %[[P]]
+// CHECK: %[[V:.*]] = tessera_tile.load_tile %{{.*}} -> tensor<8xf32, #[[VROW]]>
+// CHECK: %[[ALPHAB:.*]] = tessera_tile.broadcast %[[ALPHA]] axis 1
+// CHECK: %[[PB:.*]] = tessera_tile.broadcast %[[P]] axis 1
+// CHECK: %[[VB:.*]] = tessera_tile.broadcast %[[V]] axis 0 : tensor<8xf32, #[[VROW]]> -> tensor<128x8xf32, #[[BLOCKED]]>
+// CHECK: %[[NEXT:.*]] = tessera_tile.map ins(%[[ACC]], %[[ALPHAB]], %[[PB]], %[[VB]]
+// CHECK: scf.yield %[[MNEW]], %[[LNEW]], %[[NEXT]]
+// CHECK: %[[POS:.*]] = arith.cmpf ogt, %[[LOOP]]#1, %[[ZERO]]
+// CHECK: %[[RCP:.*]] = arith.divf %{{.*}}, %[[LOOP]]#1
+// CHECK: %[[INV:.*]] = arith.select %[[POS]], %[[RCP]], %[[ZERO]]
+// CHECK: %[[INVB:.*]] = tessera_tile.broadcast %[[INV]] axis 1
+// CHECK: %[[OUT:.*]] = tessera_tile.map ins(%[[LOOP]]#2, %[[INVB]]
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %{{.*}} sizes: [%{{.*}}, %{{.*}}], strides: [8, 1]
+// CHECK: tessera_tile.store_tile %[[OUT]], %[[VIEW]][%[[ROW0]], %{{.*}}] : tensor<128x8xf32, #[[BLOCKED]]>
+// CHECK-NOT: tessera_tile.store
 func.func @attention_simt(%q: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
   %o = tessera_graph.attention %q, %q, %q causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32> -> tensor<?x?x8xf32>
   return %o : tensor<?x?x8xf32>
