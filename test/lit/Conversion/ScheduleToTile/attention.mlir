@@ -101,3 +101,41 @@ func.func @attention_simt(%q: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
   %o = tessera_graph.attention %q, %q, %q causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32> -> tensor<?x?x8xf32>
   return %o : tensor<?x?x8xf32>
 }
+
+// -----
+
+// The SIMT kernel with an additive mask broadcast over the batch's first
+// dim ([H, Sq, Sk] against [B, H, Sq, Sk] scores): a flat view of its
+// H * Sq * Sk elements, the rows' part of the offsets (row * Sk) once, the
+// batch entry's and key's part per key; the mask is gathered and added to
+// the scaled scores. Not causal: all Sk keys, no -inf select.
+// CHECK-LABEL: tessera_target.kernel @attention_simt_mask_k0_attention
+// CHECK-SAME: %[[MASK:[^:]*]]: memref<?xf32>, %{{[^:]*}}: memref<?xf32>, %[[SQ:[^:]*]]: index, %[[SK:[^:]*]]: index, %[[D:[^:]*]]: index, %{{[^:]*}}: index, %[[H:[^:]*]]: index)
+// CHECK-NOT: arith.minui
+// CHECK: %[[ROW:.*]] = arith.addi %{{.*}}, %{{.*}} : tensor<128xindex, #[[ROWS:.*]]>
+// CHECK: %[[HEAD:.*]] = arith.remui %{{.*}}, %[[H]] : index
+// CHECK: %[[N1:.*]] = arith.muli %{{.*}}, %[[H]] : index
+// CHECK: %[[N2:.*]] = arith.muli %[[N1]], %[[SQ]] : index
+// CHECK: %[[COUNT:.*]] = arith.muli %[[N2]], %[[SK]] : index
+// CHECK: %[[VIEW:.*]] = memref.reinterpret_cast %[[MASK]] to offset: [0], sizes: [%[[COUNT]]], strides: [1]
+// CHECK: %[[SKS:.*]] = tensor.splat %[[SK]] : tensor<128xindex, #[[ROWS]]>
+// CHECK: %[[ROFF:.*]] = arith.muli %[[ROW]], %[[SKS]] : tensor<128xindex, #[[ROWS]]>
+// CHECK: scf.for %[[J:[^ ]*]] = %{{.*}} to %[[SK]]
+// CHECK: scf.for
+// CHECK: %[[S:.*]] = arith.mulf %{{.*}}, %{{.*}} : tensor<128xf32, #[[ROWS]]>
+// CHECK: arith.muli %[[J]], %{{.*}} : index
+// CHECK: %[[HSTRIDE:.*]] = arith.muli %{{.*}}, %[[SQ]] : index
+// CHECK: %[[HOFF:.*]] = arith.muli %[[HEAD]], %[[HSTRIDE]] : index
+// CHECK: %[[BASE:.*]] = arith.addi %{{.*}}, %[[HOFF]] : index
+// CHECK: %[[BASES:.*]] = tensor.splat %[[BASE]] : tensor<128xindex, #[[ROWS]]>
+// CHECK: %[[OFF:.*]] = arith.addi %[[BASES]], %[[ROFF]]
+// CHECK: %[[M:.*]] = tessera_tile.gather %[[VIEW]][%[[OFF]]]
+// CHECK: %[[SM:.*]] = tessera_tile.map ins(%[[S]], %[[M]]
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32):
+// CHECK-NEXT: arith.addf %[[X]], %[[Y]] : f32
+// CHECK-NOT: arith.cmpi ugt
+// CHECK: arith.maximumf %{{.*}}, %[[SM]]
+func.func @attention_simt_mask(%q: tensor<2x3x100x16xf32>, %k: tensor<2x3x70x16xf32>, %v: tensor<2x3x70x8xf32>, %m: tensor<3x100x70xf32>) -> tensor<2x3x100x8xf32> {
+  %o = tessera_graph.attention %q, %k, %v mask(%m : tensor<3x100x70xf32>) scale = 0.5 : tensor<2x3x100x16xf32>, tensor<2x3x70x16xf32>, tensor<2x3x70x8xf32> -> tensor<2x3x100x8xf32>
+  return %o : tensor<2x3x100x8xf32>
+}
