@@ -13,9 +13,6 @@
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -537,65 +534,9 @@ static LogicalResult lowerAttentionMma(HostState &host,
       });
 }
 
-/// A view of the flat `buffer` with `sizes` and `strides` from `offset`
-/// (constant offsets and strides are static in its type): the bounds that
-/// tile loads and stores are masked at. (Matmul.cpp's stridedView.)
-static Value attentionView(OpBuilder &b, Location loc, Value buffer,
-                           Value offset, ArrayRef<Value> sizes,
-                           ArrayRef<Value> strides) {
-  auto fold = [](Value v) -> OpFoldResult {
-    if (std::optional<int64_t> c = getConstantIntValue(v))
-      return IntegerAttr::get(IndexType::get(v.getContext()), *c);
-    return v;
-  };
-  auto staticOf = [](OpFoldResult v) {
-    std::optional<int64_t> c = getConstantIntValue(v);
-    return c ? *c : ShapedType::kDynamic;
-  };
-  OpFoldResult foldedOffset = fold(offset);
-  SmallVector<OpFoldResult> foldedSizes, foldedStrides;
-  SmallVector<int64_t> staticStrides;
-  for (Value size : sizes)
-    foldedSizes.push_back(size);
-  for (Value stride : strides) {
-    foldedStrides.push_back(fold(stride));
-    staticStrides.push_back(staticOf(foldedStrides.back()));
-  }
-  auto type = MemRefType::get(
-      SmallVector<int64_t>(sizes.size(), ShapedType::kDynamic),
-      cast<MemRefType>(buffer.getType()).getElementType(),
-      StridedLayoutAttr::get(b.getContext(), staticOf(foldedOffset),
-                             staticStrides));
-  return memref::ReinterpretCastOp::create(b, loc, type, buffer, foldedOffset,
-                                           foldedSizes, foldedStrides);
-}
-
-/// A SIMT attention kernel (no tensor cores: f32, AMD, older chips) as the
-/// block's program on register tiles. A block takes BM = `threads` query
-/// rows of one batch entry, one row per thread: the [BM, Dv] output
-/// accumulator (`Dv` static) has its rows over the lanes and warps and a
-/// whole row inside each thread (warps = [BM / warp, 1], threads =
-/// [warp, 1], per_thread = [1, Dv]); per-row values (scores, running max m
-/// and sum l) are its slices without dim 1, a value row its slice without
-/// dim 0 (every thread holds the whole row). In the compute type:
-///
-///   m = -inf, l = 0, acc = 0
-///   for j < Sk (min(Sk, row0 + BM) when causal):
-///     s = 0; for e < D: s += Q[rows, e] * K[j, e]
-///         (column e of Q: load_tile of a [Sq] view, masked at Sq;
-///          K[j, e]: gathered at the same offset for every row)
-///     s = s * scale; s += mask[.., rows, j] (gathered, NumPy broadcast);
-///     causal: s = -inf where j > row
-///     mNew = max(m, s); mUse = mNew == -inf ? 0 : mNew
-///     alpha = exp(m - mUse); p = exp(s - mUse); l = l * alpha + p
-///     acc = acc * bcast(alpha) + bcast(p) * bcast(V[j, :])   (map)
-///   out = storage(acc * bcast(l > 0 ? 1 / l : 0))              (map)
-///   store_tile out to the [Sq, Dv] view at [row0, 0], masked at Sq.
-///
-/// Keys past a row's causal end add exactly nothing (alpha = 1, p = 0), so
-/// each row's arithmetic is that of the scalar kernel this replaces. Rows
-/// past Sq compute on zeros (or whatever the masked gathers read) and are
-/// not stored. Correct everywhere, slow.
+/// A SIMT attention kernel (no tensor cores: f32, AMD, older chips): one
+/// thread per query row streams over the keys with an online softmax, its
+/// output row (`Dv` values, static) in registers. Correct everywhere, slow.
 static LogicalResult lowerAttentionSimt(HostState &host,
                                         schedule::KernelOp kernel,
                                         graph::AttentionOp op) {
@@ -612,20 +553,8 @@ static LogicalResult lowerAttentionSimt(HostState &host,
            << "; the GPU lowering without tensor cores needs a static value "
               "head dim of at most 256";
   Type element = qType.getElementType();
-  Type kElement =
-      cast<RankedTensorType>(op.getKey().getType()).getElementType();
-  Type vElement = vType.getElementType();
   Type f32 = hb.getF32Type();
   Type compute = element.isF64() ? element : f32;
-
-  MLIRContext *ctx = host.module.getContext();
-  int64_t warpSize = getWarpSize(host.module);
-  int64_t threads = config.getThreads();
-  if (threads % warpSize != 0)
-    return kernel.emitOpError()
-           << "config " << config << " has " << threads
-           << " threads, not whole warps of " << warpSize
-           << " (the SIMT attention kernel takes a query row per thread)";
 
   AttentionHost setup(host, kernel, op, /*passHeadDim=*/true);
   KernelSignature &sig = setup.sig;
@@ -637,6 +566,7 @@ static LogicalResult lowerAttentionSimt(HostState &host,
   ArrayRef<unsigned> batchParams = setup.batchSizes;
   Value sq = setup.hostSq, batch = setup.hostBatch;
 
+  int64_t threads = config.getThreads();
   Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
                                            indexConstant(hb, loc, threads));
   std::optional<double> scaleAttr;
@@ -644,67 +574,42 @@ static LogicalResult lowerAttentionSimt(HostState &host,
     scaleAttr = op.getScale()->convertToDouble();
   bool causal = op.getCausal();
 
-  auto encoding = tile::BlockedEncodingAttr::get(
-      ctx, {threads / warpSize, 1}, {warpSize, 1}, {1, dv});
-  auto tileOf = [&](Type t) {
-    return RankedTensorType::get({threads, dv}, t, encoding);
-  };
-  // A value per query row (dim 1 removed) and a row of Dv values (dim 0
-  // removed).
-  auto rowsOf = [&](Type t) {
-    return RankedTensorType::get(
-        {threads}, t, tile::SliceEncodingAttr::get(ctx, 1, encoding));
-  };
-  auto valueRowOf = [&](Type t) {
-    return RankedTensorType::get(
-        {dv}, t, tile::SliceEncodingAttr::get(ctx, 0, encoding));
-  };
-
   return emitKernel(
       host, loc, "attention", config, sig,
       {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-        auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
-          return arith::MulIOp::create(ib, loc, x, y);
-        };
-        auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
-          return arith::AddIOp::create(ib, loc, x, y);
-        };
-        auto splat = [&](OpBuilder &ib, RankedTensorType type,
-                         Value v) -> Value {
-          return tensor::SplatOp::create(ib, loc, type, v);
-        };
-        Type indexType = b.getIndexType();
-        RankedTensorType rowsType = rowsOf(compute);
         Value sq = params[sqParam], sk = params[skParam], d = params[dParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
         // A flat grid of row blocks (fastest) by batch entries.
         SmallVector<Value> blockIds = flatBlockIds(
             b, loc,
             {arith::CeilDivUIOp::create(b, loc, sq, c(threads)).getResult(),
              Value()});
         Value bh = blockIds[1];
-        Value row0 = mul(b, blockIds[0], c(threads));
-        // The block's query rows, an index per row (for the masks).
-        Value rows;
-        if (causal || maskParam >= 0) {
-          Value range = tile::RangeOp::create(b, loc, rowsOf(b.getI32Type()),
-                                              b.getI64IntegerAttr(0),
-                                              b.getI64IntegerAttr(threads));
-          rows = add(b, arith::IndexCastOp::create(b, loc, rowsOf(indexType),
-                                                   range),
-                     splat(b, rowsOf(indexType), row0));
-        }
-        Value qBase = mul(b, bh, mul(b, sq, d));
-        Value kBase = mul(b, bh, mul(b, sk, d));
-        Value vBase = mul(b, bh, mul(b, sk, c(dv)));
+        Value row = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, blockIds[0], c(threads)),
+            tid);
+        Value inside =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, sq);
+        // Rows past the end read row 0 (in bounds) and store nothing.
+        Value safeRow = arith::SelectOp::create(b, loc, inside, row, c(0));
+        Value qRow = arith::MulIOp::create(
+            b, loc, d,
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
+        Value kBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, d));
+        Value vBase = arith::MulIOp::create(
+            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(dv)));
         Value scale = scaleAttr
                           ? floatConstant(b, loc, compute, *scaleAttr)
                           : Value(math::RsqrtOp::create(
                                 b, loc, indexToFloat(b, loc, d, compute)));
         Value keys = sk;
         if (causal)
-          keys = arith::MinUIOp::create(b, loc, sk, add(b, row0, c(threads)));
+          keys = arith::MinUIOp::create(
+              b, loc, sk, arith::AddIOp::create(b, loc, safeRow, c(1)));
         Value negInf = arith::ConstantOp::create(
             b, loc, compute,
             b.getFloatAttr(compute,
@@ -712,170 +617,97 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                                cast<FloatType>(compute).getFloatSemantics(),
                                /*Negative=*/true)));
         Value zero = floatConstant(b, loc, compute, 0.0);
-        Value negInfRows = splat(b, rowsType, negInf);
-        Value zeroRows = splat(b, rowsType, zero);
-        Value scaleRows = splat(b, rowsType, scale);
-
-        // The mask (NumPy-broadcast to [batch..., Sq, Sk]) at [bh, rows, j]:
-        // a flat view of its elements, the rows' part of the offsets, and
-        // the batch entry's index.
-        Value maskView, maskRowOffsets;
-        SmallVector<Value> maskSizes, maskIndex;
-        if (maskParam >= 0) {
-          for (unsigned p : batchParams)
-            maskSizes.push_back(params[p]);
-          maskIndex = unflatten(b, loc, bh, maskSizes);
-          maskSizes.push_back(sq);
-          maskSizes.push_back(sk);
-          ArrayRef<int64_t> shape = maskType.getShape();
-          int64_t rank = shape.size(), outRank = maskSizes.size();
-          Value count = c(1);
-          for (int64_t md = 0; md < rank; ++md)
-            if (shape[md] != 1)
-              count = mul(b, count, maskSizes[md + outRank - rank]);
-          maskView = attentionView(b, loc, params[maskParam], c(0), {count},
-                                   {c(1)});
-          if (rank >= 2 && shape[rank - 2] != 1)
-            maskRowOffsets =
-                arith::MulIOp::create(
-                    b, loc, rows,
-                    splat(b, rowsOf(indexType),
-                          shape[rank - 1] == 1 ? c(1) : sk));
-        }
-
+        SmallVector<Value> inits{negInf, zero};
+        inits.append(dv, zero);
         auto loop = scf::ForOp::create(
-            b, loc, c(0), keys, c(1),
-            ValueRange{negInfRows, zeroRows, zeroOf(b, loc, tileOf(compute))},
+            b, loc, c(0), keys, c(1), inits,
             [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-              // s[r] = sum over e of Q[r, e] * K[j, e], in the order of e.
-              Value kRow = attentionView(lb, l, params[kParam],
-                                         add(lb, kBase, mul(lb, j, d)), {d},
-                                         {c(1)});
+              auto load = [&](unsigned param, Value offset) {
+                return convertScalar(
+                    lb, l, tile::LoadOp::create(lb, l, params[param], offset),
+                    compute);
+              };
+              Value kRow = arith::AddIOp::create(
+                  lb, l, kBase, arith::MulIOp::create(lb, l, j, d));
               auto dot = scf::ForOp::create(
-                  lb, l, c(0), d, c(1), ValueRange{zeroRows},
+                  lb, l, indexConstant(lb, l, 0), d, indexConstant(lb, l, 1),
+                  ValueRange{zero},
                   [&](OpBuilder &db, Location dl, Value e, ValueRange acc) {
-                    Value qColumn = attentionView(
-                        db, dl, params[qParam], add(db, qBase, e), {sq}, {d});
-                    Value qe = tile::LoadTileOp::create(
-                        db, dl, rowsOf(element), qColumn, ValueRange{row0});
-                    Value ke = tile::GatherOp::create(
-                        db, dl, rowsOf(kElement), kRow,
-                        splat(db, rowsOf(indexType), e));
-                    auto step = tile::MapOp::create(db, dl, rowsType,
-                                                    ValueRange{acc[0], qe, ke});
-                    Block &body = step.getBody().front();
-                    OpBuilder sb = OpBuilder::atBlockBegin(&body);
-                    Value x = convertScalar(sb, dl, body.getArgument(1), compute);
-                    Value y = convertScalar(sb, dl, body.getArgument(2), compute);
-                    tile::MapYieldOp::create(
-                        sb, dl,
-                        arith::AddFOp::create(
-                            sb, dl, body.getArgument(0),
-                            arith::MulFOp::create(sb, dl, x, y))
-                            .getResult());
-                    scf::YieldOp::create(db, dl, step.getResult());
+                    Value qe = convertScalar(
+                        db, dl,
+                        tile::LoadOp::create(
+                            db, dl, params[qParam],
+                            arith::AddIOp::create(db, dl, qRow, e)),
+                        compute);
+                    Value ke = convertScalar(
+                        db, dl,
+                        tile::LoadOp::create(
+                            db, dl, params[kParam],
+                            arith::AddIOp::create(db, dl, kRow, e)),
+                        compute);
+                    scf::YieldOp::create(
+                        db, dl,
+                        ValueRange{arith::AddFOp::create(
+                            db, dl, acc[0],
+                            arith::MulFOp::create(db, dl, qe, ke))});
                   });
-              Value sij =
-                  arith::MulFOp::create(lb, l, dot.getResult(0), scaleRows);
+              Value sij = arith::MulFOp::create(lb, l, dot.getResult(0), scale);
               if (maskParam >= 0) {
-                SmallVector<Value> index = maskIndex;
-                index.push_back(c(0));
+                SmallVector<Value> sizes, index;
+                for (unsigned p : batchParams)
+                  sizes.push_back(params[p]);
+                index = unflatten(lb, l, bh, sizes);
+                sizes.push_back(sq);
+                sizes.push_back(sk);
+                index.push_back(safeRow);
                 index.push_back(j);
-                Value offsets = splat(
-                    lb, rowsOf(indexType),
-                    broadcastOffset(lb, l, maskType.getShape(), maskSizes,
-                                    index));
-                if (maskRowOffsets)
-                  offsets = add(lb, offsets, maskRowOffsets);
-                Value maskRows = tile::GatherOp::create(
-                    lb, l, rowsOf(maskType.getElementType()), maskView,
-                    offsets);
-                auto plus = tile::MapOp::create(lb, l, rowsType,
-                                                ValueRange{sij, maskRows});
-                Block &body = plus.getBody().front();
-                OpBuilder pb = OpBuilder::atBlockBegin(&body);
-                tile::MapYieldOp::create(
-                    pb, l,
-                    arith::AddFOp::create(
-                        pb, l, body.getArgument(0),
-                        convertScalar(pb, l, body.getArgument(1), compute))
-                        .getResult());
-                sij = plus.getResult();
+                sij = arith::AddFOp::create(
+                    lb, l, sij,
+                    load(maskParam, broadcastOffset(lb, l, maskType.getShape(),
+                                                    sizes, index)));
               }
-              if (causal) {
-                Value later = arith::CmpIOp::create(
-                    lb, l, arith::CmpIPredicate::ugt,
-                    splat(lb, rowsOf(indexType), j), rows);
-                sij = arith::SelectOp::create(lb, l, later, negInfRows, sij);
-              }
-              // The online softmax, per row.
               Value mNew = arith::MaximumFOp::create(lb, l, carried[0], sij);
               Value allMasked = arith::CmpFOp::create(
-                  lb, l, arith::CmpFPredicate::OEQ, mNew, negInfRows);
-              Value mUse =
-                  arith::SelectOp::create(lb, l, allMasked, zeroRows, mNew);
+                  lb, l, arith::CmpFPredicate::OEQ, mNew, negInf);
+              Value mUse = arith::SelectOp::create(lb, l, allMasked, zero, mNew);
               Value alpha = math::ExpOp::create(
                   lb, l, arith::SubFOp::create(lb, l, carried[0], mUse));
               Value p = math::ExpOp::create(
                   lb, l, arith::SubFOp::create(lb, l, sij, mUse));
-              Value lNew = arith::AddFOp::create(
-                  lb, l, arith::MulFOp::create(lb, l, carried[1], alpha), p);
-              // Value row j, whole in every thread.
-              Value vRow = tile::LoadTileOp::create(
-                  lb, l, valueRowOf(vElement),
-                  attentionView(lb, l, params[vParam],
-                                add(lb, vBase, mul(lb, j, c(dv))), {c(dv)},
-                                {c(1)}),
-                  ValueRange{c(0)});
-              auto update = tile::MapOp::create(
-                  lb, l, tileOf(compute),
-                  ValueRange{
-                      carried[2],
-                      tile::BroadcastOp::create(lb, l, tileOf(compute), alpha,
-                                                lb.getI64IntegerAttr(1)),
-                      tile::BroadcastOp::create(lb, l, tileOf(compute), p,
-                                                lb.getI64IntegerAttr(1)),
-                      tile::BroadcastOp::create(lb, l, tileOf(vElement), vRow,
-                                                lb.getI64IntegerAttr(0))});
-              Block &body = update.getBody().front();
-              OpBuilder ub = OpBuilder::atBlockBegin(&body);
-              Value ve = convertScalar(ub, l, body.getArgument(3), compute);
-              tile::MapYieldOp::create(
-                  ub, l,
-                  arith::AddFOp::create(
-                      ub, l,
-                      arith::MulFOp::create(ub, l, body.getArgument(0),
-                                            body.getArgument(1)),
-                      arith::MulFOp::create(ub, l, body.getArgument(2), ve))
-                      .getResult());
-              scf::YieldOp::create(
-                  lb, l, ValueRange{mNew, lNew, update.getResult()});
+              SmallVector<Value> next{
+                  mNew, arith::AddFOp::create(
+                            lb, l, arith::MulFOp::create(lb, l, carried[1], alpha),
+                            p)};
+              Value vRow = arith::AddIOp::create(
+                  lb, l, vBase,
+                  arith::MulIOp::create(lb, l, j, indexConstant(lb, l, dv)));
+              for (int64_t e = 0; e < dv; ++e) {
+                Value ve = load(vParam, arith::AddIOp::create(
+                                            lb, l, vRow, indexConstant(lb, l, e)));
+                next.push_back(arith::AddFOp::create(
+                    lb, l, arith::MulFOp::create(lb, l, carried[2 + e], alpha),
+                    arith::MulFOp::create(lb, l, p, ve)));
+              }
+              scf::YieldOp::create(lb, l, next);
             });
         Value sum = loop.getResult(1);
         Value inv = arith::SelectOp::create(
             b, loc,
-            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum,
-                                  zeroRows),
-            arith::DivFOp::create(
-                b, loc, splat(b, rowsType, floatConstant(b, loc, compute, 1.0)),
-                sum),
-            zeroRows);
-        auto out = tile::MapOp::create(
-            b, loc, tileOf(element),
-            ValueRange{loop.getResult(2),
-                       tile::BroadcastOp::create(b, loc, tileOf(compute), inv,
-                                                 b.getI64IntegerAttr(1))});
-        Block &body = out.getBody().front();
-        OpBuilder ob = OpBuilder::atBlockBegin(&body);
-        Value o = arith::MulFOp::create(ob, loc, body.getArgument(0),
-                                        body.getArgument(1));
-        tile::MapYieldOp::create(ob, loc,
-                                 buildStorageScalar(op, ob, loc, o, element));
-        tile::StoreTileOp::create(
-            b, loc, out.getResult(),
-            attentionView(b, loc, params[outParam], mul(b, bh, mul(b, sq, c(dv))),
-                          {sq, c(dv)}, {c(dv), c(1)}),
-            ValueRange{row0, c(0)}, Value());
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero),
+            arith::DivFOp::create(b, loc, floatConstant(b, loc, compute, 1.0),
+                                  sum),
+            zero);
+        Value oRow = arith::MulIOp::create(
+            b, loc, c(dv),
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
+        for (int64_t e = 0; e < dv; ++e) {
+          Value o = arith::MulFOp::create(b, loc, loop.getResult(2 + e), inv);
+          tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
+                                params[outParam],
+                                arith::AddIOp::create(b, loc, oRow, c(e)),
+                                inside);
+        }
         return success();
       });
 }
