@@ -16,6 +16,7 @@
 
 #include "Tessera/Conversion/Passes.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -445,6 +446,30 @@ struct ConvertTargetToGPUPass
                     UnitAttr::get(ctx));
       func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
           ctx, {static_cast<int32_t>(*threads), 1, 1}));
+      // The launch config's register cap per thread, in the vendor's
+      // spelling (the chip's target info).
+      if (target::KernelConfigAttr config = kernel.getConfigAttr();
+          config && config.getRegs() != 0) {
+        target::ChipAttr chip = target::ChipAttr::lookup(module);
+        if (!chip) {
+          kernel.emitOpError()
+              << "caps registers (regs = " << config.getRegs()
+              << "), which needs the module's #tessera_target.chip "
+                 "(tessera-target-set-chip): the cap is spelled per vendor";
+          return signalPassFailure();
+        }
+        StringRef cap = chip.getInfo().getRegisterCapAttrName();
+        if (cap.empty()) {
+          kernel.emitOpError()
+              << "caps registers (regs = " << config.getRegs()
+              << "), which Tessera does not implement for "
+              << chip.getInfo().getVendorName() << " chips (" << chip.getName()
+              << ") yet";
+          return signalPassFailure();
+        }
+        func->setAttr(cap, IntegerAttr::get(IntegerType::get(ctx, 32),
+                                            config.getRegs()));
+      }
       // Flat buffer parameters can be passed as bare pointers once the
       // kernel is in the LLVM dialect (tessera-target-bare-ptr).
       SmallVector<int64_t> memrefParams;

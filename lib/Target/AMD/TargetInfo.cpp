@@ -22,6 +22,9 @@ public:
   std::string getDefaultFeatures() const override { return ""; }
   llvm::StringRef getDefaultBinaryFormat() const override { return "bin"; }
   llvm::StringRef getBinaryExtension() const override { return "hsaco"; }
+  // AMDGPU takes a VGPR budget ("amdgpu-num-vgpr") that counts registers
+  // differently (wave64, AGPRs); not mapped yet.
+  llvm::StringRef getRegisterCapAttrName() const override { return ""; }
 
 };
 } // namespace

@@ -36,6 +36,9 @@ public:
 
   llvm::StringRef getDefaultBinaryFormat() const override { return "isa"; }
   llvm::StringRef getBinaryExtension() const override { return "ptx"; }
+  llvm::StringRef getRegisterCapAttrName() const override {
+    return "nvvm.maxnreg";
+  }
 
 };
 } // namespace

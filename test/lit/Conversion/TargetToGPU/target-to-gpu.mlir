@@ -169,3 +169,31 @@ tessera_target.kernel @first(%a: memref<?xf32>) config = #tessera_target.kernel_
   memref.store %h, %s[%c0] : memref<64xf16, #gpu.address_space<workgroup>>
   tessera_target.return
 }
+
+// -----
+
+// A launch config's register cap becomes the vendor's kernel attribute
+// (the chip's target info): nvvm.maxnreg on NVIDIA.
+// CHECK-LABEL: gpu.func @capped
+// CHECK-SAME: nvvm.maxnreg = 32 : i32
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+  tessera_target.kernel @capped(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [256], regs = 32> {
+    tessera_target.return
+  }
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+  // expected-error @+1 {{caps registers (regs = 64), which Tessera does not implement for AMD chips (gfx942) yet}}
+  tessera_target.kernel @amd_cap(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [256], regs = 64> {
+    tessera_target.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{caps registers (regs = 32), which needs the module's #tessera_target.chip (tessera-target-set-chip): the cap is spelled per vendor}}
+tessera_target.kernel @no_chip_cap(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [256], regs = 32> {
+  tessera_target.return
+}

@@ -84,6 +84,9 @@ public:
   virtual llvm::StringRef getDefaultBinaryFormat() const = 0;
   /// The file extension of that binary in an artifact ("ptx", "hsaco").
   virtual llvm::StringRef getBinaryExtension() const = 0;
+  /// The name of the kernel attribute that caps registers per thread
+  /// (`nvvm.maxnreg`), empty where Tessera cannot cap them yet.
+  virtual llvm::StringRef getRegisterCapAttrName() const = 0;
 
   /// The chips of the table that have `kind`, for diagnostics
   /// ("NVIDIA sm_80, sm_86, ...").
