@@ -25,7 +25,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -115,6 +117,24 @@ static FailureOr<int64_t> warpSizeFor(Operation *op) {
   return chip.getInfo().getWarpSize();
 }
 
+/// Threads per block of the kernel holding `op`, where it says: its launch
+/// config's block, else its schedule's threads.
+static std::optional<int64_t> blockThreads(Operation *op) {
+  auto kernel = op->getParentOfType<target::KernelOp>();
+  if (!kernel)
+    return std::nullopt;
+  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
+    int64_t threads = 1;
+    for (int64_t extent : config.getBlock())
+      threads *= extent;
+    return threads;
+  }
+  if (auto schedule =
+          kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
+    return schedule.getThreads();
+  return std::nullopt;
+}
+
 /// The distribution of `type` (a blocked tile or a slice of one), or an
 /// error on `op`.
 static FailureOr<Distribution> getDistribution(Operation *op,
@@ -149,6 +169,14 @@ static FailureOr<Distribution> getDistribution(Operation *op,
                              << " whose threads hold " << lanes
                              << " lanes, but a warp of the chip has "
                              << dist.warpSize;
+  // The tile's warps are the block's: warp ids past them would hold no
+  // element (or, past the first dimension's extent, the wrong ones).
+  if (std::optional<int64_t> threads = blockThreads(op);
+      threads && blocked.getNumWarps() * dist.warpSize != *threads)
+    return op->emitOpError()
+           << "has a tile of encoding " << blocked << " spread over "
+           << blocked.getNumWarps() << " warps of " << dist.warpSize
+           << " lanes, but the kernel's block has " << *threads << " threads";
   dist.sliced = sliced;
   dist.parentWarps.assign(blocked.getWarps().begin(), blocked.getWarps().end());
   dist.parentThreads.assign(blocked.getThreads().begin(),
@@ -244,9 +272,8 @@ static SmallVector<Value> elementCoordinates(OpBuilder &b, Location loc,
 }
 
 /// The per-thread scalars of a tile type (the 1:N type conversion).
-static void convertTile(RankedTensorType type, SmallVectorImpl<Type> &results,
-                        int64_t warpSize) {
-  (void)warpSize;
+static void convertTile(RankedTensorType type,
+                        SmallVectorImpl<Type> &results) {
   Attribute encoding = type.getEncoding();
   std::optional<int64_t> sliced;
   if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding)) {
@@ -857,7 +884,7 @@ void configureDistributionTypeConverter(TypeConverter &converter) {
          SmallVectorImpl<Type> &results) -> std::optional<LogicalResult> {
         if (!isDistributedTile(type))
           return std::nullopt;
-        convertTile(type, results, /*warpSize=*/0);
+        convertTile(type, results);
         return success();
       });
 }

@@ -250,3 +250,15 @@ tessera_target.kernel @store_row(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>
   tessera_target.return
 }
 }
+
+// -----
+
+// A tile's warps are the block's.
+#b = #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @too_few_warps(%x: memref<?xf32>, %i: index) config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  // expected-error @+1 {{has a tile of encoding #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]> spread over 2 warps of 32 lanes, but the kernel's block has 256 threads}}
+  %t = tessera_tile.load_tile %x[%i] : memref<?xf32> -> tensor<128xf32, #b>
+  tessera_target.return
+}
+}
