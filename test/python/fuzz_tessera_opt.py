@@ -56,7 +56,10 @@ PIPELINES = ["", "--convert-tessera-graph-to-linalg", "--tessera-lower-to-cpu",
              "convert-tessera-tile-to-target,convert-tessera-target-to-gpu,"
              "tessera-target-export-plan)",
              "--tessera-target-bare-ptr", "--convert-tessera-target-to-gpu",
-             "--tessera-target-lower-exp=mode=ex2", "--tessera-target-lower-exp"]
+             "--tessera-target-lower-exp=mode=ex2", "--tessera-target-lower-exp",
+             "--convert-tessera-tile-to-target", "--tessera-tile-allocate-shared",
+             "--tessera-tile-pipeline", "--tessera-target-set-chip=chip=gfx942",
+             "--tessera-lower-to-gpu=chip=sm_80"]
 
 
 def seeds():
