@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Tessera/Conversion/KernelThreads.h"
 #include "Tessera/Conversion/Passes.h"
-#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
@@ -40,20 +40,6 @@ namespace mlir::tessera {
 
 using namespace mlir;
 using namespace mlir::tessera;
-
-/// Threads per block of a kernel: its launch config, else its schedule.
-static FailureOr<int64_t> threadsOf(target::KernelOp kernel) {
-  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
-    int64_t threads = 1;
-    for (int64_t extent : config.getBlock())
-      threads *= extent;
-    return threads;
-  }
-  if (auto schedule =
-          kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
-    return schedule.getThreads();
-  return failure();
-}
 
 /// Replaces the kernel's shared buffers (tessera_tile.alloc_shared) by
 /// 16-byte aligned views of its dynamic shared memory; returns their total
@@ -425,8 +411,8 @@ struct ConvertTargetToGPUPass
         kernel.emitOpError() << "has no body to compile";
         return signalPassFailure();
       }
-      FailureOr<int64_t> threads = threadsOf(kernel);
-      if (failed(threads)) {
+      std::optional<int64_t> threads = getKernelThreads(kernel);
+      if (!threads) {
         kernel.emitOpError()
             << "has neither a launch config nor a schedule: its block size "
                "is unknown";

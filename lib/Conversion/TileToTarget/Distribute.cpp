@@ -25,7 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
-#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
+#include "Tessera/Conversion/KernelThreads.h"
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
@@ -117,21 +117,10 @@ static FailureOr<int64_t> warpSizeFor(Operation *op) {
   return chip.getInfo().getWarpSize();
 }
 
-/// Threads per block of the kernel holding `op`, where it says: its launch
-/// config's block, else its schedule's threads.
+/// Threads per block of the kernel holding `op`, where it says.
 static std::optional<int64_t> blockThreads(Operation *op) {
-  auto kernel = op->getParentOfType<target::KernelOp>();
-  if (!kernel)
-    return std::nullopt;
-  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
-    int64_t threads = 1;
-    for (int64_t extent : config.getBlock())
-      threads *= extent;
-    return threads;
-  }
-  if (auto schedule =
-          kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
-    return schedule.getThreads();
+  if (auto kernel = op->getParentOfType<target::KernelOp>())
+    return getKernelThreads(kernel);
   return std::nullopt;
 }
 

@@ -14,7 +14,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
+#include "Tessera/Conversion/KernelThreads.h"
 #include "Tessera/Conversion/Passes.h"
+#include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -52,6 +54,20 @@ void tile_to_target::maskedStore(OpBuilder &b, Location loc, Value value,
     memref::StoreOp::create(tb, l, value, memref, indices);
     scf::YieldOp::create(tb, l);
   });
+}
+
+std::optional<int64_t>
+mlir::tessera::getKernelThreads(target::KernelOp kernel) {
+  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
+    int64_t threads = 1;
+    for (int64_t extent : config.getBlock())
+      threads *= extent;
+    return threads;
+  }
+  if (auto schedule =
+          kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
+    return schedule.getThreads();
+  return std::nullopt;
 }
 
 namespace {
