@@ -63,3 +63,9 @@ SWEEP_SCHEDULES = {
 }
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}
+
+# The mma.sync kernel (what sm_80 and transposed operands get), run on the
+# H200 as rows of its own.
+for _t in ("f16", "bf16"):
+    PROGRAMS[f"gemm_{_t}_mma_sync"] = (
+        PROGRAMS[f"gemm_{_t}"], {"matmul": SWEEP_SCHEDULES["mma_sync_128x128_w4_s3"]})

@@ -219,9 +219,15 @@ def gemm_rows(bench, triton_gemm, quick):
               (4000, 4000, 4000), (1000, 999, 777)]
     if quick:
         shapes = [(4096, 4096, 4096), (1000, 999, 777)]
-    for dtype, tol, prog in ((torch.bfloat16, 1e-2, "gemm_bf16"), (torch.float16, 2e-3, "gemm_f16")):
-        tname = "bf16" if dtype == torch.bfloat16 else "fp16"
-        for M, N, K in shapes:
+    # The mma.sync kernel (sm_80's, and transposed operands') on two shapes.
+    mma_sync_shapes = [(4096, 4096, 4096), (1000, 999, 777)]
+    for dtype, tol, prog, prog_shapes in (
+            (torch.bfloat16, 1e-2, "gemm_bf16", shapes), (torch.float16, 2e-3, "gemm_f16", shapes),
+            (torch.bfloat16, 1e-2, "gemm_bf16_mma_sync", mma_sync_shapes),
+            (torch.float16, 2e-3, "gemm_f16_mma_sync", mma_sync_shapes)):
+        tname = ("bf16" if dtype == torch.bfloat16 else "fp16") + (
+            " mma_sync" if prog.endswith("mma_sync") else "")
+        for M, N, K in prog_shapes:
             sets = copies_for((M * K + K * N) * 2)
             A = [torch.randn(M, K, device="cuda", dtype=dtype) for _ in range(sets)]
             B = [torch.randn(K, N, device="cuda", dtype=dtype) for _ in range(sets)]

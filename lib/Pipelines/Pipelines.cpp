@@ -9,7 +9,9 @@
 #include "Tessera/Dialect/Graph/Transforms/Passes.h"
 #include "Tessera/Dialect/Schedule/Transforms/Passes.h"
 #include "Tessera/Dialect/Target/IR/TargetInfo.h"
+#include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Target/Transforms/Passes.h"
+#include "Tessera/Dialect/Tile/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/AMDGPUToROCDL/AMDGPUToROCDL.h"
@@ -221,6 +223,10 @@ void mlir::tessera::buildGraphToScheduleStage(OpPassManager &pm,
 
 void mlir::tessera::buildScheduleToTileStage(OpPassManager &pm) {
   pm.addPass(createConvertTesseraScheduleToTile());
+  // The block programs' loops become software pipelines, then every shared
+  // buffer gets its place (and the kernel its shared-memory size).
+  pm.addPass(tile::createTesseraTilePipeline());
+  pm.nest<target::KernelOp>().addPass(tile::createTesseraTileAllocateShared());
 }
 
 void mlir::tessera::buildTileToTargetStage(OpPassManager &pm) {

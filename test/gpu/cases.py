@@ -216,6 +216,18 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # The mma_sync block program (box copies, a 3-stage pipeline, an
+    # mma_sync dot, the epilogue on the accumulator tile). K = 777: rows
+    # are not 16-byte multiples, the copies go element by element.
+    "matmul_bias_gelu_f16_mma_sync": (
+        MATMUL_BIAS_GELU_F16,
+        [(1000, 777), (777, 999), (999,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    # Aligned rows (cp.async), a batched lhs, 4 stages of 64x128x32 tiles.
+    "matmul_f16_mma_sync_batched": (
+        BATCHED_MATMUL_F16,
+        [(3, 333, 264), (264, 520)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # 70000 batch entries: more than a grid's y or z extent may have
     # (65535); the kernels use one flat grid.
     "matmul_f16_wgmma_many_batches": (
@@ -401,6 +413,10 @@ SCHEDULES = {
         "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma"},
     "matmul_f16_wgmma_fallback": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
+    "matmul_bias_gelu_f16_mma_sync": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync"},
+    "matmul_f16_mma_sync_batched": {
+        "matmul": "tile = [64, 128, 32], warps = 4, stages = 4, mma = mma_sync"},
 }
 
 #: Cases that must (True) or must not (False) copy through TMA.

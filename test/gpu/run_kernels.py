@@ -120,7 +120,7 @@ def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:
     instead (and still be right)."""
     failures = 0
     for name in ("matmul_f16_tc_lhsT_aligned", "attention_f16_d64_causal",
-                 "matmul_bias_gelu_f16_wgmma"):
+                 "matmul_bias_gelu_f16_wgmma", "matmul_f16_mma_sync_batched"):
         if name not in cases:
             continue
         _, shapes, dtypes, reference, out_dtype = CASES[name]

@@ -35,12 +35,8 @@ static tile::BlockedEncodingAttr simtEncoding(MLIRContext *ctx, int64_t bm,
                                         {lanesM, lanesN}, {1, 1});
 }
 
-/// A view of the flat `buffer` with `sizes` and `strides` from `offset`
-/// (constant offsets and strides are static in its type): the bounds that
-/// tile loads and stores are masked at.
-static Value stridedView(OpBuilder &b, Location loc, Value buffer,
-                         Value offset, ArrayRef<Value> sizes,
-                         ArrayRef<Value> strides) {
+Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
+                  ArrayRef<Value> sizes, ArrayRef<Value> strides) {
   auto fold = [](Value v) -> OpFoldResult {
     if (std::optional<int64_t> c = getConstantIntValue(v))
       return IntegerAttr::get(IndexType::get(v.getContext()), *c);
@@ -66,6 +62,144 @@ static Value stridedView(OpBuilder &b, Location loc, Value buffer,
                              staticStrides));
   return memref::ReinterpretCastOp::create(b, loc, type, buffer, foldedOffset,
                                            foldedSizes, foldedStrides);
+}
+
+LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
+                                 Value acc, Value bz, Value row0,
+                                 Value col0) const {
+  MLIRContext *ctx = b.getContext();
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t bm = accType.getDimSize(0), bn = accType.getDimSize(1);
+  Attribute encoding = accType.getEncoding();
+  auto tileOf = [&](Type element) {
+    return RankedTensorType::get({bm, bn}, element, encoding);
+  };
+  // Rows (a value per row: dim 1 removed) and columns of the output tile.
+  auto rowsOf = [&](Type element) {
+    return RankedTensorType::get(
+        {bm}, element, tile::SliceEncodingAttr::get(ctx, 1, encoding));
+  };
+  auto colsOf = [&](Type element) {
+    return RankedTensorType::get(
+        {bn}, element, tile::SliceEncodingAttr::get(ctx, 0, encoding));
+  };
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
+    return arith::MulIOp::create(ib, loc, x, y);
+  };
+  auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
+    return arith::AddIOp::create(ib, loc, x, y);
+  };
+  Value m = params[mParam], n = params[nParam];
+  Type outElement = getElementTypeOrSelf(result.getType());
+  // The output (and operands of its shape) at [bz, row0, col0]: a
+  // [M, N] view at bz * M * N.
+  auto outputView = [&](Value buffer) {
+    return stridedView(b, loc, buffer, mul(b, mul(b, bz, m), n), {m, n},
+                       {n, c(1)});
+  };
+  SmallVector<Value> sizes;
+  for (unsigned p : batchParams)
+    sizes.push_back(params[p]);
+  sizes.push_back(m);
+  sizes.push_back(n);
+  int64_t outRank = sizes.size();
+  // Index tiles of the output coordinates, built on first use: the
+  // rows' and columns' (from a range along the slice, broadcast to
+  // the tile) and the block's batch index.
+  Type indexType = b.getIndexType();
+  auto coordinate = [&](int64_t axis, int64_t extent, Value origin) {
+    RankedTensorType i32Slice =
+        axis == 1 ? rowsOf(b.getI32Type()) : colsOf(b.getI32Type());
+    RankedTensorType indexSlice =
+        axis == 1 ? rowsOf(indexType) : colsOf(indexType);
+    Value range = tile::RangeOp::create(b, loc, i32Slice,
+                                        b.getI64IntegerAttr(0),
+                                        b.getI64IntegerAttr(extent));
+    Value index = arith::AddIOp::create(
+        b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
+        tensor::SplatOp::create(b, loc, indexSlice, origin));
+    return tile::BroadcastOp::create(b, loc, tileOf(indexType), index,
+                                     b.getI64IntegerAttr(axis))
+        .getResult();
+  };
+  Value rows, cols;
+  SmallVector<Value> batchIndex;
+  auto outputIndex = [&](int64_t od) -> Value {
+    if (od == outRank - 2)
+      return rows ? rows : rows = coordinate(1, bm, row0);
+    if (od == outRank - 1)
+      return cols ? cols : cols = coordinate(0, bn, col0);
+    if (batchIndex.empty())
+      batchIndex =
+          unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
+    return batchIndex[od];
+  };
+  SmallVector<Value> inputs{acc};
+  for (BlockArgument arg : epilogueArgs) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    Value buffer = params[arg.getArgNumber()];
+    RankedTensorType inputTile = tileOf(type.getElementType());
+    if (sameShape(type.getShape(), outType.getShape())) {
+      inputs.push_back(tile::LoadTileOp::create(
+          b, loc, inputTile, outputView(buffer),
+          ValueRange{row0, col0}));
+      continue;
+    }
+    // NumPy broadcasting (as broadcastOffset): the batch dims' part
+    // of the offset is the block's, the rows' and columns' a tile.
+    auto splat = [&](Value v) -> Value {
+      return tensor::SplatOp::create(b, loc, tileOf(indexType), v);
+    };
+    int64_t rank = type.getRank();
+    Value scalarOffset, tileOffset;
+    Value stride = c(1);
+    bool unitStride = true;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (type.getDimSize(d) == 1)
+        continue;
+      int64_t od = d + outRank - rank;
+      if (od >= outRank - 2) {
+        Value term = outputIndex(od);
+        if (!unitStride)
+          term = mul(b, term, splat(stride));
+        tileOffset = tileOffset ? add(b, tileOffset, term) : term;
+      } else {
+        Value term = outputIndex(od);
+        if (!unitStride)
+          term = mul(b, term, stride);
+        scalarOffset = scalarOffset ? add(b, scalarOffset, term) : term;
+      }
+      stride = unitStride ? sizes[od] : mul(b, stride, sizes[od]);
+      unitStride = false;
+    }
+    Value offsets =
+        !tileOffset ? splat(scalarOffset ? scalarOffset : c(0))
+        : scalarOffset ? add(b, tileOffset, splat(scalarOffset))
+                       : tileOffset;
+    // `stride` is now the operand's element count.
+    inputs.push_back(tile::GatherOp::create(
+        b, loc, inputTile,
+        stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets));
+  }
+  auto map = tile::MapOp::create(b, loc, tileOf(outElement), inputs);
+  Block &mapBody = map.getBody().front();
+  OpBuilder mb = OpBuilder::atBlockBegin(&mapBody);
+  Value value = buildStorageScalar(matmul, mb, loc, mapBody.getArgument(0),
+                                   resultElement);
+  auto load = [&](BlockArgument arg) -> Value {
+    return mapBody.getArgument(1 + (llvm::find(epilogueArgs, arg) -
+                                    epilogueArgs.begin()));
+  };
+  PointEvaluator eval{body, load, matmul, value};
+  FailureOr<Value> final = eval.evaluate(mb, result);
+  if (failed(final))
+    return failure();
+  tile::MapYieldOp::create(mb, loc, *final);
+  tile::StoreTileOp::create(b, loc, map.getResult(),
+                            outputView(params[outParam]),
+                            ValueRange{row0, col0}, Value());
+  return success();
 }
 
 LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
@@ -195,6 +329,20 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     return success();
   };
 
+  // The same epilogue on a register tile of the block's output.
+  TileEpilogue tileEpilogue{body,     matmul,       result,   outType,
+                            {},       batchParams,  outParam, mParam,
+                            nParam,   resultElement};
+  // The arguments it reads: those of the ops after the matmul
+  // (PointEvaluator evaluates exactly these).
+  for (BlockArgument arg : body.getArguments())
+    if (llvm::any_of(arg.getUsers(), [&](Operation *user) {
+          return user != matmul.getOperation() &&
+                 !user->hasTrait<OpTrait::IsTerminator>() &&
+                 matmul->isBeforeInBlock(user);
+        }))
+      tileEpilogue.epilogueArgs.push_back(arg);
+
   // Tensor-core kernels: f16/bf16 operands into f32, shared memory as the
   // schedule's legality check estimated it.
   schedule::MmaKind mmaKind = config.getMma();
@@ -265,6 +413,15 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
+  if (mmaKind == schedule::MmaKind::mma_sync && !tl && !tr) {
+    return emitKernel(host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
+                      [&](OpBuilder &b, ValueRange params) {
+                        return buildMmaSyncProgram(b, loc, params, config,
+                                                   matmul, lhsParam, rhsParam,
+                                                   kParam, tileEpilogue);
+                      });
+  }
+
   if (mmaKind == schedule::MmaKind::mma_sync) {
     MmaMatmul mma{config, matmul, lhsParam, rhsParam,      mParam,
                   nParam, kParam, /*sharedBytes=*/{}, /*base=*/{}};
@@ -307,17 +464,6 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     return RankedTensorType::get(
         {bn}, element, tile::SliceEncodingAttr::get(ctx, 0, encoding));
   };
-  Type outElement = getElementTypeOrSelf(result.getType());
-  // The arguments the epilogue reads: those of the ops after the matmul
-  // (PointEvaluator evaluates exactly these).
-  SmallVector<BlockArgument> epilogueArgs;
-  for (BlockArgument arg : body.getArguments())
-    if (llvm::any_of(arg.getUsers(), [&](Operation *user) {
-          return user != matmul.getOperation() &&
-                 !user->hasTrait<OpTrait::IsTerminator>() &&
-                 matmul->isBeforeInBlock(user);
-        }))
-      epilogueArgs.push_back(arg);
 
   return emitKernel(
       host, loc, "matmul", config, sig, {matmulGrid}, 0,
@@ -387,114 +533,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               scf::YieldOp::create(lb, l, step.getResult());
             });
 
-        // The output (and operands of its shape) at [bz, row0, col0]: a
-        // [M, N] view at bz * M * N.
-        auto outputView = [&](Value buffer) {
-          return stridedView(b, loc, buffer, mul(b, mul(b, bz, m), n), {m, n},
-                             {n, c(1)});
-        };
-        SmallVector<Value> sizes;
-        for (unsigned p : batchParams)
-          sizes.push_back(params[p]);
-        sizes.push_back(m);
-        sizes.push_back(n);
-        int64_t outRank = sizes.size();
-        // Index tiles of the output coordinates, built on first use: the
-        // rows' and columns' (from a range along the slice, broadcast to
-        // the tile) and the block's batch index.
-        Type indexType = b.getIndexType();
-        auto coordinate = [&](int64_t axis, int64_t extent, Value origin) {
-          RankedTensorType i32Slice =
-              axis == 1 ? rowsOf(b.getI32Type()) : colsOf(b.getI32Type());
-          RankedTensorType indexSlice =
-              axis == 1 ? rowsOf(indexType) : colsOf(indexType);
-          Value range = tile::RangeOp::create(b, loc, i32Slice,
-                                              b.getI64IntegerAttr(0),
-                                              b.getI64IntegerAttr(extent));
-          Value index = arith::AddIOp::create(
-              b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
-              tensor::SplatOp::create(b, loc, indexSlice, origin));
-          return tile::BroadcastOp::create(b, loc, tileOf(indexType), index,
-                                           b.getI64IntegerAttr(axis))
-              .getResult();
-        };
-        Value rows, cols;
-        SmallVector<Value> batchIndex;
-        auto outputIndex = [&](int64_t od) -> Value {
-          if (od == outRank - 2)
-            return rows ? rows : rows = coordinate(1, bm, row0);
-          if (od == outRank - 1)
-            return cols ? cols : cols = coordinate(0, bn, col0);
-          if (batchIndex.empty())
-            batchIndex =
-                unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
-          return batchIndex[od];
-        };
-        SmallVector<Value> inputs{loop.getResult(0)};
-        for (BlockArgument arg : epilogueArgs) {
-          auto type = cast<RankedTensorType>(arg.getType());
-          Value buffer = params[arg.getArgNumber()];
-          RankedTensorType inputTile = tileOf(type.getElementType());
-          if (sameShape(type.getShape(), outType.getShape())) {
-            inputs.push_back(tile::LoadTileOp::create(
-                b, loc, inputTile, outputView(buffer),
-                ValueRange{row0, col0}));
-            continue;
-          }
-          // NumPy broadcasting (as broadcastOffset): the batch dims' part
-          // of the offset is the block's, the rows' and columns' a tile.
-          auto splat = [&](Value v) -> Value {
-            return tensor::SplatOp::create(b, loc, tileOf(indexType), v);
-          };
-          int64_t rank = type.getRank();
-          Value scalarOffset, tileOffset;
-          Value stride = c(1);
-          bool unitStride = true;
-          for (int64_t d = rank - 1; d >= 0; --d) {
-            if (type.getDimSize(d) == 1)
-              continue;
-            int64_t od = d + outRank - rank;
-            if (od >= outRank - 2) {
-              Value term = outputIndex(od);
-              if (!unitStride)
-                term = mul(b, term, splat(stride));
-              tileOffset = tileOffset ? add(b, tileOffset, term) : term;
-            } else {
-              Value term = outputIndex(od);
-              if (!unitStride)
-                term = mul(b, term, stride);
-              scalarOffset = scalarOffset ? add(b, scalarOffset, term) : term;
-            }
-            stride = unitStride ? sizes[od] : mul(b, stride, sizes[od]);
-            unitStride = false;
-          }
-          Value offsets =
-              !tileOffset ? splat(scalarOffset ? scalarOffset : c(0))
-              : scalarOffset ? add(b, tileOffset, splat(scalarOffset))
-                             : tileOffset;
-          // `stride` is now the operand's element count.
-          inputs.push_back(tile::GatherOp::create(
-              b, loc, inputTile,
-              stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets));
-        }
-        auto map = tile::MapOp::create(b, loc, tileOf(outElement), inputs);
-        Block &mapBody = map.getBody().front();
-        OpBuilder mb = OpBuilder::atBlockBegin(&mapBody);
-        Value value = buildStorageScalar(matmul, mb, loc, mapBody.getArgument(0),
-                                         resultElement);
-        auto load = [&](BlockArgument arg) -> Value {
-          return mapBody.getArgument(1 + (llvm::find(epilogueArgs, arg) -
-                                          epilogueArgs.begin()));
-        };
-        PointEvaluator eval{body, load, matmul, value};
-        FailureOr<Value> final = eval.evaluate(mb, result);
-        if (failed(final))
-          return failure();
-        tile::MapYieldOp::create(mb, loc, *final);
-        tile::StoreTileOp::create(b, loc, map.getResult(),
-                                  outputView(params[outParam]),
-                                  ValueRange{row0, col0}, Value());
-        return success();
+        return tileEpilogue.emit(b, loc, params, loop.getResult(0), bz, row0,
+                                 col0);
       });
 }
 

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "Tessera/Dialect/Tile/IR/TileOps.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -254,6 +255,109 @@ LogicalResult MmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
             return failure();
         }
   return success();
+}
+
+} // namespace mlir::tessera::schedule_to_tile
+
+//===----------------------------------------------------------------------===//
+// The mma.sync block program
+//===----------------------------------------------------------------------===//
+
+namespace mlir::tessera::schedule_to_tile {
+
+LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
+                                  schedule::ConfigAttr config,
+                                  graph::MatmulOp matmul, unsigned lhsParam,
+                                  unsigned rhsParam, unsigned kParam,
+                                  const TileEpilogue &epilogue) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bm = tile[0], bn = tile[1], bk = tile[2];
+  int64_t warpRows = schedule::getWarpRows(config.getWarps());
+  int64_t warpCols = config.getWarps() / warpRows;
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  auto mul = [&](Value x, Value y) {
+    return arith::MulIOp::create(b, loc, x, y).getResult();
+  };
+  Value m = params[epilogue.mParam], n = params[epilogue.nParam];
+  Value k = params[kParam];
+  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
+  Value row0 = mul(by, c(bm)), col0 = mul(bx, c(bn));
+
+  // The operands as [M, K] and [K, N] views of the block's batch entry.
+  auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
+    if (cast<RankedTensorType>(operand.getType()).getRank() <= 2)
+      return c(0);
+    return mul(bz, mul(rows, cols));
+  };
+  Value lhs = stridedView(b, loc, params[lhsParam],
+                          batchBase(matmul.getLhs(), m, k), {m, k}, {k, c(1)});
+  Value rhs = stridedView(b, loc, params[rhsParam],
+                          batchBase(matmul.getRhs(), k, n), {k, n}, {n, c(1)});
+  // Rows (and batch entries) start 16-byte aligned when the row length is
+  // a multiple of 8 elements and the buffer itself is aligned.
+  auto rowsAligned = [&](Value buffer, Value cols) {
+    Value whole = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(b, loc, cols, c(8)), c(0));
+    return arith::AndIOp::create(b, loc, whole,
+                                 pointerIs16ByteAligned(b, loc, buffer))
+        .getResult();
+  };
+  Value aligned =
+      arith::AndIOp::create(b, loc, rowsAligned(params[lhsParam], k),
+                            rowsAligned(params[rhsParam], n));
+
+  Type element = cast<RankedTensorType>(matmul.getLhs().getType())
+                     .getElementType();
+  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
+  auto accType = RankedTensorType::get(
+      {bm, bn}, b.getF32Type(),
+      tile::MmaAccEncodingAttr::get(ctx, mma, {warpRows, warpCols}));
+  // Rows padded by 16 bytes spread ldmatrix's row addresses over the banks.
+  auto padded = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/8);
+  auto lhsBox = tile::SmemType::get({bm, bk}, element, padded);
+  auto rhsBox = tile::SmemType::get({bk, bn}, element, padded);
+  Value zero = zeroOf(b, loc, accType);
+  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(bk));
+
+  // acc += A[row0:, k0:k0+BK] * B[k0:, col0:col0+BN] per BK slice of K.
+  auto kLoop = [&](OpBuilder &lb, bool declareAligned) {
+    auto loop = scf::ForOp::create(
+        lb, loc, indexConstant(lb, loc, 0), numK, indexConstant(lb, loc, 1),
+        ValueRange{zero},
+        [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
+          Value k0 = arith::MulIOp::create(fb, l, kt, indexConstant(fb, l, bk));
+          auto copy = [&](Value source, tile::SmemType box, Value r,
+                          Value col) {
+            Value buffer = tile::LocalAllocOp::create(fb, l, box, IntegerAttr());
+            auto op = tile::BoxCopyOp::create(
+                fb, l, tile::AsyncTokenType::get(ctx), source,
+                ValueRange{r, col}, buffer, Value(), Value(), Value(),
+                declareAligned);
+            return std::make_pair(buffer, op.getToken());
+          };
+          auto [a, aDone] = copy(lhs, lhsBox, row0, k0);
+          auto [bt, bDone] = copy(rhs, rhsBox, k0, col0);
+          tile::WaitOp::create(fb, l, ValueRange{aDone, bDone}, IntegerAttr());
+          Value next = tile::DotOp::create(fb, l, accType, a, bt, carried[0],
+                                           mma);
+          scf::YieldOp::create(fb, l, next);
+        });
+    loop->setAttr(tile::TileDialect::getStagesAttrName(),
+                  lb.getI64IntegerAttr(config.getStages()));
+    return loop.getResult(0);
+  };
+  auto versions = scf::IfOp::create(b, loc, TypeRange{accType}, aligned,
+                                    /*withElseRegion=*/true);
+  for (bool fast : {true, false}) {
+    Block &block = fast ? versions.getThenRegion().front()
+                        : versions.getElseRegion().front();
+    OpBuilder vb = OpBuilder::atBlockEnd(&block);
+    scf::YieldOp::create(vb, loc, kLoop(vb, fast));
+  }
+  return epilogue.emit(b, loc, params, versions.getResult(0), bz, row0, col0);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -167,6 +167,48 @@ struct SharedTileCopy {
 };
 
 //===----------------------------------------------------------------------===//
+// Block programs of matmul kernels (Matmul.cpp, MatmulMma.cpp)
+//===----------------------------------------------------------------------===//
+
+/// A view of the flat `buffer` with `sizes` and `strides` from `offset`
+/// (constant offsets and strides are static in its type): the bounds that
+/// tile loads and stores are masked at.
+Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
+                  ArrayRef<Value> sizes, ArrayRef<Value> strides);
+
+/// The end of a matmul block program: the fused elementwise ops after the
+/// matmul applied to the accumulator tile and the result stored, masked at
+/// M and N. Operands of the output's shape are loaded as boxes like it,
+/// broadcast ones gathered at offsets computed from the output's
+/// coordinates; all in the accumulator's encoding.
+struct TileEpilogue {
+  Block &body;
+  graph::MatmulOp matmul;
+  Value result; // what the schedule kernel yields
+  RankedTensorType outType;
+  SmallVector<BlockArgument> epilogueArgs; // what the fused ops read
+  SmallVector<unsigned> batchParams;
+  unsigned outParam, mParam, nParam;
+  Type resultElement;
+
+  /// `acc` is the BMxBN tile of batch entry `bz` at [row0, col0].
+  LogicalResult emit(OpBuilder &b, Location loc, ValueRange params, Value acc,
+                     Value bz, Value row0, Value col0) const;
+};
+
+/// The block program of an mma.sync matmul kernel: per BK slice of K, box
+/// copies of the lhs and rhs tiles into padded shared buffers and a dot on
+/// them (#tessera_tile.mma<mma_sync>, the warps in a grid of
+/// schedule::getWarpRows rows), in a loop of `stages` stages; then the
+/// epilogue. The loop is built twice under a uniform branch: where both
+/// operands' rows are 16-byte aligned its copies are declared `aligned`.
+LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
+                                  schedule::ConfigAttr config,
+                                  graph::MatmulOp matmul, unsigned lhsParam,
+                                  unsigned rhsParam, unsigned kParam,
+                                  const TileEpilogue &epilogue);
+
+//===----------------------------------------------------------------------===//
 // Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp, MatmulMfma.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -42,8 +42,10 @@ using namespace mlir;
 using namespace mlir::tessera;
 
 /// Replaces the kernel's shared buffers (tessera_tile.alloc_shared) by
-/// 16-byte aligned views of its dynamic shared memory; returns their total
-/// size in bytes (0 without shared buffers).
+/// views of its dynamic shared memory: those with an offset (placed by
+/// tessera-tile-allocate-shared) there, the others 16-byte aligned after the
+/// highest placed one. Returns the total size in bytes (0 without shared
+/// buffers).
 static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
   SmallVector<tile::AllocSharedOp> buffers;
   func.walk([&](tile::AllocSharedOp op) { buffers.push_back(op); });
@@ -58,16 +60,26 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
                                    IntegerType::get(ctx, 8), nullptr,
                                    workgroup);
   Value base = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
-  int64_t offset = 0;
-  for (tile::AllocSharedOp buffer : buffers) {
+  auto sizeOf = [](tile::AllocSharedOp buffer) {
     MemRefType type = buffer.getType();
-    int64_t bytes = type.getNumElements() *
-                    llvm::divideCeil(type.getElementTypeBitWidth(), 8);
-    Value shift = arith::ConstantIndexOp::create(b, loc, offset);
-    Value view = memref::ViewOp::create(b, buffer.getLoc(), type, base, shift,
-                                        ValueRange());
+    return type.getNumElements() *
+           static_cast<int64_t>(
+               llvm::divideCeil(type.getElementTypeBitWidth(), 8));
+  };
+  int64_t offset = 0;
+  for (tile::AllocSharedOp buffer : buffers)
+    if (std::optional<uint64_t> placed = buffer.getOffset())
+      offset = std::max<int64_t>(
+          offset, llvm::alignTo(*placed + sizeOf(buffer), 16));
+  for (tile::AllocSharedOp buffer : buffers) {
+    std::optional<uint64_t> placed = buffer.getOffset();
+    Value shift = arith::ConstantIndexOp::create(b, loc, placed ? *placed
+                                                                : offset);
+    Value view = memref::ViewOp::create(b, buffer.getLoc(), buffer.getType(),
+                                        base, shift, ValueRange());
     buffer.replaceAllUsesWith(view);
-    offset += llvm::alignTo(bytes, 16);
+    if (!placed)
+      offset += llvm::alignTo(sizeOf(buffer), 16);
   }
   // Erased last: `b` inserts before the block's first op, which may be one.
   for (tile::AllocSharedOp buffer : buffers)

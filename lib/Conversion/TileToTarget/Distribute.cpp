@@ -106,6 +106,28 @@ struct Distribution {
 };
 } // namespace
 
+/// The blocked distribution of a tile of `shape` with `encoding` (blocked,
+/// or an mma accumulator in its instruction's fragment layout), or null.
+/// For a slice, `shape` lacks the sliced dimension; the parent's extent
+/// there matters only to a wgmma accumulator, whose warps must each hold
+/// one contiguous band of rows.
+static tile::BlockedEncodingAttr getBlockedLayout(Attribute encoding,
+                                                  ArrayRef<int64_t> shape,
+                                                  std::optional<int64_t>
+                                                      sliced = std::nullopt) {
+  if (auto blocked = dyn_cast_or_null<tile::BlockedEncodingAttr>(encoding))
+    return blocked;
+  auto acc = dyn_cast_or_null<tile::MmaAccEncodingAttr>(encoding);
+  if (!acc)
+    return {};
+  SmallVector<int64_t> parentShape(shape);
+  if (sliced)
+    parentShape.insert(parentShape.begin() + *sliced,
+                       *sliced == 0 ? acc.getBlockShape()[0]
+                                    : acc.getBlockShape()[1]);
+  return acc.getThreadLayout(parentShape);
+}
+
 /// The warp size of the chip the kernel holding `op` is compiled for.
 static FailureOr<int64_t> warpSizeFor(Operation *op) {
   target::ChipAttr chip = target::ChipAttr::lookup(op);
@@ -136,11 +158,13 @@ static FailureOr<Distribution> getDistribution(Operation *op,
     sliced = slice.getDim();
     encoding = slice.getParent();
   }
-  auto blocked = dyn_cast<tile::BlockedEncodingAttr>(encoding);
+  auto blocked = getBlockedLayout(encoding, type.getShape(), sliced);
   if (!blocked)
     return op->emitOpError() << "has a tile of encoding " << type.getEncoding()
                              << ", which the lowering does not distribute yet "
-                                "(blocked tiles and slices of them only)";
+                                "(blocked tiles, mma accumulators in a "
+                                "blocked fragment layout, and slices of "
+                                "them only)";
   if (blocked.getThreads().empty() || blocked.getPerThread().empty())
     return op->emitOpError()
            << "has a tile of encoding " << blocked
@@ -269,7 +293,7 @@ static void convertTile(RankedTensorType type,
     sliced = slice.getDim();
     encoding = slice.getParent();
   }
-  auto blocked = cast<tile::BlockedEncodingAttr>(encoding);
+  auto blocked = getBlockedLayout(encoding, type.getShape(), sliced);
   int64_t n = 1;
   for (int64_t d = 0, i = 0, e = blocked.getWarps().size(); d < e; ++d) {
     if (sliced && d == *sliced)
@@ -287,9 +311,12 @@ static bool isDistributedTile(Type type) {
   if (!tensor || !tile::isRegisterTile(tensor))
     return false;
   Attribute encoding = tensor.getEncoding();
-  if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding))
+  std::optional<int64_t> sliced;
+  if (auto slice = dyn_cast<tile::SliceEncodingAttr>(encoding)) {
+    sliced = slice.getDim();
     encoding = slice.getParent();
-  auto blocked = dyn_cast<tile::BlockedEncodingAttr>(encoding);
+  }
+  auto blocked = getBlockedLayout(encoding, tensor.getShape(), sliced);
   return blocked && !blocked.getThreads().empty() &&
          !blocked.getPerThread().empty();
 }
@@ -533,7 +560,8 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
       auto branch = scf::IfOp::create(
           rewriter, loc, SmallVector<Type>(access.group, element),
           access.wholeGroup(rewriter, loc, coords), /*withElseRegion=*/true);
-      OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+      OpBuilder tb = rewriter;
+      tb.setInsertionPointToStart(branch.thenBlock());
       auto vectorType = VectorType::get({access.group}, element);
       Value vector = vector::LoadOp::create(
           tb, loc, vectorType, source, coords, /*nontemporal=*/false,
@@ -542,7 +570,8 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
       for (int64_t i = 0; i < access.group; ++i)
         loaded.push_back(vector::ExtractOp::create(tb, loc, vector, i));
       scf::YieldOp::create(tb, loc, loaded);
-      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      OpBuilder eb = rewriter;
+      eb.setInsertionPointToStart(branch.elseBlock());
       SmallVector<Value> scalars;
       for (int64_t i = 0; i < access.group; ++i)
         scalars.push_back(scalar(eb, Access::shifted(eb, loc, coords, i)));
@@ -610,13 +639,15 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
           rewriter, loc, TypeRange(),
           owned(rewriter, access.wholeGroup(rewriter, loc, coords)),
           /*withElseRegion=*/true);
-      OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+      OpBuilder tb = rewriter;
+      tb.setInsertionPointToStart(branch.thenBlock());
       auto vectorType = VectorType::get({access.group}, group[0].getType());
       Value vector = vector::FromElementsOp::create(tb, loc, vectorType, group);
       vector::StoreOp::create(tb, loc, vector, dest, coords,
                               /*nontemporal=*/false,
                               llvm::MaybeAlign(access.groupBytes));
-      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      OpBuilder eb = rewriter;
+      eb.setInsertionPointToStart(branch.elseBlock());
       for (int64_t i = 0; i < access.group; ++i)
         scalar(eb, group[i], Access::shifted(eb, loc, coords, i));
     }
@@ -879,7 +910,10 @@ void configureDistributionTypeConverter(TypeConverter &converter) {
 }
 
 bool hasDistributedTiles(Operation *op) {
-  auto isTile = [](Type t) { return isDistributedTile(t); };
+  auto isTile = [](Type t) {
+    return isDistributedTile(t) ||
+           isa<tile::SmemType, tile::AsyncTokenType>(t);
+  };
   return llvm::any_of(op->getOperandTypes(), isTile) ||
          llvm::any_of(op->getResultTypes(), isTile);
 }

@@ -15,7 +15,20 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+namespace mlir::tessera::target {
+class TargetInfo;
+} // namespace mlir::tessera::target
+
+namespace mlir::tessera::tile {
+class SmemType;
+} // namespace mlir::tessera::tile
+
 namespace mlir::tessera::tile_to_target {
+
+/// The target info of the chip the module holding `op` is compiled for, or
+/// an error on `op` saying that `what` needs one.
+FailureOr<const target::TargetInfo *> chipInfoFor(Operation *op,
+                                                  StringRef what);
 
 /// memref[indices] where `mask` holds, else `other`: a masked-off thread
 /// touches no memory.
@@ -29,7 +42,25 @@ void maskedStore(OpBuilder &b, Location loc, Value value, Value memref,
 /// thread holds (a 1:N conversion); other types stay.
 void configureDistributionTypeConverter(TypeConverter &converter);
 
-/// True if `op` has a register tile among its operand or result types.
+/// Shared buffers become a flat workgroup memref and an element offset;
+/// async tokens become nothing (SharedMemory.cpp).
+void configureSharedMemoryTypeConverter(TypeConverter &converter);
+
+/// The element offset of (row, col) in a shared buffer of `type` that
+/// starts at element `base` of its flat memref.
+Value sharedElementOffset(OpBuilder &b, Location loc, tile::SmemType type,
+                          Value base, Value row, Value col);
+
+/// local_alloc, slot, box_copy and wait (SharedMemory.cpp).
+void populateSharedMemoryPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns);
+
+/// dot (Dot.cpp).
+void populateDotPatterns(const TypeConverter &converter,
+                         RewritePatternSet &patterns);
+
+/// True if `op` has a register tile, a shared buffer or an async token
+/// among its operand or result types.
 bool hasDistributedTiles(Operation *op);
 
 /// The patterns that distribute block-level ops on register tiles over the

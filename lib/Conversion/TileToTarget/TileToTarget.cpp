@@ -253,7 +253,10 @@ struct ConvertTileToTargetPass
     // Register tiles: each thread's elements, as scalars.
     TypeConverter tiles;
     tile_to_target::configureDistributionTypeConverter(tiles);
+    tile_to_target::configureSharedMemoryTypeConverter(tiles);
     tile_to_target::populateDistributionPatterns(tiles, patterns, target);
+    tile_to_target::populateSharedMemoryPatterns(tiles, patterns);
+    tile_to_target::populateDotPatterns(tiles, patterns);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
                            scf::SCFDialect, nvgpu::NVGPUDialect,
                            NVVM::NVVMDialect, LLVM::LLVMDialect,

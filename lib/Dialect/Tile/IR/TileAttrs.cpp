@@ -228,17 +228,45 @@ int64_t MmaAccEncodingAttr::getNumWarps() const {
   return product(getWarps());
 }
 
+BlockedEncodingAttr
+MmaAccEncodingAttr::getThreadLayout(ArrayRef<int64_t> shape) const {
+  MLIRContext *ctx = getContext();
+  MmaAttr mma = getMma();
+  ArrayRef<int64_t> warps = getWarps();
+  switch (mma.getKind()) {
+  case MmaKind::mma_sync:
+    // m16n8: lane l holds rows l/4 and l/4 + 8, columns 2(l%4) and +1.
+    return BlockedEncodingAttr::get(ctx, warps, {8, 4}, {1, 2});
+  case MmaKind::wgmma:
+    // Warp w of a warpgroup holds rows 16w..16w+15 of its 64, each in the
+    // m16n8 pattern; that is a warp's contiguous share only when every
+    // warpgroup covers one m of rows and the warps stack along m.
+    if (warps[1] != 1 || shape.size() != 2 ||
+        shape[0] != mma.getM() * (warps[0] / 4))
+      return {};
+    return BlockedEncodingAttr::get(ctx, warps, {8, 4}, {1, 2});
+  case MmaKind::mfma:
+    // 16x16: lane l holds rows 4(l/16)..+3 of column l%16; 32x32: rows
+    // 4(l/32)..+3 of every 8, column l%32.
+    if (mma.getM() == 16)
+      return BlockedEncodingAttr::get(ctx, warps, {4, 16}, {4, 1});
+    return BlockedEncodingAttr::get(ctx, warps, {2, 32}, {4, 1});
+  }
+  llvm_unreachable("unknown mma kind");
+}
+
 LogicalResult MmaAccEncodingAttr::verifyEncoding(
     ArrayRef<int64_t> shape, Type elementType,
     function_ref<InFlightDiagnostic()> emitError) const {
   if (shape.size() != 2)
     return emitError() << "mma_acc tile must have rank 2, got rank "
                        << shape.size();
-  // f32 for a dot's accumulator; narrower floats for a result converted
-  // in place (attention's probabilities before the next dot).
-  if (!isa<FloatType>(elementType))
+  // f32 for a dot's accumulator; other scalars for tiles computed from it
+  // element by element (an epilogue's operands, coordinates, a result
+  // converted in place).
+  if (!elementType.isIntOrIndexOrFloat())
     return emitError() << "mma_acc tile element type " << elementType
-                       << " must be a float";
+                       << " must be an integer, index or float";
   SmallVector<int64_t, 2> block = getBlockShape();
   if (ShapedType::isDynamic(shape[0]) || ShapedType::isDynamic(shape[1]) ||
       shape[0] % block[0] != 0 || shape[1] % block[1] != 0)

@@ -163,6 +163,13 @@ LogicalResult BoxCopyOp::verify() {
   return success();
 }
 
+LogicalResult WaitOp::verify() {
+  if (std::optional<int64_t> pending = getPending(); pending && *pending < 0)
+    return emitOpError() << "pending (" << *pending
+                         << ") must not be negative";
+  return success();
+}
+
 LogicalResult MbarrierAllocOp::verify() {
   if (getArrivals() < 1)
     return emitOpError() << "arrivals (" << getArrivals()

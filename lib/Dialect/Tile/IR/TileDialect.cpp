@@ -95,6 +95,10 @@ LogicalResult AllocSharedOp::verify() {
     return emitOpError() << "result " << type
                          << " must hold integers or floats in the identity "
                             "layout";
+  if (std::optional<int64_t> offset = getOffset();
+      offset && (*offset < 0 || *offset % 16 != 0))
+    return emitOpError() << "offset (" << *offset
+                         << ") must be a non-negative multiple of 16";
   return success();
 }
 

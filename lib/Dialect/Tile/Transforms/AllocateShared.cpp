@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Tessera/Dialect/Tile/Transforms/AllocateShared.h"
+#include "Tessera/Dialect/Target/IR/TargetAttrs.h"
+#include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "Tessera/Dialect/Tile/Transforms/Passes.h"
@@ -184,18 +186,22 @@ struct AllocateSharedPass
                             "buffers (placed here)";
       return signalPassFailure();
     }
-    if (layout.totalBytes > static_cast<int64_t>(maxBytes)) {
+    // The limit: the option, else the module's chip, else Hopper's.
+    int64_t limit = maxBytes;
+    std::string limitSource = "the max-bytes option";
+    if (limit == 0) {
+      limit = 232448;
+      limitSource = "the default without a chip";
+      if (target::ChipAttr chip = target::ChipAttr::lookup(kernel)) {
+        limit = chip.getInfo().getMaxSharedBytes();
+        limitSource = ("chip '" + chip.getName() + "'").str();
+      }
+    }
+    if (layout.totalBytes > limit) {
       kernel.emitError() << "kernel @" << name << " needs "
                          << layout.totalBytes
                          << " bytes of shared memory, more than the limit of "
-                         << static_cast<int64_t>(maxBytes) << " bytes";
-      return signalPassFailure();
-    }
-    target::KernelConfigAttr config = kernel.getConfigAttr();
-    if (!config) {
-      kernel.emitError() << "kernel @" << name
-                         << " has no launch config to record its "
-                         << layout.totalBytes << " bytes of shared memory in";
+                         << limit << " bytes (" << limitSource << ")";
       return signalPassFailure();
     }
 
@@ -207,9 +213,13 @@ struct AllocateSharedPass
       else
         cast<MbarrierAllocOp>(buffer.alloc).setOffsetAttr(offset);
     }
-    kernel.setConfigAttr(target::KernelConfigAttr::get(
-        kernel.getContext(), config.getGrid(), config.getBlock(),
-        layout.totalBytes, config.getRegs()));
+    // A kernel launched with a computed grid has no launch config: its
+    // launches get the size when it becomes a gpu.func (the placed buffers'
+    // end).
+    if (target::KernelConfigAttr config = kernel.getConfigAttr())
+      kernel.setConfigAttr(target::KernelConfigAttr::get(
+          kernel.getContext(), config.getGrid(), config.getBlock(),
+          layout.totalBytes, config.getRegs()));
   }
 };
 } // namespace

@@ -158,25 +158,67 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
     rewriter.eraseOp(alloc);
   }
 
-  // The schedule: stage 0 (copies and what feeds them) first, so that the
-  // steady state issues iteration i+S-1's copies before it waits on and
-  // computes iteration i; stage S-1 in body order.
+  // The schedule: iteration i's waits first, then stage 0 (iteration
+  // i+S-1's copies and what feeds them), then the rest of iteration i in
+  // body order. A wait is a barrier of the block, so the copies that refill
+  // the slot iteration i-1 read are issued after every thread is done
+  // reading it.
   llvm::SetVector<Operation *> slice;
   for (BoxCopyOp copy : copies)
     (void)collectStageZero(forOp, copy, copy, slice);
   std::vector<std::pair<Operation *, unsigned>> schedule;
+  for (auto wait : body->getOps<WaitOp>())
+    schedule.emplace_back(wait, stages - 1);
   for (Operation &op : body->without_terminator())
     if (slice.contains(&op))
       schedule.emplace_back(&op, 0);
   for (Operation &op : body->without_terminator())
-    if (!slice.contains(&op))
+    if (!slice.contains(&op) && !isa<WaitOp>(op))
       schedule.emplace_back(&op, stages - 1);
+
+  // How many copies each wait may leave in flight: those issued after the
+  // last one it awaits. In the steady state these are the later copies of
+  // its own iteration and all C copies of the S-2 iterations after it; in
+  // the e-th iteration of a peeled epilogue, of the S-2-e after it. A wait
+  // on tokens from elsewhere awaits everything (no `pending`).
+  // The count within the iteration rides on the waits as a temporary
+  // attribute, which the pipeliner's clones carry into the annotation.
+  static constexpr StringLiteral kLater = "tessera_tile.later_copies";
+  int64_t perIteration = copies.size();
+  for (auto wait : body->getOps<WaitOp>()) {
+    int64_t last = -1;
+    for (Value token : wait.getTokens()) {
+      auto copy = token.getDefiningOp<BoxCopyOp>();
+      auto it = copy ? llvm::find(copies, copy) : copies.end();
+      if (it == copies.end()) {
+        last = -1;
+        break;
+      }
+      last = std::max<int64_t>(last, it - copies.begin());
+    }
+    if (last >= 0)
+      wait->setAttr(kLater, rewriter.getI64IntegerAttr(perIteration - 1 - last));
+  }
 
   scf::PipeliningOption options;
   options.getScheduleFn =
       [&](scf::ForOp, std::vector<std::pair<Operation *, unsigned>> &result) {
         result = schedule;
       };
+  options.annotateFn = [&](Operation *op,
+                           scf::PipeliningOption::PipelinerPart part,
+                           unsigned iteration) {
+    auto wait = dyn_cast<WaitOp>(op);
+    auto later = wait ? wait->getAttrOfType<IntegerAttr>(kLater) : nullptr;
+    if (!later)
+      return;
+    wait->removeAttr(kLater);
+    int64_t iterationsAfter =
+        part == scf::PipeliningOption::PipelinerPart::Epilogue
+            ? stages - 2 - static_cast<int64_t>(iteration)
+            : stages - 2;
+    wait.setPending(later.getInt() + iterationsAfter * perIteration);
+  };
   // A constant trip count above S-1 gets a peeled epilogue; other loops
   // (unknown or short trip counts) predicate the copies past the end.
   std::optional<int64_t> lb = getConstantIntValue(forOp.getLowerBound());

@@ -113,39 +113,35 @@ func.func @mm_batched_t(%a: tensor<?x?x?xf32>, %w: tensor<?x?xf32>, %c: tensor<?
 
 // -----
 
-// A tensor-core matmul (f16, f32 accumulation): shared rings for both
-// operands (stages x rows x padded row), a cp.async prologue of
-// stages - 1 k-slices, then per k-slice: wait, barrier, the next copies,
-// ldmatrix and mma.sync. The pipeline is built twice: when both operands'
-// rows are 16-byte multiples every copy is cp.async, otherwise a copy whose
-// rows are not is done element by element (the inner else branch). The
-// epilogue stores each accumulator element under its mask.
+// A tensor-core matmul (f16, f32 accumulation) is a block program: per
+// 64-deep slice of K, box copies of the 128x64 lhs tile and the 64x128 rhs
+// tile into buffers whose rows are padded by 8 elements, a wait, and an
+// mma_sync dot into the 128x128 accumulator (2x2 warps); the loop is marked
+// for 3 stages (tessera-tile-pipeline expands it, the allocator places the
+// buffers: see block-matmul-mma.mlir). The loop is built twice: when both
+// operands' rows start 16-byte aligned (row length a multiple of 8
+// elements, buffer pointer aligned) its copies say `aligned`. The epilogue
+// stores the accumulator tile, masked at M and N.
 // CHECK-LABEL: func.func @mma
-// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}) block = [128] shared = 107520
+// CHECK: tessera_target.launch @mma_k0_matmul_mma grid(%{{.*}}) block = [128] args(
 // CHECK-LABEL: tessera_target.kernel @mma_k0_matmul_mma
-// CHECK: tessera_tile.alloc_shared : memref<27648xf16, #gpu.address_space<workgroup>>
-// CHECK: tessera_tile.alloc_shared : memref<26112xf16, #gpu.address_space<workgroup>>
-// Rows are 16-byte aligned if their length is a multiple of 8 elements and
-// the buffer's pointer is 16-byte aligned (not a view at an odd offset).
-// CHECK: memref.extract_aligned_pointer_as_index
-// CHECK: scf.if %{{.*}} -> (vector<2x2xf32>
-// CHECK: tessera_tile.copy_async %{{.*}}, 8 valid %{{.*}} : memref<?xf16> to memref<27648xf16, #gpu.address_space<workgroup>>
-// CHECK: tessera_tile.async_commit
-// CHECK: scf.for
-// CHECK: tessera_tile.async_wait 1
-// CHECK-NEXT: tessera_tile.barrier
-// CHECK: tessera_tile.load_matrix %{{.*}} : memref<27648xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// CHECK: tessera_tile.load_matrix %{{.*}} transpose : memref<26112xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// CHECK: vector.shuffle
-// CHECK-COUNT-128: tessera_tile.mma
-// CHECK: scf.yield
-// CHECK: tessera_tile.async_wait 0
+// CHECK: %[[A:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [%arg3, %arg5], strides: [%arg5, 1]
+// CHECK: %[[B:.*]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%arg5, %arg4], strides: [%arg4, 1]
+// CHECK: memref.extract_aligned_pointer_as_index %arg0
+// CHECK: memref.extract_aligned_pointer_as_index %arg1
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<128x128xf32, #acc>
+// CHECK: scf.if %{{.*}} -> (tensor<128x128xf32, #acc>) {
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]])
+// CHECK: %[[SA:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout>
+// CHECK: %[[TA:.*]] = tessera_tile.box_copy %[[A]][%{{.*}}, %{{.*}}], %[[SA]] aligned
+// CHECK: %[[SB:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x128xf16, #smem_layout>
+// CHECK: %[[TB:.*]] = tessera_tile.box_copy %[[B]][%{{.*}}, %{{.*}}], %[[SB]] aligned
+// CHECK: tessera_tile.wait %[[TA]], %[[TB]]
+// CHECK: tessera_tile.dot %[[SA]], %[[SB]], %[[ACC]] {mma = #mma}
+// CHECK: } {tessera_tile.stages = 3 : i64}
 // CHECK: } else {
-// CHECK: tessera_tile.copy_async
-// CHECK: } else {
-// CHECK: tessera_tile.load
-// CHECK: vector.extract
-// CHECK: tessera_tile.store %{{.*}} mask
+// CHECK: tessera_tile.box_copy %[[A]][%{{.*}}, %{{.*}}], %{{[^ ]*}} :
+// CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : tensor<128x128xf16, #acc>
 func.func @mma(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
   return %m : tensor<?x?xf16>

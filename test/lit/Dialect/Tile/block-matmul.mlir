@@ -31,9 +31,9 @@
 // CHECK: %[[RB:.*]] = tessera_tile.local_alloc offset 24576 : !tessera_tile.smem<3x64x128xf16, #smem_layout>
 // CHECK-COUNT-4: tessera_tile.box_copy
 // CHECK: scf.for
+// CHECK: tessera_tile.wait %{{.*}}, %{{.*}} pending 2
 // CHECK: tessera_tile.box_copy
 // CHECK: tessera_tile.box_copy
-// CHECK: tessera_tile.wait
 // CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #mma}
 // CHECK: scf.yield
 // CHECK: tessera_tile.reduce max

@@ -158,6 +158,22 @@ func.func @shared_index() {
   return
 }
 
+// -----
+
+func.func @shared_offset_unaligned() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op offset (24) must be a non-negative multiple of 16}}
+  %s = tessera_tile.alloc_shared offset 24 : memref<4xf32, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @wait_negative_pending(%t: !tessera_tile.async_token) {
+  // expected-error @+1 {{'tessera_tile.wait' op pending (-1) must not be negative}}
+  tessera_tile.wait %t pending -1
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // Block-level attributes and types
 //===----------------------------------------------------------------------===//
@@ -246,8 +262,8 @@ func.func @acc_rank(%t: tensor<64xf32, #acc>) { return }
 // -----
 
 #acc = #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>, warps = [2, 2]>
-// expected-error @+1 {{mma_acc tile element type 'i32' must be a float}}
-func.func @acc_type(%t: tensor<64x64xi32, #acc>) { return }
+// expected-error @+1 {{mma_acc tile element type 'complex<f32>' must be an integer, index or float}}
+func.func @acc_type(%t: tensor<64x64xcomplex<f32>, #acc>) { return }
 
 // -----
 

@@ -134,6 +134,16 @@ def Tile_MmaAccEncodingAttr : Tile_Attr<"MmaAccEncoding", "mma_acc",
     other kinds each warp covers m rows. The tile's rows must be a multiple
     of m times the warp (group) rows, its columns of n times `wn`.
 
+    Which lane holds which element is the instruction's fragment layout,
+    which is a `#tessera_tile.blocked` distribution: for mma_sync (and
+    wgmma with one m per warpgroup) `threads = [8, 4], per_thread = [1, 2]`
+    (lane l holds rows l/4 + 8i and columns 2(l%4) + {0, 1} + 8j); for
+    mfma 16x16 `threads = [4, 16], per_thread = [4, 1]`, for 32x32
+    `threads = [2, 32], per_thread = [4, 1]`. So elementwise math,
+    reductions, loads and stores treat an accumulator like that blocked
+    tile, and the element type may be any scalar (f32 for a dot's
+    accumulator).
+
     Example:
 
     ```mlir
@@ -151,6 +161,9 @@ def Tile_MmaAccEncodingAttr : Tile_Attr<"MmaAccEncoding", "mma_acc",
     int64_t getNumWarps() const;
     /// Rows and columns covered by one step of the warp grid.
     ::llvm::SmallVector<int64_t, 2> getBlockShape() const;
+    /// The same distribution of a tile of `shape` as a blocked encoding
+    /// (which lane holds which element), or null where it is not one.
+    BlockedEncodingAttr getThreadLayout(::llvm::ArrayRef<int64_t> shape) const;
   }];
 }
 

@@ -35,18 +35,30 @@ def Tile_AllocSharedOp : Tile_Op<"alloc_shared"> {
     Allocates a buffer in the block's shared memory for the lifetime of the
     kernel. The result is a statically shaped memref in
     `#gpu.address_space<workgroup>`; its size counts against the target's
-    shared memory per block.
+    shared memory per block. With `offset`, the buffer starts at that byte
+    of the block's shared memory (a `tessera_tile.local_alloc` placed by
+    `tessera-tile-allocate-shared`, lowered); buffers without one are placed
+    after the highest placed one.
 
     Example:
 
     ```mlir
     %smem = tessera_tile.alloc_shared
         : memref<128x32xf16, #gpu.address_space<workgroup>>
+    %ring = tessera_tile.alloc_shared offset 1024
+        : memref<9216xf16, #gpu.address_space<workgroup>>
     ```
   }];
+  let arguments = (ins OptionalAttr<I64Attr>:$offset);
   let results = (outs Res<AnyMemRef, "shared-memory buffer",
                           [MemAlloc<Tile_SharedMemory>]>:$buffer);
-  let assemblyFormat = "attr-dict `:` qualified(type($buffer))";
+  let assemblyFormat = [{
+    (`offset` $offset^)? attr-dict `:` qualified(type($buffer))
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type), [{
+      build($_builder, $_state, type, ::mlir::IntegerAttr());
+    }]>];
   let hasVerifier = 1;
 }
 
@@ -395,6 +407,11 @@ def Tile_BoxCopyOp : Tile_Op<"box_copy", [AttrSizedOperandSegments]> {
     `source` is a strided memref in global memory whose innermost stride is
     1, usually made from a kernel's flat buffer with
     `memref.reinterpret_cast`. Lowering picks TMA, cp.async or LDS staging.
+    `aligned` states that every row of the box starts at a 16-byte aligned
+    address (the program checked, typically by versioning the loop on it):
+    the copy then moves whole 16-byte chunks. Without it the lowering checks
+    the source's alignment at run time and copies element by element where
+    rows are not aligned.
 
     Example:
 
@@ -413,11 +430,12 @@ def Tile_BoxCopyOp : Tile_Op<"box_copy", [AttrSizedOperandSegments]> {
                            [MemWrite<Tile_SharedMemory>]>:$dest,
                        Optional<Tile_MbarrierType>:$barriers,
                        Optional<Index>:$barrier_index,
-                       Optional<I1>:$pred);
+                       Optional<I1>:$pred, UnitAttr:$aligned);
   let results = (outs Optional<Tile_AsyncTokenType>:$token);
   let assemblyFormat = [{
     $source `[` $indices `]` `,` $dest
         (`arrive` $barriers^ `[` $barrier_index `]`)? (`if` $pred^)?
+        (`aligned` $aligned^)?
         attr-dict `:` type($source) `,` qualified(type($dest))
         (`,` qualified(type($barriers))^)? (`->` qualified(type($token))^)?
   }];
@@ -429,16 +447,27 @@ def Tile_WaitOp : Tile_Op<"wait", [
   let summary = "waits for asynchronous copies to land";
   let description = [{
     Blocks until every copy whose token is given has completed and its data
-    is visible to every thread of the block.
+    is visible to every thread of the block. The wait is also a barrier of
+    the block: every thread's earlier reads of shared memory are done when
+    any thread passes it (what lets a pipelined loop refill the slot the
+    previous iteration read).
+
+    `pending`, set by `tessera-tile-pipeline`, is how many copies issued
+    after the awaited ones may still be in flight: lowering to counted
+    completion groups (cp.async) waits for all but that many. Without it,
+    every earlier copy is awaited.
 
     Example:
 
     ```mlir
     tessera_tile.wait %tok_a, %tok_b
+    tessera_tile.wait %tok_c pending 2
     ```
   }];
-  let arguments = (ins Variadic<Tile_AsyncTokenType>:$tokens);
-  let assemblyFormat = "$tokens attr-dict";
+  let arguments = (ins Variadic<Tile_AsyncTokenType>:$tokens,
+                       OptionalAttr<I64Attr>:$pending);
+  let assemblyFormat = "$tokens (`pending` $pending^)? attr-dict";
+  let hasVerifier = 1;
 }
 
 def Tile_MbarrierAllocOp : Tile_Op<"mbarrier_alloc"> {

@@ -29,15 +29,18 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
     kernel.
 
     The layout is computed by `computeSharedLayout` (AllocateShared.h), so
-    that other checks can use the same model. A kernel that needs more than
-    `max-bytes` (default 232448, Hopper's opt-in maximum per block) is an
-    error, as is a kernel with buffers and no launch config, or one that
-    mixes these buffers with the older `tessera_tile.alloc_shared`, which
-    lowering places on its own.
+    that other checks can use the same model. A kernel without a launch
+    config (one whose grid the host computes) gets its offsets only; the
+    lowering records the size at its launches. A kernel that needs more
+    than `max-bytes` (default: the module chip's limit per block, or
+    232448, Hopper's opt-in maximum, without a chip) is an error, as is one
+    that mixes these buffers with the older `tessera_tile.alloc_shared`,
+    which lowering places on its own.
   }];
   let options = [
-    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"232448",
-           "shared memory available to one block, in bytes">];
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"0",
+           "shared memory available to one block, in bytes (0: the "
+           "module chip's limit)">];
 }
 
 def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {

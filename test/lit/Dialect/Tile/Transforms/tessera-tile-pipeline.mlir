@@ -11,9 +11,11 @@
 // and B buffers, copies into them, waits and multiplies.
 //
 // After: 3-deep rings before the loop; a prologue issuing iterations 0 and 1
-// (each predicated on the iteration existing); a steady state that issues
-// iteration k+2's copies (predicated past the end), then waits on iteration
-// k's tokens, carried as loop values, and multiplies.
+// (each predicated on the iteration existing); a steady state that first
+// waits on iteration k's tokens, carried as loop values (a wait is also a
+// barrier: every thread is done with iteration k-1's slot), then issues
+// iteration k+2's copies into that slot (predicated past the end), then
+// multiplies. The wait may leave 2 copies in flight: iteration k+1's two.
 // CHECK-LABEL: func.func @dynamic_trip_count
 // CHECK-SAME: (%[[A:.*]]: memref<?x?xf16, strided<[?, 1], offset: ?>>, %[[B:.*]]: memref<?x?xf16, strided<[?, 1], offset: ?>>, %[[M:.*]]: index, %[[N:.*]]: index, %[[KT:.*]]: index)
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
@@ -34,9 +36,12 @@
 // CHECK: %[[TB1:.*]] = tessera_tile.box_copy %[[B]][%[[C64]], %[[N]]], %{{.*}} if %[[P1]]
 // CHECK: %[[LOOP:.*]]:5 = scf.for %[[K:.*]] = %[[C0]] to %[[KT]] step %[[C1]]
 // CHECK-SAME: iter_args(%[[ACC:.*]] = %{{.*}}, %[[WA0:.*]] = %[[TA0]], %[[WA1:.*]] = %[[TA1]], %[[WB0:.*]] = %[[TB0]], %[[WB1:.*]] = %[[TB1]])
-// Steady state: issue iteration k + 2 while it exists...
+// Steady state: wait for iteration k, leaving iteration k+1's copies in
+// flight...
 // CHECK: %[[LAST:.*]] = arith.subi %[[KT]], %[[C2]] : index
 // CHECK: %[[ISSUE:.*]] = arith.cmpi slt, %[[K]], %[[LAST]] : index
+// CHECK: tessera_tile.wait %[[WA0]], %[[WB0]] pending 2
+// ... issue iteration k + 2 while it exists...
 // CHECK: %[[K2:.*]] = arith.addi %[[K]], %[[C2]] : index
 // CHECK: %[[SLOT2:.*]] = arith.remui %[[K2]], %[[C3]] : index
 // CHECK: %[[KK:.*]] = arith.muli %[[K2]], %[[C64]] : index
@@ -44,11 +49,10 @@
 // CHECK: %[[NA:.*]] = tessera_tile.box_copy %[[A]][%[[M]], %[[KK]]], %[[WSA]] if %[[ISSUE]]
 // CHECK: %[[WSB:.*]] = tessera_tile.slot %[[RB]][%[[SLOT2]]]
 // CHECK: %[[NB:.*]] = tessera_tile.box_copy %[[B]][%[[KK]], %[[N]]], %[[WSB]] if %[[ISSUE]]
-// ... then wait on iteration k's copies and multiply from slot k mod 3.
+// ... and multiply from slot k mod 3.
 // CHECK: %[[SLOT:.*]] = arith.remui %[[K]], %[[C3]] : index
 // CHECK: %[[RSA:.*]] = tessera_tile.slot %[[RA]][%[[SLOT]]]
 // CHECK: %[[RSB:.*]] = tessera_tile.slot %[[RB]][%[[SLOT]]]
-// CHECK: tessera_tile.wait %[[WA0]], %[[WB0]]
 // CHECK: %[[D:.*]] = tessera_tile.dot %[[RSA]], %[[RSB]], %[[ACC]]
 // CHECK: scf.yield %[[D]], %[[WA1]], %[[NA]], %[[WB1]], %[[NB]]
 // CHECK-NOT: tessera_tile.stages
@@ -80,6 +84,7 @@ func.func @dynamic_trip_count(%a: !gmem, %b: !gmem, %m: index, %n: index, %kt: i
 
 // A constant trip count of 8 with 2 stages: no predicates; the kernel runs
 // iterations 0..6 and a peeled epilogue finishes iteration 7 from slot 1.
+// With 2 stages no copy of a later iteration is in flight at a wait.
 // The copy's own predicate is kept (and-ed with the pipeline's when one is
 // needed).
 // CHECK-LABEL: func.func @static_trip_count
@@ -90,12 +95,12 @@ func.func @dynamic_trip_count(%a: !gmem, %b: !gmem, %m: index, %n: index, %kt: i
 // CHECK: %[[S0:.*]] = tessera_tile.slot %[[RING]][%[[C0]]]
 // CHECK: %[[T0:.*]] = tessera_tile.box_copy %{{.*}}[%{{.*}}, %[[C0]]], %[[S0]] if %[[OWN:[^ ]+]] :
 // CHECK: %[[LOOP:.*]]:2 = scf.for %[[K:.*]] = %[[C0]] to %[[C7]] step %[[C1]] iter_args(%[[SUM:.*]] = %{{.*}}, %[[TOK:.*]] = %[[T0]])
+// CHECK: tessera_tile.wait %[[TOK]] pending 0
 // CHECK: tessera_tile.box_copy {{.*}} if %[[OWN]] :
-// CHECK: tessera_tile.wait %[[TOK]]
 // CHECK: tessera_tile.local_load
 // CHECK: scf.yield
+// CHECK: tessera_tile.wait %[[LOOP]]#1 pending 0
 // CHECK: %[[S1:.*]] = tessera_tile.slot %[[RING]][%[[C1]]]
-// CHECK: tessera_tile.wait %[[LOOP]]#1
 // CHECK: tessera_tile.local_load %[[S1]]
 // CHECK-NOT: tessera_tile.box_copy
 // CHECK: return
@@ -114,6 +119,41 @@ func.func @static_trip_count(%a: !gmem, %m: index, %own: i1) -> tensor<64x64xf16
     %y = arith.addf %sum, %x : tensor<64x64xf16, #blocked>
     scf.yield %y : tensor<64x64xf16, #blocked>
   } {tessera_tile.stages = 2}
+  return %r : tensor<64x64xf16, #blocked>
+}
+
+// -----
+
+!gmem = memref<?x?xf16, strided<[?, 1], offset: ?>>
+!sa = !tessera_tile.smem<64x64xf16>
+#blocked = #tessera_tile.blocked<warps = [4, 1]>
+
+// 3 stages, one copy per iteration, 8 iterations: the steady state's wait
+// leaves the next iteration's copy in flight; the peeled epilogue's two
+// waits leave 1, then 0.
+// CHECK-LABEL: func.func @peeled_pending
+// CHECK: scf.for
+// CHECK: tessera_tile.wait %{{.*}} pending 1
+// CHECK: scf.yield
+// CHECK: tessera_tile.wait %{{.*}} pending 1
+// CHECK: tessera_tile.wait %{{.*}} pending 0
+// CHECK-NOT: tessera_tile.wait
+// CHECK: return
+func.func @peeled_pending(%a: !gmem, %m: index) -> tensor<64x64xf16, #blocked> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : tensor<64x64xf16, #blocked>
+  %r = scf.for %k = %c0 to %c8 step %c1 iter_args(%sum = %zero) -> tensor<64x64xf16, #blocked> {
+    %kk = arith.muli %k, %c64 : index
+    %s = tessera_tile.local_alloc : !sa
+    %t = tessera_tile.box_copy %a[%m, %kk], %s : !gmem, !sa -> !tessera_tile.async_token
+    tessera_tile.wait %t
+    %x = tessera_tile.local_load %s : !sa -> tensor<64x64xf16, #blocked>
+    %y = arith.addf %sum, %x : tensor<64x64xf16, #blocked>
+    scf.yield %y : tensor<64x64xf16, #blocked>
+  } {tessera_tile.stages = 3}
   return %r : tensor<64x64xf16, #blocked>
 }
 
