@@ -241,6 +241,23 @@ struct MmaLowering : public OpConversionPattern<tile::MmaOp> {
   }
 };
 
+/// Tile ops no pattern lowers (the block-level ops not implemented yet) are
+/// refused by name rather than by the driver's "failed to legalize".
+struct NotLoweredYet : public ConversionPattern {
+  NotLoweredYet(MLIRContext *ctx)
+      : ConversionPattern(MatchAnyOpTypeTag(), /*benefit=*/0, ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value>,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<tile::TileDialect>(op->getDialect()))
+      return rewriter.notifyMatchFailure(op, "not a Tile op");
+    return op->emitOpError()
+           << "is not lowered to Target IR yet (the block-level ops lowered "
+              "are load_tile, store_tile, gather, map, reduce, broadcast, "
+              "range, local_alloc, slot, box_copy, wait and dot)";
+  }
+};
+
 struct ConvertTileToTargetPass
     : public tessera::impl::ConvertTesseraTileToTargetBase<ConvertTileToTargetPass> {
   using Base::Base;
@@ -257,6 +274,7 @@ struct ConvertTileToTargetPass
     tile_to_target::populateDistributionPatterns(tiles, patterns, target);
     tile_to_target::populateSharedMemoryPatterns(tiles, patterns);
     tile_to_target::populateDotPatterns(tiles, patterns);
+    patterns.add<NotLoweredYet>(ctx);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
                            scf::SCFDialect, nvgpu::NVGPUDialect,
                            NVVM::NVVMDialect, LLVM::LLVMDialect,
@@ -275,11 +293,19 @@ struct ConvertTileToTargetPass
     // A pattern that refuses an op says why; the driver's generic "failed to
     // legalize" that follows would only repeat it.
     bool explained = false;
+    // Likewise the catch-all NotLoweredYet after an op's own pattern has
+    // refused it.
+    DenseSet<Location> refused;
     ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
       if (diag.getSeverity() != DiagnosticSeverity::Error)
         return failure();
-      if (explained && StringRef(diag.str()).starts_with("failed to legalize"))
+      std::string text = diag.str();
+      if (explained && StringRef(text).starts_with("failed to legalize"))
         return success();
+      if (StringRef(text).contains("is not lowered to Target IR yet") &&
+          refused.contains(diag.getLocation()))
+        return success();
+      refused.insert(diag.getLocation());
       explained = true;
       return failure();
     });

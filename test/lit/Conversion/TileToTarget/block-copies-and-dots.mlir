@@ -1,0 +1,185 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --convert-tessera-tile-to-target | FileCheck %s
+
+// Shared buffers, box copies, waits and an mma_sync dot, lowered to what
+// each thread does (sm_80: cp.async, ldmatrix, mma.sync).
+//
+// A placed buffer is an alloc_shared at its offset, seen as a flat memref and
+// an element offset; a slot moves the offset (slot 1 of 32 rows of 16 + 8
+// padding elements: 768). The 32x16 f16 box of A is 64 chunks of 16 bytes,
+// two per thread of the 32-thread block, each one cp.async with its valid
+// count (0 past the edges); `aligned` needs no run-time check. The copy of B
+// has a predicate and no promise: the thread's chunks are under the
+// predicate, each chooses cp.async or an element copy by the rows'
+// alignment, checked at run time. Every box copy commits one group, the
+// predicated one too. The wait leaves `pending` groups in flight and is a
+// barrier. The dot: per 16 of K, ldmatrix .x4 for each 16x16 A fragment,
+// .x4 .trans for each pair of B fragments, and one mma.sync per pair.
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+#pad = #tessera_tile.smem_layout<pad = 8>
+!g = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+// CHECK-LABEL: tessera_target.kernel @copy_wait_dot
+// CHECK: %[[RA:.*]] = tessera_tile.alloc_shared offset 0 : memref<1536xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[A:.*]] = memref.cast %[[RA]] : memref<1536xf16, #gpu.address_space<workgroup>> to memref<?xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[SLOT:.*]] = arith.muli %c1{{.*}}, %c768
+// CHECK-COUNT-2: nvgpu.device_async_copy
+// CHECK-NOT: scf.if
+// CHECK: nvgpu.device_async_create_group
+// CHECK: %[[RB:.*]] = tessera_tile.alloc_shared offset 3072 : memref<384xf16, #gpu.address_space<workgroup>>
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: scf.if %arg3 {
+// CHECK: scf.if %{{.*}} {
+// CHECK: nvgpu.device_async_copy
+// CHECK: } else {
+// CHECK: memref.load
+// CHECK: memref.store
+// CHECK: nvgpu.device_async_create_group
+// CHECK: nvvm.cp.async.wait.group 1
+// CHECK-NEXT: gpu.barrier
+// CHECK-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false}
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK-COUNT-4: nvgpu.mma.sync
+// CHECK-NOT: tessera_tile.{{(local_alloc|slot|box_copy|wait|dot)}}
+tessera_target.kernel @copy_wait_dot(%a: !g, %b: !g, %c: memref<?x?xf32, strided<[?, 1]>>, %p: i1)
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %ring = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<2x32x16xf16, #pad>
+  %sa = tessera_tile.slot %ring[%c1] : !tessera_tile.smem<2x32x16xf16, #pad> -> !tessera_tile.smem<32x16xf16, #pad>
+  %ta = tessera_tile.box_copy %a[%c0, %c0], %sa aligned : !g, !tessera_tile.smem<32x16xf16, #pad> -> !tessera_tile.async_token
+  %sb = tessera_tile.local_alloc offset 3072 : !tessera_tile.smem<16x16xf16, #pad>
+  %tb = tessera_tile.box_copy %b[%c0, %c0], %sb if %p : !g, !tessera_tile.smem<16x16xf16, #pad> -> !tessera_tile.async_token
+  tessera_tile.wait %ta, %tb pending 1
+  %zero = arith.constant dense<0.0> : tensor<32x16xf32, #acc>
+  %d = tessera_tile.dot %sa, %sb, %zero {mma = #mma} : !tessera_tile.smem<32x16xf16, #pad>, !tessera_tile.smem<16x16xf16, #pad> -> tensor<32x16xf32, #acc>
+  tessera_tile.store_tile %d, %c[%c0, %c0] : tensor<32x16xf32, #acc>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Without asynchronous copies (gfx942), a chunk is a vector load and store
+// (element by element where it is partial) and a wait is a barrier.
+!g = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+// CHECK-LABEL: tessera_target.kernel @lds_staging
+// CHECK: scf.if %{{.*}} {
+// CHECK: vector.load %{{.*}} : memref<?xf16>, vector<8xf16>
+// CHECK: vector.store %{{.*}} : memref<?xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// CHECK: } else {
+// CHECK: memref.load
+// CHECK-NOT: nvgpu
+// CHECK-NOT: nvvm
+// CHECK: gpu.barrier
+tessera_target.kernel @lds_staging(%a: !g)
+    config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x32xf16>
+  %t = tessera_tile.box_copy %a[%c0, %c0], %s aligned : !g, !tessera_tile.smem<64x32xf16> -> !tessera_tile.async_token
+  tessera_tile.wait %t
+  tessera_target.return
+}
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @unplaced() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  // expected-error @+1 {{'tessera_tile.local_alloc' op has no offset: run tessera-tile-allocate-shared before lowering, so that every shared buffer has its place}}
+  %s = tessera_tile.local_alloc : !tessera_tile.smem<32x16xf16>
+  tessera_target.return
+}
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @swizzled() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  // expected-error @+1 {{'tessera_tile.local_alloc' op allocates a swizzled buffer, which the lowering does not address yet (padded and plain buffers only)}}
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x64xf16, #tessera_tile.smem_layout<swizzle = 128>>
+  tessera_target.return
+}
+}
+
+// -----
+
+!g = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @tma(%a: !g, %bars: !tessera_tile.mbarrier<1>) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  // expected-error @+1 {{'tessera_tile.box_copy' op completes on an mbarrier (a TMA copy), which the lowering does not issue yet; complete it with a token}}
+  tessera_tile.box_copy %a[%c0, %c0], %s arrive %bars[%c0] : !g, !tessera_tile.smem<32x16xf16>, !tessera_tile.mbarrier<1>
+  tessera_target.return
+}
+}
+
+// -----
+
+!g = memref<?x?xf16, strided<[?, 1]>>
+tessera_target.kernel @no_chip(%a: !g) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.alloc_shared offset 0 : memref<512xf16, #gpu.address_space<workgroup>>
+  %l = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  // expected-error @+1 {{'tessera_tile.box_copy' op a box copy's instructions depends on the chip: the module needs a #tessera_target.chip (tessera-target-set-chip)}}
+  %t = tessera_tile.box_copy %a[%c0, %c0], %l : !g, !tessera_tile.smem<32x16xf16> -> !tessera_tile.async_token
+  tessera_target.return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 16, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @wgmma_dot() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x16xf16>
+  %b = tessera_tile.local_alloc offset 2048 : !tessera_tile.smem<16x16xf16>
+  %zero = arith.constant dense<0.0> : tensor<64x16xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op uses wgmma, which the lowering does not issue yet (mma_sync only)}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<64x16xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+tessera_target.kernel @no_mma_sync() config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x16xf16>
+  %b = tessera_tile.local_alloc offset 512 : !tessera_tile.smem<16x16xf16>
+  %zero = arith.constant dense<0.0> : tensor<16x16xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op uses mma_sync, which chip 'gfx942' does not have}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<16x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<16x16xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [2, 2]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @too_few_threads() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  %b = tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<16x32xf16>
+  %zero = arith.constant dense<0.0> : tensor<32x32xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op has an accumulator over 4 warps of 32 lanes, but the kernel's block has 32 threads}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<32x16xf16>, !tessera_tile.smem<16x32xf16> -> tensor<32x32xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+// A block-level op the lowering does not implement is refused by name.
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @barriers() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, local_alloc, slot, box_copy, wait and dot)}}
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 1024 : !tessera_tile.mbarrier<1>
+  tessera_target.return
+}
+}
