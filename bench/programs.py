@@ -22,6 +22,12 @@ func.func @main(%a: tensor<?x?xbf16>, %b: tensor<?x?xbf16>) -> tensor<?x?xbf16> 
   %c = tessera_graph.matmul %a, %b : tensor<?x?xbf16>, tensor<?x?xbf16> -> tensor<?x?xbf16>
   return %c : tensor<?x?xbf16>
 }""",
+    # x @ w.T, the linear layer's orientation (w stored [N, K]).
+    "gemm_f16_nt": """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.matmul %a, %b transpose_rhs : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}""",
     "gemm_bias_gelu_f16": """
 func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %bias: tensor<?xf16>) -> tensor<?x?xf16> {
   %c = tessera_graph.matmul %a, %b : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>

@@ -224,18 +224,25 @@ def gemm_rows(bench, triton_gemm, quick):
     for dtype, tol, prog, prog_shapes in (
             (torch.bfloat16, 1e-2, "gemm_bf16", shapes), (torch.float16, 2e-3, "gemm_f16", shapes),
             (torch.bfloat16, 1e-2, "gemm_bf16_mma_sync", mma_sync_shapes),
-            (torch.float16, 2e-3, "gemm_f16_mma_sync", mma_sync_shapes)):
+            (torch.float16, 2e-3, "gemm_f16_mma_sync", mma_sync_shapes),
+            (torch.float16, 2e-3, "gemm_f16_nt", mma_sync_shapes)):
         tname = ("bf16" if dtype == torch.bfloat16 else "fp16") + (
-            " mma_sync" if prog.endswith("mma_sync") else "")
+            " mma_sync" if prog.endswith("mma_sync") else "") + (
+            " x@w.T" if prog.endswith("_nt") else "")
         for M, N, K in prog_shapes:
             sets = copies_for((M * K + K * N) * 2)
             A = [torch.randn(M, K, device="cuda", dtype=dtype) for _ in range(sets)]
-            B = [torch.randn(K, N, device="cuda", dtype=dtype) for _ in range(sets)]
+            # x @ w.T: Tessera gets w, stored [N, K]; the peers its transposed
+            # view B.
+            nt = prog.endswith("_nt")
+            W = [torch.randn(N, K, device="cuda", dtype=dtype) for _ in range(sets)] if nt else None
+            B = [w.T for w in W] if nt else [
+                torch.randn(K, N, device="cuda", dtype=dtype) for _ in range(sets)]
             C = torch.empty(M, N, device="cuda", dtype=dtype)
             ref = A[0].double() @ B[0].double()
 
             def run(program, i):
-                program(A[i], B[i], out=[C])
+                program(A[i], W[i] if nt else B[i], out=[C])
 
             def check(program):
                 C.fill_(float("nan"))
@@ -257,7 +264,7 @@ def gemm_rows(bench, triton_gemm, quick):
             cublas_rate = 2 * M * N * K / peers["cuBLAS"][0] / 1e9
             bench.add("gemm", f"{tname} {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t, peers,
                       ceiling=("cuBLAS", cublas_rate))
-            del A, B, C, ref
+            del A, B, W, C, ref
 
 
 def fused_rows(bench, quick):

@@ -413,7 +413,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
-  if (mmaKind == schedule::MmaKind::mma_sync && !tl && !tr) {
+  if (mmaKind == schedule::MmaKind::mma_sync) {
     return emitKernel(host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
                       [&](OpBuilder &b, ValueRange params) {
                         return buildMmaSyncProgram(b, loc, params, config,
@@ -422,16 +422,6 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                       });
   }
 
-  if (mmaKind == schedule::MmaKind::mma_sync) {
-    MmaMatmul mma{config, matmul, lhsParam, rhsParam,      mParam,
-                  nParam, kParam, /*sharedBytes=*/{}, /*base=*/{}};
-    return emitKernel(host, loc, "matmul_mma", config, sig,
-                      {matmulGrid}, shared,
-                      [&](OpBuilder &b, ValueRange params) {
-                        return mma.build(b, loc, params, resultElement,
-                                         epilogue);
-                      });
-  }
 
   // SIMT: the block's program on register tiles. The BMxBN output tile
   // has one element per thread (simtEncoding); a k-loop carries it as the

@@ -291,10 +291,19 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
       return c(0);
     return mul(bz, mul(rows, cols));
   };
-  Value lhs = stridedView(b, loc, params[lhsParam],
-                          batchBase(matmul.getLhs(), m, k), {m, k}, {k, c(1)});
-  Value rhs = stridedView(b, loc, params[rhsParam],
-                          batchBase(matmul.getRhs(), k, n), {k, n}, {n, c(1)});
+  // A transposed operand is stored [K, M] ([N, K] for the rhs): its box is
+  // copied in that order and the dot reads it through a transposed view.
+  bool tl = matmul.getTransposeLhs(), tr = matmul.getTransposeRhs();
+  Value lhsBase = batchBase(matmul.getLhs(), m, k);
+  Value rhsBase = batchBase(matmul.getRhs(), k, n);
+  Value lhs = tl ? stridedView(b, loc, params[lhsParam], lhsBase, {k, m},
+                               {m, c(1)})
+                 : stridedView(b, loc, params[lhsParam], lhsBase, {m, k},
+                               {k, c(1)});
+  Value rhs = tr ? stridedView(b, loc, params[rhsParam], rhsBase, {n, k},
+                               {k, c(1)})
+                 : stridedView(b, loc, params[rhsParam], rhsBase, {k, n},
+                               {n, c(1)});
   // Rows (and batch entries) start 16-byte aligned when the row length is
   // a multiple of 8 elements and the buffer itself is aligned.
   auto rowsAligned = [&](Value buffer, Value cols) {
@@ -305,9 +314,9 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
                                  pointerIs16ByteAligned(b, loc, buffer))
         .getResult();
   };
-  Value aligned =
-      arith::AndIOp::create(b, loc, rowsAligned(params[lhsParam], k),
-                            rowsAligned(params[rhsParam], n));
+  Value aligned = arith::AndIOp::create(
+      b, loc, rowsAligned(params[lhsParam], tl ? m : k),
+      rowsAligned(params[rhsParam], tr ? k : n));
 
   Type element = cast<RankedTensorType>(matmul.getLhs().getType())
                      .getElementType();
@@ -317,8 +326,10 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
       tile::MmaAccEncodingAttr::get(ctx, mma, {warpRows, warpCols}));
   // Rows padded by 16 bytes spread ldmatrix's row addresses over the banks.
   auto padded = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/8);
-  auto lhsBox = tile::SmemType::get({bm, bk}, element, padded);
-  auto rhsBox = tile::SmemType::get({bk, bn}, element, padded);
+  auto lhsBox = tl ? tile::SmemType::get({bk, bm}, element, padded)
+                   : tile::SmemType::get({bm, bk}, element, padded);
+  auto rhsBox = tr ? tile::SmemType::get({bn, bk}, element, padded)
+                   : tile::SmemType::get({bk, bn}, element, padded);
   Value zero = zeroOf(b, loc, accType);
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(bk));
 
@@ -338,9 +349,15 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
                 declareAligned);
             return std::make_pair(buffer, op.getToken());
           };
-          auto [a, aDone] = copy(lhs, lhsBox, row0, k0);
-          auto [bt, bDone] = copy(rhs, rhsBox, k0, col0);
+          auto [a, aDone] = tl ? copy(lhs, lhsBox, k0, row0)
+                               : copy(lhs, lhsBox, row0, k0);
+          auto [bt, bDone] = tr ? copy(rhs, rhsBox, col0, k0)
+                                : copy(rhs, rhsBox, k0, col0);
           tile::WaitOp::create(fb, l, ValueRange{aDone, bDone}, IntegerAttr());
+          if (tl)
+            a = tile::TransOp::create(fb, l, a);
+          if (tr)
+            bt = tile::TransOp::create(fb, l, bt);
           Value next = tile::DotOp::create(fb, l, accType, a, bt, carried[0],
                                            mma);
           scf::YieldOp::create(fb, l, next);

@@ -9,8 +9,9 @@
 // mma_sync (m16n8k16): the accumulator's warp grid [wm, wn] splits the MxN
 // tile into bands of M/wm rows and N/wn columns; a warp covers its band in
 // 16x8 fragments. Per 16 of K, each warp loads its A fragments (ldmatrix
-// .x4, 16x16 each) and its B fragments in pairs (ldmatrix .x4 .trans, two
-// 16x8 each) and issues one mma per (A, B) pair. The accumulator's scalars
+// .x4, 16x16 each) and its B fragments in pairs (ldmatrix .x4, two 16x8
+// each; .trans where the buffer's stored rows run the other way than the
+// instruction reads them) and issues one mma per (A, B) pair. The accumulator's scalars
 // are the thread's elements in the blocked order of the encoding's thread
 // layout (MmaAccEncodingAttr::getThreadLayout): fragment (i, j) element
 // [h][e] is element (2i + h, 2j + e) of the thread's rows and columns.
@@ -56,9 +57,10 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
                                  "lowering does not do yet (shared operands "
                                  "only)";
     for (tile::SmemType type : {aType, bType})
-      if (((type.getShape().back() + type.getLayout().getPad()) *
-           type.getElementType().getIntOrFloatBitWidth() / 8) %
-              16 !=
+      if (((type.getLayout().getTransposed() ? type.getShape()[0]
+                                              : type.getShape()[1]) +
+           type.getLayout().getPad()) *
+              type.getElementType().getIntOrFloatBitWidth() / 8 % 16 !=
           0)
         return op.emitOpError()
                << "reads " << type
@@ -107,11 +109,21 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     Value lane = rem(tid, warpSize), warp = div(tid, warpSize);
     Value aBand = mul(div(warp, warpCols), wm);
     Value bBand = mul(rem(warp, warpCols), wn);
-    // ldmatrix .x4: lanes 8q..8q+7 address the rows of matrix q. For A the
-    // matrices are (rows 0-7, k 0-7), (rows 8-15, k 0-7), (rows 0-7, k 8-15),
-    // (rows 8-15, k 8-15); for B, transposed, (k 0-7, n 0-7), (k 8-15,
-    // n 0-7), (k 0-7, n 8-15), (k 8-15, n 8-15): two n8 fragments.
-    Value lane16 = rem(lane, 16), half = mul(div(lane, 16), 8);
+    // ldmatrix .x4: lanes 8q..8q+7 address the stored rows of matrix q. A
+    // fragment (16x16) is matrices (m 0-7, k 0-7), (m 8-15, k 0-7),
+    // (m 0-7, k 8-15), (m 8-15, k 8-15); a pair of B fragments is (k 0-7,
+    // n 0-7), (k 8-15, n 0-7), (k 0-7, n 8-15), (k 8-15, n 8-15). A stored
+    // row runs along k for A and along n for B unless the buffer is
+    // transposed; ldmatrix transposes where it runs the other way.
+    Value lane16 = rem(lane, 16), lane8 = rem(lane, 8);
+    Value half = mul(div(lane, 16), 8), quarter = mul(rem(div(lane, 8), 2), 8);
+    bool aTransposed = aType.getLayout().getTransposed();
+    bool bTransposed = bType.getLayout().getTransposed();
+    // The lane's (row, column) offsets within a fragment (pair).
+    Value aRow = aTransposed ? quarter : lane16;
+    Value aCol = aTransposed ? add(lane8, half) : half;
+    Value bRow = bTransposed ? quarter : lane16;
+    Value bCol = bTransposed ? add(lane8, half) : half;
     ValueRange a = adaptor.getA(), b = adaptor.getB();
     Type element = aType.getElementType();
     auto fragType = VectorType::get({4, 2}, element);
@@ -124,20 +136,20 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
-        Value row = add(aBand, add(c(i * 16), lane16));
-        Value col = add(c(kk * 16), half);
+        Value row = add(aBand, add(c(i * 16), aRow));
+        Value col = add(c(kk * 16), aCol);
         aFrags.push_back(tile::LoadMatrixOp::create(
             rewriter, loc, fragType, a[0],
             sharedElementOffset(rewriter, loc, aType, a[1], row, col),
-            /*transpose=*/false));
+            /*transpose=*/aTransposed));
       }
       for (int64_t j = 0; j < fragsN / 2; ++j) {
-        Value row = add(c(kk * 16), lane16);
-        Value col = add(bBand, add(c(j * 16), half));
+        Value row = add(c(kk * 16), bRow);
+        Value col = add(bBand, add(c(j * 16), bCol));
         Value pair = tile::LoadMatrixOp::create(
             rewriter, loc, fragType, b[0],
             sharedElementOffset(rewriter, loc, bType, b[1], row, col),
-            /*transpose=*/true);
+            /*transpose=*/!bTransposed);
         for (int64_t h = 0; h < 2; ++h)
           bFrags.push_back(vector::ShuffleOp::create(
               rewriter, loc, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1}));

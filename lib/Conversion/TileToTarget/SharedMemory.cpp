@@ -9,7 +9,8 @@
 // A `!tessera_tile.smem` value becomes two: a flat workgroup memref of its
 // element type (the whole allocation, a ring included) and the element
 // offset where the buffer starts in it; a `tessera_tile.slot` only moves
-// the offset. A `local_alloc` must have been placed by
+// the offset and a `tessera_tile.trans` nothing (its type says how the
+// bytes are addressed). A `local_alloc` must have been placed by
 // tessera-tile-allocate-shared: it becomes an alloc_shared at that offset.
 //
 // A box copy is shared among the block's threads in chunks of 16 bytes
@@ -56,7 +57,13 @@ static int64_t sharedElements(tile::SmemType type) {
 
 Value sharedElementOffset(OpBuilder &b, Location loc, tile::SmemType type,
                           Value base, Value row, Value col) {
-  int64_t ld = type.getShape().back() + type.getLayout().getPad();
+  // A transposed buffer stores its columns as rows.
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t ld = (type.getLayout().getTransposed() ? shape[shape.size() - 2]
+                                                 : shape.back()) +
+               type.getLayout().getPad();
+  if (type.getLayout().getTransposed())
+    std::swap(row, col);
   Value rowStart = arith::MulIOp::create(
       b, loc, row, arith::ConstantIndexOp::create(b, loc, ld));
   return arith::AddIOp::create(b, loc, base,
@@ -122,6 +129,17 @@ struct SlotLowering : public OpConversionPattern<tile::SlotOp> {
         arith::MulIOp::create(rewriter, loc, adaptor.getIndex().front(),
                               stride));
     rewriter.replaceOpWithMultiple(op, {{ring[0], offset}});
+    return success();
+  }
+};
+
+/// The same bytes: the view's type tells its users how to address them.
+struct TransLowering : public OpConversionPattern<tile::TransOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::TransOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithMultiple(op, {adaptor.getBuffer()});
     return success();
   }
 };
@@ -384,8 +402,8 @@ void configureSharedMemoryTypeConverter(TypeConverter &converter) {
 
 void populateSharedMemoryPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns) {
-  patterns.add<LocalAllocLowering, SlotLowering, BoxCopyLowering,
-               WaitLowering>(converter, patterns.getContext());
+  patterns.add<LocalAllocLowering, SlotLowering, TransLowering,
+               BoxCopyLowering, WaitLowering>(converter, patterns.getContext());
 }
 
 } // namespace mlir::tessera::tile_to_target

@@ -254,7 +254,7 @@ struct NotLoweredYet : public ConversionPattern {
     return op->emitOpError()
            << "is not lowered to Target IR yet (the block-level ops lowered "
               "are load_tile, store_tile, gather, map, reduce, broadcast, "
-              "range, local_alloc, slot, box_copy, wait and dot)";
+              "range, local_alloc, slot, trans, box_copy, wait and dot)";
   }
 };
 

@@ -365,7 +365,7 @@ LogicalResult SliceEncodingAttr::verifyEncoding(
 
 LogicalResult
 SmemLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                       int64_t swizzle, int64_t pad) {
+                       int64_t swizzle, int64_t pad, bool transposed) {
   if (swizzle != 0 && swizzle != 32 && swizzle != 64 && swizzle != 128)
     return emitError() << "swizzle (" << swizzle
                        << ") must be 0, 32, 64 or 128 bytes";
@@ -397,9 +397,15 @@ LogicalResult SmemType::verify(function_ref<InFlightDiagnostic()> emitError,
                        << " must be an integer or float of whole bytes";
   if (!layout)
     return emitError() << "shared buffer needs a #tessera_tile.smem_layout";
-  int64_t rowBytes = shape.back() * elementType.getIntOrFloatBitWidth() / 8;
+  if (layout.getTransposed() && shape.size() < 2)
+    return emitError() << "a transposed shared buffer must have rank 2 or "
+                          "more";
+  // The stored row: the last dimension, or the one before when transposed.
+  int64_t stored = layout.getTransposed() ? shape[shape.size() - 2]
+                                          : shape.back();
+  int64_t rowBytes = stored * elementType.getIntOrFloatBitWidth() / 8;
   if (layout.getSwizzle() != 0 && rowBytes % layout.getSwizzle() != 0)
-    return emitError() << "row of " << rowBytes << " bytes (" << shape.back()
+    return emitError() << "row of " << rowBytes << " bytes (" << stored
                        << " x " << elementType << ") is not a multiple of the "
                        << layout.getSwizzle() << "-byte swizzle";
   return success();
@@ -410,10 +416,22 @@ int64_t SmemType::getRowBytes() const {
 }
 
 int64_t SmemType::getSizeInBytes() const {
-  ArrayRef<int64_t> shape = getShape();
-  int64_t rows = product(shape.drop_back());
+  SmallVector<int64_t> stored(getShape());
+  if (getLayout().getTransposed())
+    std::swap(stored[stored.size() - 2], stored.back());
+  int64_t rows = product(ArrayRef<int64_t>(stored).drop_back());
   int64_t bytes = getElementType().getIntOrFloatBitWidth() / 8;
-  return rows * (shape.back() + getLayout().getPad()) * bytes;
+  return rows * (stored.back() + getLayout().getPad()) * bytes;
+}
+
+SmemType SmemType::getTransposedType() const {
+  SmallVector<int64_t> shape(getShape());
+  std::swap(shape[shape.size() - 2], shape.back());
+  SmemLayoutAttr layout = getLayout();
+  return SmemType::get(getContext(), shape, getElementType(),
+                       SmemLayoutAttr::get(getContext(), layout.getSwizzle(),
+                                           layout.getPad(),
+                                           !layout.getTransposed()));
 }
 
 int64_t SmemType::getAlignment() const {
@@ -462,7 +480,7 @@ void SmemType::print(AsmPrinter &printer) const {
   printer.printDimensionList(getShape());
   printer << "x" << getElementType();
   SmemLayoutAttr layout = getLayout();
-  if (layout.getSwizzle() != 0 || layout.getPad() != 0)
+  if (!layout.isPlain())
     printer << ", " << layout;
   printer << ">";
 }

@@ -116,6 +116,19 @@ LogicalResult SlotOp::verify() {
   return success();
 }
 
+LogicalResult TransOp::verify() {
+  SmemType buffer = getBuffer().getType();
+  if (buffer.getRank() < 2)
+    return emitOpError() << "buffer " << buffer << " has rank "
+                         << buffer.getRank()
+                         << "; a transpose swaps the last two dimensions";
+  if (getResult().getType() != buffer.getTransposedType())
+    return emitOpError() << "result " << getResult().getType()
+                         << " is not " << buffer.getTransposedType()
+                         << ", the buffer's transpose";
+  return success();
+}
+
 LogicalResult LocalLoadOp::verify() {
   return verifyTileMatchesBuffer(*this, "result", getResult().getType(),
                                  "buffer", getBuffer().getType());
@@ -145,6 +158,11 @@ LogicalResult BoxCopyOp::verify() {
       strides.back() != 1)
     return emitOpError() << "source " << source
                          << " must have an innermost stride of 1";
+  if (dest.getLayout().getTransposed())
+    return emitOpError() << "copies into " << dest
+                         << ", a transposed view; copy into the buffer in "
+                            "the source's order and transpose it with "
+                            "tessera_tile.trans";
   if (dest.getRowBytes() < kCopyGranuleBytes)
     return emitOpError() << "box row of " << dest.getRowBytes() << " bytes ("
                          << dest.getShape().back() << " x "

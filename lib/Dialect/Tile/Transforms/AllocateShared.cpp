@@ -93,8 +93,8 @@ computeLiveRange(Operation *root, Operation *alloc, Value buffer,
     for (OpOperand &use : value.getUses()) {
       Operation *user = use.getOwner();
       extendTo(user);
-      if (auto slot = dyn_cast<SlotOp>(user)) {
-        worklist.push_back(slot.getResult());
+      if (isa<SlotOp, TransOp>(user)) {
+        worklist.push_back(user->getResult(0));
       } else if (auto ws = dyn_cast<WarpSpecializeOp>(user)) {
         for (Region &partition : ws.getPartitionRegions())
           worklist.push_back(partition.getArgument(use.getOperandNumber()));

@@ -60,6 +60,36 @@ tessera_target.kernel @copy_wait_dot(%a: !g, %b: !g, %c: memref<?x?xf32, strided
 
 // -----
 
+// Transposed operands (a stored [K, M], b stored [N, K], both read through
+// tessera_tile.trans): ldmatrix transposes A and not B, and the stored rows
+// of A are 32 + 8 elements long.
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+#pad = #tessera_tile.smem_layout<pad = 8>
+#padt = #tessera_tile.smem_layout<pad = 8, transposed = true>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+// CHECK-LABEL: tessera_target.kernel @transposed_dot
+// CHECK-NOT: tessera_tile.trans
+// CHECK: arith.constant 40 : index
+// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false}
+// CHECK-COUNT-4: nvgpu.mma.sync
+tessera_target.kernel @transposed_dot(%c: memref<?x?xf32, strided<[?, 1]>>)
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %at = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x32xf16, #pad>
+  %bt = tessera_tile.local_alloc offset 1280 : !tessera_tile.smem<16x16xf16, #pad>
+  %a = tessera_tile.trans %at : !tessera_tile.smem<16x32xf16, #pad> -> !tessera_tile.smem<32x16xf16, #padt>
+  %b = tessera_tile.trans %bt : !tessera_tile.smem<16x16xf16, #pad> -> !tessera_tile.smem<16x16xf16, #padt>
+  %zero = arith.constant dense<0.0> : tensor<32x16xf32, #acc>
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<32x16xf16, #padt>, !tessera_tile.smem<16x16xf16, #padt> -> tensor<32x16xf32, #acc>
+  tessera_tile.store_tile %d, %c[%c0, %c0] : tensor<32x16xf32, #acc>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
 // Without asynchronous copies (gfx942), a chunk is a vector load and store
 // (element by element where it is partial) and a wait is a barrier.
 !g = memref<?x?xf16, strided<[?, 1]>>
@@ -178,7 +208,7 @@ tessera_target.kernel @too_few_threads() config = #tessera_target.kernel_config<
 // A block-level op the lowering does not implement is refused by name.
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 tessera_target.kernel @barriers() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
-  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, local_alloc, slot, box_copy, wait and dot)}}
+  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, local_alloc, slot, trans, box_copy, wait and dot)}}
   %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 1024 : !tessera_tile.mbarrier<1>
   tessera_target.return
 }

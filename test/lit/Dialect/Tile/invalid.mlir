@@ -1068,3 +1068,32 @@ func.func @map_yield_type(%x: tensor<128xf32, #blocked>) {
   } -> tensor<128xf16, #blocked>
   return
 }
+
+// -----
+
+func.func @trans_rank(%s: !tessera_tile.smem<64xf16>) {
+  // expected-error @+1 {{'tessera_tile.trans' op buffer '!tessera_tile.smem<64xf16>' has rank 1; a transpose swaps the last two dimensions}}
+  %t = tessera_tile.trans %s : !tessera_tile.smem<64xf16> -> !tessera_tile.smem<64xf16>
+  return
+}
+
+// -----
+
+func.func @trans_type(%s: !tessera_tile.smem<64x32xf16>) {
+  // expected-error @+1 {{'tessera_tile.trans' op result '!tessera_tile.smem<32x64xf16>' is not '!tessera_tile.smem<32x64xf16, #tessera_tile.smem_layout<transposed = true>>', the buffer's transpose}}
+  %t = tessera_tile.trans %s : !tessera_tile.smem<64x32xf16> -> !tessera_tile.smem<32x64xf16>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a transposed shared buffer must have rank 2 or more}}
+func.func @transposed_rank(%s: !tessera_tile.smem<64xf16, #tessera_tile.smem_layout<transposed = true>>) { return }
+
+// -----
+
+func.func @copy_into_transposed(%a: memref<?x?xf16, strided<[?, 1]>>, %s: !tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies into '!tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>>', a transposed view; copy into the buffer in the source's order and transpose it with tessera_tile.trans}}
+  %t = tessera_tile.box_copy %a[%i, %i], %s : memref<?x?xf16, strided<[?, 1]>>, !tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>> -> !tessera_tile.async_token
+  return
+}

@@ -81,6 +81,17 @@ func.func @shared_buffers(%i: index) -> tensor<64x64xf16, #lanes> {
   return %t : tensor<64x64xf16, #lanes>
 }
 
+// A buffer seen transposed: the same bytes, its stored rows the columns.
+// CHECK-LABEL: func.func @transposed_view
+// CHECK: tessera_tile.trans %{{.*}} : !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}> -> !tessera_tile.smem<64x128xf16, #smem_layout{{[0-9]*}}>
+// CHECK: tessera_tile.alloc_shared offset 2048 : memref<64xf32, #gpu.address_space<workgroup>>
+func.func @transposed_view() -> !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<pad = 8, transposed = true>> {
+  %b = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #tessera_tile.smem_layout<pad = 8>>
+  %bt = tessera_tile.trans %b : !tessera_tile.smem<128x64xf16, #tessera_tile.smem_layout<pad = 8>> -> !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<pad = 8, transposed = true>>
+  %x = tessera_tile.alloc_shared offset 2048 : memref<64xf32, #gpu.address_space<workgroup>>
+  return %bt : !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<pad = 8, transposed = true>>
+}
+
 // CHECK-LABEL: func.func @box_copies
 func.func @box_copies(%a: !gmem, %m: index, %k: index, %i: index, %p: i1, %phase: i1) {
   %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #swz>
@@ -91,6 +102,10 @@ func.func @box_copies(%a: !gmem, %m: index, %k: index, %i: index, %p: i1, %phase
   %tok2 = tessera_tile.box_copy %a[%m, %k], %slot if %p : !gmem, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
   // CHECK: tessera_tile.wait %[[TOK]], %[[TOK2]]
   tessera_tile.wait %tok, %tok2
+  // CHECK: %[[TOK3:.*]] = tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}} aligned : {{.*}} -> !tessera_tile.async_token
+  %tok3 = tessera_tile.box_copy %a[%m, %k], %slot aligned : !gmem, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
+  // CHECK: tessera_tile.wait %[[TOK3]] pending 2
+  tessera_tile.wait %tok3 pending 2
   // CHECK: %[[BARS:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
   %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
   // CHECK: tessera_tile.mbarrier_alloc arrivals 2 offset 64 : !tessera_tile.mbarrier<1>

@@ -219,7 +219,8 @@ def Tile_SliceEncodingAttr : Tile_Attr<"SliceEncoding", "slice",
 //===----------------------------------------------------------------------===//
 
 def Tile_SmemLayoutAttr : Tile_Attr<"SmemLayout", "smem_layout"> {
-  let summary = "how a shared buffer's rows are laid out: swizzle or padding";
+  let summary = "how a shared buffer's rows are laid out: swizzle or padding, "
+                "and which way round";
   let description = [{
     `swizzle` (bytes: 0, 32, 64 or 128) XORs each 16-byte chunk's position
     within a `swizzle`-byte span with the row index, the layout TMA and
@@ -227,17 +228,35 @@ def Tile_SmemLayoutAttr : Tile_Attr<"SmemLayout", "smem_layout"> {
     every row (ldmatrix / LDS reads without conflicts, no XOR). At most one
     of the two is set; both default to 0 (a plain row-major buffer).
 
+    `transposed` stores the last two dimensions the other way round: element
+    [i, j] of an M x N buffer is at j * (M + pad) + i, so the stored rows
+    are the columns. It is what `tessera_tile.trans` gives: the same bytes
+    seen as the transposed matrix (a K-major operand of a dot).
+
     Example:
 
     ```mlir
     #tessera_tile.smem_layout<swizzle = 128>
     #tessera_tile.smem_layout<pad = 8>
+    #tessera_tile.smem_layout<pad = 8, transposed = true>
     ```
   }];
   let parameters = (ins DefaultValuedParameter<"int64_t", "0">:$swizzle,
-                        DefaultValuedParameter<"int64_t", "0">:$pad);
+                        DefaultValuedParameter<"int64_t", "0">:$pad,
+                        DefaultValuedParameter<"bool", "false">:$transposed);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let builders = [
+    AttrBuilder<(ins CArg<"int64_t", "0">:$swizzle, CArg<"int64_t", "0">:$pad),
+    [{
+      return $_get($_ctxt, swizzle, pad, false);
+    }]>];
+  let extraClassDeclaration = [{
+    /// True for the plain row-major layout (printed by omission).
+    bool isPlain() const {
+      return getSwizzle() == 0 && getPad() == 0 && !getTransposed();
+    }
+  }];
 }
 
 #endif // TESSERA_DIALECT_TILE_IR_TILEATTRS_TD

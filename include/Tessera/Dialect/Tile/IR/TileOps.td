@@ -344,6 +344,35 @@ def Tile_SlotOp : Tile_Op<"slot", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Tile_TransOp : Tile_Op<"trans", [Pure]> {
+  let summary = "a shared buffer seen as its transpose";
+  let description = [{
+    A view of `buffer` with its last two dimensions swapped and its layout's
+    `transposed` flipped: the same bytes, read as the transposed matrix. No
+    data moves. A copy fills a buffer in the order of the global tensor's
+    rows; `trans` gives a dot the K-major operand it multiplies (`a @ b.T`).
+
+    Example:
+
+    ```mlir
+    %bt = tessera_tile.trans %b : !tessera_tile.smem<128x64xf16>
+        -> !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<transposed = true>>
+    ```
+  }];
+  let arguments = (ins Tile_SmemType:$buffer);
+  let results = (outs Tile_SmemType:$result);
+  let assemblyFormat = [{
+    $buffer attr-dict `:` qualified(type($buffer)) `->` qualified(type($result))
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$buffer), [{
+      build($_builder, $_state,
+            ::llvm::cast<SmemType>(buffer.getType()).getTransposedType(),
+            buffer);
+    }]>];
+  let hasVerifier = 1;
+}
+
 def Tile_LocalLoadOp : Tile_Op<"local_load"> {
   let summary = "reads a shared buffer into a register tile";
   let description = [{

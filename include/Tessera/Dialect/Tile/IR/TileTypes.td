@@ -54,6 +54,9 @@ def Tile_SmemType : Tile_Type<"Smem", "smem"> {
     SmemType getSlotType() const;
     /// Bytes of one row (the last dimension), without padding.
     int64_t getRowBytes() const;
+    /// The same bytes as the transposed buffer (last two dimensions
+    /// swapped, `transposed` flipped): what `tessera_tile.trans` gives.
+    SmemType getTransposedType() const;
   }];
 }
 

@@ -23,8 +23,9 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
 
     Buffers whose live ranges do not overlap share bytes. A buffer is live
     from its allocation to its last use, following `tessera_tile.slot`
-    views and the captures of `tessera_tile.warp_specialize`; a use inside
-    a loop keeps it live for the whole loop. A buffer reaching any other op
+    and `tessera_tile.trans` views and the captures of
+    `tessera_tile.warp_specialize`; a use inside a loop keeps it live for
+    the whole loop. A buffer reaching any other op
     that forwards values (a loop's iter_args, a call) is live for the whole
     kernel.
 
