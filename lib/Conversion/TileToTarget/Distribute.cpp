@@ -466,8 +466,7 @@ static Value maskedLoadOrZero(OpBuilder &b, Location loc, Value memref,
 
 /// How a tile's accesses to a memref go: element by element, or in groups of
 /// `per_thread` contiguous elements along the last dimension (a vector
-/// access of 8 or 16 bytes where the whole group is in bounds and aligned to
-/// its size).
+/// access of up to 16 bytes, in tiles that lie wholly in bounds and aligned).
 struct Access {
   int64_t group = 1;       // elements per vector access (1: none)
   int64_t groupBytes = 0;  // its size, also its required alignment
@@ -486,11 +485,8 @@ struct Access {
         staticStrides.back() != 1)
       return;
     int64_t bytes = p * element.getIntOrFloatBitWidth() / 8;
-    // The widest global access is 16 bytes. Below 8 bytes a vector access
-    // saves little, and its run-time choice with the scalar fallback
-    // doubles the code (measured: 11% more PTX and slower compiles for the
-    // f16 mma_sync epilogue's 4-byte pairs).
-    if (!llvm::isPowerOf2_64(bytes) || bytes > 16 || bytes < 8)
+    // The widest global access is 16 bytes.
+    if (!llvm::isPowerOf2_64(bytes) || bytes > 16)
       return;
     group = p;
     groupBytes = bytes;
@@ -500,40 +496,49 @@ struct Access {
     strides.assign(meta.getStrides().begin(), meta.getStrides().end());
   }
 
-  /// i1: the group at `coords` lies in bounds and is aligned to its size.
-  Value wholeGroup(OpBuilder &b, Location loc, ArrayRef<Value> coords) const {
+  /// i1: the tile's whole box [indices, indices + shape) lies in bounds and
+  /// every group in it is aligned to its size (the box's first element is,
+  /// and so is every row stride). Decided once per tile, uniformly for its
+  /// threads: an interior tile goes without masks, in vectors.
+  Value wholeTile(OpBuilder &b, Location loc, ValueRange indices,
+                  ArrayRef<int64_t> shape) const {
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
-    SmallVector<Value> last(coords);
-    last.back() = arith::AddIOp::create(b, loc, coords.back(), c(group - 1));
-    Value inside = inBounds(b, loc, last, sizes);
+    auto isMultiple = [&](Value v, int64_t of) {
+      return arith::CmpIOp::create(
+                 b, loc, arith::CmpIPredicate::eq,
+                 arith::RemUIOp::create(b, loc, v, c(of)), c(0))
+          .getResult();
+    };
+    Value all;
+    auto both = [&](Value cond) {
+      all = all ? arith::AndIOp::create(b, loc, all, cond).getResult() : cond;
+    };
+    for (auto [index, extent, size] : llvm::zip(indices, shape, sizes))
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                 arith::AddIOp::create(b, loc, index, c(extent)),
+                                 size));
+    int64_t elementBytes = groupBytes / group;
     Value element = offset;
-    for (auto [coord, stride] : llvm::zip(coords, strides))
+    for (auto [index, stride] : llvm::zip(indices, strides))
       element = arith::AddIOp::create(
-          b, loc, element, arith::MulIOp::create(b, loc, coord, stride));
-    Value address = arith::AddIOp::create(
-        b, loc, pointer,
-        arith::MulIOp::create(b, loc, element, c(groupBytes / group)));
-    Value aligned = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(b, loc, address, c(groupBytes)), c(0));
-    return arith::AndIOp::create(b, loc, inside, aligned);
-  }
-
-  /// The coordinates of the group's element `i`.
-  static SmallVector<Value> shifted(OpBuilder &b, Location loc,
-                                    ArrayRef<Value> coords, int64_t i) {
-    SmallVector<Value> result(coords);
-    if (i != 0)
-      result.back() = arith::AddIOp::create(
-          b, loc, coords.back(), arith::ConstantIndexOp::create(b, loc, i));
-    return result;
+          b, loc, element, arith::MulIOp::create(b, loc, index, stride));
+    both(isMultiple(arith::AddIOp::create(
+                        b, loc, pointer,
+                        arith::MulIOp::create(b, loc, element, c(elementBytes))),
+                    groupBytes));
+    for (Value stride : ArrayRef<Value>(strides).drop_back())
+      both(isMultiple(arith::MulIOp::create(b, loc, stride, c(elementBytes)),
+                      groupBytes));
+    return all;
   }
 };
 
-/// The tile box at `indices`: a vector load per contiguous group of a
-/// thread's elements where it fits, else a masked scalar load per element.
+/// The tile box at `indices`. With groups (contiguous runs of a thread's
+/// elements that fit a vector), an interior, aligned tile loads a vector per
+/// group without masks and other tiles a masked scalar per element (one
+/// uniform branch per tile); without, masked scalars.
 struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -546,49 +551,53 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     Value source = adaptor.getSource().front();
     Type element = op.getType().getElementType();
     Access access(rewriter, loc, *dist, source);
+    SmallVector<Value> indices;
+    for (ValueRange index : adaptor.getIndices())
+      indices.push_back(index.front());
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
-      b = arith::AddIOp::create(rewriter, loc, b, index.front());
-    auto scalar = [&](OpBuilder &b, ArrayRef<Value> coords) {
-      return maskedLoadOrZero(b, loc, source, coords,
-                              inBounds(b, loc, coords, access.sizes));
-    };
-    SmallVector<Value> values;
-    for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
-      SmallVector<Value> coords =
-          elementCoordinates(rewriter, loc, *dist, base, k);
-      if (access.group == 1) {
-        values.push_back(scalar(rewriter, coords));
-        continue;
+    for (auto [b, index] : llvm::zip(base, indices))
+      b = arith::AddIOp::create(rewriter, loc, b, index);
+    int64_t n = dist->numElements();
+    auto masked = [&](OpBuilder &b) {
+      SmallVector<Value> values;
+      for (int64_t k = 0; k < n; ++k) {
+        SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
+        values.push_back(maskedLoadOrZero(
+            b, loc, source, coords, inBounds(b, loc, coords, access.sizes)));
       }
-      auto branch = scf::IfOp::create(
-          rewriter, loc, SmallVector<Type>(access.group, element),
-          access.wholeGroup(rewriter, loc, coords), /*withElseRegion=*/true);
-      OpBuilder tb = rewriter;
-      tb.setInsertionPointToStart(branch.thenBlock());
-      auto vectorType = VectorType::get({access.group}, element);
+      return values;
+    };
+    if (access.group == 1) {
+      rewriter.replaceOpWithMultiple(op, {masked(rewriter)});
+      return success();
+    }
+    auto branch = scf::IfOp::create(
+        rewriter, loc, SmallVector<Type>(n, element),
+        access.wholeTile(rewriter, loc, indices, op.getType().getShape()),
+        /*withElseRegion=*/true);
+    OpBuilder tb = rewriter;
+    tb.setInsertionPointToStart(branch.thenBlock());
+    auto vectorType = VectorType::get({access.group}, element);
+    SmallVector<Value> loaded;
+    for (int64_t k = 0; k < n; k += access.group) {
       Value vector = vector::LoadOp::create(
-          tb, loc, vectorType, source, coords, /*nontemporal=*/false,
+          tb, loc, vectorType, source,
+          elementCoordinates(tb, loc, *dist, base, k), /*nontemporal=*/false,
           llvm::MaybeAlign(access.groupBytes));
-      SmallVector<Value> loaded;
       for (int64_t i = 0; i < access.group; ++i)
         loaded.push_back(vector::ExtractOp::create(tb, loc, vector, i));
-      scf::YieldOp::create(tb, loc, loaded);
-      OpBuilder eb = rewriter;
-      eb.setInsertionPointToStart(branch.elseBlock());
-      SmallVector<Value> scalars;
-      for (int64_t i = 0; i < access.group; ++i)
-        scalars.push_back(scalar(eb, Access::shifted(eb, loc, coords, i)));
-      scf::YieldOp::create(eb, loc, scalars);
-      values.append(branch.getResults().begin(), branch.getResults().end());
     }
-    rewriter.replaceOpWithMultiple(op, {values});
+    scf::YieldOp::create(tb, loc, loaded);
+    OpBuilder eb = rewriter;
+    eb.setInsertionPointToStart(branch.elseBlock());
+    scf::YieldOp::create(eb, loc, masked(eb));
+    rewriter.replaceOpWithMultiple(op, {branch.getResults()});
     return success();
   }
 };
 
-/// A vector store per contiguous group of a thread's elements where it fits,
-/// else a masked scalar store per element.
+/// As LoadTileLowering: vectors without masks in an interior, aligned tile,
+/// masked scalars elsewhere.
 struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -605,9 +614,12 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     Value dest = adaptor.getDest().front();
     ValueRange values = adaptor.getValue();
     Access access(rewriter, loc, *dist, dest);
+    SmallVector<Value> indices;
+    for (ValueRange index : adaptor.getIndices())
+      indices.push_back(index.front());
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
-      b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    for (auto [b, index] : llvm::zip(base, indices))
+      b = arith::AddIOp::create(rewriter, loc, b, index);
     // A slice's elements are held by every thread along the removed
     // dimension; the first of them stores.
     Value owner;
@@ -627,34 +639,48 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
       return owner ? arith::AndIOp::create(b, loc, owner, mask).getResult()
                    : mask;
     };
-    auto scalar = [&](OpBuilder &b, Value value, ArrayRef<Value> coords) {
-      maskedStore(b, loc, value, dest, coords,
-                  owned(b, inBounds(b, loc, coords, access.sizes)));
+    int64_t n = dist->numElements();
+    auto masked = [&](OpBuilder &b) {
+      for (int64_t k = 0; k < n; ++k) {
+        SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
+        maskedStore(b, loc, values[k], dest, coords,
+                    owned(b, inBounds(b, loc, coords, access.sizes)));
+      }
     };
-    for (int64_t k = 0, n = dist->numElements(); k < n; k += access.group) {
-      SmallVector<Value> coords =
-          elementCoordinates(rewriter, loc, *dist, base, k);
-      if (access.group == 1) {
-        scalar(rewriter, values[k], coords);
+    if (access.group == 1) {
+      masked(rewriter);
+      rewriter.eraseOp(op);
+      return success();
+    }
+    auto branch = scf::IfOp::create(
+        rewriter, loc, TypeRange(),
+        access.wholeTile(rewriter, loc, indices,
+                         op.getValue().getType().getShape()),
+        /*withElseRegion=*/true);
+    OpBuilder tb = rewriter;
+    tb.setInsertionPointToStart(branch.thenBlock());
+    auto vectorType = VectorType::get({access.group}, values[0].getType());
+    for (int64_t k = 0; k < n; k += access.group) {
+      SmallVector<Value> coords = elementCoordinates(tb, loc, *dist, base, k);
+      Value vector = vector::FromElementsOp::create(
+          tb, loc, vectorType, values.slice(k, access.group));
+      auto store = [&](OpBuilder &sb) {
+        vector::StoreOp::create(sb, loc, vector, dest, coords,
+                                /*nontemporal=*/false,
+                                llvm::MaybeAlign(access.groupBytes));
+      };
+      if (!owner) {
+        store(tb);
         continue;
       }
-      ValueRange group = values.slice(k, access.group);
-      auto branch = scf::IfOp::create(
-          rewriter, loc, TypeRange(),
-          owned(rewriter, access.wholeGroup(rewriter, loc, coords)),
-          /*withElseRegion=*/true);
-      OpBuilder tb = rewriter;
-      tb.setInsertionPointToStart(branch.thenBlock());
-      auto vectorType = VectorType::get({access.group}, group[0].getType());
-      Value vector = vector::FromElementsOp::create(tb, loc, vectorType, group);
-      vector::StoreOp::create(tb, loc, vector, dest, coords,
-                              /*nontemporal=*/false,
-                              llvm::MaybeAlign(access.groupBytes));
-      OpBuilder eb = rewriter;
-      eb.setInsertionPointToStart(branch.elseBlock());
-      for (int64_t i = 0; i < access.group; ++i)
-        scalar(eb, group[i], Access::shifted(eb, loc, coords, i));
+      scf::IfOp::create(tb, loc, owner, [&](OpBuilder &ob, Location l) {
+        store(ob);
+        scf::YieldOp::create(ob, l);
+      });
     }
+    OpBuilder eb = rewriter;
+    eb.setInsertionPointToStart(branch.elseBlock());
+    masked(eb);
     rewriter.eraseOp(op);
     return success();
   }

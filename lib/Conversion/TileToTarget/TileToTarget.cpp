@@ -154,10 +154,9 @@ struct AsyncCommitLowering : public OpConversionPattern<tile::AsyncCommitOp> {
   LogicalResult
   matchAndRewrite(tile::AsyncCommitOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    nvgpu::DeviceAsyncCreateGroupOp::create(
-        rewriter, op.getLoc(),
-        nvgpu::DeviceAsyncTokenType::get(rewriter.getContext()), ValueRange());
-    rewriter.eraseOp(op);
+    // nvvm's commit (nvgpu's create_group without tokens prints IR that
+    // does not parse back: its empty operand list swallows the next line).
+    rewriter.replaceOpWithNewOp<NVVM::CpAsyncCommitGroupOp>(op);
     return success();
   }
 };

@@ -25,7 +25,7 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
 // CHECK: %[[SLOT:.*]] = arith.muli %c1{{.*}}, %c768
 // CHECK-COUNT-2: nvgpu.device_async_copy
 // CHECK-NOT: scf.if
-// CHECK: nvgpu.device_async_create_group
+// CHECK: nvvm.cp.async.commit.group
 // CHECK: %[[RB:.*]] = tessera_tile.alloc_shared offset 3072 : memref<384xf16, #gpu.address_space<workgroup>>
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.if %arg3 {
@@ -34,7 +34,7 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
 // CHECK: } else {
 // CHECK: memref.load
 // CHECK: memref.store
-// CHECK: nvgpu.device_async_create_group
+// CHECK: nvvm.cp.async.commit.group
 // CHECK: nvvm.cp.async.wait.group 1
 // CHECK-NEXT: gpu.barrier
 // CHECK-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false}

@@ -190,28 +190,31 @@ tessera_target.kernel @through(%x: memref<?xf16>, %i: index, %t: tensor<128xf16,
 
 // -----
 
-// per_thread = 4 contiguous f32 along a unit-stride dimension: one 16-byte
-// vector access per group where the whole group is in bounds and aligned,
-// else the group's elements one by one, masked.
+// per_thread = 4 contiguous f32 along a unit-stride dimension: one uniform
+// choice per tile. Where the tile's whole box [i, i + 256) is in bounds and
+// its first element 16-byte aligned, one 16-byte vector access per group,
+// without masks; elsewhere every element masked.
 #b = #tessera_tile.blocked<warps = [1], threads = [32], per_thread = [4]>
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK-LABEL: tessera_target.kernel @vector4(
 // CHECK-SAME: %[[X:.*]]: memref<?xf32, strided<[1], offset: ?>>, %[[I:.*]]: index)
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %c0
 // CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
 // CHECK: %{{.*}}, %[[OFF:.*]], %{{.*}}, %{{.*}} = memref.extract_strided_metadata %[[X]]
-// CHECK: %[[LAST:.*]] = arith.addi %[[E:.*]], %c3
-// CHECK: %[[IN:.*]] = arith.cmpi ult, %[[LAST]], %{{.*}}
+// CHECK: %[[END:.*]] = arith.addi %[[I]], %c256
+// CHECK: %[[IN:.*]] = arith.cmpi ule, %[[END]], %[[N]]
 // CHECK: %[[ADDR:.*]] = arith.addi %[[PTR]], %{{.*}}
 // CHECK: %[[MIS:.*]] = arith.remui %[[ADDR]], %c16
 // CHECK: %[[AL:.*]] = arith.cmpi eq, %[[MIS]], %c0
 // CHECK: %[[WHOLE:.*]] = arith.andi %[[IN]], %[[AL]]
-// CHECK: %{{.*}}:4 = scf.if %[[WHOLE]] -> (f32, f32, f32, f32) {
-// CHECK:   %[[V:.*]] = vector.load %[[X]][%[[E]]] {alignment = 16 : i64} : memref<?xf32, strided<[1], offset: ?>>, vector<4xf32>
-// CHECK:   vector.extract %[[V]][3]
+// CHECK: %{{.*}}:8 = scf.if %[[WHOLE]] -> (f32, f32, f32, f32, f32, f32, f32, f32) {
+// CHECK-COUNT-2: vector.load %[[X]][%{{.*}}] {alignment = 16 : i64} : memref<?xf32, strided<[1], offset: ?>>, vector<4xf32>
 // CHECK: } else {
-// CHECK-COUNT-4: memref.load
-// CHECK: vector.from_elements
-// CHECK: vector.store %{{.*}}, %[[X]][%{{.*}}] {alignment = 16 : i64}
+// CHECK-COUNT-8: memref.load
+// CHECK: scf.if %{{.*}} {
+// CHECK-COUNT-2: vector.store %{{.*}}, %[[X]][%{{.*}}] {alignment = 16 : i64}
+// CHECK: } else {
+// CHECK-COUNT-8: memref.store
 tessera_target.kernel @vector4(%x: memref<?xf32, strided<[1], offset: ?>>, %i: index) {
   %t = tessera_tile.load_tile %x[%i] : memref<?xf32, strided<[1], offset: ?>> -> tensor<256xf32, #b>
   tessera_tile.store_tile %t, %x[%i] : tensor<256xf32, #b>, memref<?xf32, strided<[1], offset: ?>>

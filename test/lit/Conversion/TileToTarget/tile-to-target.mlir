@@ -43,7 +43,7 @@ tessera_target.kernel @tc(%g: memref<?xf16>, %i: index, %v: index) {
   // A 4-byte copy cannot bypass L1.
   // CHECK: nvgpu.device_async_copy %[[G]][%[[I]]], %[[S]][%[[I]]], 2, %[[V]] : memref<?xf16>
   tessera_tile.copy_async %g[%i], %s[%i], 2 valid %v : memref<?xf16> to memref<5120xf16, #gpu.address_space<workgroup>>
-  // CHECK: nvgpu.device_async_create_group
+  // CHECK: nvvm.cp.async.commit.group
   tessera_tile.async_commit
   // CHECK: nvvm.cp.async.wait.group 1
   tessera_tile.async_wait 1
