@@ -381,17 +381,23 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
     unsigned rhsMapParam = sig.addValue(rhsMap.getMap());
     unsigned rhsValidParam = sig.addSize(rhsMap.getValid());
-    MmaMatmul fallback{config, matmul, lhsParam, rhsParam, mParam,
-                       nParam, kParam, /*sharedBytes=*/{}, /*base=*/{}};
-    WgmmaMatmul wgmma{config,      matmul,        mParam,      nParam,
-                      kParam,      lhsMapParam,   lhsValidParam,
-                      rhsMapParam, rhsValidParam, shared};
-    return emitKernel(host, loc, "matmul_wgmma", config, sig,
-                      {matmulGrid}, shared,
-                      [&](OpBuilder &b, ValueRange params) {
-                        return wgmma.build(b, loc, params, resultElement,
-                                           fallback, epilogue);
-                      });
+    WgmmaMatmul wgmma{config,        matmul,
+                      mParam,        nParam,
+                      kParam,        lhsMapParam,
+                      lhsValidParam, rhsMapParam,
+                      rhsValidParam, WgmmaMatmul::tmaSharedBytes(config,
+                                                                 lhsElement)};
+    return emitKernel(
+        host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
+        [&](OpBuilder &b, ValueRange params) {
+          auto fallback = [&](OpBuilder &fb) {
+            return buildMmaSyncProgram(fb, loc, params, config, matmul,
+                                       lhsParam, rhsParam, kParam,
+                                       tileEpilogue);
+          };
+          return wgmma.build(b, loc, params, resultElement, fallback,
+                             epilogue);
+        });
   }
 
   if (mmaKind == schedule::MmaKind::mfma) {

@@ -26,7 +26,7 @@ namespace mlir::tessera::schedule_to_tile {
 
 LogicalResult MfmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
                                 Type resultElement,
-                                MmaMatmul::Epilogue epilogue) {
+                                ScalarEpilogue epilogue) {
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], bk = tile[2];
   int64_t threads = config.getThreads(), waves = threads / 64;

@@ -48,27 +48,26 @@ nvgpu::TensorMapDescriptorType WgmmaMatmul::rhsMapType(Type element) {
   return mapType(element.getContext(), {kBoxK, kBoxK}, element);
 }
 
+int64_t WgmmaMatmul::tmaSharedBytes(schedule::ConfigAttr config,
+                                    Type element) {
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  // The TMA ring (lhs and rhs boxes per stage), reused for the f32
+  // accumulator tile (rows padded by 8) in the epilogue; the slack aligns it
+  // to the swizzle's period.
+  int64_t ring = config.getStages() * (tile[0] + tile[1]) * tile[2] * bytes;
+  return std::max(ring, tile[0] * (tile[1] + 8) * 4) + kSwizzleAlign;
+}
+
 LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
-                                 Type resultElement, MmaMatmul fallback,
-                                 MmaMatmul::Epilogue epilogue) {
+                                 Type resultElement,
+                                 function_ref<LogicalResult(OpBuilder &)>
+                                     fallback,
+                                 ScalarEpilogue epilogue) {
   MLIRContext *ctx = b.getContext();
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
-
-  // One shared buffer for either pipeline, aligned at run time to the
-  // swizzle's 1024-byte period (the buffer has that much slack).
-  Value smem = tile::AllocSharedOp::create(
-      b, loc,
-      MemRefType::get({sharedBytes}, b.getI8Type(), nullptr, workgroup));
-  Value address =
-      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
-  Value base = arith::RemUIOp::create(
-      b, loc,
-      arith::SubIOp::create(
-          b, loc, c(b, kSwizzleAlign),
-          arith::RemUIOp::create(b, loc, address, c(b, kSwizzleAlign))),
-      c(b, kSwizzleAlign));
   auto isSet = [&](unsigned param) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                  params[param], c(b, 0))
@@ -78,18 +77,33 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
                                        isSet(rhsValidParam));
   auto branches = scf::IfOp::create(b, loc, TypeRange(), useTma,
                                     /*withElseRegion=*/true);
+  // The fallback: the mma_sync block program, whose buffers the allocator
+  // places over the same bytes as the TMA path's (the branches exclude
+  // each other).
   OpBuilder eb = OpBuilder::atBlockBegin(&branches.getElseRegion().front());
-  fallback.sharedBytes = smem;
-  fallback.sharedBytesBase = base;
-  if (failed(fallback.build(eb, loc, params, resultElement, epilogue)))
+  if (failed(fallback(eb)))
     return failure();
+
+  // The TMA path's shared buffer, aligned at run time to the swizzle's
+  // 1024-byte period (the buffer has that much slack).
   OpBuilder tb = OpBuilder::atBlockBegin(&branches.getThenRegion().front());
+  Value smem = tile::AllocSharedOp::create(
+      tb, loc,
+      MemRefType::get({sharedBytes}, tb.getI8Type(), nullptr, workgroup));
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(tb, loc, smem);
+  Value base = arith::RemUIOp::create(
+      tb, loc,
+      arith::SubIOp::create(
+          tb, loc, c(tb, kSwizzleAlign),
+          arith::RemUIOp::create(tb, loc, address, c(tb, kSwizzleAlign))),
+      c(tb, kSwizzleAlign));
   return buildTma(tb, loc, params, resultElement, epilogue, smem, base);
 }
 
 LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                                     ValueRange params, Type resultElement,
-                                    MmaMatmul::Epilogue epilogue, Value smem,
+                                    ScalarEpilogue epilogue, Value smem,
                                     Value base) {
   MLIRContext *ctx = b.getContext();
   auto workgroup =

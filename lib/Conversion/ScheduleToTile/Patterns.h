@@ -212,49 +212,11 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
 // Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp, MatmulMfma.cpp)
 //===----------------------------------------------------------------------===//
 
-/// The body of a tensor-core matmul kernel. Each block computes a BMxBN
-/// tile of one batch entry; its warps form a grid (schedule::getWarpRows)
-/// of WMxWN warp tiles, each a grid of 16x8 mma accumulators. The k-loop
-/// runs over BK-deep slices staged in shared memory through a `stages`-deep
-/// ring: cp.async copies (zero-filled past ragged edges) are issued
-/// `stages - 1` slices ahead, so copies overlap the mma of earlier slices.
-/// Operands whose rows are not a multiple of 8 elements (16 bytes) cannot
-/// use cp.async; a uniform branch copies them element by element instead.
-struct MmaMatmul {
-  schedule::ConfigAttr config;
-  graph::MatmulOp matmul;
-  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
-
-  using Epilogue = function_ref<LogicalResult(OpBuilder &, ValueRange, Value,
-                                              Value, Value, Value)>;
-
-  /// One operand as staged: its shared ring, its global buffer, and where
-  /// its block tile starts.
-  struct Operand {
-    schedule::MmaOperandTile layout;
-    Value shared, global, base, rows, cols, aligned;
-    // Origin of the block tile (row, col) in global memory as a function of
-    // k0: the k coordinate is the row if the operand is K-major.
-    Value outerOrigin;
-    int64_t stageElements;
-  };
-
-  /// Where the operands' shared rings live: null to allocate them, else a
-  /// shared byte buffer and the byte offset in it where they start (the
-  /// wgmma kernel shares its buffer with this fallback).
-  Value sharedBytes, sharedBytesBase;
-
-  Operand makeOperand(OpBuilder &b, Location loc, bool isLhs, Value global,
-                      Value base, Value outerSize, Value k,
-                      Value outerOrigin, int64_t byteOffset);
-
-  /// Copies the block tile of `op` at k offset `k0` into ring slot `stage`.
-  void copyStage(OpBuilder &b, Location loc, const Operand &op, Value tid,
-                 Value stage, Value k0, bool assumeAligned);
-
-  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement, Epilogue epilogue);
-};
+/// The fused epilogue of a per-thread matmul program at [batch..., row, col]
+/// of the matmul's `value` (the wgmma and mfma kernels'): the elementwise ops
+/// after the matmul, then the masked store.
+using ScalarEpilogue = function_ref<LogicalResult(OpBuilder &, ValueRange,
+                                                  Value, Value, Value, Value)>;
 
 /// The body of a wgmma matmul kernel (sm_90a). Each block computes a BMxBN
 /// tile of one batch entry with `warps / 4` warpgroups of BM / warpgroups
@@ -269,8 +231,8 @@ struct MmaMatmul {
 ///
 /// TMA needs 16-byte aligned buffers with rows of 16-byte multiples; when
 /// the runtime could not encode the tensor maps (their `valid` parameters
-/// are 0) the kernel runs the mma_sync pipeline instead, in the same shared
-/// memory.
+/// are 0) the kernel runs the mma_sync block program instead, whose buffers
+/// share bytes with the TMA path's.
 struct WgmmaMatmul {
   schedule::ConfigAttr config;
   graph::MatmulOp matmul;
@@ -288,12 +250,18 @@ struct WgmmaMatmul {
                                                    Type element);
   static nvgpu::TensorMapDescriptorType rhsMapType(Type element);
 
+  /// Bytes of the TMA path's shared buffer.
+  static int64_t tmaSharedBytes(schedule::ConfigAttr config, Type element);
+
+  /// The kernel: the TMA path where both tensor maps are valid, else
+  /// `fallback` (the mma_sync block program).
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement, MmaMatmul fallback,
-                      MmaMatmul::Epilogue epilogue);
+                      Type resultElement,
+                      function_ref<LogicalResult(OpBuilder &)> fallback,
+                      ScalarEpilogue epilogue);
 
   LogicalResult buildTma(OpBuilder &b, Location loc, ValueRange params,
-                         Type resultElement, MmaMatmul::Epilogue epilogue,
+                         Type resultElement, ScalarEpilogue epilogue,
                          Value smem, Value base);
 };
 
@@ -313,7 +281,7 @@ struct MfmaMatmul {
   static constexpr int64_t kPad = 4; // elements per LDS row against conflicts
 
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement, MmaMatmul::Epilogue epilogue);
+                      Type resultElement, ScalarEpilogue epilogue);
 };
 
 //===----------------------------------------------------------------------===//

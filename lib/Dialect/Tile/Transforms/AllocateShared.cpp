@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Gives every shared allocation of a kernel (local_alloc, mbarrier_alloc) a
-// byte offset and records the block's total in the launch config. Buffers
-// whose live ranges are disjoint share bytes: a first-fit placement over
-// intervals of a pre-order numbering of the kernel's ops.
+// Gives every shared allocation of a kernel (local_alloc, mbarrier_alloc,
+// and the per-thread programs' alloc_shared) a byte offset and records the
+// block's total in the launch config. Buffers whose live ranges are
+// disjoint share bytes: a first-fit placement over intervals of a pre-order
+// numbering of the kernel's ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -119,6 +120,31 @@ computeLiveRange(Operation *root, Operation *alloc, Value buffer,
   return {first, last};
 }
 
+/// Live range of an alloc_shared buffer (a memref, used by ops of any
+/// dialect): from the allocation to the end of its block, or the whole of
+/// `root` when the buffer, or a view of it, leaves the block through a
+/// terminator.
+static std::pair<int64_t, int64_t>
+computeMemRefLiveRange(Operation *root, AllocSharedOp alloc,
+                       const ProgramPoints &points) {
+  SmallVector<Value> worklist{alloc.getBuffer()};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!seen.insert(value).second)
+      continue;
+    for (Operation *user : value.getUsers()) {
+      if (user->hasTrait<OpTrait::IsTerminator>())
+        return {0, points.end.lookup(root)};
+      for (Value result : user->getResults())
+        if (isa<MemRefType>(result.getType()))
+          worklist.push_back(result);
+    }
+  }
+  return {points.begin.lookup(alloc),
+          points.end.lookup(&alloc->getBlock()->back())};
+}
+
 SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
   ProgramPoints points(root);
   SmallVector<Interval> intervals;
@@ -135,6 +161,15 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
       buffer = alloc.getBarriers();
       size = 8 * alloc.getBarriers().getType().getCount();
       alignment = 8;
+    } else if (auto alloc = dyn_cast<AllocSharedOp>(op)) {
+      // A per-thread program's buffer (a memref).
+      MemRefType type = alloc.getBuffer().getType();
+      size = type.getNumElements() *
+             static_cast<int64_t>(
+                 llvm::divideCeil(type.getElementTypeBitWidth(), 8));
+      auto [first, last] = computeMemRefLiveRange(root, alloc, points);
+      intervals.push_back({op, size, /*alignment=*/16, first, last});
+      return;
     } else {
       return;
     }
@@ -177,15 +212,6 @@ struct AllocateSharedPass
     if (layout.buffers.empty())
       return;
     StringRef name = kernel.getSymName();
-    bool mixesOld = false;
-    kernel.walk([&](AllocSharedOp) { mixesOld = true; });
-    if (mixesOld) {
-      kernel.emitError() << "kernel @" << name
-                         << " mixes tessera_tile.alloc_shared (placed by "
-                            "lowering) with local_alloc/mbarrier_alloc "
-                            "buffers (placed here)";
-      return signalPassFailure();
-    }
     // The limit: the option, else the module's chip, else Hopper's.
     int64_t limit = maxBytes;
     std::string limitSource = "the max-bytes option";
@@ -209,6 +235,8 @@ struct AllocateSharedPass
     for (const SharedLayout::Buffer &buffer : layout.buffers) {
       IntegerAttr offset = b.getI64IntegerAttr(buffer.offset);
       if (auto alloc = dyn_cast<LocalAllocOp>(buffer.alloc))
+        alloc.setOffsetAttr(offset);
+      else if (auto alloc = dyn_cast<AllocSharedOp>(buffer.alloc))
         alloc.setOffsetAttr(offset);
       else
         cast<MbarrierAllocOp>(buffer.alloc).setOffsetAttr(offset);

@@ -14,15 +14,16 @@
 // CHECK: %[[G:.*]] = arith.muli %[[NM]], %{{.*}}
 // CHECK: %[[A:.*]], %[[AV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
-// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[G]]) block = [256] shared = 157696 args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[G]]) block = [256] args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
 //
-// Kernel: one shared byte buffer, aligned at run time to 1024 bytes; the
-// TMA pipeline when both maps are valid, else the mma.sync pipeline in the
-// same buffer.
+// Kernel: the TMA pipeline when both maps are valid, in one shared byte
+// buffer (the 3-stage ring or the f32 tile, and 1024 bytes to align it at
+// run time), else the mma_sync block program (box copies and a dot; the
+// allocator puts its buffers over the same bytes).
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
-// CHECK: tessera_tile.alloc_shared : memref<157696xi8, #gpu.address_space<workgroup>>
-// CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: scf.if
+// CHECK: tessera_tile.alloc_shared : memref<148480xi8, #gpu.address_space<workgroup>>
+// CHECK: memref.extract_aligned_pointer_as_index
 // The block's (n, m, batch) tile from the flat program id (in 32 bits).
 // CHECK: %[[PID:.*]] = tessera_tile.program_id 0
 // CHECK: %[[P32:.*]] = arith.index_castui %[[PID]] : index to i32
@@ -66,11 +67,14 @@
 // CHECK: scf.for
 // CHECK: tessera_tile.load %{{.*}}[%{{.*}}] : memref<33792xf32, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.store %{{.*}} mask
-// The fallback: the mma.sync pipeline on views of the same buffer.
+// The fallback: the mma_sync block program (a 3-stage loop of box copies
+// and a dot, then the tile epilogue).
 // CHECK: } else {
-// CHECK: memref.view
-// CHECK: tessera_tile.copy_async
-// CHECK: tessera_tile.mma
+// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout>
+// CHECK: tessera_tile.box_copy
+// CHECK: tessera_tile.dot
+// CHECK: {tessera_tile.stages = 3 : i64}
+// CHECK: tessera_tile.store_tile
 func.func @gemm(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
   return %m : tensor<?x?xf16>

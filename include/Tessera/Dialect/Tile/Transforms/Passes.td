@@ -14,10 +14,11 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
   let summary = "place every shared buffer of a kernel and record the total";
   let description = [{
     Runs on a `tessera_target.kernel` whose body is Tile IR. Every
-    `tessera_tile.local_alloc` and `tessera_tile.mbarrier_alloc` gets a byte
-    `offset` into the block's dynamic shared memory, aligned as its layout
-    needs (`8 * swizzle` bytes for a swizzled buffer, 16 otherwise, 8 for
-    barriers), and the total is written into the kernel's launch config
+    `tessera_tile.local_alloc`, `tessera_tile.mbarrier_alloc` and
+    `tessera_tile.alloc_shared` gets a byte `offset` into the block's dynamic
+    shared memory, aligned as its layout needs (`8 * swizzle` bytes for a
+    swizzled buffer, 16 otherwise, 8 for barriers), and the total is written
+    into the kernel's launch config
     (`#tessera_target.kernel_config<..., shared = N>`). Offsets already
     present are recomputed.
 
@@ -25,18 +26,19 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
     from its allocation to its last use, following `tessera_tile.slot`
     and `tessera_tile.trans` views and the captures of
     `tessera_tile.warp_specialize`; a use inside a loop keeps it live for
-    the whole loop. A buffer reaching any other op
-    that forwards values (a loop's iter_args, a call) is live for the whole
-    kernel.
+    the whole loop. A buffer reaching any other op that forwards values (a
+    loop's iter_args, a call) is live for the whole kernel. An `alloc_shared` buffer (a memref, which ops of any dialect
+    use) is live to the end of its block, or for the whole kernel if it or
+    a view of it leaves the block through a terminator.
 
     The layout is computed by `computeSharedLayout` (AllocateShared.h), so
     that other checks can use the same model. A kernel without a launch
     config (one whose grid the host computes) gets its offsets only; the
     lowering records the size at its launches. A kernel that needs more
     than `max-bytes` (default: the module chip's limit per block, or
-    232448, Hopper's opt-in maximum, without a chip) is an error, as is one
-    that mixes these buffers with the older `tessera_tile.alloc_shared`,
-    which lowering places on its own.
+    232448, Hopper's opt-in maximum, without a chip) is an error. Shared
+    buffers that lowering creates later (a reduction's scratch) are placed
+    after these.
   }];
   let options = [
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"0",
