@@ -191,15 +191,13 @@ static LogicalResult lowerAttentionMma(HostState &host,
   int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
   Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
                                            indexConstant(hb, loc, bm));
-  int64_t shared = schedule::estimateSharedBytes(
-      config, KernelShape{KernelKind::Attention, op, nullptr, ""});
   double scale = op.getScale() ? op.getScale()->convertToDouble()
                                : 1.0 / std::sqrt(static_cast<double>(d));
   bool causal = op.getCausal();
 
   return emitKernel(
       host, loc, "attention_mma", config, sig,
-      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, shared,
+      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
         Type f32 = b.getF32Type();

@@ -343,16 +343,14 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         }))
       tileEpilogue.epilogueArgs.push_back(arg);
 
-  // Tensor-core kernels: f16/bf16 operands into f32, shared memory as the
-  // schedule's legality check estimated it.
+  // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
+  // shared bytes the allocator places (tessera-tile-allocate-shared).
   schedule::MmaKind mmaKind = config.getMma();
   if (mmaKind != schedule::MmaKind::none &&
       !schedule::isTensorCoreMatmul(matmul))
     return matmul.emitOpError()
            << "asks for " << schedule::stringifyMmaKind(mmaKind)
            << ", which needs f16 or bf16 operands accumulating in f32";
-  int64_t shared = schedule::estimateSharedBytes(
-      config, KernelShape{KernelKind::Matmul, matmul, nullptr, ""});
 
   if (mmaKind == schedule::MmaKind::wgmma) {
     if (tl || tr || rhsType.getRank() != 2)
@@ -412,7 +410,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                 "rule it breaks)";
     MfmaMatmul mfma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
     return emitKernel(host, loc, "matmul_mfma", config, sig,
-                      {matmulGrid}, shared,
+                      {matmulGrid}, 0,
                       [&](OpBuilder &b, ValueRange params) {
                         return mfma.build(b, loc, params, resultElement,
                                           epilogue);

@@ -224,10 +224,13 @@ struct AllocateSharedPass
       }
     }
     if (layout.totalBytes > limit) {
-      kernel.emitError() << "kernel @" << name << " needs "
-                         << layout.totalBytes
-                         << " bytes of shared memory, more than the limit of "
-                         << limit << " bytes (" << limitSource << ")";
+      InFlightDiagnostic diag = kernel.emitError() << "kernel @" << name;
+      // A generated kernel names the schedule that sized its buffers.
+      if (Attribute schedule = kernel->getAttr("tessera.schedule"))
+        diag << " (config " << schedule << ")";
+      diag << " needs " << layout.totalBytes
+           << " bytes of shared memory, more than the limit of " << limit
+           << " bytes (" << limitSource << ")";
       return signalPassFailure();
     }
 

@@ -6,7 +6,7 @@
 // through a two-stage ring; scores and P @ V are mma.sync, the running max
 // and sum are combined across each quad of lanes with xor shuffles.
 // CHECK-LABEL: func.func @attention
-// CHECK: tessera_target.launch @attention_k0_attention_mma grid(%{{.*}}) block = [256] shared = 104448
+// CHECK: tessera_target.launch @attention_k0_attention_mma grid(%{{.*}}) block = [256] args(
 // CHECK-LABEL: tessera_target.kernel @attention_k0_attention_mma
 // CHECK-COUNT-3: tessera_tile.alloc_shared
 // CHECK: tessera_tile.copy_async

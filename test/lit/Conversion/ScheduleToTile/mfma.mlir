@@ -8,7 +8,7 @@
 // elements per fragment and the wavefront issues amdgpu.mfma; the epilogue
 // stores each accumulator element under its mask.
 // CHECK-LABEL: func.func @mm
-// CHECK: tessera_target.launch @mm_k0_matmul_mfma grid(%{{.*}}) block = [256] shared = 8960
+// CHECK: tessera_target.launch @mm_k0_matmul_mfma grid(%{{.*}}) block = [256] args(
 // CHECK-LABEL: tessera_target.kernel @mm_k0_matmul_mfma
 // CHECK: tessera_tile.alloc_shared : memref<2304xf16, #gpu.address_space<workgroup>>
 // CHECK: tessera_tile.alloc_shared : memref<2176xf16, #gpu.address_space<workgroup>>

@@ -66,9 +66,6 @@ ConfigAttr getDefaultConfig(MLIRContext *ctx, const KernelShape &shape,
 /// power of two whose square is at least `warps`); columns are the rest.
 int64_t getWarpRows(int64_t warps);
 
-/// Shared memory a kernel of `shape` with `config` uses, in bytes.
-int64_t estimateSharedBytes(ConfigAttr config, const KernelShape &shape);
-
 /// True if the matmul `op` can run on mma.sync tensor cores: f16 or bf16
 /// operands of one type, accumulating in f32.
 bool isTensorCoreMatmul(Operation *op);

@@ -14,18 +14,6 @@ func.func @legal(%a: tensor<64xf32>) -> tensor<64xf32> {
 
 // -----
 
-func.func @shared(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync> needs 548864 bytes of shared memory per block, but sm_90 has 232448}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 128], warps = 16, stages = 4, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
-  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
-    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
-    tessera_schedule.yield %m : tensor<512x512xf16>
-  }
-  return %r : tensor<512x512xf16>
-}
-
-// -----
-
 func.func @registers(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
   // expected-error @+1 {{needs about 2216 registers per thread, but sm_90 has 255}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 16], warps = 1, stages = 1, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
@@ -266,18 +254,6 @@ func.func @attention_f32(%q: tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
     tessera_schedule.yield %o : tensor<2x256x64xf32>
   }
   return %r : tensor<2x256x64xf32>
-}
-
-// -----
-
-func.func @attention_shared(%q: tensor<2x256x256xf16>) -> tensor<2x256x256xf16> {
-  // expected-error @+1 {{needs 540672 bytes of shared memory per block, but sm_90 has 232448}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [512, 128], warps = 32, stages = 2, mma = mma_sync>(%q) : (tensor<2x256x256xf16>) -> tensor<2x256x256xf16> {
-  ^bb0(%x: tensor<2x256x256xf16>):
-    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x256xf16>, tensor<2x256x256xf16>, tensor<2x256x256xf16> -> tensor<2x256x256xf16>
-    tessera_schedule.yield %o : tensor<2x256x256xf16>
-  }
-  return %r : tensor<2x256x256xf16>
 }
 
 // -----
