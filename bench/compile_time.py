@@ -4,7 +4,8 @@ Tessera, measured alternately so that both see the same machine load.
     python bench/compile_time.py OLD_PACKAGES NEW_PACKAGES [-n ROUNDS] [PROGRAM ...]
 
 OLD_PACKAGES and NEW_PACKAGES are copies of a build's `python_packages`
-directory (e.g. `cp -r build/python_packages /tmp/old` at each commit). Each
+directory (e.g. `cp -rL build/python_packages /tmp/old` at each commit: -L, since the
+package links its Python files to the source tree). Each
 round compiles every program once under each build, each in a fresh
 process, old and new in turn; the table gives each program's median over
 the rounds and new/old. On a loaded machine single timings vary by tens of

@@ -152,7 +152,7 @@ StageHook = Callable[[str, Module], None]
 
 def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
                on_stage: Optional[StageHook]) -> Artifact:
-    """Runs the GPU stages from `first` ("schedule" for Graph IR, "target" for
+    """Runs the GPU stages from `first` ("schedule" for Graph IR, "tile" for
     Target IR) and the vendor's binary pipeline on `module`, in place;
     returns the artifact of its only host function."""
     check_chip(chip)
@@ -200,9 +200,9 @@ def compile_target_ir_for_gpu(module: Module, target: str = "sm_90") -> Artifact
     """Compiles Target IR in ``module`` (in place): a host function
     (``tessera.host``) of allocations and launches, and
     ``tessera_target.kernel``s whose bodies may be Tile IR block programs,
-    through the Tile->Target and last GPU stages and the vendor's binary
-    pipeline."""
-    return _lower_gpu(module, target, "target", None, None)
+    through the Tile stage (its loops pipelined, its shared buffers placed),
+    the Tile->Target and last GPU stages and the vendor's binary pipeline."""
+    return _lower_gpu(module, target, "tile", None, None)
 
 
 def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:

@@ -323,6 +323,50 @@ tessera_target.kernel @column_sum_squares(%x: memref<?xf32>, %y: memref<?xf32>, 
   tessera_target.return
 }""",
         [(300, 1001)], ["float32"], lambda x: (x * x).sum(axis=0), "float32"),
+    # Written in Tile IR: a 32x32 tile of x loaded row-wise, stored into a
+    # padded shared buffer, read back through a transposed view (trans) in
+    # the same row-wise distribution, stored at the mirrored position of y.
+    "tile_ir_transpose": (
+        """
+#rows = #tessera_tile.blocked<warps = [4, 1], threads = [4, 8], per_thread = [1, 4]>
+#pad = #tessera_tile.smem_layout<pad = 4>
+#padt = #tessera_tile.smem_layout<pad = 4, transposed = true>
+func.func @main(%x: memref<?x?xf32>) -> memref<?x?xf32> attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %rows = memref.dim %x, %c0 : memref<?x?xf32>
+  %cols = memref.dim %x, %c1 : memref<?x?xf32>
+  %y = tessera_target.allocate(%cols, %rows) : memref<?x?xf32>
+  %gr = arith.ceildivui %rows, %c32 : index
+  %gc = arith.ceildivui %cols, %c32 : index
+  %g = arith.muli %gr, %gc : index
+  tessera_target.launch @transpose grid(%g) block = [128]
+      args(%x, %y, %rows, %cols : memref<?x?xf32>, memref<?x?xf32>, index, index)
+  return %y : memref<?x?xf32>
+}
+tessera_target.kernel @transpose(%x: memref<?xf32>, %y: memref<?xf32>, %rows: index, %cols: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c32 = arith.constant 32 : index
+  %pid = tessera_tile.program_id 0
+  %gc = arith.ceildivui %cols, %c32 : index
+  %tr = arith.divui %pid, %gc : index
+  %tc = arith.remui %pid, %gc : index
+  %r0 = arith.muli %tr, %c32 : index
+  %k0 = arith.muli %tc, %c32 : index
+  %xv = memref.reinterpret_cast %x to offset: [0], sizes: [%rows, %cols], strides: [%cols, 1]
+      : memref<?xf32> to memref<?x?xf32, strided<[?, 1]>>
+  %yv = memref.reinterpret_cast %y to offset: [0], sizes: [%cols, %rows], strides: [%rows, 1]
+      : memref<?xf32> to memref<?x?xf32, strided<[?, 1]>>
+  %t = tessera_tile.load_tile %xv[%r0, %k0] : memref<?x?xf32, strided<[?, 1]>> -> tensor<32x32xf32, #rows>
+  %s = tessera_tile.local_alloc : !tessera_tile.smem<32x32xf32, #pad>
+  tessera_tile.local_store %t, %s : tensor<32x32xf32, #rows>, !tessera_tile.smem<32x32xf32, #pad>
+  %st = tessera_tile.trans %s : !tessera_tile.smem<32x32xf32, #pad> -> !tessera_tile.smem<32x32xf32, #padt>
+  %u = tessera_tile.local_load %st : !tessera_tile.smem<32x32xf32, #padt> -> tensor<32x32xf32, #rows>
+  tessera_tile.store_tile %u, %yv[%k0, %r0] : tensor<32x32xf32, #rows>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}""",
+        [(300, 1001)], ["float32"], lambda x: x.T, "float32"),
     "attention_f16_d64_causal": (
         CAUSAL_ATTENTION_D64_F16,
         [(2, 3, 1000, 64)] * 3, ["float16"] * 3,
@@ -405,6 +449,7 @@ TOLERANCE_OVERRIDES = {
 SCHEDULES = {
     "memcpy_target_ir": "target-ir",  # compiled from Target IR, not Graph IR
     "tile_ir_column_sum_squares": "target-ir",
+    "tile_ir_transpose": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
     "matmul_bias_gelu_f16_wgmma": {

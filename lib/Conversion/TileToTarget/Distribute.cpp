@@ -686,6 +686,152 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
   }
 };
 
+/// Reads and writes of a shared buffer by a distributed tile: each thread
+/// its elements, at the buffer's (padded, possibly transposed) addresses.
+/// Block-collective semantics (every op as if the whole block ran it before
+/// the next) need barriers: a store waits for earlier reads of the buffer
+/// (before) and makes its data visible to later ones (after).
+static LogicalResult checkSharedTile(Operation *op, tile::SmemType buffer) {
+  if (buffer.getLayout().getSwizzle() != 0)
+    return op->emitOpError() << "accesses " << buffer
+                             << ", a swizzled buffer, which the lowering "
+                                "does not address yet";
+  if (buffer.getRank() > 2)
+    return op->emitOpError() << "accesses " << buffer << " of rank "
+                             << buffer.getRank()
+                             << "; the lowering addresses rank 1 and 2";
+  return success();
+}
+
+/// The element offset of a tile element's `coords` in a shared buffer.
+static Value sharedOffsetOf(OpBuilder &b, Location loc, tile::SmemType type,
+                            Value base, ArrayRef<Value> coords) {
+  if (coords.size() == 1)
+    return arith::AddIOp::create(b, loc, base, coords[0]);
+  return sharedElementOffset(b, loc, type, base, coords[0], coords[1]);
+}
+
+struct LocalStoreLowering : public OpConversionPattern<tile::LocalStoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::LocalStoreOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tile::SmemType type = op.getBuffer().getType();
+    if (failed(checkSharedTile(op, type)))
+      return failure();
+    FailureOr<Distribution> dist =
+        getDistribution(op, cast<RankedTensorType>(op.getValue().getType()));
+    if (failed(dist))
+      return failure();
+    if (dist->sliced)
+      return op.emitOpError() << "stores a reduced (slice) tile, which the "
+                                 "lowering does not do yet";
+    Location loc = op.getLoc();
+    ValueRange buffer = adaptor.getBuffer(), values = adaptor.getValue();
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    gpu::BarrierOp::create(rewriter, loc);
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      SmallVector<Value> coords =
+          elementCoordinates(rewriter, loc, *dist, base, k);
+      memref::StoreOp::create(
+          rewriter, loc, values[k], buffer[0],
+          sharedOffsetOf(rewriter, loc, type, buffer[1], coords));
+    }
+    gpu::BarrierOp::create(rewriter, loc);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::LocalLoadOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    tile::SmemType type = op.getBuffer().getType();
+    if (failed(checkSharedTile(op, type)))
+      return failure();
+    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    if (failed(dist))
+      return failure();
+    if (dist->sliced)
+      return op.emitOpError() << "loads a reduced (slice) tile, which the "
+                                 "lowering does not do yet";
+    Location loc = op.getLoc();
+    ValueRange buffer = adaptor.getBuffer();
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    SmallVector<Value> values;
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      SmallVector<Value> coords =
+          elementCoordinates(rewriter, loc, *dist, base, k);
+      values.push_back(memref::LoadOp::create(
+          rewriter, loc, buffer[0],
+          sharedOffsetOf(rewriter, loc, type, buffer[1], coords)));
+    }
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
+/// Through shared memory: the tile stored in its distribution, read back in
+/// the result's (a scratch buffer of the tile's shape, between barriers).
+struct ConvertLayoutLowering
+    : public OpConversionPattern<tile::ConvertLayoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::ConvertLayoutOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto dists = getDistributions(op, op.getInput(), op.getResult());
+    if (failed(dists))
+      return failure();
+    const Distribution *from = &dists->first, *to = &dists->second;
+    if (from->sliced || to->sliced)
+      return op.emitOpError() << "converts a reduced (slice) tile, which the "
+                                 "lowering does not do yet";
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    // Rows padded by one element against bank conflicts of column walks.
+    SmallVector<int64_t> padded(type.getShape());
+    padded.back() += 1;
+    int64_t elements = 1;
+    for (int64_t extent : padded)
+      elements *= extent;
+    auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    Value scratch = tile::AllocSharedOp::create(
+        rewriter, loc,
+        MemRefType::get({elements}, type.getElementType(), nullptr,
+                        workgroup));
+    auto flat = [&](ArrayRef<Value> coords) {
+      Value offset = coords[0];
+      for (unsigned i = 1; i < coords.size(); ++i)
+        offset = arith::AddIOp::create(
+            rewriter, loc,
+            arith::MulIOp::create(
+                rewriter, loc, offset,
+                arith::ConstantIndexOp::create(rewriter, loc, padded[i])),
+            coords[i]);
+      return offset;
+    };
+    ValueRange input = adaptor.getInput();
+    SmallVector<Value> fromBase = threadBase(rewriter, loc, *from);
+    gpu::BarrierOp::create(rewriter, loc);
+    for (int64_t k = 0, n = from->numElements(); k < n; ++k)
+      memref::StoreOp::create(
+          rewriter, loc, input[k], scratch,
+          flat(elementCoordinates(rewriter, loc, *from, fromBase, k)));
+    gpu::BarrierOp::create(rewriter, loc);
+    SmallVector<Value> toBase = threadBase(rewriter, loc, *to);
+    SmallVector<Value> values;
+    for (int64_t k = 0, n = to->numElements(); k < n; ++k)
+      values.push_back(memref::LoadOp::create(
+          rewriter, loc, scratch,
+          flat(elementCoordinates(rewriter, loc, *to, toBase, k))));
+    rewriter.replaceOpWithMultiple(op, {values});
+    return success();
+  }
+};
+
 /// Each element a masked scalar load at its offset.
 struct GatherLowering : public OpConversionPattern<tile::GatherOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -955,7 +1101,8 @@ void populateDistributionPatterns(const TypeConverter &converter,
   patterns.add<ElementwiseLowering>(converter, ctx);
   patterns.add<MapLowering, ConstantLowering, SplatLowering, LoadTileLowering,
                StoreTileLowering, GatherLowering, RangeLowering,
-               BroadcastLowering, ReduceLowering>(converter, ctx);
+               BroadcastLowering, ReduceLowering, LocalStoreLowering,
+               LocalLoadLowering, ConvertLayoutLowering>(converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
 }

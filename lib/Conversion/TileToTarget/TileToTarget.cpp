@@ -253,7 +253,8 @@ struct NotLoweredYet : public ConversionPattern {
     return op->emitOpError()
            << "is not lowered to Target IR yet (the block-level ops lowered "
               "are load_tile, store_tile, gather, map, reduce, broadcast, "
-              "range, local_alloc, slot, trans, box_copy, wait and dot)";
+              "range, convert_layout, local_alloc, slot, trans, local_load, "
+              "local_store, box_copy, wait and dot)";
   }
 };
 

@@ -208,7 +208,7 @@ tessera_target.kernel @too_few_threads() config = #tessera_target.kernel_config<
 // A block-level op the lowering does not implement is refused by name.
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 tessera_target.kernel @barriers() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
-  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, local_alloc, slot, trans, box_copy, wait and dot)}}
+  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, convert_layout, local_alloc, slot, trans, local_load, local_store, box_copy, wait and dot)}}
   %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 1024 : !tessera_tile.mbarrier<1>
   tessera_target.return
 }

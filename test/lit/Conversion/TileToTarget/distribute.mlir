@@ -265,3 +265,42 @@ tessera_target.kernel @too_few_warps(%x: memref<?xf32>, %i: index) config = #tes
   tessera_target.return
 }
 }
+
+// -----
+
+// A tile through shared memory: the store writes each thread's elements at
+// the padded buffer's addresses between two barriers (earlier reads done,
+// data visible); the load through a transposed view reads element [i, j] at
+// j * (32 + 4) + i. convert_layout goes through a scratch buffer (rows padded
+// by one element) the same way.
+#rows = #tessera_tile.blocked<warps = [4, 1], threads = [4, 8], per_thread = [1, 4]>
+#cols = #tessera_tile.blocked<warps = [1, 4], threads = [32, 1], per_thread = [1, 1]>
+#pad = #tessera_tile.smem_layout<pad = 4>
+#padt = #tessera_tile.smem_layout<pad = 4, transposed = true>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @through_shared
+// CHECK: scf.if
+// CHECK: gpu.barrier
+// CHECK-COUNT-8: memref.store
+// CHECK: gpu.barrier
+// CHECK: arith.constant 36 : index
+// CHECK-COUNT-8: memref.load
+// CHECK: tessera_tile.alloc_shared : memref<1056xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK-COUNT-8: memref.store
+// CHECK: gpu.barrier
+// CHECK-COUNT-8: memref.load
+// CHECK-NOT: tessera_tile.{{(local|convert|trans)}}
+tessera_target.kernel @through_shared(%x: memref<?x?xf32, strided<[?, 1]>>, %i: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %t = tessera_tile.load_tile %x[%i, %i] : memref<?x?xf32, strided<[?, 1]>> -> tensor<32x32xf32, #rows>
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x32xf32, #pad>
+  tessera_tile.local_store %t, %s : tensor<32x32xf32, #rows>, !tessera_tile.smem<32x32xf32, #pad>
+  %st = tessera_tile.trans %s : !tessera_tile.smem<32x32xf32, #pad> -> !tessera_tile.smem<32x32xf32, #padt>
+  %u = tessera_tile.local_load %st : !tessera_tile.smem<32x32xf32, #padt> -> tensor<32x32xf32, #rows>
+  %v = tessera_tile.convert_layout %u : tensor<32x32xf32, #rows> -> tensor<32x32xf32, #cols>
+  tessera_tile.store_tile %v, %x[%i, %i] : tensor<32x32xf32, #cols>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}
+}
+
