@@ -115,7 +115,8 @@ def test_gpu_schedule_overrides():
     # AMD matrix cores when the schedule asks for them (SIMT by default).
     mfma = "tile = [64, 64, 32], warps = 8, stages = 1, mma = mfma"
     amd = tessera.compile(make_gpu_fn(), target="gfx942", schedule={"matmul": mfma})
-    assert "amdgpu.mfma 16x16x16" in amd.mlir("tile") and amd.binary[:4] == b"\x7fELF"
+    assert "kind = mfma" in amd.mlir("tile") and amd.binary[:4] == b"\x7fELF"
+    assert "amdgpu.mfma 16x16x16" in amd.mlir("target")
     assert "mma = mfma" not in tessera.compile(make_gpu_fn(), target="gfx942").mlir("schedule")
     with pytest.raises(Exception, match=r"uses mfma, which sm_90 does not have"):
         tessera.compile(make_gpu_fn(), target="sm_90", schedule={"matmul": mfma})

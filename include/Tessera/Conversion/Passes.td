@@ -102,7 +102,6 @@ def ConvertTesseraScheduleToTile
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::nvgpu::NVGPUDialect", "::mlir::NVVM::NVVMDialect",
-    "::mlir::amdgpu::AMDGPUDialect",
     "::mlir::tessera::tile::TileDialect",
     "::mlir::tessera::target::TargetDialect"];
 }
@@ -142,7 +141,7 @@ def ConvertTesseraTileToTarget
     "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
-    "::mlir::vector::VectorDialect"];
+    "::mlir::vector::VectorDialect", "::mlir::amdgpu::AMDGPUDialect"];
 }
 
 def ConvertTesseraTargetToGPU

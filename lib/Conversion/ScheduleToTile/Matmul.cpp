@@ -346,6 +346,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
   // shared bytes the allocator places (tessera-tile-allocate-shared).
   schedule::MmaKind mmaKind = config.getMma();
+  auto mmaSync = tile::MmaAttr::get(host.module.getContext(),
+                                    tile::MmaKind::mma_sync, 16, 8, 16);
   if (mmaKind != schedule::MmaKind::none &&
       !schedule::isTensorCoreMatmul(matmul))
     return matmul.emitOpError()
@@ -389,9 +391,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
         [&](OpBuilder &b, ValueRange params) {
           auto fallback = [&](OpBuilder &fb) {
-            return buildMmaSyncProgram(fb, loc, params, config, matmul,
-                                       lhsParam, rhsParam, kParam,
-                                       tileEpilogue);
+            return buildTensorCoreProgram(fb, loc, params, config, matmul,
+                                          mmaSync, /*warpSize=*/32, lhsParam,
+                                          rhsParam, kParam, tileEpilogue);
           };
           return wgmma.build(b, loc, params, resultElement, fallback,
                              epilogue);
@@ -408,21 +410,24 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
              << "config " << config
              << " is not an mfma schedule (tessera-schedule-check names the "
                 "rule it breaks)";
-    MfmaMatmul mfma{config, matmul, lhsParam, rhsParam, mParam, nParam, kParam};
-    return emitKernel(host, loc, "matmul_mfma", config, sig,
-                      {matmulGrid}, 0,
+    auto mfma = tile::MmaAttr::get(host.module.getContext(),
+                                   tile::MmaKind::mfma, 16, 16, 16);
+    return emitKernel(host, loc, "matmul_mfma", config, sig, {matmulGrid}, 0,
                       [&](OpBuilder &b, ValueRange params) {
-                        return mfma.build(b, loc, params, resultElement,
-                                          epilogue);
+                        return buildTensorCoreProgram(
+                            b, loc, params, config, matmul, mfma,
+                            /*warpSize=*/64, lhsParam, rhsParam, kParam,
+                            tileEpilogue);
                       });
   }
 
   if (mmaKind == schedule::MmaKind::mma_sync) {
     return emitKernel(host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
                       [&](OpBuilder &b, ValueRange params) {
-                        return buildMmaSyncProgram(b, loc, params, config,
-                                                   matmul, lhsParam, rhsParam,
-                                                   kParam, tileEpilogue);
+                        return buildTensorCoreProgram(
+                            b, loc, params, config, matmul, mmaSync,
+                            /*warpSize=*/32, lhsParam, rhsParam, kParam,
+                            tileEpilogue);
                       });
   }
 

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The block program of an mma.sync (m16n8k16) matmul kernel: box copies
-// into padded shared buffers, a dot, a pipelined K loop, the epilogue on the
-// accumulator tile. Tile->Target chooses the instructions (cp.async,
-// ldmatrix, mma.sync).
+// The block program of a tensor-core matmul kernel (mma.sync m16n8k16 on
+// NVIDIA, mfma 16x16x16 on AMD CDNA: the same program, another #mma): box
+// copies into padded shared buffers, a dot, a pipelined K loop, the epilogue
+// on the accumulator tile. Tile->Target chooses the instructions (cp.async,
+// ldmatrix, mma.sync; LDS staging, mfma).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,16 +20,20 @@ using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
 
-LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
-                                  schedule::ConfigAttr config,
-                                  graph::MatmulOp matmul, unsigned lhsParam,
-                                  unsigned rhsParam, unsigned kParam,
-                                  const TileEpilogue &epilogue) {
+LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
+                                    ValueRange params,
+                                    schedule::ConfigAttr config,
+                                    graph::MatmulOp matmul, tile::MmaAttr mma,
+                                    int64_t warpSize, unsigned lhsParam,
+                                    unsigned rhsParam, unsigned kParam,
+                                    const TileEpilogue &epilogue) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], bk = tile[2];
-  int64_t warpRows = schedule::getWarpRows(config.getWarps());
-  int64_t warpCols = config.getWarps() / warpRows;
+  // The block's warps (the chip's: 32 or 64 lanes) in a grid of bands.
+  int64_t warps = config.getThreads() / warpSize;
+  int64_t warpRows = schedule::getWarpRows(warps);
+  int64_t warpCols = warps / warpRows;
   auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto mul = [&](Value x, Value y) {
     return arith::MulIOp::create(b, loc, x, y).getResult();
@@ -74,7 +79,6 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
 
   Type element = cast<RankedTensorType>(matmul.getLhs().getType())
                      .getElementType();
-  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
   auto accType = RankedTensorType::get(
       {bm, bn}, b.getF32Type(),
       tile::MmaAccEncodingAttr::get(ctx, mma, {warpRows, warpCols}));
@@ -114,6 +118,10 @@ LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
             bt = tile::TransOp::create(fb, l, bt);
           Value next = tile::DotOp::create(fb, l, accType, a, bt, carried[0],
                                            mma);
+          // Unpipelined, the next iteration's copies overwrite the buffers
+          // this one read (a pipelined loop's wait orders that).
+          if (config.getStages() < 2)
+            tile::BarrierOp::create(fb, l);
           scf::YieldOp::create(fb, l, next);
         });
     loop->setAttr(tile::TileDialect::getStagesAttrName(),

@@ -196,17 +196,21 @@ struct TileEpilogue {
                      Value bz, Value row0, Value col0) const;
 };
 
-/// The block program of an mma.sync matmul kernel: per BK slice of K, box
-/// copies of the lhs and rhs tiles into padded shared buffers and a dot on
-/// them (#tessera_tile.mma<mma_sync>, the warps in a grid of
-/// schedule::getWarpRows rows), in a loop of `stages` stages; then the
-/// epilogue. The loop is built twice under a uniform branch: where both
-/// operands' rows are 16-byte aligned its copies are declared `aligned`.
-LogicalResult buildMmaSyncProgram(OpBuilder &b, Location loc, ValueRange params,
-                                  schedule::ConfigAttr config,
-                                  graph::MatmulOp matmul, unsigned lhsParam,
-                                  unsigned rhsParam, unsigned kParam,
-                                  const TileEpilogue &epilogue);
+/// The block program of a tensor-core matmul kernel with instruction `mma`
+/// (mma_sync or mfma): per BK slice of K, box copies of the lhs and rhs
+/// tiles into padded shared buffers (transposed operands copied in their
+/// stored order and viewed through tessera_tile.trans) and a dot, the
+/// block's warps of `warpSize` lanes in a grid of schedule::getWarpRows
+/// rows, in a loop of `stages` stages; then the epilogue. The loop is built
+/// twice under a uniform branch: where both operands' rows are 16-byte
+/// aligned its copies are declared `aligned`.
+LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
+                                    ValueRange params,
+                                    schedule::ConfigAttr config,
+                                    graph::MatmulOp matmul, tile::MmaAttr mma,
+                                    int64_t warpSize, unsigned lhsParam,
+                                    unsigned rhsParam, unsigned kParam,
+                                    const TileEpilogue &epilogue);
 
 //===----------------------------------------------------------------------===//
 // Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp, MatmulMfma.cpp)
@@ -265,24 +269,6 @@ struct WgmmaMatmul {
                          Value smem, Value base);
 };
 
-/// The body of an mfma matmul kernel. The block's `threads / 64`
-/// wavefronts form a grid (schedule::getWarpRows) of WMxWN wave tiles, each
-/// a grid of 16x16 accumulators (`amdgpu.mfma` 16x16x16, f16/bf16 into f32).
-/// The k-loop stages BMxBK and BKxBN tiles in shared memory (LDS): every
-/// thread copies `tile / threads` elements, masked at the ragged edges, then
-/// each lane gathers its fragments: for 16x16x16, lane l holds A[l % 16][4
-/// (l / 16) + t], B[4 (l / 16) + t][l % 16] and D[4 (l / 16) + t][l % 16],
-/// t = 0..3 (the CDNA3 ISA's matrix layouts).
-struct MfmaMatmul {
-  schedule::ConfigAttr config;
-  graph::MatmulOp matmul;
-  unsigned lhsParam, rhsParam, mParam, nParam, kParam;
-
-  static constexpr int64_t kPad = 4; // elements per LDS row against conflicts
-
-  LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement, ScalarEpilogue epilogue);
-};
 
 //===----------------------------------------------------------------------===//
 // One lowering per kernel family

@@ -4,7 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// `tessera_tile.dot` on shared operands, lowered to what each warp does.
+// `tessera_tile.dot` on shared operands, lowered to what each warp does
+// (mma_sync on NVIDIA, mfma on AMD CDNA: the instruction the dot's #mma
+// names, checked against the chip's target info).
 //
 // mma_sync (m16n8k16): the accumulator's warp grid [wm, wn] splits the MxN
 // tile into bands of M/wm rows and N/wn columns; a warp covers its band in
@@ -23,7 +25,9 @@
 #include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -39,17 +43,23 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
   matchAndRewrite(tile::DotOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tile::MmaAttr mma = op.getMma();
-    if (mma.getKind() != tile::MmaKind::mma_sync)
+    if (mma.getKind() == tile::MmaKind::wgmma ||
+        (mma.getKind() == tile::MmaKind::mfma && mma.getM() != 16))
       return op.emitOpError()
-             << "uses " << tile::stringifyMmaKind(mma.getKind())
-             << ", which the lowering does not issue yet (mma_sync only)";
+             << "uses " << mma
+             << ", which the lowering does not issue yet (mma_sync "
+                "m16n8k16 and mfma 16x16x16 only)";
     FailureOr<const target::TargetInfo *> info =
         chipInfoFor(op, "a dot's instructions");
     if (failed(info))
       return failure();
-    if (!(*info)->hasMatrixKind(target::MatrixKind::MmaSync))
-      return op.emitOpError() << "uses mma_sync, which chip '"
-                              << (*info)->getChip() << "' does not have";
+    bool isMfma = mma.getKind() == tile::MmaKind::mfma;
+    if (!(*info)->hasMatrixKind(isMfma ? target::MatrixKind::Mfma
+                                       : target::MatrixKind::MmaSync))
+      return op.emitOpError() << "uses "
+                              << tile::stringifyMmaKind(mma.getKind())
+                              << ", which chip '" << (*info)->getChip()
+                              << "' does not have";
     auto aType = dyn_cast<tile::SmemType>(op.getA().getType());
     auto bType = dyn_cast<tile::SmemType>(op.getB().getType());
     if (!aType || !bType)
@@ -82,6 +92,9 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t m = accType.getDimSize(0), n = accType.getDimSize(1),
             k = aType.getShape()[1];
     int64_t wm = m / warpRows, wn = n / warpCols;
+    if (isMfma)
+      return lowerMfma(op, adaptor, rewriter, aType, bType, warpRows,
+                       warpCols, warpSize);
     if (wn % 16 != 0)
       return op.emitOpError()
              << "gives each warp " << wn
@@ -168,6 +181,98 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
             for (int64_t e = 0; e < 2; ++e)
               acc[accIndex(i, j, h, e)] = vector::ExtractOp::create(
                   rewriter, loc, product, ArrayRef<int64_t>{h, e});
+        }
+    }
+    rewriter.replaceOpWithMultiple(op, {acc});
+    return success();
+  }
+
+  /// mfma 16x16x16 (CDNA): a warp (wavefront) covers its band in 16x16
+  /// fragments. Per 16 of K, lane l gathers A[row l%16][k 4(l/16) + t] and
+  /// B[k 4(l/16) + t][column l%16] (t = 0..3) from shared memory and the
+  /// wavefront issues one mfma per (A, B) pair. Accumulator element [t] of
+  /// fragment (i, j) is row 16i + 4(l/16) + t, column 16j + l%16: element
+  /// (4i + t, j) of the thread's rows and columns (the blocked thread
+  /// layout threads = [4, 16], per_thread = [4, 1]).
+  static LogicalResult lowerMfma(tile::DotOp op, OneToNOpAdaptor adaptor,
+                                 ConversionPatternRewriter &rewriter,
+                                 tile::SmemType aType, tile::SmemType bType,
+                                 int64_t warpRows, int64_t warpCols,
+                                 int64_t warpSize) {
+    auto accType = cast<RankedTensorType>(op.getAcc().getType());
+    int64_t m = accType.getDimSize(0), n = accType.getDimSize(1),
+            k = aType.getShape()[1];
+    int64_t wm = m / warpRows, wn = n / warpCols;
+    int64_t fragsM = wm / 16, fragsN = wn / 16;
+    Location loc = op.getLoc();
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(rewriter, loc, x, y).getResult();
+    };
+    auto mul = [&](Value x, int64_t y) {
+      return arith::MulIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    auto div = [&](Value x, int64_t y) {
+      return arith::DivUIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    auto rem = [&](Value x, int64_t y) {
+      return arith::RemUIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
+    Value lane = rem(tid, warpSize), warp = div(tid, warpSize);
+    Value aBand = mul(div(warp, warpCols), wm);
+    Value bBand = mul(rem(warp, warpCols), wn);
+    Value lane16 = rem(lane, 16), quad = mul(div(lane, 16), 4);
+    ValueRange a = adaptor.getA(), b = adaptor.getB();
+    Type element = aType.getElementType();
+    auto fragType = VectorType::get({4}, element);
+    auto accVectorType = VectorType::get({4}, rewriter.getF32Type());
+    // Four elements (t = 0..3) at logical (row(t), col(t)) of a buffer.
+    auto gather = [&](tile::SmemType type, ValueRange buffer,
+                      function_ref<std::pair<Value, Value>(int64_t)> at) {
+      SmallVector<Value> parts;
+      for (int64_t t = 0; t < 4; ++t) {
+        auto [row, col] = at(t);
+        parts.push_back(memref::LoadOp::create(
+            rewriter, loc, buffer[0],
+            sharedElementOffset(rewriter, loc, type, buffer[1], row, col)));
+      }
+      return vector::FromElementsOp::create(rewriter, loc, fragType, parts)
+          .getResult();
+    };
+    SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
+    auto accIndex = [&](int64_t i, int64_t j, int64_t t) {
+      return (4 * i + t) * fragsN + j;
+    };
+    for (int64_t kk = 0; kk < k / 16; ++kk) {
+      SmallVector<Value> aFrags, bFrags;
+      for (int64_t i = 0; i < fragsM; ++i) {
+        Value row = add(aBand, add(c(i * 16), lane16));
+        aFrags.push_back(gather(aType, a, [&](int64_t t) {
+          return std::make_pair(row, add(c(kk * 16 + t), quad));
+        }));
+      }
+      for (int64_t j = 0; j < fragsN; ++j) {
+        Value col = add(bBand, add(c(j * 16), lane16));
+        bFrags.push_back(gather(bType, b, [&](int64_t t) {
+          return std::make_pair(add(c(kk * 16 + t), quad), col);
+        }));
+      }
+      for (int64_t i = 0; i < fragsM; ++i)
+        for (int64_t j = 0; j < fragsN; ++j) {
+          SmallVector<Value> elements;
+          for (int64_t t = 0; t < 4; ++t)
+            elements.push_back(acc[accIndex(i, j, t)]);
+          Value fragment = vector::FromElementsOp::create(
+              rewriter, loc, accVectorType, elements);
+          Value product = amdgpu::MFMAOp::create(
+              rewriter, loc, accVectorType, /*m=*/16, /*n=*/16, /*k=*/16,
+              /*blocks=*/1, aFrags[i], bFrags[j], fragment);
+          for (int64_t t = 0; t < 4; ++t)
+            acc[accIndex(i, j, t)] =
+                vector::ExtractOp::create(rewriter, loc, product, t);
         }
     }
     rewriter.replaceOpWithMultiple(op, {acc});

@@ -19,6 +19,7 @@
 #include "Tessera/Dialect/Schedule/IR/ScheduleAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -278,7 +279,7 @@ struct ConvertTileToTargetPass
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
                            scf::SCFDialect, nvgpu::NVGPUDialect,
                            NVVM::NVVMDialect, LLVM::LLVMDialect,
-                           vector::VectorDialect>();
+                           vector::VectorDialect, amdgpu::AMDGPUDialect>();
     target.addIllegalDialect<tile::TileDialect>();
     // Shared buffers become workgroup attributions with the gpu.func.
     target.addLegalOp<tile::AllocSharedOp>();

@@ -90,6 +90,48 @@ tessera_target.kernel @transposed_dot(%c: memref<?x?xf32, strided<[?, 1]>>)
 
 // -----
 
+// The same dot with mfma 16x16x16 on gfx942 (one wavefront of 64 lanes, a
+// 32x16 tile: two 16x16 fragments): per 16 of K each lane gathers four
+// elements of A along k and four of B down a column, and the wavefront
+// issues one amdgpu.mfma per fragment.
+#mma = #tessera_tile.mma<kind = mfma, m = 16, n = 16, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+#pad = #tessera_tile.smem_layout<pad = 8>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+// CHECK-LABEL: tessera_target.kernel @mfma_dot
+// CHECK-COUNT-8: memref.load
+// CHECK: vector.from_elements {{.*}} : vector<4xf16>
+// CHECK-COUNT-2: amdgpu.mfma 16x16x16 %{{.*}} * %{{.*}} + %{{.*}} blgp = none : vector<4xf16>, vector<4xf16>, vector<4xf32>
+// CHECK-NOT: amdgpu.mfma
+tessera_target.kernel @mfma_dot(%c: memref<?x?xf32, strided<[?, 1]>>)
+    config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %c0 = arith.constant 0 : index
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16, #pad>
+  %b = tessera_tile.local_alloc offset 1536 : !tessera_tile.smem<16x16xf16, #pad>
+  %zero = arith.constant dense<0.0> : tensor<32x16xf32, #acc>
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<32x16xf16, #pad>, !tessera_tile.smem<16x16xf16, #pad> -> tensor<32x16xf32, #acc>
+  tessera_tile.store_tile %d, %c[%c0, %c0] : tensor<32x16xf32, #acc>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mfma, m = 16, n = 16, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @mfma_on_nvidia() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x16xf16>
+  %b = tessera_tile.local_alloc offset 512 : !tessera_tile.smem<16x16xf16>
+  %zero = arith.constant dense<0.0> : tensor<16x16xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op uses mfma, which chip 'sm_90' does not have}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<16x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<16x16xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
 // Without asynchronous copies (gfx942), a chunk is a vector load and store
 // (element by element where it is partial) and a wait is a barrier.
 !g = memref<?x?xf16, strided<[?, 1]>>
@@ -167,7 +209,7 @@ tessera_target.kernel @wgmma_dot() config = #tessera_target.kernel_config<grid =
   %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x16xf16>
   %b = tessera_tile.local_alloc offset 2048 : !tessera_tile.smem<16x16xf16>
   %zero = arith.constant dense<0.0> : tensor<64x16xf32, #acc>
-  // expected-error @+1 {{'tessera_tile.dot' op uses wgmma, which the lowering does not issue yet (mma_sync only)}}
+  // expected-error @+1 {{'tessera_tile.dot' op uses #tessera_tile.mma<kind = wgmma, m = 64, n = 16, k = 16>, which the lowering does not issue yet (mma_sync m16n8k16 and mfma 16x16x16 only)}}
   %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<64x16xf32, #acc>
   tessera_target.return
 }
