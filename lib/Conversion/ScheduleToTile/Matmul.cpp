@@ -67,22 +67,12 @@ Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
 LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
                                  Value acc, Value bz, Value row0,
                                  Value col0) const {
-  MLIRContext *ctx = b.getContext();
   auto accType = cast<RankedTensorType>(acc.getType());
   int64_t bm = accType.getDimSize(0), bn = accType.getDimSize(1);
-  Attribute encoding = accType.getEncoding();
-  auto tileOf = [&](Type element) {
-    return RankedTensorType::get({bm, bn}, element, encoding);
-  };
-  // Rows (a value per row: dim 1 removed) and columns of the output tile.
-  auto rowsOf = [&](Type element) {
-    return RankedTensorType::get(
-        {bm}, element, tile::SliceEncodingAttr::get(ctx, 1, encoding));
-  };
-  auto colsOf = [&](Type element) {
-    return RankedTensorType::get(
-        {bn}, element, tile::SliceEncodingAttr::get(ctx, 0, encoding));
-  };
+  OutputTiles tiles{bm, bn, accType.getEncoding()};
+  auto tileOf = [&](Type element) { return tiles.tile(element); };
+  auto rowsOf = [&](Type element) { return tiles.rows(element); };
+  auto colsOf = [&](Type element) { return tiles.cols(element); };
   auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
     return arith::MulIOp::create(ib, loc, x, y);
@@ -450,19 +440,10 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
            << "config " << config
            << " is not a SIMT matmul schedule for warps of " << warpSize
            << " (tessera-schedule-check names the rule it breaks)";
-  auto encoding = simtEncoding(ctx, bm, bn, warpSize);
-  auto tileOf = [&](Type element) {
-    return RankedTensorType::get({bm, bn}, element, encoding);
-  };
-  // Rows (a value per row: dim 1 removed) and columns of the output tile.
-  auto rowsOf = [&](Type element) {
-    return RankedTensorType::get(
-        {bm}, element, tile::SliceEncodingAttr::get(ctx, 1, encoding));
-  };
-  auto colsOf = [&](Type element) {
-    return RankedTensorType::get(
-        {bn}, element, tile::SliceEncodingAttr::get(ctx, 0, encoding));
-  };
+  OutputTiles tiles{bm, bn, simtEncoding(ctx, bm, bn, warpSize)};
+  auto tileOf = [&](Type element) { return tiles.tile(element); };
+  auto rowsOf = [&](Type element) { return tiles.rows(element); };
+  auto colsOf = [&](Type element) { return tiles.cols(element); };
 
   return emitKernel(
       host, loc, "matmul", config, sig, {matmulGrid}, 0,

@@ -176,6 +176,27 @@ struct SharedTileCopy {
 Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
                   ArrayRef<Value> sizes, ArrayRef<Value> strides);
 
+/// The register tile types of a BM x BN output tile in one encoding: the
+/// tile, its rows (a value per row: dim 1 removed) and its columns.
+struct OutputTiles {
+  int64_t bm, bn;
+  Attribute encoding;
+
+  RankedTensorType tile(Type element) const {
+    return RankedTensorType::get({bm, bn}, element, encoding);
+  }
+  RankedTensorType rows(Type element) const {
+    return RankedTensorType::get(
+        {bm}, element,
+        tile::SliceEncodingAttr::get(encoding.getContext(), 1, encoding));
+  }
+  RankedTensorType cols(Type element) const {
+    return RankedTensorType::get(
+        {bn}, element,
+        tile::SliceEncodingAttr::get(encoding.getContext(), 0, encoding));
+  }
+};
+
 /// The end of a matmul block program: the fused elementwise ops after the
 /// matmul applied to the accumulator tile and the result stored, masked at
 /// M and N. Operands of the output's shape are loaded as boxes like it,

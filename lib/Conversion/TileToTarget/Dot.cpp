@@ -37,6 +37,40 @@ using namespace mlir::tessera;
 namespace mlir::tessera::tile_to_target {
 
 namespace {
+/// Index arithmetic at one location, and this thread's place in a dot's
+/// warp grid: its lane and the first row (of A) and column (of B) of its
+/// warp's band.
+struct WarpGrid {
+  OpBuilder &b;
+  Location loc;
+  Value lane, aBand, bBand;
+
+  WarpGrid(OpBuilder &b, Location loc, int64_t warpSize, int64_t warpCols,
+           int64_t bandRows, int64_t bandCols)
+      : b(b), loc(loc) {
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value warp = div(tid, warpSize);
+    lane = rem(tid, warpSize);
+    aBand = mul(div(warp, warpCols), bandRows);
+    bBand = mul(rem(warp, warpCols), bandCols);
+  }
+  Value c(int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  }
+  Value add(Value x, Value y) {
+    return arith::AddIOp::create(b, loc, x, y).getResult();
+  }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y)).getResult();
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y)).getResult();
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y)).getResult();
+  }
+};
+
 struct DotLowering : public OpConversionPattern<tile::DotOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -103,25 +137,13 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t fragsM = wm / 16, fragsN = wn / 8;
 
     Location loc = op.getLoc();
-    auto c = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
-    };
-    auto add = [&](Value x, Value y) {
-      return arith::AddIOp::create(rewriter, loc, x, y).getResult();
-    };
-    auto mul = [&](Value x, int64_t y) {
-      return arith::MulIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    auto div = [&](Value x, int64_t y) {
-      return arith::DivUIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    auto rem = [&](Value x, int64_t y) {
-      return arith::RemUIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
-    Value lane = rem(tid, warpSize), warp = div(tid, warpSize);
-    Value aBand = mul(div(warp, warpCols), wm);
-    Value bBand = mul(rem(warp, warpCols), wn);
+    WarpGrid grid(rewriter, loc, warpSize, warpCols, wm, wn);
+    auto c = [&](int64_t v) { return grid.c(v); };
+    auto add = [&](Value x, Value y) { return grid.add(x, y); };
+    auto mul = [&](Value x, int64_t y) { return grid.mul(x, y); };
+    auto div = [&](Value x, int64_t y) { return grid.div(x, y); };
+    auto rem = [&](Value x, int64_t y) { return grid.rem(x, y); };
+    Value lane = grid.lane, aBand = grid.aBand, bBand = grid.bBand;
     // ldmatrix .x4: lanes 8q..8q+7 address the stored rows of matrix q. A
     // fragment (16x16) is matrices (m 0-7, k 0-7), (m 8-15, k 0-7),
     // (m 0-7, k 8-15), (m 8-15, k 8-15); a pair of B fragments is (k 0-7,
@@ -205,25 +227,13 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t wm = m / warpRows, wn = n / warpCols;
     int64_t fragsM = wm / 16, fragsN = wn / 16;
     Location loc = op.getLoc();
-    auto c = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
-    };
-    auto add = [&](Value x, Value y) {
-      return arith::AddIOp::create(rewriter, loc, x, y).getResult();
-    };
-    auto mul = [&](Value x, int64_t y) {
-      return arith::MulIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    auto div = [&](Value x, int64_t y) {
-      return arith::DivUIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    auto rem = [&](Value x, int64_t y) {
-      return arith::RemUIOp::create(rewriter, loc, x, c(y)).getResult();
-    };
-    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
-    Value lane = rem(tid, warpSize), warp = div(tid, warpSize);
-    Value aBand = mul(div(warp, warpCols), wm);
-    Value bBand = mul(rem(warp, warpCols), wn);
+    WarpGrid grid(rewriter, loc, warpSize, warpCols, wm, wn);
+    auto c = [&](int64_t v) { return grid.c(v); };
+    auto add = [&](Value x, Value y) { return grid.add(x, y); };
+    auto mul = [&](Value x, int64_t y) { return grid.mul(x, y); };
+    auto div = [&](Value x, int64_t y) { return grid.div(x, y); };
+    auto rem = [&](Value x, int64_t y) { return grid.rem(x, y); };
+    Value lane = grid.lane, aBand = grid.aBand, bBand = grid.bBand;
     Value lane16 = rem(lane, 16), quad = mul(div(lane, 16), 4);
     ValueRange a = adaptor.getA(), b = adaptor.getB();
     Type element = aType.getElementType();
