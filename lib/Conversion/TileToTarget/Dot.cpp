@@ -168,6 +168,18 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     auto accIndex = [&](int64_t i, int64_t j, int64_t h, int64_t e) {
       return (2 * i + h) * (2 * fragsN) + 2 * j + e;
     };
+    // The accumulator as fragments for the whole dot (all of K), so that
+    // consecutive mmas pass vectors, not elements.
+    SmallVector<Value> fragments;
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j) {
+        SmallVector<Value> elements;
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t e = 0; e < 2; ++e)
+            elements.push_back(acc[accIndex(i, j, h, e)]);
+        fragments.push_back(vector::FromElementsOp::create(
+            rewriter, loc, accVectorType, elements));
+      }
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
@@ -191,20 +203,19 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
       }
       for (int64_t i = 0; i < fragsM; ++i)
         for (int64_t j = 0; j < fragsN; ++j) {
-          SmallVector<Value> elements;
-          for (int64_t h = 0; h < 2; ++h)
-            for (int64_t e = 0; e < 2; ++e)
-              elements.push_back(acc[accIndex(i, j, h, e)]);
-          Value fragment = vector::FromElementsOp::create(
-              rewriter, loc, accVectorType, elements);
-          Value product = tile::MmaOp::create(rewriter, loc, accVectorType,
-                                              aFrags[i], bFrags[j], fragment);
-          for (int64_t h = 0; h < 2; ++h)
-            for (int64_t e = 0; e < 2; ++e)
-              acc[accIndex(i, j, h, e)] = vector::ExtractOp::create(
-                  rewriter, loc, product, ArrayRef<int64_t>{h, e});
+          Value &fragment = fragments[i * fragsN + j];
+          fragment = tile::MmaOp::create(rewriter, loc, accVectorType,
+                                         aFrags[i], bFrags[j], fragment);
         }
     }
+    // Back to the thread's elements, once per dot.
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j)
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t e = 0; e < 2; ++e)
+            acc[accIndex(i, j, h, e)] = vector::ExtractOp::create(
+                rewriter, loc, fragments[i * fragsN + j],
+                ArrayRef<int64_t>{h, e});
     rewriter.replaceOpWithMultiple(op, {acc});
     return success();
   }
@@ -256,6 +267,15 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     auto accIndex = [&](int64_t i, int64_t j, int64_t t) {
       return (4 * i + t) * fragsN + j;
     };
+    SmallVector<Value> fragments;
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j) {
+        SmallVector<Value> elements;
+        for (int64_t t = 0; t < 4; ++t)
+          elements.push_back(acc[accIndex(i, j, t)]);
+        fragments.push_back(vector::FromElementsOp::create(
+            rewriter, loc, accVectorType, elements));
+      }
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
@@ -272,19 +292,17 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
       }
       for (int64_t i = 0; i < fragsM; ++i)
         for (int64_t j = 0; j < fragsN; ++j) {
-          SmallVector<Value> elements;
-          for (int64_t t = 0; t < 4; ++t)
-            elements.push_back(acc[accIndex(i, j, t)]);
-          Value fragment = vector::FromElementsOp::create(
-              rewriter, loc, accVectorType, elements);
-          Value product = amdgpu::MFMAOp::create(
+          Value &fragment = fragments[i * fragsN + j];
+          fragment = amdgpu::MFMAOp::create(
               rewriter, loc, accVectorType, /*m=*/16, /*n=*/16, /*k=*/16,
               /*blocks=*/1, aFrags[i], bFrags[j], fragment);
-          for (int64_t t = 0; t < 4; ++t)
-            acc[accIndex(i, j, t)] =
-                vector::ExtractOp::create(rewriter, loc, product, t);
         }
     }
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j)
+        for (int64_t t = 0; t < 4; ++t)
+          acc[accIndex(i, j, t)] = vector::ExtractOp::create(
+              rewriter, loc, fragments[i * fragsN + j], t);
     rewriter.replaceOpWithMultiple(op, {acc});
     return success();
   }
