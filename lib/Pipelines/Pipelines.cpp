@@ -226,10 +226,6 @@ void mlir::tessera::buildScheduleToTileStage(OpPassManager &pm) {
   // The block programs' loops become software pipelines, then every shared
   // buffer gets its place (and the kernel its shared-memory size).
   pm.addPass(tile::createTesseraTilePipeline());
-  // The pipeliner's index arithmetic, folded: the stage's IR is read by
-  // people (an artifact keeps it).
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
   pm.nest<target::KernelOp>().addPass(tile::createTesseraTileAllocateShared());
 }
 

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -262,15 +263,31 @@ struct PipelinePass
         loops.push_back(forOp);
     });
     IRRewriter rewriter(&getContext());
+    llvm::SetVector<Operation *> parents;
     for (scf::ForOp forOp : loops) {
       auto stages = forOp->getAttrOfType<IntegerAttr>(attrName);
       if (!stages) {
         forOp.emitError() << "'" << attrName << "' must be an integer";
         return signalPassFailure();
       }
+      parents.insert(forOp->getParentOp());
       if (failed(pipelineLoop(rewriter, forOp, stages.getInt())))
         return signalPassFailure();
     }
+    if (parents.empty())
+      return;
+    // The pipeliner's index arithmetic (iteration numbers, slots, the
+    // predicates) folded where it was emitted: the Tile IR is read by people,
+    // and a module-wide canonicalization would cost every kernel.
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    for (Operation *parent : parents)
+      (void)applyPatternsGreedily(parent, frozen);
   }
 };
 } // namespace
