@@ -61,11 +61,20 @@ def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {
       the loop, iteration `i` using slot `i mod S`;
     - the copies and the index math feeding them form stage 0, everything
       else stage S-1: a prologue issues the copies of the first S-1
-      iterations, the steady state issues iteration i+S-1's copies and then
-      waits on iteration i's tokens (carried as loop values) and computes,
-      and the last S-1 iterations are drained by a peeled epilogue when the
-      trip count is a constant larger than S-1, or, for other loops, by
-      predicating the copies past the end (`box_copy ... if %p`).
+      iterations; the steady state first waits on iteration i's tokens
+      (carried as loop values), then issues iteration i+S-1's copies into
+      the slot iteration i-1 read (a wait is a barrier of the block, so
+      every thread is done with it), then computes; the last S-1 iterations
+      are drained by a peeled epilogue when the trip count is a constant
+      larger than S-1, or, for other loops, by predicating the copies past
+      the end (`box_copy ... if %p`);
+    - every wait gets `pending`: the copies issued after the ones it awaits
+      that may still be in flight (its iteration's later copies and those of
+      the S-2 iterations after it; fewer in a peeled epilogue), which is
+      what counted completion groups (cp.async) need.
+
+    The index arithmetic the pipeliner emits is folded (canonicalization
+    patterns on the ops around each pipelined loop).
 
     The attribute is removed; `S = 1` only removes it. Loops the pass cannot
     pipeline are errors: a step that is not a constant, S < 1, no pipelined
@@ -75,7 +84,7 @@ def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {
 
     Ring slots are reused S iterations later; the block-level semantics of
     Tile IR make the reads of iteration i-1 complete before iteration i+S-1's
-    copy overwrites them (lowering places the barrier).
+    copy overwrites them (the wait placed before the copies is the barrier).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
