@@ -60,6 +60,25 @@ tessera_target.kernel @copy_wait_dot(%a: !g, %b: !g, %c: memref<?x?xf32, strided
 
 // -----
 
+// cp.async.wait_group takes at most 7 pending groups: a wait that may leave
+// more waits for all but 7 (safe: it only waits longer).
+!g = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+// CHECK-LABEL: tessera_target.kernel @many_pending
+// CHECK: nvvm.cp.async.wait.group 7
+// CHECK-NEXT: gpu.barrier
+tessera_target.kernel @many_pending(%a: !g)
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  %t = tessera_tile.box_copy %a[%c0, %c0], %s aligned : !g, !tessera_tile.smem<32x16xf16> -> !tessera_tile.async_token
+  tessera_tile.wait %t pending 12
+  tessera_target.return
+}
+}
+
+// -----
+
 // Transposed operands (a stored [K, M], b stored [N, K], both read through
 // tessera_tile.trans): ldmatrix transposes A and not B, and the stored rows
 // of A are 32 + 8 elements long.
