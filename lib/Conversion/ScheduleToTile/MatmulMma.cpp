@@ -100,7 +100,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
           Value k0 = arith::MulIOp::create(fb, l, kt, indexConstant(fb, l, bk));
           auto copy = [&](Value source, tile::SmemType box, Value r,
                           Value col) {
-            Value buffer = tile::LocalAllocOp::create(fb, l, box, IntegerAttr());
+            Value buffer =
+                tile::LocalAllocOp::create(fb, l, box, IntegerAttr());
             auto op = tile::BoxCopyOp::create(
                 fb, l, tile::AsyncTokenType::get(ctx), source,
                 ValueRange{r, col}, buffer, Value(), Value(), Value(),

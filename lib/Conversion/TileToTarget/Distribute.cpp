@@ -515,19 +515,20 @@ struct Access {
     auto both = [&](Value cond) {
       all = all ? arith::AndIOp::create(b, loc, all, cond).getResult() : cond;
     };
-    for (auto [index, extent, size] : llvm::zip(indices, shape, sizes))
-      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                 arith::AddIOp::create(b, loc, index, c(extent)),
+    for (auto [index, extent, size] : llvm::zip(indices, shape, sizes)) {
+      Value end = arith::AddIOp::create(b, loc, index, c(extent));
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
                                  size));
+    }
     int64_t elementBytes = groupBytes / group;
     Value element = offset;
     for (auto [index, stride] : llvm::zip(indices, strides))
       element = arith::AddIOp::create(
           b, loc, element, arith::MulIOp::create(b, loc, index, stride));
-    both(isMultiple(arith::AddIOp::create(
-                        b, loc, pointer,
-                        arith::MulIOp::create(b, loc, element, c(elementBytes))),
-                    groupBytes));
+    Value first = arith::AddIOp::create(
+        b, loc, pointer,
+        arith::MulIOp::create(b, loc, element, c(elementBytes)));
+    both(isMultiple(first, groupBytes));
     for (Value stride : ArrayRef<Value>(strides).drop_back())
       both(isMultiple(arith::MulIOp::create(b, loc, stride, c(elementBytes)),
                       groupBytes));

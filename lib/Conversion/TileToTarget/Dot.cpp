@@ -13,10 +13,11 @@
 // 16x8 fragments. Per 16 of K, each warp loads its A fragments (ldmatrix
 // .x4, 16x16 each) and its B fragments in pairs (ldmatrix .x4, two 16x8
 // each; .trans where the buffer's stored rows run the other way than the
-// instruction reads them) and issues one mma per (A, B) pair. The accumulator's scalars
-// are the thread's elements in the blocked order of the encoding's thread
-// layout (MmaAccEncodingAttr::getThreadLayout): fragment (i, j) element
-// [h][e] is element (2i + h, 2j + e) of the thread's rows and columns.
+// instruction reads them) and issues one mma per (A, B) pair. The
+// accumulator's scalars are the thread's elements in the blocked order of
+// the encoding's thread layout (MmaAccEncodingAttr::getThreadLayout):
+// fragment (i, j) element [h][e] is element (2i + h, 2j + e) of the thread's
+// rows and columns; within a dot they stay packed as fragments.
 //
 //===----------------------------------------------------------------------===//
 
@@ -137,28 +138,24 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t fragsM = wm / 16, fragsN = wn / 8;
 
     Location loc = op.getLoc();
-    WarpGrid grid(rewriter, loc, warpSize, warpCols, wm, wn);
-    auto c = [&](int64_t v) { return grid.c(v); };
-    auto add = [&](Value x, Value y) { return grid.add(x, y); };
-    auto mul = [&](Value x, int64_t y) { return grid.mul(x, y); };
-    auto div = [&](Value x, int64_t y) { return grid.div(x, y); };
-    auto rem = [&](Value x, int64_t y) { return grid.rem(x, y); };
-    Value lane = grid.lane, aBand = grid.aBand, bBand = grid.bBand;
+    WarpGrid g(rewriter, loc, warpSize, warpCols, wm, wn);
+    Value lane = g.lane, aBand = g.aBand, bBand = g.bBand;
     // ldmatrix .x4: lanes 8q..8q+7 address the stored rows of matrix q. A
     // fragment (16x16) is matrices (m 0-7, k 0-7), (m 8-15, k 0-7),
     // (m 0-7, k 8-15), (m 8-15, k 8-15); a pair of B fragments is (k 0-7,
     // n 0-7), (k 8-15, n 0-7), (k 0-7, n 8-15), (k 8-15, n 8-15). A stored
     // row runs along k for A and along n for B unless the buffer is
     // transposed; ldmatrix transposes where it runs the other way.
-    Value lane16 = rem(lane, 16), lane8 = rem(lane, 8);
-    Value half = mul(div(lane, 16), 8), quarter = mul(rem(div(lane, 8), 2), 8);
+    Value lane16 = g.rem(lane, 16), lane8 = g.rem(lane, 8);
+    Value half = g.mul(g.div(lane, 16), 8);
+    Value quarter = g.mul(g.rem(g.div(lane, 8), 2), 8);
     bool aTransposed = aType.getLayout().getTransposed();
     bool bTransposed = bType.getLayout().getTransposed();
     // The lane's (row, column) offsets within a fragment (pair).
     Value aRow = aTransposed ? quarter : lane16;
-    Value aCol = aTransposed ? add(lane8, half) : half;
+    Value aCol = aTransposed ? g.add(lane8, half) : half;
     Value bRow = bTransposed ? quarter : lane16;
-    Value bCol = bTransposed ? add(lane8, half) : half;
+    Value bCol = bTransposed ? g.add(lane8, half) : half;
     ValueRange a = adaptor.getA(), b = adaptor.getB();
     Type element = aType.getElementType();
     auto fragType = VectorType::get({4, 2}, element);
@@ -183,16 +180,16 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
-        Value row = add(aBand, add(c(i * 16), aRow));
-        Value col = add(c(kk * 16), aCol);
+        Value row = g.add(aBand, g.add(g.c(i * 16), aRow));
+        Value col = g.add(g.c(kk * 16), aCol);
         aFrags.push_back(tile::LoadMatrixOp::create(
             rewriter, loc, fragType, a[0],
             sharedElementOffset(rewriter, loc, aType, a[1], row, col),
             /*transpose=*/aTransposed));
       }
       for (int64_t j = 0; j < fragsN / 2; ++j) {
-        Value row = add(c(kk * 16), bRow);
-        Value col = add(bBand, add(c(j * 16), bCol));
+        Value row = g.add(g.c(kk * 16), bRow);
+        Value col = g.add(bBand, g.add(g.c(j * 16), bCol));
         Value pair = tile::LoadMatrixOp::create(
             rewriter, loc, fragType, b[0],
             sharedElementOffset(rewriter, loc, bType, b[1], row, col),
@@ -238,14 +235,9 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t wm = m / warpRows, wn = n / warpCols;
     int64_t fragsM = wm / 16, fragsN = wn / 16;
     Location loc = op.getLoc();
-    WarpGrid grid(rewriter, loc, warpSize, warpCols, wm, wn);
-    auto c = [&](int64_t v) { return grid.c(v); };
-    auto add = [&](Value x, Value y) { return grid.add(x, y); };
-    auto mul = [&](Value x, int64_t y) { return grid.mul(x, y); };
-    auto div = [&](Value x, int64_t y) { return grid.div(x, y); };
-    auto rem = [&](Value x, int64_t y) { return grid.rem(x, y); };
-    Value lane = grid.lane, aBand = grid.aBand, bBand = grid.bBand;
-    Value lane16 = rem(lane, 16), quad = mul(div(lane, 16), 4);
+    WarpGrid g(rewriter, loc, warpSize, warpCols, wm, wn);
+    Value lane = g.lane, aBand = g.aBand, bBand = g.bBand;
+    Value lane16 = g.rem(lane, 16), quad = g.mul(g.div(lane, 16), 4);
     ValueRange a = adaptor.getA(), b = adaptor.getB();
     Type element = aType.getElementType();
     auto fragType = VectorType::get({4}, element);
@@ -279,15 +271,15 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
-        Value row = add(aBand, add(c(i * 16), lane16));
+        Value row = g.add(aBand, g.add(g.c(i * 16), lane16));
         aFrags.push_back(gather(aType, a, [&](int64_t t) {
-          return std::make_pair(row, add(c(kk * 16 + t), quad));
+          return std::make_pair(row, g.add(g.c(kk * 16 + t), quad));
         }));
       }
       for (int64_t j = 0; j < fragsN; ++j) {
-        Value col = add(bBand, add(c(j * 16), lane16));
+        Value col = g.add(bBand, g.add(g.c(j * 16), lane16));
         bFrags.push_back(gather(bType, b, [&](int64_t t) {
-          return std::make_pair(add(c(kk * 16 + t), quad), col);
+          return std::make_pair(g.add(g.c(kk * 16 + t), quad), col);
         }));
       }
       for (int64_t i = 0; i < fragsM; ++i)

@@ -279,7 +279,8 @@ struct BoxCopyLowering : public OpConversionPattern<tile::BoxCopyOp> {
                                         globalCol, numCols);
     Value globalOffset = arith::AddIOp::create(
         b, loc, offset,
-        arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, stride),
+        arith::AddIOp::create(b, loc,
+                              arith::MulIOp::create(b, loc, row, stride),
                               globalCol));
     Value sharedOffset =
         sharedElementOffset(b, loc, dest, shared[1], r, col);

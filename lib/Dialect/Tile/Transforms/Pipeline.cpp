@@ -198,7 +198,8 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
       last = std::max<int64_t>(last, it - copies.begin());
     }
     if (last >= 0)
-      wait->setAttr(kLater, rewriter.getI64IntegerAttr(perIteration - 1 - last));
+      wait->setAttr(kLater,
+                    rewriter.getI64IntegerAttr(perIteration - 1 - last));
   }
 
   scf::PipeliningOption options;
