@@ -199,13 +199,15 @@ struct BoxCopyLowering : public OpConversionPattern<tile::BoxCopyOp> {
         meta.getBaseBuffer(), OpFoldResult(rewriter.getIndexAttr(0)),
         ArrayRef<OpFoldResult>{extent},
         ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
-    // Rows start 16-byte aligned: declared, or checked here.
+    // The box's rows start 16-byte aligned: declared, or checked here (the
+    // view's first element, its row stride and the box's first column).
     Value aligned;
     if (!op.getAligned()) {
+      Value first = arith::AddIOp::create(rewriter, loc, offset, col0);
       Value address = arith::AddIOp::create(
           rewriter, loc,
           memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, source),
-          arith::MulIOp::create(rewriter, loc, offset, c(elementBytes)));
+          arith::MulIOp::create(rewriter, loc, first, c(elementBytes)));
       auto isMultiple = [&](Value v) {
         return arith::CmpIOp::create(
             rewriter, loc, arith::CmpIPredicate::eq,

@@ -60,6 +60,31 @@ tessera_target.kernel @copy_wait_dot(%a: !g, %b: !g, %c: memref<?x?xf32, strided
 
 // -----
 
+// Without `aligned`, a copy checks that the box's rows start 16-byte
+// aligned: the view's first element plus the box's first column, and the
+// row stride, in bytes.
+!g = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+// CHECK-LABEL: tessera_target.kernel @unaligned_column
+// CHECK-SAME: (%{{.*}}: memref<?x?xf16, strided<[?, 1]>>, %{{.*}}: index, %[[J:.*]]: index)
+// CHECK: %{{.*}}, %[[OFF:.*]], %[[SIZES:.*]]:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata
+// CHECK: %[[FIRST:.*]] = arith.addi %[[OFF]], %[[J]] : index
+// CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index
+// CHECK: %[[BYTES:.*]] = arith.muli %[[FIRST]], %c2
+// CHECK: %[[ADDR:.*]] = arith.addi %[[PTR]], %[[BYTES]]
+// CHECK: arith.remui %[[ADDR]], %c16
+// CHECK: arith.muli %[[STRIDES]]#0, %c2
+tessera_target.kernel @unaligned_column(%a: !g, %i: index, %j: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  %t = tessera_tile.box_copy %a[%i, %j], %s : !g, !tessera_tile.smem<32x16xf16> -> !tessera_tile.async_token
+  tessera_tile.wait %t
+  tessera_target.return
+}
+}
+
+// -----
+
 // cp.async.wait_group takes at most 7 pending groups: a wait that may leave
 // more waits for all but 7 (safe: it only waits longer).
 !g = memref<?x?xf16, strided<[?, 1]>>
