@@ -207,7 +207,7 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         [(3, 333, 264), (264, 520)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
-    # wgmma kernel runs its mma_sync pipeline instead.
+    # wgmma kernel runs its mma_sync block program instead.
     "matmul_f16_wgmma_fallback": (
         """
 func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {

@@ -65,11 +65,13 @@ def make_gpu_fn():
 def test_compile_for_gpus(tmp_path):
     art = tessera.compile(make_gpu_fn(), target="sm_90")
     assert art.target == "sm_90" and art.plan["stages"] == list(GPU_STAGES)
-    # Hopper: wgmma with TMA, the mma.sync pipeline kept for buffers TMA
-    # cannot address.
+    # Hopper: wgmma with TMA, the mma_sync block program kept for buffers TMA
+    # cannot address (a dot in Tile IR, mma.sync in Target IR).
     assert ("tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], "
             "warps = 8, stages = 3, mma = wgmma>") in art.mlir("schedule")
-    assert "nvgpu.warpgroup.mma" in art.mlir("tile") and "tessera_tile.mma" in art.mlir("tile")
+    assert "nvgpu.warpgroup.mma" in art.mlir("tile")
+    assert "tessera_tile.dot" in art.mlir("tile") and "kind = mma_sync" in art.mlir("tile")
+    assert "nvgpu.mma.sync" in art.mlir("target")
     assert "nvgpu.mma.sync" in art.mlir("target")
     assert "tessera_target.tensor_map" in art.mlir("target")
     assert "gpu.module @tessera_kernels" in art.mlir("gpu")

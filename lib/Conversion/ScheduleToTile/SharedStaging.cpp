@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Copies of tiles of a global matrix into shared memory, shared by the
-// mma.sync matmul and the attention kernels.
+// Copies of tiles of a global matrix into shared memory for the per-thread
+// attention kernel (the block programs use tessera_tile.box_copy).
 //
 //===----------------------------------------------------------------------===//
 

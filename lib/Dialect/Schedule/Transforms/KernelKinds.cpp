@@ -235,15 +235,13 @@ MmaOperandTile mlir::tessera::schedule::getMmaOperandTile(ConfigAttr config,
   ArrayRef<int64_t> tile = config.getTile();
   auto matmul = cast<graph::MatmulOp>(op);
   // The block tile as it lies in global memory (K rows when the operand is
-  // K-major); each shared row is padded by 8 elements (16 bytes), which
-  // spreads ldmatrix's eight row addresses over all shared-memory banks.
+  // K-major): the box the kernel copies.
   bool kMajor = isLhs ? matmul.getTransposeLhs() : !matmul.getTransposeRhs();
   int64_t other = isLhs ? tile[0] : tile[1];
   MmaOperandTile result;
   result.kMajor = kMajor;
   result.rows = kMajor ? tile[2] : other;
   result.cols = kMajor ? other : tile[2];
-  result.ld = result.cols + 8;
   return result;
 }
 

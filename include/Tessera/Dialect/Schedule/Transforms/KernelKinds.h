@@ -85,7 +85,7 @@ bool isWgmmaMatmul(Operation *op);
 
 struct MmaOperandTile {
   bool kMajor;
-  int64_t rows, cols, ld;
+  int64_t rows, cols;
 };
 MmaOperandTile getMmaOperandTile(ConfigAttr config, Operation *matmul,
                                  bool isLhs);
