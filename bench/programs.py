@@ -45,6 +45,16 @@ func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %y = tessera_graph.layer_norm %x : tensor<?x?xf16>
   return %y : tensor<?x?xf16>
 }""",
+    "sum_rows_f32": """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %y = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}""",
+    "sum_columns_f32": """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %y = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}""",
 }
 
 for _d in (64, 128):

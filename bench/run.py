@@ -1,9 +1,11 @@
 """Runs Tessera's benchmark artifacts and their peers in one process on the
 GPU: cuBLAS (torch), a Triton GEMM, torch SDPA (flash and cuDNN backends),
-torch softmax/layer_norm/unfused epilogues, and the device copy bandwidth.
+torch softmax/layer_norm/sum/unfused epilogues, and the device copy
+bandwidth.
 
     python bench/run.py [build/bench-artifacts] [--quick]
     python bench/run.py --baseline OLD_DIR [NEW_DIR] [--quick] [--rounds N]
+    python bench/run.py ... --only norms,reductions   (some groups of rows)
 
 Every row is checked first (float64 reference, relative error, pass/fail)
 and then timed: CUDA events around batches of launches after warm-up, the
@@ -384,6 +386,37 @@ def bandwidth_rows(bench, copy_gbs, quick):
             del X, Y, x64, ref
 
 
+def reduction_rows(bench, copy_gbs, quick):
+    """Sums of an fp32 matrix over its rows (a row kernel) and over its
+    columns (a column kernel), at a round and a ragged size, against
+    torch.sum."""
+    torch = bench.torch
+    M, N = (16384, 8192) if not quick else (1000, 1023)
+    for dim, prog, what in ((1, "sum_rows_f32", "rows"), (0, "sum_columns_f32", "columns")):
+        for m, n in ((M, N), (M - 1, N - 3)):
+            sets = copies_for(m * n * 4)
+            X = [torch.randn(m, n, device="cuda", dtype=torch.float32) for _ in range(sets)]
+            Y = torch.empty(m if dim == 1 else n, device="cuda", dtype=torch.float32)
+            ref = X[0].double().sum(dim=dim)
+
+            def run(program, i):
+                program(X[i], out=[Y])
+
+            def check(program):
+                Y.fill_(float("nan"))
+                run(program, 0)
+                return rel_err(torch, Y, ref)
+
+            # fp32 sums of up to 16384 terms, in any order: 1e-4.
+            t = bench.tessera(prog, run, check, 1e-4, sets)
+            e = rel_err(torch, torch.sum(X[0], dim=dim), ref)
+            peer = lambda i: torch.sum(X[i], dim=dim, out=Y)
+            peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < 1e-4))}
+            bench.add("memory", f"sum over {what} fp32 {m}x{n}", m * n * 4, "GB/s", t,
+                      peers, ceiling=("copy", copy_gbs))
+            del X, Y, ref
+
+
 def elementwise_rows(bench, copy_gbs, quick):
     """x + y in fp32 (an elementwise kernel: 3 bytes moved per flop-free
     element), at a round and a ragged size, against torch.add."""
@@ -480,6 +513,10 @@ def print_compare(rows, meta, baseline: Path, artifacts: Path):
         print(line)
 
 
+#: The groups of rows, in the order they run (--only picks some).
+GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise")
+
+
 def main(argv) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("artifacts", nargs="?", default=str(ROOT / "build" / "bench-artifacts"))
@@ -488,7 +525,13 @@ def main(argv) -> int:
                         help="artifacts built before the change: time both, alternating")
     parser.add_argument("--rounds", type=int, default=compare.ROUNDS,
                         help="alternating rounds per row with --baseline")
+    parser.add_argument("--only", metavar="GROUP[,GROUP]",
+                        help="run only these groups of rows, of: " + ", ".join(GROUPS))
     args = parser.parse_args(argv[1:])
+    only = set(args.only.split(",")) if args.only else set(GROUPS)
+    if only - set(GROUPS):
+        parser.error(f"--only: unknown groups {sorted(only - set(GROUPS))}; "
+                     f"the groups are {', '.join(GROUPS)}")
     quick = args.quick
     try:
         import torch
@@ -514,11 +557,18 @@ def main(argv) -> int:
     start = time.time()
     meta["copy_GBps"] = copy_bandwidth(torch)
     bench = Bench(torch, runtime, artifacts, args.baseline, args.rounds)
-    gemm_rows(bench, make_triton_gemm(torch, triton, tl), quick)
-    fused_rows(bench, quick)
-    attention_rows(bench, quick)
-    bandwidth_rows(bench, meta["copy_GBps"], quick)
-    elementwise_rows(bench, meta["copy_GBps"], quick)
+    if "gemm" in only:
+        gemm_rows(bench, make_triton_gemm(torch, triton, tl), quick)
+    if "fused" in only:
+        fused_rows(bench, quick)
+    if "attention" in only:
+        attention_rows(bench, quick)
+    if "norms" in only:
+        bandwidth_rows(bench, meta["copy_GBps"], quick)
+    if "reductions" in only:
+        reduction_rows(bench, meta["copy_GBps"], quick)
+    if "elementwise" in only:
+        elementwise_rows(bench, meta["copy_GBps"], quick)
     meta["seconds"] = round(time.time() - start, 1)
     write_outputs(bench.rows, meta, out)
     print_table(bench.rows, meta)

@@ -141,6 +141,30 @@ func.func @main(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
   return %y : tensor<?x?xf32>
 }""",
         [(333, 1001), (1001,)], ["float32"] * 2, rms_norm, "float32"),
+    # Row and column kernels under schedules of 16-byte contiguous accesses
+    # per thread (vector loads in the chunks that lie in the row and are
+    # aligned): aligned rows with a partial last chunk, and ragged rows.
+    "softmax_f32_vector4": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.softmax %x dim = 1 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(300, 1000)], ["float32"], softmax, "float32"),
+    "layer_norm_f16_vector8": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.layer_norm %x weight(%w : tensor<?xf16>) bias(%b : tensor<?xf16>) epsilon = 1.0e-05 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+        [(513, 769), (769,), (769,)], ["float16"] * 3, layer_norm, "float16"),
+    "sum_leading_f32_vector4": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(999, 1001)], ["float32"], lambda x: x.sum(axis=0), "float32"),
     "sum_last_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
@@ -436,6 +460,7 @@ TOLERANCE_OVERRIDES = {
     "matmul_bias_gelu_f32": (5e-4, 1e-5),
     "block_f32": (5e-4, 1e-4),
     "sum_last_f32": (5e-4, 1e-5),
+    "sum_leading_f32_vector4": (5e-4, 1e-5),
     # Probabilities are rounded to f16 before P @ V (as in FlashAttention).
     "attention_f16_d64_causal": (4e-3, 4e-3),
     "attention_f16_d128_cross": (4e-3, 4e-3),
@@ -452,6 +477,11 @@ SCHEDULES = {
     "tile_ir_transpose": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
+    "softmax_f32_vector4": {"softmax": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
+    "layer_norm_f16_vector8": {
+        "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},
+    "sum_leading_f32_vector4": {
+        "reduce": "tile = [4, 512], warps = 4, stages = 1, vector = 4"},
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
     "matmul_f16_wgmma_batched": {

@@ -4,22 +4,20 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Column kernels: reductions over the leading dims, one thread per column.
+// Column kernels: reductions over the leading dims, a block per `tile[1]`
+// columns walking down the rows `tile[0]` at a time, each thread
+// accumulating its columns.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
-
-//===----------------------------------------------------------------------===//
-// Column kernels: reduce over leading dims, one thread per column
-//===----------------------------------------------------------------------===//
 
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                                  graph::ReduceOp reduce) {
@@ -53,55 +51,65 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
   unsigned outParam = sig.addBuffer(out);
   unsigned rowsParam = sig.addSize(rows);
   unsigned colsParam = sig.addSize(cols);
-  int64_t tile = config.getTile()[0], threads = config.getThreads();
+  int64_t rowsPerStep = config.getTile()[0], tile = config.getTile()[1];
+  int64_t threads = config.getThreads();
   Value blocks = arith::CeilDivUIOp::create(hb, loc, cols,
                                             indexConstant(hb, loc, tile));
   graph::ReduceKind kind = reduce.getKind();
+
+  // The block's program: its `tile` columns, walked down the rows in
+  // [rowsPerStep, tile] register tiles spread over the block's warps along
+  // the columns (`vector` contiguous columns per thread, all of a step's
+  // rows in each thread), accumulated elementwise and reduced along the
+  // rows, within each thread, at the end. Columns past the end (in a view
+  // narrower than a block) load as zero and are not stored.
+  int64_t warpSize = getWarpSize(host.module);
+  if (threads % warpSize != 0)
+    return kernel.emitOpError()
+           << "has " << threads << " threads per block, not whole warps of "
+           << warpSize;
+  OutputTiles block{rowsPerStep, tile,
+                    tile::BlockedEncodingAttr::get(
+                        host.module.getContext(), {1, threads / warpSize},
+                        {1, warpSize}, {1, config.getVector()})};
 
   return emitKernel(
       host, loc, "column", config, sig, {blocks}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value rows = params[rowsParam], cols = params[colsParam];
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value pid = programId(b, loc, 0);
-        Value base =
-            arith::MulIOp::create(b, loc, pid, indexConstant(b, loc, tile));
-        auto perThread = scf::ForOp::create(
-            b, loc, indexConstant(b, loc, 0),
-            indexConstant(b, loc, tile / threads), indexConstant(b, loc, 1));
-        OpBuilder lb = OpBuilder::atBlockBegin(perThread.getBody());
-        Value col = arith::AddIOp::create(
-            lb, loc, base,
-            arith::AddIOp::create(
-                lb, loc,
-                arith::MulIOp::create(lb, loc, perThread.getInductionVar(),
-                                      indexConstant(lb, loc, threads)),
-                tid));
-        Value mask =
-            arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult, col, cols);
-        unsigned k = static_cast<unsigned>(kind);
-        Value init = buildReductionInit(lb, loc, k, compute);
-        auto loop = scf::ForOp::create(
-            lb, loc, indexConstant(lb, loc, 0), rows, indexConstant(lb, loc, 1),
-            ValueRange{init},
-            [&](OpBuilder &ib, Location l, Value r, ValueRange acc) {
-              Value offset = arith::AddIOp::create(
-                  ib, l, arith::MulIOp::create(ib, l, r, cols), col);
-              Value x = convertScalar(
-                  ib, l,
-                  tile::LoadOp::create(ib, l, params[xParam], offset, mask,
-                                       zeroOf(ib, l, element)),
-                  compute);
-              Value next = buildReductionCombine(ib, l, k, acc[0], x);
-              scf::YieldOp::create(ib, l, next);
-            });
-        Value total = loop.getResult(0);
-        if (kind == graph::ReduceKind::mean)
-          total = arith::DivFOp::create(lb, loc, total,
-                                        indexToFloat(lb, loc, rows, compute));
-        tile::StoreOp::create(lb, loc,
-                              buildStorageScalar(reduce, lb, loc, total, element),
-                              params[outParam], col, mask);
+        Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
+        // The last block's columns end at the last column where there are
+        // that many (so its loads need no masks): it computes some of its
+        // neighbour's columns again and stores the same values there.
+        Value width = indexConstant(b, loc, tile);
+        Value col0 = arith::MulIOp::create(b, loc, programId(b, loc, 0), width);
+        col0 = arith::SelectOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, cols,
+                                  width),
+            arith::MinUIOp::create(
+                b, loc, col0, arith::SubIOp::create(b, loc, cols, width)),
+            col0);
+        TileWalk walk(b, loc, block, /*axis=*/0, rows, /*across=*/col0);
+        Value x = stridedView(b, loc, params[xParam], zero, {rows, cols},
+                              {cols, one});
+        Value total = walk.statistic(kind, compute, x, {},
+                                     [&](OpBuilder &mb, Value e, ValueRange) {
+                                       return convertScalar(mb, loc, e,
+                                                            compute);
+                                     });
+        Value count = indexToFloat(b, loc, rows, compute);
+        Value out = mapTiles(b, loc, block.cols(element), total,
+                             [&](OpBuilder &mb, ValueRange t) {
+                               Value v = t[0];
+                               if (kind == graph::ReduceKind::mean)
+                                 v = arith::DivFOp::create(mb, loc, v, count);
+                               return buildStorageScalar(reduce, mb, loc, v,
+                                                         element);
+                             });
+        tile::StoreTileOp::create(
+            b, loc, out, stridedView(b, loc, params[outParam], zero, {cols}, {one}),
+            ValueRange{col0}, Value());
         return success();
       });
 }

@@ -61,6 +61,17 @@ Value programId(OpBuilder &b, Location loc, int64_t axis) {
                                    b.getI64IntegerAttr(axis));
 }
 
+Value mapTiles(OpBuilder &b, Location loc, RankedTensorType type,
+               ValueRange inputs,
+               function_ref<Value(OpBuilder &, ValueRange)> element) {
+  auto map = tile::MapOp::create(b, loc, type, inputs);
+  Block &body = map.getBody().front();
+  OpBuilder mb = OpBuilder::atBlockBegin(&body);
+  tile::MapYieldOp::create(mb, loc,
+                           element(mb, ValueRange(body.getArguments())));
+  return map.getResult();
+}
+
 /// Coordinates of this block in a flat grid over `extents` (the first
 /// fastest), as a grid of those extents would number them; a flat grid has
 /// no 65535 limit on its y and z extents.

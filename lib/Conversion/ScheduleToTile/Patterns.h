@@ -42,6 +42,11 @@ Value zeroOf(OpBuilder &b, Location loc, Type type);
 Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
 Value indexToFloat(OpBuilder &b, Location loc, Value index, Type type);
 Value programId(OpBuilder &b, Location loc, int64_t axis);
+/// A tessera_tile.map of `inputs` to a tile of `type` whose body is built
+/// by `element` from the inputs' elements.
+Value mapTiles(OpBuilder &b, Location loc, RankedTensorType type,
+               ValueRange inputs,
+               function_ref<Value(OpBuilder &, ValueRange)> element);
 /// Coordinates of this block in a flat grid over `extents` (the first
 /// fastest; the last extent may be null: it is never divided by).
 SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
@@ -197,6 +202,52 @@ struct OutputTiles {
   }
 };
 
+/// A block program's walk along one axis of a 2-d view in register tiles
+/// of `tiles` (row kernels walk the columns of their row, axis 1; column
+/// kernels the rows of their columns, axis 0), `across` the fixed
+/// coordinate on the other axis (RowReduction.cpp). The whole tiles come
+/// first, then a last one for the rest: where the view is at least a tile
+/// long, the tile ending at `length`, which lies in bounds (loads and
+/// stores without masks) and overlaps the whole tiles before; else the
+/// tile at 0, past `length` (masked).
+struct TileWalk {
+  using Step =
+      function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>;
+  /// One element's term of a statistic, from the element loaded and those
+  /// of the statistic's other inputs.
+  using Term = function_ref<Value(OpBuilder &, Value, ValueRange)>;
+
+  OpBuilder &b;
+  Location loc;
+  OutputTiles tiles;
+  int64_t axis;
+  Value length, across;  // the view's extent along the axis; the other index
+  int64_t step;          // the tiles' extent along the axis
+  Value zero;
+  Value whole;           // `length` rounded down to whole tiles
+  Value last;            // where the last tile starts
+
+  TileWalk(OpBuilder &b, Location loc, OutputTiles tiles, int64_t axis,
+           Value length, Value across);
+
+  /// The tile of `view` at position `at` along the axis.
+  Value load(OpBuilder &lb, Value view, Value at);
+  /// True (an i1 tile) at the elements of the last tile that no whole tile
+  /// has: from `whole` to `length`.
+  Value isNew(OpBuilder &lb);
+  /// `body` over the whole tiles, then (where `length` is not a whole
+  /// number of tiles) `lastBody` at `last`, carrying `inits`.
+  SmallVector<Value> walk(ValueRange inits, Step body, Step lastBody);
+  /// Reduces `term` of each element of the view `x` (terms in `compute`)
+  /// along the axis with `kind`: a tile without the axis. `stats` are
+  /// tiles that `term` reads too (earlier statistics, broadcast). The last
+  /// tile counts only its new elements (a select).
+  Value statistic(graph::ReduceKind kind, Type compute, Value x,
+                  ValueRange stats, Term term);
+  /// A statistic repeated along the axis.
+  Value broadcast(Value stat);
+};
+
 /// The end of a matmul block program: the fused elementwise ops after the
 /// matmul applied to the accumulator tile and the result stored, masked at
 /// M and N. Operands of the output's shape are loaded as boxes like it,
@@ -296,6 +347,8 @@ struct WgmmaMatmul {
 //===----------------------------------------------------------------------===//
 
 LogicalResult lowerElementwise(HostState &host, schedule::KernelOp kernel);
+/// The combiner of a graph reduction on register tiles (RowReduction.cpp).
+tile::ReduceKind getTileReduceKind(graph::ReduceKind kind);
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        Operation *anchor);
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,

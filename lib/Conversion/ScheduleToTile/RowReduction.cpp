@@ -4,45 +4,167 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Row kernels: one block per row of the trailing (reduced) dims, block-wide
-// reductions with gpu.all_reduce: softmax and log_softmax, layer and RMS
-// norm, and reductions over the trailing dims.
+// Row kernels: one block per row of the trailing (reduced) dims: softmax and
+// log_softmax, layer and RMS norm, and reductions over the trailing dims.
+//
+// The block's program walks its row in chunks of the config's tile[1]
+// columns, each a [1, tile[1]] register tile spread over the block's warps
+// (`vector` contiguous columns per thread). A row statistic (a max, a sum)
+// is accumulated elementwise into a tile over the whole chunks, then the
+// last one (see TileWalk), and reduced over the block with
+// tessera_tile.reduce; tessera_tile.broadcast hands it to the chunks of the
+// next pass. The last pass stores its chunks.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
 
-//===----------------------------------------------------------------------===//
-// Row kernels: one block per row, block-wide reductions
-//===----------------------------------------------------------------------===//
-
-/// Loops `c` over this thread's columns of a row (tid, tid + T, ...),
-/// carrying `inits`; `step` returns the new values.
-static SmallVector<Value>
-rowLoop(OpBuilder &b, Location loc, Value tid, int64_t threads, Value cols,
-        ValueRange inits,
-        function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> step) {
-  auto loop = scf::ForOp::create(
-      b, loc, tid, cols, indexConstant(b, loc, threads), inits,
-      [&](OpBuilder &lb, Location l, Value c, ValueRange carried) {
-        scf::YieldOp::create(lb, l, step(lb, c, carried));
-      });
-  return SmallVector<Value>(loop.getResults());
+/// The block-level combiner of a graph reduction.
+tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
+  switch (kind) {
+  case graph::ReduceKind::sum:
+  case graph::ReduceKind::mean:
+    return tile::ReduceKind::add;
+  case graph::ReduceKind::max:
+    return tile::ReduceKind::max;
+  case graph::ReduceKind::min:
+    return tile::ReduceKind::min;
+  }
+  llvm_unreachable("unknown reduce kind");
 }
 
-static Value allReduce(OpBuilder &b, Location loc, Value value,
-                       gpu::AllReduceOperation kind) {
-  return gpu::AllReduceOp::create(
-      b, loc, value, gpu::AllReduceOperationAttr::get(b.getContext(), kind),
-      /*uniform=*/true);
+TileWalk::TileWalk(OpBuilder &b, Location loc, OutputTiles tiles,
+                   int64_t axis, Value length, Value across)
+    : b(b), loc(loc), tiles(tiles), axis(axis), length(length),
+      across(across) {
+  zero = indexConstant(b, loc, 0);
+  step = axis == 1 ? tiles.bn : tiles.bm;
+  Value width = indexConstant(b, loc, step);
+  whole = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, length, width), width);
+  // The last tile ends at `length` where the view is that long (its
+  // elements before `whole` are counted already); else it starts at 0 and
+  // passes `length`.
+  last = arith::SelectOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, length, width),
+      arith::SubIOp::create(b, loc, length, width), whole);
+}
+
+Value TileWalk::load(OpBuilder &lb, Value view, Value at) {
+  Type element = cast<MemRefType>(view.getType()).getElementType();
+  SmallVector<Value> indices{across, at};
+  if (axis == 0)
+    std::swap(indices[0], indices[1]);
+  return tile::LoadTileOp::create(lb, loc, tiles.tile(element), view,
+                                  indices);
+}
+
+Value TileWalk::isNew(OpBuilder &lb) {
+  // Positions in the tile compared with those of `whole` and `length`
+  // there (both within [0, step]: i32, and built here, so that nothing
+  // per element lives through the walk).
+  Type i32 = lb.getI32Type();
+  RankedTensorType line = axis == 1 ? tiles.cols(i32) : tiles.rows(i32);
+  RankedTensorType i32Tile = tiles.tile(i32);
+  Value range = tile::RangeOp::create(lb, loc, line, lb.getI64IntegerAttr(0),
+                                      lb.getI64IntegerAttr(step));
+  Value positions = tile::BroadcastOp::create(lb, loc, i32Tile, range,
+                                              lb.getI64IntegerAttr(1 - axis));
+  auto relative = [&](Value v) -> Value {
+    Value offset = arith::IndexCastOp::create(
+        lb, loc, i32, arith::SubIOp::create(lb, loc, v, last));
+    return tensor::SplatOp::create(lb, loc, i32Tile, offset);
+  };
+  return arith::AndIOp::create(
+      lb, loc,
+      arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::uge, positions,
+                            relative(whole)),
+      arith::CmpIOp::create(lb, loc, arith::CmpIPredicate::ult, positions,
+                            relative(length)));
+}
+
+SmallVector<Value> TileWalk::walk(ValueRange inits, Step body, Step lastBody) {
+  auto loop = scf::ForOp::create(
+      b, loc, zero, whole, indexConstant(b, loc, step), inits,
+      [&](OpBuilder &lb, Location l, Value at, ValueRange carried) {
+        scf::YieldOp::create(lb, l, body(lb, at, carried));
+      });
+  auto tail = scf::IfOp::create(
+      b, loc, TypeRange(inits),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, whole, length),
+      /*withElseRegion=*/true);
+  // Without results the blocks come with their (empty) yields.
+  auto fill = [&](Block *block, function_ref<SmallVector<Value>(OpBuilder &)>
+                                    values) {
+    OpBuilder bb = OpBuilder::atBlockBegin(block);
+    if (inits.empty()) {
+      bb.setInsertionPoint(block->getTerminator());
+      values(bb);
+      return;
+    }
+    scf::YieldOp::create(bb, loc, values(bb));
+  };
+  fill(tail.thenBlock(), [&](OpBuilder &tb) {
+    return lastBody(tb, last, loop.getResults());
+  });
+  fill(tail.elseBlock(), [&](OpBuilder &) {
+    return SmallVector<Value>(loop.getResults());
+  });
+  return SmallVector<Value>(tail.getResults());
+}
+
+Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
+                          ValueRange stats, Term term) {
+  unsigned k = static_cast<unsigned>(kind);
+  RankedTensorType accType = tiles.tile(compute);
+  Value init = tensor::SplatOp::create(b, loc, accType,
+                                       buildReductionInit(b, loc, k, compute));
+  // One tile's terms combined into the accumulator; in the last tile, only
+  // where `isNew`.
+  auto accumulate = [&](OpBuilder &lb, Value at, ValueRange acc,
+                        bool lastTile) {
+    SmallVector<Value> inputs{acc[0], load(lb, x, at)};
+    if (lastTile)
+      inputs.push_back(isNew(lb));
+    inputs.append(stats.begin(), stats.end());
+    unsigned first = lastTile ? 3 : 2;
+    return SmallVector<Value>{mapTiles(
+        lb, loc, accType, inputs, [&](OpBuilder &mb, ValueRange e) {
+          Value next = buildReductionCombine(
+              mb, loc, k, e[0], term(mb, e[1], e.drop_front(first)));
+          if (!lastTile)
+            return next;
+          return arith::SelectOp::create(mb, loc, e[2], next, e[0])
+              .getResult();
+        })};
+  };
+  Value acc = walk(
+      init,
+      [&](OpBuilder &lb, Value at, ValueRange acc) {
+        return accumulate(lb, at, acc, false);
+      },
+      [&](OpBuilder &lb, Value at, ValueRange acc) {
+        return accumulate(lb, at, acc, true);
+      })[0];
+  RankedTensorType result =
+      axis == 1 ? tiles.rows(compute) : tiles.cols(compute);
+  return tile::ReduceOp::create(b, loc, result, getTileReduceKind(kind), acc,
+                                axis);
+}
+
+Value TileWalk::broadcast(Value stat) {
+  auto type = cast<RankedTensorType>(stat.getType());
+  return tile::BroadcastOp::create(b, loc, tiles.tile(type.getElementType()),
+                                   stat, b.getI64IntegerAttr(axis));
 }
 
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
@@ -109,142 +231,175 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
   unsigned colsParam = sig.addSize(cols);
   int64_t threads = config.getThreads();
 
+
+  MLIRContext *ctx = host.module.getContext();
+  int64_t warpSize = getWarpSize(host.module);
+  if (threads % warpSize != 0)
+    return kernel.emitOpError()
+           << "has " << threads << " threads per block, not whole warps of "
+           << warpSize;
+  OutputTiles chunk{1, config.getTile()[1],
+                    tile::BlockedEncodingAttr::get(
+                        ctx, {1, threads / warpSize}, {1, warpSize},
+                        {1, config.getVector()})};
+
   return emitKernel(
       host, loc, "row", config, sig, {rows},
       /*sharedBytes=*/0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value cols = params[colsParam];
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value row = programId(b, loc, 0);
-        Value base = arith::MulIOp::create(b, loc, row, cols);
-        auto at = [&](OpBuilder &lb, Value c) {
-          return arith::AddIOp::create(lb, loc, base, c).getResult();
+        Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
+        TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero);
+        // `buffer` from element `offset` seen as one row of `cols` elements.
+        auto rowView = [&](Value buffer, Value offset) {
+          return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
         };
-        auto loadX = [&](OpBuilder &lb, Value c) -> Value {
-          Value x = tile::LoadOp::create(lb, loc, params[xParam], at(lb, c));
-          return convertScalar(lb, loc, x, compute);
-        };
-        auto store = [&](OpBuilder &lb, Value c, Value y) {
-          tile::StoreOp::create(lb, loc, buildStorageScalar(anchor, lb, loc, y, element),
-                                params[outParam], at(lb, c), Value());
-        };
-        auto sumOf = [&](function_ref<Value(OpBuilder &, Value)> term) {
-          Value partial =
-              rowLoop(b, loc, tid, threads, cols, {zeroOf(b, loc, compute)},
-                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
-                        return SmallVector<Value>{arith::AddFOp::create(
-                            lb, loc, acc[0], term(lb, c))};
-                      })[0];
-          return allReduce(b, loc, partial, gpu::AllReduceOperation::ADD);
-        };
-        auto forEach = [&](function_ref<void(OpBuilder &, Value)> fn) {
-          rowLoop(b, loc, tid, threads, cols, {},
-                  [&](OpBuilder &lb, Value c, ValueRange) {
-                    fn(lb, c);
-                    return SmallVector<Value>{};
-                  });
-        };
+        Value id = programId(b, loc, 0);
+        Value x = rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
         Value count = indexToFloat(b, loc, cols, compute);
+        RankedTensorType outChunk = chunk.tile(element);
+        auto toCompute = [&](OpBuilder &mb, Value v) {
+          return convertScalar(mb, loc, v, compute);
+        };
+        auto toStorage = [&](OpBuilder &mb, Value v) {
+          return buildStorageScalar(anchor, mb, loc, v, element);
+        };
+        // The last pass: each chunk of `inputs` (row views) mapped by `fn`
+        // (on computed-type elements; `stats` broadcast) and stored.
+        auto storeRow = [&](ValueRange views, ValueRange stats,
+                            function_ref<Value(OpBuilder &, ValueRange,
+                                               ValueRange)> fn) {
+          Value y = rowView(params[outParam],
+                            arith::MulIOp::create(b, loc, id, cols));
+          // The last tile may overlap the one before: its elements there
+          // are stored again, with the same values.
+          auto chunk = [&](OpBuilder &lb, Value c0, ValueRange) {
+            SmallVector<Value> inputs;
+            for (Value view : views)
+              inputs.push_back(row.load(lb, view, c0));
+            inputs.append(stats.begin(), stats.end());
+            Value value = mapTiles(
+                lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
+                  SmallVector<Value> loaded;
+                  for (Value v : e.take_front(views.size()))
+                    loaded.push_back(toCompute(mb, v));
+                  return toStorage(
+                      mb, fn(mb, loaded, e.drop_front(views.size())));
+                });
+            tile::StoreTileOp::create(lb, loc, value, y, ValueRange{zero, c0},
+                                      Value());
+            return SmallVector<Value>{};
+          };
+          row.walk({}, chunk, chunk);
+        };
 
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
-          Value negInf = arith::ConstantOp::create(
-              b, loc, compute,
-              b.getFloatAttr(compute,
-                             APFloat::getInf(cast<FloatType>(compute)
-                                                 .getFloatSemantics(),
-                                             /*Negative=*/true)));
-          Value localMax =
-              rowLoop(b, loc, tid, threads, cols, {negInf},
-                      [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
-                        return SmallVector<Value>{arith::MaximumFOp::create(
-                            lb, loc, acc[0], loadX(lb, c))};
-                      })[0];
-          Value max =
-              allReduce(b, loc, localMax, gpu::AllReduceOperation::MAXIMUMF);
-          Value sum = sumOf([&](OpBuilder &lb, Value c) -> Value {
-            return math::ExpOp::create(
-                lb, loc, arith::SubFOp::create(lb, loc, loadX(lb, c), max));
-          });
+          Value max = row.statistic(
+              graph::ReduceKind::max, compute, x, {},
+              [&](OpBuilder &mb, Value e, ValueRange) {
+                return toCompute(mb, e);
+              });
+          Value maxB = row.broadcast(max);
+          Value sum = row.statistic(
+              graph::ReduceKind::sum, compute, x, maxB,
+              [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
+                return math::ExpOp::create(
+                    mb, loc, arith::SubFOp::create(mb, loc, toCompute(mb, e),
+                                                   m[0]));
+              });
           bool log = isa<graph::LogSoftmaxOp>(anchor);
-          Value logSum = log ? Value(math::LogOp::create(b, loc, sum)) : Value();
-          Value inv = log ? Value()
-                          : Value(arith::DivFOp::create(
-                                b, loc, floatConstant(b, loc, compute, 1.0),
-                                sum));
-          forEach([&](OpBuilder &lb, Value c) {
-            Value shifted = arith::SubFOp::create(lb, loc, loadX(lb, c), max);
-            Value y = log ? Value(arith::SubFOp::create(lb, loc, shifted,
-                                                        logSum))
-                          : Value(arith::MulFOp::create(
-                                lb, loc, math::ExpOp::create(lb, loc, shifted),
-                                inv));
-            store(lb, c, y);
-          });
+          // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
+          Value scale = row.broadcast(mapTiles(
+              b, loc, chunk.rows(compute), sum, [&](OpBuilder &mb, ValueRange s) -> Value {
+                if (log)
+                  return math::LogOp::create(mb, loc, s[0]);
+                return arith::DivFOp::create(
+                    mb, loc, floatConstant(mb, loc, compute, 1.0), s[0]);
+              }));
+          storeRow(x, {maxB, scale},
+                   [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
+                     Value shifted = arith::SubFOp::create(mb, loc, v[0], st[0]);
+                     if (log)
+                       return arith::SubFOp::create(mb, loc, shifted, st[1]);
+                     return arith::MulFOp::create(
+                         mb, loc, math::ExpOp::create(mb, loc, shifted), st[1]);
+                   });
           return success();
         }
 
         if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
           bool centered = isa<graph::LayerNormOp>(anchor);
-          Value mean;
+          // Layer norm centers on the mean first; RMS norm does not.
+          SmallVector<Value> meanB;
           if (centered)
-            mean = arith::DivFOp::create(
-                b, loc,
-                sumOf([&](OpBuilder &lb, Value c) -> Value { return loadX(lb, c); }),
-                count);
-          auto centeredX = [&](OpBuilder &lb, Value c) -> Value {
-            Value x = loadX(lb, c);
-            return centered ? Value(arith::SubFOp::create(lb, loc, x, mean))
-                            : x;
+            meanB.push_back(row.broadcast(mapTiles(
+                b, loc, chunk.rows(compute),
+                row.statistic(graph::ReduceKind::sum, compute, x, {},
+                              [&](OpBuilder &mb, Value e, ValueRange) {
+                                return toCompute(mb, e);
+                              }),
+                [&](OpBuilder &mb, ValueRange s) -> Value {
+                  return arith::DivFOp::create(mb, loc, s[0], count);
+                })));
+          auto center = [&](OpBuilder &mb, Value v, ValueRange mean) {
+            return centered ? arith::SubFOp::create(mb, loc, v, mean[0])
+                                  .getResult()
+                            : v;
           };
-          Value squares = sumOf([&](OpBuilder &lb, Value c) -> Value {
-            Value x = centeredX(lb, c);
-            return arith::MulFOp::create(lb, loc, x, x).getResult();
-          });
-          Value inv = math::RsqrtOp::create(
-              b, loc,
-              arith::AddFOp::create(
-                  b, loc, arith::DivFOp::create(b, loc, squares, count),
-                  floatConstant(b, loc, compute, epsilon)));
-          forEach([&](OpBuilder &lb, Value c) {
-            Value y = arith::MulFOp::create(lb, loc, centeredX(lb, c), inv);
-            if (wParam >= 0)
-              y = arith::MulFOp::create(
-                  lb, loc, y,
-                  convertScalar(lb, loc,
-                                tile::LoadOp::create(lb, loc, params[wParam], c),
-                                compute));
-            if (bParam >= 0)
-              y = arith::AddFOp::create(
-                  lb, loc, y,
-                  convertScalar(lb, loc,
-                                tile::LoadOp::create(lb, loc, params[bParam], c),
-                                compute));
-            store(lb, c, y);
-          });
+          Value squares = row.statistic(
+              graph::ReduceKind::sum, compute, x, meanB,
+              [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
+                Value d = center(mb, toCompute(mb, e), mean);
+                return arith::MulFOp::create(mb, loc, d, d);
+              });
+          Value inv = row.broadcast(mapTiles(
+              b, loc, chunk.rows(compute), squares, [&](OpBuilder &mb, ValueRange s) -> Value {
+                return math::RsqrtOp::create(
+                    mb, loc,
+                    arith::AddFOp::create(
+                        mb, loc, arith::DivFOp::create(mb, loc, s[0], count),
+                        floatConstant(mb, loc, compute, epsilon)));
+              }));
+          SmallVector<Value> views{x}, stats{inv};
+          stats.append(meanB);
+          // The weight and bias are rows of their own, the same for every
+          // row of the input.
+          if (wParam >= 0)
+            views.push_back(rowView(params[wParam], zero));
+          if (bParam >= 0)
+            views.push_back(rowView(params[bParam], zero));
+          storeRow(views, stats,
+                   [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
+                     Value y = arith::MulFOp::create(
+                         mb, loc, center(mb, v[0], st.drop_front()), st[0]);
+                     unsigned next = 1;
+                     if (wParam >= 0)
+                       y = arith::MulFOp::create(mb, loc, y, v[next++]);
+                     if (bParam >= 0)
+                       y = arith::AddFOp::create(mb, loc, y, v[next++]);
+                     return y;
+                   });
           return success();
         }
 
-        // reduce over the trailing dims.
+        // reduce over the trailing dims: one value per row.
         graph::ReduceKind kind = reduce.getKind();
-        unsigned k = static_cast<unsigned>(kind);
-        gpu::AllReduceOperation op =
-            kind == graph::ReduceKind::max   ? gpu::AllReduceOperation::MAXIMUMF
-            : kind == graph::ReduceKind::min ? gpu::AllReduceOperation::MINIMUMF
-                                             : gpu::AllReduceOperation::ADD;
-        Value partial =
-            rowLoop(b, loc, tid, threads, cols,
-                    {buildReductionInit(b, loc, k, compute)},
-                    [&](OpBuilder &lb, Value c, ValueRange acc) -> SmallVector<Value> {
-                      return {buildReductionCombine(lb, loc, k, acc[0],
-                                                    loadX(lb, c))};
-                    })[0];
-        Value total = allReduce(b, loc, partial, op);
-        if (kind == graph::ReduceKind::mean)
-          total = arith::DivFOp::create(b, loc, total, count);
-        Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                            tid, indexConstant(b, loc, 0));
-        tile::StoreOp::create(b, loc, buildStorageScalar(anchor, b, loc, total, element),
-                              params[outParam], row, first);
+        Value total = mapTiles(
+            b, loc, chunk.rows(element),
+            row.statistic(kind, compute, x, {},
+                          [&](OpBuilder &mb, Value e, ValueRange) {
+                            return toCompute(mb, e);
+                          }),
+            [&](OpBuilder &mb, ValueRange t) -> Value {
+              Value v = t[0];
+              if (kind == graph::ReduceKind::mean)
+                v = arith::DivFOp::create(mb, loc, v, count);
+              return toStorage(mb, v);
+            });
+        tile::StoreTileOp::create(
+            b, loc, total,
+            stridedView(b, loc, params[outParam], id, {one}, {one}),
+            ValueRange{zero}, Value());
         return success();
       });
 }

@@ -464,9 +464,10 @@ static Value maskedLoadOrZero(OpBuilder &b, Location loc, Value memref,
                                               b.getZeroAttr(element)));
 }
 
-/// How a tile's accesses to a memref go: element by element, or in groups of
-/// `per_thread` contiguous elements along the last dimension (a vector
-/// access of up to 16 bytes, in tiles that lie wholly in bounds and aligned).
+/// How a tile's accesses to a memref go: in tiles that lie wholly in bounds
+/// (and aligned, for vectors) without masks, element by element or in
+/// groups of `per_thread` contiguous elements along the last dimension (a
+/// vector access of up to 16 bytes); elsewhere masked, element by element.
 struct Access {
   int64_t group = 1;       // elements per vector access (1: none)
   int64_t groupBytes = 0;  // its size, also its required alignment
@@ -499,7 +500,8 @@ struct Access {
   /// i1: the tile's whole box [indices, indices + shape) lies in bounds and
   /// every group in it is aligned to its size (the box's first element is,
   /// and so is every row stride). Decided once per tile, uniformly for its
-  /// threads: an interior tile goes without masks, in vectors.
+  /// threads: an interior tile goes without masks (in vectors where groups
+  /// are).
   Value wholeTile(OpBuilder &b, Location loc, ValueRange indices,
                   ArrayRef<int64_t> shape) const {
     auto c = [&](int64_t v) {
@@ -520,6 +522,8 @@ struct Access {
       both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
                                  size));
     }
+    if (group == 1)
+      return all;
     int64_t elementBytes = groupBytes / group;
     Value element = offset;
     for (auto [index, stride] : llvm::zip(indices, strides))
@@ -536,10 +540,11 @@ struct Access {
   }
 };
 
-/// The tile box at `indices`. With groups (contiguous runs of a thread's
-/// elements that fit a vector), an interior, aligned tile loads a vector per
-/// group without masks and other tiles a masked scalar per element (one
-/// uniform branch per tile); without, masked scalars.
+/// The tile box at `indices`. An interior tile (aligned, with groups) loads
+/// without masks, a vector per group where there are groups (contiguous
+/// runs of a thread's elements that fit a vector), else a scalar per
+/// element; other tiles a scalar per element from a clamped address, zero
+/// selected past the bounds (uniform branches per tile, none per element).
 struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -559,32 +564,48 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     for (auto [b, index] : llvm::zip(base, indices))
       b = arith::AddIOp::create(rewriter, loc, b, index);
     int64_t n = dist->numElements();
-    auto masked = [&](OpBuilder &b) {
+    // A tile in part out of bounds: where its first element is in bounds,
+    // each element loads from its own address if that is in bounds, else
+    // from the first element's (valid), and selects zero there: no branch
+    // per element. A tile wholly out of bounds is zeros.
+    auto masked = [&](OpBuilder &b) -> SmallVector<Value> {
+      Value zero = arith::ConstantOp::create(b, loc, element,
+                                             b.getZeroAttr(element));
+      auto branch = scf::IfOp::create(
+          b, loc, SmallVector<Type>(n, element),
+          inBounds(b, loc, indices, access.sizes), /*withElseRegion=*/true);
+      OpBuilder ib = OpBuilder::atBlockBegin(branch.thenBlock());
       SmallVector<Value> values;
       for (int64_t k = 0; k < n; ++k) {
-        SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
-        values.push_back(maskedLoadOrZero(
-            b, loc, source, coords, inBounds(b, loc, coords, access.sizes)));
+        SmallVector<Value> coords = elementCoordinates(ib, loc, *dist, base, k);
+        Value in = inBounds(ib, loc, coords, access.sizes);
+        SmallVector<Value> safe;
+        for (auto [coord, origin] : llvm::zip(coords, indices))
+          safe.push_back(arith::SelectOp::create(ib, loc, in, coord, origin));
+        values.push_back(arith::SelectOp::create(
+            ib, loc, in, memref::LoadOp::create(ib, loc, source, safe), zero));
       }
-      return values;
+      scf::YieldOp::create(ib, loc, values);
+      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      scf::YieldOp::create(eb, loc, SmallVector<Value>(n, zero));
+      return SmallVector<Value>(branch.getResults());
     };
-    if (access.group == 1) {
-      rewriter.replaceOpWithMultiple(op, {masked(rewriter)});
-      return success();
-    }
     auto branch = scf::IfOp::create(
         rewriter, loc, SmallVector<Type>(n, element),
         access.wholeTile(rewriter, loc, indices, op.getType().getShape()),
         /*withElseRegion=*/true);
     OpBuilder tb = rewriter;
     tb.setInsertionPointToStart(branch.thenBlock());
-    auto vectorType = VectorType::get({access.group}, element);
     SmallVector<Value> loaded;
     for (int64_t k = 0; k < n; k += access.group) {
+      SmallVector<Value> coords = elementCoordinates(tb, loc, *dist, base, k);
+      if (access.group == 1) {
+        loaded.push_back(memref::LoadOp::create(tb, loc, source, coords));
+        continue;
+      }
       Value vector = vector::LoadOp::create(
-          tb, loc, vectorType, source,
-          elementCoordinates(tb, loc, *dist, base, k), /*nontemporal=*/false,
-          llvm::MaybeAlign(access.groupBytes));
+          tb, loc, VectorType::get({access.group}, element), source, coords,
+          /*nontemporal=*/false, llvm::MaybeAlign(access.groupBytes));
       for (int64_t i = 0; i < access.group; ++i)
         loaded.push_back(vector::ExtractOp::create(tb, loc, vector, i));
     }
@@ -648,11 +669,6 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
                     owned(b, inBounds(b, loc, coords, access.sizes)));
       }
     };
-    if (access.group == 1) {
-      masked(rewriter);
-      rewriter.eraseOp(op);
-      return success();
-    }
     auto branch = scf::IfOp::create(
         rewriter, loc, TypeRange(),
         access.wholeTile(rewriter, loc, indices,
@@ -663,9 +679,13 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     auto vectorType = VectorType::get({access.group}, values[0].getType());
     for (int64_t k = 0; k < n; k += access.group) {
       SmallVector<Value> coords = elementCoordinates(tb, loc, *dist, base, k);
-      Value vector = vector::FromElementsOp::create(
-          tb, loc, vectorType, values.slice(k, access.group));
       auto store = [&](OpBuilder &sb) {
+        if (access.group == 1) {
+          memref::StoreOp::create(sb, loc, values[k], dest, coords);
+          return;
+        }
+        Value vector = vector::FromElementsOp::create(
+            sb, loc, vectorType, values.slice(k, access.group));
         vector::StoreOp::create(sb, loc, vector, dest, coords,
                                 /*nontemporal=*/false,
                                 llvm::MaybeAlign(access.groupBytes));

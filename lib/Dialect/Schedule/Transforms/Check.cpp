@@ -58,27 +58,46 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (config.getSplitK() != 1)
     return error() << "sets split_k = " << config.getSplitK()
                    << ", which the GPU lowering does not implement yet";
-  if (config.getVector() != 1 && shape.kind != KernelKind::Elementwise)
-    return error() << "sets vector = " << config.getVector()
-                   << ", which only elementwise kernels use so far";
+  int64_t vector = config.getVector();
+  if (vector != 1 && shape.kind != KernelKind::Elementwise &&
+      shape.kind != KernelKind::Row && shape.kind != KernelKind::Column)
+    return error() << "sets vector = " << vector
+                   << ", which only elementwise, row and column kernels use "
+                      "so far";
 
   switch (shape.kind) {
   case KernelKind::Elementwise:
     // Each thread accesses `vector` contiguous elements at a time.
-    if (tile.size() != 1 || tile[0] % (threads * config.getVector()) != 0)
+    if (tile.size() != 1 || tile[0] % (threads * vector) != 0)
       return error() << "must have one tile size that is a multiple of the "
                      << threads << " threads per block times vector ("
-                     << config.getVector() << ")";
+                     << vector << ")";
     break;
   case KernelKind::Column:
-    if (tile.size() != 1 || tile[0] % threads != 0)
-      return error() << "must have one tile size that is a multiple of the "
-                     << threads << " threads per block";
+    // A block walks its columns down the rows in register tiles of [rows,
+    // columns], `vector` contiguous columns per thread.
+    if (tile.size() != 2)
+      return error() << "must have a [rows, columns] tile: column kernels "
+                        "walk a block's columns down the rows that many at "
+                        "a time";
+    if (tile[1] % (threads * vector) != 0)
+      return error() << "must have columns (" << tile[1]
+                     << ") a multiple of the " << threads
+                     << " threads per block times vector (" << vector
+                     << ")";
     break;
   case KernelKind::Row:
+    // The row is walked in register tiles of `columns`, `vector`
+    // contiguous ones per thread.
     if (tile.size() != 2 || tile[0] != 1)
       return error() << "must have a [1, columns] tile: row kernels process "
                         "one row per block";
+    if (tile[1] % (threads * vector) != 0)
+      return error() << "must have columns (" << tile[1]
+                     << ") a multiple of the " << threads
+                     << " threads per block times vector (" << vector
+                     << "): the row is walked in register tiles of that "
+                        "many columns";
     break;
   case KernelKind::Matmul: {
     if (tile.size() != 3)

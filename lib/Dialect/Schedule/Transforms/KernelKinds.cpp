@@ -172,10 +172,14 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   switch (shape.kind) {
   case KernelKind::Elementwise:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
+  // Row and column kernels: the best of 1024/2048/4096 columns a step
+  // (rows) and 8/16/32 rows a step (columns) on the H200 (bench/results,
+  // 2026-11-30): each thread 8 elements of a row at a time; 32 independent
+  // loads in flight per thread down the columns.
   case KernelKind::Row:
-    return ConfigAttr::get(ctx, {1, 1024}, 8, 1);
+    return ConfigAttr::get(ctx, {1, 2048}, 8, 1);
   case KernelKind::Column:
-    return ConfigAttr::get(ctx, {256}, 8, 1);
+    return ConfigAttr::get(ctx, {32, 256}, 8, 1);
   case KernelKind::Matmul:
     // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):
     // 128x128 block tiles, 4 warps of 64x64, 64-deep k-steps in a

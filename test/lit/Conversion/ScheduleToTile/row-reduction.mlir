@@ -1,15 +1,143 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // RowReduction.cpp: row kernels (softmax, norms, trailing-dim reductions).
+// One block per row; the block walks its row in [1, 2048] register tiles
+// (the config's columns) over its 8 warps: the whole tiles, then the last
+// one, which ends at the row's end where the row is at least a tile long
+// (in bounds, overlapping the whole tiles) and else starts at 0. A
+// statistic is accumulated elementwise, in the last tile only at columns
+// from the whole tiles' end to the row's end (a select), and reduced over
+// the block; the last pass stores every tile (the overlap again, with the
+// same values).
 
-// A row kernel: one block per row, block-wide reductions.
+// CHECK-DAG: #[[BLOCKED:.*]] = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 1]>
+// CHECK-DAG: #[[COLS:.*]] = #tessera_tile.slice<dim = 0, parent = #[[BLOCKED]]>
+// CHECK-DAG: #[[ROW:.*]] = #tessera_tile.slice<dim = 1, parent = #[[BLOCKED]]>
 // CHECK-LABEL: func.func @softmax
 // CHECK: tessera_target.launch @softmax_k0_row grid(%{{.*}}) block = [256]
-// CHECK-LABEL: tessera_target.kernel @softmax_k0_row
-// CHECK: gpu.all_reduce maximumf
-// CHECK: math.exp
-// CHECK: gpu.all_reduce add
-// CHECK: tessera_tile.store
+// CHECK-LABEL: tessera_target.kernel @softmax_k0_row(
+// CHECK-SAME: %[[X:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %[[N:.*]]: index)
+// The whole tiles' end and the last tile's start.
+// CHECK: %[[TILES:.*]] = arith.divui %[[N]], %c2048
+// CHECK: %[[WHOLE:.*]] = arith.muli %[[TILES]], %c2048
+// CHECK: %[[LONG:.*]] = arith.cmpi uge, %[[N]], %c2048
+// CHECK: %[[END:.*]] = arith.subi %[[N]], %c2048
+// CHECK: %[[LAST:.*]] = arith.select %[[LONG]], %[[END]], %[[WHOLE]]
+// CHECK: %[[ROWID:.*]] = tessera_tile.program_id 0
+// CHECK: %[[OFF:.*]] = arith.muli %[[ROWID]], %[[N]]
+// CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [%[[OFF]]], sizes: [%{{.*}}, %[[N]]], strides: [%[[N]], 1]
+// The max: -inf, then max with each element of the whole tiles, then of
+// the last tile's new columns.
+// CHECK: %[[NEGINF:.*]] = tensor.splat %{{.*}} : tensor<1x2048xf32, #[[BLOCKED]]>
+// CHECK: %[[MAXACC:.*]] = scf.for %[[C0:.*]] = %{{.*}} to %[[WHOLE]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]])
+// CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK:   tessera_tile.map ins(%[[ACC]], %[[CHUNK]] :
+// CHECK:     arith.maximumf
+// CHECK-NOT: arith.select
+// CHECK: %[[PARTIAL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[N]]
+// CHECK: %[[MAXALL:.*]] = scf.if %[[PARTIAL]]
+// CHECK:   %[[TAIL:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]]
+// Each element's column in the tile against the whole tiles' end and the
+// row's end there.
+// CHECK:   %[[RANGE:.*]] = tessera_tile.range 0 to 2048 : tensor<2048xi32, #[[COLS]]>
+// CHECK:   %[[COLUMNS:.*]] = tessera_tile.broadcast %[[RANGE]] axis 0 : tensor<2048xi32, #[[COLS]]> -> tensor<1x2048xi32, #[[BLOCKED]]>
+// CHECK:   %[[FROM:.*]] = arith.subi %[[WHOLE]], %[[LAST]]
+// CHECK:   %[[FROM32:.*]] = arith.index_cast %[[FROM]] : index to i32
+// CHECK:   %[[FROMS:.*]] = tensor.splat %[[FROM32]]
+// CHECK:   %[[AFTER:.*]] = arith.cmpi uge, %[[COLUMNS]], %[[FROMS]]
+// CHECK:   %[[TO:.*]] = arith.subi %[[N]], %[[LAST]]
+// CHECK:   %[[TO32:.*]] = arith.index_cast %[[TO]] : index to i32
+// CHECK:   %[[TOS:.*]] = tensor.splat %[[TO32]]
+// CHECK:   %[[BEFORE:.*]] = arith.cmpi ult, %[[COLUMNS]], %[[TOS]]
+// CHECK:   %[[NEW:.*]] = arith.andi %[[AFTER]], %[[BEFORE]]
+// CHECK:   tessera_tile.map ins(%[[MAXACC]], %[[TAIL]], %[[NEW]] :
+// CHECK:     arith.maximumf
+// CHECK:     arith.select
+// CHECK: } else {
+// CHECK:   scf.yield %[[MAXACC]]
+// CHECK: %[[MAX:.*]] = tessera_tile.reduce max %[[MAXALL]] axis 1 : tensor<1x2048xf32, #[[BLOCKED]]> -> tensor<1xf32, #[[ROW]]>
+// CHECK: %[[MAXB:.*]] = tessera_tile.broadcast %[[MAX]] axis 1
+// The sum of exp(x - max).
+// CHECK: scf.for
+// CHECK:   tessera_tile.map ins(%{{.*}}, %{{.*}}, %[[MAXB]] :
+// CHECK:     math.exp
+// CHECK:     arith.addf
+// CHECK: scf.if
+// CHECK: %[[SUM:.*]] = tessera_tile.reduce add
+// CHECK: %[[INV:.*]] = tessera_tile.map ins(%[[SUM]] : tensor<1xf32, #[[ROW]]>)
+// CHECK:   arith.divf
+// CHECK: %[[INVB:.*]] = tessera_tile.broadcast %[[INV]] axis 1
+// The output, tile by tile, the last one too.
+// CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]]
+// CHECK: scf.for %[[C1:.*]] = %{{.*}} to %[[WHOLE]]
+// CHECK:   %[[X1:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C1]]]
+// CHECK:   %[[OUT:.*]] = tessera_tile.map ins(%[[X1]], %[[MAXB]], %[[INVB]] :
+// CHECK:     math.exp
+// CHECK:     arith.truncf
+// CHECK:   tessera_tile.store_tile %[[OUT]], %[[YV]][%{{.*}}, %[[C1]]] : tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK: scf.if
+// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]]
+// CHECK:   tessera_tile.store_tile %{{.*}}, %[[YV]][%{{.*}}, %[[LAST]]]
 func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
   %s = tessera_graph.softmax %a dim = 1 : tensor<8x?xf16>
   return %s : tensor<8x?xf16>
+}
+
+// -----
+
+// Layer norm: the mean, the centered sum of squares, then the scaled,
+// shifted output; the weight and bias are rows read from column 0.
+// CHECK-LABEL: tessera_target.kernel @layer_norm_k0_row(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[W:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[N:.*]]: index)
+// CHECK: tessera_tile.reduce add
+// CHECK: %[[MEAN:.*]] = tessera_tile.map
+// CHECK:   arith.divf
+// CHECK: %[[MEANB:.*]] = tessera_tile.broadcast %[[MEAN]] axis 1
+// CHECK: scf.for
+// CHECK:   tessera_tile.map ins(%{{.*}}, %{{.*}}, %{{.*}}, %[[MEANB]] :
+// CHECK:     arith.subf
+// CHECK:     arith.mulf
+// CHECK: tessera_tile.reduce add
+// CHECK: math.rsqrt
+// CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0]
+// CHECK: %[[BV:.*]] = memref.reinterpret_cast %[[B]] to offset: [0]
+// CHECK: scf.for %[[C:.*]] =
+// CHECK:   tessera_tile.load_tile %[[WV]][%{{.*}}, %[[C]]]
+// CHECK:   tessera_tile.load_tile %[[BV]][%{{.*}}, %[[C]]]
+// CHECK:   tessera_tile.store_tile
+func.func @layer_norm(%a: tensor<?x?xf32>, %w: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %y = tessera_graph.layer_norm %a weight(%w : tensor<?xf32>) bias(%b : tensor<?xf32>) epsilon = 1.0e-05 : tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// A reduction over the trailing dims: one value per row, stored by the
+// block's first thread from the [1] tile the block reduced.
+// CHECK-LABEL: tessera_target.kernel @sum_k0_row(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[N:.*]]: index)
+// CHECK: %[[ROWID:.*]] = tessera_tile.program_id 0
+// CHECK: %[[T:.*]] = tessera_tile.reduce add %{{.*}} axis 1
+// CHECK: %[[V:.*]] = tessera_tile.map ins(%[[T]]
+// CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [%[[ROWID]]], sizes: [%{{.*}}], strides: [1]
+// CHECK: tessera_tile.store_tile %[[V]], %[[YV]][%{{.*}}] : tensor<1xf32, #{{.*}}>, memref<?xf32, strided<[1], offset: ?>>
+func.func @sum(%a: tensor<?x?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce sum %a dims = [1, 2] : tensor<?x?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}
+
+// -----
+
+// `vector` is the contiguous columns per thread (of 16 bytes here, loads
+// the lowering makes vectors in chunks that lie in the row and aligned).
+// CHECK: #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 4]>
+// CHECK-LABEL: tessera_target.kernel @vector_k0_row
+// CHECK-SAME: #tessera_schedule.config<tile = [1, 512], warps = 4, stages = 1, vector = 4>
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<1x512xf32, #{{.*}}>
+func.func @vector(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 512], warps = 4, stages = 1, vector = 4>(%a) : (tensor<?x?xf32>) -> tensor<?x?xf32> {
+  ^bb0(%x: tensor<?x?xf32>):
+    %e = tessera_graph.softmax %x dim = 1 : tensor<?x?xf32>
+    tessera_schedule.yield %e : tensor<?x?xf32>
+  }
+  return %r : tensor<?x?xf32>
 }

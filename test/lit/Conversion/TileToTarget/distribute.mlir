@@ -3,7 +3,9 @@
 // Register tiles are distributed over the block's threads: each thread
 // holds its elements as scalars. 4 warps x 32 lanes x 1 element spread a
 // 256-element tile: thread t (warp w = t / 32, lane l = t % 32) holds
-// elements 64 w + l and 64 w + l + 32.
+// elements 64 w + l and 64 w + l + 32. A tile that lies wholly in bounds
+// (one uniform test) loads and stores without masks; another masks each
+// element.
 #b = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [1]>
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK-LABEL: tessera_target.kernel @copy_scale(
@@ -15,23 +17,43 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: %[[WBASE:.*]] = arith.muli %[[WARP]], %c64
 // CHECK: %[[T:.*]] = arith.addi %[[WBASE]], %{{.*}}
 // CHECK: %[[E0:.*]] = arith.addi %[[T]], %[[I]]
-// CHECK: %[[IN0:.*]] = arith.cmpi ult, %[[E0]], %[[N]]
-// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK: %[[V0:.*]] = scf.if %[[IN0]] -> (f32) {
-// CHECK:   memref.load %[[X]][%[[E0]]]
+// CHECK: %[[END:.*]] = arith.addi %[[I]], %c256
+// CHECK: %[[WHOLE:.*]] = arith.cmpi ule, %[[END]], %[[N]]
+// CHECK: %[[V:.*]]:2 = scf.if %[[WHOLE]] -> (f32, f32) {
+// CHECK:   %[[U0:.*]] = memref.load %[[X]][%[[E0]]]
+// CHECK:   %[[U1:.*]] = memref.load %[[X]][%{{.*}}]
+// CHECK:   scf.yield %[[U0]], %[[U1]]
+// Else, where the tile's first element is in bounds, an element past the
+// bounds loads the first element's address and selects zero.
 // CHECK: } else {
-// CHECK:   scf.yield %[[ZERO]]
-// CHECK: %[[E1:.*]] = arith.addi %[[E0]], %c32
-// CHECK: %[[IN1:.*]] = arith.cmpi ult, %[[E1]], %[[N]]
-// CHECK: %[[V1:.*]] = scf.if %[[IN1]] -> (f32) {
+// CHECK:   %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:   %[[FIRST:.*]] = arith.cmpi ult, %[[I]], %[[N]]
+// CHECK:   %[[M:.*]]:2 = scf.if %[[FIRST]] -> (f32, f32) {
+// CHECK:     %[[IN0:.*]] = arith.cmpi ult, %[[E0]], %[[N]]
+// CHECK:     %[[A0:.*]] = arith.select %[[IN0]], %[[E0]], %[[I]] : index
+// CHECK:     %[[L0:.*]] = memref.load %[[X]][%[[A0]]]
+// CHECK:     %[[M0:.*]] = arith.select %[[IN0]], %[[L0]], %[[ZERO]] : f32
+// CHECK:     %[[E1:.*]] = arith.addi %[[E0]], %c32
+// CHECK:     %[[IN1:.*]] = arith.cmpi ult, %[[E1]], %[[N]]
+// CHECK:     %[[A1:.*]] = arith.select %[[IN1]], %[[E1]], %[[I]] : index
+// CHECK:     %[[L1:.*]] = memref.load %[[X]][%[[A1]]]
+// CHECK:     %[[M1:.*]] = arith.select %[[IN1]], %[[L1]], %[[ZERO]] : f32
+// CHECK:     scf.yield %[[M0]], %[[M1]]
+// CHECK:   } else {
+// CHECK:     scf.yield %[[ZERO]], %[[ZERO]]
+// CHECK:   scf.yield %[[M]]#0, %[[M]]#1
 // The map's body, once per element.
-// CHECK: %[[W0:.*]] = arith.mulf %[[V0]], %[[V0]] : f32
-// CHECK: %[[W1:.*]] = arith.mulf %[[V1]], %[[V1]] : f32
-// Masked stores.
+// CHECK: %[[W0:.*]] = arith.mulf %[[V]]#0, %[[V]]#0 : f32
+// CHECK: %[[W1:.*]] = arith.mulf %[[V]]#1, %[[V]]#1 : f32
+// Stores: unmasked in a whole tile, masked in another.
 // CHECK: scf.if %{{.*}} {
 // CHECK:   memref.store %[[W0]], %[[Y]][%{{.*}}]
-// CHECK: scf.if %{{.*}} {
 // CHECK:   memref.store %[[W1]], %[[Y]][%{{.*}}]
+// CHECK: } else {
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     memref.store %[[W0]], %[[Y]][%{{.*}}]
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     memref.store %[[W1]], %[[Y]][%{{.*}}]
 // CHECK-NOT: tessera_tile
 tessera_target.kernel @copy_scale(%x: memref<?xf32, strided<[1]>>, %y: memref<?xf32, strided<[1]>>, %i: index) {
   %t = tessera_tile.load_tile %x[%i] : memref<?xf32, strided<[1]>> -> tensor<256xf32, #b>
@@ -78,7 +100,8 @@ tessera_target.kernel @gather(%s: memref<?xf16, strided<[1]>>, %k: index) {
 #row = #tessera_tile.slice<dim = 1, parent = #b>
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK-LABEL: tessera_target.kernel @row_max(
-// CHECK-COUNT-4: scf.if
+// CHECK-COUNT-2: vector.load
+// CHECK-COUNT-4: memref.load
 // CHECK: %[[M01:.*]] = arith.maximumf %{{.*}}, %{{.*}} : f32
 // CHECK: %[[M012:.*]] = arith.maximumf %[[M01]], %{{.*}} : f32
 // CHECK: %[[MT:.*]] = arith.maximumf %[[M012]], %{{.*}} : f32

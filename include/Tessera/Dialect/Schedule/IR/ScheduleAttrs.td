@@ -24,7 +24,9 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
   let description = [{
     `tile` gives the block tile sizes, outermost first (for a matmul:
     `[M, N, K]`; for an elementwise kernel: the elements per block; for a
-    row reduction: `[rows, columns]` per block); `warps` the warps per block;
+    row kernel: `[1, columns]`, the step along its row; for a column
+    kernel: `[rows, columns]`, the step down its columns); `warps` the
+    warps per block;
     `stages` the software pipeline depth of the main loop. The optional
     knobs default to the neutral choice and are printed only when set:
     `vector` (elements per thread access, default 1), `swizzle` (grouping of

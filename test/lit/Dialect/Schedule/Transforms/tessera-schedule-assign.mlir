@@ -10,13 +10,13 @@ func.func @kinds(%x: tensor<?x?xf32>, %w: tensor<?x?xf32>) -> tensor<?xf32> {
   // CHECK-NEXT: tessera_graph.mul
   %c = tessera_graph.constant dense<2.0> : tensor<f32>
   %e = tessera_graph.mul %x, %c : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
-  // CHECK: %[[S:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 1024], warps = 8, stages = 1>(%[[E]])
+  // CHECK: %[[S:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1>(%[[E]])
   // CHECK:   tessera_graph.softmax
   %s = tessera_graph.softmax %e dim = 1 : tensor<?x?xf32>
   // CHECK: %[[M:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%[[S]], %{{.*}})
   // CHECK:   tessera_graph.matmul
   %m = tessera_graph.matmul %s, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [256], warps = 8, stages = 1>(%[[M]])
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1>(%[[M]])
   // CHECK:   tessera_graph.reduce sum
   %r = tessera_graph.reduce sum %m dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
   // CHECK-NOT: tessera_graph.constant
@@ -51,7 +51,7 @@ func.func @epilogue(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %b: tensor<16xf32
 func.func @split(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>
   // CHECK:   tessera_graph.exp
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 1024], warps = 8, stages = 1>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1>
   // CHECK:   tessera_graph.softmax
   %r = tessera_graph.fused reduction (%a) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
   ^bb0(%x: tensor<8x16xf32>):

@@ -148,14 +148,53 @@ func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64
 
 // -----
 
+// A row kernel walks its row in register tiles of `columns`, `vector` per
+// thread.
 func.func @vector_row(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
-  // expected-error @+1 {{sets vector = 2, which only elementwise kernels use so far}}
+  // expected-error @+1 {{must have columns (64) a multiple of the 128 threads per block times vector (2): the row is walked in register tiles of that many columns}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 4, stages = 1, vector = 2>(%a) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
   ^bb0(%x: tensor<8x64xf32>):
     %e = tessera_graph.softmax %x dim = 1 : tensor<8x64xf32>
     tessera_schedule.yield %e : tensor<8x64xf32>
   }
   return %r : tensor<8x64xf32>
+}
+
+// -----
+
+func.func @vector_matmul(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets vector = 2, which only elementwise, row and column kernels use so far}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1, vector = 2>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+// A column kernel walks its columns down the rows in [rows, columns] tiles.
+func.func @column_tile(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{must have a [rows, columns] tile: column kernels walk a block's columns down the rows that many at a time}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256], warps = 8, stages = 1>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %s : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @column_vector(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{must have columns (256) a multiple of the 256 threads per block times vector (4)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [8, 256], warps = 8, stages = 1, vector = 4>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %s : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
 }
 
 // -----
