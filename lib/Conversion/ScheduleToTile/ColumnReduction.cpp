@@ -90,7 +90,9 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
             arith::MinUIOp::create(
                 b, loc, col0, arith::SubIOp::create(b, loc, cols, width)),
             col0);
-        TileWalk walk(b, loc, block, /*axis=*/0, rows, /*across=*/col0);
+        // The columns lie in bounds only in views at least a block wide.
+        TileWalk walk(b, loc, block, /*axis=*/0, rows, /*across=*/col0,
+                      /*acrossInBounds=*/false);
         Value x = stridedView(b, loc, params[xParam], zero, {rows, cols},
                               {cols, one});
         Value total = walk.statistic(kind, compute, x, {},

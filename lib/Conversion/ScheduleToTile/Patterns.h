@@ -222,16 +222,18 @@ struct TileWalk {
   OutputTiles tiles;
   int64_t axis;
   Value length, across;  // the view's extent along the axis; the other index
+  bool acrossInBounds;   // the tiles' extent across lies within the view
   int64_t step;          // the tiles' extent along the axis
   Value zero;
   Value whole;           // `length` rounded down to whole tiles
   Value last;            // where the last tile starts
 
   TileWalk(OpBuilder &b, Location loc, OutputTiles tiles, int64_t axis,
-           Value length, Value across);
+           Value length, Value across, bool acrossInBounds);
 
-  /// The tile of `view` at position `at` along the axis.
-  Value load(OpBuilder &lb, Value view, Value at);
+  /// The tile of `view` at position `at` along the axis; a `whole` tile
+  /// is declared `in_bounds` where the extent across is too.
+  Value load(OpBuilder &lb, Value view, Value at, bool whole);
   /// True (an i1 tile) at the elements of the last tile that no whole tile
   /// has: from `whole` to `length`.
   Value isNew(OpBuilder &lb);

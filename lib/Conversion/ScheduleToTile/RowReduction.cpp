@@ -42,9 +42,10 @@ tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
 }
 
 TileWalk::TileWalk(OpBuilder &b, Location loc, OutputTiles tiles,
-                   int64_t axis, Value length, Value across)
+                   int64_t axis, Value length, Value across,
+                   bool acrossInBounds)
     : b(b), loc(loc), tiles(tiles), axis(axis), length(length),
-      across(across) {
+      across(across), acrossInBounds(acrossInBounds) {
   zero = indexConstant(b, loc, 0);
   step = axis == 1 ? tiles.bn : tiles.bm;
   Value width = indexConstant(b, loc, step);
@@ -59,13 +60,15 @@ TileWalk::TileWalk(OpBuilder &b, Location loc, OutputTiles tiles,
       arith::SubIOp::create(b, loc, length, width), whole);
 }
 
-Value TileWalk::load(OpBuilder &lb, Value view, Value at) {
+Value TileWalk::load(OpBuilder &lb, Value view, Value at, bool whole) {
   Type element = cast<MemRefType>(view.getType()).getElementType();
   SmallVector<Value> indices{across, at};
   if (axis == 0)
     std::swap(indices[0], indices[1]);
-  return tile::LoadTileOp::create(lb, loc, tiles.tile(element), view,
-                                  indices);
+  auto load = tile::LoadTileOp::create(lb, loc, tiles.tile(element), view,
+                                       indices);
+  load.setInBounds(whole && acrossInBounds);
+  return load;
 }
 
 Value TileWalk::isNew(OpBuilder &lb) {
@@ -132,7 +135,7 @@ Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
   // where `isNew`.
   auto accumulate = [&](OpBuilder &lb, Value at, ValueRange acc,
                         bool lastTile) {
-    SmallVector<Value> inputs{acc[0], load(lb, x, at)};
+    SmallVector<Value> inputs{acc[0], load(lb, x, at, !lastTile)};
     if (lastTile)
       inputs.push_back(isNew(lb));
     inputs.append(stats.begin(), stats.end());
@@ -249,7 +252,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value cols = params[colsParam];
         Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
-        TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero);
+        TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero,
+                     /*acrossInBounds=*/true);
         // `buffer` from element `offset` seen as one row of `cols` elements.
         auto rowView = [&](Value buffer, Value offset) {
           return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
@@ -273,10 +277,10 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                             arith::MulIOp::create(b, loc, id, cols));
           // The last tile may overlap the one before: its elements there
           // are stored again, with the same values.
-          auto chunk = [&](OpBuilder &lb, Value c0, ValueRange) {
+          auto chunk = [&](OpBuilder &lb, Value c0, bool whole) {
             SmallVector<Value> inputs;
             for (Value view : views)
-              inputs.push_back(row.load(lb, view, c0));
+              inputs.push_back(row.load(lb, view, c0, whole));
             inputs.append(stats.begin(), stats.end());
             Value value = mapTiles(
                 lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
@@ -286,11 +290,19 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                   return toStorage(
                       mb, fn(mb, loaded, e.drop_front(views.size())));
                 });
-            tile::StoreTileOp::create(lb, loc, value, y, ValueRange{zero, c0},
-                                      Value());
+            auto store = tile::StoreTileOp::create(
+                lb, loc, value, y, ValueRange{zero, c0}, Value());
+            store.setInBounds(whole);
             return SmallVector<Value>{};
           };
-          row.walk({}, chunk, chunk);
+          row.walk(
+              {},
+              [&](OpBuilder &lb, Value c0, ValueRange) {
+                return chunk(lb, c0, true);
+              },
+              [&](OpBuilder &lb, Value c0, ValueRange) {
+                return chunk(lb, c0, false);
+              });
         };
 
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {

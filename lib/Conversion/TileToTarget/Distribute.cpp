@@ -497,13 +497,13 @@ struct Access {
     strides.assign(meta.getStrides().begin(), meta.getStrides().end());
   }
 
-  /// i1: the tile's whole box [indices, indices + shape) lies in bounds and
-  /// every group in it is aligned to its size (the box's first element is,
-  /// and so is every row stride). Decided once per tile, uniformly for its
-  /// threads: an interior tile goes without masks (in vectors where groups
-  /// are).
+  /// i1: the tile's whole box [indices, indices + shape) lies in bounds
+  /// (unless `inBounds` promises it) and every group in it is aligned to
+  /// its size (the box's first element is, and so is every row stride).
+  /// Decided once per tile, uniformly for its threads: an interior tile
+  /// goes without masks (in vectors where groups are).
   Value wholeTile(OpBuilder &b, Location loc, ValueRange indices,
-                  ArrayRef<int64_t> shape) const {
+                  ArrayRef<int64_t> shape, bool inBounds = false) const {
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -518,6 +518,8 @@ struct Access {
       all = all ? arith::AndIOp::create(b, loc, all, cond).getResult() : cond;
     };
     for (auto [index, extent, size] : llvm::zip(indices, shape, sizes)) {
+      if (inBounds)
+        break; // promised
       Value end = arith::AddIOp::create(b, loc, index, c(extent));
       both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
                                  size));
@@ -590,9 +592,24 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
       scf::YieldOp::create(eb, loc, SmallVector<Value>(n, zero));
       return SmallVector<Value>(branch.getResults());
     };
+    // A box promised in bounds: scalars without masks where it has no
+    // groups or they are not aligned.
+    auto unmasked = [&](OpBuilder &b) {
+      SmallVector<Value> values;
+      for (int64_t k = 0; k < n; ++k)
+        values.push_back(memref::LoadOp::create(
+            b, loc, source, elementCoordinates(b, loc, *dist, base, k)));
+      return values;
+    };
+    bool inBounds = op.getInBounds();
+    if (inBounds && access.group == 1) {
+      rewriter.replaceOpWithMultiple(op, {unmasked(rewriter)});
+      return success();
+    }
     auto branch = scf::IfOp::create(
         rewriter, loc, SmallVector<Type>(n, element),
-        access.wholeTile(rewriter, loc, indices, op.getType().getShape()),
+        access.wholeTile(rewriter, loc, indices, op.getType().getShape(),
+                         inBounds),
         /*withElseRegion=*/true);
     OpBuilder tb = rewriter;
     tb.setInsertionPointToStart(branch.thenBlock());
@@ -612,7 +629,7 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     scf::YieldOp::create(tb, loc, loaded);
     OpBuilder eb = rewriter;
     eb.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(eb, loc, masked(eb));
+    scf::YieldOp::create(eb, loc, inBounds ? unmasked(eb) : masked(eb));
     rewriter.replaceOpWithMultiple(op, {branch.getResults()});
     return success();
   }
@@ -662,17 +679,29 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
                    : mask;
     };
     int64_t n = dist->numElements();
+    bool promised = op.getInBounds();
+    // Element by element: masked at the bounds unless the box is promised
+    // in bounds (a slice's elements still by their owners only).
     auto masked = [&](OpBuilder &b) {
       for (int64_t k = 0; k < n; ++k) {
         SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
-        maskedStore(b, loc, values[k], dest, coords,
-                    owned(b, inBounds(b, loc, coords, access.sizes)));
+        Value mask = promised ? owner
+                              : owned(b, inBounds(b, loc, coords, access.sizes));
+        if (mask)
+          maskedStore(b, loc, values[k], dest, coords, mask);
+        else
+          memref::StoreOp::create(b, loc, values[k], dest, coords);
       }
     };
+    if (promised && access.group == 1) {
+      masked(rewriter);
+      rewriter.eraseOp(op);
+      return success();
+    }
     auto branch = scf::IfOp::create(
         rewriter, loc, TypeRange(),
         access.wholeTile(rewriter, loc, indices,
-                         op.getValue().getType().getShape()),
+                         op.getValue().getType().getShape(), promised),
         /*withElseRegion=*/true);
     OpBuilder tb = rewriter;
     tb.setInsertionPointToStart(branch.thenBlock());

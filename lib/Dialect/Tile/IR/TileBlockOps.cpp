@@ -12,6 +12,7 @@
 
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
@@ -53,6 +54,24 @@ static LogicalResult verifyGlobalBox(Operation *op, StringRef memoryName,
   if (static_cast<int64_t>(numIndices) != memory.getRank())
     return op->emitOpError() << "has " << numIndices << " indices for a "
                              << memoryName << " of rank " << memory.getRank();
+  return success();
+}
+
+/// Checks an `in_bounds` promise where it can: along dims of static size at
+/// constant indices, the box must end within the dim.
+static LogicalResult verifyInBounds(Operation *op, StringRef memoryName,
+                                    MemRefType memory, ValueRange indices,
+                                    ArrayRef<int64_t> box) {
+  for (auto [d, index] : llvm::enumerate(indices)) {
+    std::optional<int64_t> at = getConstantIntValue(index);
+    int64_t size = memory.getDimSize(d);
+    if (!at || ShapedType::isDynamic(size) || *at + box[d] <= size)
+      continue;
+    return op->emitOpError()
+           << "is declared in_bounds, but its box [" << *at << ", "
+           << *at + box[d] << ") along dim " << d << " passes the "
+           << memoryName << "'s size " << size;
+  }
   return success();
 }
 
@@ -201,9 +220,14 @@ LogicalResult MbarrierAllocOp::verify() {
 
 LogicalResult LoadTileOp::verify() {
   RankedTensorType result = getResult().getType();
-  return verifyGlobalBox(*this, "source", getSource().getType(),
-                         getIndices().size(), "result", result.getShape(),
-                         result.getElementType());
+  if (failed(verifyGlobalBox(*this, "source", getSource().getType(),
+                             getIndices().size(), "result", result.getShape(),
+                             result.getElementType())))
+    return failure();
+  if (getInBounds())
+    return verifyInBounds(*this, "source", getSource().getType(),
+                          getIndices(), result.getShape());
+  return success();
 }
 
 void MapOp::build(OpBuilder &builder, OperationState &state, Type result,
@@ -274,6 +298,10 @@ LogicalResult StoreTileOp::verify() {
   if (failed(verifyGlobalBox(*this, "destination", getDest().getType(),
                              getIndices().size(), "value", value.getShape(),
                              value.getElementType())))
+    return failure();
+  if (getInBounds() &&
+      failed(verifyInBounds(*this, "destination", getDest().getType(),
+                            getIndices(), value.getShape())))
     return failure();
   if (Value staging = getStaging())
     return verifyTileMatchesBuffer(*this, "value", value, "staging buffer",

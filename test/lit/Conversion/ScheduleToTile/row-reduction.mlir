@@ -1,9 +1,10 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // RowReduction.cpp: row kernels (softmax, norms, trailing-dim reductions).
 // One block per row; the block walks its row in [1, 2048] register tiles
-// (the config's columns) over its 8 warps: the whole tiles, then the last
-// one, which ends at the row's end where the row is at least a tile long
-// (in bounds, overlapping the whole tiles) and else starts at 0. A
+// (the config's columns) over its 8 warps: the whole tiles (declared
+// in_bounds), then the last one, which ends at the row's end where the row
+// is at least a tile long (in bounds, overlapping the whole tiles) and
+// else starts at 0. A
 // statistic is accumulated elementwise, in the last tile only at columns
 // from the whole tiles' end to the row's end (a select), and reduced over
 // the block; the last pass stores every tile (the overlap again, with the
@@ -29,13 +30,13 @@
 // the last tile's new columns.
 // CHECK: %[[NEGINF:.*]] = tensor.splat %{{.*}} : tensor<1x2048xf32, #[[BLOCKED]]>
 // CHECK: %[[MAXACC:.*]] = scf.for %[[C0:.*]] = %{{.*}} to %[[WHOLE]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]])
-// CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] in_bounds : {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
 // CHECK:   tessera_tile.map ins(%[[ACC]], %[[CHUNK]] :
 // CHECK:     arith.maximumf
 // CHECK-NOT: arith.select
 // CHECK: %[[PARTIAL:.*]] = arith.cmpi ult, %[[WHOLE]], %[[N]]
 // CHECK: %[[MAXALL:.*]] = scf.if %[[PARTIAL]]
-// CHECK:   %[[TAIL:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]]
+// CHECK:   %[[TAIL:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]] :
 // Each element's column in the tile against the whole tiles' end and the
 // row's end there.
 // CHECK:   %[[RANGE:.*]] = tessera_tile.range 0 to 2048 : tensor<2048xi32, #[[COLS]]>
@@ -69,14 +70,14 @@
 // The output, tile by tile, the last one too.
 // CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]]
 // CHECK: scf.for %[[C1:.*]] = %{{.*}} to %[[WHOLE]]
-// CHECK:   %[[X1:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C1]]]
+// CHECK:   %[[X1:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C1]]] in_bounds
 // CHECK:   %[[OUT:.*]] = tessera_tile.map ins(%[[X1]], %[[MAXB]], %[[INVB]] :
 // CHECK:     math.exp
 // CHECK:     arith.truncf
-// CHECK:   tessera_tile.store_tile %[[OUT]], %[[YV]][%{{.*}}, %[[C1]]] : tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK:   tessera_tile.store_tile %[[OUT]], %[[YV]][%{{.*}}, %[[C1]]] in_bounds : tensor<1x2048xf16, #[[BLOCKED]]>
 // CHECK: scf.if
-// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]]
-// CHECK:   tessera_tile.store_tile %{{.*}}, %[[YV]][%{{.*}}, %[[LAST]]]
+// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %[[LAST]]] :
+// CHECK:   tessera_tile.store_tile %{{.*}}, %[[YV]][%{{.*}}, %[[LAST]]] :
 func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
   %s = tessera_graph.softmax %a dim = 1 : tensor<8x?xf16>
   return %s : tensor<8x?xf16>

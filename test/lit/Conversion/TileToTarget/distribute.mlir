@@ -69,6 +69,27 @@ tessera_target.kernel @copy_scale(%x: memref<?xf32, strided<[1]>>, %y: memref<?x
 
 // -----
 
+// A box declared in_bounds loads and stores without masks or a bounds test.
+#b = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @in_bounds(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32, strided<[1]>>, %[[Y:.*]]: memref<?xf32, strided<[1]>>, %[[I:.*]]: index)
+// CHECK-NOT: scf.if
+// CHECK: %[[V0:.*]] = memref.load %[[X]][%[[E0:.*]]]
+// CHECK: %[[V1:.*]] = memref.load %[[X]][%{{.*}}]
+// CHECK-NOT: scf.if
+// CHECK: memref.store %[[V0]], %[[Y]][%{{.*}}]
+// CHECK: memref.store %[[V1]], %[[Y]][%{{.*}}]
+// CHECK-NOT: scf.if
+tessera_target.kernel @in_bounds(%x: memref<?xf32, strided<[1]>>, %y: memref<?xf32, strided<[1]>>, %i: index) {
+  %t = tessera_tile.load_tile %x[%i] in_bounds : memref<?xf32, strided<[1]>> -> tensor<256xf32, #b>
+  tessera_tile.store_tile %t, %y[%i] in_bounds : tensor<256xf32, #b>, memref<?xf32, strided<[1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
 // Gathers are masked at the source's size; arith on tiles and splats apply
 // per element.
 #b = #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]>

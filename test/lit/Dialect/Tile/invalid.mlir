@@ -549,6 +549,24 @@ func.func @load_tile_type(%a: memref<?x?xf32>, %i: index) {
 
 // -----
 
+func.func @load_tile_in_bounds(%a: memref<100x?xf32>, %i: index) {
+  %c64 = arith.constant 64 : index
+  // expected-error @+1 {{'tessera_tile.load_tile' op is declared in_bounds, but its box [64, 128) along dim 0 passes the source's size 100}}
+  %t = tessera_tile.load_tile %a[%c64, %i] in_bounds : memref<100x?xf32> -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
+  return
+}
+
+// -----
+
+func.func @store_tile_in_bounds(%a: memref<?x100xf32>, %t: tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>, %i: index) {
+  %c40 = arith.constant 40 : index
+  // expected-error @+1 {{'tessera_tile.store_tile' op is declared in_bounds, but its box [40, 104) along dim 1 passes the destination's size 100}}
+  tessera_tile.store_tile %t, %a[%i, %c40] in_bounds : tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>, memref<?x100xf32>
+  return
+}
+
+// -----
+
 func.func @store_tile_rank(%a: memref<?xf32>, %t: tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>, %i: index) {
   // expected-error @+1 {{'tessera_tile.store_tile' op value rank (2) does not match destination rank (1)}}
   tessera_tile.store_tile %t, %a[%i] : tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>, memref<?xf32>

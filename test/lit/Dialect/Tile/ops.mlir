@@ -125,6 +125,10 @@ func.func @global_tiles(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: !gm
   %v = tessera_tile.load_tile %x[%m, %n] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked>
   // CHECK: tessera_tile.store_tile %[[X]], %{{.*}}[%{{.*}}, %{{.*}}] : tensor<128x64xf32, #blocked{{[0-9]*}}>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   tessera_tile.store_tile %v, %x[%m, %n] : tensor<128x64xf32, #blocked>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  // CHECK: tessera_tile.load_tile %{{.*}}[%{{.*}}, %{{.*}}] in_bounds : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %w = tessera_tile.load_tile %x[%m, %n] in_bounds : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked>
+  // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] in_bounds : tensor<128x64xf32, #blocked{{[0-9]*}}>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  tessera_tile.store_tile %w, %x[%m, %n] in_bounds : tensor<128x64xf32, #blocked>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   %h = arith.truncf %v : tensor<128x64xf32, #blocked> to tensor<128x64xf16, #blocked>
   %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #swz>
   // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] through %{{.*}} : tensor<128x64xf16, #blocked{{[0-9]*}}>, memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}>

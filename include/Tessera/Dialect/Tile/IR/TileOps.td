@@ -573,6 +573,10 @@ def Tile_LoadTileOp : Tile_Op<"load_tile"> {
   let description = [{
     Loads the box of `source` at `indices` with the result's shape; elements
     past `source`'s dims read as zero (no memory is touched there).
+    `in_bounds` states that the whole box lies within `source`'s dims (the
+    program knows, e.g. a loop over whole tiles): the lowering then loads
+    without masks or a run-time bounds test. The verifier checks the
+    promise where the dims and indices are constants.
 
     Example:
 
@@ -580,13 +584,17 @@ def Tile_LoadTileOp : Tile_Op<"load_tile"> {
     %x = tessera_tile.load_tile %a[%m, %n]
         : memref<?x?xf32, strided<[?, 1], offset: ?>>
           -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
+    %y = tessera_tile.load_tile %a[%m, %k] in_bounds
+        : memref<?x?xf32, strided<[?, 1], offset: ?>>
+          -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
     ```
   }];
   let arguments = (ins Arg<AnyMemRef, "global source", [MemRead]>:$source,
-                       Variadic<Index>:$indices);
+                       Variadic<Index>:$indices, UnitAttr:$in_bounds);
   let results = (outs Tile_RegisterTile:$result);
   let assemblyFormat = [{
-    $source `[` $indices `]` attr-dict `:` type($source) `->` type($result)
+    $source `[` $indices `]` (`in_bounds` $in_bounds^)? attr-dict `:`
+        type($source) `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -676,7 +684,8 @@ def Tile_StoreTileOp : Tile_Op<"store_tile", [AttrSizedOperandSegments]> {
     dims are not written. With `through %buf` the tile is first written to
     the shared buffer `buf` (of the tile's shape) and copied out from there,
     so that global writes are wide and coalesced whatever the register
-    layout (lowering may use a TMA store).
+    layout (lowering may use a TMA store). `in_bounds` states that the
+    whole box lies within `dest`'s dims, as for `load_tile`.
 
     Example:
 
@@ -695,9 +704,11 @@ def Tile_StoreTileOp : Tile_Op<"store_tile", [AttrSizedOperandSegments]> {
                        Variadic<Index>:$indices,
                        Arg<Optional<Tile_SmemType>, "shared staging buffer",
                            [MemRead<Tile_SharedMemory>,
-                            MemWrite<Tile_SharedMemory>]>:$staging);
+                            MemWrite<Tile_SharedMemory>]>:$staging,
+                       UnitAttr:$in_bounds);
   let assemblyFormat = [{
-    $value `,` $dest `[` $indices `]` (`through` $staging^)? attr-dict `:`
+    $value `,` $dest `[` $indices `]` (`in_bounds` $in_bounds^)?
+        (`through` $staging^)? attr-dict `:`
         type($value) `,` type($dest) (`,` qualified(type($staging))^)?
   }];
   let hasVerifier = 1;
