@@ -2,7 +2,7 @@
 // RowReduction.cpp: row kernels (softmax, norms, trailing-dim reductions).
 // One block per row; the block walks its row in [1, 2048] register tiles
 // (the config's columns) over its 8 warps: the whole tiles (declared
-// in_bounds), then the last one, which ends at the row's end where the row
+// in_bounds in the last pass), then the last one, which ends at the row's end where the row
 // is at least a tile long (in bounds, overlapping the whole tiles) and
 // else starts at 0. A
 // statistic is accumulated elementwise, in the last tile only at columns
@@ -30,7 +30,7 @@
 // the last tile's new columns.
 // CHECK: %[[NEGINF:.*]] = tensor.splat %{{.*}} : tensor<1x2048xf32, #[[BLOCKED]]>
 // CHECK: %[[MAXACC:.*]] = scf.for %[[C0:.*]] = %{{.*}} to %[[WHOLE]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]])
-// CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] in_bounds : {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] : {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
 // CHECK:   tessera_tile.map ins(%[[ACC]], %[[CHUNK]] :
 // CHECK:     arith.maximumf
 // CHECK-NOT: arith.select
