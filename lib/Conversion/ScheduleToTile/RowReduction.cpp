@@ -136,8 +136,9 @@ Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
   auto accumulate = [&](OpBuilder &lb, Value at, ValueRange acc,
                         bool lastTile) {
     // Not declared in_bounds: with a bounds test per tile the loads of an
-    // fp32 row sum ran 5% faster on the H200 than without (bench/results,
-    // 2026-11-30); the stores' passes declare it.
+    // fp32 row sum ran 5% faster on the H200 than without
+    // (bench/results/2026-11-30-h200-row-column-sweep.log); the stores'
+    // passes declare it.
     SmallVector<Value> inputs{acc[0], load(lb, x, at, /*whole=*/false)};
     if (lastTile)
       inputs.push_back(isNew(lb));
