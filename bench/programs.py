@@ -57,10 +57,10 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
 }""",
 }
 
-for _d in (64, 128):
+for _d, _type in ((64, "f16"), (128, "f16"), (64, "f32")):  # f32: SIMT
     for _causal in (False, True):
-        _t = f"tensor<?x?x?x{_d}xf16>"
-        PROGRAMS[f"attention_d{_d}{'_causal' if _causal else ''}_f16"] = f"""
+        _t = f"tensor<?x?x?x{_d}x{_type}>"
+        PROGRAMS[f"attention_d{_d}{'_causal' if _causal else ''}_{_type}"] = f"""
 func.func @main(%q: {_t}, %k: {_t}, %v: {_t}) -> {_t} {{
   %o = tessera_graph.attention %q, %k, %v{' causal' if _causal else ''} : {_t}, {_t}, {_t} -> {_t}
   return %o : {_t}

@@ -353,6 +353,45 @@ def attention_rows(bench, quick):
             del qkv, O, ref
 
 
+def simt_attention_rows(bench, quick):
+    """fp32 attention, which runs the SIMT kernel (no tensor cores), against
+    torch SDPA in fp32."""
+    torch = bench.torch
+    F = torch.nn.functional
+    Bz, H, S, D = (1, 8, 2048, 64) if not quick else (1, 2, 500, 64)
+    for causal in (False, True):
+        shape = (Bz, H, S, D)
+        sets = copies_for(3 * Bz * H * S * D * 4)
+        qkv = [[torch.randn(shape, device="cuda", dtype=torch.float32) for _ in range(3)]
+               for _ in range(sets)]
+        O = torch.empty(shape, device="cuda", dtype=torch.float32)
+        q, k, v = (x[:1, :2].double() for x in qkv[0])
+        s = q @ k.transpose(-1, -2) / math.sqrt(D)
+        if causal:
+            s = s.masked_fill(torch.ones(S, S, device="cuda", dtype=torch.bool).triu(1),
+                              float("-inf"))
+        ref = torch.softmax(s, dim=-1) @ v
+        del s
+
+        def run(program, i):
+            program(*qkv[i], out=[O])
+
+        def check(program):
+            O.fill_(float("nan"))
+            run(program, 0)
+            return rel_err(torch, O[:1, :2], ref)
+
+        t = bench.tessera(f"attention_d{D}{'_causal' if causal else ''}_f32", run, check,
+                          1e-4, sets)
+        peer = lambda i: F.scaled_dot_product_attention(*qkv[i], is_causal=causal)
+        e = rel_err(torch, peer(0)[:1, :2], ref)
+        peers = {"SDPA": (time_ms(torch, peer, sets), e, bool(e < 1e-4))}
+        flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
+        bench.add("attention", f"fp32 SIMT B{Bz} H{H} S{S} D{D}{' causal' if causal else ''}",
+                  flops, "TFLOP/s", t, peers)
+        del qkv, O, ref
+
+
 def bandwidth_rows(bench, copy_gbs, quick):
     torch = bench.torch
     F = torch.nn.functional
@@ -563,6 +602,7 @@ def main(argv) -> int:
         fused_rows(bench, quick)
     if "attention" in only:
         attention_rows(bench, quick)
+        simt_attention_rows(bench, quick)
     if "norms" in only:
         bandwidth_rows(bench, meta["copy_GBps"], quick)
     if "reductions" in only:
