@@ -772,8 +772,9 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                     return arith::AddFOp::create(
                         mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
                   });
-              // The value row, whole in every thread.
-              Value vRow = tile::LoadTileOp::create(
+              // The value row, whole in every thread (a view of just the
+              // row: in bounds).
+              auto vLoad = tile::LoadTileOp::create(
                   lb, l, tiles.cols(vType.getElementType()),
                   stridedView(lb, l, params[setup.v],
                               arith::AddIOp::create(
@@ -781,6 +782,8 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                                   arith::MulIOp::create(lb, l, j, lc(dv))),
                               {lc(dv)}, {lc(1)}),
                   ValueRange{lc(0)});
+              vLoad.setInBounds(true);
+              Value vRow = vLoad;
               auto bcast = [&](Value v, int64_t axis) -> Value {
                 auto type = cast<RankedTensorType>(v.getType());
                 return tile::BroadcastOp::create(

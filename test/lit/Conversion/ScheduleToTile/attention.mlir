@@ -67,7 +67,7 @@ func.func @attention(%q: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
 // CHECK:   tessera_tile.map ins(%[[S]], %[[ROWIDS]] :
 // CHECK:     arith.cmpi ugt, %[[J]]
 // CHECK:   math.exp
-// CHECK:   %[[VROW:.*]] = tessera_tile.load_tile %{{.*}} : memref<?xf32, strided<[1], offset: ?>> -> tensor<8xf32, #[[COLS]]>
+// CHECK:   %[[VROW:.*]] = tessera_tile.load_tile %{{.*}}[%{{.*}}] in_bounds : memref<?xf32, strided<[1], offset: ?>> -> tensor<8xf32, #[[COLS]]>
 // CHECK:   tessera_tile.broadcast %[[VROW]] axis 0 : tensor<8xf32, #[[COLS]]> -> tensor<128x8xf32, #[[BLOCKED]]>
 // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%[[ROW0]], %{{.*}}] : tensor<128x8xf32, #[[BLOCKED]]>
 func.func @attention_simt(%q: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
