@@ -421,16 +421,6 @@ func.func @main(%q: tensor<?x?x32xf32>, %k: tensor<?x?x32xf32>, %v: tensor<?x?x4
 }""",
         [(3, 150, 32), (3, 170, 32), (3, 170, 48), (3, 1, 170)], ["float32"] * 4,
         lambda q, k, v, m: attention(q, k, v, causal=True, mask=m), "float32"),
-    # f16 attention with a head dim tensor cores do not take (40): the SIMT
-    # kernel, two query rows per thread (its schedule), an explicit scale.
-    "attention_f16_simt_d40": (
-        """
-func.func @main(%q: tensor<?x?x40xf16>, %k: tensor<?x?x40xf16>, %v: tensor<?x?x24xf16>) -> tensor<?x?x24xf16> {
-  %o = tessera_graph.attention %q, %k, %v scale = 0.2 : tensor<?x?x40xf16>, tensor<?x?x40xf16>, tensor<?x?x24xf16> -> tensor<?x?x24xf16>
-  return %o : tensor<?x?x24xf16>
-}""",
-        [(2, 301, 40), (2, 77, 40), (2, 77, 24)], ["float16"] * 3,
-        lambda q, k, v: attention(q, k, v, scale=0.2), "float16"),
     "block_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -488,7 +478,6 @@ SCHEDULES = {
     "tile_ir_transpose": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
-    "attention_f16_simt_d40": {"attention": "tile = [256], warps = 4, stages = 1"},
     "softmax_f32_vector4": {"softmax": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
     "layer_norm_f16_vector8": {
         "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},

@@ -13,8 +13,6 @@
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -534,17 +532,9 @@ static LogicalResult lowerAttentionMma(HostState &host,
       });
 }
 
-/// A SIMT attention kernel: a block program over `rows` query rows of one
-/// batch entry (`tile = [rows]`, a whole number of rows per thread), each
-/// thread its rows' scores, running max and sum and output rows (register
-/// tiles: the output a [rows, Dv] tile whose rows lie in one thread each,
-/// the per-row values its slices). Keys are taken one at a time: a score
-/// is the dot of the query rows (a column of Q per step of the head dim,
-/// loaded as a tile) with the key row (scalars every thread reads), scaled,
-/// masked (the additive mask gathered per row; causal keys past a row at
-/// -inf) and folded into the online softmax; the value row, loaded as a
-/// tile each thread holds whole, is accumulated with the probabilities.
-/// Causal blocks stop at their last row's keys.
+/// A SIMT attention kernel (no tensor cores: f32, AMD, older chips): one
+/// thread per query row streams over the keys with an online softmax, its
+/// output row (`Dv` values, static) in registers. Correct everywhere, slow.
 static LogicalResult lowerAttentionSimt(HostState &host,
                                         schedule::KernelOp kernel,
                                         graph::AttentionOp op) {
@@ -563,29 +553,20 @@ static LogicalResult lowerAttentionSimt(HostState &host,
   Type element = qType.getElementType();
   Type f32 = hb.getF32Type();
   Type compute = element.isF64() ? element : f32;
-  Type index = hb.getIndexType();
 
   AttentionHost setup(host, kernel, op, /*passHeadDim=*/true);
   KernelSignature &sig = setup.sig;
+  unsigned qParam = setup.q, kParam = setup.k, vParam = setup.v,
+           outParam = setup.out, sqParam = setup.sq, skParam = setup.sk,
+           dParam = setup.d;
   int64_t maskParam = setup.mask;
   RankedTensorType maskType = setup.maskType;
+  ArrayRef<unsigned> batchParams = setup.batchSizes;
   Value sq = setup.hostSq, batch = setup.hostBatch;
 
-  int64_t threads = config.getThreads(), rows = config.getTile()[0];
-  int64_t warpSize = getWarpSize(host.module);
-  if (threads % warpSize != 0)
-    return kernel.emitOpError()
-           << "has " << threads << " threads per block, not whole warps of "
-           << warpSize;
-  // Rows down the warps and their lanes, each thread `rows / threads`
-  // whole rows of the output.
-  OutputTiles tiles{rows, dv,
-                    tile::BlockedEncodingAttr::get(
-                        host.module.getContext(), {threads / warpSize, 1},
-                        {warpSize, 1}, {rows / threads, dv})};
-  RankedTensorType rowsOf = tiles.rows(compute);
-  Value gridX =
-      arith::CeilDivUIOp::create(hb, loc, sq, indexConstant(hb, loc, rows));
+  int64_t threads = config.getThreads();
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
+                                           indexConstant(hb, loc, threads));
   std::optional<double> scaleAttr;
   if (op.getScale())
     scaleAttr = op.getScale()->convertToDouble();
@@ -596,26 +577,25 @@ static LogicalResult lowerAttentionSimt(HostState &host,
       {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-        Value sq = params[setup.sq], sk = params[setup.sk],
-              d = params[setup.d];
+        Value sq = params[sqParam], sk = params[skParam], d = params[dParam];
+        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
         // A flat grid of row blocks (fastest) by batch entries.
         SmallVector<Value> blockIds = flatBlockIds(
             b, loc,
-            {arith::CeilDivUIOp::create(b, loc, sq, c(rows)).getResult(),
+            {arith::CeilDivUIOp::create(b, loc, sq, c(threads)).getResult(),
              Value()});
         Value bh = blockIds[1];
-        Value row0 = arith::MulIOp::create(b, loc, blockIds[0], c(rows));
-        // The block's query rows' numbers, a value per row.
-        Value rowIds = arith::AddIOp::create(
-            b, loc,
-            arith::IndexCastOp::create(
-                b, loc, tiles.rows(index),
-                tile::RangeOp::create(b, loc, tiles.rows(b.getI32Type()),
-                                      b.getI64IntegerAttr(0),
-                                      b.getI64IntegerAttr(rows))),
-            tensor::SplatOp::create(b, loc, tiles.rows(index), row0));
-        Value qBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sq, d));
+        Value row = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, blockIds[0], c(threads)),
+            tid);
+        Value inside =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, sq);
+        // Rows past the end read row 0 (in bounds) and store nothing.
+        Value safeRow = arith::SelectOp::create(b, loc, inside, row, c(0));
+        Value qRow = arith::MulIOp::create(
+            b, loc, d,
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
         Value kBase = arith::MulIOp::create(
             b, loc, bh, arith::MulIOp::create(b, loc, sk, d));
         Value vBase = arith::MulIOp::create(
@@ -624,12 +604,10 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                           ? floatConstant(b, loc, compute, *scaleAttr)
                           : Value(math::RsqrtOp::create(
                                 b, loc, indexToFloat(b, loc, d, compute)));
-        // Causal: no row of the block sees keys past its last row.
         Value keys = sk;
         if (causal)
-          keys = arith::MinUIOp::create(b, loc, sk,
-                                        arith::AddIOp::create(b, loc, row0,
-                                                              c(rows)));
+          keys = arith::MinUIOp::create(
+              b, loc, sk, arith::AddIOp::create(b, loc, safeRow, c(1)));
         Value negInf = arith::ConstantOp::create(
             b, loc, compute,
             b.getFloatAttr(compute,
@@ -637,202 +615,97 @@ static LogicalResult lowerAttentionSimt(HostState &host,
                                cast<FloatType>(compute).getFloatSemantics(),
                                /*Negative=*/true)));
         Value zero = floatConstant(b, loc, compute, 0.0);
-        // The additive mask at [batch entry, row, key]: a scalar offset for
-        // the batch entry and key plus one per row (NumPy broadcasting).
-        Value maskView, maskRowStride, maskBatchOffset;
-        if (maskParam >= 0) {
-          SmallVector<Value> sizes, idx;
-          for (unsigned p : setup.batchSizes)
-            sizes.push_back(params[p]);
-          idx = unflatten(b, loc, bh, sizes);
-          sizes.push_back(sq);
-          sizes.push_back(sk);
-          idx.push_back(c(0));
-          idx.push_back(c(0));
-          ArrayRef<int64_t> shape = maskType.getShape();
-          maskBatchOffset = broadcastOffset(b, loc, shape, sizes, idx);
-          Value count = c(1);
-          for (auto [extent, size] :
-               llvm::zip(shape, ArrayRef<Value>(sizes).take_back(shape.size())))
-            if (extent != 1)
-              count = arith::MulIOp::create(b, loc, count, size);
-          maskView = stridedView(b, loc, params[maskParam], c(0), {count},
-                                 {c(1)});
-          if (shape[shape.size() - 2] != 1)
-            maskRowStride = shape.back() != 1 ? sk : c(1);
-        }
-
-        SmallVector<Value> inits{
-            tensor::SplatOp::create(b, loc, rowsOf, negInf),
-            tensor::SplatOp::create(b, loc, rowsOf, zero),
-            tensor::SplatOp::create(b, loc, tiles.tile(compute), zero)};
+        SmallVector<Value> inits{negInf, zero};
+        inits.append(dv, zero);
         auto loop = scf::ForOp::create(
             b, loc, c(0), keys, c(1), inits,
             [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-              auto lc = [&](int64_t v) { return indexConstant(lb, l, v); };
+              auto load = [&](unsigned param, Value offset) {
+                return convertScalar(
+                    lb, l, tile::LoadOp::create(lb, l, params[param], offset),
+                    compute);
+              };
               Value kRow = arith::AddIOp::create(
                   lb, l, kBase, arith::MulIOp::create(lb, l, j, d));
-              // The scores: per step of the head dim, the block's column of
-              // Q times the key's element.
               auto dot = scf::ForOp::create(
-                  lb, l, lc(0), d, lc(1),
-                  ValueRange{tensor::SplatOp::create(lb, l, rowsOf, zero)
-                                 .getResult()},
+                  lb, l, indexConstant(lb, l, 0), d, indexConstant(lb, l, 1),
+                  ValueRange{zero},
                   [&](OpBuilder &db, Location dl, Value e, ValueRange acc) {
-                    Value column = stridedView(
-                        db, dl, params[setup.q],
-                        arith::AddIOp::create(db, dl, qBase, e), {sq}, {d});
-                    Value q = tile::LoadTileOp::create(
-                        db, dl, tiles.rows(element), column, ValueRange{row0});
+                    Value qe = convertScalar(
+                        db, dl,
+                        tile::LoadOp::create(
+                            db, dl, params[qParam],
+                            arith::AddIOp::create(db, dl, qRow, e)),
+                        compute);
                     Value ke = convertScalar(
                         db, dl,
-                        memref::LoadOp::create(
-                            db, dl, params[setup.k],
-                            ValueRange{arith::AddIOp::create(db, dl, kRow, e)}),
+                        tile::LoadOp::create(
+                            db, dl, params[kParam],
+                            arith::AddIOp::create(db, dl, kRow, e)),
                         compute);
                     scf::YieldOp::create(
                         db, dl,
-                        mapTiles(db, dl, rowsOf, {acc[0], q},
-                                 [&](OpBuilder &mb, ValueRange x) -> Value {
-                                   return arith::AddFOp::create(
-                                       mb, dl, x[0],
-                                       arith::MulFOp::create(
-                                           mb, dl,
-                                           convertScalar(mb, dl, x[1], compute),
-                                           ke));
-                                 }));
+                        ValueRange{arith::AddFOp::create(
+                            db, dl, acc[0],
+                            arith::MulFOp::create(db, dl, qe, ke))});
                   });
-              SmallVector<Value> inputs{dot.getResult(0)};
-              if (maskView) {
-                Value offsets = tensor::SplatOp::create(
-                    lb, l, tiles.rows(index),
-                    arith::AddIOp::create(lb, l, maskBatchOffset, j)
-                        .getResult());
-                if (maskRowStride)
-                  offsets = arith::AddIOp::create(
-                      lb, l, offsets,
-                      arith::MulIOp::create(
-                          lb, l, rowIds,
-                          tensor::SplatOp::create(lb, l, tiles.rows(index),
-                                                  maskRowStride)));
-                inputs.push_back(tile::GatherOp::create(
-                    lb, l, tiles.rows(maskType.getElementType()), maskView,
-                    offsets));
+              Value sij = arith::MulFOp::create(lb, l, dot.getResult(0), scale);
+              if (maskParam >= 0) {
+                SmallVector<Value> sizes, index;
+                for (unsigned p : batchParams)
+                  sizes.push_back(params[p]);
+                index = unflatten(lb, l, bh, sizes);
+                sizes.push_back(sq);
+                sizes.push_back(sk);
+                index.push_back(safeRow);
+                index.push_back(j);
+                sij = arith::AddFOp::create(
+                    lb, l, sij,
+                    load(maskParam, broadcastOffset(lb, l, maskType.getShape(),
+                                                    sizes, index)));
               }
-              if (causal)
-                inputs.push_back(rowIds);
-              // The score, then the online softmax: the new max (0 where
-              // every key so far is masked), the old terms' factor, the
-              // probability, the new sum.
-              Value sij = mapTiles(
-                  lb, l, rowsOf, inputs, [&](OpBuilder &mb, ValueRange x) {
-                    Value s = arith::MulFOp::create(mb, l, x[0], scale);
-                    unsigned next = 1;
-                    if (maskView)
-                      s = arith::AddFOp::create(
-                          mb, l, s, convertScalar(mb, l, x[next++], compute));
-                    if (causal)
-                      s = arith::SelectOp::create(
-                          mb, l,
-                          arith::CmpIOp::create(mb, l,
-                                                arith::CmpIPredicate::ugt, j,
-                                                x[next++]),
-                          negInf, s);
-                    return s;
-                  });
-              Value mNew = mapTiles(lb, l, rowsOf, {carried[0], sij},
-                                    [&](OpBuilder &mb, ValueRange x) -> Value {
-                                      return arith::MaximumFOp::create(
-                                          mb, l, x[0], x[1]);
-                                    });
-              auto useMax = [&](OpBuilder &mb, Value m) -> Value {
-                return arith::SelectOp::create(
-                    mb, l,
-                    arith::CmpFOp::create(mb, l, arith::CmpFPredicate::OEQ, m,
-                                          negInf),
-                    zero, m);
-              };
-              Value alpha = mapTiles(
-                  lb, l, rowsOf, {carried[0], mNew},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return math::ExpOp::create(
-                        mb, l,
-                        arith::SubFOp::create(mb, l, x[0], useMax(mb, x[1])));
-                  });
-              Value p = mapTiles(
-                  lb, l, rowsOf, {sij, mNew},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return math::ExpOp::create(
-                        mb, l,
-                        arith::SubFOp::create(mb, l, x[0], useMax(mb, x[1])));
-                  });
-              Value sum = mapTiles(
-                  lb, l, rowsOf, {carried[1], alpha, p},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return arith::AddFOp::create(
-                        mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
-                  });
-              // The value row, whole in every thread (a view of just the
-              // row: in bounds).
-              auto vLoad = tile::LoadTileOp::create(
-                  lb, l, tiles.cols(vType.getElementType()),
-                  stridedView(lb, l, params[setup.v],
-                              arith::AddIOp::create(
-                                  lb, l, vBase,
-                                  arith::MulIOp::create(lb, l, j, lc(dv))),
-                              {lc(dv)}, {lc(1)}),
-                  ValueRange{lc(0)});
-              vLoad.setInBounds(true);
-              Value vRow = vLoad;
-              auto bcast = [&](Value v, int64_t axis) -> Value {
-                auto type = cast<RankedTensorType>(v.getType());
-                return tile::BroadcastOp::create(
-                    lb, l, tiles.tile(type.getElementType()), v,
-                    lb.getI64IntegerAttr(axis));
-              };
-              Value acc = mapTiles(
-                  lb, l, tiles.tile(compute),
-                  {carried[2], bcast(alpha, 1), bcast(p, 1), bcast(vRow, 0)},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return arith::AddFOp::create(
-                        mb, l, arith::MulFOp::create(mb, l, x[0], x[1]),
-                        arith::MulFOp::create(
-                            mb, l, x[2], convertScalar(mb, l, x[3], compute)));
-                  });
-              scf::YieldOp::create(lb, l, ValueRange{mNew, sum, acc});
+              Value mNew = arith::MaximumFOp::create(lb, l, carried[0], sij);
+              Value allMasked = arith::CmpFOp::create(
+                  lb, l, arith::CmpFPredicate::OEQ, mNew, negInf);
+              Value mUse = arith::SelectOp::create(lb, l, allMasked, zero, mNew);
+              Value alpha = math::ExpOp::create(
+                  lb, l, arith::SubFOp::create(lb, l, carried[0], mUse));
+              Value p = math::ExpOp::create(
+                  lb, l, arith::SubFOp::create(lb, l, sij, mUse));
+              SmallVector<Value> next{
+                  mNew, arith::AddFOp::create(
+                            lb, l, arith::MulFOp::create(lb, l, carried[1], alpha),
+                            p)};
+              Value vRow = arith::AddIOp::create(
+                  lb, l, vBase,
+                  arith::MulIOp::create(lb, l, j, indexConstant(lb, l, dv)));
+              for (int64_t e = 0; e < dv; ++e) {
+                Value ve = load(vParam, arith::AddIOp::create(
+                                            lb, l, vRow, indexConstant(lb, l, e)));
+                next.push_back(arith::AddFOp::create(
+                    lb, l, arith::MulFOp::create(lb, l, carried[2 + e], alpha),
+                    arith::MulFOp::create(lb, l, p, ve)));
+              }
+              scf::YieldOp::create(lb, l, next);
             });
-        // The output rows: the accumulator over the sum (zero rows where
-        // every key was masked), stored masked past the last row.
-        Value inv = mapTiles(b, loc, rowsOf, loop.getResult(1),
-                             [&](OpBuilder &mb, ValueRange x) -> Value {
-                               return arith::SelectOp::create(
-                                   mb, loc,
-                                   arith::CmpFOp::create(
-                                       mb, loc, arith::CmpFPredicate::OGT,
-                                       x[0], zero),
-                                   arith::DivFOp::create(
-                                       mb, loc,
-                                       floatConstant(mb, loc, compute, 1.0),
-                                       x[0]),
-                                   zero);
-                             });
-        Value out = mapTiles(
-            b, loc, tiles.tile(element),
-            {loop.getResult(2),
-             tile::BroadcastOp::create(b, loc, tiles.tile(compute), inv,
-                                       b.getI64IntegerAttr(1))},
-            [&](OpBuilder &mb, ValueRange x) -> Value {
-              return buildStorageScalar(
-                  op, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
-                  element);
-            });
-        tile::StoreTileOp::create(
-            b, loc, out,
-            stridedView(b, loc, params[setup.out],
-                        arith::MulIOp::create(
-                            b, loc, bh, arith::MulIOp::create(b, loc, sq, c(dv))),
-                        {sq, c(dv)}, {c(dv), c(1)}),
-            ValueRange{row0, c(0)}, Value());
+        Value sum = loop.getResult(1);
+        Value inv = arith::SelectOp::create(
+            b, loc,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero),
+            arith::DivFOp::create(b, loc, floatConstant(b, loc, compute, 1.0),
+                                  sum),
+            zero);
+        Value oRow = arith::MulIOp::create(
+            b, loc, c(dv),
+            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
+                                  safeRow));
+        for (int64_t e = 0; e < dv; ++e) {
+          Value o = arith::MulFOp::create(b, loc, loop.getResult(2 + e), inv);
+          tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
+                                params[outParam],
+                                arith::AddIOp::create(b, loc, oRow, c(e)),
+                                inside);
+        }
         return success();
       });
 }

@@ -207,15 +207,8 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     break;
   }
   case KernelKind::Attention: {
-    if (mma == MmaKind::none) {
-      // Each thread holds whole query rows (and their output rows).
-      if (tile.size() != 1 || tile[0] % threads != 0)
-        return error() << "must have a [rows] tile for attention without "
-                          "tensor cores, rows a multiple of the "
-                       << threads << " threads per block (each thread whole "
-                                     "query rows)";
-      break; // the code generator names what else it cannot do
-    }
+    if (mma == MmaKind::none)
+      break; // the code generator names what it cannot do
     if (mma != MmaKind::mma_sync)
       return error() << "uses " << stringifyMmaKind(mma)
                      << " for attention, which the GPU lowering does not "

@@ -207,8 +207,7 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
         isTensorCoreAttention(shape.anchor))
       return ConfigAttr::get(ctx, {128, 64}, 8, 2, 1, 1, MmaKind::mma_sync,
                              1);
-    // Without tensor cores: 128 query rows per block, one per thread.
-    return ConfigAttr::get(ctx, {128}, 4, 1);
+    return ConfigAttr::get(ctx, {64, 64}, 4, 1);
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   }

@@ -199,19 +199,6 @@ func.func @column_vector(%a: tensor<64x64xf32>) -> tensor<64xf32> {
 
 // -----
 
-// SIMT attention: each thread holds whole query rows.
-func.func @attention_rows(%q: tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
-  // expected-error @+1 {{must have a [rows] tile for attention without tensor cores, rows a multiple of the 128 threads per block (each thread whole query rows)}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64], warps = 4, stages = 1>(%q) : (tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
-  ^bb0(%x: tensor<2x256x64xf32>):
-    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x64xf32>, tensor<2x256x64xf32>, tensor<2x256x64xf32> -> tensor<2x256x64xf32>
-    tessera_schedule.yield %o : tensor<2x256x64xf32>
-  }
-  return %r : tensor<2x256x64xf32>
-}
-
-// -----
-
 func.func @row_tile(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
   // expected-error @+1 {{must have a [1, columns] tile: row kernels process one row per block}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [2, 64], warps = 4, stages = 1>(%a) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
