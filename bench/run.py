@@ -299,6 +299,24 @@ def fused_rows(bench, quick):
         del A, B, C, ref
 
 
+def attention_inputs(torch, shape, dtype, causal):
+    """Random q, k, v of `shape` ([B, H, S, D]) in `dtype`, as many sets as
+    rotate through the caches, an output buffer, and the float64 reference
+    on the first set's first two heads (the whole problem would need
+    B*H*S*S*8 bytes of scores): (sets, qkv, out, ref)."""
+    Bz, H, S, D = shape
+    sets = copies_for(3 * Bz * H * S * D * torch.finfo(dtype).bits // 8)
+    qkv = [[torch.randn(shape, device="cuda", dtype=dtype) for _ in range(3)]
+           for _ in range(sets)]
+    out = torch.empty(shape, device="cuda", dtype=dtype)
+    q, k, v = (x[:1, :2].double() for x in qkv[0])
+    s = q @ k.transpose(-1, -2) / math.sqrt(D)
+    if causal:
+        s = s.masked_fill(torch.ones(S, S, device="cuda", dtype=torch.bool).triu(1),
+                          float("-inf"))
+    return sets, qkv, out, torch.softmax(s, dim=-1) @ v
+
+
 def attention_rows(bench, quick):
     torch = bench.torch
     F = torch.nn.functional
@@ -310,19 +328,7 @@ def attention_rows(bench, quick):
     for Bz, H, S, D in configs:
         for causal in (False, True):
             shape = (Bz, H, S, D)
-            sets = copies_for(3 * Bz * H * S * D * 2)
-            qkv = [[torch.randn(shape, device="cuda", dtype=torch.float16) for _ in range(3)]
-                   for _ in range(sets)]
-            O = torch.empty(shape, device="cuda", dtype=torch.float16)
-            # float64 reference on two heads (the whole problem would need
-            # Bz*H*S*S*8 bytes of scores).
-            q, k, v = (x[:1, :2].double() for x in qkv[0])
-            s = q @ k.transpose(-1, -2) / math.sqrt(D)
-            if causal:
-                s = s.masked_fill(torch.ones(S, S, device="cuda", dtype=torch.bool).triu(1),
-                                  float("-inf"))
-            ref = torch.softmax(s, dim=-1) @ v
-            del s
+            sets, qkv, O, ref = attention_inputs(torch, shape, torch.float16, causal)
             name = f"attention_d{D}{'_causal' if causal else ''}_f16"
 
             def run(program, i):
@@ -361,17 +367,7 @@ def simt_attention_rows(bench, quick):
     Bz, H, S, D = (1, 8, 2048, 64) if not quick else (1, 2, 500, 64)
     for causal in (False, True):
         shape = (Bz, H, S, D)
-        sets = copies_for(3 * Bz * H * S * D * 4)
-        qkv = [[torch.randn(shape, device="cuda", dtype=torch.float32) for _ in range(3)]
-               for _ in range(sets)]
-        O = torch.empty(shape, device="cuda", dtype=torch.float32)
-        q, k, v = (x[:1, :2].double() for x in qkv[0])
-        s = q @ k.transpose(-1, -2) / math.sqrt(D)
-        if causal:
-            s = s.masked_fill(torch.ones(S, S, device="cuda", dtype=torch.bool).triu(1),
-                              float("-inf"))
-        ref = torch.softmax(s, dim=-1) @ v
-        del s
+        sets, qkv, O, ref = attention_inputs(torch, shape, torch.float32, causal)
 
         def run(program, i):
             program(*qkv[i], out=[O])
