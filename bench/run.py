@@ -330,14 +330,7 @@ def attention_rows(bench, quick):
             shape = (Bz, H, S, D)
             sets, qkv, O, ref = attention_inputs(torch, shape, torch.float16, causal)
             name = f"attention_d{D}{'_causal' if causal else ''}_f16"
-
-            def run(program, i):
-                program(*qkv[i], out=[O])
-
-            def check(program):
-                O.fill_(float("nan"))
-                run(program, 0)
-                return rel_err(torch, O[:1, :2], ref)
+            run, check = runner(torch, qkv, O, ref, lambda o: o[:1, :2])
 
             t = bench.tessera(name, run, check, 2e-3, sets)
             peers = {}
@@ -368,14 +361,7 @@ def simt_attention_rows(bench, quick):
     for causal in (False, True):
         shape = (Bz, H, S, D)
         sets, qkv, O, ref = attention_inputs(torch, shape, torch.float32, causal)
-
-        def run(program, i):
-            program(*qkv[i], out=[O])
-
-        def check(program):
-            O.fill_(float("nan"))
-            run(program, 0)
-            return rel_err(torch, O[:1, :2], ref)
+        run, check = runner(torch, qkv, O, ref, lambda o: o[:1, :2])
 
         t = bench.tessera(f"attention_d{D}{'_causal' if causal else ''}_f32", run, check,
                           1e-4, sets)
@@ -386,6 +372,21 @@ def simt_attention_rows(bench, quick):
         bench.add("attention", f"fp32 SIMT B{Bz} H{H} S{S} D{D}{' causal' if causal else ''}",
                   flops, "TFLOP/s", t, peers)
         del qkv, O, ref
+
+
+def runner(torch, args, out, ref, part=lambda y: y):
+    """run(program, i): the program on the i-th set of inputs (args[i], a
+    list) into out; check(program): the relative error of part(out) against
+    ref, from an out of NaNs."""
+    def run(program, i):
+        program(*args[i], out=[out])
+
+    def check(program):
+        out.fill_(float("nan"))
+        run(program, 0)
+        return rel_err(torch, part(out), ref)
+
+    return run, check
 
 
 def bandwidth_rows(bench, copy_gbs, quick):
@@ -404,14 +405,7 @@ def bandwidth_rows(bench, copy_gbs, quick):
             else:
                 ref = F.layer_norm(x64, (n,))
                 peer = lambda i: F.layer_norm(X[i], (n,))
-
-            def run(program, i):
-                program(X[i], out=[Y])
-
-            def check(program):
-                Y.fill_(float("nan"))
-                run(program, 0)
-                return rel_err(torch, Y, ref)
+            run, check = runner(torch, [[x] for x in X], Y, ref)
 
             t = bench.tessera(prog, run, check, 2e-3, sets)
             e = rel_err(torch, peer(0), ref)
@@ -433,14 +427,7 @@ def reduction_rows(bench, copy_gbs, quick):
             X = [torch.randn(m, n, device="cuda", dtype=torch.float32) for _ in range(sets)]
             Y = torch.empty(m if dim == 1 else n, device="cuda", dtype=torch.float32)
             ref = X[0].double().sum(dim=dim)
-
-            def run(program, i):
-                program(X[i], out=[Y])
-
-            def check(program):
-                Y.fill_(float("nan"))
-                run(program, 0)
-                return rel_err(torch, Y, ref)
+            run, check = runner(torch, [[x] for x in X], Y, ref)
 
             # fp32 sums of up to 16384 terms, in any order: 1e-4.
             t = bench.tessera(prog, run, check, 1e-4, sets)
