@@ -79,8 +79,9 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
         Value rows = params[rowsParam], cols = params[colsParam];
         Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
         // The last block's columns end at the last column where there are
-        // that many (so its loads need no masks): it computes some of its
-        // neighbour's columns again and stores the same values there.
+        // that many (so its tiles lie in bounds and its loads take the
+        // unmasked branch): it computes some of its neighbour's columns
+        // again and stores the same values there.
         Value width = indexConstant(b, loc, tile);
         Value col0 = arith::MulIOp::create(b, loc, programId(b, loc, 0), width);
         col0 = arith::SelectOp::create(
@@ -110,7 +111,8 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                                                          element);
                              });
         tile::StoreTileOp::create(
-            b, loc, out, stridedView(b, loc, params[outParam], zero, {cols}, {one}),
+            b, loc, out,
+            stridedView(b, loc, params[outParam], zero, {cols}, {one}),
             ValueRange{col0}, Value());
         return success();
       });

@@ -231,9 +231,10 @@ struct TileWalk {
   TileWalk(OpBuilder &b, Location loc, OutputTiles tiles, int64_t axis,
            Value length, Value across, bool acrossInBounds);
 
-  /// The tile of `view` at position `at` along the axis; a `whole` tile
-  /// is declared `in_bounds` where the extent across is too.
-  Value load(OpBuilder &lb, Value view, Value at, bool whole);
+  /// The tile of `view` at position `at` along the axis, declared
+  /// `in_bounds` where the caller knows it lies in bounds along the axis
+  /// and the extent across does too.
+  Value load(OpBuilder &lb, Value view, Value at, bool inBounds);
   /// True (an i1 tile) at the elements of the last tile that no whole tile
   /// has: from `whole` to `length`.
   Value isNew(OpBuilder &lb);
@@ -349,8 +350,6 @@ struct WgmmaMatmul {
 //===----------------------------------------------------------------------===//
 
 LogicalResult lowerElementwise(HostState &host, schedule::KernelOp kernel);
-/// The combiner of a graph reduction on register tiles (RowReduction.cpp).
-tile::ReduceKind getTileReduceKind(graph::ReduceKind kind);
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        Operation *anchor);
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,

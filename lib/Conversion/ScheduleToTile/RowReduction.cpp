@@ -28,7 +28,7 @@ using namespace mlir::tessera;
 namespace mlir::tessera::schedule_to_tile {
 
 /// The block-level combiner of a graph reduction.
-tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
+static tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
   switch (kind) {
   case graph::ReduceKind::sum:
   case graph::ReduceKind::mean:
@@ -60,14 +60,14 @@ TileWalk::TileWalk(OpBuilder &b, Location loc, OutputTiles tiles,
       arith::SubIOp::create(b, loc, length, width), whole);
 }
 
-Value TileWalk::load(OpBuilder &lb, Value view, Value at, bool whole) {
+Value TileWalk::load(OpBuilder &lb, Value view, Value at, bool inBounds) {
   Type element = cast<MemRefType>(view.getType()).getElementType();
   SmallVector<Value> indices{across, at};
   if (axis == 0)
     std::swap(indices[0], indices[1]);
   auto load = tile::LoadTileOp::create(lb, loc, tiles.tile(element), view,
                                        indices);
-  load.setInBounds(whole && acrossInBounds);
+  load.setInBounds(inBounds && acrossInBounds);
   return load;
 }
 
@@ -139,7 +139,7 @@ Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
     // fp32 row sum ran 5% faster on the H200 than without
     // (bench/results/2026-11-30-h200-row-column-sweep.log); the stores'
     // passes declare it.
-    SmallVector<Value> inputs{acc[0], load(lb, x, at, /*whole=*/false)};
+    SmallVector<Value> inputs{acc[0], load(lb, x, at, /*inBounds=*/false)};
     if (lastTile)
       inputs.push_back(isNew(lb));
     inputs.append(stats.begin(), stats.end());
@@ -238,7 +238,6 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
   unsigned colsParam = sig.addSize(cols);
   int64_t threads = config.getThreads();
 
-
   MLIRContext *ctx = host.module.getContext();
   int64_t warpSize = getWarpSize(host.module);
   if (threads % warpSize != 0)
@@ -263,7 +262,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
         };
         Value id = programId(b, loc, 0);
-        Value x = rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
+        Value x =
+            rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
         Value count = indexToFloat(b, loc, cols, compute);
         RankedTensorType outChunk = chunk.tile(element);
         auto toCompute = [&](OpBuilder &mb, Value v) {
@@ -281,10 +281,10 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                             arith::MulIOp::create(b, loc, id, cols));
           // The last tile may overlap the one before: its elements there
           // are stored again, with the same values.
-          auto chunk = [&](OpBuilder &lb, Value c0, bool whole) {
+          auto storeTile = [&](OpBuilder &lb, Value c0, bool whole) {
             SmallVector<Value> inputs;
             for (Value view : views)
-              inputs.push_back(row.load(lb, view, c0, whole));
+              inputs.push_back(row.load(lb, view, c0, /*inBounds=*/whole));
             inputs.append(stats.begin(), stats.end());
             Value value = mapTiles(
                 lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
@@ -302,10 +302,10 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           row.walk(
               {},
               [&](OpBuilder &lb, Value c0, ValueRange) {
-                return chunk(lb, c0, true);
+                return storeTile(lb, c0, true);
               },
               [&](OpBuilder &lb, Value c0, ValueRange) {
-                return chunk(lb, c0, false);
+                return storeTile(lb, c0, false);
               });
         };
 
@@ -326,7 +326,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           bool log = isa<graph::LogSoftmaxOp>(anchor);
           // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
           Value scale = row.broadcast(mapTiles(
-              b, loc, chunk.rows(compute), sum, [&](OpBuilder &mb, ValueRange s) -> Value {
+              b, loc, chunk.rows(compute), sum,
+              [&](OpBuilder &mb, ValueRange s) -> Value {
                 if (log)
                   return math::LogOp::create(mb, loc, s[0]);
                 return arith::DivFOp::create(
@@ -334,7 +335,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               }));
           storeRow(x, {maxB, scale},
                    [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
-                     Value shifted = arith::SubFOp::create(mb, loc, v[0], st[0]);
+                     Value shifted =
+                         arith::SubFOp::create(mb, loc, v[0], st[0]);
                      if (log)
                        return arith::SubFOp::create(mb, loc, shifted, st[1]);
                      return arith::MulFOp::create(
@@ -369,7 +371,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                 return arith::MulFOp::create(mb, loc, d, d);
               });
           Value inv = row.broadcast(mapTiles(
-              b, loc, chunk.rows(compute), squares, [&](OpBuilder &mb, ValueRange s) -> Value {
+              b, loc, chunk.rows(compute), squares,
+              [&](OpBuilder &mb, ValueRange s) -> Value {
                 return math::RsqrtOp::create(
                     mb, loc,
                     arith::AddFOp::create(

@@ -498,12 +498,14 @@ struct Access {
   }
 
   /// i1: the tile's whole box [indices, indices + shape) lies in bounds
-  /// (unless `inBounds` promises it) and every group in it is aligned to
-  /// its size (the box's first element is, and so is every row stride).
-  /// Decided once per tile, uniformly for its threads: an interior tile
-  /// goes without masks (in vectors where groups are).
+  /// (unless `promised`: then only alignment is tested, so there must be
+  /// groups) and every group in it is aligned to its size (the box's first
+  /// element is, and so is every row stride). Decided once per tile,
+  /// uniformly for its threads: an interior tile goes without masks (in
+  /// vectors where groups are).
   Value wholeTile(OpBuilder &b, Location loc, ValueRange indices,
-                  ArrayRef<int64_t> shape, bool inBounds = false) const {
+                  ArrayRef<int64_t> shape, bool promised = false) const {
+    assert((!promised || group > 1) && "nothing to test in a promised box");
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
@@ -517,12 +519,12 @@ struct Access {
     auto both = [&](Value cond) {
       all = all ? arith::AndIOp::create(b, loc, all, cond).getResult() : cond;
     };
-    for (auto [index, extent, size] : llvm::zip(indices, shape, sizes)) {
-      if (inBounds)
-        break; // promised
-      Value end = arith::AddIOp::create(b, loc, index, c(extent));
-      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
-                                 size));
+    if (!promised) {
+      for (auto [index, extent, size] : llvm::zip(indices, shape, sizes)) {
+        Value end = arith::AddIOp::create(b, loc, index, c(extent));
+        both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
+                                   size));
+      }
     }
     if (group == 1)
       return all;
@@ -601,15 +603,15 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
             b, loc, source, elementCoordinates(b, loc, *dist, base, k)));
       return values;
     };
-    bool inBounds = op.getInBounds();
-    if (inBounds && access.group == 1) {
+    bool promised = op.getInBounds();
+    if (promised && access.group == 1) {
       rewriter.replaceOpWithMultiple(op, {unmasked(rewriter)});
       return success();
     }
     auto branch = scf::IfOp::create(
         rewriter, loc, SmallVector<Type>(n, element),
         access.wholeTile(rewriter, loc, indices, op.getType().getShape(),
-                         inBounds),
+                         promised),
         /*withElseRegion=*/true);
     OpBuilder tb = rewriter;
     tb.setInsertionPointToStart(branch.thenBlock());
@@ -629,14 +631,17 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     scf::YieldOp::create(tb, loc, loaded);
     OpBuilder eb = rewriter;
     eb.setInsertionPointToStart(branch.elseBlock());
-    scf::YieldOp::create(eb, loc, inBounds ? unmasked(eb) : masked(eb));
+    scf::YieldOp::create(eb, loc, promised ? unmasked(eb) : masked(eb));
     rewriter.replaceOpWithMultiple(op, {branch.getResults()});
     return success();
   }
 };
 
-/// As LoadTileLowering: vectors without masks in an interior, aligned tile,
-/// masked scalars elsewhere.
+/// As LoadTileLowering: in an interior (and, with groups, aligned) tile or
+/// one declared `in_bounds`, stores without masks, a vector per group or a
+/// scalar per element; elsewhere a scalar per element under its own
+/// predicate (no clamping: a store past the bounds must not happen). A
+/// slice's elements are stored by their first holders only.
 struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -685,8 +690,9 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     auto masked = [&](OpBuilder &b) {
       for (int64_t k = 0; k < n; ++k) {
         SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
-        Value mask = promised ? owner
-                              : owned(b, inBounds(b, loc, coords, access.sizes));
+        Value mask =
+            promised ? owner
+                     : owned(b, inBounds(b, loc, coords, access.sizes));
         if (mask)
           maskedStore(b, loc, values[k], dest, coords, mask);
         else

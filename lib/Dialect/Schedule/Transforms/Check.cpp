@@ -76,6 +76,12 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   case KernelKind::Column:
     // A block walks its columns down the rows in register tiles of [rows,
     // columns], `vector` contiguous columns per thread.
+    if (threads % chip.getWarpSize() != 0)
+      return error() << "has " << threads
+                     << " threads per block, not whole warps of "
+                     << chip.getWarpSize() << " on " << chipName
+                     << ": a column kernel's tiles are spread over whole "
+                        "warps";
     if (tile.size() != 2)
       return error() << "must have a [rows, columns] tile: column kernels "
                         "walk a block's columns down the rows that many at "
@@ -89,6 +95,11 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   case KernelKind::Row:
     // The row is walked in register tiles of `columns`, `vector`
     // contiguous ones per thread.
+    if (threads % chip.getWarpSize() != 0)
+      return error() << "has " << threads
+                     << " threads per block, not whole warps of "
+                     << chip.getWarpSize() << " on " << chipName
+                     << ": a row kernel's tiles are spread over whole warps";
     if (tile.size() != 2 || tile[0] != 1)
       return error() << "must have a [1, columns] tile: row kernels process "
                         "one row per block";

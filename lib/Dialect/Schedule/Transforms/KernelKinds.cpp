@@ -175,8 +175,8 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   // Row and column kernels: the best of 1024/2048/4096 columns a step
   // (rows) and 8/16/32 rows a step (columns) on the H200
   // (bench/results/2026-11-30-h200-row-column-sweep.log): each thread 8
-  // elements of a row at a time; 32 independent loads in flight per thread
-  // down the columns.
+  // elements of a row a step (256 apart); 32 independent loads in flight
+  // per thread down the columns.
   case KernelKind::Row:
     return ConfigAttr::get(ctx, {1, 2048}, 8, 1);
   case KernelKind::Column:

@@ -65,7 +65,8 @@ static LogicalResult verifyInBounds(Operation *op, StringRef memoryName,
   for (auto [d, index] : llvm::enumerate(indices)) {
     std::optional<int64_t> at = getConstantIntValue(index);
     int64_t size = memory.getDimSize(d);
-    if (!at || ShapedType::isDynamic(size) || *at + box[d] <= size)
+    if (!at || (*at >= 0 && (ShapedType::isDynamic(size) ||
+                             *at + box[d] <= size)))
       continue;
     return op->emitOpError()
            << "is declared in_bounds, but its box [" << *at << ", "

@@ -2,13 +2,12 @@
 // RowReduction.cpp: row kernels (softmax, norms, trailing-dim reductions).
 // One block per row; the block walks its row in [1, 2048] register tiles
 // (the config's columns) over its 8 warps: the whole tiles (declared
-// in_bounds in the last pass), then the last one, which ends at the row's end where the row
-// is at least a tile long (in bounds, overlapping the whole tiles) and
-// else starts at 0. A
-// statistic is accumulated elementwise, in the last tile only at columns
-// from the whole tiles' end to the row's end (a select), and reduced over
-// the block; the last pass stores every tile (the overlap again, with the
-// same values).
+// in_bounds in the last pass), then the last one, which ends at the row's
+// end where the row is at least a tile long (in bounds, overlapping the
+// whole tiles) and else starts at 0. A statistic is accumulated
+// elementwise, in the last tile only at columns from the whole tiles' end
+// to the row's end (a select), and reduced over the block; the last pass
+// stores every tile (the overlap again, with the same values).
 
 // CHECK-DAG: #[[BLOCKED:.*]] = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 1]>
 // CHECK-DAG: #[[COLS:.*]] = #tessera_tile.slice<dim = 0, parent = #[[BLOCKED]]>

@@ -90,6 +90,74 @@ tessera_target.kernel @in_bounds(%x: memref<?xf32, strided<[1]>>, %y: memref<?xf
 
 // -----
 
+// in_bounds with vector groups: only the alignment is tested; an unaligned
+// box loads scalars, still without masks.
+#v = #tessera_tile.blocked<warps = [4], threads = [32], per_thread = [4]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @in_bounds_vector(
+// CHECK-NOT: arith.cmpi ule
+// CHECK: %[[REM:.*]] = arith.remui %{{.*}}, %c16
+// CHECK: %[[ALIGNED:.*]] = arith.cmpi eq, %[[REM]]
+// CHECK: scf.if %[[ALIGNED]] -> (f32, f32, f32, f32) {
+// CHECK:   vector.load
+// CHECK: } else {
+// CHECK-COUNT-4: memref.load
+// CHECK-NOT: scf.if
+// CHECK: tessera_target.return
+tessera_target.kernel @in_bounds_vector(%x: memref<?xf32, strided<[1]>>, %i: index) {
+  %t = tessera_tile.load_tile %x[%i] in_bounds : memref<?xf32, strided<[1]>> -> tensor<512xf32, #v>
+  tessera_target.return
+}
+}
+
+// -----
+
+// A slice stored in_bounds is still stored by its first holder only.
+#b = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 1]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @in_bounds_slice(
+// CHECK: %[[SUM:.*]] = gpu.all_reduce add
+// CHECK: %[[W0:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK: %[[L0:.*]] = arith.cmpi eq, %{{.*}}, %c0
+// CHECK: %[[OWNER:.*]] = arith.andi %[[W0]], %[[L0]]
+// CHECK: scf.if %[[OWNER]] {
+// CHECK:   memref.store %[[SUM]]
+tessera_target.kernel @in_bounds_slice(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?xf32, strided<[1]>>, %i: index) {
+  %c0 = arith.constant 0 : index
+  %a = tessera_tile.load_tile %x[%i, %c0] in_bounds : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<1x128xf32, #b>
+  %t = tessera_tile.reduce add %a axis 1 : tensor<1x128xf32, #b> -> tensor<1xf32, #row>
+  tessera_tile.store_tile %t, %y[%i] in_bounds : tensor<1xf32, #row>, memref<?xf32, strided<[1]>>
+  tessera_target.return
+}
+}
+
+// -----
+
+// A 2-d box across an edge: where its first element is in bounds in both
+// dims, each element clamps each coordinate to the first element's.
+#m = #tessera_tile.blocked<warps = [2, 1], threads = [4, 8], per_thread = [1, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @masked_2d(
+// CHECK-SAME: %[[X:.*]]: memref<?x?xf32, strided<[?, 1], offset: ?>>, %[[I:.*]]: index, %[[J:.*]]: index)
+// CHECK: } else {
+// CHECK:   %[[FI:.*]] = arith.cmpi ult, %[[I]], %{{.*}}
+// CHECK:   %[[FJ:.*]] = arith.cmpi ult, %[[J]], %{{.*}}
+// CHECK:   %[[FIRST:.*]] = arith.andi %[[FI]], %[[FJ]]
+// CHECK:   scf.if %[[FIRST]] -> (f32) {
+// CHECK:     %[[IN:.*]] = arith.andi
+// CHECK:     %[[R:.*]] = arith.select %[[IN]], %{{.*}}, %[[I]] : index
+// CHECK:     %[[C:.*]] = arith.select %[[IN]], %{{.*}}, %[[J]] : index
+// CHECK:     %[[V:.*]] = memref.load %[[X]][%[[R]], %[[C]]]
+// CHECK:     arith.select %[[IN]], %[[V]], %{{.*}} : f32
+tessera_target.kernel @masked_2d(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %i: index, %j: index) {
+  %t = tessera_tile.load_tile %x[%i, %j] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<8x8xf32, #m>
+  tessera_target.return
+}
+}
+
+// -----
+
 // Gathers are masked at the source's size; arith on tiles and splats apply
 // per element.
 #b = #tessera_tile.blocked<warps = [2], threads = [32], per_thread = [1]>

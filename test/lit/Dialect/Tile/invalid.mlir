@@ -558,6 +558,15 @@ func.func @load_tile_in_bounds(%a: memref<100x?xf32>, %i: index) {
 
 // -----
 
+func.func @load_tile_in_bounds_negative(%a: memref<100x?xf32>, %i: index) {
+  %c-1 = arith.constant -1 : index
+  // expected-error @+1 {{'tessera_tile.load_tile' op is declared in_bounds, but its box [-1, 63) along dim 0 passes the source's size 100}}
+  %t = tessera_tile.load_tile %a[%c-1, %i] in_bounds : memref<100x?xf32> -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>
+  return
+}
+
+// -----
+
 func.func @store_tile_in_bounds(%a: memref<?x100xf32>, %t: tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1]>>, %i: index) {
   %c40 = arith.constant 40 : index
   // expected-error @+1 {{'tessera_tile.store_tile' op is declared in_bounds, but its box [40, 104) along dim 1 passes the destination's size 100}}

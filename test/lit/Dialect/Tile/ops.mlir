@@ -129,6 +129,11 @@ func.func @global_tiles(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: !gm
   %w = tessera_tile.load_tile %x[%m, %n] in_bounds : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<128x64xf32, #blocked>
   // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] in_bounds : tensor<128x64xf32, #blocked{{[0-9]*}}>, memref<?x?xf32, strided<[?, 1], offset: ?>>
   tessera_tile.store_tile %w, %x[%m, %n] in_bounds : tensor<128x64xf32, #blocked>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+  // A box that ends exactly at a static size is in bounds.
+  // CHECK: tessera_tile.load_tile %{{.*}}[%{{.*}}, %{{.*}}] in_bounds : memref<128x?xf32> -> tensor<128x64xf32, #blocked{{[0-9]*}}>
+  %c0_ib = arith.constant 0 : index
+  %fit = memref.alloc(%n) : memref<128x?xf32>
+  %u = tessera_tile.load_tile %fit[%c0_ib, %n] in_bounds : memref<128x?xf32> -> tensor<128x64xf32, #blocked>
   %h = arith.truncf %v : tensor<128x64xf32, #blocked> to tensor<128x64xf16, #blocked>
   %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #swz>
   // CHECK: tessera_tile.store_tile %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] through %{{.*}} : tensor<128x64xf16, #blocked{{[0-9]*}}>, memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #smem_layout{{[0-9]*}}>

@@ -571,8 +571,9 @@ def Tile_LoadTileOp : Tile_Op<"load_tile"> {
   let summary = "the block loads a register tile from global memory, masked "
                 "at the bounds";
   let description = [{
-    Loads the box of `source` at `indices` with the result's shape; elements
-    past `source`'s dims read as zero (no memory is touched there).
+    Loads the box of `source` at `indices` (non-negative) with the result's
+    shape; elements past `source`'s dims read as zero (no memory is touched
+    there).
     `in_bounds` states that the whole box lies within `source`'s dims (the
     program knows, e.g. a loop over whole tiles): the lowering then loads
     without masks or a run-time bounds test. The verifier checks the

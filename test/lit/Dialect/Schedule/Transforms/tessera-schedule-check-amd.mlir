@@ -64,3 +64,28 @@ func.func @simt_wavefronts(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tens
   }
   return %r : tensor<64x64xf32>
 }
+
+// -----
+
+// Row and column kernels spread their tiles over whole wavefronts of 64.
+func.func @row_wave(%a: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  // expected-error @+1 {{has 32 threads per block, not whole warps of 64 on gfx942: a row kernel's tiles are spread over whole warps}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 1, stages = 1>(%a) : (tensor<8x64xf32>) -> tensor<8x64xf32> {
+  ^bb0(%x: tensor<8x64xf32>):
+    %e = tessera_graph.softmax %x dim = 1 : tensor<8x64xf32>
+    tessera_schedule.yield %e : tensor<8x64xf32>
+  }
+  return %r : tensor<8x64xf32>
+}
+
+// -----
+
+func.func @column_wave(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{has 32 threads per block, not whole warps of 64 on gfx942: a column kernel's tiles are spread over whole warps}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [8, 64], warps = 1, stages = 1>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %s : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}

@@ -187,6 +187,20 @@ func.func @column_tile(%a: tensor<64x64xf32>) -> tensor<64xf32> {
 
 // -----
 
+// A column kernel with 4 contiguous columns per thread passes.
+// CHECK-LABEL: func.func @column_vector_ok
+func.func @column_vector_ok(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [8, 1024], warps = 8, stages = 1, vector = 4>
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [8, 1024], warps = 8, stages = 1, vector = 4>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %s : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
 func.func @column_vector(%a: tensor<64x64xf32>) -> tensor<64xf32> {
   // expected-error @+1 {{must have columns (256) a multiple of the 256 threads per block times vector (4)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [8, 256], warps = 8, stages = 1, vector = 4>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
