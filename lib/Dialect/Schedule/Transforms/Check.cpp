@@ -35,6 +35,13 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     return kernel.emitOpError() << "config " << config << " ";
   };
   int64_t threads = config.getThreads();
+  // Register tiles are spread over whole warps of the chip.
+  auto notWholeWarps = [&](StringRef what) {
+    return error() << "has " << threads
+                   << " threads per block, not whole warps of "
+                   << chip.getWarpSize() << " on " << chipName << ": " << what
+                   << " spread over whole warps";
+  };
   if (threads > chip.getMaxThreadsPerBlock())
     return error() << "has " << threads << " threads per block, but "
                    << chipName << " allows " << chip.getMaxThreadsPerBlock();
@@ -77,11 +84,7 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     // A block walks its columns down the rows in register tiles of [rows,
     // columns], `vector` contiguous columns per thread.
     if (threads % chip.getWarpSize() != 0)
-      return error() << "has " << threads
-                     << " threads per block, not whole warps of "
-                     << chip.getWarpSize() << " on " << chipName
-                     << ": a column kernel's tiles are spread over whole "
-                        "warps";
+      return notWholeWarps("a column kernel's tiles are");
     if (tile.size() != 2)
       return error() << "must have a [rows, columns] tile: column kernels "
                         "walk a block's columns down the rows that many at "
@@ -96,10 +99,7 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     // The row is walked in register tiles of `columns`, `vector`
     // contiguous ones per thread.
     if (threads % chip.getWarpSize() != 0)
-      return error() << "has " << threads
-                     << " threads per block, not whole warps of "
-                     << chip.getWarpSize() << " on " << chipName
-                     << ": a row kernel's tiles are spread over whole warps";
+      return notWholeWarps("a row kernel's tiles are");
     if (tile.size() != 2 || tile[0] != 1)
       return error() << "must have a [1, columns] tile: row kernels process "
                         "one row per block";
@@ -122,11 +122,7 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
       // The output tile is a register tile spread over whole warps (its
       // encoding's lanes make one warp of the chip).
       if (threads % chip.getWarpSize() != 0)
-        return error() << "has " << threads
-                       << " threads per block, not whole warps of "
-                       << chip.getWarpSize() << " on " << chipName
-                       << ": the SIMT matmul's output tile is spread over "
-                          "whole warps";
+        return notWholeWarps("the SIMT matmul's output tile is");
       break;
     }
     if (mma != MmaKind::mma_sync && mma != MmaKind::wgmma &&
