@@ -45,10 +45,12 @@ $(BUILD_DIR)/build.ninja:
 	  -DPython_EXECUTABLE=$(CURDIR)/$(PYTHON) \
 	  -DTESSERA_MLIR_SOURCE_DIR=$(MLIR_SOURCE_DIR)
 
-## build: configure once, then build incrementally with ninja
+## build: configure once, then build incrementally with ninja; the venv
+## then imports the built package with no PYTHONPATH (a .pth file)
 build: setup
 	@$(MAKE) --no-print-directory $(BUILD_DIR)/build.ninja
 	ninja -C $(BUILD_DIR) -j$(JOBS)
+	@$(PYTHON) scripts/link_venv.py $(CURDIR)/$(BUILD_DIR)/python_packages
 
 check-lit:
 	$(LLVM_BIN)/lit -sv $(BUILD_DIR)/test/lit

@@ -45,3 +45,26 @@ def test_package_prefix_is_tessera():
     # The upstream core is embedded under `tessera.`, not `mlir.`.
     assert ir.__name__ == "tessera.ir"
     assert ir.Context.__module__.startswith("tessera.")
+
+
+def test_venv_imports_tessera_without_pythonpath(tmp_path):
+    """After `make build` the project's venv finds the built package by
+    itself (scripts/link_venv.py writes a .pth file): no PYTHONPATH, from
+    any directory, and it can compile."""
+    import sys
+    import pytest
+
+    if sys.prefix == sys.base_prefix:
+        pytest.skip("not running in the project's venv")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "TESSERA_BUILD_DIR")}
+    code = ("import tessera, tessera.compiler, tessera.ir as ir\n"
+            "from tessera.compiler import run_pipeline\n"
+            "with ir.Context():\n"
+            "    m = ir.Module.parse('func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {"
+            " %y = tessera_graph.exp %x : tensor<4xf32> return %y : tensor<4xf32> }')\n"
+            "    run_pipeline(m, 'tessera-lower-to-cpu')\n"
+            "print(tessera.__file__)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    assert out.strip() == tessera.__file__
