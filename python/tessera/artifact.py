@@ -30,6 +30,9 @@ class Artifact:
         """`files`: the artifact's files other than plan.json, by name."""
         self.plan, self._files = plan, dict(files)
         self._path = path  # where it lies on disk, if it does
+        #: Seconds per compile stage, for an artifact this process compiled
+        #: (not a cache hit): `tessera compile --timing` prints them.
+        self.compile_seconds: Dict[str, float] = {}
         self._program = None  # the loaded CPU module or GPU program
         self._signature = None
 

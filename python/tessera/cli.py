@@ -1,6 +1,7 @@
 """The `tessera` command line (also `python -m tessera`).
 
     tessera compile module.py:fn --target cpu -o out/      (or sm_90, gfx942, ...)
+    tessera compile module.py:fn --target sm_90 -o out/ --timing [passes]
     tessera run out/ --dim S=37 --seed 0
     tessera cache list | clear
 
@@ -35,12 +36,22 @@ def _load_function(spec: str):
 
 def _cmd_compile(args) -> int:
     from .compiler import compile as compile_fn
+    from .compiler import report_pass_timing
 
     fn = _load_function(args.function)
-    artifact = compile_fn(fn, target=args.target)
+    if args.timing == "passes":
+        report_pass_timing(True)
+    # Timing measures a compile: the cache is not consulted.
+    artifact = compile_fn(fn, target=args.target, use_cache=args.timing is None)
     out = artifact.save(args.output)
     print(f"{fn.__name__}: {artifact.target} artifact in {out} "
           f"(stages {', '.join(artifact.plan['stages'])})")
+    if args.timing:
+        seconds = artifact.compile_seconds
+        print(f"{'stage':10s} {'seconds':>8s}")
+        for stage, s in seconds.items():
+            print(f"{stage:10s} {s:8.3f}")
+        print(f"{'total':10s} {sum(seconds.values()):8.3f}")
     return 0
 
 
@@ -107,6 +118,9 @@ def main(argv=None) -> int:
     p.add_argument("--target", default="cpu",
                    help="cpu, or a GPU chip: sm_90, sm_80, ... (PTX), gfx942, ... (HSACO)")
     p.add_argument("-o", "--output", required=True, help="artifact directory")
+    p.add_argument("--timing", nargs="?", const="stages", choices=["stages", "passes"],
+                   help="compile without the cache and print the seconds of each stage; "
+                        "'passes' also prints MLIR's per-pass report (stderr)")
     p.set_defaults(run=_cmd_compile)
     p = sub.add_parser("run", help="run an artifact on random inputs (smoke test)")
     p.add_argument("artifact", help="artifact directory")

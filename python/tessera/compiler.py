@@ -62,12 +62,27 @@ def check_chip(chip: str) -> None:
             raise ValueError(message) from None
 
 
+#: When set (`report_pass_timing(True)`, `tessera compile --timing passes`),
+#: every pipeline run prints MLIR's per-pass timing report to stderr.
+_pass_timing = False
+
+
+def report_pass_timing(enabled: bool = True) -> None:
+    """Makes every later pipeline run print MLIR's per-pass wall times (the
+    pass manager's timing report, on stderr) or stop doing so."""
+    global _pass_timing
+    _pass_timing = enabled
+
+
 def run_pipeline(module: Module, name: str, **options) -> None:
     """Runs the registered pipeline (or pass) `name` on `module`, in place,
     with `options` (`opt_level=3` is passed as `opt-level=3`)."""
     body = " ".join(f"{k.replace('_', '-')}={v}" for k, v in options.items())
     text = f"builtin.module({name}{{{body}}})" if body else f"builtin.module({name})"
-    PassManager.parse(text, context=module.context).run(module.operation)
+    pm = PassManager.parse(text, context=module.context)
+    if _pass_timing:
+        pm.enable_timing()
+    pm.run(module.operation)
 
 
 #===--- gpu.module -> code objects ------------------------------------------===#
@@ -277,10 +292,19 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
 
     texts = {"graph": graph}
     _dump(name, "graph", graph)
+    # Seconds per stage (the pipeline run that produced it), and for GPU
+    # targets "binary" (the vendor's pipeline: LLVM and the backend).
+    seconds, clock = {}, [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        seconds[stage], clock[0] = now - clock[0], now
 
     def keep(stage: str, module: Module) -> None:
+        lap(stage)
         texts[stage] = str(module)
         _dump(name, stage, texts[stage])
+        clock[0] = time.perf_counter()  # printing the IR is not the stage's
 
     with Context():
         module = Module.parse(graph)
@@ -298,6 +322,7 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
             stages, files = CPU_STAGES, {}
         else:
             artifact = _lower_gpu(module, target, "schedule", schedule, keep)
+            lap("binary")
             plan, files = artifact.plan, {artifact.plan["binary"]: artifact.binary}
             plan.update({"entry": name, "schedule": schedule,
                          "annotations": [spec.plan_entry(n) for n, spec in fn.specs]})
@@ -308,5 +333,6 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
     artifact = Artifact(plan, files)
     if use_cache:
         path = cache.put(key, artifact.files(), fields={"entry": name, "target": target})
-        return Artifact(plan, files, path)
+        artifact = Artifact(plan, files, path)
+    artifact.compile_seconds = seconds
     return artifact

@@ -287,6 +287,18 @@ def test_cli(tmp_path, private_cache):
     assert r.returncode != 0 and "give its size with --dim S=N" in r.stderr
     r = tessera_cli("compile", f"{module}:nope", "-o", str(out))
     assert r.returncode != 0 and "has no @tessera.function named 'nope'" in r.stderr
+    # --timing: the seconds of each stage of a fresh compile (the cache is
+    # not consulted, nor written); "passes" adds MLIR's per-pass report.
+    r = tessera_cli("compile", f"{module}:f", "-o", str(tmp_path / "t"), "--timing")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1].split() == ["stage", "seconds"]
+    assert [line.split()[0] for line in lines[2:]] == ["linalg", "llvm", "total"]
+    stages = [float(line.split()[1]) for line in lines[2:4]]
+    assert abs(sum(stages) - float(lines[4].split()[1])) < 2e-3
+    r = tessera_cli("compile", f"{module}:f", "-o", str(tmp_path / "t"), "--timing", "passes")
+    assert r.returncode == 0 and "Execution time report" in r.stderr
+    assert "ConvertTesseraGraphToLinalg" in r.stderr
     gpu_out = tmp_path / "gpu"
     r = tessera_cli("compile", f"{module}:f", "--target", "sm_90", "-o", str(gpu_out))
     assert r.returncode == 0, r.stderr
