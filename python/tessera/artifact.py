@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, Optional
 
+from ._traceback import user_frames
 from .runtime import PLAN_FILE, Signature, plan_bytes, read_plan
 
 __all__ = ["Artifact"]
@@ -84,6 +85,7 @@ class Artifact:
             names.append(plan["binary"])
         return cls(plan, {n: (path / n).read_bytes() for n in names}, path)
 
+    @user_frames
     def __call__(self, *arrays, **launch):
         """Runs the artifact: GPU artifacts through tessera.runtime.gpu (CuPy,
         torch or numpy arrays; `out=`, `stream=`), CPU ones on numpy arrays."""

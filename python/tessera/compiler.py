@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import __version__
+from ._traceback import user_frames
 from .artifact import Artifact
 from .cache import ArtifactCache, compiler_id, make_key
 from .dialects import gpu
@@ -258,6 +259,7 @@ def _dump(name: str, stage: str, text: str) -> None:
             f.write(text)
 
 
+@user_frames
 def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A001
             cache: Optional[ArtifactCache] = None, use_cache: bool = True) -> Artifact:
     """Compiles a @tessera.function for `target`: "cpu" (linalg -> LLVM,

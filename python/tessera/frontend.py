@@ -24,6 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import compiler, ir
+from ._traceback import user_frames
 from .dialects import func as func_d
 from .dialects import tessera_graph as tg
 from .runtime import Signature, device_target, dtype_of
@@ -465,12 +466,14 @@ class Function:
             return str(module.operation.get_asm(enable_debug_info=True))
 
     @property
+    @user_frames
     def mlir(self) -> str:
         """The Graph IR of the function (with source locations)."""
         if self._text is None:
             self._text = self._trace()
         return self._text
 
+    @user_frames
     def __call__(self, *arrays):
         """Compiles for the CPU on first use (memory, then disk cache) and
         runs on numpy arrays."""
@@ -480,11 +483,12 @@ class Function:
         return self._compiled(*arrays)
 
 
+@user_frames
 def function(fn=None, *, numerics: Optional[dict] = None):
     """Decorator: trace `fn` to Graph IR. `numerics` (keyword arguments of
     `tessera.numerics`) applies a policy to the whole function."""
     if fn is None:
-        return lambda f: Function(f, numerics)
+        return user_frames(lambda f: Function(f, numerics))
     return Function(fn, numerics)
 
 
@@ -511,6 +515,7 @@ class JitFunction(Function):
             return env
         return device_target() or "cpu"
 
+    @user_frames
     def __call__(self, *arrays, **launch):
         target = self.target
         if target == "cpu" and launch:
@@ -527,11 +532,12 @@ class JitFunction(Function):
         return artifact(*arrays, **launch)
 
 
+@user_frames
 def jit(fn=None, *, numerics: Optional[dict] = None, target: Optional[str] = None,
         schedule: Optional[dict] = None):
     """Decorator: trace `fn` to Graph IR; compile it on first call for the
     GPU present (else the CPU) and run it there. `target` pins a target,
     `schedule` overrides GPU kernel schedules (see `tessera.compile`)."""
     if fn is None:
-        return lambda f: JitFunction(f, numerics, target, schedule)
+        return user_frames(lambda f: JitFunction(f, numerics, target, schedule))
     return JitFunction(fn, numerics, target, schedule)
