@@ -28,7 +28,7 @@ _FRONTEND = {
     "matmul", "softmax", "log_softmax", "layer_norm", "rms_norm", "attention",
     "relu", "gelu", "silu", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt",
     "neg", "abs", "maximum", "minimum", "where", "cast", "sum", "mean", "max",
-    "min", "transpose", "reshape", "broadcast_to", "concat",
+    "min", "transpose", "reshape", "broadcast_to", "concat", "var", "std", "linear",
 }
 
 

@@ -183,6 +183,10 @@ class TracedTensor:
 
     def sum(self, dim=None, keepdim=False): return sum(self, dim, keepdim)
     def mean(self, dim=None, keepdim=False): return mean(self, dim, keepdim)
+    def var(self, dim=None, correction=1, keepdim=False):
+        return var(self, dim, correction, keepdim)
+    def std(self, dim=None, correction=1, keepdim=False):
+        return std(self, dim, correction, keepdim)
     def max(self, dim=None, keepdim=False): return max(self, dim, keepdim)
     def min(self, dim=None, keepdim=False): return min(self, dim, keepdim)
     def astype(self, dtype, **kw): return cast(self, dtype, **kw)
@@ -294,9 +298,7 @@ def matmul(a: TracedTensor, b: TracedTensor, transpose_a: bool = False,
 
 
 def _reduce(kind: str, x: TracedTensor, dim, keepdim: bool) -> TracedTensor:
-    dims = list(range(x.ndim)) if dim is None else (
-        [dim] if isinstance(dim, int) else list(dim))
-    dims = sorted({_norm_dim(d, x.ndim, kind) for d in dims})
+    dims = _reduced_dims(x, dim, kind)
     result = _finish(tg.reduce(getattr(tg.ReduceKind, kind), x.value, dims,
                                keepdim=keepdim or None, loc=_user_location()))
     shape = tuple(1 if i in dims else s for i, s in enumerate(x.shape)
@@ -308,6 +310,48 @@ def sum(x, dim=None, keepdim=False): return _reduce("sum", x, dim, keepdim)  # n
 def mean(x, dim=None, keepdim=False): return _reduce("mean", x, dim, keepdim)
 def max(x, dim=None, keepdim=False): return _reduce("max", x, dim, keepdim)  # noqa: A001
 def min(x, dim=None, keepdim=False): return _reduce("min", x, dim, keepdim)  # noqa: A001
+
+
+def _reduced_dims(x: TracedTensor, dim, what: str) -> List[int]:
+    dims = list(range(x.ndim)) if dim is None else (
+        [dim] if isinstance(dim, int) else list(dim))
+    return sorted({_norm_dim(d, x.ndim, what) for d in dims})
+
+
+def var(x: TracedTensor, dim=None, correction=1, keepdim: bool = False) -> TracedTensor:
+    """The variance along `dim` (an int, a sequence, or every dim when None),
+    as `torch.var`: the squared deviations from the mean summed and divided
+    by n - correction (1: the sample variance, 0: the population's)."""
+    if isinstance(correction, bool) or not isinstance(correction, (int, float)) \
+            or correction < 0:
+        raise ValueError(f"var: correction must be a number >= 0, got {correction!r}")
+    dims = _reduced_dims(x, dim, "var")
+    deviation = x - mean(x, dims, keepdim=True)
+    squares = deviation * deviation
+    if correction == 0:
+        return mean(squares, dims, keepdim)
+    sizes = [x.shape[d] for d in dims]
+    if all(isinstance(s, int) for s in sizes):
+        count = 1
+        for s in sizes:
+            count *= s
+        return sum(squares, dims, keepdim) / float(count - correction)
+    # Symbolic sizes: the count is summed too (ones where the squares are).
+    count = sum(squares * 0.0 + 1.0, dims, keepdim)
+    return sum(squares, dims, keepdim) / (count - float(correction))
+
+
+def std(x: TracedTensor, dim=None, correction=1, keepdim: bool = False) -> TracedTensor:
+    """The standard deviation, `sqrt(var(...))`, as `torch.std`."""
+    return sqrt(var(x, dim, correction, keepdim))
+
+
+def linear(x: TracedTensor, weight: TracedTensor,
+           bias: Optional[TracedTensor] = None) -> TracedTensor:
+    """`x @ weight.T + bias`, as `torch.nn.functional.linear`: `weight` is
+    [out_features, in_features], `bias` (optional) [out_features]."""
+    y = matmul(x, weight, transpose_b=True)
+    return y if bias is None else y + bias
 
 
 def softmax(x: TracedTensor, dim: int = -1) -> TracedTensor:

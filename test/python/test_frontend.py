@@ -208,3 +208,51 @@ def test_unannotated_argument():
     with pytest.raises(TypeError, match=r"argument 'x' of .*f needs a tessera.Tensor\[...\] "
                        r"annotation"):
         tessera.function(f)
+
+
+def test_var_std_linear_match_numpy():
+    @tessera.function
+    def stats(x: Tensor["B", "S", 12, f32]) -> Tensor["B", 12, f32]:
+        # symbolic (S) and static (12) reduced dims, both corrections
+        return x.var(1) + tessera.reshape(tessera.std(x, (0, 1), correction=0), (1, 12)) \
+            + x.var(-1, correction=2, keepdim=True).mean(1)
+
+    @tessera.function
+    def lin(x: Tensor["S", 12, f32], w: Tensor[7, 12, f32], b: Tensor[7, f32]) -> Tensor["S", 7, f32]:
+        return tessera.linear(x, w, b) + tessera.linear(x, w)
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((3, 37, 12)).astype(np.float32)
+    x64 = x.astype(np.float64)
+    ref = (x64.var(1, ddof=1) + x64.std((0, 1), ddof=0, keepdims=True)[0]
+           + x64.var(-1, ddof=2, keepdims=True).mean(1))
+    np.testing.assert_allclose(stats(x), ref, rtol=1e-5, atol=1e-5)
+    a = rng.standard_normal((29, 12)).astype(np.float32)
+    w = rng.standard_normal((7, 12)).astype(np.float32)
+    b = rng.standard_normal(7).astype(np.float32)
+    a64, w64 = a.astype(np.float64), w.astype(np.float64)
+    np.testing.assert_allclose(lin(a, w, b), 2 * (a64 @ w64.T) + b, rtol=1e-5, atol=1e-5)
+
+
+def test_var_std_linear_errors_and_gpu_compile():
+    with pytest.raises(ValueError, match=r"var: correction must be a number >= 0, got -1"):
+        @tessera.function
+        def bad(x: Tensor["S", 4, f32]) -> Tensor[4, f32]:
+            return x.var(0, correction=-1)
+
+        bad.mlir
+
+    with pytest.raises(tessera.ShapeError, match="contraction dimension mismatch: 12 vs 8"):
+        @tessera.function
+        def wrong(x: Tensor["S", 12, f32], w: Tensor[7, 8, f32]) -> Tensor["S", 7, f32]:
+            return tessera.linear(x, w)
+
+        wrong.mlir
+
+    @tessera.function
+    def f(x: Tensor["S", 64, f32], w: Tensor[32, 64, f32]) -> Tensor["S", 32, f32]:
+        return tessera.linear(x, w) / (x.std(1, keepdim=True) + 1.0)
+
+    for target in ("sm_90", "gfx942"):
+        artifact = tessera.compile(f, target=target, use_cache=False)
+        assert artifact.binary and artifact.plan["kernels"]

@@ -101,14 +101,28 @@ struct AssignPass
           Block &body = fused.getBody().front();
           KernelShape shape = classifyKernelBody(body);
           ConfigAttr config = getDefaultConfig(ctx, shape, *limits);
-          // Wrap the group's body ops directly, with the group's inputs.
+          // Wrap the group's body ops directly, with the group's inputs;
+          // constants among them move into the kernel (as `wrap` does).
           OpBuilder builder(fused);
+          SmallVector<Value> inputs;
+          for (Value input : fused.getInputs())
+            if (!input.getDefiningOp<graph::ConstantOp>())
+              inputs.push_back(input);
           auto kernel = KernelOp::create(builder, fused.getLoc(),
-                                         fused.getResultTypes(),
-                                         fused.getInputs(), config,
-                                         KnobSpaceAttr());
+                                         fused.getResultTypes(), inputs,
+                                         config, KnobSpaceAttr());
           kernel.getBody().takeBody(fused.getBody());
           Block &moved = kernel.getBody().front();
+          OpBuilder inside = OpBuilder::atBlockBegin(&moved);
+          for (int64_t i = fused.getInputs().size() - 1; i >= 0; --i) {
+            auto constant =
+                fused.getInputs()[i].getDefiningOp<graph::ConstantOp>();
+            if (!constant)
+              continue;
+            moved.getArgument(i).replaceAllUsesWith(
+                inside.clone(*constant)->getResult(0));
+            moved.eraseArgument(i);
+          }
           auto yield = cast<graph::YieldOp>(moved.getTerminator());
           builder.setInsertionPoint(yield);
           YieldOp::create(builder, yield.getLoc(), yield.getValues());

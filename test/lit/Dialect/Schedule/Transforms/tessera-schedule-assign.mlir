@@ -45,6 +45,29 @@ func.func @epilogue(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %b: tensor<16xf32
 
 // -----
 
+// A constant among a fused group's inputs moves into the kernel (the GPU
+// lowering takes no host-level constants), like a single op's.
+// CHECK-LABEL: func.func @fused_constant
+func.func @fused_constant(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // CHECK: %[[K:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%{{[^,)]*}}) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // CHECK-NEXT: ^bb0(%[[X:.*]]: tensor<8x16xf32>):
+  // CHECK-NEXT:   %[[C:.*]] = tessera_graph.constant dense<2.000000e+00> : tensor<f32>
+  // CHECK-NEXT:   %[[M:.*]] = tessera_graph.mul %[[X]], %[[C]]
+  // CHECK-NEXT:   %[[E:.*]] = tessera_graph.exp %[[M]]
+  // CHECK-NEXT:   tessera_schedule.yield %[[E]]
+  // CHECK-NOT: tessera_graph.constant
+  %c = tessera_graph.constant dense<2.0> : tensor<f32>
+  %r = tessera_graph.fused elementwise (%a, %c) : (tensor<8x16xf32>, tensor<f32>) -> tensor<8x16xf32> {
+  ^bb0(%x: tensor<8x16xf32>, %k: tensor<f32>):
+    %m = tessera_graph.mul %x, %k : tensor<8x16xf32>, tensor<f32> -> tensor<8x16xf32>
+    %e = tessera_graph.exp %m : tensor<8x16xf32>
+    tessera_graph.yield %e : tensor<8x16xf32>
+  }
+  return %r : tensor<8x16xf32>
+}
+
+// -----
+
 // A prologue into a softmax has no single-kernel schedule yet: the group is
 // split into one kernel per op.
 // CHECK-LABEL: func.func @split
