@@ -187,6 +187,42 @@ func.func @main(%x: tensor<?x?x?xf16>) -> tensor<1x1x?xf16> {
   return %s : tensor<1x1x?xf16>
 }""",
         [(7, 99, 1001)], ["float16"], lambda x: x.mean(axis=(0, 1), keepdims=True), "float16"),
+    # Python scalars in fused groups (tessera.std over a symbolic dim, as
+    # the front end traces it; a matmul epilogue with two scalars): the
+    # constants move into the kernels.
+    "std_rows_scaled_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x1xf32> {
+  %0 = tessera_graph.reduce mean %x dims = [1] keepdim : tensor<?x?xf32> -> tensor<?x1xf32>
+  %1 = tessera_graph.sub %x, %0 : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %2 = tessera_graph.mul %1, %1 : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %3 = tessera_graph.constant dense<0.0> : tensor<f32>
+  %4 = tessera_graph.mul %2, %3 : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %5 = tessera_graph.constant dense<1.0> : tensor<f32>
+  %6 = tessera_graph.add %4, %5 : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %7 = tessera_graph.reduce sum %6 dims = [1] keepdim : tensor<?x?xf32> -> tensor<?x1xf32>
+  %8 = tessera_graph.reduce sum %2 dims = [1] keepdim : tensor<?x?xf32> -> tensor<?x1xf32>
+  %9 = tessera_graph.sub %7, %5 : tensor<?x1xf32>, tensor<f32> -> tensor<?x1xf32>
+  %10 = tessera_graph.div %8, %9 : tensor<?x1xf32>, tensor<?x1xf32> -> tensor<?x1xf32>
+  %11 = tessera_graph.sqrt %10 : tensor<?x1xf32>
+  %12 = tessera_graph.constant dense<2.0> : tensor<f32>
+  %13 = tessera_graph.mul %11, %12 : tensor<?x1xf32>, tensor<f32> -> tensor<?x1xf32>
+  return %13 : tensor<?x1xf32>
+}""",
+        [(333, 1001)], ["float32"], lambda x: 2 * x.std(axis=1, ddof=1, keepdims=True),
+        "float32"),
+    "matmul_scalars_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %0 = tessera_graph.matmul %x, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %1 = tessera_graph.constant dense<0.5> : tensor<f16>
+  %2 = tessera_graph.mul %0, %1 : tensor<?x?xf16>, tensor<f16> -> tensor<?x?xf16>
+  %3 = tessera_graph.constant dense<1.0> : tensor<f16>
+  %4 = tessera_graph.add %2, %3 : tensor<?x?xf16>, tensor<f16> -> tensor<?x?xf16>
+  return %4 : tensor<?x?xf16>
+}""",
+        [(300, 200), (200, 170)], ["float16"] * 2, lambda x, w: (x @ w) * 0.5 + 1.0,
+        "float16"),
     "matmul_bias_gelu_f32": (
         """
 func.func @main(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
