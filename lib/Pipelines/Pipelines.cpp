@@ -216,6 +216,10 @@ void mlir::tessera::buildGraphToScheduleStage(OpPassManager &pm,
   setChip.chip = chip.str();
   pm.addPass(target::createTesseraTargetSetChip(setChip));
   OpPassManager &funcs = pm.nest<func::FuncOp>();
+  // Graph IR's canonical form first: transposes fold into the matmuls that
+  // read them (`x @ w.T` is a matmul with transpose_rhs, which the GPU
+  // kernels read directly), identity reshapes and casts go away.
+  funcs.addPass(createCanonicalizerPass());
   funcs.addPass(graph::createTesseraGraphFuse());
   funcs.addPass(schedule::createTesseraScheduleAssign());
   pm.addPass(schedule::createTesseraScheduleCheck());

@@ -256,3 +256,24 @@ def test_var_std_linear_errors_and_gpu_compile():
     for target in ("sm_90", "gfx942"):
         artifact = tessera.compile(f, target=target, use_cache=False)
         assert artifact.binary and artifact.plan["kernels"]
+
+
+def test_matmul_with_transposed_operand_compiles_for_gpus():
+    """`x @ w.T` traces a transpose; the schedule stage folds it into the
+    matmul (transpose_rhs), which the GPU kernels read directly."""
+    @tessera.function
+    def nt(x: Tensor["M", "K", f16], w: Tensor["N", "K", f16]) -> Tensor["M", "N", f16]:
+        return x @ w.T
+
+    assert "tessera_graph.transpose" in nt.mlir
+    for target, kernel in (("sm_90", "nt_k0_matmul_mma"), ("gfx942", "nt_k0_matmul")):
+        artifact = tessera.compile(nt, target=target, use_cache=False)
+        assert [k["name"] for k in artifact.plan["kernels"]] == [kernel]
+        schedule = artifact.mlir("schedule")
+        assert "transpose_rhs" in schedule and "tessera_graph.transpose" not in schedule
+    rng = np.random.default_rng()
+    x = rng.standard_normal((33, 16)).astype(np.float16)
+    w = rng.standard_normal((21, 16)).astype(np.float16)
+    np.testing.assert_allclose(nt(x, w).astype(np.float64),
+                               x.astype(np.float64) @ w.astype(np.float64).T,
+                               rtol=2e-3, atol=2e-2)

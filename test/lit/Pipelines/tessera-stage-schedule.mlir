@@ -20,3 +20,20 @@ func.func @mm(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %c: tensor<?xf16>) -> te
   %s = tessera_graph.add %m, %c : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
   return %s : tensor<?x?xf16>
 }
+
+// The stage canonicalizes Graph IR first: a transpose of a matmul operand
+// (`x @ w.T` in Python) folds into the matmul's transpose_rhs, which the
+// tensor-core kernels read directly (mma.sync: wgmma takes untransposed
+// operands only), so no transpose op reaches the GPU lowering.
+// SM90-LABEL: func.func @mm_nt(
+// SM90-NOT: tessera_graph.transpose
+// SM90: tessera_schedule.kernel #tessera_schedule.config<{{.*}}mma = mma_sync>
+// SM90: tessera_graph.matmul %{{.*}}, %{{.*}} transpose_rhs
+// SM90-NOT: tessera_graph.transpose
+// GFX-LABEL: func.func @mm_nt(
+// GFX: tessera_graph.matmul %{{.*}}, %{{.*}} transpose_rhs
+func.func @mm_nt(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %t = tessera_graph.transpose %w permutation = [1, 0] : tensor<?x?xf16> -> tensor<?x?xf16>
+  %m = tessera_graph.matmul %a, %t {acc = f32} : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}
