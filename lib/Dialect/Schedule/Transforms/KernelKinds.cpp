@@ -116,7 +116,16 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
     shape.kind = KernelKind::Attention;
     return shape;
   }
-  return unsupported("this op");
+  // What to write instead, where there is something.
+  if (isa<graph::TransposeOp>(anchor))
+    return unsupported("no GPU kernel for a transpose yet: a transpose of a "
+                       "matmul operand folds into the matmul (x @ w.T), "
+                       "others run on the CPU path (target 'cpu')");
+  if (isa<graph::ReshapeOp, graph::BroadcastToOp, graph::ConcatOp,
+          graph::SliceOp>(anchor))
+    return unsupported("no GPU kernel for reshape, broadcast_to, concat or "
+                       "slice yet: they run on the CPU path (target 'cpu')");
+  return unsupported("no GPU kernel for this op yet");
 }
 
 StringRef mlir::tessera::schedule::stringifyKernelKind(KernelKind kind) {

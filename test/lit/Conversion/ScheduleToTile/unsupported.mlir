@@ -11,9 +11,17 @@ func.func @attention(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<
 // -----
 
 func.func @transpose(%a: tensor<4x8xf32>) -> tensor<8x4xf32> {
-  // expected-error @+1 {{'tessera_graph.transpose' op is not supported by the GPU lowering yet (this op)}}
+  // expected-error @+1 {{'tessera_graph.transpose' op is not supported by the GPU lowering yet (no GPU kernel for a transpose yet: a transpose of a matmul operand folds into the matmul (x @ w.T), others run on the CPU path (target 'cpu'))}}
   %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
   return %t : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @concat(%a: tensor<4x8xf32>) -> tensor<8x8xf32> {
+  // expected-error @+1 {{'tessera_graph.concat' op is not supported by the GPU lowering yet (no GPU kernel for reshape, broadcast_to, concat or slice yet: they run on the CPU path (target 'cpu'))}}
+  %c = tessera_graph.concat %a, %a dim = 0 : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<8x8xf32>
+  return %c : tensor<8x8xf32>
 }
 
 // -----
