@@ -15,6 +15,7 @@ every op carries that line as its location.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import inspect
 import os
@@ -462,17 +463,72 @@ class Function:
         self._fn = fn
         self._policy = numerics_policy
         signature = inspect.signature(fn)
-        self.specs: List[Tuple[str, TensorSpec]] = []
+        specs: List[Tuple[str, TensorSpec]] = []
         for name, param in signature.parameters.items():
             if not isinstance(param.annotation, TensorSpec):
                 raise TypeError(f"argument '{name}' of {fn.__qualname__} needs a "
                                 "tessera.Tensor[...] annotation")
-            self.specs.append((name, param.annotation))
-        #: Checks calls against the annotations before anything compiles.
-        self.signature = Signature(fn.__qualname__,
-                                   [spec.plan_entry(name) for name, spec in self.specs])
+            specs.append((name, param.annotation))
+        self._set_specs(specs)
+        self._specializations: Dict[int, "Function"] = {}
+
+    def _set_specs(self, specs: List[Tuple[str, TensorSpec]]) -> None:
+        self.specs = specs
+        #: True if an annotation starts with "...": the function is traced
+        #: once per number of leading dims (`specialize`).
+        self.variadic = any(spec.variadic for _, spec in specs)
+        #: Checks calls against the annotations before anything compiles
+        #: (None while "..." leaves the ranks open).
+        self.signature = None if self.variadic else Signature(
+            self._fn.__qualname__, [spec.plan_entry(name) for name, spec in specs])
         self._compiled = None
         self._text: Optional[str] = None
+
+    def specialize(self, leading: int) -> "Function":
+        """This function with its "..." standing for `leading` dims (symbols
+        `_lead0`, `_lead1`, ...): a function of fixed ranks, which traces
+        and compiles (`tessera.compile(f.specialize(2), ...)`). Calls do
+        this by themselves."""
+        if not self.variadic:
+            return self
+        if isinstance(leading, bool) or not isinstance(leading, int) or leading < 0:
+            raise ValueError(f"{self._fn.__qualname__}.specialize: the number of "
+                             f"leading dims must be an int >= 0, got {leading!r}")
+        special = self._specializations.get(leading)
+        if special is None:
+            special = copy.copy(self)
+            special._set_specs([(name, spec.specialize(leading))
+                                for name, spec in self.specs])
+            special._specializations = {}
+            special._reset()
+            self._specializations[leading] = special
+        return special
+
+    def _reset(self) -> None:
+        """Forgets what was compiled (a specialization starts afresh)."""
+
+    def _leading(self, arrays) -> int:
+        """How many dims the "..." stands for in this call: the same in
+        every argument annotated with it."""
+        if len(arrays) != len(self.specs):
+            raise TypeError(f"{self._fn.__qualname__} takes {len(self.specs)} "
+                            f"arguments, got {len(arrays)}")
+        leading, first = None, None
+        for (name, spec), array in zip(self.specs, arrays):
+            if not spec.variadic:
+                continue
+            shape = tuple(getattr(array, "shape", ()))
+            rest = spec.rank - 1
+            if len(shape) < rest:
+                raise ValueError(f"argument '{name}': expected at least {rest} dims "
+                                 f"('...' and {rest} more), got shape {shape}")
+            if leading is None:
+                leading, first = len(shape) - rest, name
+            elif len(shape) - rest != leading:
+                raise ValueError(f"argument '{name}': '...' stands for "
+                                 f"{len(shape) - rest} leading dims here but "
+                                 f"{leading} in argument '{first}' (shape {shape})")
+        return leading
 
     def _trace(self) -> str:
         code = self._fn.__code__
@@ -513,6 +569,11 @@ class Function:
     @user_frames
     def mlir(self) -> str:
         """The Graph IR of the function (with source locations)."""
+        if self.variadic:
+            name = self._fn.__name__
+            raise TypeError(f"{self._fn.__qualname__} has '...' dims, so its Graph IR "
+                            f"depends on how many: use {name}.specialize(n) (e.g. "
+                            f"tessera.compile({name}.specialize(2), ...)), or call it")
         if self._text is None:
             self._text = self._trace()
         return self._text
@@ -521,6 +582,8 @@ class Function:
     def __call__(self, *arrays):
         """Compiles for the CPU on first use (memory, then disk cache) and
         runs on numpy arrays."""
+        if self.variadic:
+            return self.specialize(self._leading(arrays))(*arrays)
         self.signature.bind(arrays)
         if self._compiled is None:
             self._compiled = compiler.compile(self, target="cpu")
@@ -549,6 +612,9 @@ class JitFunction(Function):
         self._target, self._schedule = target, schedule
         self._artifacts: Dict[tuple, object] = {}
 
+    def _reset(self) -> None:
+        self._artifacts = {}
+
     @property
     def target(self) -> str:
         """`target=`, else $TESSERA_TARGET, else the GPU CuPy sees, else cpu."""
@@ -561,6 +627,8 @@ class JitFunction(Function):
 
     @user_frames
     def __call__(self, *arrays, **launch):
+        if self.variadic:
+            return self.specialize(self._leading(arrays))(*arrays, **launch)
         target = self.target
         if target == "cpu" and launch:
             raise TypeError(f"{self._fn.__qualname__}: {sorted(launch)} apply to GPU "

@@ -5,7 +5,9 @@ Pure Python: importing this module loads no MLIR.
     x: tessera.Tensor["B", "S", 768, tessera.bf16]
 
 Dimensions are literal sizes (ints), symbols (strings: the same symbol means
-the same size everywhere in a function) or "?" (any size).
+the same size everywhere in a function) or "?" (any size); a leading "..."
+stands for any number of leading dims, the same ones in every argument that
+has it (one binding per call, like a symbol).
 """
 
 from __future__ import annotations
@@ -17,11 +19,20 @@ import numpy as np
 
 from .runtime.plan import numpy_dtype
 
-__all__ = ["DType", "TensorSpec", "Tensor", "Dim", "f32", "f16", "bf16",
+__all__ = ["DType", "TensorSpec", "Tensor", "Dim", "ELLIPSIS", "f32", "f16", "bf16",
            "f8e4m3", "f8e5m2", "i32", "i8", "bool_", "DTYPES"]
 
 #: A dimension: a literal size, a symbol, or None for "?".
 Dim = Union[int, str, None]
+
+#: The leading "..." of an annotation: any number of leading dims.
+ELLIPSIS = "..."
+
+
+def leading_symbol(i: int) -> str:
+    """The symbol of the i-th dim a leading "..." stands for (the plan's and
+    the errors' name for it)."""
+    return f"_lead{i}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +78,18 @@ class TensorSpec:
     def rank(self) -> int:
         return len(self.dims)
 
+    @property
+    def variadic(self) -> bool:
+        """True if the annotation starts with "..." (any leading dims)."""
+        return bool(self.dims) and self.dims[0] == ELLIPSIS
+
+    def specialize(self, leading: int) -> "TensorSpec":
+        """The annotation with its "..." as `leading` symbolic dims."""
+        if not self.variadic:
+            return self
+        return TensorSpec(tuple(leading_symbol(i) for i in range(leading))
+                          + self.dims[1:], self.dtype)
+
     def mlir_type(self) -> str:
         dims = "x".join("?" if not isinstance(d, int) else str(d) for d in self.dims)
         return f"tensor<{dims}x{self.dtype.mlir}>" if dims else f"tensor<{self.dtype.mlir}>"
@@ -90,8 +113,16 @@ class Tensor:
             raise TypeError("Tensor[...] ends with an element type, e.g. "
                             "Tensor['B', 'S', tessera.f32]")
         dims = []
-        for d in items[:-1]:
-            if d == "?":
+        for i, d in enumerate(items[:-1]):
+            if d == ELLIPSIS or d is Ellipsis:
+                if i != 0:
+                    raise TypeError("Tensor[...]: '...' (any leading dims) must come "
+                                    "first, e.g. Tensor['...', 'D', tessera.f32]")
+                dims.append(ELLIPSIS)
+            elif isinstance(d, str) and d.startswith("_lead"):
+                raise TypeError(f"Tensor dimension {d!r}: symbols starting with "
+                                "'_lead' name the dims of a '...'; choose another name")
+            elif d == "?":
                 dims.append(None)
             elif isinstance(d, bool) or not isinstance(d, (int, str)):
                 raise TypeError(f"Tensor dimension {d!r} must be an int, a symbol "

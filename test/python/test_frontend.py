@@ -277,3 +277,57 @@ def test_matmul_with_transposed_operand_compiles_for_gpus():
     np.testing.assert_allclose(nt(x, w).astype(np.float64),
                                x.astype(np.float64) @ w.astype(np.float64).T,
                                rtol=2e-3, atol=2e-2)
+
+
+def test_leading_ellipsis_dims():
+    """'...' stands for any number of leading dims, the same ones in every
+    argument that has it; calls trace once per number."""
+    @tessera.function
+    def norm(x: Tensor["...", "D", f32], w: Tensor["D", f32]) -> Tensor["...", "D", f32]:
+        return tessera.layer_norm(x) * w
+
+    rng = np.random.default_rng()
+    w = rng.standard_normal(16).astype(np.float32)
+    for shape in [(16,), (5, 16), (2, 3, 16)]:
+        x = rng.standard_normal(shape).astype(np.float32)
+        x64 = x.astype(np.float64)
+        ref = (x64 - x64.mean(-1, keepdims=True)) / np.sqrt(x64.var(-1, keepdims=True) + 1e-5)
+        np.testing.assert_allclose(norm(x, w), ref * w, rtol=1e-5, atol=1e-5)
+    assert sorted(norm._specializations) == [0, 1, 2]
+    with pytest.raises(TypeError, match=r"norm has '...' dims, so its Graph IR depends on "
+                                        r"how many: use norm.specialize\(n\)"):
+        norm.mlir
+    special = norm.specialize(2)
+    assert special is norm.specialize(2) and not special.variadic
+    artifact = tessera.compile(special, target="sm_90", use_cache=False)
+    assert artifact.plan["inputs"][0]["dims"] == ["_lead0", "_lead1", "D"]
+
+    @tessera.jit(target="cpu")
+    def add(x: Tensor["...", 4, f32], y: Tensor["...", 4, f32]) -> Tensor["...", 4, f32]:
+        return x + y
+
+    a = rng.standard_normal((3, 2, 4)).astype(np.float32)
+    np.testing.assert_allclose(add(a, a), 2 * a)
+    with pytest.raises(ValueError, match=r"argument 'y': '...' stands for 2 leading dims "
+                                         r"here but 1 in argument 'x'"):
+        add(a[0], a)
+    with pytest.raises(ValueError, match=r"argument 'y': dimension 0 \(_lead0\) is 3, but "
+                                         r"_lead0 is 2"):
+        add(a[0], a[:, 0])
+    with pytest.raises(ValueError, match=r"argument 'x': expected at least 1 dims"):
+        add(np.float32(1.0), a)
+
+
+def test_leading_ellipsis_annotation_errors():
+    with pytest.raises(TypeError, match=r"'...' \(any leading dims\) must come first"):
+        Tensor["B", "...", f32]
+    with pytest.raises(TypeError, match=r"symbols starting with '_lead' name the dims of "
+                                        r"a '...'"):
+        Tensor["_lead0", f32]
+    assert Tensor[..., "D", f32] == Tensor["...", "D", f32]
+    with pytest.raises(ValueError, match=r"the number of leading dims must be an int >= 0"):
+        @tessera.function
+        def f(x: Tensor["...", f32]) -> Tensor["...", f32]:
+            return x
+
+        f.specialize(-1)
