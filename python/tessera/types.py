@@ -19,7 +19,7 @@ import numpy as np
 
 from .runtime.plan import numpy_dtype
 
-__all__ = ["DType", "TensorSpec", "Tensor", "Dim", "ELLIPSIS", "f32", "f16", "bf16",
+__all__ = ["DType", "TensorSpec", "Tensor", "Dim", "ELLIPSIS", "f64", "f32", "f16", "bf16",
            "f8e4m3", "f8e5m2", "i32", "i8", "bool_", "DTYPES"]
 
 #: A dimension: a literal size, a symbol, or None for "?".
@@ -55,6 +55,7 @@ class DType:
         return f"tessera.{self.name}"
 
 
+f64 = DType("f64", "f64")
 f32 = DType("f32", "f32")
 f16 = DType("f16", "f16")
 bf16 = DType("bf16", "bf16")
@@ -64,7 +65,7 @@ i32 = DType("i32", "i32")
 i8 = DType("i8", "i8")
 bool_ = DType("bool_", "i1")
 
-DTYPES = {d.mlir: d for d in (f32, f16, bf16, f8e4m3, f8e5m2, i32, i8, bool_)}
+DTYPES = {d.mlir: d for d in (f64, f32, f16, bf16, f8e4m3, f8e5m2, i32, i8, bool_)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -331,3 +331,23 @@ def test_leading_ellipsis_annotation_errors():
             return x
 
         f.specialize(-1)
+
+
+def test_f64_runs_on_the_cpu_path_and_is_refused_on_gpus():
+    from tessera import f64
+
+    @tessera.function
+    def f(x: Tensor["S", "D", f64], w: Tensor["D", "F", f64]) -> Tensor["S", "F", f64]:
+        return tessera.softmax(x @ w) * x.std(1, keepdim=True)
+
+    rng = np.random.default_rng()
+    x, w = rng.standard_normal((9, 5)), rng.standard_normal((5, 4))
+    s = x @ w
+    p = np.exp(s - s.max(1, keepdims=True))
+    ref = p / p.sum(1, keepdims=True) * x.std(1, ddof=1, keepdims=True)
+    got = f(x, w)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+    with pytest.raises(Exception, match=r"produces f64 values, which the GPU lowering does "
+                                        r"not support yet; f64 programs run on the CPU path"):
+        tessera.compile(f, target="sm_90", use_cache=False)

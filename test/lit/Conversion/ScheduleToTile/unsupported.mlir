@@ -106,3 +106,11 @@ func.func @simt_tile(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32
   }
   return %r : tensor<?x?xf32>
 }
+
+// -----
+
+func.func @f64(%a: tensor<8xf64>) -> tensor<8xf64> {
+  // expected-error @+1 {{'tessera_graph.exp' op produces f64 values, which the GPU lowering does not support yet; f64 programs run on the CPU path (target 'cpu')}}
+  %e = tessera_graph.exp %a : tensor<8xf64>
+  return %e : tensor<8xf64>
+}
