@@ -261,7 +261,16 @@ def gelu(x: TracedTensor, approximate: str = "erf") -> TracedTensor:
     return _unary("gelu", x, approximate=getattr(tg.GeluApproximation, approximate))
 
 
-def where(condition: TracedTensor, a: TracedTensor, b: TracedTensor) -> TracedTensor:
+def where(condition: TracedTensor, a, b) -> TracedTensor:
+    """`a` where `condition` holds, else `b` (NumPy broadcasting); one of `a`
+    and `b` may be a Python scalar, of the other's dtype."""
+    if not isinstance(a, TracedTensor) and not isinstance(b, TracedTensor):
+        raise TypeError("where: at least one of a and b must be a tensor (the other "
+                        "may be a Python scalar)")
+    a = _as_traced(a, b) if not isinstance(a, TracedTensor) else a
+    b = _as_traced(b, a)
+    if a.dtype != b.dtype:
+        raise TypeError(f"where: dtype mismatch: {a.dtype.name} vs {b.dtype.name}")
     shape = _broadcast(condition.shape, _broadcast(a.shape, b.shape, "where"), "where")
     result = _finish(tg.select(condition.value, a.value, b.value, loc=_user_location()))
     return TracedTensor(result, shape, a.dtype)

@@ -351,3 +351,24 @@ def test_f64_runs_on_the_cpu_path_and_is_refused_on_gpus():
     with pytest.raises(Exception, match=r"produces f64 values, which the GPU lowering does "
                                         r"not support yet; f64 programs run on the CPU path"):
         tessera.compile(f, target="sm_90", use_cache=False)
+
+
+def test_where_with_a_python_scalar():
+    from tessera import bool_
+
+    @tessera.function
+    def f(c: Tensor["S", 8, bool_], x: Tensor["S", 8, f32]) -> Tensor["S", 8, f32]:
+        return tessera.where(c, x, 0.0) + tessera.where(c, -1.0, x)
+
+    rng = np.random.default_rng()
+    c = rng.standard_normal((5, 8)) > 0
+    x = rng.standard_normal((5, 8)).astype(np.float32)
+    np.testing.assert_allclose(f(c, x), np.where(c, x, 0) + np.where(c, -1, x))
+    for target in ("sm_90", "gfx942"):
+        assert tessera.compile(f, target=target, use_cache=False).plan["kernels"]
+    with pytest.raises(TypeError, match="where: at least one of a and b must be a tensor"):
+        @tessera.function
+        def g(c: Tensor["S", bool_]) -> Tensor["S", f32]:
+            return tessera.where(c, 1.0, 0.0)
+
+        g.mlir
