@@ -28,6 +28,10 @@ def main(argv) -> int:
         return 1
     pth = Path(sysconfig.get_paths()["purelib"]) / "tessera-build.pth"
     line = f"{package_dir}\n"
+    if pth.exists() and pth.read_text() != line:
+        # A venv shared by checkouts (TESSERA_VENV) follows the last build.
+        print(f"link_venv: {pth} pointed at {pth.read_text().strip()}; now at "
+              f"{package_dir}", file=sys.stderr)
     if not pth.exists() or pth.read_text() != line:
         pth.write_text(line)
     return 0

@@ -49,7 +49,8 @@ def user_frames(fn):
         except Exception as error:
             if os.environ.get("TESSERA_TRACEBACK") == "full":
                 raise
-            if _NOTE not in getattr(error, "__notes__", ()):
+            # (add_note is Python 3.11's; on 3.10 the frames still go.)
+            if hasattr(error, "add_note") and _NOTE not in getattr(error, "__notes__", ()):
                 error.add_note(_NOTE)
             raise error.with_traceback(without_tessera_frames(error.__traceback__))
 

@@ -335,6 +335,9 @@ def var(x: TracedTensor, dim=None, correction=1, keepdim: bool = False) -> Trace
     if isinstance(correction, bool) or not isinstance(correction, (int, float)) \
             or correction < 0:
         raise ValueError(f"var: correction must be a number >= 0, got {correction!r}")
+    if not x.dtype.is_float:
+        raise TypeError(f"var: needs a floating-point tensor, got {x.dtype.name} "
+                        "(cast it first)")
     dims = _reduced_dims(x, dim, "var")
     deviation = x - mean(x, dims, keepdim=True)
     squares = deviation * deviation
@@ -345,10 +348,12 @@ def var(x: TracedTensor, dim=None, correction=1, keepdim: bool = False) -> Trace
         count = 1
         for s in sizes:
             count *= s
-        return sum(squares, dims, keepdim) / float(count - correction)
-    # Symbolic sizes: the count is summed too (ones where the squares are).
+        # As torch: n - correction at least 0 (a variance of inf or nan).
+        return sum(squares, dims, keepdim) / float(_builtins.max(count - correction, 0))
+    # Symbolic sizes: the count is summed too (ones where the squares are;
+    # nan where a square is inf or nan, whose variance is inf or nan anyway).
     count = sum(squares * 0.0 + 1.0, dims, keepdim)
-    return sum(squares, dims, keepdim) / (count - float(correction))
+    return sum(squares, dims, keepdim) / maximum(count - float(correction), 0.0)
 
 
 def std(x: TracedTensor, dim=None, correction=1, keepdim: bool = False) -> TracedTensor:
@@ -526,7 +531,10 @@ class Function:
         for (name, spec), array in zip(self.specs, arrays):
             if not spec.variadic:
                 continue
-            shape = tuple(getattr(array, "shape", ()))
+            if dtype_of(array) is None:
+                raise TypeError(f"argument '{name}': expected an array of dtype "
+                                f"{spec.dtype.mlir}, got {type(array).__name__}")
+            shape = tuple(array.shape)
             rest = spec.rank - 1
             if len(shape) < rest:
                 raise ValueError(f"argument '{name}': expected at least {rest} dims "

@@ -372,3 +372,31 @@ def test_where_with_a_python_scalar():
             return tessera.where(c, 1.0, 0.0)
 
         g.mlir
+
+
+def test_var_edge_cases():
+    from tessera import i32
+
+    @tessera.function
+    def over(x: Tensor["S", 2, f32]) -> Tensor["S", f32]:
+        return x.var(1, correction=3)            # n - correction < 0: inf, as torch
+
+    @tessera.function
+    def over_symbolic(x: Tensor["S", "D", f32]) -> Tensor["S", f32]:
+        return x.var(1, correction=3)
+
+    x = np.array([[1.0, 2.0], [3.0, 5.0]], np.float32)
+    assert np.all(np.isinf(over(x))) and np.all(np.isinf(over_symbolic(x)))
+    with pytest.raises(TypeError, match=r"var: needs a floating-point tensor, got i32"):
+        @tessera.function
+        def ints(x: Tensor["S", i32]) -> Tensor[i32]:
+            return x.var()
+
+        ints.mlir
+
+    @tessera.function
+    def lead(x: Tensor["...", f32]) -> Tensor["...", f32]:
+        return x
+
+    with pytest.raises(TypeError, match=r"argument 'x': expected an array of dtype f32, got list"):
+        lead([1.0, 2.0])
