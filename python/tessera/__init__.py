@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 # Front-end names resolve lazily (PEP 562) so that `import tessera` stays free
 # of MLIR until they are used.
 _FRONTEND = {
-    "ShapeError", "TracedTensor", "Function", "function", "jit", "numerics",
+    "ShapeError", "TracedTensor", "Function", "function", "jit", "numerics", "Policy",
     "matmul", "softmax", "log_softmax", "layer_norm", "rms_norm", "attention",
     "relu", "gelu", "silu", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt",
     "neg", "abs", "maximum", "minimum", "where", "cast", "sum", "mean", "max",

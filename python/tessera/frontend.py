@@ -14,7 +14,7 @@ every op carries that line as its location.
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import copy
 import functools
 import inspect
@@ -50,7 +50,7 @@ class ShapeError(ValueError):
 _state = threading.local()
 
 
-def _policies() -> List[str]:
+def _policies() -> List["Policy"]:
     if not hasattr(_state, "policies"):
         _state.policies = []
     return _state.policies
@@ -72,25 +72,130 @@ def _policy_text(storage=None, compute=None, accumulate=None, rounding=None,
     return f"#tessera_graph.numerics<{', '.join(entries)}>"
 
 
-@contextlib.contextmanager
-def numerics(storage: Optional[DType] = None, compute: Optional[DType] = None,
-             accumulate: Optional[DType] = None, rounding: Optional[str] = None,
-             saturate: Optional[bool] = None, denormals: Optional[str] = None):
-    """Ops traced inside carry this numerics policy.
+_POLICY_FIELDS = ("storage", "compute", "accumulate", "rounding", "saturate", "denormals")
 
-    `rounding`: "nearest", "stochastic" or "toward_zero"; `denormals`:
-    "preserve" or "flush".
-    """
-    if rounding not in (None, "nearest", "stochastic", "toward_zero"):
-        raise ValueError(f"rounding must be nearest, stochastic or toward_zero, got {rounding!r}")
-    if denormals not in (None, "preserve", "flush"):
-        raise ValueError(f"denormals must be preserve or flush, got {denormals!r}")
-    _policies().append(_policy_text(storage, compute, accumulate, rounding,
-                                    saturate, denormals))
-    try:
-        yield
-    finally:
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    """A numerics policy: storage, compute and accumulation types, rounding
+    ("nearest", "stochastic", "toward_zero"), saturation and denormals
+    ("preserve", "flush"); unset fields are None. Named ones come from
+    `tessera.numerics.policy(name, ...)`. A policy is a context manager (ops
+    traced inside carry it) and a `numerics=` argument of `@tessera.function`
+    and `@tessera.jit`; nested policies resolve innermost-first, field by
+    field."""
+
+    storage: Optional[DType] = None
+    compute: Optional[DType] = None
+    accumulate: Optional[DType] = None
+    rounding: Optional[str] = None
+    saturate: Optional[bool] = None
+    denormals: Optional[str] = None
+    name: Optional[str] = dataclasses.field(default=None, compare=False)
+
+    def __post_init__(self):
+        for key in ("storage", "compute", "accumulate"):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, DType):
+                raise TypeError(f"numerics: {key} must be a tessera dtype (tessera.f32, "
+                                f"...), got {value!r}")
+        if self.rounding not in (None, "nearest", "stochastic", "toward_zero"):
+            raise ValueError(f"rounding must be nearest, stochastic or toward_zero, "
+                             f"got {self.rounding!r}")
+        if self.denormals not in (None, "preserve", "flush"):
+            raise ValueError(f"denormals must be preserve or flush, got {self.denormals!r}")
+        if self.saturate is not None and not isinstance(self.saturate, bool):
+            raise TypeError(f"numerics: saturate must be True or False, got {self.saturate!r}")
+
+    def fields(self) -> dict:
+        return {key: getattr(self, key) for key in _POLICY_FIELDS}
+
+    def text(self) -> str:
+        """The policy as Graph IR's `#tessera_graph.numerics` attribute."""
+        return _policy_text(**self.fields())
+
+    def over(self, outer: "Policy") -> "Policy":
+        """This policy's fields, and `outer`'s where this one leaves them unset."""
+        merged = {key: value if value is not None else getattr(outer, key)
+                  for key, value in self.fields().items()}
+        return Policy(**merged, name=self.name)
+
+    def __enter__(self) -> "Policy":
+        _policies().append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
         _policies().pop()
+
+
+def _current_policy() -> Optional[Policy]:
+    """The policy of an op traced now: the nested ones, innermost-first."""
+    policy = None
+    for p in _policies():
+        policy = p if policy is None else p.over(policy)
+    return policy
+
+
+class _Numerics:
+    """`tessera.numerics`: `tessera.numerics(storage=..., compute=...)` or
+    `tessera.numerics("training")` is a policy (a context manager);
+    `tessera.numerics.policy(name, ...)` defines a named one once."""
+
+    Policy = Policy
+
+    def __init__(self):
+        self._named: Dict[str, Policy] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, policy=None, **fields) -> Policy:
+        return self.resolve(policy, **fields)
+
+    def policy(self, name: str, **fields) -> Policy:
+        """Defines the policy `name` (once: a second definition must say the
+        same) and returns it."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"numerics.policy: the name must be a non-empty string, "
+                            f"got {name!r}")
+        unknown = sorted(set(fields) - set(_POLICY_FIELDS))
+        if unknown:
+            raise TypeError(f"numerics.policy: unknown fields {unknown}; the fields are "
+                            f"{', '.join(_POLICY_FIELDS)}")
+        new = Policy(**fields, name=name)
+        with self._lock:
+            old = self._named.setdefault(name, new)
+        if old != new:
+            raise ValueError(f"numerics policy {name!r} is already defined as "
+                             f"{old.text()}; it cannot become {new.text()}")
+        return old
+
+    def get(self, name: str) -> Policy:
+        """The named policy `name`."""
+        if name not in self._named:
+            known = ", ".join(sorted(self._named)) or "none yet"
+            raise ValueError(f"no numerics policy named {name!r} (defined: {known}); "
+                             f"define it with tessera.numerics.policy({name!r}, ...)")
+        return self._named[name]
+
+    def resolve(self, policy=None, **fields) -> Policy:
+        """A Policy from a Policy, a defined name, a dict of fields or
+        keyword fields (which override the others')."""
+        unknown = sorted(set(fields) - set(_POLICY_FIELDS))
+        if unknown:
+            raise TypeError(f"numerics: unknown fields {unknown}; the fields are "
+                            f"{', '.join(_POLICY_FIELDS)}")
+        if policy is None:
+            return Policy(**fields)
+        if isinstance(policy, str):
+            policy = self.get(policy)
+        elif isinstance(policy, dict):
+            policy = self.resolve(None, **policy)
+        elif not isinstance(policy, Policy):
+            raise TypeError(f"numerics: expected a Policy, a policy name or a dict of "
+                            f"fields, got {type(policy).__name__}")
+        return dataclasses.replace(policy, **fields) if fields else policy
+
+
+numerics = _Numerics()
 
 
 def _user_location() -> ir.Location:
@@ -105,10 +210,11 @@ def _user_location() -> ir.Location:
 
 
 def _finish(op_result: ir.Value) -> ir.Value:
-    """Attaches the innermost numerics policy to the op of `op_result`."""
-    if _policies():
+    """Attaches the current numerics policy to the op of `op_result`."""
+    policy = _current_policy()
+    if policy is not None:
         op_result.owner.attributes["tessera_graph.numerics"] = ir.Attribute.parse(
-            _policies()[-1])
+            policy.text())
     return op_result
 
 
@@ -218,16 +324,17 @@ def _as_traced(x, like: TracedTensor) -> TracedTensor:
 def _binary(kind: str, a, b) -> TracedTensor:
     a = _as_traced(a, b) if not isinstance(a, TracedTensor) else a
     b = _as_traced(b, a)
-    if a.dtype != b.dtype and not _policies():
+    policy = _current_policy()
+    if a.dtype != b.dtype and policy is None:
         raise TypeError(f"{kind}: dtype mismatch: {a.dtype.name} vs {b.dtype.name} "
                         "(cast one, or trace under tessera.numerics(compute=...))")
     shape = _broadcast(a.shape, b.shape, kind)
-    if _policies():
+    if policy is not None:
         # The policy must be on the op when it is built: inference accepts
         # mixed element types only under a compute type.
         op = ir.Operation.create(
             f"tessera_graph.{kind}", operands=[a.value, b.value],
-            attributes={"tessera_graph.numerics": ir.Attribute.parse(_policies()[-1])},
+            attributes={"tessera_graph.numerics": ir.Attribute.parse(policy.text())},
             loc=_user_location(), infer_type=True)
         result = op.result
     else:
@@ -472,10 +579,10 @@ builtins_sum = _builtins.sum
 class Function:
     """A Python function over `Tensor[...]` arguments, traced to Graph IR."""
 
-    def __init__(self, fn, numerics_policy: Optional[dict] = None):
+    def __init__(self, fn, numerics_policy=None):
         functools.update_wrapper(self, fn)
         self._fn = fn
-        self._policy = numerics_policy
+        self._policy = None if numerics_policy is None else numerics.resolve(numerics_policy)
         signature = inspect.signature(fn)
         specs: List[Tuple[str, TensorSpec]] = []
         for name, param in signature.parameters.items():
@@ -556,7 +663,7 @@ class Function:
                 fn_op = func_d.FuncOp(self._fn.__name__, ir.FunctionType.get(arg_types, []))
                 if self._policy is not None:
                     fn_op.attributes["tessera_graph.numerics"] = ir.Attribute.parse(
-                        _policy_text(**self._policy))
+                        self._policy.text())
                 # Argument names and symbolic dims, for the GPU launch plan:
                 # the runtime's errors then name the user's arguments and dims.
                 i64 = ir.IntegerType.get_signless(64)
@@ -608,9 +715,10 @@ class Function:
 
 
 @user_frames
-def function(fn=None, *, numerics: Optional[dict] = None):
-    """Decorator: trace `fn` to Graph IR. `numerics` (keyword arguments of
-    `tessera.numerics`) applies a policy to the whole function."""
+def function(fn=None, *, numerics=None):
+    """Decorator: trace `fn` to Graph IR. `numerics` (a Policy, a defined
+    policy's name, or a dict of its fields) applies a policy to the whole
+    function."""
     if fn is None:
         return user_frames(lambda f: Function(f, numerics))
     return Function(fn, numerics)
@@ -623,7 +731,7 @@ class JitFunction(Function):
     are shape-generic, so new sizes reuse the compiled artifact; compiled
     artifacts also persist in the disk cache."""
 
-    def __init__(self, fn, numerics_policy: Optional[dict] = None,
+    def __init__(self, fn, numerics_policy=None,
                  target: Optional[str] = None, schedule: Optional[dict] = None):
         super().__init__(fn, numerics_policy)
         self._target, self._schedule = target, schedule
@@ -662,7 +770,7 @@ class JitFunction(Function):
 
 
 @user_frames
-def jit(fn=None, *, numerics: Optional[dict] = None, target: Optional[str] = None,
+def jit(fn=None, *, numerics=None, target: Optional[str] = None,
         schedule: Optional[dict] = None):
     """Decorator: trace `fn` to Graph IR; compile it on first call for the
     GPU present (else the CPU) and run it there. `target` pins a target,

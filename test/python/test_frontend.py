@@ -400,3 +400,47 @@ def test_var_edge_cases():
 
     with pytest.raises(TypeError, match=r"argument 'x': expected an array of dtype f32, got list"):
         lead([1.0, 2.0])
+
+
+def test_named_numerics_policies():
+    """Define once, apply by name or object as a decorator argument or a
+    context manager; nested policies resolve innermost-first, field by
+    field, and each op's policy is in the Graph IR."""
+    training = tessera.numerics.policy("test-training", storage=bf16, compute=f32,
+                                       accumulate=f32)
+    assert tessera.numerics.policy("test-training", storage=bf16, compute=f32,
+                                   accumulate=f32) is training
+    assert tessera.numerics("test-training") is training
+    with pytest.raises(ValueError, match=r"numerics policy 'test-training' is already "
+                                         r"defined as #tessera_graph.numerics<storage = bf16"):
+        tessera.numerics.policy("test-training", storage=f16)
+    with pytest.raises(ValueError, match=r"no numerics policy named 'nope' \(defined: .*"
+                                         r"test-training"):
+        tessera.numerics("nope")
+    with pytest.raises(TypeError, match=r"numerics: unknown fields \['storag'\]"):
+        tessera.numerics(storag=bf16)
+    with pytest.raises(ValueError, match="rounding must be nearest, stochastic or toward_zero"):
+        tessera.numerics(rounding="up")
+
+    @tessera.function(numerics="test-training")
+    def mm(a: Tensor["M", "K", bf16], b: Tensor["K", "N", bf16]) -> Tensor["M", "N", bf16]:
+        return a @ b
+
+    assert "#tessera_graph.numerics<storage = bf16, compute = f32, accumulate = f32>" \
+        in mm.mlir
+
+    @tessera.function
+    def nested(x: Tensor["N", bf16], y: Tensor["N", f32]) -> Tensor["N", bf16]:
+        with training:
+            a = x * y                                   # the outer policy
+            with tessera.numerics(rounding="stochastic"):
+                b = a * y                               # its fields + stochastic
+        return b
+
+    text = nested.mlir
+    assert text.count("#tessera_graph.numerics<storage = bf16, compute = f32, "
+                      "accumulate = f32>") >= 1
+    assert ("#tessera_graph.numerics<storage = bf16, compute = f32, accumulate = f32, "
+            "rounding = stochastic>") in text
+    assert tessera.numerics(training, rounding="stochastic").rounding == "stochastic"
+    assert isinstance(training, tessera.Policy) and training.name == "test-training"
