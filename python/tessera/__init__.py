@@ -16,8 +16,8 @@ first, and the runtime must import on a GPU machine that has no MLIR at all
 (with only the source tree's ``python/`` on sys.path).
 """
 
-from .types import (DType, Tensor, TensorSpec, bf16, bool_, f8e4m3, f8e5m2, f16,
-                    f32, f64, i8, i32)
+from .types import (DType, Static, StaticSpec, Tensor, TensorSpec, bf16, bool_, f8e4m3,
+                    f8e5m2, f16, f32, f64, i8, i32)
 
 __version__ = "0.1.0"
 

@@ -29,7 +29,7 @@ from ._traceback import user_frames
 from .dialects import func as func_d
 from .dialects import tessera_graph as tg
 from .runtime import Signature, device_target, dtype_of
-from .types import DType, Dim, TensorSpec, DTYPES
+from .types import DType, Dim, StaticSpec, TensorSpec, DTYPES
 
 __all__ = ["ShapeError", "TracedTensor", "Function", "function", "jit",
            "numerics", "matmul", "softmax", "log_softmax", "layer_norm",
@@ -583,15 +583,22 @@ class Function:
         functools.update_wrapper(self, fn)
         self._fn = fn
         self._policy = None if numerics_policy is None else numerics.resolve(numerics_policy)
-        signature = inspect.signature(fn)
+        self._python_signature = inspect.signature(fn)
         specs: List[Tuple[str, TensorSpec]] = []
-        for name, param in signature.parameters.items():
-            if not isinstance(param.annotation, TensorSpec):
+        #: Static arguments (`Static[bool]`, ...): fixed at trace time.
+        self.statics: Dict[str, StaticSpec] = {}
+        for name, param in self._python_signature.parameters.items():
+            if isinstance(param.annotation, StaticSpec):
+                self.statics[name] = param.annotation
+            elif isinstance(param.annotation, TensorSpec):
+                specs.append((name, param.annotation))
+            else:
                 raise TypeError(f"argument '{name}' of {fn.__qualname__} needs a "
-                                "tessera.Tensor[...] annotation")
-            specs.append((name, param.annotation))
+                                "tessera.Tensor[...] or tessera.Static[...] annotation")
+        #: The static arguments' values this function is specialized for.
+        self._static_values: Dict[str, object] = {}
         self._set_specs(specs)
-        self._specializations: Dict[int, "Function"] = {}
+        self._specializations: Dict[tuple, "Function"] = {}
 
     def _set_specs(self, specs: List[Tuple[str, TensorSpec]]) -> None:
         self.specs = specs
@@ -605,25 +612,87 @@ class Function:
         self._compiled = None
         self._text: Optional[str] = None
 
-    def specialize(self, leading: int) -> "Function":
+    @property
+    def _open_statics(self) -> List[str]:
+        return [name for name in self.statics if name not in self._static_values]
+
+    @property
+    def generic(self) -> bool:
+        """True while "..." dims or static arguments are open: the function
+        traces only once `specialize`d (calls do that by themselves)."""
+        return self.variadic or bool(self._open_statics)
+
+    def specialize(self, leading: Optional[int] = None, **statics) -> "Function":
         """This function with its "..." standing for `leading` dims (symbols
-        `_lead0`, `_lead1`, ...): a function of fixed ranks, which traces
-        and compiles (`tessera.compile(f.specialize(2), ...)`). Calls do
-        this by themselves."""
-        if not self.variadic:
+        `_lead0`, `_lead1`, ...) and its static arguments fixed to `statics`:
+        a function of tensors of fixed ranks, which traces and compiles
+        (`tessera.compile(f.specialize(2, causal=True), ...)`). Calls do this
+        by themselves."""
+        qualname = self._fn.__qualname__
+        if self.variadic:
+            if isinstance(leading, bool) or not isinstance(leading, int) or leading < 0:
+                raise ValueError(f"{qualname}.specialize: the number of leading dims "
+                                 f"must be an int >= 0, got {leading!r}")
+        elif leading is not None:
+            raise TypeError(f"{qualname}.specialize: {qualname} has no '...' dims, so "
+                            f"there is no number of leading dims to give")
+        for name in statics:
+            if name not in self.statics:
+                raise TypeError(f"{qualname}.specialize: {name!r} is not a static "
+                                f"argument (those are: {', '.join(self.statics) or 'none'})")
+            if name in self._static_values:
+                raise TypeError(f"{qualname}.specialize: static argument {name!r} is "
+                                f"fixed already ({self._static_values[name]!r})")
+        missing = [name for name in self._open_statics if name not in statics]
+        if missing:
+            raise TypeError(f"{qualname}.specialize: give the static arguments "
+                            f"{', '.join(missing)}")
+        values = {name: self.statics[name].check(name, v) for name, v in statics.items()}
+        if not self.variadic and not values:
             return self
-        if isinstance(leading, bool) or not isinstance(leading, int) or leading < 0:
-            raise ValueError(f"{self._fn.__qualname__}.specialize: the number of "
-                             f"leading dims must be an int >= 0, got {leading!r}")
-        special = self._specializations.get(leading)
+        key = (leading, tuple(sorted(values.items())))
+        special = self._specializations.get(key)
         if special is None:
             special = copy.copy(self)
-            special._set_specs([(name, spec.specialize(leading))
+            special._static_values = {**self._static_values, **values}
+            special._set_specs([(name, spec.specialize(leading or 0))
                                 for name, spec in self.specs])
             special._specializations = {}
             special._reset()
-            self._specializations[leading] = special
+            self._specializations[key] = special
         return special
+
+    def _split(self, args, kwargs):
+        """The call's tensors (in annotation order) and its open static
+        arguments' values."""
+        if not self.statics and not kwargs:
+            return list(args), {}  # the argument checker names count errors
+        qualname = self._fn.__qualname__
+        try:
+            bound = self._python_signature.bind_partial(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{qualname}: {error}") from None
+        missing = [name for name in self._python_signature.parameters
+                   if name not in bound.arguments and name not in self._static_values]
+        if missing:
+            raise TypeError(f"{qualname}: missing arguments {', '.join(missing)}")
+        tensors, statics = [], {}
+        for name, value in bound.arguments.items():
+            if name in self.statics:
+                if name in self._static_values:
+                    raise TypeError(f"{self._fn.__qualname__}: static argument "
+                                    f"{name!r} is fixed already "
+                                    f"({self._static_values[name]!r})")
+                statics[name] = value
+            else:
+                tensors.append(value)
+        return tensors, statics
+
+    def _specialized_for(self, args, kwargs):
+        """The specialization a call needs, and its tensors."""
+        tensors, statics = self._split(args, kwargs)
+        leading = self._leading(tensors) if self.variadic else None
+        return self.specialize(leading, **statics), tensors
 
     def _reset(self) -> None:
         """Forgets what was compiled (a specialization starts afresh)."""
@@ -677,9 +746,9 @@ class Function:
                     }) for name, spec in self.specs])
                 block = fn_op.add_entry_block()
                 with ir.InsertionPoint(block):
-                    args = [TracedTensor(v, spec.dims, spec.dtype)
-                            for v, (_, spec) in zip(block.arguments, self.specs)]
-                    out = self._fn(*args)
+                    args = {name: TracedTensor(v, spec.dims, spec.dtype)
+                            for v, (name, spec) in zip(block.arguments, self.specs)}
+                    out = self._fn(**args, **self._static_values)
                     if not isinstance(out, TracedTensor):
                         raise TypeError(f"{self._fn.__qualname__} must return one tensor "
                                         f"(got {type(out).__name__})")
@@ -698,16 +767,22 @@ class Function:
             raise TypeError(f"{self._fn.__qualname__} has '...' dims, so its Graph IR "
                             f"depends on how many: use {name}.specialize(n) (e.g. "
                             f"tessera.compile({name}.specialize(2), ...)), or call it")
+        if self._open_statics:
+            name, open_ = self._fn.__name__, self._open_statics
+            raise TypeError(f"{self._fn.__qualname__} has static arguments "
+                            f"({', '.join(open_)}), so its Graph IR depends on their "
+                            f"values: use {name}.specialize({open_[0]}=...), or call it")
         if self._text is None:
             self._text = self._trace()
         return self._text
 
     @user_frames
-    def __call__(self, *arrays):
+    def __call__(self, *args, **kwargs):
         """Compiles for the CPU on first use (memory, then disk cache) and
         runs on numpy arrays."""
-        if self.variadic:
-            return self.specialize(self._leading(arrays))(*arrays)
+        special, arrays = self._specialized_for(args, kwargs)
+        if special is not self:
+            return special(*arrays)
         self.signature.bind(arrays)
         if self._compiled is None:
             self._compiled = compiler.compile(self, target="cpu")
@@ -751,9 +826,14 @@ class JitFunction(Function):
         return device_target() or "cpu"
 
     @user_frames
-    def __call__(self, *arrays, **launch):
-        if self.variadic:
-            return self.specialize(self._leading(arrays))(*arrays, **launch)
+    def __call__(self, *args, **kwargs):
+        # Keywords that are not arguments of the function are launch options.
+        params = self._python_signature.parameters
+        launch = {k: v for k, v in kwargs.items() if k not in params}
+        special, arrays = self._specialized_for(
+            args, {k: v for k, v in kwargs.items() if k in params})
+        if special is not self:
+            return special(*arrays, **launch)
         target = self.target
         if target == "cpu" and launch:
             raise TypeError(f"{self._fn.__qualname__}: {sorted(launch)} apply to GPU "

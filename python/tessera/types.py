@@ -19,7 +19,7 @@ import numpy as np
 
 from .runtime.plan import numpy_dtype
 
-__all__ = ["DType", "TensorSpec", "Tensor", "Dim", "ELLIPSIS", "f64", "f32", "f16", "bf16",
+__all__ = ["DType", "TensorSpec", "Tensor", "Static", "StaticSpec", "Dim", "ELLIPSIS", "f64", "f32", "f16", "bf16",
            "f8e4m3", "f8e5m2", "i32", "i8", "bool_", "DTYPES"]
 
 #: A dimension: a literal size, a symbol, or None for "?".
@@ -102,6 +102,39 @@ class TensorSpec:
     def __repr__(self) -> str:
         inner = ", ".join(repr(d) if d is not None else '"?"' for d in self.dims)
         return f"Tensor[{inner}{', ' if inner else ''}{self.dtype!r}]"
+
+
+@dataclasses.dataclass(frozen=True)
+class StaticSpec:
+    """The annotation `Static[bool]` (or int, float): an argument fixed at
+    trace time, not passed to kernels; each value is its own specialization
+    (and compiled artifact)."""
+
+    type: type
+
+    def check(self, name: str, value):
+        """The value as this argument holds it, or a TypeError naming it."""
+        if self.type is float and isinstance(value, (int, float)) \
+                and not isinstance(value, bool):
+            return float(value)
+        if type(value) is self.type:
+            return value
+        raise TypeError(f"static argument '{name}' must be a {self.type.__name__}, "
+                        f"got {type(value).__name__} {value!r}")
+
+    def __repr__(self) -> str:
+        return f"Static[{self.type.__name__}]"
+
+
+class Static:
+    """`Static[bool]`, `Static[int]`, `Static[float]`: a compile-time argument
+    (a flag, a size, an epsilon) that specializes the trace, as JAX's
+    static arguments do."""
+
+    def __class_getitem__(cls, item) -> StaticSpec:
+        if item not in (bool, int, float):
+            raise TypeError(f"Static[...] takes bool, int or float, got {item!r}")
+        return StaticSpec(item)
 
 
 class Tensor:

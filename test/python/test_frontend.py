@@ -206,7 +206,7 @@ def test_unannotated_argument():
         return x
 
     with pytest.raises(TypeError, match=r"argument 'x' of .*f needs a tessera.Tensor\[...\] "
-                       r"annotation"):
+                       r"or tessera.Static\[...\] annotation"):
         tessera.function(f)
 
 
@@ -293,7 +293,7 @@ def test_leading_ellipsis_dims():
         x64 = x.astype(np.float64)
         ref = (x64 - x64.mean(-1, keepdims=True)) / np.sqrt(x64.var(-1, keepdims=True) + 1e-5)
         np.testing.assert_allclose(norm(x, w), ref * w, rtol=1e-5, atol=1e-5)
-    assert sorted(norm._specializations) == [0, 1, 2]
+    assert sorted(norm._specializations) == [(0, ()), (1, ()), (2, ())]
     with pytest.raises(TypeError, match=r"norm has '...' dims, so its Graph IR depends on "
                                         r"how many: use norm.specialize\(n\)"):
         norm.mlir
@@ -444,3 +444,57 @@ def test_named_numerics_policies():
             "rounding = stochastic>") in text
     assert tessera.numerics(training, rounding="stochastic").rounding == "stochastic"
     assert isinstance(training, tessera.Policy) and training.name == "test-training"
+
+
+def test_static_arguments():
+    """Static[bool/int/float] arguments are fixed at trace time: each value
+    is its own specialization; kernels take only the tensors."""
+    from tessera import Static
+
+    @tessera.function
+    def attn(q: Tensor["S", 16, f32], causal: Static[bool],
+             scale: Static[float]) -> Tensor["S", 16, f32]:
+        return tessera.attention(q, q, q, causal=causal, scale=scale)
+
+    rng = np.random.default_rng()
+    q = rng.standard_normal((9, 16)).astype(np.float32)
+
+    def ref(causal, scale):
+        q64 = q.astype(np.float64)
+        s = q64 @ q64.T * scale
+        if causal:
+            s = np.where(np.arange(9)[None, :] > np.arange(9)[:, None], -np.inf, s)
+        p = np.exp(s - s.max(1, keepdims=True))
+        return p / p.sum(1, keepdims=True) @ q64
+
+    np.testing.assert_allclose(attn(q, True, 0.25), ref(True, 0.25), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(attn(q, causal=False, scale=1), ref(False, 1.0),
+                               rtol=1e-5, atol=1e-5)
+    assert len(attn._specializations) == 2
+    with pytest.raises(TypeError, match=r"attn has static arguments \(causal, scale\), so "
+                                        r"its Graph IR depends on their values"):
+        attn.mlir
+    special = attn.specialize(causal=True, scale=0.5)
+    assert "causal" in special.mlir and special.specs == attn.specs
+    artifact = tessera.compile(special, target="sm_90", use_cache=False)
+    assert [a["name"] for a in artifact.plan["inputs"]] == ["q"]
+    with pytest.raises(TypeError, match=r"static argument 'causal' must be a bool, got int 1"):
+        attn(q, 1, 0.5)
+    with pytest.raises(TypeError, match=r"attn.specialize: give the static arguments scale"):
+        attn.specialize(causal=True)
+    with pytest.raises(TypeError, match=r"static argument 'causal' is fixed already \(True\)"):
+        special(q, causal=False)
+    with pytest.raises(TypeError, match=r"'eps' is not a static argument \(those are: "
+                                        r"causal, scale\)"):
+        attn.specialize(causal=True, scale=1.0, eps=1e-5)
+    with pytest.raises(TypeError, match=r"Static\[...\] takes bool, int or float"):
+        Static[str]
+
+    @tessera.jit(target="cpu")
+    def norm(x: Tensor["...", 8, f32], eps: Static[float]) -> Tensor["...", 8, f32]:
+        return tessera.layer_norm(x, eps=eps)
+
+    x = rng.standard_normal((2, 3, 8)).astype(np.float32)
+    x64 = x.astype(np.float64)
+    expect = (x64 - x64.mean(-1, keepdims=True)) / np.sqrt(x64.var(-1, keepdims=True) + 0.5)
+    np.testing.assert_allclose(norm(x, eps=0.5), expect, rtol=1e-5, atol=1e-5)
