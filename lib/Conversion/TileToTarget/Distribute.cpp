@@ -767,21 +767,30 @@ static Value sharedOffsetOf(OpBuilder &b, Location loc, tile::SmemType type,
   return sharedElementOffset(b, loc, type, base, coords[0], coords[1]);
 }
 
+/// The distribution of a tile that `op` moves to or from the shared buffer
+/// of `type` (`what`: "stores", "loads"), or an error: buffers it cannot
+/// address and slice tiles are refused.
+static FailureOr<Distribution> getSharedTileDistribution(
+    Operation *op, tile::SmemType type, RankedTensorType tile, StringRef what) {
+  if (failed(checkSharedTile(op, type)))
+    return failure();
+  FailureOr<Distribution> dist = getDistribution(op, tile);
+  if (succeeded(dist) && dist->sliced)
+    return op->emitOpError() << what << " a reduced (slice) tile, which the "
+                                        "lowering does not do yet";
+  return dist;
+}
+
 struct LocalStoreLowering : public OpConversionPattern<tile::LocalStoreOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(tile::LocalStoreOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tile::SmemType type = op.getBuffer().getType();
-    if (failed(checkSharedTile(op, type)))
-      return failure();
-    FailureOr<Distribution> dist =
-        getDistribution(op, cast<RankedTensorType>(op.getValue().getType()));
+    FailureOr<Distribution> dist = getSharedTileDistribution(
+        op, type, cast<RankedTensorType>(op.getValue().getType()), "stores");
     if (failed(dist))
       return failure();
-    if (dist->sliced)
-      return op.emitOpError() << "stores a reduced (slice) tile, which the "
-                                 "lowering does not do yet";
     Location loc = op.getLoc();
     ValueRange buffer = adaptor.getBuffer(), values = adaptor.getValue();
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
@@ -805,14 +814,10 @@ struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
   matchAndRewrite(tile::LocalLoadOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tile::SmemType type = op.getBuffer().getType();
-    if (failed(checkSharedTile(op, type)))
-      return failure();
-    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    FailureOr<Distribution> dist =
+        getSharedTileDistribution(op, type, op.getType(), "loads");
     if (failed(dist))
       return failure();
-    if (dist->sliced)
-      return op.emitOpError() << "loads a reduced (slice) tile, which the "
-                                 "lowering does not do yet";
     Location loc = op.getLoc();
     ValueRange buffer = adaptor.getBuffer();
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);

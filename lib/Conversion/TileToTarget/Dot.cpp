@@ -30,6 +30,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -69,6 +70,41 @@ struct WarpGrid {
   }
   Value rem(Value x, int64_t y) {
     return arith::RemUIOp::create(b, loc, x, c(y)).getResult();
+  }
+};
+
+/// A dot's accumulator as one vector of `type` per fragment (i, j) of a
+/// fragsM x fragsN grid: element t of fragment (i, j) (row-major over the
+/// vector's shape) is the thread's element `index(i, j, t)`. Packed once
+/// per dot, so that consecutive instructions pass vectors, and unpacked
+/// once after.
+struct AccumulatorFragments {
+  int64_t fragsM, fragsN;
+  VectorType type;
+  function_ref<int64_t(int64_t, int64_t, int64_t)> index; // outlives this
+
+  SmallVector<Value> pack(OpBuilder &b, Location loc,
+                          ArrayRef<Value> acc) const {
+    SmallVector<Value> fragments;
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j) {
+        SmallVector<Value> elements;
+        for (int64_t t = 0, n = type.getNumElements(); t < n; ++t)
+          elements.push_back(acc[index(i, j, t)]);
+        fragments.push_back(
+            vector::FromElementsOp::create(b, loc, type, elements));
+      }
+    return fragments;
+  }
+
+  void unpack(OpBuilder &b, Location loc, ArrayRef<Value> fragments,
+              MutableArrayRef<Value> acc) const {
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j)
+        for (int64_t t = 0, n = type.getNumElements(); t < n; ++t)
+          acc[index(i, j, t)] = vector::ExtractOp::create(
+              b, loc, fragments[i * fragsN + j],
+              delinearize(t, computeStrides(type.getShape())));
   }
 };
 
@@ -162,21 +198,12 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     auto accVectorType = VectorType::get({2, 2}, rewriter.getF32Type());
 
     SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
-    auto accIndex = [&](int64_t i, int64_t j, int64_t h, int64_t e) {
-      return (2 * i + h) * (2 * fragsN) + 2 * j + e;
+    // Fragment element t = (h, e): row h * 8 of the 16x8 tile, column e.
+    auto accIndex = [&](int64_t i, int64_t j, int64_t t) {
+      return (2 * i + t / 2) * (2 * fragsN) + 2 * j + t % 2;
     };
-    // The accumulator as fragments for the whole dot (all of K), so that
-    // consecutive mmas pass vectors, not elements.
-    SmallVector<Value> fragments;
-    for (int64_t i = 0; i < fragsM; ++i)
-      for (int64_t j = 0; j < fragsN; ++j) {
-        SmallVector<Value> elements;
-        for (int64_t h = 0; h < 2; ++h)
-          for (int64_t e = 0; e < 2; ++e)
-            elements.push_back(acc[accIndex(i, j, h, e)]);
-        fragments.push_back(vector::FromElementsOp::create(
-            rewriter, loc, accVectorType, elements));
-      }
+    AccumulatorFragments accFrags{fragsM, fragsN, accVectorType, accIndex};
+    SmallVector<Value> fragments = accFrags.pack(rewriter, loc, acc);
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
@@ -205,14 +232,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
                                          aFrags[i], bFrags[j], fragment);
         }
     }
-    // Back to the thread's elements, once per dot.
-    for (int64_t i = 0; i < fragsM; ++i)
-      for (int64_t j = 0; j < fragsN; ++j)
-        for (int64_t h = 0; h < 2; ++h)
-          for (int64_t e = 0; e < 2; ++e)
-            acc[accIndex(i, j, h, e)] = vector::ExtractOp::create(
-                rewriter, loc, fragments[i * fragsN + j],
-                ArrayRef<int64_t>{h, e});
+    accFrags.unpack(rewriter, loc, fragments, acc);
     rewriter.replaceOpWithMultiple(op, {acc});
     return success();
   }
@@ -256,18 +276,12 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
           .getResult();
     };
     SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
+    // Fragment element t: row 4 (lane / 16) + t of the 16x16 tile.
     auto accIndex = [&](int64_t i, int64_t j, int64_t t) {
       return (4 * i + t) * fragsN + j;
     };
-    SmallVector<Value> fragments;
-    for (int64_t i = 0; i < fragsM; ++i)
-      for (int64_t j = 0; j < fragsN; ++j) {
-        SmallVector<Value> elements;
-        for (int64_t t = 0; t < 4; ++t)
-          elements.push_back(acc[accIndex(i, j, t)]);
-        fragments.push_back(vector::FromElementsOp::create(
-            rewriter, loc, accVectorType, elements));
-      }
+    AccumulatorFragments accFrags{fragsM, fragsN, accVectorType, accIndex};
+    SmallVector<Value> fragments = accFrags.pack(rewriter, loc, acc);
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
@@ -290,11 +304,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
               /*blocks=*/1, aFrags[i], bFrags[j], fragment);
         }
     }
-    for (int64_t i = 0; i < fragsM; ++i)
-      for (int64_t j = 0; j < fragsN; ++j)
-        for (int64_t t = 0; t < 4; ++t)
-          acc[accIndex(i, j, t)] = vector::ExtractOp::create(
-              rewriter, loc, fragments[i * fragsN + j], t);
+    accFrags.unpack(rewriter, loc, fragments, acc);
     rewriter.replaceOpWithMultiple(op, {acc});
     return success();
   }
