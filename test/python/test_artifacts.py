@@ -66,11 +66,17 @@ def test_compile_for_gpus(tmp_path):
     art = tessera.compile(make_gpu_fn(), target="sm_90")
     assert art.target == "sm_90" and art.plan["stages"] == list(GPU_STAGES)
     # Hopper: wgmma with TMA, the mma_sync block program kept for buffers TMA
-    # cannot address (a dot in Tile IR, mma.sync in Target IR).
+    # cannot address: both block programs in Tile IR (dots of either kind,
+    # copies through the tensor maps arriving on barriers; no NVVM or
+    # nvgpu op), the instructions in Target IR.
     assert ("tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], "
             "warps = 8, stages = 3, mma = wgmma>") in art.mlir("schedule")
-    assert "nvgpu.warpgroup.mma" in art.mlir("tile")
-    assert "tessera_tile.dot" in art.mlir("tile") and "kind = mma_sync" in art.mlir("tile")
+    tile = art.mlir("tile")
+    assert "tessera_tile.dot" in tile and "kind = mma_sync" in tile and "kind = wgmma" in tile
+    assert "tessera_tile.mbarrier_wait" in tile and " desc %" in tile
+    assert "nvgpu.warpgroup" not in tile and "nvvm." not in tile
+    assert "nvgpu.warpgroup.mma" in art.mlir("target")
+    assert "nvgpu.tma.async.load" in art.mlir("target")
     assert "nvgpu.mma.sync" in art.mlir("target")
     assert "nvgpu.mma.sync" in art.mlir("target")
     assert "tessera_target.tensor_map" in art.mlir("target")

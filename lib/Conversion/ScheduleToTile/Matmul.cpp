@@ -371,12 +371,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
     unsigned rhsMapParam = sig.addValue(rhsMap.getMap());
     unsigned rhsValidParam = sig.addSize(rhsMap.getValid());
-    WgmmaMatmul wgmma{config,        matmul,
-                      mParam,        nParam,
-                      kParam,        lhsMapParam,
-                      lhsValidParam, rhsMapParam,
-                      rhsValidParam, WgmmaMatmul::tmaSharedBytes(config,
-                                                                 lhsElement)};
+    WgmmaMatmul wgmma{config,      matmul,        lhsParam,
+                      rhsParam,    kParam,        lhsMapParam,
+                      lhsValidParam, rhsMapParam, rhsValidParam};
     return emitKernel(
         host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
         [&](OpBuilder &b, ValueRange params) {
@@ -385,8 +382,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                           mmaSync, /*warpSize=*/32, lhsParam,
                                           rhsParam, kParam, tileEpilogue);
           };
-          return wgmma.build(b, loc, params, resultElement, fallback,
-                             epilogue);
+          return wgmma.build(b, loc, params, fallback, tileEpilogue);
         });
   }
 

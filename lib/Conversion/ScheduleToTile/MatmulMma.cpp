@@ -104,8 +104,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                 tile::LocalAllocOp::create(fb, l, box, IntegerAttr());
             auto op = tile::BoxCopyOp::create(
                 fb, l, tile::AsyncTokenType::get(ctx), source,
-                ValueRange{r, col}, buffer, Value(), Value(), Value(),
-                declareAligned);
+                ValueRange{r, col}, buffer, /*desc=*/Value(), Value(),
+                Value(), Value(), declareAligned);
             return std::make_pair(buffer, op.getToken());
           };
           auto [a, aDone] = tl ? copy(lhs, lhsBox, k0, row0)

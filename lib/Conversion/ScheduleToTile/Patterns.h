@@ -292,35 +292,33 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
 //===----------------------------------------------------------------------===//
 
 /// The fused epilogue of a per-thread matmul program at [batch..., row, col]
-/// of the matmul's `value` (the wgmma and mfma kernels'): the elementwise ops
-/// after the matmul, then the masked store.
+/// of the matmul's `value` (the SIMT kernel's): the elementwise ops after
+/// the matmul, then the masked store.
 using ScalarEpilogue = function_ref<LogicalResult(OpBuilder &, ValueRange,
                                                   Value, Value, Value, Value)>;
 
-/// The body of a wgmma matmul kernel (sm_90a). Each block computes a BMxBN
-/// tile of one batch entry with `warps / 4` warpgroups of BM / warpgroups
-/// rows each. The k-loop runs over 64-deep slices: one thread issues TMA
-/// copies of the lhs box ([1, BM, 64] of the [batch, M, K] lhs) and of BN /
-/// 64 rhs boxes ([64, 64] of the [K, N] rhs) into a `stages`-deep ring of
-/// 128-byte swizzled shared tiles, completing on one mbarrier per stage;
-/// TMA fills zeros past the ragged edges. The warpgroups wait on the
-/// stage's mbarrier and issue asynchronous wgmma on it; a stage is refilled
-/// once every warpgroup's wgmma of it has retired. The accumulators go
-/// through shared memory (the ring, reused) to the elementwise epilogue.
+/// The block program of a wgmma matmul kernel (sm_90a). Each block
+/// computes a BMxBN tile of one batch entry; its warps / 4 warpgroups take
+/// 64 rows each. Per 64-deep slice of K, box copies through the host's
+/// tensor maps (TMA) fill 128-byte swizzled buffers (the lhs box [BM, 64]
+/// of the [batch, M, K] lhs, the rhs box [64, BN] of the [K, N] rhs, in
+/// 64-column blocks) and arrive on the slice's mbarrier; the block waits
+/// on it and issues a wgmma dot; tessera-tile-pipeline makes the loop a
+/// `stages`-deep ring. The accumulator goes through shared memory to a
+/// row-major tile (consecutive threads, consecutive columns) for the
+/// epilogue.
 ///
 /// TMA needs 16-byte aligned buffers with rows of 16-byte multiples; when
 /// the runtime could not encode the tensor maps (their `valid` parameters
 /// are 0) the kernel runs the mma_sync block program instead, whose buffers
-/// share bytes with the TMA path's.
+/// share bytes with the TMA path's (the branches exclude each other).
 struct WgmmaMatmul {
   schedule::ConfigAttr config;
   graph::MatmulOp matmul;
-  unsigned mParam, nParam, kParam, lhsMapParam, lhsValidParam, rhsMapParam,
-      rhsValidParam;
-  int64_t sharedBytes;
+  unsigned lhsParam, rhsParam, kParam, lhsMapParam, lhsValidParam,
+      rhsMapParam, rhsValidParam;
 
-  static constexpr int64_t kBoxK = 64;       // 128 bytes of f16/bf16
-  static constexpr int64_t kSwizzleAlign = 1024; // 8 rows of 128 bytes
+  static constexpr int64_t kBoxK = 64; // 128 bytes of f16/bf16
 
   static nvgpu::TensorMapDescriptorType mapType(MLIRContext *ctx,
                                                 ArrayRef<int64_t> box,
@@ -329,21 +327,15 @@ struct WgmmaMatmul {
                                                    Type element);
   static nvgpu::TensorMapDescriptorType rhsMapType(Type element);
 
-  /// Bytes of the TMA path's shared buffer.
-  static int64_t tmaSharedBytes(schedule::ConfigAttr config, Type element);
-
-  /// The kernel: the TMA path where both tensor maps are valid, else
+  /// The kernel: the TMA program where both tensor maps are valid, else
   /// `fallback` (the mma_sync block program).
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
-                      Type resultElement,
                       function_ref<LogicalResult(OpBuilder &)> fallback,
-                      ScalarEpilogue epilogue);
+                      const TileEpilogue &epilogue);
 
   LogicalResult buildTma(OpBuilder &b, Location loc, ValueRange params,
-                         Type resultElement, ScalarEpilogue epilogue,
-                         Value smem, Value base);
+                         const TileEpilogue &epilogue);
 };
-
 
 //===----------------------------------------------------------------------===//
 // One lowering per kernel family

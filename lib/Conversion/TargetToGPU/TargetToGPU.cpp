@@ -60,6 +60,23 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
                                    IntegerType::get(ctx, 8), nullptr,
                                    workgroup);
   Value base = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
+  // Buffers that need more than the window's 16-byte alignment (swizzled
+  // ones): the window is viewed from its first address so aligned, within
+  // the slack the allocator counted.
+  int64_t align = 16;
+  for (tile::AllocSharedOp buffer : buffers)
+    align = std::max<int64_t>(align, buffer.getAlign().value_or(16));
+  Value shift;
+  if (align > 16) {
+    Value alignment = arith::ConstantIndexOp::create(b, loc, align);
+    Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, base);
+    shift = arith::RemUIOp::create(
+        b, loc,
+        arith::SubIOp::create(
+            b, loc, alignment,
+            arith::RemUIOp::create(b, loc, address, alignment)),
+        alignment);
+  }
   auto sizeOf = [](tile::AllocSharedOp buffer) {
     MemRefType type = buffer.getType();
     return type.getNumElements() *
@@ -73,10 +90,12 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
           offset, llvm::alignTo(*placed + sizeOf(buffer), 16));
   for (tile::AllocSharedOp buffer : buffers) {
     std::optional<uint64_t> placed = buffer.getOffset();
-    Value shift = arith::ConstantIndexOp::create(b, loc, placed ? *placed
-                                                                : offset);
+    Value at = arith::ConstantIndexOp::create(b, loc, placed ? *placed
+                                                             : offset);
+    if (shift)
+      at = arith::AddIOp::create(b, loc, at, shift);
     Value view = memref::ViewOp::create(b, buffer.getLoc(), buffer.getType(),
-                                        base, shift, ValueRange());
+                                        base, at, ValueRange());
     buffer.replaceAllUsesWith(view);
     if (!placed)
       offset += llvm::alignTo(sizeOf(buffer), 16);
@@ -84,7 +103,7 @@ static int64_t carveDynamicShared(gpu::GPUFuncOp func) {
   // Erased last: `b` inserts before the block's first op, which may be one.
   for (tile::AllocSharedOp buffer : buffers)
     buffer.erase();
-  return offset;
+  return offset + (align - 16);
 }
 
 /// ptx_instr as LLVM inline assembly: the result (if not tied to an

@@ -748,10 +748,12 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
 /// the next) need barriers: a store waits for earlier reads of the buffer
 /// (before) and makes its data visible to later ones (after).
 static LogicalResult checkSharedTile(Operation *op, tile::SmemType buffer) {
-  if (buffer.getLayout().getSwizzle() != 0)
+  if (buffer.getLayout().getSwizzle() != 0 && buffer.getRank() != 2)
     return op->emitOpError() << "accesses " << buffer
-                             << ", a swizzled buffer, which the lowering "
-                                "does not address yet";
+                             << ", a swizzled buffer of rank "
+                             << buffer.getRank()
+                             << "; a swizzle permutes the chunks of rows of "
+                                "a rank-2 buffer";
   if (buffer.getRank() > 2)
     return op->emitOpError() << "accesses " << buffer << " of rank "
                              << buffer.getRank()
@@ -1149,7 +1151,7 @@ void configureDistributionTypeConverter(TypeConverter &converter) {
 bool hasDistributedTiles(Operation *op) {
   auto isTile = [](Type t) {
     return isDistributedTile(t) ||
-           isa<tile::SmemType, tile::AsyncTokenType>(t);
+           isa<tile::SmemType, tile::AsyncTokenType, tile::MbarrierType>(t);
   };
   return llvm::any_of(op->getOperandTypes(), isTile) ||
          llvm::any_of(op->getResultTypes(), isTile);

@@ -27,6 +27,9 @@
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -114,19 +117,20 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
   matchAndRewrite(tile::DotOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tile::MmaAttr mma = op.getMma();
-    if (mma.getKind() == tile::MmaKind::wgmma ||
-        (mma.getKind() == tile::MmaKind::mfma && mma.getM() != 16))
+    if (mma.getKind() == tile::MmaKind::mfma && mma.getM() != 16)
       return op.emitOpError()
              << "uses " << mma
-             << ", which the lowering does not issue yet (mma_sync "
-                "m16n8k16 and mfma 16x16x16 only)";
+             << ", which the lowering does not issue yet (mfma 16x16x16 "
+                "only)";
     FailureOr<const target::TargetInfo *> info =
         chipInfoFor(op, "a dot's instructions");
     if (failed(info))
       return failure();
     bool isMfma = mma.getKind() == tile::MmaKind::mfma;
-    if (!(*info)->hasMatrixKind(isMfma ? target::MatrixKind::Mfma
-                                       : target::MatrixKind::MmaSync))
+    bool isWgmma = mma.getKind() == tile::MmaKind::wgmma;
+    if (!(*info)->hasMatrixKind(isMfma    ? target::MatrixKind::Mfma
+                                : isWgmma ? target::MatrixKind::Wgmma
+                                          : target::MatrixKind::MmaSync))
       return op.emitOpError() << "uses "
                               << tile::stringifyMmaKind(mma.getKind())
                               << ", which chip '" << (*info)->getChip()
@@ -137,6 +141,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
       return op.emitOpError() << "reads an operand from registers, which the "
                                  "lowering does not do yet (shared operands "
                                  "only)";
+    if (isWgmma)
+      return lowerWgmma(op, adaptor, rewriter, aType, bType);
     for (tile::SmemType type : {aType, bType})
       if (((type.getLayout().getTransposed() ? type.getShape()[0]
                                               : type.getShape()[1]) +
@@ -234,6 +240,135 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     }
     accFrags.unpack(rewriter, loc, fragments, acc);
     rewriter.replaceOpWithMultiple(op, {acc});
+    return success();
+  }
+
+  /// wgmma (Hopper): each warpgroup (four warps along m) issues one
+  /// asynchronous m64nNk16 chain over its 64 rows of `a` and all of `b`,
+  /// both read from 128-byte swizzled shared buffers through matrix
+  /// descriptors (`a` K-contiguous, `b` N-contiguous in column blocks). The
+  /// accumulator registers are wgmma's: per 8 columns j, element (i, e) of
+  /// the thread's rows and column pair is register 4j + 2i + e, the blocked
+  /// element i * N/4 + 2j + e. An `async` dot waits for its previous chain
+  /// only (wait group 1), the loop's end for all.
+  static LogicalResult lowerWgmma(tile::DotOp op, OneToNOpAdaptor adaptor,
+                                  ConversionPatternRewriter &rewriter,
+                                  tile::SmemType aType, tile::SmemType bType) {
+    MLIRContext *ctx = rewriter.getContext();
+    auto accType = cast<RankedTensorType>(op.getAcc().getType());
+    auto encoding = cast<tile::MmaAccEncodingAttr>(accType.getEncoding());
+    int64_t m = accType.getDimSize(0), n = accType.getDimSize(1),
+            k = aType.getShape()[1];
+    int64_t groups = encoding.getWarps()[0] / 4;
+    if (encoding.getWarps()[1] != 1 || m != 64 * groups ||
+        op.getMma().getN() != n)
+      return op.emitOpError()
+             << "has the accumulator " << accType
+             << "; the lowering issues one m64 wgmma per warpgroup: warps "
+                "[4 x warpgroups, 1], 64 rows per warpgroup and the mma's n "
+                "the tile's columns";
+    Type element = aType.getElementType();
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    if (aType.getLayout().getSwizzle() != 128 ||
+        bType.getLayout().getSwizzle() != 128 ||
+        aType.getLayout().getTransposed() ||
+        bType.getLayout().getTransposed() || k * bytes != 128 ||
+        n * bytes % 128 != 0)
+      return op.emitOpError()
+             << "reads " << aType << " and " << bType
+             << "; the wgmma lowering reads a 128-byte swizzled a of 128-byte "
+                "rows (K contiguous) and a 128-byte swizzled b (N "
+                "contiguous)";
+    Location loc = op.getLoc();
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
+    Value warpgroup = arith::DivUIOp::create(rewriter, loc, tid, c(128));
+    // The operands as memrefs from their first element (the warpgroup's
+    // 64 rows of a), and a descriptor of each.
+    auto descriptor = [&](ValueRange buffer, Value offset, int64_t rows,
+                          int64_t cols) {
+      auto type = MemRefType::get({rows, cols}, element, nullptr, workgroup);
+      Value view = memref::ReinterpretCastOp::create(
+          rewriter, loc,
+          MemRefType::get({rows, cols}, element,
+                          StridedLayoutAttr::get(ctx, ShapedType::kDynamic,
+                                                 {cols, 1}),
+                          workgroup),
+          buffer[0], OpFoldResult(offset),
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows),
+                                 rewriter.getIndexAttr(cols)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(cols),
+                                 rewriter.getIndexAttr(1)});
+      // The descriptor takes its swizzle from a tensor map's type (whose
+      // box is one 128-byte column block).
+      auto swizzled = nvgpu::TensorMapDescriptorType::get(
+          ctx,
+          MemRefType::get({64, 128 / bytes}, element, nullptr, workgroup),
+          nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+          nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
+          nvgpu::TensorMapOOBKind::OOB_ZERO,
+          nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+      Value map = UnrealizedConversionCastOp::create(rewriter, loc, swizzled,
+                                                     ValueRange())
+                      .getResult(0);
+      return nvgpu::WarpgroupGenerateDescriptorOp::create(
+                 rewriter, loc,
+                 nvgpu::WarpgroupMatrixDescriptorType::get(ctx, type), view,
+                 map)
+          .getResult();
+    };
+    ValueRange a = adaptor.getA(), b = adaptor.getB();
+    Value aDesc = descriptor(
+        a,
+        arith::AddIOp::create(
+            rewriter, loc, a[1],
+            arith::MulIOp::create(rewriter, loc, warpgroup, c(64 * k))),
+        64, k);
+    Value bDesc = descriptor(b, b[1], k, n);
+
+    Type f32 = rewriter.getF32Type();
+    auto registers = LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(n / 2, f32));
+    auto blocks = LLVM::LLVMStructType::getLiteral(ctx, {registers});
+    auto accumulator = nvgpu::WarpgroupAccumulatorType::get(
+        ctx, VectorType::get({64, n}, f32));
+    auto registerElement = [&](int64_t r) {
+      int64_t j = r / 4, i = r / 2 % 2, e = r % 2;
+      return i * (n / 4) + 2 * j + e;
+    };
+    Value packed = LLVM::UndefOp::create(rewriter, loc, blocks);
+    ValueRange acc = adaptor.getAcc();
+    for (int64_t r = 0; r < n / 2; ++r)
+      packed = LLVM::InsertValueOp::create(rewriter, loc, packed,
+                                           acc[registerElement(r)],
+                                           ArrayRef<int64_t>{0, r});
+    Value init =
+        UnrealizedConversionCastOp::create(rewriter, loc, accumulator, packed)
+            .getResult(0);
+    bool async = op.getAsync();
+    Value result = nvgpu::WarpgroupMmaOp::create(
+        rewriter, loc, accumulator, aDesc, bDesc,
+        rewriter.getI64IntegerAttr(async ? 1 : 0),
+        /*transposeA=*/UnitAttr(), /*transposeB=*/rewriter.getUnitAttr(),
+        init);
+    Value unpacked =
+        UnrealizedConversionCastOp::create(rewriter, loc, blocks, result)
+            .getResult(0);
+    SmallVector<Value> values(acc.size());
+    for (int64_t r = 0; r < n / 2; ++r)
+      values[registerElement(r)] = LLVM::ExtractValueOp::create(
+          rewriter, loc, unpacked, ArrayRef<int64_t>{0, r});
+    if (async) {
+      // The loop's last chain is awaited where the loop ends.
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfter(op->getParentOp());
+      NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
+    }
+    rewriter.replaceOpWithMultiple(op, {values});
     return success();
   }
 

@@ -21,6 +21,7 @@ class TargetInfo;
 
 namespace mlir::tessera::tile {
 class SmemType;
+class BoxCopyOp;
 } // namespace mlir::tessera::tile
 
 namespace mlir::tessera::tile_to_target {
@@ -54,6 +55,23 @@ Value sharedElementOffset(OpBuilder &b, Location loc, tile::SmemType type,
 /// local_alloc, slot, box_copy and wait (SharedMemory.cpp).
 void populateSharedMemoryPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns);
+
+/// mbarrier groups become workgroup memrefs of i64 (Barriers.cpp).
+void configureBarrierTypeConverter(TypeConverter &converter);
+
+/// mbarrier_alloc, mbarrier_wait and mbarrier_arrive (Barriers.cpp).
+void populateBarrierPatterns(const TypeConverter &converter,
+                             RewritePatternSet &patterns);
+
+/// A box copy through a tensor descriptor (TMA), completing on an mbarrier;
+/// `operands` are the copy's converted operands (Barriers.cpp).
+LogicalResult lowerDescriptorCopy(tile::BoxCopyOp op,
+                                  ArrayRef<ValueRange> operands,
+                                  ConversionPatternRewriter &rewriter);
+
+/// Fences and prefetches the tensor descriptors that box copies in `kernel`
+/// read, once each, before the first copy through it (Barriers.cpp).
+void prepareDescriptorCopies(Operation *kernel);
 
 /// dot (Dot.cpp).
 void populateDotPatterns(const TypeConverter &converter,

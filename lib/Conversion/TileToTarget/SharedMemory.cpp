@@ -64,10 +64,38 @@ Value sharedElementOffset(OpBuilder &b, Location loc, tile::SmemType type,
                type.getLayout().getPad();
   if (type.getLayout().getTransposed())
     std::swap(row, col);
-  Value rowStart = arith::MulIOp::create(
-      b, loc, row, arith::ConstantIndexOp::create(b, loc, ld));
-  return arith::AddIOp::create(b, loc, base,
-                               arith::AddIOp::create(b, loc, rowStart, col));
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  int64_t swizzle = type.getLayout().getSwizzle();
+  if (swizzle == 0) {
+    Value rowStart = arith::MulIOp::create(b, loc, row, c(ld));
+    return arith::AddIOp::create(b, loc, base,
+                                 arith::AddIOp::create(b, loc, rowStart, col));
+  }
+  // Swizzled: the stored rows are cut into blocks of `swizzle` bytes, block
+  // after block (each all rows long, as TMA writes boxes of that width);
+  // within a block, the 16-byte chunk index is XORed with the byte
+  // address's bits from 7 up (the row within the pattern's period).
+  int64_t bytes = type.getElementType().getIntOrFloatBitWidth() / 8;
+  int64_t perBlock = swizzle / bytes;
+  int64_t rows = type.getShape()[type.getRank() - (type.getLayout().getTransposed() ? 1 : 2)];
+  Value block = arith::DivUIOp::create(b, loc, col, c(perBlock));
+  Value within = arith::RemUIOp::create(b, loc, col, c(perBlock));
+  Value linear = arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, block, c(rows * perBlock)),
+          arith::MulIOp::create(b, loc, row, c(perBlock))),
+      within);
+  Value address = arith::MulIOp::create(b, loc, linear, c(bytes));
+  Value phase = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, address, c(7)),
+      c(swizzle / 16 - 1));
+  Value swizzled = arith::XOrIOp::create(
+      b, loc, address, arith::ShLIOp::create(b, loc, phase, c(4)));
+  return arith::AddIOp::create(
+      b, loc, base, arith::DivUIOp::create(b, loc, swizzled, c(bytes)));
 }
 
 FailureOr<const target::TargetInfo *> chipInfoFor(Operation *op,
@@ -94,18 +122,19 @@ struct LocalAllocLowering : public OpConversionPattern<tile::LocalAllocOp> {
              << "has no offset: run tessera-tile-allocate-shared before "
                 "lowering, so that every shared buffer has its place";
     tile::SmemType type = op.getBuffer().getType();
-    if (type.getLayout().getSwizzle() != 0)
-      return op.emitOpError()
-             << "allocates a swizzled buffer, which the lowering does not "
-                "address yet (padded and plain buffers only)";
     Location loc = op.getLoc();
     Type element = type.getElementType();
     auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
                                                 gpu::AddressSpace::Workgroup);
+    // A swizzle's XOR pattern is relative to its period: the buffer starts
+    // one (the allocator aligned the offset; the window is aligned too).
+    IntegerAttr align;
+    if (type.getAlignment() > 16)
+      align = rewriter.getI64IntegerAttr(type.getAlignment());
     Value buffer = tile::AllocSharedOp::create(
         rewriter, loc,
         MemRefType::get({sharedElements(type)}, element, nullptr, workgroup),
-        rewriter.getI64IntegerAttr(*offset));
+        rewriter.getI64IntegerAttr(*offset), align);
     Value flat =
         memref::CastOp::create(rewriter, loc, flatSharedType(element), buffer);
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
@@ -150,18 +179,29 @@ struct BoxCopyLowering : public OpConversionPattern<tile::BoxCopyOp> {
   LogicalResult
   matchAndRewrite(tile::BoxCopyOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (op.getDesc())
+      return lowerDescriptorCopy(op, adaptor.getOperands(), rewriter);
     if (op.getBarriers())
       return op.emitOpError()
-             << "completes on an mbarrier (a TMA copy), which the lowering "
-                "does not issue yet; complete it with a token";
+             << "completes on an mbarrier without a tensor descriptor, "
+                "which the lowering does not issue (TMA copies only); "
+                "complete it with a token";
     FailureOr<const target::TargetInfo *> info =
         chipInfoFor(op, "a box copy's instructions");
     if (failed(info))
       return failure();
     tile::SmemType dest = op.getDest().getType();
-    if (dest.getRank() != 2)
-      return op.emitOpError() << "copies a box of rank " << dest.getRank()
-                              << "; the lowering copies 2-d boxes";
+    if (dest.getRank() != 2 || op.getSource().getType().getRank() != 2)
+      return op.emitOpError()
+             << "copies a box of rank " << dest.getRank() << " from a source "
+             << "of rank " << op.getSource().getType().getRank()
+             << "; without a tensor descriptor the lowering copies 2-d boxes "
+                "of 2-d sources";
+    if (dest.getLayout().getSwizzle() != 0)
+      return op.emitOpError()
+             << "copies into " << dest
+             << " without a tensor descriptor; the lowering writes swizzled "
+                "buffers through descriptors (TMA) only";
     auto kernel = op->getParentOfType<target::KernelOp>();
     std::optional<int64_t> threads =
         kernel ? getKernelThreads(kernel) : std::nullopt;

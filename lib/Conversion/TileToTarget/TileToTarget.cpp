@@ -255,7 +255,8 @@ struct NotLoweredYet : public ConversionPattern {
            << "is not lowered to Target IR yet (the block-level ops lowered "
               "are load_tile, store_tile, gather, map, reduce, broadcast, "
               "range, convert_layout, local_alloc, slot, trans, local_load, "
-              "local_store, box_copy, wait and dot)";
+              "local_store, box_copy, wait, mbarrier_alloc, mbarrier_wait, "
+              "mbarrier_arrive and dot)";
   }
 };
 
@@ -273,7 +274,9 @@ struct ConvertTileToTargetPass
     tile_to_target::configureDistributionTypeConverter(tiles);
     tile_to_target::configureSharedMemoryTypeConverter(tiles);
     tile_to_target::populateDistributionPatterns(tiles, patterns, target);
+    tile_to_target::configureBarrierTypeConverter(tiles);
     tile_to_target::populateSharedMemoryPatterns(tiles, patterns);
+    tile_to_target::populateBarrierPatterns(tiles, patterns);
     tile_to_target::populateDotPatterns(tiles, patterns);
     patterns.add<NotLoweredYet>(ctx);
     target.addLegalDialect<gpu::GPUDialect, memref::MemRefDialect,
@@ -310,9 +313,11 @@ struct ConvertTileToTargetPass
       explained = true;
       return failure();
     });
-    for (auto kernel : getOperation().getOps<target::KernelOp>())
+    for (auto kernel : getOperation().getOps<target::KernelOp>()) {
+      tile_to_target::prepareDescriptorCopies(kernel);
       if (failed(applyPartialConversion(kernel, target, frozen)))
         return signalPassFailure();
+    }
   }
 };
 } // namespace

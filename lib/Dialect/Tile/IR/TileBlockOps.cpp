@@ -12,6 +12,7 @@
 
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -169,8 +170,12 @@ static constexpr int64_t kCopyGranuleBytes = 16;
 LogicalResult BoxCopyOp::verify() {
   SmemType dest = getDest().getType();
   MemRefType source = getSource().getType();
+  // A source of higher rank: the box is dest's shape with leading 1s.
+  SmallVector<int64_t> box(
+      std::max<int64_t>(source.getRank() - dest.getRank(), 0), 1);
+  llvm::append_range(box, dest.getShape());
   if (failed(verifyGlobalBox(*this, "source", source, getIndices().size(),
-                             "box", dest.getShape(), dest.getElementType())))
+                             "box", box, dest.getElementType())))
     return failure();
   SmallVector<int64_t> strides;
   int64_t offset;
@@ -198,6 +203,16 @@ LogicalResult BoxCopyOp::verify() {
   if (!getBarriers() && !getToken())
     return emitOpError() << "needs a completion: a token result or an "
                             "'arrive' barrier";
+  if (getDesc()) {
+    if (!getBarriers())
+      return emitOpError() << "copies through a tensor descriptor, which "
+                              "completes on an mbarrier: give it 'arrive'";
+    if (dest.getLayout().getSwizzle() == 0)
+      return emitOpError() << "copies through a tensor descriptor into "
+                           << dest
+                           << ", which has no swizzle; the descriptor "
+                              "writes its swizzled layout";
+  }
   return success();
 }
 
@@ -373,6 +388,19 @@ LogicalResult DotOp::verify() {
                          << mma.getM() << "x" << mma.getN() << "x"
                          << mma.getK();
 
+  if (getAsync()) {
+    auto loop = dyn_cast<scf::ForOp>((*this)->getParentOp());
+    auto carried = dyn_cast<BlockArgument>(getAcc());
+    if (!loop || !carried || carried.getOwner() != loop.getBody() ||
+        carried == loop.getInductionVar() || !getResult().hasOneUse() ||
+        *getResult().getUsers().begin() != loop.getBody()->getTerminator() ||
+        getResult().getUses().begin()->getOperandNumber() !=
+            carried.getArgNumber() - 1)
+      return emitOpError() << "is async, so its accumulator must be carried "
+                              "by the scf.for around it: the loop's "
+                              "iteration argument in, yielded at the same "
+                              "position and used nowhere else";
+  }
   if (mma.getKind() == MmaKind::wgmma && !isa<SmemType>(bType))
     return emitOpError() << "wgmma reads b from shared memory, got " << bType;
   for (auto [index, name, type] :

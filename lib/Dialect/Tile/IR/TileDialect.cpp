@@ -99,6 +99,14 @@ LogicalResult AllocSharedOp::verify() {
       offset && (*offset < 0 || *offset % 16 != 0))
     return emitOpError() << "offset (" << *offset
                          << ") must be a non-negative multiple of 16";
+  if (std::optional<int64_t> align = getAlign()) {
+    if (*align < 16 || !llvm::isPowerOf2_64(*align))
+      return emitOpError() << "align (" << *align
+                           << ") must be a power of 2, at least 16";
+    if (!getOffset() || *getOffset() % *align != 0)
+      return emitOpError() << "align (" << *align
+                           << ") needs an offset that is a multiple of it";
+  }
   return success();
 }
 

@@ -101,13 +101,21 @@ computeLiveRange(Operation *root, Operation *alloc, Value buffer,
           worklist.push_back(partition.getArgument(use.getOperandNumber()));
       } else if (auto copy = dyn_cast<BoxCopyOp>(user)) {
         // The copy writes until it completes: until its token is waited
-        // for, or (barrier completion) for as long as the allocation's
+        // for, or (barrier completion) until the last wait on its
+        // barriers; without such a wait, for as long as the allocation's
         // scope lasts.
         if (Value token = copy.getToken()) {
           for (Operation *waiter : token.getUsers())
             extendTo(waiter);
         } else if (use.get() == copy.getDest()) {
-          last = std::max(last, points.end.lookup(alloc->getParentOp()));
+          bool awaited = false;
+          for (Operation *waiter : copy.getBarriers().getUsers())
+            if (isa<MbarrierWaitOp>(waiter)) {
+              extendTo(waiter);
+              awaited = true;
+            }
+          if (!awaited)
+            last = std::max(last, points.end.lookup(alloc->getParentOp()));
         }
       } else if (user->getDialect() != alloc->getDialect()) {
         // Forwarded somewhere this analysis does not follow (iter_args, a
@@ -174,6 +182,10 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
       return;
     }
     auto [first, last] = computeLiveRange(root, op, buffer, points);
+    // A barrier's bytes are never reused: an mbarrier's memory may be
+    // written by other code only after it is invalidated.
+    if (isa<MbarrierAllocOp>(op))
+      last = points.end.lookup(root);
     intervals.push_back({op, size, alignment, first, last});
   });
 
@@ -197,7 +209,12 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
     layout.buffers.push_back(
         {interval.alloc, offset, interval.size, interval.alignment});
     layout.totalBytes = std::max(layout.totalBytes, offset + interval.size);
+    layout.alignment = std::max(layout.alignment, interval.alignment);
   }
+  // The shared window itself is 16-byte aligned; the lowering aligns a
+  // block's buffers further at run time, within this slack.
+  if (!layout.buffers.empty())
+    layout.totalBytes += layout.alignment - 16;
   return layout;
 }
 

@@ -60,16 +60,78 @@ static LogicalResult collectStageZero(scf::ForOp forOp, Operation *op,
   return success();
 }
 
+/// `(iv - lb) / step`, the number of the current iteration.
+static Value createIteration(RewriterBase &rewriter, scf::ForOp forOp) {
+  Location loc = forOp.getLoc();
+  Value offset = arith::SubIOp::create(rewriter, loc, forOp.getInductionVar(),
+                                       forOp.getLowerBound());
+  return arith::DivUIOp::create(rewriter, loc, offset, forOp.getStep());
+}
+
 /// `((iv - lb) / step) mod stages`, the ring slot of the current iteration.
 static Value createSlotIndex(RewriterBase &rewriter, scf::ForOp forOp,
                              int64_t stages) {
   Location loc = forOp.getLoc();
-  Value offset = arith::SubIOp::create(rewriter, loc, forOp.getInductionVar(),
-                                       forOp.getLowerBound());
-  Value iteration =
-      arith::DivUIOp::create(rewriter, loc, offset, forOp.getStep());
   Value ring = arith::ConstantIndexOp::create(rewriter, loc, stages);
-  return arith::RemUIOp::create(rewriter, loc, iteration, ring);
+  return arith::RemUIOp::create(rewriter, loc, createIteration(rewriter, forOp),
+                                ring);
+}
+
+/// Turns the loop body's barrier allocations into rings of `stages`
+/// barriers before the loop: the copies of iteration i arrive on barrier
+/// `i mod S` and its waits await that barrier's phase `i / S` (mod 2,
+/// flipped where the program awaited the odd phase of its fresh barrier).
+static LogicalResult
+multibufferBarriers(RewriterBase &rewriter, scf::ForOp forOp, int64_t stages,
+                    ArrayRef<MbarrierAllocOp> barriers) {
+  Block *body = forOp.getBody();
+  for (MbarrierAllocOp alloc : barriers)
+    for (OpOperand &use : alloc.getBarriers().getUses()) {
+      Operation *user = use.getOwner();
+      if (user->getBlock() != body || !isa<BoxCopyOp, MbarrierWaitOp>(user))
+        return user->emitOpError()
+               << "uses a barrier allocated in a pipelined loop; only the "
+                  "loop's box copies (arrive) and waits may, as the pass "
+                  "turns it into a ring of stages";
+    }
+  for (MbarrierAllocOp alloc : barriers) {
+    rewriter.setInsertionPoint(forOp);
+    auto ring = MbarrierAllocOp::create(
+        rewriter, alloc.getLoc(),
+        MbarrierType::get(rewriter.getContext(), stages), alloc.getArrivals(),
+        IntegerAttr());
+    for (OpOperand &use :
+         llvm::make_early_inc_range(alloc.getBarriers().getUses())) {
+      Operation *user = use.getOwner();
+      rewriter.setInsertionPoint(user);
+      Location loc = user->getLoc();
+      Value slot = createSlotIndex(rewriter, forOp, stages);
+      if (auto copy = dyn_cast<BoxCopyOp>(user)) {
+        rewriter.modifyOpInPlace(copy, [&] {
+          copy.getBarriersMutable().assign(ring);
+          copy.getBarrierIndexMutable().assign(slot);
+        });
+        continue;
+      }
+      auto wait = cast<MbarrierWaitOp>(user);
+      Value round = arith::DivUIOp::create(
+          rewriter, loc, createIteration(rewriter, forOp),
+          arith::ConstantIndexOp::create(rewriter, loc, stages));
+      Value odd = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI1Type(),
+          arith::RemUIOp::create(
+              rewriter, loc, round,
+              arith::ConstantIndexOp::create(rewriter, loc, 2)));
+      Value phase = arith::XOrIOp::create(rewriter, loc, odd, wait.getPhase());
+      rewriter.modifyOpInPlace(wait, [&] {
+        wait.getBarriersMutable().assign(ring);
+        wait.getIndexMutable().assign(slot);
+        wait.getPhaseMutable().assign(phase);
+      });
+    }
+    rewriter.eraseOp(alloc);
+  }
+  return success();
 }
 
 /// Pipelines `forOp` over `stages` stages, or explains why not.
@@ -88,13 +150,29 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
                                 "variable is not an index";
   Block *body = forOp.getBody();
 
-  // The pipelined copies and the buffers they fill, in body order.
+  // The pipelined copies and the buffers they fill, in body order. They
+  // complete all through tokens, or all on barriers of the loop body.
   SmallVector<BoxCopyOp> copies;
   llvm::SetVector<LocalAllocOp> buffers;
+  llvm::SetVector<MbarrierAllocOp> barriers;
   for (auto copy : body->getOps<BoxCopyOp>()) {
-    if (!copy.getToken())
-      return copy.emitOpError() << "in a pipelined loop must complete "
-                                   "through its token, not an mbarrier";
+    if (Value group = copy.getBarriers()) {
+      auto alloc = group.getDefiningOp<MbarrierAllocOp>();
+      if (!alloc || alloc->getBlock() != body ||
+          alloc.getBarriers().getType().getCount() != 1)
+        return copy.emitOpError()
+               << "in a pipelined loop must arrive on a "
+                  "tessera_tile.mbarrier_alloc of one barrier in the loop "
+                  "body, which the pass turns into a ring of stages";
+      barriers.insert(alloc);
+    }
+    if (!copies.empty() &&
+        static_cast<bool>(copies.front().getToken()) !=
+            static_cast<bool>(copy.getToken()))
+      return copy.emitOpError()
+             << "completes another way than the loop's first copy; a "
+                "pipelined loop's copies complete all through tokens or all "
+                "on barriers";
     auto alloc = copy.getDest().getDefiningOp<LocalAllocOp>();
     if (!alloc || alloc->getBlock() != body)
       return copy.emitOpError()
@@ -122,11 +200,19 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
       if (failed(collectStageZero(forOp, copy, copy, slice)))
         return failure();
     for (Operation *op : slice)
-      if (!isa<BoxCopyOp, LocalAllocOp>(op) && !isMemoryEffectFree(op))
+      if (!isa<BoxCopyOp, LocalAllocOp, MbarrierAllocOp>(op) &&
+          !isMemoryEffectFree(op))
         return op->emitOpError()
                << "feeds a pipelined copy but has side effects, so it cannot "
                   "be issued early";
   }
+  // Barriers are rings even of one stage: a barrier is initialized once,
+  // before the loop, and reused phase after phase.
+  bool onBarriers = !barriers.empty();
+  if (onBarriers &&
+      failed(multibufferBarriers(rewriter, forOp, stages,
+                                 barriers.getArrayRef())))
+    return failure();
   if (stages == 1) {
     forOp->removeAttr(attrName);
     return success();
@@ -159,23 +245,49 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
     rewriter.eraseOp(alloc);
   }
 
-  // The schedule: iteration i's waits first, then stage 0 (iteration
+  // Token loops: iteration i's waits first, then stage 0 (iteration
   // i+S-1's copies and what feeds them), then the rest of iteration i in
   // body order. A wait is a barrier of the block, so the copies that refill
   // the slot iteration i-1 read are issued after every thread is done
   // reading it.
+  // Barrier loops: iteration i in body order, then a barrier of the block,
+  // then stage 0. A barrier wait synchronizes nothing but the copy, so the
+  // block barrier orders the refill of iteration i-1's slot after every
+  // thread's reads of it; coming after iteration i's dot, it also lets that
+  // dot run asynchronously (its instructions still reading its own slot)
+  // while the previous one, which read the slot being refilled, is done.
+  if (onBarriers) {
+    rewriter.setInsertionPoint(body->getTerminator());
+    BarrierOp::create(rewriter, forOp.getLoc());
+    for (auto dot : body->getOps<DotOp>()) {
+      auto carried = dyn_cast<BlockArgument>(dot.getAcc());
+      if (carried && carried.getOwner() == body &&
+          carried != forOp.getInductionVar() && dot.getResult().hasOneUse() &&
+          dot.getResult().getUses().begin()->getOwner() ==
+              body->getTerminator() &&
+          dot.getResult().getUses().begin()->getOperandNumber() ==
+              carried.getArgNumber() - 1)
+        rewriter.modifyOpInPlace(dot, [&] { dot.setAsync(true); });
+    }
+  }
   llvm::SetVector<Operation *> slice;
   for (BoxCopyOp copy : copies)
     (void)collectStageZero(forOp, copy, copy, slice);
   std::vector<std::pair<Operation *, unsigned>> schedule;
-  for (auto wait : body->getOps<WaitOp>())
-    schedule.emplace_back(wait, stages - 1);
+  if (!onBarriers) {
+    for (auto wait : body->getOps<WaitOp>())
+      schedule.emplace_back(wait, stages - 1);
+    for (Operation &op : body->without_terminator())
+      if (slice.contains(&op))
+        schedule.emplace_back(&op, 0);
+  }
   for (Operation &op : body->without_terminator())
-    if (slice.contains(&op))
-      schedule.emplace_back(&op, 0);
-  for (Operation &op : body->without_terminator())
-    if (!slice.contains(&op) && !isa<WaitOp>(op))
+    if (!slice.contains(&op) && (onBarriers || !isa<WaitOp>(op)))
       schedule.emplace_back(&op, stages - 1);
+  if (onBarriers)
+    for (Operation &op : body->without_terminator())
+      if (slice.contains(&op))
+        schedule.emplace_back(&op, 0);
 
   // How many copies each wait may leave in flight: those issued after the
   // last one it awaits. In the steady state these are the later copies of
@@ -210,6 +322,10 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
   options.annotateFn = [&](Operation *op,
                            scf::PipeliningOption::PipelinerPart part,
                            unsigned iteration) {
+    // A peeled epilogue's dots are outside the loop that carried them.
+    if (auto dot = dyn_cast<DotOp>(op);
+        dot && part == scf::PipeliningOption::PipelinerPart::Epilogue)
+      dot.setAsync(false);
     auto wait = dyn_cast<WaitOp>(op);
     auto later = wait ? wait->getAttrOfType<IntegerAttr>(kLater) : nullptr;
     if (!later)

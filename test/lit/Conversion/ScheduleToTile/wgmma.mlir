@@ -16,14 +16,18 @@
 // CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[G]]) block = [256] args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
 //
-// Kernel: the TMA pipeline when both maps are valid, in one shared byte
-// buffer (the 3-stage ring or the f32 tile, and 1024 bytes to align it at
-// run time), else the mma_sync block program (box copies and a dot; the
-// allocator puts its buffers over the same bytes).
+// Kernel: when both maps are valid, the wgmma block program: per 64-deep
+// slice of K, the lhs box ([batch, M, K] as the map sees it, at the block's
+// batch entry) and the rhs box copied through the maps into 128-byte
+// swizzled buffers, both arriving on the slice's barrier (2 arrivals), a
+// wait on it and a wgmma dot (one m64 per warpgroup: warps [8, 1]); a loop
+// of 3 stages (tessera-tile-pipeline makes the rings). Then the
+// accumulator through a padded shared buffer to a row-major tile (a warp
+// per row, a lane per column) for the epilogue. Else the mma_sync block
+// program (box copies and a dot), whose buffers the allocator puts over the
+// same bytes.
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
 // CHECK: scf.if
-// CHECK: tessera_tile.alloc_shared : memref<148480xi8, #gpu.address_space<workgroup>>
-// CHECK: memref.extract_aligned_pointer_as_index
 // The block's (n, m, batch) tile from the flat program id (in 32 bits).
 // CHECK: %[[PID:.*]] = tessera_tile.program_id 0
 // CHECK: %[[P32:.*]] = arith.index_castui %[[PID]] : index to i32
@@ -31,46 +35,25 @@
 // CHECK: %[[R:.*]] = arith.divui %[[P32]], %{{.*}} : i32
 // CHECK: arith.remui %[[R]], %{{.*}} : i32
 // CHECK: arith.divui %[[R]], %{{.*}} : i32
-// One thread initialises an mbarrier per stage and prefetches the maps.
-// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
-// CHECK-COUNT-3: nvgpu.mbarrier.init
-// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
-// CHECK: nvgpu.tma.fence.descriptor
-// CHECK: nvgpu.tma.prefetch.descriptor
-// CHECK: nvgpu.tma.fence.descriptor
-// CHECK: nvgpu.tma.prefetch.descriptor
-// CHECK: tessera_tile.barrier
-// The prologue fills stages - 1 slots: per slot, the expected bytes (one
-// 128x64 lhs box and four 64x64 rhs boxes, 49152 bytes) and the copies.
-// CHECK: nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%{{.*}}], %{{.*}}
-// CHECK: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : {{.*}} -> memref<1x128x64xf16, #gpu.address_space<workgroup>>
-// CHECK-COUNT-4: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : {{.*}} -> memref<64x64xf16, #gpu.address_space<workgroup>>
-// CHECK: nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<64x256xf32>>
-// The k-loop: wait for the slot's mbarrier phase, wgmma on descriptors of
-// this warpgroup's 64 lhs rows and the rhs slice (the rhs is N-major:
-// transposeB), a barrier once every warpgroup's previous wgmma retired,
-// then the refill of the freed slot.
-// CHECK: scf.for {{.*}} -> (!nvgpu.warpgroup.accumulator<fragmented = vector<64x256xf32>>)
-// CHECK: nvgpu.mbarrier.try_wait.parity
-// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x64xf16, #gpu.address_space<workgroup>>>
-// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x256xf16, #gpu.address_space<workgroup>>>
-// CHECK: nvgpu.warpgroup.mma {{.*}} {transposeB}
-// CHECK: tessera_tile.barrier
-// CHECK: nvgpu.mbarrier.arrive.expect_tx
-// CHECK: scf.yield
-// Epilogue: registers (in wgmma's fragment layout) to the idle ring, rows
-// padded to 264 floats, then the masked stores, one column per thread.
-// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: builtin.unrealized_conversion_cast {{.*}} : !nvgpu.warpgroup.accumulator<fragmented = vector<64x256xf32>> to !llvm.struct<(struct<(f32,
-// CHECK: llvm.extractvalue %{{.*}}[0, 0]
-// CHECK: tessera_tile.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<33792xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[LHS:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [%c1{{.*}}, %arg3, %arg5]
+// CHECK: %[[RHS:.*]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%arg5, %arg4]
 // CHECK: scf.for
-// CHECK: tessera_tile.load %{{.*}}[%{{.*}}] : memref<33792xf32, #gpu.address_space<workgroup>>
-// CHECK: tessera_tile.store %{{.*}} mask
+// CHECK: %[[A:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout>
+// CHECK: %[[B:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x256xf16, #smem_layout>
+// CHECK: %[[BAR:.*]] = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<1>
+// CHECK: tessera_tile.box_copy %[[LHS]][%{{.*}}, %{{.*}}, %{{.*}}], %[[A]] desc %arg6 arrive %[[BAR]][%{{.*}}]
+// CHECK: tessera_tile.box_copy %[[RHS]][%{{.*}}, %{{.*}}], %[[B]] desc %arg8 arrive %[[BAR]][%{{.*}}]
+// CHECK: tessera_tile.mbarrier_wait %[[BAR]][%{{.*}}], %false
+// CHECK: tessera_tile.dot %[[A]], %[[B]], %{{.*}} {mma = #mma} : {{.*}} -> tensor<128x256xf32, #acc>
+// CHECK: {tessera_tile.stages = 3 : i64}
+// CHECK: %[[ST:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x256xf32, #smem_layout1>
+// CHECK: tessera_tile.local_store %{{.*}}, %[[ST]]
+// CHECK: tessera_tile.local_load %[[ST]] : {{.*}} -> tensor<128x256xf32, #blocked>
+// CHECK: tessera_tile.store_tile
 // The fallback: the mma_sync block program (a 3-stage loop of box copies
 // and a dot, then the tile epilogue).
 // CHECK: } else {
-// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout>
+// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout1>
 // CHECK: tessera_tile.box_copy
 // CHECK: tessera_tile.dot
 // CHECK: {tessera_tile.stages = 3 : i64}

@@ -172,6 +172,33 @@ tessera_target.kernel @first(%a: memref<?xf32>) config = #tessera_target.kernel_
 
 // -----
 
+// A buffer that needs more than 16-byte alignment (a swizzled one): every
+// view is shifted by the bytes that align the window's first address to
+// 1024, and the launch asks for that much slack (4096 + 1008).
+// CHECK-LABEL: func.func @aligned_host
+// CHECK: tessera_target.launch @aligned grid(%{{.*}}) block = [64] shared = 5104
+// CHECK-LABEL: gpu.func @aligned
+// CHECK: %[[D:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[P:.*]] = memref.extract_aligned_pointer_as_index %[[D]]
+// CHECK: %[[R:.*]] = arith.remui %[[P]], %c1024
+// CHECK: %[[U:.*]] = arith.subi %c1024{{.*}}, %[[R]]
+// CHECK: %[[SHIFT:.*]] = arith.remui %[[U]], %c1024
+// CHECK: memref.view %[[D]][%[[SHIFT]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<2048xf16, #gpu.address_space<workgroup>>
+tessera_target.kernel @aligned(%a: memref<?xf16>) config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %s = tessera_tile.alloc_shared offset 0 align 1024 : memref<2048xf16, #gpu.address_space<workgroup>>
+  %c0 = arith.constant 0 : index
+  %x = memref.load %a[%c0] : memref<?xf16>
+  memref.store %x, %s[%c0] : memref<2048xf16, #gpu.address_space<workgroup>>
+  tessera_target.return
+}
+func.func @aligned_host(%a: memref<?xf16>) {
+  %c1 = arith.constant 1 : index
+  tessera_target.launch @aligned grid(%c1) block = [64] args(%a : memref<?xf16>)
+  return
+}
+
+// -----
+
 // A launch config's register cap becomes the vendor's kernel attribute
 // (the chip's target info): nvvm.maxnreg on NVIDIA.
 // CHECK-LABEL: gpu.func @capped

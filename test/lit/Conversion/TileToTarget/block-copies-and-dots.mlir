@@ -211,10 +211,13 @@ tessera_target.kernel @unplaced() config = #tessera_target.kernel_config<grid = 
 
 // -----
 
+!g = memref<?x?xf16, strided<[?, 1]>>
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
-tessera_target.kernel @swizzled() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
-  // expected-error @+1 {{'tessera_tile.local_alloc' op allocates a swizzled buffer, which the lowering does not address yet (padded and plain buffers only)}}
+tessera_target.kernel @swizzled_cp_async(%a: !g) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
   %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x64xf16, #tessera_tile.smem_layout<swizzle = 128>>
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies into '!tessera_tile.smem<32x64xf16, #tessera_tile.smem_layout<swizzle = 128>>' without a tensor descriptor; the lowering writes swizzled buffers through descriptors (TMA) only}}
+  %t = tessera_tile.box_copy %a[%c0, %c0], %s : !g, !tessera_tile.smem<32x64xf16, #tessera_tile.smem_layout<swizzle = 128>> -> !tessera_tile.async_token
   tessera_target.return
 }
 }
@@ -226,8 +229,21 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 tessera_target.kernel @tma(%a: !g, %bars: !tessera_tile.mbarrier<1>) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
   %c0 = arith.constant 0 : index
   %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
-  // expected-error @+1 {{'tessera_tile.box_copy' op completes on an mbarrier (a TMA copy), which the lowering does not issue yet; complete it with a token}}
+  // expected-error @+1 {{'tessera_tile.box_copy' op completes on an mbarrier without a tensor descriptor, which the lowering does not issue (TMA copies only); complete it with a token}}
   tessera_tile.box_copy %a[%c0, %c0], %s arrive %bars[%c0] : !g, !tessera_tile.smem<32x16xf16>, !tessera_tile.mbarrier<1>
+  tessera_target.return
+}
+}
+
+// -----
+
+!g = memref<?x?x?xf16, strided<[?, ?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+tessera_target.kernel @rank3_cp_async(%a: !g) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x16xf16>
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies a box of rank 2 from a source of rank 3; without a tensor descriptor the lowering copies 2-d boxes of 2-d sources}}
+  %t = tessera_tile.box_copy %a[%c0, %c0, %c0], %s : !g, !tessera_tile.smem<32x16xf16> -> !tessera_tile.async_token
   tessera_target.return
 }
 }
@@ -242,21 +258,6 @@ tessera_target.kernel @no_chip(%a: !g) config = #tessera_target.kernel_config<gr
   // expected-error @+1 {{'tessera_tile.box_copy' op a box copy's instructions depends on the chip: the module needs a #tessera_target.chip (tessera-target-set-chip)}}
   %t = tessera_tile.box_copy %a[%c0, %c0], %l : !g, !tessera_tile.smem<32x16xf16> -> !tessera_tile.async_token
   tessera_target.return
-}
-
-// -----
-
-#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 16, k = 16>
-#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
-module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
-tessera_target.kernel @wgmma_dot() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
-  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x16xf16>
-  %b = tessera_tile.local_alloc offset 2048 : !tessera_tile.smem<16x16xf16>
-  %zero = arith.constant dense<0.0> : tensor<64x16xf32, #acc>
-  // expected-error @+1 {{'tessera_tile.dot' op uses #tessera_tile.mma<kind = wgmma, m = 64, n = 16, k = 16>, which the lowering does not issue yet (mma_sync m16n8k16 and mfma 16x16x16 only)}}
-  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<64x16xf32, #acc>
-  tessera_target.return
-}
 }
 
 // -----
@@ -293,9 +294,15 @@ tessera_target.kernel @too_few_threads() config = #tessera_target.kernel_config<
 
 // A block-level op the lowering does not implement is refused by name.
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
-tessera_target.kernel @barriers() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
-  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, convert_layout, local_alloc, slot, trans, local_load, local_store, box_copy, wait and dot)}}
-  %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 1024 : !tessera_tile.mbarrier<1>
+tessera_target.kernel @specialized() config = #tessera_target.kernel_config<grid = [1], block = [160]> {
+  // expected-error @+1 {{'tessera_tile.warp_specialize' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, convert_layout, local_alloc, slot, trans, local_load, local_store, box_copy, wait, mbarrier_alloc, mbarrier_wait, mbarrier_arrive and dot)}}
+  tessera_tile.warp_specialize()
+  default {
+    tessera_tile.warp_yield
+  }
+  partition0() num_warps(1) {
+    tessera_tile.warp_return
+  } : () -> ()
   tessera_target.return
 }
 }

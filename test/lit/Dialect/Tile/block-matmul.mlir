@@ -26,7 +26,7 @@
 // A's ring (24 KiB) and B's ring (48 KiB) are live in the loop, the staging
 // buffer (32 KiB) only after it.
 // CHECK-LABEL: tessera_target.kernel @matmul
-// CHECK-SAME: config = #tessera_target.kernel_config<grid = [16, 8], block = [128], shared = 73728>
+// CHECK-SAME: config = #tessera_target.kernel_config<grid = [16, 8], block = [128], shared = 74736>
 // CHECK: %[[RA:.*]] = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<3x64x64xf16, #smem_layout>
 // CHECK: %[[RB:.*]] = tessera_tile.local_alloc offset 24576 : !tessera_tile.smem<3x64x128xf16, #smem_layout>
 // CHECK-COUNT-4: tessera_tile.box_copy

@@ -469,9 +469,9 @@ func.func @copy_type(%a: memref<?x?xf32>, %s: !tessera_tile.smem<128x64xf16>, %i
 
 // -----
 
-func.func @copy_rank(%a: memref<?x?x?xf16>, %s: !tessera_tile.smem<128x64xf16>, %i: index) {
-  // expected-error @+1 {{'tessera_tile.box_copy' op box rank (2) does not match source rank (3)}}
-  %t = tessera_tile.box_copy %a[%i, %i, %i], %s : memref<?x?x?xf16>, !tessera_tile.smem<128x64xf16> -> !tessera_tile.async_token
+func.func @copy_rank(%a: memref<?xf16>, %s: !tessera_tile.smem<128x64xf16>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.box_copy' op box rank (2) does not match source rank (1)}}
+  %t = tessera_tile.box_copy %a[%i], %s : memref<?xf16>, !tessera_tile.smem<128x64xf16> -> !tessera_tile.async_token
   return
 }
 
@@ -503,7 +503,7 @@ func.func @copy_granule(%a: memref<?x?xf16>, %s: !tessera_tile.smem<128x4xf16>, 
 
 func.func @copy_barrier_index(%a: memref<?x?xf16>, %s: !tessera_tile.smem<128x64xf16>, %i: index, %b: !tessera_tile.mbarrier<2>) {
   // expected-error @+1 {{'tessera_tile.box_copy' op barrier group and barrier index must be given together}}
-  "tessera_tile.box_copy"(%a, %i, %i, %s, %b) {operandSegmentSizes = array<i32: 1, 2, 1, 1, 0, 0>} : (memref<?x?xf16>, index, index, !tessera_tile.smem<128x64xf16>, !tessera_tile.mbarrier<2>) -> ()
+  "tessera_tile.box_copy"(%a, %i, %i, %s, %b) {operandSegmentSizes = array<i32: 1, 2, 1, 0, 1, 0, 0>} : (memref<?x?xf16>, index, index, !tessera_tile.smem<128x64xf16>, !tessera_tile.mbarrier<2>) -> ()
   return
 }
 
@@ -1122,5 +1122,73 @@ func.func @transposed_rank(%s: !tessera_tile.smem<64xf16, #tessera_tile.smem_lay
 func.func @copy_into_transposed(%a: memref<?x?xf16, strided<[?, 1]>>, %s: !tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>>, %i: index) {
   // expected-error @+1 {{'tessera_tile.box_copy' op copies into '!tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>>', a transposed view; copy into the buffer in the source's order and transpose it with tessera_tile.trans}}
   %t = tessera_tile.box_copy %a[%i, %i], %s : memref<?x?xf16, strided<[?, 1]>>, !tessera_tile.smem<64x32xf16, #tessera_tile.smem_layout<transposed = true>> -> !tessera_tile.async_token
+  return
+}
+
+// -----
+
+func.func @align_no_offset() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op align (1024) needs an offset that is a multiple of it}}
+  %s = tessera_tile.alloc_shared align 1024 : memref<512xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @align_offset() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op align (1024) needs an offset that is a multiple of it}}
+  %s = tessera_tile.alloc_shared offset 512 align 1024 : memref<512xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+func.func @align_power() {
+  // expected-error @+1 {{'tessera_tile.alloc_shared' op align (48) must be a power of 2, at least 16}}
+  %s = tessera_tile.alloc_shared offset 0 align 48 : memref<512xf16, #gpu.address_space<workgroup>>
+  return
+}
+
+// -----
+
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+func.func @desc_token(%a: memref<?x?xf16>, %s: !tessera_tile.smem<64x64xf16, #tessera_tile.smem_layout<swizzle = 128>>, %i: index, %d: !map) {
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies through a tensor descriptor, which completes on an mbarrier: give it 'arrive'}}
+  %t = tessera_tile.box_copy %a[%i, %i], %s desc %d : memref<?x?xf16>, !tessera_tile.smem<64x64xf16, #tessera_tile.smem_layout<swizzle = 128>> desc !map -> !tessera_tile.async_token
+  return
+}
+
+// -----
+
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+func.func @desc_plain(%a: memref<?x?xf16>, %s: !tessera_tile.smem<64x64xf16>, %i: index, %d: !map, %b: !tessera_tile.mbarrier<1>) {
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies through a tensor descriptor into '!tessera_tile.smem<64x64xf16>', which has no swizzle; the descriptor writes its swizzled layout}}
+  tessera_tile.box_copy %a[%i, %i], %s desc %d arrive %b[%i] : memref<?x?xf16>, !tessera_tile.smem<64x64xf16>, !tessera_tile.mbarrier<1> desc !map
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [2, 2]>
+func.func @dot_async_outside_loop(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile.smem<32x32xf16>, %c: tensor<64x32xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op is async, so its accumulator must be carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
+  %d = tessera_tile.dot %a, %b, %c async {mma = #mma} : !tessera_tile.smem<64x32xf16>, !tessera_tile.smem<32x32xf16> -> tensor<64x32xf32, #acc>
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [2, 2]>
+func.func @dot_async_used(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile.smem<32x32xf16>, %c: tensor<64x32xf32, #acc>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c) -> tensor<64x32xf32, #acc> {
+    // expected-error @+1 {{'tessera_tile.dot' op is async, so its accumulator must be carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
+    %d = tessera_tile.dot %a, %b, %acc async {mma = #mma} : !tessera_tile.smem<64x32xf16>, !tessera_tile.smem<32x32xf16> -> tensor<64x32xf32, #acc>
+    %e = arith.addf %d, %d : tensor<64x32xf32, #acc>
+    scf.yield %e : tensor<64x32xf32, #acc>
+  }
   return
 }

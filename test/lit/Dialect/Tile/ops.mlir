@@ -271,3 +271,29 @@ func.func @warp_specialized(%a: !gmem, %n: index) -> tensor<128x128xf32, #acc> {
   } : (!gmem, !tessera_tile.smem<2x128x64xf16, #swz>, !tessera_tile.mbarrier<2>, index) -> tensor<128x128xf32, #acc>
   return %r : tensor<128x128xf32, #acc>
 }
+
+// A box copy of one batch entry of a 3-d tensor through a tensor map,
+// arriving on a barrier; an async dot carried by its loop; a buffer placed
+// with an alignment.
+#swz128 = #tessera_tile.smem_layout<swizzle = 128>
+#wg = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#wgacc = #tessera_tile.mma_acc<mma = #wg, warps = [4, 1]>
+!map3 = !nvgpu.tensormap.descriptor<tensor = memref<1x64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: func.func @tma_async_dot
+func.func @tma_async_dot(%a: memref<?x?x?xf16, strided<[?, ?, 1]>>, %map: !map3, %n: index) -> tensor<64x64xf32, #wgacc> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // CHECK: tessera_tile.alloc_shared offset 1024 align 1024 : memref<4096xf16, #gpu.address_space<workgroup>>
+  %raw = tessera_tile.alloc_shared offset 1024 align 1024 : memref<4096xf16, #gpu.address_space<workgroup>>
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<1>
+  %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16, #swz128>
+  // CHECK: tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], %{{.*}} desc %{{.*}} arrive %{{.*}}[%{{.*}}] : memref<?x?x?xf16, strided<[?, ?, 1]>>, !tessera_tile.smem<64x64xf16, #smem_layout{{[0-9]*}}>, !tessera_tile.mbarrier<1> desc !nvgpu.tensormap.descriptor<tensor = memref<1x64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  tessera_tile.box_copy %a[%c0, %c0, %c0], %s desc %map arrive %bars[%c0] : memref<?x?x?xf16, strided<[?, ?, 1]>>, !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.mbarrier<1> desc !map3
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32, #wgacc>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> tensor<64x64xf32, #wgacc> {
+    // CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async {mma = #mma{{[0-9]*}}}
+    %d = tessera_tile.dot %s, %s, %acc async {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
+    scf.yield %d : tensor<64x64xf32, #wgacc>
+  }
+  return %r : tensor<64x64xf32, #wgacc>
+}

@@ -38,7 +38,10 @@ def Tile_AllocSharedOp : Tile_Op<"alloc_shared"> {
     shared memory per block. With `offset`, the buffer starts at that byte
     of the block's shared memory (a `tessera_tile.local_alloc` placed by
     `tessera-tile-allocate-shared`, lowered); buffers without one are placed
-    after the highest placed one.
+    after the highest placed one. `align` (bytes, over 16) asks that the
+    buffer start at that alignment of the shared window, as swizzled
+    buffers need: the block's shared memory is then aligned at run time,
+    with that much slack in its size.
 
     Example:
 
@@ -47,17 +50,25 @@ def Tile_AllocSharedOp : Tile_Op<"alloc_shared"> {
         : memref<128x32xf16, #gpu.address_space<workgroup>>
     %ring = tessera_tile.alloc_shared offset 1024
         : memref<9216xf16, #gpu.address_space<workgroup>>
+    %tma = tessera_tile.alloc_shared offset 0 align 1024
+        : memref<8192xf16, #gpu.address_space<workgroup>>
     ```
   }];
-  let arguments = (ins OptionalAttr<I64Attr>:$offset);
+  let arguments = (ins OptionalAttr<I64Attr>:$offset,
+                       OptionalAttr<I64Attr>:$align);
   let results = (outs Res<AnyMemRef, "shared-memory buffer",
                           [MemAlloc<Tile_SharedMemory>]>:$buffer);
   let assemblyFormat = [{
-    (`offset` $offset^)? attr-dict `:` qualified(type($buffer))
+    (`offset` $offset^)? (`align` $align^)? attr-dict `:`
+        qualified(type($buffer))
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Type":$type), [{
-      build($_builder, $_state, type, ::mlir::IntegerAttr());
+      build($_builder, $_state, type, ::mlir::IntegerAttr(),
+            ::mlir::IntegerAttr());
+    }]>,
+    OpBuilder<(ins "::mlir::Type":$type, "::mlir::IntegerAttr":$offset), [{
+      build($_builder, $_state, type, offset, ::mlir::IntegerAttr());
     }]>];
   let hasVerifier = 1;
 }
@@ -430,8 +441,18 @@ def Tile_BoxCopyOp : Tile_Op<"box_copy", [AttrSizedOperandSegments]> {
 
     Completion is explicit, one of:
     - the `!tessera_tile.async_token` result, awaited by `tessera_tile.wait`;
-    - `arrive %barriers[%i]`: the copy's bytes count toward that barrier's
-      current phase (`tessera_tile.mbarrier_wait` awaits it).
+    - `arrive %barriers[%i]`: the copy counts one arrival on that barrier,
+      and its phase completes only once the copy's bytes have landed
+      (`tessera_tile.mbarrier_wait` awaits it). A barrier that two copies
+      arrive on per phase is allocated with `arrivals 2`.
+
+    `source` may have more dimensions than `dest`: the box is then `dest`'s
+    shape with leading 1s (one batch entry of a `[batch, M, K]` tensor).
+
+    `desc %d` names a tensor descriptor of `source` that the host encoded
+    (`tessera_target.tensor_map`): its box tiles `dest`, and the lowering
+    issues the copy through it (TMA on Hopper) where the chip can. Such a
+    copy completes on an mbarrier, and `dest` has the descriptor's swizzle.
 
     `source` is a strided memref in global memory whose innermost stride is
     1, usually made from a kernel's flat buffer with
@@ -451,22 +472,32 @@ def Tile_BoxCopyOp : Tile_Op<"box_copy", [AttrSizedOperandSegments]> {
     tessera_tile.box_copy %a[%m, %k], %slot arrive %bars[%i]
         : memref<?x?xf16, strided<[?, 1], offset: ?>>,
           !tessera_tile.smem<128x64xf16>, !tessera_tile.mbarrier<3>
+    tessera_tile.box_copy %a3[%b, %m, %k], %slot desc %map arrive %bars[%i]
+        : memref<?x?x?xf16, strided<[?, ?, 1], offset: ?>>,
+          !tessera_tile.smem<128x64xf16, #tessera_tile.smem_layout<swizzle = 128>>,
+          !tessera_tile.mbarrier<3>
+          desc !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, 3>,
+              swizzle = swizzle_128b, l2promo = none, oob = zero,
+              interleave = none>
     ```
   }];
   let arguments = (ins Arg<AnyMemRef, "global source", [MemRead]>:$source,
                        Variadic<Index>:$indices,
                        Arg<Tile_SmemType, "shared destination",
                            [MemWrite<Tile_SharedMemory>]>:$dest,
+                       Optional<AnyType>:$desc,
                        Optional<Tile_MbarrierType>:$barriers,
                        Optional<Index>:$barrier_index,
                        Optional<I1>:$pred, UnitAttr:$aligned);
   let results = (outs Optional<Tile_AsyncTokenType>:$token);
   let assemblyFormat = [{
-    $source `[` $indices `]` `,` $dest
+    $source `[` $indices `]` `,` $dest (`desc` $desc^)?
         (`arrive` $barriers^ `[` $barrier_index `]`)? (`if` $pred^)?
         (`aligned` $aligned^)?
         attr-dict `:` type($source) `,` qualified(type($dest))
-        (`,` qualified(type($barriers))^)? (`->` qualified(type($token))^)?
+        (`,` qualified(type($barriers))^)?
+        (`desc` qualified(type($desc))^)?
+        (`->` qualified(type($token))^)?
   }];
   let hasVerifier = 1;
 }
@@ -729,6 +760,13 @@ def Tile_DotOp : Tile_Op<"dot", [
     lowering issues the instructions over the warps of the accumulator's
     encoding.
 
+    `async` (set by `tessera-tile-pipeline` on the dot of a pipelined loop
+    whose accumulator the loop carries) lets the instructions still run
+    when the dot returns: the next dot of the chain, or the loop's end,
+    waits for them (wgmma's wait groups), and the dot's shared operands
+    stay untouched until the next iteration's dot returns. Instructions
+    that are synchronous anyway ignore it.
+
     Example:
 
     ```mlir
@@ -740,10 +778,11 @@ def Tile_DotOp : Tile_Op<"dot", [
   }];
   let arguments = (ins AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$a,
                        AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$b,
-                       Tile_RegisterTile:$acc, Tile_MmaAttr:$mma);
+                       Tile_RegisterTile:$acc, Tile_MmaAttr:$mma,
+                       UnitAttr:$async);
   let results = (outs Tile_RegisterTile:$result);
   let assemblyFormat = [{
-    $a `,` $b `,` $acc attr-dict `:` qualified(type($a)) `,`
+    $a `,` $b `,` $acc (`async` $async^)? attr-dict `:` qualified(type($a)) `,`
         qualified(type($b)) `->` type($result)
   }];
   let hasVerifier = 1;

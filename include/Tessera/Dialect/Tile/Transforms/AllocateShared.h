@@ -29,8 +29,12 @@ struct SharedLayout {
   };
   /// In the order the allocations appear in the IR.
   SmallVector<Buffer> buffers;
-  /// Bytes the block needs: the end of the highest buffer.
+  /// Bytes the block needs: the end of the highest buffer, plus the slack
+  /// to align the block's shared memory at run time where a buffer needs
+  /// more than 16 bytes of alignment (see `alignment`).
   int64_t totalBytes = 0;
+  /// The largest alignment any buffer needs (16 at least).
+  int64_t alignment = 16;
 };
 
 /// Places every local_alloc and mbarrier_alloc nested in `root` (aligned as

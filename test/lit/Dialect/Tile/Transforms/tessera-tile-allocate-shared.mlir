@@ -6,7 +6,7 @@
 // Buffers live at the same time get disjoint, aligned offsets; the total
 // lands in the launch config.
 // CHECK-LABEL: tessera_target.kernel @together
-// CHECK-SAME: config = #tessera_target.kernel_config<grid = [4], block = [128], shared = 66112>
+// CHECK-SAME: config = #tessera_target.kernel_config<grid = [4], block = [128], shared = 67120>
 tessera_target.kernel @together(%n: index)
     config = #tessera_target.kernel_config<grid = [4], block = [128]> {
   // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<3x128x64xf16, #smem_layout>
@@ -36,7 +36,7 @@ tessera_target.kernel @together(%n: index)
 // The epilogue's staging buffer is allocated after the main loop's ring is
 // last used: it reuses the ring's bytes.
 // CHECK-LABEL: tessera_target.kernel @reuse
-// CHECK-SAME: shared = 49152
+// CHECK-SAME: shared = 50160
 tessera_target.kernel @reuse(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>, %n: index)
     config = #tessera_target.kernel_config<grid = [4], block = [128]> {
   %c0 = arith.constant 0 : index
@@ -125,9 +125,41 @@ tessera_target.kernel @none(%n: index)
 
 #swz = #tessera_tile.smem_layout<swizzle = 128>
 
+// A ring filled by copies that complete on barriers is live until the last
+// wait on those barriers (the loop's end): the epilogue's buffer reuses its
+// bytes. The barriers' own bytes are never reused (an mbarrier's memory is
+// not written by other code while valid): the buffer goes after them. The
+// swizzled ring needs 1024-byte alignment (it starts at 1024, after the
+// barriers), and 1008 bytes of slack on top: 1024 + 49152 + 1008.
+// CHECK-LABEL: tessera_target.kernel @reuse_after_barriers
+// CHECK-SAME: shared = 51184
+tessera_target.kernel @reuse_after_barriers(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>, %n: index)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %false = arith.constant false
+  // CHECK: tessera_tile.mbarrier_alloc arrivals 1 offset 0 : !tessera_tile.mbarrier<3>
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<3>
+  // CHECK: tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<3x128x64xf16, #smem_layout>
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #swz>
+  scf.for %k = %c0 to %n step %c1 {
+    %s = tessera_tile.slot %ring[%c0] : !tessera_tile.smem<3x128x64xf16, #swz> -> !tessera_tile.smem<128x64xf16, #swz>
+    tessera_tile.box_copy %a[%c0, %k], %s arrive %bars[%c0] : memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #swz>, !tessera_tile.mbarrier<3>
+    tessera_tile.mbarrier_wait %bars[%c0], %false : !tessera_tile.mbarrier<3>
+  }
+  // CHECK: tessera_tile.local_alloc offset 32 : !tessera_tile.smem<128x128xf16>
+  %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16>
+  %t = tessera_tile.local_load %stage : !tessera_tile.smem<128x128xf16> -> tensor<128x128xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  tessera_target.return
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+
 // BIG-LABEL: tessera_target.kernel @too_big
-// BIG-SAME: shared = 262144
-// expected-error @+1 {{kernel @too_big needs 262144 bytes of shared memory, more than the limit of 232448 bytes (the default without a chip)}}
+// BIG-SAME: shared = 263152
+// expected-error @+1 {{kernel @too_big needs 263152 bytes of shared memory, more than the limit of 232448 bytes (the default without a chip)}}
 tessera_target.kernel @too_big(%n: index)
     config = #tessera_target.kernel_config<grid = [4], block = [128]> {
   %ring = tessera_tile.local_alloc : !tessera_tile.smem<4x256x128xf16, #swz>

@@ -235,7 +235,7 @@ func.func @barrier_completion(%a: memref<?x?xf16>, %n: index, %bars: !tessera_ti
   %c1 = arith.constant 1 : index
   scf.for %k = %c0 to %n step %c1 {
     %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
-    // expected-error @+1 {{'tessera_tile.box_copy' op in a pipelined loop must complete through its token, not an mbarrier}}
+    // expected-error @+1 {{'tessera_tile.box_copy' op in a pipelined loop must arrive on a tessera_tile.mbarrier_alloc of one barrier in the loop body, which the pass turns into a ring of stages}}
     tessera_tile.box_copy %a[%k, %c0], %s arrive %bars[%c0] : memref<?x?xf16>, !tessera_tile.smem<64x64xf16>, !tessera_tile.mbarrier<3>
   } {tessera_tile.stages = 3}
   return
@@ -298,6 +298,104 @@ func.func @i32_induction(%a: memref<?x?xf16>, %n: i32) {
     %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
     %t = tessera_tile.box_copy %a[%z, %z], %s : memref<?x?xf16>, !tessera_tile.smem<64x64xf16> -> !tessera_tile.async_token
     tessera_tile.wait %t
+  } {tessera_tile.stages = 3}
+  return
+}
+
+// -----
+
+// Copies through tensor maps completing on a barrier of the loop body,
+// before: each iteration allocates its buffers and a barrier (two arrivals:
+// the two copies), copies, waits on the barrier's first phase, multiplies.
+//
+// After: 3-deep rings of buffers and of barriers before the loop; the
+// prologue's copies arrive on barriers 0 and 1. The steady state waits on
+// barrier k mod 3 for phase (k / 3) mod 2, multiplies (async: the loop
+// carries the accumulator), synchronizes the block (every thread is done
+// with iteration k-1, and so is the dot that read the slot being refilled),
+// then issues iteration k+2's copies, arriving on its barrier.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+!gmem = memref<?x?xf16, strided<[?, 1], offset: ?>>
+!sa = !tessera_tile.smem<64x64xf16, #swz>
+!sb = !tessera_tile.smem<64x128xf16, #swz>
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: func.func @barrier_ring
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: %[[BARS:.*]] = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<3>
+// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<3x64x64xf16, #smem_layout>
+// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<3x64x128xf16, #smem_layout>
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[C0]]] if
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[C0]]] if
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[C1]]] if
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[C1]]] if
+// CHECK: scf.for %[[K:.*]] = %[[C0]] to
+// CHECK: %[[SLOT:.*]] = arith.remui %[[K]], %[[C3]] : index
+// CHECK: %[[ROUND:.*]] = arith.divui %[[K]], %[[C3]] : index
+// CHECK: %[[ODD:.*]] = arith.remui %[[ROUND]], %[[C2]] : index
+// CHECK: %[[PHASE:.*]] = arith.index_cast %[[ODD]] : index to i1
+// CHECK: tessera_tile.mbarrier_wait %[[BARS]][%[[SLOT]]], %[[PHASE]]
+// CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async
+// CHECK-NEXT: tessera_tile.barrier
+// CHECK: %[[K2:.*]] = arith.addi %[[K]], %[[C2]] : index
+// CHECK: %[[NEXT:.*]] = arith.remui %[[K2]], %[[C3]] : index
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[NEXT]]] if
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[NEXT]]] if
+// CHECK-NEXT: scf.yield
+func.func @barrier_ring(%a: !gmem, %b: !gmem, %amap: !map, %bmap: !map, %m: index, %n: index, %kt: index) -> tensor<64x128xf32, #acc> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %false = arith.constant false
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32, #acc>
+  %r = scf.for %k = %c0 to %kt step %c1 iter_args(%acc = %zero) -> tensor<64x128xf32, #acc> {
+    %kk = arith.muli %k, %c64 : index
+    %sa = tessera_tile.local_alloc : !sa
+    %sb = tessera_tile.local_alloc : !sb
+    %bar = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<1>
+    tessera_tile.box_copy %a[%m, %kk], %sa desc %amap arrive %bar[%c0] : !gmem, !sa, !tessera_tile.mbarrier<1> desc !map
+    tessera_tile.box_copy %b[%kk, %n], %sb desc %bmap arrive %bar[%c0] : !gmem, !sb, !tessera_tile.mbarrier<1> desc !map
+    tessera_tile.mbarrier_wait %bar[%c0], %false : !tessera_tile.mbarrier<1>
+    %d = tessera_tile.dot %sa, %sb, %acc {mma = #mma} : !sa, !sb -> tensor<64x128xf32, #acc>
+    scf.yield %d : tensor<64x128xf32, #acc>
+  } {tessera_tile.stages = 3}
+  return %r : tensor<64x128xf32, #acc>
+}
+
+// -----
+
+func.func @mixed_completion(%a: memref<?x?xf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %k = %c0 to %n step %c1 {
+    %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.box_copy %a[%k, %c0], %s : memref<?x?xf16>, !tessera_tile.smem<64x64xf16> -> !tessera_tile.async_token
+    %s2 = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %bar = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<1>
+    // expected-error @+1 {{'tessera_tile.box_copy' op completes another way than the loop's first copy; a pipelined loop's copies complete all through tokens or all on barriers}}
+    tessera_tile.box_copy %a[%k, %c0], %s2 arrive %bar[%c0] : memref<?x?xf16>, !tessera_tile.smem<64x64xf16>, !tessera_tile.mbarrier<1>
+    tessera_tile.wait %t
+  } {tessera_tile.stages = 3}
+  return
+}
+
+// -----
+
+func.func @barrier_other_use(%a: memref<?x?xf16>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %false = arith.constant false
+  scf.for %k = %c0 to %n step %c1 {
+    %s = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %bar = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<1>
+    tessera_tile.box_copy %a[%k, %c0], %s arrive %bar[%c0] : memref<?x?xf16>, !tessera_tile.smem<64x64xf16>, !tessera_tile.mbarrier<1>
+    // expected-error @+1 {{'tessera_tile.mbarrier_arrive' op uses a barrier allocated in a pipelined loop; only the loop's box copies (arrive) and waits may, as the pass turns it into a ring of stages}}
+    tessera_tile.mbarrier_arrive %bar[%c0] : !tessera_tile.mbarrier<1>
+    tessera_tile.mbarrier_wait %bar[%c0], %false : !tessera_tile.mbarrier<1>
   } {tessera_tile.stages = 3}
   return
 }

@@ -1,0 +1,212 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --convert-tessera-tile-to-target | FileCheck %s
+
+// Hopper's block-level ops (sm_90): mbarriers, box copies through tensor
+// maps (TMA) into 128-byte swizzled buffers, and a wgmma dot on them.
+//
+// The barrier group is a memref of one i64 per barrier at its offset;
+// thread 0 initializes each (2 arrivals: the two copies) and fences the
+// init for the async proxy, then the block synchronizes. Each tensor map
+// is fenced and prefetched by thread 0 before the first copy through it
+// (not at the kernel's start: a program reads a map only where the host
+// could encode it).
+// A copy through a map: thread 0 (and the copy's predicate) arrives on
+// the barrier expecting the box's bytes, then issues one TMA load per
+// 64-column block of the destination (the rhs: 64x128 is two 64x64
+// boxes, the second at element 4096 and column + 64). The wait is a
+// parity wait. The dot: per warpgroup (thread / 128) a descriptor of its
+// 64 rows of a and one of b, the accumulator packed into wgmma's register
+// struct, one warpgroup mma (wait group 0: not async).
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+!lmap = !nvgpu.tensormap.descriptor<tensor = memref<1x64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+!rmap = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+!a3 = memref<?x?x?xf16, strided<[?, ?, 1]>>
+!b2 = memref<?x?xf16, strided<[?, 1]>>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @tma_wgmma
+// CHECK: %[[BARS:.*]] = tessera_tile.alloc_shared offset 0 : memref<1xi64, #gpu.address_space<workgroup>>
+// CHECK: %[[G:.*]] = builtin.unrealized_conversion_cast %[[BARS]] : memref<1xi64, #gpu.address_space<workgroup>> to !nvgpu.mbarrier.group<memorySpace = #gpu.address_space<workgroup>>
+// CHECK: scf.if
+// CHECK: nvgpu.mbarrier.init %[[G]][%{{.*}}], %c2
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: gpu.barrier
+// CHECK: %[[A:.*]] = tessera_tile.alloc_shared offset 1024 align 1024 : memref<4096xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[B:.*]] = tessera_tile.alloc_shared offset 9216 align 1024 : memref<8192xf16, #gpu.address_space<workgroup>>
+// CHECK: scf.if
+// CHECK-NEXT: nvgpu.tma.fence.descriptor %arg0
+// CHECK-NEXT: nvgpu.tma.prefetch.descriptor %arg0
+// CHECK: scf.if
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%{{.*}}], %c8192
+// CHECK: nvgpu.tma.async.load %arg0[%{{.*}}, %{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : <tensor = memref<1x64x64xf16
+// CHECK: scf.if
+// CHECK-NEXT: nvgpu.tma.fence.descriptor %arg2
+// CHECK-NEXT: nvgpu.tma.prefetch.descriptor %arg2
+// CHECK: scf.if
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%{{.*}}], %c16384
+// CHECK: nvgpu.tma.async.load %arg2
+// CHECK: arith.addi %{{.*}}, %c4096
+// CHECK: %[[COL:.*]] = arith.addi %{{.*}}, %c64
+// CHECK: nvgpu.tma.async.load %arg2[%[[COL]], %{{.*}}]
+// CHECK: nvgpu.mbarrier.try_wait.parity %{{.*}}[%{{.*}}], %false
+// CHECK: %[[WG:.*]] = arith.divui %{{.*}}, %c128
+// CHECK: nvgpu.warpgroup.generate.descriptor %{{.*}} : memref<64x64xf16, strided<[64, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.warpgroup.generate.descriptor %{{.*}} : memref<64x128xf16, strided<[128, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: llvm.insertvalue
+// CHECK: nvgpu.warpgroup.mma %{{.*}}, %{{.*}}, %{{.*}} {transposeB, waitGroup = 0 : i64}
+// CHECK-NOT: nvvm.wgmma.wait.group.sync.aligned
+// CHECK: llvm.extractvalue
+tessera_target.kernel @tma_wgmma(%lmap: !lmap, %a: !a3, %rmap: !rmap, %b: !b2) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %false = arith.constant false
+  %bars = tessera_tile.mbarrier_alloc arrivals 2 offset 0 : !tessera_tile.mbarrier<1>
+  %sa = tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<64x64xf16, #swz>
+  %sb = tessera_tile.local_alloc offset 9216 : !tessera_tile.smem<64x128xf16, #swz>
+  tessera_tile.box_copy %a[%c0, %c0, %c0], %sa desc %lmap arrive %bars[%c0] : !a3, !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.mbarrier<1> desc !lmap
+  tessera_tile.box_copy %b[%c0, %c0], %sb desc %rmap arrive %bars[%c0] : !b2, !tessera_tile.smem<64x128xf16, #swz>, !tessera_tile.mbarrier<1> desc !rmap
+  tessera_tile.mbarrier_wait %bars[%c0], %false : !tessera_tile.mbarrier<1>
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32, #acc>
+  %d = tessera_tile.dot %sa, %sb, %zero {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x128xf16, #swz> -> tensor<64x128xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+// An async dot of a loop: wait group 1 in the loop (nvgpu's default, not
+// printed), 0 after it.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @async_dot
+// CHECK: scf.for
+// CHECK: nvgpu.warpgroup.mma %{{.*}}, %{{.*}}, %{{.*}} {transposeB} :
+// CHECK: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+tessera_target.kernel @async_dot(%n: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %sa = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16, #swz>
+  %sb = tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<64x64xf16, #swz>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32, #acc>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (tensor<64x64xf32, #acc>) {
+    %d = tessera_tile.dot %sa, %sb, %acc async {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf32, #acc>
+    scf.yield %d : tensor<64x64xf32, #acc>
+  }
+  tessera_target.return
+}
+}
+
+// -----
+
+// A swizzled buffer read element by element: the 16-byte chunk index
+// XORed with the row within the 8-row period (bits 7-9 of the byte offset).
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @swizzled_read
+// CHECK: arith.shrui %{{.*}}, %c7
+// CHECK: arith.andi %{{.*}}, %c7
+// CHECK: arith.shli %{{.*}}, %c4
+// CHECK: arith.xori
+tessera_target.kernel @swizzled_read() config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<8x64xf16, #swz>
+  %t = tessera_tile.local_load %s : !tessera_tile.smem<8x64xf16, #swz> -> tensor<8x64xf16, #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 2]>>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Refused: TMA and transaction barriers on a chip without them.
+!rmap = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+tessera_target.kernel @no_tma(%rmap: !rmap, %b: memref<?x?xf16, strided<[?, 1]>>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{'tessera_tile.mbarrier_alloc' op uses transaction barriers, which chip 'sm_80' does not have (TMA chips only); complete copies with tokens}}
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 0 : !tessera_tile.mbarrier<1>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Refused: a descriptor whose box does not tile the destination.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+!rmap = !nvgpu.tensormap.descriptor<tensor = memref<32x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @box_mismatch(%rmap: !rmap, %b: memref<?x?xf16, strided<[?, 1]>>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 0 : !tessera_tile.mbarrier<1>
+  %sb = tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<64x128xf16, #swz>
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies into '!tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<swizzle = 128>>' through a descriptor of box 'memref<32x64xf16, #gpu.address_space<workgroup>>' and swizzle 128; the box must be the destination's rows by one swizzle-wide column block, with the destination's swizzle}}
+  tessera_tile.box_copy %b[%c0, %c0], %sb desc %rmap arrive %bars[%c0] : memref<?x?xf16, strided<[?, 1]>>, !tessera_tile.smem<64x128xf16, #swz>, !tessera_tile.mbarrier<1> desc !rmap
+  tessera_target.return
+}
+}
+
+// -----
+
+// Refused: a descriptor that is not a tensor map.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @not_a_map(%d: i64, %b: memref<?x?xf16, strided<[?, 1]>>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %bars = tessera_tile.mbarrier_alloc arrivals 1 offset 0 : !tessera_tile.mbarrier<1>
+  %sb = tessera_tile.local_alloc offset 1024 : !tessera_tile.smem<64x64xf16, #swz>
+  // expected-error @+1 {{'tessera_tile.box_copy' op copies through 'i64', which is not a tensor map descriptor (!nvgpu.tensormap.descriptor)}}
+  tessera_tile.box_copy %b[%c0, %c0], %sb desc %d arrive %bars[%c0] : memref<?x?xf16, strided<[?, 1]>>, !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.mbarrier<1> desc i64
+  tessera_target.return
+}
+}
+
+// -----
+
+// Refused: wgmma operands it does not read (plain buffers), and an
+// accumulator of two m64 per warpgroup.
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 16, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @wgmma_plain() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x16xf16>
+  %b = tessera_tile.local_alloc offset 2048 : !tessera_tile.smem<16x16xf16>
+  %zero = arith.constant dense<0.0> : tensor<64x16xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op reads '!tessera_tile.smem<64x16xf16>' and '!tessera_tile.smem<16x16xf16>'; the wgmma lowering reads a 128-byte swizzled a of 128-byte rows (K contiguous) and a 128-byte swizzled b (N contiguous)}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<64x16xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @wgmma_two_m() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<128x64xf16, #swz>
+  %b = tessera_tile.local_alloc offset 16384 : !tessera_tile.smem<64x64xf16, #swz>
+  %zero = arith.constant dense<0.0> : tensor<128x64xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op has the accumulator 'tensor<128x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>, warps = [4, 1]>>'; the lowering issues one m64 wgmma per warpgroup: warps [4 x warpgroups, 1], 64 rows per warpgroup and the mma's n the tile's columns}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<128x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<128x64xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Refused: wgmma on a chip without it.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+tessera_target.kernel @no_wgmma() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16, #swz>
+  %b = tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<64x64xf16, #swz>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op uses wgmma, which chip 'sm_80' does not have}}
+  %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf32, #acc>
+  tessera_target.return
+}
+}
