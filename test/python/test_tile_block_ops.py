@@ -31,7 +31,7 @@ def test_shared_ring_and_row_reduce(ctx):
         with ir.InsertionPoint(fn.add_entry_block()):
             ring = tl.LocalAllocOp(ring_t).result
             slot = tl.SlotOp(slot_t, ring, fn.arguments[0]).result
-            tile = tl.LocalLoadOp(tile_t, slot).result
+            tile = tl.LocalLoadOp(tile_t, slot, []).result
             kind = ir.Attribute.parse("1 : i32")  # max
             axis = ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 1)
             row = tl.ReduceOp(row_t, kind, tile, axis).result

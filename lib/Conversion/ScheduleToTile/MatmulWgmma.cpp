@@ -152,21 +152,31 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                 b.getI64IntegerAttr(config.getStages()));
 
   // Each band's accumulator, row-major through shared memory (rows padded
-  // by 8 floats against bank conflicts), for an epilogue whose consecutive
-  // threads take consecutive columns. (A local_store is the block's: it
-  // follows every thread's reads of the ring, which the buffer may reuse,
-  // and of the previous band's buffer.)
+  // by 8 floats against bank conflicts), then the epilogue a row per warp
+  // at a time, consecutive lanes on consecutive columns (a loop: the fused
+  // ops' code stays one row's). (A local_store is the block's: it follows
+  // every thread's reads of the ring, which the buffer may reuse, and of the
+  // previous band's buffer.)
   auto staging = tile::SmemType::get(
       {bandRows, bn}, b.getF32Type(),
       tile::SmemLayoutAttr::get(ctx, 0, /*pad=*/8));
   auto rowMajor = RankedTensorType::get(
-      {bandRows, bn}, b.getF32Type(),
+      {warps, bn}, b.getF32Type(),
       tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
   for (int64_t band = 0; band < bands; ++band) {
     Value buffer = tile::LocalAllocOp::create(b, loc, staging, IntegerAttr());
     tile::LocalStoreOp::create(b, loc, loop.getResult(band), buffer);
-    Value acc = tile::LocalLoadOp::create(b, loc, rowMajor, buffer);
-    if (failed(epilogue.emit(b, loc, params, acc, bz, bandRow(b, band), n0)))
+    LogicalResult result = success();
+    scf::ForOp::create(
+        b, loc, c(b, 0), c(b, bandRows), c(b, warps), ValueRange(),
+        [&](OpBuilder &eb, Location l, Value r, ValueRange) {
+          Value rows = tile::LocalLoadOp::create(eb, l, rowMajor, buffer,
+                                                 ValueRange{r, c(eb, 0)});
+          Value row0 = arith::AddIOp::create(eb, l, bandRow(eb, band), r);
+          result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
+          scf::YieldOp::create(eb, l);
+        });
+    if (failed(result))
       return failure();
   }
   return success();

@@ -823,6 +823,9 @@ struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
     Location loc = op.getLoc();
     ValueRange buffer = adaptor.getBuffer();
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    // A box of the buffer: its origin moves every element.
+    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
+      b = arith::AddIOp::create(rewriter, loc, b, index.front());
     SmallVector<Value> values;
     for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
       SmallVector<Value> coords =

@@ -151,8 +151,35 @@ LogicalResult TransOp::verify() {
 }
 
 LogicalResult LocalLoadOp::verify() {
-  return verifyTileMatchesBuffer(*this, "result", getResult().getType(),
-                                 "buffer", getBuffer().getType());
+  RankedTensorType result = getResult().getType();
+  SmemType buffer = getBuffer().getType();
+  if (getIndices().empty())
+    return verifyTileMatchesBuffer(*this, "result", result, "buffer", buffer);
+  if (static_cast<int64_t>(getIndices().size()) != buffer.getRank())
+    return emitOpError() << "has " << getIndices().size()
+                         << " indices for a buffer of rank "
+                         << buffer.getRank();
+  if (result.getElementType() != buffer.getElementType())
+    return emitOpError() << "result element type " << result.getElementType()
+                         << " does not match the buffer's "
+                         << buffer.getElementType();
+  if (result.getRank() != buffer.getRank())
+    return emitOpError() << "result rank (" << result.getRank()
+                         << ") does not match the buffer's ("
+                         << buffer.getRank() << ")";
+  for (auto [d, index] : llvm::enumerate(getIndices())) {
+    int64_t extent = result.getDimSize(d), size = buffer.getShape()[d];
+    if (extent > size)
+      return emitOpError() << "result shape " << formatShape(result.getShape())
+                           << " does not fit in the buffer's "
+                           << formatShape(buffer.getShape());
+    std::optional<int64_t> at = getConstantIntValue(index);
+    if (at && (*at < 0 || *at + extent > size))
+      return emitOpError() << "box [" << *at << ", " << *at + extent
+                           << ") along dim " << d
+                           << " is outside the buffer's size " << size;
+  }
+  return success();
 }
 
 LogicalResult LocalStoreOp::verify() {

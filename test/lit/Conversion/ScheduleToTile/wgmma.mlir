@@ -22,8 +22,8 @@
 // swizzled buffers, both arriving on the slice's barrier (2 arrivals), a
 // wait on it and a wgmma dot (one m64 per warpgroup: warps [8, 1]); a loop
 // of 3 stages (tessera-tile-pipeline makes the rings). Then the
-// accumulator through a padded shared buffer to a row-major tile (a warp
-// per row, a lane per column) for the epilogue. Else the mma_sync block
+// accumulator through a padded shared buffer, and the epilogue in a loop
+// over its rows, 8 at a time (a warp per row, a lane per column). Else the mma_sync block
 // program (box copies and a dot), whose buffers the allocator puts over the
 // same bytes.
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
@@ -48,7 +48,8 @@
 // CHECK: {tessera_tile.stages = 3 : i64}
 // CHECK: %[[ST:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x256xf32, #smem_layout1>
 // CHECK: tessera_tile.local_store %{{.*}}, %[[ST]]
-// CHECK: tessera_tile.local_load %[[ST]] : {{.*}} -> tensor<128x256xf32, #blocked>
+// CHECK: scf.for %[[R:.*]] = %{{.*}} to %c128{{.*}} step %c8
+// CHECK: tessera_tile.local_load %[[ST]][%[[R]], %{{.*}}] : {{.*}} -> tensor<8x256xf32, #blocked>
 // CHECK: tessera_tile.store_tile
 // The fallback: the mma_sync block program (a 3-stage loop of box copies
 // and a dot, then the tile epilogue).

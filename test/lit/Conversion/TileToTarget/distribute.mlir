@@ -416,3 +416,22 @@ tessera_target.kernel @through_shared(%x: memref<?x?xf32, strided<[?, 1]>>, %i: 
 }
 }
 
+
+// -----
+
+// A box of a shared buffer: the box's origin moves every element's row and
+// column (here rows %r + warp, columns lane and lane + 32 of rows padded to
+// 72 floats).
+// CHECK-LABEL: tessera_target.kernel @band
+// CHECK: %[[ROW:.*]] = arith.addi %{{.*}}, %arg0 : index
+// CHECK: %[[COL:.*]] = arith.addi %{{.*}}, %c0 : index
+// CHECK: arith.muli %[[ROW]], %c72
+// CHECK-COUNT-2: memref.load
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @band(%r: index) config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  %c0 = arith.constant 0 : index
+  %s = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf32, #tessera_tile.smem_layout<pad = 8>>
+  %t = tessera_tile.local_load %s[%r, %c0] : !tessera_tile.smem<64x64xf32, #tessera_tile.smem_layout<pad = 8>> -> tensor<8x64xf32, #tessera_tile.blocked<warps = [8, 1], threads = [1, 32], per_thread = [1, 1]>>
+  tessera_target.return
+}
+}

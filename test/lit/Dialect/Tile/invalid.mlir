@@ -1192,3 +1192,44 @@ func.func @dot_async_used(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile.s
   }
   return
 }
+
+// -----
+
+func.func @local_load_box_indices(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.local_load' op has 1 indices for a buffer of rank 2}}
+  %t = tessera_tile.local_load %s[%i] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf32, #tessera_tile.blocked<warps = [8, 1]>>
+  return
+}
+
+// -----
+
+func.func @local_load_box_type(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.local_load' op result element type 'f16' does not match the buffer's 'f32'}}
+  %t = tessera_tile.local_load %s[%i, %i] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf16, #tessera_tile.blocked<warps = [8, 1]>>
+  return
+}
+
+// -----
+
+func.func @local_load_box_rank(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.local_load' op result rank (1) does not match the buffer's (2)}}
+  %t = tessera_tile.local_load %s[%i, %i] : !tessera_tile.smem<64x64xf32> -> tensor<64xf32, #tessera_tile.blocked<warps = [2]>>
+  return
+}
+
+// -----
+
+func.func @local_load_box_fit(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
+  // expected-error @+1 {{'tessera_tile.local_load' op result shape 8x128 does not fit in the buffer's 64x64}}
+  %t = tessera_tile.local_load %s[%i, %i] : !tessera_tile.smem<64x64xf32> -> tensor<8x128xf32, #tessera_tile.blocked<warps = [8, 1]>>
+  return
+}
+
+// -----
+
+func.func @local_load_box_range(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
+  %c60 = arith.constant 60 : index
+  // expected-error @+1 {{'tessera_tile.local_load' op box [60, 68) along dim 0 is outside the buffer's size 64}}
+  %t = tessera_tile.local_load %s[%c60, %i] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf32, #tessera_tile.blocked<warps = [8, 1]>>
+  return
+}

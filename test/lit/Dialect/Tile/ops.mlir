@@ -283,6 +283,9 @@ func.func @warp_specialized(%a: !gmem, %n: index) -> tensor<128x128xf32, #acc> {
 func.func @tma_async_dot(%a: memref<?x?x?xf16, strided<[?, ?, 1]>>, %map: !map3, %n: index) -> tensor<64x64xf32, #wgacc> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
+  // CHECK: tessera_tile.local_load %{{.*}}[%{{.*}}, %{{.*}}] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf32, #blocked{{[0-9]*}}>
+  %staging = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf32>
+  %band = tessera_tile.local_load %staging[%c1, %c0] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf32, #tessera_tile.blocked<warps = [8, 1]>>
   // CHECK: tessera_tile.alloc_shared offset 1024 align 1024 : memref<4096xf16, #gpu.address_space<workgroup>>
   %raw = tessera_tile.alloc_shared offset 1024 align 1024 : memref<4096xf16, #gpu.address_space<workgroup>>
   %bars = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<1>

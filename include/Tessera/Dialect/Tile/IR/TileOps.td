@@ -390,20 +390,31 @@ def Tile_LocalLoadOp : Tile_Op<"local_load"> {
     The block reads the whole buffer into a register tile of the same shape
     and element type; the result's encoding says which warp and lane holds
     which element (lowering picks ldmatrix, vector loads or LDS reads).
+    With `[indices]`, it reads the box of the result's shape that starts
+    there (the box lies within the buffer), e.g. one band of rows per
+    iteration of an epilogue loop.
 
     Example:
 
     ```mlir
     %t = tessera_tile.local_load %s : !tessera_tile.smem<128x64xf16>
         -> tensor<128x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+    %band = tessera_tile.local_load %s[%r, %c0] : !tessera_tile.smem<128x64xf16>
+        -> tensor<8x64xf16, #tessera_tile.blocked<warps = [8, 1]>>
     ```
   }];
   let arguments = (ins Arg<Tile_SmemType, "shared source",
-                           [MemRead<Tile_SharedMemory>]>:$buffer);
+                           [MemRead<Tile_SharedMemory>]>:$buffer,
+                       Variadic<Index>:$indices);
   let results = (outs Tile_RegisterTile:$result);
   let assemblyFormat = [{
-    $buffer attr-dict `:` qualified(type($buffer)) `->` type($result)
+    $buffer (`[` $indices^ `]`)? attr-dict `:` qualified(type($buffer)) `->`
+        type($result)
   }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$buffer), [{
+      build($_builder, $_state, result, buffer, ::mlir::ValueRange());
+    }]>];
   let hasVerifier = 1;
 }
 
