@@ -13,6 +13,7 @@
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -24,59 +25,6 @@ namespace mlir::tessera::schedule_to_tile {
 // Attention kernels: FlashAttention-2 on tensor cores
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Lane-dependent parts of the ldmatrix row addresses for the m16n8k16
-/// fragments (PTX ISA: mma.m16n8k16 and ldmatrix .x4 layouts).
-struct FragmentLanes {
-  Value lane16, lane8, half, quarter;
-
-  FragmentLanes(OpBuilder &b, Location loc, Value lane) {
-    auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-    lane16 = arith::RemUIOp::create(b, loc, lane, c(16));
-    lane8 = arith::RemUIOp::create(b, loc, lane, c(8));
-    half = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, lane, c(16)), c(8));
-    quarter = arith::MulIOp::create(
-        b, loc,
-        arith::RemUIOp::create(
-            b, loc, arith::DivUIOp::create(b, loc, lane, c(8)), c(2)),
-        c(8));
-  }
-};
-
-/// Loads two n8 B fragments with one ldmatrix .x4 at `offset` (see
-/// FragmentLanes) and accumulates `a` times each into `acc0` and `acc1`.
-void mmaPair(OpBuilder &b, Location loc, Value shared, Value offset,
-             bool transpose, Value a, Value &acc0, Value &acc1) {
-  auto fragType = VectorType::get(
-      {4, 2}, cast<MemRefType>(shared.getType()).getElementType());
-  Value pair =
-      tile::LoadMatrixOp::create(b, loc, fragType, shared, offset, transpose);
-  Value *accs[2] = {&acc0, &acc1};
-  for (int64_t h = 0; h < 2; ++h) {
-    Value bFrag = vector::ShuffleOp::create(
-        b, loc, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1});
-    *accs[h] = tile::MmaOp::create(b, loc, accs[h]->getType(), a, bFrag,
-                                   *accs[h]);
-  }
-}
-
-Value shuffleXor(OpBuilder &b, Location loc, Value v, int32_t mask) {
-  return gpu::ShuffleOp::create(b, loc, v, mask, 32, gpu::ShuffleMode::XOR)
-      .getShuffleResult();
-}
-
-/// Combines `v` over the four lanes of a quad (the lanes holding one row of
-/// an mma accumulator).
-Value quadReduce(OpBuilder &b, Location loc, Value v, bool max) {
-  for (int32_t mask : {1, 2}) {
-    Value other = shuffleXor(b, loc, v, mask);
-    v = max ? Value(arith::MaximumFOp::create(b, loc, v, other))
-            : Value(arith::AddFOp::create(b, loc, v, other));
-  }
-  return v;
-}
-} // namespace
 
 /// The shape relations of an attention the kernels rely on, as launch
 /// conditions: head dims of query and key, key and value lengths, batch
@@ -159,19 +107,27 @@ struct AttentionHost {
   }
 };
 
-/// A tensor-core attention kernel (FlashAttention-2): each block takes
-/// `BM` query rows of one batch entry, each warp 16 of them; the keys and
-/// values stream through shared memory in `BN`-row blocks, double-buffered
-/// with cp.async. Scores S = Q K^T (mma.sync) are scaled, masked (causal,
-/// ragged ends, the additive mask) and folded into a running row max and
-/// sum in registers (online softmax); the probabilities, rounded to the
-/// input type, multiply V straight from the accumulator registers.
+/// A tensor-core attention kernel (FlashAttention-2) as a block program:
+/// each block takes `BM` query rows of one batch entry, its warps 16 rows
+/// each (mma_sync accumulators over warps [BM / 16, 1]). The block's Q tile
+/// is copied to shared memory once and read into registers as the first
+/// dot's `a`; per `BN` keys, box copies of K and V (a loop of two stages:
+/// the next block's copies fly while this one computes), S = Q K^T (K
+/// through a transposed view), scaled and masked (the ragged end of the
+/// keys, causal, the additive mask: only in blocks that need it, a branch),
+/// folded into a running row max and sum (online softmax: `reduce` over
+/// the rows' lanes, `map`s, `broadcast`); the probabilities, rounded to the
+/// input type, are the second dot's `a` as they are (their accumulator
+/// layout is mma_sync's `a` layout: `convert_layout` moves nothing), O =
+/// O * alpha + P V. The end: O over the row sums, stored masked at the
+/// query rows' end. Causal blocks skip the key blocks past their last row.
 static LogicalResult lowerAttentionMma(HostState &host,
                                        schedule::KernelOp kernel,
                                        graph::AttentionOp op) {
   Location loc = kernel.getLoc();
   schedule::ConfigAttr config = kernel.getConfig();
   OpBuilder &hb = host.builder;
+  MLIRContext *ctx = hb.getContext();
   auto qType = cast<RankedTensorType>(op.getQuery().getType());
   auto vType = cast<RankedTensorType>(op.getValue().getType());
   int64_t rank = qType.getRank();
@@ -180,354 +136,317 @@ static LogicalResult lowerAttentionMma(HostState &host,
 
   AttentionHost setup(host, kernel, op, /*passHeadDim=*/false);
   KernelSignature &sig = setup.sig;
-  unsigned qParam = setup.q, kParam = setup.k, vParam = setup.v,
-           outParam = setup.out, sqParam = setup.sq, skParam = setup.sk;
   int64_t maskParam = setup.mask;
   RankedTensorType maskType = setup.maskType;
-  ArrayRef<unsigned> batchParams = setup.batchSizes;
   Value sq = setup.hostSq, batch = setup.hostBatch;
 
   ArrayRef<int64_t> tile = config.getTile();
-  int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
+  int64_t bm = tile[0], bn = tile[1], warps = config.getThreads() / 32;
   Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
                                            indexConstant(hb, loc, bm));
   double scale = op.getScale() ? op.getScale()->convertToDouble()
                                : 1.0 / std::sqrt(static_cast<double>(d));
   bool causal = op.getCausal();
 
+  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
+  auto accEncoding = tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1});
+  auto operandA = tile::DotOperandEncodingAttr::get(ctx, 0, accEncoding);
+  OutputTiles scores{bm, bn, accEncoding}, outputs{bm, dv, accEncoding};
+  auto padded = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/8);
+  Type f32 = hb.getF32Type(), index = hb.getIndexType();
+
   return emitKernel(
       host, loc, "attention_mma", config, sig,
       {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-        Type f32 = b.getF32Type();
-        Value sq = params[sqParam], sk = params[skParam];
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        Value lane = arith::RemUIOp::create(b, loc, tid, c(32));
-        Value warp = arith::DivUIOp::create(b, loc, tid, c(32));
-        FragmentLanes lanes(b, loc, lane);
+        auto c = [&](OpBuilder &ob, int64_t v) {
+          return indexConstant(ob, loc, v);
+        };
+        auto mul = [&](OpBuilder &ob, Value x, Value y) {
+          return arith::MulIOp::create(ob, loc, x, y).getResult();
+        };
+        Value sq = params[setup.sq], sk = params[setup.sk];
         // A flat grid of query blocks (fastest) by batch entries.
         SmallVector<Value> blockIds = flatBlockIds(
             b, loc,
-            {arith::CeilDivUIOp::create(b, loc, sq, c(bm)).getResult(),
+            {arith::CeilDivUIOp::create(b, loc, sq, c(b, bm)).getResult(),
              Value()});
         Value qb = blockIds[0], bh = blockIds[1];
-        Value q0 = arith::MulIOp::create(b, loc, qb, c(bm));
-        Value qBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sq, c(d)));
-        Value kBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(d)));
-        Value vBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(dv)));
-        auto workgroup = gpu::AddressSpaceAttr::get(
-            b.getContext(), gpu::AddressSpace::Workgroup);
-        auto sharedOf = [&](int64_t elements) {
-          return tile::AllocSharedOp::create(
-              b, loc, MemRefType::get({elements}, element, nullptr, workgroup));
-        };
-        int64_t ldK = d + 8, ldV = dv + 8;
-        Value qShared = sharedOf(bm * ldK);
-        Value kShared = sharedOf(2 * bn * ldK);
-        Value vShared = sharedOf(2 * bn * ldV);
-        // Head dims are static multiples of 16, so rows are 16-byte aligned
-        // when the buffer is; a misaligned view is copied element by element.
-        SharedTileCopy qCopy{params[qParam], qBase, sq,  c(d),
-                             pointerIs16ByteAligned(b, loc, params[qParam]),
-                             qShared,        bm,    d,   ldK};
-        SharedTileCopy kCopy{params[kParam], kBase, sk,  c(d),
-                             pointerIs16ByteAligned(b, loc, params[kParam]),
-                             kShared,        bn,    d,   ldK};
-        SharedTileCopy vCopy{params[vParam], vBase, sk,  c(dv),
-                             pointerIs16ByteAligned(b, loc, params[vParam]),
-                             vShared,        bn,    dv,  ldV};
-        Value zero = c(0);
-        qCopy.emit(b, loc, tid, threads, q0, zero, zero);
-        tile::AsyncCommitOp::create(b, loc);
+        Value q0 = mul(b, qb, c(b, bm));
+        Value qView = stridedView(b, loc, params[setup.q],
+                                  mul(b, bh, mul(b, sq, c(b, d))), {sq, c(b, d)},
+                                  {c(b, d), c(b, 1)});
+        Value kView = stridedView(b, loc, params[setup.k],
+                                  mul(b, bh, mul(b, sk, c(b, d))), {sk, c(b, d)},
+                                  {c(b, d), c(b, 1)});
+        Value vView = stridedView(b, loc, params[setup.v],
+                                  mul(b, bh, mul(b, sk, c(b, dv))),
+                                  {sk, c(b, dv)}, {c(b, dv), c(b, 1)});
+        Value outView = stridedView(b, loc, params[setup.out],
+                                    mul(b, bh, mul(b, sq, c(b, dv))),
+                                    {sq, c(b, dv)}, {c(b, dv), c(b, 1)});
+
+        // The block's queries, once, into registers as the first dot's a.
+        Value qs = tile::LocalAllocOp::create(
+            b, loc, tile::SmemType::get({bm, d}, element, padded),
+            IntegerAttr());
+        auto qCopy = tile::BoxCopyOp::create(
+            b, loc, tile::AsyncTokenType::get(ctx), qView,
+            ValueRange{q0, c(b, 0)}, qs, Value(), Value(), Value(), Value(),
+            false);
+        tile::WaitOp::create(b, loc, ValueRange{qCopy.getToken()},
+                             IntegerAttr());
+        Value qa = tile::LocalLoadOp::create(
+            b, loc, RankedTensorType::get({bm, d}, element, operandA), qs);
 
         // Key blocks this query block needs: with a causal mask, none past
         // its last query row.
-        Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(bn));
+        Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(b, bn));
         if (causal) {
           Value lastRow = arith::MinUIOp::create(
-              b, loc, arith::AddIOp::create(b, loc, q0, c(bm)), sq);
+              b, loc, arith::AddIOp::create(b, loc, q0, c(b, bm)), sq);
           numKV = arith::MinUIOp::create(
-              b, loc, numKV, arith::CeilDivUIOp::create(b, loc, lastRow, c(bn)));
+              b, loc, numKV,
+              arith::CeilDivUIOp::create(b, loc, lastRow, c(b, bn)));
         }
-        auto copyKV = [&](OpBuilder &cb, Value j) {
-          Value inRange = arith::CmpIOp::create(
-              cb, loc, arith::CmpIPredicate::ult, j, numKV);
-          scf::IfOp::create(cb, loc, inRange, [&](OpBuilder &tb, Location l) {
-            Value k0 = arith::MulIOp::create(tb, l, j, indexConstant(tb, l, bn));
-            Value stage = arith::RemUIOp::create(tb, l, j, indexConstant(tb, l, 2));
-            Value z = indexConstant(tb, l, 0);
-            kCopy.emit(tb, l, tid, threads, k0, z,
-                       arith::MulIOp::create(tb, l, stage,
-                                             indexConstant(tb, l, bn * ldK)));
-            vCopy.emit(tb, l, tid, threads, k0, z,
-                       arith::MulIOp::create(tb, l, stage,
-                                             indexConstant(tb, l, bn * ldV)));
-            scf::YieldOp::create(tb, l);
-          });
-          tile::AsyncCommitOp::create(cb, loc);
+
+        // Index tiles: the block's query rows (a value per row) and a key
+        // block's offsets (a value per column), broadcast to the scores.
+        auto indices = [&](OpBuilder &ob, int64_t axis, Value origin) {
+          int64_t extent = axis == 1 ? bm : bn;
+          RankedTensorType i32Slice = axis == 1
+                                          ? scores.rows(ob.getI32Type())
+                                          : scores.cols(ob.getI32Type());
+          RankedTensorType indexSlice =
+              axis == 1 ? scores.rows(index) : scores.cols(index);
+          Value range = tile::RangeOp::create(ob, loc, i32Slice,
+                                              ob.getI64IntegerAttr(0),
+                                              ob.getI64IntegerAttr(extent));
+          Value at = arith::AddIOp::create(
+              ob, loc, arith::IndexCastOp::create(ob, loc, indexSlice, range),
+              tensor::SplatOp::create(ob, loc, indexSlice, origin));
+          return tile::BroadcastOp::create(ob, loc, scores.tile(index), at,
+                                           ob.getI64IntegerAttr(axis))
+              .getResult();
         };
-        copyKV(b, zero);
-
-        // This warp's query fragments stay in registers.
-        tile::AsyncWaitOp::create(b, loc, 1);
-        tile::BarrierOp::create(b, loc);
-        auto fragType = VectorType::get({4, 2}, element);
-        Value warpRow0 = arith::MulIOp::create(b, loc, warp, c(16));
-        SmallVector<Value> qFrags;
-        for (int64_t kk = 0; kk < d / 16; ++kk) {
-          Value row = arith::AddIOp::create(b, loc, warpRow0, lanes.lane16);
-          Value col = arith::AddIOp::create(b, loc, c(kk * 16), lanes.half);
-          Value offset = arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, row, c(ldK)), col);
-          qFrags.push_back(tile::LoadMatrixOp::create(b, loc, fragType,
-                                                      qShared, offset, false));
+        // The additive mask at [batch entry, row, key]: a scalar offset for
+        // the batch entry plus the row's and the key's (NumPy
+        // broadcasting), gathered from a flat view.
+        Value maskView, maskBatchOffset, maskRowStride;
+        bool maskKeys = false;
+        if (maskParam >= 0) {
+          SmallVector<Value> sizes;
+          for (unsigned p : setup.batchSizes)
+            sizes.push_back(params[p]);
+          SmallVector<Value> at = unflatten(b, loc, bh, sizes);
+          sizes.push_back(sq);
+          sizes.push_back(sk);
+          at.push_back(c(b, 0));
+          at.push_back(c(b, 0));
+          ArrayRef<int64_t> shape = maskType.getShape();
+          maskBatchOffset = broadcastOffset(b, loc, shape, sizes, at);
+          Value count = c(b, 1);
+          for (auto [extent, size] : llvm::zip(
+                   shape, ArrayRef<Value>(sizes).take_back(shape.size())))
+            if (extent != 1)
+              count = mul(b, count, size);
+          maskView = stridedView(b, loc, params[maskParam], c(b, 0), {count},
+                                 {c(b, 1)});
+          maskKeys = shape.back() != 1;
+          if (shape[shape.size() - 2] != 1)
+            maskRowStride = maskKeys ? sk : c(b, 1);
         }
 
-        // Rows of this lane: lane/4 and lane/4 + 8 of the warp's 16.
-        Value rowInWarp = arith::DivUIOp::create(b, loc, lane, c(4));
-        Value rows[2];
-        for (int64_t h = 0; h < 2; ++h)
-          rows[h] = arith::AddIOp::create(
-              b, loc, q0,
-              arith::AddIOp::create(
-                  b, loc, warpRow0,
-                  arith::AddIOp::create(b, loc, rowInWarp, c(8 * h))));
-        Value colInFrag = arith::MulIOp::create(
-            b, loc, arith::RemUIOp::create(b, loc, lane, c(4)), c(2));
-
-        auto accType = VectorType::get({2, 2}, f32);
         Value negInf = arith::ConstantOp::create(
             b, loc, f32,
             b.getFloatAttr(f32, APFloat::getInf(APFloat::IEEEsingle(), true)));
         Value zeroF = floatConstant(b, loc, f32, 0.0);
-        int64_t oFrags = dv / 8, sFrags = bn / 8;
-        // Carried: row max (2), row sum (2), output accumulators.
-        SmallVector<Value> inits{negInf, negInf, zeroF, zeroF};
-        for (int64_t t = 0; t < oFrags; ++t)
-          inits.push_back(zeroOf(b, loc, accType));
-
+        auto rows = scores.rows(f32);
+        SmallVector<Value> inits{
+            tensor::SplatOp::create(b, loc, rows, negInf),
+            tensor::SplatOp::create(b, loc, rows, zeroF),
+            zeroOf(b, loc, outputs.tile(f32))};
         auto loop = scf::ForOp::create(
-            b, loc, zero, numKV, c(1), inits,
+            b, loc, c(b, 0), numKV, c(b, 1), inits,
             [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-              auto lc = [&](int64_t v) { return indexConstant(lb, l, v); };
-              auto ladd = [&](Value x, Value y) {
-                return arith::AddIOp::create(lb, l, x, y).getResult();
+              Value k0 = mul(lb, j, c(lb, bn));
+              auto copy = [&](Value view, int64_t cols) {
+                Value buffer = tile::LocalAllocOp::create(
+                    lb, l, tile::SmemType::get({bn, cols}, element, padded),
+                    IntegerAttr());
+                auto op = tile::BoxCopyOp::create(
+                    lb, l, tile::AsyncTokenType::get(ctx), view,
+                    ValueRange{k0, c(lb, 0)}, buffer, Value(), Value(),
+                    Value(), Value(), false);
+                return std::make_pair(buffer, op.getToken());
               };
-              tile::AsyncWaitOp::create(lb, l, 0);
-              tile::BarrierOp::create(lb, l);
-              copyKV(lb, ladd(j, lc(1)));
-              Value stage = arith::RemUIOp::create(lb, l, j, lc(2));
-              Value kStage = arith::MulIOp::create(lb, l, stage, lc(bn * ldK));
-              Value vStage = arith::MulIOp::create(lb, l, stage, lc(bn * ldV));
+              auto [ks, kDone] = copy(kView, d);
+              auto [vs, vDone] = copy(vView, dv);
+              tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
+                                   IntegerAttr());
+              // S = Q K^T: K's stored rows are the keys, seen transposed.
+              Value s = tile::DotOp::create(
+                  lb, l, scores.tile(f32), qa,
+                  tile::TransOp::create(lb, l, ks), zeroOf(lb, l,
+                                                           scores.tile(f32)),
+                  mma);
 
-              // S = Q K^T: K rows are the n dim, stored n-major.
-              SmallVector<Value> sAcc(sFrags, zeroOf(lb, l, accType));
-              for (int64_t kk = 0; kk < d / 16; ++kk)
-                for (int64_t t = 0; t < bn / 16; ++t) {
-                  Value key = ladd(lc(t * 16), ladd(lanes.lane8, lanes.half));
-                  Value col = ladd(lc(kk * 16), lanes.quarter);
-                  Value offset = ladd(
-                      kStage,
-                      ladd(arith::MulIOp::create(lb, l, key, lc(ldK)), col));
-                  mmaPair(lb, l, kShared, offset, /*transpose=*/false,
-                          qFrags[kk], sAcc[2 * t], sAcc[2 * t + 1]);
+              // Scaled; masked only where needed: the additive mask in
+              // every block, the ragged end of the keys and the causal
+              // diagonal in the blocks that reach them (a branch).
+              // (Index tiles are built where they are used: held across
+              // the loop they would take registers in every iteration.)
+              auto scaled = [&](OpBuilder &sb, bool masked) {
+                SmallVector<Value> inputs{s};
+                Value rowIds;
+                if (masked || maskRowStride)
+                  rowIds = indices(sb, 1, q0);
+                if (masked) {
+                  inputs.push_back(rowIds);
+                  inputs.push_back(indices(sb, 0, k0));
                 }
-
-              // Scale and mask the scores; row max over the quad.
-              Value k0 = arith::MulIOp::create(lb, l, j, lc(bn));
-              auto scores = [&](OpBuilder &sb, bool applyMask) {
-                Value scaleV = floatConstant(sb, l, f32, scale);
-                SmallVector<Value> out;
-                for (int64_t n = 0; n < sFrags; ++n)
-                  for (int64_t h = 0; h < 2; ++h)
-                    for (int64_t e = 0; e < 2; ++e) {
-                      Value sij = vector::ExtractOp::create(
-                          sb, l, sAcc[n], ArrayRef<int64_t>{h, e});
-                      sij = arith::MulFOp::create(sb, l, sij, scaleV);
-                      if (!applyMask) {
-                        out.push_back(sij);
-                        continue;
-                      }
-                      Value key = arith::AddIOp::create(
-                          sb, l, k0,
-                          arith::AddIOp::create(
-                              sb, l, indexConstant(sb, l, n * 8 + e),
-                              colInFrag));
-                      Value masked = arith::CmpIOp::create(
-                          sb, l, arith::CmpIPredicate::uge, key, sk);
+                if (maskView) {
+                  Value offsets = tensor::SplatOp::create(
+                      sb, l, scores.tile(index), maskBatchOffset);
+                  if (maskKeys)
+                    offsets = arith::AddIOp::create(sb, l, offsets,
+                                                    indices(sb, 0, k0));
+                  if (maskRowStride)
+                    offsets = arith::AddIOp::create(
+                        sb, l, offsets,
+                        arith::MulIOp::create(
+                            sb, l, rowIds,
+                            tensor::SplatOp::create(sb, l, scores.tile(index),
+                                                    maskRowStride)));
+                  inputs.push_back(tile::GatherOp::create(
+                      sb, l, scores.tile(maskType.getElementType()),
+                      maskView, offsets));
+                }
+                return mapTiles(
+                    sb, l, scores.tile(f32), inputs,
+                    [&](OpBuilder &mb, ValueRange x) -> Value {
+                      Value v = arith::MulFOp::create(
+                          mb, l, x[0], floatConstant(mb, l, f32, scale));
+                      if (maskView)
+                        v = arith::AddFOp::create(
+                            mb, l, v, convertScalar(mb, l, x.back(), f32));
+                      if (!masked)
+                        return v;
+                      Value out = arith::CmpIOp::create(
+                          mb, l, arith::CmpIPredicate::uge, x[2], sk);
                       if (causal)
-                        masked = arith::OrIOp::create(
-                            sb, l, masked,
-                            arith::CmpIOp::create(sb, l,
-                                                  arith::CmpIPredicate::ugt,
-                                                  key, rows[h]));
-                      if (maskParam >= 0) {
-                        SmallVector<Value> sizes, index;
-                        for (unsigned p : batchParams)
-                          sizes.push_back(params[p]);
-                        index = unflatten(sb, l, bh, sizes);
-                        sizes.push_back(sq);
-                        sizes.push_back(sk);
-                        index.push_back(rows[h]);
-                        index.push_back(key);
-                        Value inside = arith::AndIOp::create(
-                            sb, l,
+                        out = arith::OrIOp::create(
+                            mb, l, out,
                             arith::CmpIOp::create(
-                                sb, l, arith::CmpIPredicate::ult, rows[h], sq),
-                            arith::CmpIOp::create(
-                                sb, l, arith::CmpIPredicate::ult, key, sk));
-                        Value add = tile::LoadOp::create(
-                            sb, l, params[maskParam],
-                            broadcastOffset(sb, l, maskType.getShape(), sizes,
-                                            index),
-                            inside, zeroOf(sb, l, element));
-                        sij = arith::AddFOp::create(
-                            sb, l, sij, convertScalar(sb, l, add, f32));
-                      }
-                      out.push_back(
-                          arith::SelectOp::create(sb, l, masked, negInf, sij));
-                    }
-                return out;
+                                mb, l, arith::CmpIPredicate::ugt, x[2], x[1]));
+                      return arith::SelectOp::create(mb, l, out, negInf, v);
+                    });
               };
-              SmallVector<Value> flat;
-              if (maskParam >= 0) {
-                flat = scores(lb, /*applyMask=*/true);
-              } else {
-                // Only key blocks past the end of the keys, or (causal)
-                // reaching past this warp's first row, need masking; the
-                // branch is uniform across the warp.
-                Value end = ladd(k0, lc(bn));
-                Value edge = arith::CmpIOp::create(
-                    lb, l, arith::CmpIPredicate::ugt, end, sk);
-                if (causal)
-                  edge = arith::OrIOp::create(
-                      lb, l, edge,
-                      arith::CmpIOp::create(
-                          lb, l, arith::CmpIPredicate::ugt, end,
-                          ladd(q0, ladd(warpRow0, lc(1)))));
-                SmallVector<Type> types(sFrags * 4, f32);
-                auto branch = scf::IfOp::create(lb, l, types, edge,
-                                                /*withElseRegion=*/true);
-                for (bool masked : {true, false}) {
-                  Block &block = masked ? branch.getThenRegion().front()
-                                        : branch.getElseRegion().front();
-                  OpBuilder bb = OpBuilder::atBlockEnd(&block);
-                  scf::YieldOp::create(bb, l, scores(bb, masked));
-                }
-                flat.assign(branch.getResults().begin(),
-                            branch.getResults().end());
+              Value end = arith::AddIOp::create(lb, l, k0, c(lb, bn));
+              Value edge = arith::CmpIOp::create(
+                  lb, l, arith::CmpIPredicate::ugt, end, sk);
+              if (causal)
+                edge = arith::OrIOp::create(
+                    lb, l, edge,
+                    arith::CmpIOp::create(
+                        lb, l, arith::CmpIPredicate::ugt, end,
+                        arith::AddIOp::create(lb, l, q0, c(lb, 1))));
+              auto branch = scf::IfOp::create(lb, l, TypeRange{scores.tile(f32)},
+                                              edge, /*withElseRegion=*/true);
+              for (bool masked : {true, false}) {
+                Block &block = masked ? branch.getThenRegion().front()
+                                      : branch.getElseRegion().front();
+                OpBuilder bb = OpBuilder::atBlockEnd(&block);
+                scf::YieldOp::create(bb, l, scaled(bb, masked));
               }
-              SmallVector<SmallVector<Value>> sv(sFrags);
-              Value rowMax[2] = {negInf, negInf};
-              for (int64_t n = 0; n < sFrags; ++n)
-                for (int64_t h = 0; h < 2; ++h)
-                  for (int64_t e = 0; e < 2; ++e) {
-                    Value sij = flat[n * 4 + h * 2 + e];
-                    sv[n].push_back(sij);
-                    rowMax[h] = arith::MaximumFOp::create(lb, l, rowMax[h], sij);
-                  }
+              s = branch.getResult(0);
 
-              // Online softmax: new max, rescale factor, probabilities.
-              Value mNew[2], alpha[2], mUse[2], rowSum[2];
-              for (int64_t h = 0; h < 2; ++h) {
-                mNew[h] = arith::MaximumFOp::create(
-                    lb, l, carried[h], quadReduce(lb, l, rowMax[h], true));
-                // A row with every score masked so far has max -inf: shift
-                // by 0 instead, so exp gives 0 rather than NaN.
-                Value allMasked = arith::CmpFOp::create(
-                    lb, l, arith::CmpFPredicate::OEQ, mNew[h], negInf);
-                mUse[h] = arith::SelectOp::create(lb, l, allMasked, zeroF,
-                                                  mNew[h]);
-                alpha[h] = math::ExpOp::create(
-                    lb, l, arith::SubFOp::create(lb, l, carried[h], mUse[h]));
-                rowSum[h] = zeroF;
-              }
-              SmallVector<Value> p(sFrags * 4);
-              for (int64_t n = 0; n < sFrags; ++n)
-                for (int64_t h = 0; h < 2; ++h)
-                  for (int64_t e = 0; e < 2; ++e) {
-                    Value pij = math::ExpOp::create(
-                        lb, l,
-                        arith::SubFOp::create(lb, l, sv[n][h * 2 + e], mUse[h]));
-                    p[n * 4 + h * 2 + e] = pij;
-                    rowSum[h] = arith::AddFOp::create(lb, l, rowSum[h], pij);
-                  }
-              SmallVector<Value> next;
-              for (int64_t h = 0; h < 2; ++h)
-                next.push_back(mNew[h]);
-              for (int64_t h = 0; h < 2; ++h)
-                next.push_back(arith::AddFOp::create(
-                    lb, l, arith::MulFOp::create(lb, l, carried[2 + h], alpha[h]),
-                    quadReduce(lb, l, rowSum[h], false)));
-
-              // O = O * alpha + P V: P's accumulator layout is the A
-              // operand's register layout; V rows are k, stored k-major.
-              Value alphaVec = vector::FromElementsOp::create(
-                  lb, l, accType,
-                  ValueRange{alpha[0], alpha[0], alpha[1], alpha[1]});
-              SmallVector<Value> oAcc;
-              for (int64_t t = 0; t < oFrags; ++t)
-                oAcc.push_back(
-                    arith::MulFOp::create(lb, l, carried[4 + t], alphaVec));
-              for (int64_t kt = 0; kt < bn / 16; ++kt) {
-                SmallVector<Value> pa;
-                for (int64_t half = 0; half < 2; ++half)
-                  for (int64_t h = 0; h < 2; ++h)
-                    for (int64_t e = 0; e < 2; ++e)
-                      pa.push_back(convertScalar(
-                          lb, l, p[(2 * kt + half) * 4 + h * 2 + e], element));
-                // a0 = rows 0-7 keys 0-7 (frag 2kt row half 0), a1 = rows
-                // 8-15 keys 0-7, a2/a3 the same for keys 8-15 (frag 2kt+1).
-                Value aFrag =
-                    vector::FromElementsOp::create(lb, l, fragType, pa);
-                for (int64_t t = 0; t < dv / 16; ++t) {
-                  Value key = ladd(lc(kt * 16), lanes.lane16);
-                  Value col = ladd(lc(t * 16), lanes.half);
-                  Value offset = ladd(
-                      vStage,
-                      ladd(arith::MulIOp::create(lb, l, key, lc(ldV)), col));
-                  mmaPair(lb, l, vShared, offset, /*transpose=*/true, aFrag,
-                          oAcc[2 * t], oAcc[2 * t + 1]);
-                }
-              }
-              next.append(oAcc.begin(), oAcc.end());
-              scf::YieldOp::create(lb, l, next);
+              // Online softmax: the new row max (0 where every key so far
+              // is masked, so that exp gives 0, not NaN), the old terms'
+              // factor, the probabilities, the new row sum.
+              Value blockMax = tile::ReduceOp::create(
+                  lb, l, rows, tile::ReduceKind::max, s, 1);
+              Value mNew = mapTiles(lb, l, rows, {carried[0], blockMax},
+                                    [&](OpBuilder &mb, ValueRange x) -> Value {
+                                      return arith::MaximumFOp::create(
+                                          mb, l, x[0], x[1]);
+                                    });
+              Value mUse = mapTiles(
+                  lb, l, rows, {mNew}, [&](OpBuilder &mb, ValueRange x) {
+                    Value none = arith::CmpFOp::create(
+                        mb, l, arith::CmpFPredicate::OEQ, x[0], negInf);
+                    return arith::SelectOp::create(mb, l, none, zeroF, x[0])
+                        .getResult();
+                  });
+              Value alpha = mapTiles(
+                  lb, l, rows, {carried[0], mUse},
+                  [&](OpBuilder &mb, ValueRange x) -> Value {
+                    return math::ExpOp::create(
+                        mb, l, arith::SubFOp::create(mb, l, x[0], x[1]));
+                  });
+              Value p = mapTiles(
+                  lb, l, scores.tile(f32),
+                  {s, tile::BroadcastOp::create(lb, l, scores.tile(f32), mUse,
+                                                lb.getI64IntegerAttr(1))},
+                  [&](OpBuilder &mb, ValueRange x) -> Value {
+                    return math::ExpOp::create(
+                        mb, l, arith::SubFOp::create(mb, l, x[0], x[1]));
+                  });
+              Value blockSum = tile::ReduceOp::create(
+                  lb, l, rows, tile::ReduceKind::add, p, 1);
+              Value lNew = mapTiles(
+                  lb, l, rows, {carried[1], alpha, blockSum},
+                  [&](OpBuilder &mb, ValueRange x) -> Value {
+                    return arith::AddFOp::create(
+                        mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
+                  });
+              // O = O * alpha + P V, P rounded to the input type.
+              Value o = mapTiles(
+                  lb, l, outputs.tile(f32),
+                  {carried[2],
+                   tile::BroadcastOp::create(lb, l, outputs.tile(f32), alpha,
+                                             lb.getI64IntegerAttr(1))},
+                  [&](OpBuilder &mb, ValueRange x) -> Value {
+                    return arith::MulFOp::create(mb, l, x[0], x[1]);
+                  });
+              Value p16 = mapTiles(lb, l, scores.tile(element), {p},
+                                   [&](OpBuilder &mb, ValueRange x) {
+                                     return convertScalar(mb, l, x[0], element);
+                                   });
+              Value pa = tile::ConvertLayoutOp::create(
+                  lb, l, RankedTensorType::get({bm, bn}, element, operandA),
+                  p16);
+              o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o, mma);
+              scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, o});
             });
-        tile::AsyncWaitOp::create(b, loc, 0);
+        loop->setAttr(tile::TileDialect::getStagesAttrName(),
+                      b.getI64IntegerAttr(2));
 
-        // O / row sum, stored under the row mask.
-        Value oBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sq, c(dv)));
-        Value inv[2], inside[2];
-        for (int64_t h = 0; h < 2; ++h) {
-          Value sum = loop.getResult(2 + h);
-          Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                                 sum, zeroF);
-          inv[h] = arith::SelectOp::create(
-              b, loc, positive,
-              arith::DivFOp::create(b, loc, floatConstant(b, loc, f32, 1.0), sum),
-              zeroF);
-          inside[h] = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            rows[h], sq);
-        }
-        for (int64_t t = 0; t < oFrags; ++t)
-          for (int64_t h = 0; h < 2; ++h)
-            for (int64_t e = 0; e < 2; ++e) {
-              Value o = vector::ExtractOp::create(b, loc, loop.getResult(4 + t),
-                                                  ArrayRef<int64_t>{h, e});
-              o = arith::MulFOp::create(b, loc, o, inv[h]);
-              Value col = arith::AddIOp::create(b, loc, colInFrag, c(t * 8 + e));
-              Value offset = arith::AddIOp::create(
-                  b, loc, oBase,
-                  arith::AddIOp::create(
-                      b, loc, arith::MulIOp::create(b, loc, rows[h], c(dv)), col));
-              tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
-                                    params[outParam], offset, inside[h]);
-            }
+        // O over the row sums (0 for a row with no key), stored masked at
+        // the query rows' end.
+        Value inverse = mapTiles(
+            b, loc, rows, {loop.getResult(1)},
+            [&](OpBuilder &mb, ValueRange x) -> Value {
+              Value positive = arith::CmpFOp::create(
+                  mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
+              return arith::SelectOp::create(
+                  mb, loc, positive,
+                  arith::DivFOp::create(mb, loc,
+                                        floatConstant(mb, loc, f32, 1.0), x[0]),
+                  zeroF);
+            });
+        Value out = mapTiles(
+            b, loc, outputs.tile(element),
+            {loop.getResult(2),
+             tile::BroadcastOp::create(b, loc, outputs.tile(f32), inverse,
+                                       b.getI64IntegerAttr(1))},
+            [&](OpBuilder &mb, ValueRange x) {
+              return buildStorageScalar(
+                  op, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
+                  element);
+            });
+        tile::StoreTileOp::create(b, loc, out, outView,
+                                  ValueRange{q0, c(b, 0)}, Value());
         return success();
       });
 }

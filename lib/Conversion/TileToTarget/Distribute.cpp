@@ -117,6 +117,9 @@ static tile::BlockedEncodingAttr getBlockedLayout(Attribute encoding,
                                                       sliced = std::nullopt) {
   if (auto blocked = dyn_cast_or_null<tile::BlockedEncodingAttr>(encoding))
     return blocked;
+  if (auto operand = dyn_cast_or_null<tile::DotOperandEncodingAttr>(encoding))
+    return sliced ? tile::BlockedEncodingAttr()
+                  : operand.getThreadLayout(shape);
   auto acc = dyn_cast_or_null<tile::MmaAccEncodingAttr>(encoding);
   if (!acc)
     return {};
@@ -162,9 +165,10 @@ static FailureOr<Distribution> getDistribution(Operation *op,
   if (!blocked)
     return op->emitOpError() << "has a tile of encoding " << type.getEncoding()
                              << ", which the lowering does not distribute yet "
-                                "(blocked tiles, mma accumulators in a "
-                                "blocked fragment layout, and slices of "
-                                "them only)";
+                                "(blocked tiles, mma accumulators and "
+                                "mma_sync `a` operands in a blocked "
+                                "fragment layout, and slices of them "
+                                "only)";
   if (blocked.getThreads().empty() || blocked.getPerThread().empty())
     return op->emitOpError()
            << "has a tile of encoding " << blocked
@@ -854,6 +858,16 @@ struct ConvertLayoutLowering
     if (from->sliced || to->sliced)
       return op.emitOpError() << "converts a reduced (slice) tile, which the "
                                  "lowering does not do yet";
+    // The same lanes hold the same elements (an f16 accumulator becoming
+    // mma_sync's `a`): nothing moves.
+    if (from->warps == to->warps && from->threads == to->threads &&
+        from->perThread == to->perThread &&
+        from->parentWarps == to->parentWarps &&
+        from->parentThreads == to->parentThreads &&
+        from->parentDim == to->parentDim) {
+      rewriter.replaceOpWithMultiple(op, {adaptor.getInput()});
+      return success();
+    }
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getInput().getType());
     // Rows padded by one element against bank conflicts of column walks.

@@ -137,13 +137,28 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
                               << "' does not have";
     auto aType = dyn_cast<tile::SmemType>(op.getA().getType());
     auto bType = dyn_cast<tile::SmemType>(op.getB().getType());
-    if (!aType || !bType)
-      return op.emitOpError() << "reads an operand from registers, which the "
-                                 "lowering does not do yet (shared operands "
-                                 "only)";
+    if (!bType)
+      return op.emitOpError() << "reads b from registers, which the lowering "
+                                 "does not do yet (b from shared memory only)";
+    // `a` from registers: mma_sync's, in the accumulator's layout over the
+    // [M, K] tile (DotOperandEncodingAttr::getThreadLayout).
+    auto aTile = dyn_cast<RankedTensorType>(op.getA().getType());
+    if (aTile) {
+      auto operand =
+          dyn_cast<tile::DotOperandEncodingAttr>(aTile.getEncoding());
+      if (isWgmma || isMfma || !operand ||
+          !operand.getThreadLayout(aTile.getShape()))
+        return op.emitOpError()
+               << "reads a from registers, which the lowering does for "
+                  "mma_sync over warps that each hold whole rows only "
+                  "(warps [w, 1])";
+    }
     if (isWgmma)
       return lowerWgmma(op, adaptor, rewriter, aType, bType);
-    for (tile::SmemType type : {aType, bType})
+    SmallVector<tile::SmemType, 2> shared{bType};
+    if (aType)
+      shared.push_back(aType);
+    for (tile::SmemType type : shared)
       if (((type.getLayout().getTransposed() ? type.getShape()[0]
                                               : type.getShape()[1]) +
            type.getLayout().getPad()) *
@@ -167,7 +182,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
              << " warps of " << warpSize << " lanes, but the kernel's block "
              << "has " << *threads << " threads";
     int64_t m = accType.getDimSize(0), n = accType.getDimSize(1),
-            k = aType.getShape()[1];
+            k = aTile ? aTile.getDimSize(1) : aType.getShape()[1];
     int64_t wm = m / warpRows, wn = n / warpCols;
     if (isMfma)
       return lowerMfma(op, adaptor, rewriter, aType, bType, warpRows,
@@ -191,7 +206,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     Value lane16 = g.rem(lane, 16), lane8 = g.rem(lane, 8);
     Value half = g.mul(g.div(lane, 16), 8);
     Value quarter = g.mul(g.rem(g.div(lane, 8), 2), 8);
-    bool aTransposed = aType.getLayout().getTransposed();
+    bool aTransposed = aType && aType.getLayout().getTransposed();
     bool bTransposed = bType.getLayout().getTransposed();
     // The lane's (row, column) offsets within a fragment (pair).
     Value aRow = aTransposed ? quarter : lane16;
@@ -199,9 +214,22 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     Value bRow = bTransposed ? quarter : lane16;
     Value bCol = bTransposed ? g.add(lane8, half) : half;
     ValueRange a = adaptor.getA(), b = adaptor.getB();
-    Type element = aType.getElementType();
+    Type element = bType.getElementType();
     auto fragType = VectorType::get({4, 2}, element);
     auto accVectorType = VectorType::get({2, 2}, rewriter.getF32Type());
+    // A register `a`'s fragment (i, kk): its rows 2i and 2i + 1 (h) at the
+    // column pairs of k 0-7 and 8-15 (the thread's pairs 2kk and 2kk + 1),
+    // in mma's order a0a1 (h 0, k 0-7), a2a3 (h 1), a4a5 (h 0, k 8-15), a6a7.
+    auto registerFragment = [&](int64_t i, int64_t kk) {
+      SmallVector<Value> elements;
+      for (int64_t pair = 0; pair < 2; ++pair)
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t e = 0; e < 2; ++e)
+            elements.push_back(
+                a[(2 * i + h) * (k / 4) + 2 * (2 * kk + pair) + e]);
+      return vector::FromElementsOp::create(rewriter, loc, fragType, elements)
+          .getResult();
+    };
 
     SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
     // Fragment element t = (h, e): row h * 8 of the 16x8 tile, column e.
@@ -213,6 +241,10 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     for (int64_t kk = 0; kk < k / 16; ++kk) {
       SmallVector<Value> aFrags, bFrags;
       for (int64_t i = 0; i < fragsM; ++i) {
+        if (aTile) {
+          aFrags.push_back(registerFragment(i, kk));
+          continue;
+        }
         Value row = g.add(aBand, g.add(g.c(i * 16), aRow));
         Value col = g.add(g.c(kk * 16), aCol);
         aFrags.push_back(tile::LoadMatrixOp::create(
@@ -220,6 +252,11 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
             sharedElementOffset(rewriter, loc, aType, a[1], row, col),
             /*transpose=*/aTransposed));
       }
+      auto multiply = [&](int64_t i, int64_t j) {
+        Value &fragment = fragments[i * fragsN + j];
+        fragment = tile::MmaOp::create(rewriter, loc, accVectorType,
+                                       aFrags[i], bFrags[j], fragment);
+      };
       for (int64_t j = 0; j < fragsN / 2; ++j) {
         Value row = g.add(g.c(kk * 16), bRow);
         Value col = g.add(bBand, g.add(g.c(j * 16), bCol));
@@ -230,13 +267,18 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
         for (int64_t h = 0; h < 2; ++h)
           bFrags.push_back(vector::ShuffleOp::create(
               rewriter, loc, pair, pair, ArrayRef<int64_t>{2 * h, 2 * h + 1}));
+        // With `a` in registers (a warp's band of rows, all of K: attention's
+        // dots), each pair of B fragments is used as soon as it is loaded,
+        // so that only one pair is live at a time.
+        if (aTile)
+          for (int64_t i = 0; i < fragsM; ++i)
+            for (int64_t h = 0; h < 2; ++h)
+              multiply(i, 2 * j + h);
       }
-      for (int64_t i = 0; i < fragsM; ++i)
-        for (int64_t j = 0; j < fragsN; ++j) {
-          Value &fragment = fragments[i * fragsN + j];
-          fragment = tile::MmaOp::create(rewriter, loc, accVectorType,
-                                         aFrags[i], bFrags[j], fragment);
-        }
+      if (!aTile)
+        for (int64_t i = 0; i < fragsM; ++i)
+          for (int64_t j = 0; j < fragsN; ++j)
+            multiply(i, j);
     }
     accFrags.unpack(rewriter, loc, fragments, acc);
     rewriter.replaceOpWithMultiple(op, {acc});

@@ -290,6 +290,15 @@ DotOperandEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+BlockedEncodingAttr
+DotOperandEncodingAttr::getThreadLayout(ArrayRef<int64_t> shape) const {
+  MmaAccEncodingAttr parent = getParent();
+  if (getIndex() != 0 || parent.getMma().getKind() != MmaKind::mma_sync ||
+      parent.getWarps()[1] != 1 || shape.size() != 2)
+    return {};
+  return parent.getThreadLayout(shape);
+}
+
 LogicalResult DotOperandEncodingAttr::verifyEncoding(
     ArrayRef<int64_t> shape, Type elementType,
     function_ref<InFlightDiagnostic()> emitError) const {

@@ -18,6 +18,7 @@
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "Tessera/Dialect/Tile/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
@@ -153,6 +154,25 @@ computeMemRefLiveRange(Operation *root, AllocSharedOp alloc,
           points.end.lookup(&alloc->getBlock()->back())};
 }
 
+/// True if `a` and `b` are in different branches of one scf.if: at most
+/// one of them runs.
+static bool inExclusiveBranches(Operation *a, Operation *b) {
+  for (Operation *parent = a->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    if (!parent->isAncestor(b))
+      continue;
+    if (!isa<scf::IfOp>(parent))
+      return false;
+    Region *ra = a->getParentRegion(), *rb = b->getParentRegion();
+    while (ra->getParentOp() != parent)
+      ra = ra->getParentOp()->getParentRegion();
+    while (rb->getParentOp() != parent)
+      rb = rb->getParentOp()->getParentRegion();
+    return ra != rb;
+  }
+  return false;
+}
+
 SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
   ProgramPoints points(root);
   SmallVector<Interval> intervals;
@@ -193,10 +213,14 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
   // is live at the same time.
   SharedLayout layout;
   for (const Interval &interval : intervals) {
-    SmallVector<std::pair<int64_t, int64_t>> busy;
-    for (auto [placed, buffer] : llvm::zip(intervals, layout.buffers))
+    SmallVector<std::pair<int64_t, int64_t>> busy, before;
+    for (auto [placed, buffer] : llvm::zip(intervals, layout.buffers)) {
       if (placed.first <= interval.last && interval.first <= placed.last)
         busy.push_back({buffer.offset, buffer.offset + buffer.size});
+      else if (placed.last < interval.first &&
+               !inExclusiveBranches(placed.alloc, interval.alloc))
+        before.push_back({buffer.offset, buffer.offset + buffer.size});
+    }
     llvm::sort(busy);
     auto align = [&](int64_t offset) {
       return static_cast<int64_t>(llvm::alignTo(offset, interval.alignment));
@@ -206,8 +230,11 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
       if (align(offset) + interval.size > begin)
         offset = std::max(offset, end);
     offset = align(offset);
+    bool reuses = llvm::any_of(before, [&](auto range) {
+      return range.first < offset + interval.size && offset < range.second;
+    });
     layout.buffers.push_back(
-        {interval.alloc, offset, interval.size, interval.alignment});
+        {interval.alloc, offset, interval.size, interval.alignment, reuses});
     layout.totalBytes = std::max(layout.totalBytes, offset + interval.size);
     layout.alignment = std::max(layout.alignment, interval.alignment);
   }
@@ -251,9 +278,15 @@ struct AllocateSharedPass
       return signalPassFailure();
     }
 
-    Builder b(kernel.getContext());
+    OpBuilder b(kernel.getContext());
     for (const SharedLayout::Buffer &buffer : layout.buffers) {
       IntegerAttr offset = b.getI64IntegerAttr(buffer.offset);
+      // Allocation is the block's: where a buffer takes bytes an earlier
+      // one used, every thread is done with that one first.
+      if (buffer.reuses && isa<LocalAllocOp>(buffer.alloc)) {
+        b.setInsertionPointAfter(buffer.alloc);
+        BarrierOp::create(b, buffer.alloc->getLoc());
+      }
       if (auto alloc = dyn_cast<LocalAllocOp>(buffer.alloc))
         alloc.setOffsetAttr(offset);
       else if (auto alloc = dyn_cast<AllocSharedOp>(buffer.alloc))

@@ -1,35 +1,42 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // Attention.cpp: FlashAttention-2 on mma.sync and the SIMT kernel.
 
-// Attention on tensor cores (FlashAttention-2): a grid of query blocks by
-// batch entries; the query tile is loaded once, key/value blocks stream
-// through a two-stage ring; scores and P @ V are mma.sync, the running max
-// and sum are combined across each quad of lanes with xor shuffles.
+// Attention on tensor cores (FlashAttention-2) as a block program: a grid
+// of query blocks by batch entries; the query tile copied once and read
+// into registers as the first dot's `a` (mma_sync's a layout); key and value
+// blocks copied per iteration of a two-stage loop; S = Q K^T (K through a
+// transposed view); the scores masked only in the blocks that reach the
+// ragged end or the causal diagonal (a branch); the online softmax as
+// reduces, maps and broadcasts over the rows; P, rounded to f16, is the
+// second dot's `a` as it is (convert_layout); O stored masked.
 // CHECK-LABEL: func.func @attention
 // CHECK: tessera_target.launch @attention_k0_attention_mma grid(%{{.*}}) block = [256] args(
 // CHECK-LABEL: tessera_target.kernel @attention_k0_attention_mma
-// CHECK-COUNT-3: tessera_tile.alloc_shared
-// CHECK: tessera_tile.copy_async
-// CHECK: tessera_tile.async_wait 1
-// CHECK: tessera_tile.load_matrix
-// CHECK: scf.for
-// CHECK: tessera_tile.async_wait 0
-// CHECK-NEXT: tessera_tile.barrier
-// CHECK: tessera_tile.mma
-// Only key blocks at the end of the keys, or reaching past a warp's first
-// row, are masked: a warp-uniform branch between the masked and the plain
-// scores.
-// CHECK: scf.if %{{.*}} -> (f32, f32,
+// CHECK: %[[QS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #smem_layout>
+// CHECK: %[[QT:.*]] = tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}], %[[QS]]
+// CHECK: tessera_tile.wait %[[QT]]
+// CHECK: %[[QA:.*]] = tessera_tile.local_load %[[QS]] : {{.*}} -> tensor<128x128xf16, #opnd>
+// CHECK: arith.minui
+// CHECK: scf.for {{.*}} -> (tensor<128xf32, #slice>, tensor<128xf32, #slice>, tensor<128x128xf32, #acc>)
+// CHECK: %[[KS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x128xf16, #smem_layout>
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[KS]]
+// CHECK: %[[VS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x128xf16, #smem_layout>
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[VS]]
+// CHECK: tessera_tile.wait
+// CHECK: %[[KT:.*]] = tessera_tile.trans %[[KS]]
+// CHECK: tessera_tile.dot %[[QA]], %[[KT]], %{{.*}} {mma = #mma} : tensor<128x128xf16, #opnd>, {{.*}} -> tensor<128x64xf32, #acc>
+// CHECK: scf.if %{{.*}} -> (tensor<128x64xf32, #acc>)
 // CHECK: arith.select
 // CHECK: } else {
 // CHECK-NOT: arith.select
 // CHECK: scf.yield
-// CHECK: gpu.shuffle  xor
+// CHECK: tessera_tile.reduce max %{{.*}} axis 1
 // CHECK: math.exp
-// CHECK: tessera_tile.load_matrix %{{.*}} transpose
-// CHECK: tessera_tile.mma
-// CHECK: scf.yield
-// CHECK: tessera_tile.store
+// CHECK: tessera_tile.reduce add %{{.*}} axis 1
+// CHECK: %[[PA:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x64xf16, #acc> -> tensor<128x64xf16, #opnd>
+// CHECK: tessera_tile.dot %[[PA]], %[[VS]], %{{.*}} {mma = #mma}
+// CHECK: {tessera_tile.stages = 2 : i64}
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<128x128xf16, #acc>
 func.func @attention(%q: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
   %o = tessera_graph.attention %q, %q, %q causal : tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
   return %o : tensor<?x?x?x128xf16>

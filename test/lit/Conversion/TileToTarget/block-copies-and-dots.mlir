@@ -306,3 +306,48 @@ tessera_target.kernel @specialized() config = #tessera_target.kernel_config<grid
   tessera_target.return
 }
 }
+
+// -----
+
+// mma_sync's `a` from registers: an f16 accumulator converted to the dot's
+// `a` encoding moves nothing (the same lanes hold the same elements), and
+// its fragments are built from the thread's scalars: no ldmatrix for `a`,
+// one (.trans) per pair of B fragments.
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 1]>
+#opa = #tessera_tile.dot_operand<index = 0, parent = #acc>
+#pad = #tessera_tile.smem_layout<pad = 8>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+// CHECK-LABEL: tessera_target.kernel @register_a
+// CHECK-NOT: gpu.barrier
+// CHECK: vector.from_elements %{{.*}} : vector<4x2xf16>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK-COUNT-2: nvgpu.mma.sync
+tessera_target.kernel @register_a()
+    config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %p = arith.constant dense<1.0> : tensor<16x16xf16, #acc>
+  %sb = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x16xf16, #pad>
+  %pa = tessera_tile.convert_layout %p : tensor<16x16xf16, #acc> -> tensor<16x16xf16, #opa>
+  %zero = arith.constant dense<0.0> : tensor<16x16xf32, #acc>
+  %d = tessera_tile.dot %pa, %sb, %zero {mma = #mma} : tensor<16x16xf16, #opa>, !tessera_tile.smem<16x16xf16, #pad> -> tensor<16x16xf32, #acc>
+  tessera_target.return
+}
+}
+
+// -----
+
+// A register `a` over warps that split the columns is refused.
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [1, 2]>
+#opa = #tessera_tile.dot_operand<index = 0, parent = #acc>
+#pad = #tessera_tile.smem_layout<pad = 8>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+tessera_target.kernel @register_a_split(%a: tensor<16x16xf16, #opa>)
+    config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %sb = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x32xf16, #pad>
+  %zero = arith.constant dense<0.0> : tensor<16x32xf32, #acc>
+  // expected-error @+1 {{'tessera_tile.dot' op reads a from registers, which the lowering does for mma_sync over warps that each hold whole rows only (warps [w, 1])}}
+  %d = tessera_tile.dot %a, %sb, %zero {mma = #mma} : tensor<16x16xf16, #opa>, !tessera_tile.smem<16x32xf16, #pad> -> tensor<16x32xf32, #acc>
+  tessera_target.return
+}
+}

@@ -189,6 +189,15 @@ def Tile_DotOperandEncodingAttr : Tile_Attr<"DotOperandEncoding",
                             "::mlir::tessera::tile::MmaAccEncodingAttr">:$parent);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Which lane holds which element of an operand tile of `shape`, as a
+    /// blocked encoding, or null where it is not one. mma_sync's `a`
+    /// (m16n8k16) over warps that each hold whole rows (`[w, 1]`): its
+    /// registers are the accumulator's layout over the [M, K] tile (lane l
+    /// holds rows l/4 + 8i and columns 2(l%4) + {0, 1} + 8j), so an
+    /// accumulator converted to f16 is the next dot's `a` as it is.
+    BlockedEncodingAttr getThreadLayout(::llvm::ArrayRef<int64_t> shape) const;
+  }];
 }
 
 def Tile_SliceEncodingAttr : Tile_Attr<"SliceEncoding", "slice",

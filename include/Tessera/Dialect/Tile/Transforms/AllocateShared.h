@@ -26,6 +26,10 @@ struct SharedLayout {
     int64_t offset;
     int64_t size;
     int64_t alignment;
+    /// True if the buffer takes bytes that a buffer live before it used:
+    /// the threads' accesses of that one must be done before this one is
+    /// written (a barrier at the allocation).
+    bool reuses = false;
   };
   /// In the order the allocations appear in the IR.
   SmallVector<Buffer> buffers;

@@ -22,7 +22,11 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
     (`#tessera_target.kernel_config<..., shared = N>`). Offsets already
     present are recomputed.
 
-    Buffers whose live ranges do not overlap share bytes. A buffer is live
+    Buffers whose live ranges do not overlap share bytes; where a
+    `local_alloc` takes bytes that a buffer live before it used, the pass
+    puts a `tessera_tile.barrier` after the allocation (allocation is the
+    block's: every thread's accesses of the old buffer are done before the
+    new one is written). A buffer is live
     from its allocation to its last use, following `tessera_tile.slot`
     and `tessera_tile.trans` views and the captures of
     `tessera_tile.warp_specialize`; a use inside a loop keeps it live for

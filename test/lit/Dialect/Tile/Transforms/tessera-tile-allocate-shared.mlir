@@ -48,7 +48,10 @@ tessera_target.kernel @reuse(%a: memref<?x?xf16, strided<[?, 1], offset: ?>>, %n
     %tok = tessera_tile.box_copy %a[%c0, %k], %s : memref<?x?xf16, strided<[?, 1], offset: ?>>, !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.async_token
     tessera_tile.wait %tok
   }
+  // The staging buffer takes the ring's bytes: a barrier after its
+  // allocation (every thread is done with the ring).
   // CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<128x128xf16>
+  // CHECK-NEXT: tessera_tile.barrier
   %stage = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16>
   %t = tessera_tile.local_load %stage : !tessera_tile.smem<128x128xf16> -> tensor<128x128xf16, #tessera_tile.blocked<warps = [4, 1]>>
   tessera_target.return
@@ -221,4 +224,32 @@ tessera_target.kernel @over_chip()
   %ring = tessera_tile.local_alloc : !tessera_tile.smem<2x256x128xf16>
   tessera_target.return
 }
+}
+
+// -----
+
+// Buffers in the two branches of an scf.if share bytes without a barrier
+// (at most one branch runs); a buffer after both takes them with one.
+// CHECK-LABEL: tessera_target.kernel @branches
+// CHECK: scf.if
+// CHECK-NEXT: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16>
+// CHECK-NOT: tessera_tile.barrier
+// CHECK: } else {
+// CHECK-NEXT: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16>
+// CHECK-NOT: tessera_tile.barrier
+// CHECK: }
+// CHECK-NEXT: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<32x64xf16>
+// CHECK-NEXT: tessera_tile.barrier
+tessera_target.kernel @branches(%p: i1)
+    config = #tessera_target.kernel_config<grid = [4], block = [128]> {
+  scf.if %p {
+    %a = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.local_load %a : !tessera_tile.smem<64x64xf16> -> tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  } else {
+    %b = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf16>
+    %t = tessera_tile.local_load %b : !tessera_tile.smem<64x64xf16> -> tensor<64x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  }
+  %c = tessera_tile.local_alloc : !tessera_tile.smem<32x64xf16>
+  %t = tessera_tile.local_load %c : !tessera_tile.smem<32x64xf16> -> tensor<32x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
+  tessera_target.return
 }
