@@ -21,7 +21,7 @@ def main(argv=None) -> int:
     parser.add_argument("--target", default="sm_90")
     parser.add_argument("-o", "--output", default="build/bench-artifacts")
     parser.add_argument("--sweep", action="store_true",
-                        help="also the GEMM under the sweep's schedules (sweep_gemm.py)")
+                        help="also the GEMM and attention programs under the sweeps' schedules (sweep_gemm.py, sweep_attention.py)")
     args = parser.parse_args(argv)
     programs = dict(PROGRAMS)
     if args.sweep:

@@ -80,6 +80,22 @@ SWEEP_SCHEDULES = {
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}
 
+#: The schedule sweep behind the attention default (`build.py --sweep`,
+#: `sweep_attention.py`): the fp16 attention programs under other schedules.
+ATTENTION_SWEEP_SCHEDULES = {
+    "128x64_w8_s2": "tile = [128, 64], warps = 8, stages = 2, mma = mma_sync",
+    "128x64_w8_s3": "tile = [128, 64], warps = 8, stages = 3, mma = mma_sync",
+    "128x128_w8_s2": "tile = [128, 128], warps = 8, stages = 2, mma = mma_sync",
+    "64x64_w4_s2": "tile = [64, 64], warps = 4, stages = 2, mma = mma_sync",
+    "64x64_w4_s3": "tile = [64, 64], warps = 4, stages = 3, mma = mma_sync",
+    "128x32_w8_s3": "tile = [128, 32], warps = 8, stages = 3, mma = mma_sync",
+}
+SWEEP.update({
+    f"attention_d{d}{c}_f16_{name}": (PROGRAMS[f"attention_d{d}{c}_f16"],
+                                      {"attention": config})
+    for name, config in ATTENTION_SWEEP_SCHEDULES.items()
+    for d in (64, 128) for c in ("", "_causal")})
+
 # The mma.sync kernel (what sm_80 and transposed operands get), run on the
 # H200 as rows of its own.
 for _t in ("f16", "bf16"):

@@ -111,8 +111,8 @@ struct AttentionHost {
 /// each block takes `BM` query rows of one batch entry, its warps 16 rows
 /// each (mma_sync accumulators over warps [BM / 16, 1]). The block's Q tile
 /// is copied to shared memory once and read into registers as the first
-/// dot's `a`; per `BN` keys, box copies of K and V (a loop of two stages:
-/// the next block's copies fly while this one computes), S = Q K^T (K
+/// dot's `a`; per `BN` keys, box copies of K and V (a loop of `stages`
+/// stages: the next blocks' copies fly while this one computes), S = Q K^T (K
 /// through a transposed view), scaled and masked (the ragged end of the
 /// keys, causal, the additive mask: only in blocks that need it, a branch),
 /// folded into a running row max and sum (online softmax: `reduce` over
@@ -420,7 +420,7 @@ static LogicalResult lowerAttentionMma(HostState &host,
               scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, o});
             });
         loop->setAttr(tile::TileDialect::getStagesAttrName(),
-                      b.getI64IntegerAttr(2));
+                      b.getI64IntegerAttr(config.getStages()));
 
         // O over the row sums (0 for a row with no key), stored masked at
         // the query rows' end.

@@ -211,11 +211,18 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
   case KernelKind::Attention:
     // FlashAttention-2 on tensor cores: 128 query rows per block (16 per
-    // warp), 64-key blocks double-buffered through shared memory.
+    // warp), key blocks double-buffered through shared memory: 64 keys for
+    // head dims up to 64, 128 for larger ones (the best of a sweep of
+    // tiles, warps and stages on the H200: bench/sweep_attention.py,
+    // bench/results).
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
-        isTensorCoreAttention(shape.anchor))
-      return ConfigAttr::get(ctx, {128, 64}, 8, 2, 1, 1, MmaKind::mma_sync,
-                             1);
+        isTensorCoreAttention(shape.anchor)) {
+      int64_t headDim = cast<ShapedType>(shape.anchor->getOperand(0).getType())
+                            .getShape()
+                            .back();
+      return ConfigAttr::get(ctx, {128, headDim > 64 ? 128 : 64}, 8, 2, 1, 1,
+                             MmaKind::mma_sync, 1);
+    }
     return ConfigAttr::get(ctx, {64, 64}, 4, 1);
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);

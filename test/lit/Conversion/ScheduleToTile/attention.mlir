@@ -1,7 +1,8 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // Attention.cpp: FlashAttention-2 on mma.sync and the SIMT kernel.
 
-// Attention on tensor cores (FlashAttention-2) as a block program: a grid
+// Attention on tensor cores (FlashAttention-2) as a block program (head
+// dim 128: 128-key blocks, the schedule's default for head dims over 64): a grid
 // of query blocks by batch entries; the query tile copied once and read
 // into registers as the first dot's `a` (mma_sync's a layout); key and value
 // blocks copied per iteration of a two-stage loop; S = Q K^T (K through a
@@ -18,14 +19,14 @@
 // CHECK: %[[QA:.*]] = tessera_tile.local_load %[[QS]] : {{.*}} -> tensor<128x128xf16, #opnd>
 // CHECK: arith.minui
 // CHECK: scf.for {{.*}} -> (tensor<128xf32, #slice>, tensor<128xf32, #slice>, tensor<128x128xf32, #acc>)
-// CHECK: %[[KS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x128xf16, #smem_layout>
+// CHECK: %[[KS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #smem_layout>
 // CHECK: tessera_tile.box_copy %{{.*}}, %[[KS]]
-// CHECK: %[[VS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x128xf16, #smem_layout>
+// CHECK: %[[VS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #smem_layout>
 // CHECK: tessera_tile.box_copy %{{.*}}, %[[VS]]
 // CHECK: tessera_tile.wait
 // CHECK: %[[KT:.*]] = tessera_tile.trans %[[KS]]
-// CHECK: tessera_tile.dot %[[QA]], %[[KT]], %{{.*}} {mma = #mma} : tensor<128x128xf16, #opnd>, {{.*}} -> tensor<128x64xf32, #acc>
-// CHECK: scf.if %{{.*}} -> (tensor<128x64xf32, #acc>)
+// CHECK: tessera_tile.dot %[[QA]], %[[KT]], %{{.*}} {mma = #mma} : tensor<128x128xf16, #opnd>, {{.*}} -> tensor<128x128xf32, #acc>
+// CHECK: scf.if %{{.*}} -> (tensor<128x128xf32, #acc>)
 // CHECK: arith.select
 // CHECK: } else {
 // CHECK-NOT: arith.select
@@ -33,7 +34,7 @@
 // CHECK: tessera_tile.reduce max %{{.*}} axis 1
 // CHECK: math.exp
 // CHECK: tessera_tile.reduce add %{{.*}} axis 1
-// CHECK: %[[PA:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x64xf16, #acc> -> tensor<128x64xf16, #opnd>
+// CHECK: %[[PA:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, #acc> -> tensor<128x128xf16, #opnd>
 // CHECK: tessera_tile.dot %[[PA]], %[[VS]], %{{.*}} {mma = #mma}
 // CHECK: {tessera_tile.stages = 2 : i64}
 // CHECK: tessera_tile.store_tile %{{.*}} : tensor<128x128xf16, #acc>

@@ -287,18 +287,6 @@ func.func @attention_rows(%q: tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
 
 // -----
 
-func.func @attention_stages(%q: tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
-  // expected-error @+1 {{must have 2 stages for attention (key and value blocks are double-buffered)}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 3, mma = mma_sync>(%q) : (tensor<2x256x64xf16>) -> tensor<2x256x64xf16> {
-  ^bb0(%x: tensor<2x256x64xf16>):
-    %o = tessera_graph.attention %x, %x, %x : tensor<2x256x64xf16>, tensor<2x256x64xf16>, tensor<2x256x64xf16> -> tensor<2x256x64xf16>
-    tessera_schedule.yield %o : tensor<2x256x64xf16>
-  }
-  return %r : tensor<2x256x64xf16>
-}
-
-// -----
-
 func.func @attention_f32(%q: tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
   // expected-error @+1 {{uses mma_sync, which needs f16 or bf16 attention with static head dims that are multiples of 16 (at most 256)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync>(%q) : (tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
