@@ -47,6 +47,19 @@ ROTATE_BYTES = 4 * L2_BYTES
 
 
 # --- timing -----------------------------------------------------------------
+def cuda_torch():
+    """torch with a GPU, or None after printing why not (the sweeps' SKIP)."""
+    try:
+        import torch
+
+        if not torch.cuda.is_available():
+            raise RuntimeError("torch sees no GPU")
+        return torch
+    except Exception as e:  # no torch / GPU
+        print(f"SKIP: {type(e).__name__}: {e}")
+        return None
+
+
 def time_ms(torch, fn, sets: int, budget_ms: float = 150.0) -> float:
     """Median time per call of fn(i), i rotating over `sets` input sets."""
     for i in range(3):

@@ -20,19 +20,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, attention_inputs, rel_err, time_ms  # noqa: E402
+from run import ROOT, cuda_torch, attention_inputs, rel_err, time_ms  # noqa: E402
 
 SHAPES = [(4, 32, 4096), (4, 32, 1000)]
 
 
 def main(argv) -> int:
-    try:
-        import torch
-
-        if not torch.cuda.is_available():
-            raise RuntimeError("torch sees no GPU")
-    except Exception as e:  # no torch / GPU
-        print(f"SKIP: {type(e).__name__}: {e}")
+    torch = cuda_torch()
+    if torch is None:
         return 0
     F = torch.nn.functional
     from torch.nn.attention import SDPBackend, sdpa_kernel

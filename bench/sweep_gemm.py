@@ -18,19 +18,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, copies_for, rel_err, time_ms  # noqa: E402
+from run import ROOT, cuda_torch, copies_for, rel_err, time_ms  # noqa: E402
 
 SHAPES = [(4096, 4096, 4096), (8192, 8192, 1024), (4000, 4000, 4000), (1000, 1000, 776)]
 
 
 def main(argv) -> int:
-    try:
-        import torch
-
-        if not torch.cuda.is_available():
-            raise RuntimeError("torch sees no GPU")
-    except Exception as e:  # no torch / GPU
-        print(f"SKIP: {type(e).__name__}: {e}")
+    torch = cuda_torch()
+    if torch is None:
         return 0
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
     prefixes = argv[2:] or ["gemm_"]

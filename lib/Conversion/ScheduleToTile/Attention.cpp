@@ -213,21 +213,7 @@ static LogicalResult lowerAttentionMma(HostState &host,
         // Index tiles: the block's query rows (a value per row) and a key
         // block's offsets (a value per column), broadcast to the scores.
         auto indices = [&](OpBuilder &ob, int64_t axis, Value origin) {
-          int64_t extent = axis == 1 ? bm : bn;
-          RankedTensorType i32Slice = axis == 1
-                                          ? scores.rows(ob.getI32Type())
-                                          : scores.cols(ob.getI32Type());
-          RankedTensorType indexSlice =
-              axis == 1 ? scores.rows(index) : scores.cols(index);
-          Value range = tile::RangeOp::create(ob, loc, i32Slice,
-                                              ob.getI64IntegerAttr(0),
-                                              ob.getI64IntegerAttr(extent));
-          Value at = arith::AddIOp::create(
-              ob, loc, arith::IndexCastOp::create(ob, loc, indexSlice, range),
-              tensor::SplatOp::create(ob, loc, indexSlice, origin));
-          return tile::BroadcastOp::create(ob, loc, scores.tile(index), at,
-                                           ob.getI64IntegerAttr(axis))
-              .getResult();
+          return scores.coordinates(ob, loc, axis, origin);
         };
         // The additive mask at [batch entry, row, key]: a scalar offset for
         // the batch entry plus the row's and the key's (NumPy

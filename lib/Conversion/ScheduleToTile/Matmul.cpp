@@ -64,6 +64,22 @@ Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
                                            foldedSizes, foldedStrides);
 }
 
+Value OutputTiles::coordinates(OpBuilder &b, Location loc, int64_t axis,
+                               Value origin) const {
+  Type index = b.getIndexType();
+  RankedTensorType i32Slice =
+      axis == 1 ? rows(b.getI32Type()) : cols(b.getI32Type());
+  RankedTensorType indexSlice = axis == 1 ? rows(index) : cols(index);
+  Value range = tile::RangeOp::create(b, loc, i32Slice, b.getI64IntegerAttr(0),
+                                      b.getI64IntegerAttr(axis == 1 ? bm : bn));
+  Value at = arith::AddIOp::create(
+      b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
+      tensor::SplatOp::create(b, loc, indexSlice, origin));
+  return tile::BroadcastOp::create(b, loc, tile(index), at,
+                                   b.getI64IntegerAttr(axis))
+      .getResult();
+}
+
 LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
                                  Value acc, Value bz, Value row0,
                                  Value col0) const {
@@ -71,8 +87,6 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
   int64_t bm = accType.getDimSize(0), bn = accType.getDimSize(1);
   OutputTiles tiles{bm, bn, accType.getEncoding()};
   auto tileOf = [&](Type element) { return tiles.tile(element); };
-  auto rowsOf = [&](Type element) { return tiles.rows(element); };
-  auto colsOf = [&](Type element) { return tiles.cols(element); };
   auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
     return arith::MulIOp::create(ib, loc, x, y);
@@ -95,31 +109,16 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
   sizes.push_back(n);
   int64_t outRank = sizes.size();
   // Index tiles of the output coordinates, built on first use: the
-  // rows' and columns' (from a range along the slice, broadcast to
-  // the tile) and the block's batch index.
+  // rows' and columns' and the block's batch index.
   Type indexType = b.getIndexType();
-  auto coordinate = [&](int64_t axis, int64_t extent, Value origin) {
-    RankedTensorType i32Slice =
-        axis == 1 ? rowsOf(b.getI32Type()) : colsOf(b.getI32Type());
-    RankedTensorType indexSlice =
-        axis == 1 ? rowsOf(indexType) : colsOf(indexType);
-    Value range = tile::RangeOp::create(b, loc, i32Slice,
-                                        b.getI64IntegerAttr(0),
-                                        b.getI64IntegerAttr(extent));
-    Value index = arith::AddIOp::create(
-        b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
-        tensor::SplatOp::create(b, loc, indexSlice, origin));
-    return tile::BroadcastOp::create(b, loc, tileOf(indexType), index,
-                                     b.getI64IntegerAttr(axis))
-        .getResult();
-  };
+
   Value rows, cols;
   SmallVector<Value> batchIndex;
   auto outputIndex = [&](int64_t od) -> Value {
     if (od == outRank - 2)
-      return rows ? rows : rows = coordinate(1, bm, row0);
+      return rows ? rows : rows = tiles.coordinates(b, loc, 1, row0);
     if (od == outRank - 1)
-      return cols ? cols : cols = coordinate(0, bn, col0);
+      return cols ? cols : cols = tiles.coordinates(b, loc, 0, col0);
     if (batchIndex.empty())
       batchIndex =
           unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
@@ -282,43 +281,6 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   unsigned lhsParam = cast<BlockArgument>(matmul.getLhs()).getArgNumber();
   unsigned rhsParam = cast<BlockArgument>(matmul.getRhs()).getArgNumber();
 
-  // The epilogue at [batch..., row, col] of the matmul's `value` (in the
-  // result's element type): fused elementwise ops, then the masked store.
-  auto epilogue = [&](OpBuilder &b, ValueRange params, Value bz, Value row,
-                      Value col, Value value) -> LogicalResult {
-    Value m = params[mParam], n = params[nParam];
-    Value mask = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, m),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n));
-    SmallVector<Value> sizes;
-    for (unsigned p : batchParams)
-      sizes.push_back(params[p]);
-    sizes.push_back(m);
-    sizes.push_back(n);
-    SmallVector<Value> index =
-        unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
-    index.push_back(row);
-    index.push_back(col);
-    auto load = [&](BlockArgument arg) -> Value {
-      auto type = cast<RankedTensorType>(arg.getType());
-      Value offset = broadcastOffset(b, loc, type.getShape(), sizes, index);
-      return tile::LoadOp::create(b, loc, params[arg.getArgNumber()], offset,
-                                  mask, zeroOf(b, loc, type.getElementType()));
-    };
-    PointEvaluator eval{body, load, matmul, value};
-    FailureOr<Value> final = eval.evaluate(b, result);
-    if (failed(final))
-      return failure();
-    Value flat = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, arith::MulIOp::create(b, loc, bz, m), n),
-        arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, row, n),
-                              col));
-    tile::StoreOp::create(b, loc, *final, params[outParam], flat, mask);
-    return success();
-  };
-
   // The same epilogue on a register tile of the block's output.
   TileEpilogue tileEpilogue{body,     matmul,       result,   outType,
                             {},       batchParams,  outParam, mParam,
@@ -423,8 +385,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   // accumulator and adds, per k, the outer product of the lhs column (a
   // value per row of the tile: a slice without dim 1) and the rhs row (a
   // value per column: a slice without dim 0), each loaded from a 1-d
-  // strided view of its buffer, masked at M or N. The epilogue is the scalar one (PointEvaluator) per element
-  // (map): operands of the output's shape are boxes like the output's,
+  // strided view of its buffer, masked at M or N. The epilogue
+  // (TileEpilogue: a map of the scalar ops): operands of the output's shape are boxes like the output's,
   // broadcast ones are gathered at offsets computed from the output
   // coordinates. The store is masked at M and N.
   MLIRContext *ctx = host.module.getContext();

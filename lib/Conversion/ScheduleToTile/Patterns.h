@@ -200,6 +200,11 @@ struct OutputTiles {
         {bn}, element,
         tile::SliceEncodingAttr::get(encoding.getContext(), 0, encoding));
   }
+  /// An index tile of the elements' coordinates along `axis` (1: rows, a
+  /// value per row; 0: columns) from `origin`: a range along the slice,
+  /// broadcast to the tile.
+  Value coordinates(OpBuilder &b, Location loc, int64_t axis,
+                    Value origin) const;
 };
 
 /// A block program's walk along one axis of a 2-d view in register tiles
@@ -288,14 +293,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                                     const TileEpilogue &epilogue);
 
 //===----------------------------------------------------------------------===//
-// Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp, MatmulMfma.cpp)
+// Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp)
 //===----------------------------------------------------------------------===//
-
-/// The fused epilogue of a per-thread matmul program at [batch..., row, col]
-/// of the matmul's `value` (the SIMT kernel's): the elementwise ops after
-/// the matmul, then the masked store.
-using ScalarEpilogue = function_ref<LogicalResult(OpBuilder &, ValueRange,
-                                                  Value, Value, Value, Value)>;
 
 /// The block program of a wgmma matmul kernel (sm_90a). Each block
 /// computes a BMxBN tile of one batch entry; its warps / 4 warpgroups take
