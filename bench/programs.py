@@ -76,6 +76,12 @@ SWEEP_SCHEDULES = {
     "wgmma_128x128_w8_s4": "tile = [128, 128, 64], warps = 8, stages = 4, mma = wgmma",
     "wgmma_256x128_w8_s3": "tile = [256, 128, 64], warps = 8, stages = 3, mma = wgmma",
     "mma_sync_128x128_w4_s3": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync",
+    "wgmma_128x256_w8_s3_g4":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 4, mma = wgmma",
+    "wgmma_128x256_w8_s3_g8":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 8, mma = wgmma",
+    "wgmma_128x256_w8_s3_g16":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
 }
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}

@@ -291,6 +291,22 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         BATCHED_MATMUL_F16,
         [(3, 333, 264), (264, 520)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # Tile-order swizzle (groups of 3 rows of output tiles): 1000 rows are
+    # 8 row tiles of 128, so the last group has 2; batched (the grouping is
+    # per batch entry), wgmma with TMA and ragged N.
+    "matmul_f16_wgmma_swizzled": (
+        BATCHED_MATMUL_F16,
+        [(2, 1000, 264), (264, 600)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
+    # The same order on the mma_sync program, K = 777 (unaligned rows).
+    "matmul_f16_mma_sync_swizzled": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(1000, 777), (777, 999)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # 70000 batch entries: more than a grid's y or z extent may have
     # (65535); the kernels use one flat grid.
     "matmul_f16_wgmma_many_batches": (
@@ -531,10 +547,15 @@ SCHEDULES = {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync"},
     "matmul_f16_mma_sync_batched": {
         "matmul": "tile = [64, 128, 32], warps = 4, stages = 4, mma = mma_sync"},
+    "matmul_f16_wgmma_swizzled": {
+        "matmul": "tile = [128, 128, 64], warps = 8, stages = 3, swizzle = 3, mma = wgmma"},
+    "matmul_f16_mma_sync_swizzled": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, swizzle = 3, mma = mma_sync"},
 }
 
 #: Cases that must (True) or must not (False) copy through TMA.
 USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True,
+            "matmul_f16_wgmma_swizzled": True,
             "matmul_f16_wgmma_many_batches": True,
             "matmul_f16_wgmma_fallback": False}
 

@@ -104,13 +104,46 @@ SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
   return ids;
 }
 
-/// Blocks of a matmul kernel: tiles of N fastest, then tiles of M, then
-/// batch entries.
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
-                                         Value n, int64_t bm, int64_t bn) {
+                                  Value n, int64_t bm, int64_t bn,
+                                  int64_t swizzle) {
   Value nTiles = arith::CeilDivUIOp::create(b, loc, n, indexConstant(b, loc, bn));
   Value mTiles = arith::CeilDivUIOp::create(b, loc, m, indexConstant(b, loc, bm));
-  return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
+  if (swizzle <= 1)
+    return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
+  // Groups of `swizzle` rows of tiles: within a group the blocks go down
+  // its rows first, then across N, so that consecutive blocks share rows
+  // of the lhs and columns of the rhs in L2. The last group may have fewer
+  // rows. In 32 bits, as flatBlockIds.
+  SmallVector<Value> ids = flatBlockIds(
+      b, loc, {arith::MulIOp::create(b, loc, nTiles, mTiles).getResult(),
+               Value()});
+  Type i32 = b.getI32Type();
+  auto narrow = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, i32, v).getResult();
+  };
+  auto widen = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
+        .getResult();
+  };
+  Value one = arith::ConstantIntOp::create(b, loc, i32, 1);
+  Value group = arith::ConstantIntOp::create(b, loc, i32, swizzle);
+  Value t = narrow(ids[0]);
+  Value perGroup = arith::MaxUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, group, narrow(nTiles)), one);
+  Value firstRow = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, t, perGroup), group);
+  Value rows = arith::MaxUIOp::create(
+      b, loc,
+      arith::MinUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, narrow(mTiles), firstRow),
+          group),
+      one);
+  Value within = arith::RemUIOp::create(b, loc, t, perGroup);
+  Value mIdx = arith::AddIOp::create(
+      b, loc, firstRow, arith::RemUIOp::create(b, loc, within, rows));
+  Value nIdx = arith::DivUIOp::create(b, loc, within, rows);
+  return {widen(nIdx), widen(mIdx), ids[1]};
 }
 
 int64_t getWarpSize(ModuleOp module) {

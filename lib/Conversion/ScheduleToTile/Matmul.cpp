@@ -414,7 +414,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
           return arith::AddIOp::create(ib, loc, x, y);
         };
-        SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+        SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
+                                               config.getSwizzle());
         Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
         Value row0 = mul(b, by, c(bm)), col0 = mul(b, bx, c(bn));
         // Where the block's batch entry starts in a batched operand.

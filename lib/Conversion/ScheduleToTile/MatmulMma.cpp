@@ -40,7 +40,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
   };
   Value m = params[epilogue.mParam], n = params[epilogue.nParam];
   Value k = params[kParam];
-  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
+                                               config.getSwizzle());
   Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
   Value row0 = mul(by, c(bm)), col0 = mul(bx, c(bn));
 

@@ -82,7 +82,8 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   };
   Value m = params[epilogue.mParam], n = params[epilogue.nParam];
   Value k = params[kParam];
-  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn);
+  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
+                                               config.getSwizzle());
   Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
   Value m0 = mul(b, by, c(b, bm)), n0 = mul(b, bx, c(b, bn));
 

@@ -51,10 +51,11 @@ Value mapTiles(OpBuilder &b, Location loc, RankedTensorType type,
 /// fastest; the last extent may be null: it is never divided by).
 SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
                                 ArrayRef<Value> extents);
-/// Blocks of a matmul kernel: tiles of N fastest, then tiles of M, then
-/// batch entries.
+/// Blocks of a matmul kernel: (tile of N, tile of M, batch entry). Row-major
+/// (tiles of N fastest) for `swizzle` 1; else in groups of `swizzle` rows of
+/// tiles, down a group's rows first (the schedule's tile-order swizzle).
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
-                                  int64_t bm, int64_t bn);
+                                  int64_t bm, int64_t bn, int64_t swizzle);
 MemRefType flatBufferType(Type element);
 /// The warp size of the chip `module` is compiled for (its
 /// #tessera_target.chip; 32 without one).

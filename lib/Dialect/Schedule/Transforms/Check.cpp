@@ -58,10 +58,9 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << target::TargetInfo::describeChipsWith(*kind) << ")";
 
   // Knobs the GPU lowering does not read are refused, not ignored.
-  if (config.getSwizzle() != 1)
+  if (config.getSwizzle() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets swizzle = " << config.getSwizzle()
-                   << ", which the GPU lowering does not implement yet "
-                      "(blocks run in row-major order)";
+                   << ", which orders the blocks of matmul kernels only";
   if (config.getSplitK() != 1)
     return error() << "sets split_k = " << config.getSplitK()
                    << ", which the GPU lowering does not implement yet";

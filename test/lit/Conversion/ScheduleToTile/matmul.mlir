@@ -146,3 +146,31 @@ func.func @mma(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
   return %m : tensor<?x?xf16>
 }
+
+// -----
+
+// `swizzle = 4`: the blocks run in groups of 4 rows of output tiles, down a
+// group's rows first. From the flat block index t (in 32 bits): the group
+// t / (4 * tiles of N) starts at row 4 * group; the group's rows are
+// min(tiles of M - first row, 4) (the last group may be shorter); the row
+// is first + (t mod per group) mod rows, the column (t mod per group) / rows.
+// CHECK-LABEL: tessera_target.kernel @swizzled_k0_matmul_mma
+// CHECK: %[[SPAN:.*]] = arith.muli %c4_i32, %{{.*}} : i32
+// CHECK: %[[PER:.*]] = arith.maxui %[[SPAN]], %{{.*}} : i32
+// CHECK: %[[GROUP:.*]] = arith.divui %[[T:.*]], %[[PER]] : i32
+// CHECK: %[[FIRST:.*]] = arith.muli %[[GROUP]], %c4_i32 : i32
+// CHECK: %[[LEFT:.*]] = arith.subi %{{.*}}, %[[FIRST]] : i32
+// CHECK: %[[SHORT:.*]] = arith.minui %[[LEFT]], %c4_i32 : i32
+// CHECK: %[[ROWS:.*]] = arith.maxui %[[SHORT]], %{{.*}} : i32
+// CHECK: %[[WITHIN:.*]] = arith.remui %[[T]], %[[PER]] : i32
+// CHECK: %[[R:.*]] = arith.remui %[[WITHIN]], %[[ROWS]] : i32
+// CHECK: arith.addi %[[FIRST]], %[[R]] : i32
+// CHECK: arith.divui %[[WITHIN]], %[[ROWS]] : i32
+func.func @swizzled(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, swizzle = 4, mma = mma_sync>(%a, %w) : (tensor<?x?xf16>, tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+    tessera_schedule.yield %m : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}

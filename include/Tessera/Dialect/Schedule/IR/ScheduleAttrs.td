@@ -29,8 +29,10 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     warps per block;
     `stages` the software pipeline depth of the main loop. The optional
     knobs default to the neutral choice and are printed only when set:
-    `vector` (elements per thread access, default 1), `swizzle` (grouping of
-    block rows for L2 reuse, default 1), `mma` (tensor-core instruction
+    `vector` (elements per thread access, default 1), `swizzle` (matmul
+    kernels: blocks run in groups of `swizzle` rows of output tiles, down
+    a group's rows first, for L2 reuse; default 1, row-major), `mma`
+    (tensor-core instruction
     family: `none`, `mma_sync`, `wgmma`, `mfma`; default `none`) and
     `split_k` (default 1).
 

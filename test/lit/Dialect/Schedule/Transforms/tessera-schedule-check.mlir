@@ -125,7 +125,7 @@ func.func @elementwise_vector(%a: tensor<64xf32>) -> tensor<64xf32> {
 
 // Knobs the lowering does not read are refused, not ignored.
 func.func @swizzle(%a: tensor<64xf32>) -> tensor<64xf32> {
-  // expected-error @+1 {{sets swizzle = 4, which the GPU lowering does not implement yet (blocks run in row-major order)}}
+  // expected-error @+1 {{sets swizzle = 4, which orders the blocks of matmul kernels only}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1, swizzle = 4>(%a) : (tensor<64xf32>) -> tensor<64xf32> {
   ^bb0(%x: tensor<64xf32>):
     %e = tessera_graph.exp %x : tensor<64xf32>
