@@ -198,12 +198,13 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // one output element per thread.
     // On Hopper (sm_90), matmuls wgmma takes ([M, K] x [K, N]) run on
     // wgmma with TMA: 128x256 block tiles, two warpgroups of 64x256,
-    // 64-deep k-slices in a three-stage ring (the best of a sweep on the
-    // H200; bench/sweep_gemm.py).
+    // 64-deep k-slices in a three-stage ring, blocks in groups of 16 rows
+    // of tiles for L2 reuse (the best of sweeps on the H200:
+    // bench/sweep_gemm.py, bench/results).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaMatmul(shape.anchor))
-      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 1, MmaKind::wgmma,
-                             1);
+      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16,
+                             MmaKind::wgmma, 1);
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,

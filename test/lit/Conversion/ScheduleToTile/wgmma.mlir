@@ -1,7 +1,7 @@
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
 
 // On Hopper the default matmul schedule is wgmma with TMA (128x256x64
-// tiles, two warpgroups, three stages).
+// tiles, two warpgroups, three stages, blocks in groups of 16 tile rows).
 //
 // Host: a tensor map for each operand (the lhs as [batch, M, K] in
 // 1x128x64 boxes, the rhs as [K, N] in 64x64 boxes, 128-byte swizzle), each
@@ -28,13 +28,13 @@
 // same bytes.
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
 // CHECK: scf.if
-// The block's (n, m, batch) tile from the flat program id (in 32 bits).
+// The block's (n, m, batch) tile from the flat program id (in 32 bits),
+// in groups of 16 rows of tiles (the default's swizzle).
 // CHECK: %[[PID:.*]] = tessera_tile.program_id 0
 // CHECK: %[[P32:.*]] = arith.index_castui %[[PID]] : index to i32
 // CHECK: arith.remui %[[P32]], %{{.*}} : i32
-// CHECK: %[[R:.*]] = arith.divui %[[P32]], %{{.*}} : i32
-// CHECK: arith.remui %[[R]], %{{.*}} : i32
-// CHECK: arith.divui %[[R]], %{{.*}} : i32
+// CHECK: arith.divui %[[P32]], %{{.*}} : i32
+// CHECK: arith.muli %c16_i32, %{{.*}} : i32
 // CHECK: %[[LHS:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [%c1{{.*}}, %arg3, %arg5]
 // CHECK: %[[RHS:.*]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%arg5, %arg4]
 // CHECK: scf.for
