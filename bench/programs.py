@@ -82,6 +82,14 @@ SWEEP_SCHEDULES = {
         "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 8, mma = wgmma",
     "wgmma_128x256_w8_s3_g16":
         "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
+    "wgmma_128x256_w8_s3_g16_split2":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = 2",
+    "wgmma_128x256_w8_s3_g16_split4":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = 4",
+    "wgmma_128x256_w8_s3_g16_split8":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = 8",
+    "wgmma_64x128_w4_s4_split4":
+        "tile = [64, 128, 64], warps = 4, stages = 4, mma = wgmma, split_k = 4",
 }
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}

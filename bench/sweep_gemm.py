@@ -4,6 +4,8 @@
     python bench/build.py --sweep   # here
     python bench/sweep_gemm.py [build/bench-artifacts] [PROGRAM_PREFIX ...]   # on the GPU
 
+SWEEP_SHAPES=16x8192x8192,... picks the shapes (MxNxK) instead of SHAPES.
+
 Each program (default: every `gemm_*` artifact) runs at a few square,
 flat and ragged shapes: checked against a float64 reference first, then
 timed like `run.py` (rotating inputs, CUDA events, median). Prints one line
@@ -12,6 +14,7 @@ per program and shape: TFLOP/s, ratio to cuBLAS, relative error.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +24,7 @@ sys.path.insert(0, str(HERE))
 from run import ROOT, cuda_torch, copies_for, rel_err, time_ms  # noqa: E402
 
 SHAPES = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (4000, 4000, 4000),
-          (1000, 1000, 776)]
+          (1000, 1000, 776), (16, 8192, 8192), (64, 8192, 8192)]
 
 
 def main(argv) -> int:
@@ -37,7 +40,11 @@ def main(argv) -> int:
                    if p.is_dir() and any(p.name.startswith(x) for x in prefixes)
                    and p.name.startswith("gemm_") and "gelu" not in p.name)
     failures = 0
-    for M, N, K in SHAPES:
+    shapes = SHAPES
+    if os.environ.get("SWEEP_SHAPES"):  # e.g. "16x8192x8192,64x8192x8192"
+        shapes = [tuple(int(x) for x in s.split("x"))
+                  for s in os.environ["SWEEP_SHAPES"].split(",")]
+    for M, N, K in shapes:
         for dtype in (torch.float16, torch.bfloat16):
             tname = "f16" if dtype == torch.float16 else "bf16"
             sets = copies_for((M * K + K * N) * 2)

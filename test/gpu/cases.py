@@ -307,6 +307,29 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # split_k: the K loop in slices whose partial tiles a second kernel adds
+    # before the epilogue. wgmma with TMA, 13 k-steps (K = 776) in 3 slices
+    # of 5, 5 and 3; the bias + gelu epilogue after the sum.
+    "matmul_bias_gelu_f16_wgmma_split": (
+        MATMUL_BIAS_GELU_F16,
+        [(1000, 776), (776, 1000), (1000,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    # mma_sync, batched lhs, K = 777 (unaligned rows) in 4 slices.
+    "matmul_f16_mma_sync_split_batched": (
+        BATCHED_MATMUL_F16,
+        [(3, 333, 777), (777, 520)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
+    # SIMT (f32): 777 k-steps in 5 slices, the bias + gelu epilogue.
+    "matmul_bias_gelu_f32_split": (
+        """
+func.func @main(%a: tensor<?x?xf32>, %w: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  %g = tessera_graph.gelu %s : tensor<?x?xf32>
+  return %g : tensor<?x?xf32>
+}""",
+        [(300, 777), (777, 299), (299,)], ["float32"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float32"),
     # 70000 batch entries: more than a grid's y or z extent may have
     # (65535); the kernels use one flat grid.
     "matmul_f16_wgmma_many_batches": (
@@ -513,6 +536,7 @@ TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)}
 #: Cases whose error grows with a reduction length: (atol, rtol).
 TOLERANCE_OVERRIDES = {
     "matmul_bias_gelu_f32": (5e-4, 1e-5),
+    "matmul_bias_gelu_f32_split": (5e-4, 1e-5),
     "block_f32": (5e-4, 1e-4),
     "sum_last_f32": (5e-4, 1e-5),
     "sum_leading_f32_vector4": (5e-4, 1e-5),
@@ -551,11 +575,17 @@ SCHEDULES = {
         "matmul": "tile = [128, 128, 64], warps = 8, stages = 3, swizzle = 3, mma = wgmma"},
     "matmul_f16_mma_sync_swizzled": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, swizzle = 3, mma = mma_sync"},
+    "matmul_bias_gelu_f16_wgmma_split": {
+        "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, split_k = 3"},
+    "matmul_f16_mma_sync_split_batched": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync, split_k = 4"},
+    "matmul_bias_gelu_f32_split": {
+        "matmul": "tile = [16, 16, 16], warps = 8, stages = 1, split_k = 5"},
 }
 
 #: Cases that must (True) or must not (False) copy through TMA.
 USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True,
-            "matmul_f16_wgmma_swizzled": True,
+            "matmul_f16_wgmma_swizzled": True, "matmul_bias_gelu_f16_wgmma_split": True,
             "matmul_f16_wgmma_many_batches": True,
             "matmul_f16_wgmma_fallback": False}
 

@@ -191,6 +191,100 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
   return success();
 }
 
+Value matmulBatch(OpBuilder &b, Location loc, ValueRange params,
+                  ArrayRef<unsigned> batchParams) {
+  Value batch = indexConstant(b, loc, 1);
+  for (unsigned p : batchParams)
+    batch = arith::MulIOp::create(b, loc, batch, params[p]);
+  return batch;
+}
+
+std::pair<Value, Value> SplitK::split(OpBuilder &b, Location loc, Value z,
+                                      Value batch) const {
+  return {arith::RemUIOp::create(b, loc, z, batch),
+          arith::DivUIOp::create(b, loc, z, batch)};
+}
+
+std::pair<Value, Value> SplitK::steps(OpBuilder &b, Location loc, Value slice,
+                                      Value count) const {
+  Value per = arith::CeilDivUIOp::create(b, loc, count,
+                                         indexConstant(b, loc, factor));
+  Value first = arith::MinUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, slice, per), count);
+  Value end = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, first, per), count);
+  return {first, end};
+}
+
+void SplitK::store(OpBuilder &b, Location loc, ValueRange params, Value acc,
+                   Value z, Value m, Value n, Value row0, Value col0) const {
+  Value view = stridedView(
+      b, loc, params[workspaceParam],
+      arith::MulIOp::create(b, loc, z, arith::MulIOp::create(b, loc, m, n)),
+      {m, n}, {n, indexConstant(b, loc, 1)});
+  tile::StoreTileOp::create(b, loc, acc, view, ValueRange{row0, col0},
+                            Value());
+}
+
+/// The second kernel of a split matmul: per [8, 128] tile of the output
+/// (a warp per row, four contiguous columns per lane), the sum of the
+/// slices' partial tiles, then the epilogue.
+static LogicalResult emitSplitKReduce(HostState &host, Location loc,
+                                      KernelSignature &sig, const SplitK &split,
+                                      const TileEpilogue &epilogue, Type acc,
+                                      Value hostM, Value hostN,
+                                      Value hostBatch) {
+  constexpr int64_t rows = 8, cols = 128;
+  OpBuilder &hb = host.builder;
+  MLIRContext *ctx = hb.getContext();
+  Value grid = arith::MulIOp::create(
+      hb, loc,
+      arith::MulIOp::create(
+          hb, loc,
+          arith::CeilDivUIOp::create(hb, loc, hostN,
+                                     indexConstant(hb, loc, cols)),
+          arith::CeilDivUIOp::create(hb, loc, hostM,
+                                     indexConstant(hb, loc, rows))),
+      hostBatch);
+  auto config = schedule::ConfigAttr::get(ctx, {rows, cols}, rows, 1);
+  OutputTiles tiles{
+      rows, cols,
+      tile::BlockedEncodingAttr::get(ctx, {rows, 1}, {1, 32}, {1, 4})};
+  return emitKernel(
+      host, loc, "matmul_splitk", config, sig, {grid}, 0,
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+        Value m = params[epilogue.mParam], n = params[epilogue.nParam];
+        Value batch = matmulBatch(b, loc, params, epilogue.batchParams);
+        SmallVector<Value> ids = matmulBlockIds(b, loc, m, n, rows, cols, 1);
+        Value bz = ids[2];
+        Value row0 = arith::MulIOp::create(b, loc, ids[1],
+                                           indexConstant(b, loc, rows));
+        Value col0 = arith::MulIOp::create(b, loc, ids[0],
+                                           indexConstant(b, loc, cols));
+        Value sum = zeroOf(b, loc, tiles.tile(acc));
+        for (int64_t slice = 0; slice < split.factor; ++slice) {
+          Value z = arith::AddIOp::create(
+              b, loc, bz,
+              arith::MulIOp::create(b, loc, indexConstant(b, loc, slice),
+                                    batch));
+          Value view = stridedView(
+              b, loc, params[split.workspaceParam],
+              arith::MulIOp::create(b, loc, z,
+                                    arith::MulIOp::create(b, loc, m, n)),
+              {m, n}, {n, indexConstant(b, loc, 1)});
+          Value part = tile::LoadTileOp::create(b, loc, tiles.tile(acc), view,
+                                                ValueRange{row0, col0});
+          sum = mapTiles(b, loc, tiles.tile(acc), {sum, part},
+                         [&](OpBuilder &mb, ValueRange x) -> Value {
+                           if (isa<FloatType>(acc))
+                             return arith::AddFOp::create(mb, loc, x[0], x[1]);
+                           return arith::AddIOp::create(mb, loc, x[0], x[1]);
+                         });
+        }
+        return epilogue.emit(b, loc, params, sum, bz, row0, col0);
+      });
+}
+
 LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
   Location loc = kernel.getLoc();
@@ -270,11 +364,26 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                            indexConstant(hb, loc, tile[1]));
   Value gridY = arith::CeilDivUIOp::create(hb, loc, m,
                                            indexConstant(hb, loc, tile[0]));
-  // One flat grid (see matmulBlockIds): tiles of N, of M, batch entries.
+  // One flat grid (see matmulBlockIds): tiles of N, of M, batch entries
+  // (times the slices of K where the schedule splits it).
   Value matmulGrid = arith::MulIOp::create(
       hb, loc, arith::MulIOp::create(hb, loc, gridX, gridY), batch);
   Type lhsElement = lhsType.getElementType();
   Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhsElement));
+  SplitK split{config.getSplitK()};
+  if (split.enabled()) {
+    // The slices' partial tiles, in the accumulator's type.
+    Value slices = indexConstant(hb, loc, split.factor);
+    Value elements = arith::MulIOp::create(
+        hb, loc, arith::MulIOp::create(hb, loc, slices, batch),
+        arith::MulIOp::create(hb, loc, m, n));
+    Value workspace = allocate(
+        host, loc, RankedTensorType::get({ShapedType::kDynamic}, acc),
+        {elements});
+    split.workspaceParam = sig.addBuffer(workspace);
+    matmulGrid = arith::MulIOp::create(hb, loc, matmulGrid, slices);
+  }
+
   Type resultElement = resultType.getElementType();
   auto yield = cast<schedule::YieldOp>(body.getTerminator());
   Value result = yield.getValues()[0];
@@ -294,6 +403,13 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                  matmul->isBeforeInBlock(user);
         }))
       tileEpilogue.epilogueArgs.push_back(arg);
+  // After the kernel, a split matmul's second kernel sums the slices.
+  auto finish = [&](LogicalResult emitted) -> LogicalResult {
+    if (failed(emitted) || !split.enabled())
+      return emitted;
+    return emitSplitKReduce(host, loc, sig, split, tileEpilogue, acc, m, n,
+                            batch);
+  };
 
   // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
   // shared bytes the allocator places (tessera-tile-allocate-shared).
@@ -336,16 +452,17 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     WgmmaMatmul wgmma{config,      matmul,        lhsParam,
                       rhsParam,    kParam,        lhsMapParam,
                       lhsValidParam, rhsMapParam, rhsValidParam};
-    return emitKernel(
+    return finish(emitKernel(
         host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
         [&](OpBuilder &b, ValueRange params) {
           auto fallback = [&](OpBuilder &fb) {
             return buildTensorCoreProgram(fb, loc, params, config, matmul,
                                           mmaSync, /*warpSize=*/32, lhsParam,
-                                          rhsParam, kParam, tileEpilogue);
+                                          rhsParam, kParam, tileEpilogue,
+                                          split);
           };
-          return wgmma.build(b, loc, params, fallback, tileEpilogue);
-        });
+          return wgmma.build(b, loc, params, fallback, tileEpilogue, split);
+        }));
   }
 
   if (mmaKind == schedule::MmaKind::mfma) {
@@ -360,23 +477,23 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                 "rule it breaks)";
     auto mfma = tile::MmaAttr::get(host.module.getContext(),
                                    tile::MmaKind::mfma, 16, 16, 16);
-    return emitKernel(host, loc, "matmul_mfma", config, sig, {matmulGrid}, 0,
-                      [&](OpBuilder &b, ValueRange params) {
-                        return buildTensorCoreProgram(
-                            b, loc, params, config, matmul, mfma,
-                            /*warpSize=*/64, lhsParam, rhsParam, kParam,
-                            tileEpilogue);
-                      });
+    return finish(emitKernel(
+        host, loc, "matmul_mfma", config, sig, {matmulGrid}, 0,
+        [&](OpBuilder &b, ValueRange params) {
+          return buildTensorCoreProgram(b, loc, params, config, matmul, mfma,
+                                        /*warpSize=*/64, lhsParam, rhsParam,
+                                        kParam, tileEpilogue, split);
+        }));
   }
 
   if (mmaKind == schedule::MmaKind::mma_sync) {
-    return emitKernel(host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
-                      [&](OpBuilder &b, ValueRange params) {
-                        return buildTensorCoreProgram(
-                            b, loc, params, config, matmul, mmaSync,
-                            /*warpSize=*/32, lhsParam, rhsParam, kParam,
-                            tileEpilogue);
-                      });
+    return finish(emitKernel(
+        host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
+        [&](OpBuilder &b, ValueRange params) {
+          return buildTensorCoreProgram(b, loc, params, config, matmul,
+                                        mmaSync, /*warpSize=*/32, lhsParam,
+                                        rhsParam, kParam, tileEpilogue, split);
+        }));
   }
 
 
@@ -403,7 +520,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   auto rowsOf = [&](Type element) { return tiles.rows(element); };
   auto colsOf = [&](Type element) { return tiles.cols(element); };
 
-  return emitKernel(
+  return finish(emitKernel(
       host, loc, "matmul", config, sig, {matmulGrid}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value m = params[mParam], n = params[nParam], k = params[kParam];
@@ -416,8 +533,15 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         };
         SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
                                                config.getSwizzle());
-        Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
+        Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
+        if (split.enabled())
+          std::tie(bz, slice) = split.split(
+              b, loc, blockIds[2], matmulBatch(b, loc, params, batchParams));
         Value row0 = mul(b, by, c(bm)), col0 = mul(b, bx, c(bn));
+        // The k of this block: all, or its slice's.
+        Value firstK = c(0), endK = k;
+        if (split.enabled())
+          std::tie(firstK, endK) = split.steps(b, loc, slice, k);
         // Where the block's batch entry starts in a batched operand.
         Value lhsBase, rhsBase;
         if (lhsType.getRank() > 2)
@@ -431,7 +555,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         // acc[r, c] += lhs[r, kk] * rhs[kk, c] for kk < k; with k = 0 the
         // epilogue sees zeros.
         auto loop = scf::ForOp::create(
-            b, loc, c(0), k, c(1), ValueRange{zeroOf(b, loc, tileOf(acc))},
+            b, loc, firstK, endK, c(1),
+            ValueRange{zeroOf(b, loc, tileOf(acc))},
             [&](OpBuilder &lb, Location l, Value kk, ValueRange carried) {
               // Column kk of the lhs: M elements, k apart ([M, K]) or
               // adjacent ([K, M], transposed).
@@ -472,9 +597,14 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               scf::YieldOp::create(lb, l, step.getResult());
             });
 
+        if (split.enabled()) {
+          split.store(b, loc, params, loop.getResult(0), blockIds[2], m, n,
+                      row0, col0);
+          return success();
+        }
         return tileEpilogue.emit(b, loc, params, loop.getResult(0), bz, row0,
                                  col0);
-      });
+      }));
 }
 
 } // namespace mlir::tessera::schedule_to_tile

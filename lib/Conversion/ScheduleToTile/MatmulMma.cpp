@@ -8,7 +8,8 @@
 // NVIDIA, mfma 16x16x16 on AMD CDNA: the same program, another #mma): box
 // copies into padded shared buffers, a dot, a pipelined K loop, the epilogue
 // on the accumulator tile. Tile->Target chooses the instructions (cp.async,
-// ldmatrix, mma.sync; LDS staging, mfma).
+// ldmatrix, mma.sync; LDS staging, mfma). Split along K, a block runs its
+// slice's k-steps and stores the partial tile.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,7 +27,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                                     graph::MatmulOp matmul, tile::MmaAttr mma,
                                     int64_t warpSize, unsigned lhsParam,
                                     unsigned rhsParam, unsigned kParam,
-                                    const TileEpilogue &epilogue) {
+                                    const TileEpilogue &epilogue,
+                                    const SplitK &split) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], bk = tile[2];
@@ -42,7 +44,11 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
   Value k = params[kParam];
   SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
                                                config.getSwizzle());
-  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
+  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
+  if (split.enabled())
+    std::tie(bz, slice) = split.split(
+        b, loc, blockIds[2],
+        matmulBatch(b, loc, params, epilogue.batchParams));
   Value row0 = mul(by, c(bm)), col0 = mul(bx, c(bn));
 
   // The operands as [M, K] and [K, N] views of the block's batch entry.
@@ -91,12 +97,15 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                    : tile::SmemType::get({bk, bn}, element, padded);
   Value zero = zeroOf(b, loc, accType);
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(bk));
+  // The k-steps of this block: all, or its slice's.
+  Value firstK = c(0), endK = numK;
+  if (split.enabled())
+    std::tie(firstK, endK) = split.steps(b, loc, slice, numK);
 
   // acc += A[row0:, k0:k0+BK] * B[k0:, col0:col0+BN] per BK slice of K.
   auto kLoop = [&](OpBuilder &lb, bool declareAligned) {
     auto loop = scf::ForOp::create(
-        lb, loc, indexConstant(lb, loc, 0), numK, indexConstant(lb, loc, 1),
-        ValueRange{zero},
+        lb, loc, firstK, endK, indexConstant(lb, loc, 1), ValueRange{zero},
         [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
           Value k0 = arith::MulIOp::create(fb, l, kt, indexConstant(fb, l, bk));
           auto copy = [&](Value source, tile::SmemType box, Value r,
@@ -137,6 +146,11 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                         : versions.getElseRegion().front();
     OpBuilder vb = OpBuilder::atBlockEnd(&block);
     scf::YieldOp::create(vb, loc, kLoop(vb, fast));
+  }
+  if (split.enabled()) {
+    split.store(b, loc, params, versions.getResult(0), blockIds[2], m, n, row0,
+                col0);
+    return success();
   }
   return epilogue.emit(b, loc, params, versions.getResult(0), bz, row0, col0);
 }

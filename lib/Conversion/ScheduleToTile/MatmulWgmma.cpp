@@ -52,7 +52,8 @@ nvgpu::TensorMapDescriptorType WgmmaMatmul::rhsMapType(Type element) {
 LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
                                  function_ref<LogicalResult(OpBuilder &)>
                                      fallback,
-                                 const TileEpilogue &epilogue) {
+                                 const TileEpilogue &epilogue,
+                                 const SplitK &split) {
   auto isSet = [&](unsigned param) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                  params[param], indexConstant(b, loc, 0))
@@ -66,12 +67,13 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
   if (failed(fallback(eb)))
     return failure();
   OpBuilder tb = OpBuilder::atBlockBegin(&branches.getThenRegion().front());
-  return buildTma(tb, loc, params, epilogue);
+  return buildTma(tb, loc, params, epilogue, split);
 }
 
 LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                                     ValueRange params,
-                                    const TileEpilogue &epilogue) {
+                                    const TileEpilogue &epilogue,
+                                    const SplitK &split) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], warps = config.getWarps();
@@ -84,7 +86,11 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   Value k = params[kParam];
   SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
                                                config.getSwizzle());
-  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2];
+  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
+  if (split.enabled())
+    std::tie(bz, slice) = split.split(
+        b, loc, blockIds[2],
+        matmulBatch(b, loc, params, epilogue.batchParams));
   Value m0 = mul(b, by, c(b, bm)), n0 = mul(b, bx, c(b, bn));
 
   // The operands as the tensor maps see them: the lhs [batch, M, K] (a
@@ -111,6 +117,9 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
       {bandRows, bn}, b.getF32Type(),
       tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1}));
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
+  Value firstK = c(b, 0), endK = numK;
+  if (split.enabled())
+    std::tie(firstK, endK) = split.steps(b, loc, slice, numK);
   Value lhsBatch = batched ? bz : c(b, 0);
   auto bandRow = [&](OpBuilder &ob, int64_t band) {
     return arith::AddIOp::create(ob, loc, m0, c(ob, band * bandRows))
@@ -121,7 +130,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   // slice of K; the slice's copies all arrive on its barrier.
   SmallVector<Value> inits(bands, zeroOf(b, loc, accType));
   auto loop = scf::ForOp::create(
-      b, loc, c(b, 0), numK, c(b, 1), inits,
+      b, loc, firstK, endK, c(b, 1), inits,
       [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
         Value k0 = mul(fb, kt, c(fb, kBoxK));
         SmallVector<Value> as;
@@ -174,7 +183,10 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
           Value rows = tile::LocalLoadOp::create(eb, l, rowMajor, buffer,
                                                  ValueRange{r, c(eb, 0)});
           Value row0 = arith::AddIOp::create(eb, l, bandRow(eb, band), r);
-          result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
+          if (split.enabled())
+            split.store(eb, l, params, rows, blockIds[2], m, n, row0, n0);
+          else
+            result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
           scf::YieldOp::create(eb, l);
         });
     if (failed(result))

@@ -277,6 +277,31 @@ struct TileEpilogue {
                      Value bz, Value row0, Value col0) const;
 };
 
+/// A matmul split along K into `factor` slices (the schedule's split_k):
+/// the flat grid's last index z is batch entry z mod batch of slice
+/// z / batch; each block sums its slice of K and stores the partial tile
+/// (in the accumulator's type) to `workspace` [factor * batch, M, N]; a
+/// second kernel (emitSplitKReduce) adds the slices and runs the epilogue.
+struct SplitK {
+  int64_t factor = 1;
+  unsigned workspaceParam = 0;
+
+  bool enabled() const { return factor > 1; }
+  /// The block's batch entry and slice from the grid's last index `z`.
+  std::pair<Value, Value> split(OpBuilder &b, Location loc, Value z,
+                                Value batch) const;
+  /// The slice's steps [first, end) of `count` steps of K.
+  std::pair<Value, Value> steps(OpBuilder &b, Location loc, Value slice,
+                                Value count) const;
+  /// Stores the partial tile `acc` of grid index `z` at [row0, col0].
+  void store(OpBuilder &b, Location loc, ValueRange params, Value acc,
+             Value z, Value m, Value n, Value row0, Value col0) const;
+};
+
+/// Batch entries of a matmul kernel: the product of its batch sizes.
+Value matmulBatch(OpBuilder &b, Location loc, ValueRange params,
+                  ArrayRef<unsigned> batchParams);
+
 /// The block program of a tensor-core matmul kernel with instruction `mma`
 /// (mma_sync or mfma): per BK slice of K, box copies of the lhs and rhs
 /// tiles into padded shared buffers (transposed operands copied in their
@@ -291,7 +316,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                                     graph::MatmulOp matmul, tile::MmaAttr mma,
                                     int64_t warpSize, unsigned lhsParam,
                                     unsigned rhsParam, unsigned kParam,
-                                    const TileEpilogue &epilogue);
+                                    const TileEpilogue &epilogue,
+                                    const SplitK &split);
 
 //===----------------------------------------------------------------------===//
 // Tensor-core matmul bodies (MatmulMma.cpp, MatmulWgmma.cpp)
@@ -331,10 +357,10 @@ struct WgmmaMatmul {
   /// `fallback` (the mma_sync block program).
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
                       function_ref<LogicalResult(OpBuilder &)> fallback,
-                      const TileEpilogue &epilogue);
+                      const TileEpilogue &epilogue, const SplitK &split);
 
   LogicalResult buildTma(OpBuilder &b, Location loc, ValueRange params,
-                         const TileEpilogue &epilogue);
+                         const TileEpilogue &epilogue, const SplitK &split);
 };
 
 //===----------------------------------------------------------------------===//

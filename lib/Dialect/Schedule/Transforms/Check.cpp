@@ -61,9 +61,13 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (config.getSwizzle() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets swizzle = " << config.getSwizzle()
                    << ", which orders the blocks of matmul kernels only";
-  if (config.getSplitK() != 1)
+  if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets split_k = " << config.getSplitK()
-                   << ", which the GPU lowering does not implement yet";
+                   << ", which splits the K loop of matmul kernels only";
+  if (config.getSplitK() > 64)
+    return error() << "sets split_k = " << config.getSplitK()
+                   << "; at most 64 slices of K (each is a partial output "
+                      "tile in global memory)";
   int64_t vector = config.getVector();
   if (vector != 1 && shape.kind != KernelKind::Elementwise &&
       shape.kind != KernelKind::Row && shape.kind != KernelKind::Column)

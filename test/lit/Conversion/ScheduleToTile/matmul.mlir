@@ -174,3 +174,36 @@ func.func @swizzled(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16>
   }
   return %r : tensor<?x?xf16>
 }
+
+// -----
+
+// `split_k = 4`: a workspace of the partial tiles (f32, 4 x batch x M x N),
+// the matmul kernel over 4 times the blocks, each running its slice of the
+// k-steps (per slice ceil(steps / 4), clamped to the steps) and storing its
+// f32 tile to the workspace; then a second kernel per [8, 128] tile adds
+// the 4 slices' tiles and runs the epilogue (the bias add, the f16 store).
+// CHECK-LABEL: func.func @split(
+// CHECK: %[[OUT:.*]] = tessera_target.allocate
+// CHECK: %[[WS:.*]] = tessera_target.allocate(%{{.*}}) : memref<?xf32>
+// CHECK: tessera_target.launch @split_k0_matmul_mma grid(%{{.*}}) block = [128] args({{.*}}, %[[WS]] :
+// CHECK: tessera_target.launch @split_k1_matmul_splitk grid(%{{.*}}) block = [256] args({{.*}}, %[[WS]] :
+// CHECK-LABEL: tessera_target.kernel @split_k0_matmul_mma
+// CHECK: %[[STEPS:.*]] = arith.ceildivui %arg6, %c64
+// CHECK: %[[PER:.*]] = arith.ceildivui %[[STEPS]], %c4
+// CHECK: %[[FIRST:.*]] = arith.minui %{{.*}}, %[[STEPS]]
+// CHECK: %[[END:.*]] = arith.minui %{{.*}}, %[[STEPS]]
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %[[END]]
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<128x128xf32, #acc>, memref<?x?xf32, strided<[?, 1], offset: ?>>
+// CHECK-LABEL: tessera_target.kernel @split_k1_matmul_splitk
+// CHECK-COUNT-4: tessera_tile.load_tile %{{.*}} -> tensor<8x128xf32, #blocked>
+// CHECK: tessera_tile.gather
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<8x128xf16, #blocked>
+func.func @split(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync, split_k = 4>(%a, %w, %b) : (tensor<?x?xf16>, tensor<?x?xf16>, tensor<?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>, %z: tensor<?xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+    %s = tessera_graph.add %m, %z : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+    tessera_schedule.yield %s : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}

@@ -34,7 +34,8 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     a group's rows first, for L2 reuse; default 1, row-major), `mma`
     (tensor-core instruction
     family: `none`, `mma_sync`, `wgmma`, `mfma`; default `none`) and
-    `split_k` (default 1).
+    `split_k` (matmul kernels: slices of K summed by a second kernel;
+    default 1).
 
     Example:
 

@@ -137,10 +137,22 @@ func.func @swizzle(%a: tensor<64xf32>) -> tensor<64xf32> {
 // -----
 
 func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  // expected-error @+1 {{sets split_k = 2, which the GPU lowering does not implement yet}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1, split_k = 2>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets split_k = 65; at most 64 slices of K (each is a partial output tile in global memory)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1, split_k = 65>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
   ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
     %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @split_k_rows(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets split_k = 2, which splits the K loop of matmul kernels only}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 2>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %m = tessera_graph.softmax %x dim = 1 : tensor<64x64xf32>
     tessera_schedule.yield %m : tensor<64x64xf32>
   }
   return %r : tensor<64x64xf32>
