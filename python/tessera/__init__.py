@@ -45,8 +45,12 @@ def __getattr__(name):
         from . import artifact
 
         return artifact.Artifact
+    if name == "Schedule":
+        from . import schedule
+
+        return schedule.Schedule
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_FRONTEND) + ["compile", "Artifact"])
+    return sorted(list(globals()) + list(_FRONTEND) + ["compile", "Artifact", "Schedule"])

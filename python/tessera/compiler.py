@@ -136,9 +136,13 @@ _ANCHORS = ("matmul", "attention", "softmax", "log_softmax", "layer_norm", "rms_
 
 
 def _apply_schedule(module: Module, schedule: dict, chip: str) -> None:
-    """Sets the config of every kernel whose anchor op is a key of
-    `schedule`, then re-checks legality for `chip`."""
-    known = set()
+    """Sets the config of every kernel named ("k0", "k1", ...: the kernels
+    in order) or whose anchor op is a key of `schedule` (the name wins),
+    then re-checks legality for `chip`."""
+    from .schedule import normalize
+
+    schedule = normalize(schedule)
+    known, index = set(), 0
     for op in module.body.operations:
         if op.operation.name != "func.func":
             continue
@@ -151,10 +155,13 @@ def _apply_schedule(module: Module, schedule: dict, chip: str) -> None:
                      and o.operation.name != "tessera_graph.constant"]
             anchors = [n for n in names if n in _ANCHORS]
             kind = anchors[0] if anchors else "elementwise"
-            known.add(kind)
-            if kind in schedule:
+            name = f"k{index}"
+            index += 1
+            known.update((kind, name))
+            config = schedule.get(name, schedule.get(kind))
+            if config is not None:
                 inner.attributes["config"] = Attribute.parse(
-                    f"#tessera_schedule.config<{schedule[kind]}>")
+                    f"#tessera_schedule.config<{config}>")
     unknown = sorted(set(schedule) - known)
     if unknown:
         raise ValueError(f"schedule= names {unknown}, but the program's kernels are "
@@ -268,10 +275,15 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
     every stage and goes to the disk cache.
 
     `schedule` (GPU targets) overrides the default schedule of kernels by
-    kind: {"matmul": "tile = [64, 64, 32], warps = 4, stages = 3, mma =
-    mma_sync", ...}, keys "elementwise", "matmul", "attention", "softmax",
-    "layer_norm", ... (the kernel's anchor op); a schedule the chip cannot
-    run is a compile-time error."""
+    kind or name: {"matmul": tessera.Schedule(tile=(64, 64, 32), warps=4,
+    stages=3, mma="mma_sync"), "k1": ...}, keys "elementwise", "matmul",
+    "attention", "softmax", "layer_norm", ... (the kernel's anchor op) or
+    "k0", "k1", ... (the kernels in order; a name wins over a kind); a
+    config string ("tile = [64, 64, 32], warps = 4, ...") stays accepted.
+    A schedule the chip cannot run is a compile-time error."""
+    from .schedule import normalize
+
+    schedule = normalize(schedule)
     if target == "cpu":
         if schedule is not None:
             raise ValueError("schedule= applies to GPU targets; the CPU path has no schedule")

@@ -1,0 +1,85 @@
+"""tessera.Schedule: fields checked when built, the config text, schedule=
+by kernel kind and by kernel name."""
+
+import pytest
+
+import tessera
+from tessera import Tensor, f16
+from tessera.schedule import Schedule
+
+
+def test_config_text():
+    s = Schedule(tile=(128, 256, 64), warps=8, stages=3, swizzle=16, mma="wgmma", split_k=4)
+    assert s.config() == ("tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, "
+                          "mma = wgmma, split_k = 4")
+    assert str(Schedule(tile=[1024])) == "tile = [1024], warps = 4, stages = 1"
+    assert Schedule(tile=[1, 2]).tile == (1, 2)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(tile=64), TypeError, r"tile must be a tuple of ints, got 64"),
+    (dict(tile=()), ValueError, r"tile must be positive ints, got \(\)"),
+    (dict(tile=(64, 0)), ValueError, r"tile must be positive ints, got \(64, 0\)"),
+    (dict(tile=(64, True)), ValueError, r"tile must be positive ints"),
+    (dict(tile=(64,), warps=2.0), TypeError, r"warps must be an int, got 2.0"),
+    (dict(tile=(64,), stages=0), ValueError, r"stages must be at least 1, got 0"),
+    (dict(tile=(64,), split_k=-1), ValueError, r"split_k must be at least 1, got -1"),
+    (dict(tile=(64,), mma="tensor"), ValueError,
+     r"mma must be one of none, mma_sync, wgmma, mfma; got 'tensor'"),
+])
+def test_fields_checked(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Schedule(**kwargs)
+
+
+def mlp():
+    @tessera.function
+    def f(x: Tensor["S", 64, f16], w: Tensor[64, "F", f16]) -> Tensor["S", "F", f16]:
+        return tessera.softmax(x @ w, dim=1)
+    return f
+
+
+def test_by_kind_and_name():
+    art = tessera.compile(mlp(), target="sm_90", use_cache=False, schedule={
+        "matmul": tessera.Schedule(tile=(128, 128, 64), warps=4, stages=3, mma="mma_sync",
+                                   split_k=2, swizzle=4),
+        "k1": tessera.Schedule(tile=(1, 1024), warps=4),
+    })
+    text = art.mlir("schedule")
+    assert ("#tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, "
+            "swizzle = 4, mma = mma_sync, split_k = 2>") in text
+    assert "#tessera_schedule.config<tile = [1, 1024], warps = 4, stages = 1>" in text
+    # The split matmul: its kernel, the slices' sum, then the softmax.
+    kernels = [k["name"] for k in art.plan["kernels"]]
+    assert [k.split("_", 2)[-1] for k in kernels] == ["matmul_mma", "matmul_splitk", "row"]
+
+
+def test_name_wins_over_kind_and_strings_accepted():
+    art = tessera.compile(mlp(), target="sm_90", use_cache=False, schedule={
+        "softmax": "tile = [1, 512], warps = 2, stages = 1",
+        "k1": tessera.Schedule(tile=(1, 256), warps=8),
+    })
+    assert "#tessera_schedule.config<tile = [1, 256], warps = 8, stages = 1>" in \
+        art.mlir("schedule")
+
+
+def test_unknown_keys_and_bad_values():
+    with pytest.raises(ValueError, match=r"schedule= names \['k7', 'layer_norm'\], but the "
+                                         r"program's kernels are \['k0', 'k1', 'matmul', "
+                                         r"'softmax'\]"):
+        tessera.compile(mlp(), target="sm_90", use_cache=False,
+                        schedule={"layer_norm": Schedule(tile=(1, 64)),
+                                  "k7": Schedule(tile=(1, 64))})
+    with pytest.raises(TypeError, match=r"schedule\['matmul'\] must be a tessera.Schedule or "
+                                        r"a config string, got tuple"):
+        tessera.compile(mlp(), target="sm_90", use_cache=False, schedule={"matmul": (1, 2)})
+    with pytest.raises(TypeError, match=r"schedule= must be a dict"):
+        tessera.compile(mlp(), target="sm_90", use_cache=False, schedule=[1])
+
+
+def test_split_k_refused_where_it_does_not_apply():
+    with pytest.raises(Exception, match=r"split_k = 2, which splits the K loop of matmul "
+                                        r"kernels only"):
+        tessera.compile(mlp(), target="sm_90", use_cache=False,
+                        schedule={"softmax": Schedule(tile=(1, 512), warps=2, split_k=2)})
+
