@@ -75,18 +75,21 @@ Value mapTiles(OpBuilder &b, Location loc, RankedTensorType type,
 /// Coordinates of this block in a flat grid over `extents` (the first
 /// fastest), as a grid of those extents would number them; a flat grid has
 /// no 65535 limit on its y and z extents.
+/// Block indices are computed in 32 bits (a block index is below 2^31):
+/// 64-bit division is a long instruction sequence on GPUs.
+static Value narrow(OpBuilder &b, Location loc, Value v) {
+  return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
+}
+static Value widen(OpBuilder &b, Location loc, Value v) {
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
+      .getResult();
+}
+
 SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
                                        ArrayRef<Value> extents) {
-  // In 32 bits (a block index is below 2^31): 64-bit division is a long
-  // instruction sequence on GPUs.
   Type i32 = b.getI32Type();
-  auto narrow = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, i32, v).getResult();
-  };
-  auto widen = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
-        .getResult();
-  };
+  auto narrow = [&](Value v) { return schedule_to_tile::narrow(b, loc, v); };
+  auto widen = [&](Value v) { return schedule_to_tile::widen(b, loc, v); };
   SmallVector<Value> ids;
   Value rest = narrow(programId(b, loc, 0));
   for (auto [i, extent] : llvm::enumerate(extents)) {
@@ -119,13 +122,8 @@ SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
       b, loc, {arith::MulIOp::create(b, loc, nTiles, mTiles).getResult(),
                Value()});
   Type i32 = b.getI32Type();
-  auto narrow = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, i32, v).getResult();
-  };
-  auto widen = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v)
-        .getResult();
-  };
+  auto narrow = [&](Value v) { return schedule_to_tile::narrow(b, loc, v); };
+  auto widen = [&](Value v) { return schedule_to_tile::widen(b, loc, v); };
   Value one = arith::ConstantIntOp::create(b, loc, i32, 1);
   Value group = arith::ConstantIntOp::create(b, loc, i32, swizzle);
   Value t = narrow(ids[0]);

@@ -199,6 +199,20 @@ Value matmulBatch(OpBuilder &b, Location loc, ValueRange params,
   return batch;
 }
 
+MatmulBlock::MatmulBlock(OpBuilder &b, Location loc, Value m, Value n,
+                         int64_t bm, int64_t bn, schedule::ConfigAttr config,
+                         const SplitK &split, ValueRange params,
+                         ArrayRef<unsigned> batchParams) {
+  SmallVector<Value> ids =
+      matmulBlockIds(b, loc, m, n, bm, bn, config.getSwizzle());
+  gridZ = batchEntry = ids[2];
+  if (split.enabled())
+    std::tie(batchEntry, slice) =
+        split.split(b, loc, gridZ, matmulBatch(b, loc, params, batchParams));
+  row0 = arith::MulIOp::create(b, loc, ids[1], indexConstant(b, loc, bm));
+  col0 = arith::MulIOp::create(b, loc, ids[0], indexConstant(b, loc, bn));
+}
+
 std::pair<Value, Value> SplitK::split(OpBuilder &b, Location loc, Value z,
                                       Value batch) const {
   return {arith::RemUIOp::create(b, loc, z, batch),
@@ -531,17 +545,13 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
           return arith::AddIOp::create(ib, loc, x, y);
         };
-        SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
-                                               config.getSwizzle());
-        Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
-        if (split.enabled())
-          std::tie(bz, slice) = split.split(
-              b, loc, blockIds[2], matmulBatch(b, loc, params, batchParams));
-        Value row0 = mul(b, by, c(bm)), col0 = mul(b, bx, c(bn));
+        MatmulBlock block(b, loc, m, n, bm, bn, config, split, params,
+                          batchParams);
+        Value bz = block.batchEntry, row0 = block.row0, col0 = block.col0;
         // The k of this block: all, or its slice's.
         Value firstK = c(0), endK = k;
         if (split.enabled())
-          std::tie(firstK, endK) = split.steps(b, loc, slice, k);
+          std::tie(firstK, endK) = split.steps(b, loc, block.slice, k);
         // Where the block's batch entry starts in a batched operand.
         Value lhsBase, rhsBase;
         if (lhsType.getRank() > 2)
@@ -598,7 +608,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
             });
 
         if (split.enabled()) {
-          split.store(b, loc, params, loop.getResult(0), blockIds[2], m, n,
+          split.store(b, loc, params, loop.getResult(0), block.gridZ, m, n,
                       row0, col0);
           return success();
         }

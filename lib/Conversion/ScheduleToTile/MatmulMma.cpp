@@ -42,14 +42,9 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
   };
   Value m = params[epilogue.mParam], n = params[epilogue.nParam];
   Value k = params[kParam];
-  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
-                                               config.getSwizzle());
-  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
-  if (split.enabled())
-    std::tie(bz, slice) = split.split(
-        b, loc, blockIds[2],
-        matmulBatch(b, loc, params, epilogue.batchParams));
-  Value row0 = mul(by, c(bm)), col0 = mul(bx, c(bn));
+  MatmulBlock block(b, loc, m, n, bm, bn, config, split, params,
+                    epilogue.batchParams);
+  Value bz = block.batchEntry, row0 = block.row0, col0 = block.col0;
 
   // The operands as [M, K] and [K, N] views of the block's batch entry.
   auto batchBase = [&](Value operand, Value rows, Value cols) -> Value {
@@ -100,7 +95,7 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
   // The k-steps of this block: all, or its slice's.
   Value firstK = c(0), endK = numK;
   if (split.enabled())
-    std::tie(firstK, endK) = split.steps(b, loc, slice, numK);
+    std::tie(firstK, endK) = split.steps(b, loc, block.slice, numK);
 
   // acc += A[row0:, k0:k0+BK] * B[k0:, col0:col0+BN] per BK slice of K.
   auto kLoop = [&](OpBuilder &lb, bool declareAligned) {
@@ -148,8 +143,8 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
     scf::YieldOp::create(vb, loc, kLoop(vb, fast));
   }
   if (split.enabled()) {
-    split.store(b, loc, params, versions.getResult(0), blockIds[2], m, n, row0,
-                col0);
+    split.store(b, loc, params, versions.getResult(0), block.gridZ, m, n,
+                row0, col0);
     return success();
   }
   return epilogue.emit(b, loc, params, versions.getResult(0), bz, row0, col0);

@@ -84,14 +84,9 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   };
   Value m = params[epilogue.mParam], n = params[epilogue.nParam];
   Value k = params[kParam];
-  SmallVector<Value> blockIds = matmulBlockIds(b, loc, m, n, bm, bn,
-                                               config.getSwizzle());
-  Value bx = blockIds[0], by = blockIds[1], bz = blockIds[2], slice;
-  if (split.enabled())
-    std::tie(bz, slice) = split.split(
-        b, loc, blockIds[2],
-        matmulBatch(b, loc, params, epilogue.batchParams));
-  Value m0 = mul(b, by, c(b, bm)), n0 = mul(b, bx, c(b, bn));
+  MatmulBlock block(b, loc, m, n, bm, bn, config, split, params,
+                    epilogue.batchParams);
+  Value bz = block.batchEntry, m0 = block.row0, n0 = block.col0;
 
   // The operands as the tensor maps see them: the lhs [batch, M, K] (a
   // batch of one for a 2-d lhs), the rhs [K, N].
@@ -119,7 +114,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
   Value firstK = c(b, 0), endK = numK;
   if (split.enabled())
-    std::tie(firstK, endK) = split.steps(b, loc, slice, numK);
+    std::tie(firstK, endK) = split.steps(b, loc, block.slice, numK);
   Value lhsBatch = batched ? bz : c(b, 0);
   auto bandRow = [&](OpBuilder &ob, int64_t band) {
     return arith::AddIOp::create(ob, loc, m0, c(ob, band * bandRows))
@@ -184,7 +179,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                                                  ValueRange{r, c(eb, 0)});
           Value row0 = arith::AddIOp::create(eb, l, bandRow(eb, band), r);
           if (split.enabled())
-            split.store(eb, l, params, rows, blockIds[2], m, n, row0, n0);
+            split.store(eb, l, params, rows, block.gridZ, m, n, row0, n0);
           else
             result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
           scf::YieldOp::create(eb, l);

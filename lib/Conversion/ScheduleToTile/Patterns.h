@@ -298,6 +298,17 @@ struct SplitK {
              Value z, Value m, Value n, Value row0, Value col0) const;
 };
 
+/// This block's place in a matmul's grid (matmulBlockIds, in the
+/// schedule's swizzled order): its output tile's origin, its batch entry,
+/// the grid's last index (`gridZ`) and, split along K, its slice.
+struct MatmulBlock {
+  Value row0, col0, batchEntry, gridZ, slice;
+
+  MatmulBlock(OpBuilder &b, Location loc, Value m, Value n, int64_t bm,
+              int64_t bn, schedule::ConfigAttr config, const SplitK &split,
+              ValueRange params, ArrayRef<unsigned> batchParams);
+};
+
 /// Batch entries of a matmul kernel: the product of its batch sizes.
 Value matmulBatch(OpBuilder &b, Location loc, ValueRange params,
                   ArrayRef<unsigned> batchParams);
