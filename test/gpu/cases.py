@@ -189,9 +189,8 @@ func.func @main(%x: tensor<?x?x?xf16>) -> tensor<1x1x?xf16> {
         [(7, 99, 1001)], ["float16"], lambda x: x.mean(axis=(0, 1), keepdims=True), "float16"),
     # Python scalars in fused groups (tessera.std over a symbolic dim, as
     # the front end traces it; a matmul epilogue with two scalars): the
-    # constants move into the kernels. Added when the session's device time
-    # was spent: compiled and checked on the CPU path only, not yet run on
-    # the H200.
+    # constants move into the kernels (run on the H200: bench/results/
+    # 2026-11-30-h200-session-final-gpu-kernels.json).
     "std_rows_scaled_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x1xf32> {

@@ -271,6 +271,16 @@ static SmallVector<Value> threadBase(OpBuilder &b, Location loc,
   return base;
 }
 
+/// This thread's base coordinates in a box whose origin is `origin`.
+static SmallVector<Value> threadBaseAt(OpBuilder &b, Location loc,
+                                       const Distribution &dist,
+                                       ValueRange origin) {
+  SmallVector<Value> base = threadBase(b, loc, dist);
+  for (auto [at, index] : llvm::zip(base, origin))
+    at = arith::AddIOp::create(b, loc, at, index);
+  return base;
+}
+
 /// The coordinates (in the tile) of the thread's element `k`.
 static SmallVector<Value> elementCoordinates(OpBuilder &b, Location loc,
                                              const Distribution &dist,
@@ -568,9 +578,7 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     SmallVector<Value> indices;
     for (ValueRange index : adaptor.getIndices())
       indices.push_back(index.front());
-    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    for (auto [b, index] : llvm::zip(base, indices))
-      b = arith::AddIOp::create(rewriter, loc, b, index);
+    SmallVector<Value> base = threadBaseAt(rewriter, loc, *dist, indices);
     int64_t n = dist->numElements();
     // A tile in part out of bounds: where its first element is in bounds,
     // each element loads from its own address if that is in bounds, else
@@ -665,9 +673,7 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     SmallVector<Value> indices;
     for (ValueRange index : adaptor.getIndices())
       indices.push_back(index.front());
-    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    for (auto [b, index] : llvm::zip(base, indices))
-      b = arith::AddIOp::create(rewriter, loc, b, index);
+    SmallVector<Value> base = threadBaseAt(rewriter, loc, *dist, indices);
     // A slice's elements are held by every thread along the removed
     // dimension; the first of them stores.
     Value owner;
@@ -826,10 +832,11 @@ struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
       return failure();
     Location loc = op.getLoc();
     ValueRange buffer = adaptor.getBuffer();
-    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
     // A box of the buffer: its origin moves every element.
-    for (auto [b, index] : llvm::zip(base, adaptor.getIndices()))
-      b = arith::AddIOp::create(rewriter, loc, b, index.front());
+    SmallVector<Value> origin;
+    for (ValueRange index : adaptor.getIndices())
+      origin.push_back(index.front());
+    SmallVector<Value> base = threadBaseAt(rewriter, loc, *dist, origin);
     SmallVector<Value> values;
     for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
       SmallVector<Value> coords =

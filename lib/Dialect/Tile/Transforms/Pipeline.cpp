@@ -9,6 +9,9 @@
 // copies and their index math become stage 0 and the rest stage S-1, and
 // upstream scf::pipelineForLoop emits the prologue, the steady state and the
 // epilogue (peeled, or predicated copies when the trip count is unknown).
+// Copies that complete on a barrier of the loop body get a ring of barriers
+// (slot i mod S, phase (i / S) mod 2); their refill follows a block barrier
+// after the iteration's dot, which the pass marks async.
 //
 //===----------------------------------------------------------------------===//
 

@@ -75,16 +75,28 @@ def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {
     - every wait gets `pending`: the copies issued after the ones it awaits
       that may still be in flight (its iteration's later copies and those of
       the S-2 iterations after it; fewer in a peeled epilogue), which is
-      what counted completion groups (cp.async) need.
+      what counted completion groups (cp.async) need;
+    - copies that instead arrive on a `tessera_tile.mbarrier_alloc` of one
+      barrier in the loop body (all of the loop's copies, then) get a ring
+      of S barriers before the loop (even for S = 1: a barrier is
+      initialized once): iteration i arrives on barrier `i mod S` and its
+      `mbarrier_wait`s await phase `(i / S) mod 2`. Such a wait
+      synchronizes only the copy, so the steady state runs iteration i in
+      body order, then a `tessera_tile.barrier`, then iteration i+S-1's
+      copies; a `dot` whose accumulator the loop carries is marked `async`
+      (its instructions may run on; the previous one, which read the slot
+      being refilled, is done at the barrier).
 
     The index arithmetic the pipeliner emits is folded (canonicalization
     patterns on the ops around each pipelined loop).
 
     The attribute is removed; `S = 1` only removes it. Loops the pass cannot
     pipeline are errors: a step that is not a constant, S < 1, no pipelined
-    copy, a copy into anything but a loop-local `local_alloc` or completed
-    by an mbarrier, a copy depending on a loop-carried value or on an op with
-    side effects, a loop-carried value not computed in the body.
+    copy, a copy into anything but a loop-local `local_alloc`, a copy
+    arriving on a barrier not allocated (one barrier) in the body, copies
+    completing both ways, another use of a loop-body barrier, a copy
+    depending on a loop-carried value or on an op with side effects, a
+    loop-carried value not computed in the body.
 
     Ring slots are reused S iterations later; the block-level semantics of
     Tile IR make the reads of iteration i-1 complete before iteration i+S-1's
