@@ -137,7 +137,7 @@ def ConvertTesseraTileToTarget
     a distribution the lowering does not do yet is an error naming it.
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
     "::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Attention kernels: FlashAttention-2 on tensor cores (mma.sync) and a SIMT
-// kernel with an online softmax for everything else.
+// Attention kernels: one FlashAttention-2 block program, its dots on tensor
+// cores (mma.sync) or, for everything else, on fma.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,9 +22,8 @@ using namespace mlir::tessera;
 namespace mlir::tessera::schedule_to_tile {
 
 //===----------------------------------------------------------------------===//
-// Attention kernels: FlashAttention-2 on tensor cores
+// Attention kernels
 //===----------------------------------------------------------------------===//
-
 
 /// The shape relations of an attention the kernels rely on, as launch
 /// conditions: head dims of query and key, key and value lengths, batch
@@ -61,18 +60,17 @@ static void requireAttentionShapes(HostState &host, Location loc,
 
 /// The host side of an attention kernel: its output allocated and the
 /// kernel's parameters: query, key, value, the mask if any, the output, the
-/// sequence lengths, the head dim (`passHeadDim`), and the batch sizes when
-/// the mask needs them to index.
+/// sequence lengths, and the batch sizes when the mask needs them to index.
 struct AttentionHost {
   KernelSignature sig;
-  unsigned q, k, v, out, sq, sk, d = 0;
+  unsigned q, k, v, out, sq, sk;
   int64_t mask = -1;
   RankedTensorType maskType;
   SmallVector<unsigned> batchSizes;
   Value hostSq, hostBatch;
 
   AttentionHost(HostState &host, schedule::KernelOp kernel,
-                graph::AttentionOp op, bool passHeadDim) {
+                graph::AttentionOp op) {
     Location loc = kernel.getLoc();
     int64_t rank = cast<RankedTensorType>(op.getQuery().getType()).getRank();
     int64_t dv =
@@ -99,31 +97,35 @@ struct AttentionHost {
     out = sig.addBuffer(output);
     sq = sig.addSize(hostSq);
     sk = sig.addSize(kSizes[rank - 2]);
-    if (passHeadDim)
-      d = sig.addSize(qSizes[rank - 1]);
     if (mask >= 0)
       for (int64_t i = 0; i < rank - 2; ++i)
         batchSizes.push_back(sig.addSize(qSizes[i]));
   }
 };
 
-/// A tensor-core attention kernel (FlashAttention-2) as a block program:
-/// each block takes `BM` query rows of one batch entry, its warps 16 rows
-/// each (mma_sync accumulators over warps [BM / 16, 1]). The block's Q tile
-/// is copied to shared memory once and read into registers as the first
-/// dot's `a`; per `BN` keys, box copies of K and V (a loop of `stages`
+/// An attention kernel (FlashAttention-2) as a block program: each block
+/// takes `BM` query rows of one batch entry. On tensor cores its warps hold
+/// 16 rows each (mma_sync accumulators over warps [BM / 16, 1]); without
+/// them (`fma` dots) the score and output tiles are blocked tiles, a warp's
+/// lanes [warp / 4, 4] over [rows, columns], cyclic along the columns. The
+/// block's Q tile is copied to shared memory once (on tensor cores read
+/// into registers as the first dot's `a`); per `BN` keys, box copies of K and V (a loop of `stages`
 /// stages: the next blocks' copies fly while this one computes), S = Q K^T (K
 /// through a transposed view), scaled and masked (the ragged end of the
 /// keys, causal, the additive mask: only in blocks that need it, a branch),
 /// folded into a running row max and sum (online softmax: `reduce` over
 /// the rows' lanes, `map`s, `broadcast`); the probabilities, rounded to the
-/// input type, are the second dot's `a` as they are (their accumulator
-/// layout is mma_sync's `a` layout: `convert_layout` moves nothing), O =
-/// O * alpha + P V. The end: O over the row sums, stored masked at the
+/// input type, are the second dot's `a`: on tensor cores as they are (their
+/// accumulator layout is mma_sync's `a` layout: `convert_layout` moves
+/// nothing), else through a shared buffer; O = O * alpha + P V.
+/// Without tensor cores the boxes' rows are whole 32-byte multiples plus a
+/// 16-byte pad, so that the eight rows a warp's lanes read at once start in
+/// distinct banks. The end: O over the row sums, stored masked at the
 /// query rows' end. Causal blocks skip the key blocks past their last row.
-static LogicalResult lowerAttentionMma(HostState &host,
-                                       schedule::KernelOp kernel,
-                                       graph::AttentionOp op) {
+static LogicalResult lowerAttentionBlock(HostState &host,
+                                         schedule::KernelOp kernel,
+                                         graph::AttentionOp op,
+                                         bool tensorCores) {
   Location loc = kernel.getLoc();
   schedule::ConfigAttr config = kernel.getConfig();
   OpBuilder &hb = host.builder;
@@ -133,30 +135,68 @@ static LogicalResult lowerAttentionMma(HostState &host,
   int64_t rank = qType.getRank();
   int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
   Type element = qType.getElementType();
+  if (!tensorCores)
+    for (auto [name, dim] :
+         {std::pair<StringRef, int64_t>{"query", d}, {"value", dv}})
+      if (ShapedType::isDynamic(dim) || dim > 256)
+        return op.emitOpError()
+               << "has " << name << " head dim "
+               << (ShapedType::isDynamic(dim) ? std::string("?")
+                                              : std::to_string(dim))
+               << "; the GPU lowering without tensor cores needs static "
+                  "head dims of at most 256";
 
-  AttentionHost setup(host, kernel, op, /*passHeadDim=*/false);
+  AttentionHost setup(host, kernel, op);
   KernelSignature &sig = setup.sig;
   int64_t maskParam = setup.mask;
   RankedTensorType maskType = setup.maskType;
   Value sq = setup.hostSq, batch = setup.hostBatch;
 
   ArrayRef<int64_t> tile = config.getTile();
-  int64_t bm = tile[0], bn = tile[1], warps = config.getThreads() / 32;
+  int64_t warpSize = getWarpSize(host.module);
+  int64_t bm = tile[0], bn = tile[1],
+          warps = config.getThreads() / warpSize;
+  // What tessera-schedule-check enforces, again: this pass may run alone.
+  if (!tensorCores &&
+      (config.getThreads() % warpSize != 0 || tile.size() != 2 ||
+       bm % (warps * warpSize / 4) != 0 || bn % 4 != 0))
+    return kernel.emitOpError()
+           << "config " << config
+           << " is not a SIMT attention schedule for warps of " << warpSize
+           << " (tessera-schedule-check names the rule it breaks)";
   Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
                                            indexConstant(hb, loc, bm));
   double scale = op.getScale() ? op.getScale()->convertToDouble()
                                : 1.0 / std::sqrt(static_cast<double>(d));
   bool causal = op.getCausal();
 
-  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
-  auto accEncoding = tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1});
-  auto operandA = tile::DotOperandEncodingAttr::get(ctx, 0, accEncoding);
-  OutputTiles scores{bm, bn, accEncoding}, outputs{bm, dv, accEncoding};
-  auto padded = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/8);
-  Type f32 = hb.getF32Type(), index = hb.getIndexType();
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  Type f32 = element.isF64() ? element : hb.getF32Type(),
+       index = hb.getIndexType();
+  tile::MmaAttr mma;
+  Attribute encoding;
+  tile::DotOperandEncodingAttr operandA;
+  int64_t dBox = d, dvBox = dv;
+  if (tensorCores) {
+    mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
+    auto accEncoding = tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1});
+    operandA = tile::DotOperandEncodingAttr::get(ctx, 0, accEncoding);
+    encoding = accEncoding;
+  } else {
+    mma = tile::MmaAttr::get(ctx, tile::MmaKind::fma, 1, 1, 1);
+    encoding = tile::BlockedEncodingAttr::get(ctx, {warps, 1},
+                                              {warpSize / 4, 4}, {1, 1});
+    // Past the head dims the boxes read zeros: they add nothing to Q K^T,
+    // and the output's extra columns are not stored.
+    dBox = llvm::alignTo(d, 32 / bytes);
+    dvBox = llvm::alignTo(dv, 32 / bytes);
+  }
+  OutputTiles scores{bm, bn, encoding}, outputs{bm, dvBox, encoding};
+  auto padded =
+      tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/16 / bytes);
 
   return emitKernel(
-      host, loc, "attention_mma", config, sig,
+      host, loc, tensorCores ? "attention_mma" : "attention", config, sig,
       {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         auto c = [&](OpBuilder &ob, int64_t v) {
@@ -188,7 +228,7 @@ static LogicalResult lowerAttentionMma(HostState &host,
 
         // The block's queries, once, into registers as the first dot's a.
         Value qs = tile::LocalAllocOp::create(
-            b, loc, tile::SmemType::get({bm, d}, element, padded),
+            b, loc, tile::SmemType::get({bm, dBox}, element, padded),
             IntegerAttr());
         auto qCopy = tile::BoxCopyOp::create(
             b, loc, tile::AsyncTokenType::get(ctx), qView,
@@ -196,8 +236,17 @@ static LogicalResult lowerAttentionMma(HostState &host,
             false);
         tile::WaitOp::create(b, loc, ValueRange{qCopy.getToken()},
                              IntegerAttr());
-        Value qa = tile::LocalLoadOp::create(
-            b, loc, RankedTensorType::get({bm, d}, element, operandA), qs);
+        Value qa = qs;
+        if (tensorCores)
+          qa = tile::LocalLoadOp::create(
+              b, loc, RankedTensorType::get({bm, d}, element, operandA), qs);
+        // Without tensor cores the probabilities go through shared memory.
+        Value ps;
+        if (!tensorCores)
+          ps = tile::LocalAllocOp::create(
+              b, loc,
+              tile::SmemType::get({bm, bn}, element, padded),
+              IntegerAttr());
 
         // Key blocks this query block needs: with a causal mask, none past
         // its last query row.
@@ -245,7 +294,9 @@ static LogicalResult lowerAttentionMma(HostState &host,
 
         Value negInf = arith::ConstantOp::create(
             b, loc, f32,
-            b.getFloatAttr(f32, APFloat::getInf(APFloat::IEEEsingle(), true)));
+            b.getFloatAttr(f32, APFloat::getInf(
+                                    cast<FloatType>(f32).getFloatSemantics(),
+                                    /*Negative=*/true)));
         Value zeroF = floatConstant(b, loc, f32, 0.0);
         auto rows = scores.rows(f32);
         SmallVector<Value> inits{
@@ -266,8 +317,8 @@ static LogicalResult lowerAttentionMma(HostState &host,
                     Value(), Value(), false);
                 return std::make_pair(buffer, op.getToken());
               };
-              auto [ks, kDone] = copy(kView, d);
-              auto [vs, vDone] = copy(vView, dv);
+              auto [ks, kDone] = copy(kView, dBox);
+              auto [vs, vDone] = copy(vView, dvBox);
               tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
                                    IntegerAttr());
               // S = Q K^T: K's stored rows are the keys, seen transposed.
@@ -395,13 +446,20 @@ static LogicalResult lowerAttentionMma(HostState &host,
                   [&](OpBuilder &mb, ValueRange x) -> Value {
                     return arith::MulFOp::create(mb, l, x[0], x[1]);
                   });
-              Value p16 = mapTiles(lb, l, scores.tile(element), {p},
-                                   [&](OpBuilder &mb, ValueRange x) {
-                                     return convertScalar(mb, l, x[0], element);
-                                   });
-              Value pa = tile::ConvertLayoutOp::create(
-                  lb, l, RankedTensorType::get({bm, bn}, element, operandA),
-                  p16);
+              Value pa = ps;
+              Value p16 = p;
+              if (element != f32)
+                p16 = mapTiles(lb, l, scores.tile(element), {p},
+                               [&](OpBuilder &mb, ValueRange x) {
+                                 return convertScalar(mb, l, x[0], element);
+                               });
+              if (tensorCores) {
+                pa = tile::ConvertLayoutOp::create(
+                    lb, l, RankedTensorType::get({bm, bn}, element, operandA),
+                    p16);
+              } else {
+                tile::LocalStoreOp::create(lb, l, p16, ps);
+              }
               o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o, mma);
               scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, o});
             });
@@ -437,184 +495,6 @@ static LogicalResult lowerAttentionMma(HostState &host,
       });
 }
 
-/// A SIMT attention kernel (no tensor cores: f32, AMD, older chips): one
-/// thread per query row streams over the keys with an online softmax, its
-/// output row (`Dv` values, static) in registers. Correct everywhere, slow.
-static LogicalResult lowerAttentionSimt(HostState &host,
-                                        schedule::KernelOp kernel,
-                                        graph::AttentionOp op) {
-  Location loc = kernel.getLoc();
-  schedule::ConfigAttr config = kernel.getConfig();
-  OpBuilder &hb = host.builder;
-  auto qType = cast<RankedTensorType>(op.getQuery().getType());
-  auto vType = cast<RankedTensorType>(op.getValue().getType());
-  int64_t dv = vType.getShape().back();
-  if (ShapedType::isDynamic(dv) || dv > 256)
-    return op.emitOpError()
-           << "has value head dim "
-           << (ShapedType::isDynamic(dv) ? std::string("?") : std::to_string(dv))
-           << "; the GPU lowering without tensor cores needs a static value "
-              "head dim of at most 256";
-  Type element = qType.getElementType();
-  Type f32 = hb.getF32Type();
-  Type compute = element.isF64() ? element : f32;
-
-  AttentionHost setup(host, kernel, op, /*passHeadDim=*/true);
-  KernelSignature &sig = setup.sig;
-  unsigned qParam = setup.q, kParam = setup.k, vParam = setup.v,
-           outParam = setup.out, sqParam = setup.sq, skParam = setup.sk,
-           dParam = setup.d;
-  int64_t maskParam = setup.mask;
-  RankedTensorType maskType = setup.maskType;
-  ArrayRef<unsigned> batchParams = setup.batchSizes;
-  Value sq = setup.hostSq, batch = setup.hostBatch;
-
-  int64_t threads = config.getThreads();
-  Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
-                                           indexConstant(hb, loc, threads));
-  std::optional<double> scaleAttr;
-  if (op.getScale())
-    scaleAttr = op.getScale()->convertToDouble();
-  bool causal = op.getCausal();
-
-  return emitKernel(
-      host, loc, "attention", config, sig,
-      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
-      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-        Value sq = params[sqParam], sk = params[skParam], d = params[dParam];
-        Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-        // A flat grid of row blocks (fastest) by batch entries.
-        SmallVector<Value> blockIds = flatBlockIds(
-            b, loc,
-            {arith::CeilDivUIOp::create(b, loc, sq, c(threads)).getResult(),
-             Value()});
-        Value bh = blockIds[1];
-        Value row = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, blockIds[0], c(threads)),
-            tid);
-        Value inside =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, sq);
-        // Rows past the end read row 0 (in bounds) and store nothing.
-        Value safeRow = arith::SelectOp::create(b, loc, inside, row, c(0));
-        Value qRow = arith::MulIOp::create(
-            b, loc, d,
-            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
-                                  safeRow));
-        Value kBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sk, d));
-        Value vBase = arith::MulIOp::create(
-            b, loc, bh, arith::MulIOp::create(b, loc, sk, c(dv)));
-        Value scale = scaleAttr
-                          ? floatConstant(b, loc, compute, *scaleAttr)
-                          : Value(math::RsqrtOp::create(
-                                b, loc, indexToFloat(b, loc, d, compute)));
-        Value keys = sk;
-        if (causal)
-          keys = arith::MinUIOp::create(
-              b, loc, sk, arith::AddIOp::create(b, loc, safeRow, c(1)));
-        Value negInf = arith::ConstantOp::create(
-            b, loc, compute,
-            b.getFloatAttr(compute,
-                           APFloat::getInf(
-                               cast<FloatType>(compute).getFloatSemantics(),
-                               /*Negative=*/true)));
-        Value zero = floatConstant(b, loc, compute, 0.0);
-        SmallVector<Value> inits{negInf, zero};
-        inits.append(dv, zero);
-        auto loop = scf::ForOp::create(
-            b, loc, c(0), keys, c(1), inits,
-            [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-              auto load = [&](unsigned param, Value offset) {
-                return convertScalar(
-                    lb, l, tile::LoadOp::create(lb, l, params[param], offset),
-                    compute);
-              };
-              Value kRow = arith::AddIOp::create(
-                  lb, l, kBase, arith::MulIOp::create(lb, l, j, d));
-              auto dot = scf::ForOp::create(
-                  lb, l, indexConstant(lb, l, 0), d, indexConstant(lb, l, 1),
-                  ValueRange{zero},
-                  [&](OpBuilder &db, Location dl, Value e, ValueRange acc) {
-                    Value qe = convertScalar(
-                        db, dl,
-                        tile::LoadOp::create(
-                            db, dl, params[qParam],
-                            arith::AddIOp::create(db, dl, qRow, e)),
-                        compute);
-                    Value ke = convertScalar(
-                        db, dl,
-                        tile::LoadOp::create(
-                            db, dl, params[kParam],
-                            arith::AddIOp::create(db, dl, kRow, e)),
-                        compute);
-                    scf::YieldOp::create(
-                        db, dl,
-                        ValueRange{arith::AddFOp::create(
-                            db, dl, acc[0],
-                            arith::MulFOp::create(db, dl, qe, ke))});
-                  });
-              Value sij = arith::MulFOp::create(lb, l, dot.getResult(0), scale);
-              if (maskParam >= 0) {
-                SmallVector<Value> sizes, index;
-                for (unsigned p : batchParams)
-                  sizes.push_back(params[p]);
-                index = unflatten(lb, l, bh, sizes);
-                sizes.push_back(sq);
-                sizes.push_back(sk);
-                index.push_back(safeRow);
-                index.push_back(j);
-                sij = arith::AddFOp::create(
-                    lb, l, sij,
-                    load(maskParam, broadcastOffset(lb, l, maskType.getShape(),
-                                                    sizes, index)));
-              }
-              Value mNew = arith::MaximumFOp::create(lb, l, carried[0], sij);
-              Value allMasked = arith::CmpFOp::create(
-                  lb, l, arith::CmpFPredicate::OEQ, mNew, negInf);
-              Value mUse = arith::SelectOp::create(lb, l, allMasked, zero, mNew);
-              Value alpha = math::ExpOp::create(
-                  lb, l, arith::SubFOp::create(lb, l, carried[0], mUse));
-              Value p = math::ExpOp::create(
-                  lb, l, arith::SubFOp::create(lb, l, sij, mUse));
-              SmallVector<Value> next{
-                  mNew, arith::AddFOp::create(
-                            lb, l, arith::MulFOp::create(lb, l, carried[1], alpha),
-                            p)};
-              Value vRow = arith::AddIOp::create(
-                  lb, l, vBase,
-                  arith::MulIOp::create(lb, l, j, indexConstant(lb, l, dv)));
-              for (int64_t e = 0; e < dv; ++e) {
-                Value ve = load(vParam, arith::AddIOp::create(
-                                            lb, l, vRow, indexConstant(lb, l, e)));
-                next.push_back(arith::AddFOp::create(
-                    lb, l, arith::MulFOp::create(lb, l, carried[2 + e], alpha),
-                    arith::MulFOp::create(lb, l, p, ve)));
-              }
-              scf::YieldOp::create(lb, l, next);
-            });
-        Value sum = loop.getResult(1);
-        Value inv = arith::SelectOp::create(
-            b, loc,
-            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, sum, zero),
-            arith::DivFOp::create(b, loc, floatConstant(b, loc, compute, 1.0),
-                                  sum),
-            zero);
-        Value oRow = arith::MulIOp::create(
-            b, loc, c(dv),
-            arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bh, sq),
-                                  safeRow));
-        for (int64_t e = 0; e < dv; ++e) {
-          Value o = arith::MulFOp::create(b, loc, loop.getResult(2 + e), inv);
-          tile::StoreOp::create(b, loc, buildStorageScalar(op, b, loc, o, element),
-                                params[outParam],
-                                arith::AddIOp::create(b, loc, oRow, c(e)),
-                                inside);
-        }
-        return success();
-      });
-}
-
 LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                                     graph::AttentionOp op) {
   // (classifyKernelBody refuses attention kernels with fused ops.)
@@ -624,7 +504,7 @@ LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
       return op.emitOpError()
              << "asks for mma_sync, which needs f16 or bf16 operands with "
                 "static head dims that are multiples of 16";
-    return lowerAttentionMma(host, kernel, op);
+    return lowerAttentionBlock(host, kernel, op, /*tensorCores=*/true);
   }
   if (kernel.getConfig().getMma() != schedule::MmaKind::none)
     return op.emitOpError() << "asks for "
@@ -632,7 +512,7 @@ LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                                    kernel.getConfig().getMma())
                             << ", which the GPU lowering does not generate "
                                "for attention yet";
-  return lowerAttentionSimt(host, kernel, op);
+  return lowerAttentionBlock(host, kernel, op, /*tensorCores=*/false);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -850,6 +850,71 @@ struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
   }
 };
 
+/// A dot on `fma` (no tensor cores): per step kk of K, each thread reads
+/// its rows' elements of column kk of `a` and its columns' elements of row
+/// kk of `b` from shared memory and adds their products into the
+/// accumulator elements it holds (one fused multiply-add each, in the
+/// accumulator's type). Reads that lanes share are broadcasts; the
+/// program's buffer padding keeps the others in distinct banks.
+struct FmaDotLowering : public OpConversionPattern<tile::DotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::DotOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getMma().getKind() != tile::MmaKind::fma)
+      return rewriter.notifyMatchFailure(op, "a tensor-core dot (Dot.cpp)");
+    auto accType = cast<RankedTensorType>(op.getAcc().getType());
+    auto aType = cast<tile::SmemType>(op.getA().getType());
+    auto bType = cast<tile::SmemType>(op.getB().getType());
+    if (failed(checkSharedTile(op, aType)) ||
+        failed(checkSharedTile(op, bType)))
+      return failure();
+    FailureOr<Distribution> dist = getDistribution(op, accType);
+    if (failed(dist))
+      return failure();
+    Location loc = op.getLoc();
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    Type accElement = accType.getElementType();
+    auto widen = [&](Value x) -> Value {
+      if (x.getType() == accElement)
+        return x;
+      return arith::ExtFOp::create(rewriter, loc, accElement, x);
+    };
+    // The thread's rows and columns of the tile.
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    SmallVector<Value> rows, cols;
+    for (int64_t u = 0; u < dist->count(0); ++u)
+      rows.push_back(arith::AddIOp::create(rewriter, loc, base[0],
+                                           c(dist->offset(0, u))));
+    for (int64_t u = 0; u < dist->count(1); ++u)
+      cols.push_back(arith::AddIOp::create(rewriter, loc, base[1],
+                                           c(dist->offset(1, u))));
+    ValueRange a = adaptor.getA(), b = adaptor.getB();
+    SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
+    for (int64_t kk = 0, k = aType.getShape()[1]; kk < k; ++kk) {
+      SmallVector<Value> aValues, bValues;
+      for (Value row : rows)
+        aValues.push_back(widen(memref::LoadOp::create(
+            rewriter, loc, a[0],
+            sharedElementOffset(rewriter, loc, aType, a[1], row, c(kk)))));
+      for (Value col : cols)
+        bValues.push_back(widen(memref::LoadOp::create(
+            rewriter, loc, b[0],
+            sharedElementOffset(rewriter, loc, bType, b[1], c(kk), col))));
+      for (auto [i, x] : llvm::enumerate(aValues))
+        for (auto [j, y] : llvm::enumerate(bValues)) {
+          Value &sum = acc[dist->flatten(
+              {static_cast<int64_t>(i), static_cast<int64_t>(j)})];
+          sum = math::FmaOp::create(rewriter, loc, x, y, sum);
+        }
+    }
+    rewriter.replaceOpWithMultiple(op, {acc});
+    return success();
+  }
+};
+
 /// Through shared memory: the tile stored in its distribution, read back in
 /// the result's (a scratch buffer of the tile's shape, between barriers).
 struct ConvertLayoutLowering
@@ -1189,7 +1254,8 @@ void populateDistributionPatterns(const TypeConverter &converter,
   patterns.add<MapLowering, ConstantLowering, SplatLowering, LoadTileLowering,
                StoreTileLowering, GatherLowering, RangeLowering,
                BroadcastLowering, ReduceLowering, LocalStoreLowering,
-               LocalLoadLowering, ConvertLayoutLowering>(converter, ctx);
+               LocalLoadLowering, ConvertLayoutLowering, FmaDotLowering>(
+      converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
 }

@@ -117,6 +117,9 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
   matchAndRewrite(tile::DotOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     tile::MmaAttr mma = op.getMma();
+    if (mma.getKind() == tile::MmaKind::fma)
+      return rewriter.notifyMatchFailure(op, "fma dots are distributed "
+                                             "(Distribute.cpp)");
     if (mma.getKind() == tile::MmaKind::mfma && mma.getM() != 16)
       return op.emitOpError()
              << "uses " << mma

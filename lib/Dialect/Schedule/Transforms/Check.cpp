@@ -217,8 +217,21 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     break;
   }
   case KernelKind::Attention: {
-    if (mma == MmaKind::none)
-      break; // the code generator names what it cannot do
+    if (mma == MmaKind::none) {
+      // fma dots on blocked tiles: a warp's lanes [warp / 4, 4] over
+      // [query rows, keys], so a block covers threads / 4 rows at a time.
+      if (threads % chip.getWarpSize() != 0)
+        return notWholeWarps("an attention's score tiles are");
+      if (tile.size() != 2 || tile[0] % (threads / 4) != 0 ||
+          tile[1] % 4 != 0)
+        return error() << "must have a [query rows, keys] tile with rows a "
+                          "multiple of "
+                       << threads / 4 << " (four lanes share a row of the "
+                       << threads
+                       << " threads' scores) and keys a multiple of 4 for "
+                          "attention without tensor cores";
+      break;
+    }
     if (mma != MmaKind::mma_sync)
       return error() << "uses " << stringifyMmaKind(mma)
                      << " for attention, which the GPU lowering does not "

@@ -134,6 +134,12 @@ LogicalResult MmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << " is not supported: mfma on 16-bit operands is "
                             "16x16x16 or 32x32x8";
     return success();
+  case MmaKind::fma:
+    if (m != 1 || n != 1 || k != 1)
+      return emitError() << "fma shape " << m << "x" << n << "x" << k
+                         << " is not supported: fma is one multiply-add per "
+                            "element, 1x1x1";
+    return success();
   }
   llvm_unreachable("unknown mma kind");
 }
@@ -209,6 +215,9 @@ MmaAccEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << warps.size();
   if (failed(verifyWarps(emitError, warps)))
     return failure();
+  if (mma.getKind() == MmaKind::fma)
+    return emitError() << "an fma dot's accumulator is a #tessera_tile.blocked "
+                          "tile, not a #tessera_tile.mma_acc";
   if (mma.getKind() == MmaKind::wgmma && warps[0] % 4 != 0)
     return emitError() << "warps along m (" << warps[0]
                        << ") must be a multiple of 4 for wgmma: a warpgroup "
@@ -251,6 +260,8 @@ MmaAccEncodingAttr::getThreadLayout(ArrayRef<int64_t> shape) const {
     if (mma.getM() == 16)
       return BlockedEncodingAttr::get(ctx, warps, {4, 16}, {4, 1});
     return BlockedEncodingAttr::get(ctx, warps, {2, 32}, {4, 1});
+  case MmaKind::fma: // refused by the verifier
+    return {};
   }
   llvm_unreachable("unknown mma kind");
 }

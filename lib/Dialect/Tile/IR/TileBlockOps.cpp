@@ -368,29 +368,65 @@ static Type getOperandElementType(Type type) {
   return cast<RankedTensorType>(type).getElementType();
 }
 
+/// The element types of an fma dot: operands of one float type, the
+/// accumulator f64 for f64 operands and f32 for the others.
+static LogicalResult verifyFmaDotTypes(DotOp op, RankedTensorType acc,
+                                       Type aType, Type bType) {
+  if (!isa<BlockedEncodingAttr>(acc.getEncoding()))
+    return op.emitOpError()
+           << "accumulator encoding " << acc.getEncoding()
+           << " must be a #tessera_tile.blocked for an fma dot";
+  for (auto [name, type] : {std::pair<StringRef, Type>{"a", aType},
+                            {"b", bType}})
+    if (!isa<SmemType>(type))
+      return op.emitOpError() << "fma reads " << name
+                              << " from shared memory, got " << type;
+  Type aElement = getOperandElementType(aType);
+  Type bElement = getOperandElementType(bType);
+  if (!aElement.isF16() && !aElement.isBF16() && !aElement.isF32() &&
+      !aElement.isF64())
+    return op.emitOpError() << "a element type " << aElement
+                            << " must be f16, bf16, f32 or f64 for fma";
+  if (aElement != bElement)
+    return op.emitOpError() << "a element type " << aElement
+                            << " does not match b element type " << bElement;
+  Type expected = aElement.isF64() ? aElement
+                                   : Float32Type::get(op.getContext());
+  if (acc.getElementType() != expected)
+    return op.emitOpError() << "accumulator element type "
+                            << acc.getElementType() << " must be " << expected
+                            << " for " << aElement << " operands";
+  return success();
+}
+
 LogicalResult DotOp::verify() {
   MmaAttr mma = getMma();
   auto acc = cast<RankedTensorType>(getAcc().getType());
-  auto accEncoding = dyn_cast<MmaAccEncodingAttr>(acc.getEncoding());
-  if (!accEncoding)
-    return emitOpError() << "accumulator encoding " << acc.getEncoding()
-                         << " must be a #tessera_tile.mma_acc";
-  if (!acc.getElementType().isF32())
-    return emitOpError() << "accumulator element type " << acc.getElementType()
-                         << " must be f32";
-  if (accEncoding.getMma() != mma)
-    return emitOpError() << "mma " << mma << " does not match the "
-                         << "accumulator's " << accEncoding.getMma();
-
   Type aType = getA().getType(), bType = getB().getType();
-  Type aElement = getOperandElementType(aType);
-  Type bElement = getOperandElementType(bType);
-  if (!aElement.isF16() && !aElement.isBF16())
-    return emitOpError() << "a element type " << aElement
-                         << " must be f16 or bf16";
-  if (aElement != bElement)
-    return emitOpError() << "a element type " << aElement
-                         << " does not match b element type " << bElement;
+  MmaAccEncodingAttr accEncoding;
+  if (mma.getKind() == MmaKind::fma) {
+    if (failed(verifyFmaDotTypes(*this, acc, aType, bType)))
+      return failure();
+  } else {
+    accEncoding = dyn_cast<MmaAccEncodingAttr>(acc.getEncoding());
+    if (!accEncoding)
+      return emitOpError() << "accumulator encoding " << acc.getEncoding()
+                           << " must be a #tessera_tile.mma_acc";
+    if (!acc.getElementType().isF32())
+      return emitOpError() << "accumulator element type "
+                           << acc.getElementType() << " must be f32";
+    if (accEncoding.getMma() != mma)
+      return emitOpError() << "mma " << mma << " does not match the "
+                           << "accumulator's " << accEncoding.getMma();
+    Type aElement = getOperandElementType(aType);
+    Type bElement = getOperandElementType(bType);
+    if (!aElement.isF16() && !aElement.isBF16())
+      return emitOpError() << "a element type " << aElement
+                           << " must be f16 or bf16";
+    if (aElement != bElement)
+      return emitOpError() << "a element type " << aElement
+                           << " does not match b element type " << bElement;
+  }
 
   ArrayRef<int64_t> a = getOperandShape(aType), b = getOperandShape(bType);
   if (a.size() != 2 || b.size() != 2)
@@ -433,7 +469,7 @@ LogicalResult DotOp::verify() {
   for (auto [index, name, type] :
        {std::tuple<int64_t, StringRef, Type>{0, "a", aType}, {1, "b", bType}}) {
     auto tile = dyn_cast<RankedTensorType>(type);
-    if (!tile)
+    if (!tile || !accEncoding)
       continue;
     auto expected =
         DotOperandEncodingAttr::get(getContext(), index, accEncoding);

@@ -45,17 +45,32 @@ func.func @attention(%q: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
 
 // -----
 
-// Without tensor cores (f32): one thread per query row, its output row in
-// registers, an online softmax over the keys (at most row + 1 of them when
-// causal).
+// Without tensor cores (f32): the same block program on fma dots. Score and
+// output tiles are blocked, four lanes along the keys; the boxes' rows are
+// padded to 32-byte multiples plus 16 bytes (8 head dims: 8 + 4 floats), the
+// probabilities go through a shared buffer to the second dot; key blocks stop
+// at the block's last row when causal.
+// CHECK: #[[BLOCKED:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 1]>
+// CHECK: #[[FMA:.*]] = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+// CHECK: #[[PAD:.*]] = #tessera_tile.smem_layout<pad = 4>
 // CHECK-LABEL: func.func @attention_simt
 // CHECK: tessera_target.launch @attention_simt_k0_attention grid
 // CHECK-LABEL: tessera_target.kernel @attention_simt_k0_attention
+// CHECK: %[[Q:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x8xf32, #[[PAD]]>
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[Q]]
+// CHECK: %[[P:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf32, #[[PAD]]>
 // CHECK: arith.minui
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
 // CHECK: scf.for
+// CHECK: %[[K:.*]] = tessera_tile.local_alloc
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[K]]
+// CHECK: %[[V:.*]] = tessera_tile.local_alloc
+// CHECK: %[[KT:.*]] = tessera_tile.trans %[[K]]
+// CHECK: tessera_tile.dot %[[Q]], %[[KT]], %{{.*}} {mma = #[[FMA]]} : {{.*}} -> tensor<64x64xf32, #[[BLOCKED]]>
+// CHECK: tessera_tile.reduce max
 // CHECK: math.exp
-// CHECK-COUNT-8: tessera_tile.store %{{.*}} mask
+// CHECK: tessera_tile.local_store %{{.*}}, %[[P]]
+// CHECK: tessera_tile.dot %[[P]], %[[V]], %{{.*}} {mma = #[[FMA]]}
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<64x8xf32
 func.func @attention_simt(%q: tensor<?x?x8xf32>) -> tensor<?x?x8xf32> {
   %o = tessera_graph.attention %q, %q, %q causal : tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<?x?x8xf32> -> tensor<?x?x8xf32>
   return %o : tensor<?x?x8xf32>

@@ -3,7 +3,7 @@
 // What the GPU lowering cannot generate yet is an error naming the op.
 
 func.func @attention(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x8x?xf32>) -> tensor<2x8x?xf32> {
-  // expected-error @+1 {{'tessera_graph.attention' op has value head dim ?; the GPU lowering without tensor cores needs a static value head dim of at most 256}}
+  // expected-error @+1 {{'tessera_graph.attention' op has value head dim ?; the GPU lowering without tensor cores needs static head dims of at most 256}}
   %o = tessera_graph.attention %q, %k, %v : tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2x8x?xf32> -> tensor<2x8x?xf32>
   return %o : tensor<2x8x?xf32>
 }

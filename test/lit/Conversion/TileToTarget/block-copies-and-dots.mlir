@@ -351,3 +351,41 @@ tessera_target.kernel @register_a_split(%a: tensor<16x16xf16, #opa>)
   tessera_target.return
 }
 }
+
+// -----
+
+// A dot on fma (no tensor cores; here on gfx942, whose wavefronts have 64
+// lanes): the 16x8 accumulator over one wavefront of lanes [16, 4], two
+// elements each (columns c and c + 4). Per step of K (4) each lane reads its
+// row's element of a and its columns' elements of b (b a transposed view:
+// the stored rows are its columns), widens the f16 operands to the f32
+// accumulator and issues one fma per element: 8 in all.
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#blocked = #tessera_tile.blocked<warps = [1, 1], threads = [16, 4], per_thread = [1, 1]>
+#pad = #tessera_tile.smem_layout<pad = 8>
+#padt = #tessera_tile.smem_layout<pad = 8, transposed = true>
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+// CHECK-LABEL: tessera_target.kernel @fma_dot
+// CHECK-NOT: tessera_tile.dot
+// CHECK: memref.load
+// CHECK: arith.extf {{.*}} : f16 to f32
+// CHECK: memref.load
+// CHECK: arith.extf {{.*}} : f16 to f32
+// CHECK: memref.load
+// CHECK: arith.extf {{.*}} : f16 to f32
+// CHECK: math.fma {{.*}} : f32
+// CHECK-COUNT-7: math.fma
+// CHECK-NOT: math.fma
+// CHECK: tessera_target.return
+tessera_target.kernel @fma_dot(%c: memref<?x?xf32, strided<[?, 1]>>)
+    config = #tessera_target.kernel_config<grid = [1], block = [64]> {
+  %c0 = arith.constant 0 : index
+  %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x4xf16, #pad>
+  %bt = tessera_tile.local_alloc offset 512 : !tessera_tile.smem<8x4xf16, #pad>
+  %b = tessera_tile.trans %bt : !tessera_tile.smem<8x4xf16, #pad> -> !tessera_tile.smem<4x8xf16, #padt>
+  %zero = arith.constant dense<0.0> : tensor<16x8xf32, #blocked>
+  %d = tessera_tile.dot %a, %b, %zero {mma = #fma} : !tessera_tile.smem<16x4xf16, #pad>, !tessera_tile.smem<4x8xf16, #padt> -> tensor<16x8xf32, #blocked>
+  tessera_tile.store_tile %d, %c[%c0, %c0] : tensor<16x8xf32, #blocked>, memref<?x?xf32, strided<[?, 1]>>
+  tessera_target.return
+}
+}

@@ -205,6 +205,66 @@ func.func @mfma_shape() attributes {m = #tessera_tile.mma<kind = mfma, m = 16, n
 
 // -----
 
+// expected-error @+1 {{fma shape 16x8x1 is not supported: fma is one multiply-add per element, 1x1x1}}
+func.func @fma_shape() attributes {m = #tessera_tile.mma<kind = fma, m = 16, n = 8, k = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{an fma dot's accumulator is a #tessera_tile.blocked tile, not a #tessera_tile.mma_acc}}
+func.func @fma_mma_acc() attributes {e = #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>, warps = [1, 1]>} { return }
+
+// -----
+
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#acc = #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>, warps = [1, 1]>
+func.func @fma_acc_encoding(%a: !tessera_tile.smem<16x16xf32>, %b: !tessera_tile.smem<16x16xf32>, %c: tensor<16x16xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op accumulator encoding #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>, warps = [1, 1]> must be a #tessera_tile.blocked for an fma dot}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #fma} : !tessera_tile.smem<16x16xf32>, !tessera_tile.smem<16x16xf32> -> tensor<16x16xf32, #acc>
+  return
+}
+
+// -----
+
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#blocked = #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 1]>
+func.func @fma_register_operand(%a: tensor<16x16xf32, #blocked>, %b: !tessera_tile.smem<16x16xf32>, %c: tensor<16x16xf32, #blocked>) {
+  // expected-error @+1 {{'tessera_tile.dot' op fma reads a from shared memory, got 'tensor<16x16xf32, #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 1]>>'}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #fma} : tensor<16x16xf32, #blocked>, !tessera_tile.smem<16x16xf32> -> tensor<16x16xf32, #blocked>
+  return
+}
+
+// -----
+
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#blocked = #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 1]>
+func.func @fma_operand_type(%a: !tessera_tile.smem<16x16xi32>, %b: !tessera_tile.smem<16x16xi32>, %c: tensor<16x16xf32, #blocked>) {
+  // expected-error @+1 {{'tessera_tile.dot' op a element type 'i32' must be f16, bf16, f32 or f64 for fma}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #fma} : !tessera_tile.smem<16x16xi32>, !tessera_tile.smem<16x16xi32> -> tensor<16x16xf32, #blocked>
+  return
+}
+
+// -----
+
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#blocked = #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 1]>
+func.func @fma_mixed_types(%a: !tessera_tile.smem<16x16xf32>, %b: !tessera_tile.smem<16x16xf16>, %c: tensor<16x16xf32, #blocked>) {
+  // expected-error @+1 {{'tessera_tile.dot' op a element type 'f32' does not match b element type 'f16'}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #fma} : !tessera_tile.smem<16x16xf32>, !tessera_tile.smem<16x16xf16> -> tensor<16x16xf32, #blocked>
+  return
+}
+
+// -----
+
+#fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
+#blocked = #tessera_tile.blocked<warps = [1, 1], threads = [8, 4], per_thread = [1, 1]>
+func.func @fma_acc_type(%a: !tessera_tile.smem<16x16xf16>, %b: !tessera_tile.smem<16x16xf16>, %c: tensor<16x16xf64, #blocked>) {
+  // expected-error @+1 {{'tessera_tile.dot' op accumulator element type 'f64' must be 'f32' for 'f16' operands}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #fma} : !tessera_tile.smem<16x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<16x16xf64, #blocked>
+  return
+}
+
+// -----
+
 // expected-error @+1 {{warps must have at least one entry}}
 func.func @blocked_empty() attributes {b = #tessera_tile.blocked<warps = []>} { return }
 

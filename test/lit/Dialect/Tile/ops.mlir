@@ -189,6 +189,19 @@ func.func @mfma_shapes(%sa: !tessera_tile.smem<64x32xbf16>, %sb: !tessera_tile.s
   return %d : tensor<64x64xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = mfma, m = 32, n = 32, k = 8>, warps = [2, 2]>>
 }
 
+// A dot without tensor cores: fma, a blocked f32 accumulator (f64 for f64).
+// CHECK-LABEL: func.func @fma_dots
+func.func @fma_dots(%sa: !tessera_tile.smem<64x32xf32>, %sb: !tessera_tile.smem<32x64xf32>,
+                    %da: !tessera_tile.smem<64x32xf64>, %db: !tessera_tile.smem<32x64xf64>,
+                    %c: tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 1]>>,
+                    %e: tensor<64x64xf64, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 1]>>) {
+  // CHECK: tessera_tile.dot {{.*}} {mma = #mma{{[0-9]*}}} : !tessera_tile.smem<64x32xf32>, !tessera_tile.smem<32x64xf32> -> tensor<64x64xf32, #blocked{{[0-9]*}}>
+  %d = tessera_tile.dot %sa, %sb, %c {mma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>} : !tessera_tile.smem<64x32xf32>, !tessera_tile.smem<32x64xf32> -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 1]>>
+  // CHECK: tessera_tile.dot {{.*}} : !tessera_tile.smem<64x32xf64>, !tessera_tile.smem<32x64xf64> -> tensor<64x64xf64, #blocked{{[0-9]*}}>
+  %f = tessera_tile.dot %da, %db, %e {mma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>} : !tessera_tile.smem<64x32xf64>, !tessera_tile.smem<32x64xf64> -> tensor<64x64xf64, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [1, 1]>>
+  return
+}
+
 // CHECK-LABEL: func.func @row_softmax
 func.func @row_softmax(%s: tensor<128x64xf32, #blocked>) -> tensor<128x64xf32, #blocked> {
   // CHECK: %[[M:.*]] = tessera_tile.reduce max %{{.*}} axis 1 : tensor<128x64xf32, #blocked{{[0-9]*}}> -> tensor<128xf32, #slice{{[0-9]*}}>

@@ -40,7 +40,8 @@ class Tile_OptionalIntArrayParameter<string desc = "">
 def Tile_MmaKind : I32EnumAttr<"MmaKind", "tensor-core instruction family", [
     I32EnumAttrCase<"mma_sync", 0>,
     I32EnumAttrCase<"wgmma", 1>,
-    I32EnumAttrCase<"mfma", 2>]> {
+    I32EnumAttrCase<"mfma", 2>,
+    I32EnumAttrCase<"fma", 3>]> {
   let cppNamespace = "::mlir::tessera::tile";
   let genSpecializedAttr = 0;
 }
@@ -66,7 +67,10 @@ def Tile_MmaAttr : Tile_Attr<"Mma", "mma"> {
     - `mma_sync` (NVIDIA, one warp): m16n8k16;
     - `wgmma` (Hopper, one warpgroup of four warps): m = 64, n a multiple of
       8 in [8, 256], k = 16;
-    - `mfma` (AMD CDNA, one wavefront): 16x16x16 or 32x32x8.
+    - `mfma` (AMD CDNA, one wavefront): 16x16x16 or 32x32x8;
+    - `fma` (every chip, no tensor cores): 1x1x1, one fused multiply-add
+      per thread and element of its `#tessera_tile.blocked` accumulator
+      (f16, bf16 or f32 operands into f32, f64 into f64).
 
     Lowering chooses the fragments and the instruction spelling; the
     attribute fixes only what the block's program depends on: the shape.

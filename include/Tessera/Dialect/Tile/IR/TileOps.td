@@ -771,6 +771,12 @@ def Tile_DotOp : Tile_Op<"dot", [
     lowering issues the instructions over the warps of the accumulator's
     encoding.
 
+    With `#tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>` (no tensor
+    cores) the accumulator is a `#tessera_tile.blocked` tile, f32 (f64 for
+    f64 operands), and `a` and `b` are shared buffers of one float type:
+    each thread multiplies and adds, per step of K, the elements of its
+    rows of `a` and columns of `b` into the elements it holds.
+
     `async` (set by `tessera-tile-pipeline` on the dot of a pipelined loop
     whose accumulator the loop carries) lets the instructions still run
     when the dot returns: the next dot of the chain, or the loop's end,
@@ -785,6 +791,11 @@ def Tile_DotOp : Tile_Op<"dot", [
         {mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 256, k = 16>}
         : !tessera_tile.smem<128x64xf16>, !tessera_tile.smem<64x256xf16>
           -> tensor<128x256xf32, #acc>
+    %s = tessera_tile.dot %q, %kt, %zero
+        {mma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>}
+        : !tessera_tile.smem<64x32xf32>, !tessera_tile.smem<32x64xf32>
+          -> tensor<64x64xf32, #tessera_tile.blocked<warps = [4, 1],
+                                threads = [8, 4], per_thread = [1, 1]>>
     ```
   }];
   let arguments = (ins AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$a,
