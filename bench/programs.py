@@ -110,6 +110,24 @@ SWEEP.update({
     for name, config in ATTENTION_SWEEP_SCHEDULES.items()
     for d in (64, 128) for c in ("", "_causal")})
 
+#: The SIMT attention kernel (fma dots) under other schedules: rows per
+#: block, keys per step, warps, stages.
+SIMT_ATTENTION_SWEEP_SCHEDULES = {
+    "64x64_w4_s1": "tile = [64, 64], warps = 4, stages = 1",
+    "64x64_w4_s2": "tile = [64, 64], warps = 4, stages = 2",
+    "64x32_w4_s2": "tile = [64, 32], warps = 4, stages = 2",
+    "64x32_w2_s2": "tile = [64, 32], warps = 2, stages = 2",
+    "128x32_w4_s2": "tile = [128, 32], warps = 4, stages = 2",
+    "128x64_w8_s2": "tile = [128, 64], warps = 8, stages = 2",
+    "32x64_w2_s2": "tile = [32, 64], warps = 2, stages = 2",
+    "32x32_w1_s2": "tile = [32, 32], warps = 1, stages = 2",
+}
+SWEEP.update({
+    f"attention_d64{c}_f32_{name}": (PROGRAMS[f"attention_d64{c}_f32"],
+                                     {"attention": config})
+    for name, config in SIMT_ATTENTION_SWEEP_SCHEDULES.items()
+    for c in ("", "_causal")})
+
 # The mma.sync kernel (what sm_80 and transposed operands get), run on the
 # H200 as rows of its own.
 for _t in ("f16", "bf16"):
