@@ -488,7 +488,7 @@ func.func @main(%q: tensor<?x?x64xf16>, %k: tensor<?x?x64xf16>, %v: tensor<?x?x6
 }""",
         [(3, 201, 64), (3, 301, 64), (3, 301, 64), (201, 301)], ["float16"] * 4,
         lambda q, k, v, m: attention(q, k, v, causal=True, scale=0.2, mask=m), "float16"),
-    # No tensor cores for f32: one thread per query row.
+    # No tensor cores for f32: the block program on fma dots.
     "attention_f32_simt_causal_mask": (
         """
 func.func @main(%q: tensor<?x?x32xf32>, %k: tensor<?x?x32xf32>, %v: tensor<?x?x48xf32>, %m: tensor<?x1x?xf32>) -> tensor<?x?x48xf32> {
@@ -497,6 +497,28 @@ func.func @main(%q: tensor<?x?x32xf32>, %k: tensor<?x?x32xf32>, %v: tensor<?x?x4
 }""",
         [(3, 150, 32), (3, 170, 32), (3, 170, 48), (3, 1, 170)], ["float32"] * 4,
         lambda q, k, v, m: attention(q, k, v, causal=True, mask=m), "float32"),
+    # f16 head dims off the tensor-core grid (40, 24): fma dots on f16
+    # boxes, probabilities rounded to f16 through shared memory; ragged key
+    # blocks, more keys than queries.
+    "attention_f16_simt_d40": (
+        """
+func.func @main(%q: tensor<?x?x?x40xf16>, %k: tensor<?x?x?x40xf16>, %v: tensor<?x?x?x24xf16>) -> tensor<?x?x?x24xf16> {
+  %o = tessera_graph.attention %q, %k, %v : tensor<?x?x?x40xf16>, tensor<?x?x?x40xf16>, tensor<?x?x?x24xf16> -> tensor<?x?x?x24xf16>
+  return %o : tensor<?x?x?x24xf16>
+}""",
+        [(2, 3, 97, 40), (2, 3, 203, 40), (2, 3, 203, 24)], ["float16"] * 3,
+        lambda q, k, v: attention(q, k, v), "float16"),
+    # f32 head dims of 5 and 7: rows of 20 and 28 bytes, not 16-byte
+    # aligned (the box copies' element path), zero-filled to whole boxes;
+    # a pipelined schedule of 32 keys a step, causal.
+    "attention_f32_simt_odd_dims": (
+        """
+func.func @main(%q: tensor<?x?x5xf32>, %k: tensor<?x?x5xf32>, %v: tensor<?x?x7xf32>) -> tensor<?x?x7xf32> {
+  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x5xf32>, tensor<?x?x5xf32>, tensor<?x?x7xf32> -> tensor<?x?x7xf32>
+  return %o : tensor<?x?x7xf32>
+}""",
+        [(2, 131, 5), (2, 131, 5), (2, 131, 7)], ["float32"] * 3,
+        lambda q, k, v: attention(q, k, v, causal=True), "float32"),
     "block_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %w2: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -544,6 +566,7 @@ TOLERANCE_OVERRIDES = {
     "attention_f16_d128_cross": (4e-3, 4e-3),
     "attention_f16_d64_mask_scale": (4e-3, 4e-3),
     "attention_f16_many_heads": (4e-3, 4e-3),
+    "attention_f16_simt_d40": (4e-3, 4e-3),
 }
 
 
@@ -555,6 +578,8 @@ SCHEDULES = {
     "tile_ir_transpose": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
+    "attention_f32_simt_odd_dims": {
+        "attention": "tile = [64, 32], warps = 4, stages = 3"},
     "softmax_f32_vector4": {"softmax": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
     "layer_norm_f16_vector8": {
         "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},

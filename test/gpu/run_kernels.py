@@ -50,7 +50,7 @@ def main(argv) -> int:
     rng = np.random.default_rng(seed)
     props = cp.cuda.runtime.getDeviceProperties(0)
     print(f"device: {props['name'].decode()}  seed: {seed}")
-    rows, failures = [], 0
+    rows, failures, errors = [], 0, []
     for name, (_, shapes, dtypes, reference, out_dtype) in cases.items():
         if sanitize:
             print(f"case {name}", flush=True)
@@ -59,8 +59,13 @@ def main(argv) -> int:
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         inputs = [cp.asarray(h) for h in host]
         out = cp.full(ref.shape, np.nan, dtype=out_dtype)
-        program(*inputs, out=[out])
-        cp.cuda.runtime.deviceSynchronize()
+        try:
+            program(*inputs, out=[out])
+            cp.cuda.runtime.deviceSynchronize()
+        except Exception as e:  # a refused launch: name the case, go on
+            print(f"{name}: ERROR {type(e).__name__}: {e}", flush=True)
+            errors.append(name)
+            continue
         got = cp.asnumpy(out).astype(np.float64)
         atol, rtol = tolerance(name, out_dtype)
         err = np.abs(got - ref)
@@ -96,7 +101,9 @@ def main(argv) -> int:
         print(f"{r['case']:28s} {str(tuple(r['out'])):>16s} {r['kernels']:2d} "
               f"{r['max_abs_err']:10.2e} {r['worst_err_over_bound']:9.3f} "
               f"{r['median_ms']:8.3f} {r['tma']:>4s}  {'PASS' if r['pass'] else 'FAIL'}")
-    print(f"{len(rows) - failures}/{len(rows)} cases pass")
+    failures += len(errors)
+    print(f"{len(rows) + len(errors) - failures}/{len(rows) + len(errors)} cases pass"
+          + (f" (errors: {', '.join(errors)})" if errors else ""))
     failures += check_misaligned_views(cp, runtime, artifacts, rng, cases)
     if os.environ.get("OUT"):
         Path(os.environ["OUT"], "gpu_kernels.json").write_text(

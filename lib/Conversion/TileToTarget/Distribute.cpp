@@ -31,6 +31,7 @@
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -854,7 +855,9 @@ struct LocalLoadLowering : public OpConversionPattern<tile::LocalLoadOp> {
 /// its rows' elements of column kk of `a` and its columns' elements of row
 /// kk of `b` from shared memory and adds their products into the
 /// accumulator elements it holds (one fused multiply-add each, in the
-/// accumulator's type). Reads that lanes share are broadcasts; the
+/// accumulator's type: `llvm.intr.fma`, which the GPU lowerings keep fused,
+/// where they would split `math.fma`); the steps run in a loop, up to 8 an
+/// iteration. Reads that lanes share are broadcasts; the
 /// program's buffer padding keeps the others in distinct banks.
 struct FmaDotLowering : public OpConversionPattern<tile::DotOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -877,11 +880,6 @@ struct FmaDotLowering : public OpConversionPattern<tile::DotOp> {
       return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
     };
     Type accElement = accType.getElementType();
-    auto widen = [&](Value x) -> Value {
-      if (x.getType() == accElement)
-        return x;
-      return arith::ExtFOp::create(rewriter, loc, accElement, x);
-    };
     // The thread's rows and columns of the tile.
     SmallVector<Value> base = threadBase(rewriter, loc, *dist);
     SmallVector<Value> rows, cols;
@@ -893,23 +891,49 @@ struct FmaDotLowering : public OpConversionPattern<tile::DotOp> {
                                            c(dist->offset(1, u))));
     ValueRange a = adaptor.getA(), b = adaptor.getB();
     SmallVector<Value> acc(adaptor.getAcc().begin(), adaptor.getAcc().end());
-    for (int64_t kk = 0, k = aType.getShape()[1]; kk < k; ++kk) {
+    // One step of K at `kk`: the products added into `sums`.
+    auto step = [&](OpBuilder &sb, Value kk, MutableArrayRef<Value> sums) {
+      auto widen = [&](Value x) -> Value {
+        if (x.getType() == accElement)
+          return x;
+        return arith::ExtFOp::create(sb, loc, accElement, x);
+      };
       SmallVector<Value> aValues, bValues;
       for (Value row : rows)
         aValues.push_back(widen(memref::LoadOp::create(
-            rewriter, loc, a[0],
-            sharedElementOffset(rewriter, loc, aType, a[1], row, c(kk)))));
+            sb, loc, a[0],
+            sharedElementOffset(sb, loc, aType, a[1], row, kk))));
       for (Value col : cols)
         bValues.push_back(widen(memref::LoadOp::create(
-            rewriter, loc, b[0],
-            sharedElementOffset(rewriter, loc, bType, b[1], c(kk), col))));
+            sb, loc, b[0],
+            sharedElementOffset(sb, loc, bType, b[1], kk, col))));
       for (auto [i, x] : llvm::enumerate(aValues))
         for (auto [j, y] : llvm::enumerate(bValues)) {
-          Value &sum = acc[dist->flatten(
+          Value &sum = sums[dist->flatten(
               {static_cast<int64_t>(i), static_cast<int64_t>(j)})];
-          sum = math::FmaOp::create(rewriter, loc, x, y, sum);
+          sum = LLVM::FMAOp::create(sb, loc, x, y, sum);
         }
-    }
+    };
+    // K in a loop of `unroll` steps an iteration: code (and compile time)
+    // that does not grow with K, and still long straight runs of loads and
+    // multiply-adds.
+    int64_t k = aType.getShape()[1], unroll = 1;
+    while (unroll < 8 && k % (2 * unroll) == 0)
+      unroll *= 2;
+    auto loop = scf::ForOp::create(
+        rewriter, loc, c(0), c(k), c(unroll), acc,
+        [&](OpBuilder &lb, Location, Value kk, ValueRange carried) {
+          SmallVector<Value> sums(carried.begin(), carried.end());
+          for (int64_t u = 0; u < unroll; ++u)
+            step(lb, u == 0 ? kk
+                            : arith::AddIOp::create(
+                                  lb, loc, kk,
+                                  arith::ConstantIndexOp::create(lb, loc, u))
+                                  .getResult(),
+                 sums);
+          scf::YieldOp::create(lb, loc, sums);
+        });
+    acc.assign(loop.getResults().begin(), loop.getResults().end());
     rewriter.replaceOpWithMultiple(op, {acc});
     return success();
   }

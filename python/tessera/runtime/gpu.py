@@ -74,13 +74,12 @@ def _cupy_vendor(cp) -> str:
     return "amd" if getattr(cp.cuda.runtime, "is_hip", False) else "nvidia"
 
 
-#: Dynamic shared memory a kernel may use without opting in (bytes).
-_STATIC_SHARED_LIMIT = 48 * 1024
-
-
 def _allow_dynamic_shared(cp, function, shared: int) -> None:
-    """Opts `function` in to `shared` bytes of dynamic shared memory (above
-    48 KiB a launch fails unless the kernel's attribute allows it)."""
+    """Opts `function` in to `shared` bytes of dynamic shared memory: a
+    launch whose static and dynamic shared bytes together pass 48 KiB fails
+    unless the kernel's attribute allows the dynamic ones (the kernels
+    declare a static byte or more besides, so every kernel with dynamic
+    shared memory opts in)."""
     if hasattr(function, "max_dynamic_shared_size_bytes"):  # cupy.RawKernel
         function.max_dynamic_shared_size_bytes = shared
         return
@@ -170,7 +169,7 @@ class GPUProgram:
             for k in self.plan["kernels"]:
                 function = module.get_function(k["name"])
                 shared = int(k.get("shared_bytes", 0))
-                if shared > _STATIC_SHARED_LIMIT:
+                if shared > 0:
                     _allow_dynamic_shared(cp, function, shared)
                 functions.append(function)
             self._functions = functions

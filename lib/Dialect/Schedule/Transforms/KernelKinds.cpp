@@ -224,7 +224,11 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
       return ConfigAttr::get(ctx, {128, headDim > 64 ? 128 : 64}, 8, 2, 1, 1,
                              MmaKind::mma_sync, 1);
     }
-    return ConfigAttr::get(ctx, {64, 64}, 4, 1);
+    // Without tensor cores, the same program on fma dots: 64 query rows
+    // per block (two per thread, four lanes a row), 32 keys a step,
+    // double-buffered (the best of a sweep on the H200:
+    // bench/results/2026-11-30-h200-simt-attention-fma-sweep.log).
+    return ConfigAttr::get(ctx, {64, 32}, 4, 2);
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   }

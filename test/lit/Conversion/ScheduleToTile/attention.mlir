@@ -58,14 +58,14 @@ func.func @attention(%q: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
 // CHECK-LABEL: tessera_target.kernel @attention_simt_k0_attention
 // CHECK: %[[Q:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x8xf32, #[[PAD]]>
 // CHECK: tessera_tile.box_copy %{{.*}}, %[[Q]]
-// CHECK: %[[P:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf32, #[[PAD]]>
+// CHECK: %[[P:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x32xf32, #[[PAD]]>
 // CHECK: arith.minui
 // CHECK: scf.for
 // CHECK: %[[K:.*]] = tessera_tile.local_alloc
 // CHECK: tessera_tile.box_copy %{{.*}}, %[[K]]
 // CHECK: %[[V:.*]] = tessera_tile.local_alloc
 // CHECK: %[[KT:.*]] = tessera_tile.trans %[[K]]
-// CHECK: tessera_tile.dot %[[Q]], %[[KT]], %{{.*}} {mma = #[[FMA]]} : {{.*}} -> tensor<64x64xf32, #[[BLOCKED]]>
+// CHECK: tessera_tile.dot %[[Q]], %[[KT]], %{{.*}} {mma = #[[FMA]]} : {{.*}} -> tensor<64x32xf32, #[[BLOCKED]]>
 // CHECK: tessera_tile.reduce max
 // CHECK: math.exp
 // CHECK: tessera_tile.local_store %{{.*}}, %[[P]]

@@ -356,10 +356,11 @@ tessera_target.kernel @register_a_split(%a: tensor<16x16xf16, #opa>)
 
 // A dot on fma (no tensor cores; here on gfx942, whose wavefronts have 64
 // lanes): the 16x8 accumulator over one wavefront of lanes [16, 4], two
-// elements each (columns c and c + 4). Per step of K (4) each lane reads its
-// row's element of a and its columns' elements of b (b a transposed view:
-// the stored rows are its columns), widens the f16 operands to the f32
-// accumulator and issues one fma per element: 8 in all.
+// elements each (columns c and c + 4), carried through a loop over K (4
+// steps, all in one iteration). Per step each lane reads its row's element of
+// a and its columns' elements of b (b a transposed view: the stored rows are
+// its columns), widens the f16 operands to the f32 accumulator and issues one
+// llvm.intr.fma per element: 8 in all.
 #fma = #tessera_tile.mma<kind = fma, m = 1, n = 1, k = 1>
 #blocked = #tessera_tile.blocked<warps = [1, 1], threads = [16, 4], per_thread = [1, 1]>
 #pad = #tessera_tile.smem_layout<pad = 8>
@@ -367,15 +368,20 @@ tessera_target.kernel @register_a_split(%a: tensor<16x16xf16, #opa>)
 module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
 // CHECK-LABEL: tessera_target.kernel @fma_dot
 // CHECK-NOT: tessera_tile.dot
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-NEXT: %[[STEP:.*]] = arith.constant 4 : index
+// CHECK-NEXT: scf.for %{{.*}} = %[[C0]] to %[[C4]] step %[[STEP]] iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (f32, f32)
 // CHECK: memref.load
 // CHECK: arith.extf {{.*}} : f16 to f32
 // CHECK: memref.load
 // CHECK: arith.extf {{.*}} : f16 to f32
 // CHECK: memref.load
 // CHECK: arith.extf {{.*}} : f16 to f32
-// CHECK: math.fma {{.*}} : f32
-// CHECK-COUNT-7: math.fma
-// CHECK-NOT: math.fma
+// CHECK: llvm.intr.fma({{.*}}) : (f32, f32, f32) -> f32
+// CHECK-COUNT-7: llvm.intr.fma
+// CHECK-NOT: llvm.intr.fma
+// CHECK: scf.yield
 // CHECK: tessera_target.return
 tessera_target.kernel @fma_dot(%c: memref<?x?xf32, strided<[?, 1]>>)
     config = #tessera_target.kernel_config<grid = [1], block = [64]> {

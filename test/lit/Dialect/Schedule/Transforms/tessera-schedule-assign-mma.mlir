@@ -34,9 +34,9 @@ func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
 // AMD-LABEL: func.func @attention
 func.func @attention(%q: tensor<?x?x64xf16>, %r: tensor<?x?x?xf16>) -> (tensor<?x?x64xf16>, tensor<?x?x?xf16>) {
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync>
-  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64], warps = 4, stages = 1>
+  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
   %0 = tessera_graph.attention %q, %q, %q : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 64], warps = 4, stages = 1>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
   %1 = tessera_graph.attention %r, %r, %r : tensor<?x?x?xf16>, tensor<?x?x?xf16>, tensor<?x?x?xf16> -> tensor<?x?x?xf16>
   return %0, %1 : tensor<?x?x64xf16>, tensor<?x?x?xf16>
 }
