@@ -14,12 +14,26 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
+
+/// True (i1) where `buffer`'s data pointer is 16-byte aligned: cp.async
+/// copies 16 bytes at a time from 16-byte aligned addresses; a buffer that
+/// is a view into another (an offset slice) may not be.
+static Value pointerIs16ByteAligned(OpBuilder &b, Location loc,
+                                    Value buffer) {
+  Value address =
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, address, indexConstant(b, loc, 16)),
+      indexConstant(b, loc, 0));
+}
 
 LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
                                     ValueRange params,

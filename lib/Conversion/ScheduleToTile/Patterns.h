@@ -151,28 +151,6 @@ SmallVector<Value> unflatten(OpBuilder &b, Location loc, Value flat,
                              ArrayRef<Value> sizes);
 
 //===----------------------------------------------------------------------===//
-// Shared-memory staging (SharedStaging.cpp)
-//===----------------------------------------------------------------------===//
-
-/// True (i1) where `buffer`'s data pointer is 16-byte aligned.
-Value pointerIs16ByteAligned(OpBuilder &b, Location loc, Value buffer);
-
-/// Copies a `rows` x `cols` tile of a row-major `matrixRows` x `matrixCols`
-/// matrix (at `base` in the flat `global` buffer) into shared memory, row
-/// `r` of the tile at `r * ld` (the padding keeps ldmatrix conflict-free).
-/// Each thread copies `rows * cols / 8 / threads` chunks of 8 elements with
-/// cp.async, zero-filled past the matrix edges; when matrix rows are not a
-/// multiple of 8 elements (`aligned` is false at run time, a uniform
-/// branch), element by element instead.
-struct SharedTileCopy {
-  Value global, base, matrixRows, matrixCols, aligned, shared;
-  int64_t rows, cols, ld;
-
-  void emit(OpBuilder &b, Location loc, Value tid, int64_t threads,
-            Value rowOrigin, Value colOrigin, Value sharedBase) const;
-};
-
-//===----------------------------------------------------------------------===//
 // Block programs of matmul kernels (Matmul.cpp, MatmulMma.cpp)
 //===----------------------------------------------------------------------===//
 

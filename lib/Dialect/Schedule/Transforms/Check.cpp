@@ -45,9 +45,10 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (threads > chip.getMaxThreadsPerBlock())
     return error() << "has " << threads << " threads per block, but "
                    << chipName << " allows " << chip.getMaxThreadsPerBlock();
-  // Shared memory is not estimated here: tessera-tile-allocate-shared
-  // places the buffers of the kernel the generator writes and checks the
-  // total against the chip (one model of where a block's bytes go).
+  // Shared memory and registers are not estimated here:
+  // tessera-tile-allocate-shared places the buffers of the kernel the
+  // generator writes and estimates its registers from its register tiles,
+  // and checks both against the chip (one model of what a block needs).
 
   ArrayRef<int64_t> tile = config.getTile();
   MmaKind mma = config.getMma();
@@ -154,13 +155,6 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                        << " and K a multiple of 16 for mfma with " << waves
                        << " wavefronts (" << waveRows << "x" << waveCols
                        << ")";
-      // The tiles then split evenly over the threads (16 x 16 x rows x
-      // cols elements per 64 x rows x cols threads) for the LDS copies.
-      int64_t registers = tile[0] * tile[1] / threads + 64;
-      if (registers > chip.getMaxRegisters())
-        return error() << "needs about " << registers
-                       << " registers per thread, but " << chipName
-                       << " has " << chip.getMaxRegisters();
       break;
     }
     if (mma == MmaKind::wgmma) {
@@ -178,12 +172,6 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
         return error() << "must have K = 64, N a multiple of 64 up to 256, "
                           "warps a multiple of 4 and M a multiple of 64 per "
                           "warpgroup (up to 256) for wgmma";
-      int64_t registers = tile[0] * tile[1] / threads + 40;
-      if (registers > chip.getMaxRegisters())
-        return error() << "needs about " << registers
-                       << " registers per thread for the wgmma accumulators, "
-                          "but "
-                       << chipName << " has " << chip.getMaxRegisters();
     }
     int64_t warpRows = getWarpRows(config.getWarps());
     int64_t warpCols = config.getWarps() / warpRows;
@@ -194,13 +182,6 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << " and K a multiple of 16 for mma_sync with "
                      << config.getWarps() << " warps (" << warpRows << "x"
                      << warpCols << ")";
-    // Accumulators (f32) and the A/B fragments of one k-step per thread.
-    int64_t registers = tile[0] * tile[1] / threads +
-                        (tile[0] + tile[1]) * 16 / threads / 2 + 40;
-    if (registers > chip.getMaxRegisters())
-      return error() << "needs about " << registers
-                     << " registers per thread, but " << chipName
-                     << " has " << chip.getMaxRegisters();
     if (config.getStages() < 2)
       return error() << "must have at least 2 stages for "
                      << stringifyMmaKind(mma)

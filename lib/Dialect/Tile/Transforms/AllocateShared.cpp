@@ -8,7 +8,8 @@
 // and the per-thread programs' alloc_shared) a byte offset and records the
 // block's total in the launch config. Buffers whose live ranges are
 // disjoint share bytes: a first-fit placement over intervals of a pre-order
-// numbering of the kernel's ops.
+// numbering of the kernel's ops. The same pass checks the block against the
+// chip: its shared bytes, and an estimate of its registers per thread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +20,7 @@
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
 #include "Tessera/Dialect/Tile/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
@@ -245,6 +247,120 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
   return layout;
 }
 
+//===----------------------------------------------------------------------===//
+// Registers
+//===----------------------------------------------------------------------===//
+
+/// 32-bit registers per thread that a register tile of `type` takes on
+/// average over `threads` threads; 0 for other types. Only float tiles
+/// count: index and integer tiles are coordinates and masks, which lowering
+/// computes element by element where they are used.
+static int64_t tileRegisters(Type type, int64_t threads) {
+  auto tile = dyn_cast<RankedTensorType>(type);
+  if (!tile || !isRegisterTile(tile) || !tile.hasStaticShape() ||
+      !isa<FloatType>(tile.getElementType()))
+    return 0;
+  return llvm::divideCeil(
+      tile.getNumElements() * tile.getElementTypeBitWidth(), 32 * threads);
+}
+
+/// Operand registers one k-step of a tensor-core dot loads from shared
+/// memory (wgmma reads its operands there; fma streams them a value at a
+/// time).
+static int64_t fragmentRegisters(DotOp dot, int64_t threads) {
+  MmaKind kind = dot.getMma().getKind();
+  if (kind != MmaKind::mma_sync && kind != MmaKind::mfma)
+    return 0;
+  int64_t k = dot.getMma().getK(), elements = 0, bits = 16;
+  auto acc = cast<RankedTensorType>(dot.getAcc().getType());
+  if (auto a = dyn_cast<SmemType>(dot.getA().getType())) {
+    elements += acc.getDimSize(0) * k;
+    bits = a.getElementType().getIntOrFloatBitWidth();
+  }
+  if (auto b = dyn_cast<SmemType>(dot.getB().getType())) {
+    elements += acc.getDimSize(1) * k;
+    bits = b.getElementType().getIntOrFloatBitWidth();
+  }
+  return llvm::divideCeil(elements * bits, 32 * threads);
+}
+
+RegisterEstimate tile::estimateRegisters(Operation *kernel, int64_t threads) {
+  RegisterEstimate estimate;
+  auto consider = [&](int64_t registers, Operation *where) {
+    if (RegisterEstimate::kOverhead + registers > estimate.registers) {
+      estimate.registers = RegisterEstimate::kOverhead + registers;
+      estimate.peak = where;
+    }
+  };
+  // Straight-line code: the largest tile an op reads or writes (ops with
+  // regions are counted by what runs inside them; a result may take its
+  // operands' registers, as a dot's does its accumulator's).
+  kernel->walk([&](Operation *op) {
+    if (op->getNumRegions() != 0)
+      return;
+    int64_t registers = 0;
+    for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
+                                              op->getResultTypes()))
+      registers = std::max(registers, tileRegisters(type, threads));
+    consider(registers, op);
+  });
+  // Loops: what lives across every iteration, plus the peak inside.
+  kernel->walk([&](scf::ForOp loop) {
+    int64_t carried = 0, liveIn = 0, largest = 0, fragments = 0;
+    for (Value arg : loop.getRegionIterArgs())
+      carried += tileRegisters(arg.getType(), threads);
+    llvm::SmallPtrSet<Value, 16> seen;
+    // The next iteration's carried tiles take the registers counted above.
+    Operation *yield = loop.getBody()->getTerminator();
+    llvm::SmallPtrSet<Value, 8> next(yield->operand_begin(),
+                                     yield->operand_end());
+    loop.getBody()->walk([&](Operation *op) {
+      // (A constant tile, such as a dot's zero accumulator hoisted out of
+      // the loop, is rematerialized where it is used.)
+      for (Value operand : op->getOperands())
+        if (!loop->isAncestor(operand.getParentRegion()->getParentOp()) &&
+            !matchPattern(operand, m_Constant()) &&
+            seen.insert(operand).second)
+          liveIn += tileRegisters(operand.getType(), threads);
+      for (Value result : op->getResults())
+        if (!next.contains(result))
+          largest = std::max(largest, tileRegisters(result.getType(), threads));
+      if (auto dot = dyn_cast<DotOp>(op))
+        fragments += fragmentRegisters(dot, threads);
+    });
+    consider(carried + liveIn + largest + fragments, loop);
+  });
+  return estimate;
+}
+
+/// Threads per block of `kernel`: its launch config's, else the most that
+/// its register tiles spread over (warps of the chip's size); 0 if neither
+/// says.
+static int64_t blockThreads(target::KernelOp kernel,
+                            const target::TargetInfo *chip) {
+  if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
+    int64_t threads = 1;
+    for (int64_t extent : config.getBlock())
+      threads *= extent;
+    return threads;
+  }
+  if (!chip)
+    return 0;
+  int64_t warps = 0;
+  kernel->walk([&](Operation *op) {
+    for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
+                                              op->getResultTypes()))
+      if (auto tile = dyn_cast<RankedTensorType>(type))
+        if (auto blocked =
+                dyn_cast_or_null<BlockedEncodingAttr>(tile.getEncoding()))
+          warps = std::max(warps, blocked.getNumWarps());
+        else if (auto acc = dyn_cast_or_null<MmaAccEncodingAttr>(
+                     tile.getEncoding()))
+          warps = std::max(warps, acc.getNumWarps());
+  });
+  return warps * chip->getWarpSize();
+}
+
 namespace {
 struct AllocateSharedPass
     : public tile::impl::TesseraTileAllocateSharedBase<AllocateSharedPass> {
@@ -252,32 +368,65 @@ struct AllocateSharedPass
 
   void runOnOperation() override {
     target::KernelOp kernel = getOperation();
-    SharedLayout layout = computeSharedLayout(kernel);
-    if (layout.buffers.empty())
-      return;
     StringRef name = kernel.getSymName();
+    target::ChipAttr chipAttr = target::ChipAttr::lookup(kernel);
+    const target::TargetInfo *chip = chipAttr ? &chipAttr.getInfo() : nullptr;
+    // A generated kernel names the schedule that sized it.
+    auto describe = [&](InFlightDiagnostic &diag) {
+      diag << "kernel @" << name;
+      if (Attribute schedule = kernel->getAttr("tessera.schedule"))
+        diag << " (config " << schedule << ")";
+    };
+
+    SharedLayout layout = computeSharedLayout(kernel);
     // The limit: the option, else the module's chip, else Hopper's.
     int64_t limit = maxBytes;
     std::string limitSource = "the max-bytes option";
     if (limit == 0) {
       limit = 232448;
       limitSource = "the default without a chip";
-      if (target::ChipAttr chip = target::ChipAttr::lookup(kernel)) {
-        limit = chip.getInfo().getMaxSharedBytes();
-        limitSource = ("chip '" + chip.getName() + "'").str();
+      if (chip) {
+        limit = chip->getMaxSharedBytes();
+        limitSource = ("chip '" + chipAttr.getName() + "'").str();
       }
     }
-    if (layout.totalBytes > limit) {
-      InFlightDiagnostic diag = kernel.emitError() << "kernel @" << name;
-      // A generated kernel names the schedule that sized its buffers.
-      if (Attribute schedule = kernel->getAttr("tessera.schedule"))
-        diag << " (config " << schedule << ")";
+    if (!layout.buffers.empty() && layout.totalBytes > limit) {
+      InFlightDiagnostic diag = kernel.emitError();
+      describe(diag);
       diag << " needs " << layout.totalBytes
            << " bytes of shared memory, more than the limit of " << limit
            << " bytes (" << limitSource << ")";
       return signalPassFailure();
     }
 
+
+    // Registers: the estimate against the option, else the chip's limit.
+    int64_t registerLimit = maxRegisters;
+    std::string registerSource = "the max-registers option";
+    if (registerLimit == 0 && chip) {
+      registerLimit = chip->getMaxRegisters();
+      registerSource = ("chip '" + chipAttr.getName() + "'").str();
+    }
+    if (int64_t threads = blockThreads(kernel, chip);
+        registerLimit > 0 && threads > 0) {
+      RegisterEstimate estimate = estimateRegisters(kernel, threads);
+      if (estimate.registers > registerLimit) {
+        InFlightDiagnostic diag = kernel.emitError();
+        describe(diag);
+        diag << " needs about " << estimate.registers
+             << " registers per thread, more than the limit of "
+             << registerLimit << " (" << registerSource << ")";
+        diag.attachNote(estimate.peak->getLoc())
+            << "the register tiles live here take "
+            << estimate.registers - RegisterEstimate::kOverhead
+            << " of them (" << RegisterEstimate::kOverhead
+            << " more for addresses and indices)";
+        return signalPassFailure();
+      }
+    }
+
+    if (layout.buffers.empty())
+      return;
     OpBuilder b(kernel.getContext());
     for (const SharedLayout::Buffer &buffer : layout.buffers) {
       IntegerAttr offset = b.getI64IntegerAttr(buffer.offset);

@@ -4,9 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The one model of where a block's shared buffers live: used by
-// tessera-tile-allocate-shared and available to legality checks, so that the
-// shared-memory size of a kernel is computed in one place, from its IR.
+// The one model of what a block needs: where its shared buffers live and
+// about how many registers a thread holds. tessera-tile-allocate-shared
+// places the buffers and checks both against the chip; other checks use the
+// same functions, so that a kernel's resources are computed in one place,
+// from its IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,6 +47,25 @@ struct SharedLayout {
 /// each needs; buffers with disjoint live ranges may share bytes). Does not
 /// modify the IR.
 SharedLayout computeSharedLayout(Operation *root);
+
+/// About how many 32-bit registers one thread of a block needs, from the
+/// float register tiles of its program: at the busiest loop, the tiles the
+/// loop carries, those it reads from outside, the largest other one it
+/// computes and the operand fragments of its tensor-core dots (one k-step
+/// of each shared operand); outside loops, the largest tile of an op; plus
+/// `kOverhead` for addresses, indices and counters. A tile's share is its
+/// bits over the block's threads (tiles of some of the warps, such as a
+/// warpgroup's band, count at their average). Index and integer tiles are
+/// coordinates and masks that lowering computes per element: not counted.
+struct RegisterEstimate {
+  static constexpr int64_t kOverhead = 40;
+  int64_t registers = kOverhead;
+  /// The loop (or op, without loops) where the estimate peaks.
+  Operation *peak = nullptr;
+};
+
+/// The estimate for a kernel of `threads` threads per block.
+RegisterEstimate estimateRegisters(Operation *kernel, int64_t threads);
 
 } // namespace mlir::tessera::tile
 

@@ -11,7 +11,8 @@ include "mlir/Pass/PassBase.td"
 
 def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
                                      "::mlir::tessera::target::KernelOp"> {
-  let summary = "place every shared buffer of a kernel and record the total";
+  let summary = "place every shared buffer of a kernel, record the total, "
+                "and check the block's shared bytes and registers";
   let description = [{
     Runs on a `tessera_target.kernel` whose body is Tile IR. Every
     `tessera_tile.local_alloc`, `tessera_tile.mbarrier_alloc` and
@@ -43,11 +44,24 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
     232448, Hopper's opt-in maximum, without a chip) is an error. Shared
     buffers that lowering creates later (a reduction's scratch) are placed
     after these.
+
+    The pass is also where a block's registers are checked: an estimate
+    of 32-bit registers per thread from the kernel's register tiles
+    (`estimateRegisters`, the same header: at the busiest loop the tiles
+    it carries, those it reads from outside, the largest it computes and
+    its tensor-core dots' operand fragments, plus 40 for addresses and
+    indices) above `max-registers` (default: the module chip's limit) is an
+    error naming the kernel's config, with a note at the loop. The
+    schedule check leaves both resources to this pass: one model of what a
+    block needs, computed from the program that will run.
   }];
   let options = [
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"0",
            "shared memory available to one block, in bytes (0: the "
-           "module chip's limit)">];
+           "module chip's limit)">,
+    Option<"maxRegisters", "max-registers", "int64_t", /*default=*/"0",
+           "registers available to one thread (0: the module chip's "
+           "limit; no check without a chip)">];
 }
 
 def TesseraTilePipeline : Pass<"tessera-tile-pipeline"> {

@@ -14,18 +14,6 @@ func.func @legal(%a: tensor<64xf32>) -> tensor<64xf32> {
 
 // -----
 
-func.func @registers(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{needs about 2216 registers per thread, but sm_90 has 255}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 16], warps = 1, stages = 1, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
-  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
-    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
-    tessera_schedule.yield %m : tensor<512x512xf16>
-  }
-  return %r : tensor<512x512xf16>
-}
-
-// -----
-
 func.func @mma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
   // expected-error @+1 {{must have M a multiple of 32, N a multiple of 32 and K a multiple of 16 for mma_sync with 4 warps (2x2)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [48, 64, 32], warps = 4, stages = 2, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
@@ -53,18 +41,6 @@ func.func @wgmma_transposed(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) ->
 func.func @wgmma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
   // expected-error @+1 {{must have K = 64, N a multiple of 64 up to 256, warps a multiple of 4 and M a multiple of 64 per warpgroup (up to 256) for wgmma}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
-  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
-    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
-    tessera_schedule.yield %m : tensor<512x512xf16>
-  }
-  return %r : tensor<512x512xf16>
-}
-
-// -----
-
-func.func @wgmma_registers(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{needs about 296 registers per thread for the wgmma accumulators, but sm_90 has 255}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
   ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
     %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
     tessera_schedule.yield %m : tensor<512x512xf16>
