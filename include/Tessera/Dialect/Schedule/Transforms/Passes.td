@@ -42,13 +42,14 @@ def TesseraScheduleCheck : Pass<"tessera-schedule-check", "::mlir::ModuleOp"> {
   let description = [{
     Checks the config of every `tessera_schedule.kernel` (and every candidate
     of its `knobs`) against the limits of the target `chip`: threads per
-    block, registers per thread (accumulators and fragments), the
-    tensor-core instruction family the chip has, and the tile shapes that
-    family needs. A violation is an error on the kernel naming the limit, so
-    a bad schedule fails at compile time, never at launch. The IR is left
-    unchanged. Shared memory per block is checked later, on the buffers of
-    the kernel the schedule produces, by `tessera-tile-allocate-shared` (the
-    same placement the launch uses), again naming the config.
+    block, the tensor-core instruction family the chip has, the tile shapes
+    that family needs, and knobs a kernel kind does not read. A violation is
+    an error on the kernel naming the limit, so a bad schedule fails at
+    compile time, never at launch. The IR is left unchanged. Shared memory
+    and registers per block are checked later, on the program the schedule
+    produces, by `tessera-tile-allocate-shared` (the buffer placement the
+    launch uses, and a register estimate from the register tiles: one
+    model), again naming the config.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",
