@@ -11,10 +11,8 @@
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::tessera;
