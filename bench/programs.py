@@ -104,11 +104,17 @@ ATTENTION_SWEEP_SCHEDULES = {
     "64x64_w4_s3": "tile = [64, 64], warps = 4, stages = 3, mma = mma_sync",
     "128x32_w8_s3": "tile = [128, 32], warps = 8, stages = 3, mma = mma_sync",
 }
-SWEEP.update({
-    f"attention_d{d}{c}_f16_{name}": (PROGRAMS[f"attention_d{d}{c}_f16"],
-                                      {"attention": config})
-    for name, config in ATTENTION_SWEEP_SCHEDULES.items()
-    for d in (64, 128) for c in ("", "_causal")})
+
+
+def _attention_sweep(schedules, dtype, head_dims):
+    """The attention programs of `dtype` under each of `schedules`."""
+    return {f"attention_d{d}{c}_{dtype}_{name}": (PROGRAMS[f"attention_d{d}{c}_{dtype}"],
+                                                 {"attention": config})
+            for name, config in schedules.items()
+            for d in head_dims for c in ("", "_causal")}
+
+
+SWEEP.update(_attention_sweep(ATTENTION_SWEEP_SCHEDULES, "f16", (64, 128)))
 
 #: The SIMT attention kernel (fma dots) under other schedules: rows per
 #: block, keys per step, warps, stages.
@@ -122,11 +128,7 @@ SIMT_ATTENTION_SWEEP_SCHEDULES = {
     "32x64_w2_s2": "tile = [32, 64], warps = 2, stages = 2",
     "32x32_w1_s2": "tile = [32, 32], warps = 1, stages = 2",
 }
-SWEEP.update({
-    f"attention_d64{c}_f32_{name}": (PROGRAMS[f"attention_d64{c}_f32"],
-                                     {"attention": config})
-    for name, config in SIMT_ATTENTION_SWEEP_SCHEDULES.items()
-    for c in ("", "_causal")})
+SWEEP.update(_attention_sweep(SIMT_ATTENTION_SWEEP_SCHEDULES, "f32", (64,)))
 
 # The mma.sync kernel (what sm_80 and transposed operands get), run on the
 # H200 as rows of its own.
