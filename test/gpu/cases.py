@@ -468,6 +468,99 @@ tessera_target.kernel @transpose(%x: memref<?xf32>, %y: memref<?xf32>, %rows: in
   tessera_target.return
 }""",
         [(300, 1001)], ["float32"], lambda x: x.T, "float32"),
+    # Warp specialization, written in Tile IR: a producer partition (4 warps,
+    # 40 registers) loads 32-row tiles into a 2-slot shared ring and signals
+    # `full`; the default region (4 warps, 232 registers) waits, reads the
+    # slot, frees it on `empty`, and stores 2x + 1. 128 rows per block, the
+    # last block ragged.
+    "tile_ir_warp_specialized": (
+        """
+#blk = #tessera_tile.blocked<warps = [4, 1], threads = [4, 8], per_thread = [1, 2]>
+!ring = !tessera_tile.smem<2x32x64xf32>
+!slot = !tessera_tile.smem<32x64xf32>
+!view = memref<?x64xf32, strided<[64, 1]>>
+func.func @main(%x: memref<?x64xf32>) -> memref<?x64xf32> attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  %rows = memref.dim %x, %c0 : memref<?x64xf32>
+  %y = tessera_target.allocate(%rows) : memref<?x64xf32>
+  %g = arith.ceildivui %rows, %c128 : index
+  tessera_target.launch @scale grid(%g) block = [128]
+      args(%x, %y, %rows : memref<?x64xf32>, memref<?x64xf32>, index)
+  return %y : memref<?x64xf32>
+}
+tessera_target.kernel @scale(%x: memref<?xf32>, %y: memref<?xf32>, %rows: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  %pid = tessera_tile.program_id 0
+  %r0 = arith.muli %pid, %c128 : index
+  %xv = memref.reinterpret_cast %x to offset: [0], sizes: [%rows, 64], strides: [64, 1]
+      : memref<?xf32> to !view
+  %yv = memref.reinterpret_cast %y to offset: [0], sizes: [%rows, 64], strides: [64, 1]
+      : memref<?xf32> to !view
+  %ring = tessera_tile.local_alloc : !ring
+  %full = tessera_tile.mbarrier_alloc arrivals 128 : !tessera_tile.mbarrier<2>
+  %empty = tessera_tile.mbarrier_alloc arrivals 128 : !tessera_tile.mbarrier<2>
+  tessera_tile.warp_specialize(%xv, %ring, %full, %empty, %r0)
+  default registers(232) {
+    %c0d = arith.constant 0 : index
+    %c1d = arith.constant 1 : index
+    %c2d = arith.constant 2 : index
+    %c4d = arith.constant 4 : index
+    %c32d = arith.constant 32 : index
+    scf.for %t = %c0d to %c4d step %c1d {
+      %slot = arith.remui %t, %c2d : index
+      %round = arith.divui %t, %c2d : index
+      %par = arith.remui %round, %c2d : index
+      %phase = arith.index_cast %par : index to i1
+      tessera_tile.mbarrier_wait %full[%slot], %phase : !tessera_tile.mbarrier<2>
+      %s = tessera_tile.slot %ring[%slot] : !ring -> !slot
+      %v = tessera_tile.local_load %s : !slot -> tensor<32x64xf32, #blk>
+      tessera_tile.mbarrier_arrive %empty[%slot] : !tessera_tile.mbarrier<2>
+      %w = tessera_tile.map ins(%v : tensor<32x64xf32, #blk>) {
+      ^bb0(%e: f32):
+        %two = arith.constant 2.0 : f32
+        %one = arith.constant 1.0 : f32
+        %m = arith.mulf %e, %two : f32
+        %a = arith.addf %m, %one : f32
+        tessera_tile.map_yield %a : f32
+      } -> tensor<32x64xf32, #blk>
+      %off = arith.muli %t, %c32d : index
+      %row = arith.addi %r0, %off : index
+      tessera_tile.store_tile %w, %yv[%row, %c0d] : tensor<32x64xf32, #blk>, !view
+    }
+    tessera_tile.warp_yield
+  }
+  partition0(%px: !view, %pring: !ring, %pfull: !tessera_tile.mbarrier<2>,
+             %pempty: !tessera_tile.mbarrier<2>, %pr0: index) num_warps(4) registers(40) {
+    %c0p = arith.constant 0 : index
+    %c1p = arith.constant 1 : index
+    %c2p = arith.constant 2 : index
+    %c4p = arith.constant 4 : index
+    %c32p = arith.constant 32 : index
+    scf.for %t = %c0p to %c4p step %c1p {
+      %slot = arith.remui %t, %c2p : index
+      %round = arith.divui %t, %c2p : index
+      %used = arith.cmpi uge, %t, %c2p : index
+      scf.if %used {
+        %prev = arith.subi %round, %c1p : index
+        %par = arith.remui %prev, %c2p : index
+        %phase = arith.index_cast %par : index to i1
+        tessera_tile.mbarrier_wait %pempty[%slot], %phase : !tessera_tile.mbarrier<2>
+      }
+      %off = arith.muli %t, %c32p : index
+      %row = arith.addi %pr0, %off : index
+      %v = tessera_tile.load_tile %px[%row, %c0p] : !view -> tensor<32x64xf32, #blk>
+      %s = tessera_tile.slot %pring[%slot] : !ring -> !slot
+      tessera_tile.local_store %v, %s : tensor<32x64xf32, #blk>, !slot
+      tessera_tile.mbarrier_arrive %pfull[%slot] : !tessera_tile.mbarrier<2>
+    }
+    tessera_tile.warp_return
+  } : (!view, !ring, !tessera_tile.mbarrier<2>, !tessera_tile.mbarrier<2>, index) -> ()
+  tessera_target.return
+}""",
+        [(1000, 64)], ["float32"], lambda x: 2 * x + 1, "float32"),
     "attention_f16_d64_causal": (
         CAUSAL_ATTENTION_D64_F16,
         [(2, 3, 1000, 64)] * 3, ["float16"] * 3,
@@ -576,6 +669,7 @@ SCHEDULES = {
     "memcpy_target_ir": "target-ir",  # compiled from Target IR, not Graph IR
     "tile_ir_column_sum_squares": "target-ir",
     "tile_ir_transpose": "target-ir",
+    "tile_ir_warp_specialized": "target-ir",
     "bias_gelu_f32_vector4": {
         "elementwise": "tile = [2048], warps = 4, stages = 1, vector = 4"},
     "attention_f32_simt_odd_dims": {

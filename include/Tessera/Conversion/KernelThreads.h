@@ -13,10 +13,15 @@
 namespace mlir::tessera {
 
 /// Threads per block of `kernel`, where it says: its launch config's block,
-/// else its schedule's threads (`tessera.schedule`). Shared by the Tile IR
-/// distribution (a tile's warps are the block's) and the move into gpu.funcs
-/// (the known block size).
+/// else the threads recorded by the warp-specialize lowering
+/// (`tessera.block_threads`), else its schedule's threads
+/// (`tessera.schedule`). Shared by the Tile IR distribution (a tile's warps
+/// are the block's) and the move into gpu.funcs (the known block size).
 std::optional<int64_t> getKernelThreads(target::KernelOp kernel);
+
+/// The threads that run `op` together: those of the warp group of a lowered
+/// `tessera_tile.warp_specialize` region around it, else the kernel's.
+std::optional<int64_t> getThreadsRunning(Operation *op);
 
 } // namespace mlir::tessera
 

@@ -135,6 +135,19 @@ def ConvertTesseraTileToTarget
     held by a warp's lanes) and, where several warps hold a row, their
     partials through shared memory between two barriers. Tiles need the module's `#tessera_target.chip`;
     a distribution the lowering does not do yet is an error naming it.
+    A `tessera_tile.dot` becomes the instructions of its `#mma` (mma.sync,
+    wgmma, mfma, or fma per element: docs/dialects/tile.md).
+
+    `tessera_tile.warp_specialize` (first, before the ops in its regions)
+    becomes warp groups: the block grows by the partitions' warps (the
+    kernel's config and launches, `tessera.block_threads`), each region
+    runs under an `scf.if` on the warp index tagged `tessera.warp_group`
+    (the default region, then the rest of the kernel, on the first warps),
+    register budgets become `nvvm.setmaxregister` around the kernel's
+    register cap; after the conversion each group's thread ids count from
+    its first thread and its block barriers become `nvvm.barrier` with the
+    group's id and thread count. It needs named barriers (NVIDIA) and, for
+    budgets, setmaxnreg (sm_90a).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",

@@ -145,9 +145,7 @@ static FailureOr<int64_t> warpSizeFor(Operation *op) {
 
 /// Threads per block of the kernel holding `op`, where it says.
 static std::optional<int64_t> blockThreads(Operation *op) {
-  if (auto kernel = op->getParentOfType<target::KernelOp>())
-    return getKernelThreads(kernel);
-  return std::nullopt;
+  return getThreadsRunning(op);
 }
 
 /// The distribution of `type` (a blocked tile or a slice of one), or an

@@ -178,7 +178,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     int64_t warpSize = (*info)->getWarpSize();
     auto kernel = op->getParentOfType<target::KernelOp>();
     std::optional<int64_t> threads =
-        kernel ? getKernelThreads(kernel) : std::nullopt;
+        kernel ? getThreadsRunning(op) : std::nullopt;
     if (threads && *threads != encoding.getNumWarps() * warpSize)
       return op.emitOpError()
              << "has an accumulator over " << encoding.getNumWarps()

@@ -73,6 +73,32 @@ LogicalResult lowerDescriptorCopy(tile::BoxCopyOp op,
 /// read, once each, before the first copy through it (Barriers.cpp).
 void prepareDescriptorCopies(Operation *kernel);
 
+/// The kernel attribute recording threads per block once
+/// `tessera_tile.warp_specialize` has added its partitions' warps.
+inline constexpr llvm::StringLiteral kBlockThreadsAttrName =
+    "tessera.block_threads";
+
+/// A lowered `tessera_tile.warp_specialize` region: the `scf.if` branch its
+/// warps run, the first of its threads, how many, and the named barrier
+/// (1-15) that stands for a block barrier inside it.
+struct WarpGroup {
+  int64_t firstThread, threads, barrier;
+};
+
+/// The warp group of the lowered warp_specialize region around `op`, if any.
+std::optional<WarpGroup> getWarpGroup(Operation *op);
+
+/// Turns each `tessera_tile.warp_specialize` of `kernel` into branches on
+/// the warp index, one warp group each (the kernel's block grows by the
+/// partitions' warps; `setmaxnreg` where regions ask for registers), and
+/// moves the ops after it into the default group (WarpSpecialize.cpp).
+LogicalResult lowerWarpSpecialize(Operation *kernel);
+
+/// After the conversion: in each warp group, thread ids count from the
+/// group's first thread and block barriers become the group's named
+/// barrier; a block-wide reduction inside a group is an error.
+LogicalResult finishWarpGroups(Operation *kernel);
+
 /// dot (Dot.cpp).
 void populateDotPatterns(const TypeConverter &converter,
                          RewritePatternSet &patterns);

@@ -204,7 +204,7 @@ struct BoxCopyLowering : public OpConversionPattern<tile::BoxCopyOp> {
                 "buffers through descriptors (TMA) only";
     auto kernel = op->getParentOfType<target::KernelOp>();
     std::optional<int64_t> threads =
-        kernel ? getKernelThreads(kernel) : std::nullopt;
+        kernel ? getThreadsRunning(op) : std::nullopt;
     if (!threads)
       return op.emitOpError() << "is not in a kernel with a known block "
                                  "size, which the copy is shared among";

@@ -59,6 +59,9 @@ void tile_to_target::maskedStore(OpBuilder &b, Location loc, Value value,
 
 std::optional<int64_t>
 mlir::tessera::getKernelThreads(target::KernelOp kernel) {
+  if (auto threads = kernel->getAttrOfType<IntegerAttr>(
+          tile_to_target::kBlockThreadsAttrName))
+    return threads.getInt();
   if (target::KernelConfigAttr config = kernel.getConfigAttr()) {
     int64_t threads = 1;
     for (int64_t extent : config.getBlock())
@@ -68,6 +71,15 @@ mlir::tessera::getKernelThreads(target::KernelOp kernel) {
   if (auto schedule =
           kernel->getAttrOfType<schedule::ConfigAttr>("tessera.schedule"))
     return schedule.getThreads();
+  return std::nullopt;
+}
+
+std::optional<int64_t> mlir::tessera::getThreadsRunning(Operation *op) {
+  if (std::optional<tile_to_target::WarpGroup> group =
+          tile_to_target::getWarpGroup(op))
+    return group->threads;
+  if (auto kernel = op->getParentOfType<target::KernelOp>())
+    return getKernelThreads(kernel);
   return std::nullopt;
 }
 
@@ -256,7 +268,7 @@ struct NotLoweredYet : public ConversionPattern {
               "are load_tile, store_tile, gather, map, reduce, broadcast, "
               "range, convert_layout, local_alloc, slot, trans, local_load, "
               "local_store, box_copy, wait, mbarrier_alloc, mbarrier_wait, "
-              "mbarrier_arrive and dot)";
+              "mbarrier_arrive, dot and warp_specialize)";
   }
 };
 
@@ -314,8 +326,13 @@ struct ConvertTileToTargetPass
       return failure();
     });
     for (auto kernel : getOperation().getOps<target::KernelOp>()) {
+      // Warp groups first: the ops in their regions then lower for the
+      // group's warps, and the group's threads are renumbered after.
+      if (failed(tile_to_target::lowerWarpSpecialize(kernel)))
+        return signalPassFailure();
       tile_to_target::prepareDescriptorCopies(kernel);
-      if (failed(applyPartialConversion(kernel, target, frozen)))
+      if (failed(applyPartialConversion(kernel, target, frozen)) ||
+          failed(tile_to_target::finishWarpGroups(kernel)))
         return signalPassFailure();
     }
   }

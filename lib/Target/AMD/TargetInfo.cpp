@@ -25,6 +25,9 @@ public:
   // AMDGPU takes a VGPR budget ("amdgpu-num-vgpr") that counts registers
   // differently (wave64, AGPRs); not mapped yet.
   llvm::StringRef getRegisterCapAttrName() const override { return ""; }
+  // s_barrier is the whole workgroup's.
+  bool hasNamedBarriers() const override { return false; }
+  int64_t getReallocatableRegisters() const override { return 0; }
 
 };
 } // namespace

@@ -39,6 +39,12 @@ public:
   llvm::StringRef getRegisterCapAttrName() const override {
     return "nvvm.maxnreg";
   }
+  bool hasNamedBarriers() const override { return true; }
+  // setmaxnreg is sm_90a's, as the warpgroup instructions; 64K 32-bit
+  // registers per SM.
+  int64_t getReallocatableRegisters() const override {
+    return desc.wgmma ? 65536 : 0;
+  }
 
 };
 } // namespace

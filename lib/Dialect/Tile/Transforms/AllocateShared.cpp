@@ -350,13 +350,14 @@ static int64_t blockThreads(target::KernelOp kernel,
   kernel->walk([&](Operation *op) {
     for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
                                               op->getResultTypes()))
-      if (auto tile = dyn_cast<RankedTensorType>(type))
+      if (auto tile = dyn_cast<RankedTensorType>(type)) {
         if (auto blocked =
                 dyn_cast_or_null<BlockedEncodingAttr>(tile.getEncoding()))
           warps = std::max(warps, blocked.getNumWarps());
         else if (auto acc = dyn_cast_or_null<MmaAccEncodingAttr>(
                      tile.getEncoding()))
           warps = std::max(warps, acc.getNumWarps());
+      }
   });
   return warps * chip->getWarpSize();
 }

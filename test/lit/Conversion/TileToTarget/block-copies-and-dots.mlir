@@ -292,23 +292,6 @@ tessera_target.kernel @too_few_threads() config = #tessera_target.kernel_config<
 
 // -----
 
-// A block-level op the lowering does not implement is refused by name.
-module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
-tessera_target.kernel @specialized() config = #tessera_target.kernel_config<grid = [1], block = [160]> {
-  // expected-error @+1 {{'tessera_tile.warp_specialize' op is not lowered to Target IR yet (the block-level ops lowered are load_tile, store_tile, gather, map, reduce, broadcast, range, convert_layout, local_alloc, slot, trans, local_load, local_store, box_copy, wait, mbarrier_alloc, mbarrier_wait, mbarrier_arrive and dot)}}
-  tessera_tile.warp_specialize()
-  default {
-    tessera_tile.warp_yield
-  }
-  partition0() num_warps(1) {
-    tessera_tile.warp_return
-  } : () -> ()
-  tessera_target.return
-}
-}
-
-// -----
-
 // mma_sync's `a` from registers: an f16 accumulator converted to the dot's
 // `a` encoding moves nothing (the same lanes hold the same elements), and
 // its fragments are built from the thread's scalars: no ldmatrix for `a`,

@@ -87,6 +87,12 @@ public:
   /// The name of the kernel attribute that caps registers per thread
   /// (`nvvm.maxnreg`), empty where Tessera cannot cap them yet.
   virtual llvm::StringRef getRegisterCapAttrName() const = 0;
+  /// Named barriers: a barrier among a subset of the block's warps (what
+  /// warp specialization synchronizes its warp groups with).
+  virtual bool hasNamedBarriers() const = 0;
+  /// Registers per SM that the warps of a block share when they trade
+  /// registers among warp groups (`setmaxnreg`), or 0 where a chip cannot.
+  virtual int64_t getReallocatableRegisters() const = 0;
 
   /// The chips of the table that have `kind`, for diagnostics
   /// ("NVIDIA sm_80, sm_86, ...").
