@@ -47,9 +47,12 @@ def test_ptx_and_plan(name, tmp_path):
 #: Cases written for NVIDIA's 32-lane warps: their tile encodings pin 32
 #: lanes, which an AMD wave64 chip refuses by name.
 WARP32_ONLY = {"tile_ir_column_sum_squares", "tile_ir_transpose"}
+#: Cases that split a block's warps into groups, which needs NVIDIA's named
+#: barriers: refused by name on AMD.
+NVIDIA_ONLY = {"tile_ir_warp_specialized"}
 
 
-@pytest.mark.parametrize("name", sorted(set(CASES) - WARP32_ONLY))
+@pytest.mark.parametrize("name", sorted(set(CASES) - WARP32_ONLY - NVIDIA_ONLY))
 def test_hsaco_is_amdgpu_elf(name):
     schedule = SCHEDULES.get(name)
     art = _compile(CASES[name][0], "gfx942", schedule if schedule == "target-ir" else None)
@@ -60,6 +63,12 @@ def test_hsaco_is_amdgpu_elf(name):
 @pytest.mark.parametrize("name", sorted(WARP32_ONLY))
 def test_warp32_tiles_are_refused_on_wave64(name):
     with pytest.raises(Exception, match=r"whose threads hold 32 lanes, but a warp of the chip has 64"):
+        _compile(CASES[name][0], "gfx942", SCHEDULES.get(name))
+
+
+@pytest.mark.parametrize("name", sorted(NVIDIA_ONLY))
+def test_warp_groups_are_refused_on_amd(name):
+    with pytest.raises(Exception, match=r"needs named barriers .*chip 'gfx942' has only the whole block's"):
         _compile(CASES[name][0], "gfx942", SCHEDULES.get(name))
 
 
