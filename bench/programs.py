@@ -88,6 +88,10 @@ SWEEP_SCHEDULES = {
         "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = 4",
     "wgmma_128x256_w8_s3_g16_split8":
         "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = 8",
+    "wgmma_128x256_w8_s3_ws": "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, producer_warps = 4",
+    "wgmma_128x256_w8_s4_ws": "tile = [128, 256, 64], warps = 8, stages = 4, swizzle = 16, mma = wgmma, producer_warps = 4",
+    "wgmma_128x128_w4_s4_ws": "tile = [128, 128, 64], warps = 4, stages = 4, swizzle = 16, mma = wgmma, producer_warps = 4",
+    "wgmma_128x256_w8_s3_default": "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
     "wgmma_64x128_w4_s4_split4":
         "tile = [64, 128, 64], warps = 4, stages = 4, mma = wgmma, split_k = 4",
 }

@@ -263,6 +263,23 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         MATMUL_BIAS_GELU_F16,
         [(1000, 776), (776, 1000), (1000,)], ["float16"] * 3,
         lambda a, w, b: gelu(a @ w + b), "float16"),
+    # Warp-specialized (producer_warps = 4): a producer warpgroup fills a
+    # 3-slot TMA ring, two consumer warpgroups run wgmma; bias + gelu; K
+    # not a multiple of 64 (the last box zero-filled); a batched lhs.
+    "matmul_bias_gelu_f16_wgmma_ws": (
+        MATMUL_BIAS_GELU_F16,
+        [(1000, 776), (776, 1000), (1000,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    "matmul_f16_wgmma_ws_batched": (
+        BATCHED_MATMUL_F16,
+        [(3, 333, 264), (264, 520)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
+    # The same schedule where TMA cannot copy (K = 777): the
+    # warp-specialized kernel does nothing, its mma_sync companion runs.
+    "matmul_f16_wgmma_ws_fallback": (
+        BATCHED_MATMUL_F16,
+        [(2, 300, 777), (777, 250)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # Two warpgroups on 128x256 tiles; a batched lhs (a 3-d tensor map).
     "matmul_f16_wgmma_batched": (
         BATCHED_MATMUL_F16,
@@ -663,6 +680,10 @@ TOLERANCE_OVERRIDES = {
 }
 
 
+#: The warp-specialized wgmma schedule of the GPU cases.
+WS_SCHEDULE = ("tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, "
+               "mma = wgmma, producer_warps = 4")
+
 #: Schedules that override the defaults (`tessera.compile(schedule=...)`), or
 #: "target-ir" for a program written in Target IR.
 SCHEDULES = {
@@ -681,6 +702,9 @@ SCHEDULES = {
         "reduce": "tile = [4, 512], warps = 4, stages = 1, vector = 4"},
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
+    "matmul_bias_gelu_f16_wgmma_ws": {"matmul": WS_SCHEDULE},
+    "matmul_f16_wgmma_ws_batched": {"matmul": WS_SCHEDULE},
+    "matmul_f16_wgmma_ws_fallback": {"matmul": WS_SCHEDULE},
     "matmul_f16_wgmma_batched": {
         "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma"},
     "matmul_f16_wgmma_fallback": {
@@ -705,7 +729,9 @@ SCHEDULES = {
 USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True,
             "matmul_f16_wgmma_swizzled": True, "matmul_bias_gelu_f16_wgmma_split": True,
             "matmul_f16_wgmma_many_batches": True,
-            "matmul_f16_wgmma_fallback": False}
+            "matmul_f16_wgmma_fallback": False,
+            "matmul_bias_gelu_f16_wgmma_ws": True, "matmul_f16_wgmma_ws_batched": True,
+            "matmul_f16_wgmma_ws_fallback": False}
 
 
 def tolerance(name: str, dtype: str):

@@ -466,6 +466,37 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     WgmmaMatmul wgmma{config,      matmul,        lhsParam,
                       rhsParam,    kParam,        lhsMapParam,
                       lhsValidParam, rhsMapParam, rhsValidParam};
+    if (config.getProducerWarps() != 0) {
+      // Two kernels: the warp-specialized one (which does nothing where
+      // the tensor maps are invalid), then its mma_sync companion (which
+      // does nothing where they are valid).
+      if (split.enabled())
+        return kernel.emitOpError()
+               << "config " << config
+               << " sets producer_warps with split_k, which the "
+                  "warp-specialized kernel does not do yet";
+      if (failed(emitKernel(
+              host, loc, "matmul_wgmma_ws", config, sig, {matmulGrid}, 0,
+              [&](OpBuilder &b, ValueRange params) {
+                return wgmma.buildWarpSpecialized(b, loc, params,
+                                                  tileEpilogue);
+              })))
+        return failure();
+      return emitKernel(
+          host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
+          [&](OpBuilder &b, ValueRange params) {
+            Value invalid = arith::XOrIOp::create(
+                b, loc, wgmma.mapsValid(b, loc, params),
+                arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+            auto branch =
+                scf::IfOp::create(b, loc, invalid, /*withElseRegion=*/false);
+            OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+            return buildTensorCoreProgram(tb, loc, params, config, matmul,
+                                          mmaSync, /*warpSize=*/32, lhsParam,
+                                          rhsParam, kParam, tileEpilogue,
+                                          split);
+          });
+    }
     return finish(emitKernel(
         host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
         [&](OpBuilder &b, ValueRange params) {

@@ -54,13 +54,7 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
                                      fallback,
                                  const TileEpilogue &epilogue,
                                  const SplitK &split) {
-  auto isSet = [&](unsigned param) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                 params[param], indexConstant(b, loc, 0))
-        .getResult();
-  };
-  Value useTma = arith::AndIOp::create(b, loc, isSet(lhsValidParam),
-                                       isSet(rhsValidParam));
+  Value useTma = mapsValid(b, loc, params);
   auto branches = scf::IfOp::create(b, loc, TypeRange(), useTma,
                                     /*withElseRegion=*/true);
   OpBuilder eb = OpBuilder::atBlockBegin(&branches.getElseRegion().front());
@@ -68,6 +62,17 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
     return failure();
   OpBuilder tb = OpBuilder::atBlockBegin(&branches.getThenRegion().front());
   return buildTma(tb, loc, params, epilogue, split);
+}
+
+Value WgmmaMatmul::mapsValid(OpBuilder &b, Location loc,
+                             ValueRange params) const {
+  auto isSet = [&](unsigned param) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                 params[param], indexConstant(b, loc, 0))
+        .getResult();
+  };
+  return arith::AndIOp::create(b, loc, isSet(lhsValidParam),
+                               isSet(rhsValidParam));
 }
 
 LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
@@ -183,6 +188,248 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
           else
             result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
           scf::YieldOp::create(eb, l);
+        });
+    if (failed(result))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The warp-specialized kernel
+//===----------------------------------------------------------------------===//
+
+/// A `tessera_tile.warp_specialize` with `captures`, a default region whose
+/// results are `results`, and one partition of `producerWarps` warps whose
+/// block arguments are the captures. Register budgets: `consumerRegisters`
+/// for the default region, `producerRegisters` for the partition.
+static tile::WarpSpecializeOp
+createWarpSpecialize(OpBuilder &b, Location loc, TypeRange results,
+                     ValueRange captures, int32_t producerWarps,
+                     int32_t consumerRegisters, int32_t producerRegisters) {
+  OperationState state(loc, tile::WarpSpecializeOp::getOperationName());
+  state.addOperands(captures);
+  state.addTypes(results);
+  state.addAttribute("partition_num_warps",
+                     b.getDenseI32ArrayAttr({producerWarps}));
+  state.addAttribute("partition_registers",
+                     b.getDenseI32ArrayAttr({producerRegisters}));
+  state.addAttribute("default_registers",
+                     b.getI32IntegerAttr(consumerRegisters));
+  state.addRegion()->push_back(new Block);
+  Region *holder = state.addRegion();
+  holder->push_back(new Block);
+  OperationState partitions(loc, tile::WarpPartitionsOp::getOperationName());
+  Region *partition = partitions.addRegion();
+  Block *block = new Block;
+  for (Value capture : captures)
+    block->addArgument(capture.getType(), loc);
+  partition->push_back(block);
+  holder->front().push_back(Operation::create(partitions));
+  return cast<tile::WarpSpecializeOp>(b.create(state));
+}
+
+LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
+                                                ValueRange params,
+                                                const TileEpilogue &epilogue) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bm = tile[0], bn = tile[1], warps = config.getWarps();
+  int64_t stages = config.getStages();
+  Type element = getElementTypeOrSelf(matmul.getLhs().getType());
+  auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
+  auto mul = [&](OpBuilder &ob, Value x, Value y) {
+    return arith::MulIOp::create(ob, loc, x, y).getResult();
+  };
+  auto rem = [&](OpBuilder &ob, Value x, int64_t y) {
+    return arith::RemUIOp::create(ob, loc, x, c(ob, y)).getResult();
+  };
+  auto div = [&](OpBuilder &ob, Value x, int64_t y) {
+    return arith::DivUIOp::create(ob, loc, x, c(ob, y)).getResult();
+  };
+  auto parity = [&](OpBuilder &ob, Value phase) {
+    return arith::IndexCastOp::create(ob, loc, ob.getI1Type(), rem(ob, phase, 2))
+        .getResult();
+  };
+  Value m = params[epilogue.mParam], n = params[epilogue.nParam];
+  Value k = params[kParam];
+  SplitK none{1};
+  MatmulBlock block(b, loc, m, n, bm, bn, config, none, params,
+                    epilogue.batchParams);
+  Value bz = block.batchEntry, m0 = block.row0, n0 = block.col0;
+  Value useTma = mapsValid(b, loc, params);
+
+  bool batched = cast<RankedTensorType>(matmul.getLhs().getType()).getRank() > 2;
+  Value batch = c(b, 1);
+  if (batched)
+    for (unsigned p : epilogue.batchParams)
+      batch = mul(b, batch, params[p]);
+  Value lhs = stridedView(b, loc, params[lhsParam], c(b, 0), {batch, m, k},
+                          {mul(b, m, k), k, c(b, 1)});
+  Value rhs = stridedView(b, loc, params[rhsParam], c(b, 0), {k, n},
+                          {n, c(b, 1)});
+  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
+  Value lhsBatch = batched ? bz : c(b, 0);
+
+  // The ring: per slot, a swizzled box of each band's rows of A and one of
+  // B; `full[s]` completes when the slot's copies land (one arrival and
+  // the bytes per copy), `empty[s]` when every consumer thread is done
+  // with it.
+  int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
+  auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
+  auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
+  auto rhsBox = tile::SmemType::get({kBoxK, bn}, element, swizzled);
+  auto lhsRingType =
+      tile::SmemType::get({stages, bandRows, kBoxK}, element, swizzled);
+  auto rhsRingType = tile::SmemType::get({stages, kBoxK, bn}, element, swizzled);
+  auto barriersType = tile::MbarrierType::get(ctx, stages);
+  SmallVector<Value> lhsRings;
+  for (int64_t band = 0; band < bands; ++band)
+    lhsRings.push_back(
+        tile::LocalAllocOp::create(b, loc, lhsRingType, IntegerAttr()));
+  Value rhsRing = tile::LocalAllocOp::create(b, loc, rhsRingType, IntegerAttr());
+  Value full = tile::MbarrierAllocOp::create(b, loc, barriersType, bands + 1,
+                                             IntegerAttr());
+  Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps * 32,
+                                              IntegerAttr());
+
+  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, 16);
+  auto accType = RankedTensorType::get(
+      {bandRows, bn}, b.getF32Type(),
+      tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1}));
+  SmallVector<Type> accTypes(bands, accType);
+
+  // Captures: the producer's inputs, in this order.
+  SmallVector<Value> captures{lhs, rhs, params[lhsMapParam],
+                              params[rhsMapParam], full, empty, m0, n0,
+                              lhsBatch, numK, useTma, rhsRing};
+  captures.append(lhsRings);
+  // Consumer warpgroups take 232 registers, the producer's gives all but
+  // 40 up (what CUTLASS's Hopper GEMMs do).
+  auto split = createWarpSpecialize(b, loc, accTypes, captures,
+                                    config.getProducerWarps(), 232, 40);
+
+  // The producer: per slot of K, once the consumers freed it (after the
+  // first round), the band boxes of A and the box of B, arriving on
+  // full[slot].
+  {
+    Block &pb = split.getPartitionRegions()[0].front();
+    OpBuilder pbld = OpBuilder::atBlockBegin(&pb);
+    ValueRange in = pb.getArguments();
+    Value pLhs = in[0], pRhs = in[1], pLhsMap = in[2], pRhsMap = in[3],
+          pFull = in[4], pEmpty = in[5], pM0 = in[6], pN0 = in[7],
+          pBatch = in[8], pNumK = in[9], pUse = in[10], pRhsRing = in[11];
+    ValueRange pLhsRings = in.drop_front(12);
+    auto branch = scf::IfOp::create(pbld, loc, pUse, /*withElse=*/false);
+    OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+    scf::ForOp::create(
+        tb, loc, c(tb, 0), pNumK, c(tb, 1), ValueRange(),
+        [&](OpBuilder &fb, Location l, Value kt, ValueRange) {
+          Value slot = rem(fb, kt, stages);
+          Value reused = arith::CmpIOp::create(
+              fb, l, arith::CmpIPredicate::uge, kt, c(fb, stages));
+          auto wait = scf::IfOp::create(fb, l, reused, /*withElse=*/false);
+          OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
+          tile::MbarrierWaitOp::create(
+              wb, l, pEmpty, slot,
+              parity(wb, arith::SubIOp::create(wb, l, div(wb, kt, stages),
+                                               c(wb, 1))));
+          Value k0 = mul(fb, kt, c(fb, kBoxK));
+          for (int64_t band = 0; band < bands; ++band) {
+            Value row = arith::AddIOp::create(fb, l, pM0,
+                                              c(fb, band * bandRows));
+            Value box = tile::SlotOp::create(fb, l, lhsBox, pLhsRings[band],
+                                             slot);
+            tile::BoxCopyOp::create(fb, l, Type(), pLhs,
+                                    ValueRange{pBatch, row, k0}, box, pLhsMap,
+                                    pFull, slot, Value(), false);
+          }
+          Value box = tile::SlotOp::create(fb, l, rhsBox, pRhsRing, slot);
+          tile::BoxCopyOp::create(fb, l, Type(), pRhs, ValueRange{k0, pN0},
+                                  box, pRhsMap, pFull, slot, Value(), false);
+          scf::YieldOp::create(fb, l);
+        });
+    tile::WarpReturnOp::create(pbld, loc);
+  }
+
+  // The consumers: per slot of K, wait for its copies, the dots (one per
+  // band); a single band's dot is async (it waits for the previous one
+  // only), after which the previous slot is free; with several bands each
+  // slot is freed after its own dots.
+  {
+    Block &db = split.getDefaultRegion().front();
+    OpBuilder dbld = OpBuilder::atBlockBegin(&db);
+    auto branch = scf::IfOp::create(dbld, loc, accTypes, useTma,
+                                    /*withElseRegion=*/true);
+    {
+      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      SmallVector<Value> zeros(bands, zeroOf(eb, loc, accType));
+      scf::YieldOp::create(eb, loc, zeros);
+    }
+    OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+    bool async = bands == 1;
+    SmallVector<Value> inits(bands, zeroOf(tb, loc, accType));
+    auto loop = scf::ForOp::create(
+        tb, loc, c(tb, 0), numK, c(tb, 1), inits,
+        [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
+          Value slot = rem(fb, kt, stages);
+          tile::MbarrierWaitOp::create(fb, l, full, slot,
+                                       parity(fb, div(fb, kt, stages)));
+          Value bBox = tile::SlotOp::create(fb, l, rhsBox, rhsRing, slot);
+          SmallVector<Value> next;
+          for (int64_t band = 0; band < bands; ++band) {
+            Value aBox =
+                tile::SlotOp::create(fb, l, lhsBox, lhsRings[band], slot);
+            auto dot = tile::DotOp::create(fb, l, accType, aBox, bBox,
+                                           carried[band], mma);
+            if (async)
+              dot.setAsync(true);
+            next.push_back(dot);
+          }
+          if (async) {
+            Value previous = arith::CmpIOp::create(
+                fb, l, arith::CmpIPredicate::uge, kt, c(fb, 1));
+            auto free = scf::IfOp::create(fb, l, previous, /*withElse=*/false);
+            OpBuilder rb = OpBuilder::atBlockBegin(free.thenBlock());
+            tile::MbarrierArriveOp::create(
+                rb, l, empty,
+                rem(rb, arith::AddIOp::create(rb, l, kt, c(rb, stages - 1)),
+                    stages));
+          } else {
+            tile::MbarrierArriveOp::create(fb, l, empty, slot);
+          }
+          scf::YieldOp::create(fb, l, next);
+        });
+    scf::YieldOp::create(tb, loc, loop.getResults());
+    tile::WarpYieldOp::create(dbld, loc, branch.getResults());
+  }
+
+  // The epilogue, after the split (the consumers' warps): as the TMA
+  // program's, each band through a padded shared buffer (which may take
+  // the ring's bytes: every copy has landed), a row per warp at a time.
+  auto epilogueBranch =
+      scf::IfOp::create(b, loc, useTma, /*withElseRegion=*/false);
+  OpBuilder eb = OpBuilder::atBlockBegin(epilogueBranch.thenBlock());
+  auto staging = tile::SmemType::get(
+      {bandRows, bn}, eb.getF32Type(),
+      tile::SmemLayoutAttr::get(ctx, 0, /*pad=*/8));
+  auto rowMajor = RankedTensorType::get(
+      {warps, bn}, eb.getF32Type(),
+      tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
+  for (int64_t band = 0; band < bands; ++band) {
+    Value buffer = tile::LocalAllocOp::create(eb, loc, staging, IntegerAttr());
+    tile::LocalStoreOp::create(eb, loc, split.getResult(band), buffer);
+    LogicalResult result = success();
+    scf::ForOp::create(
+        eb, loc, c(eb, 0), c(eb, bandRows), c(eb, warps), ValueRange(),
+        [&](OpBuilder &rb, Location l, Value r, ValueRange) {
+          Value rows = tile::LocalLoadOp::create(rb, l, rowMajor, buffer,
+                                                 ValueRange{r, c(rb, 0)});
+          Value row0 = arith::AddIOp::create(
+              rb, l, arith::AddIOp::create(rb, l, m0, c(rb, band * bandRows)),
+              r);
+          result = epilogue.emit(rb, l, params, rows, bz, row0, n0);
+          scf::YieldOp::create(rb, l);
         });
     if (failed(result))
       return failure();

@@ -350,6 +350,18 @@ struct WgmmaMatmul {
 
   LogicalResult buildTma(OpBuilder &b, Location loc, ValueRange params,
                          const TileEpilogue &epilogue, const SplitK &split);
+
+  /// True (i1) where both tensor maps could be encoded.
+  Value mapsValid(OpBuilder &b, Location loc, ValueRange params) const;
+
+  /// The warp-specialized kernel (`producer_warps`): a producer warpgroup
+  /// fills a ring of `stages` slots by TMA, the `warps` consumer warps wait
+  /// on each slot's barrier, run the wgmma dots and free it; then the
+  /// epilogue. Where the maps are invalid it does nothing (the kernel's
+  /// mma_sync companion runs).
+  LogicalResult buildWarpSpecialized(OpBuilder &b, Location loc,
+                                     ValueRange params,
+                                     const TileEpilogue &epilogue);
 };
 
 //===----------------------------------------------------------------------===//

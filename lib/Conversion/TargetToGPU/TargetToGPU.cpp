@@ -463,14 +463,20 @@ struct ConvertTargetToGPUPass
                     UnitAttr::get(ctx));
       func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
           ctx, {static_cast<int32_t>(*threads), 1, 1}));
-      // The launch config's register cap per thread, in the vendor's
-      // spelling (the chip's target info).
-      if (target::KernelConfigAttr config = kernel.getConfigAttr();
-          config && config.getRegs() != 0) {
+      // The register cap per thread (the launch config's, else the one the
+      // warp-specialize lowering set), in the vendor's spelling (the chip's
+      // target info).
+      int64_t regs = 0;
+      if (target::KernelConfigAttr config = kernel.getConfigAttr())
+        regs = config.getRegs();
+      if (auto capped = kernel->getAttrOfType<IntegerAttr>(
+              "tessera.max_registers"); capped && regs == 0)
+        regs = capped.getInt();
+      if (regs != 0) {
         target::ChipAttr chip = target::ChipAttr::lookup(module);
         if (!chip) {
           kernel.emitOpError()
-              << "caps registers (regs = " << config.getRegs()
+              << "caps registers (regs = " << regs
               << "), which needs the module's #tessera_target.chip "
                  "(tessera-target-set-chip): the cap is spelled per vendor";
           return signalPassFailure();
@@ -478,14 +484,13 @@ struct ConvertTargetToGPUPass
         StringRef cap = chip.getInfo().getRegisterCapAttrName();
         if (cap.empty()) {
           kernel.emitOpError()
-              << "caps registers (regs = " << config.getRegs()
+              << "caps registers (regs = " << regs
               << "), which Tessera does not implement for "
               << chip.getInfo().getVendorName() << " chips (" << chip.getName()
               << ") yet";
           return signalPassFailure();
         }
-        func->setAttr(cap, IntegerAttr::get(IntegerType::get(ctx, 32),
-                                            config.getRegs()));
+        func->setAttr(cap, IntegerAttr::get(IntegerType::get(ctx, 32), regs));
       }
       // Flat buffer parameters can be passed as bare pointers once the
       // kernel is in the LLVM dialect (tessera-target-bare-ptr).

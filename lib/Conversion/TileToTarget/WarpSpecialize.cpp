@@ -11,7 +11,8 @@
 // the main program runs), each partition on its own warps after them. A
 // region with `registers(r)` starts with `setmaxnreg` (up or down from the
 // kernel's cap, which the lowering sets so that the groups' budgets fit the
-// register file). This runs before the conversion of the regions' ops, so
+// register file: the launch config's `regs`, or `tessera.max_registers`
+// on a kernel without one). This runs before the conversion of the regions' ops, so
 // that they lower for their group's threads; after it, each group's thread
 // ids count from its first thread and its block barriers become a named
 // barrier of its threads (finishWarpGroups). Warp groups need named
@@ -144,10 +145,6 @@ LogicalResult lowerWarpSpecialize(Operation *kernelOp) {
              << "asks for register budgets, which chip '"
              << (*info)->getChip()
              << "' cannot move between warps (setmaxnreg: sm_90a)";
-    if (!config)
-      return op.emitOpError()
-             << "asks for register budgets in a kernel without a launch "
-                "config, whose register cap the lowering sets";
     int64_t wanted = 0;
     for (auto [i, plan] : llvm::enumerate(plans)) {
       StringRef name = i == 0 ? "the default region" : "a partition";
@@ -245,6 +242,9 @@ LogicalResult lowerWarpSpecialize(Operation *kernelOp) {
     kernel.setConfigAttr(target::KernelConfigAttr::get(
         ctx, config.getGrid(), {total}, config.getShared(),
         cap ? cap : config.getRegs()));
+  else if (cap)
+    kernel->setAttr("tessera.max_registers",
+                    IntegerAttr::get(IntegerType::get(ctx, 32), cap));
   if (auto module = kernel->getParentOfType<ModuleOp>())
     module.walk([&](target::LaunchOp launch) {
       if (launch.getKernel() == kernel.getSymName())

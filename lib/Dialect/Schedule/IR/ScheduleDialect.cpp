@@ -37,10 +37,12 @@ void ScheduleDialect::initialize() {
 //===----------------------------------------------------------------------===//
 
 /// `<tile = [M, N, K], warps = W, stages = S (, knob = value)*>`: tile,
-/// warps and stages first, then any of vector, swizzle, mma, split_k.
+/// warps and stages first, then any of vector, swizzle, mma, split_k,
+/// producer_warps.
 Attribute ConfigAttr::parse(AsmParser &parser, Type) {
   SmallVector<int64_t> tile;
-  int64_t warps = 0, stages = 0, vector = 1, swizzle = 1, splitK = 1;
+  int64_t warps = 0, stages = 0, vector = 1, swizzle = 1, splitK = 1,
+          producerWarps = 0;
   MmaKind mma = MmaKind::none;
   llvm::StringSet<> seen;
   SMLoc loc = parser.getCurrentLocation();
@@ -65,6 +67,8 @@ Attribute ConfigAttr::parse(AsmParser &parser, Type) {
       return parser.parseInteger(swizzle);
     if (key == "split_k")
       return parser.parseInteger(splitK);
+    if (key == "producer_warps")
+      return parser.parseInteger(producerWarps);
     if (key == "mma") {
       StringRef name;
       SMLoc nameLoc = parser.getCurrentLocation();
@@ -93,7 +97,7 @@ Attribute ConfigAttr::parse(AsmParser &parser, Type) {
     }
   return getChecked([&] { return parser.emitError(loc); },
                     parser.getContext(), tile, warps, stages, vector, swizzle,
-                    mma, splitK);
+                    mma, splitK, producerWarps);
 }
 
 void ConfigAttr::print(AsmPrinter &printer) const {
@@ -108,6 +112,8 @@ void ConfigAttr::print(AsmPrinter &printer) const {
     printer << ", mma = " << stringifyMmaKind(getMma());
   if (getSplitK() != 1)
     printer << ", split_k = " << getSplitK();
+  if (getProducerWarps() != 0)
+    printer << ", producer_warps = " << getProducerWarps();
   printer << ">";
 }
 
@@ -115,7 +121,7 @@ LogicalResult
 ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    ArrayRef<int64_t> tile, int64_t warps, int64_t stages,
                    int64_t vector, int64_t swizzle, MmaKind mma,
-                   int64_t splitK) {
+                   int64_t splitK, int64_t producerWarps) {
   if (tile.empty() || tile.size() > 3)
     return emitError() << "tile must have 1 to 3 sizes, got " << tile.size();
   for (auto [i, size] : llvm::enumerate(tile))
@@ -135,6 +141,10 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "swizzle (" << swizzle << ") must be positive";
   if (splitK <= 0)
     return emitError() << "split_k (" << splitK << ") must be positive";
+  // A producer is one warpgroup: setmaxnreg trades registers by warpgroup.
+  if (producerWarps != 0 && producerWarps != 4)
+    return emitError() << "producer_warps (" << producerWarps
+                       << ") must be 0 (no producer) or 4 (a warpgroup)";
   if (mma != MmaKind::none && tile.size() != 2 && tile.size() != 3)
     return emitError() << "mma = " << stringifyMmaKind(mma)
                        << " needs an [M, N, K] (matmul) or [M, N] (attention: "

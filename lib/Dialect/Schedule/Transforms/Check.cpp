@@ -65,6 +65,18 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets split_k = " << config.getSplitK()
                    << ", which splits the K loop of matmul kernels only";
+  if (config.getProducerWarps() != 0 &&
+      (shape.kind != KernelKind::Matmul || mma != MmaKind::wgmma))
+    return error() << "sets producer_warps = " << config.getProducerWarps()
+                   << ", which only wgmma matmul kernels have (a warpgroup "
+                      "issuing their TMA copies)";
+  if (config.getProducerWarps() != 0 && config.getSplitK() != 1)
+    return error() << "sets producer_warps with split_k; the "
+                      "warp-specialized kernel does not split K yet";
+  if (config.getWarps() + config.getProducerWarps() > 32)
+    return error() << "has " << config.getWarps() << " warps and "
+                   << config.getProducerWarps()
+                   << " producer warps; a block has at most 32";
   if (config.getSplitK() > 64)
     return error() << "sets split_k = " << config.getSplitK()
                    << "; at most 64 slices of K (each is a partial output "

@@ -204,11 +204,11 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16,
-                             MmaKind::wgmma, 1);
+                             MmaKind::wgmma, 1, 0);
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,
-                             MmaKind::mma_sync, 1);
+                             MmaKind::mma_sync, 1, 0);
     return ConfigAttr::get(ctx, {16, 16, 16}, 8, 1);
   case KernelKind::Attention:
     // FlashAttention-2 on tensor cores: 128 query rows per block (16 per
@@ -222,7 +222,7 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                             .getShape()
                             .back();
       return ConfigAttr::get(ctx, {128, headDim > 64 ? 128 : 64}, 8, 2, 1, 1,
-                             MmaKind::mma_sync, 1);
+                             MmaKind::mma_sync, 1, 0);
     }
     // Without tensor cores, the same program on fma dots: 64 query rows
     // per block (two per thread, four lanes a row), 32 keys a step,

@@ -61,6 +61,23 @@ struct Interval {
 };
 } // namespace
 
+/// `value` and the values that stand for it across a warp_specialize: the
+/// capture and each partition's block argument for it.
+static SmallVector<Value> acrossWarpGroups(Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    if (isa_and_nonnull<WarpPartitionsOp>(arg.getOwner()->getParentOp()))
+      value = arg.getOwner()
+                  ->getParentOp()
+                  ->getParentOfType<WarpSpecializeOp>()
+                  .getCaptures()[arg.getArgNumber()];
+  SmallVector<Value> values{value};
+  for (OpOperand &use : value.getUses())
+    if (auto ws = dyn_cast<WarpSpecializeOp>(use.getOwner()))
+      for (Region &partition : ws.getPartitionRegions())
+        values.push_back(partition.getArgument(use.getOperandNumber()));
+  return values;
+}
+
 /// Live range of the allocation `alloc` (result `buffer`) in `root`.
 static std::pair<int64_t, int64_t>
 computeLiveRange(Operation *root, Operation *alloc, Value buffer,
@@ -111,12 +128,14 @@ computeLiveRange(Operation *root, Operation *alloc, Value buffer,
           for (Operation *waiter : token.getUsers())
             extendTo(waiter);
         } else if (use.get() == copy.getDest()) {
+          // (The wait may be another warp group's, on the same barriers.)
           bool awaited = false;
-          for (Operation *waiter : copy.getBarriers().getUsers())
-            if (isa<MbarrierWaitOp>(waiter)) {
-              extendTo(waiter);
-              awaited = true;
-            }
+          for (Value barriers : acrossWarpGroups(copy.getBarriers()))
+            for (Operation *waiter : barriers.getUsers())
+              if (isa<MbarrierWaitOp>(waiter)) {
+                extendTo(waiter);
+                awaited = true;
+              }
           if (!awaited)
             last = std::max(last, points.end.lookup(alloc->getParentOp()));
         }
@@ -187,10 +206,11 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
       size = type.getSizeInBytes();
       alignment = type.getAlignment();
     } else if (auto alloc = dyn_cast<MbarrierAllocOp>(op)) {
-      // An mbarrier is one 8-byte word.
+      // An mbarrier is one 8-byte word; a group starts 16-byte aligned, as
+      // every shared buffer the lowering addresses does.
       buffer = alloc.getBarriers();
       size = 8 * alloc.getBarriers().getType().getCount();
-      alignment = 8;
+      alignment = 16;
     } else if (auto alloc = dyn_cast<AllocSharedOp>(op)) {
       // A per-thread program's buffer (a memref).
       MemRefType type = alloc.getBuffer().getType();
@@ -240,8 +260,11 @@ SharedLayout mlir::tessera::tile::computeSharedLayout(Operation *root) {
     layout.totalBytes = std::max(layout.totalBytes, offset + interval.size);
     layout.alignment = std::max(layout.alignment, interval.alignment);
   }
-  // The shared window itself is 16-byte aligned; the lowering aligns a
-  // block's buffers further at run time, within this slack.
+  // Whole 16-byte units (buffers that lowering places after these, such
+  // as a reduction's scratch, start 16-byte aligned). The shared window
+  // itself is 16-byte aligned; the lowering aligns a block's buffers
+  // further at run time, within this slack.
+  layout.totalBytes = llvm::alignTo(layout.totalBytes, 16);
   if (!layout.buffers.empty())
     layout.totalBytes += layout.alignment - 16;
   return layout;

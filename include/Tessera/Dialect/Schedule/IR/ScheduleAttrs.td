@@ -20,7 +20,7 @@ def Schedule_MmaKind : I32EnumAttr<"MmaKind", "tensor-core instruction family", 
 
 def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
   let summary = "schedule of one kernel: block tile, warps, stages, vector "
-                "width, swizzle, tensor cores, split-k";
+                "width, swizzle, tensor cores, split-k, producer warps";
   let description = [{
     `tile` gives the block tile sizes, outermost first (for a matmul:
     `[M, N, K]`; for an elementwise kernel: the elements per block; for a
@@ -35,7 +35,10 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     (tensor-core instruction
     family: `none`, `mma_sync`, `wgmma`, `mfma`; default `none`) and
     `split_k` (matmul kernels: slices of K summed by a second kernel;
-    default 1).
+    default 1) and `producer_warps` (wgmma matmul kernels: a warp-specialized
+    kernel whose extra warpgroup of 4 producer warps issues the TMA copies
+    into a ring that the `warps` consumer warps compute on; default 0, no
+    producer).
 
     Example:
 
@@ -50,7 +53,8 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
                         DefaultValuedParameter<"int64_t", "1">:$swizzle,
                         DefaultValuedParameter<"::mlir::tessera::schedule::MmaKind",
                             "::mlir::tessera::schedule::MmaKind::none">:$mma,
-                        DefaultValuedParameter<"int64_t", "1">:$split_k);
+                        DefaultValuedParameter<"int64_t", "1">:$split_k,
+                        DefaultValuedParameter<"int64_t", "0">:$producer_warps);
   // Keyed entries, the optional knobs printed only when set: more than the
   // declarative format can parse unambiguously, so the parser is in C++.
   let hasCustomAssemblyFormat = 1;
@@ -58,7 +62,7 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$tile, "int64_t":$warps,
                      "int64_t":$stages), [{
       return $_get($_ctxt, tile, warps, stages, 1, 1,
-                   ::mlir::tessera::schedule::MmaKind::none, 1);
+                   ::mlir::tessera::schedule::MmaKind::none, 1, 0);
     }]>];
   let extraClassDeclaration = [{
     /// Threads per block.

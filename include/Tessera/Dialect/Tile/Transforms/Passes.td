@@ -18,7 +18,7 @@ def TesseraTileAllocateShared : Pass<"tessera-tile-allocate-shared",
     `tessera_tile.local_alloc`, `tessera_tile.mbarrier_alloc` and
     `tessera_tile.alloc_shared` gets a byte `offset` into the block's dynamic
     shared memory, aligned as its layout needs (`8 * swizzle` bytes for a
-    swizzled buffer, 16 otherwise, 8 for barriers), and the total is written
+    swizzled buffer, 16 otherwise), and the total is written
     into the kernel's launch config
     (`#tessera_target.kernel_config<..., shared = N>`). Offsets already
     present are recomputed.
