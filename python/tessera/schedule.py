@@ -38,7 +38,9 @@ class Schedule:
     main loop's pipeline depth; ``vector`` contiguous elements per thread
     (elementwise, row and column kernels); ``swizzle`` matmul blocks in
     groups of that many tile rows; ``mma`` the tensor-core family;
-    ``split_k`` slices of a matmul's K summed by a second kernel."""
+    ``split_k`` slices of a matmul's K summed by a second kernel;
+    ``producer_warps`` (0 or 4) a warp-specialized wgmma matmul whose extra
+    warpgroup issues the TMA copies."""
 
     tile: Tuple[int, ...]
     warps: int = 4
@@ -47,6 +49,7 @@ class Schedule:
     swizzle: int = 1
     mma: str = "none"
     split_k: int = 1
+    producer_warps: int = 0
 
     def __post_init__(self):
         tile = self.tile
@@ -62,6 +65,10 @@ class Schedule:
                 raise TypeError(f"Schedule {field} must be an int, got {value!r}")
             if value < 1:
                 raise ValueError(f"Schedule {field} must be at least 1, got {value}")
+        if (not isinstance(self.producer_warps, int) or isinstance(self.producer_warps, bool)
+                or self.producer_warps not in (0, 4)):
+            raise ValueError("Schedule producer_warps must be 0 (no producer) or 4 "
+                             f"(a warpgroup), got {self.producer_warps!r}")
         if self.mma not in MMA_KINDS:
             raise ValueError(f"Schedule mma must be one of {', '.join(MMA_KINDS)}; "
                              f"got {self.mma!r}")
@@ -79,6 +86,8 @@ class Schedule:
             parts.append(f"mma = {self.mma}")
         if self.split_k != 1:
             parts.append(f"split_k = {self.split_k}")
+        if self.producer_warps:
+            parts.append(f"producer_warps = {self.producer_warps}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

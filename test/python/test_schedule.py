@@ -13,6 +13,9 @@ def test_config_text():
     assert s.config() == ("tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, "
                           "mma = wgmma, split_k = 4")
     assert str(Schedule(tile=[1024])) == "tile = [1024], warps = 4, stages = 1"
+    assert Schedule(tile=(128, 256, 64), warps=8, stages=3, mma="wgmma",
+                    producer_warps=4).config() == (
+        "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, producer_warps = 4")
     assert Schedule(tile=[1, 2]).tile == (1, 2)
 
 
@@ -24,6 +27,8 @@ def test_config_text():
     (dict(tile=(64,), warps=2.0), TypeError, r"warps must be an int, got 2.0"),
     (dict(tile=(64,), stages=0), ValueError, r"stages must be at least 1, got 0"),
     (dict(tile=(64,), split_k=-1), ValueError, r"split_k must be at least 1, got -1"),
+    (dict(tile=(64,), producer_warps=2), ValueError,
+     r"producer_warps must be 0 \(no producer\) or 4 \(a warpgroup\), got 2"),
     (dict(tile=(64,), mma="tensor"), ValueError,
      r"mma must be one of none, mma_sync, wgmma, mfma; got 'tensor'"),
 ])

@@ -49,6 +49,54 @@ nvgpu::TensorMapDescriptorType WgmmaMatmul::rhsMapType(Type element) {
   return mapType(element.getContext(), {kBoxK, kBoxK}, element);
 }
 
+/// Each band's accumulator, row-major through shared memory (rows padded
+/// by 8 floats against bank conflicts), then the epilogue (or a split's
+/// partial store) a row per warp at a time, consecutive lanes on
+/// consecutive columns (a loop: the fused ops' code stays one row's). (A
+/// local_store is the block's: it follows every thread's reads of the
+/// ring, which the buffer may reuse, and of the previous band's buffer.)
+static LogicalResult
+emitBandEpilogues(OpBuilder &b, Location loc, ValueRange params,
+                  ValueRange accs, schedule::ConfigAttr config, int64_t bn,
+                  int64_t bandRows, Value m0, Value n0, Value bz,
+                  const SplitK &split, Value gridZ,
+                  const TileEpilogue &epilogue) {
+  MLIRContext *ctx = b.getContext();
+  int64_t warps = config.getWarps();
+  auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
+  Value m = params[epilogue.mParam], n = params[epilogue.nParam];
+  auto staging = tile::SmemType::get(
+      {bandRows, bn}, b.getF32Type(),
+      tile::SmemLayoutAttr::get(ctx, 0, /*pad=*/8));
+  auto rowMajor = RankedTensorType::get(
+      {warps, bn}, b.getF32Type(),
+      tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
+  for (auto [index, acc] : llvm::enumerate(accs)) {
+    int64_t band = index;
+    Value buffer = tile::LocalAllocOp::create(b, loc, staging, IntegerAttr());
+    tile::LocalStoreOp::create(b, loc, acc, buffer);
+    LogicalResult result = success();
+    scf::ForOp::create(
+        b, loc, c(b, 0), c(b, bandRows), c(b, warps), ValueRange(),
+        [&](OpBuilder &eb, Location l, Value r, ValueRange) {
+          Value rows = tile::LocalLoadOp::create(eb, l, rowMajor, buffer,
+                                                 ValueRange{r, c(eb, 0)});
+          Value row0 = arith::AddIOp::create(
+              eb, l,
+              arith::AddIOp::create(eb, l, m0, c(eb, band * bandRows)),
+              r);
+          if (split.enabled())
+            split.store(eb, l, params, rows, gridZ, m, n, row0, n0);
+          else
+            result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
+          scf::YieldOp::create(eb, l);
+        });
+    if (failed(result))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
                                  function_ref<LogicalResult(OpBuilder &)>
                                      fallback,
@@ -161,38 +209,8 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   loop->setAttr(tile::TileDialect::getStagesAttrName(),
                 b.getI64IntegerAttr(config.getStages()));
 
-  // Each band's accumulator, row-major through shared memory (rows padded
-  // by 8 floats against bank conflicts), then the epilogue a row per warp
-  // at a time, consecutive lanes on consecutive columns (a loop: the fused
-  // ops' code stays one row's). (A local_store is the block's: it follows
-  // every thread's reads of the ring, which the buffer may reuse, and of the
-  // previous band's buffer.)
-  auto staging = tile::SmemType::get(
-      {bandRows, bn}, b.getF32Type(),
-      tile::SmemLayoutAttr::get(ctx, 0, /*pad=*/8));
-  auto rowMajor = RankedTensorType::get(
-      {warps, bn}, b.getF32Type(),
-      tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
-  for (int64_t band = 0; band < bands; ++band) {
-    Value buffer = tile::LocalAllocOp::create(b, loc, staging, IntegerAttr());
-    tile::LocalStoreOp::create(b, loc, loop.getResult(band), buffer);
-    LogicalResult result = success();
-    scf::ForOp::create(
-        b, loc, c(b, 0), c(b, bandRows), c(b, warps), ValueRange(),
-        [&](OpBuilder &eb, Location l, Value r, ValueRange) {
-          Value rows = tile::LocalLoadOp::create(eb, l, rowMajor, buffer,
-                                                 ValueRange{r, c(eb, 0)});
-          Value row0 = arith::AddIOp::create(eb, l, bandRow(eb, band), r);
-          if (split.enabled())
-            split.store(eb, l, params, rows, block.gridZ, m, n, row0, n0);
-          else
-            result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
-          scf::YieldOp::create(eb, l);
-        });
-    if (failed(result))
-      return failure();
-  }
-  return success();
+  return emitBandEpilogues(b, loc, params, loop.getResults(), config, bn,
+                           bandRows, m0, n0, bz, split, block.gridZ, epilogue);
 }
 
 //===----------------------------------------------------------------------===//
@@ -306,14 +324,14 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   captures.append(lhsRings);
   // Consumer warpgroups take 232 registers, the producer's gives all but
   // 40 up (what CUTLASS's Hopper GEMMs do).
-  auto split = createWarpSpecialize(b, loc, accTypes, captures,
+  auto groups = createWarpSpecialize(b, loc, accTypes, captures,
                                     config.getProducerWarps(), 232, 40);
 
   // The producer: per slot of K, once the consumers freed it (after the
   // first round), the band boxes of A and the box of B, arriving on
   // full[slot].
   {
-    Block &pb = split.getPartitionRegions()[0].front();
+    Block &pb = groups.getPartitionRegions()[0].front();
     OpBuilder pbld = OpBuilder::atBlockBegin(&pb);
     ValueRange in = pb.getArguments();
     Value pLhs = in[0], pRhs = in[1], pLhsMap = in[2], pRhsMap = in[3],
@@ -357,7 +375,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   // only), after which the previous slot is free; with several bands each
   // slot is freed after its own dots.
   {
-    Block &db = split.getDefaultRegion().front();
+    Block &db = groups.getDefaultRegion().front();
     OpBuilder dbld = OpBuilder::atBlockBegin(&db);
     auto branch = scf::IfOp::create(dbld, loc, accTypes, useTma,
                                     /*withElseRegion=*/true);
@@ -404,37 +422,14 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
     tile::WarpYieldOp::create(dbld, loc, branch.getResults());
   }
 
-  // The epilogue, after the split (the consumers' warps): as the TMA
-  // program's, each band through a padded shared buffer (which may take
-  // the ring's bytes: every copy has landed), a row per warp at a time.
+  // The epilogue, after the split (the consumers' warps), as the TMA
+  // program's; its staging buffers may take the ring's bytes: every copy
+  // has landed.
   auto epilogueBranch =
       scf::IfOp::create(b, loc, useTma, /*withElseRegion=*/false);
   OpBuilder eb = OpBuilder::atBlockBegin(epilogueBranch.thenBlock());
-  auto staging = tile::SmemType::get(
-      {bandRows, bn}, eb.getF32Type(),
-      tile::SmemLayoutAttr::get(ctx, 0, /*pad=*/8));
-  auto rowMajor = RankedTensorType::get(
-      {warps, bn}, eb.getF32Type(),
-      tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
-  for (int64_t band = 0; band < bands; ++band) {
-    Value buffer = tile::LocalAllocOp::create(eb, loc, staging, IntegerAttr());
-    tile::LocalStoreOp::create(eb, loc, split.getResult(band), buffer);
-    LogicalResult result = success();
-    scf::ForOp::create(
-        eb, loc, c(eb, 0), c(eb, bandRows), c(eb, warps), ValueRange(),
-        [&](OpBuilder &rb, Location l, Value r, ValueRange) {
-          Value rows = tile::LocalLoadOp::create(rb, l, rowMajor, buffer,
-                                                 ValueRange{r, c(rb, 0)});
-          Value row0 = arith::AddIOp::create(
-              rb, l, arith::AddIOp::create(rb, l, m0, c(rb, band * bandRows)),
-              r);
-          result = epilogue.emit(rb, l, params, rows, bz, row0, n0);
-          scf::YieldOp::create(rb, l);
-        });
-    if (failed(result))
-      return failure();
-  }
-  return success();
+  return emitBandEpilogues(eb, loc, params, groups.getResults(), config, bn,
+                           bandRows, m0, n0, bz, none, Value(), epilogue);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -85,7 +85,7 @@ Attribute ConfigAttr::parse(AsmParser &parser, Type) {
     return parser.emitError(keyLoc)
            << "unknown schedule knob '" << key
            << "' (expected tile, warps, stages, vector, swizzle, mma, "
-              "split_k)";
+              "split_k, producer_warps)";
   };
   if (parser.parseCommaSeparatedList(AsmParser::Delimiter::LessGreater,
                                      parseEntry))

@@ -101,12 +101,17 @@ func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, 
 
 // -----
 
+// expected-error @+1 {{producer_warps (2) must be 0 (no producer) or 4 (a warpgroup)}}
+func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, producer_warps = 2>} { return }
+
+// -----
+
 // expected-error @+1 {{mma = wgmma needs an [M, N, K] (matmul) or [M, N] (attention: query rows, key rows) tile, got 1 sizes}}
 func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, mma = wgmma>} { return }
 
 // -----
 
-// expected-error @+1 {{unknown schedule knob 'unroll' (expected tile, warps, stages, vector, swizzle, mma, split_k)}}
+// expected-error @+1 {{unknown schedule knob 'unroll' (expected tile, warps, stages, vector, swizzle, mma, split_k, producer_warps)}}
 func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, stages = 1, unroll = 2>} { return }
 
 // -----

@@ -32,9 +32,9 @@ func.func @empty() {
 // Optional knobs print only when set; a knob space lists candidates.
 // CHECK-LABEL: func.func @knobs
 func.func @knobs(%a: tensor<64xf32>) -> tensor<64xf32> {
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, vector = 8, swizzle = 4, mma = mma_sync, split_k = 2>(%{{.*}}) {knobs = #tessera_schedule.knobs<[<tile = [1024], warps = 4, stages = 1>, <tile = [2048], warps = 8, stages = 1, vector = 4>]>}
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, vector = 8, swizzle = 4, mma = mma_sync, split_k = 2, producer_warps = 4>(%{{.*}}) {knobs = #tessera_schedule.knobs<[<tile = [1024], warps = 4, stages = 1>, <tile = [2048], warps = 8, stages = 1, vector = 4>]>}
   %r = tessera_schedule.kernel
-      #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, vector = 8, swizzle = 4, mma = mma_sync, split_k = 2>
+      #tessera_schedule.config<tile = [128, 128, 32], warps = 8, stages = 3, vector = 8, swizzle = 4, mma = mma_sync, split_k = 2, producer_warps = 4>
       (%a) {knobs = #tessera_schedule.knobs<[#tessera_schedule.config<tile = [1024], warps = 4, stages = 1>, #tessera_schedule.config<tile = [2048], warps = 8, stages = 1, vector = 4>]>}
       : (tensor<64xf32>) -> tensor<64xf32> {
   ^bb0(%x: tensor<64xf32>):

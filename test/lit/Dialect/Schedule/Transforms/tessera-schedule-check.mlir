@@ -296,3 +296,39 @@ func.func @wgmma_attention(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
   }
   return %r : tensor<?x?x64xf16>
 }
+
+// -----
+
+func.func @producer_mma_sync(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{sets producer_warps = 4, which only wgmma matmul kernels have (a warpgroup issuing their TMA copies)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 2, mma = mma_sync, producer_warps = 4>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @producer_split(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{sets producer_warps with split_k; the warp-specialized kernel does not split K yet}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, split_k = 2, producer_warps = 4>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}
+
+// -----
+
+func.func @producer_warps_total(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
+  // expected-error @+1 {{has 32 warps and 4 producer warps; a block has at most 32}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256, 256, 64], warps = 32, stages = 3, mma = wgmma, producer_warps = 4>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
+  ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    tessera_schedule.yield %m : tensor<512x512xf16>
+  }
+  return %r : tensor<512x512xf16>
+}

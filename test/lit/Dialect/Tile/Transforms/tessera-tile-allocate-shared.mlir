@@ -253,3 +253,39 @@ tessera_target.kernel @branches(%p: i1)
   %t = tessera_tile.local_load %c : !tessera_tile.smem<32x64xf16> -> tensor<32x64xf16, #tessera_tile.blocked<warps = [4, 1]>>
   tessera_target.return
 }
+
+// -----
+
+// A ring that a producer partition fills by TMA (arriving on `full`, a
+// capture) and the default region waits on (the same barriers, outside):
+// the copies' wait is the other warp group's, so the ring is live through
+// the warp_specialize and no longer; a buffer after it takes its bytes
+// (with a barrier).
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+// CHECK-LABEL: tessera_target.kernel @ring_across_groups
+// CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<2x64x64xf16, #smem_layout{{[0-9]*}}>
+// CHECK: tessera_tile.mbarrier_alloc arrivals 1 offset 16384
+// CHECK: tessera_tile.warp_specialize
+// CHECK: tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf32>
+// CHECK-NEXT: tessera_tile.barrier
+tessera_target.kernel @ring_across_groups(%g: memref<?x?xf16, strided<[?, 1]>>, %desc: !map)
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %ring = tessera_tile.local_alloc : !tessera_tile.smem<2x64x64xf16, #swz>
+  %full = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+  tessera_tile.warp_specialize(%g, %desc, %ring, %full)
+  default {
+    %c0 = arith.constant 0 : index
+    %false = arith.constant false
+    tessera_tile.mbarrier_wait %full[%c0], %false : !tessera_tile.mbarrier<2>
+    tessera_tile.warp_yield
+  }
+  partition0(%pg: memref<?x?xf16, strided<[?, 1]>>, %pd: !map, %pring: !tessera_tile.smem<2x64x64xf16, #swz>, %pfull: !tessera_tile.mbarrier<2>) num_warps(4) {
+    %c0 = arith.constant 0 : index
+    %slot = tessera_tile.slot %pring[%c0] : !tessera_tile.smem<2x64x64xf16, #swz> -> !tessera_tile.smem<64x64xf16, #swz>
+    tessera_tile.box_copy %pg[%c0, %c0], %slot desc %pd arrive %pfull[%c0] : memref<?x?xf16, strided<[?, 1]>>, !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.mbarrier<2> desc !map
+    tessera_tile.warp_return
+  } : (memref<?x?xf16, strided<[?, 1]>>, !map, !tessera_tile.smem<2x64x64xf16, #swz>, !tessera_tile.mbarrier<2>) -> ()
+  %staging = tessera_tile.local_alloc : !tessera_tile.smem<64x64xf32>
+  tessera_target.return
+}
