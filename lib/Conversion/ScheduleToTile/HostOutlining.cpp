@@ -86,12 +86,12 @@ static Value widen(OpBuilder &b, Location loc, Value v) {
 }
 
 SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
-                                ArrayRef<Value> extents, Value flat) {
+                                       ArrayRef<Value> extents) {
   Type i32 = b.getI32Type();
   auto narrow = [&](Value v) { return schedule_to_tile::narrow(b, loc, v); };
   auto widen = [&](Value v) { return schedule_to_tile::widen(b, loc, v); };
   SmallVector<Value> ids;
-  Value rest = narrow(flat ? flat : programId(b, loc, 0));
+  Value rest = narrow(programId(b, loc, 0));
   for (auto [i, extent] : llvm::enumerate(extents)) {
     if (i + 1 == extents.size()) {
       ids.push_back(widen(rest));
@@ -109,19 +109,18 @@ SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
 
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m,
                                   Value n, int64_t bm, int64_t bn,
-                                  int64_t swizzle, Value tile) {
+                                  int64_t swizzle) {
   Value nTiles = arith::CeilDivUIOp::create(b, loc, n, indexConstant(b, loc, bn));
   Value mTiles = arith::CeilDivUIOp::create(b, loc, m, indexConstant(b, loc, bm));
   if (swizzle <= 1)
-    return flatBlockIds(b, loc, {nTiles, mTiles, Value()}, tile);
+    return flatBlockIds(b, loc, {nTiles, mTiles, Value()});
   // Groups of `swizzle` rows of tiles: within a group the blocks go down
   // its rows first, then across N, so that consecutive blocks share rows
   // of the lhs and columns of the rhs in L2. The last group may have fewer
   // rows. In 32 bits, as flatBlockIds.
   SmallVector<Value> ids = flatBlockIds(
-      b, loc,
-      {arith::MulIOp::create(b, loc, nTiles, mTiles).getResult(), Value()},
-      tile);
+      b, loc, {arith::MulIOp::create(b, loc, nTiles, mTiles).getResult(),
+               Value()});
   Type i32 = b.getI32Type();
   auto narrow = [&](Value v) { return schedule_to_tile::narrow(b, loc, v); };
   auto widen = [&](Value v) { return schedule_to_tile::widen(b, loc, v); };

@@ -202,9 +202,9 @@ Value matmulBatch(OpBuilder &b, Location loc, ValueRange params,
 MatmulBlock::MatmulBlock(OpBuilder &b, Location loc, Value m, Value n,
                          int64_t bm, int64_t bn, schedule::ConfigAttr config,
                          const SplitK &split, ValueRange params,
-                         ArrayRef<unsigned> batchParams, Value tile) {
+                         ArrayRef<unsigned> batchParams) {
   SmallVector<Value> ids =
-      matmulBlockIds(b, loc, m, n, bm, bn, config.getSwizzle(), tile);
+      matmulBlockIds(b, loc, m, n, bm, bn, config.getSwizzle());
   gridZ = batchEntry = ids[2];
   if (split.enabled())
     std::tie(batchEntry, slice) =
@@ -475,22 +475,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                << "config " << config
                << " sets producer_warps with split_k, which the "
                   "warp-specialized kernel does not do yet";
-      // Persistent: one block per multiprocessor (at most one per tile),
-      // each walking the tiles that many apart.
-      target::ChipAttr chip = target::ChipAttr::lookup(host.module);
-      int64_t multiprocessors =
-          chip ? chip.getInfo().getMultiprocessors() : 0;
-      if (multiprocessors == 0)
-        return kernel.emitOpError()
-               << "config " << config
-               << " sets producer_warps, whose persistent kernel needs the "
-                  "module's chip to be one with persistent kernels (Hopper)";
-      Value blocks = arith::MinUIOp::create(
-          hb, loc, matmulGrid, indexConstant(hb, loc, multiprocessors));
-      wgmma.tilesParam = sig.addSize(matmulGrid);
-      wgmma.blocksParam = sig.addSize(blocks);
       if (failed(emitKernel(
-              host, loc, "matmul_wgmma_ws", config, sig, {blocks}, 0,
+              host, loc, "matmul_wgmma_ws", config, sig, {matmulGrid}, 0,
               [&](OpBuilder &b, ValueRange params) {
                 return wgmma.buildWarpSpecialized(b, loc, params,
                                                   tileEpilogue);

@@ -259,9 +259,6 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   auto mul = [&](OpBuilder &ob, Value x, Value y) {
     return arith::MulIOp::create(ob, loc, x, y).getResult();
   };
-  auto add = [&](OpBuilder &ob, Value x, Value y) {
-    return arith::AddIOp::create(ob, loc, x, y).getResult();
-  };
   auto rem = [&](OpBuilder &ob, Value x, int64_t y) {
     return arith::RemUIOp::create(ob, loc, x, c(ob, y)).getResult();
   };
@@ -274,8 +271,11 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   };
   Value m = params[epilogue.mParam], n = params[epilogue.nParam];
   Value k = params[kParam];
+  SplitK none{1};
+  MatmulBlock block(b, loc, m, n, bm, bn, config, none, params,
+                    epilogue.batchParams);
+  Value bz = block.batchEntry, m0 = block.row0, n0 = block.col0;
   Value useTma = mapsValid(b, loc, params);
-  Value tiles = params[tilesParam], blocks = params[blocksParam];
 
   bool batched = cast<RankedTensorType>(matmul.getLhs().getType()).getRank() > 2;
   Value batch = c(b, 1);
@@ -287,13 +287,12 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   Value rhs = stridedView(b, loc, params[rhsParam], c(b, 0), {k, n},
                           {n, c(b, 1)});
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
+  Value lhsBatch = batched ? bz : c(b, 0);
 
   // The ring: per slot, a swizzled box of each band's rows of A and one of
   // B; `full[s]` completes when the slot's copies land (one arrival and
   // the bytes per copy), `empty[s]` when every consumer thread is done
-  // with it. Slots go round across the block's tiles: the i-th k-step of
-  // the block (over all its tiles) uses slot i mod stages, in round
-  // i / stages.
+  // with it.
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
   auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
@@ -316,146 +315,121 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   auto accType = RankedTensorType::get(
       {bandRows, bn}, b.getF32Type(),
       tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1}));
-
-  // The block's tiles: from its program id, `blocks` apart, in a loop that
-  // also carries the k-steps the block has done so far (the ring's
-  // position); `body` gets the tile's place and that count.
-  auto forEachTile = [&](OpBuilder &ob, Value mv, Value nv, Value count,
-                         Value step, Value steps,
-                         function_ref<void(OpBuilder &, const MatmulBlock &,
-                                           Value)>
-                             body) {
-    SplitK none{1};
-    scf::ForOp::create(
-        ob, loc, programId(ob, loc, 0), count, step, ValueRange{c(ob, 0)},
-        [&](OpBuilder &fb, Location, Value t, ValueRange done) {
-          MatmulBlock place(fb, loc, mv, nv, bm, bn, config, none,
-                            ValueRange(), {}, t);
-          body(fb, place, done[0]);
-          scf::YieldOp::create(fb, loc, add(fb, done[0], steps));
-        });
-  };
+  SmallVector<Type> accTypes(bands, accType);
 
   // Captures: the producer's inputs, in this order.
-  SmallVector<Value> captures{lhs,  rhs,    params[lhsMapParam],
-                              params[rhsMapParam], full, empty, m, n,
-                              numK, useTma, rhsRing, tiles, blocks};
+  SmallVector<Value> captures{lhs, rhs, params[lhsMapParam],
+                              params[rhsMapParam], full, empty, m0, n0,
+                              lhsBatch, numK, useTma, rhsRing};
   captures.append(lhsRings);
   // Consumer warpgroups take 232 registers, the producer's gives all but
   // 40 up (what CUTLASS's Hopper GEMMs do).
-  auto groups = createWarpSpecialize(b, loc, TypeRange(), captures,
-                                     config.getProducerWarps(), 232, 40);
+  auto groups = createWarpSpecialize(b, loc, accTypes, captures,
+                                    config.getProducerWarps(), 232, 40);
 
-  // The producer: per k-step, once the consumers freed the slot (from the
-  // second round on), the band boxes of A and the box of B, arriving on
+  // The producer: per slot of K, once the consumers freed it (after the
+  // first round), the band boxes of A and the box of B, arriving on
   // full[slot].
   {
     Block &pb = groups.getPartitionRegions()[0].front();
     OpBuilder pbld = OpBuilder::atBlockBegin(&pb);
     ValueRange in = pb.getArguments();
     Value pLhs = in[0], pRhs = in[1], pLhsMap = in[2], pRhsMap = in[3],
-          pFull = in[4], pEmpty = in[5], pM = in[6], pN = in[7],
-          pNumK = in[8], pUse = in[9], pRhsRing = in[10], pTiles = in[11],
-          pBlocks = in[12];
-    ValueRange pLhsRings = in.drop_front(13);
+          pFull = in[4], pEmpty = in[5], pM0 = in[6], pN0 = in[7],
+          pBatch = in[8], pNumK = in[9], pUse = in[10], pRhsRing = in[11];
+    ValueRange pLhsRings = in.drop_front(12);
     auto branch = scf::IfOp::create(pbld, loc, pUse, /*withElse=*/false);
     OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
-    forEachTile(tb, pM, pN, pTiles, pBlocks, pNumK,
-                [&](OpBuilder &ob, const MatmulBlock &place, Value done) {
-      Value lhsBatch = batched ? place.batchEntry : c(ob, 0);
-      scf::ForOp::create(
-          ob, loc, c(ob, 0), pNumK, c(ob, 1), ValueRange(),
-          [&](OpBuilder &fb, Location l, Value kt, ValueRange) {
-            Value step = add(fb, done, kt);
-            Value slot = rem(fb, step, stages);
-            Value reused = arith::CmpIOp::create(
-                fb, l, arith::CmpIPredicate::uge, step, c(fb, stages));
-            auto wait = scf::IfOp::create(fb, l, reused, /*withElse=*/false);
-            OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
-            tile::MbarrierWaitOp::create(
-                wb, l, pEmpty, slot,
-                parity(wb, arith::SubIOp::create(
-                               wb, l, div(wb, step, stages), c(wb, 1))));
-            Value k0 = mul(fb, kt, c(fb, kBoxK));
-            for (int64_t band = 0; band < bands; ++band) {
-              Value box =
-                  tile::SlotOp::create(fb, l, lhsBox, pLhsRings[band], slot);
-              tile::BoxCopyOp::create(
-                  fb, l, Type(), pLhs,
-                  ValueRange{lhsBatch, add(fb, place.row0,
-                                           c(fb, band * bandRows)),
-                             k0},
-                  box, pLhsMap, pFull, slot, Value(), false);
-            }
-            Value box = tile::SlotOp::create(fb, l, rhsBox, pRhsRing, slot);
-            tile::BoxCopyOp::create(fb, l, Type(), pRhs,
-                                    ValueRange{k0, place.col0}, box, pRhsMap,
+    scf::ForOp::create(
+        tb, loc, c(tb, 0), pNumK, c(tb, 1), ValueRange(),
+        [&](OpBuilder &fb, Location l, Value kt, ValueRange) {
+          Value slot = rem(fb, kt, stages);
+          Value reused = arith::CmpIOp::create(
+              fb, l, arith::CmpIPredicate::uge, kt, c(fb, stages));
+          auto wait = scf::IfOp::create(fb, l, reused, /*withElse=*/false);
+          OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
+          tile::MbarrierWaitOp::create(
+              wb, l, pEmpty, slot,
+              parity(wb, arith::SubIOp::create(wb, l, div(wb, kt, stages),
+                                               c(wb, 1))));
+          Value k0 = mul(fb, kt, c(fb, kBoxK));
+          for (int64_t band = 0; band < bands; ++band) {
+            Value row = arith::AddIOp::create(fb, l, pM0,
+                                              c(fb, band * bandRows));
+            Value box = tile::SlotOp::create(fb, l, lhsBox, pLhsRings[band],
+                                             slot);
+            tile::BoxCopyOp::create(fb, l, Type(), pLhs,
+                                    ValueRange{pBatch, row, k0}, box, pLhsMap,
                                     pFull, slot, Value(), false);
-            scf::YieldOp::create(fb, l);
-          });
-    });
+          }
+          Value box = tile::SlotOp::create(fb, l, rhsBox, pRhsRing, slot);
+          tile::BoxCopyOp::create(fb, l, Type(), pRhs, ValueRange{k0, pN0},
+                                  box, pRhsMap, pFull, slot, Value(), false);
+          scf::YieldOp::create(fb, l);
+        });
     tile::WarpReturnOp::create(pbld, loc);
   }
 
-  // The consumers: per tile, per k-step, wait for the slot's copies and run
-  // the dots (one per band); a single band's dot is async (it waits for the
-  // previous one only), after which the previous slot is free (across
-  // tiles too: a tile's last dots are waited for at its loop's end); with
-  // several bands each slot is freed after its own dots. Then the tile's
-  // epilogue from the accumulators' registers, while the producer fetches
-  // the next tile.
-  LogicalResult result = success();
+  // The consumers: per slot of K, wait for its copies, the dots (one per
+  // band); a single band's dot is async (it waits for the previous one
+  // only), after which the previous slot is free; with several bands each
+  // slot is freed after its own dots.
   {
     Block &db = groups.getDefaultRegion().front();
     OpBuilder dbld = OpBuilder::atBlockBegin(&db);
-    auto branch = scf::IfOp::create(dbld, loc, useTma, /*withElse=*/false);
+    auto branch = scf::IfOp::create(dbld, loc, accTypes, useTma,
+                                    /*withElseRegion=*/true);
+    {
+      OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
+      SmallVector<Value> zeros(bands, zeroOf(eb, loc, accType));
+      scf::YieldOp::create(eb, loc, zeros);
+    }
     OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
     bool async = bands == 1;
-    forEachTile(tb, m, n, tiles, blocks, numK,
-                [&](OpBuilder &ob, const MatmulBlock &place, Value done) {
-      SmallVector<Value> inits(bands, zeroOf(ob, loc, accType));
-      auto loop = scf::ForOp::create(
-          ob, loc, c(ob, 0), numK, c(ob, 1), inits,
-          [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
-            Value step = add(fb, done, kt);
-            Value slot = rem(fb, step, stages);
-            tile::MbarrierWaitOp::create(fb, l, full, slot,
-                                         parity(fb, div(fb, step, stages)));
-            Value bBox = tile::SlotOp::create(fb, l, rhsBox, rhsRing, slot);
-            SmallVector<Value> next;
-            for (int64_t band = 0; band < bands; ++band) {
-              Value aBox =
-                  tile::SlotOp::create(fb, l, lhsBox, lhsRings[band], slot);
-              auto dot = tile::DotOp::create(fb, l, accType, aBox, bBox,
-                                             carried[band], mma);
-              if (async)
-                dot.setAsync(true);
-              next.push_back(dot);
-            }
-            if (async) {
-              Value previous = arith::CmpIOp::create(
-                  fb, l, arith::CmpIPredicate::uge, step, c(fb, 1));
-              auto free =
-                  scf::IfOp::create(fb, l, previous, /*withElse=*/false);
-              OpBuilder rb = OpBuilder::atBlockBegin(free.thenBlock());
-              tile::MbarrierArriveOp::create(
-                  rb, l, empty, rem(rb, add(rb, step, c(rb, stages - 1)),
-                                    stages));
-            } else {
-              tile::MbarrierArriveOp::create(fb, l, empty, slot);
-            }
-            scf::YieldOp::create(fb, l, next);
-          });
-      for (int64_t band = 0; band < bands; ++band)
-        if (failed(epilogue.emit(ob, loc, params, loop.getResult(band),
-                                 place.batchEntry,
-                                 add(ob, place.row0, c(ob, band * bandRows)),
-                                 place.col0)))
-          result = failure();
-    });
-    tile::WarpYieldOp::create(dbld, loc);
+    SmallVector<Value> inits(bands, zeroOf(tb, loc, accType));
+    auto loop = scf::ForOp::create(
+        tb, loc, c(tb, 0), numK, c(tb, 1), inits,
+        [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
+          Value slot = rem(fb, kt, stages);
+          tile::MbarrierWaitOp::create(fb, l, full, slot,
+                                       parity(fb, div(fb, kt, stages)));
+          Value bBox = tile::SlotOp::create(fb, l, rhsBox, rhsRing, slot);
+          SmallVector<Value> next;
+          for (int64_t band = 0; band < bands; ++band) {
+            Value aBox =
+                tile::SlotOp::create(fb, l, lhsBox, lhsRings[band], slot);
+            auto dot = tile::DotOp::create(fb, l, accType, aBox, bBox,
+                                           carried[band], mma);
+            if (async)
+              dot.setAsync(true);
+            next.push_back(dot);
+          }
+          if (async) {
+            Value previous = arith::CmpIOp::create(
+                fb, l, arith::CmpIPredicate::uge, kt, c(fb, 1));
+            auto free = scf::IfOp::create(fb, l, previous, /*withElse=*/false);
+            OpBuilder rb = OpBuilder::atBlockBegin(free.thenBlock());
+            tile::MbarrierArriveOp::create(
+                rb, l, empty,
+                rem(rb, arith::AddIOp::create(rb, l, kt, c(rb, stages - 1)),
+                    stages));
+          } else {
+            tile::MbarrierArriveOp::create(fb, l, empty, slot);
+          }
+          scf::YieldOp::create(fb, l, next);
+        });
+    scf::YieldOp::create(tb, loc, loop.getResults());
+    tile::WarpYieldOp::create(dbld, loc, branch.getResults());
   }
-  return result;
+
+  // The epilogue, after the split (the consumers' warps), as the TMA
+  // program's; its staging buffers may take the ring's bytes: every copy
+  // has landed.
+  auto epilogueBranch =
+      scf::IfOp::create(b, loc, useTma, /*withElseRegion=*/false);
+  OpBuilder eb = OpBuilder::atBlockBegin(epilogueBranch.thenBlock());
+  return emitBandEpilogues(eb, loc, params, groups.getResults(), config, bn,
+                           bandRows, m0, n0, bz, none, Value(), epilogue);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -47,18 +47,15 @@ Value programId(OpBuilder &b, Location loc, int64_t axis);
 Value mapTiles(OpBuilder &b, Location loc, RankedTensorType type,
                ValueRange inputs,
                function_ref<Value(OpBuilder &, ValueRange)> element);
-/// Coordinates of this block (or of the flat index `flat`, a persistent
-/// block's tile) in a flat grid over `extents` (the first fastest; the last
-/// extent may be null: it is never divided by).
+/// Coordinates of this block in a flat grid over `extents` (the first
+/// fastest; the last extent may be null: it is never divided by).
 SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
-                                ArrayRef<Value> extents, Value flat = {});
+                                ArrayRef<Value> extents);
 /// Blocks of a matmul kernel: (tile of N, tile of M, batch entry). Row-major
 /// (tiles of N fastest) for `swizzle` 1; else in groups of `swizzle` rows of
 /// tiles, down a group's rows first (the schedule's tile-order swizzle).
-/// `tile`: the flat tile index, where not the block's.
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
-                                  int64_t bm, int64_t bn, int64_t swizzle,
-                                  Value tile = {});
+                                  int64_t bm, int64_t bn, int64_t swizzle);
 MemRefType flatBufferType(Type element);
 /// The warp size of the chip `module` is compiled for (its
 /// #tessera_target.chip; 32 without one).
@@ -287,8 +284,7 @@ struct MatmulBlock {
 
   MatmulBlock(OpBuilder &b, Location loc, Value m, Value n, int64_t bm,
               int64_t bn, schedule::ConfigAttr config, const SplitK &split,
-              ValueRange params, ArrayRef<unsigned> batchParams,
-              Value tile = {});
+              ValueRange params, ArrayRef<unsigned> batchParams);
 };
 
 /// Batch entries of a matmul kernel: the product of its batch sizes.
@@ -336,8 +332,6 @@ struct WgmmaMatmul {
   graph::MatmulOp matmul;
   unsigned lhsParam, rhsParam, kParam, lhsMapParam, lhsValidParam,
       rhsMapParam, rhsValidParam;
-  /// The persistent (warp-specialized) kernel's: output tiles, and blocks.
-  unsigned tilesParam = 0, blocksParam = 0;
 
   static constexpr int64_t kBoxK = 64; // 128 bytes of f16/bf16
 
@@ -360,13 +354,11 @@ struct WgmmaMatmul {
   /// True (i1) where both tensor maps could be encoded.
   Value mapsValid(OpBuilder &b, Location loc, ValueRange params) const;
 
-  /// The warp-specialized kernel (`producer_warps`), persistent: each
-  /// block takes output tiles `blocks` apart; a producer warpgroup fills a
-  /// ring of `stages` slots by TMA, tile after tile, while the `warps`
-  /// consumer warps wait on each slot's barrier, run the wgmma dots, free
-  /// it, and run each tile's epilogue from registers (the producer fetches
-  /// the next tile meanwhile). Where the maps are invalid it does nothing
-  /// (the kernel's mma_sync companion runs).
+  /// The warp-specialized kernel (`producer_warps`): a producer warpgroup
+  /// fills a ring of `stages` slots by TMA, the `warps` consumer warps wait
+  /// on each slot's barrier, run the wgmma dots and free it; then the
+  /// epilogue. Where the maps are invalid it does nothing (the kernel's
+  /// mma_sync companion runs).
   LogicalResult buildWarpSpecialized(OpBuilder &b, Location loc,
                                      ValueRange params,
                                      const TileEpilogue &epilogue);

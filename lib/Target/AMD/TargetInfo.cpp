@@ -28,7 +28,6 @@ public:
   // s_barrier is the whole workgroup's.
   bool hasNamedBarriers() const override { return false; }
   int64_t getReallocatableRegisters() const override { return 0; }
-  int64_t getMultiprocessors() const override { return 0; }
 
 };
 } // namespace

@@ -45,8 +45,6 @@ public:
   int64_t getReallocatableRegisters() const override {
     return desc.wgmma ? 65536 : 0;
   }
-  // H100 SXM and H200: 132 SMs (persistent kernels are Hopper's).
-  int64_t getMultiprocessors() const override { return desc.wgmma ? 132 : 0; }
 
 };
 } // namespace

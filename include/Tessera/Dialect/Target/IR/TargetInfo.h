@@ -93,10 +93,6 @@ public:
   /// Registers per SM that the warps of a block share when they trade
   /// registers among warp groups (`setmaxnreg`), or 0 where a chip cannot.
   virtual int64_t getReallocatableRegisters() const = 0;
-  /// Multiprocessors of the family's largest part (a persistent kernel
-  /// launches this many blocks; fewer on a smaller part only waits a
-  /// little), or 0 where Tessera has no persistent kernels.
-  virtual int64_t getMultiprocessors() const = 0;
 
   /// The chips of the table that have `kind`, for diagnostics
   /// ("NVIDIA sm_80, sm_86, ...").
