@@ -32,7 +32,21 @@ _FRONTEND = {
 }
 
 
+#: The kernel language (``@tessera.kernel``, tessera/dsl.py): no MLIR until a
+#: kernel is compiled. The functions kernels call (program_id, arange, ...)
+#: exist only inside kernels.
+_DSL = {"kernel", "Kernel", "KernelError", "constexpr"}
+_KERNEL_ONLY = {"program_id", "block_size", "thread_id", "arange", "load", "store"}
+
+
 def __getattr__(name):
+    if name in _DSL:
+        from . import dsl
+
+        return getattr(dsl, name)
+    if name in _KERNEL_ONLY:
+        raise AttributeError(f"tessera.{name} is used inside a @tessera.kernel function "
+                             f"(where the kernel's builder reads it), not called directly")
     if name in _FRONTEND:
         from . import frontend
 
@@ -53,4 +67,5 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_FRONTEND) + ["compile", "Artifact", "Schedule"])
+    return sorted(list(globals()) + list(_FRONTEND) + list(_DSL)
+                  + ["compile", "Artifact", "Schedule"])

@@ -1,4 +1,4 @@
-"""Compiles every case of cases.py for a GPU into an artifact directory
+"""Compiles every case of cases.py and dsl_cases.py for a GPU into an artifact directory
 (plan.json + kernels.ptx): the step that needs Tessera's compiler, run on
 this machine before the artifacts travel to the GPU machine.
 
@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cases import CASES, SCHEDULES  # noqa: E402
+from dsl_cases import DSL_CASES  # noqa: E402
 from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
 
@@ -24,6 +25,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     build_gpu_artifacts({name: (case[0], SCHEDULES.get(name)) for name, case in CASES.items()},
                         args.target, args.output)
+    # The @tessera.kernel programs (dsl_cases.py).
+    for name, (kernel, constants, *_rest) in DSL_CASES.items():
+        kernel.compile(args.target, **constants).save(Path(args.output) / name)
+        print(f"{name:30s} {kernel.__name__} (@tessera.kernel)")
     return 0
 
 

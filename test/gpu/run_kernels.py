@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 from cases import CASES, USES_TMA, tolerance  # noqa: E402
+from dsl_cases import DSL_CASES  # noqa: E402
 
 
 def main(argv) -> int:
@@ -105,6 +106,7 @@ def main(argv) -> int:
     print(f"{len(rows) + len(errors) - failures}/{len(rows) + len(errors)} cases pass"
           + (f" (errors: {', '.join(errors)})" if errors else ""))
     failures += check_misaligned_views(cp, runtime, artifacts, rng, cases)
+    failures += check_dsl_kernels(cp, runtime, artifacts, rng, sanitize)
     if os.environ.get("OUT"):
         Path(os.environ["OUT"], "gpu_kernels.json").write_text(
             json.dumps({"seed": seed, "device": props["name"].decode(), "rows": rows}, indent=1))
@@ -119,6 +121,30 @@ def selected_cases() -> dict:
     if unknown:
         raise SystemExit(f"unknown cases: {', '.join(unknown)}")
     return {n: c for n, c in CASES.items() if (not only or n in only) and n not in skip}
+
+
+def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
+    """The @tessera.kernel programs (dsl_cases.py): their artifacts run on
+    CuPy arrays, writing one argument in place, against float64."""
+    failures = 0
+    only = [n for n in os.environ.get("TESSERA_GPU_CASES", "").split(",") if n]
+    for name, (_, _, shapes, dtypes, written, reference, (atol, rtol)) in DSL_CASES.items():
+        if only and name not in only or not (artifacts / name).exists():
+            continue
+        if sanitize:
+            print(f"case {name}", flush=True)
+        program = runtime.load(artifacts / name)
+        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        host[written][...] = np.nan
+        ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
+        device = [cp.asarray(h) for h in host]
+        program(*device)
+        got = cp.asnumpy(device[written]).astype(np.float64)
+        ok = bool(np.all(np.abs(got - ref) <= atol + rtol * np.abs(ref)))
+        failures += not ok
+        print(f"dsl kernel: {name:26s} max|err| {np.nanmax(np.abs(got - ref)):.2e}  "
+              f"{'PASS' if ok else 'FAIL'}")
+    return failures
 
 
 def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:

@@ -1,0 +1,713 @@
+"""``@tessera.kernel``: kernels written at tile level in Python.
+
+A kernel is a Python function over ``tessera.Tensor[...]`` arguments (and
+``tessera.constexpr`` compile-time constants) that says what one block of
+the launch grid does with tiles of elements, as the design documents'
+``@ts.kernel`` does::
+
+    @tessera.kernel
+    def vector_add(a: Tensor["N", f32], b: Tensor["N", f32], c: Tensor["N", f32]):
+        idx = tessera.program_id(0) * tessera.block_size(0) + tessera.thread_id(0)
+        c[idx] = a[idx] + b[idx]          # masked at N automatically
+
+    vector_add(a, b, c)                   # grid from the indexing: ceil(N / block)
+    vector_add[(g,)](a, b, c)             # or explicit
+
+The function is not run by Python: its AST is read (`_Builder`) and turned
+into Tile IR, one block's program on register tiles of the block's threads
+(`tessera_tile.load_tile` / `store_tile` on boxes at ``base +
+tessera.arange(...)``, `gather` at computed offsets, `arith`/`math` on tiles),
+with a host function that launches it; that Target IR module goes through
+the same pipelines, artifacts and runtime as compiled functions. With
+``TESSERA_INTERPRET=1``, or where there is no GPU, the kernel runs in the
+interpreter instead: the Python function itself, once per block, on NumPy
+arrays with the same bounds masking, so that print and breakpoints work.
+
+Supported so far: rank-1 tensors of f32, f16 or bf16; ``program_id``,
+``arange`` (constant bounds), ``block_size``/``thread_id`` (one element per
+thread), index and float arithmetic, comparisons, ``where``, ``maximum``,
+``minimum``, ``exp``, ``log``, ``sqrt``, ``tanh``, ``abs``; loads ``t[i]``
+and stores ``t[i] = v`` (masked at the tensor's bounds). Anything else is a
+``KernelError`` at the user's line naming the construct.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import math
+import os
+import textwrap
+import types
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from .types import TensorSpec
+
+__all__ = ["kernel", "Kernel", "KernelError", "constexpr"]
+
+
+class constexpr:
+    """Annotation of a kernel parameter that is a compile-time constant: bound
+    at launch by keyword (or its default), part of the compile cache key."""
+
+
+class KernelError(Exception):
+    """A kernel the builder cannot translate, at the user's line."""
+
+
+#: MLIR element types of the tensor dtypes kernels take.
+_FLOATS = {"f32", "f16", "bf16"}
+
+#: Float functions on tiles: tessera name -> MLIR op.
+_UNARY = {"exp": "math.exp", "log": "math.log", "sqrt": "math.sqrt",
+          "tanh": "math.tanh", "abs": "math.absf"}
+_BINARY = {"maximum": "arith.maximumf", "minimum": "arith.minimumf"}
+_CMP = {ast.Lt: "olt", ast.LtE: "ole", ast.Gt: "ogt", ast.GtE: "oge",
+        ast.Eq: "oeq", ast.NotEq: "one"}
+_ICMP = {ast.Lt: "slt", ast.LtE: "sle", ast.Gt: "sgt", ast.GtE: "sge",
+         ast.Eq: "eq", ast.NotEq: "ne"}
+
+
+# --- values while building ----------------------------------------------------
+
+@dataclass
+class _Index:
+    """A scalar index: an SSA value, and where known its form a * pid + b."""
+    ssa: str
+    form: Optional[Tuple[int, int]] = None
+
+
+@dataclass
+class _Range:
+    """The index tile base + [0, width): a box of `width` elements."""
+    base: _Index
+    width: int
+
+
+@dataclass
+class _Tile:
+    """A register tile of the block's width (dtype: an MLIR element type,
+    "index" for offsets, "i1" for masks)."""
+    ssa: str
+    dtype: str
+
+
+@dataclass
+class _Arg:
+    """A tensor argument: its flat parameter, its size and its view."""
+    name: str
+    dtype: str
+    size: str
+    view: str
+
+
+class _Builder:
+    """Reads a kernel's AST and writes its Target IR module (text)."""
+
+    def __init__(self, fn, specs: Dict[str, TensorSpec], constants: Dict[str, object],
+                 num_warps: int, grid: Optional[Tuple[int, ...]], warp_size: int = 32):
+        self.fn, self.specs, self.constants = fn, specs, constants
+        self.warp_size = warp_size
+        self.threads = warp_size * num_warps
+        self.num_warps, self.grid = num_warps, grid
+        self.lines: List[str] = []
+        self.counter = itertools.count()
+        self.width: Optional[int] = None  # the tiles' elements
+        self.stores: List[Tuple[str, _Range]] = []
+        self.file = inspect.getsourcefile(fn) or "<kernel>"
+        source, self.first_line = inspect.getsourcelines(fn)
+        self.tree = ast.parse(textwrap.dedent("".join(source)))
+        self.line = self.first_line
+
+    # -- errors and names
+
+    def error(self, node, message: str) -> KernelError:
+        line = self.first_line + getattr(node, "lineno", 1) - 1
+        return KernelError(f"{self.file}:{line}: in kernel '{self.fn.__name__}': {message}")
+
+    def fresh(self) -> str:
+        return f"%v{next(self.counter)}"
+
+    def emit(self, text: str) -> None:
+        self.lines.append("  " + text)
+
+    def encoding(self) -> str:
+        per = self.width // self.threads
+        return (f"#tessera_tile.blocked<warps = [{self.num_warps}], "
+                f"threads = [{self.warp_size}], per_thread = [{per}]>")
+
+    def tile_type(self, dtype: str) -> str:
+        return f"tensor<{self.width}x{dtype}, {self.encoding()}>"
+
+    def set_width(self, width: int, node) -> None:
+        if self.width is None:
+            if width % self.threads != 0:
+                raise self.error(node, f"a tile of {width} elements does not split over the "
+                                       f"block's {self.threads} threads ({self.num_warps} "
+                                       f"warps); use a multiple of {self.threads}")
+            self.width = width
+        elif width != self.width:
+            raise self.error(node, f"tiles of {width} and {self.width} elements in one "
+                                   f"kernel; the builder supports one tile width so far")
+
+    # -- the module
+
+    def build(self) -> Tuple[str, Optional[str]]:
+        """(the module's text, the automatic grid's tensor or None)."""
+        func = self.tree.body[0]
+        if not isinstance(func, ast.FunctionDef):
+            raise self.error(func, "expected a function definition")
+        args: Dict[str, _Arg] = {}
+        params, sizes = [], []
+        for i, name in enumerate(self.specs):
+            spec = self.specs[name]
+            dtype = spec.dtype.mlir
+            param, size = f"%{name}", f"%{name}_size"
+            args[name] = _Arg(name, dtype, size, f"%{name}_view")
+            params.append(f"{param}: memref<?x{dtype}>")
+            sizes.append(f"{size}: index")
+        env: Dict[str, object] = dict(args)
+        for name, value in self.constants.items():
+            env[name] = value
+        body_lines = self.lines
+        for a in args.values():
+            self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
+                      f"sizes: [{a.size}], strides: [1] : memref<?x{a.dtype}> to "
+                      f"memref<?x{a.dtype}, strided<[1]>>")
+        self.env = env
+        for stmt in func.body:
+            self.statement(stmt)
+        if self.width is None:
+            raise self.error(func, "the kernel loads or stores no tile")
+        kernel_name = f"{self.fn.__name__}_kernel"
+        memref_types = [f"memref<?x{a.dtype}>" for a in args.values()]
+        # The grid: given, or one block per tile of the stored tensor when
+        # every store is at program_id(0) * width + [0, width).
+        auto = None
+        if self.grid is None:
+            targets = {name for name, r in self.stores
+                       if r.base.form == (self.width, 0)}
+            if len(targets) != 1 or any(r.base.form != (self.width, 0) for _, r in self.stores):
+                raise KernelError(
+                    f"{self.file}:{self.first_line}: kernel '{self.fn.__name__}': its grid "
+                    f"cannot be read from its indexing (every store at "
+                    f"program_id(0) * {self.width} + arange(0, {self.width}) into one "
+                    f"tensor); launch it as kernel[grid](...)")
+            auto = targets.pop()
+        host = [f"func.func @main({', '.join(f'%h_{a.name}: {t}' for a, t in zip(args.values(), memref_types))}) attributes {{tessera.host}} {{",
+                "  %hc0 = arith.constant 0 : index"]
+        for a in args.values():
+            host.append(f"  %h_{a.name}_size = memref.dim %h_{a.name}, %hc0 : memref<?x{a.dtype}>")
+        if auto:
+            host.append(f"  %hw = arith.constant {self.width} : index")
+            host.append(f"  %hg = arith.ceildivui %h_{auto}_size, %hw : index")
+        else:
+            host.append(f"  %hg = arith.constant {self.grid[0]} : index")
+        names = [f"%h_{a.name}" for a in args.values()] + [f"%h_{a.name}_size" for a in args.values()]
+        types_ = memref_types + ["index"] * len(args)
+        host.append(f"  tessera_target.launch @{kernel_name} grid(%hg) block = [{self.threads}] "
+                    f"args({', '.join(names)} : {', '.join(types_)})")
+        host += ["  return", "}"]
+        kernel = [f"tessera_target.kernel @{kernel_name}({', '.join(params + sizes)}) "
+                  f"config = #tessera_target.kernel_config<grid = [1], block = [{self.threads}]> {{"]
+        kernel += body_lines + ["  tessera_target.return", "}"]
+        return "\n".join(host + kernel) + "\n", auto
+
+    # -- statements
+
+    def statement(self, node) -> None:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            return  # a docstring
+        if isinstance(node, ast.Pass):
+            return
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                self.env[target.id] = self.expr(node.value)
+                return
+            if isinstance(target, ast.Subscript):
+                self.store(target, self.expr(node.value), node)
+                return
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            if self.callee(call) == "store":
+                if len(call.args) != 3 or call.keywords:
+                    raise self.error(node, "tessera.store(tensor, offsets, value) takes three "
+                                           "arguments (masks other than the bounds: not yet)")
+                fake = ast.Subscript(value=call.args[0], slice=call.args[1], ctx=ast.Store())
+                ast.copy_location(fake, node)
+                self.store(fake, self.expr(call.args[2]), node)
+                return
+        raise self.error(node, f"{type(node).__name__} statements are not supported in a "
+                               f"tessera.kernel yet (supported: assignments to names, stores "
+                               f"t[i] = v and tessera.store)")
+
+    def store(self, target: ast.Subscript, value, node) -> None:
+        tensor = self.expr(target.value)
+        if not isinstance(tensor, _Arg):
+            raise self.error(node, "a store target must be a tensor argument")
+        offsets = self.expr(target.slice)
+        if not isinstance(offsets, _Range):
+            raise self.error(node, "a store at computed offsets (a scatter) is not supported "
+                                   "yet; store at base + tessera.arange(0, n)")
+        self.set_width(offsets.width, node)
+        value = self.as_tile(value, tensor.dtype, node)
+        if value.dtype != tensor.dtype:
+            raise self.error(node, f"storing a {value.dtype} tile into the {tensor.dtype} "
+                                   f"tensor '{tensor.name}'")
+        self.emit(f"tessera_tile.store_tile {value.ssa}, {tensor.view}[{offsets.base.ssa}] : "
+                  f"{self.tile_type(tensor.dtype)}, memref<?x{tensor.dtype}, strided<[1]>>")
+        self.stores.append((tensor.name, offsets))
+
+    # -- expressions
+
+    def callee(self, call: ast.Call) -> Optional[str]:
+        f = call.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+            module = self.fn.__globals__.get(f.value.id)
+            if isinstance(module, types.ModuleType) and module.__name__ == "tessera":
+                return f.attr
+        return None
+
+    def constant(self, node) -> int:
+        value = self.expr(node)
+        if not isinstance(value, int):
+            raise self.error(node, "expected a compile-time integer (a literal or a "
+                                   "tessera.constexpr parameter)")
+        return value
+
+    def index(self, value: int, form=None) -> _Index:
+        ssa = self.fresh()
+        self.emit(f"{ssa} = arith.constant {value} : index")
+        return _Index(ssa, (0, value) if form is None else form)
+
+    def expr(self, node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in self.env:
+                raise self.error(node, f"'{node.id}' is not defined in the kernel (arguments, "
+                                       f"constexpr parameters and names assigned above)")
+            return self.env[node.id]
+        if isinstance(node, ast.BinOp):
+            return self.binary(node, self.expr(node.left), self.expr(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            value = self.expr(node.operand)
+            if isinstance(value, (int, float)):
+                return -value
+            return self.binary(node, 0 if isinstance(value, (_Index, _Range)) else 0.0, value,
+                               op=ast.Sub())
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return self.compare(node, self.expr(node.left), node.ops[0],
+                                self.expr(node.comparators[0]))
+        if isinstance(node, ast.Subscript):
+            return self.load(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.error(node, f"{type(node).__name__} expressions are not supported in a "
+                               f"tessera.kernel yet")
+
+    def call(self, node: ast.Call):
+        name = self.callee(node)
+        if name is None:
+            raise self.error(node, "only tessera.* functions can be called in a kernel")
+        if node.keywords:
+            raise self.error(node, f"tessera.{name} takes no keyword arguments here")
+        args = node.args
+        if name == "program_id":
+            if self.constant(args[0]) != 0:
+                raise self.error(node, "one-dimensional grids only so far: program_id(0)")
+            ssa = self.fresh()
+            self.emit(f"{ssa} = tessera_tile.program_id 0")
+            return _Index(ssa, (1, 0))
+        if name == "block_size":
+            self.constant(args[0])
+            return self.threads
+        if name == "thread_id":
+            self.constant(args[0])
+            return _Range(self.index(0), self.threads)
+        if name == "arange":
+            lo, hi = self.constant(args[0]), self.constant(args[1])
+            if hi <= lo:
+                raise self.error(node, f"arange({lo}, {hi}) is empty")
+            return _Range(self.index(lo), hi - lo)
+        if name == "load":
+            fake = ast.Subscript(value=args[0], slice=args[1], ctx=ast.Load())
+            ast.copy_location(fake, node)
+            return self.load(fake)
+        if name in _UNARY:
+            x = self.float_tile(self.expr(args[0]), node)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = {_UNARY[name]} {x.ssa} : {self.tile_type(x.dtype)}")
+            return _Tile(ssa, x.dtype)
+        if name in _BINARY:
+            return self.float_binary(node, _BINARY[name], self.expr(args[0]), self.expr(args[1]))
+        if name == "where":
+            cond = self.expr(args[0])
+            if not isinstance(cond, _Tile) or cond.dtype != "i1":
+                raise self.error(node, "tessera.where needs a comparison of tiles first")
+            a, b = self.expr(args[1]), self.expr(args[2])
+            dtype = next((v.dtype for v in (a, b) if isinstance(v, _Tile)), "f32")
+            a, b = self.as_tile(a, dtype, node), self.as_tile(b, dtype, node)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = arith.select {cond.ssa}, {a.ssa}, {b.ssa} : "
+                      f"{self.tile_type('i1')}, {self.tile_type(dtype)}")
+            return _Tile(ssa, dtype)
+        raise self.error(node, f"tessera.{name} is not supported in a tessera.kernel yet")
+
+    def load(self, node: ast.Subscript):
+        tensor = self.expr(node.value)
+        if not isinstance(tensor, _Arg):
+            raise self.error(node, "only tensor arguments can be indexed")
+        offsets = self.expr(node.slice)
+        ssa = self.fresh()
+        if isinstance(offsets, _Range):
+            self.set_width(offsets.width, node)
+            self.emit(f"{ssa} = tessera_tile.load_tile {tensor.view}[{offsets.base.ssa}] : "
+                      f"memref<?x{tensor.dtype}, strided<[1]>> -> {self.tile_type(tensor.dtype)}")
+            return _Tile(ssa, tensor.dtype)
+        if isinstance(offsets, _Tile) and offsets.dtype == "index":
+            self.emit(f"{ssa} = tessera_tile.gather {tensor.view}[{offsets.ssa}] : "
+                      f"memref<?x{tensor.dtype}, strided<[1]>>, {self.tile_type('index')} -> "
+                      f"{self.tile_type(tensor.dtype)}")
+            return _Tile(ssa, tensor.dtype)
+        raise self.error(node, "a load takes a tile of offsets (base + tessera.arange(...), "
+                               "or offsets computed from one)")
+
+    # -- arithmetic
+
+    def materialize(self, r: _Range, node) -> _Tile:
+        """The offsets of a box as an index tile."""
+        self.set_width(r.width, node)
+        rng, idx, base, ssa = self.fresh(), self.fresh(), self.fresh(), self.fresh()
+        self.emit(f"{rng} = tessera_tile.range 0 to {r.width} : {self.tile_type('i32')}")
+        self.emit(f"{idx} = arith.index_cast {rng} : {self.tile_type('i32')} to "
+                  f"{self.tile_type('index')}")
+        self.emit(f"{base} = tensor.splat {r.base.ssa} : {self.tile_type('index')}")
+        self.emit(f"{ssa} = arith.addi {idx}, {base} : {self.tile_type('index')}")
+        return _Tile(ssa, "index")
+
+    def as_index(self, value, node) -> _Index:
+        if isinstance(value, int):
+            return self.index(value)
+        if isinstance(value, _Index):
+            return value
+        raise self.error(node, "expected an index")
+
+    def as_tile(self, value, dtype: str, node) -> _Tile:
+        if isinstance(value, _Tile):
+            return value
+        if isinstance(value, _Range):
+            return self.materialize(value, node)
+        if isinstance(value, (int, float)):
+            scalar, ssa = self.fresh(), self.fresh()
+            if dtype == "index":
+                self.emit(f"{scalar} = arith.constant {int(value)} : index")
+            else:
+                self.emit(f"{scalar} = arith.constant {float(value)!r} : {dtype}")
+            self.emit(f"{ssa} = tensor.splat {scalar} : {self.tile_type(dtype)}")
+            return _Tile(ssa, dtype)
+        if isinstance(value, _Index) and dtype == "index":
+            ssa = self.fresh()
+            self.emit(f"{ssa} = tensor.splat {value.ssa} : {self.tile_type('index')}")
+            return _Tile(ssa, "index")
+        raise self.error(node, f"cannot use this value as a {dtype} tile")
+
+    def float_tile(self, value, node) -> _Tile:
+        if not isinstance(value, _Tile) or value.dtype not in _FLOATS:
+            raise self.error(node, "expected a float tile (a load, or math on loads)")
+        return value
+
+    def float_binary(self, node, op: str, a, b) -> _Tile:
+        dtype = next((v.dtype for v in (a, b) if isinstance(v, _Tile) and v.dtype in _FLOATS),
+                     None)
+        if dtype is None:
+            raise self.error(node, "float math needs a float tile operand")
+        a, b = self.as_tile(a, dtype, node), self.as_tile(b, dtype, node)
+        if a.dtype != b.dtype:
+            raise self.error(node, f"mixing {a.dtype} and {b.dtype} tiles; cast first")
+        ssa = self.fresh()
+        self.emit(f"{ssa} = {op} {a.ssa}, {b.ssa} : {self.tile_type(dtype)}")
+        return _Tile(ssa, dtype)
+
+    def binary(self, node, a, b, op=None):
+        op = op or node.op
+        kind = type(op)
+        # Compile-time integers fold.
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            folds = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+                     ast.FloorDiv: lambda: a // b, ast.Mod: lambda: a % b,
+                     ast.Div: lambda: a / b}
+            if kind in folds:
+                return folds[kind]()
+        floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b)) or \
+            any(isinstance(v, float) for v in (a, b))
+        if floats:
+            ops = {ast.Add: "arith.addf", ast.Sub: "arith.subf", ast.Mult: "arith.mulf",
+                   ast.Div: "arith.divf"}
+            if kind not in ops:
+                raise self.error(node, f"{kind.__name__} on float tiles is not supported")
+            return self.float_binary(node, ops[kind], a, b)
+        # Index arithmetic: scalars keep their form, boxes move.
+        if isinstance(a, _Range) and kind in (ast.Add, ast.Sub) and \
+                isinstance(b, (int, _Index)):
+            return _Range(self.binary(node, a.base, b, op), a.width)
+        if isinstance(b, _Range) and kind is ast.Add and isinstance(a, (int, _Index)):
+            return _Range(self.binary(node, a, b.base, op), b.width)
+        ops = {ast.Add: "arith.addi", ast.Sub: "arith.subi", ast.Mult: "arith.muli",
+               ast.FloorDiv: "arith.divsi", ast.Mod: "arith.remsi"}
+        if kind not in ops:
+            raise self.error(node, f"{kind.__name__} on indices is not supported")
+        if isinstance(a, (_Range, _Tile)) or isinstance(b, (_Range, _Tile)):
+            a, b = self.as_tile(a, "index", node), self.as_tile(b, "index", node)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = {ops[kind]} {a.ssa}, {b.ssa} : {self.tile_type('index')}")
+            return _Tile(ssa, "index")
+        form = None
+        fa = (0, a) if isinstance(a, int) else a.form
+        fb = (0, b) if isinstance(b, int) else b.form
+        if fa is not None and fb is not None:
+            if kind is ast.Add:
+                form = (fa[0] + fb[0], fa[1] + fb[1])
+            elif kind is ast.Sub:
+                form = (fa[0] - fb[0], fa[1] - fb[1])
+            elif kind is ast.Mult and (fa[0] == 0 or fb[0] == 0):
+                form = (fa[0] * fb[1] + fb[0] * fa[1], fa[1] * fb[1])
+        a, b = self.as_index(a, node), self.as_index(b, node)
+        ssa = self.fresh()
+        self.emit(f"{ssa} = {ops[kind]} {a.ssa}, {b.ssa} : index")
+        return _Index(ssa, form)
+
+    def compare(self, node, a, op, b) -> _Tile:
+        floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b))
+        if floats:
+            dtype = next(v.dtype for v in (a, b) if isinstance(v, _Tile) and v.dtype in _FLOATS)
+            a, b = self.as_tile(a, dtype, node), self.as_tile(b, dtype, node)
+            pred, cmp = _CMP[type(op)], "arith.cmpf"
+        else:
+            a, b = self.as_tile(a, "index", node), self.as_tile(b, "index", node)
+            dtype, pred, cmp = "index", _ICMP[type(op)], "arith.cmpi"
+        ssa = self.fresh()
+        self.emit(f"{ssa} = {cmp} {pred}, {a.ssa}, {b.ssa} : {self.tile_type(dtype)}")
+        return _Tile(ssa, "i1")
+
+
+# --- the interpreter -----------------------------------------------------------
+
+class _InterpretedTensor:
+    """A rank-1 array whose loads read 0 and whose stores skip past its end."""
+
+    def __init__(self, name: str, array: np.ndarray):
+        self.name, self.array = name, array
+
+    def _offsets(self, index):
+        offsets = np.asarray(index)
+        return offsets, (offsets >= 0) & (offsets < self.array.shape[0])
+
+    def __getitem__(self, index):
+        offsets, inside = self._offsets(index)
+        out = np.zeros(offsets.shape, self.array.dtype)
+        out[inside] = self.array[offsets[inside]]
+        return out
+
+    def __setitem__(self, index, value):
+        offsets, inside = self._offsets(index)
+        value = np.broadcast_to(np.asarray(value, self.array.dtype), offsets.shape)
+        self.array[offsets[inside]] = value[inside]
+
+
+class _Interpreter(types.SimpleNamespace):
+    """What `tessera` is inside a kernel the interpreter runs."""
+
+    def __init__(self, threads: int):
+        super().__init__(pid=0, threads=threads)
+
+    def program_id(self, axis):
+        return self.pid
+
+    def block_size(self, axis):
+        return self.threads
+
+    def thread_id(self, axis):
+        return np.arange(self.threads)
+
+    def arange(self, lo, hi):
+        return np.arange(lo, hi)
+
+    def load(self, tensor, offsets):
+        return tensor[offsets]
+
+    def store(self, tensor, offsets, value):
+        tensor[offsets] = value
+
+    exp, log, sqrt, tanh, abs = (staticmethod(np.exp), staticmethod(np.log),
+                                 staticmethod(np.sqrt), staticmethod(np.tanh),
+                                 staticmethod(np.abs))
+    maximum, minimum, where = (staticmethod(np.maximum), staticmethod(np.minimum),
+                               staticmethod(np.where))
+
+
+# --- kernels ---------------------------------------------------------------------
+
+class Kernel:
+    """A ``@tessera.kernel`` function: launch it as ``kernel(*args)`` (grid
+    from its indexing) or ``kernel[grid](*args)``; ``mlir()`` shows its
+    Target IR, ``compile(target)`` builds its artifact."""
+
+    def __init__(self, fn, num_warps: int = 4):
+        if num_warps not in (1, 2, 4, 8, 16, 32):
+            raise ValueError(f"tessera.kernel num_warps must be a power of two up to 32, "
+                             f"got {num_warps}")
+        self.fn, self.num_warps = fn, num_warps
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+        # (eval_str: annotations written as strings, PEP 563, are resolved.)
+        signature = inspect.signature(fn, eval_str=True)
+        self.tensors: Dict[str, TensorSpec] = {}
+        self.constexprs: Dict[str, object] = {}
+        where = f"{inspect.getsourcefile(fn)}:{fn.__code__.co_firstlineno}"
+        for name, p in signature.parameters.items():
+            if p.annotation is constexpr:
+                self.constexprs[name] = p.default
+            elif isinstance(p.annotation, TensorSpec):
+                if p.annotation.rank != 1:
+                    raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' is "
+                                      f"{p.annotation!r}; kernels take rank-1 tensors so far")
+                if p.annotation.dtype.mlir not in _FLOATS:
+                    raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' has "
+                                      f"dtype {p.annotation.dtype!r}; kernels take f32, f16 "
+                                      f"and bf16 tensors so far")
+                self.tensors[name] = p.annotation
+            else:
+                raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' needs a "
+                                  f"tessera.Tensor[...] or tessera.constexpr annotation")
+        self._artifacts: Dict[tuple, object] = {}
+
+    def _constants(self, given: Dict[str, object]) -> Dict[str, object]:
+        unknown = set(given) - set(self.constexprs)
+        if unknown:
+            raise TypeError(f"kernel '{self.__name__}' has no constexpr parameter "
+                            f"{sorted(unknown)[0]!r}")
+        values = {}
+        for name, default in self.constexprs.items():
+            value = given.get(name, default)
+            if value is inspect.Parameter.empty:
+                raise TypeError(f"kernel '{self.__name__}': constexpr '{name}' has no value")
+            values[name] = value
+        return values
+
+    def mlir(self, grid: Optional[Tuple[int, ...]] = None, target: str = "sm_90",
+             **constants) -> str:
+        """The kernel's Target IR module for `target` (a host function and the
+        kernel)."""
+        return self._build(grid, self._constants(constants), target)[0]
+
+    def _build(self, grid, constants, target: str = "sm_90"):
+        grid = None if grid is None else tuple(int(g) for g in grid)
+        if grid is not None and len(grid) != 1:
+            raise ValueError(f"kernel '{self.__name__}': one-dimensional grids only so far, "
+                             f"got {grid}")
+        # AMD's wavefronts have 64 lanes, NVIDIA's warps 32.
+        warp_size = 64 if target.startswith("gfx") else 32
+        return _Builder(self.fn, self.tensors, constants, self.num_warps, grid,
+                        warp_size).build()
+
+    def compile(self, target: str = "sm_90", grid: Optional[Tuple[int, ...]] = None,
+                **constants):
+        """The kernel's artifact for a GPU target (cached per target, grid
+        and constants)."""
+        constants = self._constants(constants)
+        key = (target, grid, tuple(sorted(constants.items())))
+        if key not in self._artifacts:
+            from . import ir
+            from .compiler import compile_target_ir_for_gpu
+
+            text, _ = self._build(grid, constants, target)
+            with ir.Context():
+                self._artifacts[key] = compile_target_ir_for_gpu(ir.Module.parse(text), target)
+        return self._artifacts[key]
+
+    def __getitem__(self, grid):
+        grid = (grid,) if isinstance(grid, int) else tuple(grid)
+        return lambda *args, **kwargs: self._launch(grid, args, kwargs)
+
+    def __call__(self, *args, **kwargs):
+        return self._launch(None, args, kwargs)
+
+    def _launch(self, grid, args, kwargs):
+        if len(args) != len(self.tensors):
+            raise TypeError(f"kernel '{self.__name__}' takes {len(self.tensors)} tensors "
+                            f"({', '.join(self.tensors)}), got {len(args)}")
+        constants = self._constants(kwargs)
+        if os.environ.get("TESSERA_INTERPRET") == "1" or not _has_gpu():
+            return self.interpret(grid, *args, **constants)
+        from .runtime.gpu import device_target
+
+        artifact = self.compile(device_target(), grid, **constants)
+        import cupy as cp
+
+        device = [a if not isinstance(a, np.ndarray) else cp.asarray(a) for a in args]
+        artifact(*device)
+        for host, dev in zip(args, device):
+            if isinstance(host, np.ndarray):
+                host[...] = cp.asnumpy(dev)
+        return None
+
+    def interpret(self, grid, *args, **constants):
+        """Runs the kernel on the CPU: the Python function once per block, on
+        NumPy arrays with the compiled kernel's bounds masking."""
+        constants = self._constants(constants)
+        arrays = []
+        for (name, spec), a in zip(self.tensors.items(), args):
+            array = np.asarray(a)
+            if array.ndim != 1:
+                raise ValueError(f"kernel '{self.__name__}': argument '{name}' has shape "
+                                 f"{array.shape}; the kernel takes rank-1 tensors")
+            if array.dtype != spec.dtype.numpy:
+                raise TypeError(f"kernel '{self.__name__}': argument '{name}' is "
+                                f"{array.dtype}, the kernel takes {spec.dtype.numpy}")
+            arrays.append(array)
+        if grid is None:
+            text, auto = self._build(None, constants)
+            size = arrays[list(self.tensors).index(auto)].shape[0]
+            width = _width_of(text)
+            grid = (math.ceil(size / width),)
+        interpreter = _Interpreter(32 * self.num_warps)
+        names = dict(self.fn.__globals__)
+        for key, value in list(names.items()):
+            if isinstance(value, types.ModuleType) and value.__name__ == "tessera":
+                names[key] = interpreter
+        body = types.FunctionType(self.fn.__code__, names, self.fn.__name__,
+                                  self.fn.__defaults__, self.fn.__closure__)
+        wrapped = [_InterpretedTensor(n, a) for n, a in zip(self.tensors, arrays)]
+        for pid in range(grid[0]):
+            interpreter.pid = pid
+            body(*wrapped, **constants)
+        return None
+
+
+def _width_of(text: str) -> int:
+    """The tile width of a built module (from its first tile type)."""
+    start = text.index("tensor<") + len("tensor<")
+    return int(text[start:text.index("x", start)])
+
+
+def _has_gpu() -> bool:
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def kernel(fn=None, *, num_warps: int = 4):
+    """Decorator: ``@tessera.kernel`` or ``@tessera.kernel(num_warps=8)``."""
+    if fn is None:
+        return lambda f: Kernel(f, num_warps)
+    return Kernel(fn, num_warps)

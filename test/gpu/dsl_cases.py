@@ -1,0 +1,47 @@
+"""@tessera.kernel programs run on the GPU (run_kernels.py): each a kernel,
+its argument shapes and dtypes, the index of the argument it writes, and a
+float64 reference of that argument from the others. The kernels are also
+the interpreter's tests (test/python/test_kernel_dsl.py); importing this
+file needs no MLIR."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import tessera
+from tessera import Tensor, f16, f32
+
+
+@tessera.kernel
+def vector_add(a: Tensor["N", f32], b: Tensor["N", f32], c: Tensor["N", f32]):
+    idx = tessera.program_id(0) * tessera.block_size(0) + tessera.thread_id(0)
+    c[idx] = a[idx] + b[idx]
+
+
+@tessera.kernel(num_warps=8)
+def gelu_or_gather(x: Tensor["N", f16], y: Tensor["N", f16],
+                   BLOCK: tessera.constexpr = 1024):
+    offs = tessera.program_id(0) * BLOCK + tessera.arange(0, BLOCK)
+    v = x[offs]
+    odd = x[2 * offs + 1]  # computed offsets: a gather, zero past the end
+    g = 0.5 * v * (1.0 + tessera.tanh(0.7978846 * (v + 0.044715 * v * v * v)))
+    y[offs] = tessera.where(v > 0.0, g, tessera.maximum(odd, -v))
+
+
+def gelu_or_gather_reference(x, y):
+    n = x.shape[0]
+    odd = np.zeros(n)
+    inside = 2 * np.arange(n) + 1 < n
+    odd[inside] = x[2 * np.arange(n)[inside] + 1]
+    g = 0.5 * x * (1.0 + np.tanh(0.7978846 * (x + 0.044715 * x ** 3)))
+    return np.where(x > 0, g, np.maximum(odd, -x))
+
+
+#: name: (kernel, constants, shapes, dtypes, written argument, reference,
+#: (atol, rtol)).
+DSL_CASES = {
+    "dsl_vector_add": (vector_add, {}, [(100003,)] * 3, ["float32"] * 3, 2,
+                       lambda a, b, c: a + b, (1e-6, 1e-6)),
+    "dsl_gelu_or_gather": (gelu_or_gather, {"BLOCK": 1024}, [(30001,)] * 2,
+                           ["float16"] * 2, 1, gelu_or_gather_reference, (2e-2, 2e-2)),
+}

@@ -1,0 +1,143 @@
+"""@tessera.kernel: kernels written in Python, built into Tile IR, compiled
+for sm_90 and gfx942, and run by the interpreter (this machine has no GPU;
+test/gpu/run_dsl_kernels.py runs the compiled ones on the H200)."""
+
+import re
+
+import numpy as np
+import pytest
+
+import tessera
+import tessera as ts
+from tessera import Tensor, f16, f32
+
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gpu"))
+from dsl_cases import gelu_or_gather, gelu_or_gather_reference, vector_add  # noqa: E402
+
+
+@pytest.mark.parametrize("n", [1, 127, 128, 1000, 4097])
+def test_vector_add_interpreted(n, monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    rng = np.random.default_rng(n)
+    a, b = (rng.standard_normal(n).astype(np.float32) for _ in range(2))
+    c = np.full(n, np.nan, np.float32)
+    vector_add(a, b, c)  # grid from the indexing: ceil(n / 128)
+    np.testing.assert_allclose(c, a.astype(np.float64) + b, rtol=1e-6, atol=1e-6)
+
+
+def test_explicit_grid_covers_only_its_blocks(monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    a = np.ones(1000, np.float32)
+    c = np.zeros(1000, np.float32)
+    vector_add[(2,)](a, a, c)  # two blocks of 128
+    assert np.all(c[:256] == 2) and np.all(c[256:] == 0)
+
+
+@pytest.mark.parametrize("n", [1000, 3001])
+def test_gelu_gather_interpreted(n, monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    x = np.random.default_rng(0).standard_normal(n).astype(np.float16)
+    y = np.full(n, np.nan, np.float16)
+    gelu_or_gather(x, y)
+    np.testing.assert_allclose(y.astype(np.float64),
+                               gelu_or_gather_reference(x.astype(np.float64), None),
+                               rtol=2e-2, atol=2e-2)  # f16 arithmetic throughout
+
+
+def test_tile_ir_of_a_kernel():
+    text = vector_add.mlir()
+    assert "tessera_tile.program_id 0" in text
+    assert re.search(r"tessera_tile.load_tile %a_view\[%v\d+\] : memref<\?xf32, strided<\[1\]>> "
+                     r"-> tensor<128xf32, #tessera_tile.blocked<warps = \[4\], threads = \[32\], "
+                     r"per_thread = \[1\]>>", text)
+    assert "tessera_tile.store_tile" in text
+    # The grid: one block per 128 elements of c.
+    assert "%hg = arith.ceildivui %h_c_size, %hw : index" in text
+    text = gelu_or_gather.mlir(BLOCK=2048)
+    assert "tessera_tile.gather %x_view" in text and "math.tanh" in text
+    assert "tensor<2048xf16" in text
+    # AMD: wavefronts of 64.
+    assert "threads = [64]" in vector_add.mlir(target="gfx942")
+
+
+@pytest.mark.parametrize("target", ["sm_90", "gfx942"])
+def test_kernels_compile(target):
+    for kernel, constants in ((vector_add, {}), (gelu_or_gather, {"BLOCK": 1024})):
+        artifact = kernel.compile(target, **constants)
+        assert artifact.plan["kernels"][0]["grid"][0].startswith("ceil_div(")
+        assert artifact.plan["outputs"] == []  # the kernel writes its arguments
+        if target == "sm_90":
+            assert ".entry" in artifact.ptx and "ld.global" in artifact.ptx
+        else:
+            assert artifact.binary[:4] == b"\x7fELF"
+
+
+def _error(fn, match, **kwargs):
+    with pytest.raises(tessera.KernelError, match=match):
+        tessera.kernel(fn, **kwargs).mlir()
+
+
+def test_unsupported_statement_names_the_line():
+    def looping(x: Tensor["N", f32]):
+        i = 0
+        while i < 3:
+            i = i + 1
+    line = looping.__code__.co_firstlineno + 2
+    _error(looping, rf"test_kernel_dsl.py:{line}: in kernel 'looping': While statements are "
+                    r"not supported in a tessera.kernel yet")
+
+
+def test_scatter_store_is_refused():
+    def scatter(x: Tensor["N", f32]):
+        offs = tessera.program_id(0) * 128 + tessera.arange(0, 128)
+        x[offs * 2] = x[offs]
+    _error(scatter, r"a store at computed offsets \(a scatter\) is not supported yet")
+
+
+def test_only_tessera_functions():
+    def calls_numpy(x: Tensor["N", f32]):
+        offs = tessera.program_id(0) * 128 + tessera.arange(0, 128)
+        x[offs] = np.exp(x[offs])
+    _error(calls_numpy, r"only tessera.\* functions can be called in a kernel")
+
+
+def test_grid_must_be_given_when_the_indexing_does_not_fix_it():
+    def strided(x: Tensor["N", f32]):
+        offs = tessera.program_id(0) * 256 + tessera.arange(0, 128)
+        x[offs] = x[offs] + 1.0
+    with pytest.raises(tessera.KernelError, match=r"its grid cannot be read from its indexing"):
+        tessera.kernel(strided).mlir()
+    assert "arith.constant 4 : index" in tessera.kernel(strided).mlir(grid=(4,))
+
+
+def test_tile_widths_and_annotations():
+    def narrow(x: Tensor["N", f32]):
+        offs = tessera.program_id(0) * 16 + tessera.arange(0, 16)
+        x[offs] = x[offs]
+    _error(narrow, r"a tile of 16 elements does not split over the block's 128 threads")
+    with pytest.raises(tessera.KernelError, match=r"kernels take rank-1 tensors so far"):
+        @tessera.kernel
+        def matrix(x: Tensor["M", "N", f32]):
+            pass
+    with pytest.raises(tessera.KernelError, match=r"needs a tessera.Tensor\[...\] or "
+                                                  r"tessera.constexpr annotation"):
+        @tessera.kernel
+        def untyped(x):
+            pass
+    with pytest.raises(TypeError, match=r"constexpr 'BLOCK' has no value"):
+        @tessera.kernel
+        def needs_block(x: Tensor["N", f32], BLOCK: tessera.constexpr):
+            pass
+        needs_block.mlir()
+    with pytest.raises(ValueError, match=r"num_warps must be a power of two up to 32"):
+        tessera.kernel(num_warps=3)(vector_add.fn)
+
+
+def test_kernel_functions_only_inside_kernels():
+    with pytest.raises(AttributeError, match=r"tessera.program_id is used inside a "
+                                             r"@tessera.kernel function"):
+        tessera.program_id(0)
