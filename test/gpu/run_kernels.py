@@ -29,7 +29,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 from cases import CASES, USES_TMA, tolerance  # noqa: E402
-from dsl_cases import DSL_CASES  # noqa: E402
 
 
 def main(argv) -> int:
@@ -126,6 +125,8 @@ def selected_cases() -> dict:
 def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
     """The @tessera.kernel programs (dsl_cases.py): their artifacts run on
     CuPy arrays, writing one argument in place, against float64."""
+    from dsl_cases import DSL_CASES  # imports tessera: after main() set sys.path
+
     failures = 0
     only = [n for n in os.environ.get("TESSERA_GPU_CASES", "").split(",") if n]
     for name, (_, _, shapes, dtypes, written, reference, (atol, rtol)) in DSL_CASES.items():
