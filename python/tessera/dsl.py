@@ -23,11 +23,16 @@ the same pipelines, artifacts and runtime as compiled functions. With
 interpreter instead: the Python function itself, once per block, on NumPy
 arrays with the same bounds masking, so that print and breakpoints work.
 
-Supported so far: rank-1 tensors of f32, f16 or bf16; ``program_id``,
-``arange`` (constant bounds), ``block_size``/``thread_id`` (one element per
-thread), index and float arithmetic, comparisons, ``where``, ``maximum``,
-``minimum``, ``exp``, ``log``, ``sqrt``, ``tanh``, ``abs``; loads ``t[i]``
-and stores ``t[i] = v`` (masked at the tensor's bounds). Anything else is a
+Supported so far: rank-1 and rank-2 tensors of f32, f16 or bf16;
+``program_id``, ``arange`` (constant bounds), ``block_size``/``thread_id``
+(one element per thread), index and float arithmetic, comparisons,
+``where``, ``maximum``, ``minimum``, ``exp``, ``log``, ``sqrt``, ``tanh``,
+``abs``; loads ``t[i]`` and stores ``t[i] = v`` of rank-1 tensors, boxes
+``t[r0:r0 + R, c0:c0 + C]`` of rank-2 ones (masked at the tensor's
+bounds); matrix tiles (``zeros``, and ``dot`` of two boxes on the
+tensor cores: mma.sync, mfma on AMD); ``for v in tessera.range(lo, hi,
+step, stages=N)`` carrying the names it reassigns (``stages``: the loop's
+copies pipelined N deep by tessera-tile-pipeline). Anything else is a
 ``KernelError`` at the user's line naming the construct.
 """
 
@@ -76,9 +81,14 @@ _ICMP = {ast.Lt: "slt", ast.LtE: "sle", ast.Gt: "sgt", ast.GtE: "sge",
 
 @dataclass
 class _Index:
-    """A scalar index: an SSA value, and where known its form a * pid + b."""
+    """A scalar index: an SSA value, where known its form a * pid + b, and
+    its anchor: (an SSA value, c) when it is that value plus c."""
     ssa: str
     form: Optional[Tuple[int, int]] = None
+    anchor: Optional[Tuple[str, int]] = None
+
+    def anchored(self) -> Tuple[str, int]:
+        return self.anchor or (self.ssa, 0)
 
 
 @dataclass
@@ -98,21 +108,53 @@ class _Tile:
 
 @dataclass
 class _Arg:
-    """A tensor argument: its flat parameter, its size and its view."""
+    """A tensor argument: its flat parameter, its sizes and its view."""
     name: str
     dtype: str
-    size: str
+    sizes: List[str]
     view: str
+
+    @property
+    def size(self) -> str:
+        return self.sizes[0]
+
+    def view_type(self) -> str:
+        if len(self.sizes) == 1:
+            return f"memref<?x{self.dtype}, strided<[1]>>"
+        return f"memref<?x?x{self.dtype}, strided<[?, 1]>>"
+
+
+@dataclass
+class _Slice:
+    """`tensor[r0:r0+R, c0:c0+C]` before use: loaded into registers, or
+    copied into shared memory for a dot."""
+    arg: _Arg
+    origin: Tuple[str, str]
+    shape: Tuple[int, int]
+
+
+@dataclass
+class _Tile2:
+    """A 2-d register tile (the kernel's matrix encoding)."""
+    ssa: str
+    dtype: str
+    shape: Tuple[int, int]
 
 
 class _Builder:
     """Reads a kernel's AST and writes its Target IR module (text)."""
 
     def __init__(self, fn, specs: Dict[str, TensorSpec], constants: Dict[str, object],
-                 num_warps: int, grid: Optional[Tuple[int, ...]], warp_size: int = 32):
+                 num_warps: int, grid: Optional[Tuple[int, ...]], target: str = "sm_90"):
         self.fn, self.specs, self.constants = fn, specs, constants
-        self.warp_size = warp_size
-        self.threads = warp_size * num_warps
+        # AMD's wavefronts have 64 lanes, NVIDIA's warps 32; matrix tiles are
+        # in the fragments of the vendor's 16-wide tensor-core instruction.
+        amd = target.startswith("gfx")
+        self.warp_size = 64 if amd else 32
+        self.mma = ("#tessera_tile.mma<kind = mfma, m = 16, n = 16, k = 16>" if amd else
+                    "#tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>")
+        self.matrix = False
+        self.threads = self.warp_size * num_warps
         self.num_warps, self.grid = num_warps, grid
         self.lines: List[str] = []
         self.counter = itertools.count()
@@ -143,6 +185,25 @@ class _Builder:
     def tile_type(self, dtype: str) -> str:
         return f"tensor<{self.width}x{dtype}, {self.encoding()}>"
 
+    def matrix_type(self, shape, dtype: str) -> str:
+        return (f"tensor<{shape[0]}x{shape[1]}x{dtype}, #tessera_tile.mma_acc<mma = "
+                f"{self.mma}, warps = [{self.num_warps}, 1]>>")
+
+    def check_matrix(self, shape, node) -> None:
+        rows = 16 * self.num_warps
+        if shape[0] % rows or shape[1] % 16:
+            raise self.error(node, f"a {shape[0]}x{shape[1]} matrix tile does not split over "
+                                   f"the block's {self.num_warps} warps: rows a multiple of "
+                                   f"{rows} (16 per warp), columns of 16")
+        self.matrix = True
+
+    def type_of(self, value) -> str:
+        if isinstance(value, _Tile2):
+            return self.matrix_type(value.shape, value.dtype)
+        if isinstance(value, _Tile):
+            return self.tile_type(value.dtype)
+        return "index"
+
     def set_width(self, width: int, node) -> None:
         if self.width is None:
             if width % self.threads != 0:
@@ -166,25 +227,31 @@ class _Builder:
         for i, name in enumerate(self.specs):
             spec = self.specs[name]
             dtype = spec.dtype.mlir
-            param, size = f"%{name}", f"%{name}_size"
-            args[name] = _Arg(name, dtype, size, f"%{name}_view")
-            params.append(f"{param}: memref<?x{dtype}>")
-            sizes.append(f"{size}: index")
+            names = [f"%{name}_size"] if spec.rank == 1 else \
+                [f"%{name}_size{d}" for d in range(spec.rank)]
+            args[name] = _Arg(name, dtype, names, f"%{name}_view")
+            params.append(f"%{name}: memref<?x{dtype}>")
+            sizes += [f"{n}: index" for n in names]
         env: Dict[str, object] = dict(args)
         for name, value in self.constants.items():
             env[name] = value
         body_lines = self.lines
         for a in args.values():
-            self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
-                      f"sizes: [{a.size}], strides: [1] : memref<?x{a.dtype}> to "
-                      f"memref<?x{a.dtype}, strided<[1]>>")
+            if len(a.sizes) == 1:
+                self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
+                          f"sizes: [{a.size}], strides: [1] : memref<?x{a.dtype}> to "
+                          f"{a.view_type()}")
+            else:
+                self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
+                          f"sizes: [{a.sizes[0]}, {a.sizes[1]}], strides: [{a.sizes[1]}, 1] : "
+                          f"memref<?x{a.dtype}> to {a.view_type()}")
         self.env = env
         for stmt in func.body:
             self.statement(stmt)
-        if self.width is None:
+        if self.width is None and not self.matrix:
             raise self.error(func, "the kernel loads or stores no tile")
         kernel_name = f"{self.fn.__name__}_kernel"
-        memref_types = [f"memref<?x{a.dtype}>" for a in args.values()]
+        memref_types = [f"memref<{'?x' * len(a.sizes)}{a.dtype}>" for a in args.values()]
         # The grid: given, or one block per tile of the stored tensor when
         # every store is at program_id(0) * width + [0, width).
         auto = None
@@ -199,16 +266,26 @@ class _Builder:
                     f"tensor); launch it as kernel[grid](...)")
             auto = targets.pop()
         host = [f"func.func @main({', '.join(f'%h_{a.name}: {t}' for a, t in zip(args.values(), memref_types))}) attributes {{tessera.host}} {{",
-                "  %hc0 = arith.constant 0 : index"]
+                "  %hc0 = arith.constant 0 : index", "  %hc1 = arith.constant 1 : index"]
+        # A rank-2 argument arrives flat: its dims are the launch's too.
+        host_sizes = []
         for a in args.values():
-            host.append(f"  %h_{a.name}_size = memref.dim %h_{a.name}, %hc0 : memref<?x{a.dtype}>")
+            if len(a.sizes) == 1:
+                host.append(f"  %h_{a.name}_size = memref.dim %h_{a.name}, %hc0 : "
+                            f"memref<?x{a.dtype}>")
+                host_sizes.append(f"%h_{a.name}_size")
+            else:
+                for d in range(2):
+                    host.append(f"  %h_{a.name}_size{d} = memref.dim %h_{a.name}, %hc{d} : "
+                                f"memref<?x?x{a.dtype}>")
+                    host_sizes.append(f"%h_{a.name}_size{d}")
         if auto:
             host.append(f"  %hw = arith.constant {self.width} : index")
             host.append(f"  %hg = arith.ceildivui %h_{auto}_size, %hw : index")
         else:
             host.append(f"  %hg = arith.constant {self.grid[0]} : index")
-        names = [f"%h_{a.name}" for a in args.values()] + [f"%h_{a.name}_size" for a in args.values()]
-        types_ = memref_types + ["index"] * len(args)
+        names = [f"%h_{a.name}" for a in args.values()] + host_sizes
+        types_ = memref_types + ["index"] * len(host_sizes)
         host.append(f"  tessera_target.launch @{kernel_name} grid(%hg) block = [{self.threads}] "
                     f"args({', '.join(names)} : {', '.join(types_)})")
         host += ["  return", "}"]
@@ -232,6 +309,9 @@ class _Builder:
             if isinstance(target, ast.Subscript):
                 self.store(target, self.expr(node.value), node)
                 return
+        if isinstance(node, ast.For):
+            self.loop(node)
+            return
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             call = node.value
             if self.callee(call) == "store":
@@ -244,12 +324,174 @@ class _Builder:
                 return
         raise self.error(node, f"{type(node).__name__} statements are not supported in a "
                                f"tessera.kernel yet (supported: assignments to names, stores "
-                               f"t[i] = v and tessera.store)")
+                               f"t[i] = v and tessera.store, for ... in tessera.range(...))")
+
+    def loop(self, node: ast.For) -> None:
+        """`for v in tessera.range(lo, hi, step)`: an scf.for carrying the
+        names the body assigns that are defined before it."""
+        call = node.iter
+        if not (isinstance(call, ast.Call) and self.callee(call) == "range") or \
+                not isinstance(node.target, ast.Name) or node.orelse:
+            raise self.error(node, "loops are `for name in tessera.range(lo, hi[, step])`")
+        stages = None
+        for keyword in call.keywords:
+            if keyword.arg != "stages":
+                raise self.error(node, f"tessera.range takes no keyword '{keyword.arg}' "
+                                       f"(stages= is the one it takes)")
+            stages = self.constant(keyword.value)
+            if stages < 1:
+                raise self.error(node, f"stages={stages}: a loop has at least one stage")
+        if not 1 <= len(call.args) <= 3:
+            raise self.error(node, "tessera.range(lo, hi[, step]) takes one to three arguments")
+        bounds = [self.expr(a) for a in call.args]
+        if len(bounds) == 1:
+            bounds = [0] + bounds
+        if len(bounds) == 2:
+            bounds.append(1)
+        lo, hi, step = (self.as_index(b, node) for b in bounds)
+        assigned = [n.id for stmt in node.body for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+        carried = [n for n in dict.fromkeys(assigned) if n in self.env]
+        inits = []
+        for name in carried:
+            value = self.env[name]
+            if isinstance(value, int):
+                value = self.index(value)
+            if not isinstance(value, (_Index, _Tile, _Tile2)):
+                raise self.error(node, f"'{name}' cannot be carried by a loop")
+            inits.append(value)
+        iv, result = self.fresh(), self.fresh()
+        blocks = [self.fresh() for _ in carried]
+        types_ = [self.type_of(v) for v in inits]
+        head = f"scf.for {iv} = {lo.ssa} to {hi.ssa} step {step.ssa}"
+        if carried:
+            head = (f"{result}{':' + str(len(carried)) if len(carried) > 1 else ''} = {head} "
+                    f"iter_args({', '.join(f'{b} = {v.ssa}' for b, v in zip(blocks, inits))}) "
+                    f"-> ({', '.join(types_)})")
+        self.emit(head + " {")
+        outer = dict(self.env)
+        self.env[node.target.id] = _Index(iv)
+        for name, block, value in zip(carried, blocks, inits):
+            self.env[name] = self.rename(value, block)
+        for stmt in node.body:
+            self.statement(stmt)
+        ends = [self.env[name] for name in carried]
+        for name, end, start in zip(carried, ends, inits):
+            if isinstance(end, int):
+                end = self.index(end)
+            if self.type_of(end) != self.type_of(start):
+                raise self.error(node, f"'{name}' changes type in the loop")
+        if carried:
+            self.emit(f"scf.yield {', '.join(e.ssa for e in ends)} : {', '.join(types_)}")
+        # stages=N: tessera-tile-pipeline makes the loop's copies a pipeline.
+        self.emit("}" if stages is None else f"}} {{tessera_tile.stages = {stages} : i64}}")
+        self.env = outer
+        for i, (name, value) in enumerate(zip(carried, inits)):
+            ssa = result if len(carried) == 1 else f"{result}#{i}"
+            self.env[name] = self.rename(value, ssa)
+
+    @staticmethod
+    def rename(value, ssa):
+        if isinstance(value, _Index):
+            return _Index(ssa)
+        if isinstance(value, _Tile2):
+            return _Tile2(ssa, value.dtype, value.shape)
+        return _Tile(ssa, value.dtype)
+
+    def store_matrix(self, tensor: _Arg, target: ast.Subscript, value, node) -> None:
+        box = self.slice(tensor, target.slice, node)
+        if isinstance(value, _Slice):
+            value = self.load_matrix(value, node)
+        if not isinstance(value, _Tile2) or value.shape != box.shape:
+            raise self.error(node, f"storing into a {box.shape[0]}x{box.shape[1]} box of "
+                                   f"'{tensor.name}' needs a matrix tile of that shape")
+        if value.dtype != tensor.dtype:
+            # Narrowing on store (an f32 accumulator into an f16 tensor).
+            ssa = self.fresh()
+            op = "arith.truncf" if value.dtype == "f32" else "arith.extf"
+            self.emit(f"{ssa} = {op} {value.ssa} : {self.type_of(value)} to "
+                      f"{self.matrix_type(value.shape, tensor.dtype)}")
+            value = _Tile2(ssa, tensor.dtype, value.shape)
+        self.emit(f"tessera_tile.store_tile {value.ssa}, {tensor.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}] : {self.type_of(value)}, {tensor.view_type()}")
+
+    def slice(self, tensor: _Arg, index, node) -> _Slice:
+        """`tensor[r0:r0+R, c0:c0+C]` (constant extents)."""
+        if len(tensor.sizes) != 2 or not isinstance(index, ast.Tuple) or \
+                len(index.elts) != 2 or not all(isinstance(e, ast.Slice) and e.step is None
+                                                and e.lower is not None
+                                                and e.upper is not None
+                                                for e in index.elts):
+            raise self.error(node, f"'{tensor.name}' (rank {len(tensor.sizes)}) is indexed by "
+                                   f"boxes: t[r0:r0 + R, c0:c0 + C] with constant R and C")
+        origin, shape = [], []
+        for e in index.elts:
+            lo, hi = self.expr(e.lower), self.expr(e.upper)
+            if isinstance(lo, int) and isinstance(hi, int):
+                extent = hi - lo
+            elif isinstance(lo, _Index) and isinstance(hi, _Index) and \
+                    lo.anchored()[0] == hi.anchored()[0]:
+                extent = hi.anchored()[1] - lo.anchored()[1]
+            else:
+                extent = 0
+            if extent <= 0:
+                raise self.error(node, "a box's extent must be a positive constant: "
+                                       "start:start + n")
+            origin.append(self.as_index(lo, node).ssa)
+            shape.append(extent)
+        return _Slice(tensor, tuple(origin), tuple(shape))
+
+    def load_matrix(self, box: _Slice, node) -> _Tile2:
+        self.check_matrix(box.shape, node)
+        ssa = self.fresh()
+        self.emit(f"{ssa} = tessera_tile.load_tile {box.arg.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}] : {box.arg.view_type()} -> "
+                  f"{self.matrix_type(box.shape, box.arg.dtype)}")
+        return _Tile2(ssa, box.arg.dtype, box.shape)
+
+    def to_shared(self, box: _Slice, node) -> str:
+        """A box copied into a padded shared buffer (for a dot)."""
+        buffer, token = self.fresh(), self.fresh()
+        smem = (f"!tessera_tile.smem<{box.shape[0]}x{box.shape[1]}x{box.arg.dtype}, "
+                f"#tessera_tile.smem_layout<pad = 8>>")
+        if box.shape[1] % 8:
+            raise self.error(node, f"a dot operand's rows of {box.shape[1]} elements are not "
+                                   f"whole 16-byte chunks")
+        self.emit(f"{buffer} = tessera_tile.local_alloc : {smem}")
+        self.emit(f"{token} = tessera_tile.box_copy {box.arg.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}], {buffer} : {box.arg.view_type()}, {smem} -> "
+                  f"!tessera_tile.async_token")
+        self.emit(f"tessera_tile.wait {token}")
+        return buffer, smem
+
+    def dot(self, node, a, b, acc) -> _Tile2:
+        if not isinstance(a, _Slice) or not isinstance(b, _Slice):
+            raise self.error(node, "tessera.dot's a and b are boxes of tensors, "
+                                   "t[r0:r0 + M, k0:k0 + K] and u[k0:k0 + K, c0:c0 + N]")
+        if a.arg.dtype not in ("f16", "bf16") or a.arg.dtype != b.arg.dtype:
+            raise self.error(node, f"tessera.dot takes f16 or bf16 operands of one type, got "
+                                   f"{a.arg.dtype} and {b.arg.dtype}")
+        if not isinstance(acc, _Tile2) or acc.dtype != "f32":
+            raise self.error(node, "tessera.dot's accumulator is an f32 matrix tile "
+                                   "(tessera.zeros((M, N), tessera.f32))")
+        m, k = a.shape
+        k2, n = b.shape
+        if k != k2 or (m, n) != acc.shape or k % 16:
+            raise self.error(node, f"tessera.dot of {m}x{k} and {k2}x{n} into {acc.shape[0]}x"
+                                   f"{acc.shape[1]}: shapes must match, K a multiple of 16")
+        sa, ta = self.to_shared(a, node)
+        sb, tb = self.to_shared(b, node)
+        ssa = self.fresh()
+        self.emit(f"{ssa} = tessera_tile.dot {sa}, {sb}, {acc.ssa} {{mma = {self.mma}}} : "
+                  f"{ta}, {tb} -> {self.type_of(acc)}")
+        return _Tile2(ssa, "f32", acc.shape)
 
     def store(self, target: ast.Subscript, value, node) -> None:
         tensor = self.expr(target.value)
         if not isinstance(tensor, _Arg):
             raise self.error(node, "a store target must be a tensor argument")
+        if len(tensor.sizes) == 2:
+            return self.store_matrix(tensor, target, value, node)
         offsets = self.expr(target.slice)
         if not isinstance(offsets, _Range):
             raise self.error(node, "a store at computed offsets (a scatter) is not supported "
@@ -305,6 +547,13 @@ class _Builder:
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self.compare(node, self.expr(node.left), node.ops[0],
                                 self.expr(node.comparators[0]))
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and \
+                node.value.attr == "shape":
+            tensor = self.expr(node.value.value)
+            axis = self.constant(node.slice)
+            if not isinstance(tensor, _Arg) or not 0 <= axis < len(tensor.sizes):
+                raise self.error(node, "t.shape[d] takes a tensor argument and one of its dims")
+            return _Index(tensor.sizes[axis])
         if isinstance(node, ast.Subscript):
             return self.load(node)
         if isinstance(node, ast.Call):
@@ -336,12 +585,37 @@ class _Builder:
             if hi <= lo:
                 raise self.error(node, f"arange({lo}, {hi}) is empty")
             return _Range(self.index(lo), hi - lo)
+        if name == "zeros":
+            shape = args[0]
+            if not isinstance(shape, ast.Tuple) or len(shape.elts) != 2 or len(args) != 2:
+                raise self.error(node, "tessera.zeros((M, N), tessera.f32) makes a matrix tile")
+            dims = tuple(self.constant(e) for e in shape.elts)
+            dtype = args[1].attr if isinstance(args[1], ast.Attribute) else None
+            if dtype not in _FLOATS:
+                raise self.error(node, "tessera.zeros takes tessera.f32, f16 or bf16")
+            self.check_matrix(dims, node)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = arith.constant dense<0.0> : {self.matrix_type(dims, dtype)}")
+            return _Tile2(ssa, dtype, dims)
+        if name == "dot":
+            if len(args) != 3:
+                raise self.error(node, "tessera.dot(a, b, acc) takes three arguments")
+            return self.dot(node, *(self.expr(a) for a in args))
+        if name == "range":
+            raise self.error(node, "tessera.range is the iterable of a for loop")
         if name == "load":
             fake = ast.Subscript(value=args[0], slice=args[1], ctx=ast.Load())
             ast.copy_location(fake, node)
             return self.load(fake)
         if name in _UNARY:
-            x = self.float_tile(self.expr(args[0]), node)
+            x = self.expr(args[0])
+            if isinstance(x, _Slice):
+                x = self.load_matrix(x, node)
+            if isinstance(x, _Tile2):
+                ssa = self.fresh()
+                self.emit(f"{ssa} = {_UNARY[name]} {x.ssa} : {self.type_of(x)}")
+                return _Tile2(ssa, x.dtype, x.shape)
+            x = self.float_tile(x, node)
             ssa = self.fresh()
             self.emit(f"{ssa} = {_UNARY[name]} {x.ssa} : {self.tile_type(x.dtype)}")
             return _Tile(ssa, x.dtype)
@@ -364,6 +638,8 @@ class _Builder:
         tensor = self.expr(node.value)
         if not isinstance(tensor, _Arg):
             raise self.error(node, "only tensor arguments can be indexed")
+        if len(tensor.sizes) == 2:
+            return self.slice(tensor, node.slice, node)
         offsets = self.expr(node.slice)
         ssa = self.fresh()
         if isinstance(offsets, _Range):
@@ -423,7 +699,29 @@ class _Builder:
             raise self.error(node, "expected a float tile (a load, or math on loads)")
         return value
 
+    def matrix_binary(self, node, op: str, a, b) -> _Tile2:
+        a, b = (self.load_matrix(v, node) if isinstance(v, _Slice) else v for v in (a, b))
+        m = next(v for v in (a, b) if isinstance(v, _Tile2))
+
+        def operand(v):
+            if isinstance(v, _Tile2):
+                if v.shape != m.shape or v.dtype != m.dtype:
+                    raise self.error(node, "matrix tiles of one shape and dtype only")
+                return v.ssa
+            if isinstance(v, (int, float)):
+                scalar, ssa = self.fresh(), self.fresh()
+                self.emit(f"{scalar} = arith.constant {float(v)!r} : {m.dtype}")
+                self.emit(f"{ssa} = tensor.splat {scalar} : {self.type_of(m)}")
+                return ssa
+            raise self.error(node, "a matrix tile combines with matrix tiles and numbers")
+        x, y = operand(a), operand(b)
+        ssa = self.fresh()
+        self.emit(f"{ssa} = {op} {x}, {y} : {self.type_of(m)}")
+        return _Tile2(ssa, m.dtype, m.shape)
+
     def float_binary(self, node, op: str, a, b) -> _Tile:
+        if any(isinstance(v, (_Tile2, _Slice)) for v in (a, b)):
+            return self.matrix_binary(node, op, a, b)
         dtype = next((v.dtype for v in (a, b) if isinstance(v, _Tile) and v.dtype in _FLOATS),
                      None)
         if dtype is None:
@@ -446,7 +744,7 @@ class _Builder:
             if kind in folds:
                 return folds[kind]()
         floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b)) or \
-            any(isinstance(v, float) for v in (a, b))
+            any(isinstance(v, (float, _Tile2, _Slice)) for v in (a, b))
         if floats:
             ops = {ast.Add: "arith.addf", ast.Sub: "arith.subf", ast.Mult: "arith.mulf",
                    ast.Div: "arith.divf"}
@@ -478,10 +776,17 @@ class _Builder:
                 form = (fa[0] - fb[0], fa[1] - fb[1])
             elif kind is ast.Mult and (fa[0] == 0 or fb[0] == 0):
                 form = (fa[0] * fb[1] + fb[0] * fa[1], fa[1] * fb[1])
+        anchor = None
+        if kind in (ast.Add, ast.Sub) and isinstance(b, int) and isinstance(a, _Index):
+            root, offset = a.anchored()
+            anchor = (root, offset + (b if kind is ast.Add else -b))
+        elif kind is ast.Add and isinstance(a, int) and isinstance(b, _Index):
+            root, offset = b.anchored()
+            anchor = (root, offset + a)
         a, b = self.as_index(a, node), self.as_index(b, node)
         ssa = self.fresh()
         self.emit(f"{ssa} = {ops[kind]} {a.ssa}, {b.ssa} : index")
-        return _Index(ssa, form)
+        return _Index(ssa, form, anchor)
 
     def compare(self, node, a, op, b) -> _Tile:
         floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b))
@@ -500,22 +805,44 @@ class _Builder:
 # --- the interpreter -----------------------------------------------------------
 
 class _InterpretedTensor:
-    """A rank-1 array whose loads read 0 and whose stores skip past its end."""
+    """An array whose loads read 0 and whose stores skip past its end
+    (elements of a rank-1 array at offsets; boxes of a rank-2 one)."""
 
     def __init__(self, name: str, array: np.ndarray):
         self.name, self.array = name, array
+        self.shape = array.shape
+
+    def _box(self, index):
+        """(the box's slices within the array, where they land in the box,
+        the box's shape)."""
+        inner, outer, shape = [], [], []
+        for s, n in zip(index, self.array.shape):
+            lo, hi = int(s.start), int(s.stop)
+            inner.append(slice(min(max(lo, 0), n), min(max(hi, 0), n)))
+            outer.append(slice(inner[-1].start - lo, inner[-1].stop - lo))
+            shape.append(hi - lo)
+        return tuple(inner), tuple(outer), tuple(shape)
 
     def _offsets(self, index):
         offsets = np.asarray(index)
         return offsets, (offsets >= 0) & (offsets < self.array.shape[0])
 
     def __getitem__(self, index):
+        if isinstance(index, tuple):
+            inner, outer, shape = self._box(index)
+            out = np.zeros(shape, self.array.dtype)
+            out[outer] = self.array[inner]
+            return out
         offsets, inside = self._offsets(index)
         out = np.zeros(offsets.shape, self.array.dtype)
         out[inside] = self.array[offsets[inside]]
         return out
 
     def __setitem__(self, index, value):
+        if isinstance(index, tuple):
+            inner, outer, shape = self._box(index)
+            self.array[inner] = np.asarray(value)[outer].astype(self.array.dtype)
+            return
         offsets, inside = self._offsets(index)
         value = np.broadcast_to(np.asarray(value, self.array.dtype), offsets.shape)
         self.array[offsets[inside]] = value[inside]
@@ -538,6 +865,17 @@ class _Interpreter(types.SimpleNamespace):
 
     def arange(self, lo, hi):
         return np.arange(lo, hi)
+
+    def range(self, *bounds, stages=1):
+        return range(*bounds)
+
+    def zeros(self, shape, dtype):
+        return np.zeros(shape, dtype)
+
+    def dot(self, a, b, acc):
+        return acc + a.astype(np.float32) @ b.astype(np.float32)
+
+    f32, f16 = np.float32, np.float16
 
     def load(self, tensor, offsets):
         return tensor[offsets]
@@ -575,9 +913,10 @@ class Kernel:
             if p.annotation is constexpr:
                 self.constexprs[name] = p.default
             elif isinstance(p.annotation, TensorSpec):
-                if p.annotation.rank != 1:
+                if p.annotation.rank not in (1, 2):
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' is "
-                                      f"{p.annotation!r}; kernels take rank-1 tensors so far")
+                                      f"{p.annotation!r}; kernels take rank-1 and rank-2 "
+                                      f"tensors so far")
                 if p.annotation.dtype.mlir not in _FLOATS:
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' has "
                                       f"dtype {p.annotation.dtype!r}; kernels take f32, f16 "
@@ -612,10 +951,8 @@ class Kernel:
         if grid is not None and len(grid) != 1:
             raise ValueError(f"kernel '{self.__name__}': one-dimensional grids only so far, "
                              f"got {grid}")
-        # AMD's wavefronts have 64 lanes, NVIDIA's warps 32.
-        warp_size = 64 if target.startswith("gfx") else 32
         return _Builder(self.fn, self.tensors, constants, self.num_warps, grid,
-                        warp_size).build()
+                        target).build()
 
     def compile(self, target: str = "sm_90", grid: Optional[Tuple[int, ...]] = None,
                 **constants):
@@ -665,9 +1002,9 @@ class Kernel:
         arrays = []
         for (name, spec), a in zip(self.tensors.items(), args):
             array = np.asarray(a)
-            if array.ndim != 1:
+            if array.ndim != spec.rank:
                 raise ValueError(f"kernel '{self.__name__}': argument '{name}' has shape "
-                                 f"{array.shape}; the kernel takes rank-1 tensors")
+                                 f"{array.shape}; the kernel takes rank-{spec.rank} tensors")
             if array.dtype != spec.dtype.numpy:
                 raise TypeError(f"kernel '{self.__name__}': argument '{name}' is "
                                 f"{array.dtype}, the kernel takes {spec.dtype.numpy}")

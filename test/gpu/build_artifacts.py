@@ -27,7 +27,9 @@ def main(argv=None) -> int:
                         args.target, args.output)
     # The @tessera.kernel programs (dsl_cases.py).
     for name, (kernel, constants, *_rest) in DSL_CASES.items():
-        kernel.compile(args.target, **constants).save(Path(args.output) / name)
+        constants = dict(constants)
+        grid = constants.pop("grid", None)
+        kernel.compile(args.target, grid=grid, **constants).save(Path(args.output) / name)
         print(f"{name:30s} {kernel.__name__} (@tessera.kernel)")
     return 0
 

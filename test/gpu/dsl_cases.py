@@ -37,6 +37,26 @@ def gelu_or_gather_reference(x, y):
     return np.where(x > 0, g, np.maximum(odd, -x))
 
 
+@tessera.kernel
+def matmul(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor["M", "N", f16],
+           BM: tessera.constexpr = 128, BN: tessera.constexpr = 128,
+           BK: tessera.constexpr = 32):
+    # Performance-tuning-guide's tile matmul: a block per BM x BN tile of c,
+    # K in BK steps through shared memory (3 stages) onto the tensor cores.
+    pid = tessera.program_id(0)
+    n_tiles = (c.shape[1] + BN - 1) // BN
+    m0 = (pid // n_tiles) * BM
+    n0 = (pid % n_tiles) * BN
+    acc = tessera.zeros((BM, BN), tessera.f32)
+    for k in tessera.range(0, a.shape[1], BK, stages=3):
+        acc = tessera.dot(a[m0:m0 + BM, k:k + BK], b[k:k + BK, n0:n0 + BN], acc)
+    c[m0:m0 + BM, n0:n0 + BN] = acc
+
+
+def matmul_grid(m: int, n: int, bm: int = 128, bn: int = 128):
+    return (-(-m // bm) * -(-n // bn),)
+
+
 #: name: (kernel, constants, shapes, dtypes, written argument, reference,
 #: (atol, rtol)).
 DSL_CASES = {
@@ -44,4 +64,8 @@ DSL_CASES = {
                        lambda a, b, c: a + b, (1e-6, 1e-6)),
     "dsl_gelu_or_gather": (gelu_or_gather, {"BLOCK": 1024}, [(30001,)] * 2,
                            ["float16"] * 2, 1, gelu_or_gather_reference, (2e-2, 2e-2)),
+    # Ragged M, N and K (K a multiple of 8: 16-byte rows for the copies).
+    "dsl_matmul": (matmul, {"grid": matmul_grid(1000, 520)},
+                   [(1000, 264), (264, 520), (1000, 520)], ["float16"] * 3, 2,
+                   lambda a, b, c: a @ b, (4e-2, 4e-3)),
 }

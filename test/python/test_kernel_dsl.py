@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gpu"))
-from dsl_cases import gelu_or_gather, gelu_or_gather_reference, vector_add  # noqa: E402
+from dsl_cases import (gelu_or_gather, gelu_or_gather_reference, matmul,  # noqa: E402
+                       matmul_grid, vector_add)
 
 
 @pytest.mark.parametrize("n", [1, 127, 128, 1000, 4097])
@@ -119,9 +120,10 @@ def test_tile_widths_and_annotations():
         offs = tessera.program_id(0) * 16 + tessera.arange(0, 16)
         x[offs] = x[offs]
     _error(narrow, r"a tile of 16 elements does not split over the block's 128 threads")
-    with pytest.raises(tessera.KernelError, match=r"kernels take rank-1 tensors so far"):
+    with pytest.raises(tessera.KernelError, match=r"kernels take rank-1 and rank-2 tensors "
+                                                  r"so far"):
         @tessera.kernel
-        def matrix(x: Tensor["M", "N", f32]):
+        def batched(x: Tensor["B", "M", "N", f32]):
             pass
     with pytest.raises(tessera.KernelError, match=r"needs a tessera.Tensor\[...\] or "
                                                   r"tessera.constexpr annotation"):
@@ -141,3 +143,65 @@ def test_kernel_functions_only_inside_kernels():
     with pytest.raises(AttributeError, match=r"tessera.program_id is used inside a "
                                              r"@tessera.kernel function"):
         tessera.program_id(0)
+
+
+@pytest.mark.parametrize("m, n, k", [(128, 128, 32), (100, 72, 40), (257, 130, 264)])
+def test_matmul_interpreted(m, n, k, monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    rng = np.random.default_rng(m)
+    a = rng.standard_normal((m, k)).astype(np.float16)
+    b = rng.standard_normal((k, n)).astype(np.float16)
+    c = np.full((m, n), np.nan, np.float16)
+    matmul[matmul_grid(m, n)](a, b, c)
+    np.testing.assert_allclose(c.astype(np.float64), a.astype(np.float64) @ b, atol=4e-2,
+                               rtol=4e-3)
+
+
+def test_matmul_tile_ir():
+    text = matmul.mlir(grid=matmul_grid(1000, 520))
+    # K in a pipelined loop carrying the accumulator: per step, the two
+    # boxes into padded shared buffers and a dot on the tensor cores.
+    assert re.search(r"scf.for %v\d+ = %v\d+ to %a_size1 step %v\d+ iter_args", text)
+    assert "{tessera_tile.stages = 3 : i64}" in text
+    assert text.count("tessera_tile.box_copy") == 2
+    assert "#tessera_tile.smem_layout<pad = 8>" in text
+    assert "tessera_tile.dot" in text and "kind = mma_sync, m = 16, n = 8, k = 16" in text
+    assert "arith.truncf" in text  # the f32 accumulator stored into f16
+    assert "kind = mfma, m = 16, n = 16, k = 16" in matmul.mlir(grid=(40,), target="gfx942")
+
+
+@pytest.mark.parametrize("target", ["sm_90", "gfx942"])
+def test_matmul_compiles(target):
+    artifact = matmul.compile(target, grid=matmul_grid(1000, 520))
+    assert artifact.plan["kernels"][0]["grid"] == ["40", "1", "1"]
+    if target == "sm_90":
+        assert "mma.sync.aligned.m16n8k16" in artifact.ptx and "cp.async" in artifact.ptx
+
+
+def test_matrix_errors():
+    def bad_box(a: Tensor["M", "K", f16], c: Tensor["M", "K", f16]):
+        m0 = tessera.program_id(0) * 64
+        c[m0:m0 + 64, 0:64] = a[m0:m0 + 64, m0:64]
+    with pytest.raises(tessera.KernelError, match=r"a box's extent must be a positive constant"):
+        tessera.kernel(bad_box).mlir(grid=(1,))
+
+    def f32_dot(a: Tensor["M", "K", f32], c: Tensor["M", "K", f32]):
+        acc = tessera.zeros((64, 64), tessera.f32)
+        acc = tessera.dot(a[0:64, 0:16], a[0:16, 0:64], acc)
+        c[0:64, 0:64] = acc
+    with pytest.raises(tessera.KernelError, match=r"tessera.dot takes f16 or bf16 operands"):
+        tessera.kernel(f32_dot).mlir(grid=(1,))
+
+    def small(c: Tensor["M", "N", f16]):
+        acc = tessera.zeros((32, 64), tessera.f32)
+        c[0:32, 0:64] = acc
+    with pytest.raises(tessera.KernelError, match=r"a 32x64 matrix tile does not split over the "
+                                                  r"block's 4 warps: rows a multiple of 64"):
+        tessera.kernel(small).mlir(grid=(1,))
+
+    def bad_loop(x: Tensor["N", f32]):
+        for i in range(4):
+            pass
+    with pytest.raises(tessera.KernelError, match=r"loops are `for name in "
+                                                  r"tessera.range\(lo, hi\[, step\]\)`"):
+        tessera.kernel(bad_loop).mlir(grid=(1,))
