@@ -36,7 +36,8 @@ _FRONTEND = {
 #: kernel is compiled. The functions kernels call (program_id, arange, ...)
 #: exist only inside kernels.
 _DSL = {"kernel", "Kernel", "KernelError", "constexpr"}
-_KERNEL_ONLY = {"program_id", "block_size", "thread_id", "arange", "load", "store"}
+_KERNEL_ONLY = {"program_id", "block_size", "thread_id", "arange", "load", "store",
+                "zeros", "dot", "range", "autotune"}
 
 
 def __getattr__(name):

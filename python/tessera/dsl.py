@@ -562,6 +562,19 @@ class _Builder:
                                f"tessera.kernel yet")
 
     def call(self, node: ast.Call):
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr == "get_param" and \
+                isinstance(f.value, ast.Attribute) and f.value.attr == "autotune" and \
+                isinstance(f.value.value, ast.Name) and \
+                getattr(self.fn.__globals__.get(f.value.value.id), "__name__", "") == "tessera":
+            # tessera.autotune.get_param("NAME"): the configuration's value.
+            if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
+                raise self.error(node, 'tessera.autotune.get_param("NAME") takes a name')
+            name = node.args[0].value
+            if name not in self.constants:
+                raise self.error(node, f"no autotuned parameter {name!r} (the space has "
+                                       f"{', '.join(sorted(self.constants)) or 'none'})")
+            return self.constants[name]
         name = self.callee(node)
         if name is None:
             raise self.error(node, "only tessera.* functions can be called in a kernel")
@@ -851,8 +864,10 @@ class _InterpretedTensor:
 class _Interpreter(types.SimpleNamespace):
     """What `tessera` is inside a kernel the interpreter runs."""
 
-    def __init__(self, threads: int):
-        super().__init__(pid=0, threads=threads)
+    def __init__(self, threads: int, params: Optional[dict] = None):
+        super().__init__(pid=0, threads=threads,
+                         autotune=types.SimpleNamespace(
+                             get_param=lambda name: (params or {})[name]))
 
     def program_id(self, axis):
         return self.pid
@@ -897,11 +912,18 @@ class Kernel:
     from its indexing) or ``kernel[grid](*args)``; ``mlir()`` shows its
     Target IR, ``compile(target)`` builds its artifact."""
 
-    def __init__(self, fn, num_warps: int = 4):
+    def __init__(self, fn, num_warps: int = 4, configs: Optional[List[dict]] = None,
+                 key: Tuple[str, ...] = ()):
         if num_warps not in (1, 2, 4, 8, 16, 32):
             raise ValueError(f"tessera.kernel num_warps must be a power of two up to 32, "
                              f"got {num_warps}")
         self.fn, self.num_warps = fn, num_warps
+        #: Autotuning: the candidate configurations, the dims that key the
+        #: choice, the choice per key, and every candidate's result.
+        self.configs = list(configs or [])
+        self.key = tuple(key)
+        self.best: Dict[tuple, dict] = {}
+        self.tuning: Dict[tuple, List[Tuple[dict, object]]] = {}
         self.__name__ = fn.__name__
         self.__doc__ = fn.__doc__
         # (eval_str: annotations written as strings, PEP 563, are resolved.)
@@ -928,64 +950,112 @@ class Kernel:
         self._artifacts: Dict[tuple, object] = {}
 
     def _constants(self, given: Dict[str, object]) -> Dict[str, object]:
+        # An autotuned configuration's entries (other than num_warps) are
+        # constants too, read by name or by tessera.autotune.get_param.
+        tuned = {k for config in self.configs for k in config if k != "num_warps"}
+        extra = {k: v for k, v in given.items() if k in tuned}
+        given = {k: v for k, v in given.items() if k not in tuned}
         unknown = set(given) - set(self.constexprs)
         if unknown:
             raise TypeError(f"kernel '{self.__name__}' has no constexpr parameter "
                             f"{sorted(unknown)[0]!r}")
-        values = {}
+        values = dict(extra)
         for name, default in self.constexprs.items():
-            value = given.get(name, default)
+            value = given.get(name, extra.get(name, default))
             if value is inspect.Parameter.empty:
                 raise TypeError(f"kernel '{self.__name__}': constexpr '{name}' has no value")
             values[name] = value
         return values
 
     def mlir(self, grid: Optional[Tuple[int, ...]] = None, target: str = "sm_90",
-             **constants) -> str:
+             num_warps: Optional[int] = None, **constants) -> str:
         """The kernel's Target IR module for `target` (a host function and the
         kernel)."""
-        return self._build(grid, self._constants(constants), target)[0]
+        return self._build(grid, self._constants(constants), target, num_warps)[0]
 
-    def _build(self, grid, constants, target: str = "sm_90"):
+    def _build(self, grid, constants, target: str = "sm_90", num_warps=None):
         grid = None if grid is None else tuple(int(g) for g in grid)
         if grid is not None and len(grid) != 1:
             raise ValueError(f"kernel '{self.__name__}': one-dimensional grids only so far, "
                              f"got {grid}")
-        return _Builder(self.fn, self.tensors, constants, self.num_warps, grid,
+        return _Builder(self.fn, self.tensors, constants, num_warps or self.num_warps, grid,
                         target).build()
 
     def compile(self, target: str = "sm_90", grid: Optional[Tuple[int, ...]] = None,
-                **constants):
-        """The kernel's artifact for a GPU target (cached per target, grid
-        and constants)."""
+                num_warps: Optional[int] = None, **constants):
+        """The kernel's artifact for a GPU target (cached per target, grid,
+        warps and constants)."""
         constants = self._constants(constants)
-        key = (target, grid, tuple(sorted(constants.items())))
+        num_warps = num_warps or self.num_warps
+        key = (target, grid, num_warps, tuple(sorted(constants.items())))
         if key not in self._artifacts:
             from . import ir
             from .compiler import compile_target_ir_for_gpu
 
-            text, _ = self._build(grid, constants, target)
+            text, _ = self._build(grid, constants, target, num_warps)
             with ir.Context():
                 self._artifacts[key] = compile_target_ir_for_gpu(ir.Module.parse(text), target)
         return self._artifacts[key]
 
     def __getitem__(self, grid):
-        grid = (grid,) if isinstance(grid, int) else tuple(grid)
+        """`kernel[grid](*args)`: a tuple, or a function of the launch's
+        constants (an autotuned configuration's included) giving one."""
+        if not callable(grid):
+            grid = (grid,) if isinstance(grid, int) else tuple(grid)
         return lambda *args, **kwargs: self._launch(grid, args, kwargs)
 
     def __call__(self, *args, **kwargs):
         return self._launch(None, args, kwargs)
 
+    @staticmethod
+    def _grid(grid, constants):
+        if callable(grid):
+            grid = grid(constants)
+        if grid is None:
+            return None
+        return (int(grid),) if isinstance(grid, int) else tuple(int(g) for g in grid)
+
+    def _tuning_key(self, args) -> tuple:
+        """The sizes of the dims named in `key`, from the arguments' shapes."""
+        values = []
+        for dim in self.key:
+            for (name, spec), a in zip(self.tensors.items(), args):
+                if dim in spec.dims:
+                    values.append(int(a.shape[spec.dims.index(dim)]))
+                    break
+            else:
+                raise TypeError(f"kernel '{self.__name__}': autotune key {dim!r} is not a dim "
+                                f"of its tensors")
+        return tuple(values)
+
+    @staticmethod
+    def _split(config: dict):
+        return ({k: v for k, v in config.items() if k != "num_warps"},
+                config.get("num_warps"))
+
     def _launch(self, grid, args, kwargs):
         if len(args) != len(self.tensors):
             raise TypeError(f"kernel '{self.__name__}' takes {len(self.tensors)} tensors "
                             f"({', '.join(self.tensors)}), got {len(args)}")
+        interpret = os.environ.get("TESSERA_INTERPRET") == "1" or not _has_gpu()
+        num_warps = self.num_warps
+        if self.configs:
+            key = self._tuning_key(args)
+            if key not in self.best:
+                # The interpreter does not time: it takes the first
+                # configuration.
+                self.best[key] = (self.configs[0] if interpret
+                                  else self._tune(key, grid, args, kwargs))
+            values, warps = self._split(self.best[key])
+            kwargs = {**kwargs, **values}
+            num_warps = warps or num_warps
         constants = self._constants(kwargs)
-        if os.environ.get("TESSERA_INTERPRET") == "1" or not _has_gpu():
-            return self.interpret(grid, *args, **constants)
+        grid = self._grid(grid, {**constants, "num_warps": num_warps})
+        if interpret:
+            return self.interpret(grid, *args, num_warps=num_warps, **constants)
         from .runtime.gpu import device_target
 
-        artifact = self.compile(device_target(), grid, **constants)
+        artifact = self.compile(device_target(), grid, num_warps, **constants)
         import cupy as cp
 
         device = [a if not isinstance(a, np.ndarray) else cp.asarray(a) for a in args]
@@ -995,10 +1065,48 @@ class Kernel:
                 host[...] = cp.asnumpy(dev)
         return None
 
-    def interpret(self, grid, *args, **constants):
+    def _tune(self, key, grid, args, kwargs) -> dict:
+        """Compiles and times every configuration on copies of the
+        arguments (median of 10 launches after 3); a configuration that does
+        not compile for the chip (shared memory, registers) is skipped, its
+        reason kept in `tuning`."""
+        import cupy as cp
+
+        from .runtime.gpu import device_target
+
+        target = device_target()
+        copies = [cp.array(a) for a in args]
+        results = []
+        for config in self.configs:
+            values, warps = self._split(config)
+            try:
+                constants = self._constants({**kwargs, **values})
+                g = self._grid(grid, {**constants, "num_warps": warps or self.num_warps})
+                artifact = self.compile(target, g, warps, **constants)
+                start, stop = cp.cuda.Event(), cp.cuda.Event()
+                times = []
+                for i in range(13):
+                    start.record()
+                    artifact(*copies)
+                    stop.record()
+                    stop.synchronize()
+                    if i >= 3:
+                        times.append(cp.cuda.get_elapsed_time(start, stop))
+                results.append((config, float(np.median(times))))
+            except Exception as e:  # noqa: BLE001 - the reason is reported
+                results.append((config, f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+        self.tuning[key] = results
+        timed = [(ms, i) for i, (_, ms) in enumerate(results) if isinstance(ms, float)]
+        if not timed:
+            raise KernelError(f"kernel '{self.__name__}': no configuration ran: "
+                              + "; ".join(f"{c}: {r}" for c, r in results))
+        return self.configs[min(timed)[1]]
+
+    def interpret(self, grid, *args, num_warps: Optional[int] = None, **constants):
         """Runs the kernel on the CPU: the Python function once per block, on
         NumPy arrays with the compiled kernel's bounds masking."""
         constants = self._constants(constants)
+        num_warps = num_warps or self.num_warps
         arrays = []
         for (name, spec), a in zip(self.tensors.items(), args):
             array = np.asarray(a)
@@ -1009,12 +1117,13 @@ class Kernel:
                 raise TypeError(f"kernel '{self.__name__}': argument '{name}' is "
                                 f"{array.dtype}, the kernel takes {spec.dtype.numpy}")
             arrays.append(array)
+        grid = self._grid(grid, {**constants, "num_warps": num_warps})
         if grid is None:
-            text, auto = self._build(None, constants)
+            text, auto = self._build(None, constants, num_warps=num_warps)
             size = arrays[list(self.tensors).index(auto)].shape[0]
             width = _width_of(text)
             grid = (math.ceil(size / width),)
-        interpreter = _Interpreter(32 * self.num_warps)
+        interpreter = _Interpreter(32 * num_warps, params=constants)
         names = dict(self.fn.__globals__)
         for key, value in list(names.items()):
             if isinstance(value, types.ModuleType) and value.__name__ == "tessera":
@@ -1022,9 +1131,10 @@ class Kernel:
         body = types.FunctionType(self.fn.__code__, names, self.fn.__name__,
                                   self.fn.__defaults__, self.fn.__closure__)
         wrapped = [_InterpretedTensor(n, a) for n, a in zip(self.tensors, arrays)]
+        declared = {k: v for k, v in constants.items() if k in self.constexprs}
         for pid in range(grid[0]):
             interpreter.pid = pid
-            body(*wrapped, **constants)
+            body(*wrapped, **declared)
         return None
 
 
@@ -1048,3 +1158,26 @@ def kernel(fn=None, *, num_warps: int = 4):
     if fn is None:
         return lambda f: Kernel(f, num_warps)
     return Kernel(fn, num_warps)
+
+
+def autotune(space: Optional[Dict[str, list]] = None, configs: Optional[List[dict]] = None,
+             key=(), num_warps: int = 4):
+    """``@tessera.kernel.autotune(space={...}, key=["M", "N"])``: a kernel
+    tuned per value of the dims in `key`: on its first launch for them it
+    compiles and times every configuration (`configs`, or every combination
+    of `space`'s lists) and keeps the fastest; the kernel reads a
+    configuration's values as constexpr parameters of the same name or with
+    ``tessera.autotune.get_param(name)``; ``num_warps`` picks the warps. The
+    interpreter takes the first configuration."""
+    if (space is None) == (configs is None):
+        raise TypeError("tessera.kernel.autotune takes space= or configs=")
+    if space is not None:
+        names = list(space)
+        configs = [dict(zip(names, values))
+                   for values in itertools.product(*(space[n] for n in names))]
+    if not configs:
+        raise ValueError("tessera.kernel.autotune: no configuration")
+    return lambda f: Kernel(f, num_warps, configs=configs, key=tuple(key))
+
+
+kernel.autotune = autotune

@@ -205,3 +205,89 @@ def test_matrix_errors():
     with pytest.raises(tessera.KernelError, match=r"loops are `for name in "
                                                   r"tessera.range\(lo, hi\[, step\]\)`"):
         tessera.kernel(bad_loop).mlir(grid=(1,))
+
+
+@tessera.kernel.autotune(space={"BM": [128, 64], "BN": [64], "num_warps": [4]},
+                         key=["M", "N"])
+def tuned_matmul(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor["M", "N", f16]):
+    BM = tessera.autotune.get_param("BM")
+    BN = tessera.autotune.get_param("BN")
+    pid = tessera.program_id(0)
+    n_tiles = (c.shape[1] + BN - 1) // BN
+    m0 = (pid // n_tiles) * BM
+    n0 = (pid % n_tiles) * BN
+    acc = tessera.zeros((BM, BN), tessera.f32)
+    for k in tessera.range(0, a.shape[1], 32):
+        acc = tessera.dot(a[m0:m0 + BM, k:k + 32], b[k:k + 32, n0:n0 + BN], acc)
+    c[m0:m0 + BM, n0:n0 + BN] = acc
+
+
+def tuned_grid(p):
+    return (-(-100 // p["BM"]) * -(-72 // p["BN"]),)
+
+
+def test_autotuned_kernel_interpreted(monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((100, 40)).astype(np.float16)
+    b = rng.standard_normal((40, 72)).astype(np.float16)
+    c = np.full((100, 72), np.nan, np.float16)
+    tuned_matmul[tuned_grid](a, b, c)
+    np.testing.assert_allclose(c.astype(np.float64), a.astype(np.float64) @ b, atol=4e-2,
+                               rtol=4e-3)
+    # The interpreter does not time: the first configuration, per (M, N).
+    assert tuned_matmul.best == {(100, 72): {"BM": 128, "BN": 64, "num_warps": 4}}
+    assert "tensor<64x64xf32" in tuned_matmul.mlir(grid=(1,), BM=64, BN=64)
+    with pytest.raises(tessera.KernelError, match=r"no autotuned parameter 'BK' \(the space "
+                                                  r"has BM, BN\)"):
+        @tessera.kernel.autotune(configs=[{"BM": 64, "BN": 64}], key=["N"])
+        def wrong(c: Tensor["N", f32]):
+            BK = tessera.autotune.get_param("BK")
+        wrong.mlir(grid=(1,), BM=64, BN=64)
+
+
+def test_autotune_times_every_configuration(monkeypatch):
+    """The tuning loop with a stand-in GPU (the H200 has no compiler to
+    run it): each configuration compiled and timed on copies of the
+    arguments, one that does not compile skipped with its reason, the
+    fastest kept per key."""
+    import types as pytypes
+
+    from tessera import dsl
+
+    clock = {"ms": 0.0}
+
+    class Event:
+        def record(self):
+            self.at = clock["ms"]
+
+        def synchronize(self):
+            pass
+
+    cupy = pytypes.SimpleNamespace(
+        array=lambda a: np.array(a), asarray=np.asarray, asnumpy=np.asarray,
+        cuda=pytypes.SimpleNamespace(Event=Event,
+                                     get_elapsed_time=lambda s, e: e.at - s.at))
+    monkeypatch.setitem(__import__("sys").modules, "cupy", cupy)
+    monkeypatch.setattr(dsl, "_has_gpu", lambda: True)
+    monkeypatch.setattr("tessera.runtime.gpu.device_target", lambda: "sm_90")
+    costs = {128: 2.0, 64: 1.0, 32: None}
+
+    def compile_(self, target, grid, num_warps=None, **constants):
+        cost = costs[constants["BM"]]
+        if cost is None:
+            raise tessera.KernelError("too much shared memory")
+
+        def run(*arrays):
+            clock["ms"] += cost
+        return run
+
+    monkeypatch.setattr(dsl.Kernel, "compile", compile_)
+    kernel = tessera.kernel.autotune(configs=[{"BM": 128}, {"BM": 64}, {"BM": 32}],
+                                     key=["N"])(vector_add.fn)
+    a = np.zeros(256, np.float32)
+    kernel[(1,)](a, a, a.copy())
+    assert kernel.best == {(256,): {"BM": 64}}
+    results = kernel.tuning[(256,)]
+    assert [r for _, r in results][:2] == [2.0, 1.0]
+    assert results[2][1] == "KernelError: too much shared memory"
