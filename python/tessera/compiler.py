@@ -228,6 +228,40 @@ def compile_target_ir_for_gpu(module: Module, target: str = "sm_90") -> Artifact
     return _lower_gpu(module, target, "tile", None, None)
 
 
+def compile_kernel_for_gpu(text: str, name: str, target: str,
+                           cache: Optional[ArtifactCache] = None,
+                           use_cache: bool = True) -> Artifact:
+    """Compiles a ``@tessera.kernel``'s Target IR module (text) for
+    ``target``, through the disk cache as ``compile`` does; the artifact
+    keeps the IR of every stage from the kernel's ("kernel") on."""
+    key = make_key(ir=text, target=target, pipeline="tessera-kernel",
+                   tessera=__version__, llvm=LLVM_VERSION, compiler=compiler_id())
+    cache = cache or ArtifactCache()
+    if use_cache:
+        hit = cache.get(key)
+        if hit is not None:
+            return Artifact.load(hit)
+    texts = {"kernel": text}
+    _dump(name, "kernel", text)
+
+    def keep(stage: str, module: Module) -> None:
+        texts[stage] = str(module)
+        _dump(name, stage, texts[stage])
+
+    with Context():
+        artifact = _lower_gpu(Module.parse(text), target, "tile", None, keep)
+    stages = ["kernel", *GPU_STAGES[GPU_STAGES.index("tile"):]]
+    plan, files = artifact.plan, {artifact.plan["binary"]: artifact.binary}
+    plan.update({"entry": name, "key": key, "stages": stages,
+                 "tessera_version": __version__, "llvm_version": LLVM_VERSION})
+    files.update({f"{s}.mlir": texts[s].encode() for s in stages})
+    artifact = Artifact(plan, files)
+    if use_cache:
+        path = cache.put(key, artifact.files(), fields={"entry": name, "target": target})
+        artifact = Artifact(plan, files, path)
+    return artifact
+
+
 def build_gpu_artifacts(sources, target: str, directory, log=print) -> dict:
     """Compiles Graph IR programs (``{name: source}``, or ``{name: (source,
     schedule)}`` to override kernel schedules, or ``(source, "target-ir")``

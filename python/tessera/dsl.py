@@ -984,17 +984,17 @@ class Kernel:
     def compile(self, target: str = "sm_90", grid: Optional[Tuple[int, ...]] = None,
                 num_warps: Optional[int] = None, **constants):
         """The kernel's artifact for a GPU target (cached per target, grid,
-        warps and constants)."""
+        warps and constants, in memory and in the disk cache of compiled
+        functions); `artifact.mlir(stage)` shows the IR of each stage
+        ("kernel", "tile", "target", "gpu")."""
         constants = self._constants(constants)
         num_warps = num_warps or self.num_warps
         key = (target, grid, num_warps, tuple(sorted(constants.items())))
         if key not in self._artifacts:
-            from . import ir
-            from .compiler import compile_target_ir_for_gpu
+            from .compiler import compile_kernel_for_gpu
 
             text, _ = self._build(grid, constants, target, num_warps)
-            with ir.Context():
-                self._artifacts[key] = compile_target_ir_for_gpu(ir.Module.parse(text), target)
+            self._artifacts[key] = compile_kernel_for_gpu(text, self.__name__, target)
         return self._artifacts[key]
 
     def __getitem__(self, grid):

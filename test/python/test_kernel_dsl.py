@@ -291,3 +291,18 @@ def test_autotune_times_every_configuration(monkeypatch):
     results = kernel.tuning[(256,)]
     assert [r for _, r in results][:2] == [2.0, 1.0]
     assert results[2][1] == "KernelError: too much shared memory"
+
+
+def test_kernel_artifacts_keep_stages_and_use_the_disk_cache(tmp_path, monkeypatch):
+    from tessera.compiler import compile_kernel_for_gpu
+    from tessera.cache import ArtifactCache
+
+    text = vector_add.mlir()
+    cache = ArtifactCache(tmp_path)
+    first = compile_kernel_for_gpu(text, "vector_add", "sm_90", cache=cache)
+    assert first.stages == ["kernel", "tile", "target", "gpu"]
+    assert first.mlir("kernel") == text
+    assert "gpu.func" in first.mlir("gpu") or "gpu.module" in first.mlir("gpu")
+    again = compile_kernel_for_gpu(text, "vector_add", "sm_90", cache=cache)
+    assert again._path == first._path  # loaded from the cache entry
+    assert again.ptx == first.ptx
