@@ -228,6 +228,14 @@ def compile_target_ir_for_gpu(module: Module, target: str = "sm_90") -> Artifact
     return _lower_gpu(module, target, "tile", None, None)
 
 
+def _cache_hit(cache: ArtifactCache, key: str, use_cache: bool) -> Optional[Artifact]:
+    """The cached artifact of `key`, if caching is on and it is there."""
+    if not use_cache:
+        return None
+    hit = cache.get(key)
+    return Artifact.load(hit) if hit is not None else None
+
+
 def compile_kernel_for_gpu(text: str, name: str, target: str,
                            cache: Optional[ArtifactCache] = None,
                            use_cache: bool = True) -> Artifact:
@@ -237,10 +245,9 @@ def compile_kernel_for_gpu(text: str, name: str, target: str,
     key = make_key(ir=text, target=target, pipeline="tessera-kernel",
                    tessera=__version__, llvm=LLVM_VERSION, compiler=compiler_id())
     cache = cache or ArtifactCache()
-    if use_cache:
-        hit = cache.get(key)
-        if hit is not None:
-            return Artifact.load(hit)
+    hit = _cache_hit(cache, key, use_cache)
+    if hit is not None:
+        return hit
     texts = {"kernel": text}
     _dump(name, "kernel", text)
 
@@ -333,10 +340,9 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
                    schedule=json.dumps(schedule, sort_keys=True), tessera=__version__,
                    llvm=LLVM_VERSION, compiler=compiler_id())
     cache = cache or ArtifactCache()
-    if use_cache:
-        hit = cache.get(key)
-        if hit is not None:
-            return Artifact.load(hit)
+    hit = _cache_hit(cache, key, use_cache)
+    if hit is not None:
+        return hit
 
     texts = {"graph": graph}
     _dump(name, "graph", graph)

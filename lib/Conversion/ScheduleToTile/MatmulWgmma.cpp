@@ -112,6 +112,33 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
   return buildTma(tb, loc, params, epilogue, split);
 }
 
+bool WgmmaMatmul::isBatched() const {
+  return cast<RankedTensorType>(
+             const_cast<graph::MatmulOp &>(matmul).getLhs().getType())
+             .getRank() > 2;
+}
+
+std::pair<Value, Value>
+WgmmaMatmul::operandViews(OpBuilder &b, Location loc, ValueRange params,
+                          const TileEpilogue &epilogue) const {
+  // The operands as the tensor maps see them: the lhs [batch, M, K] (a
+  // batch of one for a 2-d lhs), the rhs [K, N].
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  auto mul = [&](Value x, Value y) {
+    return arith::MulIOp::create(b, loc, x, y).getResult();
+  };
+  Value m = params[epilogue.mParam], n = params[epilogue.nParam],
+        k = params[kParam];
+  Value batch = c(1);
+  if (isBatched())
+    for (unsigned p : epilogue.batchParams)
+      batch = mul(batch, params[p]);
+  Value lhs = stridedView(b, loc, params[lhsParam], c(0), {batch, m, k},
+                          {mul(m, k), k, c(1)});
+  Value rhs = stridedView(b, loc, params[rhsParam], c(0), {k, n}, {n, c(1)});
+  return {lhs, rhs};
+}
+
 Value WgmmaMatmul::mapsValid(OpBuilder &b, Location loc,
                              ValueRange params) const {
   auto isSet = [&](unsigned param) {
@@ -141,17 +168,8 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                     epilogue.batchParams);
   Value bz = block.batchEntry, m0 = block.row0, n0 = block.col0;
 
-  // The operands as the tensor maps see them: the lhs [batch, M, K] (a
-  // batch of one for a 2-d lhs), the rhs [K, N].
-  bool batched = cast<RankedTensorType>(matmul.getLhs().getType()).getRank() > 2;
-  Value batch = c(b, 1);
-  if (batched)
-    for (unsigned p : epilogue.batchParams)
-      batch = mul(b, batch, params[p]);
-  Value lhs = stridedView(b, loc, params[lhsParam], c(b, 0), {batch, m, k},
-                          {mul(b, m, k), k, c(b, 1)});
-  Value rhs = stridedView(b, loc, params[rhsParam], c(b, 0), {k, n},
-                          {n, c(b, 1)});
+  auto [lhs, rhs] = operandViews(b, loc, params, epilogue);
+  bool batched = isBatched();
   Value lhsMap = params[lhsMapParam], rhsMap = params[rhsMapParam];
 
   // The block's rows in bands of 64 per warpgroup, one dot (and one lhs
@@ -277,15 +295,8 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   Value bz = block.batchEntry, m0 = block.row0, n0 = block.col0;
   Value useTma = mapsValid(b, loc, params);
 
-  bool batched = cast<RankedTensorType>(matmul.getLhs().getType()).getRank() > 2;
-  Value batch = c(b, 1);
-  if (batched)
-    for (unsigned p : epilogue.batchParams)
-      batch = mul(b, batch, params[p]);
-  Value lhs = stridedView(b, loc, params[lhsParam], c(b, 0), {batch, m, k},
-                          {mul(b, m, k), k, c(b, 1)});
-  Value rhs = stridedView(b, loc, params[rhsParam], c(b, 0), {k, n},
-                          {n, c(b, 1)});
+  auto [lhs, rhs] = operandViews(b, loc, params, epilogue);
+  bool batched = isBatched();
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
   Value lhsBatch = batched ? bz : c(b, 0);
 

@@ -353,6 +353,13 @@ struct WgmmaMatmul {
 
   /// True (i1) where both tensor maps could be encoded.
   Value mapsValid(OpBuilder &b, Location loc, ValueRange params) const;
+  /// True for a batched ([batch, M, K]) lhs.
+  bool isBatched() const;
+  /// The lhs as [batch, M, K] (a batch of one for a 2-d lhs) and the rhs
+  /// as [K, N]: the operands as the tensor maps see them.
+  std::pair<Value, Value> operandViews(OpBuilder &b, Location loc,
+                                       ValueRange params,
+                                       const TileEpilogue &epilogue) const;
 
   /// The warp-specialized kernel (`producer_warps`): a producer warpgroup
   /// fills a ring of `stages` slots by TMA, the `warps` consumer warps wait
