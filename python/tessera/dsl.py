@@ -32,7 +32,8 @@ Supported so far: rank-1 and rank-2 tensors of f32, f16 or bf16;
 bounds); matrix tiles (``zeros``, and ``dot`` of two boxes on the
 tensor cores: mma.sync, mfma on AMD); ``for v in tessera.range(lo, hi,
 step, stages=N)`` carrying the names it reassigns (``stages``: the loop's
-copies pipelined N deep by tessera-tile-pipeline). Anything else is a
+copies pipelined N deep by tessera-tile-pipeline); ``if``/``else`` on
+scalar conditions. Anything else is a
 ``KernelError`` at the user's line naming the construct.
 """
 
@@ -89,6 +90,12 @@ class _Index:
 
     def anchored(self) -> Tuple[str, int]:
         return self.anchor or (self.ssa, 0)
+
+
+@dataclass
+class _Bool:
+    """A scalar condition (i1)."""
+    ssa: str
 
 
 @dataclass
@@ -312,6 +319,9 @@ class _Builder:
         if isinstance(node, ast.For):
             self.loop(node)
             return
+        if isinstance(node, ast.If):
+            self.branch(node)
+            return
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             call = node.value
             if self.callee(call) == "store":
@@ -324,7 +334,8 @@ class _Builder:
                 return
         raise self.error(node, f"{type(node).__name__} statements are not supported in a "
                                f"tessera.kernel yet (supported: assignments to names, stores "
-                               f"t[i] = v and tessera.store, for ... in tessera.range(...))")
+                               f"t[i] = v and tessera.store, for ... in tessera.range(...), "
+                               f"if/else on scalars)")
 
     def loop(self, node: ast.For) -> None:
         """`for v in tessera.range(lo, hi, step)`: an scf.for carrying the
@@ -389,6 +400,58 @@ class _Builder:
         for i, (name, value) in enumerate(zip(carried, inits)):
             ssa = result if len(carried) == 1 else f"{result}#{i}"
             self.env[name] = self.rename(value, ssa)
+
+    def branch(self, node: ast.If) -> None:
+        """`if` on a scalar condition: an scf.if whose results are the names
+        either branch assigns that exist after it."""
+        cond = self.expr(node.test)
+        if not isinstance(cond, _Bool):
+            raise self.error(node, "an if takes a scalar condition (program ids, sizes, "
+                                   "constants); choose between tiles with tessera.where")
+        outer_lines, before = self.lines, dict(self.env)
+        branches = []
+        for body in (node.body, node.orelse):
+            self.lines, self.env = [], dict(before)
+            for stmt in body:
+                self.statement(stmt)
+            branches.append((self.lines, self.env))
+        assigned = [n.id for stmt in node.body + node.orelse for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+        names = [n for n in dict.fromkeys(assigned)
+                 if n in before or all(n in env for _, env in branches)]
+        yields, types_ = [], None
+        for lines, env in branches:
+            self.lines = lines
+            values = []
+            for name in names:
+                value = env[name]
+                if isinstance(value, int):
+                    value = self.index(value)
+                if not isinstance(value, (_Index, _Tile, _Tile2)):
+                    raise self.error(node, f"'{name}' cannot be a result of an if")
+                values.append(value)
+            these = [self.type_of(v) for v in values]
+            if types_ is not None and these != types_:
+                raise self.error(node, "the branches give names values of different types")
+            types_ = these
+            yields.append(values)
+        self.lines, self.env = outer_lines, before
+        result = self.fresh()
+        head = f"scf.if {cond.ssa}"
+        if names:
+            head = (f"{result}{':' + str(len(names)) if len(names) > 1 else ''} = {head} "
+                    f"-> ({', '.join(types_)})")
+        self.emit(head + " {")
+        for i, (lines, _) in enumerate(branches):
+            if i == 1:
+                self.emit("} else {")
+            self.lines.extend(lines)
+            if names:
+                self.emit(f"scf.yield {', '.join(v.ssa for v in yields[i])} : "
+                          f"{', '.join(types_)}")
+        self.emit("}")
+        for i, (name, value) in enumerate(zip(names, yields[0])):
+            self.env[name] = self.rename(value, result if len(names) == 1 else f"{result}#{i}")
 
     @staticmethod
     def rename(value, ssa):
@@ -801,7 +864,13 @@ class _Builder:
         self.emit(f"{ssa} = {ops[kind]} {a.ssa}, {b.ssa} : index")
         return _Index(ssa, form, anchor)
 
-    def compare(self, node, a, op, b) -> _Tile:
+    def compare(self, node, a, op, b):
+        if all(isinstance(v, (int, _Index)) for v in (a, b)):
+            # Scalars: a condition for an if.
+            a, b = self.as_index(a, node), self.as_index(b, node)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = arith.cmpi {_ICMP[type(op)]}, {a.ssa}, {b.ssa} : index")
+            return _Bool(ssa)
         floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b))
         if floats:
             dtype = next(v.dtype for v in (a, b) if isinstance(v, _Tile) and v.dtype in _FLOATS)

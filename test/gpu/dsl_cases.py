@@ -53,6 +53,18 @@ def matmul(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor["M", "N
     c[m0:m0 + BM, n0:n0 + BN] = acc
 
 
+@tessera.kernel
+def first_block_doubles(x: Tensor["N", f32], y: Tensor["N", f32]):
+    # An if on a scalar (the block's id): the first block doubles, the others add one.
+    offs = tessera.program_id(0) * 128 + tessera.arange(0, 128)
+    v = x[offs]
+    if tessera.program_id(0) == 0:
+        v = v * 2.0
+    else:
+        v = v + 1.0
+    y[offs] = v
+
+
 def matmul_grid(m: int, n: int, bm: int = 128, bn: int = 128):
     return (-(-m // bm) * -(-n // bn),)
 
@@ -64,6 +76,9 @@ DSL_CASES = {
                        lambda a, b, c: a + b, (1e-6, 1e-6)),
     "dsl_gelu_or_gather": (gelu_or_gather, {"BLOCK": 1024}, [(30001,)] * 2,
                            ["float16"] * 2, 1, gelu_or_gather_reference, (2e-2, 2e-2)),
+    "dsl_first_block_doubles": (first_block_doubles, {}, [(1000,)] * 2, ["float32"] * 2,
+                                1, lambda x, y: np.where(np.arange(x.shape[0]) < 128,
+                                                         2 * x, x + 1), (1e-6, 1e-6)),
     # Ragged M, N and K (K a multiple of 8: 16-byte rows for the copies).
     "dsl_matmul": (matmul, {"grid": matmul_grid(1000, 520)},
                    [(1000, 264), (264, 520), (1000, 520)], ["float16"] * 3, 2,

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gpu"))
-from dsl_cases import (gelu_or_gather, gelu_or_gather_reference, matmul,  # noqa: E402
-                       matmul_grid, vector_add)
+from dsl_cases import (first_block_doubles, gelu_or_gather,  # noqa: E402
+                       gelu_or_gather_reference, matmul, matmul_grid, vector_add)
 
 
 @pytest.mark.parametrize("n", [1, 127, 128, 1000, 4097])
@@ -306,3 +306,25 @@ def test_kernel_artifacts_keep_stages_and_use_the_disk_cache(tmp_path, monkeypat
     again = compile_kernel_for_gpu(text, "vector_add", "sm_90", cache=cache)
     assert again._path == first._path  # loaded from the cache entry
     assert again.ptx == first.ptx
+
+
+def test_if_on_a_scalar(monkeypatch):
+    text = first_block_doubles.mlir()
+    assert re.search(r"%v\d+ = scf.if %v\d+ -> \(tensor<128xf32", text)
+    assert "} else {" in text
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    x = np.arange(300, dtype=np.float32)
+    y = np.zeros(300, np.float32)
+    first_block_doubles(x, y)
+    np.testing.assert_allclose(y, np.where(np.arange(300) < 128, 2 * x, x + 1))
+    assert first_block_doubles.compile("sm_90").ptx
+
+
+def test_if_on_a_tile_is_refused():
+    def tile_if(x: Tensor["N", f32]):
+        offs = tessera.program_id(0) * 128 + tessera.arange(0, 128)
+        if x[offs] > 0.0:
+            x[offs] = x[offs]
+    with pytest.raises(tessera.KernelError, match=r"an if takes a scalar condition .* choose "
+                                                  r"between tiles with tessera.where"):
+        tessera.kernel(tile_if).mlir()
