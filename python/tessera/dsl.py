@@ -33,7 +33,9 @@ bounds); matrix tiles (``zeros``, and ``dot`` of two boxes on the
 tensor cores: mma.sync, mfma on AMD); ``for v in tessera.range(lo, hi,
 step, stages=N)`` carrying the names it reassigns (``stages``: the loop's
 copies pipelined N deep by tessera-tile-pipeline); ``if``/``else`` on
-scalar conditions. Anything else is a
+scalar conditions; row reductions ``sum``/``max``/``min(x, axis=1,
+keepdims=True)`` of matrix tiles, and box loads with a fill past the bounds
+(``tessera.load(box, other=float("-inf"))``). Anything else is a
 ``KernelError`` at the user's line naming the construct.
 """
 
@@ -504,6 +506,94 @@ class _Builder:
             shape.append(extent)
         return _Slice(tensor, tuple(origin), tuple(shape))
 
+    def coordinates(self, shape, axis: int, origin: str) -> str:
+        """An index tile (the matrix encoding) of each element's coordinate
+        along `axis`, from `origin`."""
+        enc = self.matrix_type(shape, "index").split(", ", 1)[1][:-1]  # the encoding
+        slice_ = f"#tessera_tile.slice<dim = {1 - axis}, parent = {enc}>"
+        n = shape[axis]
+        rng, idx, base, at, full = (self.fresh() for _ in range(5))
+        self.emit(f"{rng} = tessera_tile.range 0 to {n} : tensor<{n}xi32, {slice_}>")
+        self.emit(f"{idx} = arith.index_cast {rng} : tensor<{n}xi32, {slice_}> to "
+                  f"tensor<{n}xindex, {slice_}>")
+        self.emit(f"{base} = tensor.splat {origin} : tensor<{n}xindex, {slice_}>")
+        self.emit(f"{at} = arith.addi {idx}, {base} : tensor<{n}xindex, {slice_}>")
+        self.emit(f"{full} = tessera_tile.broadcast {at} axis {1 - axis} : "
+                  f"tensor<{n}xindex, {slice_}> -> {self.matrix_type(shape, 'index')}")
+        return full
+
+    def load_box(self, node, box, other) -> _Tile2:
+        """`tessera.load(t[r0:r0 + R, c0:c0 + C], other=v)`: the box with `v`
+        (not 0) past the tensor's bounds."""
+        if not isinstance(box, _Slice):
+            raise self.error(node, "tessera.load(box, other=...) takes a box of a rank-2 "
+                                   "tensor, t[r0:r0 + R, c0:c0 + C]")
+        value = self.load_matrix(box, node)
+        if other is None:
+            return value
+        fill = self.expr(other) if not (isinstance(other, ast.UnaryOp) or
+                                        isinstance(other, ast.Call)) else None
+        if fill is None and isinstance(other, ast.Call) and \
+                isinstance(other.func, ast.Name) and other.func.id == "float" and \
+                len(other.args) == 1 and isinstance(other.args[0], ast.Constant):
+            fill = float(other.args[0].value)
+        elif fill is None:
+            fill = self.expr(other)
+        if not isinstance(fill, (int, float)):
+            raise self.error(node, "other= is a number (float('-inf') included)")
+        inside = None
+        for axis in range(2):
+            at = self.coordinates(box.shape, axis, box.origin[axis])
+            size, ok = self.fresh(), self.fresh()
+            self.emit(f"{size} = tensor.splat {box.arg.sizes[axis]} : "
+                      f"{self.matrix_type(box.shape, 'index')}")
+            self.emit(f"{ok} = arith.cmpi ult, {at}, {size} : "
+                      f"{self.matrix_type(box.shape, 'index')}")
+            if inside is None:
+                inside = ok
+            else:
+                both = self.fresh()
+                self.emit(f"{both} = arith.andi {inside}, {ok} : "
+                          f"{self.matrix_type(box.shape, 'i1')}")
+                inside = both
+        scalar, splat, ssa = self.fresh(), self.fresh(), self.fresh()
+        literal = {math.inf: "0x7F800000", -math.inf: "0xFF800000"}
+        dtype = value.dtype
+        if math.isinf(fill) and dtype == "f32":
+            self.emit(f"{scalar} = arith.constant {literal[fill]} : f32")
+        elif math.isinf(fill):
+            bits = {("f16", 1): "0x7C00", ("f16", -1): "0xFC00",
+                    ("bf16", 1): "0x7F80", ("bf16", -1): "0xFF80"}[(dtype, 1 if fill > 0 else -1)]
+            self.emit(f"{scalar} = arith.constant {bits} : {dtype}")
+        else:
+            self.emit(f"{scalar} = arith.constant {float(fill)!r} : {dtype}")
+        self.emit(f"{splat} = tensor.splat {scalar} : {self.type_of(value)}")
+        self.emit(f"{ssa} = arith.select {inside}, {value.ssa}, {splat} : "
+                  f"{self.matrix_type(box.shape, 'i1')}, {self.type_of(value)}")
+        return _Tile2(ssa, dtype, box.shape)
+
+    def reduce(self, node, name, args, keywords) -> _Tile2:
+        """`tessera.sum/max/min(x, axis=1, keepdims=True)` on a matrix tile:
+        each row's statistic, broadcast back over the row."""
+        if len(args) != 1 or set(keywords) != {"axis", "keepdims"} or \
+                self.constant(keywords["axis"]) != 1 or \
+                not (isinstance(keywords["keepdims"], ast.Constant) and
+                     keywords["keepdims"].value is True):
+            raise self.error(node, f"tessera.{name}(x, axis=1, keepdims=True) reduces a "
+                                   f"matrix tile's rows (the only form so far)")
+        x = self.expr(args[0])
+        if isinstance(x, _Slice):
+            x = self.load_matrix(x, node)
+        if not isinstance(x, _Tile2) or x.dtype not in _FLOATS:
+            raise self.error(node, f"tessera.{name} takes a float matrix tile")
+        enc = self.type_of(x).split(", ", 1)[1][:-1]
+        row = f"tensor<{x.shape[0]}x{x.dtype}, #tessera_tile.slice<dim = 1, parent = {enc}>>"
+        kind = {"sum": "add", "max": "max", "min": "min"}[name]
+        r, b = self.fresh(), self.fresh()
+        self.emit(f"{r} = tessera_tile.reduce {kind} {x.ssa} axis 1 : {self.type_of(x)} -> {row}")
+        self.emit(f"{b} = tessera_tile.broadcast {r} axis 1 : {row} -> {self.type_of(x)}")
+        return _Tile2(b, x.dtype, x.shape)
+
     def load_matrix(self, box: _Slice, node) -> _Tile2:
         self.check_matrix(box.shape, node)
         ssa = self.fresh()
@@ -641,9 +731,14 @@ class _Builder:
         name = self.callee(node)
         if name is None:
             raise self.error(node, "only tessera.* functions can be called in a kernel")
+        args = node.args
+        keywords = {k.arg: k.value for k in node.keywords}
+        if name in ("sum", "max", "min"):
+            return self.reduce(node, name, args, keywords)
+        if name == "load" and len(args) == 1 and set(keywords) <= {"other"}:
+            return self.load_box(node, self.expr(args[0]), keywords.get("other"))
         if node.keywords:
             raise self.error(node, f"tessera.{name} takes no keyword arguments here")
-        args = node.args
         if name == "program_id":
             if self.constant(args[0]) != 0:
                 raise self.error(node, "one-dimensional grids only so far: program_id(0)")
@@ -912,8 +1007,10 @@ class _InterpretedTensor:
     def __getitem__(self, index):
         if isinstance(index, tuple):
             inner, outer, shape = self._box(index)
-            out = np.zeros(shape, self.array.dtype)
+            out = np.zeros(shape, self.array.dtype).view(_Box)
             out[outer] = self.array[inner]
+            out.inside = np.zeros(shape, bool)
+            out.inside[outer] = True
             return out
         offsets, inside = self._offsets(index)
         out = np.zeros(offsets.shape, self.array.dtype)
@@ -928,6 +1025,12 @@ class _InterpretedTensor:
         offsets, inside = self._offsets(index)
         value = np.broadcast_to(np.asarray(value, self.array.dtype), offsets.shape)
         self.array[offsets[inside]] = value[inside]
+
+
+class _Box(np.ndarray):
+    """A box the interpreter loaded: its values, and where they lay within
+    the tensor (`inside`), for `tessera.load(box, other=...)`."""
+    inside = None
 
 
 class _Interpreter(types.SimpleNamespace):
@@ -961,8 +1064,25 @@ class _Interpreter(types.SimpleNamespace):
 
     f32, f16 = np.float32, np.float16
 
-    def load(self, tensor, offsets):
+    def load(self, tensor, offsets=None, other=None):
+        if offsets is None:  # a box, with other past the bounds
+            box = tensor
+            if other is None or box.inside is None:
+                return np.asarray(box)
+            return np.where(box.inside, np.asarray(box), np.asarray(other, box.dtype))
         return tensor[offsets]
+
+    @staticmethod
+    def sum(x, axis, keepdims):
+        return np.sum(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+
+    @staticmethod
+    def max(x, axis, keepdims):
+        return np.max(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def min(x, axis, keepdims):
+        return np.min(x, axis=axis, keepdims=keepdims)
 
     def store(self, tensor, offsets, value):
         tensor[offsets] = value
@@ -1201,9 +1321,12 @@ class Kernel:
                                   self.fn.__defaults__, self.fn.__closure__)
         wrapped = [_InterpretedTensor(n, a) for n, a in zip(self.tensors, arrays)]
         declared = {k: v for k, v in constants.items() if k in self.constexprs}
-        for pid in range(grid[0]):
-            interpreter.pid = pid
-            body(*wrapped, **declared)
+        # As on the GPU, rows past the bounds may compute NaN or inf (never
+        # stored) without a warning.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            for pid in range(grid[0]):
+                interpreter.pid = pid
+                body(*wrapped, **declared)
         return None
 
 

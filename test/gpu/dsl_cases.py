@@ -84,3 +84,24 @@ DSL_CASES = {
                    [(1000, 264), (264, 520), (1000, 520)], ["float16"] * 3, 2,
                    lambda a, b, c: a @ b, (4e-2, 4e-3)),
 }
+
+
+@tessera.kernel
+def softmax_rows(x: Tensor["M", "N", f32], y: Tensor["M", "N", f32],
+                 BN: tessera.constexpr = 128):
+    # Rows of up to BN columns, 64 rows a block: -inf past the row's end,
+    # then the row max and sum (reductions along the rows).
+    r0 = tessera.program_id(0) * 64
+    v = tessera.load(x[r0:r0 + 64, 0:BN], other=float("-inf"))
+    e = tessera.exp(v - tessera.max(v, axis=1, keepdims=True))
+    y[r0:r0 + 64, 0:BN] = e / tessera.sum(e, axis=1, keepdims=True)
+
+
+def softmax_rows_reference(x, y):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+DSL_CASES["dsl_softmax_rows"] = (softmax_rows, {"grid": (-(-1000 // 64),)},
+                                 [(1000, 100), (1000, 100)], ["float32"] * 2, 1,
+                                 softmax_rows_reference, (1e-5, 1e-5))

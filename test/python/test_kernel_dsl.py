@@ -328,3 +328,28 @@ def test_if_on_a_tile_is_refused():
     with pytest.raises(tessera.KernelError, match=r"an if takes a scalar condition .* choose "
                                                   r"between tiles with tessera.where"):
         tessera.kernel(tile_if).mlir()
+
+
+def test_softmax_rows(monkeypatch):
+    from dsl_cases import softmax_rows, softmax_rows_reference
+
+    text = softmax_rows.mlir(grid=(16,))
+    assert "tessera_tile.reduce max" in text and "tessera_tile.reduce add" in text
+    assert "0xFF800000" in text  # -inf past the bounds
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    x = np.random.default_rng(3).standard_normal((1000, 100)).astype(np.float32)
+    y = np.full_like(x, np.nan)
+    softmax_rows[(16,)](x, y)
+    np.testing.assert_allclose(y, softmax_rows_reference(x.astype(np.float64), None),
+                               rtol=1e-5, atol=1e-6)
+    for target in ("sm_90", "gfx942"):
+        assert softmax_rows.compile(target, grid=(16,)).binary
+
+
+def test_reduction_forms():
+    def flat_sum(x: Tensor["M", "N", f32]):
+        v = x[0:64, 0:128]
+        x[0:64, 0:128] = tessera.sum(v, axis=0, keepdims=True)
+    with pytest.raises(tessera.KernelError, match=r"tessera.sum\(x, axis=1, keepdims=True\) "
+                                                  r"reduces a matrix tile's rows"):
+        tessera.kernel(flat_sum).mlir(grid=(1,))
