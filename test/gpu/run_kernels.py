@@ -116,7 +116,9 @@ def selected_cases() -> dict:
     """CASES, narrowed by TESSERA_GPU_CASES / TESSERA_GPU_SKIP (comma lists)."""
     only = [n for n in os.environ.get("TESSERA_GPU_CASES", "").split(",") if n]
     skip = {n for n in os.environ.get("TESSERA_GPU_SKIP", "").split(",") if n}
-    unknown = [n for n in only + sorted(skip) if n not in CASES]
+    from dsl_cases import DSL_CASES  # imports tessera: after main() set sys.path
+
+    unknown = [n for n in only + sorted(skip) if n not in CASES and n not in DSL_CASES]
     if unknown:
         raise SystemExit(f"unknown cases: {', '.join(unknown)}")
     return {n: c for n, c in CASES.items() if (not only or n in only) and n not in skip}
