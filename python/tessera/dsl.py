@@ -33,7 +33,11 @@ bounds); matrix tiles (``zeros``, and ``dot`` of two boxes on the
 tensor cores: mma.sync, mfma on AMD); ``for v in tessera.range(lo, hi,
 step, stages=N)`` carrying the names it reassigns (``stages``: the loop's
 copies pipelined N deep by tessera-tile-pipeline); ``if``/``else`` on
-scalar conditions; row reductions ``sum``/``max``/``min(x, axis=1,
+scalar conditions; explicit shared memory (``shared.alloc[dtype](rows,
+cols)``, ``copy_async(box, buffer)``, ``wait_group(n)``, ``barrier()``,
+``dot`` of shared buffers; the interpreter reports a buffer read before
+the barrier that publishes its copy, or overwritten before a barrier after
+a read, as a race at the line); row reductions ``sum``/``max``/``min(x, axis=1,
 keepdims=True)`` of matrix tiles, and box loads with a fill past the bounds
 (``tessera.load(box, other=float("-inf"))``). Anything else is a
 ``KernelError`` at the user's line naming the construct.
@@ -143,6 +147,18 @@ class _Slice:
 
 
 @dataclass
+class _Shared:
+    """A shared buffer the kernel allocated (`tessera.shared.alloc`)."""
+    ssa: str
+    dtype: str
+    shape: Tuple[int, int]
+
+    def type(self) -> str:
+        return (f"!tessera_tile.smem<{self.shape[0]}x{self.shape[1]}x{self.dtype}, "
+                f"#tessera_tile.smem_layout<pad = 8>>")
+
+
+@dataclass
 class _Tile2:
     """A 2-d register tile (the kernel's matrix encoding)."""
     ssa: str
@@ -169,6 +185,7 @@ class _Builder:
         self.counter = itertools.count()
         self.width: Optional[int] = None  # the tiles' elements
         self.stores: List[Tuple[str, _Range]] = []
+        self.pending: List[str] = []  # copy_async tokens not yet waited for
         self.file = inspect.getsourcefile(fn) or "<kernel>"
         source, self.first_line = inspect.getsourcelines(fn)
         self.tree = ast.parse(textwrap.dedent("".join(source)))
@@ -257,6 +274,9 @@ class _Builder:
         self.env = env
         for stmt in func.body:
             self.statement(stmt)
+        if self.pending:
+            raise self.error(func, "a tessera.copy_async is never waited for "
+                                   "(tessera.wait_group)")
         if self.width is None and not self.matrix:
             raise self.error(func, "the kernel loads or stores no tile")
         kernel_name = f"{self.fn.__name__}_kernel"
@@ -324,6 +344,10 @@ class _Builder:
         if isinstance(node, ast.If):
             self.branch(node)
             return
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+                self.callee(node.value) in ("copy_async", "wait_group", "barrier"):
+            self.expr(node.value)
+            return
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             call = node.value
             if self.callee(call) == "store":
@@ -386,8 +410,12 @@ class _Builder:
         self.env[node.target.id] = _Index(iv)
         for name, block, value in zip(carried, blocks, inits):
             self.env[name] = self.rename(value, block)
+        pending = list(self.pending)
         for stmt in node.body:
             self.statement(stmt)
+        if self.pending != pending:
+            raise self.error(node, "a tessera.copy_async in the loop's body is not waited for "
+                                   "(tessera.wait_group) before the iteration ends")
         ends = [self.env[name] for name in carried]
         for name, end, start in zip(carried, ends, inits):
             if isinstance(end, int):
@@ -522,6 +550,30 @@ class _Builder:
                   f"tensor<{n}xindex, {slice_}> -> {self.matrix_type(shape, 'index')}")
         return full
 
+    def shared_alloc(self, node) -> _Shared:
+        """`tessera.shared.alloc[dtype](rows, cols)`: a padded shared buffer
+        (rows of 8 more elements: ldmatrix reads them without conflicts)."""
+        dtype = node.func.slice
+        dtype = dtype.attr if isinstance(dtype, ast.Attribute) else None
+        if dtype not in _FLOATS:
+            raise self.error(node, "tessera.shared.alloc[dtype] takes tessera.f16, bf16 or f32")
+        for k in node.keywords:
+            if k.arg == "swizzle" and not (isinstance(k.value, ast.Constant) and
+                                           k.value.value is None):
+                raise self.error(node, "swizzled shared buffers are written by TMA copies "
+                                       "only, which kernels do not issue yet; the buffer is "
+                                       "padded instead (leave swizzle out)")
+            if k.arg != "swizzle":
+                raise self.error(node, f"tessera.shared.alloc takes no keyword '{k.arg}'")
+        if len(node.args) != 2:
+            raise self.error(node, "tessera.shared.alloc[dtype](rows, cols) takes two sizes")
+        shape = tuple(self.constant(a) for a in node.args)
+        if shape[1] * {"f32": 4}.get(dtype, 2) % 16:
+            raise self.error(node, "a shared buffer's rows are whole 16-byte chunks")
+        buffer = _Shared(self.fresh(), dtype, shape)
+        self.emit(f"{buffer.ssa} = tessera_tile.local_alloc : {buffer.type()}")
+        return buffer
+
     def load_box(self, node, box, other) -> _Tile2:
         """`tessera.load(t[r0:r0 + R, c0:c0 + C], other=v)`: the box with `v`
         (not 0) past the tensor's bounds."""
@@ -618,12 +670,14 @@ class _Builder:
         return buffer, smem
 
     def dot(self, node, a, b, acc) -> _Tile2:
-        if not isinstance(a, _Slice) or not isinstance(b, _Slice):
+        if not all(isinstance(v, (_Slice, _Shared)) for v in (a, b)):
             raise self.error(node, "tessera.dot's a and b are boxes of tensors, "
-                                   "t[r0:r0 + M, k0:k0 + K] and u[k0:k0 + K, c0:c0 + N]")
-        if a.arg.dtype not in ("f16", "bf16") or a.arg.dtype != b.arg.dtype:
+                                   "t[r0:r0 + M, k0:k0 + K] and u[k0:k0 + K, c0:c0 + N], or "
+                                   "shared buffers (tessera.shared.alloc)")
+        dtypes = [v.arg.dtype if isinstance(v, _Slice) else v.dtype for v in (a, b)]
+        if dtypes[0] not in ("f16", "bf16") or dtypes[0] != dtypes[1]:
             raise self.error(node, f"tessera.dot takes f16 or bf16 operands of one type, got "
-                                   f"{a.arg.dtype} and {b.arg.dtype}")
+                                   f"{dtypes[0]} and {dtypes[1]}")
         if not isinstance(acc, _Tile2) or acc.dtype != "f32":
             raise self.error(node, "tessera.dot's accumulator is an f32 matrix tile "
                                    "(tessera.zeros((M, N), tessera.f32))")
@@ -632,8 +686,8 @@ class _Builder:
         if k != k2 or (m, n) != acc.shape or k % 16:
             raise self.error(node, f"tessera.dot of {m}x{k} and {k2}x{n} into {acc.shape[0]}x"
                                    f"{acc.shape[1]}: shapes must match, K a multiple of 16")
-        sa, ta = self.to_shared(a, node)
-        sb, tb = self.to_shared(b, node)
+        sa, ta = (a.ssa, a.type()) if isinstance(a, _Shared) else self.to_shared(a, node)
+        sb, tb = (b.ssa, b.type()) if isinstance(b, _Shared) else self.to_shared(b, node)
         ssa = self.fresh()
         self.emit(f"{ssa} = tessera_tile.dot {sa}, {sb}, {acc.ssa} {{mma = {self.mma}}} : "
                   f"{ta}, {tb} -> {self.type_of(acc)}")
@@ -728,11 +782,41 @@ class _Builder:
                 raise self.error(node, f"no autotuned parameter {name!r} (the space has "
                                        f"{', '.join(sorted(self.constants)) or 'none'})")
             return self.constants[name]
+        f = node.func
+        if isinstance(f, ast.Subscript) and isinstance(f.value, ast.Attribute) and \
+                f.value.attr == "alloc" and isinstance(f.value.value, ast.Attribute) and \
+                f.value.value.attr == "shared":
+            return self.shared_alloc(node)
         name = self.callee(node)
         if name is None:
             raise self.error(node, "only tessera.* functions can be called in a kernel")
         args = node.args
         keywords = {k.arg: k.value for k in node.keywords}
+        if name == "copy_async":
+            if len(args) != 2 or keywords:
+                raise self.error(node, "tessera.copy_async(box, buffer) takes two arguments")
+            box, buffer = self.expr(args[0]), self.expr(args[1])
+            if not isinstance(box, _Slice) or not isinstance(buffer, _Shared) or \
+                    box.shape != buffer.shape or box.arg.dtype != buffer.dtype:
+                raise self.error(node, "tessera.copy_async copies a box of a tensor into a "
+                                       "shared buffer of its shape and dtype")
+            token = self.fresh()
+            self.emit(f"{token} = tessera_tile.box_copy {box.arg.view}[{box.origin[0]}, "
+                      f"{box.origin[1]}], {buffer.ssa} : {box.arg.view_type()}, "
+                      f"{buffer.type()} -> !tessera_tile.async_token")
+            self.pending.append(token)
+            return None
+        if name == "wait_group":
+            left = self.constant(args[0]) if args else 0
+            if not self.pending:
+                raise self.error(node, "tessera.wait_group with no tessera.copy_async in flight")
+            suffix = f" pending {left}" if left else ""
+            self.emit(f"tessera_tile.wait {', '.join(self.pending)}{suffix}")
+            self.pending = self.pending[len(self.pending) - left:] if left else []
+            return None
+        if name == "barrier":
+            self.emit("tessera_tile.barrier")
+            return None
         if name in ("sum", "max", "min"):
             return self.reduce(node, name, args, keywords)
         if name == "load" and len(args) == 1 and set(keywords) <= {"other"}:
@@ -1027,19 +1111,87 @@ class _InterpretedTensor:
         self.array[offsets[inside]] = value[inside]
 
 
+class _SharedBuffer:
+    """A shared buffer in the interpreter: its data and where it stands in
+    the copy protocol, for race reports. A copy lands at `wait_group`; the
+    data is the block's after the next `barrier` (before it, other threads
+    may not see it); a buffer read since the last barrier must not be
+    overwritten before the next one."""
+
+    def __init__(self, shape, dtype, line: int):
+        self.data = np.zeros(shape, dtype)
+        self.line = line
+        self.incoming = None       # a copy in flight
+        self.landed = False        # landed, not yet published by a barrier
+        self.read_since_barrier = False
+
+
 class _Box(np.ndarray):
     """A box the interpreter loaded: its values, and where they lay within
     the tensor (`inside`), for `tessera.load(box, other=...)`."""
     inside = None
 
 
+class _SharedAlloc:
+    """`tessera.shared.alloc[dtype](rows, cols)` in the interpreter."""
+
+    def __init__(self, interpreter):
+        self.interpreter = interpreter
+
+    def __getitem__(self, dtype):
+        def alloc(*shape, swizzle=None):
+            import sys
+
+            buffer = _SharedBuffer(shape, dtype, sys._getframe(1).f_lineno)
+            self.interpreter.buffers.append(buffer)
+            return buffer
+        return alloc
+
+
 class _Interpreter(types.SimpleNamespace):
     """What `tessera` is inside a kernel the interpreter runs."""
 
-    def __init__(self, threads: int, params: Optional[dict] = None):
-        super().__init__(pid=0, threads=threads,
+    def __init__(self, threads: int, params: Optional[dict] = None, source: str = ""):
+        super().__init__(pid=0, threads=threads, source=source, buffers=[],
                          autotune=types.SimpleNamespace(
-                             get_param=lambda name: (params or {})[name]))
+                             get_param=lambda name: (params or {})[name]),
+                         shared=types.SimpleNamespace(alloc=_SharedAlloc(self)))
+
+    def race(self, message: str):
+        import sys
+
+        frame = sys._getframe(2)
+        return KernelError(f"{self.source}:{frame.f_lineno}: race: {message}")
+
+    def copy_async(self, box, buffer):
+        if buffer.read_since_barrier:
+            raise self.race(f"tessera.copy_async overwrites the shared buffer allocated at "
+                            f"line {buffer.line}, which was read since the last "
+                            f"tessera.barrier()")
+        buffer.incoming = np.asarray(box)
+
+    def wait_group(self, n=0):
+        for buffer in self.buffers:
+            if buffer.incoming is not None:
+                buffer.data[...] = buffer.incoming
+                buffer.incoming, buffer.landed = None, True
+
+    def barrier(self):
+        for buffer in self.buffers:
+            buffer.landed, buffer.read_since_barrier = False, False
+
+    def _read(self, value):
+        if isinstance(value, _SharedBuffer):
+            if value.incoming is not None:
+                raise self.race(f"the shared buffer allocated at line {value.line} is read "
+                                f"while a tessera.copy_async into it is in flight (no "
+                                f"tessera.wait_group)")
+            if value.landed:
+                raise self.race(f"the shared buffer allocated at line {value.line} is read "
+                                f"before the tessera.barrier() that publishes its copy")
+            value.read_since_barrier = True
+            return value.data
+        return value
 
     def program_id(self, axis):
         return self.pid
@@ -1060,6 +1212,7 @@ class _Interpreter(types.SimpleNamespace):
         return np.zeros(shape, dtype)
 
     def dot(self, a, b, acc):
+        a, b = self._read(a), self._read(b)
         return acc + a.astype(np.float32) @ b.astype(np.float32)
 
     f32, f16 = np.float32, np.float16
@@ -1312,7 +1465,8 @@ class Kernel:
             size = arrays[list(self.tensors).index(auto)].shape[0]
             width = _width_of(text)
             grid = (math.ceil(size / width),)
-        interpreter = _Interpreter(32 * num_warps, params=constants)
+        interpreter = _Interpreter(32 * num_warps, params=constants,
+                                   source=inspect.getsourcefile(self.fn) or "<kernel>")
         names = dict(self.fn.__globals__)
         for key, value in list(names.items()):
             if isinstance(value, types.ModuleType) and value.__name__ == "tessera":
@@ -1325,7 +1479,7 @@ class Kernel:
         # stored) without a warning.
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             for pid in range(grid[0]):
-                interpreter.pid = pid
+                interpreter.pid, interpreter.buffers = pid, []
                 body(*wrapped, **declared)
         return None
 

@@ -105,3 +105,30 @@ def softmax_rows_reference(x, y):
 DSL_CASES["dsl_softmax_rows"] = (softmax_rows, {"grid": (-(-1000 // 64),)},
                                  [(1000, 100), (1000, 100)], ["float32"] * 2, 1,
                                  softmax_rows_reference, (1e-5, 1e-5))
+
+
+@tessera.kernel
+def matmul_shared(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor["M", "N", f16]):
+    # The migration guide's form: explicit shared buffers, asynchronous
+    # copies, a wait and a barrier, then the dot; a barrier before the next
+    # copies overwrite the buffers the dot read.
+    pid = tessera.program_id(0)
+    n_tiles = (c.shape[1] + 63) // 64
+    m0 = (pid // n_tiles) * 64
+    n0 = (pid % n_tiles) * 64
+    As = tessera.shared.alloc[tessera.f16](64, 32)
+    Bs = tessera.shared.alloc[tessera.f16](32, 64)
+    acc = tessera.zeros((64, 64), tessera.f32)
+    for k in tessera.range(0, a.shape[1], 32):
+        tessera.barrier()
+        tessera.copy_async(a[m0:m0 + 64, k:k + 32], As)
+        tessera.copy_async(b[k:k + 32, n0:n0 + 64], Bs)
+        tessera.wait_group(0)
+        tessera.barrier()
+        acc = tessera.dot(As, Bs, acc)
+    c[m0:m0 + 64, n0:n0 + 64] = acc
+
+
+DSL_CASES["dsl_matmul_shared"] = (matmul_shared, {"grid": matmul_grid(300, 200, 64, 64)},
+                                  [(300, 136), (136, 200), (300, 200)], ["float16"] * 3, 2,
+                                  lambda a, b, c: a @ b, (4e-2, 4e-3))

@@ -353,3 +353,79 @@ def test_reduction_forms():
     with pytest.raises(tessera.KernelError, match=r"tessera.sum\(x, axis=1, keepdims=True\) "
                                                   r"reduces a matrix tile's rows"):
         tessera.kernel(flat_sum).mlir(grid=(1,))
+
+
+def test_explicit_shared_memory(monkeypatch):
+    from dsl_cases import matmul_shared
+
+    text = matmul_shared.mlir(grid=(20,))
+    assert text.count("tessera_tile.local_alloc : !tessera_tile.smem<") == 2
+    assert re.search(r"tessera_tile.wait %v\d+, %v\d+\n", text)
+    assert text.count("tessera_tile.barrier") == 2
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((300, 136)).astype(np.float16)
+    b = rng.standard_normal((136, 200)).astype(np.float16)
+    c = np.full((300, 200), np.nan, np.float16)
+    matmul_shared[matmul_grid(300, 200, 64, 64)](a, b, c)
+    np.testing.assert_allclose(c.astype(np.float64), a.astype(np.float64) @ b, atol=4e-2,
+                               rtol=4e-3)
+    for target in ("sm_90", "gfx942"):
+        assert matmul_shared.compile(target, grid=(20,)).binary
+
+
+def _shared_kernel(missing: str):
+    """The shared-memory matmul without one of its synchronizations."""
+    def kernel(a: Tensor["M", "K", f16], c: Tensor["M", "K", f16]):
+        As = tessera.shared.alloc[tessera.f16](64, 32)
+        Bs = tessera.shared.alloc[tessera.f16](32, 64)
+        acc = tessera.zeros((64, 64), tessera.f32)
+        for k in tessera.range(0, 64, 32):
+            if missing != "first barrier":
+                tessera.barrier()
+            tessera.copy_async(a[0:64, k:k + 32], As)
+            tessera.copy_async(a[k:k + 32, 0:64], Bs)
+            if missing != "wait":
+                tessera.wait_group(0)
+            if missing != "barrier":
+                tessera.barrier()
+            acc = tessera.dot(As, Bs, acc)
+    return kernel
+
+
+@pytest.mark.parametrize("missing, message", [
+    ("barrier", r"race: the shared buffer allocated at line \d+ is read before the "
+                r"tessera.barrier\(\) that publishes its copy"),
+    ("wait", r"race: the shared buffer allocated at line \d+ is read while a "
+             r"tessera.copy_async into it is in flight"),
+    ("first barrier", r"race: tessera.copy_async overwrites the shared buffer allocated at "
+                      r"line \d+, which was read since the last tessera.barrier\(\)"),
+])
+def test_interpreter_reports_races(missing, message, monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    kernel = tessera.kernel(_shared_kernel(missing))
+    a = np.ones((64, 64), np.float16)
+    with pytest.raises(tessera.KernelError, match=r"test_kernel_dsl.py:\d+: " + message):
+        kernel[(1,)](a, a.copy())
+
+
+def test_shared_memory_errors():
+    def never_waited(a: Tensor["M", "K", f16]):
+        As = tessera.shared.alloc[tessera.f16](64, 32)
+        tessera.copy_async(a[0:64, 0:32], As)
+    with pytest.raises(tessera.KernelError, match=r"a tessera.copy_async is never waited for"):
+        tessera.kernel(never_waited).mlir(grid=(1,))
+
+    def swizzled(a: Tensor["M", "K", f16]):
+        As = tessera.shared.alloc[tessera.f16](64, 32, swizzle="xor")
+    with pytest.raises(tessera.KernelError, match=r"swizzled shared buffers are written by TMA "
+                                                  r"copies only"):
+        tessera.kernel(swizzled).mlir(grid=(1,))
+
+    def wrong_shape(a: Tensor["M", "K", f16]):
+        As = tessera.shared.alloc[tessera.f16](64, 32)
+        tessera.copy_async(a[0:64, 0:64], As)
+        tessera.wait_group(0)
+    with pytest.raises(tessera.KernelError, match=r"copies a box of a tensor into a shared "
+                                                  r"buffer of its shape and dtype"):
+        tessera.kernel(wrong_shape).mlir(grid=(1,))
