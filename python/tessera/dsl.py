@@ -211,9 +211,17 @@ class _Builder:
     def tile_type(self, dtype: str) -> str:
         return f"tensor<{self.width}x{dtype}, {self.encoding()}>"
 
+    def matrix_encoding(self) -> str:
+        """The encoding of matrix tiles: the tensor-core accumulator's."""
+        return f"#tessera_tile.mma_acc<mma = {self.mma}, warps = [{self.num_warps}, 1]>"
+
     def matrix_type(self, shape, dtype: str) -> str:
-        return (f"tensor<{shape[0]}x{shape[1]}x{dtype}, #tessera_tile.mma_acc<mma = "
-                f"{self.mma}, warps = [{self.num_warps}, 1]>>")
+        return f"tensor<{shape[0]}x{shape[1]}x{dtype}, {self.matrix_encoding()}>"
+
+    def row_type(self, length: int, dtype: str) -> str:
+        """A value per row of a matrix tile (dim 1 reduced)."""
+        return (f"tensor<{length}x{dtype}, #tessera_tile.slice<dim = 1, "
+                f"parent = {self.matrix_encoding()}>>")
 
     def check_matrix(self, shape, node) -> None:
         rows = 16 * self.num_warps
@@ -537,8 +545,8 @@ class _Builder:
     def coordinates(self, shape, axis: int, origin: str) -> str:
         """An index tile (the matrix encoding) of each element's coordinate
         along `axis`, from `origin`."""
-        enc = self.matrix_type(shape, "index").split(", ", 1)[1][:-1]  # the encoding
-        slice_ = f"#tessera_tile.slice<dim = {1 - axis}, parent = {enc}>"
+        slice_ = (f"#tessera_tile.slice<dim = {1 - axis}, "
+                  f"parent = {self.matrix_encoding()}>")
         n = shape[axis]
         rng, idx, base, at, full = (self.fresh() for _ in range(5))
         self.emit(f"{rng} = tessera_tile.range 0 to {n} : tensor<{n}xi32, {slice_}>")
@@ -583,13 +591,12 @@ class _Builder:
         value = self.load_matrix(box, node)
         if other is None:
             return value
-        fill = self.expr(other) if not (isinstance(other, ast.UnaryOp) or
-                                        isinstance(other, ast.Call)) else None
-        if fill is None and isinstance(other, ast.Call) and \
-                isinstance(other.func, ast.Name) and other.func.id == "float" and \
-                len(other.args) == 1 and isinstance(other.args[0], ast.Constant):
+        # A number, or float("inf") / float("-inf") (Python's spelling).
+        if isinstance(other, ast.Call) and isinstance(other.func, ast.Name) and \
+                other.func.id == "float" and len(other.args) == 1 and \
+                isinstance(other.args[0], ast.Constant):
             fill = float(other.args[0].value)
-        elif fill is None:
+        else:
             fill = self.expr(other)
         if not isinstance(fill, (int, float)):
             raise self.error(node, "other= is a number (float('-inf') included)")
@@ -638,8 +645,7 @@ class _Builder:
             x = self.load_matrix(x, node)
         if not isinstance(x, _Tile2) or x.dtype not in _FLOATS:
             raise self.error(node, f"tessera.{name} takes a float matrix tile")
-        enc = self.type_of(x).split(", ", 1)[1][:-1]
-        row = f"tensor<{x.shape[0]}x{x.dtype}, #tessera_tile.slice<dim = 1, parent = {enc}>>"
+        row = self.row_type(x.shape[0], x.dtype)
         kind = {"sum": "add", "max": "max", "min": "min"}[name]
         r, b = self.fresh(), self.fresh()
         self.emit(f"{r} = tessera_tile.reduce {kind} {x.ssa} axis 1 : {self.type_of(x)} -> {row}")
