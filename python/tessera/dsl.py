@@ -82,6 +82,11 @@ _CMP = {ast.Lt: "olt", ast.LtE: "ole", ast.Gt: "ogt", ast.GtE: "oge",
         ast.Eq: "oeq", ast.NotEq: "one"}
 _ICMP = {ast.Lt: "slt", ast.LtE: "sle", ast.Gt: "sgt", ast.GtE: "sge",
          ast.Eq: "eq", ast.NotEq: "ne"}
+_FARITH = {ast.Add: "arith.addf", ast.Sub: "arith.subf", ast.Mult: "arith.mulf",
+           ast.Div: "arith.divf"}
+_IARITH = {ast.Add: "arith.addi", ast.Sub: "arith.subi", ast.Mult: "arith.muli",
+           ast.FloorDiv: "arith.divsi", ast.Mod: "arith.remsi", ast.BitAnd: "arith.andi",
+           ast.BitOr: "arith.ori"}
 
 
 # --- values while building ----------------------------------------------------
@@ -126,24 +131,52 @@ class _Arg:
     dtype: str
     sizes: List[str]
     view: str
+    #: The row stride where it is known at compile time (the last dim an
+    #: integer or a constexpr's name in the annotation), else "?".
+    stride: str = "?"
 
     @property
     def size(self) -> str:
         return self.sizes[0]
 
-    def view_type(self) -> str:
+    def view_type(self, offset: bool = False) -> str:
         if len(self.sizes) == 1:
             return f"memref<?x{self.dtype}, strided<[1]>>"
-        return f"memref<?x?x{self.dtype}, strided<[?, 1]>>"
+        at = ", offset: ?" if offset else ""
+        return f"memref<?x?x{self.dtype}, strided<[{self.stride}, 1]{at}>>"
 
 
 @dataclass
 class _Slice:
-    """`tensor[r0:r0+R, c0:c0+C]` before use: loaded into registers, or
-    copied into shared memory for a dot."""
+    """`tensor[r0:r0+R, c0:c0+C]` (or `tensor[i, r0:r0+R, c0:c0+C]` of a
+    rank-3 tensor) before use: loaded into registers, or copied into shared
+    memory for a dot. `view` is the rank-2 memref the box lies in, `bounds`
+    its two sizes."""
     arg: _Arg
     origin: Tuple[str, str]
     shape: Tuple[int, int]
+    view: str = ""
+    vtype: str = ""
+    bounds: Tuple[str, str] = ("", "")
+
+    @property
+    def dtype(self) -> str:
+        return self.arg.dtype
+
+
+@dataclass
+class _Trans:
+    """`tessera.trans(x)`: a box or shared buffer read transposed (a dot's
+    K-major `b`, as in `q @ k.T`)."""
+    of: object
+
+    @property
+    def shape(self) -> Tuple[int, int]:
+        return (self.of.shape[1], self.of.shape[0])
+
+    @property
+    def dtype(self) -> str:
+        return self.of.dtype
 
 
 @dataclass
@@ -160,10 +193,17 @@ class _Shared:
 
 @dataclass
 class _Tile2:
-    """A 2-d register tile (the kernel's matrix encoding)."""
+    """A 2-d register tile (the kernel's matrix encoding). A shape (R, 1)
+    is a value per row and (1, C) a value per column (the matrix encoding's
+    slices): they broadcast against (R, C) tiles as NumPy's do."""
     ssa: str
     dtype: str
     shape: Tuple[int, int]
+    #: Where it was loaded from a box, (the box, the lines and the load's
+    #: line): a dot's `a` is then read from shared memory in its operand
+    #: layout, staged right after the load (`operand`, once).
+    loaded: Optional[tuple] = None
+    operand: Optional[str] = None
 
 
 class _Builder:
@@ -216,6 +256,11 @@ class _Builder:
         return f"#tessera_tile.mma_acc<mma = {self.mma}, warps = [{self.num_warps}, 1]>"
 
     def matrix_type(self, shape, dtype: str) -> str:
+        if shape[1] == 1:  # a value per row
+            return self.row_type(shape[0], dtype)
+        if shape[0] == 1:  # a value per column
+            return (f"tensor<{shape[1]}x{dtype}, #tessera_tile.slice<dim = 0, "
+                    f"parent = {self.matrix_encoding()}>>")
         return f"tensor<{shape[0]}x{shape[1]}x{dtype}, {self.matrix_encoding()}>"
 
     def row_type(self, length: int, dtype: str) -> str:
@@ -225,7 +270,8 @@ class _Builder:
 
     def check_matrix(self, shape, node) -> None:
         rows = 16 * self.num_warps
-        if shape[0] % rows or shape[1] % 16:
+        if (shape[0] != 1 and shape[0] % rows) or (shape[1] != 1 and shape[1] % 16) or \
+                shape == (1, 1):
             raise self.error(node, f"a {shape[0]}x{shape[1]} matrix tile does not split over "
                                    f"the block's {self.num_warps} warps: rows a multiple of "
                                    f"{rows} (16 per warp), columns of 16")
@@ -263,9 +309,18 @@ class _Builder:
             dtype = spec.dtype.mlir
             names = [f"%{name}_size"] if spec.rank == 1 else \
                 [f"%{name}_size{d}" for d in range(spec.rank)]
-            args[name] = _Arg(name, dtype, names, f"%{name}_view")
+            # Dims fixed at compile time (an integer, or a constexpr's name):
+            # constants in the kernel, so that strides and bounds fold.
+            known = [_static_dim(dim, self.constants) for dim in spec.dims]
+            used = [n if k is None else f"%{name}_static{d}"
+                    for d, (n, k) in enumerate(zip(names, known))]
+            stride = str(known[-1]) if spec.rank > 1 and known[-1] is not None else "?"
+            args[name] = _Arg(name, dtype, used, f"%{name}_view", stride)
             params.append(f"%{name}: memref<?x{dtype}>")
             sizes += [f"{n}: index" for n in names]
+            for d, k in enumerate(known):
+                if k is not None:
+                    self.emit(f"%{name}_static{d} = arith.constant {k} : index")
         env: Dict[str, object] = dict(args)
         for name, value in self.constants.items():
             env[name] = value
@@ -275,9 +330,10 @@ class _Builder:
                 self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
                           f"sizes: [{a.size}], strides: [1] : memref<?x{a.dtype}> to "
                           f"{a.view_type()}")
-            else:
+            elif len(a.sizes) == 2:  # (rank 3: a view per box, at its matrix)
                 self.emit(f"{a.view} = memref.reinterpret_cast %{a.name} to offset: [0], "
-                          f"sizes: [{a.sizes[0]}, {a.sizes[1]}], strides: [{a.sizes[1]}, 1] : "
+                          f"sizes: [{a.sizes[0]}, {a.sizes[1]}], strides: "
+                          f"[{a.sizes[1] if a.stride == '?' else a.stride}, 1] : "
                           f"memref<?x{a.dtype}> to {a.view_type()}")
         self.env = env
         for stmt in func.body:
@@ -287,6 +343,10 @@ class _Builder:
                                    "(tessera.wait_group)")
         if self.width is None and not self.matrix:
             raise self.error(func, "the kernel loads or stores no tile")
+        if self.grid is None and getattr(self, "auto_axes", False):
+            raise KernelError(
+                f"{self.file}:{self.first_line}: kernel '{self.fn.__name__}' reads "
+                f"program_id(1) or (2): launch it on an explicit grid, kernel[(g0, g1)](...)")
         kernel_name = f"{self.fn.__name__}_kernel"
         memref_types = [f"memref<{'?x' * len(a.sizes)}{a.dtype}>" for a in args.values()]
         # The grid: given, or one block per tile of the stored tensor when
@@ -306,28 +366,36 @@ class _Builder:
                 "  %hc0 = arith.constant 0 : index", "  %hc1 = arith.constant 1 : index"]
         # A rank-2 argument arrives flat: its dims are the launch's too.
         host_sizes = []
+        if any(len(a.sizes) == 3 for a in args.values()):
+            host.append("  %hc2 = arith.constant 2 : index")
         for a in args.values():
             if len(a.sizes) == 1:
                 host.append(f"  %h_{a.name}_size = memref.dim %h_{a.name}, %hc0 : "
                             f"memref<?x{a.dtype}>")
                 host_sizes.append(f"%h_{a.name}_size")
             else:
-                for d in range(2):
+                for d in range(len(a.sizes)):
                     host.append(f"  %h_{a.name}_size{d} = memref.dim %h_{a.name}, %hc{d} : "
-                                f"memref<?x?x{a.dtype}>")
+                                f"memref<{'?x' * len(a.sizes)}{a.dtype}>")
                     host_sizes.append(f"%h_{a.name}_size{d}")
         if auto:
             host.append(f"  %hw = arith.constant {self.width} : index")
             host.append(f"  %hg = arith.ceildivui %h_{auto}_size, %hw : index")
+            grid = ["%hg"]
         else:
-            host.append(f"  %hg = arith.constant {self.grid[0]} : index")
+            grid = [f"%hg{i}" for i in range(len(self.grid))]
+            for ssa, g in zip(grid, self.grid):
+                host.append(f"  {ssa} = arith.constant {g} : index")
         names = [f"%h_{a.name}" for a in args.values()] + host_sizes
         types_ = memref_types + ["index"] * len(host_sizes)
-        host.append(f"  tessera_target.launch @{kernel_name} grid(%hg) block = [{self.threads}] "
+        block = ", ".join([str(self.threads)] + ["1"] * (len(grid) - 1))
+        host.append(f"  tessera_target.launch @{kernel_name} grid({', '.join(grid)}) "
+                    f"block = [{block}] "
                     f"args({', '.join(names)} : {', '.join(types_)})")
         host += ["  return", "}"]
         kernel = [f"tessera_target.kernel @{kernel_name}({', '.join(params + sizes)}) "
-                  f"config = #tessera_target.kernel_config<grid = [1], block = [{self.threads}]> {{"]
+                  f"config = #tessera_target.kernel_config<grid = [{', '.join(['1'] * len(grid))}], "
+                  f"block = [{block}]> {{"]
         kernel += body_lines + ["  tessera_target.return", "}"]
         return "\n".join(host + kernel) + "\n", auto
 
@@ -443,6 +511,11 @@ class _Builder:
         """`if` on a scalar condition: an scf.if whose results are the names
         either branch assigns that exist after it."""
         cond = self.expr(node.test)
+        if isinstance(cond, (bool, int)):
+            # A compile-time condition (constexprs): only the branch taken.
+            for stmt in (node.body if cond else node.orelse):
+                self.statement(stmt)
+            return
         if not isinstance(cond, _Bool):
             raise self.error(node, "an if takes a scalar condition (program ids, sizes, "
                                    "constants); choose between tiles with tessera.where")
@@ -513,20 +586,37 @@ class _Builder:
             self.emit(f"{ssa} = {op} {value.ssa} : {self.type_of(value)} to "
                       f"{self.matrix_type(value.shape, tensor.dtype)}")
             value = _Tile2(ssa, tensor.dtype, value.shape)
-        self.emit(f"tessera_tile.store_tile {value.ssa}, {tensor.view}[{box.origin[0]}, "
-                  f"{box.origin[1]}] : {self.type_of(value)}, {tensor.view_type()}")
+        self.emit(f"tessera_tile.store_tile {value.ssa}, {box.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}] : {self.type_of(value)}, {box.vtype}")
 
     def slice(self, tensor: _Arg, index, node) -> _Slice:
-        """`tensor[r0:r0+R, c0:c0+C]` (constant extents)."""
-        if len(tensor.sizes) != 2 or not isinstance(index, ast.Tuple) or \
-                len(index.elts) != 2 or not all(isinstance(e, ast.Slice) and e.step is None
-                                                and e.lower is not None
-                                                and e.upper is not None
-                                                for e in index.elts):
-            raise self.error(node, f"'{tensor.name}' (rank {len(tensor.sizes)}) is indexed by "
-                                   f"boxes: t[r0:r0 + R, c0:c0 + C] with constant R and C")
+        """`tensor[r0:r0+R, c0:c0+C]` (constant extents); of a rank-3 tensor,
+        `tensor[i, r0:r0+R, c0:c0+C]` (the box of matrix `i`)."""
+        rank = len(tensor.sizes)
+        lead = rank - 2
+        if rank not in (2, 3) or not isinstance(index, ast.Tuple) or \
+                len(index.elts) != rank or \
+                any(isinstance(e, ast.Slice) for e in index.elts[:lead]) or \
+                not all(isinstance(e, ast.Slice) and e.step is None and e.lower is not None
+                        and e.upper is not None for e in index.elts[lead:]):
+            form = "t[r0:r0 + R, c0:c0 + C]" if rank == 2 else "t[i, r0:r0 + R, c0:c0 + C]"
+            raise self.error(node, f"'{tensor.name}' (rank {rank}) is indexed by boxes: "
+                                   f"{form} with constant R and C")
+        view, vtype = tensor.view, tensor.view_type()
+        if lead:
+            # Matrix i of a rank-3 tensor: a rank-2 view at i * rows * cols.
+            at = self.as_index(self.expr(index.elts[0]), node)
+            rows, cols = tensor.sizes[1], tensor.sizes[2]
+            area, offset, view = self.fresh(), self.fresh(), self.fresh()
+            vtype = tensor.view_type(offset=True)
+            self.emit(f"{area} = arith.muli {rows}, {cols} : index")
+            self.emit(f"{offset} = arith.muli {at.ssa}, {area} : index")
+            stride = cols if tensor.stride == "?" else tensor.stride
+            self.emit(f"{view} = memref.reinterpret_cast %{tensor.name} to offset: [{offset}], "
+                      f"sizes: [{rows}, {cols}], strides: [{stride}, 1] : "
+                      f"memref<?x{tensor.dtype}> to {vtype}")
         origin, shape = [], []
-        for e in index.elts:
+        for e in index.elts[lead:]:
             lo, hi = self.expr(e.lower), self.expr(e.upper)
             if isinstance(lo, int) and isinstance(hi, int):
                 extent = hi - lo
@@ -540,23 +630,89 @@ class _Builder:
                                        "start:start + n")
             origin.append(self.as_index(lo, node).ssa)
             shape.append(extent)
-        return _Slice(tensor, tuple(origin), tuple(shape))
+        return _Slice(tensor, tuple(origin), tuple(shape), view, vtype,
+                      tuple(tensor.sizes[lead:]))
+
+    def coordinate_vector(self, n: int, axis: int, origin: str) -> _Tile2:
+        """origin + [0, n) along `axis`: an (n, 1) index tile for rows
+        (axis 0), (1, n) for columns."""
+        shape = (n, 1) if axis == 0 else (1, n)
+        rng, idx, base, at = (self.fresh() for _ in range(4))
+        t = self.matrix_type(shape, "index")
+        self.emit(f"{rng} = tessera_tile.range 0 to {n} : {self.matrix_type(shape, 'i32')}")
+        self.emit(f"{idx} = arith.index_cast {rng} : {self.matrix_type(shape, 'i32')} to {t}")
+        self.emit(f"{base} = tensor.splat {origin} : {t}")
+        self.emit(f"{at} = arith.addi {idx}, {base} : {t}")
+        return _Tile2(at, "index", shape)
 
     def coordinates(self, shape, axis: int, origin: str) -> str:
         """An index tile (the matrix encoding) of each element's coordinate
         along `axis`, from `origin`."""
-        slice_ = (f"#tessera_tile.slice<dim = {1 - axis}, "
-                  f"parent = {self.matrix_encoding()}>")
-        n = shape[axis]
-        rng, idx, base, at, full = (self.fresh() for _ in range(5))
-        self.emit(f"{rng} = tessera_tile.range 0 to {n} : tensor<{n}xi32, {slice_}>")
-        self.emit(f"{idx} = arith.index_cast {rng} : tensor<{n}xi32, {slice_}> to "
-                  f"tensor<{n}xindex, {slice_}>")
-        self.emit(f"{base} = tensor.splat {origin} : tensor<{n}xindex, {slice_}>")
-        self.emit(f"{at} = arith.addi {idx}, {base} : tensor<{n}xindex, {slice_}>")
-        self.emit(f"{full} = tessera_tile.broadcast {at} axis {1 - axis} : "
-                  f"tensor<{n}xindex, {slice_}> -> {self.matrix_type(shape, 'index')}")
-        return full
+        return self.broadcast(self.coordinate_vector(shape[axis], axis, origin), shape, None)
+
+    def broadcast(self, value: _Tile2, shape, node) -> str:
+        """`value` (R, C), (R, 1) or (1, C) as an (R, C) tile."""
+        if value.shape == tuple(shape):
+            return value.ssa
+        if value.shape[1] == 1 and value.shape[0] == shape[0]:
+            axis = 1
+        elif value.shape[0] == 1 and value.shape[1] == shape[1]:
+            axis = 0
+        else:
+            raise self.error(node, f"a {value.shape[0]}x{value.shape[1]} tile does not "
+                                   f"broadcast to {shape[0]}x{shape[1]}")
+        ssa = self.fresh()
+        self.emit(f"{ssa} = tessera_tile.broadcast {value.ssa} axis {axis} : "
+                  f"{self.type_of(value)} -> {self.matrix_type(shape, value.dtype)}")
+        return ssa
+
+    def common_shape(self, values, node):
+        shapes = [v.shape for v in values if isinstance(v, _Tile2)]
+        rows = max(s[0] for s in shapes)
+        cols = max(s[1] for s in shapes)
+        for s in shapes:
+            if s[0] not in (1, rows) or s[1] not in (1, cols):
+                raise self.error(node, "tiles of shapes " + " and ".join(
+                    f"{a}x{b}" for a, b in shapes) + " do not broadcast")
+        if (rows, cols) not in shapes and 1 not in (rows, cols):
+            self.check_matrix((rows, cols), node)
+        return (rows, cols)
+
+    def splat(self, value, dtype: str, shape, node) -> str:
+        """A number or scalar index as a tile of `shape` and `dtype`."""
+        ssa = self.fresh()
+        if isinstance(value, _Index):
+            scalar = value.ssa
+            if dtype != "index":
+                wide, scalar = self.fresh(), self.fresh()
+                self.emit(f"{wide} = arith.index_castui {value.ssa} : index to i64")
+                self.emit(f"{scalar} = arith.uitofp {wide} : i64 to {dtype}")
+        elif isinstance(value, (int, float)):
+            scalar = self.scalar_constant(value, dtype)
+        else:
+            raise self.error(node, "a matrix tile combines with tiles, numbers and indices")
+        self.emit(f"{ssa} = tensor.splat {scalar} : {self.matrix_type(shape, dtype)}")
+        return ssa
+
+    def scalar_constant(self, value, dtype: str) -> str:
+        ssa = self.fresh()
+        if dtype in ("index", "i32", "i64"):
+            self.emit(f"{ssa} = arith.constant {int(value)} : {dtype}")
+        elif math.isinf(value):
+            bits = {"f32": ("0x7F800000", "0xFF800000"), "f16": ("0x7C00", "0xFC00"),
+                    "bf16": ("0x7F80", "0xFF80")}[dtype][value < 0]
+            self.emit(f"{ssa} = arith.constant {bits} : {dtype}")
+        else:
+            self.emit(f"{ssa} = arith.constant {float(value)!r} : {dtype}")
+        return ssa
+
+    def number(self, node):
+        """A compile-time number: literals, constexprs, float("inf")."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id == "float" and len(node.args) == 1 and \
+                isinstance(node.args[0], ast.Constant):
+            return float(node.args[0].value)
+        return self.expr(node)
 
     def shared_alloc(self, node) -> _Shared:
         """`tessera.shared.alloc[dtype](rows, cols)`: a padded shared buffer
@@ -592,19 +748,14 @@ class _Builder:
         if other is None:
             return value
         # A number, or float("inf") / float("-inf") (Python's spelling).
-        if isinstance(other, ast.Call) and isinstance(other.func, ast.Name) and \
-                other.func.id == "float" and len(other.args) == 1 and \
-                isinstance(other.args[0], ast.Constant):
-            fill = float(other.args[0].value)
-        else:
-            fill = self.expr(other)
+        fill = self.number(other)
         if not isinstance(fill, (int, float)):
             raise self.error(node, "other= is a number (float('-inf') included)")
         inside = None
         for axis in range(2):
             at = self.coordinates(box.shape, axis, box.origin[axis])
             size, ok = self.fresh(), self.fresh()
-            self.emit(f"{size} = tensor.splat {box.arg.sizes[axis]} : "
+            self.emit(f"{size} = tensor.splat {box.bounds[axis]} : "
                       f"{self.matrix_type(box.shape, 'index')}")
             self.emit(f"{ok} = arith.cmpi ult, {at}, {size} : "
                       f"{self.matrix_type(box.shape, 'index')}")
@@ -615,17 +766,9 @@ class _Builder:
                 self.emit(f"{both} = arith.andi {inside}, {ok} : "
                           f"{self.matrix_type(box.shape, 'i1')}")
                 inside = both
-        scalar, splat, ssa = self.fresh(), self.fresh(), self.fresh()
-        literal = {math.inf: "0x7F800000", -math.inf: "0xFF800000"}
+        splat, ssa = self.fresh(), self.fresh()
         dtype = value.dtype
-        if math.isinf(fill) and dtype == "f32":
-            self.emit(f"{scalar} = arith.constant {literal[fill]} : f32")
-        elif math.isinf(fill):
-            bits = {("f16", 1): "0x7C00", ("f16", -1): "0xFC00",
-                    ("bf16", 1): "0x7F80", ("bf16", -1): "0xFF80"}[(dtype, 1 if fill > 0 else -1)]
-            self.emit(f"{scalar} = arith.constant {bits} : {dtype}")
-        else:
-            self.emit(f"{scalar} = arith.constant {float(fill)!r} : {dtype}")
+        scalar = self.scalar_constant(float(fill), dtype)
         self.emit(f"{splat} = tensor.splat {scalar} : {self.type_of(value)}")
         self.emit(f"{ssa} = arith.select {inside}, {value.ssa}, {splat} : "
                   f"{self.matrix_type(box.shape, 'i1')}, {self.type_of(value)}")
@@ -633,7 +776,8 @@ class _Builder:
 
     def reduce(self, node, name, args, keywords) -> _Tile2:
         """`tessera.sum/max/min(x, axis=1, keepdims=True)` on a matrix tile:
-        each row's statistic, broadcast back over the row."""
+        each row's statistic, an (R, 1) tile (broadcast where it meets an
+        (R, C) one)."""
         if len(args) != 1 or set(keywords) != {"axis", "keepdims"} or \
                 self.constant(keywords["axis"]) != 1 or \
                 not (isinstance(keywords["keepdims"], ast.Constant) and
@@ -645,20 +789,22 @@ class _Builder:
             x = self.load_matrix(x, node)
         if not isinstance(x, _Tile2) or x.dtype not in _FLOATS:
             raise self.error(node, f"tessera.{name} takes a float matrix tile")
+        if 1 in x.shape:
+            raise self.error(node, f"tessera.{name} reduces an (R, C) matrix tile, not a "
+                                   f"{x.shape[0]}x{x.shape[1]} vector")
         row = self.row_type(x.shape[0], x.dtype)
         kind = {"sum": "add", "max": "max", "min": "min"}[name]
-        r, b = self.fresh(), self.fresh()
+        r = self.fresh()
         self.emit(f"{r} = tessera_tile.reduce {kind} {x.ssa} axis 1 : {self.type_of(x)} -> {row}")
-        self.emit(f"{b} = tessera_tile.broadcast {r} axis 1 : {row} -> {self.type_of(x)}")
-        return _Tile2(b, x.dtype, x.shape)
+        return _Tile2(r, x.dtype, (x.shape[0], 1))
 
     def load_matrix(self, box: _Slice, node) -> _Tile2:
         self.check_matrix(box.shape, node)
         ssa = self.fresh()
-        self.emit(f"{ssa} = tessera_tile.load_tile {box.arg.view}[{box.origin[0]}, "
-                  f"{box.origin[1]}] : {box.arg.view_type()} -> "
+        self.emit(f"{ssa} = tessera_tile.load_tile {box.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}] : {box.vtype} -> "
                   f"{self.matrix_type(box.shape, box.arg.dtype)}")
-        return _Tile2(ssa, box.arg.dtype, box.shape)
+        return _Tile2(ssa, box.arg.dtype, box.shape, loaded=(box, self.lines, self.lines[-1]))
 
     def to_shared(self, box: _Slice, node) -> str:
         """A box copied into a padded shared buffer (for a dot)."""
@@ -669,21 +815,27 @@ class _Builder:
             raise self.error(node, f"a dot operand's rows of {box.shape[1]} elements are not "
                                    f"whole 16-byte chunks")
         self.emit(f"{buffer} = tessera_tile.local_alloc : {smem}")
-        self.emit(f"{token} = tessera_tile.box_copy {box.arg.view}[{box.origin[0]}, "
-                  f"{box.origin[1]}], {buffer} : {box.arg.view_type()}, {smem} -> "
+        self.emit(f"{token} = tessera_tile.box_copy {box.view}[{box.origin[0]}, "
+                  f"{box.origin[1]}], {buffer} : {box.vtype}, {smem} -> "
                   f"!tessera_tile.async_token")
         self.emit(f"tessera_tile.wait {token}")
         return buffer, smem
 
     def dot(self, node, a, b, acc) -> _Tile2:
-        if not all(isinstance(v, (_Slice, _Shared)) for v in (a, b)):
-            raise self.error(node, "tessera.dot's a and b are boxes of tensors, "
-                                   "t[r0:r0 + M, k0:k0 + K] and u[k0:k0 + K, c0:c0 + N], or "
-                                   "shared buffers (tessera.shared.alloc)")
-        dtypes = [v.arg.dtype if isinstance(v, _Slice) else v.dtype for v in (a, b)]
+        """acc + a @ b on tensor cores: `a` a box, a shared buffer or a
+        register tile (f16/bf16, e.g. probabilities cast down); `b` a box or
+        a shared buffer, or one read transposed (`tessera.trans`)."""
+        if not isinstance(a, (_Slice, _Shared, _Tile2)) or \
+                not isinstance(b, (_Slice, _Shared, _Trans)):
+            raise self.error(node, "tessera.dot's a is a box of a tensor "
+                                   "(t[r0:r0 + M, k0:k0 + K]), a shared buffer or a matrix "
+                                   "tile; b a box, a shared buffer or tessera.trans of one")
+        if isinstance(a, _Tile2) and 1 in a.shape:
+            raise self.error(node, "tessera.dot's a is a matrix, not a vector")
+        dtypes = [a.dtype, b.dtype]
         if dtypes[0] not in ("f16", "bf16") or dtypes[0] != dtypes[1]:
             raise self.error(node, f"tessera.dot takes f16 or bf16 operands of one type, got "
-                                   f"{dtypes[0]} and {dtypes[1]}")
+                                   f"{dtypes[0]} and {dtypes[1]} (tessera.cast first)")
         if not isinstance(acc, _Tile2) or acc.dtype != "f32":
             raise self.error(node, "tessera.dot's accumulator is an f32 matrix tile "
                                    "(tessera.zeros((M, N), tessera.f32))")
@@ -692,8 +844,39 @@ class _Builder:
         if k != k2 or (m, n) != acc.shape or k % 16:
             raise self.error(node, f"tessera.dot of {m}x{k} and {k2}x{n} into {acc.shape[0]}x"
                                    f"{acc.shape[1]}: shapes must match, K a multiple of 16")
-        sa, ta = (a.ssa, a.type()) if isinstance(a, _Shared) else self.to_shared(a, node)
-        sb, tb = (b.ssa, b.type()) if isinstance(b, _Shared) else self.to_shared(b, node)
+        if isinstance(a, _Tile2):
+            ta = (f"tensor<{m}x{k}x{a.dtype}, #tessera_tile.dot_operand<index = 0, "
+                  f"parent = {self.matrix_encoding()}>>")
+            if a.loaded is not None:
+                # A box loaded as it is: staged through shared memory into
+                # the operand layout (packed, ldmatrix) where it was loaded.
+                if a.operand is None:
+                    box, lines, line = a.loaded
+                    outer, self.lines = self.lines, []
+                    buffer, smem = self.to_shared(box, node)
+                    a.operand = self.fresh()
+                    self.emit(f"{a.operand} = tessera_tile.local_load {buffer} : {smem} -> {ta}")
+                    at = next(i for i, text in enumerate(lines) if text is line)
+                    lines[at + 1:at + 1] = self.lines
+                    self.lines = outer
+                sa = a.operand
+            else:
+                # Registers: the accumulator's layout is the a operand's on
+                # mma.sync (convert_layout moves nothing there).
+                sa = self.fresh()
+                self.emit(f"{sa} = tessera_tile.convert_layout {a.ssa} : {self.type_of(a)} -> "
+                          f"{ta}")
+        else:
+            sa, ta = (a.ssa, a.type()) if isinstance(a, _Shared) else self.to_shared(a, node)
+        inner = b.of if isinstance(b, _Trans) else b
+        sb, tb = (inner.ssa, inner.type()) if isinstance(inner, _Shared) else \
+            self.to_shared(inner, node)
+        if isinstance(b, _Trans):
+            t = self.fresh()
+            tt = (f"!tessera_tile.smem<{n}x{k}x{b.dtype}, #tessera_tile.smem_layout<pad = 8, "
+                  f"transposed = true>>")
+            self.emit(f"{t} = tessera_tile.trans {sb} : {tb} -> {tt}")
+            sb, tb = t, tt
         ssa = self.fresh()
         self.emit(f"{ssa} = tessera_tile.dot {sa}, {sb}, {acc.ssa} {{mma = {self.mma}}} : "
                   f"{ta}, {tb} -> {self.type_of(acc)}")
@@ -703,7 +886,7 @@ class _Builder:
         tensor = self.expr(target.value)
         if not isinstance(tensor, _Arg):
             raise self.error(node, "a store target must be a tensor argument")
-        if len(tensor.sizes) == 2:
+        if len(tensor.sizes) >= 2:
             return self.store_matrix(tensor, target, value, node)
         offsets = self.expr(target.slice)
         if not isinstance(offsets, _Range):
@@ -757,6 +940,31 @@ class _Builder:
                 return -value
             return self.binary(node, 0 if isinstance(value, (_Index, _Range)) else 0.0, value,
                                op=ast.Sub())
+        if isinstance(node, ast.BoolOp):
+            values = [self.expr(v) for v in node.values]
+            if all(isinstance(v, (bool, int)) for v in values):
+                return all(values) if isinstance(node.op, ast.And) else any(values)
+            values = [v for v in values if not isinstance(v, (bool, int)) or
+                      bool(v) != isinstance(node.op, ast.And)]
+            if any(isinstance(v, (bool, int)) for v in values):
+                return not isinstance(node.op, ast.And)  # decided by a constant
+            if not all(isinstance(v, _Bool) for v in values):
+                raise self.error(node, "and/or combine scalar conditions; combine tile "
+                                       "masks with & and |")
+            result = values[0]
+            for v in values[1:]:
+                ssa = self.fresh()
+                op = "arith.andi" if isinstance(node.op, ast.And) else "arith.ori"
+                self.emit(f"{ssa} = {op} {result.ssa}, {v.ssa} : i1")
+                result = _Bool(ssa)
+            return result
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            value = self.expr(node.operand)
+            if isinstance(value, (bool, int)):
+                return not value
+            raise self.error(node, "not applies to compile-time conditions")
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return node.value
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self.compare(node, self.expr(node.left), node.ops[0],
                                 self.expr(node.comparators[0]))
@@ -795,7 +1003,7 @@ class _Builder:
             return self.shared_alloc(node)
         name = self.callee(node)
         if name is None:
-            raise self.error(node, "only tessera.* functions can be called in a kernel")
+            return self.host_call(node)
         args = node.args
         keywords = {k.arg: k.value for k in node.keywords}
         if name == "copy_async":
@@ -807,8 +1015,8 @@ class _Builder:
                 raise self.error(node, "tessera.copy_async copies a box of a tensor into a "
                                        "shared buffer of its shape and dtype")
             token = self.fresh()
-            self.emit(f"{token} = tessera_tile.box_copy {box.arg.view}[{box.origin[0]}, "
-                      f"{box.origin[1]}], {buffer.ssa} : {box.arg.view_type()}, "
+            self.emit(f"{token} = tessera_tile.box_copy {box.view}[{box.origin[0]}, "
+                      f"{box.origin[1]}], {buffer.ssa} : {box.vtype}, "
                       f"{buffer.type()} -> !tessera_tile.async_token")
             self.pending.append(token)
             return None
@@ -830,11 +1038,17 @@ class _Builder:
         if node.keywords:
             raise self.error(node, f"tessera.{name} takes no keyword arguments here")
         if name == "program_id":
-            if self.constant(args[0]) != 0:
-                raise self.error(node, "one-dimensional grids only so far: program_id(0)")
+            axis = self.constant(args[0])
+            if axis not in (0, 1, 2):
+                raise self.error(node, f"program_id({axis}): grids have axes 0, 1 and 2")
+            if self.grid is not None and axis >= len(self.grid):
+                raise self.error(node, f"program_id({axis}) in a launch on the "
+                                       f"{len(self.grid)}-d grid {self.grid}")
+            if self.grid is None and axis:
+                self.auto_axes = True
             ssa = self.fresh()
-            self.emit(f"{ssa} = tessera_tile.program_id 0")
-            return _Index(ssa, (1, 0))
+            self.emit(f"{ssa} = tessera_tile.program_id {axis}")
+            return _Index(ssa, (1, 0) if axis == 0 else None)
         if name == "block_size":
             self.constant(args[0])
             return self.threads
@@ -881,9 +1095,44 @@ class _Builder:
             self.emit(f"{ssa} = {_UNARY[name]} {x.ssa} : {self.tile_type(x.dtype)}")
             return _Tile(ssa, x.dtype)
         if name in _BINARY:
-            return self.float_binary(node, _BINARY[name], self.expr(args[0]), self.expr(args[1]))
-        if name == "where":
+            if len(args) != 2:
+                raise self.error(node, f"tessera.{name}(a, b) takes two arguments")
+            a, b = self.expr(args[0]), self.expr(args[1])
+            if all(isinstance(v, (int, _Index)) for v in (a, b)):
+                if isinstance(a, int) and isinstance(b, int):
+                    return min(a, b) if name == "minimum" else max(a, b)
+                a, b = self.as_index(a, node), self.as_index(b, node)
+                ssa = self.fresh()
+                self.emit(f"{ssa} = arith.{name[:3]}si {a.ssa}, {b.ssa} : index")
+                return _Index(ssa)
+            return self.float_binary(node, _BINARY[name], a, b)
+        if name == "cast":
+            if len(args) != 2:
+                raise self.error(node, "tessera.cast(x, dtype) takes two arguments")
+            return self.cast(node, self.expr(args[0]), self.dtype_of(args[1], node))
+        if name == "full":
+            if len(args) != 3 or not isinstance(args[0], ast.Tuple) or len(args[0].elts) != 2:
+                raise self.error(node, "tessera.full((R, C), value, dtype) makes a matrix "
+                                       "tile ((R, 1): a value per row)")
+            shape = tuple(self.constant(e) for e in args[0].elts)
+            value = self.number(args[1])
+            dtype = self.dtype_of(args[2], node)
+            if not isinstance(value, (int, float)):
+                raise self.error(node, "tessera.full's value is a compile-time number")
+            self.check_matrix(shape, node)
+            return _Tile2(self.splat(value, dtype, shape, node), dtype, shape)
+        if name == "trans":
+            if len(args) != 1:
+                raise self.error(node, "tessera.trans(x) takes one argument")
+            x = self.expr(args[0])
+            if not isinstance(x, (_Slice, _Shared)):
+                raise self.error(node, "tessera.trans takes a box of a tensor or a shared "
+                                       "buffer (a dot's b read transposed, as in q @ k.T)")
+            return _Trans(x)
+        if name == "where" and len(args) == 3:
             cond = self.expr(args[0])
+            if isinstance(cond, _Tile2):
+                return self.matrix_where(node, cond, *(self.number(a) for a in args[1:]))
             if not isinstance(cond, _Tile) or cond.dtype != "i1":
                 raise self.error(node, "tessera.where needs a comparison of tiles first")
             a, b = self.expr(args[1]), self.expr(args[2])
@@ -895,11 +1144,122 @@ class _Builder:
             return _Tile(ssa, dtype)
         raise self.error(node, f"tessera.{name} is not supported in a tessera.kernel yet")
 
+    def host_call(self, node: ast.Call):
+        """A Python function (math.sqrt, min, a helper of the module) on
+        compile-time numbers: evaluated while building."""
+        def resolve(f):
+            if isinstance(f, ast.Name):
+                import builtins
+
+                if f.id in self.fn.__globals__:
+                    return self.fn.__globals__[f.id]
+                return getattr(builtins, f.id, None)
+            if isinstance(f, ast.Attribute):
+                owner = resolve(f.value)
+                return getattr(owner, f.attr, None) if owner is not None else None
+            return None
+        fn = resolve(node.func)
+        values = [self.number(a) for a in node.args]
+        if not callable(fn) or node.keywords or \
+                not all(isinstance(v, (int, float)) for v in values):
+            raise self.error(node, "only tessera.* functions can be called on tiles and "
+                                   "indices; other functions take compile-time numbers")
+        return fn(*values)
+
+    def dtype_of(self, node, where) -> str:
+        dtype = node.attr if isinstance(node, ast.Attribute) else None
+        if dtype not in _FLOATS:
+            raise self.error(where, "expected tessera.f32, tessera.f16 or tessera.bf16")
+        return dtype
+
+    def cast(self, node, x, dtype: str):
+        """`tessera.cast(x, dtype)`: float tiles rounded or widened."""
+        if isinstance(x, _Slice):
+            x = self.load_matrix(x, node)
+        if not isinstance(x, (_Tile, _Tile2)) or x.dtype not in _FLOATS:
+            raise self.error(node, "tessera.cast takes a float tile")
+        if x.dtype == dtype:
+            return x
+        widths = {"f32": 32, "f16": 16, "bf16": 16}
+        if widths[x.dtype] == widths[dtype]:
+            raise self.error(node, f"tessera.cast from {x.dtype} to {dtype}: go through "
+                                   f"tessera.f32")
+        op = "arith.truncf" if widths[dtype] < widths[x.dtype] else "arith.extf"
+        ssa = self.fresh()
+        if isinstance(x, _Tile2):
+            self.emit(f"{ssa} = {op} {x.ssa} : {self.type_of(x)} to "
+                      f"{self.matrix_type(x.shape, dtype)}")
+            return _Tile2(ssa, dtype, x.shape)
+        self.emit(f"{ssa} = {op} {x.ssa} : {self.tile_type(x.dtype)} to "
+                  f"{self.tile_type(dtype)}")
+        return _Tile(ssa, dtype)
+
+    def matrix_where(self, node, cond: _Tile2, a, b) -> _Tile2:
+        a, b = (self.load_matrix(v, node) if isinstance(v, _Slice) else v for v in (a, b))
+        dtype = next((v.dtype for v in (a, b) if isinstance(v, _Tile2)), "f32")
+        if any(isinstance(v, _Tile2) and v.dtype != dtype for v in (a, b)):
+            raise self.error(node, "tessera.where's choices are of one dtype")
+        shape = self.common_shape([cond, a, b], node)
+        c = self.broadcast(cond, shape, node)
+        x, y = (self.broadcast(v, shape, node) if isinstance(v, _Tile2)
+                else self.splat(v, dtype, shape, node) for v in (a, b))
+        ssa = self.fresh()
+        self.emit(f"{ssa} = arith.select {c}, {x}, {y} : {self.matrix_type(shape, 'i1')}, "
+                  f"{self.matrix_type(shape, dtype)}")
+        return _Tile2(ssa, dtype, shape)
+
+    def vector(self, node: ast.Subscript, value):
+        """`r[:, None]` / `r[None, :]` of `r = base + tessera.arange(0, n)`:
+        an (n, 1) / (1, n) index tile; `w[None, c0:c0 + C]` of a rank-1
+        tensor: its elements as a (1, C) tile (0 past its end)."""
+        index = node.slice
+        if not (isinstance(index, ast.Tuple) and len(index.elts) == 2):
+            return None
+        none = [isinstance(e, ast.Constant) and e.value is None for e in index.elts]
+        if sorted(none) != [False, True]:
+            return None
+        axis = 0 if none[1] else 1
+        if isinstance(value, _Range):
+            full = index.elts[axis]
+            if not (isinstance(full, ast.Slice) and full.lower is None and
+                    full.upper is None and full.step is None):
+                raise self.error(node, "an arange is made a column with r[:, None] and a "
+                                       "row with r[None, :]")
+            return self.coordinate_vector(value.width, axis, value.base.ssa)
+        if isinstance(value, _Arg) and len(value.sizes) == 1 and axis == 1:
+            box = index.elts[1]
+            if not isinstance(box, ast.Slice) or box.lower is None or box.upper is None \
+                    or box.step is not None:
+                raise self.error(node, "w[None, c0:c0 + C] takes a slice of constant extent")
+            lo, hi = self.expr(box.lower), self.expr(box.upper)
+            if isinstance(lo, int) and isinstance(hi, int):
+                extent = hi - lo
+            elif isinstance(lo, _Index) and isinstance(hi, _Index) and \
+                    lo.anchored()[0] == hi.anchored()[0]:
+                extent = hi.anchored()[1] - lo.anchored()[1]
+            else:
+                extent = 0
+            if extent <= 0:
+                raise self.error(node, "a slice's extent must be a positive constant: "
+                                       "start:start + n")
+            self.check_matrix((1, extent), node)
+            offsets = self.coordinate_vector(extent, 1, self.as_index(lo, node).ssa)
+            ssa = self.fresh()
+            self.emit(f"{ssa} = tessera_tile.gather {value.view}[{offsets.ssa}] : "
+                      f"{value.view_type()}, {self.type_of(offsets)} -> "
+                      f"{self.matrix_type((1, extent), value.dtype)}")
+            return _Tile2(ssa, value.dtype, (1, extent))
+        raise self.error(node, "[:, None] and [None, :] index aranges (and rank-1 tensors "
+                               "as w[None, c0:c0 + C])")
+
     def load(self, node: ast.Subscript):
         tensor = self.expr(node.value)
+        vector = self.vector(node, tensor)
+        if vector is not None:
+            return vector
         if not isinstance(tensor, _Arg):
             raise self.error(node, "only tensor arguments can be indexed")
-        if len(tensor.sizes) == 2:
+        if len(tensor.sizes) >= 2:
             return self.slice(tensor, node.slice, node)
         offsets = self.expr(node.slice)
         ssa = self.fresh()
@@ -961,24 +1321,27 @@ class _Builder:
         return value
 
     def matrix_binary(self, node, op: str, a, b) -> _Tile2:
+        """`op` (a float op name, or an ast operator) on matrix tiles,
+        vectors, numbers and indices, broadcast as NumPy does."""
         a, b = (self.load_matrix(v, node) if isinstance(v, _Slice) else v for v in (a, b))
-        m = next(v for v in (a, b) if isinstance(v, _Tile2))
-
-        def operand(v):
-            if isinstance(v, _Tile2):
-                if v.shape != m.shape or v.dtype != m.dtype:
-                    raise self.error(node, "matrix tiles of one shape and dtype only")
-                return v.ssa
-            if isinstance(v, (int, float)):
-                scalar, ssa = self.fresh(), self.fresh()
-                self.emit(f"{scalar} = arith.constant {float(v)!r} : {m.dtype}")
-                self.emit(f"{ssa} = tensor.splat {scalar} : {self.type_of(m)}")
-                return ssa
-            raise self.error(node, "a matrix tile combines with matrix tiles and numbers")
-        x, y = operand(a), operand(b)
+        tiles = [v for v in (a, b) if isinstance(v, _Tile2)]
+        dtypes = {v.dtype for v in tiles}
+        if len(dtypes) != 1:
+            raise self.error(node, f"mixing {' and '.join(sorted(dtypes))} tiles; "
+                                   f"tessera.cast one first")
+        dtype = dtypes.pop()
+        if not isinstance(op, str):
+            table = _IARITH if dtype in ("index", "i1") else _FARITH
+            if type(op) not in table:
+                raise self.error(node, f"{type(op).__name__} on {dtype} tiles is not "
+                                       f"supported")
+            op = table[type(op)]
+        shape = self.common_shape(tiles, node)
+        x, y = (self.broadcast(v, shape, node) if isinstance(v, _Tile2)
+                else self.splat(v, dtype, shape, node) for v in (a, b))
         ssa = self.fresh()
-        self.emit(f"{ssa} = {op} {x}, {y} : {self.type_of(m)}")
-        return _Tile2(ssa, m.dtype, m.shape)
+        self.emit(f"{ssa} = {op} {x}, {y} : {self.matrix_type(shape, dtype)}")
+        return _Tile2(ssa, dtype, shape)
 
     def float_binary(self, node, op: str, a, b) -> _Tile:
         if any(isinstance(v, (_Tile2, _Slice)) for v in (a, b)):
@@ -997,6 +1360,8 @@ class _Builder:
     def binary(self, node, a, b, op=None):
         op = op or node.op
         kind = type(op)
+        if any(isinstance(v, (_Tile2, _Slice)) for v in (a, b)):
+            return self.matrix_binary(node, op, a, b)
         # Compile-time integers fold.
         if isinstance(a, (int, float)) and isinstance(b, (int, float)):
             folds = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
@@ -1050,6 +1415,16 @@ class _Builder:
         return _Index(ssa, form, anchor)
 
     def compare(self, node, a, op, b):
+        if all(isinstance(v, (int, float)) for v in (a, b)):  # constexprs fold
+            return {ast.Lt: a < b, ast.LtE: a <= b, ast.Gt: a > b, ast.GtE: a >= b,
+                    ast.Eq: a == b, ast.NotEq: a != b}[type(op)]
+        if any(isinstance(v, (_Tile2, _Slice)) for v in (a, b)):
+            a, b = (self.load_matrix(v, node) if isinstance(v, _Slice) else v for v in (a, b))
+            dtype = next(v.dtype for v in (a, b) if isinstance(v, _Tile2))
+            pred = f"arith.cmpf {_CMP[type(op)]}," if dtype in _FLOATS else \
+                f"arith.cmpi {_ICMP[type(op)]},"
+            x = self.matrix_binary(node, pred, a, b)  # (typed by its operands)
+            return _Tile2(x.ssa, "i1", x.shape)
         if all(isinstance(v, (int, _Index)) for v in (a, b)):
             # Scalars: a condition for an if.
             a, b = self.as_index(a, node), self.as_index(b, node)
@@ -1094,7 +1469,20 @@ class _InterpretedTensor:
         offsets = np.asarray(index)
         return offsets, (offsets >= 0) & (offsets < self.array.shape[0])
 
+    def _matrix(self, index):
+        """`t[i, ...]` of a rank-3 array: matrix i (a view) and the rest."""
+        if isinstance(index, tuple) and self.array.ndim == 3 and len(index) == 3:
+            return _InterpretedTensor(self.name, self.array[int(index[0])]), index[1:]
+        return self, index
+
     def __getitem__(self, index):
+        if isinstance(index, tuple) and len(index) == 2 and index[0] is None:
+            # w[None, c0:c0 + C] of a rank-1 tensor: a (1, C) row.
+            s = index[1]
+            return self[np.arange(int(s.start), int(s.stop))][None, :]
+        tensor, index = self._matrix(index)
+        if tensor is not self:
+            return tensor[index]
         if isinstance(index, tuple):
             inner, outer, shape = self._box(index)
             out = np.zeros(shape, self.array.dtype).view(_Box)
@@ -1108,6 +1496,10 @@ class _InterpretedTensor:
         return out
 
     def __setitem__(self, index, value):
+        tensor, index = self._matrix(index)
+        if tensor is not self:
+            tensor[index] = value
+            return
         if isinstance(index, tuple):
             inner, outer, shape = self._box(index)
             self.array[inner] = np.asarray(value)[outer].astype(self.array.dtype)
@@ -1200,7 +1592,7 @@ class _Interpreter(types.SimpleNamespace):
         return value
 
     def program_id(self, axis):
-        return self.pid
+        return self.pid[axis]
 
     def block_size(self, axis):
         return self.threads
@@ -1217,11 +1609,28 @@ class _Interpreter(types.SimpleNamespace):
     def zeros(self, shape, dtype):
         return np.zeros(shape, dtype)
 
+    @staticmethod
+    def full(shape, value, dtype):
+        return np.full(shape, value, dtype)
+
+    def trans(self, x):
+        return self._read(x).T
+
+    @staticmethod
+    def cast(x, dtype):
+        return np.asarray(x).astype(dtype)
+
     def dot(self, a, b, acc):
         a, b = self._read(a), self._read(b)
         return acc + a.astype(np.float32) @ b.astype(np.float32)
 
     f32, f16 = np.float32, np.float16
+
+    @property
+    def bf16(self):
+        from .runtime.plan import numpy_dtype
+
+        return numpy_dtype("bf16").type
 
     def load(self, tensor, offsets=None, other=None):
         if offsets is None:  # a box, with other past the bounds
@@ -1283,10 +1692,10 @@ class Kernel:
             if p.annotation is constexpr:
                 self.constexprs[name] = p.default
             elif isinstance(p.annotation, TensorSpec):
-                if p.annotation.rank not in (1, 2):
+                if p.annotation.rank not in (1, 2, 3):
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' is "
-                                      f"{p.annotation!r}; kernels take rank-1 and rank-2 "
-                                      f"tensors so far")
+                                      f"{p.annotation!r}; kernels take tensors of rank 1 to 3 "
+                                      f"so far")
                 if p.annotation.dtype.mlir not in _FLOATS:
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' has "
                                       f"dtype {p.annotation.dtype!r}; kernels take f32, f16 "
@@ -1323,9 +1732,9 @@ class Kernel:
 
     def _build(self, grid, constants, target: str = "sm_90", num_warps=None):
         grid = None if grid is None else tuple(int(g) for g in grid)
-        if grid is not None and len(grid) != 1:
-            raise ValueError(f"kernel '{self.__name__}': one-dimensional grids only so far, "
-                             f"got {grid}")
+        if grid is not None and not (1 <= len(grid) <= 3 and all(g >= 1 for g in grid)):
+            raise ValueError(f"kernel '{self.__name__}': a grid is one to three positive "
+                             f"sizes, got {grid}")
         return _Builder(self.fn, self.tensors, constants, num_warps or self.num_warps, grid,
                         target).build()
 
@@ -1376,6 +1785,21 @@ class Kernel:
                                 f"of its tensors")
         return tuple(values)
 
+    def _check_static(self, args, constants) -> None:
+        """Dims the annotations fix (integers, constexpr names) against the
+        arguments' shapes."""
+        for (name, spec), a in zip(self.tensors.items(), args):
+            shape = tuple(a.shape)
+            if len(shape) != spec.rank:
+                raise ValueError(f"kernel '{self.__name__}': argument '{name}' has shape "
+                                 f"{shape}; the kernel takes rank-{spec.rank} tensors")
+            for d, dim in enumerate(spec.dims):
+                want = _static_dim(dim, constants)
+                if want is not None and shape[d] != want:
+                    what = f"{dim} = {want}" if isinstance(dim, str) else str(want)
+                    raise ValueError(f"kernel '{self.__name__}': argument '{name}' has shape "
+                                     f"{shape}; its dim {d} is {what}")
+
     @staticmethod
     def _split(config: dict):
         return ({k: v for k, v in config.items() if k != "num_warps"},
@@ -1398,6 +1822,7 @@ class Kernel:
             kwargs = {**kwargs, **values}
             num_warps = warps or num_warps
         constants = self._constants(kwargs)
+        self._check_static(args, constants)
         grid = self._grid(grid, {**constants, "num_warps": num_warps})
         if interpret:
             return self.interpret(grid, *args, num_warps=num_warps, **constants)
@@ -1465,6 +1890,7 @@ class Kernel:
                 raise TypeError(f"kernel '{self.__name__}': argument '{name}' is "
                                 f"{array.dtype}, the kernel takes {spec.dtype.numpy}")
             arrays.append(array)
+        self._check_static(arrays, constants)
         grid = self._grid(grid, {**constants, "num_warps": num_warps})
         if grid is None:
             text, auto = self._build(None, constants, num_warps=num_warps)
@@ -1484,10 +1910,18 @@ class Kernel:
         # As on the GPU, rows past the bounds may compute NaN or inf (never
         # stored) without a warning.
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            for pid in range(grid[0]):
+            for pid in itertools.product(*(range(g) for g in grid)):
                 interpreter.pid, interpreter.buffers = pid, []
                 body(*wrapped, **declared)
         return None
+
+
+def _static_dim(dim, constants) -> Optional[int]:
+    """A dim's compile-time size: an integer, or a constexpr's name."""
+    if isinstance(dim, int):
+        return dim
+    value = constants.get(dim) if isinstance(dim, str) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _width_of(text: str) -> int:
