@@ -98,6 +98,11 @@ class _Index:
     ssa: str
     form: Optional[Tuple[int, int]] = None
     anchor: Optional[Tuple[str, int]] = None
+    #: Known to be >= 0 (sizes, program ids, and sums, products, quotients
+    #: of such): compared unsigned, which the GPU code generator prefers.
+    nonneg: bool = False
+    #: The dim's symbol where this is `t.shape[d]`.
+    dim: Optional[str] = None
 
     def anchored(self) -> Tuple[str, int]:
         return self.anchor or (self.ssa, 0)
@@ -122,6 +127,9 @@ class _Tile:
     "index" for offsets, "i1" for masks)."""
     ssa: str
     dtype: str
+    #: `offsets < t.shape[0]` of a box `offsets`: (the box's base, width,
+    #: the dim's symbol); an `if` on it is the stores' bounds mask.
+    bound: Optional[tuple] = None
 
 
 @dataclass
@@ -483,7 +491,8 @@ class _Builder:
                     f"-> ({', '.join(types_)})")
         self.emit(head + " {")
         outer = dict(self.env)
-        self.env[node.target.id] = _Index(iv)
+        self.env[node.target.id] = _Index(iv, nonneg=all(
+            isinstance(b, _Index) and b.nonneg for b in (lo, step)))
         for name, block, value in zip(carried, blocks, inits):
             self.env[name] = self.rename(value, block)
         pending = list(self.pending)
@@ -516,9 +525,18 @@ class _Builder:
             for stmt in (node.body if cond else node.orelse):
                 self.statement(stmt)
             return
+        if isinstance(cond, _Tile) and cond.bound is not None and not node.orelse:
+            # `if offs < t.shape[0]:` the bounds check CUDA needs: stores
+            # are masked at the bounds already; the body runs as it is.
+            outer, self.bound = getattr(self, "bound", None), cond.bound
+            for stmt in node.body:
+                self.statement(stmt)
+            self.bound = outer
+            return
         if not isinstance(cond, _Bool):
             raise self.error(node, "an if takes a scalar condition (program ids, sizes, "
-                                   "constants); choose between tiles with tessera.where")
+                                   "constants) or the bounds check `if offs < t.shape[0]:`; "
+                                   "choose between tiles with tessera.where")
         outer_lines, before = self.lines, dict(self.env)
         branches = []
         for body in (node.body, node.orelse):
@@ -703,7 +721,7 @@ class _Builder:
                     "bf16": ("0x7F80", "0xFF80")}[dtype][value < 0]
             self.emit(f"{ssa} = arith.constant {bits} : {dtype}")
         else:
-            self.emit(f"{ssa} = arith.constant {float(value)!r} : {dtype}")
+            self.emit(f"{ssa} = arith.constant {_float_literal(value)} : {dtype}")
         return ssa
 
     def number(self, node):
@@ -893,6 +911,12 @@ class _Builder:
             raise self.error(node, "a store at computed offsets (a scatter) is not supported "
                                    "yet; store at base + tessera.arange(0, n)")
         self.set_width(offsets.width, node)
+        bound = getattr(self, "bound", None)
+        if bound is not None and (bound[:2] != (offsets.base.ssa, offsets.width) or
+                                  self.specs[tensor.name].dims[0] != bound[2]):
+            raise self.error(node, f"under `if offs < t.shape[0]:` (a dim '{bound[2]}') the "
+                                   f"stores are at offs into tensors of that dim; mask "
+                                   f"other stores with tessera.where")
         value = self.as_tile(value, tensor.dtype, node)
         if value.dtype != tensor.dtype:
             raise self.error(node, f"storing a {value.dtype} tile into the {tensor.dtype} "
@@ -921,7 +945,7 @@ class _Builder:
     def index(self, value: int, form=None) -> _Index:
         ssa = self.fresh()
         self.emit(f"{ssa} = arith.constant {value} : index")
-        return _Index(ssa, (0, value) if form is None else form)
+        return _Index(ssa, (0, value) if form is None else form, nonneg=value >= 0)
 
     def expr(self, node):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
@@ -929,6 +953,13 @@ class _Builder:
             return node.value
         if isinstance(node, ast.Name):
             if node.id not in self.env:
+                # A compile-time value of the enclosing scope or module.
+                scope = dict(zip(self.fn.__code__.co_freevars,
+                                 (c.cell_contents for c in self.fn.__closure__ or ())))
+                for space in (scope, self.fn.__globals__):
+                    value = space.get(node.id)
+                    if isinstance(value, (bool, int, float, str)):
+                        return value
                 raise self.error(node, f"'{node.id}' is not defined in the kernel (arguments, "
                                        f"constexpr parameters and names assigned above)")
             return self.env[node.id]
@@ -963,7 +994,7 @@ class _Builder:
             if isinstance(value, (bool, int)):
                 return not value
             raise self.error(node, "not applies to compile-time conditions")
-        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (bool, str)):
             return node.value
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self.compare(node, self.expr(node.left), node.ops[0],
@@ -974,7 +1005,9 @@ class _Builder:
             axis = self.constant(node.slice)
             if not isinstance(tensor, _Arg) or not 0 <= axis < len(tensor.sizes):
                 raise self.error(node, "t.shape[d] takes a tensor argument and one of its dims")
-            return _Index(tensor.sizes[axis])
+            dim = self.specs[tensor.name].dims[axis]
+            return _Index(tensor.sizes[axis], nonneg=True,
+                          dim=dim if isinstance(dim, str) else None)
         if isinstance(node, ast.Subscript):
             return self.load(node)
         if isinstance(node, ast.Call):
@@ -1048,7 +1081,7 @@ class _Builder:
                 self.auto_axes = True
             ssa = self.fresh()
             self.emit(f"{ssa} = tessera_tile.program_id {axis}")
-            return _Index(ssa, (1, 0) if axis == 0 else None)
+            return _Index(ssa, (1, 0) if axis == 0 else None, nonneg=True)
         if name == "block_size":
             self.constant(args[0])
             return self.threads
@@ -1104,7 +1137,8 @@ class _Builder:
                 a, b = self.as_index(a, node), self.as_index(b, node)
                 ssa = self.fresh()
                 self.emit(f"{ssa} = arith.{name[:3]}si {a.ssa}, {b.ssa} : index")
-                return _Index(ssa)
+                return _Index(ssa, nonneg=a.nonneg and b.nonneg if name == "minimum"
+                              else a.nonneg or b.nonneg)
             return self.float_binary(node, _BINARY[name], a, b)
         if name == "cast":
             if len(args) != 2:
@@ -1306,7 +1340,7 @@ class _Builder:
             if dtype == "index":
                 self.emit(f"{scalar} = arith.constant {int(value)} : index")
             else:
-                self.emit(f"{scalar} = arith.constant {float(value)!r} : {dtype}")
+                self.emit(f"{scalar} = arith.constant {_float_literal(value)} : {dtype}")
             self.emit(f"{ssa} = tensor.splat {scalar} : {self.tile_type(dtype)}")
             return _Tile(ssa, dtype)
         if isinstance(value, _Index) and dtype == "index":
@@ -1412,10 +1446,12 @@ class _Builder:
         a, b = self.as_index(a, node), self.as_index(b, node)
         ssa = self.fresh()
         self.emit(f"{ssa} = {ops[kind]} {a.ssa}, {b.ssa} : index")
-        return _Index(ssa, form, anchor)
+        nonneg = a.nonneg and b.nonneg and kind is not ast.Sub
+        return _Index(ssa, form, anchor, nonneg)
 
     def compare(self, node, a, op, b):
-        if all(isinstance(v, (int, float)) for v in (a, b)):  # constexprs fold
+        if all(isinstance(v, (int, float)) for v in (a, b)) or \
+                all(isinstance(v, str) for v in (a, b)):  # constexprs fold
             return {ast.Lt: a < b, ast.LtE: a <= b, ast.Gt: a > b, ast.GtE: a >= b,
                     ast.Eq: a == b, ast.NotEq: a != b}[type(op)]
         if any(isinstance(v, (_Tile2, _Slice)) for v in (a, b)):
@@ -1429,7 +1465,10 @@ class _Builder:
             # Scalars: a condition for an if.
             a, b = self.as_index(a, node), self.as_index(b, node)
             ssa = self.fresh()
-            self.emit(f"{ssa} = arith.cmpi {_ICMP[type(op)]}, {a.ssa}, {b.ssa} : index")
+            pred = _ICMP[type(op)]
+            if a.nonneg and b.nonneg and pred[0] == "s":
+                pred = "u" + pred[1:]
+            self.emit(f"{ssa} = arith.cmpi {pred}, {a.ssa}, {b.ssa} : index")
             return _Bool(ssa)
         floats = any(isinstance(v, _Tile) and v.dtype in _FLOATS for v in (a, b))
         if floats:
@@ -1437,8 +1476,15 @@ class _Builder:
             a, b = self.as_tile(a, dtype, node), self.as_tile(b, dtype, node)
             pred, cmp = _CMP[type(op)], "arith.cmpf"
         else:
+            bound = None
+            if isinstance(a, _Range) and isinstance(op, ast.Lt) and \
+                    isinstance(b, _Index) and b.dim is not None:
+                bound = (a.base.ssa, a.width, b.dim)
             a, b = self.as_tile(a, "index", node), self.as_tile(b, "index", node)
             dtype, pred, cmp = "index", _ICMP[type(op)], "arith.cmpi"
+            ssa = self.fresh()
+            self.emit(f"{ssa} = {cmp} {pred}, {a.ssa}, {b.ssa} : {self.tile_type(dtype)}")
+            return _Tile(ssa, "i1", bound)
         ssa = self.fresh()
         self.emit(f"{ssa} = {cmp} {pred}, {a.ssa}, {b.ssa} : {self.tile_type(dtype)}")
         return _Tile(ssa, "i1")
@@ -1679,6 +1725,7 @@ class Kernel:
         #: choice, the choice per key, and every candidate's result.
         self.configs = list(configs or [])
         self.key = tuple(key)
+        self.budget_seconds: Optional[float] = None
         self.best: Dict[tuple, dict] = {}
         self.tuning: Dict[tuple, List[Tuple[dict, object]]] = {}
         self.__name__ = fn.__name__
@@ -1788,12 +1835,18 @@ class Kernel:
     def _check_static(self, args, constants) -> None:
         """Dims the annotations fix (integers, constexpr names) against the
         arguments' shapes."""
+        symbols: Dict[str, Tuple[str, int]] = {}
         for (name, spec), a in zip(self.tensors.items(), args):
             shape = tuple(a.shape)
             if len(shape) != spec.rank:
                 raise ValueError(f"kernel '{self.__name__}': argument '{name}' has shape "
                                  f"{shape}; the kernel takes rank-{spec.rank} tensors")
             for d, dim in enumerate(spec.dims):
+                if isinstance(dim, str):
+                    first = symbols.setdefault(dim, (name, shape[d]))
+                    if first[1] != shape[d]:
+                        raise ValueError(f"kernel '{self.__name__}': dim '{dim}' is {first[1]} "
+                                         f"in '{first[0]}' but {shape[d]} in '{name}'")
                 want = _static_dim(dim, constants)
                 if want is not None and shape[d] != want:
                     what = f"{dim} = {want}" if isinstance(dim, str) else str(want)
@@ -1816,8 +1869,16 @@ class Kernel:
             if key not in self.best:
                 # The interpreter does not time: it takes the first
                 # configuration.
-                self.best[key] = (self.configs[0] if interpret
-                                  else self._tune(key, grid, args, kwargs))
+                if interpret:
+                    import warnings
+
+                    warnings.warn(f"tessera.kernel.autotune: kernel '{self.__name__}' runs in "
+                                  f"the interpreter ({'TESSERA_INTERPRET=1' if _has_gpu() else 'no GPU'}"
+                                  f"): not tuned, using the first configuration "
+                                  f"{self.configs[0]}", stacklevel=3)
+                    self.best[key] = self.configs[0]
+                else:
+                    self.best[key] = self._tune(key, grid, args, kwargs)
             values, warps = self._split(self.best[key])
             kwargs = {**kwargs, **values}
             num_warps = warps or num_warps
@@ -1839,41 +1900,122 @@ class Kernel:
         return None
 
     def _tune(self, key, grid, args, kwargs) -> dict:
-        """Compiles and times every configuration on copies of the
-        arguments (median of 10 launches after 3); a configuration that does
-        not compile for the chip (shared memory, registers) is skipped, its
-        reason kept in `tuning`."""
+        """The fastest configuration for `key` on this GPU: from the disk
+        cache (per chip, compiler build and key bucket) if an earlier
+        process tuned it; else every configuration is built, those the
+        builder or the compile-time checks refuse (shapes, shared memory,
+        registers) are pruned, the rest compile in parallel and are timed
+        with CUDA events (median of 10 launches after 3, on rotating copies
+        of the arguments) within `budget_seconds`; a progress line shows
+        tried, pruned, failed and the best so far. Every candidate's result
+        is kept in `tuning[key]`."""
+        import concurrent.futures
+        import sys
+        import time
+
         import cupy as cp
 
+        from .cache import compiler_id
         from .runtime.gpu import device_target
 
         target = device_target()
-        copies = [cp.array(a) for a in args]
-        results = []
+        store = _TuningStore(self, target, compiler_id())
+        bucket = tuple(_bucket(v) for v in key)
+        known = store.get(bucket)
+        if known is not None:
+            self.tuning[key] = [(known, "from the cache")]
+            return known
+        started = time.monotonic()
+        results: List[Tuple[dict, object]] = []
+        jobs = []
         for config in self.configs:
             values, warps = self._split(config)
             try:
                 constants = self._constants({**kwargs, **values})
                 g = self._grid(grid, {**constants, "num_warps": warps or self.num_warps})
-                artifact = self.compile(target, g, warps, **constants)
-                start, stop = cp.cuda.Event(), cp.cuda.Event()
-                times = []
-                for i in range(13):
-                    start.record()
-                    artifact(*copies)
-                    stop.record()
-                    stop.synchronize()
-                    if i >= 3:
-                        times.append(cp.cuda.get_elapsed_time(start, stop))
-                results.append((config, float(np.median(times))))
-            except Exception as e:  # noqa: BLE001 - the reason is reported
-                results.append((config, f"{type(e).__name__}: {str(e).splitlines()[0]}"))
+                self._check_static(args, constants)
+                self._build(g, constants, target, warps)  # the builder's refusals
+                jobs.append((config, g, warps, constants))
+            except (KernelError, ValueError, TypeError) as e:
+                results.append((config, f"pruned: {str(e).splitlines()[0]}"))
+
+        def build(job):
+            config, g, warps, constants = job
+            return self.compile(target, g, warps, **constants)
+
+        # Rotating copies of the arguments: together past the L2 cache.
+        size = sum(a.nbytes for a in args) or 1
+        copies = [[cp.array(a) for a in args] for _ in range(max(1, min(8, -(-(64 << 20) // size))))]
+        progress = _Progress(self.__name__, key, len(self.configs), sys.stderr)
+        progress.pruned = len(results)
+        workers = max(1, min(len(jobs), os.cpu_count() or 1))
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(build, job) for job in jobs]
+            for job, future in zip(jobs, futures):
+                config = job[0]
+                if self.budget_seconds is not None and results and \
+                        time.monotonic() - started > self.budget_seconds and \
+                        progress.best is not None:
+                    results.append((config, "skipped: past budget_seconds"))
+                    progress.skipped += 1
+                    continue
+                try:
+                    artifact = future.result()
+                except Exception as e:  # noqa: BLE001 - the compile-time checks' refusal
+                    results.append((config, f"pruned: {str(e).splitlines()[0]}"))
+                    progress.pruned += 1
+                    progress.show()
+                    continue
+                try:
+                    start, stop = cp.cuda.Event(), cp.cuda.Event()
+                    times = []
+                    for i in range(13):
+                        start.record()
+                        artifact(*copies[i % len(copies)])
+                        stop.record()
+                        stop.synchronize()
+                        if i >= 3:
+                            times.append(cp.cuda.get_elapsed_time(start, stop))
+                    ms = float(np.median(times))
+                    results.append((config, ms))
+                    progress.tried += 1
+                    if progress.best is None or ms < progress.best[0]:
+                        progress.best = (ms, config)
+                except Exception as e:  # noqa: BLE001 - the reason is reported
+                    results.append((config, f"failed: {type(e).__name__}: "
+                                            f"{str(e).splitlines()[0]}"))
+                    progress.failed += 1
+                progress.show()
+            for future in futures:
+                future.cancel()
+        progress.done()
         self.tuning[key] = results
-        timed = [(ms, i) for i, (_, ms) in enumerate(results) if isinstance(ms, float)]
-        if not timed:
+        if progress.best is None:
             raise KernelError(f"kernel '{self.__name__}': no configuration ran: "
                               + "; ".join(f"{c}: {r}" for c, r in results))
-        return self.configs[min(timed)[1]]
+        store.put(bucket, progress.best[1])
+        return progress.best[1]
+
+    def _interpreted_code(self):
+        """The kernel's code with every `if` test through `_condition` (for
+        the bounds check on tiles), at the source's own lines."""
+        if self.fn.__closure__:
+            return self.fn.__code__
+        source, first = inspect.getsourcelines(self.fn)
+        tree = ast.parse(textwrap.dedent("".join(source)))
+        tree.body[0].decorator_list = []
+
+        class Tests(ast.NodeTransformer):
+            def visit_If(self, node):
+                self.generic_visit(node)
+                node.test = ast.Call(ast.Name("__tessera_condition__", ast.Load()),
+                                     [node.test], [])
+                return node
+        tree = ast.fix_missing_locations(Tests().visit(tree))
+        ast.increment_lineno(tree, first - 1)
+        space = dict(self.fn.__globals__)
+        exec(compile(tree, inspect.getsourcefile(self.fn) or "<kernel>", "exec"), space)
+        return space[self.fn.__name__].__code__
 
     def interpret(self, grid, *args, num_warps: Optional[int] = None, **constants):
         """Runs the kernel on the CPU: the Python function once per block, on
@@ -1897,13 +2039,17 @@ class Kernel:
             size = arrays[list(self.tensors).index(auto)].shape[0]
             width = _width_of(text)
             grid = (math.ceil(size / width),)
+        else:
+            # What the builder refuses, the interpreter refuses too.
+            self._build(grid, constants, num_warps=num_warps)
         interpreter = _Interpreter(32 * num_warps, params=constants,
                                    source=inspect.getsourcefile(self.fn) or "<kernel>")
         names = dict(self.fn.__globals__)
         for key, value in list(names.items()):
             if isinstance(value, types.ModuleType) and value.__name__ == "tessera":
                 names[key] = interpreter
-        body = types.FunctionType(self.fn.__code__, names, self.fn.__name__,
+        names["__tessera_condition__"] = _condition
+        body = types.FunctionType(self._interpreted_code(), names, self.fn.__name__,
                                   self.fn.__defaults__, self.fn.__closure__)
         wrapped = [_InterpretedTensor(n, a) for n, a in zip(self.tensors, arrays)]
         declared = {k: v for k, v in constants.items() if k in self.constexprs}
@@ -1914,6 +2060,97 @@ class Kernel:
                 interpreter.pid, interpreter.buffers = pid, []
                 body(*wrapped, **declared)
         return None
+
+
+def _bucket(value: int) -> int:
+    """A key dim's bucket: the power of two at or above it."""
+    return 1 << max(0, int(value) - 1).bit_length()
+
+
+class _TuningStore:
+    """Autotuning choices on disk: one JSON file per kernel (its source and
+    configurations), entries per chip, compiler build and key bucket."""
+
+    def __init__(self, kernel: "Kernel", chip: str, build: str):
+        import hashlib
+        import json
+
+        from .cache import cache_root
+
+        source = inspect.getsource(kernel.fn)
+        digest = hashlib.sha256(json.dumps([source, kernel.configs], sort_keys=True,
+                                           default=str).encode()).hexdigest()[:16]
+        self.path = cache_root() / "autotune" / f"{kernel.__name__}-{digest}.json"
+        self.prefix = f"{chip}|{build}|"
+        self.configs = kernel.configs
+
+    def _load(self) -> dict:
+        import json
+
+        try:
+            return json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def get(self, bucket) -> Optional[dict]:
+        config = self._load().get(self.prefix + repr(bucket))
+        return config if config in self.configs else None
+
+    def put(self, bucket, config: dict) -> None:
+        import json
+
+        entries = self._load()
+        entries[self.prefix + repr(bucket)] = config
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
+            tmp.write_text(json.dumps(entries, indent=1, sort_keys=True))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only cache: the choice lasts for this process
+
+
+class _Progress:
+    """The autotuner's progress line (stderr)."""
+
+    def __init__(self, name, key, total: int, stream):
+        self.name, self.key, self.total, self.stream = name, key, total, stream
+        self.tried = self.pruned = self.failed = self.skipped = 0
+        self.best: Optional[Tuple[float, dict]] = None
+
+    def line(self) -> str:
+        best = "none yet" if self.best is None else f"{self.best[0]:.4f} ms {self.best[1]}"
+        skipped = f", {self.skipped} past the budget" if self.skipped else ""
+        return (f"tessera autotune {self.name} {self.key}: {self.tried} tried, {self.pruned} "
+                f"pruned, {self.failed} failed of {self.total}{skipped}; best {best}")
+
+    def show(self) -> None:
+        if os.environ.get("TESSERA_AUTOTUNE_QUIET") != "1":
+            self.stream.write("\r" + self.line())
+            self.stream.flush()
+
+    def done(self) -> None:
+        if os.environ.get("TESSERA_AUTOTUNE_QUIET") != "1":
+            self.stream.write("\r" + self.line() + "\n")
+            self.stream.flush()
+
+
+def _float_literal(value) -> str:
+    """A finite float as MLIR reads it (1e-05 -> 1.0e-05)."""
+    text = repr(float(value))
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + e + exponent
+
+
+def _condition(value) -> bool:
+    """An `if`'s test in the interpreter: a tile test is the bounds check
+    `if offs < t.shape[0]:` (the builder allows no other), which the
+    interpreter's stores apply anyway."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return True
+    return bool(value)
 
 
 def _static_dim(dim, constants) -> Optional[int]:
@@ -1947,14 +2184,20 @@ def kernel(fn=None, *, num_warps: int = 4):
 
 
 def autotune(space: Optional[Dict[str, list]] = None, configs: Optional[List[dict]] = None,
-             key=(), num_warps: int = 4):
+             key=(), num_warps: int = 4, budget_seconds: Optional[float] = None):
     """``@tessera.kernel.autotune(space={...}, key=["M", "N"])``: a kernel
     tuned per value of the dims in `key`: on its first launch for them it
     compiles and times every configuration (`configs`, or every combination
     of `space`'s lists) and keeps the fastest; the kernel reads a
     configuration's values as constexpr parameters of the same name or with
-    ``tessera.autotune.get_param(name)``; ``num_warps`` picks the warps. The
-    interpreter takes the first configuration."""
+    ``tessera.autotune.get_param(name)``; ``num_warps`` picks the warps.
+    Configurations the compile-time checks refuse are pruned before any
+    launch; ``budget_seconds`` stops timing further ones once a
+    configuration has run and that long has passed. The choice is kept in
+    the disk cache per chip, compiler build and key (each dim rounded up
+    to a power of two), so later processes reuse it. Without a GPU (and in
+    the interpreter) the first configuration is used, and a warning says
+    so."""
     if (space is None) == (configs is None):
         raise TypeError("tessera.kernel.autotune takes space= or configs=")
     if space is not None:
@@ -1963,7 +2206,14 @@ def autotune(space: Optional[Dict[str, list]] = None, configs: Optional[List[dic
                    for values in itertools.product(*(space[n] for n in names))]
     if not configs:
         raise ValueError("tessera.kernel.autotune: no configuration")
-    return lambda f: Kernel(f, num_warps, configs=configs, key=tuple(key))
+    if budget_seconds is not None and budget_seconds <= 0:
+        raise ValueError("tessera.kernel.autotune: budget_seconds must be positive")
+
+    def wrap(f):
+        k = Kernel(f, num_warps, configs=configs, key=tuple(key))
+        k.budget_seconds = budget_seconds
+        return k
+    return wrap
 
 
 kernel.autotune = autotune
