@@ -22,11 +22,17 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--output", default="build/bench-artifacts")
     parser.add_argument("--sweep", action="store_true",
                         help="also the GEMM and attention programs under the sweeps' schedules (sweep_gemm.py, sweep_attention.py)")
+    parser.add_argument("--no-dsl", action="store_true",
+                        help="skip the @tessera.kernel programs (bench/dsl.py)")
     args = parser.parse_args(argv)
     programs = dict(PROGRAMS)
     if args.sweep:
         programs.update(SWEEP)
     build_gpu_artifacts(programs, args.target, args.output)
+    if not args.no_dsl:
+        import dsl
+
+        dsl.build(Path(args.output), args.target)
     return 0
 
 

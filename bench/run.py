@@ -549,7 +549,7 @@ def print_compare(rows, meta, baseline: Path, artifacts: Path):
 
 
 #: The groups of rows, in the order they run (--only picks some).
-GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise")
+GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise", "dsl")
 
 
 def main(argv) -> int:
@@ -605,6 +605,10 @@ def main(argv) -> int:
         reduction_rows(bench, meta["copy_GBps"], quick)
     if "elementwise" in only:
         elementwise_rows(bench, meta["copy_GBps"], quick)
+    if "dsl" in only:
+        import dsl
+
+        dsl.rows(bench, quick, time_ms, copies_for, rel_err, attention_inputs)
     meta["seconds"] = round(time.time() - start, 1)
     write_outputs(bench.rows, meta, out)
     print_table(bench.rows, meta)

@@ -227,6 +227,7 @@ class _Builder:
         self.mma = ("#tessera_tile.mma<kind = mfma, m = 16, n = 16, k = 16>" if amd else
                     "#tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>")
         self.matrix = False
+        self.amd = amd
         self.threads = self.warp_size * num_warps
         self.num_warps, self.grid = num_warps, grid
         self.lines: List[str] = []
@@ -867,17 +868,30 @@ class _Builder:
                   f"parent = {self.matrix_encoding()}>>")
             if a.loaded is not None:
                 # A box loaded as it is: staged through shared memory into
-                # the operand layout (packed, ldmatrix) where it was loaded.
+                # the operand layout (packed, ldmatrix) where it was loaded
+                # (on AMD, mfma reads it from shared memory).
                 if a.operand is None:
                     box, lines, line = a.loaded
                     outer, self.lines = self.lines, []
                     buffer, smem = self.to_shared(box, node)
-                    a.operand = self.fresh()
-                    self.emit(f"{a.operand} = tessera_tile.local_load {buffer} : {smem} -> {ta}")
+                    if self.amd:
+                        a.operand = (buffer, smem)
+                    else:
+                        a.operand = (self.fresh(), ta)
+                        self.emit(f"{a.operand[0]} = tessera_tile.local_load {buffer} : {smem} "
+                                  f"-> {ta}")
                     at = next(i for i, text in enumerate(lines) if text is line)
                     lines[at + 1:at + 1] = self.lines
                     self.lines = outer
-                sa = a.operand
+                sa, ta = a.operand
+            elif self.amd:
+                # mfma takes a from shared memory: the tile is stored there
+                # (tessera-tile-insert-barriers orders the store and reads).
+                sa = self.fresh()
+                ta = (f"!tessera_tile.smem<{m}x{k}x{a.dtype}, "
+                      f"#tessera_tile.smem_layout<pad = 8>>")
+                self.emit(f"{sa} = tessera_tile.local_alloc : {ta}")
+                self.emit(f"tessera_tile.local_store {a.ssa}, {sa} : {self.type_of(a)}, {ta}")
             else:
                 # Registers: the accumulator's layout is the a operand's on
                 # mma.sync (convert_layout moves nothing there).
@@ -891,7 +905,7 @@ class _Builder:
             self.to_shared(inner, node)
         if isinstance(b, _Trans):
             t = self.fresh()
-            tt = (f"!tessera_tile.smem<{n}x{k}x{b.dtype}, #tessera_tile.smem_layout<pad = 8, "
+            tt = (f"!tessera_tile.smem<{k}x{n}x{b.dtype}, #tessera_tile.smem_layout<pad = 8, "
                   f"transposed = true>>")
             self.emit(f"{t} = tessera_tile.trans {sb} : {tb} -> {tt}")
             sb, tb = t, tt
@@ -1962,7 +1976,7 @@ class Kernel:
                 try:
                     artifact = future.result()
                 except Exception as e:  # noqa: BLE001 - the compile-time checks' refusal
-                    results.append((config, f"pruned: {str(e).splitlines()[0]}"))
+                    results.append((config, f"pruned: {error_reason(e)}"))
                     progress.pruned += 1
                     progress.show()
                     continue
@@ -2060,6 +2074,13 @@ class Kernel:
                 interpreter.pid, interpreter.buffers = pid, []
                 body(*wrapped, **declared)
         return None
+
+
+def error_reason(e: Exception) -> str:
+    """The line of a compile error that says why (MLIR's diagnostics come
+    after a "Failure while executing pass pipeline:" line)."""
+    lines = str(e).splitlines() or [type(e).__name__]
+    return next((l.strip() for l in lines if "error:" in l), lines[0])
 
 
 def _bucket(value: int) -> int:

@@ -132,3 +132,42 @@ def matmul_shared(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor[
 DSL_CASES["dsl_matmul_shared"] = (matmul_shared, {"grid": matmul_grid(300, 200, 64, 64)},
                                   [(300, 136), (136, 200), (300, 200)], ["float16"] * 3, 2,
                                   lambda a, b, c: a @ b, (4e-2, 4e-3))
+
+
+# The examples (examples/kernels/): the migration guide's vector_add as
+# written, the autotuned GEMM (one configuration: autotuning needs a
+# compiler), softmax, layer_norm and FlashAttention, D 64 and 128, causal
+# and not, at ragged sizes.
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "kernels"))
+import attention as _attention  # noqa: E402
+import layer_norm as _layer_norm  # noqa: E402
+import matmul as _matmul  # noqa: E402
+import softmax as _softmax  # noqa: E402
+import vector_add as _vector_add  # noqa: E402
+
+DSL_CASES["dsl_example_vector_add"] = (_vector_add.vector_add, {}, [(5003,)] * 3,
+                                       ["float32"] * 3, 2, lambda a, b, c: a + b, (1e-6, 1e-6))
+_GEMM = {"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32, "num_stages": 3}
+DSL_CASES["dsl_example_matmul"] = (
+    _matmul.matmul, {"grid": _matmul.grid(300, 200)(_GEMM), **_GEMM},
+    [(300, 136), (136, 200), (300, 200)], ["float16"] * 3, 2, lambda a, b, c: a @ b,
+    (4e-2, 4e-3))
+DSL_CASES["dsl_example_softmax"] = (
+    _softmax.softmax, {"grid": (-(-1000 // 64),), "BN": 128}, [(1000, 100)] * 2,
+    ["float32"] * 2, 1, lambda x, y: _softmax.reference(x), (1e-5, 1e-5))
+DSL_CASES["dsl_example_layer_norm"] = (
+    _layer_norm.layer_norm, {"grid": (-(-777 // 64),), "BN": 256},
+    [(777, 250), (250,), (250,), (777, 250)], ["float32"] * 4, 3,
+    lambda x, w, b, y: _layer_norm.reference(x, w, b), (1e-4, 1e-4))
+for _d, _causal in ((64, False), (64, True), (128, False), (128, True)):
+    _s = 333 if _d == 64 else 200
+    DSL_CASES[f"dsl_example_attention_d{_d}{'_causal' if _causal else ''}"] = (
+        _attention.attention,
+        {"grid": _attention.grid(np.zeros((6, _s, _d))), "D": _d, "causal": _causal,
+         "BN": 64 if _d == 64 else 128},
+        [(6, _s, _d)] * 4, ["float16"] * 4, 3,
+        (lambda causal: lambda q, k, v, o: _attention.reference(q, k, v, causal))(_causal),
+        (2e-2, 2e-2))
