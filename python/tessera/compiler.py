@@ -309,7 +309,8 @@ def _dump(name: str, stage: str, text: str) -> None:
 
 @user_frames
 def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A001
-            cache: Optional[ArtifactCache] = None, use_cache: bool = True) -> Artifact:
+            cache: Optional[ArtifactCache] = None, use_cache: bool = True,
+            **constants) -> Artifact:
     """Compiles a @tessera.function for `target`: "cpu" (linalg -> LLVM,
     run by the ExecutionEngine), an NVIDIA chip ("sm_90", "sm_80", ...: PTX)
     or an AMD chip ("gfx942", ...: HSACO). The artifact keeps the IR of
@@ -321,7 +322,28 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
     "attention", "softmax", "layer_norm", ... (the kernel's anchor op) or
     "k0", "k1", ... (the kernels in order; a name wins over a kind); a
     config string ("tile = [64, 64, 32], warps = 4, ...") stays accepted.
-    A schedule the chip cannot run is a compile-time error."""
+    A schedule the chip cannot run is a compile-time error.
+
+    A ``@tessera.kernel`` compiles ahead of time the same way, for a GPU
+    target, with its launch grid and constexprs as keywords:
+    ``tessera.compile(kernel, target="sm_90", grid=(g,), BLOCK=1024)``
+    (``kernel.compile``)."""
+    from .dsl import Kernel
+
+    if isinstance(fn, Kernel):
+        if target == "cpu":
+            raise ValueError(f"kernel '{fn.__name__}' compiles for GPU targets (sm_90, "
+                             f"gfx942, ...); on the CPU it runs in the interpreter "
+                             f"(TESSERA_INTERPRET=1)")
+        if schedule is not None:
+            raise ValueError("schedule= applies to @tessera.function programs; a kernel's "
+                             "tiles, warps and stages are its constexprs and num_warps")
+        grid = constants.pop("grid", None)
+        num_warps = constants.pop("num_warps", None)
+        return fn.compile(target, grid=grid, num_warps=num_warps, **constants)
+    if constants:
+        raise TypeError(f"tessera.compile got unexpected keywords {sorted(constants)} "
+                        f"(constants are for @tessera.kernel functions)")
     from .schedule import normalize
 
     schedule = normalize(schedule)

@@ -152,3 +152,15 @@ def test_static_dims_and_symbols_are_checked_at_launch(monkeypatch):
         copy[(1,)](x, np.ones((32, 32), np.float32), D=32)
     # D fixed at compile time: the views' strides are constants.
     assert "strided<[32, 1]>" in copy.mlir(grid=(1,), D=32)
+
+
+def test_tessera_compile_takes_kernels():
+    import softmax
+
+    art = tessera.compile(softmax.softmax, target="sm_90", grid=(4,), BN=128)
+    assert art.stages == ["kernel", "tile", "target", "gpu"]
+    assert "tessera_tile.reduce" in art.mlir("kernel")
+    with pytest.raises(ValueError, match=r"on the CPU it runs in the interpreter"):
+        tessera.compile(softmax.softmax, BN=128)
+    with pytest.raises(ValueError, match=r"schedule= applies to @tessera.function programs"):
+        tessera.compile(softmax.softmax, target="sm_90", schedule={"matmul": "x"}, BN=128)
