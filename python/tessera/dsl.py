@@ -636,21 +636,26 @@ class _Builder:
                       f"memref<?x{tensor.dtype}> to {vtype}")
         origin, shape = [], []
         for e in index.elts[lead:]:
-            lo, hi = self.expr(e.lower), self.expr(e.upper)
-            if isinstance(lo, int) and isinstance(hi, int):
-                extent = hi - lo
-            elif isinstance(lo, _Index) and isinstance(hi, _Index) and \
-                    lo.anchored()[0] == hi.anchored()[0]:
-                extent = hi.anchored()[1] - lo.anchored()[1]
-            else:
-                extent = 0
-            if extent <= 0:
-                raise self.error(node, "a box's extent must be a positive constant: "
-                                       "start:start + n")
-            origin.append(self.as_index(lo, node).ssa)
+            lo, extent = self.extent(e, node)
+            origin.append(lo.ssa)
             shape.append(extent)
         return _Slice(tensor, tuple(origin), tuple(shape), view, vtype,
                       tuple(tensor.sizes[lead:]))
+
+    def extent(self, e: ast.Slice, node) -> Tuple[_Index, int]:
+        """`start:start + n` with n a positive constant: (start, n)."""
+        lo, hi = self.expr(e.lower), self.expr(e.upper)
+        if isinstance(lo, int) and isinstance(hi, int):
+            extent = hi - lo
+        elif isinstance(lo, _Index) and isinstance(hi, _Index) and \
+                lo.anchored()[0] == hi.anchored()[0]:
+            extent = hi.anchored()[1] - lo.anchored()[1]
+        else:
+            extent = 0
+        if extent <= 0:
+            raise self.error(node, "a box's extent must be a positive constant: "
+                                   "start:start + n")
+        return self.as_index(lo, node), extent
 
     def coordinate_vector(self, n: int, axis: int, origin: str) -> _Tile2:
         """origin + [0, n) along `axis`: an (n, 1) index tile for rows
@@ -1279,19 +1284,9 @@ class _Builder:
             if not isinstance(box, ast.Slice) or box.lower is None or box.upper is None \
                     or box.step is not None:
                 raise self.error(node, "w[None, c0:c0 + C] takes a slice of constant extent")
-            lo, hi = self.expr(box.lower), self.expr(box.upper)
-            if isinstance(lo, int) and isinstance(hi, int):
-                extent = hi - lo
-            elif isinstance(lo, _Index) and isinstance(hi, _Index) and \
-                    lo.anchored()[0] == hi.anchored()[0]:
-                extent = hi.anchored()[1] - lo.anchored()[1]
-            else:
-                extent = 0
-            if extent <= 0:
-                raise self.error(node, "a slice's extent must be a positive constant: "
-                                       "start:start + n")
+            lo, extent = self.extent(box, node)
             self.check_matrix((1, extent), node)
-            offsets = self.coordinate_vector(extent, 1, self.as_index(lo, node).ssa)
+            offsets = self.coordinate_vector(extent, 1, lo.ssa)
             ssa = self.fresh()
             self.emit(f"{ssa} = tessera_tile.gather {value.view}[{offsets.ssa}] : "
                       f"{value.view_type()}, {self.type_of(offsets)} -> "
