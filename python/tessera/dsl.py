@@ -235,6 +235,8 @@ class _Builder:
         self.width: Optional[int] = None  # the tiles' elements
         self.stores: List[Tuple[str, _Range]] = []
         self.pending: List[str] = []  # copy_async tokens not yet waited for
+        self.bound: Optional[tuple] = None  # inside `if offs < t.shape[0]:`
+        self.auto_axes = False  # program_id(1 or 2) read without a grid
         self.file = inspect.getsourcefile(fn) or "<kernel>"
         source, self.first_line = inspect.getsourcelines(fn)
         self.tree = ast.parse(textwrap.dedent("".join(source)))
@@ -352,7 +354,7 @@ class _Builder:
                                    "(tessera.wait_group)")
         if self.width is None and not self.matrix:
             raise self.error(func, "the kernel loads or stores no tile")
-        if self.grid is None and getattr(self, "auto_axes", False):
+        if self.grid is None and self.auto_axes:
             raise KernelError(
                 f"{self.file}:{self.first_line}: kernel '{self.fn.__name__}' reads "
                 f"program_id(1) or (2): launch it on an explicit grid, kernel[(g0, g1)](...)")
@@ -529,7 +531,7 @@ class _Builder:
         if isinstance(cond, _Tile) and cond.bound is not None and not node.orelse:
             # `if offs < t.shape[0]:` the bounds check CUDA needs: stores
             # are masked at the bounds already; the body runs as it is.
-            outer, self.bound = getattr(self, "bound", None), cond.bound
+            outer, self.bound = self.bound, cond.bound
             for stmt in node.body:
                 self.statement(stmt)
             self.bound = outer
@@ -930,7 +932,7 @@ class _Builder:
             raise self.error(node, "a store at computed offsets (a scatter) is not supported "
                                    "yet; store at base + tessera.arange(0, n)")
         self.set_width(offsets.width, node)
-        bound = getattr(self, "bound", None)
+        bound = self.bound
         if bound is not None and (bound[:2] != (offsets.base.ssa, offsets.width) or
                                   self.specs[tensor.name].dims[0] != bound[2]):
             raise self.error(node, f"under `if offs < t.shape[0]:` (a dim '{bound[2]}') the "
