@@ -73,6 +73,8 @@ class KernelError(Exception):
 
 #: MLIR element types of the tensor dtypes kernels take.
 _FLOATS = {"f32", "f16", "bf16"}
+# Chips whose kernels' dots may run on wgmma (Hopper's warpgroup MMA).
+_WGMMA_TARGETS = {"sm_90", "sm_90a"}
 
 #: Float functions on tiles: tessera name -> MLIR op.
 _UNARY = {"exp": "math.exp", "log": "math.log", "sqrt": "math.sqrt",
@@ -237,6 +239,15 @@ class _Builder:
         self.pending: List[str] = []  # copy_async tokens not yet waited for
         self.bound: Optional[tuple] = None  # inside `if offs < t.shape[0]:`
         self.auto_axes = False  # program_id(1 or 2) read without a grid
+        # Hopper: kernels whose dots all fit wgmma are built twice, a TMA and
+        # wgmma variant and the mma.sync one, under a branch on the tensor
+        # maps' validity (as the built-in matmul). The first walk records the
+        # dots' fit and the matrix shapes; `tma` holds the second walk's
+        # tensor maps, {(tensor, box shape): (map, valid, map type)}.
+        self.hopper = target in _WGMMA_TARGETS
+        self.wgmma_fits: List[bool] = []
+        self.shapes: set = set()
+        self.tma: Optional[Dict[tuple, tuple]] = None
         self.file = inspect.getsourcefile(fn) or "<kernel>"
         source, self.first_line = inspect.getsourcelines(fn)
         self.tree = ast.parse(textwrap.dedent("".join(source)))
@@ -267,6 +278,7 @@ class _Builder:
         return f"#tessera_tile.mma_acc<mma = {self.mma}, warps = [{self.num_warps}, 1]>"
 
     def matrix_type(self, shape, dtype: str) -> str:
+        self.shapes.add(tuple(shape))
         if shape[1] == 1:  # a value per row
             return self.row_type(shape[0], dtype)
         if shape[0] == 1:  # a value per column
@@ -346,12 +358,33 @@ class _Builder:
                           f"sizes: [{a.sizes[0]}, {a.sizes[1]}], strides: "
                           f"[{a.sizes[1] if a.stride == '?' else a.stride}, 1] : "
                           f"memref<?x{a.dtype}> to {a.view_type()}")
-        self.env = env
-        for stmt in func.body:
-            self.statement(stmt)
-        if self.pending:
-            raise self.error(func, "a tessera.copy_async is never waited for "
-                                   "(tessera.wait_group)")
+        start = len(self.lines)
+        self.walk(func, env)
+        wgmma = self.wgmma_shape()
+        if wgmma is not None:
+            fallback = self.lines[start:]
+            del self.lines[start:]
+            self.mma = (f"#tessera_tile.mma<kind = wgmma, m = 64, n = {wgmma[1]}, "
+                        f"k = 16>")
+            self.tma, self.stores = {}, []
+            self.walk(func, env)
+            fast = self.lines[start:]
+            del self.lines[start:]
+            valid = None
+            for _, ok, _ in self.tma.values():
+                flag = self.fresh()
+                self.emit(f"{flag} = arith.cmpi ne, {ok}, %c0_tma : index")
+                if valid is not None:
+                    both = self.fresh()
+                    self.emit(f"{both} = arith.andi {valid}, {flag} : i1")
+                    flag = both
+                valid = flag
+            self.lines.insert(start, "  %c0_tma = arith.constant 0 : index")
+            self.emit(f"scf.if {valid} {{")
+            self.lines += fast
+            self.emit("} else {")
+            self.lines += fallback
+            self.emit("}")
         if self.width is None and not self.matrix:
             raise self.error(func, "the kernel loads or stores no tile")
         if self.grid is None and self.auto_axes:
@@ -399,6 +432,15 @@ class _Builder:
                 host.append(f"  {ssa} = arith.constant {g} : index")
         names = [f"%h_{a.name}" for a in args.values()] + host_sizes
         types_ = memref_types + ["index"] * len(host_sizes)
+        # Tensor maps (TMA) the wgmma variant reads, each with its valid flag.
+        for (name, _), (desc, ok, type_) in (self.tma or {}).items():
+            a = args[name]
+            host.append(f"  %h_{desc[1:]}, %h_{ok[1:]} = tessera_target.tensor_map %h_{name}["
+                        f"{', '.join(f'%h_{name}_size{d}' for d in range(len(a.sizes)))}] : "
+                        f"memref<{'?x' * len(a.sizes)}{a.dtype}> -> {type_}")
+            names += [f"%h_{desc[1:]}", f"%h_{ok[1:]}"]
+            types_ += [type_, "index"]
+            sizes += [f"{desc}: {type_}", f"{ok}: index"]
         block = ", ".join([str(self.threads)] + ["1"] * (len(grid) - 1))
         host.append(f"  tessera_target.launch @{kernel_name} grid({', '.join(grid)}) "
                     f"block = [{block}] "
@@ -409,6 +451,102 @@ class _Builder:
                   f"block = [{block}]> {{"]
         kernel += body_lines + ["  tessera_target.return", "}"]
         return "\n".join(host + kernel) + "\n", auto
+
+    def walk(self, func, env) -> None:
+        """The kernel's statements, once (a variant of the kernel)."""
+        self.env = dict(env)
+        self.pending, self.bound = [], None
+        for stmt in func.body:
+            self.statement(stmt)
+        if self.pending:
+            raise self.error(func, "a tessera.copy_async is never waited for "
+                                   "(tessera.wait_group)")
+
+    def wgmma_shape(self) -> Optional[Tuple[int, int]]:
+        """After the first walk, on Hopper: the accumulators' shape when
+        every dot fits wgmma (a box of A of 64 rows per warpgroup and 128
+        bytes of K, a box of B of up to 256 columns in 128-byte blocks,
+        rank-2 tensors that tensor maps describe) and every matrix tile is
+        an accumulator or a vector of one; else None (mma.sync)."""
+        if not (self.hopper and self.wgmma_fits and all(self.wgmma_fits)):
+            return None
+        full = {s for s in self.shapes if 1 not in s}
+        if len(full) != 1:
+            return None
+        m, n = full.pop()
+        if not all(s in ((m, n), (m, 1), (1, n)) for s in self.shapes):
+            return None
+        return m, n
+
+    def fits_wgmma(self, a, b, acc) -> bool:
+        """A dot wgmma runs from TMA-filled swizzled buffers (wgmma_shape)."""
+        return (isinstance(a, _Slice) and isinstance(b, _Slice) and
+                a.view == a.arg.view and b.view == b.arg.view and
+                self.num_warps % 4 == 0 and a.shape[0] == 16 * self.num_warps and
+                a.shape[1] == 64 and b.shape[1] % 64 == 0 and b.shape[1] <= 256)
+
+    def tensor_map(self, box: _Slice, shape) -> Tuple[str, str]:
+        """The tensor map (and its kernel parameter) of `box`'s tensor in
+        boxes of `shape`: (the map, its type)."""
+        key = (box.arg.name, tuple(shape))
+        if key not in self.tma:
+            i = len(self.tma)
+            type_ = (f"!nvgpu.tensormap.descriptor<tensor = memref<{shape[0]}x{shape[1]}x"
+                     f"{box.arg.dtype}, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, "
+                     f"l2promo = none, oob = zero, interleave = none>")
+            self.tma[key] = (f"%{box.arg.name}_map{i}", f"%{box.arg.name}_valid{i}", type_)
+        ssa, _, type_ = self.tma[key]
+        return ssa, type_
+
+    def dot_tma(self, a: _Slice, b: _Slice, acc: _Tile2) -> _Tile2:
+        """acc + a @ b on wgmma: both boxes copied by TMA into 128-byte
+        swizzled buffers, arriving on one barrier (a loop with stages=N
+        makes them rings, tessera-tile-pipeline)."""
+        layout = "#tessera_tile.smem_layout<swizzle = 128>"
+        copies = []
+        for box, tma_box in ((a, a.shape), (b, (64, 64))):
+            buffer = self.fresh()
+            smem = f"!tessera_tile.smem<{box.shape[0]}x{box.shape[1]}x{box.arg.dtype}, {layout}>"
+            self.emit(f"{buffer} = tessera_tile.local_alloc : {smem}")
+            copies.append((box, buffer, smem, self.tensor_map(box, tma_box)))
+        bar, zero, false = self.fresh(), self.fresh(), self.fresh()
+        self.emit(f"{bar} = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<1>")
+        self.emit(f"{zero} = arith.constant 0 : index")
+        for box, buffer, smem, (desc, desc_type) in copies:
+            self.emit(f"tessera_tile.box_copy {box.view}[{box.origin[0]}, {box.origin[1]}], "
+                      f"{buffer} desc {desc} arrive {bar}[{zero}] : {box.vtype}, {smem}, "
+                      f"!tessera_tile.mbarrier<1> desc {desc_type}")
+        self.emit(f"{false} = arith.constant false")
+        self.emit(f"tessera_tile.mbarrier_wait {bar}[{zero}], {false} : "
+                  f"!tessera_tile.mbarrier<1>")
+        ssa = self.fresh()
+        self.emit(f"{ssa} = tessera_tile.dot {copies[0][1]}, {copies[1][1]}, {acc.ssa} "
+                  f"{{mma = {self.mma}}} : {copies[0][2]}, {copies[1][2]} -> "
+                  f"{self.type_of(acc)}")
+        return _Tile2(ssa, "f32", acc.shape)
+
+    def store_staged(self, value: _Tile2, box: _Slice) -> None:
+        """A wgmma accumulator's store: through a padded shared buffer, then
+        a row per warp at a time, consecutive lanes on consecutive columns
+        (coalesced; as the built-in matmul's epilogue)."""
+        (rows, cols), dtype, warps = value.shape, value.dtype, self.num_warps
+        smem = f"!tessera_tile.smem<{rows}x{cols}x{dtype}, #tessera_tile.smem_layout<pad = 8>>"
+        band = (f"tensor<{warps}x{cols}x{dtype}, #tessera_tile.blocked<warps = [{warps}, 1], "
+                f"threads = [1, {self.warp_size}], per_thread = [1, 1]>>")
+        buffer, lo, hi, step, r, zero, tile, row = (self.fresh() for _ in range(8))
+        self.emit(f"{buffer} = tessera_tile.local_alloc : {smem}")
+        self.emit(f"tessera_tile.local_store {value.ssa}, {buffer} : {self.type_of(value)}, "
+                  f"{smem}")
+        self.emit(f"{lo} = arith.constant 0 : index")
+        self.emit(f"{hi} = arith.constant {rows} : index")
+        self.emit(f"{step} = arith.constant {warps} : index")
+        self.emit(f"scf.for {r} = {lo} to {hi} step {step} {{")
+        self.emit(f"{zero} = arith.constant 0 : index")
+        self.emit(f"{tile} = tessera_tile.local_load {buffer}[{r}, {zero}] : {smem} -> {band}")
+        self.emit(f"{row} = arith.addi {box.origin[0]}, {r} : index")
+        self.emit(f"tessera_tile.store_tile {tile}, {box.view}[{row}, {box.origin[1]}] : "
+                  f"{band}, {box.vtype}")
+        self.emit("}")
 
     # -- statements
 
@@ -607,6 +745,8 @@ class _Builder:
             self.emit(f"{ssa} = {op} {value.ssa} : {self.type_of(value)} to "
                       f"{self.matrix_type(value.shape, tensor.dtype)}")
             value = _Tile2(ssa, tensor.dtype, value.shape)
+        if self.tma is not None and 1 not in value.shape:
+            return self.store_staged(value, box)
         self.emit(f"tessera_tile.store_tile {value.ssa}, {box.view}[{box.origin[0]}, "
                   f"{box.origin[1]}] : {self.type_of(value)}, {box.vtype}")
 
@@ -870,6 +1010,10 @@ class _Builder:
         if k != k2 or (m, n) != acc.shape or k % 16:
             raise self.error(node, f"tessera.dot of {m}x{k} and {k2}x{n} into {acc.shape[0]}x"
                                    f"{acc.shape[1]}: shapes must match, K a multiple of 16")
+        if self.tma is None:
+            self.wgmma_fits.append(self.fits_wgmma(a, b, acc))
+        elif self.fits_wgmma(a, b, acc):
+            return self.dot_tma(a, b, acc)
         if isinstance(a, _Tile2):
             ta = (f"tensor<{m}x{k}x{a.dtype}, #tessera_tile.dot_operand<index = 0, "
                   f"parent = {self.matrix_encoding()}>>")
@@ -1874,8 +2018,17 @@ class Kernel:
             raise TypeError(f"kernel '{self.__name__}' takes {len(self.tensors)} tensors "
                             f"({', '.join(self.tensors)}), got {len(args)}")
         interpret = os.environ.get("TESSERA_INTERPRET") == "1" or not _has_gpu()
-        num_warps = self.num_warps
-        if self.configs:
+        kwargs = dict(kwargs)
+        num_warps = kwargs.pop("num_warps", None) or self.num_warps
+        # Every tuned value given (num_warps may be left at the kernel's):
+        # that configuration, not tuned.
+        tuned = {k for config in self.configs for k in config if k != "num_warps"}
+        chosen = tuned & set(kwargs)
+        if chosen and chosen != tuned:
+            raise TypeError(f"kernel '{self.__name__}': the launch sets {sorted(chosen)} of the "
+                            f"autotuned parameters {sorted(tuned)}; give all of them (one "
+                            f"configuration, not tuned) or none")
+        if self.configs and not chosen:
             key = self._tuning_key(args)
             if key not in self.best:
                 # The interpreter does not time: it takes the first
