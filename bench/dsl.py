@@ -56,7 +56,7 @@ def build(output: Path, target: str, log=print) -> None:
                 kernel.compile(target, grid, warps, **values).save(output / name)
                 log(f"{name:60s} (@tessera.kernel)")
             except Exception as e:  # noqa: BLE001 - pruned: the checks refused it
-                from tessera.dsl import error_reason
+                from tessera.autotuning import error_reason
 
                 log(f"{name:60s} pruned: {error_reason(e)[:160]}")
     for shape in ATTENTION_SHAPES:

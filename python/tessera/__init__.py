@@ -37,7 +37,7 @@ _FRONTEND = {
 #: exist only inside kernels.
 _DSL = {"kernel", "Kernel", "KernelError", "constexpr"}
 _KERNEL_ONLY = {"program_id", "block_size", "thread_id", "arange", "load", "store",
-                "zeros", "dot", "range", "autotune"}
+                "zeros", "dot", "range"}
 
 
 def __getattr__(name):
@@ -60,6 +60,10 @@ def __getattr__(name):
         from . import artifact
 
         return artifact.Artifact
+    if name == "autotune":
+        from . import autotuning
+
+        return autotuning.autotune
     if name == "Schedule":
         from . import schedule
 
@@ -69,4 +73,4 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(list(globals()) + list(_FRONTEND) + list(_DSL)
-                  + ["compile", "Artifact", "Schedule"])
+                  + ["compile", "Artifact", "Schedule", "autotune"])

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import functools
 import itertools
 import math
 import os
@@ -2064,32 +2065,25 @@ class Kernel:
         return None
 
     def _tune(self, key, grid, args, kwargs) -> dict:
-        """The fastest configuration for `key` on this GPU: from the disk
-        cache (per chip, compiler build and key bucket) if an earlier
-        process tuned it; else every configuration is built, those the
-        builder or the compile-time checks refuse (shapes, shared memory,
-        registers) are pruned, the rest compile in parallel and are timed
-        with CUDA events (median of 10 launches after 3, on rotating copies
-        of the arguments) within `budget_seconds`; a progress line shows
-        tried, pruned, failed and the best so far. Every candidate's result
-        is kept in `tuning[key]`."""
-        import concurrent.futures
-        import sys
-        import time
-
-        import cupy as cp
-
+        """The fastest configuration for `key` on this GPU (tessera.autotuning):
+        from the disk cache if an earlier process tuned it; else every
+        configuration is built, those the builder or the compile-time checks
+        refuse (shapes, shared memory, registers) are pruned, the rest
+        compile in parallel and are timed within `budget_seconds`. Every
+        candidate's result is kept in `tuning[key]`."""
+        from . import autotuning
         from .cache import compiler_id
         from .runtime.gpu import device_target
 
         target = device_target()
-        store = _TuningStore(self, target, compiler_id())
-        bucket = tuple(_bucket(v) for v in key)
+        store = autotuning.TuningStore(self.__name__,
+                                       [inspect.getsource(self.fn), self.configs],
+                                       self.configs, target, compiler_id())
+        bucket = tuple(autotuning.bucket(v) for v in key)
         known = store.get(bucket)
         if known is not None:
             self.tuning[key] = [(known, "from the cache")]
             return known
-        started = time.monotonic()
         results: List[Tuple[dict, object]] = []
         jobs = []
         for config in self.configs:
@@ -2099,66 +2093,21 @@ class Kernel:
                 g = self._grid(grid, {**constants, "num_warps": warps or self.num_warps})
                 self._check_static(args, constants)
                 self._build(g, constants, target, warps)  # the builder's refusals
-                jobs.append((config, g, warps, constants))
             except (KernelError, ValueError, TypeError) as e:
                 results.append((config, f"pruned: {str(e).splitlines()[0]}"))
-
-        def build(job):
-            config, g, warps, constants = job
-            return self.compile(target, g, warps, **constants)
-
-        # Rotating copies of the arguments: together past the L2 cache.
-        size = sum(a.nbytes for a in args) or 1
-        copies = [[cp.array(a) for a in args] for _ in range(max(1, min(8, -(-(64 << 20) // size))))]
-        progress = _Progress(self.__name__, key, len(self.configs), sys.stderr)
-        progress.pruned = len(results)
-        workers = max(1, min(len(jobs), os.cpu_count() or 1))
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(build, job) for job in jobs]
-            for job, future in zip(jobs, futures):
-                config = job[0]
-                if self.budget_seconds is not None and results and \
-                        time.monotonic() - started > self.budget_seconds and \
-                        progress.best is not None:
-                    results.append((config, "skipped: past budget_seconds"))
-                    progress.skipped += 1
-                    continue
-                try:
-                    artifact = future.result()
-                except Exception as e:  # noqa: BLE001 - the compile-time checks' refusal
-                    results.append((config, f"pruned: {error_reason(e)}"))
-                    progress.pruned += 1
-                    progress.show()
-                    continue
-                try:
-                    start, stop = cp.cuda.Event(), cp.cuda.Event()
-                    times = []
-                    for i in range(13):
-                        start.record()
-                        artifact(*copies[i % len(copies)])
-                        stop.record()
-                        stop.synchronize()
-                        if i >= 3:
-                            times.append(cp.cuda.get_elapsed_time(start, stop))
-                    ms = float(np.median(times))
-                    results.append((config, ms))
-                    progress.tried += 1
-                    if progress.best is None or ms < progress.best[0]:
-                        progress.best = (ms, config)
-                except Exception as e:  # noqa: BLE001 - the reason is reported
-                    results.append((config, f"failed: {type(e).__name__}: "
-                                            f"{str(e).splitlines()[0]}"))
-                    progress.failed += 1
-                progress.show()
-            for future in futures:
-                future.cancel()
-        progress.done()
+                continue
+            jobs.append((config, functools.partial(self.compile, target, g, warps,
+                                                   **constants)))
+        copies = autotuning.rotating_copies(args)
+        best = autotuning.tune(self.__name__, key, len(self.configs), jobs, results,
+                               lambda artifact, i: artifact(*copies[i % len(copies)]),
+                               self.budget_seconds)
         self.tuning[key] = results
-        if progress.best is None:
+        if best is None:
             raise KernelError(f"kernel '{self.__name__}': no configuration ran: "
                               + "; ".join(f"{c}: {r}" for c, r in results))
-        store.put(bucket, progress.best[1])
-        return progress.best[1]
+        store.put(bucket, best[1])
+        return best[1]
 
     def _interpreted_code(self):
         """The kernel's code with every `if` test through `_condition` (for
@@ -2224,86 +2173,6 @@ class Kernel:
                 interpreter.pid, interpreter.buffers = pid, []
                 body(*wrapped, **declared)
         return None
-
-
-def error_reason(e: Exception) -> str:
-    """The line of a compile error that says why (MLIR's diagnostics come
-    after a "Failure while executing pass pipeline:" line)."""
-    lines = str(e).splitlines() or [type(e).__name__]
-    return next((l.strip() for l in lines if "error:" in l), lines[0])
-
-
-def _bucket(value: int) -> int:
-    """A key dim's bucket: the power of two at or above it."""
-    return 1 << max(0, int(value) - 1).bit_length()
-
-
-class _TuningStore:
-    """Autotuning choices on disk: one JSON file per kernel (its source and
-    configurations), entries per chip, compiler build and key bucket."""
-
-    def __init__(self, kernel: "Kernel", chip: str, build: str):
-        import hashlib
-        import json
-
-        from .cache import cache_root
-
-        source = inspect.getsource(kernel.fn)
-        digest = hashlib.sha256(json.dumps([source, kernel.configs], sort_keys=True,
-                                           default=str).encode()).hexdigest()[:16]
-        self.path = cache_root() / "autotune" / f"{kernel.__name__}-{digest}.json"
-        self.prefix = f"{chip}|{build}|"
-        self.configs = kernel.configs
-
-    def _load(self) -> dict:
-        import json
-
-        try:
-            return json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return {}
-
-    def get(self, bucket) -> Optional[dict]:
-        config = self._load().get(self.prefix + repr(bucket))
-        return config if config in self.configs else None
-
-    def put(self, bucket, config: dict) -> None:
-        import json
-
-        entries = self._load()
-        entries[self.prefix + repr(bucket)] = config
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_text(json.dumps(entries, indent=1, sort_keys=True))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only cache: the choice lasts for this process
-
-
-class _Progress:
-    """The autotuner's progress line (stderr)."""
-
-    def __init__(self, name, key, total: int, stream):
-        self.name, self.key, self.total, self.stream = name, key, total, stream
-        self.tried = self.pruned = self.failed = self.skipped = 0
-        self.best: Optional[Tuple[float, dict]] = None
-
-    def line(self) -> str:
-        best = "none yet" if self.best is None else f"{self.best[0]:.4f} ms {self.best[1]}"
-        skipped = f", {self.skipped} past the budget" if self.skipped else ""
-        return (f"tessera autotune {self.name} {self.key}: {self.tried} tried, {self.pruned} "
-                f"pruned, {self.failed} failed of {self.total}{skipped}; best {best}")
-
-    def show(self) -> None:
-        if os.environ.get("TESSERA_AUTOTUNE_QUIET") != "1":
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
-
-    def done(self) -> None:
-        if os.environ.get("TESSERA_AUTOTUNE_QUIET") != "1":
-            self.stream.write("\r" + self.line() + "\n")
-            self.stream.flush()
 
 
 def _float_literal(value) -> str:

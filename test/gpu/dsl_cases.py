@@ -150,7 +150,7 @@ import vector_add as _vector_add  # noqa: E402
 
 DSL_CASES["dsl_example_vector_add"] = (_vector_add.vector_add, {}, [(5003,)] * 3,
                                        ["float32"] * 3, 2, lambda a, b, c: a + b, (1e-6, 1e-6))
-_GEMM = {"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32, "num_stages": 3}
+_GEMM = {"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 32, "num_stages": 3, "GROUP_M": 8}
 DSL_CASES["dsl_example_matmul"] = (
     _matmul.matmul, {"grid": _matmul.grid(300, 200)(_GEMM), **_GEMM},
     [(300, 136), (136, 200), (300, 200)], ["float16"] * 3, 2, lambda a, b, c: a @ b,
@@ -158,7 +158,8 @@ DSL_CASES["dsl_example_matmul"] = (
 # The Hopper form (sm_90): 128 x 256 x 64 tiles on two warpgroups run on
 # TMA and wgmma where the tensor maps encode (16-byte rows), else on the
 # mma.sync variant of the same kernel (K = 135: rows of 270 bytes).
-_WGMMA = {"BLOCK_M": 128, "BLOCK_N": 256, "BLOCK_K": 64, "num_stages": 4, "num_warps": 8}
+_WGMMA = {"BLOCK_M": 128, "BLOCK_N": 256, "BLOCK_K": 64, "num_stages": 4, "num_warps": 8,
+          "GROUP_M": 2}
 for _name, _k in (("dsl_example_matmul_wgmma", 136), ("dsl_example_matmul_wgmma_fallback", 135)):
     DSL_CASES[_name] = (
         _matmul.matmul, {"grid": _matmul.grid(300, 520)(_WGMMA), **_WGMMA},

@@ -59,8 +59,21 @@ def test_examples_compile(target):
     assert vector_add.vector_add.compile(target).binary
     assert softmax.softmax.compile(target, grid=(4,), BN=128).binary
     assert layer_norm.layer_norm.compile(target, grid=(4,), BN=128).binary
-    assert matmul.matmul.compile(target, grid=(2, 2), BLOCK_M=128, BLOCK_N=128, BLOCK_K=32,
-                                 num_stages=3).binary
+    assert matmul.matmul.compile(target, grid=(4,), BLOCK_M=128, BLOCK_N=128, BLOCK_K=32,
+                                 num_stages=3, GROUP_M=8).binary
+    # Hopper: a configuration that fits wgmma is built twice, TMA copies
+    # and wgmma under the tensor maps' valid flags, else mma.sync.
+    # (Elsewhere it is mma.sync or mfma alone; 128 x 128 on CDNA3's 64 KiB.)
+    hopper = matmul.matmul.compile(target, grid=(4,), BLOCK_M=128, BLOCK_N=128 if amd else 256,
+                                   BLOCK_K=64, num_stages=4 if target == "sm_90a" else 1,
+                                   GROUP_M=8, num_warps=8)
+    kernel = hopper.mlir("kernel")
+    if target == "sm_90a":
+        assert kernel.count("tessera_target.tensor_map") == 2
+        assert "kind = wgmma, m = 64, n = 256" in kernel and "kind = mma_sync" in kernel
+        assert "wgmma.mma_async" in hopper.ptx and "cp.async.bulk.tensor" in hopper.ptx
+    else:
+        assert "tensor_map" not in kernel and "wgmma" not in kernel
     # (CDNA3's 64 KiB of shared memory: smaller key blocks, one stage)
     extra = {"BN": 32, "STAGES": 1} if amd else {}
     art = attention.attention.compile(target, grid=(2, 3), D=64, causal=True, **extra)

@@ -429,7 +429,11 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
           }
           scf::YieldOp::create(fb, l, next);
         });
-    scf::YieldOp::create(tb, loc, loop.getResults());
+    // The async chain's last group, awaited before its accumulator leaves.
+    ValueRange accs = loop.getResults();
+    if (async)
+      accs = tile::DotWaitOp::create(tb, loc, accs).getResults();
+    scf::YieldOp::create(tb, loc, accs);
     tile::WarpYieldOp::create(dbld, loc, branch.getResults());
   }
 

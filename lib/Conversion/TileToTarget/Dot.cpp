@@ -407,12 +407,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     for (int64_t r = 0; r < n / 2; ++r)
       values[registerElement(r)] = LLVM::ExtractValueOp::create(
           rewriter, loc, unpacked, ArrayRef<int64_t>{0, r});
-    if (async) {
-      // The loop's last chain is awaited where the loop ends.
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointAfter(op->getParentOp());
-      NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
-    }
+    // (An async chain's last group is awaited by the tessera_tile.dot_wait
+    // after the loop.)
     rewriter.replaceOpWithMultiple(op, {values});
     return success();
   }
@@ -489,11 +485,67 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     return success();
   }
 };
+/// `tessera_tile.dot_wait`: on wgmma accumulators, `wgmma.wait_group 0`,
+/// then each accumulator's registers through an empty inline asm that
+/// "writes" them (tied operands, side effects): everything reading them is
+/// after the wait, where LLVM would otherwise move pure arithmetic on them
+/// above it (the wgmma results are SSA values to LLVM, ready as soon as
+/// issued). Other accumulators pass through.
+struct DotWaitLowering : public OpConversionPattern<tile::DotWaitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::DotWaitOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    bool waited = false;
+    SmallVector<SmallVector<Value>> results;
+    for (auto [acc, values] : llvm::zip(op.getAccs(), adaptor.getAccs())) {
+      auto encoding = cast<tile::MmaAccEncodingAttr>(
+          cast<RankedTensorType>(acc.getType()).getEncoding());
+      results.emplace_back(values.begin(), values.end());
+      if (encoding.getMma().getKind() != tile::MmaKind::wgmma ||
+          values.empty())
+        continue;
+      if (!waited)
+        NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
+      waited = true;
+      SmallVector<std::string> constraints;
+      for (size_t i = 0; i < values.size(); ++i)
+        constraints.push_back("=f");
+      for (size_t i = 0; i < values.size(); ++i)
+        constraints.push_back(std::to_string(i));
+      Type f32 = rewriter.getF32Type();
+      Type type = values.size() == 1
+                      ? f32
+                      : LLVM::LLVMStructType::getLiteral(
+                            rewriter.getContext(),
+                            SmallVector<Type>(values.size(), f32));
+      auto tie = LLVM::InlineAsmOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange(values), "",
+          llvm::join(constraints, ","), /*has_side_effects=*/true,
+          /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+          LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                    LLVM::AsmDialect::AD_ATT),
+          /*operand_attrs=*/ArrayAttr());
+      for (size_t i = 0; i < values.size(); ++i)
+        results.back()[i] =
+            values.size() == 1
+                ? tie.getResult(0)
+                : LLVM::ExtractValueOp::create(rewriter, loc, tie.getResult(0),
+                                               ArrayRef<int64_t>{
+                                                   static_cast<int64_t>(i)})
+                      .getResult();
+    }
+    SmallVector<ValueRange> replacements(results.begin(), results.end());
+    rewriter.replaceOpWithMultiple(op, replacements);
+    return success();
+  }
+};
 } // namespace
 
 void populateDotPatterns(const TypeConverter &converter,
                          RewritePatternSet &patterns) {
-  patterns.add<DotLowering>(converter, patterns.getContext());
+  patterns.add<DotLowering, DotWaitLowering>(converter, patterns.getContext());
 }
 
 } // namespace mlir::tessera::tile_to_target

@@ -399,6 +399,30 @@ static LogicalResult verifyFmaDotTypes(DotOp op, RankedTensorType acc,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// DotWaitOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DotWaitOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                          ValueRange operands, DictionaryAttr,
+                                          OpaqueProperties, RegionRange,
+                                          SmallVectorImpl<Type> &inferred) {
+  llvm::append_range(inferred, operands.getTypes());
+  return success();
+}
+
+LogicalResult DotWaitOp::verify() {
+  if (getAccs().empty())
+    return emitOpError() << "needs at least one accumulator";
+  for (auto [index, acc] : llvm::enumerate(getAccs()))
+    if (!isa<MmaAccEncodingAttr>(
+            cast<RankedTensorType>(acc.getType()).getEncoding()))
+      return emitOpError() << "operand " << index << " is " << acc.getType()
+                           << "; dot_wait passes on dot accumulators "
+                              "(#tessera_tile.mma_acc encoding)";
+  return success();
+}
+
 LogicalResult DotOp::verify() {
   MmaAttr mma = getMma();
   auto acc = cast<RankedTensorType>(getAcc().getType());
@@ -463,6 +487,15 @@ LogicalResult DotOp::verify() {
                               "by the scf.for around it: the loop's "
                               "iteration argument in, yielded at the same "
                               "position and used nowhere else";
+    // The instructions may still write the accumulator's registers when
+    // the loop ends: what reads it there must wait first.
+    Value out = loop.getResult(carried.getArgNumber() - 1);
+    for (Operation *user : out.getUsers())
+      if (!isa<DotWaitOp, DotOp>(user))
+        return emitOpError()
+               << "is async, so the loop's result it carries must be read "
+                  "through a tessera_tile.dot_wait (or a later dot), not by '"
+               << user->getName() << "'";
   }
   if (mma.getKind() == MmaKind::wgmma && !isa<SmemType>(bType))
     return emitOpError() << "wgmma reads b from shared memory, got " << bType;

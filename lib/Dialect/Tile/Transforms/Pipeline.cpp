@@ -262,6 +262,7 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
   if (onBarriers) {
     rewriter.setInsertionPoint(body->getTerminator());
     BarrierOp::create(rewriter, forOp.getLoc());
+    SmallVector<Value> carriedOut;
     for (auto dot : body->getOps<DotOp>()) {
       auto carried = dyn_cast<BlockArgument>(dot.getAcc());
       if (carried && carried.getOwner() == body &&
@@ -269,8 +270,18 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
           dot.getResult().getUses().begin()->getOwner() ==
               body->getTerminator() &&
           dot.getResult().getUses().begin()->getOperandNumber() ==
-              carried.getArgNumber() - 1)
+              carried.getArgNumber() - 1) {
         rewriter.modifyOpInPlace(dot, [&] { dot.setAsync(true); });
+        carriedOut.push_back(forOp.getResult(carried.getArgNumber() - 1));
+      }
+    }
+    // What reads the async dots' accumulators after the loop reads them
+    // through a wait for the last chain.
+    if (!carriedOut.empty()) {
+      rewriter.setInsertionPointAfter(forOp);
+      auto wait = DotWaitOp::create(rewriter, forOp.getLoc(), carriedOut);
+      for (auto [out, done] : llvm::zip(carriedOut, wait.getResults()))
+        rewriter.replaceAllUsesExcept(out, done, wait);
     }
   }
   llvm::SetVector<Operation *> slice;

@@ -74,7 +74,9 @@ tessera_target.kernel @tma_wgmma(%lmap: !lmap, %a: !a3, %rmap: !rmap, %b: !b2) c
 // -----
 
 // An async dot of a loop: wait group 1 in the loop (nvgpu's default, not
-// printed), 0 after it.
+// printed); the dot_wait after it waits for group 0, then passes each
+// accumulator register through an empty asm that "writes" it, so the
+// truncation reading them stays after the wait.
 #swz = #tessera_tile.smem_layout<swizzle = 128>
 #mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
 #acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
@@ -85,7 +87,12 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: scf.yield
 // CHECK-NEXT: }
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
-tessera_target.kernel @async_dot(%n: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+// CHECK-NEXT: %[[TIE:.*]] = llvm.inline_asm has_side_effects asm_dialect = att "", "=f,=f,
+// CHECK-SAME: ,0,1,2,
+// CHECK-SAME: -> !llvm.struct<(f32,
+// CHECK: %[[E0:.*]] = llvm.extractvalue %[[TIE]][0]
+// CHECK: arith.truncf %[[E0]] : f32 to f16
+tessera_target.kernel @async_dot(%n: index, %out: memref<64x64xf16>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %sa = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16, #swz>
@@ -95,6 +102,9 @@ tessera_target.kernel @async_dot(%n: index) config = #tessera_target.kernel_conf
     %d = tessera_tile.dot %sa, %sb, %acc async {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf32, #acc>
     scf.yield %d : tensor<64x64xf32, #acc>
   }
+  %w = tessera_tile.dot_wait %r : tensor<64x64xf32, #acc>
+  %h = arith.truncf %w : tensor<64x64xf32, #acc> to tensor<64x64xf16, #acc>
+  tessera_tile.store_tile %h, %out[%c0, %c0] : tensor<64x64xf16, #acc>, memref<64x64xf16>
   tessera_target.return
 }
 }

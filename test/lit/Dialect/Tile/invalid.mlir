@@ -1293,3 +1293,37 @@ func.func @local_load_box_range(%s: !tessera_tile.smem<64x64xf32>, %i: index) {
   %t = tessera_tile.local_load %s[%c60, %i] : !tessera_tile.smem<64x64xf32> -> tensor<8x64xf32, #tessera_tile.blocked<warps = [8, 1]>>
   return
 }
+
+// -----
+
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+!swz = !tessera_tile.smem<64x64xf16, #tessera_tile.smem_layout<swizzle = 128>>
+func.func @dot_async_read_unwaited(%a: !swz, %c: tensor<64x64xf32, #acc>, %n: index) -> tensor<64x64xf32, #acc> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c) -> tensor<64x64xf32, #acc> {
+    // expected-error @+1 {{'tessera_tile.dot' op is async, so the loop's result it carries must be read through a tessera_tile.dot_wait (or a later dot), not by 'func.return'}}
+    %d = tessera_tile.dot %a, %a, %acc async {mma = #mma} : !swz, !swz -> tensor<64x64xf32, #acc>
+    scf.yield %d : tensor<64x64xf32, #acc>
+  }
+  return %r : tensor<64x64xf32, #acc>
+}
+
+// -----
+
+func.func @dot_wait_nothing() {
+  // expected-error @+1 {{'tessera_tile.dot_wait' op needs at least one accumulator}}
+  "tessera_tile.dot_wait"() : () -> ()
+  return
+}
+
+// -----
+
+#blocked = #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [2, 2]>
+func.func @dot_wait_not_an_accumulator(%t: tensor<64x8xf32, #blocked>) {
+  // expected-error @+1 {{'tessera_tile.dot_wait' op operand 0 is 'tensor<64x8xf32, #tessera_tile.blocked<warps = [4, 1], threads = [8, 4], per_thread = [2, 2]>>'; dot_wait passes on dot accumulators (#tessera_tile.mma_acc encoding)}}
+  %w = tessera_tile.dot_wait %t : tensor<64x8xf32, #blocked>
+  return
+}
+

@@ -311,5 +311,8 @@ func.func @tma_async_dot(%a: memref<?x?x?xf16, strided<[?, ?, 1]>>, %map: !map3,
     %d = tessera_tile.dot %s, %s, %acc async {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
     scf.yield %d : tensor<64x64xf32, #wgacc>
   }
-  return %r : tensor<64x64xf32, #wgacc>
+  // CHECK: %[[W:.*]] = tessera_tile.dot_wait %{{.*}} : tensor<64x64xf32, #acc{{[0-9]*}}>
+  // CHECK: return %[[W]]
+  %w = tessera_tile.dot_wait %r : tensor<64x64xf32, #wgacc>
+  return %w : tensor<64x64xf32, #wgacc>
 }

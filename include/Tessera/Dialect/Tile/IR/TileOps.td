@@ -10,6 +10,7 @@
 include "Tessera/Dialect/Tile/IR/TileBase.td"
 include "Tessera/Dialect/Tile/IR/TileTypes.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "index of this thread block along a grid axis";
@@ -779,9 +780,10 @@ def Tile_DotOp : Tile_Op<"dot", [
 
     `async` (set by `tessera-tile-pipeline` on the dot of a pipelined loop
     whose accumulator the loop carries) lets the instructions still run
-    when the dot returns: the next dot of the chain, or the loop's end,
-    waits for them (wgmma's wait groups), and the dot's shared operands
-    stay untouched until the next iteration's dot returns. Instructions
+    when the dot returns: the next dot of the chain waits for them (wgmma's
+    wait groups), the dot's shared operands stay untouched until the next
+    iteration's dot returns, and the loop's result is read only through a
+    `tessera_tile.dot_wait` (or a later, synchronous dot). Instructions
     that are synchronous anyway ignore it.
 
     Example:
@@ -806,6 +808,39 @@ def Tile_DotOp : Tile_Op<"dot", [
   let assemblyFormat = [{
     $a `,` $b `,` $acc (`async` $async^)? attr-dict `:` qualified(type($a)) `,`
         qualified(type($b)) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_DotWaitOp : Tile_Op<"dot_wait", [
+    DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
+  let summary = "waits for the block's asynchronous dots and passes their "
+                "accumulators on";
+  let description = [{
+    Waits until every `async` dot this thread issued has finished (wgmma's
+    `wait_group 0`), then returns `accs` unchanged: reads of the
+    accumulators after it use its results, so none of them can move above
+    the wait (the instructions' registers are written until it). Also after
+    it, the shared buffers those dots read may be overwritten.
+    `tessera-tile-pipeline` puts one after each loop whose dots it makes
+    `async`, on the accumulators the loop carries out. Operands are
+    accumulators (`#tessera_tile.mma_acc`); on instructions that are
+    synchronous anyway it passes them on and waits for nothing.
+
+    Example:
+
+    ```mlir
+    %acc = scf.for ... iter_args(%c = %zero) -> (tensor<128x256xf32, #acc>) {
+      %d = tessera_tile.dot %a, %b, %c async {mma = #wgmma} : ...
+      scf.yield %d : tensor<128x256xf32, #acc>
+    }
+    %done = tessera_tile.dot_wait %acc : tensor<128x256xf32, #acc>
+    ```
+  }];
+  let arguments = (ins Variadic<Tile_RegisterTile>:$accs);
+  let results = (outs Variadic<Tile_RegisterTile>:$results);
+  let assemblyFormat = [{
+    $accs attr-dict `:` type($accs)
   }];
   let hasVerifier = 1;
 }

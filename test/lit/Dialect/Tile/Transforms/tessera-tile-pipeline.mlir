@@ -313,7 +313,9 @@ func.func @i32_induction(%a: memref<?x?xf16>, %n: i32) {
 // barrier k mod 3 for phase (k / 3) mod 2, multiplies (async: the loop
 // carries the accumulator), synchronizes the block (every thread is done
 // with iteration k-1, and so is the dot that read the slot being refilled),
-// then issues iteration k+2's copies, arriving on its barrier.
+// then issues iteration k+2's copies, arriving on its barrier. After the
+// loop, a dot_wait on the accumulator it carries out: the return reads it
+// through the wait for the last chain.
 #swz = #tessera_tile.smem_layout<swizzle = 128>
 #mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
 #acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
@@ -346,6 +348,8 @@ func.func @i32_induction(%a: memref<?x?xf16>, %n: i32) {
 // CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[NEXT]]] if
 // CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[NEXT]]] if
 // CHECK-NEXT: scf.yield
+// CHECK: %[[DONE:.*]] = tessera_tile.dot_wait %{{.*}} : tensor<64x128xf32, #acc>
+// CHECK-NEXT: return %[[DONE]]
 func.func @barrier_ring(%a: !gmem, %b: !gmem, %amap: !map, %bmap: !map, %m: index, %n: index, %kt: index) -> tensor<64x128xf32, #acc> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
