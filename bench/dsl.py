@@ -1,6 +1,7 @@
 """The @tessera.kernel rows of bench/run.py: the examples' GEMM (autotuned)
 and FlashAttention (examples/kernels/) against Tessera's built-in kernels
-on the same shapes.
+on the same shapes; and a GEMM @tessera.function whose schedules
+@tessera.autotune chooses, against its default schedule.
 
 The GPU machine has no compiler, so `build()` compiles here, per bench
 shape (a kernel's grid is part of its artifact), every candidate of the
@@ -8,10 +9,10 @@ GEMM's autotuning space (those the compile-time checks refuse are pruned
 and listed) and the attention kernels; `rows()` on the device times every
 GEMM candidate with CUDA events on rotating inputs (what
 `tessera.kernel.autotune` does at a first launch), keeps the fastest and
-times it against the built-in kernel in the same process.
+times it against the built-in kernel in the same process. The same for
+the function's schedule candidates (`TUNED_SPACE`).
 """
 
-from __future__ import annotations
 
 import math
 import sys
@@ -43,7 +44,38 @@ def attention_name(shape, causal) -> str:
     return f"dsl_attention_d{shape[3]}_s{shape[2]}{'_causal' if causal else ''}"
 
 
+#: The @tessera.autotune rows: a GEMM function's matmul schedules.
+TUNED_SPACE = {"matmul": {"tile": [(128, 256, 64), (128, 128, 64)], "warps": [8],
+                          "stages": [3, 4, 5], "mma": ["wgmma"], "swizzle": [8, 16]}}
+
+
+def tuned_candidates():
+    from tessera.autotuning import candidates  # no MLIR: runs on the device too
+    return candidates(TUNED_SPACE)
+
+
+def tuned_name(i: int) -> str:
+    return f"autotune_gemm_f16_{i}"
+
+
 def build(output: Path, target: str, log=print) -> None:
+    import tessera
+    from tessera import Tensor, f16
+
+    def gemm(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16]) -> Tensor["M", "N", f16]:
+        return a @ b
+
+    # What @tessera.autotune compiles at a first call (shape-generic
+    # artifacts: one per candidate schedule).
+    fn = tessera.function(gemm)
+    for i, schedule in enumerate(tuned_candidates()):
+        try:
+            tessera.compile(fn, target, schedule=schedule).save(output / tuned_name(i))
+            log(f"{tuned_name(i):60s} (@tessera.autotune: {schedule['matmul']})")
+        except Exception as e:  # noqa: BLE001 - pruned: the checks refused it
+            from tessera.autotuning import error_reason
+
+            log(f"{tuned_name(i):60s} pruned: {error_reason(e)[:160]}")
     matmul, attention = _examples()
     kernel = matmul.matmul
     for shape in GEMM_SHAPES:
@@ -110,6 +142,32 @@ def rows(bench, quick, time_ms, copies_for, rel_err, attention_inputs) -> None:
             time_ms(torch, lambda i: builtin(A[i], B[i], out=[C2]), sets), e, bool(e < 2e-3))}
         bench.add("dsl", f"@kernel GEMM fp16 {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t, peers,
                   note=f"autotuned: {timed[0][2]}")
+        # @tessera.autotune of a GEMM function: its schedule candidates timed
+        # the same way, the fastest against the default schedule.
+        timed = []
+        for j, schedule in enumerate(tuned_candidates()):
+            if not (bench.artifacts / tuned_name(j)).exists():
+                continue  # pruned by the compile-time checks
+            program = bench.program(tuned_name(j))
+            ms = time_ms(torch, lambda i: program(A[i], B[i], out=[C2]), sets, budget_ms=60.0)
+            timed.append((ms, tuned_name(j), schedule["matmul"]))
+        timed.sort(key=lambda t: t[0])
+        print(f"  autotune GEMM {M}x{N}x{K}: {len(timed)} timed; "
+              + ", ".join(f"[{c}] {2 * M * N * K / ms / 1e9:.0f}" for ms, _, c in timed[:3]))
+
+        def run_fn(program, i):
+            program(A[i], B[i], out=[C])
+
+        def check_fn(program):
+            C.fill_(float("nan"))
+            run_fn(program, 0)
+            return rel_err(torch, C, ref)
+
+        t = bench.tessera(timed[0][1], run_fn, check_fn, 2e-3, sets)
+        peers = {"default schedule": (
+            time_ms(torch, lambda i: builtin(A[i], B[i], out=[C2]), sets), e, bool(e < 2e-3))}
+        bench.add("dsl", f"@autotune GEMM fn fp16 {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t,
+                  peers, note=f"autotuned: {timed[0][2]}")
         del A, B, C, C2, ref
     for shape in ATTENTION_SHAPES[:1] if quick else ATTENTION_SHAPES:
         Bz, H, S, D = shape

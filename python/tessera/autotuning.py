@@ -207,6 +207,16 @@ def _schedule_lists(space: dict) -> dict:
     return lists
 
 
+def candidates(space: dict) -> List[dict]:
+    """Every combination of `space`'s schedules (see :func:`autotune`), as
+    ``schedule=`` dicts of config text."""
+    import itertools
+
+    lists = _schedule_lists(space)
+    names = list(lists)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(lists[n] for n in names))]
+
+
 class TunedFunction:
     """A compiled function (``@tessera.jit`` or ``@tessera.function``) whose
     kernel schedules are tuned per value of the `key` dims on the GPU present
@@ -321,8 +331,6 @@ class _Autotune:
         the fastest is kept (in memory and in the disk cache, per chip,
         compiler build and key bucket). Without a GPU it warns and runs the
         default schedules."""
-        import itertools
-
         from .schedule import normalize
 
         if (space is None) == (configs is None):
@@ -330,18 +338,15 @@ class _Autotune:
         if budget_seconds is not None and budget_seconds <= 0:
             raise ValueError("tessera.autotune: budget_seconds must be positive")
         if space is not None:
-            lists = _schedule_lists(space)
-            names = list(lists)
-            candidates = [dict(zip(names, combo))
-                          for combo in itertools.product(*(lists[n] for n in names))]
+            tuned = candidates(space)
         else:
             if not isinstance(configs, (list, tuple)) or not configs:
                 raise TypeError("tessera.autotune: configs= is a non-empty list of "
                                 "schedule= dicts")
-            candidates = [normalize(c) for c in configs]
+            tuned = [normalize(c) for c in configs]
         if isinstance(key, str):
             key = [key]
-        return lambda fn: TunedFunction(fn, candidates, key, budget_seconds)
+        return lambda fn: TunedFunction(fn, tuned, key, budget_seconds)
 
     @staticmethod
     def get_param(name):

@@ -891,9 +891,10 @@ class _Builder:
         for k in node.keywords:
             if k.arg == "swizzle" and not (isinstance(k.value, ast.Constant) and
                                            k.value.value is None):
-                raise self.error(node, "swizzled shared buffers are written by TMA copies "
-                                       "only, which kernels do not issue yet; the buffer is "
-                                       "padded instead (leave swizzle out)")
+                raise self.error(node, "explicit shared buffers are padded, not swizzled "
+                                       "(tessera.copy_async writes them; a swizzled buffer "
+                                       "is written by TMA, which tessera.dot of two boxes "
+                                       "gets on Hopper by itself): leave swizzle out")
             if k.arg != "swizzle":
                 raise self.error(node, f"tessera.shared.alloc takes no keyword '{k.arg}'")
         if len(node.args) != 2:

@@ -444,8 +444,8 @@ def test_shared_memory_errors():
 
     def swizzled(a: Tensor["M", "K", f16]):
         As = tessera.shared.alloc[tessera.f16](64, 32, swizzle="xor")
-    with pytest.raises(tessera.KernelError, match=r"swizzled shared buffers are written by TMA "
-                                                  r"copies only"):
+    with pytest.raises(tessera.KernelError, match=r"explicit shared buffers are padded, not "
+                                                  r"swizzled .*: leave swizzle out"):
         tessera.kernel(swizzled).mlir(grid=(1,))
 
     def wrong_shape(a: Tensor["M", "K", f16]):
@@ -455,3 +455,47 @@ def test_shared_memory_errors():
     with pytest.raises(tessera.KernelError, match=r"copies a box of a tensor into a shared "
                                                   r"buffer of its shape and dtype"):
         tessera.kernel(wrong_shape).mlir(grid=(1,))
+
+
+def test_autotuned_launch_gives_all_values_or_none(monkeypatch):
+    monkeypatch.setenv("TESSERA_INTERPRET", "1")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "kernels"))
+    import matmul as example
+
+    a = np.ones((64, 32), np.float16)
+    b = np.ones((32, 64), np.float16)
+    c = np.zeros((64, 64), np.float16)
+    with pytest.raises(TypeError, match=r"the launch sets \['BLOCK_M'\] of the autotuned "
+                                        r"parameters .*; give all of them"):
+        example.matmul[(1,)](a, b, c, BLOCK_M=128)
+    # All of them: that configuration, no tuning (nothing recorded).
+    example.matmul[(1,)](a, b, c, BLOCK_M=128, BLOCK_N=128, BLOCK_K=32, num_stages=3,
+                         GROUP_M=8)
+    assert np.all(c == 32) and not example.matmul.tuning
+
+
+@pytest.mark.parametrize("bm, bk, warps, wgmma", [
+    (128, 64, 8, True),    # 64 rows per warpgroup, 128-byte K
+    (128, 32, 8, False),   # K of 64 bytes: no 128-byte swizzle
+    (128, 64, 4, False),   # 128 rows on one warpgroup
+    (64, 64, 4, True),
+])
+def test_dots_fit_wgmma_on_hopper_only(bm, bk, warps, wgmma):
+    @tessera.kernel(num_warps=warps)
+    def mm(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16], c: Tensor["M", "N", f16],
+           BM: tessera.constexpr, BK: tessera.constexpr):
+        m0 = tessera.program_id(0) * BM
+        acc = tessera.zeros((BM, 128), tessera.f32)
+        for k in tessera.range(0, a.shape[1], BK, stages=3):
+            acc = tessera.dot(a[m0:m0 + BM, k:k + BK], b[k:k + BK, 0:128], acc)
+        c[m0:m0 + BM, 0:128] = acc
+
+    hopper = mm.mlir(grid=(2,), target="sm_90", BM=bm, BK=bk)
+    assert ("kind = wgmma" in hopper) == wgmma
+    assert ("tessera_target.tensor_map" in hopper) == wgmma
+    assert "kind = mma_sync" in hopper  # the variant where the maps do not encode
+    assert "wgmma" not in mm.mlir(grid=(2,), target="sm_80", BM=bm, BK=bk)
+
