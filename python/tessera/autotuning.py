@@ -171,6 +171,20 @@ def tune(name: str, key, total: int, jobs: List[Tuple[object, Callable[[], objec
     return progress.best
 
 
+def choose(name: str, key, total: int, jobs, results, args, budget_seconds,
+           store: TuningStore, key_bucket, failure: Callable[[str], Exception]):
+    """`tune` on rotating copies of `args` (each artifact called with a
+    copy); the fastest config, persisted in `store` under `key_bucket`; or
+    `failure(reasons)` raised when none ran."""
+    copies = rotating_copies(args)
+    best = tune(name, key, total, jobs, results,
+                lambda artifact, i: artifact(*copies[i % len(copies)]), budget_seconds)
+    if best is None:
+        raise failure("; ".join(f"{c}: {r}" for c, r in results))
+    store.put(key_bucket, best[1])
+    return best[1]
+
+
 # -- compiled functions: @tessera.autotune over kernel schedules
 
 
@@ -301,16 +315,11 @@ class TunedFunction:
         jobs = [(c, functools.partial(compiler.compile, special, target=target, schedule=c))
                 for c in self.candidates]
         results: List[Tuple[object, object]] = []
-        copies = rotating_copies(arrays)
-        best = tune(self.__name__, values, len(self.candidates), jobs, results,
-                    lambda artifact, i: artifact(*copies[i % len(copies)]),
-                    self.budget_seconds)
         self.tuning[values] = results
-        if best is None:
-            raise RuntimeError(f"tessera.autotune: no schedule of '{self.__name__}' ran: "
-                               + "; ".join(f"{c}: {r}" for c, r in results))
-        store.put(key_bucket, best[1])
-        return best[1]
+        return choose(self.__name__, values, len(self.candidates), jobs, results, arrays,
+                      self.budget_seconds, store, key_bucket,
+                      lambda reasons: RuntimeError(f"tessera.autotune: no schedule of "
+                                                   f"'{self.__name__}' ran: {reasons}"))
 
 
 class _Autotune:

@@ -2099,16 +2099,11 @@ class Kernel:
                 continue
             jobs.append((config, functools.partial(self.compile, target, g, warps,
                                                    **constants)))
-        copies = autotuning.rotating_copies(args)
-        best = autotuning.tune(self.__name__, key, len(self.configs), jobs, results,
-                               lambda artifact, i: artifact(*copies[i % len(copies)]),
-                               self.budget_seconds)
         self.tuning[key] = results
-        if best is None:
-            raise KernelError(f"kernel '{self.__name__}': no configuration ran: "
-                              + "; ".join(f"{c}: {r}" for c, r in results))
-        store.put(bucket, best[1])
-        return best[1]
+        return autotuning.choose(self.__name__, key, len(self.configs), jobs, results, args,
+                                 self.budget_seconds, store, bucket,
+                                 lambda reasons: KernelError(f"kernel '{self.__name__}': no "
+                                                             f"configuration ran: {reasons}"))
 
     def _interpreted_code(self):
         """The kernel's code with every `if` test through `_condition` (for
