@@ -45,7 +45,7 @@ RACECHECK_SKIP=${RACECHECK_SKIP-matmul_f16_wgmma_many_batches,attention_f16_many
 # SYNCCHECK_ONLY (default the wgmma case whose TMA path is off) runs alone
 # so the log tells whether the instructions' presence or their execution
 # is what the tool cannot take.
-SYNCCHECK_SKIP=${SYNCCHECK_SKIP-dsl_example_matmul_wgmma,dsl_example_matmul_wgmma_fallback,matmul_bias_gelu_f16_wgmma,matmul_f16_wgmma_batched,matmul_f16_wgmma_fallback,matmul_f16_wgmma_many_batches,matmul_f16_wgmma_swizzled,matmul_bias_gelu_f16_wgmma_split,matmul_bias_gelu_f16_wgmma_ws,matmul_f16_wgmma_ws_batched,matmul_f16_wgmma_ws_fallback}
+SYNCCHECK_SKIP=${SYNCCHECK_SKIP-dsl_example_matmul_wgmma,dsl_example_matmul_wgmma_fallback,dsl_example_matmul_wgmma_pitched,matmul_f16_wgmma_pitched,matmul_f16_wgmma_ws_pitched,matmul_bias_gelu_f16_wgmma,matmul_f16_wgmma_batched,matmul_f16_wgmma_fallback,matmul_f16_wgmma_many_batches,matmul_f16_wgmma_swizzled,matmul_bias_gelu_f16_wgmma_split,matmul_bias_gelu_f16_wgmma_ws,matmul_f16_wgmma_ws_batched,matmul_f16_wgmma_ws_fallback}
 SYNCCHECK_ONLY=${SYNCCHECK_ONLY-matmul_f16_wgmma_fallback}
 SANITIZE_SKIP=${SANITIZE_SKIP-}
 START=$(date +%s)

@@ -280,6 +280,13 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         BATCHED_MATMUL_F16,
         [(2, 300, 777), (777, 250)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # The same, with the runtime's pitched copies (on by default; the
+    # fallback cases turn them off): the inputs copied into 16-byte rows,
+    # the warp-specialized kernel reads the copies through TMA.
+    "matmul_f16_wgmma_ws_pitched": (
+        BATCHED_MATMUL_F16,
+        [(2, 300, 777), (777, 250)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # Two warpgroups on 128x256 tiles; a batched lhs (a 3-d tensor map).
     "matmul_f16_wgmma_batched": (
         BATCHED_MATMUL_F16,
@@ -288,6 +295,15 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
     # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
     # wgmma kernel runs its mma_sync block program instead.
     "matmul_f16_wgmma_fallback": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(1000, 777), (777, 999)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
+    # K = 777 through pitched copies: TMA and wgmma on the copies.
+    "matmul_f16_wgmma_pitched": (
         """
 func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
@@ -709,6 +725,9 @@ SCHEDULES = {
         "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma"},
     "matmul_f16_wgmma_fallback": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
+    "matmul_f16_wgmma_pitched": {
+        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
+    "matmul_f16_wgmma_ws_pitched": {"matmul": WS_SCHEDULE},
     "matmul_bias_gelu_f16_mma_sync": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync"},
     "matmul_f16_mma_sync_batched": {
@@ -731,7 +750,10 @@ USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True
             "matmul_f16_wgmma_many_batches": True,
             "matmul_f16_wgmma_fallback": False,
             "matmul_bias_gelu_f16_wgmma_ws": True, "matmul_f16_wgmma_ws_batched": True,
-            "matmul_f16_wgmma_ws_fallback": False}
+            "matmul_f16_wgmma_ws_fallback": False,
+            "matmul_f16_wgmma_pitched": True, "matmul_f16_wgmma_ws_pitched": True}
+#: Cases whose inputs TMA reads through the runtime's pitched copies.
+PITCHED = {"matmul_f16_wgmma_pitched", "matmul_f16_wgmma_ws_pitched"}
 
 
 def tolerance(name: str, dtype: str):

@@ -157,10 +157,12 @@ DSL_CASES["dsl_example_matmul"] = (
     (4e-2, 4e-3))
 # The Hopper form (sm_90): 128 x 256 x 64 tiles on two warpgroups run on
 # TMA and wgmma where the tensor maps encode (16-byte rows), else on the
-# mma.sync variant of the same kernel (K = 135: rows of 270 bytes).
+# mma.sync variant of the same kernel (K = 135: rows of 270 bytes, with the
+# runtime's pitched copies off), or on TMA over pitched copies (on).
 _WGMMA = {"BLOCK_M": 128, "BLOCK_N": 256, "BLOCK_K": 64, "num_stages": 4, "num_warps": 8,
           "GROUP_M": 2}
-for _name, _k in (("dsl_example_matmul_wgmma", 136), ("dsl_example_matmul_wgmma_fallback", 135)):
+for _name, _k in (("dsl_example_matmul_wgmma", 136), ("dsl_example_matmul_wgmma_fallback", 135),
+                  ("dsl_example_matmul_wgmma_pitched", 135)):
     DSL_CASES[_name] = (
         _matmul.matmul, {"grid": _matmul.grid(300, 520)(_WGMMA), **_WGMMA},
         [(300, _k), (_k, 520), (300, 520)], ["float16"] * 3, 2, lambda a, b, c: a @ b,

@@ -28,7 +28,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-from cases import CASES, USES_TMA, tolerance  # noqa: E402
+from cases import CASES, PITCHED, USES_TMA, tolerance  # noqa: E402
 
 
 def main(argv) -> int:
@@ -55,6 +55,9 @@ def main(argv) -> int:
         if sanitize:
             print(f"case {name}", flush=True)
         program = runtime.load(artifacts / name)
+        # The fallback cases are about the kernels' path without TMA: no
+        # pitched copies of their inputs.
+        program.pitched_copies = USES_TMA.get(name, True)
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         inputs = [cp.asarray(h) for h in host]
@@ -75,6 +78,7 @@ def main(argv) -> int:
         if name in USES_TMA:  # the path the case is about must have run
             ok &= (tma["encoded"] > 0) == USES_TMA[name]
             ok &= (tma["refused"] > 0) != USES_TMA[name]
+            ok &= (tma["pitched"] > 0) == (name in PITCHED)
         failures += not ok
         # Timing, for information only (the benchmarks measure properly).
         start, stop = cp.cuda.Event(), cp.cuda.Event()
@@ -137,6 +141,7 @@ def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
         if sanitize:
             print(f"case {name}", flush=True)
         program = runtime.load(artifacts / name)
+        program.pitched_copies = not name.endswith("_fallback")
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
         host[written][...] = np.nan
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
@@ -144,6 +149,10 @@ def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
         program(*device)
         got = cp.asnumpy(device[written]).astype(np.float64)
         ok = bool(np.all(np.abs(got - ref) <= atol + rtol * np.abs(ref)))
+        if name.startswith("dsl_example_matmul_wgmma"):  # which path ran
+            tma = program.tensor_map_counts()
+            ok &= (tma["pitched"] > 0) == name.endswith("_pitched")
+            ok &= (tma["refused"] > 0) == name.endswith("_fallback")
         failures += not ok
         print(f"dsl kernel: {name:26s} max|err| {np.nanmax(np.abs(got - ref)):.2e}  "
               f"{'PASS' if ok else 'FAIL'}")
@@ -155,12 +164,18 @@ def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:
     that are views at an odd element offset must take the element-copy path
     instead (and still be right)."""
     failures = 0
-    for name in ("matmul_f16_tc_lhsT_aligned", "attention_f16_d64_causal",
-                 "matmul_bias_gelu_f16_wgmma", "matmul_f16_mma_sync_batched"):
+    # (The wgmma case a second time with the runtime's pitched copies: the
+    # views copied into aligned rows, read through TMA.)
+    for name, pitched in (("matmul_f16_tc_lhsT_aligned", False),
+                          ("attention_f16_d64_causal", False),
+                          ("matmul_bias_gelu_f16_wgmma", False),
+                          ("matmul_f16_mma_sync_batched", False),
+                          ("matmul_bias_gelu_f16_wgmma", True)):
         if name not in cases:
             continue
         _, shapes, dtypes, reference, out_dtype = CASES[name]
         program = runtime.load(artifacts / name)
+        program.pitched_copies = pitched
         host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         inputs = []
@@ -174,8 +189,11 @@ def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:
         got = cp.asnumpy(out).astype(np.float64)
         atol, rtol = tolerance(name, out_dtype)
         ok = bool(np.all(np.abs(got - ref) <= atol + rtol * np.abs(ref)))
+        if pitched:
+            ok &= program.tensor_map_counts()["pitched"] > 0
         failures += not ok
-        print(f"misaligned views: {name:28s} {'PASS' if ok else 'FAIL'}")
+        print(f"misaligned views: {name + (' (pitched)' if pitched else ''):37s} "
+              f"{'PASS' if ok else 'FAIL'}")
     return failures
 
 

@@ -80,7 +80,10 @@ def test_plan_maps_and_parameters(tmp_path):
     params = program._kernels[0][0]
     assert params[1:] == [("tensor_map", 0), ("tensor_map_valid", 0)]
     assert program._maps.dims(0, {"M": 1000, "K": 776}) == (1, 1000, 776)
-    assert program.tensor_map_counts() == {"encoded": 0, "refused": 0}
+    assert program.tensor_map_counts() == {"encoded": 0, "pitched": 0, "refused": 0}
+    assert program.pitched_copies
+    program.pitched_copies = False
+    assert not program._maps.pitched
     assert gpu._map_arg(None, 2) == 0 and gpu._map_arg(None, 3) == 0
     assert gpu._map_arg("device map", 2) == "device map" and gpu._map_arg("m", 3) == 1
 
@@ -94,3 +97,67 @@ def test_plan_errors(tmp_path):
         gpu.GPUProgram(plan(maps=(dict(MAP, dtype="c64"),)), tmp_path / "k.ptx")
     with pytest.raises(ValueError, match=r"kernel k: unknown parameter \{'texture': 'x'\}"):
         gpu.GPUProgram(plan(params=({"texture": "x"},)), tmp_path / "k.ptx")
+
+
+def test_pitch_sets_the_row_stride(encoder):
+    gpu.encode_tensor_map(0x1000, "f16", (2, 1000, 777), (1, 128, 64), pitch=1568)
+    assert encoder[-1]["dims"] == [777, 1000, 2]
+    assert encoder[-1]["strides"] == [1568, 1568 * 1000]
+
+
+@pytest.fixture
+def cupy(monkeypatch):
+    """A stand-in CuPy: scratch buffers at fake addresses, copies recorded."""
+    import sys
+    import types
+
+    copies, buffers = [], []
+
+    class Buffer:
+        def __init__(self, n):
+            self.data = types.SimpleNamespace(ptr=0x10000 * (len(buffers) + 1))
+            self.n = n
+            buffers.append(self)
+
+    stream = types.SimpleNamespace(ptr=7, synchronize=lambda: None)
+    fake = types.SimpleNamespace(
+        empty=lambda n, dtype: Buffer(n), asarray=lambda host: ("device map", host[0]),
+        cuda=types.SimpleNamespace(
+            get_current_stream=lambda: stream,
+            runtime=types.SimpleNamespace(
+                memcpyDeviceToDevice=3,
+                memcpy2DAsync=lambda *args: copies.append(args))))
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    return types.SimpleNamespace(copies=copies, buffers=buffers, stream=stream)
+
+
+def test_inputs_tma_cannot_address_get_a_pitched_copy(encoder, cupy):
+    maps = gpu._TensorMaps([MAP], {"a"})
+    # K = 777 halves: rows of 1554 bytes; the copy's rows are 1568.
+    device = maps.encode(0, 0x1000, (1, 1000, 777))
+    assert device == ("device map", 0xAB)
+    (scratch,) = cupy.buffers
+    assert scratch.n == 1000 * 1568
+    assert encoder[-1]["address"] == scratch.data.ptr
+    assert encoder[-1]["dims"] == [777, 1000, 1] and encoder[-1]["strides"] == [1568, 1568000]
+    assert cupy.copies == [(scratch.data.ptr, 1568, 0x1000, 1554, 1554, 1000, 3, 7)]
+    # Every call copies again (the data may have changed); the map is kept.
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) == device
+    assert len(cupy.copies) == 2 and len(encoder) == 1 and len(cupy.buffers) == 1
+    assert maps.counts == {"encoded": 1, "pitched": 1, "refused": 0}
+    # Turned off: the kernels' path without TMA (and no copy), counted as
+    # refused; a map never copied is refused too.
+    maps.pitched = False
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) is None and len(cupy.copies) == 2
+    assert maps.encode(0, 0x2000, (1, 1000, 777)) is None
+    assert maps.encode(0, 0x2000, (1, 1000, 777)) is None  # counted once
+    assert maps.counts == {"encoded": 1, "pitched": 1, "refused": 2}
+    maps.pitched = True
+    assert maps.encode(0, 0x2000, (1, 1000, 777)) == device and len(cupy.copies) == 3
+
+
+def test_outputs_are_never_copied(encoder, cupy):
+    maps = gpu._TensorMaps([dict(MAP, memref="c")], {"a"})
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) is None
+    assert maps.counts == {"encoded": 0, "pitched": 0, "refused": 1} and not cupy.copies
+

@@ -29,8 +29,12 @@ they are allocated per call. Kernels run in order on one stream.
 `cuTensorMapEncodeTiled` into device memory (cached by address and dims);
 a `{"tensor_map": "tm0"}` parameter passes its address and
 `{"tensor_map_valid": "tm0"}` passes 1, or 0 when TMA cannot address the
-buffer (not 16-byte aligned, or rows not multiples of 16 bytes): kernels
-then take their path without TMA.
+buffer: kernels then take their path without TMA. An *input* TMA cannot
+address as it is (not 16-byte aligned, or rows not multiples of 16 bytes:
+a K of 777 halves) is first copied, on the launch stream, into a scratch
+buffer of 16-byte aligned rows (one `cudaMemcpy2DAsync`), and the map
+describes that copy: such programs stay on TMA (`pitched_copies = False`,
+or TESSERA_TMA_PITCHED_COPIES=0, turns this off).
 
     program = load("out/")
     c = program(a, b)                      # cupy, numpy, torch, DLPack objects
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -107,7 +112,7 @@ class GPUProgram:
         self._temporaries = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
-        self._maps = _TensorMaps(plan.get("tensor_maps", []))
+        self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names))
         # Parsed once: the launch path only evaluates.
         self._kernels = []
         for k in plan["kernels"]:
@@ -123,10 +128,21 @@ class GPUProgram:
         self._prepared: Dict[tuple, tuple] = {}
 
     def tensor_map_counts(self) -> Dict[str, int]:
-        """How many TMA tensor maps the runtime has encoded, and how many
+        """How many TMA tensor maps the runtime has encoded, how many of
+        those describe a pitched copy of an input (`pitched`), and how many
         it refused (buffers TMA cannot address: kernels then copy without
         TMA), over the program's calls (repeated buffers count once)."""
         return dict(self._maps.counts)
+
+    @property
+    def pitched_copies(self) -> bool:
+        """Whether inputs TMA cannot address as they are are copied into
+        16-byte aligned rows for it (default True; see the module doc)."""
+        return self._maps.pitched
+
+    @pitched_copies.setter
+    def pitched_copies(self, value: bool) -> None:
+        self._maps.pitched = bool(value)
 
     def _param(self, kernel: str, p: dict) -> tuple:
         if "memref" in p:
@@ -433,22 +449,26 @@ def _tma_encoder():
 
 
 def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
-                      oob_zero: bool = True, l2promo: int = 0) -> Optional[np.ndarray]:
+                      oob_zero: bool = True, l2promo: int = 0,
+                      pitch: Optional[int] = None) -> Optional[np.ndarray]:
     """The 128-byte CUtensorMap of the row-major tensor of `dims` (outermost
     first) at device `address`, copied in boxes of `box`; None where TMA
     cannot address it (the address not 16-byte aligned, a row stride not a
     multiple of 16 bytes, an empty dim, or one of 2^31 or more: kernels
-    pass coordinates as signed 32-bit integers)."""
+    pass coordinates as signed 32-bit integers). `pitch`: bytes from one
+    row (innermost dim) to the next, if not the row's own size."""
     import ctypes
 
     rank = len(dims)
     itemsize = _TMA_ITEMSIZE[dtype]
     if address % 16 or any(d < 1 or d >= 2**31 for d in dims):
         return None
-    strides, stride = [], itemsize
-    for d in reversed(dims[1:]):  # bytes between entries of dims 1.. (innermost first)
-        stride *= d
+    strides = []
+    stride = itemsize * dims[-1] if pitch is None else pitch
+    for d in reversed(dims[:-1]):  # bytes between entries of dims 0..n-2 (innermost first)
         strides.append(stride)
+        stride *= d
+    strides = strides[:rank - 1]
     if any(st % 16 or st >= 2**40 for st in strides):
         return None
     storage = ctypes.create_string_buffer(128 + 64)
@@ -472,9 +492,12 @@ class _TensorMaps:
 
     _LIMIT = 512
 
-    def __init__(self, specs):
+    def __init__(self, specs, inputs=frozenset()):
         self.index = {t["name"]: i for i, t in enumerate(specs)}
         self.memrefs = [t["memref"] for t in specs]
+        # Maps over the program's inputs may describe a pitched copy.
+        self._copyable = [t["memref"] in inputs for t in specs]
+        self.pitched = os.environ.get("TESSERA_TMA_PITCHED_COPIES", "1") != "0"
         self._specs = []
         for t in specs:
             if (t["dtype"] not in _TMA_DTYPES or int(t.get("swizzle", 0)) not in _TMA_SWIZZLE
@@ -487,21 +510,37 @@ class _TensorMaps:
                                 int(t.get("l2promo", 0))))
         self._device: Dict[tuple, object] = {}
         self._retired: list = []
-        self.counts = {"encoded": 0, "refused": 0}
+        self.counts = {"encoded": 0, "pitched": 0, "refused": 0}
+        self._unpitched: set = set()  # maps refused while pitched copies were off
 
     def dims(self, i: int, sizes) -> tuple:
         fns = self._specs[i][1]
         return tuple(d if isinstance(d, int) else int(d(sizes)) for d in fns)
 
     def encode(self, i: int, address: int, dims: tuple):
-        """The device copy of map `i` for a buffer at `address`, or None."""
+        """The device copy of map `i` for a buffer at `address`, or None. A
+        map over a pitched copy (an input TMA cannot address as it is) gets
+        the copy made now, on the current stream, each call."""
         key = (i, address, dims)
         found = self._device.get(key, False)
-        if found is not False:
+        if isinstance(found, _PitchedMap) and self.pitched:
+            return found.refresh(address)
+        if found is not False and not isinstance(found, _PitchedMap):
             return found
         dtype, _, box, swizzle, oob_zero, l2promo = self._specs[i]
         host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero, l2promo)
         device = None
+        if host is None and self._copyable[i] and all(0 < d < 2**31 for d in dims):
+            if not self.pitched:  # (not cached: the copies may be turned on)
+                if key not in self._unpitched:
+                    self._unpitched.add(key)
+                    self.counts["refused"] += 1
+                return None
+            device = _PitchedMap(dtype, dims, box, swizzle, oob_zero, l2promo)
+            self.counts["pitched"] += 1
+            self.counts["encoded"] += 1
+            self._remember(key, device)
+            return device.refresh(address)
         if host is not None:
             import cupy as cp
 
@@ -510,6 +549,10 @@ class _TensorMaps:
             # cached and shared by later launches on other streams).
             cp.cuda.get_current_stream().synchronize()
         self.counts["encoded" if host is not None else "refused"] += 1
+        self._remember(key, device)
+        return device
+
+    def _remember(self, key, device) -> None:
         if len(self._device) >= self._LIMIT:
             # Kernels launched so far may read the maps being dropped: wait
             # for them; maps this call already took stay alive (retired)
@@ -520,6 +563,41 @@ class _TensorMaps:
             self._retired = list(self._device.values())
             self._device.clear()
         self._device[key] = device
+
+
+class _PitchedMap:
+    """A tensor map over a scratch copy of an input whose rows are padded to
+    16-byte multiples (and whose start is aligned): `refresh` copies the
+    input in (one cudaMemcpy2DAsync on the current stream) and returns the
+    map. The map keeps the input's dims; TMA reads zeros past them, so the
+    padding is never read. One scratch buffer per stream (calls on one
+    stream are ordered; two streams do not share one)."""
+
+    def __init__(self, dtype, dims, box, swizzle, oob_zero, l2promo):
+        self.spec = (dtype, dims, box, swizzle, oob_zero, l2promo)
+        self.width = dims[-1] * _TMA_ITEMSIZE[dtype]  # bytes of one row
+        self.pitch = -(-self.width // 16) * 16
+        self.rows = math.prod(dims[:-1])
+        self.per_stream: Dict[int, tuple] = {}
+
+    def refresh(self, address: int):
+        import cupy as cp
+
+        stream = cp.cuda.get_current_stream()
+        found = self.per_stream.get(stream.ptr)
+        if found is None:
+            scratch = cp.empty(self.rows * self.pitch, np.uint8)
+            dtype, dims, box, swizzle, oob_zero, l2promo = self.spec
+            host = encode_tensor_map(int(scratch.data.ptr), dtype, dims, box, swizzle,
+                                     oob_zero, l2promo, pitch=self.pitch)
+            if host is None:
+                raise RuntimeError(f"TMA cannot address a pitched copy of dims {dims}")
+            found = self.per_stream[stream.ptr] = (scratch, cp.asarray(host))
+            stream.synchronize()  # the map's upload, before any kernel reads it
+        scratch, device = found
+        cp.cuda.runtime.memcpy2DAsync(int(scratch.data.ptr), self.pitch, address,
+                                      self.width, self.width, self.rows,
+                                      cp.cuda.runtime.memcpyDeviceToDevice, stream.ptr)
         return device
 
 
