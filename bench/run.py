@@ -230,8 +230,8 @@ class Bench:
 
 def gemm_rows(bench, triton_gemm, quick):
     torch = bench.torch
-    shapes = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (16, 8192, 8192),
-              (4000, 4000, 4000), (1000, 999, 777)]
+    shapes = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (1, 8192, 8192),
+              (16, 8192, 8192), (64, 8192, 8192), (4000, 4000, 4000), (1000, 999, 777)]
     if quick:
         shapes = [(4096, 4096, 4096), (1000, 999, 777)]
     # The mma.sync kernel (sm_80's, and transposed operands') on two shapes.

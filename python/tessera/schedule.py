@@ -38,7 +38,9 @@ class Schedule:
     main loop's pipeline depth; ``vector`` contiguous elements per thread
     (elementwise, row and column kernels); ``swizzle`` matmul blocks in
     groups of that many tile rows; ``mma`` the tensor-core family;
-    ``split_k`` slices of a matmul's K summed by a second kernel;
+    ``split_k`` slices of a matmul's K summed by a second kernel
+    (``"auto"``: chosen at launch, as many as give every multiprocessor a
+    block where the output has fewer tiles, the default on Hopper);
     ``producer_warps`` (0 or 4) a warp-specialized wgmma matmul whose extra
     warpgroup issues the TMA copies."""
 
@@ -48,7 +50,7 @@ class Schedule:
     vector: int = 1
     swizzle: int = 1
     mma: str = "none"
-    split_k: int = 1
+    split_k: Union[int, str] = 1
     producer_warps: int = 0
 
     def __post_init__(self):
@@ -59,7 +61,13 @@ class Schedule:
                                for t in tile):
             raise ValueError(f"Schedule tile must be positive ints, got {tuple(tile)!r}")
         object.__setattr__(self, "tile", tuple(tile))
+        if self.split_k != "auto" and (not isinstance(self.split_k, int) or
+                                       isinstance(self.split_k, bool)):
+            raise TypeError(f"Schedule split_k must be an int or 'auto', got "
+                            f"{self.split_k!r}")
         for field in ("warps", "stages", "vector", "swizzle", "split_k"):
+            if field == "split_k" and self.split_k == "auto":
+                continue
             value = getattr(self, field)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"Schedule {field} must be an int, got {value!r}")
@@ -85,7 +93,7 @@ class Schedule:
         if self.mma != "none":
             parts.append(f"mma = {self.mma}")
         if self.split_k != 1:
-            parts.append(f"split_k = {self.split_k}")
+            parts.append(f"split_k = {self.split_k}")  # (auto: split_k = auto)
         if self.producer_warps:
             parts.append(f"producer_warps = {self.producer_warps}")
         return ", ".join(parts)

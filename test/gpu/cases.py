@@ -257,6 +257,21 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(520, 1000), (520, 1000)], ["float16"] * 2,
         lambda a, w: a.T @ w, "float16"),
+    # Decode shapes on the default schedule (split_k = auto): few output
+    # tiles, so K is split at launch over the multiprocessors and a second
+    # kernel sums the slices and runs the epilogue (bias + gelu).
+    "matmul_bias_gelu_f16_decode": (
+        MATMUL_BIAS_GELU_F16,
+        [(16, 2048), (2048, 3000), (3000,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float16"),
+    "matmul_f16_decode_m1": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(1, 4096), (4096, 1000)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # wgmma with TMA (sm_90a): rows of 16-byte multiples, ragged M, N and K
     # (K = 776 is not a multiple of the 64-deep k-slices: TMA fills zeros).
     "matmul_bias_gelu_f16_wgmma": (

@@ -17,6 +17,8 @@ def test_config_text():
                     producer_warps=4).config() == (
         "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, producer_warps = 4")
     assert Schedule(tile=[1, 2]).tile == (1, 2)
+    assert Schedule(tile=(128, 256, 64), mma="wgmma", split_k="auto").config().endswith(
+        "mma = wgmma, split_k = auto")
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
@@ -27,6 +29,8 @@ def test_config_text():
     (dict(tile=(64,), warps=2.0), TypeError, r"warps must be an int, got 2.0"),
     (dict(tile=(64,), stages=0), ValueError, r"stages must be at least 1, got 0"),
     (dict(tile=(64,), split_k=-1), ValueError, r"split_k must be at least 1, got -1"),
+    (dict(tile=(64,), split_k="many"), TypeError, r"split_k must be an int or 'auto', "
+                                                  r"got 'many'"),
     (dict(tile=(64,), producer_warps=2), ValueError,
      r"producer_warps must be 0 \(no producer\) or 4 \(a warpgroup\), got 2"),
     (dict(tile=(64,), mma="tensor"), ValueError,
@@ -87,4 +91,33 @@ def test_split_k_refused_where_it_does_not_apply():
                                         r"kernels only"):
         tessera.compile(mlp(), target="sm_90", use_cache=False,
                         schedule={"softmax": Schedule(tile=(1, 512), warps=2, split_k=2)})
+
+
+def test_split_k_auto_is_chosen_at_launch():
+    """The Hopper default: the slices of K are the plan's expression over
+    the device's multiprocessors; the sum's kernel has an empty grid where
+    the launch does not split."""
+    @tessera.function
+    def gemm(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16]) -> Tensor["M", "N", f16]:
+        return a @ b
+
+    art = tessera.compile(gemm, target="sm_90", use_cache=False)
+    assert "split_k = auto" in art.mlir("schedule")
+    main, reduce = art.plan["kernels"]
+    assert reduce["name"].endswith("matmul_splitk")
+    from tessera.runtime.plan import compile_extent
+
+    def launch(m, n, k, sms=132):
+        sizes = {"M": m, "K": k, "N": n, "multiprocessors": sms}
+        slices = compile_extent(main["grid"][0])(sizes) // (-(-m // 128) * -(-n // 256))
+        return slices, compile_extent(reduce["grid"][0])(sizes)
+    # Decode (M = 16, 32 tiles of 128 x 256): 4 slices of K, summed.
+    assert launch(16, 8192, 8192) == (4, 8192 // 128 * 2)
+    # Enough tiles for every multiprocessor: one slice, no second kernel.
+    assert launch(4096, 4096, 4096) == (1, 0)
+    # Short K: at least 4 steps of 64 per slice (777: 13 steps, 3 slices).
+    assert launch(1000, 999, 777)[0] == 3
+    sizes = {"M": 0, "K": 777, "N": 999, "multiprocessors": 132}
+    assert compile_extent(main["grid"][0])(sizes) == 0  # nothing to launch
+    assert compile_extent(reduce["grid"][0])(sizes) == 0
 

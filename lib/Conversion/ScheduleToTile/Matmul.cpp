@@ -219,10 +219,36 @@ std::pair<Value, Value> SplitK::split(OpBuilder &b, Location loc, Value z,
           arith::DivUIOp::create(b, loc, z, batch)};
 }
 
-std::pair<Value, Value> SplitK::steps(OpBuilder &b, Location loc, Value slice,
+Value SplitK::factorIn(OpBuilder &b, Location loc, ValueRange params) const {
+  return automatic ? params[factorParam] : indexConstant(b, loc, factor);
+}
+
+LogicalResult
+SplitK::finish(OpBuilder &b, Location loc, ValueRange params, Value acc,
+               Value z, Value m, Value n, Value row0, Value col0,
+               function_ref<LogicalResult(OpBuilder &)> epilogue) const {
+  if (!enabled())
+    return epilogue(b);
+  if (!automatic) {
+    store(b, loc, params, acc, z, m, n, row0, col0);
+    return success();
+  }
+  Value whole = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      params[factorParam],
+                                      indexConstant(b, loc, 1));
+  auto branch = scf::IfOp::create(b, loc, TypeRange(), whole,
+                                  /*withElseRegion=*/true);
+  OpBuilder eb = OpBuilder::atBlockBegin(&branch.getElseRegion().front());
+  store(eb, loc, params, acc, z, m, n, row0, col0);
+  OpBuilder tb = OpBuilder::atBlockBegin(&branch.getThenRegion().front());
+  return epilogue(tb);
+}
+
+std::pair<Value, Value> SplitK::steps(OpBuilder &b, Location loc,
+                                      ValueRange params, Value slice,
                                       Value count) const {
   Value per = arith::CeilDivUIOp::create(b, loc, count,
-                                         indexConstant(b, loc, factor));
+                                         factorIn(b, loc, params));
   Value first = arith::MinUIOp::create(
       b, loc, arith::MulIOp::create(b, loc, slice, per), count);
   Value end = arith::MinUIOp::create(
@@ -247,7 +273,7 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
                                       KernelSignature &sig, const SplitK &split,
                                       const TileEpilogue &epilogue, Type acc,
                                       Value hostM, Value hostN,
-                                      Value hostBatch) {
+                                      Value hostBatch, Value hostSplitUsed) {
   constexpr int64_t rows = 8, cols = 128;
   OpBuilder &hb = host.builder;
   MLIRContext *ctx = hb.getContext();
@@ -260,6 +286,9 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
           arith::CeilDivUIOp::create(hb, loc, hostM,
                                      indexConstant(hb, loc, rows))),
       hostBatch);
+  // Not launched (an empty grid) where the launch did not split.
+  if (split.automatic)
+    grid = arith::MulIOp::create(hb, loc, grid, hostSplitUsed);
   auto config = schedule::ConfigAttr::get(ctx, {rows, cols}, rows, 1);
   OutputTiles tiles{
       rows, cols,
@@ -276,24 +305,37 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
         Value col0 = arith::MulIOp::create(b, loc, ids[0],
                                            indexConstant(b, loc, cols));
         Value sum = zeroOf(b, loc, tiles.tile(acc));
-        for (int64_t slice = 0; slice < split.factor; ++slice) {
+        // sum += the partial tile of slice `slice`.
+        auto addSlice = [&](OpBuilder &sb, Value slice, Value sum) -> Value {
           Value z = arith::AddIOp::create(
-              b, loc, bz,
-              arith::MulIOp::create(b, loc, indexConstant(b, loc, slice),
-                                    batch));
+              sb, loc, bz, arith::MulIOp::create(sb, loc, slice, batch));
           Value view = stridedView(
-              b, loc, params[split.workspaceParam],
-              arith::MulIOp::create(b, loc, z,
-                                    arith::MulIOp::create(b, loc, m, n)),
-              {m, n}, {n, indexConstant(b, loc, 1)});
-          Value part = tile::LoadTileOp::create(b, loc, tiles.tile(acc), view,
+              sb, loc, params[split.workspaceParam],
+              arith::MulIOp::create(sb, loc, z,
+                                    arith::MulIOp::create(sb, loc, m, n)),
+              {m, n}, {n, indexConstant(sb, loc, 1)});
+          Value part = tile::LoadTileOp::create(sb, loc, tiles.tile(acc), view,
                                                 ValueRange{row0, col0});
-          sum = mapTiles(b, loc, tiles.tile(acc), {sum, part},
-                         [&](OpBuilder &mb, ValueRange x) -> Value {
-                           if (isa<FloatType>(acc))
-                             return arith::AddFOp::create(mb, loc, x[0], x[1]);
-                           return arith::AddIOp::create(mb, loc, x[0], x[1]);
-                         });
+          return mapTiles(sb, loc, tiles.tile(acc), {sum, part},
+                          [&](OpBuilder &mb, ValueRange x) -> Value {
+                            if (isa<FloatType>(acc))
+                              return arith::AddFOp::create(mb, loc, x[0], x[1]);
+                            return arith::AddIOp::create(mb, loc, x[0], x[1]);
+                          });
+        };
+        if (split.automatic) {
+          // As many slices as the launch chose.
+          auto loop = scf::ForOp::create(
+              b, loc, indexConstant(b, loc, 0), params[split.factorParam],
+              indexConstant(b, loc, 1), ValueRange{sum},
+              [&](OpBuilder &lb, Location, Value slice, ValueRange carried) {
+                scf::YieldOp::create(lb, loc,
+                                     addSlice(lb, slice, carried[0]));
+              });
+          sum = loop.getResult(0);
+        } else {
+          for (int64_t slice = 0; slice < split.factor; ++slice)
+            sum = addSlice(b, indexConstant(b, loc, slice), sum);
         }
         return epilogue.emit(b, loc, params, sum, bz, row0, col0);
       });
@@ -385,12 +427,38 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   Type lhsElement = lhsType.getElementType();
   Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhsElement));
   SplitK split{config.getSplitK()};
+  // 1 where the launch splits K (always, for a fixed split_k), else 0.
+  Value splitUsed = indexConstant(hb, loc, 1);
+  if (config.isSplitKAuto()) {
+    // The slices: as many as give every multiprocessor a block where the
+    // output has fewer tiles, at least 4 steps of K each, at most 16.
+    split = SplitK{1};
+    split.automatic = true;
+    auto c = [&](int64_t v) { return indexConstant(hb, loc, v); };
+    Value tiles = arith::MaxUIOp::create(hb, loc, matmulGrid, c(1));
+    Value perTile = arith::DivUIOp::create(
+        hb, loc, target::MultiprocessorsOp::create(hb, loc), tiles);
+    Value steps = arith::DivUIOp::create(
+        hb, loc, arith::CeilDivUIOp::create(hb, loc, k, c(tile[2])), c(4));
+    Value factor = arith::MaxUIOp::create(
+        hb, loc,
+        arith::MinUIOp::create(hb, loc,
+                               arith::MinUIOp::create(hb, loc, perTile, steps),
+                               c(16)),
+        c(1));
+    split.factorParam = sig.addSize(factor);
+    splitUsed = arith::MinUIOp::create(
+        hb, loc, arith::SubIOp::create(hb, loc, factor, c(1)), c(1));
+  }
   if (split.enabled()) {
-    // The slices' partial tiles, in the accumulator's type.
-    Value slices = indexConstant(hb, loc, split.factor);
+    // The slices' partial tiles, in the accumulator's type (none where an
+    // automatic split chose one slice).
+    Value slices = split.automatic ? sig.hostArgs[split.factorParam]
+                                   : indexConstant(hb, loc, split.factor);
     Value elements = arith::MulIOp::create(
         hb, loc, arith::MulIOp::create(hb, loc, slices, batch),
         arith::MulIOp::create(hb, loc, m, n));
+    elements = arith::MulIOp::create(hb, loc, elements, splitUsed);
     Value workspace = allocate(
         host, loc, RankedTensorType::get({ShapedType::kDynamic}, acc),
         {elements});
@@ -422,7 +490,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     if (failed(emitted) || !split.enabled())
       return emitted;
     return emitSplitKReduce(host, loc, sig, split, tileEpilogue, acc, m, n,
-                            batch);
+                            batch, splitUsed);
   };
 
   // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
@@ -582,7 +650,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
         // The k of this block: all, or its slice's.
         Value firstK = c(0), endK = k;
         if (split.enabled())
-          std::tie(firstK, endK) = split.steps(b, loc, block.slice, k);
+          std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, k);
         // Where the block's batch entry starts in a batched operand.
         Value lhsBase, rhsBase;
         if (lhsType.getRank() > 2)
@@ -638,13 +706,12 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               scf::YieldOp::create(lb, l, step.getResult());
             });
 
-        if (split.enabled()) {
-          split.store(b, loc, params, loop.getResult(0), block.gridZ, m, n,
-                      row0, col0);
-          return success();
-        }
-        return tileEpilogue.emit(b, loc, params, loop.getResult(0), bz, row0,
-                                 col0);
+        return split.finish(b, loc, params, loop.getResult(0), block.gridZ, m,
+                            n, row0, col0, [&](OpBuilder &eb) {
+                              return tileEpilogue.emit(eb, loc, params,
+                                                       loop.getResult(0), bz,
+                                                       row0, col0);
+                            });
       }));
 }
 

@@ -109,7 +109,7 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
   // The k-steps of this block: all, or its slice's.
   Value firstK = c(0), endK = numK;
   if (split.enabled())
-    std::tie(firstK, endK) = split.steps(b, loc, block.slice, numK);
+    std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, numK);
 
   // acc += A[row0:, k0:k0+BK] * B[k0:, col0:col0+BN] per BK slice of K.
   auto kLoop = [&](OpBuilder &lb, bool declareAligned) {
@@ -156,12 +156,12 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
     OpBuilder vb = OpBuilder::atBlockEnd(&block);
     scf::YieldOp::create(vb, loc, kLoop(vb, fast));
   }
-  if (split.enabled()) {
-    split.store(b, loc, params, versions.getResult(0), block.gridZ, m, n,
-                row0, col0);
-    return success();
-  }
-  return epilogue.emit(b, loc, params, versions.getResult(0), bz, row0, col0);
+  return split.finish(b, loc, params, versions.getResult(0), block.gridZ, m, n,
+                      row0, col0, [&](OpBuilder &eb) {
+                        return epilogue.emit(eb, loc, params,
+                                             versions.getResult(0), bz, row0,
+                                             col0);
+                      });
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -85,10 +85,11 @@ emitBandEpilogues(OpBuilder &b, Location loc, ValueRange params,
               eb, l,
               arith::AddIOp::create(eb, l, m0, c(eb, band * bandRows)),
               r);
-          if (split.enabled())
-            split.store(eb, l, params, rows, gridZ, m, n, row0, n0);
-          else
-            result = epilogue.emit(eb, l, params, rows, bz, row0, n0);
+          result = split.finish(eb, l, params, rows, gridZ, m, n, row0, n0,
+                                [&](OpBuilder &fb) {
+                                  return epilogue.emit(fb, l, params, rows, bz,
+                                                       row0, n0);
+                                });
           scf::YieldOp::create(eb, l);
         });
     if (failed(result))
@@ -185,7 +186,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
   Value firstK = c(b, 0), endK = numK;
   if (split.enabled())
-    std::tie(firstK, endK) = split.steps(b, loc, block.slice, numK);
+    std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, numK);
   Value lhsBatch = batched ? bz : c(b, 0);
   auto bandRow = [&](OpBuilder &ob, int64_t band) {
     return arith::AddIOp::create(ob, loc, m0, c(ob, band * bandRows))

@@ -263,17 +263,30 @@ struct TileEpilogue {
 struct SplitK {
   int64_t factor = 1;
   unsigned workspaceParam = 0;
+  /// `split_k = auto`: the factor is the kernel parameter `factorParam`,
+  /// chosen by the host at launch (1: no split, and no second kernel).
+  bool automatic = false;
+  unsigned factorParam = 0;
 
-  bool enabled() const { return factor > 1; }
+  bool enabled() const { return factor > 1 || automatic; }
+  /// The number of slices, in a kernel.
+  Value factorIn(OpBuilder &b, Location loc, ValueRange params) const;
   /// The block's batch entry and slice from the grid's last index `z`.
   std::pair<Value, Value> split(OpBuilder &b, Location loc, Value z,
                                 Value batch) const;
   /// The slice's steps [first, end) of `count` steps of K.
-  std::pair<Value, Value> steps(OpBuilder &b, Location loc, Value slice,
-                                Value count) const;
+  std::pair<Value, Value> steps(OpBuilder &b, Location loc, ValueRange params,
+                                Value slice, Value count) const;
   /// Stores the partial tile `acc` of grid index `z` at [row0, col0].
   void store(OpBuilder &b, Location loc, ValueRange params, Value acc,
              Value z, Value m, Value n, Value row0, Value col0) const;
+  /// What a block does with its tile `acc` at [row0, col0]: the epilogue
+  /// unsplit, the partial store split; with an automatic factor, the
+  /// epilogue where it is 1 at launch, else the store.
+  LogicalResult finish(OpBuilder &b, Location loc, ValueRange params,
+                       Value acc, Value z, Value m, Value n, Value row0,
+                       Value col0,
+                       function_ref<LogicalResult(OpBuilder &)> epilogue) const;
 };
 
 /// This block's place in a matmul's grid (matmulBlockIds, in the

@@ -159,8 +159,9 @@ class GPUProgram:
 
     def bind(self, arrays: Sequence) -> Dict[str, int]:
         """Checks `arrays` against the plan's inputs and launch conditions;
-        returns the symbols' sizes."""
-        return self.signature.bind(arrays)
+        returns the symbols' sizes (and, when an expression asks for it,
+        `multiprocessors`: the current device's)."""
+        return _Sizes(self.signature.bind(arrays))
 
     @staticmethod
     def _dim_fns(dims):
@@ -599,6 +600,28 @@ class _PitchedMap:
                                       self.width, self.width, self.rows,
                                       cp.cuda.runtime.memcpyDeviceToDevice, stream.ptr)
         return device
+
+
+class _Sizes(dict):
+    """The symbols' sizes; `multiprocessors` (the device's SMs or CUs, which
+    host code sizes work by: tessera_target.multiprocessors) is read from
+    the current device when an expression first asks for it."""
+
+    def __missing__(self, key):
+        if key != "multiprocessors":
+            raise KeyError(key)
+        import cupy as cp
+
+        device = cp.cuda.Device()
+        count = _MULTIPROCESSORS.get(device.id)
+        if count is None:
+            count = _MULTIPROCESSORS[device.id] = int(
+                device.attributes["MultiProcessorCount"])
+        self[key] = count
+        return count
+
+
+_MULTIPROCESSORS: Dict[int, int] = {}
 
 
 def _pointer(buffer) -> int:

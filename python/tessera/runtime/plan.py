@@ -97,9 +97,11 @@ def compile_extent(expr: str):
             name = node.id
 
             def lookup(sizes):
-                if name not in sizes:
-                    raise ValueError(f"grid expression {expr!r}: unknown symbol {name!r}")
-                return sizes[name]
+                try:
+                    return sizes[name]  # (a mapping may compute it: multiprocessors)
+                except KeyError:
+                    raise ValueError(f"grid expression {expr!r}: unknown symbol "
+                                     f"{name!r}") from None
             return lookup
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             op, left, right = _BINOPS[type(node.op)], build(node.left), build(node.right)

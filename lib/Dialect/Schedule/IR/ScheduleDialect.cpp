@@ -65,8 +65,20 @@ Attribute ConfigAttr::parse(AsmParser &parser, Type) {
       return parser.parseInteger(vector);
     if (key == "swizzle")
       return parser.parseInteger(swizzle);
-    if (key == "split_k")
-      return parser.parseInteger(splitK);
+    if (key == "split_k") {
+      // `auto`: the slices are chosen at launch (kSplitKAuto).
+      if (succeeded(parser.parseOptionalKeyword("auto"))) {
+        splitK = ConfigAttr::kSplitKAuto;
+        return success();
+      }
+      SMLoc valueLoc = parser.getCurrentLocation();
+      if (parser.parseInteger(splitK))
+        return failure();
+      if (splitK <= 0)  // (0 is how `auto` is stored, not a value to write)
+        return parser.emitError(valueLoc)
+               << "split_k (" << splitK << ") must be positive, or auto";
+      return success();
+    }
     if (key == "producer_warps")
       return parser.parseInteger(producerWarps);
     if (key == "mma") {
@@ -110,7 +122,9 @@ void ConfigAttr::print(AsmPrinter &printer) const {
     printer << ", swizzle = " << getSwizzle();
   if (getMma() != MmaKind::none)
     printer << ", mma = " << stringifyMmaKind(getMma());
-  if (getSplitK() != 1)
+  if (getSplitK() == kSplitKAuto)
+    printer << ", split_k = auto";
+  else if (getSplitK() != 1)
     printer << ", split_k = " << getSplitK();
   if (getProducerWarps() != 0)
     printer << ", producer_warps = " << getProducerWarps();
@@ -139,8 +153,9 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << ") must be a power of two in [1, 16]";
   if (swizzle <= 0)
     return emitError() << "swizzle (" << swizzle << ") must be positive";
-  if (splitK <= 0)
-    return emitError() << "split_k (" << splitK << ") must be positive";
+  if (splitK <= 0 && splitK != kSplitKAuto)
+    return emitError() << "split_k (" << splitK
+                       << ") must be positive, or auto";
   // A producer is one warpgroup: setmaxnreg trades registers by warpgroup.
   if (producerWarps != 0 && producerWarps != 4)
     return emitError() << "producer_warps (" << producerWarps

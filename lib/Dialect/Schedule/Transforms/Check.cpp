@@ -63,7 +63,10 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     return error() << "sets swizzle = " << config.getSwizzle()
                    << ", which orders the blocks of matmul kernels only";
   if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul)
-    return error() << "sets split_k = " << config.getSplitK()
+    return error() << "sets split_k = "
+                   << (config.isSplitKAuto()
+                           ? std::string("auto")
+                           : std::to_string(config.getSplitK()))
                    << ", which splits the K loop of matmul kernels only";
   if (config.getProducerWarps() != 0 &&
       (shape.kind != KernelKind::Matmul || mma != MmaKind::wgmma))

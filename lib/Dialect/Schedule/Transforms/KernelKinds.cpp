@@ -200,11 +200,13 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // wgmma with TMA: 128x256 block tiles, two warpgroups of 64x256,
     // 64-deep k-slices in a three-stage ring, blocks in groups of 16 rows
     // of tiles for L2 reuse (the best of sweeps on the H200:
-    // bench/sweep_gemm.py, bench/results).
+    // bench/sweep_gemm.py, bench/results); K split at launch where the
+    // output has fewer tiles than the device has multiprocessors (decode
+    // shapes: M = 16 against 8192 x 8192).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16,
-                             MmaKind::wgmma, 1, 0);
+                             MmaKind::wgmma, ConfigAttr::kSplitKAuto, 0);
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,

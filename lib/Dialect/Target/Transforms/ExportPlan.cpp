@@ -158,6 +158,8 @@ public:
             {"l2promo", map.getL2PromotionBytes()}});
         continue;
       }
+      if (isa<MultiprocessorsOp>(op))
+        continue;  // a symbol of the expressions that use it
       auto launch = dyn_cast<LaunchOp>(op);
       if (!launch) {
         // Host code the plan cannot carry is an error, not dropped.
@@ -279,6 +281,8 @@ private:
     Operation *op = value.getDefiningOp();
     if (auto constant = dyn_cast<arith::ConstantIndexOp>(op))
       return std::to_string(constant.value());
+    if (isa<target::MultiprocessorsOp>(op))
+      return std::string("multiprocessors");  // bound by the runtime
     if (auto dim = dyn_cast<memref::DimOp>(op)) {
       auto arg = dyn_cast<BlockArgument>(dim.getSource());
       std::optional<int64_t> index = dim.getConstantIndex();

@@ -1,7 +1,8 @@
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
 
 // On Hopper the default matmul schedule is wgmma with TMA (128x256x64
-// tiles, two warpgroups, three stages, blocks in groups of 16 tile rows).
+// tiles, two warpgroups, three stages, blocks in groups of 16 tile rows),
+// K split at launch (split_k = auto).
 //
 // Host: a tensor map for each operand (the lhs as [batch, M, K] in
 // 1x128x64 boxes, the rhs as [K, N] in 64x64 boxes, 128-byte swizzle), each
@@ -12,9 +13,22 @@
 // CHECK: %[[MT:.*]] = arith.ceildivui %{{.*}}, %c128
 // CHECK: %[[NM:.*]] = arith.muli %[[NT]], %[[MT]]
 // CHECK: %[[G:.*]] = arith.muli %[[NM]], %{{.*}}
+// split_k = auto: slices = max(1, min(multiprocessors / tiles, K steps / 4,
+// 16)); a workspace of that many partial outputs where it is above 1 (else
+// empty), and that many blocks per tile.
+// CHECK: %[[SMS:.*]] = tessera_target.multiprocessors
+// CHECK: %[[PER:.*]] = arith.divui %[[SMS]], %{{.*}} : index
+// CHECK: arith.minui %[[PER]], %{{.*}} : index
+// CHECK: %[[F:.*]] = arith.maxui %{{.*}}, %{{.*}} : index
+// CHECK: %[[USED:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// CHECK: %[[WS:.*]] = tessera_target.allocate(%{{.*}}) : memref<?xf32>
+// CHECK: %[[GF:.*]] = arith.muli %[[G]], %[[F]] : index
 // CHECK: %[[A:.*]], %[[AV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
-// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[G]]) block = [256] args({{.*}}, %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[GF]]) block = [256] args({{.*}}, %[[F]], %[[WS]], %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// The second kernel sums the slices: an empty grid where K was not split.
+// CHECK: %[[RG:.*]] = arith.muli %{{.*}}, %[[USED]] : index
+// CHECK: tessera_target.launch @gemm_k1_matmul_splitk grid(%[[RG]])
 //
 // Kernel: when both maps are valid, the wgmma block program: per 64-deep
 // slice of K, the lhs box ([batch, M, K] as the map sees it, at the block's
@@ -37,12 +51,15 @@
 // CHECK: arith.muli %c16_i32, %{{.*}} : i32
 // CHECK: %[[LHS:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [%c1{{.*}}, %arg3, %arg5]
 // CHECK: %[[RHS:.*]] = memref.reinterpret_cast %arg1 to offset: [0], sizes: [%arg5, %arg4]
+// The block's slice of K: steps [slice * per, min(...)) of ceil(K / 64),
+// per = ceil(steps / slices) (the slices: parameter %arg6).
+// CHECK: arith.ceildivui %{{.*}}, %arg6 : index
 // CHECK: scf.for
 // CHECK: %[[A:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout>
 // CHECK: %[[B:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<64x256xf16, #smem_layout>
 // CHECK: %[[BAR:.*]] = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<1>
-// CHECK: tessera_tile.box_copy %[[LHS]][%{{.*}}, %{{.*}}, %{{.*}}], %[[A]] desc %arg6 arrive %[[BAR]][%{{.*}}]
-// CHECK: tessera_tile.box_copy %[[RHS]][%{{.*}}, %{{.*}}], %[[B]] desc %arg8 arrive %[[BAR]][%{{.*}}]
+// CHECK: tessera_tile.box_copy %[[LHS]][%{{.*}}, %{{.*}}, %{{.*}}], %[[A]] desc %arg8 arrive %[[BAR]][%{{.*}}]
+// CHECK: tessera_tile.box_copy %[[RHS]][%{{.*}}, %{{.*}}], %[[B]] desc %arg10 arrive %[[BAR]][%{{.*}}]
 // CHECK: tessera_tile.mbarrier_wait %[[BAR]][%{{.*}}], %false
 // CHECK: tessera_tile.dot %[[A]], %[[B]], %{{.*}} {mma = #mma} : {{.*}} -> tensor<128x256xf32, #acc>
 // CHECK: {tessera_tile.stages = 3 : i64}
@@ -50,7 +67,14 @@
 // CHECK: tessera_tile.local_store %{{.*}}, %[[ST]]
 // CHECK: scf.for %[[R:.*]] = %{{.*}} to %c128{{.*}} step %c8
 // CHECK: tessera_tile.local_load %[[ST]][%[[R]], %{{.*}}] : {{.*}} -> tensor<8x256xf32, #blocked>
-// CHECK: tessera_tile.store_tile
+// One slice at launch: the epilogue; else the partial tile into the
+// workspace (%arg7), for the second kernel.
+// CHECK: %[[ONE:.*]] = arith.cmpi eq, %arg6, %{{.*}} : index
+// CHECK: scf.if %[[ONE]] {
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<8x256xf16, #blocked>
+// CHECK: } else {
+// CHECK: memref.reinterpret_cast %arg7
+// CHECK: tessera_tile.store_tile %{{.*}} : tensor<8x256xf32, #blocked>
 // The fallback: the mma_sync block program (a 3-stage loop of box copies
 // and a dot, then the tile epilogue).
 // CHECK: } else {
@@ -58,6 +82,12 @@
 // CHECK: tessera_tile.box_copy
 // CHECK: tessera_tile.dot
 // CHECK: {tessera_tile.stages = 3 : i64}
+// CHECK: tessera_tile.store_tile
+// The second kernel: per 8x128 tile, the sum over the launch's slices.
+// CHECK-LABEL: tessera_target.kernel @gemm_k1_matmul_splitk
+// CHECK: scf.for %{{.*}} = %{{.*}} to %arg6 step
+// CHECK: tessera_tile.load_tile
+// CHECK: arith.addf
 // CHECK: tessera_tile.store_tile
 func.func @gemm(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>

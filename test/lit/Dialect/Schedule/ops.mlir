@@ -42,3 +42,16 @@ func.func @knobs(%a: tensor<64xf32>) -> tensor<64xf32> {
   }
   return %r : tensor<64xf32>
 }
+
+// split_k = auto: the slices of K chosen at launch.
+// CHECK-LABEL: func.func @split_auto
+func.func @split_auto(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, split_k = auto>
+  %r = tessera_schedule.kernel
+      #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, split_k = auto>
+      (%a) : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    tessera_schedule.yield %x : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}

@@ -102,3 +102,12 @@ func.func @tensor_map(%a: memref<?x?x?xf16>, %v: memref<?xbf16>, %b: index, %m: 
   %map1, %valid1 = tessera_target.tensor_map %v[%k] : memref<?xbf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64xbf16, 3>, swizzle = none, l2promo = l2promo_128b, oob = nan, interleave = none>
   return %valid : index
 }
+
+// The device's multiprocessors, bound at launch.
+// CHECK-LABEL: func.func @multiprocessors
+// CHECK: %[[N:.*]] = tessera_target.multiprocessors
+// CHECK: return %[[N]] : index
+func.func @multiprocessors() -> index {
+  %n = tessera_target.multiprocessors
+  return %n : index
+}

@@ -35,7 +35,10 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     (tensor-core instruction
     family: `none`, `mma_sync`, `wgmma`, `mfma`; default `none`) and
     `split_k` (matmul kernels: slices of K summed by a second kernel;
-    default 1) and `producer_warps` (wgmma matmul kernels: a warp-specialized
+    default 1; `auto`: as many slices as give every multiprocessor of the
+    device a block where the output has fewer tiles than it has
+    multiprocessors, chosen at launch, at most 16 and at least 4 steps of K
+    each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul kernels: a warp-specialized
     kernel whose extra warpgroup of 4 producer warps issues the TMA copies
     into a ring that the `warps` consumer warps compute on; default 0, no
     producer).
@@ -67,6 +70,9 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
   let extraClassDeclaration = [{
     /// Threads per block.
     int64_t getThreads() const { return getWarps() * 32; }
+    /// `split_k = auto`: the slices of K are chosen at launch.
+    static constexpr int64_t kSplitKAuto = 0;
+    bool isSplitKAuto() const { return getSplitK() == kSplitKAuto; }
   }];
   let genVerifyDecl = 1;
 }

@@ -142,6 +142,26 @@ def Target_RequireEqualOp : Target_Op<"require_equal"> {
   let assemblyFormat = "$lhs `,` $rhs `,` $reason attr-dict";
 }
 
+def Target_MultiprocessorsOp : Target_Op<"multiprocessors", [Pure]> {
+  let summary = "host side: the multiprocessors of the device a launch runs on";
+  let description = [{
+    The number of multiprocessors (SMs, CUs) of the GPU the program is
+    launched on, known at launch: the runtime binds it (the plan's symbol
+    `multiprocessors`). Host code sizes work by it, e.g. how many slices of
+    K a matmul of few output tiles is split into so that every
+    multiprocessor has a block.
+
+    Example:
+
+    ```mlir
+    %sms = tessera_target.multiprocessors
+    %per_tile = arith.divui %sms, %tiles : index
+    ```
+  }];
+  let results = (outs Index:$count);
+  let assemblyFormat = "attr-dict";
+}
+
 def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
   let summary = "host side: a TMA tensor map (CUtensorMap) over a buffer";
   let description = [{

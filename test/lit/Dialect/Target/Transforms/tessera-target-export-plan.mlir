@@ -66,6 +66,25 @@ func.func @tma(%a: memref<?x?xf16> {tessera.name = "a", tessera.dims = ["M", "K"
 
 // -----
 
+// The device's multiprocessors: the symbol `multiprocessors` in the plan's
+// expressions, bound by the runtime at launch.
+// CHECK-LABEL: func.func @sms
+// CHECK-SAME: \22grid\22:[\22max((multiprocessors // ceil_div(N, 128)), 1)\22,\221\22,\221\22]
+func.func @sms(%a: memref<?xf16> {tessera.name = "a", tessera.dims = ["N"]}) attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %n = memref.dim %a, %c0 : memref<?xf16>
+  %tiles = arith.ceildivui %n, %c128 : index
+  %sms = tessera_target.multiprocessors
+  %per = arith.divui %sms, %tiles : index
+  %g = arith.maxui %per, %c1 : index
+  tessera_target.launch @k grid(%g) block = [128] args(%a : memref<?xf16>)
+  return
+}
+
+// -----
+
 func.func @tma_unknown(%a: memref<?xf16>) attributes {tessera.host} {
   %b = memref.alloc() : memref<64xf16>
   %c64 = arith.constant 64 : index
