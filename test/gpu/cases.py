@@ -257,9 +257,10 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(520, 1000), (520, 1000)], ["float16"] * 2,
         lambda a, w: a.T @ w, "float16"),
-    # Decode shapes on the default schedule (split_k = auto): few output
-    # tiles, so K is split at launch over the multiprocessors and a second
-    # kernel sums the slices and runs the epilogue (bias + gelu).
+    # Decode shapes with split_k = auto (the default for a plain matmul;
+    # asked for with the epilogue): few output tiles, so K is split at
+    # launch over the multiprocessors and a second kernel sums the slices
+    # (and runs the epilogue: bias + gelu).
     "matmul_bias_gelu_f16_decode": (
         MATMUL_BIAS_GELU_F16,
         [(16, 2048), (2048, 3000), (3000,)], ["float16"] * 3,
@@ -742,6 +743,10 @@ SCHEDULES = {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
     "matmul_f16_wgmma_pitched": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
+    # (the default leaves kernels with an epilogue unsplit: asked for here)
+    "matmul_bias_gelu_f16_decode": {
+        "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, "
+                  "split_k = auto"},
     "matmul_f16_wgmma_ws_pitched": {"matmul": WS_SCHEDULE},
     "matmul_bias_gelu_f16_mma_sync": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync"},

@@ -115,8 +115,9 @@ def test_split_k_auto_is_chosen_at_launch():
     assert launch(16, 8192, 8192) == (4, 8192 // 128 * 2)
     # Enough tiles for every multiprocessor: one slice, no second kernel.
     assert launch(4096, 4096, 4096) == (1, 0)
-    # Short K: at least 4 steps of 64 per slice (777: 13 steps, 3 slices).
-    assert launch(1000, 999, 777)[0] == 3
+    # Short K: at least 16 steps of 64 per slice (777: 13 steps, no split).
+    assert launch(1000, 999, 777) == (1, 0)
+    assert launch(64, 8192, 2048) == (2, 8192 // 128 * 8)  # 32 steps: 2 slices
     sizes = {"M": 0, "K": 777, "N": 999, "multiprocessors": 132}
     assert compile_extent(main["grid"][0])(sizes) == 0  # nothing to launch
     assert compile_extent(reduce["grid"][0])(sizes) == 0

@@ -314,7 +314,10 @@ class GPUProgram:
             else:
                 outs, buffers = list(out), args
             for shape, dtype, zero in temps:
-                buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
+                if 0 in shape:  # (unused at this size, e.g. a split_k = auto
+                    buffers.append(_NULL)  # workspace where K is not split)
+                else:
+                    buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
             encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
                        for i, (s, dims) in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
@@ -655,6 +658,8 @@ def _checked_grid(function, grid):
     return grid
 
 
+#: The kernel argument of an empty temporary (no allocation per call).
+_NULL = np.uint64(0)
 #: cupy.ndarray once CuPy is imported (the fast path compares types).
 _CUPY_NDARRAY = [None]
 _EXTERNAL_STREAMS: Dict[int, object] = {}

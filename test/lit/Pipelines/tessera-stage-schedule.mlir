@@ -4,9 +4,10 @@
 
 // Graph IR to Schedule IR, the first stage of tessera-lower-to-nvvm/-rocdl:
 // the matmul and its bias epilogue become one kernel, whose schedule is
-// the chip's (wgmma on sm_90, mma.sync on sm_80, SIMT on gfx942).
+// the chip's (wgmma on sm_90, mma.sync on sm_80, SIMT on gfx942). With
+// an epilogue, K is not split at launch (no split_k = auto).
 // SM90-LABEL: func.func @mm(
-// SM90: tessera_schedule.kernel #tessera_schedule.config<{{.*}}mma = wgmma, split_k = auto>
+// SM90: tessera_schedule.kernel #tessera_schedule.config<{{.*}}mma = wgmma>(
 // SM90: tessera_graph.matmul
 // SM90-NEXT: tessera_graph.add
 // SM90-NEXT: tessera_schedule.yield

@@ -200,13 +200,20 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // wgmma with TMA: 128x256 block tiles, two warpgroups of 64x256,
     // 64-deep k-slices in a three-stage ring, blocks in groups of 16 rows
     // of tiles for L2 reuse (the best of sweeps on the H200:
-    // bench/sweep_gemm.py, bench/results); K split at launch where the
-    // output has fewer tiles than the device has multiprocessors (decode
-    // shapes: M = 16 against 8192 x 8192).
+    // bench/sweep_gemm.py, bench/results). A matmul without an epilogue
+    // has K split at launch where the output has fewer tiles than the
+    // device has multiprocessors (decode shapes: M = 1 to 64 against
+    // 8192 x 8192, 1.7-1.9x on the H200); with an epilogue the kernel's
+    // second copy of it cost the fused 8192x8192x1024 row 5%, so those
+    // stay unsplit (split_k = auto by hand).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
-        isWgmmaMatmul(shape.anchor))
-      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16,
-                             MmaKind::wgmma, ConfigAttr::kSplitKAuto, 0);
+        isWgmmaMatmul(shape.anchor)) {
+      bool plain = llvm::all_of(shape.anchor->getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>();
+      });
+      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16, MmaKind::wgmma,
+                             plain ? ConfigAttr::kSplitKAuto : 1, 0);
+    }
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))
       return ConfigAttr::get(ctx, {128, 128, 64}, 4, 3, 1, 1,

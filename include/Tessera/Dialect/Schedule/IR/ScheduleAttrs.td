@@ -37,8 +37,8 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     `split_k` (matmul kernels: slices of K summed by a second kernel;
     default 1; `auto`: as many slices as give every multiprocessor of the
     device a block where the output has fewer tiles than it has
-    multiprocessors, chosen at launch, at most 16 and at least 4 steps of K
-    each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul kernels: a warp-specialized
+    multiprocessors, chosen at launch, at most 16 and at least 16 steps of
+    K each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul kernels: a warp-specialized
     kernel whose extra warpgroup of 4 producer warps issues the TMA copies
     into a ring that the `warps` consumer warps compute on; default 0, no
     producer).
