@@ -107,7 +107,9 @@ class Artifact:
                 self._program = CPUModule(
                     self.mlir("llvm"), lowered=True,
                     signatures={self.plan["entry"]: (
-                        [a["type"] for a in self.plan["inputs"]], [self.plan["result"]])})
+                        [a["type"] for a in self.plan["inputs"]],
+                        # ("result": one, in plans before several were allowed)
+                        self.plan.get("results") or [self.plan["result"]])})
         return self._program
 
     def _gpu_program(self):

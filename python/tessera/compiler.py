@@ -394,7 +394,7 @@ def compile(fn, target: str = "cpu", schedule: Optional[dict] = None,  # noqa: A
             plan = {"format": FORMAT, "target": target, "entry": name,
                     "inputs": [dict(spec.plan_entry(n), type=str(t))
                                for (n, spec), t in zip(fn.specs, inputs)],
-                    "result": str(results[0])}
+                    "results": [str(r) for r in results]}
             stages, files = CPU_STAGES, {}
         else:
             artifact = _lower_gpu(module, target, "schedule", schedule, keep)

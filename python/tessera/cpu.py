@@ -4,9 +4,9 @@
         kernel = CPUModule(module_text)
         out = kernel("f", np.ones((4, 8), np.float32))
 
-Each public function of the module must return exactly one ranked tensor;
-numpy arrays are passed as memrefs without copies, and the result comes back
-as a numpy array that owns its memory.
+Each public function of the module returns ranked tensors; numpy arrays
+are passed as memrefs without copies, and each result comes back as a numpy
+array that owns its memory (a tuple of them for several results).
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ class CPUModule:
         if name not in self._signatures:
             raise KeyError(f"no function @{name} in the module")
         inputs, results = self._signatures[name]
-        if len(results) != 1:
-            raise ValueError(f"@{name} must return exactly one tensor")
+        if not results:
+            raise ValueError(f"@{name} returns nothing; it must return a tensor")
         if name not in self._checkers:
             dynamic = ir.ShapedType.get_dynamic_size()
             self._checkers[name] = Signature(f"@{name}", [
@@ -94,17 +94,33 @@ class CPUModule:
                  "dtype": str(t.element_type)} for i, t in enumerate(inputs)])
         self._checkers[name].bind(args)
         arrays = [np.ascontiguousarray(a) for a in args]
-        result = results[0]
-        ctype = np_to_memref.as_ctype(numpy_dtype(result.element_type))
-        if result.rank == 0:
-            descriptor = np_to_memref.make_zero_d_memref_descriptor(ctype)()
+        # One result comes back in its memref descriptor; several in a
+        # struct of them (the C interface's return value).
+        types = []
+        for result in results:
+            ctype = np_to_memref.as_ctype(numpy_dtype(result.element_type))
+            types.append(np_to_memref.make_zero_d_memref_descriptor(ctype) if result.rank == 0
+                         else np_to_memref.make_nd_memref_descriptor(result.rank, ctype))
+        if len(results) == 1:
+            holder = types[0]()
+            descriptors = [holder]
         else:
-            descriptor = np_to_memref.make_nd_memref_descriptor(result.rank, ctype)()
-        out = ctypes.pointer(ctypes.pointer(descriptor))
+            struct = type("Results", (ctypes.Structure,),
+                          {"_fields_": [(f"r{i}", t) for i, t in enumerate(types)]})
+            holder = struct()
+            descriptors = [getattr(holder, f"r{i}") for i in range(len(types))]
+        out = ctypes.pointer(ctypes.pointer(holder))
         pointers = [ctypes.pointer(ctypes.pointer(
             np_to_memref.get_ranked_memref_descriptor(a))) for a in arrays]
         self._engine.invoke(name, out, *pointers)
-        if result.rank == 0:
-            value = ctypes.cast(descriptor.aligned, ctypes.POINTER(ctype))[descriptor.offset]
-            return np.array(value, dtype=numpy_dtype(result.element_type))
-        return np.array(np_to_memref.ranked_memref_to_numpy(out[0]), copy=True)
+        values = []
+        for result, descriptor in zip(results, descriptors):
+            dtype = numpy_dtype(result.element_type)
+            if result.rank == 0:
+                ctype = np_to_memref.as_ctype(dtype)
+                value = ctypes.cast(descriptor.aligned, ctypes.POINTER(ctype))[descriptor.offset]
+                values.append(np.array(value, dtype=dtype))
+            else:
+                values.append(np.array(np_to_memref.ranked_memref_to_numpy(
+                    ctypes.pointer(descriptor)), copy=True))
+        return values[0] if len(values) == 1 else tuple(values)

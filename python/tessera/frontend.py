@@ -749,12 +749,26 @@ class Function:
                     args = {name: TracedTensor(v, spec.dims, spec.dtype)
                             for v, (name, spec) in zip(block.arguments, self.specs)}
                     out = self._fn(**args, **self._static_values)
-                    if not isinstance(out, TracedTensor):
-                        raise TypeError(f"{self._fn.__qualname__} must return one tensor "
-                                        f"(got {type(out).__name__})")
-                    func_d.ReturnOp([out.value])
+                    outs = list(out) if isinstance(out, tuple) else [out]
+                    if not outs:
+                        raise TypeError(f"{self._fn.__qualname__} returns an empty tuple; "
+                                        f"a function returns one tensor or a tuple of them")
+                    for i, o in enumerate(outs):
+                        if not isinstance(o, TracedTensor):
+                            what = "" if not isinstance(out, tuple) else f" (element {i})"
+                            raise TypeError(f"{self._fn.__qualname__} must return a tensor "
+                                            f"or a tuple of tensors; got "
+                                            f"{type(o).__name__}{what}")
+                    for i, o in enumerate(outs):
+                        for j in range(i):
+                            if outs[j].value == o.value:
+                                raise ValueError(
+                                    f"{self._fn.__qualname__} returns the same tensor as "
+                                    f"elements {j} and {i}; return it once (each output "
+                                    f"is a buffer of its own)")
+                    func_d.ReturnOp([o.value for o in outs])
                 fn_op.attributes["function_type"] = ir.TypeAttr.get(
-                    ir.FunctionType.get(arg_types, [out.value.type]))
+                    ir.FunctionType.get(arg_types, [o.value.type for o in outs]))
             module.operation.verify()
             return str(module.operation.get_asm(enable_debug_info=True))
 

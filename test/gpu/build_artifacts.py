@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import CASES, SCHEDULES  # noqa: E402
+from cases import CASES, MULTI_OUTPUT_CASES, SCHEDULES  # noqa: E402
 from dsl_cases import DSL_CASES  # noqa: E402
 from tessera.compiler import build_gpu_artifacts  # noqa: E402
 
@@ -24,6 +24,8 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--output", default="build/gpu-artifacts")
     args = parser.parse_args(argv)
     build_gpu_artifacts({name: (case[0], SCHEDULES.get(name)) for name, case in CASES.items()},
+                        args.target, args.output)
+    build_gpu_artifacts({name: (case[0], None) for name, case in MULTI_OUTPUT_CASES.items()},
                         args.target, args.output)
     # The @tessera.kernel programs (dsl_cases.py).
     for name, (kernel, constants, *_rest) in DSL_CASES.items():

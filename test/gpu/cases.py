@@ -698,6 +698,8 @@ TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)}
 
 #: Cases whose error grows with a reduction length: (atol, rtol).
 TOLERANCE_OVERRIDES = {
+    # (its f32 output sums 1000 elements; its f16 outputs round once)
+    "outputs_softmax_scale_rowsum": (1e-3, 2e-3),
     "matmul_bias_gelu_f32": (5e-4, 1e-5),
     "matmul_bias_gelu_f32_split": (5e-4, 1e-5),
     "block_f32": (5e-4, 1e-4),
@@ -762,6 +764,26 @@ SCHEDULES = {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync, split_k = 4"},
     "matmul_bias_gelu_f32_split": {
         "matmul": "tile = [16, 16, 16], warps = 8, stages = 1, split_k = 5"},
+}
+
+#: Programs with several outputs (tuple returns): name -> (Graph IR, input
+#: shapes, input dtypes, reference returning a tuple, output dtypes). Three
+#: kernels, each writing one output; f16 and f32 outputs; ragged sizes.
+MULTI_OUTPUT_CASES = {
+    "outputs_softmax_scale_rowsum": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>) -> (tensor<?x?xf16>, tensor<?x?xf16>, tensor<?xf32>) {
+  %0 = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
+  %1 = tessera_graph.mul %x, %w : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %2 = tessera_graph.cast %x : tensor<?x?xf16> -> tensor<?x?xf32>
+  %3 = tessera_graph.reduce sum %2 dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %0, %1, %3 : tensor<?x?xf16>, tensor<?x?xf16>, tensor<?xf32>
+}""",
+        [(333, 1000), (1000,)], ["float16", "float16"],
+        lambda x, w: (np.exp(x - x.max(1, keepdims=True))
+                      / np.exp(x - x.max(1, keepdims=True)).sum(1, keepdims=True),
+                      x * w, x.sum(1)),
+        ["float16", "float16", "float32"]),
 }
 
 #: Cases that must (True) or must not (False) copy through TMA.

@@ -28,7 +28,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-from cases import CASES, PITCHED, USES_TMA, tolerance  # noqa: E402
+from cases import CASES, MULTI_OUTPUT_CASES, PITCHED, USES_TMA, tolerance  # noqa: E402
 
 
 def main(argv) -> int:
@@ -109,6 +109,7 @@ def main(argv) -> int:
     print(f"{len(rows) + len(errors) - failures}/{len(rows) + len(errors)} cases pass"
           + (f" (errors: {', '.join(errors)})" if errors else ""))
     failures += check_misaligned_views(cp, runtime, artifacts, rng, cases)
+    failures += check_multiple_outputs(cp, runtime, artifacts, rng)
     failures += check_dsl_kernels(cp, runtime, artifacts, rng, sanitize)
     if os.environ.get("OUT"):
         Path(os.environ["OUT"], "gpu_kernels.json").write_text(
@@ -156,6 +157,32 @@ def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
         failures += not ok
         print(f"dsl kernel: {name:26s} max|err| {np.nanmax(np.abs(got - ref)):.2e}  "
               f"{'PASS' if ok else 'FAIL'}")
+    return failures
+
+
+def check_multiple_outputs(cp, runtime, artifacts, rng) -> int:
+    """Programs returning several tensors: a tuple back, and out= taking one
+    buffer per output (against float64)."""
+    failures = 0
+    only = [n for n in os.environ.get("TESSERA_GPU_CASES", "").split(",") if n]
+    for name, (_, shapes, dtypes, reference, out_dtypes) in MULTI_OUTPUT_CASES.items():
+        if only and name not in only or not (artifacts / name).exists():
+            continue
+        program = runtime.load(artifacts / name)
+        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        refs = [np.asarray(r) for r in reference(*[h.astype(np.float64) for h in host])]
+        inputs = [cp.asarray(h) for h in host]
+        got = program(*inputs)
+        outs = [cp.full(r.shape, np.nan, dtype=d) for r, d in zip(refs, out_dtypes)]
+        again = program(*inputs, out=outs)
+        ok = isinstance(got, tuple) and len(got) == len(refs) and len(again) == len(refs)
+        for g, o, r, d in zip(got, outs, refs, out_dtypes):
+            atol, rtol = tolerance(name, d)
+            for value in (g, o):
+                ok &= bool(np.all(np.abs(cp.asnumpy(value).astype(np.float64) - r)
+                                  <= atol + rtol * np.abs(r)))
+        failures += not ok
+        print(f"multiple outputs: {name:28s} {len(refs)} outputs  {'PASS' if ok else 'FAIL'}")
     return failures
 
 
