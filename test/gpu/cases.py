@@ -70,6 +70,12 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> 
   return %g : tensor<?x?xf16>
 }"""
 
+MATMUL_F16 = """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}"""
+
 BATCHED_MATMUL_F16 = """
 func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?x?xf16>, tensor<?x?xf16> -> tensor<?x?x?xf16>
@@ -266,11 +272,7 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         [(16, 2048), (2048, 3000), (3000,)], ["float16"] * 3,
         lambda a, w, b: gelu(a @ w + b), "float16"),
     "matmul_f16_decode_m1": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  return %m : tensor<?x?xf16>
-}""",
+        MATMUL_F16,
         [(1, 4096), (4096, 1000)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # wgmma with TMA (sm_90a): rows of 16-byte multiples, ragged M, N and K
@@ -311,20 +313,12 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
     # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
     # wgmma kernel runs its mma_sync block program instead.
     "matmul_f16_wgmma_fallback": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  return %m : tensor<?x?xf16>
-}""",
+        MATMUL_F16,
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # K = 777 through pitched copies: TMA and wgmma on the copies.
     "matmul_f16_wgmma_pitched": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  return %m : tensor<?x?xf16>
-}""",
+        MATMUL_F16,
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # The mma_sync block program (box copies, a 3-stage pipeline, an
@@ -348,11 +342,7 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         lambda a, w: a @ w, "float16"),
     # The same order on the mma_sync program, K = 777 (unaligned rows).
     "matmul_f16_mma_sync_swizzled": (
-        """
-func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
-  %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  return %m : tensor<?x?xf16>
-}""",
+        MATMUL_F16,
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
     # split_k: the K loop in slices whose partial tiles a second kernel adds
