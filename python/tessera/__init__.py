@@ -40,34 +40,39 @@ _KERNEL_ONLY = {"program_id", "block_size", "thread_id", "arange", "load", "stor
                 "zeros", "dot", "range"}
 
 
+def _compiler_module(name: str):
+    """The compiler-side module `name`; in a runtime-only install
+    (scripts/build_runtime_wheel.py: tessera/__init__.py, types.py and
+    runtime/ alone), an ImportError that says what is missing."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+        raise ImportError(f"tessera.{name} is part of the compiler, which this install "
+                          f"does not have (tessera-runtime runs saved artifacts: "
+                          f"tessera.runtime.load); install the full tessera package to "
+                          f"compile") from None
+
+
 def __getattr__(name):
     if name in _DSL:
-        from . import dsl
-
-        return getattr(dsl, name)
+        return getattr(_compiler_module("dsl"), name)
     if name in _KERNEL_ONLY:
         raise AttributeError(f"tessera.{name} is used inside a @tessera.kernel function "
                              f"(where the kernel's builder reads it), not called directly")
     if name in _FRONTEND:
-        from . import frontend
-
-        return getattr(frontend, name)
+        return getattr(_compiler_module("frontend"), name)
     if name == "compile":
-        from . import compiler
-
-        return compiler.compile
+        return _compiler_module("compiler").compile
     if name == "Artifact":
-        from . import artifact
-
-        return artifact.Artifact
+        return _compiler_module("artifact").Artifact
     if name == "autotune":
-        from . import autotuning
-
-        return autotuning.autotune
+        return _compiler_module("autotuning").autotune
     if name == "Schedule":
-        from . import schedule
-
-        return schedule.Schedule
+        return _compiler_module("schedule").Schedule
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
