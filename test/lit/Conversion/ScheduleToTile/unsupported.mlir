@@ -114,3 +114,11 @@ func.func @f64(%a: tensor<8xf64>) -> tensor<8xf64> {
   %e = tessera_graph.exp %a : tensor<8xf64>
   return %e : tensor<8xf64>
 }
+
+// -----
+
+// No kernel at all: the function returns its argument as it is.
+func.func @only_identity(%a: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'func.return' op returns a value no kernel computes (an argument or a constant); the GPU lowering does not support that yet}}
+  return %a : tensor<8xf32>
+}
