@@ -299,6 +299,7 @@ class TracedTensor:
     def astype(self, dtype, **kw): return cast(self, dtype, **kw)
     def transpose(self, *perm): return transpose(self, perm)
     def reshape(self, *shape): return reshape(self, shape)
+    def __getitem__(self, key): return _getitem(self, key)
 
     @property
     def T(self):
@@ -545,6 +546,88 @@ def reshape(x: TracedTensor, shape: Sequence[Dim]) -> TracedTensor:
     return TracedTensor(result, shape, x.dtype)
 
 
+def _getitem(x: TracedTensor, key) -> TracedTensor:
+    """`x[...]` with ints, slices (positive steps) and one `...`: a
+    `tessera_graph.slice`, then the dims indexed by an int dropped. On a dim
+    whose size is a symbol only `a:` (to the end, any step) and ints from
+    the start can be checked while tracing; a window with an end there is
+    refused (it could run past the size the call brings)."""
+    import operator
+
+    key = key if isinstance(key, tuple) else (key,)
+    if any(k is None for k in key):
+        raise TypeError("x[..., None] (a new dim) is not supported; use x.reshape(...)")
+    if builtins_sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("an index can have only one '...'")
+    given = [k for k in key if k is not Ellipsis]
+    if len(given) > x.ndim:
+        raise IndexError(f"too many indices for a tensor of rank {x.ndim}: {len(given)}")
+    fill = (slice(None),) * (x.ndim - len(given))
+    if Ellipsis in key:
+        at = key.index(Ellipsis)
+        key = key[:at] + fill + key[at + 1:]
+    else:
+        key = tuple(key) + fill
+    offsets, sizes, strides, shape, drop = [], [], [], [], []
+    for d, (k, dim) in enumerate(zip(key, x.shape)):
+        if not isinstance(k, slice):
+            if isinstance(k, bool) or not hasattr(k, "__index__"):
+                raise TypeError(f"index {k!r} for dimension {d}: tensors are indexed by "
+                                f"ints and slices here (indexing by a tensor is not "
+                                f"supported yet)")
+            i = operator.index(k)
+            if isinstance(dim, int):
+                if not -dim <= i < dim:
+                    raise IndexError(f"index {i} is out of range for dimension {d} of "
+                                     f"size {dim}")
+                i %= dim
+            elif i < 0:
+                raise IndexError(f"index {i} counts from the end of dimension {d}, whose "
+                                 f"size ({_fmt((dim,))[1:-1]}) is not known while tracing")
+            offsets.append(i)
+            sizes.append(1)
+            strides.append(1)
+            shape.append(1)
+            drop.append(d)
+            continue
+        step = 1 if k.step is None else operator.index(k.step)
+        if step <= 0:
+            raise IndexError(f"dimension {d}: a step of {step}; steps are positive "
+                             f"(reversing is not supported yet)")
+        if isinstance(dim, int):
+            lo, hi, _ = k.indices(dim)
+            count = builtins_max(0, -(-(hi - lo) // step))
+            offsets.append(builtins_min(lo, dim))
+            sizes.append(count)
+            shape.append(count)
+        else:
+            start = 0 if k.start is None else operator.index(k.start)
+            if start < 0 or k.stop is not None:
+                raise IndexError(
+                    f"dimension {d}: {start if k.start is not None else ''}:"
+                    f"{'' if k.stop is None else k.stop} on a dim whose size "
+                    f"({_fmt((dim,))[1:-1]}) is not known while tracing: only a:"
+                    f" (from a non-negative start to the end) can be checked; give "
+                    f"the dim a literal size to slice it otherwise")
+            offsets.append(start)
+            sizes.append(-1)
+            shape.append(dim if start == 0 and step == 1 else None)
+        strides.append(step)
+    if all(o == 0 for o in offsets) and all(st == 1 for st in strides) and \
+            tuple(shape) == tuple(x.shape):
+        return x  # the whole tensor
+    result = _finish(tg.slice(x.value, offsets, sizes, strides, loc=_user_location()))
+    out = TracedTensor(result, tuple(shape), x.dtype)
+    if not drop:
+        return out
+    rest = tuple(s for d, s in enumerate(shape) if d not in drop)
+    if len([s for s in rest if not isinstance(s, int)]) <= 1:
+        return reshape(out, rest) if rest else reshape(out, ())
+    # (Several unknown dims remain, which reshape cannot take: the size-1
+    # dims summed away, exactly.)
+    return _reduce("sum", out, drop, False)
+
+
 def broadcast_to(x: TracedTensor, shape: Sequence[Dim]) -> TracedTensor:
     shape = tuple(shape)
     if _broadcast(x.shape, shape, "broadcast_to") != shape:
@@ -572,6 +655,8 @@ def concat(xs: Sequence[TracedTensor], dim: int = 0) -> TracedTensor:
 import builtins as _builtins  # noqa: E402  (`sum` above shadows the builtin)
 
 builtins_sum = _builtins.sum
+builtins_max = _builtins.max
+builtins_min = _builtins.min
 
 
 #===--- Functions ---------------------------------------------------------===#

@@ -1322,9 +1322,37 @@ struct SliceLowering : public GraphPattern<SliceOp> {
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    // A size of -1 (to the end): ceil((dim - offset) / stride), at least
+    // 0, from the input's dim (a constant where it is static).
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    auto type = cast<RankedTensorType>(op.getType());
+    for (auto [d, size] : llvm::enumerate(op.getSizes())) {
+      offsets.push_back(rewriter.getIndexAttr(op.getOffsets()[d]));
+      strides.push_back(rewriter.getIndexAttr(op.getStrides()[d]));
+      if (size != -1) {
+        sizes.push_back(rewriter.getIndexAttr(size));
+        continue;
+      }
+      if (!type.isDynamicDim(d)) {
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        continue;
+      }
+      auto c = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+      };
+      Value dim = tensor::DimOp::create(rewriter, loc, adaptor.getInput(), d);
+      Value rest = arith::MaxSIOp::create(
+          rewriter, loc,
+          arith::SubIOp::create(rewriter, loc, dim, c(op.getOffsets()[d])),
+          c(0));
+      sizes.push_back(
+          arith::CeilDivSIOp::create(rewriter, loc, rest,
+                                     c(op.getStrides()[d]))
+              .getResult());
+    }
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, op.getType(), adaptor.getInput(), ValueRange{}, ValueRange{},
-        ValueRange{}, op.getOffsets(), op.getSizes(), op.getStrides());
+        op, type, adaptor.getInput(), offsets, sizes, strides);
     return success();
   }
 };

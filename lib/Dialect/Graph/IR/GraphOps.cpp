@@ -857,19 +857,31 @@ static FailureOr<Type> inferSlice(const OpDiag &diag, Type inputType,
     if (static_cast<int64_t>(list.size()) != rank)
       return diag.error(name, " has ", list.size(),
                         " entries but the input has rank ", rank);
+  SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
-    if (offsets[d] < 0 || sizes[d] < 0 || strides[d] <= 0)
+    if (offsets[d] < 0 || sizes[d] < -1 || strides[d] <= 0)
       return diag.error("dimension ", d, ": offset (", offsets[d],
-                        ") and size (", sizes[d],
-                        ") must be non-negative and stride (", strides[d],
-                        ") positive");
+                        ") must be non-negative, size (", sizes[d],
+                        ") non-negative or -1 (to the end) and stride (",
+                        strides[d], ") positive");
     int64_t dim = input.getDimSize(d);
+    if (sizes[d] == -1) {
+      // To the end: every stride-th element from the offset on.
+      if (!ShapedType::isDynamic(dim) && offsets[d] > dim)
+        return diag.error("dimension ", d, ": the offset ", offsets[d],
+                          " is past the input's size ", dim);
+      shape.push_back(ShapedType::isDynamic(dim)
+                          ? ShapedType::kDynamic
+                          : (dim - offsets[d] + strides[d] - 1) / strides[d]);
+      continue;
+    }
     int64_t end = sizes[d] == 0 ? offsets[d] : offsets[d] + (sizes[d] - 1) * strides[d] + 1;
     if (!ShapedType::isDynamic(dim) && end > dim)
       return diag.error("dimension ", d, ": the window [", offsets[d], ", ",
                         end, ") does not fit in the input's size ", dim);
+    shape.push_back(sizes[d]);
   }
-  return Type(RankedTensorType::get(sizes, input.getElementType()));
+  return Type(RankedTensorType::get(shape, input.getElementType()));
 }
 
 LogicalResult SliceOp::inferReturnTypes(

@@ -48,3 +48,16 @@ func.func @constant() -> tensor<2xf32> {
   %0 = tessera_graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// To the end of a dynamic dim (size -1): ceil((dim - offset) / stride),
+// at least 0, from the input's dim.
+// CHECK-LABEL: func.func @slice_to_the_end
+// CHECK: %[[D:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x8xf32>
+// CHECK: %[[R:.*]] = arith.subi %[[D]], %{{.*}} : index
+// CHECK: %[[P:.*]] = arith.maxsi %[[R]], %{{.*}} : index
+// CHECK: %[[N:.*]] = arith.ceildivsi %[[P]], %{{.*}} : index
+// CHECK: tensor.extract_slice %{{.*}}[2, 0] [%[[N]], 4] [3, 2] : tensor<?x8xf32> to tensor<?x4xf32>
+func.func @slice_to_the_end(%x: tensor<?x8xf32>) -> tensor<?x4xf32> {
+  %0 = tessera_graph.slice %x offsets = [2, 0] sizes = [-1, -1] strides = [3, 2] : tensor<?x8xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

@@ -387,7 +387,7 @@ func.func @f(%a: tensor<4x8xf32>) {
 // -----
 
 func.func @f(%a: tensor<4x8xf32>) {
-  // expected-error @+1 {{'tessera_graph.slice' op dimension 1: offset (0) and size (3) must be non-negative and stride (0) positive}}
+  // expected-error @+1 {{'tessera_graph.slice' op dimension 1: offset (0) must be non-negative, size (3) non-negative or -1 (to the end) and stride (0) positive}}
   %0 = tessera_graph.slice %a offsets = [0, 0] sizes = [4, 3] strides = [1, 0] : tensor<4x8xf32> -> tensor<4x3xf32>
   return
 }
@@ -563,4 +563,20 @@ func.func @index_reduce(%x: tensor<4x4xindex>) -> tensor<4xindex> {
   // expected-error @+1 {{'tessera_graph.reduce' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<4x4xindex>'}}
   %y = tessera_graph.reduce sum %x dims = [1] : tensor<4x4xindex> -> tensor<4xindex>
   return %y : tensor<4xindex>
+}
+
+// -----
+
+func.func @slice_offset_past_the_end(%a: tensor<4x8xf32>) -> tensor<4x?xf32> {
+  // expected-error @+1 {{'tessera_graph.slice' op dimension 1: the offset 9 is past the input's size 8}}
+  %0 = tessera_graph.slice %a offsets = [0, 9] sizes = [4, -1] strides = [1, 1] : tensor<4x8xf32> -> tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}
+
+// -----
+
+func.func @slice_size_below_minus_one(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tessera_graph.slice' op dimension 1: offset (0) must be non-negative, size (-2) non-negative or -1 (to the end) and stride (1) positive}}
+  %0 = tessera_graph.slice %a offsets = [0, 0] sizes = [4, -2] strides = [1, 1] : tensor<4x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
 }

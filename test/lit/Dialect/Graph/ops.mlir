@@ -151,6 +151,9 @@ func.func @shapes(%x: tensor<4x8xf32>, %y: tensor<4x3xf32>, %d: tensor<?x12x64xf
   %4 = tessera_graph.concat %x, %y dim = 1 : tensor<4x8xf32>, tensor<4x3xf32> -> tensor<4x11xf32>
   // CHECK: tessera_graph.slice %{{.*}} offsets = [0, 2] sizes = [4, 3] strides = [1, 2] : tensor<4x8xf32> -> tensor<4x3xf32>
   %5 = tessera_graph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [1, 2] : tensor<4x8xf32> -> tensor<4x3xf32>
+  // To the end (-1): dynamic where the input is, else its count.
+  // CHECK: tessera_graph.slice %{{.*}} offsets = [0, 3] sizes = [-1, -1] strides = [1, 2] : tensor<4x8xf32> -> tensor<4x3xf32>
+  %slice_end = tessera_graph.slice %x offsets = [0, 3] sizes = [-1, -1] strides = [1, 2] : tensor<4x8xf32> -> tensor<4x3xf32>
   return
 }
 

@@ -424,13 +424,18 @@ def Graph_SliceOp : Graph_InferredOp<"slice"> {
   let summary = "a strided, statically sized window";
   let description = [{
     Takes `sizes[i]` elements along dimension `i`, starting at `offsets[i]`,
-    `strides[i]` apart. The window must lie inside every static dimension.
+    `strides[i]` apart; a size of -1 takes every `strides[i]`-th element from
+    the offset to the end (the result's dim is then dynamic where the
+    input's is: Python's `x[a:]` and `x[:, ::2]` on symbolic dims). The
+    window must lie inside every static dimension.
 
     Example:
 
     ```mlir
     %s = tessera_graph.slice %x offsets = [0, 2] sizes = [4, 3] strides = [1, 2]
         : tensor<4x8xf32> -> tensor<4x3xf32>
+    %t = tessera_graph.slice %y offsets = [0, 64] sizes = [-1, -1] strides = [1, 1]
+        : tensor<?x128xf32> -> tensor<?x64xf32>
     ```
   }];
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$offsets,

@@ -1,0 +1,66 @@
+"""x[...] on traced tensors: ints, slices with positive steps and one
+'...', as NumPy indexes (a tessera_graph.slice, then the dims indexed by an
+int dropped), checked against NumPy on the CPU path; what cannot be checked
+while tracing is refused by name."""
+
+import numpy as np
+import pytest
+
+import tessera
+from tessera import Tensor, f16, f32
+
+
+@tessera.function
+def symbolic(x: Tensor["S", 64, f32]) -> tuple:
+    return x[:, :16], x[2:, ::3], x[..., 5], x[1:, -1], x[:], x[0]
+
+
+@tessera.function
+def literal(x: Tensor[6, 10, f16]) -> tuple:
+    return x[1, 2:9:2], x[-2:], x[:, -3], x[4:2], x[-100:100, 7:]
+
+
+@pytest.mark.parametrize("s", [1, 3, 50])
+def test_symbolic_dims_index_as_numpy(s):
+    x = np.random.default_rng(s).standard_normal((s, 64)).astype(np.float32)
+    expected = (x[:, :16], x[2:, ::3], x[..., 5], x[1:, -1], x[:], x[0])
+    for got, ref in zip(symbolic(x), expected):
+        assert got.shape == ref.shape and np.array_equal(got, ref)
+
+
+def test_literal_dims_index_as_numpy():
+    x = np.random.default_rng(0).standard_normal((6, 10)).astype(np.float16)
+    expected = (x[1, 2:9:2], x[-2:], x[:, -3], x[4:2], x[-100:100, 7:])
+    for got, ref in zip(literal(x), expected):
+        assert got.shape == ref.shape and np.array_equal(got, ref)
+    # The Graph IR: slices (sizes -1: to the end of a symbolic dim).
+    assert "sizes = [-1, 16]" in symbolic.mlir
+
+
+@pytest.mark.parametrize("key, error, match", [
+    ((slice(None), None), TypeError, r"x\[\.\.\., None\] \(a new dim\) is not supported"),
+    ((Ellipsis, Ellipsis), IndexError, r"only one '\.\.\.'"),
+    ((0, 0, 0), IndexError, r"too many indices for a tensor of rank 2: 3"),
+    ((slice(None), 64), IndexError, r"index 64 is out of range for dimension 1 of size 64"),
+    ((-1,), IndexError, r"index -1 counts from the end of dimension 0, whose size \(S\) is "
+                        r"not known while tracing"),
+    ((slice(None, None, -1),), IndexError, r"dimension 0: a step of -1; steps are positive"),
+    ((slice(0, 4),), IndexError, r"dimension 0: 0:4 on a dim whose size \(S\) is not known "
+                                 r"while tracing: only a: \(from a non-negative start to the "
+                                 r"end\) can be checked"),
+    ((1.5,), TypeError, r"index 1.5 for dimension 0: tensors are indexed by ints and slices"),
+])
+def test_indices_that_cannot_be_checked_are_refused(key, error, match):
+    def f(x: Tensor["S", 64, f32]) -> Tensor["S", 64, f32]:
+        return x[key]
+    with pytest.raises(error, match=match):
+        tessera.function(f).mlir
+
+
+def test_slices_run_on_the_cpu_path_only_so_far():
+    @tessera.function
+    def head(x: Tensor["S", 64, f32]) -> Tensor["S", 16, f32]:
+        return x[:, :16] * 2.0
+    with pytest.raises(Exception, match=r"'tessera_graph.slice' op is not supported by the "
+                                        r"GPU lowering yet"):
+        tessera.compile(head, target="sm_90")
