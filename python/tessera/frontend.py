@@ -628,6 +628,32 @@ def _getitem(x: TracedTensor, key) -> TracedTensor:
     return _reduce("sum", out, drop, False)
 
 
+def take(x: TracedTensor, indices: TracedTensor, dim: int = 0) -> TracedTensor:
+    """`numpy.take(x, indices, axis=dim)`: the slices of `x` along `dim` at
+    `indices` (an i32 tensor of any shape, which replaces that dim in the
+    result's shape). A negative index counts from the end once; one still
+    out of range is clamped into it (never a read out of bounds)."""
+    if not isinstance(indices, TracedTensor) or indices.dtype.mlir != "i32":
+        got = indices.dtype.mlir if isinstance(indices, TracedTensor) else type(indices).__name__
+        raise TypeError(f"take: indices are an i32 tensor (Tensor[..., tessera.i32]), "
+                        f"got {got}")
+    if x.ndim == 0:
+        raise ShapeError("take: takes from a tensor of rank 1 or more")
+    dim = _norm_dim(dim, x.ndim, "take")
+    result = _finish(tg.take(x.value, indices.value, dim, loc=_user_location()))
+    shape = x.shape[:dim] + indices.shape + x.shape[dim + 1:]
+    return TracedTensor(result, shape, x.dtype)
+
+
+def embedding(ids: TracedTensor, table: TracedTensor) -> TracedTensor:
+    """`torch.nn.functional.embedding(ids, table)`: the rows of the 2-d
+    `table` at the i32 `ids` (any shape), `take(table, ids, 0)`."""
+    if not isinstance(table, TracedTensor) or table.ndim != 2:
+        raise ShapeError(f"embedding: the table is a 2-d tensor [rows, dim], got "
+                         f"{_fmt(table.shape) if isinstance(table, TracedTensor) else table!r}")
+    return take(table, ids, 0)
+
+
 def broadcast_to(x: TracedTensor, shape: Sequence[Dim]) -> TracedTensor:
     shape = tuple(shape)
     if _broadcast(x.shape, shape, "broadcast_to") != shape:

@@ -64,3 +64,46 @@ def test_slices_run_on_the_cpu_path_only_so_far():
     with pytest.raises(Exception, match=r"'tessera_graph.slice' op is not supported by the "
                                         r"GPU lowering yet"):
         tessera.compile(head, target="sm_90")
+
+
+from tessera import i32  # noqa: E402
+
+
+def _clipped(idx, n):
+    return np.clip(np.where(idx < 0, idx + n, idx), 0, n - 1)
+
+
+@tessera.function
+def lookup(ids: Tensor["B", "S", i32], table: Tensor["V", 16, f16]) -> Tensor["B", "S", 16, f16]:
+    return tessera.embedding(ids, table)
+
+
+@tessera.function
+def columns(x: Tensor["R", "C", f32], idx: Tensor["K", i32]) -> Tensor["R", "K", f32]:
+    return tessera.take(x, idx, dim=-1)
+
+
+@pytest.mark.parametrize("v, b, s", [(50, 3, 7), (1, 1, 1), (1000, 2, 129)])
+def test_embedding_and_take_as_numpy_with_clamped_indices(v, b, s):
+    rng = np.random.default_rng(v)
+    table = rng.standard_normal((v, 16)).astype(np.float16)
+    ids = rng.integers(-v - 3, v + 3, (b, s)).astype(np.int32)  # some out of range
+    assert np.array_equal(lookup(ids, table), table[_clipped(ids, v)])
+    x = rng.standard_normal((4, v)).astype(np.float32)
+    idx = rng.integers(-v, 2 * v, (s,)).astype(np.int32)
+    assert np.array_equal(columns(x, idx), x[:, _clipped(idx, v)])
+
+
+def test_take_errors():
+    def float_ids(x: Tensor["N", 4, f32], i: Tensor["K", f32]) -> Tensor["K", 4, f32]:
+        return tessera.take(x, i)
+
+    def flat_table(ids: Tensor["K", i32], t: Tensor["V", f32]) -> Tensor["K", f32]:
+        return tessera.embedding(ids, t)
+    with pytest.raises(TypeError, match=r"take: indices are an i32 tensor"):
+        tessera.function(float_ids).mlir
+    with pytest.raises(tessera.ShapeError, match=r"embedding: the table is a 2-d tensor"):
+        tessera.function(flat_table).mlir
+    with pytest.raises(Exception, match=r"'tessera_graph.take' op is not supported by the GPU "
+                                        r"lowering yet"):
+        tessera.compile(lookup, target="sm_90")

@@ -1357,6 +1357,87 @@ struct SliceLowering : public GraphPattern<SliceOp> {
   }
 };
 
+/// take: a linalg.generic over the result reading the index (the indices'
+/// element at the result's middle coordinates), wrapping a negative one
+/// once and clamping into [0, size), then extracting the input's element.
+struct TakeLowering : public GraphPattern<TakeOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(TakeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType out = op.getType();
+    Value input = adaptor.getInput(), indices = adaptor.getIndices();
+    auto indicesType = cast<RankedTensorType>(indices.getType());
+    int64_t dim = op.getDim(), rank = out.getRank();
+    int64_t inner = indicesType.getRank();
+    SmallVector<Value> sizes(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!out.isDynamicDim(d))
+        continue;
+      if (d < dim)
+        sizes[d] = dimOf(rewriter, loc, input, d);
+      else if (d < dim + inner)
+        sizes[d] = dimOf(rewriter, loc, indices, d - dim);
+      else
+        sizes[d] = dimOf(rewriter, loc, input, d - inner + 1);
+    }
+    Value init = emptyTensor(rewriter, loc, out, sizes);
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> middle;
+    for (int64_t d = 0; d < inner; ++d)
+      middle.push_back(getAffineDimExpr(dim + d, ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, middle, ctx),
+                                rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    Value size = dimOf(rewriter, loc, input, dim);
+    // Nothing to clamp into when the dim is empty: an error at run time
+    // (unless there is nothing to take).
+    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t d = 0; d < inner; ++d)
+      count = arith::MulIOp::create(rewriter, loc, count,
+                                    dimOf(rewriter, loc, indices, d));
+    Value zeroIndex = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    cf::AssertOp::create(
+        rewriter, loc,
+        arith::OrIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                  size, zeroIndex),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                  count, zeroIndex)),
+        rewriter.getStringAttr("tessera_graph.take: taking from an empty "
+                               "dimension"));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{out}, ValueRange{indices}, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                   args[0]);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, zero);
+          index = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, index, size), index);
+          Value last = arith::SubIOp::create(
+              b, l, size, arith::ConstantIndexOp::create(b, l, 1));
+          index = arith::MaxSIOp::create(
+              b, l, arith::MinSIOp::create(b, l, index, last), zero);
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < rank; ++d) {
+            if (d >= dim && d < dim + inner)
+              continue;
+            at.push_back(linalg::IndexOp::create(b, l, d));
+          }
+          at.insert(at.begin() + dim, index);
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, at).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct AttentionLowering : public GraphPattern<AttentionOp> {
   using GraphPattern::GraphPattern;
   LogicalResult
@@ -1538,7 +1619,7 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
                ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
                LayerNormLowering, RmsNormLowering, TransposeLowering,
                ReshapeLowering, BroadcastToLowering, ConcatLowering,
-               SliceLowering, AttentionLowering, FusedLowering>(ctx);
+               SliceLowering, TakeLowering, AttentionLowering, FusedLowering>(ctx);
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
                BinaryLowering<MulOp>, BinaryLowering<DivOp>,
                BinaryLowering<MaxOp>, BinaryLowering<MinOp>,

@@ -903,6 +903,42 @@ LogicalResult SliceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// TakeOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<Type> inferTake(const OpDiag &diag, Type inputType,
+                                 Type indicesType, int64_t dim) {
+  auto input = cast<RankedTensorType>(inputType);
+  auto indices = cast<RankedTensorType>(indicesType);
+  if (input.getRank() == 0)
+    return diag.error("takes from a tensor of rank 1 or more, got rank 0");
+  if (failed(verifyDims(diag, {dim}, input.getRank(), "take")))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape().take_front(dim));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, input.getShape().drop_front(dim + 1));
+  return Type(RankedTensorType::get(shape, input.getElementType()));
+}
+
+LogicalResult TakeOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, ValueRange operands,
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    SmallVectorImpl<Type> &inferred) {
+  Adaptor adaptor(operands, attributes, properties, regions);
+  FailureOr<Type> type =
+      inferTake(OpDiag{loc, getOperationName()}, operands[0].getType(),
+                operands[1].getType(), adaptor.getDim());
+  return pushInferred(type, inferred);
+}
+
+LogicalResult TakeOp::verify() {
+  FailureOr<Type> type = inferTake(OpDiag{getLoc(), getOperationName()},
+                                   getInput().getType(), getIndices().getType(),
+                                   getDim());
+  return failed(type) ? failure() : checkInferred(*this, *type);
+}
+
+//===----------------------------------------------------------------------===//
 // AttentionOp
 //===----------------------------------------------------------------------===//
 

@@ -61,3 +61,20 @@ func.func @slice_to_the_end(%x: tensor<?x8xf32>) -> tensor<?x4xf32> {
   %0 = tessera_graph.slice %x offsets = [2, 0] sizes = [-1, -1] strides = [3, 2] : tensor<?x8xf32> -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// take: a generic over the result reading the index at its middle
+// coordinates, wrapped once if negative and clamped into [0, size), then
+// the input's element (an empty dim is a run-time error).
+// CHECK-LABEL: func.func @take
+// CHECK: cf.assert %{{.*}}, "tessera_graph.take: taking from an empty dimension"
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<?x?xi32>) outs(%{{.*}} : tensor<?x?x8xf32>)
+// CHECK: arith.index_cast %{{.*}} : i32 to index
+// CHECK: arith.select
+// CHECK: arith.minsi
+// CHECK: %[[I:.*]] = arith.maxsi
+// CHECK: %[[C:.*]] = linalg.index 2 : index
+// CHECK: tensor.extract %{{.*}}[%[[I]], %[[C]]] : tensor<?x8xf32>
+func.func @take(%t: tensor<?x8xf32>, %ids: tensor<?x?xi32>) -> tensor<?x?x8xf32> {
+  %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x8xf32>, tensor<?x?xi32> -> tensor<?x?x8xf32>
+  return %e : tensor<?x?x8xf32>
+}

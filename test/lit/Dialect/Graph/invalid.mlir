@@ -580,3 +580,35 @@ func.func @slice_size_below_minus_one(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = tessera_graph.slice %a offsets = [0, 0] sizes = [4, -2] strides = [1, 1] : tensor<4x8xf32> -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @take_dim(%t: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'tessera_graph.take' op take dimension 2 is out of range for an operand of rank 2}}
+  %0 = tessera_graph.take %t, %i dim = 2 : tensor<4x8xf32>, tensor<3xi32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @take_rank0(%t: tensor<f32>, %i: tensor<3xi32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'tessera_graph.take' op takes from a tensor of rank 1 or more, got rank 0}}
+  %0 = tessera_graph.take %t, %i dim = 0 : tensor<f32>, tensor<3xi32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @take_float_indices(%t: tensor<4x8xf32>, %i: tensor<3xf32>) -> tensor<3x8xf32> {
+  // expected-error @+1 {{'tessera_graph.take' op operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = tessera_graph.take %t, %i dim = 0 : tensor<4x8xf32>, tensor<3xf32> -> tensor<3x8xf32>
+  return %0 : tensor<3x8xf32>
+}
+
+// -----
+
+func.func @take_result(%t: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tessera_graph.take' op result type 'tensor<4x8xf32>' does not match the inferred type 'tensor<3x8xf32>'}}
+  %0 = tessera_graph.take %t, %i dim = 0 : tensor<4x8xf32>, tensor<3xi32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}

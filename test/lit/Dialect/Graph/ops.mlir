@@ -198,3 +198,11 @@ func.func @function_policy(%x: tensor<4xbf16>, %y: tensor<4xf32>) -> tensor<4xbf
   %r = tessera_graph.add %x, %y : tensor<4xbf16>, tensor<4xf32> -> tensor<4xbf16>
   return %r : tensor<4xbf16>
 }
+
+// An embedding lookup: the table's rows at the ids.
+// CHECK-LABEL: func.func @take
+// CHECK: tessera_graph.take %{{.*}}, %{{.*}} dim = 0 : tensor<?x768xf16>, tensor<?x?xi32> -> tensor<?x?x768xf16>
+func.func @take(%t: tensor<?x768xf16>, %ids: tensor<?x?xi32>) -> tensor<?x?x768xf16> {
+  %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x768xf16>, tensor<?x?xi32> -> tensor<?x?x768xf16>
+  return %e : tensor<?x?x768xf16>
+}

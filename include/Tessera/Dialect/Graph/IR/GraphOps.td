@@ -447,6 +447,33 @@ def Graph_SliceOp : Graph_InferredOp<"slice"> {
   }];
 }
 
+def Graph_TakeOp : Graph_InferredOp<"take"> {
+  let summary = "gathers slices of a tensor at integer indices along one dim";
+  let description = [{
+    `result[a..., j..., b...] = input[a..., indices[j...], b...]`, where the
+    `a` dims are the input's before `dim` and the `b` dims those after it:
+    the result's shape is the input's with `dim` replaced by the indices'
+    shape (`numpy.take(input, indices, axis=dim)`; an embedding lookup is
+    `take(table, ids, dim = 0)`). A negative index counts from the end once;
+    an index still outside `[0, size)` is clamped into it (as
+    `jax.numpy.take(..., mode="clip")`): never a read out of bounds.
+
+    Example:
+
+    ```mlir
+    %e = tessera_graph.take %table, %ids dim = 0
+        : tensor<?x768xf16>, tensor<?x?xi32> -> tensor<?x?x768xf16>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, RankedTensorOf<[I32, I64]>:$indices,
+                       I64Attr:$dim);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `dim` `=` $dim attr-dict `:` type($input) `,`
+        type($indices) `->` type($result)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
