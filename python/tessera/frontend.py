@@ -300,6 +300,8 @@ class TracedTensor:
     def transpose(self, *perm): return transpose(self, perm)
     def reshape(self, *shape): return reshape(self, shape)
     def __getitem__(self, key): return _getitem(self, key)
+    def argmax(self, dim, keepdim=False): return argmax(self, dim, keepdim)
+    def argmin(self, dim, keepdim=False): return argmin(self, dim, keepdim)
 
     @property
     def T(self):
@@ -626,6 +628,31 @@ def _getitem(x: TracedTensor, key) -> TracedTensor:
     # (Several unknown dims remain, which reshape cannot take: the size-1
     # dims summed away, exactly.)
     return _reduce("sum", out, drop, False)
+
+
+def _arg_reduce(kind: str, x: TracedTensor, dim: int, keepdim: bool) -> TracedTensor:
+    if x.ndim == 0:
+        raise ShapeError(f"{kind}: needs a tensor of rank 1 or more")
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{kind}: dim is one int (the flattened form of NumPy's "
+                        f"axis=None is not supported), got {dim!r}")
+    dim = _norm_dim(dim, x.ndim, kind)
+    result = _finish(getattr(tg, kind)(x.value, dim, keepdim=keepdim or None,
+                                       loc=_user_location()))
+    shape = tuple(1 if i == dim else s for i, s in enumerate(x.shape)
+                  if keepdim or i != dim)
+    return TracedTensor(result, shape, DTYPES["i32"])
+
+
+def argmax(x: TracedTensor, dim: int, keepdim: bool = False) -> TracedTensor:
+    """The i32 index of the maximum along `dim` (the first of equal ones,
+    the first NaN where there is one), as `numpy.argmax(x, axis=dim)`."""
+    return _arg_reduce("argmax", x, dim, keepdim)
+
+
+def argmin(x: TracedTensor, dim: int, keepdim: bool = False) -> TracedTensor:
+    """The i32 index of the minimum along `dim`, as `numpy.argmin`."""
+    return _arg_reduce("argmin", x, dim, keepdim)
 
 
 def take(x: TracedTensor, indices: TracedTensor, dim: int = 0) -> TracedTensor:

@@ -107,3 +107,32 @@ def test_take_errors():
     with pytest.raises(Exception, match=r"'tessera_graph.take' op is not supported by the GPU "
                                         r"lowering yet"):
         tessera.compile(lookup, target="sm_90")
+
+
+@tessera.function
+def arg_stats(x: Tensor["R", "C", f32]) -> tuple:
+    return x.argmax(1), tessera.argmin(x, 0, keepdim=True), tessera.argmax(x, -1, keepdim=True)
+
+
+@pytest.mark.parametrize("r, c", [(1, 1), (5, 7), (33, 1000)])
+def test_argmax_argmin_as_numpy(r, c):
+    rng = np.random.default_rng(r * c)
+    x = rng.integers(-3, 4, (r, c)).astype(np.float32)  # many ties: the first wins
+    if r * c > 10:
+        x[2, 5] = np.nan  # the first NaN wins, as NumPy
+        x[4, 1] = np.nan
+        x[4, 3] = np.nan
+    a, b, k = arg_stats(x)
+    assert a.dtype == np.int32 and np.array_equal(a, np.argmax(x, 1))
+    assert b.shape == (1, c) and np.array_equal(b[0], np.argmin(x, 0))
+    assert k.shape == (r, 1) and np.array_equal(k[:, 0], np.argmax(x, 1))
+
+
+def test_argmax_errors():
+    def flat(x: Tensor["N", f32]) -> Tensor["N", f32]:
+        return tessera.argmax(x, None)
+    with pytest.raises(TypeError, match=r"argmax: dim is one int"):
+        tessera.function(flat).mlir
+    with pytest.raises(Exception, match=r"'tessera_graph.argmax' op is not supported by the "
+                                        r"GPU lowering yet"):
+        tessera.compile(arg_stats, target="sm_90")

@@ -1357,6 +1357,105 @@ struct SliceLowering : public GraphPattern<SliceOp> {
   }
 };
 
+/// argmax/argmin: one linalg.generic reducing `dim` into a value and an
+/// index (i32), starting from the type's lowest (highest) value and index
+/// 0; an element replaces them where it is strictly better (the first of
+/// equals wins) or a NaN where the value is not one yet (the first NaN
+/// wins), as NumPy.
+template <typename Op, bool IsMax>
+struct ArgReduceLowering : public GraphPattern<Op> {
+  using GraphPattern<Op>::GraphPattern;
+  LogicalResult
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    Type element = inType.getElementType();
+    int64_t dim = op.getDim(), rank = inType.getRank();
+    SmallVector<int64_t> shape;
+    SmallVector<Value> sizes;
+    SmallVector<AffineExpr> kept;
+    MLIRContext *ctx = rewriter.getContext();
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == dim)
+        continue;
+      shape.push_back(inType.getDimSize(d));
+      sizes.push_back(inType.isDynamicDim(d) ? dimOf(rewriter, loc, input, d)
+                                             : Value());
+      kept.push_back(getAffineDimExpr(d, ctx));
+    }
+    Type i32 = rewriter.getI32Type();
+    auto valueType = RankedTensorType::get(shape, element);
+    auto indexType = RankedTensorType::get(shape, i32);
+    TypedAttr start;
+    if (auto f = dyn_cast<FloatType>(element))
+      start = rewriter.getFloatAttr(
+          f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/IsMax));
+    else
+      start = rewriter.getIntegerAttr(
+          element, IsMax ? APInt::getSignedMinValue(element.getIntOrFloatBitWidth())
+                         : APInt::getSignedMaxValue(element.getIntOrFloatBitWidth()));
+    Value values = linalg::FillOp::create(
+                       rewriter, loc,
+                       arith::ConstantOp::create(rewriter, loc, start).getResult(),
+                       emptyTensor(rewriter, loc, valueType, sizes))
+                       .getResult(0);
+    Value indices =
+        linalg::FillOp::create(
+            rewriter, loc,
+            arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0))
+                .getResult(),
+            emptyTensor(rewriter, loc, indexType, sizes))
+            .getResult(0);
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, kept, ctx),
+                                AffineMap::get(rank, 0, kept, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[dim] = utils::IteratorType::reduction;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, ValueRange{input},
+        ValueRange{values, indices}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], at = args[2];
+          Value better;
+          if (isa<FloatType>(element)) {
+            better = arith::CmpFOp::create(b, l,
+                                           IsMax ? arith::CmpFPredicate::OGT
+                                                 : arith::CmpFPredicate::OLT,
+                                           x, best);
+            Value xNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO,
+                                               x, x);
+            Value bestNan = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::UNO, best, best);
+            Value firstNan = arith::AndIOp::create(
+                b, l, xNan,
+                arith::XOrIOp::create(
+                    b, l, bestNan,
+                    arith::ConstantIntOp::create(b, l, b.getI1Type(), 1)));
+            better = arith::OrIOp::create(b, l, better, firstNan);
+          } else {
+            better = arith::CmpIOp::create(b, l,
+                                           IsMax ? arith::CmpIPredicate::sgt
+                                                 : arith::CmpIPredicate::slt,
+                                           x, best);
+          }
+          Value index = arith::IndexCastOp::create(
+              b, l, i32, linalg::IndexOp::create(b, l, dim));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                         arith::SelectOp::create(b, l, better, index, at)});
+        });
+    Value result = generic.getResult(1);
+    if (op.getKeepdim())
+      result = expandReduced(rewriter, loc, result, op.getType(), {dim});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// take: a linalg.generic over the result reading the index (the indices'
 /// element at the result's middle coordinates), wrapping a negative one
 /// once and clamping into [0, size), then extracting the input's element.
@@ -1619,7 +1718,9 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
                ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
                LayerNormLowering, RmsNormLowering, TransposeLowering,
                ReshapeLowering, BroadcastToLowering, ConcatLowering,
-               SliceLowering, TakeLowering, AttentionLowering, FusedLowering>(ctx);
+               SliceLowering, TakeLowering, AttentionLowering, FusedLowering,
+               ArgReduceLowering<ArgmaxOp, true>,
+               ArgReduceLowering<ArgminOp, false>>(ctx);
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
                BinaryLowering<MulOp>, BinaryLowering<DivOp>,
                BinaryLowering<MaxOp>, BinaryLowering<MinOp>,

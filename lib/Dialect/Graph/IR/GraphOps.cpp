@@ -903,6 +903,48 @@ LogicalResult SliceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ArgmaxOp, ArgminOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<Type> inferArgReduce(const OpDiag &diag, Type inputType,
+                                      int64_t dim, bool keepdim) {
+  auto input = cast<RankedTensorType>(inputType);
+  if (input.getRank() == 0)
+    return diag.error("needs a tensor of rank 1 or more, got rank 0");
+  if (failed(verifyDims(diag, {dim}, input.getRank(), "index")))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (auto [d, size] : llvm::enumerate(input.getShape()))
+    if (static_cast<int64_t>(d) != dim)
+      shape.push_back(size);
+    else if (keepdim)
+      shape.push_back(1);
+  return Type(RankedTensorType::get(
+      shape, IntegerType::get(inputType.getContext(), 32)));
+}
+
+#define TESSERA_ARG_REDUCE(OP)                                                 \
+  LogicalResult OP::inferReturnTypes(                                         \
+      MLIRContext *, std::optional<Location> loc, ValueRange operands,         \
+      DictionaryAttr attributes, OpaqueProperties properties,                  \
+      RegionRange regions, SmallVectorImpl<Type> &inferred) {                  \
+    Adaptor adaptor(operands, attributes, properties, regions);                \
+    return pushInferred(inferArgReduce(OpDiag{loc, getOperationName()},        \
+                                       operands[0].getType(), adaptor.getDim(), \
+                                       adaptor.getKeepdim()),                   \
+                        inferred);                                             \
+  }                                                                            \
+  LogicalResult OP::verify() {                                                 \
+    FailureOr<Type> type =                                                     \
+        inferArgReduce(OpDiag{getLoc(), getOperationName()},                   \
+                       getInput().getType(), getDim(), getKeepdim());          \
+    return failed(type) ? failure() : checkInferred(*this, *type);             \
+  }
+TESSERA_ARG_REDUCE(ArgmaxOp)
+TESSERA_ARG_REDUCE(ArgminOp)
+#undef TESSERA_ARG_REDUCE
+
+//===----------------------------------------------------------------------===//
 // TakeOp
 //===----------------------------------------------------------------------===//
 

@@ -78,3 +78,20 @@ func.func @take(%t: tensor<?x8xf32>, %ids: tensor<?x?xi32>) -> tensor<?x?x8xf32>
   %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x8xf32>, tensor<?x?xi32> -> tensor<?x?x8xf32>
   return %e : tensor<?x?x8xf32>
 }
+
+// argmax: one generic reducing the dim into a value (from -inf) and an i32
+// index (from 0); strictly greater wins (the first of equals), or a NaN
+// while the value is not one (the first NaN), as NumPy.
+// CHECK-LABEL: func.func @argmax
+// CHECK: linalg.fill ins(%{{.*}} : f32)
+// CHECK: linalg.fill ins(%{{.*}} : i32)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf uno
+// CHECK: linalg.index 1 : index
+// CHECK: arith.select
+// CHECK: -> (tensor<?xf32>, tensor<?xi32>)
+func.func @argmax(%x: tensor<?x8xf32>) -> tensor<?xi32> {
+  %0 = tessera_graph.argmax %x dim = 1 : tensor<?x8xf32> -> tensor<?xi32>
+  return %0 : tensor<?xi32>
+}

@@ -612,3 +612,27 @@ func.func @take_result(%t: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x8xf32
   %0 = tessera_graph.take %t, %i dim = 0 : tensor<4x8xf32>, tensor<3xi32> -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @argmax_rank0(%x: tensor<f32>) -> tensor<i32> {
+  // expected-error @+1 {{'tessera_graph.argmax' op needs a tensor of rank 1 or more, got rank 0}}
+  %0 = tessera_graph.argmax %x dim = 0 : tensor<f32> -> tensor<i32>
+  return %0 : tensor<i32>
+}
+
+// -----
+
+func.func @argmin_dim(%x: tensor<4x8xf32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'tessera_graph.argmin' op index dimension 2 is out of range for an operand of rank 2}}
+  %0 = tessera_graph.argmin %x dim = 2 : tensor<4x8xf32> -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @argmax_result(%x: tensor<4x8xf32>) -> tensor<8xi32> {
+  // expected-error @+1 {{'tessera_graph.argmax' op result type 'tensor<8xi32>' does not match the inferred type 'tensor<4xi32>'}}
+  %0 = tessera_graph.argmax %x dim = 1 : tensor<4x8xf32> -> tensor<8xi32>
+  return %0 : tensor<8xi32>
+}

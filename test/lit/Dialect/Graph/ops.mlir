@@ -206,3 +206,13 @@ func.func @take(%t: tensor<?x768xf16>, %ids: tensor<?x?xi32>) -> tensor<?x?x768x
   %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x768xf16>, tensor<?x?xi32> -> tensor<?x?x768xf16>
   return %e : tensor<?x?x768xf16>
 }
+
+// The index of the maximum / minimum along a dim (i32).
+// CHECK-LABEL: func.func @arg_reduce
+// CHECK: tessera_graph.argmax %{{.*}} dim = 1 : tensor<?x1000xf32> -> tensor<?xi32>
+// CHECK: tessera_graph.argmin %{{.*}} dim = 0 keepdim : tensor<?x1000xf32> -> tensor<1x1000xi32>
+func.func @arg_reduce(%x: tensor<?x1000xf32>) -> (tensor<?xi32>, tensor<1x1000xi32>) {
+  %a = tessera_graph.argmax %x dim = 1 : tensor<?x1000xf32> -> tensor<?xi32>
+  %b = tessera_graph.argmin %x dim = 0 keepdim : tensor<?x1000xf32> -> tensor<1x1000xi32>
+  return %a, %b : tensor<?xi32>, tensor<1x1000xi32>
+}

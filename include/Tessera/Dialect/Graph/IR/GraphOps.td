@@ -261,6 +261,32 @@ def Graph_ReduceOp : Graph_InferredOp<"reduce"> {
   }];
 }
 
+class Graph_ArgReduceOpBase<string mnemonic, string what>
+    : Graph_InferredOp<mnemonic> {
+  let summary = "the index of the " # what # " along one dimension";
+  let description = [{
+    The i32 index along `dim` of each slice's }] # what # [{, the first one
+    where several are equal, and the first NaN where there is one (as
+    NumPy's `arg}] # mnemonic # [{`). `dim` is removed, or kept with size 1
+    with `keepdim`.
+
+    Example:
+
+    ```mlir
+    %i = tessera_graph.}] # mnemonic # [{ %x dim = 1 : tensor<4x1000xf32> -> tensor<4xi32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$dim, UnitAttr:$keepdim);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+  let assemblyFormat = [{
+    $input `dim` `=` $dim (`keepdim` $keepdim^)? attr-dict `:` type($input)
+        `->` type($result)
+  }];
+}
+
+def Graph_ArgmaxOp : Graph_ArgReduceOpBase<"argmax", "maximum">;
+def Graph_ArgminOp : Graph_ArgReduceOpBase<"argmin", "minimum">;
+
 class Graph_SoftmaxOpBase<string mnemonic, string what>
     : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
   let summary = what # " along one dimension";
