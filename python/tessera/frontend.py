@@ -300,6 +300,7 @@ class TracedTensor:
     def transpose(self, *perm): return transpose(self, perm)
     def reshape(self, *shape): return reshape(self, shape)
     def __getitem__(self, key): return _getitem(self, key)
+    def cumsum(self, dim): return cumsum(self, dim)
     def argmax(self, dim, keepdim=False): return argmax(self, dim, keepdim)
     def argmin(self, dim, keepdim=False): return argmin(self, dim, keepdim)
 
@@ -628,6 +629,19 @@ def _getitem(x: TracedTensor, key) -> TracedTensor:
     # (Several unknown dims remain, which reshape cannot take: the size-1
     # dims summed away, exactly.)
     return _reduce("sum", out, drop, False)
+
+
+def cumsum(x: TracedTensor, dim: int) -> TracedTensor:
+    """Running sums along `dim`, as `numpy.cumsum(x, axis=dim)` (the same
+    dtype; f16/bf16 add in f32 and round once per element)."""
+    if x.ndim == 0:
+        raise ShapeError("cumsum: needs a tensor of rank 1 or more")
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"cumsum: dim is one int (the flattened form of NumPy's "
+                        f"axis=None is not supported), got {dim!r}")
+    dim = _norm_dim(dim, x.ndim, "cumsum")
+    return TracedTensor(_finish(tg.cumsum(x.value, dim, loc=_user_location())),
+                        x.shape, x.dtype)
 
 
 def _arg_reduce(kind: str, x: TracedTensor, dim: int, keepdim: bool) -> TracedTensor:

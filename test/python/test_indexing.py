@@ -136,3 +136,32 @@ def test_argmax_errors():
     with pytest.raises(Exception, match=r"'tessera_graph.argmax' op is not supported by the "
                                         r"GPU lowering yet"):
         tessera.compile(arg_stats, target="sm_90")
+
+
+@tessera.function
+def running(x: Tensor["R", "C", f32], h: Tensor["R", "C", f16]) -> tuple:
+    return x.cumsum(1), tessera.cumsum(x, 0), h.cumsum(-1)
+
+
+@pytest.mark.parametrize("r, c", [(1, 1), (4, 9), (3, 2000)])
+def test_cumsum_as_numpy(r, c):
+    rng = np.random.default_rng(r + c)
+    x = rng.standard_normal((r, c)).astype(np.float32)
+    h = rng.standard_normal((r, c)).astype(np.float16)
+    a, b, k = running(x, h)
+    x64 = x.astype(np.float64)
+    assert np.allclose(a, np.cumsum(x64, 1), atol=1e-4 * np.sqrt(c), rtol=1e-5)
+    assert np.allclose(b, np.cumsum(x64, 0), atol=1e-5, rtol=1e-5)
+    # f16: added in f32, rounded once per element.
+    ref = np.cumsum(h.astype(np.float64), 1)
+    assert k.dtype == np.float16 and np.allclose(k, ref, atol=2e-3 * np.sqrt(c), rtol=1e-3)
+
+
+def test_cumsum_errors():
+    def flat(x: Tensor["N", f32]) -> Tensor["N", f32]:
+        return tessera.cumsum(x, None)
+    with pytest.raises(TypeError, match=r"cumsum: dim is one int"):
+        tessera.function(flat).mlir
+    with pytest.raises(Exception, match=r"'tessera_graph.cumsum' op is not supported by the "
+                                        r"GPU lowering yet"):
+        tessera.compile(running, target="sm_90")

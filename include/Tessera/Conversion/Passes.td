@@ -35,7 +35,8 @@ def ConvertTesseraGraphToLinalg : Pass<"convert-tessera-graph-to-linalg"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"];
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"];
 }
 
 def TesseraDecomposeLinalgAggregates

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -1357,6 +1358,79 @@ struct SliceLowering : public GraphPattern<SliceOp> {
   }
 };
 
+/// cumsum: a loop along `dim` carrying the running sum of the slices so far
+/// (one slice of size 1 there), each step's sum inserted at its index; in
+/// the accumulate type, rounded once per element.
+struct CumsumLowering : public GraphPattern<CumsumOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(CumsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type element = op.getType().getElementType();
+    Type acc = accumulateType(op, element);
+    Value input = castTensor(rewriter, loc, adaptor.getInput(), acc);
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t dim = op.getDim(), rank = type.getRank();
+    SmallVector<Value> sizes(rank), sliceSizes(rank);
+    SmallVector<int64_t> sliceShape(type.getShape());
+    sliceShape[dim] = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      if (type.isDynamicDim(d)) {
+        sizes[d] = dimOf(rewriter, loc, input, d);
+        sliceSizes[d] = sizes[d];
+      }
+    auto sliceType = RankedTensorType::get(sliceShape, acc);
+    Value result = emptyTensor(rewriter, loc, type, sizes);
+    Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(acc));
+    Value running = linalg::FillOp::create(
+                        rewriter, loc, zero,
+                        emptyTensor(rewriter, loc, sliceType, sliceSizes))
+                        .getResult(0);
+    SmallVector<OpFoldResult> extents;
+    for (int64_t d = 0; d < rank; ++d)
+      extents.push_back(d == dim ? OpFoldResult(rewriter.getIndexAttr(1))
+                        : sizes[d] ? OpFoldResult(sizes[d])
+                                   : OpFoldResult(rewriter.getIndexAttr(
+                                         type.getDimSize(d))));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    auto loop = scf::ForOp::create(
+        rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, 0),
+        dimOf(rewriter, loc, input, dim),
+        arith::ConstantIndexOp::create(rewriter, loc, 1),
+        ValueRange{running, result},
+        [&](OpBuilder &b, Location l, Value i, ValueRange carried) {
+          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+          offsets[dim] = i;
+          Value slice = tensor::ExtractSliceOp::create(
+              b, l, sliceType, input, offsets, extents, strides);
+          // In place into the running sum (bufferization keeps the loop's
+          // buffers: what it yields is what it carried).
+          SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+          SmallVector<utils::IteratorType> iterators(
+              rank, utils::IteratorType::parallel);
+          Value sum =
+              linalg::GenericOp::create(
+                  b, l, TypeRange{sliceType}, ValueRange{slice},
+                  ValueRange{carried[0]}, maps, iterators,
+                  [&](OpBuilder &eb, Location el, ValueRange x) {
+                    Value added =
+                        isa<FloatType>(acc)
+                            ? Value(arith::AddFOp::create(eb, el, x[1], x[0]))
+                            : Value(arith::AddIOp::create(eb, el, x[1], x[0]));
+                    linalg::YieldOp::create(eb, el, added);
+                  })
+                  .getResult(0);
+          Value into = tensor::InsertSliceOp::create(b, l, sum, carried[1],
+                                                     offsets, extents, strides);
+          scf::YieldOp::create(b, l, ValueRange{sum, into});
+        });
+    rewriter.replaceOp(op, storeTensor(op, rewriter, loc, loop.getResult(1),
+                                       element));
+    return success();
+  }
+};
+
 /// argmax/argmin: one linalg.generic reducing `dim` into a value and an
 /// index (i32), starting from the type's lowest (highest) value and index
 /// 0; an element replaces them where it is strictly better (the first of
@@ -1720,7 +1794,7 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
                ReshapeLowering, BroadcastToLowering, ConcatLowering,
                SliceLowering, TakeLowering, AttentionLowering, FusedLowering,
                ArgReduceLowering<ArgmaxOp, true>,
-               ArgReduceLowering<ArgminOp, false>>(ctx);
+               ArgReduceLowering<ArgminOp, false>, CumsumLowering>(ctx);
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
                BinaryLowering<MulOp>, BinaryLowering<DivOp>,
                BinaryLowering<MaxOp>, BinaryLowering<MinOp>,
@@ -1737,7 +1811,7 @@ void mlir::tessera::configureTesseraGraphToLinalgConversionLegality(
   target.addIllegalDialect<GraphDialect>();
   target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
                          linalg::LinalgDialect, math::MathDialect,
-                         tensor::TensorDialect>();
+                         scf::SCFDialect, tensor::TensorDialect>();
 }
 
 namespace {

@@ -903,6 +903,18 @@ LogicalResult SliceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// CumsumOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CumsumOp::verify() {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  if (type.getRank() == 0)
+    return emitOpError() << "needs a tensor of rank 1 or more, got rank 0";
+  return verifyDims(OpDiag{getLoc(), getOperationName()}, {static_cast<int64_t>(getDim())},
+                    type.getRank(), "cumsum");
+}
+
+//===----------------------------------------------------------------------===//
 // ArgmaxOp, ArgminOp
 //===----------------------------------------------------------------------===//
 

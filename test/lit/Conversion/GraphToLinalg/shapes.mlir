@@ -95,3 +95,18 @@ func.func @argmax(%x: tensor<?x8xf32>) -> tensor<?xi32> {
   %0 = tessera_graph.argmax %x dim = 1 : tensor<?x8xf32> -> tensor<?xi32>
   return %0 : tensor<?xi32>
 }
+
+// cumsum: f16 widened to f32, a loop along the dim carrying the running sum
+// of one slice (added in place) and the result (each step's sum inserted at
+// its index), rounded to f16 once at the end.
+// CHECK-LABEL: func.func @cumsum
+// CHECK: arith.extf
+// CHECK: %{{.*}}:2 = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[RUNNING:.*]] = %{{.*}}, %[[OUT:.*]] = %{{.*}}) -> (tensor<4x1xf32>, tensor<4x?xf32>)
+// CHECK: %[[S:.*]] = tensor.extract_slice %{{.*}}[0, %[[I]]] [4, 1] [1, 1]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<4x1xf32>) outs(%[[RUNNING]] : tensor<4x1xf32>)
+// CHECK: tensor.insert_slice %[[SUM]] into %[[OUT]][0, %[[I]]] [4, 1] [1, 1]
+// CHECK: arith.truncf
+func.func @cumsum(%x: tensor<4x?xf16>) -> tensor<4x?xf16> {
+  %c = tessera_graph.cumsum %x dim = 1 : tensor<4x?xf16>
+  return %c : tensor<4x?xf16>
+}

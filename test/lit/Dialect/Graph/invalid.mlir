@@ -636,3 +636,19 @@ func.func @argmax_result(%x: tensor<4x8xf32>) -> tensor<8xi32> {
   %0 = tessera_graph.argmax %x dim = 1 : tensor<4x8xf32> -> tensor<8xi32>
   return %0 : tensor<8xi32>
 }
+
+// -----
+
+func.func @cumsum_rank0(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{'tessera_graph.cumsum' op needs a tensor of rank 1 or more, got rank 0}}
+  %0 = tessera_graph.cumsum %x dim = 0 : tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @cumsum_dim(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tessera_graph.cumsum' op cumsum dimension 2 is out of range for an operand of rank 2}}
+  %0 = tessera_graph.cumsum %x dim = 2 : tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}

@@ -216,3 +216,11 @@ func.func @arg_reduce(%x: tensor<?x1000xf32>) -> (tensor<?xi32>, tensor<1x1000xi
   %b = tessera_graph.argmin %x dim = 0 keepdim : tensor<?x1000xf32> -> tensor<1x1000xi32>
   return %a, %b : tensor<?xi32>, tensor<1x1000xi32>
 }
+
+// Running sums along a dim.
+// CHECK-LABEL: func.func @cumsum
+// CHECK: tessera_graph.cumsum %{{.*}} dim = 1 : tensor<4x?xf16>
+func.func @cumsum(%x: tensor<4x?xf16>) -> tensor<4x?xf16> {
+  %c = tessera_graph.cumsum %x dim = 1 : tensor<4x?xf16>
+  return %c : tensor<4x?xf16>
+}

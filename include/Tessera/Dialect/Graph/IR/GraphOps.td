@@ -261,6 +261,25 @@ def Graph_ReduceOp : Graph_InferredOp<"reduce"> {
   }];
 }
 
+def Graph_CumsumOp : Graph_Op<"cumsum", [SameOperandsAndResultType]> {
+  let summary = "running sums along one dimension";
+  let description = [{
+    `result[..., i, ...] = sum(input[..., 0..i, ...])` along `dim`, as
+    `numpy.cumsum(input, axis=dim)` (the same type; f16/bf16 add in f32, or
+    the policy's `accumulate` type, and round once per element).
+
+    Example:
+
+    ```mlir
+    %c = tessera_graph.cumsum %x dim = 1 : tensor<4x?xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$dim);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `dim` `=` $dim attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 class Graph_ArgReduceOpBase<string mnemonic, string what>
     : Graph_InferredOp<mnemonic> {
   let summary = "the index of the " # what # " along one dimension";
