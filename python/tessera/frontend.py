@@ -631,6 +631,23 @@ def _getitem(x: TracedTensor, key) -> TracedTensor:
     return _reduce("sum", out, drop, False)
 
 
+def dropout(x: TracedTensor, p: float, seed: int) -> TracedTensor:
+    """Zeroes each element with probability `p` and scales the others by
+    `1 / (1 - p)`, with the mask a hash of the element's position and
+    `seed` (an explicit int in [0, 2^32)): the same seed gives the same
+    mask on every target and run (the scheme: tessera_graph.dropout's
+    documentation)."""
+    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout: p is a probability in [0, 1), got {p!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2 ** 32:
+        raise ValueError(f"dropout: seed is an int in [0, 2**32), got {seed!r} (an "
+                         f"explicit seed: the mask is a function of it)")
+    if not x.dtype.is_float:
+        raise TypeError(f"dropout: takes a float tensor, got {x.dtype.mlir}")
+    result = _finish(tg.dropout(x.value, float(p), seed, loc=_user_location()))
+    return TracedTensor(result, x.shape, x.dtype)
+
+
 def cumsum(x: TracedTensor, dim: int) -> TracedTensor:
     """Running sums along `dim`, as `numpy.cumsum(x, axis=dim)` (the same
     dtype; f16/bf16 add in f32 and round once per element)."""

@@ -165,3 +165,53 @@ def test_cumsum_errors():
     with pytest.raises(Exception, match=r"'tessera_graph.cumsum' op is not supported by the "
                                         r"GPU lowering yet"):
         tessera.compile(running, target="sm_90")
+
+
+def _fmix32(h):
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def dropout_reference(x, p, seed):
+    """tessera_graph.dropout's documented mask, in NumPy's uint32."""
+    linear = np.arange(x.size, dtype=np.uint64).reshape(x.shape)
+    lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    hi = (linear >> np.uint64(32)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        h = _fmix32(lo ^ _fmix32(np.uint32(seed) ^ hi))
+    keep = h >= np.uint32(min(round(p * 2 ** 32), 2 ** 32 - 1))
+    return np.where(keep, x.astype(np.float64) / (1 - p), 0.0), keep
+
+
+@pytest.mark.parametrize("p, seed", [(0.0, 0), (0.1, 42), (0.5, 2 ** 32 - 1), (0.9, 7)])
+def test_dropout_is_the_documented_mask(p, seed):
+    @tessera.function
+    def drop(x: Tensor["R", "C", f32], h: Tensor["R", "C", f16]) -> tuple:
+        return tessera.dropout(x, p, seed), tessera.dropout(h, p, seed)
+
+    rng = np.random.default_rng(seed % 1000)
+    x = rng.standard_normal((37, 129)).astype(np.float32)
+    h = rng.standard_normal((37, 129)).astype(np.float16)
+    dx, dh = drop(x, h)
+    ref, keep = dropout_reference(x, p, seed)
+    assert np.allclose(dx, ref, rtol=1e-6, atol=0)
+    ref_h, _ = dropout_reference(h, p, seed)
+    assert np.allclose(dh, ref_h, rtol=1e-3, atol=0)
+    assert abs(keep.mean() - (1 - p)) < 0.03  # the rate, roughly
+    # The same seed: the same mask; another seed: another one.
+    assert np.array_equal(drop(x, h)[0], dx)
+
+
+def test_dropout_errors():
+    def bad_p(x: Tensor["N", f32]) -> Tensor["N", f32]:
+        return tessera.dropout(x, 1.0, 3)
+
+    def no_seed(x: Tensor["N", f32]) -> Tensor["N", f32]:
+        return tessera.dropout(x, 0.1, None)
+    with pytest.raises(ValueError, match=r"dropout: p is a probability in \[0, 1\), got 1.0"):
+        tessera.function(bad_p).mlir
+    with pytest.raises(ValueError, match=r"dropout: seed is an int in \[0, 2\*\*32\), got None"):
+        tessera.function(no_seed).mlir

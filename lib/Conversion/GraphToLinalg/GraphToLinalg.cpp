@@ -1358,6 +1358,85 @@ struct SliceLowering : public GraphPattern<SliceOp> {
   }
 };
 
+/// dropout: a linalg.generic computing each element's row-major position,
+/// hashing it with the seed (the op's documented fmix32 scheme, in i32
+/// arithmetic) and keeping it, scaled by 1 / (1 - p), where the hash is at
+/// or above p * 2^32.
+struct DropoutLowering : public GraphPattern<DropoutOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(DropoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type element = type.getElementType();
+    Type compute = isNarrowFloat(element) ? rewriter.getF32Type() : element;
+    int64_t rank = type.getRank();
+    double p = op.getP().convertToDouble();
+    uint64_t threshold64 = static_cast<uint64_t>(std::llround(p * 4294967296.0));
+    uint32_t threshold = threshold64 > 0xffffffffULL ? 0xffffffffU
+                                                     : static_cast<uint32_t>(threshold64);
+    uint32_t seed = static_cast<uint32_t>(op.getSeed());
+    SmallVector<Value> dims;
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(dimOf(rewriter, loc, input, d));
+    Value out = elementwise(
+        rewriter, loc, type, input,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Type i32 = b.getI32Type(), i64 = b.getI64Type();
+          auto c32 = [&](uint32_t v) {
+            return arith::ConstantOp::create(
+                       b, l, b.getIntegerAttr(i32, static_cast<int32_t>(v)))
+                .getResult();
+          };
+          // The row-major position, in i64.
+          Value linear = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(0));
+          for (int64_t d = 0; d < rank; ++d) {
+            Value size = arith::IndexCastOp::create(b, l, i64, dims[d]);
+            Value at = arith::IndexCastOp::create(
+                b, l, i64, linalg::IndexOp::create(b, l, d));
+            linear = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, linear, size), at);
+          }
+          auto fmix = [&](Value h) {
+            h = arith::XOrIOp::create(
+                b, l, h, arith::ShRUIOp::create(b, l, h, c32(16)));
+            h = arith::MulIOp::create(b, l, h, c32(0x85ebca6bU));
+            h = arith::XOrIOp::create(
+                b, l, h, arith::ShRUIOp::create(b, l, h, c32(13)));
+            h = arith::MulIOp::create(b, l, h, c32(0xc2b2ae35U));
+            return arith::XOrIOp::create(
+                       b, l, h, arith::ShRUIOp::create(b, l, h, c32(16)))
+                .getResult();
+          };
+          Value lo = arith::TruncIOp::create(b, l, i32, linear);
+          Value hi = arith::TruncIOp::create(
+              b, l, i32,
+              arith::ShRUIOp::create(
+                  b, l, linear,
+                  arith::ConstantOp::create(b, l, b.getI64IntegerAttr(32))));
+          Value h = fmix(arith::XOrIOp::create(
+              b, l, lo, fmix(arith::XOrIOp::create(b, l, c32(seed), hi))));
+          Value keep = arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, h,
+                                             c32(threshold));
+          Value x = args[0];
+          if (compute != element)
+            x = arith::ExtFOp::create(b, l, compute, x);
+          Value scale = arith::ConstantOp::create(
+              b, l, b.getFloatAttr(compute, 1.0 / (1.0 - p)));
+          Value kept = arith::MulFOp::create(b, l, x, scale);
+          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(compute));
+          Value y = arith::SelectOp::create(b, l, keep, kept, zero);
+          if (compute != element)
+            y = arith::TruncFOp::create(b, l, element, y);
+          return y;
+        });
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
 /// cumsum: a loop along `dim` carrying the running sum of the slices so far
 /// (one slice of size 1 there), each step's sum inserted at its index; in
 /// the accumulate type, rounded once per element.
@@ -1794,7 +1873,8 @@ void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
                ReshapeLowering, BroadcastToLowering, ConcatLowering,
                SliceLowering, TakeLowering, AttentionLowering, FusedLowering,
                ArgReduceLowering<ArgmaxOp, true>,
-               ArgReduceLowering<ArgminOp, false>, CumsumLowering>(ctx);
+               ArgReduceLowering<ArgminOp, false>, CumsumLowering,
+               DropoutLowering>(ctx);
   patterns.add<BinaryLowering<AddOp>, BinaryLowering<SubOp>,
                BinaryLowering<MulOp>, BinaryLowering<DivOp>,
                BinaryLowering<MaxOp>, BinaryLowering<MinOp>,

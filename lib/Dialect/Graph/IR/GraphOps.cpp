@@ -903,6 +903,21 @@ LogicalResult SliceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// DropoutOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DropoutOp::verify() {
+  double p = getP().convertToDouble();
+  if (!(p >= 0.0 && p < 1.0))
+    return emitOpError() << "p (" << p << ") must be in [0, 1)";
+  int64_t seed = getSeedAttr().getInt();
+  if (seed < 0 || seed > 0xffffffffLL)
+    return emitOpError() << "seed (" << seed
+                         << ") must be a 32-bit unsigned value";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // CumsumOp
 //===----------------------------------------------------------------------===//
 

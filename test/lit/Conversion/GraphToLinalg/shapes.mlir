@@ -110,3 +110,21 @@ func.func @cumsum(%x: tensor<4x?xf16>) -> tensor<4x?xf16> {
   %c = tessera_graph.cumsum %x dim = 1 : tensor<4x?xf16>
   return %c : tensor<4x?xf16>
 }
+
+// dropout: per element, its row-major position (i64), MurmurHash3's
+// finalizer over the low half xor the mixed seed and high half, kept at or
+// above p * 2^32 (0.25: 1073741824) and scaled by 1 / (1 - p), in f32 for f16.
+// CHECK-LABEL: func.func @dropout
+// CHECK: linalg.generic
+// CHECK: linalg.index 0 : index
+// CHECK: linalg.index 1 : index
+// CHECK: arith.constant -2048144789 : i32
+// CHECK: arith.constant -1028477387 : i32
+// CHECK: arith.cmpi uge, %{{.*}}, %c1073741824_i32 : i32
+// CHECK: arith.extf
+// CHECK: arith.select
+// CHECK: arith.truncf
+func.func @dropout(%x: tensor<?x8xf16>) -> tensor<?x8xf16> {
+  %0 = tessera_graph.dropout %x p = 0.25 seed = 9 : tensor<?x8xf16>
+  return %0 : tensor<?x8xf16>
+}

@@ -652,3 +652,19 @@ func.func @cumsum_dim(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = tessera_graph.cumsum %x dim = 2 : tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @dropout_p(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'tessera_graph.dropout' op p (1.000000e+00) must be in [0, 1)}}
+  %0 = tessera_graph.dropout %x p = 1.0 seed = 1 : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @dropout_seed(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'tessera_graph.dropout' op seed (-1) must be a 32-bit unsigned value}}
+  %0 = tessera_graph.dropout %x p = 0.5 seed = -1 : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

@@ -224,3 +224,11 @@ func.func @cumsum(%x: tensor<4x?xf16>) -> tensor<4x?xf16> {
   %c = tessera_graph.cumsum %x dim = 1 : tensor<4x?xf16>
   return %c : tensor<4x?xf16>
 }
+
+// Dropout with an explicit seed.
+// CHECK-LABEL: func.func @dropout
+// CHECK: tessera_graph.dropout %{{.*}} p = 1.000000e-01 seed = 42 : tensor<?x768xf16>
+func.func @dropout(%x: tensor<?x768xf16>) -> tensor<?x768xf16> {
+  %d = tessera_graph.dropout %x p = 1.0e-01 seed = 42 : tensor<?x768xf16>
+  return %d : tensor<?x768xf16>
+}

@@ -280,6 +280,32 @@ def Graph_CumsumOp : Graph_Op<"cumsum", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Graph_DropoutOp : Graph_Op<"dropout", [SameOperandsAndResultType]> {
+  let summary = "zeroes elements with probability p, scales the rest by 1/(1-p)";
+  let description = [{
+    Element `i` (its row-major position in the tensor) is kept where
+    `h(i) >= p * 2^32`, with `h(i) = fmix32(lo(i) ^ fmix32(seed ^ hi(i)))`:
+    `lo`/`hi` are the low and high 32 bits of `i`, `fmix32` MurmurHash3's
+    finalizer (xor-shift 16, times 0x85ebca6b, xor-shift 13, times
+    0xc2b2ae35, xor-shift 16), all in uint32 arithmetic. Kept elements are
+    multiplied by `1 / (1 - p)` (in f32 for f16/bf16). The same seed, shape
+    and `p` give the same mask on every target and run: a NumPy reference
+    reproduces it bit for bit (test_indexing.py). `p` is in [0, 1).
+
+    Example:
+
+    ```mlir
+    %d = tessera_graph.dropout %x p = 1.0e-01 seed = 42 : tensor<?x768xf16>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, F64Attr:$p, I64Attr:$seed);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `p` `=` $p `seed` `=` $seed attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 class Graph_ArgReduceOpBase<string mnemonic, string what>
     : Graph_InferredOp<mnemonic> {
   let summary = "the index of the " # what # " along one dimension";
