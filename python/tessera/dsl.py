@@ -1900,6 +1900,10 @@ class Kernel:
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' is "
                                       f"{p.annotation!r}; kernels take tensors of rank 1 to 3 "
                                       f"so far")
+                if p.annotation.dtype is None:
+                    raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' is "
+                                      f"{p.annotation!r}, without an element type; kernel "
+                                      f"arguments name theirs (Tensor[..., tessera.f16])")
                 if p.annotation.dtype.mlir not in _FLOATS:
                     raise KernelError(f"{where}: kernel '{fn.__name__}': argument '{name}' has "
                                       f"dtype {p.annotation.dtype!r}; kernels take f32, f16 "

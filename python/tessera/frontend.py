@@ -756,11 +756,25 @@ class Function:
         specs: List[Tuple[str, TensorSpec]] = []
         #: Static arguments (`Static[bool]`, ...): fixed at trace time.
         self.statics: Dict[str, StaticSpec] = {}
+        # Annotations without an element type take the policy's storage
+        # type: the function's numerics=, else the one active where it is
+        # decorated.
+        policy = self._policy or _current_policy()
+        storage = policy.storage if policy is not None else None
         for name, param in self._python_signature.parameters.items():
             if isinstance(param.annotation, StaticSpec):
                 self.statics[name] = param.annotation
             elif isinstance(param.annotation, TensorSpec):
-                specs.append((name, param.annotation))
+                spec = param.annotation
+                if spec.dtype is None:
+                    if storage is None:
+                        raise TypeError(
+                            f"argument '{name}' of {fn.__qualname__}: {spec!r} has no "
+                            f"element type, and no numerics policy gives one: end the "
+                            f"annotation with one (Tensor[..., tessera.f32]), or give "
+                            f"the function numerics=dict(storage=...)")
+                    spec = spec.with_dtype(storage)
+                specs.append((name, spec))
             else:
                 raise TypeError(f"argument '{name}' of {fn.__qualname__} needs a "
                                 "tessera.Tensor[...] or tessera.Static[...] annotation")

@@ -13,7 +13,7 @@ has it (one binding per call, like a symbol).
 from __future__ import annotations
 
 import dataclasses
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
@@ -70,10 +70,15 @@ DTYPES = {d.mlir: d for d in (f64, f32, f16, bf16, f8e4m3, f8e5m2, i32, i8, bool
 
 @dataclasses.dataclass(frozen=True)
 class TensorSpec:
-    """The annotation `Tensor[dims..., dtype]`."""
+    """The annotation `Tensor[dims..., dtype]`; `dtype` is None where the
+    annotation leaves it to the function's numerics policy (its storage
+    type: `Tensor["B", "D"]` under `numerics=dict(storage=tessera.bf16)`)."""
 
     dims: Tuple[Dim, ...]
-    dtype: DType
+    dtype: Optional[DType]
+
+    def with_dtype(self, dtype: DType) -> "TensorSpec":
+        return TensorSpec(self.dims, dtype)
 
     @property
     def rank(self) -> int:
@@ -101,6 +106,8 @@ class TensorSpec:
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(d) if d is not None else '"?"' for d in self.dims)
+        if self.dtype is None:
+            return f"Tensor[{inner}]"
         return f"Tensor[{inner}{', ' if inner else ''}{self.dtype!r}]"
 
 
@@ -138,16 +145,19 @@ class Static:
 
 
 class Tensor:
-    """`Tensor["B", "S", 768, tessera.bf16]`: a tensor annotation."""
+    """`Tensor["B", "S", 768, tessera.bf16]`: a tensor annotation. Without
+    the element type (`Tensor["B", "S"]`), the function's numerics policy's
+    storage type is the argument's."""
 
     def __class_getitem__(cls, items) -> TensorSpec:
         if not isinstance(items, tuple):
             items = (items,)
-        if not items or not isinstance(items[-1], DType):
-            raise TypeError("Tensor[...] ends with an element type, e.g. "
+        if not items:
+            raise TypeError("Tensor[...] takes dims and an element type, e.g. "
                             "Tensor['B', 'S', tessera.f32]")
+        dtype = items[-1] if isinstance(items[-1], DType) else None
         dims = []
-        for i, d in enumerate(items[:-1]):
+        for i, d in enumerate(items[:-1] if dtype is not None else items):
             if d == ELLIPSIS or d is Ellipsis:
                 if i != 0:
                     raise TypeError("Tensor[...]: '...' (any leading dims) must come "
@@ -167,4 +177,4 @@ class Tensor:
                 dims.append(int(d))
             else:
                 dims.append(d)
-        return TensorSpec(tuple(dims), items[-1])
+        return TensorSpec(tuple(dims), dtype)

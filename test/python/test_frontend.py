@@ -39,8 +39,11 @@ def test_annotations():
     spec = Tensor["B", "S", 768, "?", bf16]
     assert spec.dims == ("B", "S", 768, None) and spec.dtype is bf16
     assert spec.mlir_type() == "tensor<?x?x768x?xbf16>"
-    with pytest.raises(TypeError, match="ends with an element type"):
-        Tensor["B", 4]
+    # Without an element type: the numerics policy's storage type, later
+    # (test_default_dtype.py).
+    assert Tensor["B", 4].dtype is None and repr(Tensor["B", 4]) == "Tensor['B', 4]"
+    with pytest.raises(TypeError, match="takes dims and an element type"):
+        Tensor[()]
     with pytest.raises(TypeError, match="must be an int, a symbol string or '\\?'"):
         Tensor[1.5, f32]
 
