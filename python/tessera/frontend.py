@@ -761,7 +761,20 @@ class Function:
         # decorated.
         policy = self._policy or _current_policy()
         storage = policy.storage if policy is not None else None
+        #: Runtime scalars (`eps: float`, `scale: tessera.f32`): rank-0
+        #: tensor arguments; calls pass Python numbers.
+        self.scalars: Dict[str, DType] = {}
         for name, param in self._python_signature.parameters.items():
+            annotation = param.annotation
+            if annotation in (float, int) or isinstance(annotation, DType):
+                dtype = annotation if isinstance(annotation, DType) else \
+                    DTYPES["f32" if annotation is float else "i32"]
+                self.scalars[name] = dtype
+                specs.append((name, TensorSpec((), dtype)))
+                continue
+            if annotation is bool:
+                raise TypeError(f"argument '{name}' of {fn.__qualname__}: a bool is a "
+                                f"compile-time flag: annotate it tessera.Static[bool]")
             if isinstance(param.annotation, StaticSpec):
                 self.statics[name] = param.annotation
             elif isinstance(param.annotation, TensorSpec):
@@ -872,13 +885,29 @@ class Function:
         return tensors, statics
 
     def _specialized_for(self, args, kwargs):
-        """The specialization a call needs, and its tensors."""
+        """The specialization a call needs, and its tensors (runtime scalars
+        given as Python numbers made 0-d arrays of their dtype)."""
         tensors, statics = self._split(args, kwargs)
+        if self.scalars:
+            tensors = [self._scalar(name, value) if name in self.scalars else value
+                       for (name, _), value in zip(self.specs, tensors)] + \
+                tensors[len(self.specs):]
         leading = self._leading(tensors) if self.variadic else None
         return self.specialize(leading, **statics), tensors
 
     def _reset(self) -> None:
         """Forgets what was compiled (a specialization starts afresh)."""
+
+    def _scalar(self, name: str, value):
+        """A runtime scalar's value as the 0-d array its kernels take."""
+        if isinstance(value, (bool, np.bool_)) or not isinstance(
+                value, (int, float, np.integer, np.floating)):
+            if getattr(value, "shape", None) == ():
+                return value  # a 0-d array (numpy, cupy, torch) as it is
+            raise TypeError(f"{self._fn.__qualname__}: argument '{name}' is a runtime "
+                            f"scalar ({self.scalars[name].mlir}); got "
+                            f"{type(value).__name__}")
+        return np.array(value, dtype=self.scalars[name].numpy)
 
     def _leading(self, arrays) -> int:
         """How many dims the "..." stands for in this call: the same in
