@@ -298,13 +298,6 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         BATCHED_MATMUL_F16,
         [(2, 300, 777), (777, 250)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
-    # The same, with the runtime's pitched copies (on by default; the
-    # fallback cases turn them off): the inputs copied into 16-byte rows,
-    # the warp-specialized kernel reads the copies through TMA.
-    "matmul_f16_wgmma_ws_pitched": (
-        BATCHED_MATMUL_F16,
-        [(2, 300, 777), (777, 250)], ["float16"] * 2,
-        lambda a, w: a @ w, "float16"),
     # Two warpgroups on 128x256 tiles; a batched lhs (a 3-d tensor map).
     "matmul_f16_wgmma_batched": (
         BATCHED_MATMUL_F16,
@@ -313,11 +306,6 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
     # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
     # wgmma kernel runs its mma_sync block program instead.
     "matmul_f16_wgmma_fallback": (
-        MATMUL_F16,
-        [(1000, 777), (777, 999)], ["float16"] * 2,
-        lambda a, w: a @ w, "float16"),
-    # K = 777 through pitched copies: TMA and wgmma on the copies.
-    "matmul_f16_wgmma_pitched": (
         MATMUL_F16,
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
@@ -733,13 +721,10 @@ SCHEDULES = {
         "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma"},
     "matmul_f16_wgmma_fallback": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
-    "matmul_f16_wgmma_pitched": {
-        "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma"},
     # (the default leaves kernels with an epilogue unsplit: asked for here)
     "matmul_bias_gelu_f16_decode": {
         "matmul": "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, "
                   "split_k = auto"},
-    "matmul_f16_wgmma_ws_pitched": {"matmul": WS_SCHEDULE},
     "matmul_bias_gelu_f16_mma_sync": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync"},
     "matmul_f16_mma_sync_batched": {
@@ -755,6 +740,13 @@ SCHEDULES = {
     "matmul_bias_gelu_f32_split": {
         "matmul": "tile = [16, 16, 16], warps = 8, stages = 1, split_k = 5"},
 }
+
+# The two fallback cases again with the runtime's pitched copies (on by
+# default; run_kernels turns them off for the fallback cases): the inputs
+# copied into 16-byte rows, the kernels read the copies through TMA.
+for _case in ("matmul_f16_wgmma_fallback", "matmul_f16_wgmma_ws_fallback"):
+    CASES[_case.replace("_fallback", "_pitched")] = CASES[_case]
+    SCHEDULES[_case.replace("_fallback", "_pitched")] = SCHEDULES[_case]
 
 #: Programs with several outputs (tuple returns): name -> (Graph IR, input
 #: shapes, input dtypes, reference returning a tuple, output dtypes). Three

@@ -203,6 +203,11 @@ def test_dropout_is_the_documented_mask(p, seed):
     assert abs(keep.mean() - (1 - p)) < 0.03  # the rate, roughly
     # The same seed: the same mask; another seed: another one.
     assert np.array_equal(drop(x, h)[0], dx)
+    if p > 0:
+        @tessera.function
+        def other(x: Tensor["R", "C", f32]) -> Tensor["R", "C", f32]:
+            return tessera.dropout(x, p, (seed + 1) % 2 ** 32)
+        assert not np.array_equal(other(x) == 0, dx == 0)
 
 
 def test_dropout_errors():
