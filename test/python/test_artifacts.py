@@ -75,7 +75,7 @@ def test_compile_for_gpus(tmp_path):
     assert "tessera_tile.dot" in tile and "kind = mma_sync" in tile and "kind = wgmma" in tile
     assert "tessera_tile.mbarrier_wait" in tile and " desc %" in tile
     assert "nvgpu.warpgroup" not in tile and "nvvm." not in tile
-    assert "nvgpu.warpgroup.mma" in art.mlir("target")
+    assert "nvvm.wgmma.mma_async" in art.mlir("target")
     assert "nvgpu.tma.async.load" in art.mlir("target")
     assert "nvgpu.mma.sync" in art.mlir("target")
     assert "nvgpu.mma.sync" in art.mlir("target")

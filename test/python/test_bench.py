@@ -23,7 +23,14 @@ def test_build_compiles_every_benchmark_program(tmp_path):
     assert not any("wgmma_" in name for name in index)  # the sweep needs --sweep
     # (the second kernel sums slices of K where a launch splits it: decode shapes)
     assert index["gemm_bf16"]["kernels"] == ["main_k0_matmul_wgmma", "main_k1_matmul_splitk"]
-    assert index["attention_d128_f16"]["kernels"] == ["main_k0_attention_mma"]
+    assert index["attention_d128_f16"]["kernels"] == ["main_k0_attention_wgmma"]
+    attention = (tmp_path / "attention_d128_f16" / "kernels.ptx").read_text()
+    # S = Q K^T from shared memory (K-major b), O = P V with P from registers
+    assert "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16" in attention
+    assert "}, {%r" in attention  # the register `a` of P V
+    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in attention  # without TMA
+    plan = json.loads((tmp_path / "attention_d128_f16" / "plan.json").read_text())
+    assert [t["memref"] for t in plan["tensor_maps"]] == ["arg0", "arg1", "arg2"]
     ptx = (tmp_path / "gemm_bf16" / "kernels.ptx").read_text()
     assert "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16" in ptx
     assert "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32" in ptx  # without TMA

@@ -62,6 +62,8 @@ static void requireAttentionShapes(HostState &host, Location loc,
 struct AttentionHost {
   KernelSignature sig;
   unsigned q, k, v, out, sq, sk;
+  /// The number of batch entries (wgmma kernels: the tensor maps' views).
+  unsigned batch = 0;
   int64_t mask = -1;
   RankedTensorType maskType;
   SmallVector<unsigned> batchSizes;
@@ -101,38 +103,584 @@ struct AttentionHost {
   }
 };
 
+/// How an attention block program multiplies.
+enum class AttentionDots { fma, mmaSync, wgmma };
+
+/// The tensor maps of a wgmma attention's query, key and value (kernel
+/// parameters) and their `valid` flags.
+struct AttentionMaps {
+  unsigned q, k, v, qValid, kValid, vValid;
+};
+
 /// An attention kernel (FlashAttention-2) as a block program: each block
 /// takes `BM` query rows of one batch entry. On tensor cores its warps hold
-/// 16 rows each (mma_sync accumulators over warps [BM / 16, 1]); without
-/// them (`fma` dots) the score and output tiles are blocked tiles, a warp's
+/// 16 rows each (accumulators over warps [BM / 16, 1]: mma_sync's, or
+/// wgmma's, where a warpgroup's four warps hold its 64 rows); without them
+/// (`fma` dots) the score and output tiles are blocked tiles, a warp's
 /// lanes [warp / 4, 4] over [rows, columns], cyclic along the columns. The
-/// block's Q tile is copied to shared memory once (on tensor cores read
-/// into registers as the first dot's `a`); per `BN` keys, box copies of K and V (a loop of `stages`
-/// stages: the next blocks' copies fly while this one computes), S = Q K^T (K
-/// through a transposed view), scaled and masked (the ragged end of the
-/// keys, causal, the additive mask: only in blocks that need it, a branch),
-/// folded into a running row max and sum (online softmax: `reduce` over
-/// the rows' lanes, `map`s, `broadcast`); the probabilities, rounded to the
-/// input type, are the second dot's `a`: on tensor cores as they are (their
-/// accumulator layout is mma_sync's `a` layout: `convert_layout` moves
-/// nothing), else through a shared buffer; O = O * alpha + P V.
+/// block's Q tile is copied to shared memory once (with mma_sync read into
+/// registers as the first dot's `a`; wgmma reads it there, a TMA copy into
+/// a 128-byte swizzled buffer); per `BN` keys, box copies of K and V (TMA
+/// with wgmma, both completing on one barrier; a loop of `stages` stages:
+/// the next blocks' copies fly while this one computes), S = Q K^T (K
+/// through a transposed view: K-major for wgmma), scaled and masked (the
+/// ragged end of the keys, causal, the additive mask: only in blocks that
+/// need it, a branch), folded into a running row max and sum (online
+/// softmax: `reduce` over the rows' lanes, `map`s, `broadcast`); the
+/// probabilities, rounded to the input type, are the second dot's `a`: on
+/// tensor cores from registers as they are (their accumulator layout is
+/// mma_sync's and wgmma's `a` layout: `convert_layout` moves nothing), else
+/// through a shared buffer; O = O * alpha + P V (V N-major for wgmma).
 /// Without tensor cores the boxes' rows are whole 32-byte multiples plus a
 /// 16-byte pad, so that the eight rows a warp's lanes read at once start in
 /// distinct banks. The end: O over the row sums, stored masked at the
 /// query rows' end. Causal blocks skip the key blocks past their last row.
-static LogicalResult lowerAttentionBlock(HostState &host,
-                                         schedule::KernelOp kernel,
-                                         graph::AttentionOp op,
-                                         bool tensorCores) {
-  Location loc = kernel.getLoc();
-  schedule::ConfigAttr config = kernel.getConfig();
-  OpBuilder &hb = host.builder;
-  MLIRContext *ctx = hb.getContext();
+struct AttentionProgram {
+  graph::AttentionOp attention;
+  const AttentionHost &setup;
+  Location loc;
+  AttentionDots dots;
+  int64_t d, dv, dBox, dvBox, bm, bn, stages;
+  double scale;
+  bool causal;
+  Type element, f32, index;
+  /// The two dots' mma and the tiles of their accumulators (one encoding
+  /// but for wgmma, whose n is each dot's columns).
+  tile::MmaAttr mmaScores, mmaOutputs;
+  OutputTiles scores, outputs;
+  /// Q, K and V's shared buffers.
+  tile::SmemLayoutAttr layout;
+  std::optional<AttentionMaps> maps;
+  /// wgmma: the next key block's scores multiply while the current
+  /// block's softmax runs.
+  bool overlap = false;
+
+  bool tensorCores() const { return dots != AttentionDots::fma; }
+  /// Row values of the scores as row values of the outputs (the same lanes
+  /// hold them).
+  Value outputRows(OpBuilder &b, Value rows) const {
+    if (scores.encoding == outputs.encoding)
+      return rows;
+    return tile::ConvertLayoutOp::create(b, loc, outputs.rows(f32), rows);
+  }
+  LogicalResult build(OpBuilder &b, ValueRange params) const;
+};
+
+/// The program for `dots` under `config`.
+static AttentionProgram makeAttentionProgram(graph::AttentionOp op,
+                                             Location loc,
+                                             const AttentionHost &setup,
+                                             schedule::ConfigAttr config,
+                                             int64_t warpSize,
+                                             AttentionDots dots) {
+  MLIRContext *ctx = op.getContext();
   auto qType = cast<RankedTensorType>(op.getQuery().getType());
   auto vType = cast<RankedTensorType>(op.getValue().getType());
   int64_t rank = qType.getRank();
   int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
   Type element = qType.getElementType();
+  Builder builder(ctx);
+  Type f32 = element.isF64() ? element : builder.getF32Type();
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bm = tile[0], bn = tile[1], warps = config.getThreads() / warpSize;
+  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+  double scale = op.getScale() ? op.getScale()->convertToDouble()
+                               : 1.0 / std::sqrt(static_cast<double>(d));
+  int64_t dBox = d, dvBox = dv;
+  tile::MmaAttr mmaScores, mmaOutputs;
+  Attribute scoresEncoding, outputsEncoding;
+  auto layout = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/16 / bytes);
+  switch (dots) {
+  case AttentionDots::wgmma:
+    mmaScores = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, 16);
+    mmaOutputs = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, dv, 16);
+    scoresEncoding = tile::MmaAccEncodingAttr::get(ctx, mmaScores, {warps, 1});
+    outputsEncoding =
+        tile::MmaAccEncodingAttr::get(ctx, mmaOutputs, {warps, 1});
+    layout = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
+    break;
+  case AttentionDots::mmaSync:
+    mmaScores = mmaOutputs =
+        tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
+    scoresEncoding = outputsEncoding =
+        tile::MmaAccEncodingAttr::get(ctx, mmaScores, {warps, 1});
+    break;
+  case AttentionDots::fma:
+    mmaScores = mmaOutputs = tile::MmaAttr::get(ctx, tile::MmaKind::fma, 1, 1, 1);
+    scoresEncoding = outputsEncoding = tile::BlockedEncodingAttr::get(
+        ctx, {warps, 1}, {warpSize / 4, 4}, {1, 1});
+    // Past the head dims the boxes read zeros: they add nothing to Q K^T,
+    // and the output's extra columns are not stored.
+    dBox = llvm::alignTo(d, 32 / bytes);
+    dvBox = llvm::alignTo(dv, 32 / bytes);
+    break;
+  }
+  return AttentionProgram{op,
+                          setup,
+                          loc,
+                          dots,
+                          d,
+                          dv,
+                          dBox,
+                          dvBox,
+                          bm,
+                          bn,
+                          config.getStages(),
+                          scale,
+                          op.getCausal(),
+                          element,
+                          f32,
+                          builder.getIndexType(),
+                          mmaScores,
+                          mmaOutputs,
+                          OutputTiles{bm, bn, scoresEncoding},
+                          OutputTiles{bm, dvBox, outputsEncoding},
+                          layout,
+                          std::nullopt};
+}
+
+LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
+  MLIRContext *ctx = b.getContext();
+  bool wgmma = dots == AttentionDots::wgmma;
+  bool overlap = wgmma && this->overlap;
+  auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
+  auto mul = [&](OpBuilder &ob, Value x, Value y) {
+    return arith::MulIOp::create(ob, loc, x, y).getResult();
+  };
+  int64_t maskParam = setup.mask;
+  RankedTensorType maskType = setup.maskType;
+  Value sq = params[setup.sq], sk = params[setup.sk];
+  // A flat grid of query blocks (fastest) by batch entries.
+  SmallVector<Value> blockIds = flatBlockIds(
+      b, loc,
+      {arith::CeilDivUIOp::create(b, loc, sq, c(b, bm)).getResult(),
+       Value()});
+  Value qb = blockIds[0], bh = blockIds[1];
+  Value q0 = mul(b, qb, c(b, bm));
+  Value qView = stridedView(b, loc, params[setup.q],
+                            mul(b, bh, mul(b, sq, c(b, d))), {sq, c(b, d)},
+                            {c(b, d), c(b, 1)});
+  Value kView = stridedView(b, loc, params[setup.k],
+                            mul(b, bh, mul(b, sk, c(b, d))), {sk, c(b, d)},
+                            {c(b, d), c(b, 1)});
+  Value vView = stridedView(b, loc, params[setup.v],
+                            mul(b, bh, mul(b, sk, c(b, dv))),
+                            {sk, c(b, dv)}, {c(b, dv), c(b, 1)});
+  Value outView = stridedView(b, loc, params[setup.out],
+                              mul(b, bh, mul(b, sq, c(b, dv))),
+                              {sq, c(b, dv)}, {c(b, dv), c(b, 1)});
+
+  // wgmma: the operands as the tensor maps see them, [batch entries,
+  // rows, head dim].
+  Value qMapView, kMapView, vMapView;
+  if (wgmma) {
+    Value batch = params[setup.batch];
+    auto view3 = [&](unsigned param, Value rows, int64_t cols) {
+      return stridedView(b, loc, params[param], c(b, 0),
+                         {batch, rows, c(b, cols)},
+                         {mul(b, rows, c(b, cols)), c(b, cols), c(b, 1)});
+    };
+    qMapView = view3(setup.q, sq, d);
+    kMapView = view3(setup.k, sk, d);
+    vMapView = view3(setup.v, sk, dv);
+  }
+
+  // The block's queries, once: wgmma reads them from their swizzled
+  // buffer (a TMA copy completing on a barrier); mma_sync into registers
+  // as the first dot's a.
+  Value qs = tile::LocalAllocOp::create(
+      b, loc, tile::SmemType::get({bm, dBox}, element, layout),
+      IntegerAttr());
+  if (wgmma) {
+    Value landed = tile::MbarrierAllocOp::create(
+        b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
+        IntegerAttr());
+    tile::BoxCopyOp::create(b, loc, Type(), qMapView,
+                            ValueRange{bh, q0, c(b, 0)}, qs,
+                            params[maps->q], landed, c(b, 0), Value(), false);
+    tile::MbarrierWaitOp::create(
+        b, loc, landed, c(b, 0),
+        arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0));
+  } else {
+    auto qCopy = tile::BoxCopyOp::create(
+        b, loc, tile::AsyncTokenType::get(ctx), qView,
+        ValueRange{q0, c(b, 0)}, qs, Value(), Value(), Value(), Value(),
+        false);
+    tile::WaitOp::create(b, loc, ValueRange{qCopy.getToken()},
+                         IntegerAttr());
+  }
+  Value qa = qs;
+  if (dots == AttentionDots::mmaSync)
+    qa = tile::LocalLoadOp::create(
+        b, loc,
+        RankedTensorType::get(
+            {bm, d}, element,
+            tile::DotOperandEncodingAttr::get(
+                ctx, 0, cast<tile::MmaAccEncodingAttr>(scores.encoding))),
+        qs);
+  // Without tensor cores the probabilities go through shared memory.
+  Value ps;
+  if (!tensorCores())
+    ps = tile::LocalAllocOp::create(
+        b, loc,
+        tile::SmemType::get({bm, bn}, element, layout),
+        IntegerAttr());
+
+  // Key blocks this query block needs: with a causal mask, none past
+  // its last query row.
+  Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(b, bn));
+  if (causal) {
+    Value lastRow = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, q0, c(b, bm)), sq);
+    numKV = arith::MinUIOp::create(
+        b, loc, numKV,
+        arith::CeilDivUIOp::create(b, loc, lastRow, c(b, bn)));
+  }
+
+  // Index tiles: the block's query rows (a value per row) and a key
+  // block's offsets (a value per column), broadcast to the scores.
+  auto indices = [&](OpBuilder &ob, int64_t axis, Value origin) {
+    return scores.coordinates(ob, loc, axis, origin);
+  };
+  // The additive mask at [batch entry, row, key]: a scalar offset for
+  // the batch entry plus the row's and the key's (NumPy
+  // broadcasting), gathered from a flat view.
+  Value maskView, maskBatchOffset, maskRowStride;
+  bool maskKeys = false;
+  if (maskParam >= 0) {
+    SmallVector<Value> sizes;
+    for (unsigned p : setup.batchSizes)
+      sizes.push_back(params[p]);
+    SmallVector<Value> at = unflatten(b, loc, bh, sizes);
+    sizes.push_back(sq);
+    sizes.push_back(sk);
+    at.push_back(c(b, 0));
+    at.push_back(c(b, 0));
+    ArrayRef<int64_t> shape = maskType.getShape();
+    maskBatchOffset = broadcastOffset(b, loc, shape, sizes, at);
+    Value count = c(b, 1);
+    for (auto [extent, size] : llvm::zip(
+             shape, ArrayRef<Value>(sizes).take_back(shape.size())))
+      if (extent != 1)
+        count = mul(b, count, size);
+    maskView = stridedView(b, loc, params[maskParam], c(b, 0), {count},
+                           {c(b, 1)});
+    maskKeys = shape.back() != 1;
+    if (shape[shape.size() - 2] != 1)
+      maskRowStride = maskKeys ? sk : c(b, 1);
+  }
+
+  // The running max is kept on the scores as the first dot gives them
+  // where the scale is positive and there is no additive mask (`raw`: the
+  // scale moves into the exponent's fma); else on the scaled (and masked)
+  // scores. Either way the exponentials are base 2, their factor `c2`
+  // including log2(e); ex2 may flush subnormal probabilities to 0 (afn):
+  // they are below 2^-126 of the row's largest.
+  bool raw = scale > 0 && !maskView;
+  double c2 = (raw ? scale : 1.0) * llvm::numbers::log2e;
+  auto exp2 = [&](OpBuilder &mb, Value x) -> Value {
+    return math::Exp2Op::create(mb, loc, x, arith::FastMathFlags::afn);
+  };
+  Value negInf = arith::ConstantOp::create(
+      b, loc, f32,
+      b.getFloatAttr(f32, APFloat::getInf(
+                              cast<FloatType>(f32).getFloatSemantics(),
+                              /*Negative=*/true)));
+  Value zeroF = floatConstant(b, loc, f32, 0.0);
+  auto rows = scores.rows(f32);
+  SmallVector<Value> inits{
+      tensor::SplatOp::create(b, loc, rows, negInf),
+      tensor::SplatOp::create(b, loc, rows, zeroF),
+      zeroOf(b, loc, outputs.tile(f32))};
+  // S = Q K^T for the key block at `k0` of the buffer `ks` (K's stored
+  // rows are the keys, seen transposed).
+  auto scoresOf = [&](OpBuilder &sb, Value ks) {
+    return tile::DotOp::create(
+        sb, loc, scores.tile(f32), qa, tile::TransOp::create(sb, loc, ks),
+        zeroOf(sb, loc, scores.tile(f32)), mmaScores);
+  };
+  // Overlapped (FlashAttention-3's intra-warpgroup overlap): the loop
+  // carries the scores of its key block, computed one iteration early;
+  // iteration j copies K of block j + 1 (the last block again in the last
+  // iteration, whose early scores go unused) and V of block j, issues the
+  // next scores `async`, runs the softmax of its own while they multiply,
+  // and awaits them after P V. The first block's scores come before the
+  // loop.
+  if (overlap) {
+    Value ks = tile::LocalAllocOp::create(
+        b, loc, tile::SmemType::get({bn, dBox}, element, layout),
+        IntegerAttr());
+    Value landed = tile::MbarrierAllocOp::create(
+        b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
+        IntegerAttr());
+    tile::BoxCopyOp::create(b, loc, Type(), kMapView,
+                            ValueRange{bh, c(b, 0), c(b, 0)}, ks,
+                            params[maps->k], landed, c(b, 0), Value(), false);
+    tile::MbarrierWaitOp::create(
+        b, loc, landed, c(b, 0),
+        arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0));
+    inits.push_back(scoresOf(b, ks));
+  }
+  auto loop = scf::ForOp::create(
+      b, loc, c(b, 0), numKV, c(b, 1), inits,
+      [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
+        Value k0 = mul(lb, j, c(lb, bn));
+        Value kRow = k0;
+        if (overlap)
+          kRow = mul(lb,
+                     arith::MinUIOp::create(
+                         lb, l, arith::AddIOp::create(lb, l, j, c(lb, 1)),
+                         arith::SubIOp::create(lb, l, numKV, c(lb, 1))),
+                     c(lb, bn));
+        // wgmma: both copies (TMA) arrive on one barrier of the
+        // iteration (tessera-tile-pipeline makes it a ring).
+        Value landed;
+        if (wgmma)
+          landed = tile::MbarrierAllocOp::create(
+              lb, l, tile::MbarrierType::get(ctx, 1), /*arrivals=*/2,
+              IntegerAttr());
+        auto copy = [&](Value view, Value mapView, unsigned map,
+                        int64_t cols, Value row) {
+          Value buffer = tile::LocalAllocOp::create(
+              lb, l, tile::SmemType::get({bn, cols}, element, layout),
+              IntegerAttr());
+          if (wgmma) {
+            tile::BoxCopyOp::create(lb, l, Type(), mapView,
+                                    ValueRange{bh, row, c(lb, 0)}, buffer,
+                                    params[map], landed, c(lb, 0), Value(),
+                                    false);
+            return std::make_pair(buffer, Value());
+          }
+          auto op = tile::BoxCopyOp::create(
+              lb, l, tile::AsyncTokenType::get(ctx), view,
+              ValueRange{k0, c(lb, 0)}, buffer, Value(), Value(),
+              Value(), Value(), false);
+          return std::make_pair(buffer, Value(op.getToken()));
+        };
+        auto [ks, kDone] =
+            copy(kView, kMapView, wgmma ? maps->k : 0, dBox, kRow);
+        auto [vs, vDone] =
+            copy(vView, vMapView, wgmma ? maps->v : 0, dvBox, k0);
+        if (wgmma)
+          tile::MbarrierWaitOp::create(
+              lb, l, landed, c(lb, 0),
+              arith::ConstantIntOp::create(lb, l, lb.getI1Type(), 0));
+        else
+          tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
+                               IntegerAttr());
+        Value s, next;
+        if (overlap) {
+          s = carried[3];
+          auto early = scoresOf(lb, ks);
+          early.setAsync(true);
+          next = early;
+        } else {
+          s = scoresOf(lb, ks);
+        }
+
+        // Scaled; masked only where needed: the additive mask in
+        // every block, the ragged end of the keys and the causal
+        // diagonal in the blocks that reach them (a branch).
+        // (Index tiles are built where they are used: held across
+        // the loop they would take registers in every iteration.)
+        auto scaled = [&](OpBuilder &sb, bool masked) -> Value {
+          if (raw && !masked)
+            return s;
+          SmallVector<Value> inputs{s};
+          Value rowIds;
+          if (masked || maskRowStride)
+            rowIds = indices(sb, 1, q0);
+          if (masked) {
+            inputs.push_back(rowIds);
+            inputs.push_back(indices(sb, 0, k0));
+          }
+          if (maskView) {
+            Value offsets = tensor::SplatOp::create(
+                sb, l, scores.tile(index), maskBatchOffset);
+            if (maskKeys)
+              offsets = arith::AddIOp::create(sb, l, offsets,
+                                              indices(sb, 0, k0));
+            if (maskRowStride)
+              offsets = arith::AddIOp::create(
+                  sb, l, offsets,
+                  arith::MulIOp::create(
+                      sb, l, rowIds,
+                      tensor::SplatOp::create(sb, l, scores.tile(index),
+                                              maskRowStride)));
+            inputs.push_back(tile::GatherOp::create(
+                sb, l, scores.tile(maskType.getElementType()),
+                maskView, offsets));
+          }
+          return mapTiles(
+              sb, l, scores.tile(f32), inputs,
+              [&](OpBuilder &mb, ValueRange x) -> Value {
+                Value v = x[0];
+                if (!raw)
+                  v = arith::MulFOp::create(mb, l, v,
+                                            floatConstant(mb, l, f32, scale));
+                if (maskView)
+                  v = arith::AddFOp::create(
+                      mb, l, v, convertScalar(mb, l, x.back(), f32));
+                if (!masked)
+                  return v;
+                Value out = arith::CmpIOp::create(
+                    mb, l, arith::CmpIPredicate::uge, x[2], sk);
+                if (causal)
+                  out = arith::OrIOp::create(
+                      mb, l, out,
+                      arith::CmpIOp::create(
+                          mb, l, arith::CmpIPredicate::ugt, x[2], x[1]));
+                return arith::SelectOp::create(mb, l, out, negInf, v);
+              });
+        };
+        Value end = arith::AddIOp::create(lb, l, k0, c(lb, bn));
+        Value edge = arith::CmpIOp::create(
+            lb, l, arith::CmpIPredicate::ugt, end, sk);
+        if (causal)
+          edge = arith::OrIOp::create(
+              lb, l, edge,
+              arith::CmpIOp::create(
+                  lb, l, arith::CmpIPredicate::ugt, end,
+                  arith::AddIOp::create(lb, l, q0, c(lb, 1))));
+        auto branch = scf::IfOp::create(lb, l, TypeRange{scores.tile(f32)},
+                                        edge, /*withElseRegion=*/true);
+        for (bool masked : {true, false}) {
+          Block &block = masked ? branch.getThenRegion().front()
+                                : branch.getElseRegion().front();
+          OpBuilder bb = OpBuilder::atBlockEnd(&block);
+          scf::YieldOp::create(bb, l, scaled(bb, masked));
+        }
+        s = branch.getResult(0);
+
+        // Online softmax: the new row max (0 where every key so far
+        // is masked, so that exp gives 0, not NaN), the old terms'
+        // factor, the probabilities, the new row sum.
+        Value blockMax = tile::ReduceOp::create(
+            lb, l, rows, tile::ReduceKind::max, s, 1);
+        Value mNew = mapTiles(lb, l, rows, {carried[0], blockMax},
+                              [&](OpBuilder &mb, ValueRange x) -> Value {
+                                return arith::MaximumFOp::create(
+                                    mb, l, x[0], x[1]);
+                              });
+        Value mUse = mapTiles(
+            lb, l, rows, {mNew}, [&](OpBuilder &mb, ValueRange x) {
+              Value none = arith::CmpFOp::create(
+                  mb, l, arith::CmpFPredicate::OEQ, x[0], negInf);
+              return arith::SelectOp::create(mb, l, none, zeroF, x[0])
+                  .getResult();
+            });
+        // In base 2: p = 2^(v * c - m * c), one fma and one ex2 per score.
+        Value mc = mapTiles(lb, l, rows, {mUse},
+                            [&](OpBuilder &mb, ValueRange x) -> Value {
+                              return arith::MulFOp::create(
+                                  mb, l, x[0], floatConstant(mb, l, f32, -c2));
+                            });
+        Value alpha = mapTiles(
+            lb, l, rows, {carried[0], mc},
+            [&](OpBuilder &mb, ValueRange x) -> Value {
+              return exp2(mb, math::FmaOp::create(
+                                  mb, l, x[0], floatConstant(mb, l, f32, c2),
+                                  x[1]));
+            });
+        Value p = mapTiles(
+            lb, l, scores.tile(f32),
+            {s, tile::BroadcastOp::create(lb, l, scores.tile(f32), mc,
+                                          lb.getI64IntegerAttr(1))},
+            [&](OpBuilder &mb, ValueRange x) -> Value {
+              return exp2(mb, math::FmaOp::create(
+                                  mb, l, x[0], floatConstant(mb, l, f32, c2),
+                                  x[1]));
+            });
+        Value blockSum = tile::ReduceOp::create(
+            lb, l, rows, tile::ReduceKind::add, p, 1);
+        Value lNew = mapTiles(
+            lb, l, rows, {carried[1], alpha, blockSum},
+            [&](OpBuilder &mb, ValueRange x) -> Value {
+              return arith::AddFOp::create(
+                  mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
+            });
+        // O = O * alpha + P V, P rounded to the input type.
+        Value o = mapTiles(
+            lb, l, outputs.tile(f32),
+            {carried[2],
+             tile::BroadcastOp::create(lb, l, outputs.tile(f32),
+                                       outputRows(lb, alpha),
+                                       lb.getI64IntegerAttr(1))},
+            [&](OpBuilder &mb, ValueRange x) -> Value {
+              return arith::MulFOp::create(mb, l, x[0], x[1]);
+            });
+        Value pa = ps;
+        Value p16 = p;
+        if (element != f32)
+          p16 = mapTiles(lb, l, scores.tile(element), {p},
+                         [&](OpBuilder &mb, ValueRange x) {
+                           return convertScalar(mb, l, x[0], element);
+                         });
+        if (tensorCores()) {
+          pa = tile::ConvertLayoutOp::create(
+              lb, l,
+              RankedTensorType::get(
+                  {bm, bn}, element,
+                  tile::DotOperandEncodingAttr::get(
+                      ctx, 0,
+                      cast<tile::MmaAccEncodingAttr>(outputs.encoding))),
+              p16);
+        } else {
+          tile::LocalStoreOp::create(lb, l, p16, ps);
+        }
+        o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o,
+                                mmaOutputs);
+        SmallVector<Value> yielded{mNew, lNew, o};
+        if (overlap)
+          yielded.push_back(
+              tile::DotWaitOp::create(lb, l, ValueRange{next}).getResult(0));
+        scf::YieldOp::create(lb, l, yielded);
+      });
+  loop->setAttr(tile::TileDialect::getStagesAttrName(),
+                b.getI64IntegerAttr(stages));
+
+  // O over the row sums (0 for a row with no key), stored masked at
+  // the query rows' end.
+  Value inverse = mapTiles(
+      b, loc, rows, {loop.getResult(1)},
+      [&](OpBuilder &mb, ValueRange x) -> Value {
+        Value positive = arith::CmpFOp::create(
+            mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
+        return arith::SelectOp::create(
+            mb, loc, positive,
+            arith::DivFOp::create(mb, loc,
+                                  floatConstant(mb, loc, f32, 1.0), x[0]),
+            zeroF);
+      });
+  Value out = mapTiles(
+      b, loc, outputs.tile(element),
+      {loop.getResult(2),
+       tile::BroadcastOp::create(b, loc, outputs.tile(f32),
+                                 outputRows(b, inverse),
+                                 b.getI64IntegerAttr(1))},
+      [&](OpBuilder &mb, ValueRange x) {
+        return buildStorageScalar(
+            attention, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
+            element);
+      });
+  tile::StoreTileOp::create(b, loc, out, outView,
+                            ValueRange{q0, c(b, 0)}, Value());
+  return success();
+}
+
+/// An attention kernel of one program (fma or mma_sync dots).
+static LogicalResult lowerAttentionBlock(HostState &host,
+                                         schedule::KernelOp kernel,
+                                         graph::AttentionOp op,
+                                         AttentionDots dots) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  int64_t rank = qType.getRank();
+  int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
+  bool tensorCores = dots != AttentionDots::fma;
   if (!tensorCores)
     for (auto [name, dim] :
          {std::pair<StringRef, int64_t>{"query", d}, {"value", dv}})
@@ -145,11 +693,6 @@ static LogicalResult lowerAttentionBlock(HostState &host,
                   "head dims of at most 256";
 
   AttentionHost setup(host, kernel, op);
-  KernelSignature &sig = setup.sig;
-  int64_t maskParam = setup.mask;
-  RankedTensorType maskType = setup.maskType;
-  Value sq = setup.hostSq, batch = setup.hostBatch;
-
   ArrayRef<int64_t> tile = config.getTile();
   int64_t warpSize = getWarpSize(host.module);
   int64_t bm = tile[0], bn = tile[1],
@@ -162,333 +705,96 @@ static LogicalResult lowerAttentionBlock(HostState &host,
            << "config " << config
            << " is not a SIMT attention schedule for warps of " << warpSize
            << " (tessera-schedule-check names the rule it breaks)";
-  Value gridX = arith::CeilDivUIOp::create(hb, loc, sq,
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
                                            indexConstant(hb, loc, bm));
-  double scale = op.getScale() ? op.getScale()->convertToDouble()
-                               : 1.0 / std::sqrt(static_cast<double>(d));
-  bool causal = op.getCausal();
-
-  int64_t bytes = element.getIntOrFloatBitWidth() / 8;
-  Type f32 = element.isF64() ? element : hb.getF32Type(),
-       index = hb.getIndexType();
-  tile::MmaAttr mma;
-  Attribute encoding;
-  tile::DotOperandEncodingAttr operandA;
-  int64_t dBox = d, dvBox = dv;
-  if (tensorCores) {
-    mma = tile::MmaAttr::get(ctx, tile::MmaKind::mma_sync, 16, 8, 16);
-    auto accEncoding = tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1});
-    operandA = tile::DotOperandEncodingAttr::get(ctx, 0, accEncoding);
-    encoding = accEncoding;
-  } else {
-    mma = tile::MmaAttr::get(ctx, tile::MmaKind::fma, 1, 1, 1);
-    encoding = tile::BlockedEncodingAttr::get(ctx, {warps, 1},
-                                              {warpSize / 4, 4}, {1, 1});
-    // Past the head dims the boxes read zeros: they add nothing to Q K^T,
-    // and the output's extra columns are not stored.
-    dBox = llvm::alignTo(d, 32 / bytes);
-    dvBox = llvm::alignTo(dv, 32 / bytes);
-  }
-  OutputTiles scores{bm, bn, encoding}, outputs{bm, dvBox, encoding};
-  auto padded =
-      tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0, /*pad=*/16 / bytes);
-
+  AttentionProgram program =
+      makeAttentionProgram(op, loc, setup, config, warpSize, dots);
   return emitKernel(
-      host, loc, tensorCores ? "attention_mma" : "attention", config, sig,
-      {arith::MulIOp::create(hb, loc, gridX, batch).getResult()}, 0,
+      host, loc, tensorCores ? "attention_mma" : "attention", config,
+      setup.sig,
+      {arith::MulIOp::create(hb, loc, gridX, setup.hostBatch).getResult()}, 0,
+      [&](OpBuilder &b, ValueRange params) {
+        return program.build(b, params);
+      });
+}
+
+/// A Hopper attention kernel: the wgmma program (TMA copies into swizzled
+/// buffers, both dots on wgmma, P from registers) where the host could
+/// encode the three tensor maps, else the mma_sync program of the same
+/// schedule, chosen by a branch on the maps' valid flags.
+static LogicalResult lowerAttentionWgmma(HostState &host,
+                                         schedule::KernelOp kernel,
+                                         graph::AttentionOp op) {
+  Location loc = kernel.getLoc();
+  schedule::ConfigAttr config = kernel.getConfig();
+  OpBuilder &hb = host.builder;
+  ArrayRef<int64_t> tile = config.getTile();
+  int64_t bm = tile[0], bn = tile[1];
+  // What tessera-schedule-check enforces, again: this pass may run alone.
+  if (config.getWarps() % 4 != 0 || tile.size() != 2 ||
+      bm != 16 * config.getWarps() || bn % 64 != 0 || bn > 256)
+    return kernel.emitOpError()
+           << "config " << config
+           << " is not a wgmma attention schedule (tessera-schedule-check "
+              "names the rule it breaks)";
+  AttentionHost setup(host, kernel, op);
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  int64_t rank = qType.getRank();
+  int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
+  Type element = qType.getElementType();
+  MLIRContext *ctx = hb.getContext();
+  auto hostOf = [&](Value value) {
+    return host.buffers.lookup(
+        kernel.getInputs()[cast<BlockArgument>(value).getArgNumber()]);
+  };
+  Value sk = host.sizesOf(kernel.getInputs()[cast<BlockArgument>(
+                              op.getKey())
+                                                .getArgNumber()])[rank - 2];
+  // The operands as [batch entries, rows, head dim] for TMA: boxes of the
+  // block's query rows or a key block's rows by 64 columns (128 bytes).
+  auto map = [&](Value operand, Value rows, int64_t boxRows, int64_t cols) {
+    return target::TensorMapOp::create(
+        hb, loc,
+        WgmmaMatmul::mapType(ctx, {1, boxRows, WgmmaMatmul::kBoxK}, element),
+        hb.getIndexType(), hostOf(operand),
+        ValueRange{setup.hostBatch, rows, indexConstant(hb, loc, cols)});
+  };
+  auto qMap = map(op.getQuery(), setup.hostSq, bm, d);
+  auto kMap = map(op.getKey(), sk, bn, d);
+  auto vMap = map(op.getValue(), sk, bn, dv);
+  KernelSignature &sig = setup.sig;
+  setup.batch = sig.addSize(setup.hostBatch);
+  AttentionMaps maps{sig.addValue(qMap.getMap()),   sig.addValue(kMap.getMap()),
+                     sig.addValue(vMap.getMap()),   sig.addSize(qMap.getValid()),
+                     sig.addSize(kMap.getValid()), sig.addSize(vMap.getValid())};
+  int64_t warpSize = getWarpSize(host.module);
+  AttentionProgram tma =
+      makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::wgmma);
+  tma.maps = maps;
+  tma.overlap = false;
+  AttentionProgram fallback =
+      makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::mmaSync);
+  Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
+                                           indexConstant(hb, loc, bm));
+  return emitKernel(
+      host, loc, "attention_wgmma", config, sig,
+      {arith::MulIOp::create(hb, loc, gridX, setup.hostBatch).getResult()}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        auto c = [&](OpBuilder &ob, int64_t v) {
-          return indexConstant(ob, loc, v);
-        };
-        auto mul = [&](OpBuilder &ob, Value x, Value y) {
-          return arith::MulIOp::create(ob, loc, x, y).getResult();
-        };
-        Value sq = params[setup.sq], sk = params[setup.sk];
-        // A flat grid of query blocks (fastest) by batch entries.
-        SmallVector<Value> blockIds = flatBlockIds(
-            b, loc,
-            {arith::CeilDivUIOp::create(b, loc, sq, c(b, bm)).getResult(),
-             Value()});
-        Value qb = blockIds[0], bh = blockIds[1];
-        Value q0 = mul(b, qb, c(b, bm));
-        Value qView = stridedView(b, loc, params[setup.q],
-                                  mul(b, bh, mul(b, sq, c(b, d))), {sq, c(b, d)},
-                                  {c(b, d), c(b, 1)});
-        Value kView = stridedView(b, loc, params[setup.k],
-                                  mul(b, bh, mul(b, sk, c(b, d))), {sk, c(b, d)},
-                                  {c(b, d), c(b, 1)});
-        Value vView = stridedView(b, loc, params[setup.v],
-                                  mul(b, bh, mul(b, sk, c(b, dv))),
-                                  {sk, c(b, dv)}, {c(b, dv), c(b, 1)});
-        Value outView = stridedView(b, loc, params[setup.out],
-                                    mul(b, bh, mul(b, sq, c(b, dv))),
-                                    {sq, c(b, dv)}, {c(b, dv), c(b, 1)});
-
-        // The block's queries, once, into registers as the first dot's a.
-        Value qs = tile::LocalAllocOp::create(
-            b, loc, tile::SmemType::get({bm, dBox}, element, padded),
-            IntegerAttr());
-        auto qCopy = tile::BoxCopyOp::create(
-            b, loc, tile::AsyncTokenType::get(ctx), qView,
-            ValueRange{q0, c(b, 0)}, qs, Value(), Value(), Value(), Value(),
-            false);
-        tile::WaitOp::create(b, loc, ValueRange{qCopy.getToken()},
-                             IntegerAttr());
-        Value qa = qs;
-        if (tensorCores)
-          qa = tile::LocalLoadOp::create(
-              b, loc, RankedTensorType::get({bm, d}, element, operandA), qs);
-        // Without tensor cores the probabilities go through shared memory.
-        Value ps;
-        if (!tensorCores)
-          ps = tile::LocalAllocOp::create(
-              b, loc,
-              tile::SmemType::get({bm, bn}, element, padded),
-              IntegerAttr());
-
-        // Key blocks this query block needs: with a causal mask, none past
-        // its last query row.
-        Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(b, bn));
-        if (causal) {
-          Value lastRow = arith::MinUIOp::create(
-              b, loc, arith::AddIOp::create(b, loc, q0, c(b, bm)), sq);
-          numKV = arith::MinUIOp::create(
-              b, loc, numKV,
-              arith::CeilDivUIOp::create(b, loc, lastRow, c(b, bn)));
+        Value zero = indexConstant(b, loc, 0);
+        Value valid;
+        for (unsigned flag : {maps.qValid, maps.kValid, maps.vValid}) {
+          Value set = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                            params[flag], zero);
+          valid = valid ? arith::AndIOp::create(b, loc, valid, set).getResult()
+                        : set;
         }
-
-        // Index tiles: the block's query rows (a value per row) and a key
-        // block's offsets (a value per column), broadcast to the scores.
-        auto indices = [&](OpBuilder &ob, int64_t axis, Value origin) {
-          return scores.coordinates(ob, loc, axis, origin);
-        };
-        // The additive mask at [batch entry, row, key]: a scalar offset for
-        // the batch entry plus the row's and the key's (NumPy
-        // broadcasting), gathered from a flat view.
-        Value maskView, maskBatchOffset, maskRowStride;
-        bool maskKeys = false;
-        if (maskParam >= 0) {
-          SmallVector<Value> sizes;
-          for (unsigned p : setup.batchSizes)
-            sizes.push_back(params[p]);
-          SmallVector<Value> at = unflatten(b, loc, bh, sizes);
-          sizes.push_back(sq);
-          sizes.push_back(sk);
-          at.push_back(c(b, 0));
-          at.push_back(c(b, 0));
-          ArrayRef<int64_t> shape = maskType.getShape();
-          maskBatchOffset = broadcastOffset(b, loc, shape, sizes, at);
-          Value count = c(b, 1);
-          for (auto [extent, size] : llvm::zip(
-                   shape, ArrayRef<Value>(sizes).take_back(shape.size())))
-            if (extent != 1)
-              count = mul(b, count, size);
-          maskView = stridedView(b, loc, params[maskParam], c(b, 0), {count},
-                                 {c(b, 1)});
-          maskKeys = shape.back() != 1;
-          if (shape[shape.size() - 2] != 1)
-            maskRowStride = maskKeys ? sk : c(b, 1);
-        }
-
-        Value negInf = arith::ConstantOp::create(
-            b, loc, f32,
-            b.getFloatAttr(f32, APFloat::getInf(
-                                    cast<FloatType>(f32).getFloatSemantics(),
-                                    /*Negative=*/true)));
-        Value zeroF = floatConstant(b, loc, f32, 0.0);
-        auto rows = scores.rows(f32);
-        SmallVector<Value> inits{
-            tensor::SplatOp::create(b, loc, rows, negInf),
-            tensor::SplatOp::create(b, loc, rows, zeroF),
-            zeroOf(b, loc, outputs.tile(f32))};
-        auto loop = scf::ForOp::create(
-            b, loc, c(b, 0), numKV, c(b, 1), inits,
-            [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-              Value k0 = mul(lb, j, c(lb, bn));
-              auto copy = [&](Value view, int64_t cols) {
-                Value buffer = tile::LocalAllocOp::create(
-                    lb, l, tile::SmemType::get({bn, cols}, element, padded),
-                    IntegerAttr());
-                auto op = tile::BoxCopyOp::create(
-                    lb, l, tile::AsyncTokenType::get(ctx), view,
-                    ValueRange{k0, c(lb, 0)}, buffer, Value(), Value(),
-                    Value(), Value(), false);
-                return std::make_pair(buffer, op.getToken());
-              };
-              auto [ks, kDone] = copy(kView, dBox);
-              auto [vs, vDone] = copy(vView, dvBox);
-              tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
-                                   IntegerAttr());
-              // S = Q K^T: K's stored rows are the keys, seen transposed.
-              Value s = tile::DotOp::create(
-                  lb, l, scores.tile(f32), qa,
-                  tile::TransOp::create(lb, l, ks), zeroOf(lb, l,
-                                                           scores.tile(f32)),
-                  mma);
-
-              // Scaled; masked only where needed: the additive mask in
-              // every block, the ragged end of the keys and the causal
-              // diagonal in the blocks that reach them (a branch).
-              // (Index tiles are built where they are used: held across
-              // the loop they would take registers in every iteration.)
-              auto scaled = [&](OpBuilder &sb, bool masked) {
-                SmallVector<Value> inputs{s};
-                Value rowIds;
-                if (masked || maskRowStride)
-                  rowIds = indices(sb, 1, q0);
-                if (masked) {
-                  inputs.push_back(rowIds);
-                  inputs.push_back(indices(sb, 0, k0));
-                }
-                if (maskView) {
-                  Value offsets = tensor::SplatOp::create(
-                      sb, l, scores.tile(index), maskBatchOffset);
-                  if (maskKeys)
-                    offsets = arith::AddIOp::create(sb, l, offsets,
-                                                    indices(sb, 0, k0));
-                  if (maskRowStride)
-                    offsets = arith::AddIOp::create(
-                        sb, l, offsets,
-                        arith::MulIOp::create(
-                            sb, l, rowIds,
-                            tensor::SplatOp::create(sb, l, scores.tile(index),
-                                                    maskRowStride)));
-                  inputs.push_back(tile::GatherOp::create(
-                      sb, l, scores.tile(maskType.getElementType()),
-                      maskView, offsets));
-                }
-                return mapTiles(
-                    sb, l, scores.tile(f32), inputs,
-                    [&](OpBuilder &mb, ValueRange x) -> Value {
-                      Value v = arith::MulFOp::create(
-                          mb, l, x[0], floatConstant(mb, l, f32, scale));
-                      if (maskView)
-                        v = arith::AddFOp::create(
-                            mb, l, v, convertScalar(mb, l, x.back(), f32));
-                      if (!masked)
-                        return v;
-                      Value out = arith::CmpIOp::create(
-                          mb, l, arith::CmpIPredicate::uge, x[2], sk);
-                      if (causal)
-                        out = arith::OrIOp::create(
-                            mb, l, out,
-                            arith::CmpIOp::create(
-                                mb, l, arith::CmpIPredicate::ugt, x[2], x[1]));
-                      return arith::SelectOp::create(mb, l, out, negInf, v);
-                    });
-              };
-              Value end = arith::AddIOp::create(lb, l, k0, c(lb, bn));
-              Value edge = arith::CmpIOp::create(
-                  lb, l, arith::CmpIPredicate::ugt, end, sk);
-              if (causal)
-                edge = arith::OrIOp::create(
-                    lb, l, edge,
-                    arith::CmpIOp::create(
-                        lb, l, arith::CmpIPredicate::ugt, end,
-                        arith::AddIOp::create(lb, l, q0, c(lb, 1))));
-              auto branch = scf::IfOp::create(lb, l, TypeRange{scores.tile(f32)},
-                                              edge, /*withElseRegion=*/true);
-              for (bool masked : {true, false}) {
-                Block &block = masked ? branch.getThenRegion().front()
-                                      : branch.getElseRegion().front();
-                OpBuilder bb = OpBuilder::atBlockEnd(&block);
-                scf::YieldOp::create(bb, l, scaled(bb, masked));
-              }
-              s = branch.getResult(0);
-
-              // Online softmax: the new row max (0 where every key so far
-              // is masked, so that exp gives 0, not NaN), the old terms'
-              // factor, the probabilities, the new row sum.
-              Value blockMax = tile::ReduceOp::create(
-                  lb, l, rows, tile::ReduceKind::max, s, 1);
-              Value mNew = mapTiles(lb, l, rows, {carried[0], blockMax},
-                                    [&](OpBuilder &mb, ValueRange x) -> Value {
-                                      return arith::MaximumFOp::create(
-                                          mb, l, x[0], x[1]);
-                                    });
-              Value mUse = mapTiles(
-                  lb, l, rows, {mNew}, [&](OpBuilder &mb, ValueRange x) {
-                    Value none = arith::CmpFOp::create(
-                        mb, l, arith::CmpFPredicate::OEQ, x[0], negInf);
-                    return arith::SelectOp::create(mb, l, none, zeroF, x[0])
-                        .getResult();
-                  });
-              Value alpha = mapTiles(
-                  lb, l, rows, {carried[0], mUse},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return math::ExpOp::create(
-                        mb, l, arith::SubFOp::create(mb, l, x[0], x[1]));
-                  });
-              Value p = mapTiles(
-                  lb, l, scores.tile(f32),
-                  {s, tile::BroadcastOp::create(lb, l, scores.tile(f32), mUse,
-                                                lb.getI64IntegerAttr(1))},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return math::ExpOp::create(
-                        mb, l, arith::SubFOp::create(mb, l, x[0], x[1]));
-                  });
-              Value blockSum = tile::ReduceOp::create(
-                  lb, l, rows, tile::ReduceKind::add, p, 1);
-              Value lNew = mapTiles(
-                  lb, l, rows, {carried[1], alpha, blockSum},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return arith::AddFOp::create(
-                        mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
-                  });
-              // O = O * alpha + P V, P rounded to the input type.
-              Value o = mapTiles(
-                  lb, l, outputs.tile(f32),
-                  {carried[2],
-                   tile::BroadcastOp::create(lb, l, outputs.tile(f32), alpha,
-                                             lb.getI64IntegerAttr(1))},
-                  [&](OpBuilder &mb, ValueRange x) -> Value {
-                    return arith::MulFOp::create(mb, l, x[0], x[1]);
-                  });
-              Value pa = ps;
-              Value p16 = p;
-              if (element != f32)
-                p16 = mapTiles(lb, l, scores.tile(element), {p},
-                               [&](OpBuilder &mb, ValueRange x) {
-                                 return convertScalar(mb, l, x[0], element);
-                               });
-              if (tensorCores) {
-                pa = tile::ConvertLayoutOp::create(
-                    lb, l, RankedTensorType::get({bm, bn}, element, operandA),
-                    p16);
-              } else {
-                tile::LocalStoreOp::create(lb, l, p16, ps);
-              }
-              o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o, mma);
-              scf::YieldOp::create(lb, l, ValueRange{mNew, lNew, o});
-            });
-        loop->setAttr(tile::TileDialect::getStagesAttrName(),
-                      b.getI64IntegerAttr(config.getStages()));
-
-        // O over the row sums (0 for a row with no key), stored masked at
-        // the query rows' end.
-        Value inverse = mapTiles(
-            b, loc, rows, {loop.getResult(1)},
-            [&](OpBuilder &mb, ValueRange x) -> Value {
-              Value positive = arith::CmpFOp::create(
-                  mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
-              return arith::SelectOp::create(
-                  mb, loc, positive,
-                  arith::DivFOp::create(mb, loc,
-                                        floatConstant(mb, loc, f32, 1.0), x[0]),
-                  zeroF);
-            });
-        Value out = mapTiles(
-            b, loc, outputs.tile(element),
-            {loop.getResult(2),
-             tile::BroadcastOp::create(b, loc, outputs.tile(f32), inverse,
-                                       b.getI64IntegerAttr(1))},
-            [&](OpBuilder &mb, ValueRange x) {
-              return buildStorageScalar(
-                  op, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
-                  element);
-            });
-        tile::StoreTileOp::create(b, loc, out, outView,
-                                  ValueRange{q0, c(b, 0)}, Value());
+        auto branches = scf::IfOp::create(b, loc, TypeRange(), valid,
+                                          /*withElseRegion=*/true);
+        OpBuilder tb = OpBuilder::atBlockBegin(branches.thenBlock());
+        OpBuilder eb = OpBuilder::atBlockBegin(branches.elseBlock());
+        if (failed(tma.build(tb, params)) || failed(fallback.build(eb, params)))
+          return failure();
         return success();
       });
 }
@@ -502,7 +808,14 @@ LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
       return op.emitOpError()
              << "asks for mma_sync, which needs f16 or bf16 operands with "
                 "static head dims that are multiples of 16";
-    return lowerAttentionBlock(host, kernel, op, /*tensorCores=*/true);
+    return lowerAttentionBlock(host, kernel, op, AttentionDots::mmaSync);
+  }
+  if (kernel.getConfig().getMma() == schedule::MmaKind::wgmma) {
+    if (!schedule::isWgmmaAttention(op))
+      return op.emitOpError()
+             << "asks for wgmma, which needs f16 or bf16 operands with "
+                "static head dims that are multiples of 64 (at most 256)";
+    return lowerAttentionWgmma(host, kernel, op);
   }
   if (kernel.getConfig().getMma() != schedule::MmaKind::none)
     return op.emitOpError() << "asks for "
@@ -510,7 +823,7 @@ LogicalResult lowerAttention(HostState &host, schedule::KernelOp kernel,
                                    kernel.getConfig().getMma())
                             << ", which the GPU lowering does not generate "
                                "for attention yet";
-  return lowerAttentionBlock(host, kernel, op, /*tensorCores=*/false);
+  return lowerAttentionBlock(host, kernel, op, AttentionDots::fma);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -540,7 +540,13 @@ struct ConvertTargetToGPUPass
     // math library (libdevice, ocml) at link time.
     RewritePatternSet patterns(ctx);
     populateGpuAllReducePatterns(patterns);
-    math::populateExpansionPatterns(patterns);
+    // Every expansion but fma (an instruction on every target) and exp2
+    // (lowered with exp by tessera-target-lower-exp).
+    static constexpr StringRef kExpanded[] = {
+        "ctlz", "sinh",  "cosh", "tan",   "tanh",      "asinh", "acosh",
+        "atanh", "ceil", "powf", "fpowi", "round", "roundeven", "rsqrt",
+        "clampf"};
+    math::populateExpansionPatterns(patterns, kExpanded);
     // Narrow floats compute in f32; f32 transcendentals become polynomials,
     // except `math.exp`, which each binary pipeline lowers for its target
     // (tessera-target-lower-exp: the hardware's exp2 on NVIDIA).

@@ -949,19 +949,22 @@ struct ConvertLayoutLowering
     if (failed(dists))
       return failure();
     const Distribution *from = &dists->first, *to = &dists->second;
-    if (from->sliced || to->sliced)
-      return op.emitOpError() << "converts a reduced (slice) tile, which the "
-                                 "lowering does not do yet";
     // The same lanes hold the same elements (an f16 accumulator becoming
-    // mma_sync's `a`): nothing moves.
-    if (from->warps == to->warps && from->threads == to->threads &&
-        from->perThread == to->perThread &&
+    // mma_sync's or wgmma's `a`; the row values of one accumulator used
+    // with another of the same rows): nothing moves.
+    if (from->sliced == to->sliced && from->warps == to->warps &&
+        from->threads == to->threads && from->perThread == to->perThread &&
         from->parentWarps == to->parentWarps &&
         from->parentThreads == to->parentThreads &&
         from->parentDim == to->parentDim) {
       rewriter.replaceOpWithMultiple(op, {adaptor.getInput()});
       return success();
     }
+    if (from->sliced || to->sliced)
+      return op.emitOpError() << "converts a reduced (slice) tile between "
+                                 "layouts that place its elements "
+                                 "differently, which the lowering does not "
+                                 "do yet";
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getInput().getType());
     // Rows padded by one element against bank conflicts of column walks.

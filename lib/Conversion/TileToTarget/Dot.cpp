@@ -111,6 +111,41 @@ struct AccumulatorFragments {
   }
 };
 
+/// Passes `values` (f32 registers a wgmma wrote, after its wait) through an
+/// empty inline asm that "writes" them (tied operands, side effects), so
+/// that everything reading them stays after the wait: the wgmma results are
+/// SSA values to LLVM, ready as soon as issued, and LLVM would otherwise
+/// move pure arithmetic on them above it (ptxas then serializes the
+/// wgmma chain, C7514).
+static void tieAccumulators(OpBuilder &b, Location loc,
+                            MutableArrayRef<Value> values) {
+  if (values.empty())
+    return;
+  SmallVector<std::string> constraints;
+  for (size_t i = 0; i < values.size(); ++i)
+    constraints.push_back("=f");
+  for (size_t i = 0; i < values.size(); ++i)
+    constraints.push_back(std::to_string(i));
+  Type f32 = b.getF32Type();
+  Type type = values.size() == 1
+                  ? f32
+                  : LLVM::LLVMStructType::getLiteral(
+                        b.getContext(), SmallVector<Type>(values.size(), f32));
+  auto tie = LLVM::InlineAsmOp::create(
+      b, loc, TypeRange{type}, ValueRange(values), "",
+      llvm::join(constraints, ","), /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = values.size() == 1
+                    ? tie.getResult(0)
+                    : LLVM::ExtractValueOp::create(
+                          b, loc, tie.getResult(0),
+                          ArrayRef<int64_t>{static_cast<int64_t>(i)})
+                          .getResult();
+}
+
 struct DotLowering : public OpConversionPattern<tile::DotOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -149,12 +184,11 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     if (aTile) {
       auto operand =
           dyn_cast<tile::DotOperandEncodingAttr>(aTile.getEncoding());
-      if (isWgmma || isMfma || !operand ||
-          !operand.getThreadLayout(aTile.getShape()))
+      if (isMfma || !operand || !operand.getThreadLayout(aTile.getShape()))
         return op.emitOpError()
                << "reads a from registers, which the lowering does for "
-                  "mma_sync over warps that each hold whole rows only "
-                  "(warps [w, 1])";
+                  "mma_sync and wgmma over warps that each hold whole rows "
+                  "only (warps [w, 1])";
     }
     if (isWgmma)
       return lowerWgmma(op, adaptor, rewriter, aType, bType);
@@ -289,13 +323,18 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
   }
 
   /// wgmma (Hopper): each warpgroup (four warps along m) issues one
-  /// asynchronous m64nNk16 chain over its 64 rows of `a` and all of `b`,
-  /// both read from 128-byte swizzled shared buffers through matrix
-  /// descriptors (`a` K-contiguous, `b` N-contiguous in column blocks). The
-  /// accumulator registers are wgmma's: per 8 columns j, element (i, e) of
-  /// the thread's rows and column pair is register 4j + 2i + e, the blocked
-  /// element i * N/4 + 2j + e. An `async` dot waits for its previous chain
-  /// only (wait group 1), the loop's end for all.
+  /// m64nNk16 instruction per 16 of K over its 64 rows of `a` and all of
+  /// `b`, then commits them as one group. `b` is read from a 128-byte
+  /// swizzled shared buffer through matrix descriptors, N-major (stored
+  /// [K, N] in 64-element column blocks) or K-major (a transposed view:
+  /// stored [N, K]); `a` likewise K-major from shared memory, or from
+  /// registers (a dot_operand tile: the accumulator layout, whose 16 rows
+  /// per warp are the instruction's `a` fragment). The accumulator
+  /// registers are wgmma's: per 8 columns j, element (i, e) of the thread's
+  /// rows and column pair is register 4j + 2i + e, the blocked element
+  /// i * N/4 + 2j + e. An `async` dot waits for its previous group only
+  /// (wait group 1), the loop's end for all; any other dot waits for its
+  /// own and ties its registers after the wait (tieAccumulators).
   static LogicalResult lowerWgmma(tile::DotOp op, OneToNOpAdaptor adaptor,
                                   ConversionPatternRewriter &rewriter,
                                   tile::SmemType aType, tile::SmemType bType) {
@@ -303,7 +342,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     auto accType = cast<RankedTensorType>(op.getAcc().getType());
     auto encoding = cast<tile::MmaAccEncodingAttr>(accType.getEncoding());
     int64_t m = accType.getDimSize(0), n = accType.getDimSize(1),
-            k = aType.getShape()[1];
+            k = bType.getShape()[0];
     int64_t groups = encoding.getWarps()[0] / 4;
     if (encoding.getWarps()[1] != 1 || m != 64 * groups ||
         op.getMma().getN() != n)
@@ -312,103 +351,193 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
              << "; the lowering issues one m64 wgmma per warpgroup: warps "
                 "[4 x warpgroups, 1], 64 rows per warpgroup and the mma's n "
                 "the tile's columns";
-    Type element = aType.getElementType();
+    Type element = bType.getElementType();
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
-    if (aType.getLayout().getSwizzle() != 128 ||
+    int64_t perBlock = 128 / bytes; // elements of a 128-byte column block
+    bool bKMajor = bType.getLayout().getTransposed();
+    bool aShared = static_cast<bool>(aType);
+    if ((aShared && (aType.getLayout().getSwizzle() != 128 ||
+                     aType.getLayout().getTransposed() ||
+                     aType.getShape()[0] != m)) ||
         bType.getLayout().getSwizzle() != 128 ||
-        aType.getLayout().getTransposed() ||
-        bType.getLayout().getTransposed() || k * bytes != 128 ||
-        n * bytes % 128 != 0)
+        (!bKMajor && n % perBlock != 0) || (bKMajor && n % 8 != 0))
       return op.emitOpError()
-             << "reads " << aType << " and " << bType
-             << "; the wgmma lowering reads a 128-byte swizzled a of 128-byte "
-                "rows (K contiguous) and a 128-byte swizzled b (N "
-                "contiguous)";
+             << "reads " << op.getA().getType() << " and " << bType
+             << "; the wgmma lowering reads a from registers or a 128-byte "
+                "swizzled buffer of its rows (K contiguous), and a 128-byte "
+                "swizzled b, N contiguous in whole column blocks or K "
+                "contiguous (transposed)";
     Location loc = op.getLoc();
+    Type i64 = rewriter.getI64Type();
     auto c = [&](int64_t v) {
       return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
     };
-    auto workgroup =
-        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
-    Value warpgroup = arith::DivUIOp::create(rewriter, loc, tid, c(128));
-    // The operands as memrefs from their first element (the warpgroup's
-    // 64 rows of a), and a descriptor of each.
-    auto descriptor = [&](ValueRange buffer, Value offset, int64_t rows,
-                          int64_t cols) {
-      auto type = MemRefType::get({rows, cols}, element, nullptr, workgroup);
-      Value view = memref::ReinterpretCastOp::create(
+    auto c64 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(rewriter, loc, i64, v).getResult();
+    };
+    // A 128-byte swizzled matrix descriptor: the start address >> 4 (bits
+    // 0-13), the leading and stride byte offsets >> 4 (bits 16-29 and
+    // 32-45), the swizzle mode (1 at bit 62). Steps along the buffer add
+    // their byte offset >> 4 to it.
+    auto descriptor = [&](ValueRange buffer, Value byteOffset, int64_t lbo,
+                          int64_t sbo) {
+      auto metadata =
+          memref::ExtractStridedMetadataOp::create(rewriter, loc, buffer[0]);
+      Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+          rewriter, loc, buffer[0]);
+      Value elements = arith::AddIOp::create(rewriter, loc,
+                                             metadata.getOffset(), buffer[1]);
+      Value address = arith::AddIOp::create(
+          rewriter, loc, base,
+          arith::AddIOp::create(
+              rewriter, loc,
+              arith::MulIOp::create(rewriter, loc, elements, c(bytes)),
+              byteOffset));
+      Value start = arith::AndIOp::create(
           rewriter, loc,
-          MemRefType::get({rows, cols}, element,
-                          StridedLayoutAttr::get(ctx, ShapedType::kDynamic,
-                                                 {cols, 1}),
-                          workgroup),
-          buffer[0], OpFoldResult(offset),
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows),
-                                 rewriter.getIndexAttr(cols)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(cols),
-                                 rewriter.getIndexAttr(1)});
-      // The descriptor takes its swizzle from a tensor map's type (whose
-      // box is one 128-byte column block).
-      auto swizzled = nvgpu::TensorMapDescriptorType::get(
-          ctx,
-          MemRefType::get({64, 128 / bytes}, element, nullptr, workgroup),
-          nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
-          nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
-          nvgpu::TensorMapOOBKind::OOB_ZERO,
-          nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-      Value map = UnrealizedConversionCastOp::create(rewriter, loc, swizzled,
-                                                     ValueRange())
-                      .getResult(0);
-      return nvgpu::WarpgroupGenerateDescriptorOp::create(
-                 rewriter, loc,
-                 nvgpu::WarpgroupMatrixDescriptorType::get(ctx, type), view,
-                 map)
+          arith::ShRUIOp::create(
+              rewriter, loc,
+              arith::IndexCastUIOp::create(rewriter, loc, i64, address),
+              c64(4)),
+          c64(0x3FFF));
+      int64_t fields = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) |
+                       (int64_t(1) << 62);
+      return arith::OrIOp::create(rewriter, loc, start, c64(fields))
           .getResult();
     };
+    auto step = [&](Value desc, int64_t byteOffset) {
+      if (byteOffset == 0)
+        return desc;
+      return arith::AddIOp::create(rewriter, loc, desc, c64(byteOffset >> 4))
+          .getResult();
+    };
+    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
+    Value warpgroup = arith::DivUIOp::create(rewriter, loc, tid, c(128));
     ValueRange a = adaptor.getA(), b = adaptor.getB();
-    Value aDesc = descriptor(
-        a,
-        arith::AddIOp::create(
-            rewriter, loc, a[1],
-            arith::MulIOp::create(rewriter, loc, warpgroup, c(64 * k))),
-        64, k);
-    Value bDesc = descriptor(b, b[1], k, n);
+    // b: N-major, 16 of K are 16 stored rows of every column block (8-row
+    // groups 1024 bytes apart, column blocks K rows apart); K-major, 16 of
+    // K are 32 bytes along the stored rows of one column block (8-row
+    // groups 1024 bytes apart).
+    int64_t bRows = bKMajor ? n : k;
+    Value bDesc = descriptor(b, c(0), bKMajor ? 16 : bRows * 128, 1024);
+    auto bStep = [&](int64_t kk) {
+      if (!bKMajor)
+        return kk * 16 * 128;
+      int64_t col = kk * 16;
+      return (col / perBlock) * bRows * 128 + (col % perBlock) * bytes;
+    };
+    // a in shared memory: the warpgroup's 64 rows, K-major like b's.
+    Value aDesc;
+    if (aShared)
+      aDesc = descriptor(
+          a, arith::MulIOp::create(rewriter, loc, warpgroup, c(64 * 128)), 16,
+          1024);
+    auto aStep = [&](int64_t kk) {
+      int64_t col = kk * 16;
+      return (col / perBlock) * m * 128 + (col % perBlock) * bytes;
+    };
 
     Type f32 = rewriter.getF32Type();
     auto registers = LLVM::LLVMStructType::getLiteral(
         ctx, SmallVector<Type>(n / 2, f32));
-    auto blocks = LLVM::LLVMStructType::getLiteral(ctx, {registers});
-    auto accumulator = nvgpu::WarpgroupAccumulatorType::get(
-        ctx, VectorType::get({64, n}, f32));
     auto registerElement = [&](int64_t r) {
       int64_t j = r / 4, i = r / 2 % 2, e = r % 2;
       return i * (n / 4) + 2 * j + e;
     };
-    Value packed = LLVM::UndefOp::create(rewriter, loc, blocks);
+    Value packed = LLVM::UndefOp::create(rewriter, loc, registers);
     ValueRange acc = adaptor.getAcc();
     for (int64_t r = 0; r < n / 2; ++r)
       packed = LLVM::InsertValueOp::create(rewriter, loc, packed,
                                            acc[registerElement(r)],
-                                           ArrayRef<int64_t>{0, r});
-    Value init =
-        UnrealizedConversionCastOp::create(rewriter, loc, accumulator, packed)
-            .getResult(0);
+                                           ArrayRef<int64_t>{r});
+    auto wgmmaType = element.isBF16() ? NVVM::WGMMATypes::bf16
+                                      : NVVM::WGMMATypes::f16;
+    // A register `a`'s k-step kk: four 32-bit registers of f16 pairs, the
+    // thread's rows 0 and 1 (h) at the column pairs of k 0-7 and 8-15, in
+    // the instruction's order a0a1 (h 0, k 0-7), a2a3 (h 1), a4a5, a6a7.
+    auto registerA = [&](int64_t kk) {
+      SmallVector<Value> words;
+      auto pairType = VectorType::get({2}, element);
+      auto wordType = VectorType::get({1}, rewriter.getI32Type());
+      for (int64_t pair = 0; pair < 2; ++pair)
+        for (int64_t h = 0; h < 2; ++h) {
+          int64_t first = h * (k / 4) + 2 * (2 * kk + pair);
+          Value two = vector::FromElementsOp::create(
+              rewriter, loc, pairType, ValueRange{a[first], a[first + 1]});
+          Value word = vector::BitCastOp::create(rewriter, loc, wordType, two);
+          words.push_back(vector::ExtractOp::create(rewriter, loc, word,
+                                                    ArrayRef<int64_t>{0}));
+        }
+      return words;
+    };
+    std::string registerPtx;
+    {
+      llvm::raw_string_ostream os(registerPtx);
+      os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+         << "wgmma.mma_async.sync.aligned.m64n" << n << "k16.f32."
+         << (element.isBF16() ? "bf16.bf16" : "f16.f16") << " {";
+      for (int64_t r = 0; r < n / 2; ++r)
+        os << (r ? ", " : "") << "$" << r;
+      os << "}, {$" << n / 2 << ", $" << n / 2 + 1 << ", $" << n / 2 + 2
+         << ", $" << n / 2 + 3 << "}, $" << n / 2 + 4 << ", p, 1, 1, "
+         << (bKMajor ? 0 : 1) << ";\n}\n";
+    }
+    SmallVector<std::string> constraints(n / 2, "=f");
+    constraints.append({"r", "r", "r", "r", "l"});
+    for (int64_t r = 0; r < n / 2; ++r)
+      constraints.push_back(std::to_string(r));
+    std::string registerConstraints = llvm::join(constraints, ",");
+
+    // A register `a` is packed before the fence, which orders the
+    // registers' writes before the instructions read them.
+    SmallVector<SmallVector<Value>> aWords;
+    if (!aShared)
+      for (int64_t kk = 0; kk < k / 16; ++kk)
+        aWords.push_back(registerA(kk));
+    NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
+    for (int64_t kk = 0; kk < k / 16; ++kk) {
+      Value bk = step(bDesc, bStep(kk));
+      if (aShared) {
+        packed = NVVM::WgmmaMmaAsyncOp::create(
+            rewriter, loc, registers, packed, step(aDesc, aStep(kk)), bk,
+            NVVM::MMAShapeAttr::get(ctx, 64, n, 16),
+            NVVM::WGMMATypesAttr::get(ctx, wgmmaType),
+            NVVM::WGMMATypesAttr::get(ctx, wgmmaType),
+            NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+            NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+            NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+            NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+            NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+            NVVM::MMALayoutAttr::get(ctx, bKMajor ? NVVM::MMALayout::col
+                                                  : NVVM::MMALayout::row),
+            NVVM::MMAIntOverflowAttr());
+        continue;
+      }
+      SmallVector<Value> operands = aWords[kk];
+      operands.push_back(bk);
+      for (int64_t r = 0; r < n / 2; ++r)
+        operands.push_back(LLVM::ExtractValueOp::create(
+            rewriter, loc, packed, ArrayRef<int64_t>{r}));
+      packed = LLVM::InlineAsmOp::create(
+                   rewriter, loc, TypeRange{registers}, operands, registerPtx,
+                   registerConstraints, /*has_side_effects=*/true,
+                   /*is_align_stack=*/false,
+                   LLVM::tailcallkind::TailCallKind::None,
+                   LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+                   /*operand_attrs=*/ArrayAttr())
+                   .getResult(0);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
     bool async = op.getAsync();
-    Value result = nvgpu::WarpgroupMmaOp::create(
-        rewriter, loc, accumulator, aDesc, bDesc,
-        rewriter.getI64IntegerAttr(async ? 1 : 0),
-        /*transposeA=*/UnitAttr(), /*transposeB=*/rewriter.getUnitAttr(),
-        init);
-    Value unpacked =
-        UnrealizedConversionCastOp::create(rewriter, loc, blocks, result)
-            .getResult(0);
+    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, async ? 1 : 0);
     SmallVector<Value> values(acc.size());
     for (int64_t r = 0; r < n / 2; ++r)
       values[registerElement(r)] = LLVM::ExtractValueOp::create(
-          rewriter, loc, unpacked, ArrayRef<int64_t>{0, r});
+          rewriter, loc, packed, ArrayRef<int64_t>{r});
     // (An async chain's last group is awaited by the tessera_tile.dot_wait
     // after the loop.)
+    if (!async)
+      tieAccumulators(rewriter, loc, values);
     rewriter.replaceOpWithMultiple(op, {values});
     return success();
   }
@@ -509,32 +638,7 @@ struct DotWaitLowering : public OpConversionPattern<tile::DotWaitOp> {
       if (!waited)
         NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
       waited = true;
-      SmallVector<std::string> constraints;
-      for (size_t i = 0; i < values.size(); ++i)
-        constraints.push_back("=f");
-      for (size_t i = 0; i < values.size(); ++i)
-        constraints.push_back(std::to_string(i));
-      Type f32 = rewriter.getF32Type();
-      Type type = values.size() == 1
-                      ? f32
-                      : LLVM::LLVMStructType::getLiteral(
-                            rewriter.getContext(),
-                            SmallVector<Type>(values.size(), f32));
-      auto tie = LLVM::InlineAsmOp::create(
-          rewriter, loc, TypeRange{type}, ValueRange(values), "",
-          llvm::join(constraints, ","), /*has_side_effects=*/true,
-          /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-          LLVM::AsmDialectAttr::get(rewriter.getContext(),
-                                    LLVM::AsmDialect::AD_ATT),
-          /*operand_attrs=*/ArrayAttr());
-      for (size_t i = 0; i < values.size(); ++i)
-        results.back()[i] =
-            values.size() == 1
-                ? tie.getResult(0)
-                : LLVM::ExtractValueOp::create(rewriter, loc, tie.getResult(0),
-                                               ArrayRef<int64_t>{
-                                                   static_cast<int64_t>(i)})
-                      .getResult();
+      tieAccumulators(rewriter, loc, results.back());
     }
     SmallVector<ValueRange> replacements(results.begin(), results.end());
     rewriter.replaceOpWithMultiple(op, replacements);

@@ -228,6 +228,22 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                           "attention without tensor cores";
       break;
     }
+    if (mma == MmaKind::wgmma) {
+      // Two programs: wgmma (TMA boxes of 64 columns, one m64 per
+      // warpgroup) and, where the tensor maps cannot be encoded, the
+      // mma_sync one of the same tile.
+      if (!isWgmmaAttention(shape.anchor))
+        return error() << "uses wgmma, which needs f16 or bf16 attention "
+                          "with static head dims that are multiples of 64 "
+                          "(at most 256)";
+      if (config.getWarps() % 4 != 0 || tile.size() != 2 ||
+          tile[0] != 16 * config.getWarps() || tile[1] % 64 != 0 ||
+          tile[1] > 256)
+        return error() << "must have a [16 * warps, N] tile for wgmma "
+                          "attention (64 query rows per warpgroup of 4 "
+                          "warps) with N a multiple of 64, at most 256";
+      break;
+    }
     if (mma != MmaKind::mma_sync)
       return error() << "uses " << stringifyMmaKind(mma)
                      << " for attention, which the GPU lowering does not "

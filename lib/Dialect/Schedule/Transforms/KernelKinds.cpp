@@ -225,6 +225,21 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // head dims up to 64, 128 for larger ones (the best of a sweep of
     // tiles, warps and stages on the H200: bench/sweep_attention.py,
     // bench/results).
+    // On Hopper, head dims of 64 and 128 run on wgmma: two warpgroups of
+    // 64 query rows, 128 keys a step, TMA copies double-buffered.
+    if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
+        isWgmmaAttention(shape.anchor)) {
+      auto attention = cast<graph::AttentionOp>(shape.anchor);
+      int64_t d = cast<RankedTensorType>(attention.getQuery().getType())
+                      .getShape()
+                      .back();
+      int64_t dv = cast<RankedTensorType>(attention.getValue().getType())
+                       .getShape()
+                       .back();
+      if (d <= 128 && dv <= 128)
+        return ConfigAttr::get(ctx, {128, 128}, 8, 2, 1, 1, MmaKind::wgmma, 1,
+                               0);
+    }
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreAttention(shape.anchor)) {
       int64_t headDim = cast<ShapedType>(shape.anchor->getOperand(0).getType())
@@ -291,6 +306,16 @@ bool mlir::tessera::schedule::isTensorCoreAttention(Operation *op) {
     return false;
   for (int64_t dim : {q.getShape().back(), v.getShape().back()})
     if (ShapedType::isDynamic(dim) || dim % 16 != 0 || dim > 256)
+      return false;
+  return true;
+}
+
+bool mlir::tessera::schedule::isWgmmaAttention(Operation *op) {
+  if (!isTensorCoreAttention(op))
+    return false;
+  auto attention = cast<graph::AttentionOp>(op);
+  for (Value operand : {attention.getQuery(), attention.getValue()})
+    if (cast<RankedTensorType>(operand.getType()).getShape().back() % 64 != 0)
       return false;
   return true;
 }

@@ -45,6 +45,31 @@ struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
   }
 };
 
+/// 2^x with PTX's ex2.approx: `.ftz` (subnormal inputs and results flushed
+/// to 0: one MUFU.EX2) where the op allows approximate functions (afn),
+/// else the exact-range form.
+struct Ex2Exp2 : public OpRewritePattern<math::Exp2Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::Exp2Op op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!type.isF32())
+      return rewriter.notifyMatchFailure(op, "only scalar f32");
+    bool approximate = bitEnumContainsAll(op.getFastmath(),
+                                          arith::FastMathFlags::afn);
+    auto asmOp = LLVM::InlineAsmOp::create(
+        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op.getOperand()},
+        approximate ? "ex2.approx.ftz.f32 $0, $1;" : "ex2.approx.f32 $0, $1;",
+        "=f,f", /*has_side_effects=*/false,
+        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                  LLVM::AsmDialect::AD_ATT),
+        /*operand_attrs=*/ArrayAttr());
+    rewriter.replaceOp(op, asmOp.getResult(0));
+    return success();
+  }
+};
+
 struct LowerExpPass
     : public tessera::target::impl::TesseraTargetLowerExpBase<LowerExpPass> {
   using Base::Base;
@@ -58,8 +83,10 @@ struct LowerExpPass
     }
     RewritePatternSet patterns(&getContext());
     if (mode == "ex2")
-      patterns.add<Ex2Exp>(&getContext(), /*benefit=*/2);
-    // Whatever remains (polynomial mode, vectors, narrow floats).
+      patterns.add<Ex2Exp, Ex2Exp2>(&getContext(), /*benefit=*/2);
+    // Whatever remains (polynomial mode, vectors, narrow floats): exp2 as
+    // exp, exp as a polynomial.
+    math::populateExpansionPatterns(patterns, {"exp2"});
     auto isExp = [](StringRef name) { return name == "math.exp"; };
     populateMathF32ExpansionPatterns(patterns, isExp);
     populateMathPolynomialApproximationPatterns(patterns, isExp);

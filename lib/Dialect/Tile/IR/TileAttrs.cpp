@@ -304,7 +304,12 @@ DotOperandEncodingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 BlockedEncodingAttr
 DotOperandEncodingAttr::getThreadLayout(ArrayRef<int64_t> shape) const {
   MmaAccEncodingAttr parent = getParent();
-  if (getIndex() != 0 || parent.getMma().getKind() != MmaKind::mma_sync ||
+  // `a` of mma_sync or wgmma: their accumulator's layout, whose 16 rows per
+  // warp are the instruction's `a` fragment (two rows and a column pair per
+  // 8 of K for each lane).
+  MmaKind kind = parent.getMma().getKind();
+  if (getIndex() != 0 ||
+      (kind != MmaKind::mma_sync && kind != MmaKind::wgmma) ||
       parent.getWarps()[1] != 1 || shape.size() != 2)
     return {};
   return parent.getThreadLayout(shape);

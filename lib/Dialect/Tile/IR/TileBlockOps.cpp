@@ -475,7 +475,13 @@ LogicalResult DotOp::verify() {
                          << mma.getM() << "x" << mma.getN() << "x"
                          << mma.getK();
 
-  if (getAsync()) {
+  // An async dot read only through dot_waits (issued early, awaited
+  // later) needs nothing more.
+  bool awaited =
+      !getResult().use_empty() &&
+      llvm::all_of(getResult().getUsers(),
+                   [](Operation *user) { return isa<DotWaitOp>(user); });
+  if (getAsync() && !awaited) {
     auto loop = dyn_cast<scf::ForOp>((*this)->getParentOp());
     auto carried = dyn_cast<BlockArgument>(getAcc());
     if (!loop || !carried || carried.getOwner() != loop.getBody() ||
@@ -483,10 +489,12 @@ LogicalResult DotOp::verify() {
         *getResult().getUsers().begin() != loop.getBody()->getTerminator() ||
         getResult().getUses().begin()->getOperandNumber() !=
             carried.getArgNumber() - 1)
-      return emitOpError() << "is async, so its accumulator must be carried "
-                              "by the scf.for around it: the loop's "
-                              "iteration argument in, yielded at the same "
-                              "position and used nowhere else";
+      return emitOpError() << "is async, so its result must be read only "
+                              "through tessera_tile.dot_wait, or its "
+                              "accumulator carried by the scf.for around "
+                              "it: the loop's iteration argument in, "
+                              "yielded at the same position and used "
+                              "nowhere else";
     // The instructions may still write the accumulator's registers when
     // the loop ends: what reads it there must wait first.
     Value out = loop.getResult(carried.getArgNumber() - 1);

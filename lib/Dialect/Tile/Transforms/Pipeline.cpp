@@ -11,7 +11,9 @@
 // epilogue (peeled, or predicated copies when the trip count is unknown).
 // Copies that complete on a barrier of the loop body get a ring of barriers
 // (slot i mod S, phase (i / S) mod 2); their refill follows a block barrier
-// after the iteration's dot, which the pass marks async.
+// after the iteration's dot, which the pass marks async where it
+// accumulates (a GEMM's k-loop); without such a dot the refill comes first
+// in the iteration, behind the previous iteration's block barrier.
 //
 //===----------------------------------------------------------------------===//
 
@@ -259,6 +261,12 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
   // thread's reads of it; coming after iteration i's dot, it also lets that
   // dot run asynchronously (its instructions still reading its own slot)
   // while the previous one, which read the slot being refilled, is done.
+  // Barrier loops without async dots refill first: the slot iteration i
+  // refills is the one iteration i-1 read, done with at the block barrier
+  // that ended it, so its copies are issued when iteration i starts, a
+  // whole iteration before they are awaited (with 2 stages, after the
+  // iteration instead, they would be awaited at once).
+  bool refillFirst = false;
   if (onBarriers) {
     rewriter.setInsertionPoint(body->getTerminator());
     BarrierOp::create(rewriter, forOp.getLoc());
@@ -275,6 +283,7 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
         carriedOut.push_back(forOp.getResult(carried.getArgNumber() - 1));
       }
     }
+    refillFirst = carriedOut.empty();
     // What reads the async dots' accumulators after the loop reads them
     // through a wait for the last chain.
     if (!carriedOut.empty()) {
@@ -288,6 +297,10 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
   for (BoxCopyOp copy : copies)
     (void)collectStageZero(forOp, copy, copy, slice);
   std::vector<std::pair<Operation *, unsigned>> schedule;
+  if (refillFirst)
+    for (Operation &op : body->without_terminator())
+      if (slice.contains(&op))
+        schedule.emplace_back(&op, 0);
   if (!onBarriers) {
     for (auto wait : body->getOps<WaitOp>())
       schedule.emplace_back(wait, stages - 1);
@@ -298,7 +311,7 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
   for (Operation &op : body->without_terminator())
     if (!slice.contains(&op) && (onBarriers || !isa<WaitOp>(op)))
       schedule.emplace_back(&op, stages - 1);
-  if (onBarriers)
+  if (onBarriers && !refillFirst)
     for (Operation &op : body->without_terminator())
       if (slice.contains(&op))
         schedule.emplace_back(&op, 0);

@@ -94,6 +94,33 @@ func.func @wgmma_transposed(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<
 
 // -----
 
+// wgmma attention needs head dims of 128-byte rows (the legality pass
+// refuses it first in the pipelines; the conversion names it too).
+func.func @wgmma_attention_d48(%q: tensor<?x?x48xf16>) -> tensor<?x?x48xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x48xf16>) -> tensor<?x?x48xf16> {
+  ^bb0(%x: tensor<?x?x48xf16>):
+    // expected-error @+1 {{'tessera_graph.attention' op asks for wgmma, which needs f16 or bf16 operands with static head dims that are multiples of 64 (at most 256)}}
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x48xf16>, tensor<?x?x48xf16>, tensor<?x?x48xf16> -> tensor<?x?x48xf16>
+    tessera_schedule.yield %o : tensor<?x?x48xf16>
+  }
+  return %r : tensor<?x?x48xf16>
+}
+
+// -----
+
+// ... and 64 query rows per warpgroup.
+func.func @wgmma_attention_rows(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [64, 128], warps = 8, stages = 2, mma = wgmma> is not a wgmma attention schedule (tessera-schedule-check names the rule it breaks)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [64, 128], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
+}
+
+// -----
+
 // A SIMT matmul whose output tile is not one element per thread (the
 // legality pass refuses it first in the pipelines; the conversion names it
 // too).

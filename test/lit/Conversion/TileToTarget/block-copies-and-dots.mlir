@@ -329,7 +329,7 @@ tessera_target.kernel @register_a_split(%a: tensor<16x16xf16, #opa>)
     config = #tessera_target.kernel_config<grid = [1], block = [64]> {
   %sb = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<16x32xf16, #pad>
   %zero = arith.constant dense<0.0> : tensor<16x32xf32, #acc>
-  // expected-error @+1 {{'tessera_tile.dot' op reads a from registers, which the lowering does for mma_sync over warps that each hold whole rows only (warps [w, 1])}}
+  // expected-error @+1 {{'tessera_tile.dot' op reads a from registers, which the lowering does for mma_sync and wgmma over warps that each hold whole rows only (warps [w, 1])}}
   %d = tessera_tile.dot %a, %sb, %zero {mma = #mma} : tensor<16x16xf16, #opa>, !tessera_tile.smem<16x32xf16, #pad> -> tensor<16x32xf32, #acc>
   tessera_target.return
 }

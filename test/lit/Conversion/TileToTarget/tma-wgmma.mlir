@@ -13,9 +13,15 @@
 // the barrier expecting the box's bytes, then issues one TMA load per
 // 64-column block of the destination (the rhs: 64x128 is two 64x64
 // boxes, the second at element 4096 and column + 64). The wait is a
-// parity wait. The dot: per warpgroup (thread / 128) a descriptor of its
-// 64 rows of a and one of b, the accumulator packed into wgmma's register
-// struct, one warpgroup mma (wait group 0: not async).
+// parity wait. The dot: a matrix descriptor of b (N-major: column blocks
+// 64 rows x 128 bytes = 8192 bytes apart, the leading byte offset; 8-row
+// groups 1024 bytes apart, the stride byte offset; the 128-byte swizzle at
+// bit 62) and one of the warpgroup's (thread / 128) 64 rows of a (8192
+// bytes further per warpgroup; K-major: no leading offset), the
+// accumulator packed into wgmma's register struct, one wgmma per 16 of K
+// (a 32 bytes along its rows, b 16 rows = 2048 bytes down: the
+// descriptors' addresses, in 16-byte units, + 2 and + 128), one group,
+// waited for (not async), its registers tied after the wait.
 #swz = #tessera_tile.smem_layout<swizzle = 128>
 #mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
 #acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
@@ -50,10 +56,21 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: nvgpu.tma.async.load %arg2[%[[COL]], %{{.*}}]
 // CHECK: nvgpu.mbarrier.try_wait.parity %{{.*}}[%{{.*}}], %false
 // CHECK: %[[WG:.*]] = arith.divui %{{.*}}, %c128
-// CHECK: nvgpu.warpgroup.generate.descriptor %{{.*}} : memref<64x64xf16, strided<[64, 1], offset: ?>, #gpu.address_space<workgroup>>
-// CHECK: nvgpu.warpgroup.generate.descriptor %{{.*}} : memref<64x128xf16, strided<[128, 1], offset: ?>, #gpu.address_space<workgroup>>
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: %[[BD:.*]] = arith.ori %{{.*}}, %c4611686293338849280_i64{{[_0-9]*}} : i64
+// CHECK: arith.muli %[[WG]], %c8192
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: %[[AD:.*]] = arith.ori %{{.*}}, %c4611686293305360384_i64{{[_0-9]*}} : i64
 // CHECK: llvm.insertvalue
-// CHECK: nvgpu.warpgroup.mma %{{.*}}, %{{.*}}, %{{.*}} {transposeB, waitGroup = 0 : i64}
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: nvvm.wgmma.mma_async %[[AD]], %[[BD]], %{{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
+// CHECK: arith.addi %[[BD]], %c128_i64{{[_0-9]*}}
+// CHECK: arith.addi %[[AD]], %c2_i64{{[_0-9]*}}
+// CHECK: nvvm.wgmma.mma_async
+// CHECK-COUNT-2: nvvm.wgmma.mma_async
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,=f,
 // CHECK-NOT: nvvm.wgmma.wait.group.sync.aligned
 // CHECK: llvm.extractvalue
 tessera_target.kernel @tma_wgmma(%lmap: !lmap, %a: !a3, %rmap: !rmap, %b: !b2) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
@@ -73,8 +90,8 @@ tessera_target.kernel @tma_wgmma(%lmap: !lmap, %a: !a3, %rmap: !rmap, %b: !b2) c
 
 // -----
 
-// An async dot of a loop: wait group 1 in the loop (nvgpu's default, not
-// printed); the dot_wait after it waits for group 0, then passes each
+// An async dot of a loop: wait group 1 in the loop; the dot_wait after it
+// waits for group 0, then passes each
 // accumulator register through an empty asm that "writes" it, so the
 // truncation reading them stays after the wait.
 #swz = #tessera_tile.smem_layout<swizzle = 128>
@@ -83,7 +100,9 @@ tessera_target.kernel @tma_wgmma(%lmap: !lmap, %a: !a3, %rmap: !rmap, %b: !b2) c
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK-LABEL: tessera_target.kernel @async_dot
 // CHECK: scf.for
-// CHECK: nvgpu.warpgroup.mma %{{.*}}, %{{.*}}, %{{.*}} {transposeB} :
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT: llvm.inline_asm
 // CHECK: scf.yield
 // CHECK-NEXT: }
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
@@ -105,6 +124,53 @@ tessera_target.kernel @async_dot(%n: index, %out: memref<64x64xf16>) config = #t
   %w = tessera_tile.dot_wait %r : tensor<64x64xf32, #acc>
   %h = arith.truncf %w : tensor<64x64xf32, #acc> to tensor<64x64xf16, #acc>
   tessera_tile.store_tile %h, %out[%c0, %c0] : tensor<64x64xf16, #acc>, memref<64x64xf16>
+  tessera_target.return
+}
+}
+
+// -----
+
+// Attention's two dots. S = Q K^T: b a transposed view of K's buffer, so
+// K-major (layout col: no transpose in the instruction; no leading offset;
+// 16 of K are 32 bytes along K's rows, + 2). O = P V: a from registers
+// (the f16 accumulator layout is wgmma's `a` fragment: four 32-bit
+// registers of f16 pairs per 16 of K), one inline wgmma per 16 of K (b
+// N-major: V's 128 rows make the leading offset 16384 bytes, 16 of K 2048
+// bytes down, + 128).
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+#opa = #tessera_tile.dot_operand<index = 0, parent = #acc>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @attention_dots
+// CHECK: %[[KD:.*]] = arith.ori %{{.*}}, %c4611686293305360384_i64{{[_0-9]*}} : i64
+// CHECK: %[[QD:.*]] = arith.ori %{{.*}}, %c4611686293305360384_i64{{[_0-9]*}} : i64
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NEXT: nvvm.wgmma.mma_async %[[QD]], %[[KD]], %{{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
+// CHECK: arith.addi %[[KD]], %c2_i64{{[_0-9]*}}
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "", "=f,
+// CHECK: arith.truncf
+// CHECK: %[[VD:.*]] = arith.ori %{{.*}}, %c4611686293372403712_i64{{[_0-9]*}} : i64
+// CHECK: vector.bitcast %{{.*}} : vector<2xf16> to vector<1xi32>
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "{\0A.reg .pred p;\0Asetp.ne.b32 p, 1, 0;\0Awgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {$0, $1,
+// CHECK-SAME: $63}, {$64, $65, $66, $67}, $68, p, 1, 1, 1;\0A}\0A", "=f,
+// CHECK-SAME: =f,r,r,r,r,l,0,1,
+// CHECK: arith.addi %[[VD]], %c128_i64{{[_0-9]*}}
+// CHECK-COUNT-7: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+tessera_target.kernel @attention_dots() config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %q = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16, #swz>
+  %k = tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<128x64xf16, #swz>
+  %v = tessera_tile.local_alloc offset 24576 : !tessera_tile.smem<128x128xf16, #swz>
+  %kt = tessera_tile.trans %k : !tessera_tile.smem<128x64xf16, #swz> -> !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<swizzle = 128, transposed = true>>
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32, #acc>
+  %s = tessera_tile.dot %q, %kt, %zero {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<swizzle = 128, transposed = true>> -> tensor<64x128xf32, #acc>
+  %h = arith.truncf %s : tensor<64x128xf32, #acc> to tensor<64x128xf16, #acc>
+  %p = tessera_tile.convert_layout %h : tensor<64x128xf16, #acc> -> tensor<64x128xf16, #opa>
+  %o = tessera_tile.dot %p, %v, %zero {mma = #mma} : tensor<64x128xf16, #opa>, !tessera_tile.smem<128x128xf16, #swz> -> tensor<64x128xf32, #acc>
   tessera_target.return
 }
 }
@@ -182,7 +248,7 @@ tessera_target.kernel @wgmma_plain() config = #tessera_target.kernel_config<grid
   %a = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x16xf16>
   %b = tessera_tile.local_alloc offset 2048 : !tessera_tile.smem<16x16xf16>
   %zero = arith.constant dense<0.0> : tensor<64x16xf32, #acc>
-  // expected-error @+1 {{'tessera_tile.dot' op reads '!tessera_tile.smem<64x16xf16>' and '!tessera_tile.smem<16x16xf16>'; the wgmma lowering reads a 128-byte swizzled a of 128-byte rows (K contiguous) and a 128-byte swizzled b (N contiguous)}}
+  // expected-error @+1 {{'tessera_tile.dot' op reads '!tessera_tile.smem<64x16xf16>' and '!tessera_tile.smem<16x16xf16>'; the wgmma lowering reads a from registers or a 128-byte swizzled buffer of its rows (K contiguous), and a 128-byte swizzled b, N contiguous in whole column blocks or K contiguous (transposed)}}
   %d = tessera_tile.dot %a, %b, %zero {mma = #mma} : !tessera_tile.smem<64x16xf16>, !tessera_tile.smem<16x16xf16> -> tensor<64x16xf32, #acc>
   tessera_target.return
 }

@@ -1232,7 +1232,7 @@ func.func @desc_plain(%a: memref<?x?xf16>, %s: !tessera_tile.smem<64x64xf16>, %i
 #mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
 #acc = #tessera_tile.mma_acc<mma = #mma, warps = [2, 2]>
 func.func @dot_async_outside_loop(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile.smem<32x32xf16>, %c: tensor<64x32xf32, #acc>) {
-  // expected-error @+1 {{'tessera_tile.dot' op is async, so its accumulator must be carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
+  // expected-error @+1 {{'tessera_tile.dot' op is async, so its result must be read only through tessera_tile.dot_wait, or its accumulator carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
   %d = tessera_tile.dot %a, %b, %c async {mma = #mma} : !tessera_tile.smem<64x32xf16>, !tessera_tile.smem<32x32xf16> -> tensor<64x32xf32, #acc>
   return
 }
@@ -1245,7 +1245,7 @@ func.func @dot_async_used(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile.s
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %c) -> tensor<64x32xf32, #acc> {
-    // expected-error @+1 {{'tessera_tile.dot' op is async, so its accumulator must be carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
+    // expected-error @+1 {{'tessera_tile.dot' op is async, so its result must be read only through tessera_tile.dot_wait, or its accumulator carried by the scf.for around it: the loop's iteration argument in, yielded at the same position and used nowhere else}}
     %d = tessera_tile.dot %a, %b, %acc async {mma = #mma} : !tessera_tile.smem<64x32xf16>, !tessera_tile.smem<32x32xf16> -> tensor<64x32xf32, #acc>
     %e = arith.addf %d, %d : tensor<64x32xf32, #acc>
     scf.yield %e : tensor<64x32xf32, #acc>

@@ -316,3 +316,15 @@ func.func @tma_async_dot(%a: memref<?x?x?xf16, strided<[?, ?, 1]>>, %map: !map3,
   %w = tessera_tile.dot_wait %r : tensor<64x64xf32, #wgacc>
   return %w : tensor<64x64xf32, #wgacc>
 }
+
+// An async dot issued early and read only through a dot_wait: the next
+// scores of an attention, multiplied while the current ones' softmax runs.
+// CHECK-LABEL: func.func @async_dot_awaited
+// CHECK: %[[S:.*]] = tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async {mma = #mma{{[0-9]*}}}
+// CHECK: tessera_tile.dot_wait %[[S]]
+func.func @async_dot_awaited(%q: !tessera_tile.smem<64x64xf16, #tessera_tile.smem_layout<swizzle = 128>>, %k: !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<swizzle = 128, transposed = true>>) -> tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>> {
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
+  %s = tessera_tile.dot %q, %k, %zero async {mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>} : !tessera_tile.smem<64x64xf16, #tessera_tile.smem_layout<swizzle = 128>>, !tessera_tile.smem<64x128xf16, #tessera_tile.smem_layout<swizzle = 128, transposed = true>> -> tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
+  %w = tessera_tile.dot_wait %s : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
+  return %w : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
+}

@@ -75,6 +75,11 @@ bool isTensorCoreMatmul(Operation *op);
 /// 16, at most 256.
 bool isTensorCoreAttention(Operation *op);
 
+/// True if the attention `op` can run on wgmma: a tensor-core attention
+/// whose head dims (query/key and value) are multiples of 64 (128-byte
+/// rows of f16/bf16: TMA boxes into 128-byte swizzled buffers).
+bool isWgmmaAttention(Operation *op);
+
 /// How a tensor-core matmul stages one operand's block tile in shared
 /// memory: `rows` x `cols` elements as they lie in global memory (K rows if
 /// the operand is K-major), each row padded to `ld` elements.

@@ -91,13 +91,16 @@ def TesseraTargetBarePtr : Pass<"tessera-target-bare-ptr"> {
 }
 
 def TesseraTargetLowerExp : Pass<"tessera-target-lower-exp"> {
-  let summary = "lower f32 math.exp for the target's hardware";
+  let summary = "lower f32 math.exp and math.exp2 for the target's hardware";
   let description = [{
     `convert-tessera-target-to-gpu` leaves f32 `math.exp` in the kernels
-    (softmax, attention and sigmoid are dominated by it). With
-    `mode=ex2` (the NVVM pipelines) each becomes the hardware's
-    `ex2.approx.f32` of `x * log2(e)` as inline PTX: one MUFU instruction,
-    relative error about 2^-22 plus |x| * 2^-24 from the product. With
+    (softmax and sigmoid are dominated by it) and `math.exp2` (attention's
+    probabilities, base 2). With `mode=ex2` (the NVVM pipelines) each
+    `math.exp` becomes the hardware's `ex2.approx.f32` of `x * log2(e)` as
+    inline PTX: one MUFU instruction, relative error about 2^-22 plus
+    |x| * 2^-24 from the product; each `math.exp2` is `ex2.approx.f32` of
+    its operand, or `ex2.approx.ftz.f32` (subnormal inputs and results
+    flushed to 0) where it carries `fastmath<afn>`. With
     `mode=polynomial` (the ROCDL pipelines, and any vector-typed exp) it
     becomes MLIR's polynomial approximation.
   }];

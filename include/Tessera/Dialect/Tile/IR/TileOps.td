@@ -783,8 +783,13 @@ def Tile_DotOp : Tile_Op<"dot", [
     when the dot returns: the next dot of the chain waits for them (wgmma's
     wait groups), the dot's shared operands stay untouched until the next
     iteration's dot returns, and the loop's result is read only through a
-    `tessera_tile.dot_wait` (or a later, synchronous dot). Instructions
-    that are synchronous anyway ignore it.
+    `tessera_tile.dot_wait` (or a later, synchronous dot). An `async` dot
+    may also be one whose result is read only through
+    `tessera_tile.dot_wait`: issued early so that its instructions run
+    while the block does other work (FlashAttention-3's next scores,
+    multiplied while the softmax of the current ones runs); its shared
+    operands stay untouched until that wait. Instructions that are
+    synchronous anyway ignore it.
 
     Example:
 

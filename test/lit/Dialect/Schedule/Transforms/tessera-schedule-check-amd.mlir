@@ -89,3 +89,16 @@ func.func @column_wave(%a: tensor<64x64xf32>) -> tensor<64xf32> {
   }
   return %r : tensor<64xf32>
 }
+
+// -----
+
+// Attention on mfma is not generated yet: refused by name.
+func.func @mfma_attention(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  // expected-error @+1 {{uses mfma for attention, which the GPU lowering does not generate yet}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mfma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
+}

@@ -287,9 +287,34 @@ func.func @attention_f32(%q: tensor<2x256x64xf32>) -> tensor<2x256x64xf32> {
 
 // -----
 
+// wgmma attention: [16 * warps, N] tiles with N a multiple of 64, head
+// dims multiples of 64.
 func.func @wgmma_attention(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
-  // expected-error @+1 {{uses wgmma for attention, which the GPU lowering does not generate yet}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
+}
+
+// -----
+
+func.func @wgmma_attention_d48(%q: tensor<?x?x48xf16>) -> tensor<?x?x48xf16> {
+  // expected-error @+1 {{uses wgmma, which needs f16 or bf16 attention with static head dims that are multiples of 64 (at most 256)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x48xf16>) -> tensor<?x?x48xf16> {
+  ^bb0(%x: tensor<?x?x48xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x48xf16>, tensor<?x?x48xf16>, tensor<?x?x48xf16> -> tensor<?x?x48xf16>
+    tessera_schedule.yield %o : tensor<?x?x48xf16>
+  }
+  return %r : tensor<?x?x48xf16>
+}
+
+// -----
+
+func.func @wgmma_attention_tile(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  // expected-error @+1 {{must have a [16 * warps, N] tile for wgmma attention (64 query rows per warpgroup of 4 warps) with N a multiple of 64, at most 256}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 96], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
   ^bb0(%x: tensor<?x?x64xf16>):
     %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
     tessera_schedule.yield %o : tensor<?x?x64xf16>

@@ -23,3 +23,20 @@ func.func @f(%x: f32, %h: f16, %v: vector<4xf32>) -> (f32, f16, vector<4xf32>) {
   %2 = math.exp %v : vector<4xf32>
   return %0, %1, %2 : f32, f16, vector<4xf32>
 }
+
+// exp2: with fastmath<afn> PTX's ex2.approx.ftz (subnormals flushed: one
+// MUFU.EX2), without it ex2.approx; any other exp2 (here a vector) is
+// exp(x * ln 2), then lowered as exp.
+// EX2-LABEL: func.func @g
+// EX2: llvm.inline_asm asm_dialect = att "ex2.approx.ftz.f32 $0, $1;", "=f,f" %arg0 : (f32) -> f32
+// EX2: llvm.inline_asm asm_dialect = att "ex2.approx.f32 $0, $1;", "=f,f" %arg0 : (f32) -> f32
+// EX2-NOT: math.exp2
+// POLY-LABEL: func.func @g
+// POLY-NOT: math.exp
+// POLY-NOT: llvm.inline_asm
+func.func @g(%x: f32, %v: vector<4xf32>) -> (f32, f32, vector<4xf32>) {
+  %0 = math.exp2 %x fastmath<afn> : f32
+  %1 = math.exp2 %x : f32
+  %2 = math.exp2 %v : vector<4xf32>
+  return %0, %1, %2 : f32, f32, vector<4xf32>
+}

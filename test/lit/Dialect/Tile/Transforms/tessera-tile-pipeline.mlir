@@ -372,6 +372,54 @@ func.func @barrier_ring(%a: !gmem, %b: !gmem, %amap: !map, %bmap: !map, %m: inde
 
 // -----
 
+// A barrier loop whose dot does not accumulate across iterations (an
+// attention's scores: nothing async), with 2 stages: the refill of the
+// slot iteration k-1 read comes first in iteration k (the block barrier
+// that ended k-1 has passed), so iteration k+1's copy flies while k
+// computes; the block barrier ends the iteration.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+!gmem = memref<?x?xf16, strided<[?, 1], offset: ?>>
+!sk = !tessera_tile.smem<64x64xf16, #swz>
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: func.func @refill_first
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: %[[BARS:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[C0]]] if
+// CHECK: scf.for %[[K:.*]] = %[[C0]] to
+// CHECK: %[[K1:.*]] = arith.addi %[[K]], %[[C1]] : index
+// CHECK: %[[NEXT:.*]] = arith.remui %[[K1]], %[[C2]] : index
+// CHECK: tessera_tile.box_copy %{{.*}} desc %{{.*}} arrive %[[BARS]][%[[NEXT]]] if
+// CHECK: %[[SLOT:.*]] = arith.remui %[[K]], %[[C2]] : index
+// CHECK: tessera_tile.mbarrier_wait %[[BARS]][%[[SLOT]]]
+// CHECK: %[[S:.*]] = tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #mma}
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: tessera_tile.barrier
+// CHECK-NEXT: scf.yield
+func.func @refill_first(%k: !gmem, %kmap: !map, %q: !sk, %n: index) -> tensor<64x64xf32, #acc> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %false = arith.constant false
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32, #acc>
+  %r = scf.for %j = %c0 to %n step %c1 iter_args(%sum = %zero) -> tensor<64x64xf32, #acc> {
+    %jj = arith.muli %j, %c64 : index
+    %sk = tessera_tile.local_alloc : !sk
+    %bar = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<1>
+    tessera_tile.box_copy %k[%jj, %c0], %sk desc %kmap arrive %bar[%c0] : !gmem, !sk, !tessera_tile.mbarrier<1> desc !map
+    tessera_tile.mbarrier_wait %bar[%c0], %false : !tessera_tile.mbarrier<1>
+    %s = tessera_tile.dot %q, %sk, %zero {mma = #mma} : !sk, !sk -> tensor<64x64xf32, #acc>
+    %next = arith.addf %sum, %s : tensor<64x64xf32, #acc>
+    scf.yield %next : tensor<64x64xf32, #acc>
+  } {tessera_tile.stages = 2}
+  return %r : tensor<64x64xf32, #acc>
+}
+
+// -----
+
 func.func @mixed_completion(%a: memref<?x?xf16>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
