@@ -107,6 +107,15 @@ ATTENTION_SWEEP_SCHEDULES = {
     "64x64_w4_s2": "tile = [64, 64], warps = 4, stages = 2, mma = mma_sync",
     "64x64_w4_s3": "tile = [64, 64], warps = 4, stages = 3, mma = mma_sync",
     "128x32_w8_s3": "tile = [128, 32], warps = 8, stages = 3, mma = mma_sync",
+    # wgmma (Hopper): two warpgroups of 64 query rows, 64 or 128 keys a
+    # step, TMA rings of 2 to 4 stages. (128 x 192 needs about 266
+    # registers per thread; three warpgroups are 12 warps, not a power of
+    # two.)
+    "wg_128x128_w8_s2": "tile = [128, 128], warps = 8, stages = 2, mma = wgmma",
+    "wg_128x128_w8_s3": "tile = [128, 128], warps = 8, stages = 3, mma = wgmma",
+    "wg_128x64_w8_s2": "tile = [128, 64], warps = 8, stages = 2, mma = wgmma",
+    "wg_128x64_w8_s3": "tile = [128, 64], warps = 8, stages = 3, mma = wgmma",
+    "wg_128x64_w8_s4": "tile = [128, 64], warps = 8, stages = 4, mma = wgmma",
 }
 
 

@@ -43,9 +43,10 @@ RACECHECK_SKIP=${RACECHECK_SKIP-matmul_f16_wgmma_many_batches,attention_f16_many
 # ("unspecified launch failure" on matmul_bias_gelu_f16_wgmma, no report;
 # CUDA 13.0, H200): the wgmma/TMA cases are left out of synccheck, and
 # SYNCCHECK_ONLY (default the wgmma case whose TMA path is off) runs alone
+# (the fp16 attention cases run TMA on sm_90 too)
 # so the log tells whether the instructions' presence or their execution
 # is what the tool cannot take.
-SYNCCHECK_SKIP=${SYNCCHECK_SKIP-dsl_example_matmul_wgmma,dsl_example_matmul_wgmma_fallback,dsl_example_matmul_wgmma_pitched,matmul_f16_wgmma_pitched,matmul_f16_wgmma_ws_pitched,matmul_bias_gelu_f16_wgmma,matmul_f16_wgmma_batched,matmul_f16_wgmma_fallback,matmul_f16_wgmma_many_batches,matmul_f16_wgmma_swizzled,matmul_bias_gelu_f16_wgmma_split,matmul_bias_gelu_f16_wgmma_ws,matmul_f16_wgmma_ws_batched,matmul_f16_wgmma_ws_fallback}
+SYNCCHECK_SKIP=${SYNCCHECK_SKIP-attention_f16_many_heads,attention_f16_d64_causal,attention_f16_d128_cross,attention_f16_d64_mask_scale,dsl_example_matmul_wgmma,dsl_example_matmul_wgmma_fallback,dsl_example_matmul_wgmma_pitched,matmul_f16_wgmma_pitched,matmul_f16_wgmma_ws_pitched,matmul_bias_gelu_f16_wgmma,matmul_f16_wgmma_batched,matmul_f16_wgmma_fallback,matmul_f16_wgmma_many_batches,matmul_f16_wgmma_swizzled,matmul_bias_gelu_f16_wgmma_split,matmul_bias_gelu_f16_wgmma_ws,matmul_f16_wgmma_ws_batched,matmul_f16_wgmma_ws_fallback}
 SYNCCHECK_ONLY=${SYNCCHECK_ONLY-matmul_f16_wgmma_fallback}
 SANITIZE_SKIP=${SANITIZE_SKIP-}
 START=$(date +%s)

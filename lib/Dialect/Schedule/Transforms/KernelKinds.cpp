@@ -226,7 +226,9 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // tiles, warps and stages on the H200: bench/sweep_attention.py,
     // bench/results).
     // On Hopper, head dims of 64 and 128 run on wgmma: two warpgroups of
-    // 64 query rows, 128 keys a step, TMA copies double-buffered.
+    // 64 query rows; 64 keys a step in a 3-stage TMA ring for head dims of
+    // 64, 128 keys in a 2-stage one for 128 (the best of a sweep on the
+    // H200: bench/results/2026-11-30-h200-attention-wgmma-sweep.log).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaAttention(shape.anchor)) {
       auto attention = cast<graph::AttentionOp>(shape.anchor);
@@ -236,6 +238,9 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
       int64_t dv = cast<RankedTensorType>(attention.getValue().getType())
                        .getShape()
                        .back();
+      if (d <= 64 && dv <= 64)
+        return ConfigAttr::get(ctx, {128, 64}, 8, 3, 1, 1, MmaKind::wgmma, 1,
+                               0);
       if (d <= 128 && dv <= 128)
         return ConfigAttr::get(ctx, {128, 128}, 8, 2, 1, 1, MmaKind::wgmma, 1,
                                0);

@@ -29,22 +29,25 @@ func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
 }
 
 // Attention: FlashAttention-2 on tensor cores for f16/bf16 with static head
-// dims that are multiples of 16: on sm_90 wgmma for head dims of 64 and 128
-// (128 keys a step), mma.sync otherwise (and on sm_80); SIMT without.
+// dims that are multiples of 16: on sm_90 wgmma for head dims of 64 (64
+// keys a step, 3 stages) and 128 (128 keys, 2 stages), mma.sync otherwise
+// (and on sm_80); SIMT without.
 // CHECK-LABEL: func.func @attention
 // AMPERE-LABEL: func.func @attention
 // AMD-LABEL: func.func @attention
-func.func @attention(%q: tensor<?x?x64xf16>, %r: tensor<?x?x?xf16>, %w: tensor<?x?x256xbf16>, %n: tensor<?x?x48xf16>)
-    -> (tensor<?x?x64xf16>, tensor<?x?x?xf16>, tensor<?x?x256xbf16>, tensor<?x?x48xf16>) {
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>
+func.func @attention(%q: tensor<?x?x64xf16>, %r: tensor<?x?x?xf16>, %w: tensor<?x?x256xbf16>, %n: tensor<?x?x48xf16>, %h: tensor<?x?x128xbf16>)
+    -> (tensor<?x?x64xf16>, tensor<?x?x?xf16>, tensor<?x?x256xbf16>, tensor<?x?x48xf16>, tensor<?x?x128xbf16>) {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 3, mma = wgmma>
   // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync>
   // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
   %0 = tessera_graph.attention %q, %q, %q : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
   %1 = tessera_graph.attention %r, %r, %r : tensor<?x?x?xf16>, tensor<?x?x?xf16>, tensor<?x?x?xf16> -> tensor<?x?x?xf16>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>
+  %4 = tessera_graph.attention %h, %h, %h : tensor<?x?x128xbf16>, tensor<?x?x128xbf16>, tensor<?x?x128xbf16> -> tensor<?x?x128xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = mma_sync>
   %2 = tessera_graph.attention %w, %w, %w : tensor<?x?x256xbf16>, tensor<?x?x256xbf16>, tensor<?x?x256xbf16> -> tensor<?x?x256xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync>
   %3 = tessera_graph.attention %n, %n, %n : tensor<?x?x48xf16>, tensor<?x?x48xf16>, tensor<?x?x48xf16> -> tensor<?x?x48xf16>
-  return %0, %1, %2, %3 : tensor<?x?x64xf16>, tensor<?x?x?xf16>, tensor<?x?x256xbf16>, tensor<?x?x48xf16>
+  return %0, %1, %2, %3, %4 : tensor<?x?x64xf16>, tensor<?x?x?xf16>, tensor<?x?x256xbf16>, tensor<?x?x48xf16>, tensor<?x?x128xbf16>
 }
