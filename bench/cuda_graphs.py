@@ -1,6 +1,8 @@
 """Captures compiled programs in CUDA graphs with no warm-up call (CuPy's
 stream capture and torch.cuda.graph), replays them and checks the results
-against NumPy: does a Tessera launch record into a graph?
+against NumPy: does a Tessera launch record into a graph? The TMA
+programs (the GEMM, attention; the GEMM at K = 777 through a pitched copy
+of its lhs) pass their tensor maps by value.
 
     python bench/cuda_graphs.py [build/bench-artifacts]   # on the GPU
 """
@@ -23,14 +25,24 @@ def cases(cp):
     b = rng.standard_normal((1024, 1000)).astype(np.float16)
     s = rng.standard_normal((512, 1000)).astype(np.float16)
 
-    def softmax(v):
-        e = np.exp(v - v.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    q, k, v = (rng.standard_normal((1, 2, 300, 64)).astype(np.float16) for _ in range(3))
+    c = rng.standard_normal((1000, 777)).astype(np.float16)  # rows TMA cannot address
+
+    def softmax(v, axis=1):
+        e = np.exp(v - v.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    def attention():
+        s = q.astype(np.float64) @ np.swapaxes(k, -1, -2) / np.sqrt(64)
+        return softmax(s, -1) @ v
     return [("add_f32", [x, y], (x.shape, np.float32), lambda: x + y, 1e-6),
+            ("attention_d64_f16", [q, k, v], (q.shape, np.float16), attention, 4e-3),
             ("softmax_f16", [s], (s.shape, np.float16),
              lambda: softmax(s.astype(np.float64)), 2e-3),
             ("gemm_f16", [a, b], ((1000, 1000), np.float16),
-             lambda: a.astype(np.float64) @ b, 2e-2)]
+             lambda: a.astype(np.float64) @ b, 2e-2),
+            ("gemm_f16", [c, b[:777]], ((1000, 1000), np.float16),
+             lambda: c.astype(np.float64) @ b[:777], 2e-2)]
 
 
 def main(argv) -> int:
@@ -47,6 +59,7 @@ def main(argv) -> int:
     artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
     failures = 0
     for name, inputs, (shape, dtype), reference, tol in cases(cp):
+        label = f"{name} {'x'.join(map(str, inputs[0].shape))}"
         ref = reference()
         # CuPy: capture on a fresh program, no call before it.
         program = runtime.load(artifacts / name)
@@ -65,10 +78,10 @@ def main(argv) -> int:
             stream.synchronize()
             err = float(np.max(np.abs(cp.asnumpy(out).astype(np.float64) - ref)))
             ok = err <= tol * max(1.0, float(np.max(np.abs(ref))))
-            print(f"cupy graph   {name:12s} replayed, max|err| {err:.2e} {'PASS' if ok else 'FAIL'}")
+            print(f"cupy graph   {label:30s} replayed, max|err| {err:.2e} {'PASS' if ok else 'FAIL'}")
         except Exception as e:  # noqa: BLE001 - the reason is the result
             ok = False
-            print(f"cupy graph   {name:12s} FAIL: {type(e).__name__}: {str(e).splitlines()[0]}")
+            print(f"cupy graph   {label:30s} FAIL: {type(e).__name__}: {str(e).splitlines()[0]}")
         failures += not ok
         # torch.cuda.graph, on torch tensors.
         try:
@@ -87,10 +100,10 @@ def main(argv) -> int:
             torch.cuda.synchronize()
             err = float(np.max(np.abs(tout.double().cpu().numpy() - ref)))
             ok = err <= tol * max(1.0, float(np.max(np.abs(ref))))
-            print(f"torch graph  {name:12s} replayed, max|err| {err:.2e} {'PASS' if ok else 'FAIL'}")
+            print(f"torch graph  {label:30s} replayed, max|err| {err:.2e} {'PASS' if ok else 'FAIL'}")
         except Exception as e:  # noqa: BLE001
             ok = False
-            print(f"torch graph  {name:12s} FAIL: {type(e).__name__}: {str(e).splitlines()[0]}")
+            print(f"torch graph  {label:30s} FAIL: {type(e).__name__}: {str(e).splitlines()[0]}")
         failures += not ok
     return 1 if failures else 0
 

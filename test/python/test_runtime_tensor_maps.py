@@ -84,8 +84,37 @@ def test_plan_maps_and_parameters(tmp_path):
     assert program.pitched_copies
     program.pitched_copies = False
     assert not program._maps.pitched
-    assert gpu._map_arg(None, 2) == 0 and gpu._map_arg(None, 3) == 0
-    assert gpu._map_arg("device map", 2) == "device map" and gpu._map_arg("m", 3) == 1
+    # A plan without "by_value" (an older compiler's): device copies, their
+    # address or 0 where the map could not be encoded.
+    maps = program._maps
+    assert maps.argument(0, None, 2) == 0 and maps.argument(0, None, 3) == 0
+    assert maps.argument(0, "device map", 2) == "device map"
+    assert maps.argument(0, "m", 3) == 1
+
+
+def test_maps_by_value(encoder, tmp_path, monkeypatch):
+    """The current compiler's plans pass each map by value (a
+    __grid_constant__ parameter): the 128 bytes as a one-element array that
+    CuPy passes by value; nothing is copied to the device (no CuPy call at
+    all), so a launch can be captured in a CUDA graph."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cupy", None)  # any use of it fails
+    program = gpu.GPUProgram(plan(maps=(dict(MAP, by_value=True),)), tmp_path / "k.ptx")
+    maps = program._maps
+    encoded = maps.encode(0, 0x7F0000001000, (1, 1000, 776))
+    # (Without CuPy's CPointer, the one-element array itself.)
+    arg = maps.argument(0, encoded, 2)
+    assert arg is encoded.bytes and arg.shape == (1,) and arg.dtype.itemsize == 128
+    assert bytes(arg.tobytes()) == b"\xab" * 128 and maps.argument(0, encoded, 3) == 1
+    # Cached by address and dims: the same bytes, not encoded again.
+    assert maps.encode(0, 0x7F0000001000, (1, 1000, 776)) is encoded and len(encoder) == 1
+    # Not encodable (an output TMA cannot address): zeros, valid 0.
+    outputs = gpu._TensorMaps([dict(MAP, memref="c", by_value=True)], {"a"})
+    assert outputs.encode(0, 0x7F0000001001, (1, 1000, 776)) is None
+    none = outputs.argument(0, None, 2)
+    assert none.dtype.itemsize == 128 and not any(none.tobytes())
+    assert outputs.argument(0, None, 3) == 0
 
 
 def test_plan_errors(tmp_path):
@@ -132,7 +161,7 @@ def cupy(monkeypatch):
 
 
 def test_inputs_tma_cannot_address_get_a_pitched_copy(encoder, cupy):
-    maps = gpu._TensorMaps([MAP], {"a"})
+    maps = gpu._TensorMaps([MAP], {"a"})  # (maps by address: device copies)
     # K = 777 halves: rows of 1554 bytes; the copy's rows are 1568.
     device = maps.encode(0, 0x1000, (1, 1000, 777))
     assert device == ("device map", 0xAB)
@@ -161,3 +190,12 @@ def test_outputs_are_never_copied(encoder, cupy):
     assert maps.encode(0, 0x1000, (1, 1000, 777)) is None
     assert maps.counts == {"encoded": 0, "pitched": 0, "refused": 1} and not cupy.copies
 
+
+
+def test_pitched_copies_pass_their_map_by_value(encoder, cupy):
+    maps = gpu._TensorMaps([dict(MAP, by_value=True)], {"a"})
+    encoded = maps.encode(0, 0x1000, (1, 1000, 777))
+    (scratch,) = cupy.buffers
+    assert encoded.bytes.dtype.itemsize == 128 and encoder[-1]["address"] == scratch.data.ptr
+    assert len(cupy.copies) == 1  # the input into the padded rows, per call
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) is encoded and len(cupy.copies) == 2

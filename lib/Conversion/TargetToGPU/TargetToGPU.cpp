@@ -449,8 +449,12 @@ struct ConvertTargetToGPUPass
                "is unknown";
         return signalPassFailure();
       }
-      // TMA tensor maps arrive as pointers to the runtime's encoded
-      // CUtensorMap (in global memory); the body sees them typed again.
+      // TMA tensor maps arrive by value: the runtime's encoded CUtensorMap
+      // (128 bytes, 64-byte aligned) is the parameter itself, a
+      // `__grid_constant__` (byval, nvvm.grid_constant) that the copies read
+      // through its generic address: no device copy before the launch, so
+      // launches can be captured in CUDA graphs. The body sees it typed
+      // again.
       SmallVector<Type> paramTypes;
       for (Type type : kernel.getArgumentTypes())
         paramTypes.push_back(isa<nvgpu::TensorMapDescriptorType>(type)
@@ -459,6 +463,12 @@ struct ConvertTargetToGPUPass
       auto func = gpu::GPUFuncOp::create(
           gb, kernel.getLoc(), kernel.getSymName(),
           FunctionType::get(ctx, paramTypes, {}));
+      // (tessera-target-bare-ptr makes them byval grid constants once the
+      // kernel is an llvm.func, where NVVM accepts the attribute.)
+      SmallVector<int64_t> tensorMapParams;
+      for (auto [i, type] : llvm::enumerate(kernel.getArgumentTypes()))
+        if (isa<nvgpu::TensorMapDescriptorType>(type))
+          tensorMapParams.push_back(i);
       func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
       func.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
@@ -507,6 +517,16 @@ struct ConvertTargetToGPUPass
       if (allFlat && !memrefParams.empty())
         func->setAttr("tessera.memref_params",
                       DenseI64ArrayAttr::get(ctx, memrefParams));
+      if (!tensorMapParams.empty()) {
+        if (!allFlat || memrefParams.empty()) {
+          kernel.emitOpError()
+              << "takes tensor maps, which are passed by value in kernels "
+                 "whose buffers are flat memrefs (bare pointers) only";
+          return signalPassFailure();
+        }
+        func->setAttr("tessera.tensor_map_params",
+                      DenseI64ArrayAttr::get(ctx, tensorMapParams));
+      }
       Block &from = kernel.getBody().front();
       Block &to = func.getBody().front();
       OpBuilder cb = OpBuilder::atBlockBegin(&to);

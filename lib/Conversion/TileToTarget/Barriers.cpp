@@ -266,10 +266,11 @@ LogicalResult lowerDescriptorCopy(tile::BoxCopyOp op,
 }
 
 void prepareDescriptorCopies(Operation *kernel) {
-  // Each descriptor the kernel's copies read is fenced (the host wrote it
-  // through the generic proxy) and prefetched by the thread that issues the
-  // copies, before the first copy through it, outside the loops around
-  // that copy. Not at the kernel's start: a program may read a descriptor
+  // Each descriptor the kernel's copies read is prefetched by the thread
+  // that issues the copies, before the first copy through it, outside the
+  // loops around that copy. (No proxy fence: descriptors are kernel
+  // parameters passed by value, `__grid_constant__`, which nothing writes
+  // through the generic proxy.) Not at the kernel's start: a program may read a descriptor
   // only where the host could encode it (a branch on its `valid` flag).
   llvm::MapVector<Operation *, SmallVector<Value>> before;
   llvm::DenseSet<Value> seen;
@@ -290,10 +291,8 @@ void prepareDescriptorCopies(Operation *kernel) {
     Location loc = at->getLoc();
     scf::IfOp::create(b, loc, isThreadZero(b, loc),
                       [&](OpBuilder &ib, Location l) {
-                        for (Value desc : descs) {
-                          nvgpu::TmaFenceOp::create(ib, l, desc);
+                        for (Value desc : descs)
                           nvgpu::TmaPrefetchOp::create(ib, l, desc, Value());
-                        }
                         scf::YieldOp::create(ib, l);
                       });
   }

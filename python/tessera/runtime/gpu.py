@@ -26,8 +26,11 @@ they are allocated per call. Kernels run in order on one stream.
 `{"name": "tm0", "memref": "a", "dtype": "f16", "dims": [...], "box": [...],
 "swizzle": 128, "oob_zero": true}` views buffer `a` as a row-major tensor of
 `dims` (outermost first). The runtime encodes each with the driver's
-`cuTensorMapEncodeTiled` into device memory (cached by address and dims);
-a `{"tensor_map": "tm0"}` parameter passes its address and
+`cuTensorMapEncodeTiled` (cached by address and dims); with `"by_value":
+true` (every plan the current compiler writes) a `{"tensor_map": "tm0"}`
+parameter passes the 128-byte map itself (the kernel's
+`__grid_constant__` parameter: no device copy, so launches can be
+captured in CUDA graphs), else the address of a device copy of it; and
 `{"tensor_map_valid": "tm0"}` passes 1, or 0 when TMA cannot address the
 buffer: kernels then take their path without TMA. An *input* TMA cannot
 address as it is (not 16-byte aligned, or rows not multiples of 16 bytes:
@@ -323,7 +326,8 @@ class GPUProgram:
             for function, grid, block, template, shared in kernels:
                 function(grid, block,
                          tuple([v if kind == 0 else buffers[v] if kind == 1
-                                else _map_arg(encoded[v], kind) for kind, v in template]),
+                                else self._maps.argument(v, encoded[v], kind)
+                                for kind, v in template]),
                          shared_mem=shared)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
@@ -387,10 +391,10 @@ class GPUProgram:
                     params.append(np.int64(what(sizes)))
                     continue
                 if kind == "tensor_map":
-                    params.append(_map_arg(encoded[what], 2))
+                    params.append(self._maps.argument(what, encoded[what], 2))
                     continue
                 if kind == "tensor_map_valid":
-                    params.append(_map_arg(encoded[what], 3))
+                    params.append(self._maps.argument(what, encoded[what], 3))
                     continue
                 buf = buffers[what]
                 ptr = buf.kernel_arg if isinstance(buf, _TorchView) else buf
@@ -512,6 +516,8 @@ class _TensorMaps:
             self._specs.append((t["dtype"], GPUProgram._dim_fns(t["dims"]), tuple(t["box"]),
                                 int(t.get("swizzle", 0)), bool(t.get("oob_zero", True)),
                                 int(t.get("l2promo", 0))))
+        # Maps passed by value are host arrays; the others device copies.
+        self._by_value = [bool(t.get("by_value", False)) for t in specs]
         self._device: Dict[tuple, object] = {}
         self._retired: list = []
         self.counts = {"encoded": 0, "pitched": 0, "refused": 0}
@@ -521,8 +527,19 @@ class _TensorMaps:
         fns = self._specs[i][1]
         return tuple(d if isinstance(d, int) else int(d(sizes)) for d in fns)
 
+    def argument(self, i: int, encoded, kind: int):
+        """Map `i`'s kernel parameter (kind 2: the map, by value or as its
+        device copy's address; zeros or a null address where it could not be
+        encoded) or its validity (kind 3)."""
+        if kind == 3:
+            return _ONE if encoded is not None else _ZERO
+        if encoded is None:
+            return _NO_MAP_BYTES.arg if self._by_value[i] else np.uint64(0)
+        return encoded.arg if type(encoded) is _MapArgument else encoded
+
     def encode(self, i: int, address: int, dims: tuple):
-        """The device copy of map `i` for a buffer at `address`, or None. A
+        """Map `i` for a buffer at `address` (the 128 bytes, as a one-element
+        array the launch passes by value, or its device copy), or None. A
         map over a pitched copy (an input TMA cannot address as it is) gets
         the copy made now, on the current stream, each call."""
         key = (i, address, dims)
@@ -540,12 +557,15 @@ class _TensorMaps:
                     self._unpitched.add(key)
                     self.counts["refused"] += 1
                 return None
-            device = _PitchedMap(dtype, dims, box, swizzle, oob_zero, l2promo)
+            device = _PitchedMap(dtype, dims, box, swizzle, oob_zero, l2promo,
+                                 self._by_value[i])
             self.counts["pitched"] += 1
             self.counts["encoded"] += 1
             self._remember(key, device)
             return device.refresh(address)
-        if host is not None:
+        if host is not None and self._by_value[i]:
+            device = _MapArgument(host)  # the launch copies it
+        elif host is not None:
             import cupy as cp
 
             device = cp.asarray(host)
@@ -577,8 +597,9 @@ class _PitchedMap:
     padding is never read. One scratch buffer per stream (calls on one
     stream are ordered; two streams do not share one)."""
 
-    def __init__(self, dtype, dims, box, swizzle, oob_zero, l2promo):
+    def __init__(self, dtype, dims, box, swizzle, oob_zero, l2promo, by_value=False):
         self.spec = (dtype, dims, box, swizzle, oob_zero, l2promo)
+        self.by_value = by_value
         self.width = dims[-1] * _TMA_ITEMSIZE[dtype]  # bytes of one row
         self.pitch = -(-self.width // 16) * 16
         self.rows = math.prod(dims[:-1])
@@ -596,8 +617,11 @@ class _PitchedMap:
                                      oob_zero, l2promo, pitch=self.pitch)
             if host is None:
                 raise RuntimeError(f"TMA cannot address a pitched copy of dims {dims}")
-            found = self.per_stream[stream.ptr] = (scratch, cp.asarray(host))
-            stream.synchronize()  # the map's upload, before any kernel reads it
+            if self.by_value:
+                found = self.per_stream[stream.ptr] = (scratch, _MapArgument(host))
+            else:
+                found = self.per_stream[stream.ptr] = (scratch, cp.asarray(host))
+                stream.synchronize()  # the map's upload, before any kernel reads it
         scratch, device = found
         cp.cuda.runtime.memcpy2DAsync(int(scratch.data.ptr), self.pitch, address,
                                       self.width, self.width, self.rows,
@@ -635,12 +659,34 @@ def _pointer(buffer) -> int:
     return int(buffer.data.ptr)
 
 
-def _map_arg(device, kind: int):
-    """A tensor map parameter (kind 2: its address, 0 if it could not be
-    encoded) or its validity (kind 3)."""
-    if kind == 3:
-        return _ONE if device is not None else _ZERO
-    return device if device is not None else np.uint64(0)
+#: A CUtensorMap as one kernel argument passed by value: CuPy passes a
+#: one-element numpy array by value, its itemsize bytes (128).
+_MAP_BYTES = np.dtype((np.void, 128))
+
+
+class _MapArgument:
+    """An encoded map as a launch argument passed by value: CuPy's
+    `CPointer` at the 128 bytes (the driver copies what the parameter's
+    size says from the address a launch gives), which CuPy takes as it is;
+    building a numpy array's pointer per launch costs microseconds. Keeps
+    the bytes alive. Without that class (another CuPy, or none), the
+    one-element array itself, which CuPy also passes by value."""
+
+    __slots__ = ("bytes", "arg")
+
+    def __init__(self, host: np.ndarray):
+        self.bytes = host.view(_MAP_BYTES)
+        try:
+            from cupy.cuda.function import CPointer
+
+            self.arg = CPointer(self.bytes.ctypes.data)
+        except (ImportError, TypeError, AttributeError):
+            self.arg = self.bytes
+
+
+#: The argument of a map that could not be encoded (the kernel does not read
+#: it: its valid flag is 0).
+_NO_MAP_BYTES = _MapArgument(np.zeros(128, np.uint8))
 
 
 def _is_torch(a) -> bool:

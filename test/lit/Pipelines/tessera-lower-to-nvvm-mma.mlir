@@ -5,7 +5,8 @@
 // An f16 matmul with a bias + gelu epilogue on tensor cores.
 //
 // On sm_90 (Hopper) it is a wgmma kernel: the host describes both operands
-// to TMA (tensor maps the launch passes, each with its `valid` flag), the
+// to TMA (tensor maps the launch passes by value, 128-byte
+// `__grid_constant__` parameters, each with its `valid` flag), the
 // PTX copies 128-byte swizzled boxes with cp.async.bulk.tensor completing
 // on mbarriers and multiplies with asynchronous wgmma (m64n256k16: two
 // warpgroups of 64x256). The same kernel keeps the mma.sync block program
@@ -18,10 +19,11 @@
 // CHECK: tessera_target.launch @mm_k0_matmul_wgmma {{.*}} block = [256] shared = 157712
 // CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // CHECK-DAG: .target sm_90a
+// CHECK-DAG: .param .align 64 .b8 mm_k0_matmul_wgmma_param_7[128]
+// CHECK-DAG: cvta.param.u64
 // CHECK-DAG: mbarrier.init.shared.b64
 // CHECK-DAG: prefetch.tensormap
 // CHECK-DAG: fence.proxy.async.shared::cta
-// CHECK-DAG: fence.proxy.tensormap::generic.acquire
 // CHECK-DAG: mbarrier.arrive.expect_tx.shared.b64
 // CHECK-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // CHECK-DAG: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes

@@ -8,7 +8,9 @@
 // memrefs; Tessera's kernels take flat `memref<?xT>` buffers with explicit
 // size parameters. After the conversion to the LLVM dialect, each such
 // buffer is five arguments (allocated and aligned pointer, offset, size,
-// stride); this pass folds them into one pointer.
+// stride); this pass folds them into one pointer. TMA tensor maps among the
+// parameters become byval `__grid_constant__` parameters (the runtime
+// passes the 128-byte CUtensorMap itself).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +25,31 @@ namespace mlir::tessera::target {
 using namespace mlir;
 
 static constexpr StringLiteral kMemRefParams = "tessera.memref_params";
+static constexpr StringLiteral kTensorMapParams = "tessera.tensor_map_params";
+
+/// The TMA tensor maps among the (bare) parameters become 128-byte, 64-byte
+/// aligned byval parameters that NVVM reads in place (`__grid_constant__`):
+/// the runtime passes the encoded CUtensorMap itself.
+static LogicalResult markTensorMaps(LLVM::LLVMFuncOp func) {
+  auto params = func->getAttrOfType<DenseI64ArrayAttr>(kTensorMapParams);
+  if (!params)
+    return success();
+  MLIRContext *ctx = func.getContext();
+  for (int64_t p : params.asArrayRef()) {
+    if (p < 0 || p >= static_cast<int64_t>(func.getNumArguments()) ||
+        !isa<LLVM::LLVMPointerType>(func.getArgument(p).getType()))
+      return func.emitOpError() << kTensorMapParams << " names parameter "
+                                << p << ", which is not a pointer parameter";
+    func.setArgAttr(p, LLVM::LLVMDialect::getByValAttrName(),
+                    TypeAttr::get(LLVM::LLVMArrayType::get(
+                        IntegerType::get(ctx, 8), 128)));
+    func.setArgAttr(p, LLVM::LLVMDialect::getAlignAttrName(),
+                    IntegerAttr::get(IntegerType::get(ctx, 64), 64));
+    func.setArgAttr(p, "nvvm.grid_constant", UnitAttr::get(ctx));
+  }
+  func->removeAttr(kTensorMapParams);
+  return success();
+}
 
 static LogicalResult rewriteKernel(LLVM::LLVMFuncOp func,
                                    DenseI64ArrayAttr memrefParams) {
@@ -112,7 +139,7 @@ struct BarePtrPass
                            << " must be an array<i64> of parameter indices";
         return signalPassFailure();
       }
-      if (failed(rewriteKernel(func, params)))
+      if (failed(rewriteKernel(func, params)) || failed(markTensorMaps(func)))
         return signalPassFailure();
     }
   }

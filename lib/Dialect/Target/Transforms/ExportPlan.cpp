@@ -155,7 +155,10 @@ public:
             {"swizzle", map.getSwizzleBytes()},
             {"oob_zero",
              type.getOob() == nvgpu::TensorMapOOBKind::OOB_ZERO},
-            {"l2promo", map.getL2PromotionBytes()}});
+            {"l2promo", map.getL2PromotionBytes()},
+            // Kernels take the 128-byte map itself (a __grid_constant__
+            // parameter), not its address.
+            {"by_value", true}});
         continue;
       }
       if (isa<MultiprocessorsOp>(op))

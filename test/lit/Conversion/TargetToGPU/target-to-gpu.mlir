@@ -137,15 +137,27 @@ tessera_target.kernel @copy_mixed(%a: memref<?xf32>, %g: !llvm.ptr<1>, %n: index
 
 // -----
 
-// A TMA tensor map parameter is a pointer to the runtime's CUtensorMap in
-// global memory; the body sees it typed again (the NVVM conversion folds
-// the cast away).
+// A TMA tensor map parameter is a pointer to the runtime's CUtensorMap,
+// passed by value (tessera.tensor_map_params: tessera-target-bare-ptr
+// makes it a byval grid constant); the body sees it typed again (the NVVM
+// conversion folds the cast away).
 !map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK-LABEL: gpu.func @tma
 // CHECK-SAME: (%[[A:.*]]: memref<?xf16>, %[[M:.*]]: !llvm.ptr, %[[V:.*]]: index)
+// CHECK-SAME: tessera.memref_params = array<i64: 0>, tessera.tensor_map_params = array<i64: 1>
 // CHECK: %[[T:.*]] = builtin.unrealized_conversion_cast %[[M]] : !llvm.ptr to !nvgpu.tensormap.descriptor
 // CHECK: nvgpu.tma.prefetch.descriptor %[[T]]
 tessera_target.kernel @tma(%a: memref<?xf16>, %m: !map, %v: index) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  nvgpu.tma.prefetch.descriptor %m : !map
+  tessera_target.return
+}
+
+// -----
+
+// Tensor maps go by value only beside bare-pointer buffers.
+!map = !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// expected-error @+1 {{'tessera_target.kernel' op takes tensor maps, which are passed by value in kernels whose buffers are flat memrefs (bare pointers) only}}
+tessera_target.kernel @tma_strided(%a: memref<?x?xf16>, %m: !map) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
   nvgpu.tma.prefetch.descriptor %m : !map
   tessera_target.return
 }

@@ -87,6 +87,13 @@ def TesseraTargetBarePtr : Pass<"tessera-target-bare-ptr"> {
     passes one pointer per buffer: the plan's `abi = "bare"`. A kernel that
     reads a buffer's size from its descriptor cannot be rewritten and is an
     error; the generated kernels pass sizes as explicit parameters.
+
+    The parameters `tessera.tensor_map_params` names (TMA tensor maps,
+    pointers after `convert-nvgpu-to-nvvm`) become `llvm.byval =
+    !llvm.array<128 x i8>`, `llvm.align = 64` and `nvvm.grid_constant`:
+    the CUtensorMap is passed by value (`.param .align 64 .b8 p[128]`) and
+    the copies read it in place, so a launch needs no device copy of it
+    (and can be captured in a CUDA graph).
   }];
 }
 

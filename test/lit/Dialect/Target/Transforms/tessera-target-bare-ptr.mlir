@@ -61,3 +61,24 @@ llvm.func @twice(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64,
                  %b0: !llvm.ptr, %b1: !llvm.ptr, %b2: i64, %b3: i64, %b4: i64) attributes {nvvm.kernel, tessera.memref_params = array<i64: 0, 0>} {
   llvm.return
 }
+
+// -----
+
+// A TMA tensor map parameter (tessera.tensor_map_params: original parameter
+// 1, a pointer after the NVGPU conversion) becomes a 128-byte, 64-byte
+// aligned byval grid constant: the launch passes the CUtensorMap itself.
+// CHECK-LABEL: llvm.func @tma(
+// CHECK-SAME: %{{[^:]*}}: !llvm.ptr, %{{[^:]*}}: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant}, %{{[^:]*}}: i64)
+// CHECK-NOT: tessera.tensor_map_params
+llvm.func @tma(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64, %map: !llvm.ptr, %valid: i64)
+    attributes {nvvm.kernel, tessera.memref_params = array<i64: 0>, tessera.tensor_map_params = array<i64: 1>} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op tessera.tensor_map_params names parameter 2, which is not a pointer parameter}}
+llvm.func @tma_bad(%a0: !llvm.ptr, %a1: !llvm.ptr, %a2: i64, %a3: i64, %a4: i64, %map: !llvm.ptr, %valid: i64)
+    attributes {nvvm.kernel, tessera.memref_params = array<i64: 0>, tessera.tensor_map_params = array<i64: 2>} {
+  llvm.return
+}

@@ -53,7 +53,7 @@ func.func @size(%x: memref<?xf32>) -> memref<?xf32> attributes {tessera.host} {
 !map = !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK-LABEL: func.func @tma
 // CHECK-SAME: \22params\22:[{\22memref\22:\22a\22},{\22tensor_map\22:\22tm0\22},{\22tensor_map_valid\22:\22tm0\22}]
-// CHECK-SAME: \22tensor_maps\22:[{\22box\22:[1,128,64],\22dims\22:[\221\22,\22M\22,\22K\22],\22dtype\22:\22f16\22,\22l2promo\22:0,\22memref\22:\22a\22,\22name\22:\22tm0\22,\22oob_zero\22:true,\22swizzle\22:128}]
+// CHECK-SAME: \22tensor_maps\22:[{\22box\22:[1,128,64],\22by_value\22:true,\22dims\22:[\221\22,\22M\22,\22K\22],\22dtype\22:\22f16\22,\22l2promo\22:0,\22memref\22:\22a\22,\22name\22:\22tm0\22,\22oob_zero\22:true,\22swizzle\22:128}]
 func.func @tma(%a: memref<?x?xf16> {tessera.name = "a", tessera.dims = ["M", "K"]}) attributes {tessera.host} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
