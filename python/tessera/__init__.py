@@ -74,9 +74,11 @@ def __getattr__(name):
         return _compiler_module("autotuning").autotune
     if name == "Schedule":
         return _compiler_module("schedule").Schedule
+    if name == "profile":
+        return _compiler_module("profiling").profile
     raise AttributeError(f"module 'tessera' has no attribute {name!r}")
 
 
 def __dir__():
     return sorted(list(globals()) + list(_FRONTEND) + list(_DSL)
-                  + ["compile", "Artifact", "Schedule", "autotune"])
+                  + ["compile", "Artifact", "Schedule", "autotune", "profile"])

@@ -3,6 +3,7 @@
     tessera compile module.py:fn --target cpu -o out/      (or sm_90, gfx942, ...)
     tessera compile module.py:fn --target sm_90 -o out/ --timing [passes]
     tessera run out/ --dim S=37 --seed 0
+    tessera profile module.py:fn --dim N=4096 [--png roofline.png]
     tessera cache list | clear
 
 Graph IR passes and pipelines run on .mlir files with `tessera-opt`
@@ -55,22 +56,22 @@ def _cmd_compile(args) -> int:
     return 0
 
 
-def _cmd_run(args) -> int:
+def _random_inputs(plan: dict, dims, seed: int):
+    """Random inputs for `plan` (normal; integers in [0, 4)), symbolic dims
+    from `dims` (NAME=SIZE strings)."""
     import numpy as np
 
-    from .artifact import Artifact
     from .runtime import numpy_dtype
 
-    artifact = Artifact.load(args.artifact)
     sizes = {}
-    for item in args.dim:
+    for item in dims:
         name, _, value = item.partition("=")
         if not value.isdigit():
             raise SystemExit(f"tessera: --dim expects NAME=SIZE, got {item!r}")
         sizes[name] = int(value)
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(seed)
     inputs = []
-    for arg in artifact.plan["inputs"]:
+    for arg in plan["inputs"]:
         name, shape = arg["name"], []
         for d in arg["dims"]:
             if isinstance(d, int):
@@ -80,7 +81,21 @@ def _cmd_run(args) -> int:
             else:
                 raise SystemExit(f"tessera: argument '{name}' has dimension {d or '?'}: "
                                  f"give its size with --dim {d or 'NAME'}=N")
-        inputs.append(rng.standard_normal(shape).astype(numpy_dtype(arg["dtype"])))
+        dtype = numpy_dtype(arg["dtype"])
+        if np.issubdtype(dtype, np.integer):
+            inputs.append(rng.integers(0, 4, shape).astype(dtype))
+        else:
+            inputs.append(rng.standard_normal(shape).astype(dtype))
+    return inputs
+
+
+def _cmd_run(args) -> int:
+    import numpy as np
+
+    from .artifact import Artifact
+
+    artifact = Artifact.load(args.artifact)
+    inputs = _random_inputs(artifact.plan, args.dim, args.seed)
     try:
         out = artifact(*inputs)
     except RuntimeError as e:  # e.g. a GPU artifact on a machine without CuPy
@@ -90,6 +105,25 @@ def _cmd_run(args) -> int:
     print(f"{artifact.plan['entry']}: output shape {tuple(out.shape)} dtype {out.dtype} "
           f"mean {float(np.mean(out.astype(np.float64))):.6g} "
           f"finite {bool(np.all(np.isfinite(out.astype(np.float64))))}")
+    return 0
+
+
+def _cmd_profile(args) -> int:
+    from .compiler import compile as compile_fn
+    from .profiling import profile
+    from .runtime import device_target
+
+    fn = _load_function(args.function)
+    target = args.target or device_target() or "cpu"
+    artifact = compile_fn(fn, target=target)
+    inputs = _random_inputs(artifact.plan, args.dim, args.seed)
+    try:
+        report = profile(artifact, *inputs, repeats=args.repeats)
+    except RuntimeError as e:  # a GPU target on a machine without one
+        raise SystemExit(f"tessera: cannot run this {artifact.target} artifact here: {e}")
+    print(report)
+    if args.png:
+        print(f"roofline: {report.plot(args.png)}")
     return 0
 
 
@@ -127,6 +161,15 @@ def main(argv=None) -> int:
     p.add_argument("--dim", action="append", default=[], help="NAME=SIZE for symbolic dims")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=_cmd_run)
+    p = sub.add_parser("profile", help="time a @tessera.function's kernels on random "
+                                       "inputs against the device's ceilings")
+    p.add_argument("function", help="MODULE.py:FUNCTION")
+    p.add_argument("--target", help="default: this machine's GPU, else cpu")
+    p.add_argument("--dim", action="append", default=[], help="NAME=SIZE for symbolic dims")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--png", help="write a roofline chart here (needs matplotlib)")
+    p.set_defaults(run=_cmd_profile)
     p = sub.add_parser("cache", help="inspect or clear the artifact cache")
     p.add_argument("action", choices=["list", "clear"])
     p.set_defaults(run=_cmd_cache)

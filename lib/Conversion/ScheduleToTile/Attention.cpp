@@ -97,6 +97,31 @@ struct AttentionHost {
     out = sig.addBuffer(output);
     sq = sig.addSize(hostSq);
     sk = sig.addSize(kSizes[rank - 2]);
+    // Q K^T and P V: 2 (d + dv) per query-key pair, per batch entry; with
+    // the causal mask only the pairs of keys up to the query's row (query
+    // i sees min(i + 1, Sk) keys).
+    int64_t dq = cast<RankedTensorType>(op.getQuery().getType())
+                     .getShape()
+                     .back();
+    if (!ShapedType::isDynamic(dq) && !ShapedType::isDynamic(dv)) {
+      OpBuilder &hb = host.builder;
+      auto c = [&](int64_t v) { return indexConstant(hb, loc, v); };
+      Value hostSk = kSizes[rank - 2];
+      Value pairs = arith::MulIOp::create(hb, loc, hostSq, hostSk);
+      if (op.getCausal()) {
+        Value p = arith::MinUIOp::create(hb, loc, hostSq, hostSk);
+        Value triangle = arith::DivUIOp::create(
+            hb, loc,
+            arith::MulIOp::create(hb, loc, p,
+                                  arith::AddIOp::create(hb, loc, p, c(1))),
+            c(2));
+        pairs = arith::AddIOp::create(
+            hb, loc, triangle,
+            arith::MulIOp::create(
+                hb, loc, arith::SubIOp::create(hb, loc, hostSq, p), hostSk));
+      }
+      sig.flops = product(hb, loc, {c(2 * (dq + dv)), hostBatch, pairs});
+    }
     if (mask >= 0)
       for (int64_t i = 0; i < rank - 2; ++i)
         batchSizes.push_back(sig.addSize(qSizes[i]));

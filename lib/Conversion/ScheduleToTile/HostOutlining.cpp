@@ -210,7 +210,8 @@ emitKernel(HostState &host, Location loc, StringRef kind,
   target::LaunchOp::create(host.builder, loc, FlatSymbolRefAttr::get(kernel),
                            grid, host.builder.getDenseI64ArrayAttr(block),
                            host.builder.getI64IntegerAttr(sharedBytes),
-                           sig.hostArgs);
+                           sig.hostArgs, sig.flops);
+  sig.flops = Value(); // (this launch's: a later kernel of sig does other work)
   return success();
 }
 

@@ -409,6 +409,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   for (Value input : kernel.getInputs())
     sig.addBuffer(host.buffers.lookup(input));
   unsigned outParam = sig.addBuffer(out);
+  // 2 M N K per batch entry (the epilogue's elementwise work is not
+  // counted).
+  sig.flops = product(hb, loc, {indexConstant(hb, loc, 2), batch, m, n, k});
   unsigned mParam = sig.addSize(m), nParam = sig.addSize(n),
            kParam = sig.addSize(k);
   SmallVector<unsigned> batchParams;

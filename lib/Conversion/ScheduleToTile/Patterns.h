@@ -70,6 +70,10 @@ int64_t getWarpSize(ModuleOp module);
 struct KernelSignature {
   SmallVector<Value> hostArgs;
   SmallVector<Type> types;
+  /// The launch's arithmetic (a host index value), where the family knows
+  /// it: the `flops` of the next launch emitKernel creates (which consumes
+  /// it).
+  Value flops;
 
   unsigned addBuffer(Value hostMemRef) {
     hostArgs.push_back(hostMemRef);

@@ -129,6 +129,66 @@ class GPUProgram:
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
         self._prepared: Dict[tuple, tuple] = {}
+        # Called with each kernel function before its launch (profile()).
+        self._before_launch = None
+        self._flops = [compile_extent(k["flops"]) if "flops" in k else None
+                       for k in plan["kernels"]]
+
+    def kernel_costs(self, arrays: Sequence) -> List[dict]:
+        """Per kernel of the plan, for these arguments: its name, its
+        arithmetic (`flops`, where the compiler recorded it, else None) and
+        the minimum bytes it moves (each buffer it takes read or written once:
+        inputs, outputs and temporaries at their sizes)."""
+        sizes = self.bind(arrays)
+        nbytes = {name: int(np.asarray(a).nbytes) if isinstance(a, np.ndarray)
+                  else int(a.nbytes) for name, a in zip(self._input_names, arrays)}
+        for name, dims, dtype in self._outputs:
+            nbytes[name] = math.prod(self._shape(dims, sizes)) * np.dtype(dtype).itemsize
+        for name, dims, dtype, _ in self._temporaries:
+            nbytes[name] = math.prod(self._shape(dims, sizes)) * np.dtype(dtype).itemsize
+        costs = []
+        for k, (params, *_), flops in zip(self.plan["kernels"], self._kernels, self._flops):
+            buffers = {what for kind, what in params if kind == "memref"}
+            costs.append({"name": k["name"],
+                          "flops": int(flops(sizes)) if flops is not None else None,
+                          "bytes": sum(nbytes[b] for b in buffers)})
+        return costs
+
+    def profile(self, *arrays, repeats: int = 20, warmup: int = 3) -> List[dict]:
+        """Times each kernel of one call with CUDA events (recorded between
+        the launches), `repeats` calls after `warmup`, and returns
+        kernel_costs() with each kernel's median `ms` (None for a kernel not
+        launched at these sizes: an empty grid)."""
+        cp = _cupy()
+        costs = self.kernel_costs(arrays)
+        index = {}
+        samples: List[List[float]] = [[] for _ in costs]
+        for call in range(warmup + repeats):
+            marks = []
+
+            def before(function):
+                event = cp.cuda.Event()
+                event.record()
+                marks.append((function, event))
+
+            self._before_launch = before
+            try:
+                self(*arrays)
+            finally:
+                self._before_launch = None
+            end = cp.cuda.Event()
+            end.record()
+            end.synchronize()
+            if call < warmup:
+                continue
+            functions = self._load()
+            for j, (function, event) in enumerate(marks):
+                stop = marks[j + 1][1] if j + 1 < len(marks) else end
+                i = index.setdefault(id(function), functions.index(function))
+                samples[i].append(cp.cuda.get_elapsed_time(event, stop))
+        for cost, times in zip(costs, samples):
+            cost["ms"] = float(np.median(times)) if times else None
+        return costs
 
     def tensor_map_counts(self) -> Dict[str, int]:
         """How many TMA tensor maps the runtime has encoded, how many of
@@ -324,6 +384,8 @@ class GPUProgram:
             encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
                        for i, (s, dims) in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
+                if self._before_launch is not None:
+                    self._before_launch(function)
                 function(grid, block,
                          tuple([v if kind == 0 else buffers[v] if kind == 1
                                 else self._maps.argument(v, encoded[v], kind)
@@ -410,6 +472,8 @@ class GPUProgram:
             grid = _checked_grid(function, tuple(int(g(sizes)) for g in grid_fns))
             if min(grid) <= 0:
                 continue  # empty problem: nothing to launch
+            if self._before_launch is not None:
+                self._before_launch(function)
             function(grid, block, tuple(params), shared_mem=shared)
         stream = cp.cuda.get_current_stream()
         if any(h is not None for h in hosts):
@@ -611,9 +675,9 @@ class _PitchedMap:
         stream = cp.cuda.get_current_stream()
         found = self.per_stream.get(stream.ptr)
         if found is None:
-            scratch = cp.empty(self.rows * self.pitch, np.uint8)
+            scratch = _scratch(cp, self.rows * self.pitch)
             dtype, dims, box, swizzle, oob_zero, l2promo = self.spec
-            host = encode_tensor_map(int(scratch.data.ptr), dtype, dims, box, swizzle,
+            host = encode_tensor_map(_address(scratch), dtype, dims, box, swizzle,
                                      oob_zero, l2promo, pitch=self.pitch)
             if host is None:
                 raise RuntimeError(f"TMA cannot address a pitched copy of dims {dims}")
@@ -623,10 +687,31 @@ class _PitchedMap:
                 found = self.per_stream[stream.ptr] = (scratch, cp.asarray(host))
                 stream.synchronize()  # the map's upload, before any kernel reads it
         scratch, device = found
-        cp.cuda.runtime.memcpy2DAsync(int(scratch.data.ptr), self.pitch, address,
+        cp.cuda.runtime.memcpy2DAsync(_address(scratch), self.pitch, address,
                                       self.width, self.width, self.rows,
                                       cp.cuda.runtime.memcpyDeviceToDevice, stream.ptr)
         return device
+
+
+def _scratch(cp, nbytes: int):
+    """A device buffer of `nbytes` for a pitched copy: torch's while a
+    torch.cuda.graph capture is running (its allocator gives captures a
+    pool of their own; a CuPy allocation would be refused), else CuPy's."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and \
+            torch.cuda.is_current_stream_capturing():
+        return torch.empty(nbytes, dtype=torch.uint8, device="cuda")
+    return cp.empty(nbytes, np.uint8)
+
+
+def _address(buffer) -> int:
+    """The device address of a CuPy array or a torch tensor."""
+    data = getattr(buffer, "data", None)
+    if data is not None and hasattr(data, "ptr"):
+        return int(data.ptr)
+    return int(buffer.data_ptr())
 
 
 class _Sizes(dict):

@@ -209,13 +209,19 @@ public:
         grid.push_back("1");
       while (block.size() < 3)
         block.push_back(1);
-      kernels.push_back(llvm::json::Object{
-          {"name", launch.getKernel().str()},
-          {"params", std::move(params)},
-          {"abi", abiOf(launch.getKernel())},
-          {"grid", std::move(grid)},
-          {"block", std::move(block)},
-          {"shared_bytes", launch.getShared()}});
+      llvm::json::Object entry{{"name", launch.getKernel().str()},
+                               {"params", std::move(params)},
+                               {"abi", abiOf(launch.getKernel())},
+                               {"grid", std::move(grid)},
+                               {"block", std::move(block)},
+                               {"shared_bytes", launch.getShared()}};
+      if (Value flops = launch.getFlops()) {
+        FailureOr<std::string> e = expression(flops);
+        if (failed(e))
+          return failure();
+        entry["flops"] = *e;
+      }
+      kernels.push_back(std::move(entry));
     }
     return llvm::json::Object{{"format", 1},
                               {"entry", func.getName().str()},

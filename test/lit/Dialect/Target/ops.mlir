@@ -48,6 +48,8 @@ func.func @host(%a: memref<?x?xf32>, %n: index) -> memref<?x?xf32> {
   tessera_target.launch @scale grid(%n) block = [256] args(%a, %n : memref<?x?xf32>, index)
   // CHECK: tessera_target.launch @scale grid(%{{.*}}, %{{.*}}) block = [16, 16] shared = 1024 args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index)
   tessera_target.launch @scale grid(%n, %n) block = [16, 16] shared = 1024 args(%t, %n : memref<?x?xf32>, index)
+  // CHECK: tessera_target.launch @scale grid(%{{.*}}) block = [256] args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index) flops(%{{.*}})
+  tessera_target.launch @scale grid(%n) block = [256] args(%a, %n : memref<?x?xf32>, index) flops(%n)
   return %t : memref<?x?xf32>
 }
 

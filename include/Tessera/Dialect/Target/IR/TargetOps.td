@@ -78,23 +78,27 @@ def Target_LaunchOp : Target_Op<"launch", [AttrSizedOperandSegments,
     the host from the program's sizes) of `block` threads and `shared`
     bytes of dynamic shared memory. Arguments are passed by the bare-pointer
     ABI: a memref as one pointer to its first element, an index as an i64.
-    Launches of one host function run in order on one stream.
+    Launches of one host function run in order on one stream. `flops`, where
+    the generator knows it, is the arithmetic the launch does (a matmul's
+    2·M·N·K, an attention's two products): the plan's `flops`, which
+    `tessera.profile` divides by the kernel's time.
 
     Example:
 
     ```mlir
     tessera_target.launch @add_kernel grid(%blocks) block = [256]
         args(%a, %b, %n : memref<?xf32>, memref<?xf32>, index)
+    tessera_target.launch @mm grid(%g) block = [256] args(...) flops(%f)
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<Index>:$grid,
                        DenseI64ArrayAttr:$block,
                        DefaultValuedAttr<I64Attr, "0">:$shared,
-                       Variadic<AnyType>:$args);
+                       Variadic<AnyType>:$args, Optional<Index>:$flops);
   let assemblyFormat = [{
     $kernel `grid` `(` $grid `)` `block` `=` $block
         (`shared` `=` $shared^)? `args` `(` ($args^ `:` type($args))? `)`
-        attr-dict
+        (`flops` `(` $flops^ `)`)? attr-dict
   }];
   let hasVerifier = 1;
 }

@@ -2,12 +2,12 @@
 
 // The plan names inputs (tessera.dims gives symbols), the launch
 // conditions (require_equal; one that holds trivially is dropped), outputs
-// and temporaries with dims as expressions, and each launch's parameters and
-// grid. Strings in attributes print with \22 for a quote.
+// and temporaries with dims as expressions, and each launch's parameters,
+// grid and arithmetic (flops). Strings in attributes print with \22 for a quote.
 // CHECK-LABEL: func.func @f
 // CHECK-SAME: tessera.plan = "{\22checks\22:[{\22equal\22:[\22N\22,\22y_0\22],\22reason\22:\22operands broadcast together\22}],\22entry\22:\22f\22,\22format\22:1,
 // CHECK-SAME: \22inputs\22:[{\22dims\22:[\22N\22,64],\22dtype\22:\22f16\22,\22name\22:\22x\22},{\22dims\22:[\22y_0\22],\22dtype\22:\22f16\22,\22name\22:\22y\22}]
-// CHECK-SAME: \22kernels\22:[{\22abi\22:\22flat\22,\22block\22:[128,1,1],\22grid\22:[\22ceil_div((N * 64), 1024)\22,\221\22,\221\22],\22name\22:\22k\22,\22params\22:[{\22memref\22:\22x\22},{\22memref\22:\22t0\22},{\22size\22:\22N\22}],\22shared_bytes\22:0}
+// CHECK-SAME: \22kernels\22:[{\22abi\22:\22flat\22,\22block\22:[128,1,1],\22flops\22:\22(N * 64)\22,\22grid\22:[\22ceil_div((N * 64), 1024)\22,\221\22,\221\22],\22name\22:\22k\22,\22params\22:[{\22memref\22:\22x\22},{\22memref\22:\22t0\22},{\22size\22:\22N\22}],\22shared_bytes\22:0}
 // CHECK-SAME: \22outputs\22:[{\22dims\22:[\22N\22],\22dtype\22:\22f32\22,\22name\22:\22out0\22}]
 // CHECK-SAME: \22temporaries\22:[{\22dims\22:[\22N\22,64],\22dtype\22:\22f32\22,\22name\22:\22t0\22,\22zero\22:true}]
 func.func @f(%x: memref<?x64xf16> {tessera.name = "x", tessera.dims = ["N", "D"]}, %y: memref<?xf16> {tessera.name = "y"}) -> memref<?xf32> attributes {tessera.host} {
@@ -21,7 +21,7 @@ func.func @f(%x: memref<?x64xf16> {tessera.name = "x", tessera.dims = ["N", "D"]
   %t = tessera_target.allocate(%n) zero_initialize : memref<?x64xf32>
   %numel = arith.muli %n, %c64 : index
   %blocks = arith.ceildivui %numel, %c1024 : index
-  tessera_target.launch @k grid(%blocks) block = [128] args(%x, %t, %n : memref<?x64xf16>, memref<?x64xf32>, index)
+  tessera_target.launch @k grid(%blocks) block = [128] args(%x, %t, %n : memref<?x64xf16>, memref<?x64xf32>, index) flops(%numel)
   %o = tessera_target.allocate(%n) : memref<?xf32>
   return %o : memref<?xf32>
 }
