@@ -20,6 +20,21 @@ namespace mlir::tessera::target {
 using namespace mlir;
 
 namespace {
+/// `instruction $0, $1;` of one f32 operand as (pure) inline PTX.
+static Value ex2(PatternRewriter &rewriter, Location loc, StringRef instruction,
+                 Value x) {
+  Type f32 = rewriter.getF32Type();
+  return LLVM::InlineAsmOp::create(
+             rewriter, loc, TypeRange{f32}, ValueRange{x},
+             (instruction + " $0, $1;").str(), "=f,f",
+             /*has_side_effects=*/false,
+             /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+             LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                       LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getResult(0);
+}
+
 /// exp(x) = 2^(x * log2(e)) with PTX's ex2.approx.f32 (handles -inf, inf,
 /// NaN and subnormal results).
 struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
@@ -33,14 +48,7 @@ struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
     Value log2e = arith::ConstantOp::create(
         rewriter, loc, type, rewriter.getF32FloatAttr(1.4426950408889634f));
     Value x = arith::MulFOp::create(rewriter, loc, op.getOperand(), log2e);
-    auto asmOp = LLVM::InlineAsmOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{x},
-        "ex2.approx.f32 $0, $1;", "=f,f", /*has_side_effects=*/false,
-        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-        LLVM::AsmDialectAttr::get(rewriter.getContext(),
-                                  LLVM::AsmDialect::AD_ATT),
-        /*operand_attrs=*/ArrayAttr());
-    rewriter.replaceOp(op, asmOp.getResult(0));
+    rewriter.replaceOp(op, ex2(rewriter, loc, "ex2.approx.f32", x));
     return success();
   }
 };
@@ -57,15 +65,10 @@ struct Ex2Exp2 : public OpRewritePattern<math::Exp2Op> {
       return rewriter.notifyMatchFailure(op, "only scalar f32");
     bool approximate = bitEnumContainsAll(op.getFastmath(),
                                           arith::FastMathFlags::afn);
-    auto asmOp = LLVM::InlineAsmOp::create(
-        rewriter, op.getLoc(), TypeRange{type}, ValueRange{op.getOperand()},
-        approximate ? "ex2.approx.ftz.f32 $0, $1;" : "ex2.approx.f32 $0, $1;",
-        "=f,f", /*has_side_effects=*/false,
-        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-        LLVM::AsmDialectAttr::get(rewriter.getContext(),
-                                  LLVM::AsmDialect::AD_ATT),
-        /*operand_attrs=*/ArrayAttr());
-    rewriter.replaceOp(op, asmOp.getResult(0));
+    rewriter.replaceOp(
+        op, ex2(rewriter, op.getLoc(),
+                approximate ? "ex2.approx.ftz.f32" : "ex2.approx.f32",
+                op.getOperand()));
     return success();
   }
 };
