@@ -798,10 +798,11 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
       makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::wgmma);
   tma.maps = maps;
   // The overlap pays where the scores' dot is long against the softmax:
-  // head dims of 128 and more (D128 1.03-1.08x on the H200; D64 0.72-0.95x:
+  // head dims of 128 (D128 1.03-1.08x on the H200; D64 0.72-0.95x:
   // bench/results/2026-11-30-h200-attention-overlap-bench.log and the
-  // wgmma sweeps).
-  tma.overlap = d >= 128;
+  // wgmma sweeps). Wider value heads keep their registers for the output
+  // (the early scores take another bn / 2 a thread).
+  tma.overlap = d >= 128 && dv <= 128;
   AttentionProgram fallback =
       makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::mmaSync);
   Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
