@@ -10,9 +10,10 @@
 // tile copied once into a swizzled buffer through its map, completing on a
 // barrier; the first key block too, and its scores S = Q K^T (both
 // operands from shared memory, K through a transposed view: K-major)
-// before the loop (the overlap: query heads of 128 or more, value heads of at most 128). The loop carries the
-// scores of its block: each iteration copies the next key block and its
-// own value block onto one barrier of the iteration (tessera-tile-pipeline
+// before the loop (the overlap: query heads of 128 or more, value heads
+// of at most 128). The loop carries the scores of its block: each
+// iteration copies the next key block and its own value block onto one
+// barrier of the iteration (tessera-tile-pipeline
 // makes it a ring), issues the next block's scores `async`, runs the
 // softmax of its own, converts P (rounded to f16) to the second dot's `a`
 // (the accumulator's own layout: nothing moves), O = P V, then awaits the
