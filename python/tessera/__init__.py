@@ -29,7 +29,7 @@ _FRONTEND = {
     "relu", "gelu", "silu", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt",
     "neg", "abs", "maximum", "minimum", "where", "cast", "sum", "mean", "max",
     "min", "transpose", "reshape", "broadcast_to", "concat", "var", "std", "linear",
-    "take", "embedding", "argmax", "argmin", "cumsum", "dropout",
+    "take", "embedding", "argmax", "argmin", "cumsum", "dropout", "equal", "not_equal",
 }
 
 

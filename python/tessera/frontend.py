@@ -287,6 +287,12 @@ class TracedTensor:
     def __pow__(self, other): return _binary("pow", self, other)
     def __neg__(self): return neg(self)
     def __matmul__(self, other): return matmul(self, other)
+    # Comparisons: bool tensors (where's condition). == and != stay Python's
+    # (identity; tensors are hashed): tessera.equal / tessera.not_equal.
+    def __lt__(self, other): return _compare("lt", self, other)
+    def __le__(self, other): return _compare("le", self, other)
+    def __gt__(self, other): return _compare("gt", self, other)
+    def __ge__(self, other): return _compare("ge", self, other)
 
     def sum(self, dim=None, keepdim=False): return sum(self, dim, keepdim)
     def mean(self, dim=None, keepdim=False): return mean(self, dim, keepdim)
@@ -345,6 +351,30 @@ def _binary(kind: str, a, b) -> TracedTensor:
         result = getattr(tg, kind)(a.value, b.value, loc=_user_location())
     dtype = DTYPES[str(ir.RankedTensorType(result.type).element_type)]
     return TracedTensor(result, shape, dtype)
+
+
+def _compare(predicate: str, a, b) -> TracedTensor:
+    """`a predicate b` elementwise: a bool tensor (NumPy broadcasting; a
+    Python scalar becomes a constant of the other operand's dtype)."""
+    a = _as_traced(a, b) if not isinstance(a, TracedTensor) else a
+    b = _as_traced(b, a)
+    if a.dtype != b.dtype:
+        raise TypeError(f"compare {predicate}: dtype mismatch: {a.dtype.name} vs "
+                        f"{b.dtype.name} (cast one)")
+    shape = _broadcast(a.shape, b.shape, f"compare {predicate}")
+    result = _finish(tg.compare(getattr(tg.ComparePredicate, predicate), a.value, b.value,
+                                loc=_user_location()))
+    return TracedTensor(result, shape, DTYPES["i1"])
+
+
+def equal(a, b) -> TracedTensor:
+    """`a == b` elementwise, a bool tensor (the `==` operator stays Python's)."""
+    return _compare("eq", a, b)
+
+
+def not_equal(a, b) -> TracedTensor:
+    """`a != b` elementwise, a bool tensor (NaN != anything)."""
+    return _compare("ne", a, b)
 
 
 def _unary(kind: str, x: TracedTensor, **attrs) -> TracedTensor:

@@ -1797,6 +1797,40 @@ struct FusedLowering : public GraphPattern<FusedOp> {
 
 //===----------------------------------------------------------------------===//
 // Scalar math, shared with the GPU lowering
+/// Elementwise comparisons: ordered float predicates (a NaN compares false
+/// but for `ne`, NumPy's rule), signed integer ones.
+struct CompareLowering : public GraphPattern<CompareOp> {
+  using GraphPattern::GraphPattern;
+  LogicalResult
+  matchAndRewrite(CompareOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ComparePredicate predicate = op.getPredicate();
+    bool isFloat = isa<FloatType>(
+        getElementTypeOrSelf(op.getLhs().getType()));
+    Value result = elementwise(
+        rewriter, op.getLoc(), op.getType(),
+        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (isFloat) {
+            static constexpr arith::CmpFPredicate floats[] = {
+                arith::CmpFPredicate::OEQ, arith::CmpFPredicate::UNE,
+                arith::CmpFPredicate::OLT, arith::CmpFPredicate::OLE,
+                arith::CmpFPredicate::OGT, arith::CmpFPredicate::OGE};
+            return arith::CmpFOp::create(
+                b, loc, floats[static_cast<int>(predicate)], args[0], args[1]);
+          }
+          static constexpr arith::CmpIPredicate ints[] = {
+              arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne,
+              arith::CmpIPredicate::slt, arith::CmpIPredicate::sle,
+              arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge};
+          return arith::CmpIOp::create(
+              b, loc, ints[static_cast<int>(predicate)], args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 
 bool mlir::tessera::isElementwiseGraphOp(Operation *op) {
@@ -1867,7 +1901,8 @@ Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
 void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ConstantLowering, CastLowering, SelectLowering, MatmulLowering,
+  patterns.add<ConstantLowering, CastLowering, SelectLowering, CompareLowering,
+               MatmulLowering,
                ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
                LayerNormLowering, RmsNormLowering, TransposeLowering,
                ReshapeLowering, BroadcastToLowering, ConcatLowering,

@@ -411,6 +411,42 @@ LogicalResult SelectOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// CompareOp
+//===----------------------------------------------------------------------===//
+
+static FailureOr<Type> inferCompare(const OpDiag &diag, Type lhsType,
+                                    Type rhsType) {
+  auto lhs = cast<RankedTensorType>(lhsType);
+  auto rhs = cast<RankedTensorType>(rhsType);
+  if (lhs.getElementType() != rhs.getElementType())
+    return diag.error("lhs element type ", lhs.getElementType(),
+                      " does not match rhs element type ",
+                      rhs.getElementType(), " (cast one)");
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(diag, lhs.getShape(), rhs.getShape(), "lhs", "rhs");
+  if (failed(shape))
+    return failure();
+  return Type(
+      RankedTensorType::get(*shape, IntegerType::get(lhs.getContext(), 1)));
+}
+
+LogicalResult CompareOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, ValueRange operands,
+    DictionaryAttr, OpaqueProperties, RegionRange,
+    SmallVectorImpl<Type> &inferred) {
+  FailureOr<Type> type = inferCompare(OpDiag{loc, getOperationName()},
+                                      operands[0].getType(),
+                                      operands[1].getType());
+  return pushInferred(type, inferred);
+}
+
+LogicalResult CompareOp::verify() {
+  FailureOr<Type> type = inferCompare(OpDiag{getLoc(), getOperationName()},
+                                      getLhs().getType(), getRhs().getType());
+  return failed(type) ? failure() : checkInferred(*this, *type);
+}
+
+//===----------------------------------------------------------------------===//
 // MatmulOp
 //===----------------------------------------------------------------------===//
 

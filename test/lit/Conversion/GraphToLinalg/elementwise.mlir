@@ -56,6 +56,25 @@ func.func @policy_compute(%a: tensor<8xbf16>, %b: tensor<8xf32>) -> tensor<8xbf1
 
 // -----
 
+// Comparisons: one linalg.generic of arith.cmpf (ordered, but `ne`
+// unordered: NumPy's NaN rules) or arith.cmpi (signed), into i1.
+// CHECK-LABEL: func.func @compare
+// CHECK: linalg.generic
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.yield %{{.*}} : i1
+// CHECK: linalg.generic
+// CHECK: arith.cmpf une
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sle
+func.func @compare(%x: tensor<8xf32>, %y: tensor<4x8xf32>, %i: tensor<8xi32>) -> (tensor<4x8xi1>, tensor<8xi1>, tensor<8xi1>) {
+  %0 = tessera_graph.compare gt %x, %y : tensor<8xf32>, tensor<4x8xf32> -> tensor<4x8xi1>
+  %1 = tessera_graph.compare ne %x, %x : tensor<8xf32>, tensor<8xf32> -> tensor<8xi1>
+  %2 = tessera_graph.compare le %i, %i : tensor<8xi32>, tensor<8xi32> -> tensor<8xi1>
+  return %0, %1, %2 : tensor<4x8xi1>, tensor<8xi1>, tensor<8xi1>
+}
+
+// -----
+
 // GELU (erf form) and select.
 // CHECK-LABEL: func.func @gelu_select
 // CHECK: math.erf

@@ -82,6 +82,38 @@ func.func @f(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) {
 
 // -----
 
+func.func @f(%a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{'tessera_graph.compare' op lhs element type 'f32' does not match rhs element type 'f16' (cast one)}}
+  %0 = tessera_graph.compare lt %a, %b : tensor<4xf32>, tensor<4xf16> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{'tessera_graph.compare' op lhs dimension 0 (4) and rhs dimension 0 (3) are not broadcast-compatible}}
+  %0 = tessera_graph.compare lt %a, %b : tensor<4xf32>, tensor<3xf32> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.compare' op result #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xi8>'}}
+  %0 = tessera_graph.compare eq %a, %a : tensor<4xf32>, tensor<4xf32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4xf32>) {
+  // expected-error @+1 {{'tessera_graph.compare' op result type 'tensor<5xi1>' does not match the inferred type 'tensor<4xi1>'}}
+  %0 = tessera_graph.compare eq %a, %a : tensor<4xf32>, tensor<4xf32> -> tensor<5xi1>
+  return
+}
+
+// -----
+
 func.func @f(%c: tensor<4xi8>, %a: tensor<4xf32>, %b: tensor<4xf32>) {
   // expected-error @+1 {{'tessera_graph.select' op operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xi8>'}}
   %0 = tessera_graph.select %c, %a, %b : tensor<4xi8>, tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>

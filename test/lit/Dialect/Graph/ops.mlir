@@ -87,6 +87,15 @@ func.func @select(%c: tensor<4x1xi1>, %a: tensor<4x8xf32>, %b: tensor<8xf32>) ->
   return %0 : tensor<4x8xf32>
 }
 
+// CHECK-LABEL: func.func @compare
+func.func @compare(%a: tensor<4x8xf32>, %b: tensor<8xf32>, %i: tensor<?xi32>) -> (tensor<4x8xi1>, tensor<?xi1>) {
+  // CHECK: tessera_graph.compare gt %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8xi1>
+  %0 = tessera_graph.compare gt %a, %b : tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8xi1>
+  // CHECK: tessera_graph.compare ne %{{.*}}, %{{.*}} : tensor<?xi32>, tensor<?xi32> -> tensor<?xi1>
+  %1 = tessera_graph.compare ne %i, %i : tensor<?xi32>, tensor<?xi32> -> tensor<?xi1>
+  return %0, %1 : tensor<4x8xi1>, tensor<?xi1>
+}
+
 // CHECK-LABEL: func.func @matmul
 func.func @matmul(%a: tensor<128x768xf16>, %b: tensor<768x512xf16>,
                   %q: tensor<8x128x64xbf16>, %k: tensor<256x64xbf16>,

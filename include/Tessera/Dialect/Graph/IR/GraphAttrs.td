@@ -40,6 +40,20 @@ def Graph_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
 }
 def Graph_ReduceKindAttr : EnumAttr<Graph_Dialect, Graph_ReduceKind, "reduce">;
 
+def Graph_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "elementwise comparison", [
+    I32EnumAttrCase<"eq", 0>,
+    I32EnumAttrCase<"ne", 1>,
+    I32EnumAttrCase<"lt", 2>,
+    I32EnumAttrCase<"le", 3>,
+    I32EnumAttrCase<"gt", 4>,
+    I32EnumAttrCase<"ge", 5>]> {
+  let cppNamespace = "::mlir::tessera::graph";
+  let genSpecializedAttr = 0;
+}
+def Graph_ComparePredicateAttr : EnumAttr<Graph_Dialect, Graph_ComparePredicate,
+                                          "compare">;
+
 def Graph_GeluApproximation : I32EnumAttr<"GeluApproximation",
     "GELU formula", [
     I32EnumAttrCase<"erf", 0>,

@@ -197,6 +197,31 @@ def Graph_SelectOp : Graph_InferredOp<"select"> {
   }];
 }
 
+def Graph_CompareOp : Graph_InferredOp<"compare"> {
+  let summary = "elementwise comparison with NumPy broadcasting";
+  let description = [{
+    `lhs predicate rhs` per element (`eq`, `ne`, `lt`, `le`, `gt`, `ge`),
+    the operands broadcast as in the binary ops: a bool (`i1`) tensor, the
+    condition `tessera_graph.select` takes. Both operands have one element
+    type. Floats compare ordered (a NaN makes every predicate false but
+    `ne`, as in NumPy); integers signed.
+
+    Example:
+
+    ```mlir
+    %m = tessera_graph.compare gt %x, %y
+        : tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8xi1>
+    ```
+  }];
+  let arguments = (ins Graph_ComparePredicateAttr:$predicate,
+                       Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_BoolTensor:$result);
+  let assemblyFormat = [{
+    $predicate $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->`
+        type($result)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Contractions
 //===----------------------------------------------------------------------===//
