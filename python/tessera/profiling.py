@@ -212,7 +212,7 @@ def ceilings(measure: bool = True) -> dict:
     return entry
 
 
-def _gpu_program(fn, arrays):
+def _gpu_program(fn):
     """The runtime program `fn` runs on this GPU, or None for the CPU path."""
     from .artifact import Artifact
     from .runtime import GPUProgram
@@ -246,7 +246,7 @@ def profile(fn, *args, repeats: int = 20, warmup: int = 3,
     if not isinstance(fn, (Artifact, GPUProgram)):
         raise TypeError(f"tessera.profile: expected a @tessera.function, an Artifact or a "
                         f"GPU program, got {type(fn).__name__}")
-    program = _gpu_program(fn, args)
+    program = _gpu_program(fn)
     if program is None:  # the CPU path: one row, the wall clock
         for _ in range(warmup):
             fn(*args)

@@ -4,7 +4,6 @@ and minimum bytes (a GPU program's costs need no GPU), and the `tessera
 profile` command. The device check is bench/profile_check.py (against
 bench/run.py's own figures, in one device call)."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +79,7 @@ def test_compiled_plans_record_flops():
     from tessera.compiler import compile as compile_fn
 
     artifact = compile_fn(mlp, target="sm_90")
-    (matmul,) = [k for k in artifact.plan["kernels"] if "matmul" in k["name"]][:1]
+    matmul = next(k for k in artifact.plan["kernels"] if "matmul" in k["name"])
     flops = gpu.compile_extent(matmul["flops"])
     assert flops({"N": 64, "D": 32, "H": 16}) == 2 * 64 * 16 * 32
 
