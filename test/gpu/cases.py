@@ -655,6 +655,129 @@ func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %
 }
 
 
+def random_input(rng, shape, dtype):
+    """A random input: standard normal floats; int32 indices in [-8, 48)
+    (some negative, some past the dims they index: take clamps them);
+    bools half true."""
+    if dtype == "int32":
+        return rng.integers(-8, 48, size=shape).astype(np.int32)
+    if dtype == "bool":
+        return rng.random(shape) < 0.5
+    return rng.standard_normal(shape).astype(dtype)
+
+
+def take(x, ids, axis):
+    """tessera_graph.take's rule: negative indices once from the end, then
+    clamped into the dim."""
+    ids = ids.astype(np.int64)
+    size = x.shape[axis]
+    ids = np.where(ids < 0, ids + size, ids)
+    return np.take(x, np.clip(ids, 0, size - 1), axis=axis)
+
+
+def _fmix32(h):
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def dropout(x, p, seed):
+    """tessera_graph.dropout's documented mask (uint32 arithmetic)."""
+    linear = np.arange(x.size, dtype=np.uint64).reshape(x.shape)
+    lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    hi = (linear >> np.uint64(32)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        h = _fmix32(lo ^ _fmix32(np.uint32(seed) ^ hi))
+    keep = h >= np.uint32(min(round(p * 2 ** 32), 2 ** 32 - 1))
+    return np.where(keep, x / (1 - p), 0.0)
+
+
+# Elementwise kernels that move elements (transposes, reshapes, slices,
+# concatenation, gathers, broadcasts) or hash positions (dropout), and
+# comparisons into where: ragged sizes, f16 and f32, integer indices.
+CASES.update({
+    "transpose_bshd_f16": (
+        """
+func.func @main(%x: tensor<?x?x?x?xf16>) -> tensor<?x?x?x?xf16> {
+  %t = tessera_graph.transpose %x permutation = [0, 2, 1, 3] : tensor<?x?x?x?xf16> -> tensor<?x?x?x?xf16>
+  return %t : tensor<?x?x?x?xf16>
+}""",
+        [(2, 37, 5, 33)], ["float16"], lambda x: x.transpose(0, 2, 1, 3), "float16"),
+    "transpose_scale_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tessera_graph.add %t, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(777, 1001), (777,)], ["float32", "float32"], lambda x, b: x.T + b, "float32"),
+    "slice_strided_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.slice %x offsets = [1, 2] sizes = [-1, -1] strides = [2, 3] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %e = tessera_graph.exp %s : tensor<?x?xf32>
+  return %e : tensor<?x?xf32>
+}""",
+        [(301, 1000)], ["float32"], lambda x: np.exp(x[1::2, 2::3]), "float32"),
+    "reshape_heads_f16": (
+        """
+func.func @main(%x: tensor<?x12x40xf16>) -> tensor<?x480xf16> {
+  %r = tessera_graph.reshape %x : tensor<?x12x40xf16> -> tensor<?x480xf16>
+  return %r : tensor<?x480xf16>
+}""",
+        [(333, 12, 40)], ["float16"], lambda x: x.reshape(x.shape[0], 480), "float16"),
+    "concat_f32": (
+        """
+func.func @main(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %c: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %j = tessera_graph.concat %a, %b, %c dim = 1 : tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %j : tensor<?x?xf32>
+}""",
+        [(129, 100), (129, 57), (129, 1)], ["float32"] * 3,
+        lambda a, b, c: np.concatenate([a, b, c], axis=1), "float32"),
+    "embedding_take_f16": (
+        """
+func.func @main(%t: tensor<?x?xf16>, %ids: tensor<?x?xi32>) -> tensor<?x?x?xf16> {
+  %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x?xf16>, tensor<?x?xi32> -> tensor<?x?x?xf16>
+  return %e : tensor<?x?x?xf16>
+}""",
+        [(40, 77), (13, 29)], ["float16", "int32"], lambda t, ids: take(t, ids, 0), "float16"),
+    "take_columns_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>, %ids: tensor<?xi32>) -> tensor<?x?xf32> {
+  %e = tessera_graph.take %x, %ids dim = 1 : tensor<?x?xf32>, tensor<?xi32> -> tensor<?x?xf32>
+  return %e : tensor<?x?xf32>
+}""",
+        [(99, 31), (50,)], ["float32", "int32"], lambda x, ids: take(x, ids, 1), "float32"),
+    "broadcast_to_f32": (
+        """
+func.func @main(%x: tensor<?x1xf32>) -> tensor<?x300xf32> {
+  %b = tessera_graph.broadcast_to %x : tensor<?x1xf32> -> tensor<?x300xf32>
+  return %b : tensor<?x300xf32>
+}""",
+        [(201, 1)], ["float32"], lambda x: np.broadcast_to(x, (x.shape[0], 300)), "float32"),
+    "where_compare_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %y: tensor<?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.compare gt %x, %y : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xi1>
+  %two = tessera_graph.constant dense<2.0> : tensor<f16>
+  %y2 = tessera_graph.mul %y, %two : tensor<?xf16>, tensor<f16> -> tensor<?xf16>
+  %w = tessera_graph.select %c, %x, %y2 : tensor<?x?xi1>, tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  return %w : tensor<?x?xf16>
+}""",
+        [(257, 1003), (1003,)], ["float16", "float16"],
+        lambda x, y: np.where(x > y, x, 2 * y), "float16"),
+    "dropout_f32": (
+        """
+func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
+  %d = tessera_graph.dropout %x p = 2.5e-01 seed = 1234 : tensor<?x?x?xf32>
+  return %d : tensor<?x?x?xf32>
+}""",
+        [(3, 77, 1001)], ["float32"], lambda x: dropout(x, 0.25, 1234), "float32"),
+})
+
+
 def attention(q, k, v, causal=False, scale=None, mask=None):
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     s = q @ np.swapaxes(k, -1, -2) * scale

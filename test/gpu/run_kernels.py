@@ -28,7 +28,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
-from cases import CASES, MULTI_OUTPUT_CASES, PITCHED, USES_TMA, tolerance  # noqa: E402
+from cases import (CASES, MULTI_OUTPUT_CASES, PITCHED, USES_TMA,  # noqa: E402
+                   random_input, tolerance)
 
 
 def main(argv) -> int:
@@ -58,7 +59,7 @@ def main(argv) -> int:
         # The fallback cases are about the kernels' path without TMA: no
         # pitched copies of their inputs.
         program.pitched_copies = USES_TMA.get(name, True)
-        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        host = [random_input(rng, shape, dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         inputs = [cp.asarray(h) for h in host]
         out = cp.full(ref.shape, np.nan, dtype=out_dtype)
@@ -143,7 +144,7 @@ def check_dsl_kernels(cp, runtime, artifacts, rng, sanitize) -> int:
             print(f"case {name}", flush=True)
         program = runtime.load(artifacts / name)
         program.pitched_copies = not name.endswith("_fallback")
-        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        host = [random_input(rng, shape, dtype) for shape, dtype in zip(shapes, dtypes)]
         host[written][...] = np.nan
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         device = [cp.asarray(h) for h in host]
@@ -169,7 +170,7 @@ def check_multiple_outputs(cp, runtime, artifacts, rng) -> int:
         if only and name not in only or not (artifacts / name).exists():
             continue
         program = runtime.load(artifacts / name)
-        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        host = [random_input(rng, shape, dtype) for shape, dtype in zip(shapes, dtypes)]
         refs = [np.asarray(r) for r in reference(*[h.astype(np.float64) for h in host])]
         inputs = [cp.asarray(h) for h in host]
         got = program(*inputs)
@@ -203,7 +204,7 @@ def check_misaligned_views(cp, runtime, artifacts, rng, cases) -> int:
         _, shapes, dtypes, reference, out_dtype = CASES[name]
         program = runtime.load(artifacts / name)
         program.pitched_copies = pitched
-        host = [rng.standard_normal(shape).astype(dtype) for shape, dtype in zip(shapes, dtypes)]
+        host = [random_input(rng, shape, dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
         inputs = []
         for h in host:  # each input one element into a larger buffer

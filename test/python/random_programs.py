@@ -12,10 +12,16 @@ NumPy broadcasting), each step one of: an elementwise unary op, a binary op
 with another input or a Python scalar, a reduction over the last dim
 (keepdim, so later steps still broadcast), softmax or log_softmax, a
 layer_norm or rms_norm, a where over a bool input, a matmul against a
-square weight input, or a cast to f16 and back. The ops are those every
-target compiles today (the CPU path, sm_90, gfx942); transpose, reshape,
-slice, take, cumsum, argmax and dropout run on the CPU path only and are
-left out until the GPUs compile them.
+square weight input, a cast to f16 and back, and the ops that move
+elements: a binary op with a transposed input, a flatten and reshape back,
+a roll (slices and a concat), a take of a permutation along the last dim
+(with some indices negative), a comparison into where, a dropout with a
+seed, a broadcast_to of a reduced value. Every target compiles them (the
+CPU path, sm_90, gfx942); cumsum and argmax run on the CPU path only and
+are left out until the GPUs compile them.
+
+The device half (test/gpu/random_programs_gpu.py) runs the sm_90 artifacts
+of the same programs on the same inputs and compares with the CPU path.
 """
 
 from __future__ import annotations
@@ -95,9 +101,36 @@ class Program:
             concrete = tuple(self.dims[d] if isinstance(d, str) else d for d in shape)
             if dtype == "bool_":
                 out.append(rng.random(concrete) < 0.5)
+            elif dtype == "i32":
+                # a permutation of the last dim, a third of it negative
+                n = concrete[-1]
+                perm = rng.permutation(n)
+                out.append(np.where(rng.random(n) < 0.3, perm - n, perm).astype(np.int32))
             else:
                 out.append(rng.standard_normal(concrete).astype(np.float32))
         return out
+
+
+def _dropout(a, p, seed):
+    """tessera_graph.dropout's documented mask, in NumPy's uint32."""
+    def fmix(h):
+        h = h ^ (h >> np.uint32(16))
+        h = h * np.uint32(0x85EBCA6B)
+        h = h ^ (h >> np.uint32(13))
+        h = h * np.uint32(0xC2B2AE35)
+        return h ^ (h >> np.uint32(16))
+    linear = np.arange(a.size, dtype=np.uint64).reshape(a.shape)
+    lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    hi = (linear >> np.uint64(32)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        h = fmix(lo ^ fmix(np.uint32(seed) ^ hi))
+    return np.where(h >= np.uint32(round(p * 2 ** 32)), a / (1 - p), 0.0)
+
+
+def _take(a, ids):
+    n = a.shape[-1]
+    ids = ids.astype(np.int64)
+    return np.take(a, np.clip(np.where(ids < 0, ids + n, ids), 0, n - 1), axis=-1)
 
 
 def generate(seed: int) -> Program:
@@ -107,6 +140,15 @@ def generate(seed: int) -> Program:
     # Ragged sizes: odd, not multiples of the tile sizes.
     dims = {s: int(rng.choice([1, 3, 7, 33, 129, 250, 1001])) for s in symbols}
     dims[symbols[-1]] = int(rng.choice([5, 17, 64, 100, 333]))
+    # At most 2^18 elements (float64 references; the device run carries
+    # the CPU results).
+    while math.prod(dims.values()) > 1 << 18:
+        largest = max(symbols[:-1], key=lambda s: dims[s])
+        dims[largest] = (dims[largest] + 1) // 4 + 2
+    # Sometimes a static last dim: reshapes and slices with an end need one.
+    static_last = rng.random() < 0.4
+    if static_last:
+        symbols[-1] = dims.pop(symbols[-1])
     full = list(symbols)
     args = [("x", full, "f32")]
     sources, refs = {"x": "x"}, {}
@@ -124,6 +166,12 @@ def generate(seed: int) -> Program:
     use_matmul = rank >= 2 and rng.random() < 0.15
     if use_matmul:
         args.append(("w", [symbols[-1], symbols[-1]], "f32"))
+    use_transpose = rank >= 2 and rng.random() < 0.4
+    if use_transpose:
+        args.append(("t", full[:-2] + [full[-1], full[-2]], "f32"))
+    use_take = rng.random() < 0.25
+    if use_take:
+        args.append(("p", [symbols[-1]], "i32"))
 
     expr = "x"
     steps = []
@@ -141,7 +189,7 @@ def generate(seed: int) -> Program:
                 shape_is_full = False
         elif choice < 0.85:
             name = str(rng.choice(list(BINARY)))
-            others = [a[0] for a in args if a[2] == "f32" and a[0] not in ("x", "w")]
+            others = [a[0] for a in args if a[2] == "f32" and a[0] not in ("x", "w", "t")]
             if others and rng.random() < 0.6:
                 other = str(rng.choice(others))
             else:
@@ -155,9 +203,46 @@ def generate(seed: int) -> Program:
         elif use_where and choice < 0.93:
             expr = f"tessera.where(c, ({expr}), 0.0)"
             ops.append(("where", None, None))
-        elif use_matmul and shape_is_full:
+        elif use_matmul and shape_is_full and choice < 0.95:
             expr = f"({expr}) @ w"
             ops.append(("matmul", None, None))
+        elif choice < 0.99:
+            moves = ["compare", "dropout"]
+            if use_transpose:
+                moves.append("transpose")
+            if use_take and shape_is_full:
+                moves.append("take")
+            if static_last and rank == 2:
+                moves.append("flatten")
+            if static_last:
+                moves.append("roll")
+                if not shape_is_full:
+                    moves.append("broadcast")
+            name = str(rng.choice(moves))
+            other = repr(float(rng.choice([0.5, -0.25, 1.0])))
+            if name == "compare":
+                expr = f"tessera.where(({expr}) > {other}, ({expr}), -({expr}))"
+            elif name == "dropout":
+                other = str(int(rng.integers(0, 2 ** 32)))
+                expr = f"tessera.dropout(({expr}), 0.25, {other})"
+            elif name == "transpose":
+                perm = list(range(rank - 2)) + [rank - 1, rank - 2]
+                expr = f"({expr}) + tessera.transpose(t, {perm})"
+            elif name == "take":
+                expr = f"tessera.take(({expr}), p, dim=-1)"
+            elif name == "flatten":
+                last = full[-1] if shape_is_full else 1
+                expr = (f"tessera.reshape(tessera.relu(tessera.reshape(({expr}), (-1,))) "
+                        f"* 2.0, (-1, {last}))")
+            elif name == "roll":
+                last = full[-1] if shape_is_full else 1
+                expr = (f"tessera.concat([({expr})[..., 1:], ({expr})[..., 0:1]], dim=-1)"
+                        if last > 1 else expr)
+            elif name == "broadcast":
+                shape = tuple(full)
+                expr = f"tessera.broadcast_to(({expr}), {shape!r})"
+                shape_is_full = True
+            ops.append(("move", name, other))
         else:
             name = str(rng.choice(["relu", "tanh", "abs"]))
             expr = UNARY[name][0].format(a=f"({expr})")
@@ -177,8 +262,10 @@ def generate(seed: int) -> Program:
         out = env["x"]
         for kind, name, other in ops:
             operand = None
-            if other is not None:
+            if other is not None and kind != "move":
                 operand = env[other] if other in env else float(other)
+            if kind == "move" and name == "compare":
+                operand = float(other)
             if kind == "unary":
                 out = UNARY[name][1](out)
             elif kind == "binary":
@@ -189,6 +276,20 @@ def generate(seed: int) -> Program:
                 out = np.where(env["c"], out, 0.0)
             elif kind == "matmul":
                 out = out @ env["w"]
+            elif name == "compare":
+                out = np.where(out > operand, out, -out)
+            elif name == "dropout":
+                out = _dropout(out, 0.25, int(other))
+            elif name == "transpose":
+                out = out + np.swapaxes(env["t"], -1, -2)
+            elif name == "take":
+                out = _take(out, env["p"])
+            elif name == "flatten":
+                out = np.maximum(out, 0.0) * 2.0
+            elif name == "roll":
+                out = np.roll(out, -1, axis=-1)
+            elif name == "broadcast":
+                out = np.broadcast_to(out, np.broadcast_shapes(out.shape, env["x"].shape))
         return out
 
     casts = sum(1 for _, name, _ in ops if name == "f16")

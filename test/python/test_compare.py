@@ -1,8 +1,8 @@
 """Comparisons (`<`, `<=`, `>`, `>=`, tessera.equal, tessera.not_equal):
 bool tensors with NumPy broadcasting and NumPy's NaN rules, Python scalars
 as constants of the other operand's dtype, a condition for tessera.where;
-on the CPU path against NumPy. GPUs refuse the op by name until a GPU
-kernel exists."""
+on the CPU path against NumPy. GPUs compile them into elementwise kernels
+(the device run is test/gpu/cases.py's where_compare_f16)."""
 
 import numpy as np
 import pytest
@@ -71,7 +71,8 @@ def test_equality_operators_stay_pythons():
 
 
 @pytest.mark.parametrize("target", ["sm_90", "gfx942"])
-def test_gpus_refuse_comparisons_by_name(target):
-    with pytest.raises(Exception, match=r"'tessera_graph.compare' op is not supported by "
-                                        r"the GPU lowering yet"):
-        compile_fn(masks, target=target)
+def test_comparisons_compile_for_gpus(target):
+    art = compile_fn(masks, target=target)
+    # bool outputs; the where's comparison fused into its kernel
+    assert [o["dtype"] for o in art.plan["outputs"]] == ["i1"] * 6 + ["f32"]
+    assert len(art.plan["kernels"]) == 7

@@ -57,13 +57,14 @@ def test_indices_that_cannot_be_checked_are_refused(key, error, match):
         tessera.function(f).mlir
 
 
-def test_slices_run_on_the_cpu_path_only_so_far():
+@pytest.mark.parametrize("target", ["sm_90", "gfx942"])
+def test_slices_compile_for_gpus(target):
     @tessera.function
     def head(x: Tensor["S", 64, f32]) -> Tensor["S", 16, f32]:
         return x[:, :16] * 2.0
-    with pytest.raises(Exception, match=r"'tessera_graph.slice' op is not supported by the "
-                                        r"GPU lowering yet"):
-        tessera.compile(head, target="sm_90")
+    art = tessera.compile(head, target=target)
+    # the slice and the scaling in one elementwise kernel
+    assert [k["name"] for k in art.plan["kernels"]] == ["head_k0_elementwise"]
 
 
 from tessera import i32  # noqa: E402
@@ -104,9 +105,9 @@ def test_take_errors():
         tessera.function(float_ids).mlir
     with pytest.raises(tessera.ShapeError, match=r"embedding: the table is a 2-d tensor"):
         tessera.function(flat_table).mlir
-    with pytest.raises(Exception, match=r"'tessera_graph.take' op is not supported by the GPU "
-                                        r"lowering yet"):
-        tessera.compile(lookup, target="sm_90")
+    # gathers of the indices and the table in an elementwise kernel
+    for target in ("sm_90", "gfx942"):
+        assert tessera.compile(lookup, target=target).plan["kernels"]
 
 
 @tessera.function

@@ -1362,6 +1362,57 @@ struct SliceLowering : public GraphPattern<SliceOp> {
 /// hashing it with the seed (the op's documented fmix32 scheme, in i32
 /// arithmetic) and keeping it, scaled by 1 / (1 - p), where the hash is at
 /// or above p * 2^32.
+/// One element of dropout `op`: `x` kept (scaled by 1 / (1 - p)) or zeroed
+/// by the hash of its row-major position `linear` (i64) and the seed.
+static Value dropoutScalar(DropoutOp op, OpBuilder &b, Location l, Value x,
+                           Value linear) {
+  Type element = x.getType();
+  Type compute = isNarrowFloat(element) ? b.getF32Type() : element;
+  double p = op.getP().convertToDouble();
+  uint64_t threshold64 = static_cast<uint64_t>(std::llround(p * 4294967296.0));
+  uint32_t threshold = threshold64 > 0xffffffffULL
+                           ? 0xffffffffU
+                           : static_cast<uint32_t>(threshold64);
+  uint32_t seed = static_cast<uint32_t>(op.getSeed());
+  Type i32 = b.getI32Type();
+  auto c32 = [&](uint32_t v) {
+    return arith::ConstantOp::create(
+               b, l, b.getIntegerAttr(i32, static_cast<int32_t>(v)))
+        .getResult();
+  };
+  auto fmix = [&](Value h) {
+    h = arith::XOrIOp::create(b, l, h,
+                              arith::ShRUIOp::create(b, l, h, c32(16)));
+    h = arith::MulIOp::create(b, l, h, c32(0x85ebca6bU));
+    h = arith::XOrIOp::create(b, l, h,
+                              arith::ShRUIOp::create(b, l, h, c32(13)));
+    h = arith::MulIOp::create(b, l, h, c32(0xc2b2ae35U));
+    return arith::XOrIOp::create(b, l, h,
+                                 arith::ShRUIOp::create(b, l, h, c32(16)))
+        .getResult();
+  };
+  Value lo = arith::TruncIOp::create(b, l, i32, linear);
+  Value hi = arith::TruncIOp::create(
+      b, l, i32,
+      arith::ShRUIOp::create(
+          b, l, linear,
+          arith::ConstantOp::create(b, l, b.getI64IntegerAttr(32))));
+  Value h = fmix(arith::XOrIOp::create(
+      b, l, lo, fmix(arith::XOrIOp::create(b, l, c32(seed), hi))));
+  Value keep =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, h, c32(threshold));
+  if (compute != element)
+    x = arith::ExtFOp::create(b, l, compute, x);
+  Value scale =
+      arith::ConstantOp::create(b, l, b.getFloatAttr(compute, 1.0 / (1.0 - p)));
+  Value kept = arith::MulFOp::create(b, l, x, scale);
+  Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(compute));
+  Value y = arith::SelectOp::create(b, l, keep, kept, zero);
+  if (compute != element)
+    y = arith::TruncFOp::create(b, l, element, y);
+  return y;
+}
+
 struct DropoutLowering : public GraphPattern<DropoutOp> {
   using GraphPattern::GraphPattern;
   LogicalResult
@@ -1370,26 +1421,14 @@ struct DropoutLowering : public GraphPattern<DropoutOp> {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto type = cast<RankedTensorType>(input.getType());
-    Type element = type.getElementType();
-    Type compute = isNarrowFloat(element) ? rewriter.getF32Type() : element;
     int64_t rank = type.getRank();
-    double p = op.getP().convertToDouble();
-    uint64_t threshold64 = static_cast<uint64_t>(std::llround(p * 4294967296.0));
-    uint32_t threshold = threshold64 > 0xffffffffULL ? 0xffffffffU
-                                                     : static_cast<uint32_t>(threshold64);
-    uint32_t seed = static_cast<uint32_t>(op.getSeed());
     SmallVector<Value> dims;
     for (int64_t d = 0; d < rank; ++d)
       dims.push_back(dimOf(rewriter, loc, input, d));
     Value out = elementwise(
         rewriter, loc, type, input,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Type i32 = b.getI32Type(), i64 = b.getI64Type();
-          auto c32 = [&](uint32_t v) {
-            return arith::ConstantOp::create(
-                       b, l, b.getIntegerAttr(i32, static_cast<int32_t>(v)))
-                .getResult();
-          };
+          Type i64 = b.getI64Type();
           // The row-major position, in i64.
           Value linear = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(0));
           for (int64_t d = 0; d < rank; ++d) {
@@ -1399,38 +1438,7 @@ struct DropoutLowering : public GraphPattern<DropoutOp> {
             linear = arith::AddIOp::create(
                 b, l, arith::MulIOp::create(b, l, linear, size), at);
           }
-          auto fmix = [&](Value h) {
-            h = arith::XOrIOp::create(
-                b, l, h, arith::ShRUIOp::create(b, l, h, c32(16)));
-            h = arith::MulIOp::create(b, l, h, c32(0x85ebca6bU));
-            h = arith::XOrIOp::create(
-                b, l, h, arith::ShRUIOp::create(b, l, h, c32(13)));
-            h = arith::MulIOp::create(b, l, h, c32(0xc2b2ae35U));
-            return arith::XOrIOp::create(
-                       b, l, h, arith::ShRUIOp::create(b, l, h, c32(16)))
-                .getResult();
-          };
-          Value lo = arith::TruncIOp::create(b, l, i32, linear);
-          Value hi = arith::TruncIOp::create(
-              b, l, i32,
-              arith::ShRUIOp::create(
-                  b, l, linear,
-                  arith::ConstantOp::create(b, l, b.getI64IntegerAttr(32))));
-          Value h = fmix(arith::XOrIOp::create(
-              b, l, lo, fmix(arith::XOrIOp::create(b, l, c32(seed), hi))));
-          Value keep = arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, h,
-                                             c32(threshold));
-          Value x = args[0];
-          if (compute != element)
-            x = arith::ExtFOp::create(b, l, compute, x);
-          Value scale = arith::ConstantOp::create(
-              b, l, b.getFloatAttr(compute, 1.0 / (1.0 - p)));
-          Value kept = arith::MulFOp::create(b, l, x, scale);
-          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(compute));
-          Value y = arith::SelectOp::create(b, l, keep, kept, zero);
-          if (compute != element)
-            y = arith::TruncFOp::create(b, l, element, y);
-          return y;
+          return dropoutScalar(op, b, l, args[0], linear);
         });
     rewriter.replaceOp(op, out);
     return success();
@@ -1799,32 +1807,35 @@ struct FusedLowering : public GraphPattern<FusedOp> {
 // Scalar math, shared with the GPU lowering
 /// Elementwise comparisons: ordered float predicates (a NaN compares false
 /// but for `ne`, NumPy's rule), signed integer ones.
+/// One element of comparison `op`: ordered float predicates but `ne`,
+/// signed integer ones.
+static Value compareScalar(CompareOp op, OpBuilder &b, Location loc, Value x,
+                           Value y) {
+  auto predicate = static_cast<int>(op.getPredicate());
+  if (isa<FloatType>(x.getType())) {
+    static constexpr arith::CmpFPredicate floats[] = {
+        arith::CmpFPredicate::OEQ, arith::CmpFPredicate::UNE,
+        arith::CmpFPredicate::OLT, arith::CmpFPredicate::OLE,
+        arith::CmpFPredicate::OGT, arith::CmpFPredicate::OGE};
+    return arith::CmpFOp::create(b, loc, floats[predicate], x, y);
+  }
+  static constexpr arith::CmpIPredicate ints[] = {
+      arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne,
+      arith::CmpIPredicate::slt, arith::CmpIPredicate::sle,
+      arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge};
+  return arith::CmpIOp::create(b, loc, ints[predicate], x, y);
+}
+
 struct CompareLowering : public GraphPattern<CompareOp> {
   using GraphPattern::GraphPattern;
   LogicalResult
   matchAndRewrite(CompareOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    ComparePredicate predicate = op.getPredicate();
-    bool isFloat = isa<FloatType>(
-        getElementTypeOrSelf(op.getLhs().getType()));
     Value result = elementwise(
         rewriter, op.getLoc(), op.getType(),
         ValueRange{adaptor.getLhs(), adaptor.getRhs()},
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          if (isFloat) {
-            static constexpr arith::CmpFPredicate floats[] = {
-                arith::CmpFPredicate::OEQ, arith::CmpFPredicate::UNE,
-                arith::CmpFPredicate::OLT, arith::CmpFPredicate::OLE,
-                arith::CmpFPredicate::OGT, arith::CmpFPredicate::OGE};
-            return arith::CmpFOp::create(
-                b, loc, floats[static_cast<int>(predicate)], args[0], args[1]);
-          }
-          static constexpr arith::CmpIPredicate ints[] = {
-              arith::CmpIPredicate::eq,  arith::CmpIPredicate::ne,
-              arith::CmpIPredicate::slt, arith::CmpIPredicate::sle,
-              arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge};
-          return arith::CmpIOp::create(
-              b, loc, ints[static_cast<int>(predicate)], args[0], args[1]);
+          return compareScalar(op, b, loc, args[0], args[1]);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -1836,7 +1847,7 @@ struct CompareLowering : public GraphPattern<CompareOp> {
 bool mlir::tessera::isElementwiseGraphOp(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
              ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, ReluOp, GeluOp,
-             SiluOp, CastOp, SelectOp>(op);
+             SiluOp, CastOp, SelectOp, CompareOp>(op);
 }
 
 bool mlir::tessera::usesStochasticRounding(Operation *op) {
@@ -1871,6 +1882,11 @@ Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
   return accumulateType(op, element);
 }
 
+Value mlir::tessera::buildDropoutScalar(Operation *op, OpBuilder &b,
+                                        Location loc, Value x, Value linear) {
+  return dropoutScalar(cast<DropoutOp>(op), b, loc, x, linear);
+}
+
 Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
                                             Operation *op,
                                             ValueRange operands) {
@@ -1888,6 +1904,8 @@ Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
   if (isa<SelectOp>(op))
     return arith::SelectOp::create(b, loc, operands[0], operands[1],
                                    operands[2]);
+  if (auto compare = dyn_cast<CompareOp>(op))
+    return compareScalar(compare, b, loc, operands[0], operands[1]);
   Type compute = computeType(op, element);
   Value result;
   if (operands.size() == 2)

@@ -121,6 +121,8 @@ LogicalResult lowerElementwise(HostState &host,
                                       schedule::KernelOp kernel) {
   Location loc = kernel.getLoc();
   Block &body = kernel.getBody().front();
+  if (hasIndexedOps(body))
+    return lowerIndexed(host, kernel);
   if (kernel.getNumResults() != 1)
     return kernel.emitOpError()
            << "has " << kernel.getNumResults()

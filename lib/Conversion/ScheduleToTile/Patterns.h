@@ -393,6 +393,11 @@ struct WgmmaMatmul {
 //===----------------------------------------------------------------------===//
 
 LogicalResult lowerElementwise(HostState &host, schedule::KernelOp kernel);
+/// True if `body` has ops that read their inputs at other positions
+/// (schedule::isIndexedGraphOp): its kernel is built by lowerIndexed
+/// (Indexed.cpp).
+bool hasIndexedOps(Block &body);
+LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel);
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        Operation *anchor);
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,

@@ -19,7 +19,8 @@ namespace tessera {
 //===----------------------------------------------------------------------===//
 
 /// True for the ops computed element by element from the same (broadcast)
-/// position of their operands: binary and unary math, cast and select.
+/// position of their operands: binary and unary math, cast, select and
+/// compare.
 bool isElementwiseGraphOp(Operation *op);
 
 /// Builds the scalar math of elementwise op `op` on `operands`, scalars of
@@ -29,6 +30,12 @@ bool isElementwiseGraphOp(Operation *op);
 /// `usesStochasticRounding`).
 Value buildElementwiseScalar(OpBuilder &b, Location loc, Operation *op,
                              ValueRange operands);
+
+/// One element of tessera_graph.dropout `op`: `x` (of its element type)
+/// kept, scaled by 1 / (1 - p), or zeroed by the hash of its row-major
+/// position `linear` (an i64) and the op's seed.
+Value buildDropoutScalar(Operation *op, OpBuilder &b, Location loc, Value x,
+                         Value linear);
 
 /// True if `op` rounds stochastically (its own cast mode or its policy).
 bool usesStochasticRounding(Operation *op);

@@ -23,11 +23,18 @@ using namespace mlir::tessera::graph;
 static bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, NegOp, AbsOp,
              ExpOp, LogOp, SqrtOp, RsqrtOp, TanhOp, SigmoidOp, ReluOp, GeluOp,
-             SiluOp, CastOp, SelectOp>(op);
+             SiluOp, CastOp, SelectOp, CompareOp>(op);
 }
 
 /// Ops that reduce along dimensions and can take an elementwise prologue
 /// through their first operand.
+/// Ops that read their operands at other positions than their own (or hash
+/// their position): elementwise groups take them, with their shape changes.
+static bool movesElements(Operation *op) {
+  return isa<TransposeOp, ReshapeOp, BroadcastToOp, SliceOp, ConcatOp, TakeOp,
+             DropoutOp>(op);
+}
+
 static bool isReduction(Operation *op) {
   return isa<ReduceOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, RmsNormOp>(op);
 }
@@ -84,12 +91,19 @@ growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
           FusionKind &kind) {
   Block *block = root->getBlock();
   SmallVector<Operation *> group{root};
-  ArrayRef<int64_t> shape = shapeOf(root->getResult(0));
+  bool matmul = isa<MatmulOp>(root), moves = movesElements(root);
   Operation *tail = root;
   while (Operation *user = soleUser(tail->getResult(0), block)) {
-    if (taken.contains(user) || !isElementwise(user) ||
-        shapeOf(user->getResult(0)) != shape)
+    if (taken.contains(user))
       break;
+    // Elementwise ops keep the chain's shape; ops that move elements change
+    // it, and only elementwise groups take them.
+    if (movesElements(user) && !matmul) {
+      moves = true;
+    } else if (!isElementwise(user) ||
+               shapeOf(user->getResult(0)) != shapeOf(tail->getResult(0))) {
+      break;
+    }
     group.push_back(user);
     tail = user;
   }
@@ -99,7 +113,7 @@ growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
   }
   kind = FusionKind::elementwise;
   Operation *user = soleUser(tail->getResult(0), block);
-  if (user && !taken.contains(user) && isReduction(user) &&
+  if (!moves && user && !taken.contains(user) && isReduction(user) &&
       user->getOperand(0) == tail->getResult(0)) {
     group.push_back(user);
     kind = FusionKind::reduction;
@@ -126,7 +140,7 @@ struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
     SmallVector<std::pair<SmallVector<Operation *>, FusionKind>> groups;
     for (Operation &op : *block) {
       if (taken.contains(&op) || op.getNumResults() != 1 ||
-          !(isElementwise(&op) || isa<MatmulOp>(&op)))
+          !(isElementwise(&op) || movesElements(&op) || isa<MatmulOp>(&op)))
         continue;
       FusionKind kind;
       SmallVector<Operation *> group = growGroup(&op, taken, kind);

@@ -38,6 +38,12 @@ static bool isLastDim(Operation *op, int64_t dim) {
   return dim == cast<RankedTensorType>(op->getOperand(0).getType()).getRank() - 1;
 }
 
+bool mlir::tessera::schedule::isIndexedGraphOp(Operation *op) {
+  return isa<graph::TransposeOp, graph::ReshapeOp, graph::BroadcastToOp,
+             graph::SliceOp, graph::ConcatOp, graph::TakeOp,
+             graph::DropoutOp>(op);
+}
+
 KernelShape mlir::tessera::schedule::classifyKernelBody(Block &body) {
   SmallVector<Operation *> ops;
   for (Operation &op : body.without_terminator())
@@ -49,13 +55,24 @@ KernelShape
 mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   KernelShape shape;
   SmallVector<Operation *> anchors;
+  Operation *indexed = nullptr;
   for (Operation *op : ops) {
     if (isa<graph::ConstantOp>(op) || isElementwiseGraphOp(op))
       continue;
+    if (isIndexedGraphOp(op)) {
+      indexed = indexed ? indexed : op;
+      continue;
+    }
     anchors.push_back(op);
   }
   if (anchors.empty()) {
     shape.kind = KernelKind::Elementwise;
+    return shape;
+  }
+  if (indexed) {
+    shape.culprit = indexed;
+    shape.reason = "an op that moves elements in a kernel with a matmul, "
+                   "reduction or attention";
     return shape;
   }
   if (anchors.size() > 1) {
@@ -116,15 +133,6 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
     shape.kind = KernelKind::Attention;
     return shape;
   }
-  // What to write instead, where there is something.
-  if (isa<graph::TransposeOp>(anchor))
-    return unsupported("no GPU kernel for a transpose yet: a transpose of a "
-                       "matmul operand folds into the matmul (x @ w.T), "
-                       "others run on the CPU path (target 'cpu')");
-  if (isa<graph::ReshapeOp, graph::BroadcastToOp, graph::ConcatOp,
-          graph::SliceOp>(anchor))
-    return unsupported("no GPU kernel for reshape, broadcast_to, concat or "
-                       "slice yet: they run on the CPU path (target 'cpu')");
   return unsupported("no GPU kernel for this op yet");
 }
 

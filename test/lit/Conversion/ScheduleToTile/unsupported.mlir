@@ -10,18 +10,25 @@ func.func @attention(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<
 
 // -----
 
-func.func @transpose(%a: tensor<4x8xf32>) -> tensor<8x4xf32> {
-  // expected-error @+1 {{'tessera_graph.transpose' op is not supported by the GPU lowering yet (no GPU kernel for a transpose yet: a transpose of a matmul operand folds into the matmul (x @ w.T), others run on the CPU path (target 'cpu'))}}
-  %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
-  return %t : tensor<8x4xf32>
+func.func @cumsum(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tessera_graph.cumsum' op is not supported by the GPU lowering yet (no GPU kernel for this op yet)}}
+  %c = tessera_graph.cumsum %a dim = 1 : tensor<4x8xf32>
+  return %c : tensor<4x8xf32>
 }
 
 // -----
 
-func.func @concat(%a: tensor<4x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @+1 {{'tessera_graph.concat' op is not supported by the GPU lowering yet (no GPU kernel for reshape, broadcast_to, concat or slice yet: they run on the CPU path (target 'cpu'))}}
-  %c = tessera_graph.concat %a, %a dim = 0 : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<8x8xf32>
-  return %c : tensor<8x8xf32>
+// Ops that move elements run in elementwise kernels, not beside a matmul,
+// a reduction or an attention in one kernel.
+func.func @moves_beside_matmul(%a: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 4, stages = 1>(%a) : (tensor<16x16xf32>) -> tensor<16x16xf32> {
+  ^bb0(%x: tensor<16x16xf32>):
+    %m = tessera_graph.matmul %x, %x : tensor<16x16xf32>, tensor<16x16xf32> -> tensor<16x16xf32>
+    // expected-error @+1 {{'tessera_graph.transpose' op is not supported by the GPU lowering yet (an op that moves elements in a kernel with a matmul, reduction or attention)}}
+    %t = tessera_graph.transpose %m permutation = [1, 0] : tensor<16x16xf32> -> tensor<16x16xf32>
+    tessera_schedule.yield %t : tensor<16x16xf32>
+  }
+  return %r : tensor<16x16xf32>
 }
 
 // -----

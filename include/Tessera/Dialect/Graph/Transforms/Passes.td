@@ -20,14 +20,19 @@ def TesseraGraphFuse : Pass<"tessera-graph-fuse"> {
       it (bias, activation, residual, scaling);
     - `reduction`: an elementwise prologue followed by the reduce, softmax,
       log_softmax, layer_norm or rms_norm that consumes it;
-    - `elementwise`: any other chain of two or more elementwise ops.
+    - `elementwise`: any other chain of two or more elementwise ops and ops
+      that move elements (transpose, reshape, broadcast_to, slice, concat,
+      take, dropout): the GPU computes such a chain in one kernel, reading
+      its inputs where the moves say.
 
     A chain grows from a producer to its consumer only while (1) the
     producer's result has that one use, so no intermediate is needed outside
-    the group, and (2) the consumer's result has the chain's shape, so there
-    is no shape change in between (reshape, transpose, broadcast-to or a
-    broadcast that grows the tensor end the chain). Other operands of the
-    group's ops (bias vectors, residuals) become inputs of the region.
+    the group, and (2) the consumer is an op that moves elements, in a chain
+    that starts with no matmul and ends in no reduction, or an elementwise
+    op whose result has the shape of its producer's (a broadcast that grows
+    the tensor ends the chain). Other operands of the group's ops (bias
+    vectors, residuals, the other pieces of a concat) become inputs of the
+    region.
   }];
 }
 

@@ -17,7 +17,9 @@ namespace mlir::tessera::schedule {
 
 /// The kernel shapes the GPU lowering knows how to generate.
 enum class KernelKind {
-  /// Only elementwise ops: one thread per output element.
+  /// Only elementwise ops, and ops that move elements (transpose, reshape,
+  /// broadcast_to, slice, concat, take, dropout): a thread per output
+  /// element.
   Elementwise,
   /// softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims:
   /// one block per row.
@@ -40,6 +42,12 @@ struct KernelShape {
   Operation *culprit = nullptr;
   std::string reason;
 };
+
+/// True for the ops an elementwise kernel computes at an output position by
+/// reading their inputs at other positions: transpose, reshape,
+/// broadcast_to, slice, concat, take, and dropout (which hashes its
+/// position).
+bool isIndexedGraphOp(Operation *op);
 
 /// Classifies the ops of `body` (its terminator and constants aside).
 KernelShape classifyKernelBody(Block &body);

@@ -78,10 +78,16 @@ func.func @used_outside(%a: tensor<4x4xf32>, %b: tensor<4xf32>) -> (tensor<4x4xf
 
 // -----
 
-// Refused: shape changes end a chain (a transpose between two elementwise
-// ops, a broadcast that grows the tensor).
+// A broadcast that grows the tensor ends a chain (a transpose between two
+// elementwise ops does not).
 // CHECK-LABEL: func.func @shape_change
-// CHECK-NOT: tessera_graph.fused
+// CHECK: tessera_graph.fused elementwise
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.exp
+// CHECK-NEXT: tessera_graph.transpose
+// CHECK-NEXT: tessera_graph.tanh
+// CHECK-NEXT: tessera_graph.yield
+// CHECK: tessera_graph.add
 func.func @shape_change(%x: tensor<4x8xf32>, %y: tensor<3x1x4xf32>) -> tensor<3x8x4xf32> {
   %0 = tessera_graph.exp %x : tensor<4x8xf32>
   %1 = tessera_graph.transpose %0 permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
@@ -99,4 +105,42 @@ func.func @singletons(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>)
   %0 = tessera_graph.exp %x : tensor<4x4xf32>
   %1 = tessera_graph.matmul %x, %x : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
   return %0, %1 : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Ops that move elements join elementwise chains, with their shape
+// changes: a transpose, a bias, a slice and a concat with another input
+// are one group (one GPU kernel). A matmul's epilogue stops at a move, and
+// a chain with a move takes no reduction after it.
+// CHECK-LABEL: func.func @moves
+// CHECK: %[[F:.*]] = tessera_graph.fused elementwise(%{{.*}}, %{{.*}}, %{{.*}}) : (tensor<8x16xf32>, tensor<8xf32>, tensor<16x3xf32>) -> tensor<16x7xf32> {
+// CHECK: tessera_graph.transpose
+// CHECK: tessera_graph.add
+// CHECK: tessera_graph.slice
+// CHECK: tessera_graph.concat
+// CHECK: tessera_graph.yield
+// CHECK: tessera_graph.fused matmul_epilogue
+// CHECK: tessera_graph.matmul
+// CHECK: tessera_graph.relu
+// CHECK: tessera_graph.yield
+// CHECK: tessera_graph.transpose
+// CHECK: tessera_graph.fused elementwise
+// CHECK: tessera_graph.reshape
+// CHECK: tessera_graph.exp
+// CHECK: tessera_graph.yield
+// CHECK: tessera_graph.reduce
+func.func @moves(%x: tensor<8x16xf32>, %b: tensor<8xf32>, %c: tensor<16x3xf32>, %a: tensor<4x8xf32>, %w: tensor<8x8xf32>, %r: tensor<2x16xf32>) -> (tensor<16x7xf32>, tensor<8x4xf32>, tensor<32xf32>) {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<8x16xf32> -> tensor<16x8xf32>
+  %s = tessera_graph.add %t, %b : tensor<16x8xf32>, tensor<8xf32> -> tensor<16x8xf32>
+  %l = tessera_graph.slice %s offsets = [0, 0] sizes = [16, 4] strides = [1, 2] : tensor<16x8xf32> -> tensor<16x4xf32>
+  %j = tessera_graph.concat %l, %c dim = 1 : tensor<16x4xf32>, tensor<16x3xf32> -> tensor<16x7xf32>
+  %m = tessera_graph.matmul %a, %w : tensor<4x8xf32>, tensor<8x8xf32> -> tensor<4x8xf32>
+  %g = tessera_graph.relu %m : tensor<4x8xf32>
+  %mt = tessera_graph.transpose %g permutation = [1, 0] : tensor<4x8xf32> -> tensor<8x4xf32>
+  %f = tessera_graph.reshape %r : tensor<2x16xf32> -> tensor<32xf32>
+  %e = tessera_graph.exp %f : tensor<32xf32>
+  %sum = tessera_graph.reduce sum %e dims = [0] : tensor<32xf32> -> tensor<f32>
+  %bs = tessera_graph.broadcast_to %sum : tensor<f32> -> tensor<32xf32>
+  return %j, %mt, %bs : tensor<16x7xf32>, tensor<8x4xf32>, tensor<32xf32>
 }

@@ -1,0 +1,102 @@
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-graph-fuse,tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
+// Indexed.cpp: elementwise kernels whose ops read their inputs at other
+// positions (transpose, reshape, broadcast_to, slice, concat, take,
+// dropout). The block's output positions become index tuples, pulled back
+// through the ops to gathers from the inputs' flat buffers.
+
+// A transpose: the host allocates the permuted shape; the kernel takes the
+// input's dynamic sizes (each distinct host size once), splits each
+// position into (row, column) of the output and gathers the input at
+// column * rows + row.
+// CHECK-LABEL: func.func @transpose(
+// CHECK-SAME: %[[A:.*]]: memref<?x?xf32>) -> memref<?x?xf32>
+// CHECK-DAG: %[[D0:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[D1:.*]] = memref.dim %[[A]], %c1
+// CHECK: %[[OUT:.*]] = tessera_target.allocate(%[[D1]], %[[D0]]) : memref<?x?xf32>
+// CHECK: tessera_target.launch @transpose_k0_elementwise grid(%{{.*}}) block = [128] args(%[[A]], %[[OUT]], %[[D0]], %[[D1]] : memref<?x?xf32>, memref<?x?xf32>, index, index)
+// CHECK-LABEL: tessera_target.kernel @transpose_k0_elementwise(
+// CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[O:.*]]: memref<?xf32>, %[[S0:.*]]: index, %[[S1:.*]]: index)
+// CHECK: %[[POS:.*]] = arith.addi %{{.*}}, %{{.*}} : tensor<1024xindex, #{{.*}}>
+// CHECK: %[[COL:.*]] = arith.remui %[[POS]], %{{.*}} : tensor<1024xindex
+// CHECK: %[[ROW:.*]] = arith.divui %[[POS]], %{{.*}} : tensor<1024xindex
+// CHECK: %[[SCALED:.*]] = arith.muli %[[COL]], %{{.*}} : tensor<1024xindex
+// CHECK: %[[OFF:.*]] = arith.addi %[[SCALED]], %[[ROW]] : tensor<1024xindex
+// CHECK: %[[V:.*]] = tessera_tile.gather %{{.*}}[%[[OFF]]] : memref<?xf32, strided<[1]>>, tensor<1024xindex, #{{.*}}> -> tensor<1024xf32, #{{.*}}>
+// CHECK: tessera_tile.store_tile %[[V]], %{{.*}}[%{{.*}}]
+func.func @transpose(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %t : tensor<?x?xf32>
+}
+
+// -----
+
+// take: the indices gathered at the output's leading position, made
+// in-range (negative from the end once, then clamped) in a map, then the
+// table gathered at index * 64 + column.
+// CHECK-LABEL: tessera_target.kernel @take_k0_elementwise(
+// CHECK: %[[IDS:.*]] = tessera_tile.gather %{{.*}} : memref<?xi32, strided<[1]>>, tensor<1024xindex, #{{.*}}> -> tensor<1024xi32, #{{.*}}>
+// CHECK: %[[AT:.*]] = tessera_tile.map ins(%[[IDS]] : tensor<1024xi32, #{{.*}}>) {
+// CHECK: arith.index_cast %{{.*}} : i32 to index
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: } -> tensor<1024xindex, #{{.*}}>
+// CHECK: %[[ROWOFF:.*]] = arith.muli %[[AT]], %{{.*}} : tensor<1024xindex
+// CHECK: %[[OFF:.*]] = arith.addi %[[ROWOFF]], %{{.*}} : tensor<1024xindex
+// CHECK: tessera_tile.gather %{{.*}}[%[[OFF]]] : memref<?xf16, strided<[1]>>
+func.func @take(%t: tensor<?x64xf16>, %ids: tensor<?xi32>) -> tensor<?x64xf16> {
+  %e = tessera_graph.take %t, %ids dim = 0 : tensor<?x64xf16>, tensor<?xi32> -> tensor<?x64xf16>
+  return %e : tensor<?x64xf16>
+}
+
+// -----
+
+// concat: the launch requires the pieces to agree off the concatenation
+// dim; each piece is read at the position clamped into it, and a map
+// chooses the piece the position lies in.
+// CHECK-LABEL: func.func @concat(
+// CHECK: tessera_target.require_equal %{{.*}}, %{{.*}}, "concatenated tensors agree off the concatenation dimension (dimension 0)"
+// CHECK-LABEL: tessera_target.kernel @concat_k0_elementwise(
+// CHECK: %[[FIRST:.*]] = tessera_tile.gather %{{.*}} : memref<?xf32, strided<[1]>>
+// CHECK: %[[SECOND:.*]] = tessera_tile.gather %{{.*}} : memref<?xf32, strided<[1]>>
+// CHECK: tessera_tile.map ins(%{{.*}}, %[[SECOND]], %[[FIRST]] : tensor<1024xindex, #{{.*}}>, tensor<1024xf32, #{{.*}}>, tensor<1024xf32, #{{.*}}>) {
+// CHECK: ^bb0(%[[I:.*]]: index, %[[B:.*]]: f32, %[[A:.*]]: f32):
+// CHECK: %[[IN:.*]] = arith.cmpi uge, %[[I]], %{{.*}} : index
+// CHECK: arith.select %[[IN]], %[[B]], %[[A]] : f32
+func.func @concat(%a: tensor<?x3xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %c = tessera_graph.concat %a, %b dim = 1 : tensor<?x3xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %c : tensor<?x?xf32>
+}
+
+// -----
+
+// dropout: the input at the output's own positions is a box; the
+// row-major position (i64) goes into the map with it, which hashes it with
+// the seed.
+// CHECK-LABEL: tessera_target.kernel @dropout_k0_elementwise(
+// CHECK: %[[X:.*]] = tessera_tile.load_tile %{{.*}}[%{{.*}}] : memref<?xf32, strided<[1]>> -> tensor<1024xf32, #{{.*}}>
+// CHECK: %[[LIN:.*]] = arith.index_cast %{{.*}} : tensor<1024xindex, #{{.*}}> to tensor<1024xi64, #{{.*}}>
+// CHECK: tessera_tile.map ins(%[[X]], %[[LIN]] : tensor<1024xf32, #{{.*}}>, tensor<1024xi64, #{{.*}}>) {
+// CHECK: arith.trunci %{{.*}} : i64 to i32
+// CHECK: arith.cmpi uge
+// CHECK: arith.select
+func.func @dropout(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %d = tessera_graph.dropout %x p = 5.0e-01 seed = 3 : tensor<?xf32>
+  return %d : tensor<?xf32>
+}
+
+// -----
+
+// A slice then math, one kernel (tessera-graph-fuse groups them): the
+// slice's position is offset + stride * position; the exp is a map of the
+// gathered elements.
+// CHECK-LABEL: tessera_target.kernel @slice_exp_k0_elementwise(
+// CHECK: %[[G:.*]] = tessera_tile.gather
+// CHECK: tessera_tile.map ins(%[[G]] : tensor<1024xf32, #{{.*}}>) {
+// CHECK: math.exp
+func.func @slice_exp(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.slice %x offsets = [1, 2] sizes = [-1, -1] strides = [2, 3] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %e = tessera_graph.exp %s : tensor<?x?xf32>
+  return %e : tensor<?x?xf32>
+}
