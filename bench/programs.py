@@ -45,6 +45,21 @@ func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %y = tessera_graph.layer_norm %x : tensor<?x?xf16>
   return %y : tensor<?x?xf16>
 }""",
+    "transpose_f16": """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<?x?xf16> -> tensor<?x?xf16>
+  return %t : tensor<?x?xf16>
+}""",
+    "transpose_bshd_f16": """
+func.func @main(%x: tensor<?x?x?x?xf16>) -> tensor<?x?x?x?xf16> {
+  %t = tessera_graph.transpose %x permutation = [0, 2, 1, 3] : tensor<?x?x?x?xf16> -> tensor<?x?x?x?xf16>
+  return %t : tensor<?x?x?x?xf16>
+}""",
+    "concat_f16": """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.concat %a, %b dim = 1 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}""",
     "sum_rows_f32": """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   %y = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf32> -> tensor<?xf32>

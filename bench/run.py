@@ -480,6 +480,53 @@ def elementwise_rows(bench, copy_gbs, quick):
         del X, Y, Z, ref
 
 
+def movement_rows(bench, copy_gbs, quick):
+    """Kernels that move elements (elementwise kernels reading their input
+    at other positions): a 2-d transpose, a [B, S, H, D] -> [B, H, S, D]
+    permutation and a concatenation along the last dim, fp16, at a round
+    and a ragged size, against torch's copy of the permuted view (or
+    torch.cat)."""
+    torch = bench.torch
+    square = (8192, 8192) if not quick else (1000, 1023)
+    heads = (4, 4096, 32, 128) if not quick else (2, 100, 3, 64)
+    cases = [("transpose", "transpose_f16", square, (1, 0)),
+             ("transpose", "transpose_f16", (square[0] - 1, square[1] - 3), (1, 0)),
+             ("permute", "transpose_bshd_f16", heads, (0, 2, 1, 3)),
+             ("permute", "transpose_bshd_f16", heads[:1] + (heads[1] - 5,) + heads[2:],
+              (0, 2, 1, 3)),
+             ("concat", "concat_f16", square, None),
+             ("concat", "concat_f16", (square[0] - 1, square[1] - 3), None)]
+    for what, prog, shape, perm in cases:
+        numel = 1
+        for d in shape:
+            numel *= d
+        sets = copies_for(numel * 2 * 2)
+        if perm is not None:
+            X = [[torch.randn(shape, device="cuda", dtype=torch.float16)] for _ in range(sets)]
+            ref = X[0][0].permute(perm).double().contiguous()
+            peer_of = lambda xs: xs[0].permute(perm)
+            name = f"{what} {list(perm)} fp16 {'x'.join(map(str, shape))}"
+        else:  # two halves of the last dim, the second 17 narrower
+            m, n = shape
+            X = [[torch.randn(m, n // 2 + 17, device="cuda", dtype=torch.float16),
+                  torch.randn(m, n - n // 2 - 17, device="cuda", dtype=torch.float16)]
+                 for _ in range(sets)]
+            ref = torch.cat([x.double() for x in X[0]], dim=1)
+            peer_of = None
+            name = f"{what} fp16 {m}x{n}"
+        Y = torch.empty(ref.shape, device="cuda", dtype=torch.float16)
+        run, check = runner(torch, X, Y, ref)
+        t = bench.tessera(prog, run, check, 1e-6, sets)  # an exact copy (error 0)
+        if peer_of is not None:
+            peer = lambda i: Y.copy_(peer_of(X[i]))
+        else:
+            peer = lambda i: torch.cat(X[i], dim=1, out=Y)
+        peers = {"torch": (time_ms(torch, peer, sets), 0.0, True)}
+        bench.add("memory", name, 2 * numel * 2, "GB/s", t, peers,
+                  ceiling=("copy", copy_gbs))
+        del X, Y, ref
+
+
 def copy_bandwidth(torch) -> float:
     x = torch.randn(1 << 30, device="cuda", dtype=torch.float16)
     y = torch.empty_like(x)
@@ -549,7 +596,8 @@ def print_compare(rows, meta, baseline: Path, artifacts: Path):
 
 
 #: The groups of rows, in the order they run (--only picks some).
-GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise", "dsl")
+GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise", "movement",
+          "dsl")
 
 
 def main(argv) -> int:
@@ -605,6 +653,8 @@ def main(argv) -> int:
         reduction_rows(bench, meta["copy_GBps"], quick)
     if "elementwise" in only:
         elementwise_rows(bench, meta["copy_GBps"], quick)
+    if "movement" in only:
+        movement_rows(bench, meta["copy_GBps"], quick)
     if "dsl" in only:
         import dsl
 

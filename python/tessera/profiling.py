@@ -6,7 +6,9 @@ function ran, and how far from the hardware's limits.
     report.plot("roofline.png")                 # (matplotlib)
 
 On a GPU each kernel of one call is timed with CUDA events recorded between
-the launches (the median of `repeats` calls after `warmup`); its arithmetic
+the launches (the median of `repeats` calls after `warmup`, issued back to
+back, rotating over copies of the inputs that span four L2 caches, as
+bench/run.py times its rows); its arithmetic
 comes from the plan (the compiler records a matmul's 2·M·N·K and an
 attention's two products; elementwise and reduction kernels have none) and
 its minimum bytes from the sizes of the buffers it takes (each read or
@@ -224,6 +226,24 @@ def _gpu_program(fn):
     return None
 
 
+#: Inputs are copied until the copies span this many bytes (at most 16
+#: sets), and the calls rotate over them: four times an H100/H200's 50 MB
+#: L2, as bench/run.py rotates its inputs, so no call finds its inputs in
+#: the cache the previous call left.
+ROTATE_BYTES = 200 * 2**20
+
+
+def _rotating_copies(arrays) -> list:
+    nbytes = sum(int(getattr(a, "nbytes", 0)) for a in arrays)
+    count = max(1, min(16, -(-ROTATE_BYTES // max(nbytes, 1))))
+
+    def copy(a):
+        if hasattr(a, "clone"):  # torch
+            return a.clone()
+        return a.copy() if hasattr(a, "copy") else a
+    return [arrays] + [[copy(a) for a in arrays] for _ in range(count - 1)]
+
+
 def profile(fn, *args, repeats: int = 20, warmup: int = 3,
             target: Optional[str] = None) -> Profile:
     """Runs `fn` (a @tessera.function, a compiled Artifact or a loaded GPU
@@ -265,7 +285,8 @@ def profile(fn, *args, repeats: int = 20, warmup: int = 3,
     import cupy as cp
 
     arrays = [cp.asarray(a) if isinstance(a, np.ndarray) else a for a in args]
-    rows = program.profile(*arrays, repeats=repeats, warmup=warmup)
+    rows = program.profile(*arrays, repeats=repeats, warmup=warmup,
+                           sets=_rotating_copies(arrays))
     peaks = ceilings()
     return Profile(peaks["device"],
                    [KernelProfile(r["name"], r["ms"], r["flops"], r["bytes"]) for r in rows],

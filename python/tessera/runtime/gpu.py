@@ -154,36 +154,48 @@ class GPUProgram:
                           "bytes": sum(nbytes[b] for b in buffers)})
         return costs
 
-    def profile(self, *arrays, repeats: int = 20, warmup: int = 3) -> List[dict]:
+    def profile(self, *arrays, repeats: int = 20, warmup: int = 3,
+                sets: Optional[List[Sequence]] = None) -> List[dict]:
         """Times each kernel of one call with CUDA events (recorded between
-        the launches), `repeats` calls after `warmup`, and returns
-        kernel_costs() with each kernel's median `ms` (None for a kernel not
-        launched at these sizes: an empty grid)."""
+        the launches), `repeats` calls after `warmup`, back to back (one
+        synchronization at the end, as a steady stream of calls runs), and
+        returns kernel_costs() with each kernel's median `ms` (None for a
+        kernel not launched at these sizes: an empty grid). Call i runs on
+        `sets[i % len(sets)]` when sets of arguments like `arrays` are given
+        (copies that keep the inputs out of the L2 cache, as the benchmarks
+        rotate theirs), else on `arrays`."""
         cp = _cupy()
         costs = self.kernel_costs(arrays)
-        index = {}
-        samples: List[List[float]] = [[] for _ in costs]
+        sets = list(sets) if sets else [arrays]
+        calls: List[list] = []
         for call in range(warmup + repeats):
-            marks = []
+            marks: list = []
 
-            def before(function):
+            def before(function, marks=marks):
                 event = cp.cuda.Event()
                 event.record()
                 marks.append((function, event))
 
             self._before_launch = before
             try:
-                self(*arrays)
+                self(*sets[call % len(sets)])
             finally:
                 self._before_launch = None
-            end = cp.cuda.Event()
-            end.record()
-            end.synchronize()
+            calls.append(marks)
+        end = cp.cuda.Event()
+        end.record()
+        end.synchronize()
+        index = {}
+        samples: List[List[float]] = [[] for _ in costs]
+        functions = self._load()
+        for call, marks in enumerate(calls):
             if call < warmup:
                 continue
-            functions = self._load()
+            # a call's last kernel ends where the next call's first starts
+            following = calls[call + 1][0][1] if call + 1 < len(calls) and calls[call + 1] \
+                else end
             for j, (function, event) in enumerate(marks):
-                stop = marks[j + 1][1] if j + 1 < len(marks) else end
+                stop = marks[j + 1][1] if j + 1 < len(marks) else following
                 i = index.setdefault(id(function), functions.index(function))
                 samples[i].append(cp.cuda.get_elapsed_time(event, stop))
         for cost, times in zip(costs, samples):
