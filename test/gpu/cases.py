@@ -705,6 +705,20 @@ func.func @main(%x: tensor<?x?x?x?xf16>) -> tensor<?x?x?x?xf16> {
   return %t : tensor<?x?x?x?xf16>
 }""",
         [(2, 37, 5, 33)], ["float16"], lambda x: x.transpose(0, 2, 1, 3), "float16"),
+    "transpose_2d_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<?x?xf16> -> tensor<?x?xf16>
+  return %t : tensor<?x?xf16>
+}""",
+        [(1001, 777)], ["float16"], lambda x: x.T, "float16"),
+    "transpose_201_f32": (
+        """
+func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
+  %t = tessera_graph.transpose %x permutation = [2, 0, 1] : tensor<?x?x?xf32> -> tensor<?x?x?xf32>
+  return %t : tensor<?x?x?xf32>
+}""",
+        [(3, 37, 129)], ["float32"], lambda x: x.transpose(2, 0, 1), "float32"),
     "transpose_scale_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x?xf32> {

@@ -108,7 +108,7 @@ func.func @main(%a: tensor<64xf32>) -> tensor<64xf32> {
 #: The cases of elementwise kernels that move elements (Indexed.cpp): their
 #: programs and references are checked on the CPU path here, so that the
 #: device run compares the GPU with references known to be right.
-MOVING = ["transpose_bshd_f16", "transpose_scale_f32", "slice_strided_f32",
+MOVING = ["transpose_bshd_f16", "transpose_2d_f16", "transpose_201_f32", "transpose_scale_f32", "slice_strided_f32",
           "reshape_heads_f16", "concat_f32", "embedding_take_f16", "take_columns_f32",
           "broadcast_to_f32", "where_compare_f16", "dropout_f32"]
 

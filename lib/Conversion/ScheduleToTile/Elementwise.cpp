@@ -121,6 +121,8 @@ LogicalResult lowerElementwise(HostState &host,
                                       schedule::KernelOp kernel) {
   Location loc = kernel.getLoc();
   Block &body = kernel.getBody().front();
+  if (graph::TransposeOp transpose = getPureTranspose(body))
+    return lowerTranspose(host, kernel, transpose);
   if (hasIndexedOps(body))
     return lowerIndexed(host, kernel);
   if (kernel.getNumResults() != 1)

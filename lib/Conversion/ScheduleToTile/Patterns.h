@@ -398,6 +398,12 @@ LogicalResult lowerElementwise(HostState &host, schedule::KernelOp kernel);
 /// (Indexed.cpp).
 bool hasIndexedOps(Block &body);
 LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel);
+/// The transpose a kernel body is made of (one transpose of an argument of
+/// rank 2 or more, yielded), else null: its kernel is built by
+/// lowerTranspose (Transpose.cpp).
+graph::TransposeOp getPureTranspose(Block &body);
+LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
+                             graph::TransposeOp transpose);
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        Operation *anchor);
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
