@@ -4,8 +4,9 @@
 // dropout). The block's output positions become index tuples, pulled back
 // through the ops to gathers from the inputs' flat buffers.
 
-// A transpose: the host allocates the permuted shape; the kernel takes the
-// input's dynamic sizes (each distinct host size once), splits each
+// A transpose with math after it (one kernel of one transpose is
+// Transpose.cpp's): the host allocates the permuted shape; the kernel takes
+// the input's dynamic sizes (each distinct host size once), splits each
 // position into (row, column) of the output and gathers the input at
 // column * rows + row.
 // CHECK-LABEL: func.func @transpose(
@@ -22,10 +23,13 @@
 // CHECK: %[[SCALED:.*]] = arith.muli %[[COL]], %{{.*}} : tensor<1024xindex
 // CHECK: %[[OFF:.*]] = arith.addi %[[SCALED]], %[[ROW]] : tensor<1024xindex
 // CHECK: %[[V:.*]] = tessera_tile.gather %{{.*}}[%[[OFF]]] : memref<?xf32, strided<[1]>>, tensor<1024xindex, #{{.*}}> -> tensor<1024xf32, #{{.*}}>
-// CHECK: tessera_tile.store_tile %[[V]], %{{.*}}[%{{.*}}]
+// CHECK: %[[E:.*]] = tessera_tile.map ins(%[[V]] : tensor<1024xf32, #{{.*}}>) {
+// CHECK: math.exp
+// CHECK: tessera_tile.store_tile %[[E]], %{{.*}}[%{{.*}}]
 func.func @transpose(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<?x?xf32> -> tensor<?x?xf32>
-  return %t : tensor<?x?xf32>
+  %e = tessera_graph.exp %t : tensor<?x?xf32>
+  return %e : tensor<?x?xf32>
 }
 
 // -----
