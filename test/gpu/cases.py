@@ -782,6 +782,43 @@ func.func @main(%x: tensor<?x?xf16>, %y: tensor<?xf16>) -> tensor<?x?xf16> {
 }""",
         [(257, 1003), (1003,)], ["float16", "float16"],
         lambda x, y: np.where(x > y, x, 2 * y), "float16"),
+    "argmax_rows_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?xi32> {
+  %i = tessera_graph.argmax %x dim = 1 : tensor<?x?xf16> -> tensor<?xi32>
+  return %i : tensor<?xi32>
+}""",
+        [(333, 1001)], ["float16"], lambda x: np.argmax(x, axis=1), "int32"),
+    "argmin_scaled_keepdim_f32": (
+        """
+func.func @main(%x: tensor<?x?x?xf32>, %s: tensor<?xf32>) -> tensor<?x1x?xi32> {
+  %m = tessera_graph.mul %x, %s : tensor<?x?x?xf32>, tensor<?xf32> -> tensor<?x?x?xf32>
+  %i = tessera_graph.argmin %m dim = 1 keepdim : tensor<?x?x?xf32> -> tensor<?x1x?xi32>
+  return %i : tensor<?x1x?xi32>
+}""",
+        [(3, 257, 65), (65,)], ["float32", "float32"],
+        lambda x, s: np.argmin(x * s, axis=1)[:, None, :], "int32"),
+    "cumsum_rows_f16": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.cumsum %x dim = 1 : tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}""",
+        [(333, 1001)], ["float16"], lambda x: np.cumsum(x, axis=1), "float16"),
+    "cumsum_middle_f32": (
+        """
+func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
+  %c = tessera_graph.cumsum %x dim = 1 : tensor<?x?x?xf32>
+  return %c : tensor<?x?x?xf32>
+}""",
+        [(3, 129, 77)], ["float32"], lambda x: np.cumsum(x, axis=1), "float32"),
+    "cumsum_leading_i32": (
+        """
+func.func @main(%x: tensor<?x?xi32>) -> tensor<?x?xi32> {
+  %c = tessera_graph.cumsum %x dim = 0 : tensor<?x?xi32>
+  return %c : tensor<?x?xi32>
+}""",
+        [(1000, 37)], ["int32"], lambda x: np.cumsum(x, axis=0), "int32"),
     "dropout_f32": (
         """
 func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
@@ -809,7 +846,7 @@ def gelu_tanh(x):
 
 
 #: Tolerances by output dtype: |got - ref| <= atol + rtol * |ref| everywhere.
-TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3)}
+TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3), "int32": (0.0, 0.0)}
 
 #: Cases whose error grows with a reduction length: (atol, rtol).
 TOLERANCE_OVERRIDES = {

@@ -1518,6 +1518,37 @@ struct CumsumLowering : public GraphPattern<CumsumOp> {
   }
 };
 
+/// Where argmax (argmin) starts: the element type's lowest (highest) value.
+static TypedAttr argReduceStart(OpBuilder &b, Type element, bool isMax) {
+  if (auto f = dyn_cast<FloatType>(element))
+    return b.getFloatAttr(
+        f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/isMax));
+  unsigned bits = element.getIntOrFloatBitWidth();
+  return b.getIntegerAttr(element, isMax ? APInt::getSignedMinValue(bits)
+                                         : APInt::getSignedMaxValue(bits));
+}
+
+/// True where `x` replaces `best` in argmax (argmin): strictly greater
+/// (less), or a NaN where `best` is not one yet (the first NaN wins).
+static Value argReduceBetter(OpBuilder &b, Location l, bool isMax, Value x,
+                             Value best) {
+  if (!isa<FloatType>(x.getType()))
+    return arith::CmpIOp::create(
+        b, l, isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt, x,
+        best);
+  Value better = arith::CmpFOp::create(
+      b, l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, x,
+      best);
+  Value xNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
+  Value bestNan =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, best, best);
+  Value firstNan = arith::AndIOp::create(
+      b, l, xNan,
+      arith::XOrIOp::create(
+          b, l, bestNan, arith::ConstantIntOp::create(b, l, b.getI1Type(), 1)));
+  return arith::OrIOp::create(b, l, better, firstNan);
+}
+
 /// argmax/argmin: one linalg.generic reducing `dim` into a value and an
 /// index (i32), starting from the type's lowest (highest) value and index
 /// 0; an element replaces them where it is strictly better (the first of
@@ -1549,14 +1580,7 @@ struct ArgReduceLowering : public GraphPattern<Op> {
     Type i32 = rewriter.getI32Type();
     auto valueType = RankedTensorType::get(shape, element);
     auto indexType = RankedTensorType::get(shape, i32);
-    TypedAttr start;
-    if (auto f = dyn_cast<FloatType>(element))
-      start = rewriter.getFloatAttr(
-          f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/IsMax));
-    else
-      start = rewriter.getIntegerAttr(
-          element, IsMax ? APInt::getSignedMinValue(element.getIntOrFloatBitWidth())
-                         : APInt::getSignedMaxValue(element.getIntOrFloatBitWidth()));
+    TypedAttr start = argReduceStart(rewriter, element, IsMax);
     Value values = linalg::FillOp::create(
                        rewriter, loc,
                        arith::ConstantOp::create(rewriter, loc, start).getResult(),
@@ -1580,28 +1604,7 @@ struct ArgReduceLowering : public GraphPattern<Op> {
         ValueRange{values, indices}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], best = args[1], at = args[2];
-          Value better;
-          if (isa<FloatType>(element)) {
-            better = arith::CmpFOp::create(b, l,
-                                           IsMax ? arith::CmpFPredicate::OGT
-                                                 : arith::CmpFPredicate::OLT,
-                                           x, best);
-            Value xNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO,
-                                               x, x);
-            Value bestNan = arith::CmpFOp::create(
-                b, l, arith::CmpFPredicate::UNO, best, best);
-            Value firstNan = arith::AndIOp::create(
-                b, l, xNan,
-                arith::XOrIOp::create(
-                    b, l, bestNan,
-                    arith::ConstantIntOp::create(b, l, b.getI1Type(), 1)));
-            better = arith::OrIOp::create(b, l, better, firstNan);
-          } else {
-            better = arith::CmpIOp::create(b, l,
-                                           IsMax ? arith::CmpIPredicate::sgt
-                                                 : arith::CmpIPredicate::slt,
-                                           x, best);
-          }
+          Value better = argReduceBetter(b, l, IsMax, x, best);
           Value index = arith::IndexCastOp::create(
               b, l, i32, linalg::IndexOp::create(b, l, dim));
           linalg::YieldOp::create(
@@ -1880,6 +1883,16 @@ Value mlir::tessera::buildReductionCombine(OpBuilder &b, Location loc,
 
 Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
   return accumulateType(op, element);
+}
+
+TypedAttr mlir::tessera::getArgReduceStart(OpBuilder &b, Type element,
+                                            bool isMax) {
+  return argReduceStart(b, element, isMax);
+}
+
+Value mlir::tessera::buildArgReduceBetter(OpBuilder &b, Location loc,
+                                          bool isMax, Value x, Value best) {
+  return argReduceBetter(b, loc, isMax, x, best);
 }
 
 Value mlir::tessera::buildDropoutScalar(Operation *op, OpBuilder &b,

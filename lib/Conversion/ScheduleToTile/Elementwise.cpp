@@ -123,6 +123,8 @@ LogicalResult lowerElementwise(HostState &host,
   Block &body = kernel.getBody().front();
   if (graph::TransposeOp transpose = getPureTranspose(body))
     return lowerTranspose(host, kernel, transpose);
+  if (graph::CumsumOp cumsum = getLoneCumsum(body))
+    return lowerCumsum(host, kernel, cumsum);
   if (hasIndexedOps(body))
     return lowerIndexed(host, kernel);
   if (kernel.getNumResults() != 1)

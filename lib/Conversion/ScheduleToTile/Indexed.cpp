@@ -6,7 +6,8 @@
 //
 // Elementwise kernels whose bodies hold ops that read their inputs at other
 // positions than their own: transpose, reshape, broadcast_to, slice, concat,
-// take, and dropout (which hashes its position). Each block computes `tile`
+// take, dropout (which hashes its position), and argmax/argmin (a loop along
+// the reduced dim). Each block computes `tile`
 // output positions: their multi-indices are index tiles, and every value of
 // the body is evaluated at a tuple of index tiles by pulling the tuple back
 // through the ops above it (a transpose permutes it, a slice scales and
@@ -119,6 +120,10 @@ FailureOr<SmallVector<Value>> BodySizes::of(Value value) {
         } else {
           sizes[d] = operands[0][d];
         }
+      } else if (isa<graph::ArgmaxOp, graph::ArgminOp>(op)) {
+        int64_t dim = cast<IntegerAttr>(op->getAttr("dim")).getInt();
+        bool keepdim = op->hasAttr("keepdim");
+        sizes[d] = fromOperand(0, keepdim || d < dim ? d : d + 1);
       } else if (auto take = dyn_cast<graph::TakeOp>(op)) {
         int64_t dim = take.getDim();
         int64_t inner = take.getIndices().getType().getRank();
@@ -233,7 +238,61 @@ struct IndexedEvaluator {
 
   FailureOr<Value> at(Value value, ArrayRef<Value> index);
   FailureOr<Value> compute(Value value, ArrayRef<Value> index);
+  FailureOr<Value> argReduce(Operation *op, ArrayRef<Value> index);
 };
+
+/// argmax/argmin at `index`: a loop along the reduced dim carrying the best
+/// value and its i32 index (tiles), the input evaluated at each position of
+/// the dim inside it (values evaluated there stay there).
+FailureOr<Value> IndexedEvaluator::argReduce(Operation *op,
+                                             ArrayRef<Value> index) {
+  bool isMax = isa<graph::ArgmaxOp>(op);
+  Value input = op->getOperand(0);
+  int64_t dim = cast<IntegerAttr>(op->getAttr("dim")).getInt();
+  bool keepdim = op->hasAttr("keepdim");
+  FailureOr<SmallVector<Value>> inSizes = sizes.of(input);
+  if (failed(inSizes))
+    return failure();
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  Type i32 = b.getI32Type();
+  Value best = splat(arith::ConstantOp::create(
+      b, loc, getArgReduceStart(b, element, isMax)));
+  Value at0 = splat(arith::ConstantIntOp::create(b, loc, i32, 0));
+  auto loop = scf::ForOp::create(b, loc, indexConstant(b, loc, 0),
+                                 (*inSizes)[dim], indexConstant(b, loc, 1),
+                                 ValueRange{best, at0});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  auto saved = done;
+  Value k = loop.getInductionVar();
+  SmallVector<Value> from(index);
+  if (keepdim)
+    from[dim] = splat(k);
+  else
+    from.insert(from.begin() + dim, splat(k));
+  FailureOr<Value> x = at(input, from);
+  done = std::move(saved);
+  if (failed(x))
+    return failure();
+  Value kTile = splat(arith::IndexCastOp::create(b, loc, i32, k));
+  Value carriedBest = loop.getRegionIterArg(0);
+  Value carriedAt = loop.getRegionIterArg(1);
+  Value newBest = mapTiles(b, loc, tileOf(element), ValueRange{*x, carriedBest},
+                           [&](OpBuilder &mb, ValueRange e) -> Value {
+                             Value better = buildArgReduceBetter(
+                                 mb, loc, isMax, e[0], e[1]);
+                             return arith::SelectOp::create(mb, loc, better,
+                                                            e[0], e[1]);
+                           });
+  Value newAt = mapTiles(
+      b, loc, tileOf(i32), ValueRange{*x, carriedBest, kTile, carriedAt},
+      [&](OpBuilder &mb, ValueRange e) -> Value {
+        Value better = buildArgReduceBetter(mb, loc, isMax, e[0], e[1]);
+        return arith::SelectOp::create(mb, loc, better, e[2], e[3]);
+      });
+  scf::YieldOp::create(b, loc, ValueRange{newBest, newAt});
+  return loop.getResult(1);
+}
 
 FailureOr<Value> IndexedEvaluator::at(Value value, ArrayRef<Value> index) {
   for (auto &[where, v] : done[value])
@@ -382,6 +441,8 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
     llvm::append_range(at, index.drop_front(dim + inner));
     return this->at(take.getInput(), at);
   }
+  if (isa<graph::ArgmaxOp, graph::ArgminOp>(op))
+    return argReduce(op, index);
   if (auto dropout = dyn_cast<graph::DropoutOp>(op)) {
     FailureOr<Value> x = at(dropout.getInput(), index);
     if (failed(x))

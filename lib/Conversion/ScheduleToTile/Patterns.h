@@ -404,6 +404,11 @@ LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel);
 graph::TransposeOp getPureTranspose(Block &body);
 LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
                              graph::TransposeOp transpose);
+/// The cumsum a kernel body is made of (one cumsum of an argument), else
+/// null: its kernel is built by lowerCumsum (Scan.cpp).
+graph::CumsumOp getLoneCumsum(Block &body);
+LogicalResult lowerCumsum(HostState &host, schedule::KernelOp kernel,
+                          graph::CumsumOp cumsum);
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        Operation *anchor);
 LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,

@@ -37,6 +37,13 @@ Value buildElementwiseScalar(OpBuilder &b, Location loc, Operation *op,
 Value buildDropoutScalar(Operation *op, OpBuilder &b, Location loc, Value x,
                          Value linear);
 
+/// argmax (`isMax`) or argmin of `element` values: the value it starts
+/// from (the type's lowest or highest), and whether `x` replaces the best
+/// so far (strictly better, or the first NaN), as NumPy's.
+TypedAttr getArgReduceStart(OpBuilder &b, Type element, bool isMax);
+Value buildArgReduceBetter(OpBuilder &b, Location loc, bool isMax, Value x,
+                           Value best);
+
 /// True if `op` rounds stochastically (its own cast mode or its policy).
 bool usesStochasticRounding(Operation *op);
 

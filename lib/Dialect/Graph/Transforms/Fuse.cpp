@@ -29,10 +29,11 @@ static bool isElementwise(Operation *op) {
 /// Ops that reduce along dimensions and can take an elementwise prologue
 /// through their first operand.
 /// Ops that read their operands at other positions than their own (or hash
-/// their position): elementwise groups take them, with their shape changes.
+/// their position, or walk a dim: argmax/argmin): elementwise groups take
+/// them, with their shape changes.
 static bool movesElements(Operation *op) {
   return isa<TransposeOp, ReshapeOp, BroadcastToOp, SliceOp, ConcatOp, TakeOp,
-             DropoutOp>(op);
+             DropoutOp, ArgmaxOp, ArgminOp>(op);
 }
 
 static bool isReduction(Operation *op) {

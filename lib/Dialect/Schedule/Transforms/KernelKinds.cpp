@@ -41,7 +41,7 @@ static bool isLastDim(Operation *op, int64_t dim) {
 bool mlir::tessera::schedule::isIndexedGraphOp(Operation *op) {
   return isa<graph::TransposeOp, graph::ReshapeOp, graph::BroadcastToOp,
              graph::SliceOp, graph::ConcatOp, graph::TakeOp,
-             graph::DropoutOp>(op);
+             graph::DropoutOp, graph::ArgmaxOp, graph::ArgminOp>(op);
 }
 
 KernelShape mlir::tessera::schedule::classifyKernelBody(Block &body) {
@@ -66,6 +66,11 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
     anchors.push_back(op);
   }
   if (anchors.empty()) {
+    shape.kind = KernelKind::Elementwise;
+    return shape;
+  }
+  // A cumsum on its own: an elementwise kernel that walks the dim.
+  if (ops.size() == 1 && isa<graph::CumsumOp>(ops.front())) {
     shape.kind = KernelKind::Elementwise;
     return shape;
   }

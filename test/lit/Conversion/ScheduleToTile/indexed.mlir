@@ -104,3 +104,26 @@ func.func @slice_exp(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %e = tessera_graph.exp %s : tensor<?x?xf32>
   return %e : tensor<?x?xf32>
 }
+
+// -----
+
+// argmax (fused with the scaling before it): a loop along the reduced dim
+// carrying the best value and its i32 index; the scaled input is evaluated
+// inside the loop at each position of the dim.
+// CHECK-LABEL: tessera_target.kernel @argmax_k0_elementwise(
+// CHECK: %[[R:.*]]:2 = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[BEST:.*]] = %{{.*}}, %[[AT:.*]] = %{{.*}}) -> (tensor<1024xf32, #{{.*}}>, tensor<1024xi32, #{{.*}}>) {
+// CHECK: tessera_tile.gather
+// CHECK: %[[X:.*]] = tessera_tile.map {{.*}} {
+// CHECK: arith.mulf
+// CHECK: tessera_tile.map ins(%[[X]], %[[BEST]]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf uno
+// CHECK: tessera_tile.map ins(%[[X]], %[[BEST]], %{{.*}}, %[[AT]]
+// CHECK: scf.yield
+// CHECK: tessera_tile.store_tile %[[R]]#1
+func.func @argmax(%x: tensor<?x?xf32>) -> tensor<?xi32> {
+  %two = tessera_graph.constant dense<2.0> : tensor<f32>
+  %s = tessera_graph.mul %x, %two : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %i = tessera_graph.argmax %s dim = 1 : tensor<?x?xf32> -> tensor<?xi32>
+  return %i : tensor<?xi32>
+}

@@ -10,14 +10,6 @@ func.func @attention(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, %v: tensor<
 
 // -----
 
-func.func @cumsum(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{'tessera_graph.cumsum' op is not supported by the GPU lowering yet (no GPU kernel for this op yet)}}
-  %c = tessera_graph.cumsum %a dim = 1 : tensor<4x8xf32>
-  return %c : tensor<4x8xf32>
-}
-
-// -----
-
 // Ops that move elements run in elementwise kernels, not beside a matmul,
 // a reduction or an attention in one kernel.
 func.func @moves_beside_matmul(%a: tensor<16x16xf32>) -> tensor<16x16xf32> {

@@ -18,8 +18,8 @@ namespace mlir::tessera::schedule {
 /// The kernel shapes the GPU lowering knows how to generate.
 enum class KernelKind {
   /// Only elementwise ops, and ops that move elements (transpose, reshape,
-  /// broadcast_to, slice, concat, take, dropout): a thread per output
-  /// element.
+  /// broadcast_to, slice, concat, take, dropout, argmax/argmin): a thread
+  /// per output element.
   Elementwise,
   /// softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims:
   /// one block per row.
@@ -45,8 +45,8 @@ struct KernelShape {
 
 /// True for the ops an elementwise kernel computes at an output position by
 /// reading their inputs at other positions: transpose, reshape,
-/// broadcast_to, slice, concat, take, and dropout (which hashes its
-/// position).
+/// broadcast_to, slice, concat, take, dropout (which hashes its position)
+/// and argmax/argmin (a loop along the reduced dim at each position).
 bool isIndexedGraphOp(Operation *op);
 
 /// Classifies the ops of `body` (its terminator and constants aside).
