@@ -7,8 +7,9 @@ function ran, and how far from the hardware's limits.
 
 On a GPU each kernel of one call is timed with CUDA events recorded between
 the launches (the median of `repeats` calls after `warmup`, issued back to
-back, rotating over copies of the inputs that span four L2 caches, as
-bench/run.py times its rows); its arithmetic
+back for at least 100 ms each, rotating over copies of the inputs that span
+four L2 caches, as bench/run.py times its rows: sustained load, its clocks
+and a cold cache); its arithmetic
 comes from the plan (the compiler records a matmul's 2·M·N·K and an
 attention's two products; elementwise and reduction kernels have none) and
 its minimum bytes from the sizes of the buffers it takes (each read or

@@ -819,6 +819,27 @@ func.func @main(%x: tensor<?x?xi32>) -> tensor<?x?xi32> {
   return %c : tensor<?x?xi32>
 }""",
         [(1000, 37)], ["int32"], lambda x: np.cumsum(x, axis=0), "int32"),
+    "sum_middle_f32": (
+        """
+func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.reduce sum %x dims = [1] : tensor<?x?x?xf32> -> tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(5, 301, 77)], ["float32"], lambda x: x.sum(axis=1), "float32"),
+    "mean_middle_keepdim_f16": (
+        """
+func.func @main(%x: tensor<?x?x?x?xf16>) -> tensor<?x1x1x?xf16> {
+  %m = tessera_graph.reduce mean %x dims = [1, 2] keepdim : tensor<?x?x?x?xf16> -> tensor<?x1x1x?xf16>
+  return %m : tensor<?x1x1x?xf16>
+}""",
+        [(2, 33, 17, 65)], ["float16"], lambda x: x.mean(axis=(1, 2), keepdims=True), "float16"),
+    "max_rows_i32": (
+        """
+func.func @main(%x: tensor<?x?xi32>) -> (tensor<?xi32>) {
+  %m = tessera_graph.reduce max %x dims = [1] : tensor<?x?xi32> -> tensor<?xi32>
+  return %m : tensor<?xi32>
+}""",
+        [(99, 1001)], ["int32"], lambda x: x.max(axis=1), "int32"),
     "dropout_f32": (
         """
 func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
@@ -856,6 +877,7 @@ TOLERANCE_OVERRIDES = {
     "matmul_bias_gelu_f32_split": (5e-4, 1e-5),
     "block_f32": (5e-4, 1e-4),
     "sum_last_f32": (5e-4, 1e-5),
+    "sum_middle_f32": (2e-4, 1e-5),
     "sum_leading_f32_vector4": (5e-4, 1e-5),
     # Probabilities are rounded to f16 before P @ V (as in FlashAttention).
     "attention_f16_d64_causal": (4e-3, 4e-3),

@@ -16,9 +16,9 @@ square weight input, a cast to f16 and back, and the ops that move
 elements: a binary op with a transposed input, a flatten and reshape back,
 a roll (slices and a concat), a take of a permutation along the last dim
 (with some indices negative), a comparison into where, a dropout with a
-seed, a broadcast_to of a reduced value. Every target compiles them (the
-CPU path, sm_90, gfx942); cumsum and argmax run on the CPU path only and
-are left out until the GPUs compile them.
+seed, a broadcast_to of a reduced value, a cumsum along the last dim, an
+argmax of the input. Every target compiles them (the CPU path, sm_90,
+gfx942).
 
 The device half (test/gpu/random_programs_gpu.py) runs the sm_90 artifacts
 of the same programs on the same inputs and compares with the CPU path.
@@ -207,7 +207,7 @@ def generate(seed: int) -> Program:
             expr = f"({expr}) @ w"
             ops.append(("matmul", None, None))
         elif choice < 0.99:
-            moves = ["compare", "dropout"]
+            moves = ["compare", "dropout", "cumsum", "argmax"]
             if use_transpose:
                 moves.append("transpose")
             if use_take and shape_is_full:
@@ -230,6 +230,13 @@ def generate(seed: int) -> Program:
                 expr = f"({expr}) + tessera.transpose(t, {perm})"
             elif name == "take":
                 expr = f"tessera.take(({expr}), p, dim=-1)"
+            elif name == "cumsum":
+                expr = f"tessera.cumsum(({expr}), -1)"
+            elif name == "argmax":
+                # of the input itself: ties (and so the index) cannot differ
+                # between targets' roundings
+                expr = (f"({expr}) + tessera.cast(tessera.argmax(x, -1, keepdim=True), "
+                        f"tessera.f32) * 0.01")
             elif name == "flatten":
                 last = full[-1] if shape_is_full else 1
                 expr = (f"tessera.reshape(tessera.relu(tessera.reshape(({expr}), (-1,))) "
@@ -284,6 +291,10 @@ def generate(seed: int) -> Program:
                 out = out + np.swapaxes(env["t"], -1, -2)
             elif name == "take":
                 out = _take(out, env["p"])
+            elif name == "cumsum":
+                out = np.cumsum(out, axis=-1)
+            elif name == "argmax":
+                out = out + np.argmax(env["x"], axis=-1)[..., None] * 0.01
             elif name == "flatten":
                 out = np.maximum(out, 0.0) * 2.0
             elif name == "roll":

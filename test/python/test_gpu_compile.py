@@ -74,11 +74,11 @@ def test_warp_groups_are_refused_on_amd(name):
 
 def test_unsupported_op_is_a_diagnostic():
     source = """
-func.func @main(%x: tensor<8x16x4xf32>) -> tensor<8x4xf32> {
-  %t = tessera_graph.reduce sum %x dims = [1] : tensor<8x16x4xf32> -> tensor<8x4xf32>
-  return %t : tensor<8x4xf32>
+func.func @main(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %t = tessera_graph.softmax %x dim = 0 : tensor<8x16xf32>
+  return %t : tensor<8x16xf32>
 }"""
-    with pytest.raises(Exception, match="'tessera_graph.reduce' op is not supported by the GPU lowering yet"):
+    with pytest.raises(Exception, match="'tessera_graph.softmax' op is not supported by the GPU lowering yet"):
         _compile(source, "sm_90")
 
 
@@ -112,7 +112,8 @@ MOVING = ["transpose_bshd_f16", "transpose_2d_f16", "transpose_201_f32", "transp
           "reshape_heads_f16", "concat_f32", "embedding_take_f16", "take_columns_f32",
           "broadcast_to_f32", "where_compare_f16", "dropout_f32", "argmax_rows_f16",
           "argmin_scaled_keepdim_f32", "cumsum_rows_f16", "cumsum_middle_f32",
-          "cumsum_leading_i32"]
+          "cumsum_leading_i32", "sum_middle_f32", "max_rows_i32",
+          "mean_middle_keepdim_f16"]
 
 
 @pytest.mark.parametrize("name", MOVING)

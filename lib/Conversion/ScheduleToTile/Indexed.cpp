@@ -6,8 +6,9 @@
 //
 // Elementwise kernels whose bodies hold ops that read their inputs at other
 // positions than their own: transpose, reshape, broadcast_to, slice, concat,
-// take, dropout (which hashes its position), and argmax/argmin (a loop along
-// the reduced dim). Each block computes `tile`
+// take, dropout (which hashes its position), argmax/argmin and the
+// reductions the row and column kernels do not take (loops along the
+// reduced dims). Each block computes `tile`
 // output positions: their multi-indices are index tiles, and every value of
 // the body is evaluated at a tuple of index tiles by pulling the tuple back
 // through the ops above it (a transpose permutes it, a slice scales and
@@ -120,6 +121,20 @@ FailureOr<SmallVector<Value>> BodySizes::of(Value value) {
         } else {
           sizes[d] = operands[0][d];
         }
+      } else if (auto reduceOp = dyn_cast<graph::ReduceOp>(op)) {
+        // The result's dims are the input's kept ones, in order.
+        int64_t kept = -1;
+        for (int64_t id = 0, r = 0; id < reduceOp.getInput().getType().getRank();
+             ++id) {
+          bool reduced = llvm::is_contained(reduceOp.getDims(), id);
+          if (reduced && !reduceOp.getKeepdim())
+            continue;
+          if (r++ == d) {
+            kept = id;
+            break;
+          }
+        }
+        sizes[d] = fromOperand(0, kept);
       } else if (isa<graph::ArgmaxOp, graph::ArgminOp>(op)) {
         int64_t dim = cast<IntegerAttr>(op->getAttr("dim")).getInt();
         bool keepdim = op->hasAttr("keepdim");
@@ -239,7 +254,83 @@ struct IndexedEvaluator {
   FailureOr<Value> at(Value value, ArrayRef<Value> index);
   FailureOr<Value> compute(Value value, ArrayRef<Value> index);
   FailureOr<Value> argReduce(Operation *op, ArrayRef<Value> index);
+  FailureOr<Value> reduce(graph::ReduceOp op, ArrayRef<Value> index);
 };
+
+/// A reduce at `index` (one the row and column kernels do not take: over
+/// middle dims, or of integers): nested loops over the reduced dims
+/// carrying the accumulator (the op's accumulate type), the input evaluated
+/// inside; a mean divides by the count at the end.
+FailureOr<Value> IndexedEvaluator::reduce(graph::ReduceOp op,
+                                          ArrayRef<Value> index) {
+  Value input = op.getInput();
+  auto inType = cast<RankedTensorType>(input.getType());
+  FailureOr<SmallVector<Value>> inSizes = sizes.of(input);
+  if (failed(inSizes))
+    return failure();
+  SmallVector<int64_t> dims(op.getDims());
+  llvm::sort(dims);
+  Type element = op.getType().getElementType();
+  Type acc = getAccumulateType(op, element);
+  auto kind = static_cast<unsigned>(op.getKind());
+  // The input's index: the result's, with the reduced dims from the loops.
+  SmallVector<Value> from;
+  for (int64_t d = 0, r = 0; d < inType.getRank(); ++d) {
+    bool reduced = llvm::is_contained(dims, d);
+    from.push_back(reduced ? Value() : index[r]);
+    if (!reduced || op.getKeepdim())
+      ++r;
+  }
+  OpBuilder::InsertionGuard guard(b);
+  Value init = splat(buildReductionInit(b, loc, kind, acc));
+  SmallVector<scf::ForOp> loops;
+  for (int64_t d : dims) {
+    Value carried = loops.empty() ? init : loops.back().getRegionIterArg(0);
+    auto loop = scf::ForOp::create(b, loc, indexConstant(b, loc, 0),
+                                   (*inSizes)[d], indexConstant(b, loc, 1),
+                                   ValueRange{carried});
+    b.setInsertionPointToStart(loop.getBody());
+    from[d] = splat(loop.getInductionVar());
+    loops.push_back(loop);
+  }
+  auto saved = done;
+  FailureOr<Value> x = at(input, from);
+  done = std::move(saved);
+  if (failed(x))
+    return failure();
+  Value sum = mapTiles(
+      b, loc, tileOf(acc), ValueRange{*x, loops.back().getRegionIterArg(0)},
+      [&](OpBuilder &mb, ValueRange e) -> Value {
+        return buildReductionCombine(mb, loc, kind,  e[1],
+                                     convertScalar(mb, loc, e[0], acc));
+      });
+  for (scf::ForOp loop : llvm::reverse(loops)) {
+    b.setInsertionPointToEnd(loop.getBody());
+    scf::YieldOp::create(b, loc, sum);
+    sum = loop.getResult(0);
+    b.setInsertionPointAfter(loop);
+  }
+  Value count;
+  if (op.getKind() == graph::ReduceKind::mean) {
+    count = indexConstant(b, loc, 1);
+    for (int64_t d : dims)
+      count = arith::MulIOp::create(b, loc, count, (*inSizes)[d]);
+    count = isa<FloatType>(acc) ? indexToFloat(b, loc, count, acc)
+                                : arith::IndexCastOp::create(b, loc, acc, count)
+                                      .getResult();
+  }
+  return mapTiles(b, loc, tileOf(element), ValueRange{sum},
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    Value v = e[0];
+                    if (count)
+                      v = isa<FloatType>(acc)
+                              ? arith::DivFOp::create(mb, loc, v, count)
+                                    .getResult()
+                              : arith::DivSIOp::create(mb, loc, v, count)
+                                    .getResult();
+                    return buildStorageScalar(op, mb, loc, v, element);
+                  });
+}
 
 /// argmax/argmin at `index`: a loop along the reduced dim carrying the best
 /// value and its i32 index (tiles), the input evaluated at each position of
@@ -443,6 +534,8 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
   }
   if (isa<graph::ArgmaxOp, graph::ArgminOp>(op))
     return argReduce(op, index);
+  if (auto reduceOp = dyn_cast<graph::ReduceOp>(op))
+    return reduce(reduceOp, index);
   if (auto dropout = dyn_cast<graph::DropoutOp>(op)) {
     FailureOr<Value> x = at(dropout.getInput(), index);
     if (failed(x))

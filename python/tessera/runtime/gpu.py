@@ -155,7 +155,8 @@ class GPUProgram:
         return costs
 
     def profile(self, *arrays, repeats: int = 20, warmup: int = 3,
-                sets: Optional[List[Sequence]] = None) -> List[dict]:
+                sets: Optional[List[Sequence]] = None,
+                min_ms: float = 100.0) -> List[dict]:
         """Times each kernel of one call with CUDA events (recorded between
         the launches), `repeats` calls after `warmup`, back to back (one
         synchronization at the end, as a steady stream of calls runs), and
@@ -163,10 +164,22 @@ class GPUProgram:
         kernel not launched at these sizes: an empty grid). Call i runs on
         `sets[i % len(sets)]` when sets of arguments like `arrays` are given
         (copies that keep the inputs out of the L2 cache, as the benchmarks
-        rotate theirs), else on `arrays`."""
+        rotate theirs), else on `arrays`. Short calls are repeated until the
+        timed ones and the warm-up each take `min_ms` (at most 2000 calls
+        each): a GPU under sustained load runs at lower clocks than one
+        that has just woken, and the benchmarks time sustained load."""
         cp = _cupy()
         costs = self.kernel_costs(arrays)
         sets = list(sets) if sets else [arrays]
+        start, stop = cp.cuda.Event(), cp.cuda.Event()
+        self(*sets[0])
+        start.record()
+        self(*sets[-1])
+        stop.record()
+        stop.synchronize()
+        once = max(cp.cuda.get_elapsed_time(start, stop), 1e-3)
+        enough = int(min(2000, -(-min_ms // once)))
+        warmup, repeats = max(warmup, enough), max(repeats, enough)
         calls: List[list] = []
         for call in range(warmup + repeats):
             marks: list = []

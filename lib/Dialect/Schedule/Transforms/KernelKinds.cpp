@@ -39,6 +39,10 @@ static bool isLastDim(Operation *op, int64_t dim) {
 }
 
 bool mlir::tessera::schedule::isIndexedGraphOp(Operation *op) {
+  // Reductions of integers or over middle dims: loops at each position.
+  if (auto reduce = dyn_cast<graph::ReduceOp>(op))
+    return !isa<FloatType>(reduce.getInput().getType().getElementType()) ||
+           classifyReduce(reduce) == KernelKind::Unsupported;
   return isa<graph::TransposeOp, graph::ReshapeOp, graph::BroadcastToOp,
              graph::SliceOp, graph::ConcatOp, graph::TakeOp,
              graph::DropoutOp, graph::ArgmaxOp, graph::ArgminOp>(op);
@@ -110,12 +114,9 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   if (others)
     return unsupported("elementwise ops fused around this op");
   if (auto reduce = dyn_cast<graph::ReduceOp>(anchor)) {
-    if (!isa<FloatType>(reduce.getInput().getType().getElementType()))
-      return unsupported("an integer reduction");
+    // (float reductions over leading or trailing dims: the others are
+    // indexed ops, above)
     shape.kind = classifyReduce(reduce);
-    if (shape.kind == KernelKind::Unsupported)
-      return unsupported("a reduction over dims that are neither leading "
-                         "nor trailing");
     return shape;
   }
   if (auto softmax = dyn_cast<graph::SoftmaxOp>(anchor)) {

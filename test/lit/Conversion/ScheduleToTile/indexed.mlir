@@ -127,3 +127,23 @@ func.func @argmax(%x: tensor<?x?xf32>) -> tensor<?xi32> {
   %i = tessera_graph.argmax %s dim = 1 : tensor<?x?xf32> -> tensor<?xi32>
   return %i : tensor<?xi32>
 }
+
+// -----
+
+// A reduction the row and column kernels do not take (over a middle dim):
+// a loop along the dim at each output position, the accumulator carried;
+// a mean divides by the count after the loops.
+// CHECK-LABEL: tessera_target.kernel @mean_middle_k0_elementwise(
+// CHECK: %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<1024xf32, #{{.*}}>) {
+// CHECK: %[[X:.*]] = tessera_tile.gather
+// CHECK: tessera_tile.map ins(%[[X]], %[[ACC]]
+// CHECK: arith.extf
+// CHECK: arith.addf
+// CHECK: scf.yield
+// CHECK: tessera_tile.map ins(%[[SUM]]
+// CHECK: arith.divf
+// CHECK: arith.truncf
+func.func @mean_middle(%x: tensor<?x?x?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.reduce mean %x dims = [1] : tensor<?x?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}

@@ -45,8 +45,10 @@ struct KernelShape {
 
 /// True for the ops an elementwise kernel computes at an output position by
 /// reading their inputs at other positions: transpose, reshape,
-/// broadcast_to, slice, concat, take, dropout (which hashes its position)
-/// and argmax/argmin (a loop along the reduced dim at each position).
+/// broadcast_to, slice, concat, take, dropout (which hashes its position),
+/// argmax/argmin and the reductions row and column kernels do not take
+/// (integer ones, over middle dims): loops along the reduced dims at each
+/// position.
 bool isIndexedGraphOp(Operation *op);
 
 /// Classifies the ops of `body` (its terminator and constants aside).
