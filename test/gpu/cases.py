@@ -833,6 +833,24 @@ func.func @main(%x: tensor<?x?x?x?xf16>) -> tensor<?x1x1x?xf16> {
   return %m : tensor<?x1x1x?xf16>
 }""",
         [(2, 33, 17, 65)], ["float16"], lambda x: x.mean(axis=(1, 2), keepdims=True), "float16"),
+    "softmax_leading_f16": (
+        """
+func.func @main(%x: tensor<?x?x?xf16>) -> tensor<?x?x?xf16> {
+  %s = tessera_graph.softmax %x dim = 1 : tensor<?x?x?xf16>
+  return %s : tensor<?x?x?xf16>
+}""",
+        [(3, 257, 65)], ["float16"],
+        lambda x: np.exp(x - x.max(1, keepdims=True)) / np.exp(x - x.max(1, keepdims=True)).sum(1, keepdims=True),
+        "float16"),
+    "log_softmax_scaled_leading_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %two = tessera_graph.constant dense<2.0> : tensor<f32>
+  %y = tessera_graph.mul %x, %two : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %s = tessera_graph.log_softmax %y dim = 0 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(300, 77)], ["float32"], lambda x: log_softmax((2 * x).T).T, "float32"),
     "max_rows_i32": (
         """
 func.func @main(%x: tensor<?x?xi32>) -> (tensor<?xi32>) {

@@ -74,11 +74,12 @@ def test_warp_groups_are_refused_on_amd(name):
 
 def test_unsupported_op_is_a_diagnostic():
     source = """
-func.func @main(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  %t = tessera_graph.softmax %x dim = 0 : tensor<8x16xf32>
-  return %t : tensor<8x16xf32>
+func.func @main(%x: tensor<8x16xf32>) -> tensor<8x16xf16> {
+  %t = tessera_graph.cast %x rounding = stochastic : tensor<8x16xf32> -> tensor<8x16xf16>
+  return %t : tensor<8x16xf16>
 }"""
-    with pytest.raises(Exception, match="'tessera_graph.softmax' op is not supported by the GPU lowering yet"):
+    with pytest.raises(Exception, match="'tessera_graph.cast' op rounds stochastically, which the GPU "
+                                        "lowering does not support yet"):
         _compile(source, "sm_90")
 
 
@@ -113,7 +114,7 @@ MOVING = ["transpose_bshd_f16", "transpose_2d_f16", "transpose_201_f32", "transp
           "broadcast_to_f32", "where_compare_f16", "dropout_f32", "argmax_rows_f16",
           "argmin_scaled_keepdim_f32", "cumsum_rows_f16", "cumsum_middle_f32",
           "cumsum_leading_i32", "sum_middle_f32", "max_rows_i32",
-          "mean_middle_keepdim_f16"]
+          "mean_middle_keepdim_f16", "softmax_leading_f16", "log_softmax_scaled_leading_f32"]
 
 
 @pytest.mark.parametrize("name", MOVING)

@@ -1881,6 +1881,10 @@ Value mlir::tessera::buildReductionCombine(OpBuilder &b, Location loc,
   return combine(b, loc, static_cast<ReduceKind>(kind), acc, x);
 }
 
+Type mlir::tessera::getComputeType(Operation *op, Type element) {
+  return computeType(op, element);
+}
+
 Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
   return accumulateType(op, element);
 }

@@ -21,6 +21,7 @@
 
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -255,7 +256,96 @@ struct IndexedEvaluator {
   FailureOr<Value> compute(Value value, ArrayRef<Value> index);
   FailureOr<Value> argReduce(Operation *op, ArrayRef<Value> index);
   FailureOr<Value> reduce(graph::ReduceOp op, ArrayRef<Value> index);
+  FailureOr<Value> softmax(Operation *op, ArrayRef<Value> index);
+  /// A loop along `dim` of `input` at `index` (its position along `dim`
+  /// replaced by the loop's), carrying `init`: `step` combines each element
+  /// (converted to the carried type) with it, and the elements of `extra`
+  /// tiles (computed before the loop): step(x, carried, extras...).
+  FailureOr<Value> foldAlong(Value input, int64_t dim, ArrayRef<Value> index,
+                             Value init, ValueRange extra,
+                             function_ref<Value(OpBuilder &, ValueRange)> step);
 };
+
+FailureOr<Value> IndexedEvaluator::foldAlong(
+    Value input, int64_t dim, ArrayRef<Value> index, Value init,
+    ValueRange extra, function_ref<Value(OpBuilder &, ValueRange)> step) {
+  FailureOr<SmallVector<Value>> inSizes = sizes.of(input);
+  if (failed(inSizes))
+    return failure();
+  Type carried = cast<RankedTensorType>(init.getType()).getElementType();
+  auto loop = scf::ForOp::create(b, loc, indexConstant(b, loc, 0),
+                                 (*inSizes)[dim], indexConstant(b, loc, 1),
+                                 ValueRange{init});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> from(index);
+  from[dim] = splat(loop.getInductionVar());
+  auto saved = done;
+  FailureOr<Value> x = at(input, from);
+  done = std::move(saved);
+  if (failed(x))
+    return failure();
+  SmallVector<Value> inputs{*x, loop.getRegionIterArg(0)};
+  llvm::append_range(inputs, extra);
+  Value next = mapTiles(b, loc, tileOf(carried), inputs,
+                        [&](OpBuilder &mb, ValueRange e) -> Value {
+                          SmallVector<Value> args(e);
+                          args[0] = convertScalar(mb, loc, e[0], carried);
+                          return step(mb, args);
+                        });
+  scf::YieldOp::create(b, loc, next);
+  return loop.getResult(0);
+}
+
+/// softmax/log_softmax at `index` along a dim other than the last (the row
+/// kernels take the last): a loop for the maximum, one for the sum of
+/// exponentials, in the op's compute type.
+FailureOr<Value> IndexedEvaluator::softmax(Operation *op,
+                                           ArrayRef<Value> index) {
+  Value input = op->getOperand(0);
+  int64_t dim = cast<IntegerAttr>(op->getAttr("dim")).getInt();
+  Type element = cast<RankedTensorType>(op->getResult(0).getType())
+                     .getElementType();
+  Type compute = getComputeType(op, element);
+  auto f = cast<FloatType>(compute);
+  Value lowest = splat(arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(),
+                                                /*Negative=*/true))));
+  FailureOr<Value> max = foldAlong(
+      input, dim, index, lowest, {}, [&](OpBuilder &mb, ValueRange e) -> Value {
+        return arith::MaximumFOp::create(mb, loc, e[1], e[0]);
+      });
+  if (failed(max))
+    return failure();
+  Value m = *max;
+  FailureOr<Value> sum = foldAlong(
+      input, dim, index, splat(floatConstant(b, loc, compute, 0.0)), {m},
+      [&](OpBuilder &mb, ValueRange e) -> Value {
+        return arith::AddFOp::create(
+            mb, loc, e[1],
+            math::ExpOp::create(mb, loc,
+                                arith::SubFOp::create(mb, loc, e[0], e[2])));
+      });
+  FailureOr<Value> x = at(input, index);
+  if (failed(sum) || failed(x))
+    return failure();
+  bool log = isa<graph::LogSoftmaxOp>(op);
+  return mapTiles(b, loc, tileOf(element), ValueRange{*x, m, *sum},
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    Value shifted = arith::SubFOp::create(
+                        mb, loc, convertScalar(mb, loc, e[0], compute), e[1]);
+                    Value v = log ? arith::SubFOp::create(
+                                        mb, loc, shifted,
+                                        math::LogOp::create(mb, loc, e[2]))
+                                        .getResult()
+                                  : arith::DivFOp::create(
+                                        mb, loc,
+                                        math::ExpOp::create(mb, loc, shifted),
+                                        e[2])
+                                        .getResult();
+                    return buildStorageScalar(op, mb, loc, v, element);
+                  });
+}
 
 /// A reduce at `index` (one the row and column kernels do not take: over
 /// middle dims, or of integers): nested loops over the reduced dims
@@ -536,6 +626,8 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
     return argReduce(op, index);
   if (auto reduceOp = dyn_cast<graph::ReduceOp>(op))
     return reduce(reduceOp, index);
+  if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(op))
+    return softmax(op, index);
   if (auto dropout = dyn_cast<graph::DropoutOp>(op)) {
     FailureOr<Value> x = at(dropout.getInput(), index);
     if (failed(x))

@@ -62,6 +62,10 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to);
 Value buildStorageScalar(Operation *op, OpBuilder &b, Location loc,
                          Value value, Type to);
 
+/// The type `op` computes elementwise math on `element` values in: its
+/// policy's compute type, else f32 for narrow floats, else `element`.
+Type getComputeType(Operation *op, Type element);
+
 /// The type `op` accumulates reductions over `element` in: its policy's
 /// accumulate type, else f32 for narrow floats, else `element`.
 Type getAccumulateType(Operation *op, Type element);

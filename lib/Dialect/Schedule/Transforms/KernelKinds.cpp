@@ -43,6 +43,9 @@ bool mlir::tessera::schedule::isIndexedGraphOp(Operation *op) {
   if (auto reduce = dyn_cast<graph::ReduceOp>(op))
     return !isa<FloatType>(reduce.getInput().getType().getElementType()) ||
            classifyReduce(reduce) == KernelKind::Unsupported;
+  // softmax along a dim other than the last: loops too.
+  if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(op))
+    return !isLastDim(op, cast<IntegerAttr>(op->getAttr("dim")).getInt());
   return isa<graph::TransposeOp, graph::ReshapeOp, graph::BroadcastToOp,
              graph::SliceOp, graph::ConcatOp, graph::TakeOp,
              graph::DropoutOp, graph::ArgmaxOp, graph::ArgminOp>(op);
@@ -119,15 +122,8 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
     shape.kind = classifyReduce(reduce);
     return shape;
   }
-  if (auto softmax = dyn_cast<graph::SoftmaxOp>(anchor)) {
-    if (!isLastDim(anchor, softmax.getDim()))
-      return unsupported("softmax over a dim other than the last");
-    shape.kind = KernelKind::Row;
-    return shape;
-  }
-  if (auto softmax = dyn_cast<graph::LogSoftmaxOp>(anchor)) {
-    if (!isLastDim(anchor, softmax.getDim()))
-      return unsupported("log_softmax over a dim other than the last");
+  // (softmax over the last dim: the others are indexed ops, above)
+  if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
     shape.kind = KernelKind::Row;
     return shape;
   }

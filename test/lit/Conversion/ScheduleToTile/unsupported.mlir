@@ -25,9 +25,15 @@ func.func @moves_beside_matmul(%a: tensor<16x16xf32>) -> tensor<16x16xf32> {
 
 // -----
 
-func.func @softmax_leading(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{'tessera_graph.softmax' op is not supported by the GPU lowering yet (softmax over a dim other than the last)}}
-  %r = tessera_graph.softmax %a dim = 0 : tensor<4x8xf32>
+// A cumsum is a kernel of its own (tessera-graph-fuse never groups it).
+func.func @cumsum_in_a_kernel(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%a) : (tensor<4x8xf32>) -> tensor<4x8xf32> {
+  ^bb0(%x: tensor<4x8xf32>):
+    %e = tessera_graph.exp %x : tensor<4x8xf32>
+    // expected-error @+1 {{'tessera_graph.cumsum' op is not supported by the GPU lowering yet (elementwise ops fused around this op)}}
+    %c = tessera_graph.cumsum %e dim = 1 : tensor<4x8xf32>
+    tessera_schedule.yield %c : tensor<4x8xf32>
+  }
   return %r : tensor<4x8xf32>
 }
 

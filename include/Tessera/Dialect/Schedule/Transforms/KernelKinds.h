@@ -47,8 +47,8 @@ struct KernelShape {
 /// reading their inputs at other positions: transpose, reshape,
 /// broadcast_to, slice, concat, take, dropout (which hashes its position),
 /// argmax/argmin and the reductions row and column kernels do not take
-/// (integer ones, over middle dims): loops along the reduced dims at each
-/// position.
+/// (integer ones, over middle dims; softmax and log_softmax over a dim
+/// other than the last): loops along the reduced dims at each position.
 bool isIndexedGraphOp(Operation *op);
 
 /// Classifies the ops of `body` (its terminator and constants aside).
