@@ -978,14 +978,21 @@ class Function:
                 # Argument names and symbolic dims, for the GPU launch plan:
                 # the runtime's errors then name the user's arguments and dims.
                 i64 = ir.IntegerType.get_signless(64)
-                fn_op.attributes["arg_attrs"] = ir.ArrayAttr.get([
-                    ir.DictAttr.get({
+                # Runtime scalars are marked: GPU kernels take their values
+                # as parameters.
+                def arg_attrs(name, spec):
+                    attrs = {
                         "tessera.name": ir.StringAttr.get(name),
                         "tessera.dims": ir.ArrayAttr.get([
                             ir.StringAttr.get(d) if isinstance(d, str)
                             else ir.IntegerAttr.get(i64, -1 if d is None else d)
                             for d in spec.dims]),
-                    }) for name, spec in self.specs])
+                    }
+                    if name in self.scalars:
+                        attrs["tessera.scalar"] = ir.UnitAttr.get()
+                    return ir.DictAttr.get(attrs)
+                fn_op.attributes["arg_attrs"] = ir.ArrayAttr.get(
+                    [arg_attrs(name, spec) for name, spec in self.specs])
                 block = fn_op.add_entry_block()
                 with ir.InsertionPoint(block):
                     args = {name: TracedTensor(v, spec.dims, spec.dtype)

@@ -858,6 +858,19 @@ func.func @main(%x: tensor<?x?xi32>) -> (tensor<?xi32>) {
   return %m : tensor<?xi32>
 }""",
         [(99, 1001)], ["int32"], lambda x: x.max(axis=1), "int32"),
+    # Runtime scalars: kernel parameters by value (run_kernels passes Python
+    # numbers for the shape-() inputs).
+    "scalars_f16_f32": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %h: tensor<f16> {tessera.scalar}, %s: tensor<f32> {tessera.scalar}, %b: tensor<?xf32>) -> tensor<?x?xf32> {
+  %a = tessera_graph.mul %x, %h : tensor<?x?xf16>, tensor<f16> -> tensor<?x?xf16>
+  %c = tessera_graph.cast %a : tensor<?x?xf16> -> tensor<?x?xf32>
+  %m = tessera_graph.mul %c, %s : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %y = tessera_graph.add %m, %b : tensor<?x?xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}""",
+        [(333, 1001), (), (), (1001,)], ["float16", "float16", "float32", "float32"],
+        lambda x, h, s, b: (x * h) * s + b, "float32"),
     "dropout_f32": (
         """
 func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
@@ -896,6 +909,8 @@ TOLERANCE_OVERRIDES = {
     "block_f32": (5e-4, 1e-4),
     "sum_last_f32": (5e-4, 1e-5),
     "sum_middle_f32": (2e-4, 1e-5),
+    # (x * h rounded to f16 before the f32 scaling)
+    "scalars_f16_f32": (2e-3, 2e-3),
     "sum_leading_f32_vector4": (5e-4, 1e-5),
     # Probabilities are rounded to f16 before P @ V (as in FlashAttention).
     "attention_f16_d64_causal": (4e-3, 4e-3),

@@ -61,7 +61,8 @@ def main(argv) -> int:
         program.pitched_copies = USES_TMA.get(name, True)
         host = [random_input(rng, shape, dtype) for shape, dtype in zip(shapes, dtypes)]
         ref = np.asarray(reference(*[h.astype(np.float64) for h in host]))
-        inputs = [cp.asarray(h) for h in host]
+        # shape () inputs: runtime scalars, passed as Python numbers
+        inputs = [h.item() if h.shape == () else cp.asarray(h) for h in host]
         out = cp.full(ref.shape, np.nan, dtype=out_dtype)
         try:
             program(*inputs, out=[out])

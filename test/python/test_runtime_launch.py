@@ -171,3 +171,55 @@ def test_vendor_comes_from_the_plan(fake_cupy, add_artifact):
     with pytest.raises(RuntimeError, match=r"this artifact is for nvidia GPUs \(sm_90\), "
                                            r"but CuPy runs on amd GPUs"):
         program(cp.asarray(np.ones(8, np.float32)), cp.asarray(np.ones(8, np.float32)))
+
+
+SCALE = """
+func.func @main(%x: tensor<?xf16>, %h: tensor<f16> {tessera.scalar}, %s: tensor<f32> {tessera.scalar}) -> tensor<?xf32> {
+  %a = tessera_graph.mul %x, %h : tensor<?xf16>, tensor<f16> -> tensor<?xf16>
+  %c = tessera_graph.cast %a : tensor<?xf16> -> tensor<?xf32>
+  %b = tessera_graph.mul %c, %s : tensor<?xf32>, tensor<f32> -> tensor<?xf32>
+  return %b : tensor<?xf32>
+}"""
+
+
+class ScaleKernel:
+    """(x * h) * s from the parameters the runtime passes: runtime scalars
+    by value (f32 as a NumPy float32, f16 as its 16 bits)."""
+
+    def __init__(self, launches):
+        self.launches = launches
+
+    def __call__(self, grid, block, args, shared_mem=0):
+        self.launches.append(args)
+        x, h, s, out, n = args
+        assert isinstance(s, np.float32) and isinstance(h, np.uint16)
+        assert n == x.size == out.size
+        h = np.array(h).view(np.float16)
+        out.host[...] = (x.host * h).astype(np.float32) * s
+
+
+def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(SCALE), "sm_90")
+    assert [i.get("scalar", False) for i in art.plan["inputs"]] == [False, True, True]
+    assert art.plan["kernels"][0]["params"][1:3] == [{"scalar": "arg1"}, {"scalar": "arg2"}]
+    cp.RawModule = lambda path: types.SimpleNamespace(
+        get_function=lambda name: ScaleKernel(launches))
+    program = runtime.load(art.save(tmp_path / "scale"))
+    x = np.arange(10, dtype=np.float16)
+    dx = cp.asarray(x)
+    # Python numbers, NumPy scalars and 0-d arrays; new values reuse the
+    # prepared launch (the fast path after the first call)
+    for h, s in ((0.5, 2.5), (-1.0, 3), (np.array(2.0, np.float16), np.float32(0.25))):
+        np.testing.assert_array_equal(program(dx, h, s).host,
+                                      (x * np.float16(h)).astype(np.float32) * np.float32(s))
+    assert len(program._prepared) == 1
+    with pytest.raises(TypeError, match=r"argument 'arg2': a runtime scalar of type f32, "
+                                        r"got a bool"):
+        program(dx, 1.0, True)
+    with pytest.raises(TypeError, match=r"argument 'arg1': expected a f16 number \(a runtime "
+                                        r"scalar\), got str"):
+        program(dx, "2", 1.0)

@@ -20,6 +20,7 @@
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "Tessera/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace mlir::tessera {
@@ -201,7 +202,21 @@ emitKernel(HostState &host, Location loc, StringRef kind,
   for (Type type : sig.types)
     entry->addArgument(type, loc);
   OpBuilder kb = OpBuilder::atBlockBegin(entry);
-  if (failed(body(kb, entry->getArguments())))
+  // Runtime scalars come by value; the kernel families read every input as
+  // a flat buffer, so each scalar is stored into a one-element buffer of
+  // the thread's own (LLVM promotes it back to a register).
+  SmallVector<Value> params(entry->getArguments());
+  for (auto [i, param] : llvm::enumerate(params)) {
+    if (!sig.scalars.contains(i))
+      continue;
+    Value local = memref::AllocaOp::create(
+        kb, loc, MemRefType::get({1}, param.getType()));
+    memref::StoreOp::create(kb, loc, param, local,
+                            ValueRange{indexConstant(kb, loc, 0)});
+    param = memref::CastOp::create(kb, loc, flatBufferType(param.getType()),
+                                   local);
+  }
+  if (failed(body(kb, params)))
     return failure();
   target::ReturnOp::create(kb, loc);
 
@@ -334,8 +349,21 @@ static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
                                 << " in its signature; GPU programs take "
                                    "and return ranked tensors only";
   SmallVector<Type> inputs, results;
-  for (Type t : type.getInputs())
+  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+    // A runtime scalar (a rank-0 argument marked tessera.scalar): the host
+    // function takes its value, and kernels take it as a parameter.
+    if (func.getArgAttr(i, kScalarAttr)) {
+      auto tensor = cast<RankedTensorType>(t);
+      if (tensor.getRank() != 0 || !tensor.getElementType().isIntOrFloat())
+        return func.emitOpError()
+               << "argument #" << i << " is marked " << kScalarAttr
+               << " but has type " << t
+               << "; runtime scalars are rank-0 tensors of ints or floats";
+      inputs.push_back(tensor.getElementType());
+      continue;
+    }
     inputs.push_back(memrefFor(t));
+  }
   for (Type t : type.getResults())
     results.push_back(memrefFor(t));
 
@@ -351,7 +379,9 @@ static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
   Block &old = func.getBody().front();
   for (auto [from, to] : llvm::zip(old.getArguments(), entry->getArguments())) {
     state.buffers.map(from, to);
-    state.sizes[to] = hostSizes(state.builder, func.getLoc(), to);
+    state.sizes[to] = isa<MemRefType>(to.getType())
+                          ? hostSizes(state.builder, func.getLoc(), to)
+                          : SmallVector<Value>();
   }
   for (Operation &op : old) {
     if (auto kernel = dyn_cast<schedule::KernelOp>(op)) {

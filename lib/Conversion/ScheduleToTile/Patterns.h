@@ -25,8 +25,14 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::tessera::schedule_to_tile {
+
+/// The argument attribute that marks a rank-0 argument of a Graph IR
+/// function as a runtime scalar (a Python number in the call): GPU kernels
+/// take its value as a parameter.
+inline constexpr llvm::StringLiteral kScalarAttr = "tessera.scalar";
 
 using schedule::KernelKind;
 using schedule::KernelShape;
@@ -75,8 +81,18 @@ struct KernelSignature {
   /// it).
   Value flops;
 
+  /// Parameters that are runtime scalars (by value; the kernel body sees
+  /// each as a one-element buffer, like the tensors it reads).
+  llvm::SmallDenseSet<unsigned> scalars;
+  /// A buffer parameter: a flat buffer of `hostMemRef`'s elements, or for a
+  /// runtime scalar (a host value that is not a memref) its value.
   unsigned addBuffer(Value hostMemRef) {
     hostArgs.push_back(hostMemRef);
+    if (!isa<MemRefType>(hostMemRef.getType())) {
+      types.push_back(hostMemRef.getType());
+      scalars.insert(types.size() - 1);
+      return types.size() - 1;
+    }
     types.push_back(flatBufferType(
         cast<MemRefType>(hostMemRef.getType()).getElementType()));
     return types.size() - 1;

@@ -40,6 +40,23 @@ def dtype_of(array) -> Optional[np.dtype]:
         return np.dtype(name)
 
 
+def scalar_value(name: str, dtype_name: str, dtype: np.dtype, value):
+    """A runtime scalar argument as a NumPy scalar of `dtype`: from a Python
+    number, a NumPy scalar or a 0-d array (a device array's value is read
+    back: a synchronization). Floats take ints and floats; ints take ints;
+    anything else raises TypeError naming the argument."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"argument '{name}': a runtime scalar of type {dtype_name}, got a "
+                        f"bool (a flag is a tessera.Static[bool] argument)")
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, (int, np.integer)) or (
+            isinstance(value, (float, np.floating)) and dtype.kind == "f"):
+        return dtype.type(value)
+    raise TypeError(f"argument '{name}': expected a {dtype_name} number (a runtime scalar), "
+                    f"got {type(value).__name__}")
+
+
 class Signature:
     """The inputs of a program, checked by `bind`.
 
@@ -52,6 +69,9 @@ class Signature:
         self.what = what
         self.inputs = [(a["name"], tuple(a["dims"]), a["dtype"], numpy_dtype(a["dtype"]))
                        for a in inputs]
+        #: Runtime scalars (plan inputs with "scalar": true): given as Python
+        #: numbers, NumPy scalars or 0-d arrays.
+        self.scalars = [bool(a.get("scalar", False)) for a in inputs]
         self._checks = [(c["equal"][0], compile_extent(c["equal"][0]),
                          c["equal"][1], compile_extent(c["equal"][1]), c.get("reason", ""))
                         for c in checks]
@@ -65,7 +85,11 @@ class Signature:
             raise TypeError(f"{self.what} takes {len(self.inputs)} arguments, "
                             f"got {len(arrays)}")
         bound: Dict[str, tuple] = {}  # symbol -> (size, argument, dimension)
-        for (name, dims, dtype_name, dtype), array in zip(self.inputs, arrays):
+        for (name, dims, dtype_name, dtype), scalar, array in zip(self.inputs, self.scalars,
+                                                                  arrays):
+            if scalar:
+                scalar_value(name, dtype_name, dtype, array)
+                continue
             got = dtype_of(array)
             if got is None:
                 raise TypeError(f"argument '{name}': expected an array of dtype "

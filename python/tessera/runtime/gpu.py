@@ -110,6 +110,9 @@ class GPUProgram:
         self.signature = Signature(f"{plan.get('entry', 'the')} program", plan["inputs"],
                                    plan.get("checks", []))
         self._input_names = [a["name"] for a in plan["inputs"]]
+        # Runtime scalars: (name, numpy dtype) by input position, else None.
+        self._scalars = [(a["name"], numpy_dtype(a["dtype"])) if a.get("scalar") else None
+                         for a in plan["inputs"]]
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
         self._temporaries = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]),
@@ -140,8 +143,8 @@ class GPUProgram:
         the minimum bytes it moves (each buffer it takes read or written once:
         inputs, outputs and temporaries at their sizes)."""
         sizes = self.bind(arrays)
-        nbytes = {name: int(np.asarray(a).nbytes) if isinstance(a, np.ndarray)
-                  else int(a.nbytes) for name, a in zip(self._input_names, arrays)}
+        nbytes = {name: int(getattr(a, "nbytes", 0))
+                  for name, a in zip(self._input_names, arrays)}
         for name, dims, dtype in self._outputs:
             nbytes[name] = math.prod(self._shape(dims, sizes)) * np.dtype(dtype).itemsize
         for name, dims, dtype, _ in self._temporaries:
@@ -235,6 +238,11 @@ class GPUProgram:
     def _param(self, kernel: str, p: dict) -> tuple:
         if "memref" in p:
             return ("memref", p["memref"])
+        if "scalar" in p:
+            if p["scalar"] not in self._input_names:
+                raise ValueError(f"kernel {kernel}: parameter names scalar {p['scalar']!r}, "
+                                 f"which is not an input of the plan")
+            return ("scalar", p["scalar"])
         if "size" in p:
             return ("size", compile_extent(p["size"]))
         for kind in ("tensor_map", "tensor_map_valid"):
@@ -326,6 +334,9 @@ class GPUProgram:
             elif t.__name__ == "Tensor" and t.__module__.startswith("torch"):
                 parts.append((tuple(a.shape), a.dtype))
                 torch = True
+            elif t is float or t is int or isinstance(a, np.generic) or (
+                    t is np.ndarray and a.ndim == 0):
+                parts.append("s")  # a runtime scalar (_fast_args checks it)
             else:
                 return None
         return (tuple(parts), out is None, torch)
@@ -333,9 +344,20 @@ class GPUProgram:
     def _fast_args(self, arrays, out):
         """Kernel arguments of CuPy/torch arguments whose contiguity and
         device are right (None otherwise: the slow path raises the error)."""
-        device, args = self._device, []
-        for a in arrays if out is None else tuple(arrays) + tuple(out):
-            if type(a) is _CUPY_NDARRAY[0]:
+        device, args, scalars = self._device, [], self._scalars
+        for i, a in enumerate(arrays if out is None else tuple(arrays) + tuple(out)):
+            t = type(a)
+            if t is float or t is int or t is np.ndarray or isinstance(a, np.generic):
+                if i >= len(scalars) or scalars[i] is None:
+                    return None  # the slow path raises the error
+                dtype = scalars[i][1]
+                if t is np.ndarray or isinstance(a, np.generic):
+                    if a.dtype != dtype:
+                        return None
+                elif t is float and dtype.kind != "f":
+                    return None
+                args.append(_scalar_param(dtype, a))
+            elif t is _CUPY_NDARRAY[0]:
                 if not a.flags.c_contiguous or a.data.device_id != device:
                     return None
                 args.append(a)
@@ -352,7 +374,7 @@ class GPUProgram:
         sizes = self.bind(arrays)
         names = self._input_names + [n for n, _, _ in self._outputs]
         names += [t[0] for t in self._temporaries]
-        shapes = [tuple(a.shape) for a in arrays]
+        shapes = [tuple(getattr(a, "shape", ())) for a in arrays]
         shapes += [self._shape(dims, sizes) for _, dims, _ in self._outputs]
         shapes += [self._shape(t[1], sizes) for t in self._temporaries]
         slot = {n: i for i, n in enumerate(names)}
@@ -368,6 +390,9 @@ class GPUProgram:
             for kind, what in params_spec:
                 if kind == "size":
                     template.append((0, np.int64(what(sizes))))
+                    continue
+                if kind == "scalar":
+                    template.append((1, slot[what]))
                     continue
                 if kind == "tensor_map":
                     template.append((2, what))
@@ -445,7 +470,10 @@ class GPUProgram:
     def _call_on_stream(self, cp, arrays, out, sizes):
         inputs = []
         host_inputs = False
-        for name, array in zip(self._input_names, arrays):
+        for name, array, scalar in zip(self._input_names, arrays, self._scalars):
+            if scalar is not None:  # by value (bind checked it)
+                inputs.append(_scalar_param(scalar[1], array))
+                continue
             dev, host = self._to_device(cp, name, array)
             host_inputs |= host is not None
             inputs.append(self._checked_device(name, dev))
@@ -476,6 +504,9 @@ class GPUProgram:
             for kind, what in params_spec:
                 if kind == "size":
                     params.append(np.int64(what(sizes)))
+                    continue
+                if kind == "scalar":
+                    params.append(buffers[what])
                     continue
                 if kind == "tensor_map":
                     params.append(self._maps.argument(what, encoded[what], 2))
@@ -509,7 +540,8 @@ class GPUProgram:
         if out is not None:
             results = [o.tensor if isinstance(o, _TorchView) else (h if h is not None else o)
                        for o, h in zip(outputs, hosts)]
-        elif host_inputs or any(isinstance(a, np.ndarray) for a in arrays):
+        elif host_inputs or any(isinstance(a, np.ndarray) and scalar is None
+                                for a, scalar in zip(arrays, self._scalars)):
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
@@ -737,6 +769,18 @@ def _address(buffer) -> int:
     if data is not None and hasattr(data, "ptr"):
         return int(data.ptr)
     return int(buffer.data_ptr())
+
+
+def _scalar_param(dtype: np.dtype, value):
+    """A runtime scalar as the kernel parameter CuPy passes by value: a
+    NumPy scalar of its dtype; f16 and bf16 as their 16 bits (CuPy packs
+    those as any 2-byte value)."""
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()
+    v = dtype.type(value)
+    if dtype.itemsize == 2 and dtype.kind != "i" and dtype.kind != "u":
+        return np.array(v, dtype).view(np.uint16)[()]
+    return v
 
 
 class _Sizes(dict):

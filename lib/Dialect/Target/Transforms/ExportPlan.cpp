@@ -57,11 +57,25 @@ public:
     for (BlockArgument arg : func.getArguments()) {
       std::string name = argName(arg);
       names[arg] = name;
+      // A runtime scalar: passed by value to the kernels that read it.
+      if (arg.getType().isIntOrFloat()) {
+        std::string dtype = dtypeName(arg.getType());
+        if (dtype.empty())
+          return func.emitOpError()
+                 << "argument #" << arg.getArgNumber() << " is a scalar of type "
+                 << arg.getType() << ", which the runtime cannot pass";
+        inputs.push_back(llvm::json::Object{{"name", name},
+                                            {"dims", llvm::json::Array{}},
+                                            {"dtype", dtype},
+                                            {"scalar", true}});
+        continue;
+      }
       auto type = dyn_cast<MemRefType>(arg.getType());
       if (!type)
         return func.emitOpError()
                << "argument #" << arg.getArgNumber() << " has type "
-               << arg.getType() << "; host functions take memrefs only";
+               << arg.getType()
+               << "; host functions take memrefs and scalars only";
       llvm::json::Array dims;
       auto declared =
           func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "tessera.dims");
@@ -184,6 +198,14 @@ public:
             return launch.emitOpError()
                    << "passes a buffer the plan does not know";
           params.push_back(llvm::json::Object{{"memref", names[arg]}});
+          continue;
+        }
+        if (arg.getType().isIntOrFloat()) {
+          if (!names.count(arg))
+            return launch.emitOpError()
+                   << "passes a scalar that is not an argument of the host "
+                      "function";
+          params.push_back(llvm::json::Object{{"scalar", names[arg]}});
           continue;
         }
         if (auto map = arg.getDefiningOp<TensorMapOp>()) {

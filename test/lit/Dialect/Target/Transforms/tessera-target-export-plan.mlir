@@ -28,7 +28,7 @@ func.func @f(%x: memref<?x64xf16> {tessera.name = "x", tessera.dims = ["N", "D"]
 
 // -----
 
-// expected-error @+1 {{'func.func' op argument #1 has type 'index'; host functions take memrefs only}}
+// expected-error @+1 {{'func.func' op argument #1 has type 'index'; host functions take memrefs and scalars only}}
 func.func @scalar(%x: memref<?xf32>, %m: index) -> memref<?xf32> attributes {tessera.host} {
   %o = tessera_target.allocate(%m) : memref<?xf32>
   return %o : memref<?xf32>
