@@ -163,3 +163,14 @@ SWEEP.update(_attention_sweep(SIMT_ATTENTION_SWEEP_SCHEDULES, "f32", (64,)))
 for _t in ("f16", "bf16"):
     PROGRAMS[f"gemm_{_t}_mma_sync"] = (
         PROGRAMS[f"gemm_{_t}"], {"matmul": SWEEP_SCHEDULES["mma_sync_128x128_w4_s3"]})
+
+#: The schedule sweep behind the transpose kernels' defaults (`build.py
+#: --sweep`, `sweep_movement.py`): box elements (`tile`), warps and the
+#: elements a thread moves at once (`vector`).
+MOVEMENT_SWEEP_SCHEDULES = {
+    f"t{tile}_w{warps}_v{vector}":
+        f"tile = [{tile}], warps = {warps}, stages = 1, vector = {vector}"
+    for tile in (1024, 4096) for warps in (4, 8) for vector in (2, 4, 8)}
+SWEEP.update({f"{p}_{name}": (PROGRAMS[p], {"elementwise": config})
+              for name, config in MOVEMENT_SWEEP_SCHEDULES.items()
+              for p in ("transpose_f16", "transpose_bshd_f16")})

@@ -18,8 +18,9 @@
 // The elementwise schedule's threads are the block's; its `tile` is the
 // box's element count (a square box of the largest power of two whose
 // square fits it where the last dim moves; rows of 8 vectors where it
-// stays); `vector` elements a thread moves at once (default: 16 bytes, at
-// most 8 elements).
+// stays); `vector` the elements a thread moves at once. The defaults
+// (getDefaultConfig): 4096-element boxes, 4-byte accesses where the last
+// dim moves, 16-byte ones where it stays.
 //
 //===----------------------------------------------------------------------===//
 
@@ -95,9 +96,7 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   int64_t bytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
   int64_t warpSize = getWarpSize(host.module);
   int64_t warps = config.getThreads() / warpSize;
-  int64_t vector = config.getVector() > 1
-                       ? config.getVector()
-                       : std::clamp<int64_t>(16 / bytes, 1, 8);
+  int64_t vector = config.getVector();
   int64_t tile = config.getTile()[0];
   int64_t rows, cols;
   if (moves) {

@@ -74,6 +74,9 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   }
   if (anchors.empty()) {
     shape.kind = KernelKind::Elementwise;
+    // A transpose on its own has a kernel of its own (and defaults).
+    if (ops.size() == 1 && isa<graph::TransposeOp>(ops.front()))
+      shape.anchor = ops.front();
     return shape;
   }
   // A cumsum on its own: an elementwise kernel that walks the dim.
@@ -190,6 +193,19 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                                                      const target::TargetInfo &chip) {
   switch (shape.kind) {
   case KernelKind::Elementwise:
+    // A transpose on its own: boxes of 4096 elements, 4-byte accesses
+    // where the last dim moves (the box turns around in shared memory),
+    // 16-byte ones where it stays (the best of tile 1024/4096, 4/8 warps,
+    // 2/4/8 f16 a thread on the H200:
+    // bench/results/2026-12-01-h200-transpose-sweep.log).
+    if (auto transpose = dyn_cast_if_present<graph::TransposeOp>(shape.anchor)) {
+      ArrayRef<int64_t> perm = transpose.getPermutation();
+      int64_t bytes = std::max<int64_t>(
+          1, transpose.getType().getElementTypeBitWidth() / 8);
+      bool moves = !perm.empty() && perm.back() != int64_t(perm.size()) - 1;
+      int64_t vector = std::clamp<int64_t>((moves ? 4 : 16) / bytes, 1, 8);
+      return ConfigAttr::get(ctx, {4096}, 4, 1, vector, 1, MmaKind::none, 1, 0);
+    }
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   // Row and column kernels: the best of 1024/2048/4096 columns a step
   // (rows) and 8/16/32 rows a step (columns) on the H200

@@ -35,7 +35,8 @@ enum class KernelKind {
 };
 
 /// A kernel body's kind, its anchor (the one op that is not elementwise;
-/// null for elementwise kernels), and for unsupported bodies the op at fault.
+/// null for elementwise kernels but a lone transpose, whose kernel is its
+/// own), and for unsupported bodies the op at fault.
 struct KernelShape {
   KernelKind kind = KernelKind::Unsupported;
   Operation *anchor = nullptr;
