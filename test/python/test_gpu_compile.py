@@ -74,12 +74,12 @@ def test_warp_groups_are_refused_on_amd(name):
 
 def test_unsupported_op_is_a_diagnostic():
     source = """
-func.func @main(%x: tensor<8x16xf32>) -> tensor<8x16xf16> {
-  %t = tessera_graph.cast %x rounding = stochastic : tensor<8x16xf32> -> tensor<8x16xf16>
+func.func @main(%x: tensor<8x16xf16>) -> tensor<8x16xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
+  %t = tessera_graph.softmax %x dim = 1 : tensor<8x16xf16>
   return %t : tensor<8x16xf16>
 }"""
-    with pytest.raises(Exception, match="'tessera_graph.cast' op rounds stochastically, which the GPU "
-                                        "lowering does not support yet"):
+    with pytest.raises(Exception, match="'tessera_graph.softmax' op rounds stochastically, which "
+                                        "the GPU lowering supports only for elementwise ops"):
         _compile(source, "sm_90")
 
 
@@ -133,3 +133,16 @@ def test_moving_cases_on_the_cpu_path(name):
     atol, rtol = tolerance(name, out_dtype)
     assert got.shape == ref.shape
     assert np.all(np.abs(got - ref) <= atol + rtol * np.abs(ref))
+
+
+@pytest.mark.parametrize("target", ["sm_90", "gfx942"])
+def test_f8_casts_compile(target):
+    """f8 casts (the software conversions of the CPU path, in integer
+    arithmetic) compile for GPUs; the device run is
+    test/gpu/f8_casts_gpu.py, value for value against the CPU path."""
+    from f8_casts_gpu import CASTS, _source
+
+    for name, (src, dst, attrs) in CASTS.items():
+        art = _compile(_source(src, dst, attrs), target)
+        dtypes = [art.plan["inputs"][0]["dtype"], art.plan["outputs"][0]["dtype"]]
+        assert dtypes == [src, dst], name

@@ -81,7 +81,7 @@ static Value typeBound(OpBuilder &b, Location loc, Type boundType,
 
 static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
                         RoundingMode rounding = RoundingMode::nearest,
-                        bool saturate = false, int64_t loops = 0);
+                        bool saturate = false, ElementPosition at = {});
 static Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
 
 //===----------------------------------------------------------------------===//
@@ -132,7 +132,7 @@ static Value exponentOf(OpBuilder &b, Location loc, Value positive) {
   return arith::SubIOp::create(b, loc, field, i32Constant(b, loc, 127));
 }
 
-static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops);
+static Value uniformForElement(OpBuilder &b, Location loc, ElementPosition at);
 
 /// f32 -> f8: scale to the value's ulp, round the quotient (nearest even,
 /// toward zero, or stochastically: floor(q + u)), scale back, and encode.
@@ -140,7 +140,7 @@ static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops);
 /// value with `saturate`.
 static Value encodeF8(OpBuilder &b, Location loc, Value x, Type to,
                       const F8Format &f, RoundingMode rounding, bool saturate,
-                      int64_t loops) {
+                      ElementPosition at) {
   Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
   int64_t m = f.mantissaBits;
   Value a = math::AbsFOp::create(b, loc, x);
@@ -155,7 +155,7 @@ static Value encodeF8(OpBuilder &b, Location loc, Value x, Type to,
     r = math::FloorOp::create(b, loc, q);
   else
     r = math::FloorOp::create(
-        b, loc, arith::AddFOp::create(b, loc, q, uniformForElement(b, loc, loops)));
+        b, loc, arith::AddFOp::create(b, loc, q, uniformForElement(b, loc, at)));
   Value v = arith::MulFOp::create(b, loc, r, ulp);
 
   // Encode v (a multiple of its ulp, possibly one binade up after rounding).
@@ -249,19 +249,22 @@ static Value decodeF8(OpBuilder &b, Location loc, Value x, const F8Format &f) {
                                  arith::NegFOp::create(b, loc, value), value);
 }
 
-/// A uniform pseudo-random f32 in [0, 1) for the current element of the
-/// enclosing `loops`-deep linalg.generic: a hash of its loop indices (a
-/// deterministic stream per element position).
-static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops) {
+/// A uniform pseudo-random f32 in [0, 1) for the element at `at`: a hash of
+/// its indices (a deterministic stream per element position), the same
+/// whether they come from a linalg.generic's loops or are given.
+static Value uniformForElement(OpBuilder &b, Location loc, ElementPosition at) {
   Type i32 = b.getI32Type();
   auto constant = [&](uint32_t v) -> Value {
     return arith::ConstantOp::create(b, loc, i32,
                                      b.getIntegerAttr(i32, static_cast<int32_t>(v)));
   };
   Value h = constant(0x6A09E667u);
-  for (int64_t d = 0; d < loops; ++d) {
+  int64_t rank = at.indices.empty() ? at.loops : at.indices.size();
+  for (int64_t d = 0; d < rank; ++d) {
     Value index = arith::IndexCastOp::create(
-        b, loc, i32, linalg::IndexOp::create(b, loc, d));
+        b, loc, i32,
+        at.indices.empty() ? Value(linalg::IndexOp::create(b, loc, d))
+                           : at.indices[d]);
     h = arith::MulIOp::create(b, loc, arith::XOrIOp::create(b, loc, h, index),
                               constant(0x9E3779B1u));
     h = arith::XOrIOp::create(
@@ -282,7 +285,7 @@ static Value uniformForElement(OpBuilder &b, Location loc, int64_t loops) {
 /// the neighbours of x toward and away from zero, so the result is unbiased.
 /// Non-finite values round to nearest.
 static Value stochasticRound(OpBuilder &b, Location loc, Value x, Type to,
-                             int64_t loops) {
+                             ElementPosition at) {
   Type from = x.getType();
   Value down = castScalar(b, loc, x, to, RoundingMode::toward_zero);
   Type bits = b.getIntegerType(to.getIntOrFloatBitWidth());
@@ -297,7 +300,7 @@ static Value stochasticRound(OpBuilder &b, Location loc, Value x, Type to,
   Value p = arith::DivFOp::create(
       b, loc, arith::SubFOp::create(b, loc, absX, absDown),
       arith::SubFOp::create(b, loc, absUp, absDown));
-  Value r = castScalar(b, loc, uniformForElement(b, loc, loops), from);
+  Value r = castScalar(b, loc, uniformForElement(b, loc, at), from);
   Value goUp = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, p);
   Value rounded = arith::SelectOp::create(b, loc, goUp, up, down);
   Value finite = arith::CmpFOp::create(
@@ -310,10 +313,9 @@ static Value stochasticRound(OpBuilder &b, Location loc, Value x, Type to,
 }
 
 /// Converts a scalar between numeric types with the given rounding and
-/// saturation. Stochastic rounding must be built in the body of a
-/// `loops`-deep linalg.generic (it draws on the element's indices).
+/// saturation. Stochastic rounding draws on the element's position `at`.
 static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
-                        RoundingMode rounding, bool saturate, int64_t loops) {
+                        RoundingMode rounding, bool saturate, ElementPosition at) {
   Type from = value.getType();
   if (from == to)
     return value;
@@ -321,10 +323,10 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
   Type f32 = b.getF32Type();
   if (std::optional<F8Format> format = f8Format(from))
     return castScalar(b, loc, decodeF8(b, loc, value, *format), to, rounding,
-                      saturate, loops);
+                      saturate, at);
   if (std::optional<F8Format> format = f8Format(to))
     return encodeF8(b, loc, castScalar(b, loc, value, f32), to, *format,
-                    rounding, saturate, loops);
+                    rounding, saturate, at);
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(to);
   if (fromFloat && toFloat) {
@@ -339,7 +341,7 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
           b, loc, value, typeBound(b, loc, to, from, /*upper=*/false));
     }
     if (rounding == RoundingMode::stochastic)
-      return stochasticRound(b, loc, value, to, loops);
+      return stochasticRound(b, loc, value, to, at);
     Value rounded = arith::TruncFOp::create(b, loc, to, value);
     if (rounding != RoundingMode::toward_zero)
       return rounded;
@@ -400,12 +402,12 @@ static Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
 /// Converts a computed value to an op's result element type the way the op's
 /// numerics policy says: its rounding mode, saturation and denormal mode.
 static Value toStorage(Operation *op, OpBuilder &b, Location loc, Value value,
-                       Type element, int64_t loops) {
+                       Type element, ElementPosition at) {
   NumericsAttr policy = getNumericsPolicy(op);
   if (!policy)
     return castScalar(b, loc, value, element);
   Value result = castScalar(b, loc, value, element, policy.getRounding(),
-                            policy.getSaturate(), loops);
+                            policy.getSaturate(), at);
   auto floatType = dyn_cast<FloatType>(element);
   if (policy.getDenormals() != DenormalMode::flush || !floatType)
     return result;
@@ -1905,8 +1907,8 @@ Value mlir::tessera::buildDropoutScalar(Operation *op, OpBuilder &b,
 }
 
 Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
-                                            Operation *op,
-                                            ValueRange operands) {
+                                            Operation *op, ValueRange operands,
+                                            ElementPosition at) {
   Type element = getElementTypeOrSelf(op->getResult(0).getType());
   if (auto cast = dyn_cast<CastOp>(op)) {
     RoundingMode rounding = cast.getRounding();
@@ -1916,7 +1918,7 @@ Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
         rounding = policy.getRounding();
       saturate = saturate || policy.getSaturate();
     }
-    return castScalar(b, loc, operands[0], element, rounding, saturate);
+    return castScalar(b, loc, operands[0], element, rounding, saturate, at);
   }
   if (isa<SelectOp>(op))
     return arith::SelectOp::create(b, loc, operands[0], operands[1],
@@ -1930,7 +1932,7 @@ Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
                           castScalar(b, loc, operands[1], compute));
   else
     result = unaryScalar(op, b, loc, castScalar(b, loc, operands[0], compute));
-  return toStorage(op, b, loc, result, element, /*loops=*/0);
+  return toStorage(op, b, loc, result, element, at);
 }
 
 void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(

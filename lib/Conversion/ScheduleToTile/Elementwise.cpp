@@ -125,7 +125,7 @@ LogicalResult lowerElementwise(HostState &host,
     return lowerTranspose(host, kernel, transpose);
   if (graph::CumsumOp cumsum = getLoneCumsum(body))
     return lowerCumsum(host, kernel, cumsum);
-  if (hasIndexedOps(body))
+  if (hasIndexedOps(body)) // (and stochastic rounding: positions)
     return lowerIndexed(host, kernel);
   if (kernel.getNumResults() != 1)
     return kernel.emitOpError()

@@ -293,17 +293,18 @@ SmallVector<Value> broadcastSizes(HostState &host, Location loc,
 
 static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
   Block &body = kernel.getBody().front();
+  KernelShape shape = schedule::classifyKernelBody(body);
   for (Operation &op : body.without_terminator()) {
-    if (usesStochasticRounding(&op))
+    // Stochastic rounding draws on each element's position: elementwise
+    // kernels have it (Indexed.cpp), the others do not yet.
+    if (usesStochasticRounding(&op) &&
+        !(shape.kind == KernelKind::Elementwise && isElementwiseGraphOp(&op)))
       return op.emitOpError()
-             << "rounds stochastically, which the GPU lowering does not "
-                "support yet";
+             << "rounds stochastically, which the GPU lowering supports "
+                "only for elementwise ops outside matmul, reduction and "
+                "attention kernels yet";
     for (Type type : op.getResultTypes()) {
       Type element = getElementTypeOrSelf(type);
-      if (isa<Float8E4M3FNType, Float8E5M2Type>(element))
-        return op.emitOpError()
-               << "produces f8 values, which the GPU lowering does not "
-                  "support yet";
       // No GPU kernel has been checked in f64 (its math library calls, its
       // rates): refused rather than run unchecked.
       if (element.isF64())
@@ -313,7 +314,6 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
                   "'cpu')";
     }
   }
-  KernelShape shape = schedule::classifyKernelBody(body);
   switch (shape.kind) {
   case KernelKind::Elementwise:
     return lowerElementwise(host, kernel);

@@ -32,7 +32,7 @@ namespace mlir::tessera::schedule_to_tile {
 
 bool hasIndexedOps(Block &body) {
   return llvm::any_of(body.without_terminator(), [](Operation &op) {
-    return schedule::isIndexedGraphOp(&op);
+    return schedule::isIndexedGraphOp(&op) || usesStochasticRounding(&op);
   });
 }
 
@@ -649,9 +649,20 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
         return failure();
       operands.push_back(*v);
     }
+    // Stochastic rounding hashes the element's indices: they go into the
+    // map after the operands.
+    bool stochastic = usesStochasticRounding(op);
+    unsigned count = operands.size();
+    if (stochastic)
+      llvm::append_range(operands, index);
     return mapTiles(b, loc, tileOf(element), operands,
                     [&](OpBuilder &mb, ValueRange e) -> Value {
-                      return buildElementwiseScalar(mb, loc, op, e);
+                      if (!stochastic)
+                        return buildElementwiseScalar(mb, loc, op, e);
+                      SmallVector<Value> at(e.drop_front(count));
+                      return buildElementwiseScalar(mb, loc, op,
+                                                    e.take_front(count),
+                                                    ElementPosition(at));
                     });
   }
   return op->emitOpError() << "is not supported by the GPU lowering of "

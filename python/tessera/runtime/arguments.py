@@ -33,10 +33,10 @@ def dtype_of(array) -> Optional[np.dtype]:
         return np.dtype(dtype)
     except TypeError:  # torch dtypes: torch.float32 -> float32
         name = str(dtype).replace("torch.", "")
-        if name == "bfloat16":
-            import ml_dtypes  # noqa: F401  (registers the numpy dtype)
+        if name in ("bfloat16", "float8_e4m3fn", "float8_e5m2"):
+            import ml_dtypes  # (the numpy dtypes of torch's narrow floats)
 
-            return np.dtype(ml_dtypes.bfloat16)
+            return np.dtype(getattr(ml_dtypes, name))
         return np.dtype(name)
 
 

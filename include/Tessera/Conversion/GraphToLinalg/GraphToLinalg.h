@@ -23,13 +23,24 @@ namespace tessera {
 /// compare.
 bool isElementwiseGraphOp(Operation *op);
 
+/// Where an element is, for stochastic rounding's random stream (a hash of
+/// the element's indices): the loop indices of the enclosing `loops`-deep
+/// linalg.generic, or the given `indices` (index or integer values, one
+/// per dim of the result).
+struct ElementPosition {
+  ElementPosition(int64_t loops = 0) : loops(loops) {}
+  ElementPosition(ArrayRef<Value> indices) : indices(indices) {}
+  int64_t loops = 0;
+  ArrayRef<Value> indices;
+};
+
 /// Builds the scalar math of elementwise op `op` on `operands`, scalars of
 /// its operands' element types; the result has the op's result element type,
 /// converted as the op's numerics policy says. Stochastic rounding draws on
-/// element indices and is not available here: callers must reject it (see
-/// `usesStochasticRounding`).
+/// the element's position `at`: callers that cannot give one must reject
+/// it (see `usesStochasticRounding`).
 Value buildElementwiseScalar(OpBuilder &b, Location loc, Operation *op,
-                             ValueRange operands);
+                             ValueRange operands, ElementPosition at = {});
 
 /// One element of tessera_graph.dropout `op`: `x` (of its element type)
 /// kept, scaled by 1 / (1 - p), or zeroed by the hash of its row-major

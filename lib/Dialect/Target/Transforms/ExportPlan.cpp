@@ -34,6 +34,10 @@ static std::string dtypeName(Type type) {
     return "bf16";
   if (type.isF64())
     return "f64";
+  if (isa<Float8E4M3FNType>(type))
+    return "f8E4M3FN";
+  if (isa<Float8E5M2Type>(type))
+    return "f8E5M2";
   if (type.isInteger(1))
     return "i1";
   if (type.isInteger(8))

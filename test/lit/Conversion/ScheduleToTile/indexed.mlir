@@ -147,3 +147,21 @@ func.func @mean_middle(%x: tensor<?x?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.reduce mean %x dims = [1] : tensor<?x?x?xf16> -> tensor<?x?xf16>
   return %m : tensor<?x?xf16>
 }
+
+// -----
+
+// Stochastic rounding in an elementwise kernel: the element's indices go
+// into the map with the value, the random draw a hash of them (as on the
+// CPU path, where they are the linalg.generic's loop indices).
+// CHECK-LABEL: tessera_target.kernel @stochastic_k0_elementwise(
+// CHECK: %[[ROW:.*]] = arith.divui
+// CHECK: %[[X:.*]] = tessera_tile.load_tile
+// CHECK: tessera_tile.map ins(%[[X]], %[[ROW]], %{{.*}} : tensor<1024xf32, #{{.*}}>, tensor<1024xindex, #{{.*}}>, tensor<1024xindex, #{{.*}}>) {
+// CHECK: ^bb0(%{{.*}}: f32, %[[I:.*]]: index, %[[J:.*]]: index):
+// CHECK-DAG: arith.index_cast %[[I]] : index to i32
+// CHECK-DAG: arith.index_cast %[[J]] : index to i32
+// CHECK: arith.truncf {{.*}} : f32 to f16
+func.func @stochastic(%x: tensor<?x?xf32>) -> tensor<?x?xf16> {
+  %c = tessera_graph.cast %x rounding = stochastic : tensor<?x?xf32> -> tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}

@@ -39,10 +39,10 @@ func.func @cumsum_in_a_kernel(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-func.func @stochastic(%a: tensor<8xf32>) -> tensor<8xf16> {
-  // expected-error @+1 {{'tessera_graph.cast' op rounds stochastically, which the GPU lowering does not support yet}}
-  %c = tessera_graph.cast %a rounding = stochastic : tensor<8xf32> -> tensor<8xf16>
-  return %c : tensor<8xf16>
+func.func @stochastic(%a: tensor<8x16xf16>) -> tensor<8x16xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
+  // expected-error @+1 {{'tessera_graph.softmax' op rounds stochastically, which the GPU lowering supports only for elementwise ops outside matmul, reduction and attention kernels yet}}
+  %s = tessera_graph.softmax %a dim = 1 : tensor<8x16xf16>
+  return %s : tensor<8x16xf16>
 }
 
 // -----

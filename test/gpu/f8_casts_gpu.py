@@ -1,0 +1,171 @@
+"""f8 casts and stochastic rounding on the GPU against the CPU path, value
+for value: f32 -> f8E4M3FN and f8E5M2 (round to nearest even, with and
+without saturation, and toward zero), f32 -> f16, bf16 and f8E4M3FN
+rounded stochastically (each element's random draw a hash of its indices),
+over normal values at many scales, subnormals, the overflow boundary,
+infinities and NaNs; f8 -> f32 over all 256 bit patterns; an f8 matmul.
+
+Here (with Tessera's compiler):
+
+    python test/gpu/f8_casts_gpu.py build DIR
+
+compiles each cast for sm_90 (DIR/<name>/) and saves its input and the CPU
+path's output (DIR/f8.npz). On the GPU machine (torch, CuPy, ml_dtypes):
+
+    python test/gpu/f8_casts_gpu.py run DIR
+
+runs the artifacts on torch tensors (torch has the f8 dtypes CuPy lacks) and
+compares the values exactly (NaN where NaN, zeros of the same sign); exit
+status 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: name -> (input MLIR type, output MLIR type, cast attributes)
+CASTS = {
+    "to_e4m3": ("f32", "f8E4M3FN", ""),
+    "to_e4m3_saturate": ("f32", "f8E4M3FN", " saturate"),
+    "to_e4m3_toward_zero": ("f32", "f8E4M3FN", " rounding = toward_zero"),
+    "to_e5m2": ("f32", "f8E5M2", ""),
+    "to_e5m2_saturate": ("f32", "f8E5M2", " saturate"),
+    # stochastic rounding: a hash of each element's indices, the same
+    # stream on every target
+    "to_f16_stochastic": ("f32", "f16", " rounding = stochastic"),
+    "to_bf16_stochastic": ("f32", "bf16", " rounding = stochastic"),
+    "to_e4m3_stochastic": ("f32", "f8E4M3FN", " rounding = stochastic"),
+    "from_e4m3": ("f8E4M3FN", "f32", ""),
+    "from_e5m2": ("f8E5M2", "f32", ""),
+}
+
+
+MATMUL = """
+func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> tensor<?x?xf8E4M3FN> {
+  %c = tessera_graph.matmul %a, %b : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf8E4M3FN>
+  return %c : tensor<?x?xf8E4M3FN>
+}"""
+
+
+def _source(src, dst, attrs):
+    return (f"func.func @main(%x: tensor<?x?x{src}>) -> tensor<?x?x{dst}> {{\n"
+            f"  %c = tessera_graph.cast %x{attrs} : tensor<?x?x{src}> -> tensor<?x?x{dst}>\n"
+            f"  return %c : tensor<?x?x{dst}>\n}}")
+
+
+def _f32_inputs():
+    rng = np.random.default_rng(8)
+    scales = np.exp2(rng.integers(-24, 20, 60000)).astype(np.float32)
+    x = (rng.standard_normal(60000).astype(np.float32) * scales)
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 448.0, 464.0, 480.0, 57344.0,
+                         61440.0, 65536.0, 2.0 ** -9, 2.0 ** -10, 2.0 ** -16, 2.0 ** -17,
+                         1e-30, -1e-30], np.float32)
+    # 60034 values: 331 rows of 181 (ragged), the rest dropped from the
+    # random ones
+    values = np.concatenate([specials, -specials, x])
+    return values[:331 * 181].reshape(331, 181)
+
+
+def build(directory: Path) -> int:
+    import ml_dtypes
+    from tessera import ir
+    from tessera.compiler import compile_graph_for_gpu
+    from tessera.cpu import CPUModule
+
+    directory.mkdir(parents=True, exist_ok=True)
+    x32 = _f32_inputs()
+    bits = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    f8 = {"f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2}
+    saved = {}
+    for name, (src, dst, attrs) in CASTS.items():
+        text = _source(src, dst, attrs)
+        with ir.Context():
+            compile_graph_for_gpu(ir.Module.parse(text), "sm_90").save(directory / name)
+        if src == "f32":
+            # The CPU path's f8 values, read back through f32 (exact):
+            # cast there and back (the CPU path returns no f8 arrays).
+            back = (f"func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {{\n"
+                    f"  %c = tessera_graph.cast %x{attrs} : tensor<?x?xf32> -> "
+                    f"tensor<?x?x{dst}>\n"
+                    f"  %b = tessera_graph.cast %c : tensor<?x?x{dst}> -> tensor<?x?xf32>\n"
+                    f"  return %b : tensor<?x?xf32>\n}}")
+            with ir.Context():
+                saved[f"out_{name}"] = np.asarray(CPUModule(back)("main", x32))
+            saved[f"in_{name}"] = x32
+        else:
+            # (the CPU path's f8 -> f32 decoding is ml_dtypes': test_cpu_numerics)
+            saved[f"in_{name}"] = bits
+            saved[f"out_{name}"] = bits.view(f8[src]).astype(np.float32)
+    # An f8 matmul (the SIMT kernel: f8 loads, f32 accumulation, one
+    # rounding to f8): finite random values.
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((129, 77)).astype(f8["f8E4M3FN"])
+    b = rng.standard_normal((77, 65)).astype(f8["f8E4M3FN"])
+    with ir.Context():
+        compile_graph_for_gpu(ir.Module.parse(MATMUL), "sm_90").save(directory / "matmul_e4m3")
+    saved["a_matmul"], saved["b_matmul"] = a.view(np.uint8), b.view(np.uint8)
+    saved["ref_matmul"] = a.astype(np.float64) @ b.astype(np.float64)
+    np.savez(directory / "f8.npz", **saved)
+    print(f"{len(CASTS)} f8 casts built for sm_90 with their CPU-path results")
+    return 0
+
+
+def run(directory: Path) -> int:
+    try:
+        import torch
+
+        assert torch.cuda.is_available()
+    except Exception as e:  # noqa: BLE001
+        print(f"SKIP: no CUDA torch ({type(e).__name__}: {e})")
+        return 0
+    sys.path.insert(0, str(ROOT / "python"))
+    import tessera.runtime as runtime
+
+    tdtype = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16,
+              "f8E4M3FN": torch.float8_e4m3fn, "f8E5M2": torch.float8_e5m2}
+    data = np.load(directory / "f8.npz")
+    bad = 0
+    for name, (src, dst, _) in CASTS.items():
+        x = torch.from_numpy(np.ascontiguousarray(data[f"in_{name}"])).cuda()
+        if src != "f32":
+            x = x.view(tdtype[src])
+        want = data[f"out_{name}"]
+        out = torch.empty(want.shape, dtype=tdtype[dst], device="cuda")
+        runtime.load(directory / name)(x, out=[out])
+        torch.cuda.synchronize()
+        if dst != "f32":  # the f8 values, read as f32 (exact)
+            got = out.float().cpu().numpy()
+        else:
+            got = out.cpu().numpy()
+        # equal, NaN where NaN (NaN bits may differ), zeros of one sign
+        same = (got == want) | (np.isnan(got) & np.isnan(want))
+        same &= np.signbit(got) == np.signbit(want)
+        bad += int((~same).sum())
+        print(f"{name:22s} {want.size:6d} values  {int((~same).sum())} differ from the CPU path")
+    # the matmul: within one f8 rounding (3 mantissa bits) of float64
+    a = torch.from_numpy(data["a_matmul"]).cuda().view(torch.float8_e4m3fn)
+    b = torch.from_numpy(data["b_matmul"]).cuda().view(torch.float8_e4m3fn)
+    ref = data["ref_matmul"]
+    out = torch.empty(ref.shape, dtype=torch.float8_e4m3fn, device="cuda")
+    runtime.load(directory / "matmul_e4m3")(a, b, out=[out])
+    got = out.float().cpu().numpy().astype(np.float64)
+    off = int((np.abs(got - ref) > 2.0 ** -4 * np.abs(ref) + 2.0 ** -9).sum())
+    bad += off
+    print(f"{'matmul_e4m3':22s} {ref.size:6d} values  {off} off by more than one f8 rounding")
+    print(f"f8 casts on {torch.cuda.get_device_name(0)}: "
+          f"{'all bits equal' if not bad else f'{bad} values differ'}")
+    return 1 if bad else 0
+
+
+def main(argv) -> int:
+    mode, directory = argv[1], Path(argv[2])
+    return build(directory) if mode == "build" else run(directory)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
