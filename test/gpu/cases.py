@@ -683,15 +683,20 @@ def _fmix32(h):
     return h ^ (h >> np.uint32(16))
 
 
-def dropout(x, p, seed):
-    """tessera_graph.dropout's documented mask (uint32 arithmetic)."""
-    linear = np.arange(x.size, dtype=np.uint64).reshape(x.shape)
+def dropout_mask(shape, p, seed):
+    """tessera_graph.dropout's documented mask (uint32 arithmetic): True
+    where the element is kept. The reference of every dropout test."""
+    linear = np.arange(int(np.prod(shape)), dtype=np.uint64).reshape(shape)
     lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     hi = (linear >> np.uint64(32)).astype(np.uint32)
     with np.errstate(over="ignore"):
         h = _fmix32(lo ^ _fmix32(np.uint32(seed) ^ hi))
-    keep = h >= np.uint32(min(round(p * 2 ** 32), 2 ** 32 - 1))
-    return np.where(keep, x / (1 - p), 0.0)
+    return h >= np.uint32(min(round(p * 2 ** 32), 2 ** 32 - 1))
+
+
+def dropout(x, p, seed):
+    """tessera_graph.dropout in float64: kept elements scaled by 1/(1-p)."""
+    return np.where(dropout_mask(x.shape, p, seed), x / (1 - p), 0.0)
 
 
 # Elementwise kernels that move elements (transposes, reshapes, slices,

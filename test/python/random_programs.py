@@ -27,10 +27,15 @@ of the same programs on the same inputs and compares with the CPU path.
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable, List
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "gpu"))
+import cases  # noqa: E402  (numpy only: the device cases' references)
 
 
 def _gelu(x):
@@ -112,25 +117,13 @@ class Program:
 
 
 def _dropout(a, p, seed):
-    """tessera_graph.dropout's documented mask, in NumPy's uint32."""
-    def fmix(h):
-        h = h ^ (h >> np.uint32(16))
-        h = h * np.uint32(0x85EBCA6B)
-        h = h ^ (h >> np.uint32(13))
-        h = h * np.uint32(0xC2B2AE35)
-        return h ^ (h >> np.uint32(16))
-    linear = np.arange(a.size, dtype=np.uint64).reshape(a.shape)
-    lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    hi = (linear >> np.uint64(32)).astype(np.uint32)
-    with np.errstate(over="ignore"):
-        h = fmix(lo ^ fmix(np.uint32(seed) ^ hi))
-    return np.where(h >= np.uint32(round(p * 2 ** 32)), a / (1 - p), 0.0)
+    """tessera_graph.dropout (test/gpu/cases.py's reference)."""
+    return cases.dropout(a, p, seed)
 
 
 def _take(a, ids):
-    n = a.shape[-1]
-    ids = ids.astype(np.int64)
-    return np.take(a, np.clip(np.where(ids < 0, ids + n, ids), 0, n - 1), axis=-1)
+    """take along the last dim (test/gpu/cases.py's reference)."""
+    return cases.take(a, ids, -1)
 
 
 def generate(seed: int) -> Program:

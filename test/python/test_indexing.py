@@ -3,11 +3,17 @@
 int dropped), checked against NumPy on the CPU path; what cannot be checked
 while tracing is refused by name."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import tessera
 from tessera import Tensor, f16, f32
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "gpu"))
+from cases import dropout_mask  # noqa: E402  (numpy only)
 
 
 @tessera.function
@@ -168,22 +174,10 @@ def test_cumsum_errors():
         assert len(tessera.compile(running, target=target).plan["kernels"]) == 3
 
 
-def _fmix32(h):
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
-
-
 def dropout_reference(x, p, seed):
-    """tessera_graph.dropout's documented mask, in NumPy's uint32."""
-    linear = np.arange(x.size, dtype=np.uint64).reshape(x.shape)
-    lo = (linear & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    hi = (linear >> np.uint64(32)).astype(np.uint32)
-    with np.errstate(over="ignore"):
-        h = _fmix32(lo ^ _fmix32(np.uint32(seed) ^ hi))
-    keep = h >= np.uint32(min(round(p * 2 ** 32), 2 ** 32 - 1))
+    """tessera_graph.dropout's documented mask (test/gpu/cases.py's, the
+    device cases' reference too) and the values it keeps."""
+    keep = dropout_mask(x.shape, p, seed)
     return np.where(keep, x.astype(np.float64) / (1 - p), 0.0), keep
 
 

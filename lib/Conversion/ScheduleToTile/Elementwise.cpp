@@ -25,6 +25,17 @@ namespace mlir::tessera::schedule_to_tile {
 // Elementwise math at one output position
 //===----------------------------------------------------------------------===//
 
+FailureOr<Value> splatConstant(OpBuilder &b, graph::ConstantOp constant) {
+  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  if (!dense || !dense.isSplat())
+    return constant.emitOpError()
+           << "is not a splat: the GPU lowering supports only splat "
+              "constants inside kernels yet";
+  return arith::ConstantOp::create(b, constant.getLoc(),
+                                   dense.getSplatValue<TypedAttr>())
+      .getResult();
+}
+
 FailureOr<Value> PointEvaluator::evaluate(OpBuilder &b, Value result) {
   IRMapping values;
   for (Operation &op : body.without_terminator()) {
@@ -33,14 +44,10 @@ FailureOr<Value> PointEvaluator::evaluate(OpBuilder &b, Value result) {
       continue;
     }
     if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
-      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-      if (!dense || !dense.isSplat())
-        return constant.emitOpError()
-               << "is not a splat: the GPU lowering supports only splat "
-                  "constants inside kernels yet";
-      values.map(op.getResult(0),
-                 arith::ConstantOp::create(b, op.getLoc(),
-                                           dense.getSplatValue<TypedAttr>()));
+      FailureOr<Value> scalar = splatConstant(b, constant);
+      if (failed(scalar))
+        return failure();
+      values.map(op.getResult(0), *scalar);
       continue;
     }
     if (anchor && op.isBeforeInBlock(anchor))
@@ -191,18 +198,6 @@ LogicalResult lowerElementwise(HostState &host,
         Value n = product(b, loc, sizes);
         Value base = arith::MulIOp::create(b, loc, programId(b, loc, 0),
                                            indexConstant(b, loc, tile));
-        // A flat buffer as a view of `count` elements (the bound of loads
-        // and stores; the kernel takes its buffers as bare pointers).
-        auto flatView = [&](Value buffer, Value count) -> Value {
-          Type element = cast<MemRefType>(buffer.getType()).getElementType();
-          auto type = MemRefType::get(
-              {ShapedType::kDynamic}, element,
-              StridedLayoutAttr::get(ctx, /*offset=*/0, /*strides=*/{1}));
-          return memref::ReinterpretCastOp::create(
-              b, loc, type, buffer, /*offset=*/b.getIndexAttr(0),
-              /*sizes=*/ArrayRef<OpFoldResult>{count},
-              /*strides=*/ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-        };
         // Broadcast inputs: the multi-index of each position, once.
         Type indexTile = tileOf(b.getIndexType());
         auto splat = [&](Value v) -> Value {
@@ -231,7 +226,7 @@ LogicalResult lowerElementwise(HostState &host,
           Value buffer = params[arg.getArgNumber()];
           if (sameShape(type.getShape(), resultType.getShape())) {
             inputs.push_back(tile::LoadTileOp::create(
-                b, loc, tileOf(type.getElementType()), flatView(buffer, n),
+                b, loc, tileOf(type.getElementType()), flatView(b, loc, buffer, n),
                 ValueRange{base}));
             continue;
           }
@@ -251,7 +246,7 @@ LogicalResult lowerElementwise(HostState &host,
           }
           // `stride` is now the input's element count.
           inputs.push_back(tile::GatherOp::create(
-              b, loc, tileOf(type.getElementType()), flatView(buffer, stride),
+              b, loc, tileOf(type.getElementType()), flatView(b, loc, buffer, stride),
               offset));
         }
         Type element = getElementTypeOrSelf(result.getType());
@@ -267,7 +262,7 @@ LogicalResult lowerElementwise(HostState &host,
           return failure();
         tile::MapYieldOp::create(mb, loc, *value);
         tile::StoreTileOp::create(b, loc, map.getResult(),
-                                  flatView(params[outParam], n),
+                                  flatView(b, loc, params[outParam], n),
                                   ValueRange{base}, Value());
         return success();
       });

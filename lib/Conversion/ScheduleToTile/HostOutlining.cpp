@@ -167,6 +167,35 @@ static SmallVector<Value> hostSizes(OpBuilder &b, Location loc, Value memref) {
   return sizes;
 }
 
+Value flatView(OpBuilder &b, Location loc, Value buffer, Value count) {
+  Type element = cast<MemRefType>(buffer.getType()).getElementType();
+  auto type = MemRefType::get(
+      {ShapedType::kDynamic}, element,
+      StridedLayoutAttr::get(b.getContext(), /*offset=*/0, /*strides=*/{1}));
+  return memref::ReinterpretCastOp::create(
+      b, loc, type, buffer, /*offset=*/b.getIndexAttr(0),
+      /*sizes=*/ArrayRef<OpFoldResult>{count},
+      /*strides=*/ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+SmallVector<int64_t> addSizeParams(KernelSignature &sig, RankedTensorType type,
+                                   ArrayRef<Value> sizes) {
+  SmallVector<int64_t> which;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    which.push_back(type.isDynamicDim(d) ? int64_t(sig.addSize(sizes[d])) : -1);
+  return which;
+}
+
+SmallVector<Value> sizesFromParams(OpBuilder &b, Location loc,
+                                   RankedTensorType type, ValueRange params,
+                                   ArrayRef<int64_t> which) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(which[d] < 0 ? indexConstant(b, loc, type.getDimSize(d))
+                                 : params[which[d]]);
+  return sizes;
+}
+
 /// Allocates a host buffer of tensor type `type` with `sizes`.
 Value allocate(HostState &host, Location loc, RankedTensorType type,
                       ArrayRef<Value> sizes) {

@@ -516,13 +516,10 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
   }
   Operation *op = value.getDefiningOp();
   if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
-    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-    if (!dense || !dense.isSplat())
-      return constant.emitOpError()
-             << "is not a splat: the GPU lowering supports only splat "
-                "constants inside kernels yet";
-    return splat(arith::ConstantOp::create(b, loc,
-                                           dense.getSplatValue<TypedAttr>()));
+    FailureOr<Value> scalar = splatConstant(b, constant);
+    if (failed(scalar))
+      return failure();
+    return splat(*scalar);
   }
   if (auto transpose = dyn_cast<graph::TransposeOp>(op)) {
     ArrayRef<int64_t> permutation = transpose.getPermutation();
@@ -754,20 +751,8 @@ LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel) {
                         sizeParams[arg.getArgNumber()]);
         };
         BodySizes kernelSizes(b, loc, argumentSizes, nullptr);
-        // A flat buffer as a view of `count` elements (the bound of its
-        // gathers and stores).
-        auto flatView = [&](Value buffer, Value count) -> Value {
-          Type element = cast<MemRefType>(buffer.getType()).getElementType();
-          auto type = MemRefType::get(
-              {ShapedType::kDynamic}, element,
-              StridedLayoutAttr::get(ctx, /*offset=*/0, /*strides=*/{1}));
-          return memref::ReinterpretCastOp::create(
-              b, loc, type, buffer, /*offset=*/b.getIndexAttr(0),
-              /*sizes=*/ArrayRef<OpFoldResult>{count},
-              /*strides=*/ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-        };
         auto argumentBuffer = [&](BlockArgument arg, Value count) {
-          return flatView(params[arg.getArgNumber()], count);
+          return flatView(b, loc, params[arg.getArgNumber()], count);
         };
         IndexedEvaluator eval(b, loc, encoding, tile, kernelSizes,
                               argumentBuffer);
@@ -789,7 +774,7 @@ LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel) {
         FailureOr<Value> value = eval.at(result, eval.outputIndex);
         if (failed(value))
           return failure();
-        tile::StoreTileOp::create(b, loc, *value, flatView(params[outParam], n),
+        tile::StoreTileOp::create(b, loc, *value, flatView(b, loc, params[outParam], n),
                                   ValueRange{base}, Value());
         return success();
       });

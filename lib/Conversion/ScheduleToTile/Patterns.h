@@ -63,6 +63,23 @@ SmallVector<Value> flatBlockIds(OpBuilder &b, Location loc,
 SmallVector<Value> matmulBlockIds(OpBuilder &b, Location loc, Value m, Value n,
                                   int64_t bm, int64_t bn, int64_t swizzle);
 MemRefType flatBufferType(Type element);
+/// A flat kernel buffer as a view of `count` elements (the bound of the
+/// tile loads, gathers and stores that read or write it).
+Value flatView(OpBuilder &b, Location loc, Value buffer, Value count);
+/// The one op of a kernel body, if it is an `OpT` whose first operand is an
+/// argument of the kernel, else null (the kernels of one transpose or one
+/// cumsum).
+template <typename OpT>
+OpT getLoneOp(Block &body) {
+  auto ops = body.without_terminator();
+  if (std::distance(ops.begin(), ops.end()) != 1)
+    return nullptr;
+  auto op = dyn_cast<OpT>(*ops.begin());
+  if (!op || !isa<BlockArgument>(op->getOperand(0)))
+    return nullptr;
+  return op;
+}
+
 /// The warp size of the chip `module` is compiled for (its
 /// #tessera_target.chip; 32 without one).
 int64_t getWarpSize(ModuleOp module);
@@ -121,6 +138,15 @@ struct HostState {
   ArrayRef<Value> sizesOf(Value tensor) { return sizes[buffers.lookup(tensor)]; }
 };
 
+/// Kernel parameters for the dynamic sizes of a tensor of `type` with host
+/// sizes `sizes`: dim -> parameter, -1 where the dim is static.
+SmallVector<int64_t> addSizeParams(KernelSignature &sig, RankedTensorType type,
+                                   ArrayRef<Value> sizes);
+/// The sizes of a tensor of `type` in the kernel: constants, or the
+/// parameters `which` gives (from addSizeParams).
+SmallVector<Value> sizesFromParams(OpBuilder &b, Location loc,
+                                   RankedTensorType type, ValueRange params,
+                                   ArrayRef<int64_t> which);
 /// Allocates a host buffer of tensor type `type` with `sizes`.
 Value allocate(HostState &host, Location loc, RankedTensorType type,
                ArrayRef<Value> sizes);
@@ -160,6 +186,9 @@ struct PointEvaluator {
   FailureOr<Value> evaluate(OpBuilder &b, Value result);
 };
 
+/// The scalar of a splat constant (arith.constant), or the error that
+/// non-splat constants are not supported inside kernels.
+FailureOr<Value> splatConstant(OpBuilder &b, graph::ConstantOp constant);
 /// Offset into a row-major input of shape `inputShape` at the output
 /// multi-index `index`, with NumPy broadcasting.
 Value broadcastOffset(OpBuilder &b, Location loc, ArrayRef<int64_t> inputShape,

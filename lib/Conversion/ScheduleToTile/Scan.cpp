@@ -27,13 +27,7 @@ using namespace mlir::tessera;
 namespace mlir::tessera::schedule_to_tile {
 
 graph::CumsumOp getLoneCumsum(Block &body) {
-  auto ops = body.without_terminator();
-  if (std::distance(ops.begin(), ops.end()) != 1)
-    return nullptr;
-  auto cumsum = dyn_cast<graph::CumsumOp>(*ops.begin());
-  if (!cumsum || !isa<BlockArgument>(cumsum.getInput()))
-    return nullptr;
-  return cumsum;
+  return getLoneOp<graph::CumsumOp>(body);
 }
 
 LogicalResult lowerCumsum(HostState &host, schedule::KernelOp kernel,
@@ -54,10 +48,7 @@ LogicalResult lowerCumsum(HostState &host, schedule::KernelOp kernel,
   KernelSignature sig;
   unsigned inParam = sig.addBuffer(host.buffers.lookup(input));
   unsigned outParam = sig.addBuffer(out);
-  SmallVector<int64_t> sizeParams;
-  for (int64_t d = 0; d < rank; ++d)
-    sizeParams.push_back(type.isDynamicDim(d) ? int64_t(sig.addSize(sizes[d]))
-                                              : -1);
+  SmallVector<int64_t> sizeParams = addSizeParams(sig, type, sizes);
 
   // The box: `tile` positions over (outer, inner): along inner (`vector`
   // contiguous elements a thread) where there are dims after the scanned
@@ -103,11 +94,8 @@ LogicalResult lowerCumsum(HostState &host, schedule::KernelOp kernel,
   return emitKernel(
       host, loc, "cumsum", config, sig, {blocks}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        SmallVector<Value> s;
-        for (int64_t d = 0; d < rank; ++d)
-          s.push_back(sizeParams[d] < 0
-                          ? indexConstant(b, loc, type.getDimSize(d))
-                          : params[sizeParams[d]]);
+        SmallVector<Value> s =
+            sizesFromParams(b, loc, type, params, sizeParams);
         Value outer, n, inner;
         std::tie(outer, n, inner) = split(b, s);
         SmallVector<Value> ids = flatBlockIds(

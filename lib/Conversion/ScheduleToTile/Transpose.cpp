@@ -33,16 +33,8 @@ using namespace mlir::tessera;
 namespace mlir::tessera::schedule_to_tile {
 
 graph::TransposeOp getPureTranspose(Block &body) {
-  auto ops = body.without_terminator();
-  if (std::distance(ops.begin(), ops.end()) != 1)
-    return nullptr;
-  auto transpose = dyn_cast<graph::TransposeOp>(*ops.begin());
-  if (!transpose || !isa<BlockArgument>(transpose.getInput()) ||
-      transpose.getType().getRank() < 2)
-    return nullptr;
-  auto yield = cast<schedule::YieldOp>(body.getTerminator());
-  if (yield.getValues().size() != 1 ||
-      yield.getValues()[0] != transpose.getResult())
+  auto transpose = getLoneOp<graph::TransposeOp>(body);
+  if (!transpose || transpose.getType().getRank() < 2)
     return nullptr;
   return transpose;
 }
@@ -83,17 +75,13 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   KernelSignature sig;
   unsigned inParam = sig.addBuffer(host.buffers.lookup(input));
   unsigned outParam = sig.addBuffer(out);
-  SmallVector<int64_t> sizeParams;
-  for (int64_t d = 0; d < rank; ++d)
-    sizeParams.push_back(inType.isDynamicDim(d) ? int64_t(sig.addSize(inSizes[d]))
-                                                : -1);
+  SmallVector<int64_t> sizeParams = addSizeParams(sig, inType, inSizes);
 
   // The box: output dims (q, last).
   bool moves = perm[last] != last;
   int64_t q = rank - 2;
   if (moves)
     q = llvm::find(perm, last) - perm.begin();
-  int64_t bytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
   int64_t warpSize = getWarpSize(host.module);
   int64_t warps = config.getThreads() / warpSize;
   int64_t vector = config.getVector();
@@ -141,11 +129,9 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   return emitKernel(
       host, loc, "transpose", config, sig, {blocks}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        SmallVector<Value> in, outs;
-        for (int64_t d = 0; d < rank; ++d)
-          in.push_back(sizeParams[d] < 0
-                           ? indexConstant(b, loc, inType.getDimSize(d))
-                           : params[sizeParams[d]]);
+        SmallVector<Value> in =
+            sizesFromParams(b, loc, inType, params, sizeParams);
+        SmallVector<Value> outs;
         for (int64_t d = 0; d < rank; ++d)
           outs.push_back(in[perm[d]]);
         SmallVector<Value> inStrides = stridesOf(b, loc, in);
