@@ -70,6 +70,14 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> 
   return %g : tensor<?x?xf16>
 }"""
 
+MATMUL_NT_BIAS_GELU_F16 = """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %m = tessera_graph.matmul %a, %w transpose_rhs acc = f32 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf16>, tensor<?xf16> -> tensor<?x?xf16>
+  %g = tessera_graph.gelu %s : tensor<?x?xf16>
+  return %g : tensor<?x?xf16>
+}"""
+
 MATMUL_F16 = """
 func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %m = tessera_graph.matmul %a, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
@@ -250,6 +258,21 @@ func.func @main(%a: tensor<?x?x?xf16>, %w: tensor<?x?xf16>, %b: tensor<?xf16>) -
 }""",
         [(3, 333, 257), (191, 257), (191,)], ["float16"] * 3,
         lambda a, w, b: np.maximum(a @ w.T + b, 0.0), "float16"),
+    # x @ w.T on wgmma: the rhs [N, K] in K-major boxes, read by the dots
+    # through `trans` views; with an epilogue, warp-specialized, and with
+    # rows that are not 16-byte multiples (pitched copies for TMA).
+    "matmul_nt_bias_gelu_f16_wgmma": (
+        MATMUL_NT_BIAS_GELU_F16,
+        [(1000, 768), (999, 768), (999,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w.T + b), "float16"),
+    "matmul_nt_f16_wgmma_ws": (
+        MATMUL_NT_BIAS_GELU_F16,
+        [(1000, 768), (999, 768), (999,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w.T + b), "float16"),
+    "matmul_nt_f16_wgmma_pitched": (
+        MATMUL_NT_BIAS_GELU_F16,
+        [(333, 777), (515, 777), (515,)], ["float16"] * 3,
+        lambda a, w, b: gelu(a @ w.T + b), "float16"),
     "matmul_bias_gelu_f16_tc": (
         MATMUL_BIAS_GELU_F16,
         [(1000, 777), (777, 999), (999,)], ["float16"] * 3,
@@ -949,6 +972,7 @@ SCHEDULES = {
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
     "matmul_bias_gelu_f16_wgmma_ws": {"matmul": WS_SCHEDULE},
+    "matmul_nt_f16_wgmma_ws": {"matmul": WS_SCHEDULE},
     "matmul_f16_wgmma_ws_batched": {"matmul": WS_SCHEDULE},
     "matmul_f16_wgmma_ws_fallback": {"matmul": WS_SCHEDULE},
     "matmul_f16_wgmma_batched": {
@@ -1009,9 +1033,12 @@ USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True
             "matmul_f16_wgmma_fallback": False,
             "matmul_bias_gelu_f16_wgmma_ws": True, "matmul_f16_wgmma_ws_batched": True,
             "matmul_f16_wgmma_ws_fallback": False,
-            "matmul_f16_wgmma_pitched": True, "matmul_f16_wgmma_ws_pitched": True}
+            "matmul_f16_wgmma_pitched": True, "matmul_f16_wgmma_ws_pitched": True,
+            "matmul_nt_bias_gelu_f16_wgmma": True, "matmul_nt_f16_wgmma_ws": True,
+            "matmul_nt_f16_wgmma_pitched": True}
 #: Cases whose inputs TMA reads through the runtime's pitched copies.
-PITCHED = {"matmul_f16_wgmma_pitched", "matmul_f16_wgmma_ws_pitched"}
+PITCHED = {"matmul_f16_wgmma_pitched", "matmul_f16_wgmma_ws_pitched",
+           "matmul_nt_f16_wgmma_pitched"}
 
 
 def tolerance(name: str, dtype: str):

@@ -510,10 +510,10 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
            << ", which needs f16 or bf16 operands accumulating in f32";
 
   if (mmaKind == schedule::MmaKind::wgmma) {
-    if (tl || tr || rhsType.getRank() != 2)
+    if (tl || rhsType.getRank() != 2)
       return matmul.emitOpError()
              << "asks for wgmma, which the GPU lowering generates only for "
-                "untransposed operands and a 2-d rhs";
+                "an untransposed lhs and a 2-d rhs";
     // What tessera-schedule-check enforces, again: this pass may run alone.
     int64_t groups = config.getWarps() / 4;
     if (config.getWarps() % 4 != 0 || groups == 0 || tile[2] != 64 ||
@@ -523,15 +523,18 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
              << "config " << config
              << " is not a wgmma schedule (tessera-schedule-check names the "
                 "rule it breaks)";
-    // The lhs as [batch, M, K] and the rhs as [K, N] for TMA.
+    // The lhs as [batch, M, K] and the rhs as [K, N] (or [N, K]) for TMA.
     Value lhsBatch = lhsType.getRank() > 2 ? batch : indexConstant(hb, loc, 1);
     auto lhsMap = target::TensorMapOp::create(
         hb, loc, WgmmaMatmul::lhsMapType(config, lhsElement),
         hb.getIndexType(), host.buffers.lookup(hostLhs),
         ValueRange{lhsBatch, m, k});
+    // (a transposed rhs as the [N, K] it is in memory)
     auto rhsMap = target::TensorMapOp::create(
-        hb, loc, WgmmaMatmul::rhsMapType(lhsElement), hb.getIndexType(),
-        host.buffers.lookup(hostRhs), ValueRange{k, n});
+        hb, loc, WgmmaMatmul::rhsMapType(config, lhsElement, tr),
+        hb.getIndexType(),
+        host.buffers.lookup(hostRhs),
+        tr ? ValueRange{n, k} : ValueRange{k, n});
     unsigned lhsMapParam = sig.addValue(lhsMap.getMap());
     unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
     unsigned rhsMapParam = sig.addValue(rhsMap.getMap());

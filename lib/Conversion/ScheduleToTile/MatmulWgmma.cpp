@@ -45,7 +45,15 @@ WgmmaMatmul::lhsMapType(schedule::ConfigAttr config, Type element) {
                  element);
 }
 
-nvgpu::TensorMapDescriptorType WgmmaMatmul::rhsMapType(Type element) {
+nvgpu::TensorMapDescriptorType
+WgmmaMatmul::rhsMapType(schedule::ConfigAttr config, Type element,
+                        bool transposed) {
+  // [K, N]: 64 rows of K by one 128-byte column block (a [64, BN] box is
+  // BN / 64 copies); [N, K] (transposed): the box's BN rows of N by the
+  // slice's 64 columns of K, one copy.
+  if (transposed)
+    return mapType(element.getContext(), {config.getTile()[1], kBoxK},
+                   element);
   return mapType(element.getContext(), {kBoxK, kBoxK}, element);
 }
 
@@ -113,6 +121,32 @@ LogicalResult WgmmaMatmul::build(OpBuilder &b, Location loc, ValueRange params,
   return buildTma(tb, loc, params, epilogue, split);
 }
 
+bool WgmmaMatmul::transposedRhs() const {
+  return const_cast<graph::MatmulOp &>(matmul).getTransposeRhs();
+}
+
+tile::SmemType WgmmaMatmul::rhsBoxType(int64_t bn, Type element) const {
+  // [64, BN] of K rows; transposed, [BN, 64] of the rhs's rows (K-major):
+  // the dot reads it through a `trans` view.
+  auto swizzled = tile::SmemLayoutAttr::get(element.getContext(),
+                                            /*swizzle=*/128, /*pad=*/0);
+  if (transposedRhs())
+    return tile::SmemType::get({bn, kBoxK}, element, swizzled);
+  return tile::SmemType::get({kBoxK, bn}, element, swizzled);
+}
+
+SmallVector<Value> WgmmaMatmul::rhsAt(Value k0, Value n0) const {
+  if (transposedRhs())
+    return {n0, k0};
+  return {k0, n0};
+}
+
+Value WgmmaMatmul::rhsOperand(OpBuilder &b, Location loc, Value box) const {
+  if (transposedRhs())
+    return tile::TransOp::create(b, loc, box);
+  return box;
+}
+
 bool WgmmaMatmul::isBatched() const {
   return cast<RankedTensorType>(
              const_cast<graph::MatmulOp &>(matmul).getLhs().getType())
@@ -123,7 +157,7 @@ std::pair<Value, Value>
 WgmmaMatmul::operandViews(OpBuilder &b, Location loc, ValueRange params,
                           const TileEpilogue &epilogue) const {
   // The operands as the tensor maps see them: the lhs [batch, M, K] (a
-  // batch of one for a 2-d lhs), the rhs [K, N].
+  // batch of one for a 2-d lhs), the rhs [K, N], or [N, K] transposed.
   auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto mul = [&](Value x, Value y) {
     return arith::MulIOp::create(b, loc, x, y).getResult();
@@ -136,7 +170,11 @@ WgmmaMatmul::operandViews(OpBuilder &b, Location loc, ValueRange params,
       batch = mul(batch, params[p]);
   Value lhs = stridedView(b, loc, params[lhsParam], c(0), {batch, m, k},
                           {mul(m, k), k, c(1)});
-  Value rhs = stridedView(b, loc, params[rhsParam], c(0), {k, n}, {n, c(1)});
+  Value rhs = transposedRhs()
+                  ? stridedView(b, loc, params[rhsParam], c(0), {n, k},
+                                {k, c(1)})
+                  : stridedView(b, loc, params[rhsParam], c(0), {k, n},
+                                {n, c(1)});
   return {lhs, rhs};
 }
 
@@ -178,7 +216,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
   auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
-  auto rhsBox = tile::SmemType::get({kBoxK, bn}, element, swizzled);
+  auto rhsBox = rhsBoxType(bn, element);
   auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, 16);
   auto accType = RankedTensorType::get(
       {bandRows, bn}, b.getF32Type(),
@@ -214,14 +252,15 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
                                   ValueRange{lhsBatch, bandRow(fb, band), k0},
                                   as[band], lhsMap, landed, first, Value(),
                                   false);
-        tile::BoxCopyOp::create(fb, l, Type(), rhs, ValueRange{k0, n0}, bt,
+        tile::BoxCopyOp::create(fb, l, Type(), rhs, rhsAt(k0, n0), bt,
                                 rhsMap, landed, first, Value(), false);
         tile::MbarrierWaitOp::create(
             fb, l, landed, first,
             arith::ConstantIntOp::create(fb, l, fb.getI1Type(), 0));
         SmallVector<Value> next;
         for (int64_t band = 0; band < bands; ++band)
-          next.push_back(tile::DotOp::create(fb, l, accType, as[band], bt,
+          next.push_back(tile::DotOp::create(fb, l, accType, as[band],
+                                             rhsOperand(fb, l, bt),
                                              carried[band], mma));
         scf::YieldOp::create(fb, l, next);
       });
@@ -308,10 +347,12 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
   auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
-  auto rhsBox = tile::SmemType::get({kBoxK, bn}, element, swizzled);
+  auto rhsBox = rhsBoxType(bn, element);
   auto lhsRingType =
       tile::SmemType::get({stages, bandRows, kBoxK}, element, swizzled);
-  auto rhsRingType = tile::SmemType::get({stages, kBoxK, bn}, element, swizzled);
+  SmallVector<int64_t> rhsRingShape{stages};
+  llvm::append_range(rhsRingShape, rhsBox.getShape());
+  auto rhsRingType = tile::SmemType::get(rhsRingShape, element, swizzled);
   auto barriersType = tile::MbarrierType::get(ctx, stages);
   SmallVector<Value> lhsRings;
   for (int64_t band = 0; band < bands; ++band)
@@ -375,7 +416,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
                                     pFull, slot, Value(), false);
           }
           Value box = tile::SlotOp::create(fb, l, rhsBox, pRhsRing, slot);
-          tile::BoxCopyOp::create(fb, l, Type(), pRhs, ValueRange{k0, pN0},
+          tile::BoxCopyOp::create(fb, l, Type(), pRhs, rhsAt(k0, pN0),
                                   box, pRhsMap, pFull, slot, Value(), false);
           scf::YieldOp::create(fb, l);
         });
@@ -410,7 +451,8 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
           for (int64_t band = 0; band < bands; ++band) {
             Value aBox =
                 tile::SlotOp::create(fb, l, lhsBox, lhsRings[band], slot);
-            auto dot = tile::DotOp::create(fb, l, accType, aBox, bBox,
+            auto dot = tile::DotOp::create(fb, l, accType, aBox,
+                                           rhsOperand(fb, l, bBox),
                                            carried[band], mma);
             if (async)
               dot.setAsync(true);

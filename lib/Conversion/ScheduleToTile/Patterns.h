@@ -402,7 +402,8 @@ struct WgmmaMatmul {
                                                 Type element);
   static nvgpu::TensorMapDescriptorType lhsMapType(schedule::ConfigAttr config,
                                                    Type element);
-  static nvgpu::TensorMapDescriptorType rhsMapType(Type element);
+  static nvgpu::TensorMapDescriptorType
+  rhsMapType(schedule::ConfigAttr config, Type element, bool transposed);
 
   /// The kernel: the TMA program where both tensor maps are valid, else
   /// `fallback` (the mma_sync block program).
@@ -417,6 +418,15 @@ struct WgmmaMatmul {
   Value mapsValid(OpBuilder &b, Location loc, ValueRange params) const;
   /// True for a batched ([batch, M, K]) lhs.
   bool isBatched() const;
+  /// True for `a @ b^T`: the rhs is [N, K] in memory.
+  bool transposedRhs() const;
+  /// A shared box of B for one slice of K: [64, BN], or [BN, 64] where the
+  /// rhs is transposed ([N, K] in memory: a K-major operand).
+  tile::SmemType rhsBoxType(int64_t bn, Type element) const;
+  /// The box's coordinates in the rhs's tensor map.
+  SmallVector<Value> rhsAt(Value k0, Value n0) const;
+  /// What the dot reads: the box, or its `trans` view (K-major).
+  Value rhsOperand(OpBuilder &b, Location loc, Value box) const;
   /// The lhs as [batch, M, K] (a batch of one for a 2-d lhs) and the rhs
   /// as [K, N]: the operands as the tensor maps see them.
   std::pair<Value, Value> operandViews(OpBuilder &b, Location loc,

@@ -24,11 +24,11 @@ func.func @mm(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %c: tensor<?xf16>) -> te
 
 // The stage canonicalizes Graph IR first: a transpose of a matmul operand
 // (`x @ w.T` in Python) folds into the matmul's transpose_rhs, which the
-// tensor-core kernels read directly (mma.sync: wgmma takes untransposed
-// operands only), so no transpose op reaches the GPU lowering.
+// tensor-core kernels read directly (wgmma through K-major boxes of the
+// rhs), so no transpose op reaches the GPU lowering.
 // SM90-LABEL: func.func @mm_nt(
 // SM90-NOT: tessera_graph.transpose
-// SM90: tessera_schedule.kernel #tessera_schedule.config<{{.*}}mma = mma_sync>
+// SM90: tessera_schedule.kernel #tessera_schedule.config<{{.*}}mma = wgmma, split_k = auto>
 // SM90: tessera_graph.matmul %{{.*}}, %{{.*}} transpose_rhs
 // SM90-NOT: tessera_graph.transpose
 // GFX-LABEL: func.func @mm_nt(

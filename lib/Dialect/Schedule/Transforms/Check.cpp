@@ -174,12 +174,12 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
     }
     if (mma == MmaKind::wgmma) {
       // TMA boxes of 64-element (128-byte, swizzled) rows: the lhs as
-      // [M, K] rows, the rhs as [K, N] rows in 64-column boxes; one
-      // warpgroup (4 warps) per BM / warpgroups rows.
+      // [M, K] rows, the rhs as [K, N] rows in 64-column boxes (or [N, K]
+      // rows, transposed); one warpgroup (4 warps) per BM / warpgroups rows.
       if (!isWgmmaMatmul(shape.anchor))
         return error() << "uses wgmma, which the GPU lowering generates only "
-                          "for untransposed operands ([M, K] x [K, N]) and a "
-                          "2-d rhs; use mma_sync for others";
+                          "for an untransposed lhs ([M, K] x [K, N] or "
+                          "[N, K]^T) and a 2-d rhs; use mma_sync for others";
       int64_t groups = config.getWarps() / 4;
       if (config.getWarps() % 4 != 0 || tile[2] != 64 ||
           tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||

@@ -306,7 +306,9 @@ bool mlir::tessera::schedule::isWgmmaMatmul(Operation *op) {
   if (!isTensorCoreMatmul(op))
     return false;
   auto matmul = cast<graph::MatmulOp>(op);
-  return !matmul.getTransposeLhs() && !matmul.getTransposeRhs() &&
+  // (a transposed rhs is K-major in its boxes: the dot reads them through
+  // a `trans` view)
+  return !matmul.getTransposeLhs() &&
          cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2;
 }
 

@@ -90,7 +90,7 @@ func.func @attention_epilogue(%q: tensor<2x8x16xf16>) -> tensor<2x8x16xf16> {
 func.func @wgmma_transposed(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = wgmma>(%a, %b) : (tensor<?x?xf16>, tensor<?x?xf16>) -> tensor<?x?xf16> {
   ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>):
-    // expected-error @+1 {{'tessera_graph.matmul' op asks for wgmma, which the GPU lowering generates only for untransposed operands and a 2-d rhs}}
+    // expected-error @+1 {{'tessera_graph.matmul' op asks for wgmma, which the GPU lowering generates only for an untransposed lhs and a 2-d rhs}}
     %m = tessera_graph.matmul %x, %y transpose_lhs : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
     tessera_schedule.yield %m : tensor<?x?xf16>
   }

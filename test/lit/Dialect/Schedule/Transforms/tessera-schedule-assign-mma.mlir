@@ -4,15 +4,15 @@
 // RUN: tessera-opt %s --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=gfx942}))' | FileCheck %s --check-prefix=AMD
 
 // f16/bf16 matmuls accumulating in f32 go to tensor cores on sm_80 and
-// newer: wgmma with TMA on sm_90 where both operands are untransposed and
-// the rhs is 2-d, mma.sync otherwise; f32, f16 accumulation, older chips
-// and AMD stay SIMT.
+// newer: wgmma with TMA on sm_90 where the lhs is untransposed and the rhs
+// 2-d (transposed or not: x @ w.T reads w's rows as K-major boxes),
+// mma.sync otherwise; f32, f16 accumulation, older chips and AMD stay SIMT.
 // CHECK-LABEL: func.func @kinds
 // AMPERE-LABEL: func.func @kinds
 // TURING-LABEL: func.func @kinds
 // AMD-LABEL: func.func @kinds
 func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
-    -> (tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>) {
+    -> (tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>, tensor<?x?xf16>) {
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = auto>
   // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   // TURING: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
@@ -25,7 +25,10 @@ func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
   %2 = tessera_graph.matmul %c, %c : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %3 = tessera_graph.matmul %a, %a acc = f16 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  return %0, %1, %2, %3 : tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = auto>
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
+  %4 = tessera_graph.matmul %a, %a transpose_rhs : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %0, %1, %2, %3, %4 : tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>, tensor<?x?xf16>
 }
 
 // Attention: FlashAttention-2 on tensor cores for f16/bf16 with static head

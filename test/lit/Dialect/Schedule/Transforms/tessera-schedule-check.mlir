@@ -27,10 +27,10 @@ func.func @mma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<
 // -----
 
 func.func @wgmma_transposed(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{uses wgmma, which the GPU lowering generates only for untransposed operands ([M, K] x [K, N]) and a 2-d rhs; use mma_sync for others}}
+  // expected-error @+1 {{uses wgmma, which the GPU lowering generates only for an untransposed lhs ([M, K] x [K, N] or [N, K]^T) and a 2-d rhs; use mma_sync for others}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 2, mma = wgmma>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
   ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
-    %m = tessera_graph.matmul %x, %y transpose_rhs : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
+    %m = tessera_graph.matmul %x, %y transpose_lhs : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
     tessera_schedule.yield %m : tensor<512x512xf16>
   }
   return %r : tensor<512x512xf16>
