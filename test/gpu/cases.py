@@ -899,6 +899,15 @@ func.func @main(%x: tensor<?x?xf16>, %h: tensor<f16> {tessera.scalar}, %s: tenso
 }""",
         [(333, 1001), (), (), (1001,)], ["float16", "float16", "float32", "float32"],
         lambda x, h, s, b: (x * h) * s + b, "float32"),
+    # A small constant that is not a splat: its elements chosen by position.
+    "dense_constant_f32": (
+        """
+func.func @main(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c = tessera_graph.constant dense<[1.0, -2.0, 0.5, 3.0]> : tensor<4xf32>
+  %y = tessera_graph.mul %x, %c : tensor<?x4xf32>, tensor<4xf32> -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}""",
+        [(1001, 4)], ["float32"], lambda x: x * np.array([1.0, -2.0, 0.5, 3.0]), "float32"),
     "dropout_f32": (
         """
 func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {

@@ -32,6 +32,10 @@ namespace mlir::tessera::schedule_to_tile {
 
 bool hasIndexedOps(Block &body) {
   return llvm::any_of(body.without_terminator(), [](Operation &op) {
+    if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      return dense && !dense.isSplat(); // elements chosen by position
+    }
     return schedule::isIndexedGraphOp(&op) || usesStochasticRounding(&op);
   });
 }
@@ -255,6 +259,9 @@ struct IndexedEvaluator {
   FailureOr<Value> at(Value value, ArrayRef<Value> index);
   FailureOr<Value> compute(Value value, ArrayRef<Value> index);
   FailureOr<Value> argReduce(Operation *op, ArrayRef<Value> index);
+  FailureOr<Value> smallConstant(graph::ConstantOp op, DenseElementsAttr dense,
+                                 ArrayRef<Value> index,
+                                 ArrayRef<Value> extents);
   FailureOr<Value> reduce(graph::ReduceOp op, ArrayRef<Value> index);
   FailureOr<Value> softmax(Operation *op, ArrayRef<Value> index);
   /// A loop along `dim` of `input` at `index` (its position along `dim`
@@ -422,6 +429,42 @@ FailureOr<Value> IndexedEvaluator::reduce(graph::ReduceOp op,
                   });
 }
 
+/// The most elements a constant embedded in a kernel may have.
+constexpr int64_t kMaxEmbeddedConstant = 64;
+
+/// A non-splat constant at `index`: its elements chosen by their row-major
+/// position (a chain of selects in a map, the values in the code).
+FailureOr<Value> IndexedEvaluator::smallConstant(graph::ConstantOp op,
+                                                 DenseElementsAttr dense,
+                                                 ArrayRef<Value> index,
+                                                 ArrayRef<Value> extents) {
+  int64_t count = dense.getNumElements();
+  if (count > kMaxEmbeddedConstant)
+    return op.emitOpError()
+           << "is a constant of " << count
+           << " elements; the GPU lowering embeds constants of at most "
+           << kMaxEmbeddedConstant
+           << " elements in kernels: pass larger ones as arguments";
+  Type element = dense.getElementType();
+  SmallVector<Attribute> values(dense.getValues<Attribute>());
+  Value position = linearize(index, extents);
+  return mapTiles(
+      b, loc, tileOf(element), ValueRange{position},
+      [&](OpBuilder &mb, ValueRange e) -> Value {
+        Value result = arith::ConstantOp::create(
+            mb, loc, cast<TypedAttr>(values.back()));
+        for (int64_t i = count - 2; i >= 0; --i) {
+          Value here = arith::CmpIOp::create(mb, loc, arith::CmpIPredicate::eq,
+                                             e[0], indexConstant(mb, loc, i));
+          result = arith::SelectOp::create(
+              mb, loc, here,
+              arith::ConstantOp::create(mb, loc, cast<TypedAttr>(values[i])),
+              result);
+        }
+        return result;
+      });
+}
+
 /// argmax/argmin at `index`: a loop along the reduced dim carrying the best
 /// value and its i32 index (tiles), the input evaluated at each position of
 /// the dim inside it (values evaluated there stay there).
@@ -516,6 +559,9 @@ FailureOr<Value> IndexedEvaluator::compute(Value value,
   }
   Operation *op = value.getDefiningOp();
   if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (dense && !dense.isSplat())
+      return smallConstant(constant, dense, index, extents);
     FailureOr<Value> scalar = splatConstant(b, constant);
     if (failed(scalar))
       return failure();

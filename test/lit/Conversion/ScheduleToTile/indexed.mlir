@@ -165,3 +165,20 @@ func.func @stochastic(%x: tensor<?x?xf32>) -> tensor<?x?xf16> {
   %c = tessera_graph.cast %x rounding = stochastic : tensor<?x?xf32> -> tensor<?x?xf16>
   return %c : tensor<?x?xf16>
 }
+
+// -----
+
+// A small non-splat constant: its elements chosen by their row-major
+// position, a chain of selects in a map.
+// CHECK-LABEL: tessera_target.kernel @dense_k0_elementwise(
+// CHECK: tessera_tile.map ins(%{{.*}} : tensor<1024xindex, #{{.*}}>) {
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+// CHECK: } -> tensor<1024xf32, #{{.*}}>
+func.func @dense(%a: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %c = tessera_graph.constant dense<[1.0, 2.0, -3.5]> : tensor<3xf32>
+  %s = tessera_graph.mul %a, %c : tensor<?x3xf32>, tensor<3xf32> -> tensor<?x3xf32>
+  return %s : tensor<?x3xf32>
+}
