@@ -47,7 +47,7 @@ def main(argv):
     program(x, y, out=[z])
     assert bool(cp.allclose(z, x + y))
 
-    def per_call_us(fn, calls=20000):
+    def per_call_us(fn, calls=4000):
         for _ in range(200):
             fn()
         cp.cuda.Device().synchronize()
@@ -58,23 +58,31 @@ def main(argv):
         return (time.perf_counter() - start) / calls * 1e6
 
     r = recorded
-    rows = {
-        "raw cupy.RawKernel": per_call_us(
-            lambda: kernel(r["grid"], r["block"], r["args"], shared_mem=r["shared"])),
-        "tessera, cupy arrays, out=": per_call_us(lambda: program(x, y, out=[z])),
-        "tessera, cupy arrays": per_call_us(lambda: program(x, y)),
+    launches = {
+        "raw cupy.RawKernel":
+            lambda: kernel(r["grid"], r["block"], r["args"], shared_mem=r["shared"]),
+        "tessera, cupy arrays, out=": lambda: program(x, y, out=[z]),
+        "tessera, cupy arrays": lambda: program(x, y),
     }
     try:
         import torch
 
         tx, ty, tz = (torch.rand(n, device="cuda") for _ in range(3))
-        rows["tessera, torch tensors, out="] = per_call_us(lambda: program(tx, ty, out=[tz]))
+        launches["tessera, torch tensors, out="] = lambda: program(tx, ty, out=[tz])
+        launches["tessera, torch tensors"] = lambda: program(tx, ty)
     except Exception as e:  # torch is optional here
         print(f"no torch row: {type(e).__name__}")
+    # Medians of 7 rounds, each timing every launch in turn (alternating:
+    # clocks and the host's state drift alike for all of them).
+    samples = {name: [] for name in launches}
+    for _ in range(7):
+        for name, fn in launches.items():
+            samples[name].append(per_call_us(fn))
+    rows = {name: float(sorted(v)[len(v) // 2]) for name, v in samples.items()}
     raw = rows["raw cupy.RawKernel"]
-    print(f"{'launch':32s} {'us/call':>8s} {'over raw':>9s}")
+    print(f"{'launch (median of 7 alternating rounds)':40s} {'us/call':>8s} {'over raw':>9s}")
     for name, us in rows.items():
-        print(f"{name:32s} {us:8.2f} {us - raw:+9.2f}")
+        print(f"{name:40s} {us:8.2f} {us - raw:+9.2f}")
     out = Path(os.environ.get("OUT", ROOT / "bench" / "out"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "launch_overhead.json").write_text(json.dumps(rows, indent=1) + "\n")

@@ -865,13 +865,24 @@ _CUPY_NDARRAY = [None]
 _EXTERNAL_STREAMS: Dict[int, object] = {}
 
 
-def _torch_stream(cp):
-    """torch's current stream as a CuPy stream (one wrapper per handle)."""
-    import torch
+_TORCH_STREAM_HANDLE = []  # the function giving torch's current stream handle
 
-    raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # no Stream object
-    handle = (raw(torch.cuda.current_device()) if raw is not None
-              else torch.cuda.current_stream().cuda_stream)
+
+def _torch_stream(cp):
+    """torch's current stream as a CuPy stream (one wrapper per handle), or
+    None where launching on CuPy's current stream is the same: both are the
+    legacy default stream (no stream switch per call)."""
+    if not _TORCH_STREAM_HANDLE:
+        import torch
+
+        raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # no Stream object
+        current = torch.cuda.current_device
+        _TORCH_STREAM_HANDLE.append(
+            (lambda: raw(current())) if raw is not None
+            else (lambda: torch.cuda.current_stream().cuda_stream))
+    handle = _TORCH_STREAM_HANDLE[0]()
+    if handle == 0 and cp.cuda.get_current_stream().ptr == 0:
+        return None
     stream = _EXTERNAL_STREAMS.get(handle)
     if stream is None:
         stream = _EXTERNAL_STREAMS[handle] = cp.cuda.ExternalStream(handle)
