@@ -72,6 +72,12 @@ UNARY = {
     "sum": ("tessera.sum({a}, dim=-1, keepdim=True)", lambda a: a.sum(axis=-1, keepdims=True)),
     "mean": ("tessera.mean({a}, dim=-1, keepdim=True)", lambda a: a.mean(axis=-1, keepdims=True)),
     "max": ("tessera.max({a}, dim=-1, keepdim=True)", lambda a: a.max(axis=-1, keepdims=True)),
+    # (torch's correction: n - 1; a last dim of 1 divides by 0 as torch does)
+    "var": ("tessera.var({a}, dim=-1, keepdim=True)",
+            lambda a: a.var(axis=-1, keepdims=True, ddof=1) if a.shape[-1] > 1
+            else np.full(a.shape, np.nan)),
+    "std": ("tessera.std({a}, dim=-1, keepdim=True, correction=0)",
+            lambda a: a.std(axis=-1, keepdims=True)),
     "f16": ("tessera.cast(tessera.cast({a}, tessera.f16), tessera.f32)",
             lambda a: a.astype(np.float16).astype(np.float64)),
 }
@@ -174,11 +180,14 @@ def generate(seed: int) -> Program:
         choice = rng.random()
         if choice < 0.45:
             names = [n for n in UNARY if shape_is_full or n not in
-                     ("softmax", "log_softmax", "rms_norm", "layer_norm", "sum", "mean", "max")]
+                     ("softmax", "log_softmax", "rms_norm", "layer_norm", "sum", "mean", "max",
+                      "var", "std")]
+            if full[-1] in (1,) or dims.get(full[-1]) == 1:
+                names = [n for n in names if n != "var"]  # (n - 1 = 0)
             name = str(rng.choice(names))
             expr = UNARY[name][0].format(a=f"({expr})")
             ops.append(("unary", name, None))
-            if name in ("sum", "mean", "max"):
+            if name in ("sum", "mean", "max", "var", "std"):
                 shape_is_full = False
         elif choice < 0.85:
             name = str(rng.choice(list(BINARY)))
@@ -197,8 +206,12 @@ def generate(seed: int) -> Program:
             expr = f"tessera.where(c, ({expr}), 0.0)"
             ops.append(("where", None, None))
         elif use_matmul and shape_is_full and choice < 0.95:
-            expr = f"({expr}) @ w"
-            ops.append(("matmul", None, None))
+            if rng.random() < 0.5:
+                expr = f"({expr}) @ w"
+                ops.append(("matmul", None, None))
+            else:
+                expr = f"tessera.linear(({expr}), w)"
+                ops.append(("linear", "linear", None))
         elif choice < 0.99:
             moves = ["compare", "dropout", "cumsum", "argmax"]
             if use_transpose:
@@ -276,6 +289,8 @@ def generate(seed: int) -> Program:
                 out = np.where(env["c"], out, 0.0)
             elif kind == "matmul":
                 out = out @ env["w"]
+            elif kind == "linear":
+                out = out @ env["w"].T
             elif name == "compare":
                 out = np.where(out > operand, out, -out)
             elif name == "dropout":

@@ -1,7 +1,7 @@
 """Issue 15's random-program generator as a test: 200 programs written
 through the Python API (elementwise ops, broadcasting, Python scalars,
 transposes, reshapes, slices and concats, take, comparisons, dropout,
-cumsum, argmax,
+cumsum, argmax, var/std, linear,
 reductions, softmax, norms, where, matmul, f16 casts; ragged sizes)
 compile for the CPU path, sm_90 and gfx942, and on the CPU path give their
 NumPy float64 reference's numbers. Two worker processes share the work
@@ -24,7 +24,7 @@ def test_generator_is_deterministic_and_varied():
     # every op family appears somewhere in the 200
     assert {"add", "mul", "softmax", "layer_norm", "sum", "where", "matmul", "f16",
             "transpose", "take", "roll", "flatten", "compare", "dropout", "cumsum",
-            "argmax"} <= steps
+            "argmax", "var", "std", "linear"} <= steps
 
 
 def test_random_programs_compile_everywhere_and_match_numpy():
