@@ -263,15 +263,17 @@ def test_var_std_linear_errors_and_gpu_compile():
 
 def test_matmul_with_transposed_operand_compiles_for_gpus():
     """`x @ w.T` traces a transpose; the schedule stage folds it into the
-    matmul (transpose_rhs), which the GPU kernels read directly."""
+    matmul (transpose_rhs), which the GPU kernels read directly (on sm_90
+    wgmma, K-major boxes of w's rows, with split_k = auto's summing kernel)."""
     @tessera.function
     def nt(x: Tensor["M", "K", f16], w: Tensor["N", "K", f16]) -> Tensor["M", "N", f16]:
         return x @ w.T
 
     assert "tessera_graph.transpose" in nt.mlir
-    for target, kernel in (("sm_90", "nt_k0_matmul_mma"), ("gfx942", "nt_k0_matmul")):
+    for target, kernels in (("sm_90", ["nt_k0_matmul_wgmma", "nt_k1_matmul_splitk"]),
+                            ("gfx942", ["nt_k0_matmul"])):
         artifact = tessera.compile(nt, target=target, use_cache=False)
-        assert [k["name"] for k in artifact.plan["kernels"]] == [kernel]
+        assert [k["name"] for k in artifact.plan["kernels"]] == kernels
         schedule = artifact.mlir("schedule")
         assert "transpose_rhs" in schedule and "tessera_graph.transpose" not in schedule
     rng = np.random.default_rng()
