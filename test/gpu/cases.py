@@ -778,6 +778,22 @@ func.func @main(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %c: tensor<?x?xf32>) -
 }""",
         [(129, 100), (129, 57), (129, 1)], ["float32"] * 3,
         lambda a, b, c: np.concatenate([a, b, c], axis=1), "float32"),
+    "concat_rows_f16": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %j = tessera_graph.concat %a, %b dim = 0 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %j : tensor<?x?xf16>
+}""",
+        [(100, 333), (57, 333)], ["float16"] * 2,
+        lambda a, b: np.concatenate([a, b], axis=0), "float16"),
+    "concat_middle_f16": (
+        """
+func.func @main(%a: tensor<?x?x?xf16>, %b: tensor<?x?x?xf16>) -> tensor<?x?x?xf16> {
+  %j = tessera_graph.concat %a, %b dim = 1 : tensor<?x?x?xf16>, tensor<?x?x?xf16> -> tensor<?x?x?xf16>
+  return %j : tensor<?x?x?xf16>
+}""",
+        [(3, 17, 64), (3, 5, 64)], ["float16"] * 2,
+        lambda a, b: np.concatenate([a, b], axis=1), "float16"),
     "embedding_take_f16": (
         """
 func.func @main(%t: tensor<?x?xf16>, %ids: tensor<?x?xi32>) -> tensor<?x?x?xf16> {
