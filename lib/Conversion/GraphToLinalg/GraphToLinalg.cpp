@@ -995,17 +995,18 @@ struct CastLowering : public GraphPattern<CastOp> {
   }
 };
 
-struct SelectLowering : public GraphPattern<SelectOp> {
-  using GraphPattern::GraphPattern;
+/// select and compare: one linalg.generic of the op's scalar
+/// (buildElementwiseScalar, which the GPU kernels build too).
+template <typename Op>
+struct ScalarLowering : public GraphPattern<Op> {
+  using GraphPattern<Op>::GraphPattern;
   LogicalResult
-  matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+  matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value result = elementwise(
-        rewriter, op.getLoc(), op.getType(),
-        ValueRange{adaptor.getCondition(), adaptor.getTrueValue(),
-                   adaptor.getFalseValue()},
+        rewriter, op.getLoc(), op.getType(), adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+          return buildElementwiseScalar(b, loc, op, args);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -1810,10 +1811,10 @@ struct FusedLowering : public GraphPattern<FusedOp> {
 
 //===----------------------------------------------------------------------===//
 // Scalar math, shared with the GPU lowering
-/// Elementwise comparisons: ordered float predicates (a NaN compares false
-/// but for `ne`, NumPy's rule), signed integer ones.
-/// One element of comparison `op`: ordered float predicates but `ne`,
-/// signed integer ones.
+//===----------------------------------------------------------------------===//
+
+/// One element of comparison `op`: ordered float predicates (a NaN compares
+/// false but for `ne`, NumPy's rule), signed integer ones.
 static Value compareScalar(CompareOp op, OpBuilder &b, Location loc, Value x,
                            Value y) {
   auto predicate = static_cast<int>(op.getPredicate());
@@ -1830,22 +1831,6 @@ static Value compareScalar(CompareOp op, OpBuilder &b, Location loc, Value x,
       arith::CmpIPredicate::sgt, arith::CmpIPredicate::sge};
   return arith::CmpIOp::create(b, loc, ints[predicate], x, y);
 }
-
-struct CompareLowering : public GraphPattern<CompareOp> {
-  using GraphPattern::GraphPattern;
-  LogicalResult
-  matchAndRewrite(CompareOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Value result = elementwise(
-        rewriter, op.getLoc(), op.getType(),
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          return compareScalar(op, b, loc, args[0], args[1]);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
 
 //===----------------------------------------------------------------------===//
 
@@ -1938,7 +1923,8 @@ Value mlir::tessera::buildElementwiseScalar(OpBuilder &b, Location loc,
 void mlir::tessera::populateTesseraGraphToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ConstantLowering, CastLowering, SelectLowering, CompareLowering,
+  patterns.add<ConstantLowering, CastLowering, ScalarLowering<SelectOp>,
+               ScalarLowering<CompareOp>,
                MatmulLowering,
                ReduceLowering, SoftmaxLowering, LogSoftmaxLowering,
                LayerNormLowering, RmsNormLowering, TransposeLowering,
