@@ -35,6 +35,25 @@ func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %bias: tensor<?xf16>) 
   %g = tessera_graph.gelu %s : tensor<?x?xf16>
   return %g : tensor<?x?xf16>
 }""",
+    # FP8 (e4m3) x @ w.T with f32 accumulation, scaled per tensor or per
+    # row of x and column of the result, rounded once to bf16: what
+    # torch._scaled_mm computes.
+    "gemm_e4m3_tensor": """
+func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<1xf32>, %sb: tensor<1xf32>) -> tensor<?x?xbf16> {
+  %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+  %x = tessera_graph.mul %m, %sa : tensor<?x?xf32>, tensor<1xf32> -> tensor<?x?xf32>
+  %y = tessera_graph.mul %x, %sb : tensor<?x?xf32>, tensor<1xf32> -> tensor<?x?xf32>
+  %c = tessera_graph.cast %y : tensor<?x?xf32> -> tensor<?x?xbf16>
+  return %c : tensor<?x?xbf16>
+}""",
+    "gemm_e4m3_row": """
+func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<?x1xf32>, %sb: tensor<1x?xf32>) -> tensor<?x?xbf16> {
+  %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+  %x = tessera_graph.mul %m, %sa : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %y = tessera_graph.mul %x, %sb : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %c = tessera_graph.cast %y : tensor<?x?xf32> -> tensor<?x?xbf16>
+  return %c : tensor<?x?xbf16>
+}""",
     "softmax_f16": """
 func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %y = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
@@ -112,6 +131,24 @@ SWEEP_SCHEDULES = {
 }
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}
+
+#: The schedule sweep behind the FP8 GEMM default (`sweep_fp8.py`): the
+#: row-scaled e4m3 program under other schedules (128-deep K slices: one
+#: 128-byte box row of f8).
+FP8_SWEEP_SCHEDULES = {
+    "128x256_w8_s3": "tile = [128, 256, 128], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
+    "128x256_w8_s4": "tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma",
+    "128x256_w8_s3_ws": "tile = [128, 256, 128], warps = 8, stages = 3, swizzle = 16, "
+                        "mma = wgmma, producer_warps = 4",
+    "128x256_w8_s4_ws": "tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, "
+                        "mma = wgmma, producer_warps = 4",
+    "128x128_w4_s4": "tile = [128, 128, 128], warps = 4, stages = 4, swizzle = 16, mma = wgmma",
+    "128x128_w8_s4": "tile = [128, 128, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma",
+    "256x128_w8_s3": "tile = [256, 128, 128], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
+    "128x256_w8_s3_g8": "tile = [128, 256, 128], warps = 8, stages = 3, swizzle = 8, mma = wgmma",
+}
+SWEEP.update({f"fp8sweep_{name}": (PROGRAMS["gemm_e4m3_row"], {"matmul": config})
+              for name, config in FP8_SWEEP_SCHEDULES.items()})
 
 #: The schedule sweep behind the attention default (`build.py --sweep`,
 #: `sweep_attention.py`): the fp16 attention programs under other schedules.

@@ -312,6 +312,61 @@ def fused_rows(bench, quick):
         del A, B, C, ref
 
 
+FP8_SHAPES = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (4000, 4000, 4000),
+              (64, 8192, 8192)]
+
+
+def fp8_inputs(torch, M, N, K, scaling, sets):
+    """e4m3 x [M, K] and w [N, K] (sets of them), the scales (per tensor:
+    one element each; per row: [M, 1] and [1, N]) and the float64 result."""
+    A = [torch.randn(M, K, device="cuda").to(torch.float8_e4m3fn) for _ in range(sets)]
+    W = [torch.randn(N, K, device="cuda").to(torch.float8_e4m3fn) for _ in range(sets)]
+    if scaling == "tensor":
+        sa = torch.tensor([0.75], device="cuda")
+        sb = torch.tensor([1.5], device="cuda")
+    else:
+        sa = torch.rand(M, 1, device="cuda") + 0.5
+        sb = torch.rand(1, N, device="cuda") + 0.5
+    ref = (A[0].double() @ W[0].double().T) * sa.double() * sb.double()
+    return A, W, sa, sb, ref
+
+
+def fp8_rows(bench, quick, prefix="gemm_e4m3"):
+    """FP8 x @ w.T into bf16 against torch._scaled_mm (cuBLASLt), with and
+    without its fast accumulation (which skips the promotions of the
+    tensor cores' partial sums to f32 registers)."""
+    torch = bench.torch
+    shapes = FP8_SHAPES if not quick else [(4096, 4096, 4096)]
+    for scaling in ("tensor", "row"):
+        for M, N, K in shapes:
+            sets = copies_for(M * K + N * K)
+            A, W, sa, sb, ref = fp8_inputs(torch, M, N, K, scaling, sets)
+            C = torch.empty(M, N, device="cuda", dtype=torch.bfloat16)
+
+            def run(program, i):
+                program(A[i], W[i], sa, sb, out=[C])
+
+            def check(program):
+                C.fill_(float("nan"))
+                run(program, 0)
+                return rel_err(torch, C, ref)
+
+            t = bench.tessera(f"{prefix}_{scaling}", run, check, 1e-2, sets)
+            peers = {}
+            for label, fast in (("_scaled_mm", False), ("_scaled_mm fast", True)):
+                def peer(i, fast=fast):
+                    return torch._scaled_mm(A[i], W[i].t(), scale_a=sa, scale_b=sb,
+                                            out_dtype=torch.bfloat16, use_fast_accum=fast)
+                try:
+                    e = rel_err(torch, peer(0), ref)
+                    peers[label] = (time_ms(torch, peer, sets), e, bool(e < 1e-2))
+                except Exception as ex:  # report, keep going
+                    print(f"  {label} failed on {M}x{N}x{K} ({scaling}): {ex!r}")
+            bench.add("fp8", f"e4m3 {scaling}-scaled {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s",
+                      t, peers)
+            del A, W, C, ref
+
+
 def attention_inputs(torch, shape, dtype, causal):
     """Random q, k, v of `shape` ([B, H, S, D]) in `dtype`, as many sets as
     rotate through the caches, an output buffer, and the float64 reference
@@ -596,8 +651,8 @@ def print_compare(rows, meta, baseline: Path, artifacts: Path):
 
 
 #: The groups of rows, in the order they run (--only picks some).
-GROUPS = ("gemm", "fused", "attention", "norms", "reductions", "elementwise", "movement",
-          "dsl")
+GROUPS = ("gemm", "fp8", "fused", "attention", "norms", "reductions", "elementwise",
+          "movement", "dsl")
 
 
 def main(argv) -> int:
@@ -642,6 +697,8 @@ def main(argv) -> int:
     bench = Bench(torch, runtime, artifacts, args.baseline, args.rounds)
     if "gemm" in only:
         gemm_rows(bench, make_triton_gemm(torch, triton, tl), quick)
+    if "fp8" in only:
+        fp8_rows(bench, quick)
     if "fused" in only:
         fused_rows(bench, quick)
     if "attention" in only:

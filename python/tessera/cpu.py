@@ -37,6 +37,17 @@ def numpy_dtype(element: ir.Type) -> np.dtype:
     return _numpy_dtype(str(element))
 
 
+def _carrier(dtype: np.dtype) -> np.dtype:
+    """The dtype whose memrefs carry `dtype`'s elements: itself, or (for the
+    ml_dtypes types upstream's np_to_memref has no ctype for, such as
+    float8_e4m3fn) the unsigned integer of its width, holding its bits."""
+    try:
+        np_to_memref.as_ctype(dtype)
+        return dtype
+    except NotImplementedError:
+        return np.dtype(f"uint{8 * dtype.itemsize}")
+
+
 class CPUModule:
     """A Graph IR module compiled for the host CPU."""
 
@@ -94,11 +105,12 @@ class CPUModule:
                  "dtype": str(t.element_type)} for i, t in enumerate(inputs)])
         self._checkers[name].bind(args)
         arrays = [np.ascontiguousarray(a) for a in args]
+        arrays = [a.view(_carrier(a.dtype)) for a in arrays]
         # One result comes back in its memref descriptor; several in a
         # struct of them (the C interface's return value).
         types = []
         for result in results:
-            ctype = np_to_memref.as_ctype(numpy_dtype(result.element_type))
+            ctype = np_to_memref.as_ctype(_carrier(numpy_dtype(result.element_type)))
             types.append(np_to_memref.make_zero_d_memref_descriptor(ctype) if result.rank == 0
                          else np_to_memref.make_nd_memref_descriptor(result.rank, ctype))
         if len(results) == 1:
@@ -116,11 +128,12 @@ class CPUModule:
         values = []
         for result, descriptor in zip(results, descriptors):
             dtype = numpy_dtype(result.element_type)
+            carrier = _carrier(dtype)
             if result.rank == 0:
-                ctype = np_to_memref.as_ctype(dtype)
+                ctype = np_to_memref.as_ctype(carrier)
                 value = ctypes.cast(descriptor.aligned, ctypes.POINTER(ctype))[descriptor.offset]
-                values.append(np.array(value, dtype=dtype))
+                values.append(np.array(value, dtype=carrier).view(dtype))
             else:
                 values.append(np.array(np_to_memref.ranked_memref_to_numpy(
-                    ctypes.pointer(descriptor)), copy=True))
+                    ctypes.pointer(descriptor)), copy=True).view(dtype))
         return values[0] if len(values) == 1 else tuple(values)

@@ -427,7 +427,19 @@ def cast(x: TracedTensor, dtype: DType, rounding: str = "nearest",
 
 
 def matmul(a: TracedTensor, b: TracedTensor, transpose_a: bool = False,
-           transpose_b: bool = False, acc: Optional[DType] = None) -> TracedTensor:
+           transpose_b: bool = False, acc: Optional[DType] = None,
+           out_dtype: Optional[DType] = None, scale_a=None,
+           scale_b=None) -> TracedTensor:
+    """`a @ b` over the last two dims (leading dims broadcast), after
+    transposing `a` or `b` (`transpose_a`, `transpose_b`).
+
+    `acc` is the accumulation type (default: the numerics policy's, else f32
+    for narrow floats); `out_dtype` the result's (default: the operands').
+    `scale_a` and `scale_b` (f32) scale the product before its one rounding
+    to `out_dtype`, as torch._scaled_mm does for FP8: per tensor (shape ()
+    or (1,)), per row of `a` ((M, 1)) and per column of the result ((1, N)
+    or (N,)). On Hopper, f8 operands run on wgmma where `b` is [N, K] in
+    memory (`transpose_b=True`, i.e. `a @ w.T`)."""
     if a.ndim < 2 or b.ndim < 2:
         raise ShapeError(f"matmul: operands need rank 2 or more, got shapes "
                          f"{_fmt(a.shape)} and {_fmt(b.shape)}")
@@ -439,13 +451,44 @@ def matmul(a: TracedTensor, b: TracedTensor, transpose_a: bool = False,
                          f"(shapes {_fmt(a.shape)} and {_fmt(b.shape)})")
     if a.dtype != b.dtype:
         raise TypeError(f"matmul: dtype mismatch: {a.dtype.name} vs {b.dtype.name}")
+    out = out_dtype or a.dtype
+    if out.is_float != a.dtype.is_float:
+        raise TypeError(f"matmul: out_dtype {out.name} for {a.dtype.name} operands: "
+                        "float operands give a float result, integer ones an integer")
+    scaled = scale_a is not None or scale_b is not None
+    if scaled and not a.dtype.is_float:
+        raise TypeError(f"matmul: scale_a and scale_b scale float products, not "
+                        f"{a.dtype.name} ones")
     batch = _broadcast(a.shape[:-2], b.shape[:-2], "matmul batch")
+    # Scaled, the product stays f32 until the scales are applied.
+    product_type = DTYPES["f32"] if scaled else out
     result = _finish(tg.matmul(
         a.value, b.value, transpose_lhs=transpose_a or None,
         transpose_rhs=transpose_b or None,
         acc=ir.TypeAttr.get(ir.Type.parse(acc.mlir)) if acc else None,
+        out=(ir.TypeAttr.get(ir.Type.parse(product_type.mlir))
+             if product_type != a.dtype else None),
         loc=_user_location()))
-    return TracedTensor(result, batch + (m, n), a.dtype)
+    y = TracedTensor(result, batch + (m, n), product_type)
+    if not scaled:
+        return y
+    for name, scale, allowed in (("scale_a", scale_a, ((), (1,), (1, 1), (m, 1))),
+                                 ("scale_b", scale_b, ((), (1,), (1, 1), (1, n), (n,)))):
+        if scale is None:
+            continue
+        if isinstance(scale, (int, float)):
+            y = y * float(scale)
+            continue
+        if not isinstance(scale, TracedTensor):
+            raise TypeError(f"matmul: {name} must be a tensor or a Python number, "
+                            f"got {type(scale).__name__}")
+        if scale.dtype != DTYPES["f32"]:
+            raise TypeError(f"matmul: {name} must be f32, got {scale.dtype.name}")
+        if tuple(scale.shape) not in allowed:
+            raise ShapeError(f"matmul: {name} has shape {_fmt(scale.shape)}; it takes "
+                             + ", ".join(_fmt(s) for s in allowed))
+        y = y * scale
+    return y if out == product_type else cast(y, out)
 
 
 def _reduce(kind: str, x: TracedTensor, dim, keepdim: bool) -> TracedTensor:

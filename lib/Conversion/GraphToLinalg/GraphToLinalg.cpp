@@ -1019,7 +1019,7 @@ struct MatmulLowering : public GraphPattern<MatmulOp> {
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type element = op.getType().getElementType();
-    Type acc = accumulateType(op, element, op.getAcc().value_or(Type()));
+    Type acc = getMatmulAccumulateType(op);
     Value product =
         contract(rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
                  op.getTransposeLhs(), op.getTransposeRhs(), op.getType(), acc);
@@ -1874,6 +1874,12 @@ Type mlir::tessera::getComputeType(Operation *op, Type element) {
 
 Type mlir::tessera::getAccumulateType(Operation *op, Type element) {
   return accumulateType(op, element);
+}
+
+Type mlir::tessera::getMatmulAccumulateType(Operation *op) {
+  auto matmul = cast<MatmulOp>(op);
+  return accumulateType(op, matmul.getType().getElementType(),
+                        matmul.getAcc().value_or(Type()));
 }
 
 TypedAttr mlir::tessera::getArgReduceStart(OpBuilder &b, Type element,

@@ -781,7 +781,7 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   auto map = [&](Value operand, Value rows, int64_t boxRows, int64_t cols) {
     return target::TensorMapOp::create(
         hb, loc,
-        WgmmaMatmul::mapType(ctx, {1, boxRows, WgmmaMatmul::kBoxK}, element),
+        WgmmaMatmul::mapType(ctx, {1, boxRows, WgmmaMatmul::boxK(element)}, element),
         hb.getIndexType(), hostOf(operand),
         ValueRange{setup.hostBatch, rows, indexConstant(hb, loc, cols)});
   };

@@ -341,6 +341,128 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
       });
 }
 
+/// The SIMT block program: register tiles of [subRows, subCols], one
+/// element per thread (simtEncoding), walk the block's BMxBN output tile
+/// (one pass where they are the same size). A k-loop carries each as the
+/// accumulator and adds, per k, the outer product of the lhs column (a
+/// value per row of the tile: a slice without dim 1) and the rhs row (a
+/// value per column: a slice without dim 0), each loaded from a 1-d
+/// strided view of its buffer, masked at M or N. Then the epilogue
+/// (TileEpilogue) or the split's partial store, masked at M and N.
+static LogicalResult
+buildSimtProgram(OpBuilder &b, Location loc, ValueRange params,
+                 graph::MatmulOp matmul, schedule::ConfigAttr config,
+                 int64_t subRows, int64_t subCols, int64_t warpSize, Type acc,
+                 unsigned lhsParam, unsigned rhsParam, unsigned kParam,
+                 const TileEpilogue &epilogue, const SplitK &split) {
+  MLIRContext *ctx = b.getContext();
+  auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+  Type lhsElement = lhsType.getElementType();
+  Type rhsElement = rhsType.getElementType();
+  bool tl = matmul.getTransposeLhs(), tr = matmul.getTransposeRhs();
+  int64_t bm = config.getTile()[0], bn = config.getTile()[1];
+  OutputTiles tiles{subRows, subCols,
+                    simtEncoding(ctx, subRows, subCols, warpSize)};
+  auto tileOf = [&](Type element) { return tiles.tile(element); };
+  auto rowsOf = [&](Type element) { return tiles.rows(element); };
+  auto colsOf = [&](Type element) { return tiles.cols(element); };
+  Value m = params[epilogue.mParam], n = params[epilogue.nParam],
+        k = params[kParam];
+  auto c = [&](OpBuilder &ib, int64_t v) { return indexConstant(ib, loc, v); };
+  auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
+    return arith::MulIOp::create(ib, loc, x, y);
+  };
+  auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
+    return arith::AddIOp::create(ib, loc, x, y);
+  };
+  MatmulBlock block(b, loc, m, n, bm, bn, config, split, params,
+                    epilogue.batchParams);
+  Value bz = block.batchEntry;
+  // The k of this block: all, or its slice's.
+  Value firstK = c(b, 0), endK = k;
+  if (split.enabled())
+    std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, k);
+  // Where the block's batch entry starts in a batched operand.
+  Value lhsBase, rhsBase;
+  if (lhsType.getRank() > 2)
+    lhsBase = mul(b, bz, mul(b, m, k));
+  if (rhsType.getRank() > 2)
+    rhsBase = mul(b, bz, mul(b, k, n));
+  auto offsetBy = [&](OpBuilder &ib, Value base, Value offset) {
+    return base ? add(ib, base, offset) : offset;
+  };
+
+  // One pass: the register tile at [row0, col0].
+  auto pass = [&](OpBuilder &pb, Value row0, Value col0) -> LogicalResult {
+    // acc[r, c] += lhs[r, kk] * rhs[kk, c] for kk < k; with k = 0 the
+    // epilogue sees zeros.
+    auto loop = scf::ForOp::create(
+        pb, loc, firstK, endK, c(pb, 1),
+        ValueRange{zeroOf(pb, loc, tileOf(acc))},
+        [&](OpBuilder &lb, Location l, Value kk, ValueRange carried) {
+          // Column kk of the lhs: M elements, k apart ([M, K]) or
+          // adjacent ([K, M], transposed).
+          Value lhsColumn = stridedView(
+              lb, l, params[lhsParam],
+              offsetBy(lb, lhsBase, tl ? mul(lb, kk, m) : kk), {m},
+              {tl ? c(lb, 1) : k});
+          // Row kk of the rhs: N elements, adjacent ([K, N]) or k apart
+          // ([N, K], transposed).
+          Value rhsRow = stridedView(
+              lb, l, params[rhsParam],
+              offsetBy(lb, rhsBase, tr ? kk : mul(lb, kk, n)), {n},
+              {tr ? k : c(lb, 1)});
+          Value a = tile::LoadTileOp::create(lb, l, rowsOf(lhsElement),
+                                             lhsColumn, ValueRange{row0});
+          Value bv = tile::LoadTileOp::create(lb, l, colsOf(rhsElement),
+                                              rhsRow, ValueRange{col0});
+          a = tile::BroadcastOp::create(lb, l, tileOf(lhsElement), a,
+                                        lb.getI64IntegerAttr(1));
+          bv = tile::BroadcastOp::create(lb, l, tileOf(rhsElement), bv,
+                                         lb.getI64IntegerAttr(0));
+          auto step = tile::MapOp::create(lb, l, tileOf(acc),
+                                          ValueRange{carried[0], a, bv});
+          Block &stepBody = step.getBody().front();
+          OpBuilder sb = OpBuilder::atBlockBegin(&stepBody);
+          Value x = convertScalar(sb, l, stepBody.getArgument(1), acc);
+          Value y = convertScalar(sb, l, stepBody.getArgument(2), acc);
+          Value sum = stepBody.getArgument(0);
+          Value prod = isa<FloatType>(acc)
+                           ? Value(arith::MulFOp::create(sb, l, x, y))
+                           : Value(arith::MulIOp::create(sb, l, x, y));
+          sum = isa<FloatType>(acc)
+                    ? Value(arith::AddFOp::create(sb, l, sum, prod))
+                    : Value(arith::AddIOp::create(sb, l, sum, prod));
+          tile::MapYieldOp::create(sb, l, sum);
+          scf::YieldOp::create(lb, l, step.getResult());
+        });
+    return split.finish(pb, loc, params, loop.getResult(0), block.gridZ, m, n,
+                        row0, col0, [&](OpBuilder &eb) {
+                          return epilogue.emit(eb, loc, params,
+                                               loop.getResult(0), bz, row0,
+                                               col0);
+                        });
+  };
+  if (subRows == bm && subCols == bn)
+    return pass(b, block.row0, block.col0);
+  LogicalResult result = success();
+  scf::ForOp::create(
+      b, loc, c(b, 0), c(b, bm), c(b, subRows), ValueRange(),
+      [&](OpBuilder &rb, Location, Value r, ValueRange) {
+        scf::ForOp::create(
+            rb, loc, c(rb, 0), c(rb, bn), c(rb, subCols), ValueRange(),
+            [&](OpBuilder &cb, Location, Value col, ValueRange) {
+              if (failed(pass(cb, add(cb, block.row0, r),
+                              add(cb, block.col0, col))))
+                result = failure();
+              scf::YieldOp::create(cb, loc);
+            });
+        scf::YieldOp::create(rb, loc);
+      });
+  return result;
+}
+
 LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
   Location loc = kernel.getLoc();
@@ -428,7 +550,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   Value matmulGrid = arith::MulIOp::create(
       hb, loc, arith::MulIOp::create(hb, loc, gridX, gridY), batch);
   Type lhsElement = lhsType.getElementType();
-  Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhsElement));
+  Type acc = getMatmulAccumulateType(matmul);
   SplitK split{config.getSplitK()};
   // 1 where the launch splits K (always, for a fixed split_k), else 0.
   Value splitUsed = indexConstant(hb, loc, 1);
@@ -503,11 +625,17 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   schedule::MmaKind mmaKind = config.getMma();
   auto mmaSync = tile::MmaAttr::get(host.module.getContext(),
                                     tile::MmaKind::mma_sync, 16, 8, 16);
+  bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(lhsElement);
   if (mmaKind != schedule::MmaKind::none &&
-      !schedule::isTensorCoreMatmul(matmul))
+      !schedule::isTensorCoreMatmul(matmul) &&
+      !(mmaKind == schedule::MmaKind::wgmma && isF8 &&
+        schedule::isWgmmaMatmul(matmul)))
     return matmul.emitOpError()
            << "asks for " << schedule::stringifyMmaKind(mmaKind)
-           << ", which needs f16 or bf16 operands accumulating in f32";
+           << ", which needs f16 or bf16 operands accumulating in f32"
+           << (mmaKind == schedule::MmaKind::wgmma
+                   ? " (or f8 ones, with the rhs [N, K] in memory)"
+                   : "");
 
   if (mmaKind == schedule::MmaKind::wgmma) {
     if (tl || rhsType.getRank() != 2)
@@ -516,7 +644,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                 "an untransposed lhs and a 2-d rhs";
     // What tessera-schedule-check enforces, again: this pass may run alone.
     int64_t groups = config.getWarps() / 4;
-    if (config.getWarps() % 4 != 0 || groups == 0 || tile[2] != 64 ||
+    if (config.getWarps() % 4 != 0 || groups == 0 ||
+        tile[2] != WgmmaMatmul::boxK(lhsElement) ||
         tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
         tile[0] % (64 * groups) != 0 || config.getStages() < 2)
       return kernel.emitOpError()
@@ -542,6 +671,19 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     WgmmaMatmul wgmma{config,      matmul,        lhsParam,
                       rhsParam,    kParam,        lhsMapParam,
                       lhsValidParam, rhsMapParam, rhsValidParam};
+    // Where the tensor maps are invalid (rows not 16-byte multiples): the
+    // mma_sync program of the same tile; for f8 (which mma_sync does not
+    // take here), the SIMT one in passes of [warps, 32].
+    auto fallbackProgram = [&](OpBuilder &fb, ValueRange params) {
+      if (isF8)
+        return buildSimtProgram(fb, loc, params, matmul, config,
+                                config.getWarps(), 32, /*warpSize=*/32, acc,
+                                lhsParam, rhsParam, kParam, tileEpilogue,
+                                split);
+      return buildTensorCoreProgram(fb, loc, params, config, matmul, mmaSync,
+                                    /*warpSize=*/32, lhsParam, rhsParam,
+                                    kParam, tileEpilogue, split);
+    };
     if (config.getProducerWarps() != 0) {
       // Two kernels: the warp-specialized one (which does nothing where
       // the tensor maps are invalid), then its mma_sync companion (which
@@ -559,7 +701,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               })))
         return failure();
       return emitKernel(
-          host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
+          host, loc, isF8 ? "matmul" : "matmul_mma", config, sig, {matmulGrid}, 0,
           [&](OpBuilder &b, ValueRange params) {
             Value invalid = arith::XOrIOp::create(
                 b, loc, wgmma.mapsValid(b, loc, params),
@@ -567,20 +709,14 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
             auto branch =
                 scf::IfOp::create(b, loc, invalid, /*withElseRegion=*/false);
             OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
-            return buildTensorCoreProgram(tb, loc, params, config, matmul,
-                                          mmaSync, /*warpSize=*/32, lhsParam,
-                                          rhsParam, kParam, tileEpilogue,
-                                          split);
+            return fallbackProgram(tb, params);
           });
     }
     return finish(emitKernel(
         host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
         [&](OpBuilder &b, ValueRange params) {
           auto fallback = [&](OpBuilder &fb) {
-            return buildTensorCoreProgram(fb, loc, params, config, matmul,
-                                          mmaSync, /*warpSize=*/32, lhsParam,
-                                          rhsParam, kParam, tileEpilogue,
-                                          split);
+            return fallbackProgram(fb, params);
           };
           return wgmma.build(b, loc, params, fallback, tileEpilogue, split);
         }));
@@ -618,16 +754,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   }
 
 
-  // SIMT: the block's program on register tiles. The BMxBN output tile
-  // has one element per thread (simtEncoding); a k-loop carries it as the
-  // accumulator and adds, per k, the outer product of the lhs column (a
-  // value per row of the tile: a slice without dim 1) and the rhs row (a
-  // value per column: a slice without dim 0), each loaded from a 1-d
-  // strided view of its buffer, masked at M or N. The epilogue
-  // (TileEpilogue: a map of the scalar ops): operands of the output's shape are boxes like the output's,
-  // broadcast ones are gathered at offsets computed from the output
-  // coordinates. The store is masked at M and N.
-  MLIRContext *ctx = host.module.getContext();
+  // SIMT: the block's program on register tiles (buildSimtProgram).
   int64_t warpSize = getWarpSize(host.module);
   int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
   // What tessera-schedule-check enforces, again: this pass may run alone.
@@ -636,90 +763,12 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
            << "config " << config
            << " is not a SIMT matmul schedule for warps of " << warpSize
            << " (tessera-schedule-check names the rule it breaks)";
-  OutputTiles tiles{bm, bn, simtEncoding(ctx, bm, bn, warpSize)};
-  auto tileOf = [&](Type element) { return tiles.tile(element); };
-  auto rowsOf = [&](Type element) { return tiles.rows(element); };
-  auto colsOf = [&](Type element) { return tiles.cols(element); };
-
   return finish(emitKernel(
       host, loc, "matmul", config, sig, {matmulGrid}, 0,
       [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        Value m = params[mParam], n = params[nParam], k = params[kParam];
-        auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
-        auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
-          return arith::MulIOp::create(ib, loc, x, y);
-        };
-        auto add = [&](OpBuilder &ib, Value x, Value y) -> Value {
-          return arith::AddIOp::create(ib, loc, x, y);
-        };
-        MatmulBlock block(b, loc, m, n, bm, bn, config, split, params,
-                          batchParams);
-        Value bz = block.batchEntry, row0 = block.row0, col0 = block.col0;
-        // The k of this block: all, or its slice's.
-        Value firstK = c(0), endK = k;
-        if (split.enabled())
-          std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, k);
-        // Where the block's batch entry starts in a batched operand.
-        Value lhsBase, rhsBase;
-        if (lhsType.getRank() > 2)
-          lhsBase = mul(b, bz, mul(b, m, k));
-        if (rhsType.getRank() > 2)
-          rhsBase = mul(b, bz, mul(b, k, n));
-        auto offsetBy = [&](OpBuilder &ib, Value base, Value offset) {
-          return base ? add(ib, base, offset) : offset;
-        };
-
-        // acc[r, c] += lhs[r, kk] * rhs[kk, c] for kk < k; with k = 0 the
-        // epilogue sees zeros.
-        auto loop = scf::ForOp::create(
-            b, loc, firstK, endK, c(1),
-            ValueRange{zeroOf(b, loc, tileOf(acc))},
-            [&](OpBuilder &lb, Location l, Value kk, ValueRange carried) {
-              // Column kk of the lhs: M elements, k apart ([M, K]) or
-              // adjacent ([K, M], transposed).
-              Value lhsColumn = stridedView(
-                  lb, l, params[lhsParam],
-                  offsetBy(lb, lhsBase, tl ? mul(lb, kk, m) : kk), {m},
-                  {tl ? c(1) : k});
-              // Row kk of the rhs: N elements, adjacent ([K, N]) or k apart
-              // ([N, K], transposed).
-              Value rhsRow = stridedView(
-                  lb, l, params[rhsParam],
-                  offsetBy(lb, rhsBase, tr ? kk : mul(lb, kk, n)), {n},
-                  {tr ? k : c(1)});
-              Value a = tile::LoadTileOp::create(lb, l, rowsOf(lhsElement),
-                                                 lhsColumn, ValueRange{row0});
-              Value bv = tile::LoadTileOp::create(
-                  lb, l, colsOf(rhsType.getElementType()), rhsRow,
-                  ValueRange{col0});
-              a = tile::BroadcastOp::create(lb, l, tileOf(lhsElement), a,
-                                            lb.getI64IntegerAttr(1));
-              bv = tile::BroadcastOp::create(
-                  lb, l, tileOf(rhsType.getElementType()), bv,
-                  lb.getI64IntegerAttr(0));
-              auto step = tile::MapOp::create(lb, l, tileOf(acc),
-                                              ValueRange{carried[0], a, bv});
-              Block &stepBody = step.getBody().front();
-              OpBuilder sb = OpBuilder::atBlockBegin(&stepBody);
-              Value x = convertScalar(sb, l, stepBody.getArgument(1), acc);
-              Value y = convertScalar(sb, l, stepBody.getArgument(2), acc);
-              Value sum = stepBody.getArgument(0);
-              Value prod = isa<FloatType>(acc)
-                               ? Value(arith::MulFOp::create(sb, l, x, y))
-                               : Value(arith::MulIOp::create(sb, l, x, y));
-              sum = isa<FloatType>(acc)
-                        ? Value(arith::AddFOp::create(sb, l, sum, prod))
-                        : Value(arith::AddIOp::create(sb, l, sum, prod));
-              tile::MapYieldOp::create(sb, l, sum);
-              scf::YieldOp::create(lb, l, step.getResult());
-            });
-
-        return split.finish(b, loc, params, loop.getResult(0), block.gridZ, m,
-                            n, row0, col0, [&](OpBuilder &eb) {
-                              return tileEpilogue.emit(eb, loc, params,
-                                                       loop.getResult(0), bz,
-                                                       row0, col0);
-                            });
+        return buildSimtProgram(b, loc, params, matmul, config, bm, bn,
+                                warpSize, acc, lhsParam, rhsParam, kParam,
+                                tileEpilogue, split);
       }));
 }
 

@@ -41,7 +41,7 @@ nvgpu::TensorMapDescriptorType WgmmaMatmul::mapType(MLIRContext *ctx,
 nvgpu::TensorMapDescriptorType
 WgmmaMatmul::lhsMapType(schedule::ConfigAttr config, Type element) {
   // One warpgroup's 64 rows per warpgroup: the rows of one dot.
-  return mapType(element.getContext(), {1, 64 * (config.getWarps() / 4), kBoxK},
+  return mapType(element.getContext(), {1, 64 * (config.getWarps() / 4), boxK(element)},
                  element);
 }
 
@@ -52,9 +52,9 @@ WgmmaMatmul::rhsMapType(schedule::ConfigAttr config, Type element,
   // BN / 64 copies); [N, K] (transposed): the box's BN rows of N by the
   // slice's 64 columns of K, one copy.
   if (transposed)
-    return mapType(element.getContext(), {config.getTile()[1], kBoxK},
+    return mapType(element.getContext(), {config.getTile()[1], boxK(element)},
                    element);
-  return mapType(element.getContext(), {kBoxK, kBoxK}, element);
+  return mapType(element.getContext(), {boxK(element), boxK(element)}, element);
 }
 
 /// Each band's accumulator, row-major through shared memory (rows padded
@@ -131,8 +131,8 @@ tile::SmemType WgmmaMatmul::rhsBoxType(int64_t bn, Type element) const {
   auto swizzled = tile::SmemLayoutAttr::get(element.getContext(),
                                             /*swizzle=*/128, /*pad=*/0);
   if (transposedRhs())
-    return tile::SmemType::get({bn, kBoxK}, element, swizzled);
-  return tile::SmemType::get({kBoxK, bn}, element, swizzled);
+    return tile::SmemType::get({bn, boxK(element)}, element, swizzled);
+  return tile::SmemType::get({boxK(element), bn}, element, swizzled);
 }
 
 SmallVector<Value> WgmmaMatmul::rhsAt(Value k0, Value n0) const {
@@ -197,6 +197,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   ArrayRef<int64_t> tile = config.getTile();
   int64_t bm = tile[0], bn = tile[1], warps = config.getWarps();
   Type element = getElementTypeOrSelf(matmul.getLhs().getType());
+  int64_t kBox = boxK(element); // K per slice: one 128-byte box row
   auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
   auto mul = [&](OpBuilder &ob, Value x, Value y) {
     return arith::MulIOp::create(ob, loc, x, y).getResult();
@@ -215,13 +216,13 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   // box) per band: a wgmma covers 64 rows of one warpgroup.
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
-  auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
+  auto lhsBox = tile::SmemType::get({bandRows, kBox}, element, swizzled);
   auto rhsBox = rhsBoxType(bn, element);
-  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, 16);
+  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, mmaK(element));
   auto accType = RankedTensorType::get(
       {bandRows, bn}, b.getF32Type(),
       tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1}));
-  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
+  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBox));
   Value firstK = c(b, 0), endK = numK;
   if (split.enabled())
     std::tie(firstK, endK) = split.steps(b, loc, params, block.slice, numK);
@@ -237,7 +238,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
   auto loop = scf::ForOp::create(
       b, loc, firstK, endK, c(b, 1), inits,
       [&](OpBuilder &fb, Location l, Value kt, ValueRange carried) {
-        Value k0 = mul(fb, kt, c(fb, kBoxK));
+        Value k0 = mul(fb, kt, c(fb, kBox));
         SmallVector<Value> as;
         for (int64_t band = 0; band < bands; ++band)
           as.push_back(
@@ -313,6 +314,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   int64_t bm = tile[0], bn = tile[1], warps = config.getWarps();
   int64_t stages = config.getStages();
   Type element = getElementTypeOrSelf(matmul.getLhs().getType());
+  int64_t kBox = boxK(element); // K per slice: one 128-byte box row
   auto c = [&](OpBuilder &ob, int64_t v) { return indexConstant(ob, loc, v); };
   auto mul = [&](OpBuilder &ob, Value x, Value y) {
     return arith::MulIOp::create(ob, loc, x, y).getResult();
@@ -337,7 +339,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
 
   auto [lhs, rhs] = operandViews(b, loc, params, epilogue);
   bool batched = isBatched();
-  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBoxK));
+  Value numK = arith::CeilDivUIOp::create(b, loc, k, c(b, kBox));
   Value lhsBatch = batched ? bz : c(b, 0);
 
   // The ring: per slot, a swizzled box of each band's rows of A and one of
@@ -346,10 +348,10 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   // with it.
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
-  auto lhsBox = tile::SmemType::get({bandRows, kBoxK}, element, swizzled);
+  auto lhsBox = tile::SmemType::get({bandRows, kBox}, element, swizzled);
   auto rhsBox = rhsBoxType(bn, element);
   auto lhsRingType =
-      tile::SmemType::get({stages, bandRows, kBoxK}, element, swizzled);
+      tile::SmemType::get({stages, bandRows, kBox}, element, swizzled);
   SmallVector<int64_t> rhsRingShape{stages};
   llvm::append_range(rhsRingShape, rhsBox.getShape());
   auto rhsRingType = tile::SmemType::get(rhsRingShape, element, swizzled);
@@ -364,7 +366,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps * 32,
                                               IntegerAttr());
 
-  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, 16);
+  auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, mmaK(element));
   auto accType = RankedTensorType::get(
       {bandRows, bn}, b.getF32Type(),
       tile::MmaAccEncodingAttr::get(ctx, mma, {warps, 1}));
@@ -405,7 +407,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
               wb, l, pEmpty, slot,
               parity(wb, arith::SubIOp::create(wb, l, div(wb, kt, stages),
                                                c(wb, 1))));
-          Value k0 = mul(fb, kt, c(fb, kBoxK));
+          Value k0 = mul(fb, kt, c(fb, kBox));
           for (int64_t band = 0; band < bands; ++band) {
             Value row = arith::AddIOp::create(fb, l, pM0,
                                               c(fb, band * bandRows));

@@ -395,7 +395,15 @@ struct WgmmaMatmul {
   unsigned lhsParam, rhsParam, kParam, lhsMapParam, lhsValidParam,
       rhsMapParam, rhsValidParam;
 
-  static constexpr int64_t kBoxK = 64; // 128 bytes of f16/bf16
+  /// The K of a box row: 128 bytes (one swizzled row) of `element`: 64 of
+  /// f16/bf16, 128 of f8.
+  static int64_t boxK(Type element) {
+    return 1024 / element.getIntOrFloatBitWidth();
+  }
+  /// The k of one wgmma on `element`: 32 bytes (16 of f16/bf16, 32 of f8).
+  static int64_t mmaK(Type element) {
+    return 256 / element.getIntOrFloatBitWidth();
+  }
 
   static nvgpu::TensorMapDescriptorType mapType(MLIRContext *ctx,
                                                 ArrayRef<int64_t> box,

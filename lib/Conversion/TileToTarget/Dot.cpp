@@ -323,7 +323,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
   }
 
   /// wgmma (Hopper): each warpgroup (four warps along m) issues one
-  /// m64nNk16 instruction per 16 of K over its 64 rows of `a` and all of
+  /// m64nNk16 instruction per 16 of K (m64nNk32 per 32 for 8-bit operands,
+  /// both K-major: 32 bytes a step either way) over its 64 rows of `a` and all of
   /// `b`, then commits them as one group. `b` is read from a 128-byte
   /// swizzled shared buffer through matrix descriptors, N-major (stored
   /// [K, N] in 64-element column blocks) or K-major (a transposed view:
@@ -354,6 +355,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     Type element = bType.getElementType();
     int64_t bytes = element.getIntOrFloatBitWidth() / 8;
     int64_t perBlock = 128 / bytes; // elements of a 128-byte column block
+    int64_t kStep = 32 / bytes;     // the instruction's k: 32 bytes of K
     bool bKMajor = bType.getLayout().getTransposed();
     bool aShared = static_cast<bool>(aType);
     if ((aShared && (aType.getLayout().getSwizzle() != 128 ||
@@ -422,8 +424,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     Value bDesc = descriptor(b, c(0), bKMajor ? 16 : bRows * 128, 1024);
     auto bStep = [&](int64_t kk) {
       if (!bKMajor)
-        return kk * 16 * 128;
-      int64_t col = kk * 16;
+        return kk * kStep * 128;
+      int64_t col = kk * kStep;
       return (col / perBlock) * bRows * 128 + (col % perBlock) * bytes;
     };
     // a in shared memory: the warpgroup's 64 rows, K-major like b's.
@@ -433,7 +435,7 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
           a, arith::MulIOp::create(rewriter, loc, warpgroup, c(64 * 128)), 16,
           1024);
     auto aStep = [&](int64_t kk) {
-      int64_t col = kk * 16;
+      int64_t col = kk * kStep;
       return (col / perBlock) * m * 128 + (col % perBlock) * bytes;
     };
 
@@ -450,8 +452,10 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
       packed = LLVM::InsertValueOp::create(rewriter, loc, packed,
                                            acc[registerElement(r)],
                                            ArrayRef<int64_t>{r});
-    auto wgmmaType = element.isBF16() ? NVVM::WGMMATypes::bf16
-                                      : NVVM::WGMMATypes::f16;
+    auto wgmmaType = element.isBF16()                  ? NVVM::WGMMATypes::bf16
+                     : isa<Float8E4M3FNType>(element) ? NVVM::WGMMATypes::e4m3
+                     : isa<Float8E5M2Type>(element)   ? NVVM::WGMMATypes::e5m2
+                                                      : NVVM::WGMMATypes::f16;
     // A register `a`'s k-step kk: four 32-bit registers of f16 pairs, the
     // thread's rows 0 and 1 (h) at the column pairs of k 0-7 and 8-15, in
     // the instruction's order a0a1 (h 0, k 0-7), a2a3 (h 1), a4a5, a6a7.
@@ -495,12 +499,12 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
       for (int64_t kk = 0; kk < k / 16; ++kk)
         aWords.push_back(registerA(kk));
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
-    for (int64_t kk = 0; kk < k / 16; ++kk) {
+    for (int64_t kk = 0; kk < k / kStep; ++kk) {
       Value bk = step(bDesc, bStep(kk));
       if (aShared) {
         packed = NVVM::WgmmaMmaAsyncOp::create(
             rewriter, loc, registers, packed, step(aDesc, aStep(kk)), bk,
-            NVVM::MMAShapeAttr::get(ctx, 64, n, 16),
+            NVVM::MMAShapeAttr::get(ctx, 64, n, kStep),
             NVVM::WGMMATypesAttr::get(ctx, wgmmaType),
             NVVM::WGMMATypesAttr::get(ctx, wgmmaType),
             NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),

@@ -552,8 +552,11 @@ class GPUProgram:
 # --- TMA tensor maps ---------------------------------------------------------
 
 #: CUtensorMapDataType of the plan's dtypes.
-_TMA_DTYPES = {"i8": 0, "i32": 3, "i64": 5, "f16": 6, "f32": 7, "f64": 8, "bf16": 9}
-_TMA_ITEMSIZE = {"i8": 1, "i32": 4, "i64": 8, "f16": 2, "f32": 4, "f64": 8, "bf16": 2}
+#: (f8 moves as bytes: CU_TENSOR_MAP_DATA_TYPE_UINT8)
+_TMA_DTYPES = {"i8": 0, "i32": 3, "i64": 5, "f16": 6, "f32": 7, "f64": 8, "bf16": 9,
+               "f8E4M3FN": 0, "f8E5M2": 0}
+_TMA_ITEMSIZE = {"i8": 1, "i32": 4, "i64": 8, "f16": 2, "f32": 4, "f64": 8, "bf16": 2,
+                 "f8E4M3FN": 1, "f8E5M2": 1}
 #: CUtensorMapSwizzle of a swizzle width in bytes.
 _TMA_SWIZZLE = {0: 0, 32: 1, 64: 2, 128: 3}
 #: CUtensorMapL2promotion of an L2 promotion width in bytes.

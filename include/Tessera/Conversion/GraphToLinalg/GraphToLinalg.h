@@ -81,6 +81,10 @@ Type getComputeType(Operation *op, Type element);
 /// accumulate type, else f32 for narrow floats, else `element`.
 Type getAccumulateType(Operation *op, Type element);
 
+/// The type a `tessera_graph.matmul` (`op`) accumulates in: its `acc`, else
+/// getAccumulateType of its result's element type.
+Type getMatmulAccumulateType(Operation *op);
+
 /// Patterns lowering every tessera_graph op to linalg/tensor/arith/math.
 void populateTesseraGraphToLinalgConversionPatterns(RewritePatternSet &patterns);
 

@@ -452,7 +452,7 @@ LogicalResult CompareOp::verify() {
 
 static FailureOr<Type> inferMatmul(const OpDiag &diag, Type lhsType,
                                    Type rhsType, bool transposeLhs,
-                                   bool transposeRhs, Type acc) {
+                                   bool transposeRhs, Type acc, Type out) {
   auto lhs = cast<RankedTensorType>(lhsType);
   auto rhs = cast<RankedTensorType>(rhsType);
   int64_t lr = lhs.getRank(), rr = rhs.getRank();
@@ -467,6 +467,10 @@ static FailureOr<Type> inferMatmul(const OpDiag &diag, Type lhsType,
   if (acc && isa<FloatType>(acc) != isa<FloatType>(element))
     return diag.error("accumulator type ", acc, " and element type ", element,
                       " must both be floats or both integers");
+  if (out && (!out.isIntOrFloat() ||
+              isa<FloatType>(out) != isa<FloatType>(element)))
+    return diag.error("result element type ", out, " and element type ",
+                      element, " must both be floats or both integers");
   int64_t lm = transposeLhs ? lr - 1 : lr - 2, lk = transposeLhs ? lr - 2 : lr - 1;
   int64_t rk = transposeRhs ? rr - 1 : rr - 2, rn = transposeRhs ? rr - 2 : rr - 1;
   int64_t k1 = lhs.getDimSize(lk), k2 = rhs.getDimSize(rk);
@@ -480,7 +484,7 @@ static FailureOr<Type> inferMatmul(const OpDiag &diag, Type lhsType,
     return failure();
   shape->push_back(lhs.getDimSize(lm));
   shape->push_back(rhs.getDimSize(rn));
-  return Type(RankedTensorType::get(*shape, element));
+  return Type(RankedTensorType::get(*shape, out ? out : element));
 }
 
 LogicalResult MatmulOp::inferReturnTypes(
@@ -491,7 +495,8 @@ LogicalResult MatmulOp::inferReturnTypes(
   FailureOr<Type> type = inferMatmul(
       OpDiag{loc, getOperationName()}, operands[0].getType(),
       operands[1].getType(), adaptor.getTransposeLhs(),
-      adaptor.getTransposeRhs(), adaptor.getAcc().value_or(Type()));
+      adaptor.getTransposeRhs(), adaptor.getAcc().value_or(Type()),
+      adaptor.getOut().value_or(Type()));
   return pushInferred(type, inferred);
 }
 
@@ -499,7 +504,7 @@ LogicalResult MatmulOp::verify() {
   FailureOr<Type> type =
       inferMatmul(OpDiag{getLoc(), getOperationName()}, getLhs().getType(),
                   getRhs().getType(), getTransposeLhs(), getTransposeRhs(),
-                  getAcc().value_or(Type()));
+                  getAcc().value_or(Type()), getOut().value_or(Type()));
   return failed(type) ? failure() : checkInferred(*this, *type);
 }
 

@@ -148,10 +148,38 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
         mma != MmaKind::mfma)
       return error() << "uses " << stringifyMmaKind(mma)
                      << ", which the GPU lowering does not generate yet";
+    Type element = getElementTypeOrSelf(shape.anchor->getOperand(0));
+    bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(element);
+    if (mma == MmaKind::wgmma && isF8) {
+      // 8-bit wgmma: both operands K-major, so the rhs is [N, K] in
+      // memory; 128-deep slices (128-byte box rows); where the tensor maps
+      // are invalid the SIMT program runs in passes of [warps, 32].
+      if (!isWgmmaMatmul(shape.anchor))
+        return error() << "uses wgmma on " << element
+                       << " operands, which needs the rhs [N, K] in memory "
+                          "(`x @ w.T`, transpose_rhs) and f32 accumulation: "
+                          "8-bit wgmma reads both operands with K "
+                          "contiguous";
+      int64_t groups = config.getWarps() / 4;
+      if (config.getWarps() % 4 != 0 || tile[2] != 128 ||
+          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
+          tile[0] % (64 * std::max<int64_t>(groups, 1)) != 0)
+        return error() << "must have K = 128, N a multiple of 64 up to 256, "
+                          "warps a multiple of 4 and M a multiple of 64 per "
+                          "warpgroup (up to 256) for wgmma on 8-bit operands";
+      if (config.getStages() < 2)
+        return error() << "must have at least 2 stages for wgmma (the "
+                          "k-loop is a ring of stages)";
+      break;
+    }
     if (!isTensorCoreMatmul(shape.anchor))
       return error() << "uses " << stringifyMmaKind(mma)
                      << ", which needs f16 or bf16 operands of "
-                        "one type accumulating in f32; this matmul has "
+                        "one type accumulating in f32"
+                     << (mma == MmaKind::wgmma
+                             ? " (or f8 ones with the rhs [N, K] in memory)"
+                             : "")
+                     << "; this matmul has "
                      << getElementTypeOrSelf(shape.anchor->getOperand(0))
                      << " x "
                      << getElementTypeOrSelf(shape.anchor->getOperand(1))

@@ -232,12 +232,17 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 8192 x 8192, 1.7-1.9x on the H200); with an epilogue the kernel's
     // second copy of it cost the fused 8192x8192x1024 row 5%, so those
     // stay unsplit (split_k = auto by hand).
+    // f8 takes 128-deep slices: the same 128-byte box rows.
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaMatmul(shape.anchor)) {
       bool plain = llvm::all_of(shape.anchor->getUsers(), [](Operation *user) {
         return user->hasTrait<OpTrait::IsTerminator>();
       });
-      return ConfigAttr::get(ctx, {128, 256, 64}, 8, 3, 1, 16, MmaKind::wgmma,
+      int64_t sliceK =
+          1024 / getElementTypeOrSelf(shape.anchor->getOperand(0))
+                     .getIntOrFloatBitWidth();
+      return ConfigAttr::get(ctx, {128, 256, sliceK}, 8, 3, 1, 16,
+                             MmaKind::wgmma,
                              plain ? ConfigAttr::kSplitKAuto : 1, 0);
     }
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
@@ -298,18 +303,25 @@ bool mlir::tessera::schedule::isTensorCoreMatmul(Operation *op) {
   Type rhs = getElementTypeOrSelf(matmul.getRhs().getType());
   if (lhs != rhs || !(lhs.isF16() || lhs.isBF16()))
     return false;
-  Type acc = matmul.getAcc().value_or(getAccumulateType(matmul, lhs));
+  Type acc = getMatmulAccumulateType(matmul);
   return acc.isF32();
 }
 
 bool mlir::tessera::schedule::isWgmmaMatmul(Operation *op) {
-  if (!isTensorCoreMatmul(op))
+  auto matmul = dyn_cast_or_null<graph::MatmulOp>(op);
+  if (!matmul || matmul.getTransposeLhs() ||
+      cast<RankedTensorType>(matmul.getRhs().getType()).getRank() != 2)
     return false;
-  auto matmul = cast<graph::MatmulOp>(op);
   // (a transposed rhs is K-major in its boxes: the dot reads them through
   // a `trans` view)
-  return !matmul.getTransposeLhs() &&
-         cast<RankedTensorType>(matmul.getRhs().getType()).getRank() == 2;
+  if (isTensorCoreMatmul(op))
+    return true;
+  // f8 (one of e4m3 and e5m2) into f32: 8-bit wgmma reads both operands
+  // K-major, so the rhs must be [N, K] in memory (`x @ w.T`).
+  Type lhs = getElementTypeOrSelf(matmul.getLhs().getType());
+  Type rhs = getElementTypeOrSelf(matmul.getRhs().getType());
+  return lhs == rhs && isa<Float8E4M3FNType, Float8E5M2Type>(lhs) &&
+         matmul.getTransposeRhs() && getMatmulAccumulateType(matmul).isF32();
 }
 
 MmaOperandTile mlir::tessera::schedule::getMmaOperandTile(ConfigAttr config,

@@ -475,10 +475,11 @@ LogicalResult TensorMapOp::verify() {
   Type element = box.getElementType();
   if (!(element.isF16() || element.isBF16() || element.isF32() ||
         element.isF64() || element.isInteger(8) || element.isInteger(32) ||
-        element.isInteger(64)))
+        element.isInteger(64) ||
+        isa<Float8E4M3FNType, Float8E5M2Type>(element)))
     return emitOpError() << "maps elements of " << element
                          << ", which the runtime does not encode (f16, bf16, "
-                            "f32, f64, i8, i32, i64)";
+                            "f32, f64, i8, i32, i64, f8E4M3FN, f8E5M2)";
   if (!buffer.getLayout().isIdentity())
     return emitOpError() << "buffer " << buffer
                          << " must be in the identity (row-major) layout";

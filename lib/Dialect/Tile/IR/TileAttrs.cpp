@@ -110,7 +110,8 @@ static LogicalResult verifyWarps(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult MmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               MmaKind kind, int64_t m, int64_t n, int64_t k) {
-  // Tile IR's dots take f16/bf16 operands into f32, so k is the 16-bit one.
+  // Tile IR's dots take f16/bf16 operands into f32 (and f8 ones on wgmma),
+  // so k is the 16-bit one (wgmma's k is 32 for 8-bit operands).
   switch (kind) {
   case MmaKind::mma_sync:
     if (m != 16 || n != 8 || k != 16)
@@ -124,9 +125,10 @@ LogicalResult MmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (n < 8 || n > 256 || n % 8 != 0)
       return emitError() << "wgmma n (" << n
                          << ") must be a multiple of 8 in [8, 256]";
-    if (k != 16)
+    if (k != 16 && k != 32)
       return emitError() << "wgmma k (" << k
-                         << ") must be 16 for 16-bit operands";
+                         << ") must be 16 (16-bit operands) or 32 (8-bit "
+                            "operands)";
     return success();
   case MmaKind::mfma:
     if (!(m == 16 && n == 16 && k == 16) && !(m == 32 && n == 32 && k == 8))

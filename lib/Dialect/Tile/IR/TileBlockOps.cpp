@@ -444,12 +444,34 @@ LogicalResult DotOp::verify() {
                            << "accumulator's " << accEncoding.getMma();
     Type aElement = getOperandElementType(aType);
     Type bElement = getOperandElementType(bType);
-    if (!aElement.isF16() && !aElement.isBF16())
+    bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(aElement);
+    if (mma.getKind() == MmaKind::wgmma) {
+      if (!aElement.isF16() && !aElement.isBF16() && !isF8)
+        return emitOpError() << "a element type " << aElement
+                             << " must be f16, bf16, f8E4M3FN or f8E5M2 for "
+                                "wgmma";
+    } else if (!aElement.isF16() && !aElement.isBF16()) {
       return emitOpError() << "a element type " << aElement
                            << " must be f16 or bf16";
+    }
     if (aElement != bElement)
       return emitOpError() << "a element type " << aElement
                            << " does not match b element type " << bElement;
+    if (mma.getKind() == MmaKind::wgmma && mma.getK() != (isF8 ? 32 : 16))
+      return emitOpError() << "mma k (" << mma.getK()
+                           << ") does not fit the element type " << aElement
+                           << ": wgmma's k is 16 for 16-bit operands and 32 "
+                              "for 8-bit ones";
+    // 8-bit wgmma reads both operands K-major from shared memory (the
+    // instruction cannot transpose them).
+    auto bSmem = dyn_cast<SmemType>(bType);
+    if (isF8 && (!isa<SmemType>(aType) ||
+                 cast<SmemType>(aType).getLayout().getTransposed() ||
+                 !bSmem || !bSmem.getLayout().getTransposed()))
+      return emitOpError() << "reads " << aElement
+                           << " operands; 8-bit wgmma reads a and b from "
+                              "shared memory with K contiguous: a as stored, "
+                              "b through a trans view";
   }
 
   ArrayRef<int64_t> a = getOperandShape(aType), b = getOperandShape(bType);

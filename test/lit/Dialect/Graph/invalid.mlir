@@ -154,6 +154,22 @@ func.func @f(%a: tensor<4x8xf16>, %b: tensor<8x4xf16>) {
 
 // -----
 
+func.func @f(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>) {
+  // expected-error @+1 {{'tessera_graph.matmul' op result element type 'i32' and element type 'f8E4M3FN' must both be floats or both integers}}
+  %0 = tessera_graph.matmul %a, %b out = i32 : tensor<4x8xf8E4M3FN>, tensor<8x4xf8E4M3FN> -> tensor<4x4xi32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x4xf8E4M3FN>) {
+  // expected-error @+1 {{'tessera_graph.matmul' op result type 'tensor<4x4xbf16>' does not match the inferred type 'tensor<4x4xf32>'}}
+  %0 = tessera_graph.matmul %a, %b out = f32 : tensor<4x8xf8E4M3FN>, tensor<8x4xf8E4M3FN> -> tensor<4x4xbf16>
+  return
+}
+
+// -----
+
 func.func @f(%a: tensor<128x768xf16>, %b: tensor<512x64xf16>) {
   // expected-error @+1 {{'tessera_graph.matmul' op lhs dimension 1 (768) does not match rhs dimension 0 (512)}}
   %0 = tessera_graph.matmul %a, %b : tensor<128x768xf16>, tensor<512x64xf16> -> tensor<128x64xf16>

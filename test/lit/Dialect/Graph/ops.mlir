@@ -99,7 +99,9 @@ func.func @compare(%a: tensor<4x8xf32>, %b: tensor<8xf32>, %i: tensor<?xi32>) ->
 // CHECK-LABEL: func.func @matmul
 func.func @matmul(%a: tensor<128x768xf16>, %b: tensor<768x512xf16>,
                   %q: tensor<8x128x64xbf16>, %k: tensor<256x64xbf16>,
-                  %x: tensor<?x?xf32>, %y: tensor<64x?xf32>) {
+                  %x: tensor<?x?xf32>, %y: tensor<64x?xf32>,
+                  %e: tensor<128x64xf8E4M3FN>, %f: tensor<256x64xf8E4M3FN>,
+                  %i: tensor<4x8xi8>, %j: tensor<8x4xi8>) {
   // CHECK: tessera_graph.matmul %{{.*}}, %{{.*}} : tensor<128x768xf16>, tensor<768x512xf16> -> tensor<128x512xf16>
   %0 = tessera_graph.matmul %a, %b : tensor<128x768xf16>, tensor<768x512xf16> -> tensor<128x512xf16>
   // Batch dims broadcast; transposes and the accumulator type round-trip.
@@ -111,6 +113,11 @@ func.func @matmul(%a: tensor<128x768xf16>, %b: tensor<768x512xf16>,
   %2 = tessera_graph.matmul %t1, %t2 transpose_lhs transpose_rhs : tensor<768x128xf16>, tensor<512x768xf16> -> tensor<128x512xf16>
   // CHECK: tessera_graph.matmul %{{.*}}, %{{.*}} : tensor<?x?xf32>, tensor<64x?xf32> -> tensor<?x?xf32>
   %3 = tessera_graph.matmul %x, %y : tensor<?x?xf32>, tensor<64x?xf32> -> tensor<?x?xf32>
+  // The result's element type: f8 products kept in f32, i8 ones in i32.
+  // CHECK: tessera_graph.matmul %{{.*}}, %{{.*}} transpose_rhs out = f32 : tensor<128x64xf8E4M3FN>, tensor<256x64xf8E4M3FN> -> tensor<128x256xf32>
+  %4 = tessera_graph.matmul %e, %f transpose_rhs out = f32 : tensor<128x64xf8E4M3FN>, tensor<256x64xf8E4M3FN> -> tensor<128x256xf32>
+  // CHECK: tessera_graph.matmul %{{.*}}, %{{.*}} acc = i32 out = i32 : tensor<4x8xi8>, tensor<8x4xi8> -> tensor<4x4xi32>
+  %5 = tessera_graph.matmul %i, %j acc = i32 out = i32 : tensor<4x8xi8>, tensor<8x4xi8> -> tensor<4x4xi32>
   return
 }
 

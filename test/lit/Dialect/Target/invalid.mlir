@@ -467,7 +467,7 @@ func.func @tensor_map_interleave(%a: memref<?xf16>, %n: index) {
 // -----
 
 func.func @tensor_map_i16(%a: memref<?xi16>, %n: index) {
-  // expected-error @+1 {{'tessera_target.tensor_map' op maps elements of 'i16', which the runtime does not encode (f16, bf16, f32, f64, i8, i32, i64)}}
+  // expected-error @+1 {{'tessera_target.tensor_map' op maps elements of 'i16', which the runtime does not encode (f16, bf16, f32, f64, i8, i32, i64, f8E4M3FN, f8E5M2)}}
   %map, %valid = tessera_target.tensor_map %a[%n, %n] : memref<?xi16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xi16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
   return
 }

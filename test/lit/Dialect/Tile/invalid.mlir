@@ -195,8 +195,8 @@ func.func @wgmma_n() attributes {m = #tessera_tile.mma<kind = wgmma, m = 64, n =
 
 // -----
 
-// expected-error @+1 {{wgmma k (32) must be 16 for 16-bit operands}}
-func.func @wgmma_k() attributes {m = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>} { return }
+// expected-error @+1 {{wgmma k (24) must be 16 (16-bit operands) or 32 (8-bit operands)}}
+func.func @wgmma_k() attributes {m = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 24>} { return }
 
 // -----
 
@@ -675,6 +675,47 @@ func.func @dot_mma_mismatch(%a: !tessera_tile.smem<64x32xf16>, %b: !tessera_tile
 func.func @dot_operand_type(%a: !tessera_tile.smem<64x32xf32>, %b: !tessera_tile.smem<32x32xf32>, %c: tensor<64x32xf32, #acc>) {
   // expected-error @+1 {{'tessera_tile.dot' op a element type 'f32' must be f16 or bf16}}
   %d = tessera_tile.dot %a, %b, %c {mma = #mma} : !tessera_tile.smem<64x32xf32>, !tessera_tile.smem<32x32xf32> -> tensor<64x32xf32, #acc>
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [2, 2]>
+func.func @dot_f8_mma_sync(%a: !tessera_tile.smem<64x32xf8E4M3FN>, %b: !tessera_tile.smem<32x32xf8E4M3FN>, %c: tensor<64x32xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op a element type 'f8E4M3FN' must be f16 or bf16}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #mma} : !tessera_tile.smem<64x32xf8E4M3FN>, !tessera_tile.smem<32x32xf8E4M3FN> -> tensor<64x32xf32, #acc>
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+func.func @dot_wgmma_f32(%a: !tessera_tile.smem<64x32xf32>, %b: !tessera_tile.smem<32x64xf32>, %c: tensor<64x64xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op a element type 'f32' must be f16, bf16, f8E4M3FN or f8E5M2 for wgmma}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #mma} : !tessera_tile.smem<64x32xf32>, !tessera_tile.smem<32x64xf32> -> tensor<64x64xf32, #acc>
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+#kmajor = #tessera_tile.smem_layout<swizzle = 128, transposed = true>
+func.func @dot_wgmma_f8_k16(%a: !tessera_tile.smem<64x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128>>, %b: !tessera_tile.smem<128x64xf8E4M3FN, #kmajor>, %c: tensor<64x64xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op mma k (16) does not fit the element type 'f8E4M3FN': wgmma's k is 16 for 16-bit operands and 32 for 8-bit ones}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #mma} : !tessera_tile.smem<64x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128>>, !tessera_tile.smem<128x64xf8E4M3FN, #kmajor> -> tensor<64x64xf32, #acc>
+  return
+}
+
+// -----
+
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+func.func @dot_wgmma_f8_n_major(%a: !tessera_tile.smem<64x128xf8E5M2, #tessera_tile.smem_layout<swizzle = 128>>, %b: !tessera_tile.smem<128x128xf8E5M2, #tessera_tile.smem_layout<swizzle = 128>>, %c: tensor<64x128xf32, #acc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op reads 'f8E5M2' operands; 8-bit wgmma reads a and b from shared memory with K contiguous: a as stored, b through a trans view}}
+  %d = tessera_tile.dot %a, %b, %c {mma = #mma} : !tessera_tile.smem<64x128xf8E5M2, #tessera_tile.smem_layout<swizzle = 128>>, !tessera_tile.smem<128x128xf8E5M2, #tessera_tile.smem_layout<swizzle = 128>> -> tensor<64x128xf32, #acc>
   return
 }
 

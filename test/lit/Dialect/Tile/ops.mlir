@@ -317,6 +317,15 @@ func.func @tma_async_dot(%a: memref<?x?x?xf16, strided<[?, ?, 1]>>, %map: !map3,
   return %w : tensor<64x64xf32, #wgacc>
 }
 
+// 8-bit wgmma: k = 32, a and b K-major (b through a trans view).
+// CHECK-LABEL: func.func @dot_f8
+// CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #mma{{[0-9]*}}} : !tessera_tile.smem<64x128xf8E4M3FN
+func.func @dot_f8(%a: !tessera_tile.smem<64x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128>>, %b: !tessera_tile.smem<128x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128, transposed = true>>) -> tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>, warps = [4, 1]>> {
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>, warps = [4, 1]>>
+  %d = tessera_tile.dot %a, %b, %zero {mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>} : !tessera_tile.smem<64x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128>>, !tessera_tile.smem<128x128xf8E4M3FN, #tessera_tile.smem_layout<swizzle = 128, transposed = true>> -> tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>, warps = [4, 1]>>
+  return %d : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 32>, warps = [4, 1]>>
+}
+
 // An async dot issued early and read only through a dot_wait: the next
 // scores of an attention, multiplied while the current ones' softmax runs.
 // CHECK-LABEL: func.func @async_dot_awaited

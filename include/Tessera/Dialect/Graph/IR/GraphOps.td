@@ -232,9 +232,13 @@ def Graph_MatmulOp : Graph_InferredOp<"matmul"> {
     `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`, after
     transposing the last two dimensions of `lhs` (`transpose_lhs`) or `rhs`
     (`transpose_rhs`). Operands have rank 2 or more; their leading (batch)
-    dimensions broadcast as in the elementwise ops. Products accumulate in
-    `acc` (default: the numerics policy's `accumulate` type, else the
-    element type); the result has the operands' element type.
+    dimensions broadcast as in the elementwise ops. The result has the
+    element type `out` (default: the operands'), a float for float operands
+    and an integer for integer ones: `out = f32` keeps an f8 or f16 product
+    unrounded, `out = i32` an i8 one. Products accumulate in `acc` (default:
+    the numerics policy's `accumulate` type, else f32 for floats narrower
+    than 32 bits, else the result's element type), and the sum is rounded
+    once to the result's.
 
     Example:
 
@@ -243,15 +247,19 @@ def Graph_MatmulOp : Graph_InferredOp<"matmul"> {
         : tensor<128x768xf16>, tensor<768x512xf16> -> tensor<128x512xf16>
     %d = tessera_graph.matmul %q, %k transpose_rhs acc = f32
         : tensor<8x128x64xbf16>, tensor<8x256x64xbf16> -> tensor<8x128x256xbf16>
+    %e = tessera_graph.matmul %x, %w transpose_rhs out = f32
+        : tensor<128x64xf8E4M3FN>, tensor<256x64xf8E4M3FN> -> tensor<128x256xf32>
     ```
   }];
   let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs,
                        UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs,
-                       OptionalAttr<TypeAttr>:$acc);
+                       OptionalAttr<TypeAttr>:$acc,
+                       OptionalAttr<TypeAttr>:$out);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`transpose_lhs` $transpose_lhs^)?
-        (`transpose_rhs` $transpose_rhs^)? (`acc` `=` $acc^)? attr-dict `:`
+        (`transpose_rhs` $transpose_rhs^)? (`acc` `=` $acc^)?
+        (`out` `=` $out^)? attr-dict `:`
         type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasCanonicalizer = 1;

@@ -91,13 +91,16 @@ bool isTensorCoreAttention(Operation *op);
 /// rows of f16/bf16: TMA boxes into 128-byte swizzled buffers).
 bool isWgmmaAttention(Operation *op);
 
+/// True if `op` is a matmul the wgmma lowering takes: an untransposed lhs
+/// and a 2-d rhs (TMA boxes of [M, K] lhs rows and [K, N] or, transposed,
+/// [N, K] rhs rows), accumulating in f32 from f16/bf16 operands or from f8
+/// ones (e4m3 or e5m2) with the rhs transposed (8-bit wgmma reads both
+/// operands K-major).
+bool isWgmmaMatmul(Operation *op);
+
 /// How a tensor-core matmul stages one operand's block tile in shared
 /// memory: `rows` x `cols` elements as they lie in global memory (K rows if
 /// the operand is K-major), each row padded to `ld` elements.
-/// True if `op` is a tensor-core matmul the wgmma lowering takes: f16/bf16
-/// operands accumulating in f32, neither operand transposed, a 2-d rhs
-/// (TMA boxes of [M, K] lhs rows and [K, N] rhs rows).
-bool isWgmmaMatmul(Operation *op);
 
 struct MmaOperandTile {
   bool kMajor;
