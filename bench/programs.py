@@ -146,6 +146,10 @@ FP8_SWEEP_SCHEDULES = {
     "128x128_w8_s4": "tile = [128, 128, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma",
     "256x128_w8_s3": "tile = [256, 128, 128], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
     "128x256_w8_s3_g8": "tile = [128, 256, 128], warps = 8, stages = 3, swizzle = 8, mma = wgmma",
+    "128x256_w8_s4_split": "tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, "
+                           "mma = wgmma, split_k = auto",
+    "128x128_w8_s4_split": "tile = [128, 128, 128], warps = 8, stages = 4, swizzle = 16, "
+                           "mma = wgmma, split_k = auto",
 }
 SWEEP.update({f"fp8sweep_{name}": (PROGRAMS["gemm_e4m3_row"], {"matmul": config})
               for name, config in FP8_SWEEP_SCHEDULES.items()})

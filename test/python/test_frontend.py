@@ -284,6 +284,75 @@ def test_matmul_with_transposed_operand_compiles_for_gpus():
                                rtol=2e-3, atol=2e-2)
 
 
+def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
+    """tessera.matmul(a, b, scale_a=, scale_b=, out_dtype=): an f8 product
+    kept in f32 (`out = f32`), scaled per row and column, rounded once to
+    bf16; on sm_90 one wgmma kernel of k32 e4m3 instructions with the scales
+    and the cast as its epilogue (and split-K's summing kernel)."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    e4m3 = tessera.f8e4m3
+
+    @tessera.function
+    def mm(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3], sa: Tensor["M", 1, f32],
+           sb: Tensor[1, "N", f32]) -> Tensor["M", "N", bf16]:
+        return tessera.matmul(a, w, transpose_b=True, scale_a=sa, scale_b=sb, out_dtype=bf16)
+
+    assert re.search(r"tessera_graph.matmul .* transpose_rhs out = f32 .*-> tensor<\?x\?xf32>",
+                     mm.mlir)
+    rng = np.random.default_rng()
+    m, n, k = 37, 45, 96
+    a = rng.standard_normal((m, k)).astype(ml_dtypes.float8_e4m3fn)
+    w = rng.standard_normal((n, k)).astype(ml_dtypes.float8_e4m3fn)
+    sa = rng.uniform(0.25, 2.0, (m, 1)).astype(np.float32)
+    sb = rng.uniform(0.25, 2.0, (1, n)).astype(np.float32)
+    got = mm(a, w, sa, sb)
+    assert got.dtype == ml_dtypes.bfloat16
+    ref = (a.astype(np.float64) @ w.astype(np.float64).T) * sa * sb
+    # one bf16 rounding of an f32 sum of exact f8 products
+    np.testing.assert_allclose(got.astype(np.float64), ref, rtol=2.0 ** -8, atol=1e-3)
+
+    artifact = tessera.compile(mm, target="sm_90", use_cache=False)
+    assert [kk["name"] for kk in artifact.plan["kernels"]] == ["mm_k0_matmul_wgmma",
+                                                                "mm_k1_matmul_splitk"]
+    assert "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3" in artifact.ptx
+
+    # per-tensor scales as Python numbers; f8 results come back as f8 arrays
+    @tessera.function
+    def plain(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3]) -> Tensor["M", "N", e4m3]:
+        return tessera.matmul(a, w, transpose_b=True)
+
+    @tessera.function
+    def by_numbers(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3]) -> Tensor["M", "N", f32]:
+        return tessera.matmul(a, w, transpose_b=True, scale_a=0.5, scale_b=3.0, out_dtype=f32)
+
+    product = a.astype(np.float64) @ w.astype(np.float64).T
+    assert plain(a, w).dtype == ml_dtypes.float8_e4m3fn
+    np.testing.assert_allclose(plain(a, w).astype(np.float64), product, rtol=2.0 ** -4, atol=2e-2)
+    np.testing.assert_allclose(by_numbers(a, w), 1.5 * product, rtol=1e-5, atol=1e-4)
+
+
+def test_scaled_matmul_errors():
+    e4m3 = tessera.f8e4m3
+    with pytest.raises(tessera.ShapeError, match=r"matmul: scale_a has shape \[M\]; it takes "
+                       r"\[\], \[1\], \[1, 1\], \[M, 1\]"):
+        @tessera.function
+        def rows_as_vector(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3],
+                           s: Tensor["M", f32]) -> Tensor["M", "N", bf16]:
+            return tessera.matmul(a, w, transpose_b=True, scale_a=s, out_dtype=bf16)
+        rows_as_vector.mlir
+    with pytest.raises(TypeError, match="matmul: scale_b must be f32, got f16"):
+        @tessera.function
+        def half_scale(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3],
+                       s: Tensor[1, f16]) -> Tensor["M", "N", bf16]:
+            return tessera.matmul(a, w, transpose_b=True, scale_b=s, out_dtype=bf16)
+        half_scale.mlir
+    with pytest.raises(TypeError, match="matmul: out_dtype i32 for f16 operands"):
+        @tessera.function
+        def int_out(a: Tensor["M", "K", f16], w: Tensor["K", "N", f16]) -> Tensor["M", "N", f16]:
+            return tessera.matmul(a, w, out_dtype=tessera.i32)
+        int_out.mlir
+
+
 def test_leading_ellipsis_dims():
     """'...' stands for any number of leading dims, the same ones in every
     argument that has it; calls trace once per number."""

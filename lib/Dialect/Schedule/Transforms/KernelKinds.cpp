@@ -232,18 +232,22 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 8192 x 8192, 1.7-1.9x on the H200); with an epilogue the kernel's
     // second copy of it cost the fused 8192x8192x1024 row 5%, so those
     // stay unsplit (split_k = auto by hand).
-    // f8 takes 128-deep slices: the same 128-byte box rows.
+    // f8 takes 128-deep slices (the same 128-byte box rows) in a 4-stage
+    // ring, K split at launch even with an epilogue (its scales): at M = 64
+    // against 8192 x 8192 181 -> 230 TFLOP/s, the large shapes within 1%
+    // (the best of a sweep on the H200: bench/sweep_fp8.py,
+    // bench/results/2026-12-01-h200-fp8-sweep.log).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaMatmul(shape.anchor)) {
       bool plain = llvm::all_of(shape.anchor->getUsers(), [](Operation *user) {
         return user->hasTrait<OpTrait::IsTerminator>();
       });
-      int64_t sliceK =
-          1024 / getElementTypeOrSelf(shape.anchor->getOperand(0))
-                     .getIntOrFloatBitWidth();
-      return ConfigAttr::get(ctx, {128, 256, sliceK}, 8, 3, 1, 16,
-                             MmaKind::wgmma,
-                             plain ? ConfigAttr::kSplitKAuto : 1, 0);
+      int64_t bits = getElementTypeOrSelf(shape.anchor->getOperand(0))
+                         .getIntOrFloatBitWidth();
+      return ConfigAttr::get(ctx, {128, 256, 1024 / bits}, 8,
+                             bits == 8 ? 4 : 3, 1, 16, MmaKind::wgmma,
+                             plain || bits == 8 ? ConfigAttr::kSplitKAuto : 1,
+                             0);
     }
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreMatmul(shape.anchor))

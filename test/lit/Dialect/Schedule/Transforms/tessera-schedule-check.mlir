@@ -357,3 +357,54 @@ func.func @producer_warps_total(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>
   }
   return %r : tensor<512x512xf16>
 }
+
+// -----
+
+// 8-bit wgmma reads both operands K-major: the rhs must be [N, K].
+func.func @wgmma_f8_nn(%a: tensor<512x512xf8E4M3FN>, %b: tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  // expected-error @+1 {{uses wgmma on 'f8E4M3FN' operands, which needs the rhs [N, K] in memory (`x @ w.T`, transpose_rhs) and f32 accumulation: 8-bit wgmma reads both operands with K contiguous}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 128], warps = 8, stages = 4, mma = wgmma>(%a, %b) : (tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  ^bb0(%x: tensor<512x512xf8E4M3FN>, %y: tensor<512x512xf8E4M3FN>):
+    %m = tessera_graph.matmul %x, %y out = f32 : tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN> -> tensor<512x512xf32>
+    tessera_schedule.yield %m : tensor<512x512xf32>
+  }
+  return %r : tensor<512x512xf32>
+}
+
+// -----
+
+// f8 slices of K are 128 deep (128-byte box rows).
+func.func @wgmma_f8_k64(%a: tensor<512x512xf8E5M2>, %b: tensor<512x512xf8E5M2>) -> tensor<512x512xf32> {
+  // expected-error @+1 {{must have K = 128, N a multiple of 64 up to 256, warps a multiple of 4 and M a multiple of 64 per warpgroup (up to 256) for wgmma on 8-bit operands}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 4, mma = wgmma>(%a, %b) : (tensor<512x512xf8E5M2>, tensor<512x512xf8E5M2>) -> tensor<512x512xf32> {
+  ^bb0(%x: tensor<512x512xf8E5M2>, %y: tensor<512x512xf8E5M2>):
+    %m = tessera_graph.matmul %x, %y transpose_rhs out = f32 : tensor<512x512xf8E5M2>, tensor<512x512xf8E5M2> -> tensor<512x512xf32>
+    tessera_schedule.yield %m : tensor<512x512xf32>
+  }
+  return %r : tensor<512x512xf32>
+}
+
+// -----
+
+func.func @wgmma_f8_one_stage(%a: tensor<512x512xf8E4M3FN>, %b: tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  // expected-error @+1 {{must have at least 2 stages for wgmma (the k-loop is a ring of stages)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 128], warps = 8, stages = 1, mma = wgmma>(%a, %b) : (tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  ^bb0(%x: tensor<512x512xf8E4M3FN>, %y: tensor<512x512xf8E4M3FN>):
+    %m = tessera_graph.matmul %x, %y transpose_rhs out = f32 : tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN> -> tensor<512x512xf32>
+    tessera_schedule.yield %m : tensor<512x512xf32>
+  }
+  return %r : tensor<512x512xf32>
+}
+
+// -----
+
+// The f8 schedule the default assigns passes.
+// CHECK-LABEL: func.func @wgmma_f8_legal
+func.func @wgmma_f8_legal(%a: tensor<512x512xf8E4M3FN>, %b: tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma, split_k = auto>(%a, %b) : (tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN>) -> tensor<512x512xf32> {
+  ^bb0(%x: tensor<512x512xf8E4M3FN>, %y: tensor<512x512xf8E4M3FN>):
+    %m = tessera_graph.matmul %x, %y transpose_rhs out = f32 : tensor<512x512xf8E4M3FN>, tensor<512x512xf8E4M3FN> -> tensor<512x512xf32>
+    tessera_schedule.yield %m : tensor<512x512xf32>
+  }
+  return %r : tensor<512x512xf32>
+}
