@@ -220,6 +220,9 @@ void mlir::tessera::buildGraphToScheduleStage(OpPassManager &pm,
   // read them (`x @ w.T` is a matmul with transpose_rhs, which the GPU
   // kernels read directly), identity reshapes and casts go away.
   funcs.addPass(createCanonicalizerPass());
+  // Then the operand layouts the chip's kernels read (an f8 rhs [N, K] for
+  // wgmma), after the canonicalizer, which would fold them back.
+  funcs.addPass(schedule::createTesseraScheduleLayout());
   funcs.addPass(graph::createTesseraGraphFuse());
   funcs.addPass(schedule::createTesseraScheduleAssign());
   pm.addPass(schedule::createTesseraScheduleCheck());

@@ -53,14 +53,21 @@ CASES = {
     "e4m3_row_bf16_fallback": ("f8E4M3FN", "row", "bf16", (333, 515, 777), None, False),
     "e4m3_row_bf16_pitched": ("f8E4M3FN", "row", "bf16", (333, 515, 777), None, True),
     "e4m3_row_bf16_ws_fallback": ("f8E4M3FN", "row", "bf16", (333, 515, 777), WS, False),
+    # b stored [K, N]: a transpose kernel, then the wgmma kernel
+    # (tessera-schedule-layout)
+    "e4m3_nn_row_bf16": ("f8E4M3FN", "row", "bf16", (1000, 999, 768), None, True),
 }
 
 
-def source(element: str, scales, out: str) -> str:
+def rhs_is_kn(name: str) -> bool:
+    return "_nn_" in name
+
+
+def source(element: str, scales, out: str, kn: bool = False) -> str:
     t = f"tensor<?x?x{element}>"
     product = "f32" if scales else out
     args = [f"%a: {t}", f"%b: {t}"]
-    body = [f"  %m = tessera_graph.matmul %a, %b transpose_rhs"
+    body = [f"  %m = tessera_graph.matmul %a, %b{'' if kn else ' transpose_rhs'}"
             f"{'' if product == element else f' out = {product}'} : {t}, {t} -> "
             f"tensor<?x?x{product}>"]
     last = "%m"
@@ -85,7 +92,7 @@ def inputs(name):
     rng = np.random.default_rng(abs(hash(name)) % 2**32)
     f8 = getattr(ml_dtypes, TYPES[element][0])
     a = rng.standard_normal((m, k)).astype(f8)
-    b = rng.standard_normal((n, k)).astype(f8)
+    b = rng.standard_normal((k, n) if rhs_is_kn(name) else (n, k)).astype(f8)
     arrays = {"a": a.view(np.uint8), "b": b.view(np.uint8)}
     if scales == "tensor":
         arrays["sa"] = np.array([0.75], np.float32)
@@ -104,7 +111,7 @@ def build(directory: Path) -> int:
     saved = {}
     for name, (element, scales, out, _, schedule, _) in CASES.items():
         with ir.Context():
-            module = ir.Module.parse(source(element, scales, out))
+            module = ir.Module.parse(source(element, scales, out, rhs_is_kn(name)))
             artifact = compile_graph_for_gpu(
                 module, "sm_90", schedule={"matmul": schedule} if schedule else None)
         artifact.save(directory / name)
@@ -143,6 +150,8 @@ def run(directory: Path) -> int:
         f8 = getattr(ml_dtypes, TYPES[element][0])
         host_a = data[f"{name}.a"].view(f8)
         host_b = data[f"{name}.b"].view(f8)
+        if rhs_is_kn(name):  # (as [N, K] from here on)
+            host_b = np.ascontiguousarray(host_b.T)
         ref = host_a.astype(np.float64) @ host_b.astype(np.float64).T
         args = [torch.from_numpy(data[f"{name}.{x}"]).cuda().view(getattr(torch, TYPES[element][1]))
                 for x in ("a", "b")]

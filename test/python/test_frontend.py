@@ -316,6 +316,20 @@ def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
                                                                 "mm_k1_matmul_splitk"]
     assert "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3" in artifact.ptx
 
+    # w stored [K, N]: tessera-schedule-layout transposes it for wgmma (a
+    # kernel of its own) rather than leaving the matmul to the SIMT kernel
+    @tessera.function
+    def mm_kn(a: Tensor["M", "K", e4m3], w: Tensor["K", "N", e4m3], sa: Tensor["M", 1, f32],
+              sb: Tensor[1, "N", f32]) -> Tensor["M", "N", bf16]:
+        return tessera.matmul(a, w, scale_a=sa, scale_b=sb, out_dtype=bf16)
+
+    w_kn = np.ascontiguousarray(w.T)
+    np.testing.assert_allclose(mm_kn(a, w_kn, sa, sb).astype(np.float64), ref,
+                               rtol=2.0 ** -8, atol=1e-3)
+    artifact = tessera.compile(mm_kn, target="sm_90", use_cache=False)
+    assert [kk["name"] for kk in artifact.plan["kernels"]] == [
+        "mm_kn_k0_transpose", "mm_kn_k1_matmul_wgmma", "mm_kn_k2_matmul_splitk"]
+
     # per-tensor scales as Python numbers; f8 results come back as f8 arrays
     @tessera.function
     def plain(a: Tensor["M", "K", e4m3], w: Tensor["N", "K", e4m3]) -> Tensor["M", "N", e4m3]:

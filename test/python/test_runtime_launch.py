@@ -223,3 +223,35 @@ def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
     with pytest.raises(TypeError, match=r"argument 'arg1': expected a f16 number \(a runtime "
                                         r"scalar\), got str"):
         program(dx, "2", 1.0)
+
+
+F8_KN = """
+func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> tensor<?x?xbf16> {
+  %m = tessera_graph.matmul %a, %b out = bf16 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xbf16>
+  return %m : tensor<?x?xbf16>
+}"""
+
+
+def test_bf16_and_f8_buffers_cupy_cannot_allocate(fake_cupy, tmp_path):
+    """CuPy has no bf16 or f8 dtypes: temporaries of those types (here the
+    transposed f8 rhs between the transpose and wgmma kernels) are
+    allocated as unsigned integers of their width; an output of such a type
+    without out= is a clear error."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    import tessera.runtime as runtime
+    from tessera.runtime import gpu
+
+    assert gpu._storage_dtype(np.dtype(ml_dtypes.bfloat16)) == np.uint16
+    assert gpu._storage_dtype(np.dtype(ml_dtypes.float8_e4m3fn)) == np.uint8
+    assert gpu._storage_dtype(np.dtype(np.float32)) == np.float32
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(F8_KN), "sm_90")
+    program = runtime.load(art.save(tmp_path / "f8kn"))
+    assert [k["name"] for k in program.plan["kernels"]][:2] == [
+        "main_k0_transpose", "main_k1_matmul_wgmma"]
+    transposed = [t for t in program._temporaries if t[2].itemsize == 1]
+    assert transposed and all(t[2] == np.uint8 for t in transposed)
+    cp, _ = fake_cupy
+    with pytest.raises(TypeError, match="output 'out' is bfloat16, which CuPy cannot allocate: "
+                                        "pass it with out="):
+        gpu._allocate_output(cp, "out", (4, 4), np.dtype(ml_dtypes.bfloat16))

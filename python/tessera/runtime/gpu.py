@@ -115,7 +115,10 @@ class GPUProgram:
                          for a in plan["inputs"]]
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
-        self._temporaries = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]),
+        # (temporaries of types CuPy has no dtype for, bf16 and f8, are
+        # allocated as unsigned integers of their width: kernels see bytes)
+        self._temporaries = [(a["name"], self._dim_fns(a["dims"]),
+                              _storage_dtype(numpy_dtype(a["dtype"])),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
         self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names))
@@ -422,7 +425,8 @@ class GPUProgram:
         # Allocations (and the zeroing of temporaries) on the launch stream.
         with (stream if stream is not None else _NO_STREAM):
             if out is None:
-                outs = [cp.empty(s, d) for s, d in outputs]
+                outs = [_allocate_output(cp, n, s, d)
+                        for (s, d), (n, _, _) in zip(outputs, self._outputs)]
                 buffers = args + outs
             else:
                 outs, buffers = list(out), args
@@ -488,7 +492,7 @@ class GPUProgram:
                                      f"array of shape {shape}, got {dev.dtype} {dev.shape}")
                 self._checked_device(name, dev, "output")
             else:
-                dev = cp.empty(shape, dtype)
+                dev = _allocate_output(cp, name, shape, dtype)
             outputs.append(dev)
             hosts.append(host)
         names = self._input_names + [n for n, _, _ in self._outputs]
@@ -806,6 +810,23 @@ class _Sizes(dict):
 
 
 _MULTIPROCESSORS: Dict[int, int] = {}
+
+
+def _storage_dtype(dtype: np.dtype) -> np.dtype:
+    """`dtype`, or for ml_dtypes' types (bf16, f8: CuPy cannot allocate
+    them) the unsigned integer of their width."""
+    if dtype.kind == "V" or dtype.name in ("bfloat16", "float8_e4m3fn", "float8_e5m2"):
+        return np.dtype(f"uint{8 * dtype.itemsize}")
+    return dtype
+
+
+def _allocate_output(cp, name: str, shape, dtype: np.dtype):
+    """A CuPy array for output `name`; for dtypes CuPy lacks, a clear
+    error that says to pass the output."""
+    if _storage_dtype(dtype) != dtype:
+        raise TypeError(f"output '{name}' is {dtype.name}, which CuPy cannot allocate: "
+                        f"pass it with out= (a torch tensor of that dtype, for example)")
+    return cp.empty(shape, dtype)
 
 
 def _pointer(buffer) -> int:

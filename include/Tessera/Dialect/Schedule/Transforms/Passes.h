@@ -7,6 +7,7 @@
 #ifndef TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_H
 #define TESSERA_DIALECT_SCHEDULE_TRANSFORMS_PASSES_H
 
+#include "Tessera/Dialect/Graph/IR/GraphDialect.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

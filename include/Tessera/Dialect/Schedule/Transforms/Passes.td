@@ -22,7 +22,7 @@ def TesseraScheduleAssign
     | elementwise | only elementwise ops | `tile = [1024], warps = 4` |
     | row | softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims | `tile = [1, 1024], warps = 8` |
     | column | reduce over leading dims | `tile = [256], warps = 8` |
-    | matmul | matmul with an elementwise epilogue | sm_90, f16/bf16 into f32, untransposed, 2-d rhs: `tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma` (plus `split_k = auto` without an epilogue: K split at launch for decode shapes); other f16/bf16 into f32 on sm_80+: `tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync`; otherwise (SIMT) `tile = [16, 16, 16], warps = 8` |
+    | matmul | matmul with an elementwise epilogue | sm_90, f16/bf16 into f32, untransposed, 2-d rhs: `tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma` (plus `split_k = auto` without an epilogue: K split at launch for decode shapes); sm_90, f8 into f32 with the rhs [N, K]: `tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma, split_k = auto`; other f16/bf16 into f32 on sm_80+: `tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync`; otherwise (SIMT) `tile = [16, 16, 16], warps = 8` |
     | attention | attention | f16/bf16 with static head dims (multiples of 16) on sm_80+: `tile = [128, 64], warps = 8, stages = 2, mma = mma_sync` for head dims up to 64, `tile = [128, 128]` above; otherwise (SIMT) `tile = [64, 64], warps = 4` |
 
     A fused group whose shape has no single-kernel schedule (an elementwise
@@ -35,6 +35,39 @@ def TesseraScheduleAssign
            "target chip (sm_80, sm_90, gfx942, ...; a row of the known-chips "
            "table); default: the module's #tessera_target.chip, else sm_90">];
   let dependentDialects = ["::mlir::tessera::schedule::ScheduleDialect"];
+}
+
+def TesseraScheduleLayout
+    : Pass<"tessera-schedule-layout", "::mlir::func::FuncOp"> {
+  let summary = "put operands in the layouts the chip's kernels read";
+  let description = [{
+    Rewrites Graph IR ops whose operands the target `chip`'s kernels cannot
+    read in the layout they have: on a chip with wgmma, an f8 matmul's rhs
+    stored [K, N] (8-bit wgmma reads both operands with K contiguous)
+    becomes a `tessera_graph.transpose` to [N, K] (a kernel of its own, at
+    copy bandwidth) and a `transpose_rhs` matmul, which runs on wgmma
+    instead of the SIMT kernel:
+
+    ```mlir
+    %c = tessera_graph.matmul %a, %b out = f32
+        : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+    // becomes
+    %t = tessera_graph.transpose %b permutation = [1, 0]
+        : tensor<?x?xf8E4M3FN> -> tensor<?x?xf8E4M3FN>
+    %c = tessera_graph.matmul %a, %t transpose_rhs out = f32
+        : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+    ```
+
+    Runs after canonicalization (which folds such transposes back into the
+    matmul's flags) and before tessera-graph-fuse. Matmuls it leaves alone:
+    batched rhs operands, transposed lhs operands, other element types, and
+    chips without wgmma.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (sm_80, sm_90, gfx942, ...; a row of the known-chips "
+           "table); default: the module's #tessera_target.chip, else sm_90">];
+  let dependentDialects = ["::mlir::tessera::graph::GraphDialect"];
 }
 
 def TesseraScheduleCheck : Pass<"tessera-schedule-check", "::mlir::ModuleOp"> {
