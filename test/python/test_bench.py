@@ -37,6 +37,11 @@ def test_build_compiles_every_benchmark_program(tmp_path):
     plan = json.loads((tmp_path / "gemm_bf16" / "plan.json").read_text())
     assert plan["kernels"][0]["abi"] == "bare"
     assert [t["memref"] for t in plan["tensor_maps"]] == ["arg0", "arg1"]
+    # FP8: k32 e4m3 wgmma over 128-deep TMA boxes, the SIMT program without TMA
+    ptx = (tmp_path / "gemm_e4m3_row" / "kernels.ptx").read_text()
+    assert "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3" in ptx
+    plan = json.loads((tmp_path / "gemm_e4m3_row" / "plan.json").read_text())
+    assert [t["box"] for t in plan["tensor_maps"]] == [[1, 128, 128], [256, 128]]
 
 
 def test_device_scripts_skip_without_a_gpu():
@@ -47,7 +52,7 @@ def test_device_scripts_skip_without_a_gpu():
         has_gpu = False
     if has_gpu:
         return  # they run for real on the device machine
-    for script in ("run.py", "launch_overhead.py", "sweep_gemm.py"):
+    for script in ("run.py", "launch_overhead.py", "sweep_gemm.py", "sweep_fp8.py"):
         r = subprocess.run([sys.executable, str(ROOT / "bench" / script)], env=ENV,
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 0 and r.stdout.startswith("SKIP"), (script, r.stdout, r.stderr)
