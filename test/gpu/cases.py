@@ -315,8 +315,9 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         BATCHED_MATMUL_F16,
         [(3, 333, 264), (264, 520)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
-    # The same schedule where TMA cannot copy (K = 777): the
-    # warp-specialized kernel does nothing, its mma_sync companion runs.
+    # The same schedule where TMA cannot copy (K = 777, pitched copies
+    # off): the warp-specialized kernel does nothing, its SIMT companion
+    # runs.
     "matmul_f16_wgmma_ws_fallback": (
         BATCHED_MATMUL_F16,
         [(2, 300, 777), (777, 250)], ["float16"] * 2,
@@ -326,12 +327,24 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         BATCHED_MATMUL_F16,
         [(3, 333, 264), (264, 520)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
-    # K = 777: rows are not 16-byte multiples, TMA cannot copy them; the
-    # wgmma kernel runs its mma_sync block program instead.
+    # K = 777: rows are not 16-byte multiples, TMA cannot copy them (pitched
+    # copies off); the wgmma kernel runs its SIMT block program instead.
     "matmul_f16_wgmma_fallback": (
         MATMUL_F16,
         [(1000, 777), (777, 999)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # A matmul on an intermediate buffer whose rows (777 halves) TMA cannot
+    # read: the runtime copies it into 16-byte rows right before the
+    # matmul's kernel launches (after the relu kernel wrote it).
+    "matmul_on_temporary_f16": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %r = tessera_graph.relu %a : tensor<?x?xf16>
+  %m = tessera_graph.matmul %r, %w : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
+        [(333, 777), (777, 515)], ["float16"] * 2,
+        lambda a, w: np.maximum(a, 0.0) @ w, "float16"),
     # The mma_sync block program (box copies, a 3-stage pipeline, an
     # mma_sync dot, the epilogue on the accumulator tile). K = 777: rows
     # are not 16-byte multiples, the copies go element by element.
@@ -1060,10 +1073,11 @@ USES_TMA = {"matmul_bias_gelu_f16_wgmma": True, "matmul_f16_wgmma_batched": True
             "matmul_f16_wgmma_ws_fallback": False,
             "matmul_f16_wgmma_pitched": True, "matmul_f16_wgmma_ws_pitched": True,
             "matmul_nt_bias_gelu_f16_wgmma": True, "matmul_nt_f16_wgmma_ws": True,
-            "matmul_nt_f16_wgmma_pitched": True}
-#: Cases whose inputs TMA reads through the runtime's pitched copies.
+            "matmul_nt_f16_wgmma_pitched": True, "matmul_on_temporary_f16": True}
+#: Cases whose inputs (or temporaries) TMA reads through the runtime's
+#: pitched copies.
 PITCHED = {"matmul_f16_wgmma_pitched", "matmul_f16_wgmma_ws_pitched",
-           "matmul_nt_f16_wgmma_pitched"}
+           "matmul_nt_f16_wgmma_pitched", "matmul_on_temporary_f16"}
 
 
 def tolerance(name: str, dtype: str):

@@ -186,10 +186,32 @@ def test_inputs_tma_cannot_address_get_a_pitched_copy(encoder, cupy):
 
 
 def test_outputs_are_never_copied(encoder, cupy):
+    # (a map over an output: kernels write it, none reads it through TMA)
     maps = gpu._TensorMaps([dict(MAP, memref="c")], {"a"})
     assert maps.encode(0, 0x1000, (1, 1000, 777)) is None
     assert maps.counts == {"encoded": 0, "pitched": 0, "refused": 1} and not cupy.copies
 
+
+
+def test_temporaries_get_their_pitched_copy_when_a_reader_launches(encoder, cupy):
+    """A temporary (written by an earlier kernel of the same call) TMA
+    cannot address: the map is over a pitched copy made right before the
+    first kernel that reads the map launches, not when the maps are
+    encoded (before any kernel has run)."""
+    maps = gpu._TensorMaps([dict(MAP, memref="t")], {"a"}, {"t"})
+    device = maps.encode(0, 0x1000, (1, 1000, 777))
+    assert device == ("device map", 0xAB) and not cupy.copies
+    (scratch,) = cupy.buffers
+    maps.copy_before([])  # a kernel that does not read it
+    assert not cupy.copies
+    maps.copy_before([0])
+    assert cupy.copies == [(scratch.data.ptr, 1568, 0x1000, 1554, 1554, 1000, 3, 7)]
+    maps.copy_before([0])  # a second reader: copied once per call
+    assert len(cupy.copies) == 1
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) == device and len(cupy.copies) == 1
+    maps.copy_before([0])
+    assert len(cupy.copies) == 2
+    assert maps.counts == {"encoded": 1, "pitched": 1, "refused": 0}
 
 
 def test_pitched_copies_pass_their_map_by_value(encoder, cupy):

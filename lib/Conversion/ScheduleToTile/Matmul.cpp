@@ -341,9 +341,12 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
       });
 }
 
-/// The SIMT block program: register tiles of [subRows, subCols], one
-/// element per thread (simtEncoding), walk the block's BMxBN output tile
-/// (one pass where they are the same size). A k-loop carries each as the
+/// The SIMT block program: register tiles of [subRows, subCols] walk the
+/// block's BMxBN output tile (one pass where they are the same size), one
+/// element per thread (simtEncoding), or with `perThread` > 1 a square of
+/// that many rows and columns per thread, the lanes of a warp along the
+/// columns (the passes of the tensor-core kernels' fallback: fewer, with
+/// more work per load). A k-loop carries each as the
 /// accumulator and adds, per k, the outer product of the lhs column (a
 /// value per row of the tile: a slice without dim 1) and the rhs row (a
 /// value per column: a slice without dim 0), each loaded from a 1-d
@@ -354,7 +357,8 @@ buildSimtProgram(OpBuilder &b, Location loc, ValueRange params,
                  graph::MatmulOp matmul, schedule::ConfigAttr config,
                  int64_t subRows, int64_t subCols, int64_t warpSize, Type acc,
                  unsigned lhsParam, unsigned rhsParam, unsigned kParam,
-                 const TileEpilogue &epilogue, const SplitK &split) {
+                 const TileEpilogue &epilogue, const SplitK &split,
+                 int64_t perThread = 1) {
   MLIRContext *ctx = b.getContext();
   auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
   auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
@@ -362,8 +366,13 @@ buildSimtProgram(OpBuilder &b, Location loc, ValueRange params,
   Type rhsElement = rhsType.getElementType();
   bool tl = matmul.getTransposeLhs(), tr = matmul.getTransposeRhs();
   int64_t bm = config.getTile()[0], bn = config.getTile()[1];
-  OutputTiles tiles{subRows, subCols,
-                    simtEncoding(ctx, subRows, subCols, warpSize)};
+  Attribute encoding =
+      perThread == 1
+          ? Attribute(simtEncoding(ctx, subRows, subCols, warpSize))
+          : Attribute(tile::BlockedEncodingAttr::get(
+                ctx, {config.getWarps(), 1}, {1, warpSize},
+                {perThread, perThread}));
+  OutputTiles tiles{subRows, subCols, encoding};
   auto tileOf = [&](Type element) { return tiles.tile(element); };
   auto rowsOf = [&](Type element) { return tiles.rows(element); };
   auto colsOf = [&](Type element) { return tiles.cols(element); };
@@ -671,22 +680,24 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     WgmmaMatmul wgmma{config,      matmul,        lhsParam,
                       rhsParam,    kParam,        lhsMapParam,
                       lhsValidParam, rhsMapParam, rhsValidParam};
-    // Where the tensor maps are invalid (rows not 16-byte multiples): the
-    // mma_sync program of the same tile; for f8 (which mma_sync does not
-    // take here), the SIMT one in passes of [warps, 32].
+    // Where a tensor map is invalid: the SIMT program in passes of
+    // [warps, 32]. The runtime copies operands TMA cannot address as they
+    // are (rows that are not 16-byte multiples, unaligned starts) into
+    // pitched buffers, so it runs only where those copies are off or a dim
+    // reaches 2^31; its code is small (an mma_sync program here made the
+    // GEMM's PTX 8x longer and its compile 1.35 s instead of 0.16 s).
+    // Passes of [4 x warps, 128]: 4x4 elements a thread (bn is a multiple
+    // of 64: [warps, 32] of one element where it is not of 128).
     auto fallbackProgram = [&](OpBuilder &fb, ValueRange params) {
-      if (isF8)
-        return buildSimtProgram(fb, loc, params, matmul, config,
-                                config.getWarps(), 32, /*warpSize=*/32, acc,
-                                lhsParam, rhsParam, kParam, tileEpilogue,
-                                split);
-      return buildTensorCoreProgram(fb, loc, params, config, matmul, mmaSync,
-                                    /*warpSize=*/32, lhsParam, rhsParam,
-                                    kParam, tileEpilogue, split);
+      int64_t square = tile[1] % 128 == 0 ? 4 : 1;
+      return buildSimtProgram(fb, loc, params, matmul, config,
+                              square * config.getWarps(), square * 32,
+                              /*warpSize=*/32, acc, lhsParam, rhsParam, kParam,
+                              tileEpilogue, split, square);
     };
     if (config.getProducerWarps() != 0) {
       // Two kernels: the warp-specialized one (which does nothing where
-      // the tensor maps are invalid), then its mma_sync companion (which
+      // the tensor maps are invalid), then its SIMT companion (which
       // does nothing where they are valid).
       if (split.enabled())
         return kernel.emitOpError()
@@ -701,7 +712,7 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
               })))
         return failure();
       return emitKernel(
-          host, loc, isF8 ? "matmul" : "matmul_mma", config, sig, {matmulGrid}, 0,
+          host, loc, "matmul", config, sig, {matmulGrid}, 0,
           [&](OpBuilder &b, ValueRange params) {
             Value invalid = arith::XOrIOp::create(
                 b, loc, wgmma.mapsValid(b, loc, params),

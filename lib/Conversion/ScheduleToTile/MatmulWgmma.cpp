@@ -7,7 +7,7 @@
 // The block program of a wgmma matmul kernel (sm_90a): box copies through
 // tensor maps into swizzled shared buffers, completing on mbarriers, a
 // wgmma dot, a loop that tessera-tile-pipeline makes a ring of stages; and
-// the mma_sync block program where the tensor maps could not be encoded.
+// the SIMT block program where the tensor maps could not be encoded.
 // Tile->Target issues TMA, the mbarrier protocol and wgmma.
 //
 //===----------------------------------------------------------------------===//

@@ -387,7 +387,7 @@ LogicalResult buildTensorCoreProgram(OpBuilder &b, Location loc,
 ///
 /// TMA needs 16-byte aligned buffers with rows of 16-byte multiples; when
 /// the runtime could not encode the tensor maps (their `valid` parameters
-/// are 0) the kernel runs the mma_sync block program instead, whose buffers
+/// are 0) the kernel runs the SIMT block program instead, whose buffers
 /// share bytes with the TMA path's (the branches exclude each other).
 struct WgmmaMatmul {
   schedule::ConfigAttr config;
@@ -414,7 +414,7 @@ struct WgmmaMatmul {
   rhsMapType(schedule::ConfigAttr config, Type element, bool transposed);
 
   /// The kernel: the TMA program where both tensor maps are valid, else
-  /// `fallback` (the mma_sync block program).
+  /// `fallback` (the SIMT block program).
   LogicalResult build(OpBuilder &b, Location loc, ValueRange params,
                       function_ref<LogicalResult(OpBuilder &)> fallback,
                       const TileEpilogue &epilogue, const SplitK &split);
@@ -445,7 +445,7 @@ struct WgmmaMatmul {
   /// fills a ring of `stages` slots by TMA, the `warps` consumer warps wait
   /// on each slot's barrier, run the wgmma dots and free it; then the
   /// epilogue. Where the maps are invalid it does nothing (the kernel's
-  /// mma_sync companion runs).
+  /// SIMT companion runs).
   LogicalResult buildWarpSpecialized(OpBuilder &b, Location loc,
                                      ValueRange params,
                                      const TileEpilogue &epilogue);

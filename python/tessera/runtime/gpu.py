@@ -121,7 +121,8 @@ class GPUProgram:
                               _storage_dtype(numpy_dtype(a["dtype"])),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
-        self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names))
+        self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names),
+                                 {t[0] for t in self._temporaries})
         # Parsed once: the launch path only evaluates.
         self._kernels = []
         for k in plan["kernels"]:
@@ -438,6 +439,8 @@ class GPUProgram:
             encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
                        for i, (s, dims) in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
+                if self._maps._pending:
+                    self._maps.copy_before([v for kind, v in template if kind == 2])
                 if self._before_launch is not None:
                     self._before_launch(function)
                 function(grid, block,
@@ -532,6 +535,9 @@ class GPUProgram:
             grid = _checked_grid(function, tuple(int(g(sizes)) for g in grid_fns))
             if min(grid) <= 0:
                 continue  # empty problem: nothing to launch
+            if self._maps._pending:
+                self._maps.copy_before([what for kind, what in params_spec
+                                        if kind == "tensor_map"])
             if self._before_launch is not None:
                 self._before_launch(function)
             function(grid, block, tuple(params), shared_mem=shared)
@@ -628,11 +634,16 @@ class _TensorMaps:
 
     _LIMIT = 512
 
-    def __init__(self, specs, inputs=frozenset()):
+    def __init__(self, specs, inputs=frozenset(), temporaries=frozenset()):
         self.index = {t["name"]: i for i, t in enumerate(specs)}
         self.memrefs = [t["memref"] for t in specs]
-        # Maps over the program's inputs may describe a pitched copy.
-        self._copyable = [t["memref"] in inputs for t in specs]
+        # Maps over the program's inputs and temporaries may describe a
+        # pitched copy. A temporary's is made when a kernel about to read
+        # it launches (copy_before): earlier kernels write it.
+        self._copyable = [t["memref"] in inputs or t["memref"] in temporaries
+                          for t in specs]
+        self._deferred = [t["memref"] in temporaries for t in specs]
+        self._pending: Dict[int, tuple] = {}
         self.pitched = os.environ.get("TESSERA_TMA_PITCHED_COPIES", "1") != "0"
         self._specs = []
         for t in specs:
@@ -673,7 +684,7 @@ class _TensorMaps:
         key = (i, address, dims)
         found = self._device.get(key, False)
         if isinstance(found, _PitchedMap) and self.pitched:
-            return found.refresh(address)
+            return self._pitched(i, found, address)
         if found is not False and not isinstance(found, _PitchedMap):
             return found
         dtype, _, box, swizzle, oob_zero, l2promo = self._specs[i]
@@ -690,7 +701,7 @@ class _TensorMaps:
             self.counts["pitched"] += 1
             self.counts["encoded"] += 1
             self._remember(key, device)
-            return device.refresh(address)
+            return self._pitched(i, device, address)
         if host is not None and self._by_value[i]:
             device = _MapArgument(host)  # the launch copies it
         elif host is not None:
@@ -703,6 +714,22 @@ class _TensorMaps:
         self.counts["encoded" if host is not None else "refused"] += 1
         self._remember(key, device)
         return device
+
+    def _pitched(self, i: int, found: "_PitchedMap", address: int):
+        """A pitched map's argument: the input's copy made now, a
+        temporary's when its first reader launches."""
+        if self._deferred[i]:
+            self._pending[i] = (found, address)
+            return found.refresh(address, copy=False)
+        return found.refresh(address)
+
+    def copy_before(self, maps) -> None:
+        """The pitched copies of temporaries that kernel's maps (indices)
+        read, made on the current stream before it launches."""
+        for i in maps:
+            pending = self._pending.pop(i, None)
+            if pending is not None:
+                pending[0].copy(pending[1])
 
     def _remember(self, key, device) -> None:
         if len(self._device) >= self._LIMIT:
@@ -718,7 +745,7 @@ class _TensorMaps:
 
 
 class _PitchedMap:
-    """A tensor map over a scratch copy of an input whose rows are padded to
+    """A tensor map over a scratch copy of an input or a temporary whose rows are padded to
     16-byte multiples (and whose start is aligned): `refresh` copies the
     input in (one cudaMemcpy2DAsync on the current stream) and returns the
     map. The map keeps the input's dims; TMA reads zeros past them, so the
@@ -733,7 +760,7 @@ class _PitchedMap:
         self.rows = math.prod(dims[:-1])
         self.per_stream: Dict[int, tuple] = {}
 
-    def refresh(self, address: int):
+    def refresh(self, address: int, copy: bool = True):
         import cupy as cp
 
         stream = cp.cuda.get_current_stream()
@@ -750,11 +777,19 @@ class _PitchedMap:
             else:
                 found = self.per_stream[stream.ptr] = (scratch, cp.asarray(host))
                 stream.synchronize()  # the map's upload, before any kernel reads it
-        scratch, device = found
+        if copy:
+            self.copy(address)
+        return found[1]
+
+    def copy(self, address: int) -> None:
+        """The buffer at `address` into this stream's scratch rows."""
+        import cupy as cp
+
+        stream = cp.cuda.get_current_stream()
+        scratch = self.per_stream[stream.ptr][0]
         cp.cuda.runtime.memcpy2DAsync(_address(scratch), self.pitch, address,
                                       self.width, self.width, self.rows,
                                       cp.cuda.runtime.memcpyDeviceToDevice, stream.ptr)
-        return device
 
 
 def _scratch(cp, nbytes: int):

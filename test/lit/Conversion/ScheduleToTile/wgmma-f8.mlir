@@ -23,14 +23,14 @@
 // CHECK: %[[BT:.*]] = tessera_tile.trans %[[B]] : !tessera_tile.smem<256x128xf8E4M3FN, #smem_layout> -> !tessera_tile.smem<128x256xf8E4M3FN, #smem_layout1>
 // CHECK: tessera_tile.dot %[[A]], %[[BT]], %{{.*}} {mma = #mma} : {{.*}} -> tensor<128x256xf32, #acc>
 // CHECK: {tessera_tile.stages = 4 : i64}
-// Where the maps are invalid (K not a multiple of 16): the SIMT program
-// (mma_sync takes no f8 here) in passes of [8 warps, 32] over the block's
-// 128x256 tile, each a k-loop of outer products.
+// Where the maps are invalid (the runtime's pitched copies off): the SIMT
+// program in passes of [4 x 8 warps, 128] over the block's 128x256 tile,
+// 4x4 elements a thread, each a k-loop of outer products.
 // CHECK: } else {
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c8
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{.*}} step %c32
-// CHECK: scf.for {{.*}} -> (tensor<8x32xf32, #blocked{{[0-9]*}}>)
-// CHECK: tessera_tile.load_tile {{.*}} -> tensor<8xf8E4M3FN
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{.*}} step %c128
+// CHECK: scf.for {{.*}} -> (tensor<32x128xf32, #blocked{{[0-9]*}}>)
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<32xf8E4M3FN
 func.func @gemm_e4m3(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<?x1xf32>) -> tensor<?x?xbf16> {
   %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
   %x = tessera_graph.mul %m, %sa : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>

@@ -1,12 +1,12 @@
 // RUN: tessera-opt %s --tessera-target-set-chip=chip=sm_90 --convert-tessera-schedule-to-tile | FileCheck %s
 
 // producer_warps = 4: the wgmma matmul as warp groups. Two kernels, each
-// launched on the whole grid: the warp-specialized one, and its mma_sync
+// launched on the whole grid: the warp-specialized one, and its SIMT
 // companion for operands TMA cannot read (each does nothing where the other
 // runs, by the tensor maps' `valid` flags).
 // CHECK-LABEL: func.func @gemm
 // CHECK: tessera_target.launch @gemm_k0_matmul_wgmma_ws grid(%[[G:.*]]) block = [256]
-// CHECK: tessera_target.launch @gemm_k1_matmul_mma grid(%[[G]]) block = [256]
+// CHECK: tessera_target.launch @gemm_k1_matmul grid(%[[G]]) block = [256]
 //
 // The ring (3 slots of the A box and the B box) and its barriers: `full`
 // completes when a slot's two copies land, `empty` when the 256 consumer
@@ -42,10 +42,12 @@
 // CHECK: tessera_tile.local_store %[[ACC]]
 // CHECK: tessera_tile.store_tile
 //
-// The companion: the mma_sync block program where the maps are invalid.
-// CHECK-LABEL: tessera_target.kernel @gemm_k1_matmul_mma
+// The companion: the SIMT block program where the maps are invalid, in
+// passes of [4 x 8 warps, 128] over the block's tile.
+// CHECK-LABEL: tessera_target.kernel @gemm_k1_matmul
 // CHECK: scf.if
-// CHECK: tessera_tile.dot {{.*}} {mma = #mma1}
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{.*}} step %c128
 func.func @gemm(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma, producer_warps = 4>(%a, %b) : (tensor<?x?xf16>, tensor<?x?xf16>) -> tensor<?x?xf16> {
   ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>):

@@ -37,9 +37,8 @@
 // wait on it and a wgmma dot (one m64 per warpgroup: warps [8, 1]); a loop
 // of 3 stages (tessera-tile-pipeline makes the rings). Then the
 // accumulator through a padded shared buffer, and the epilogue in a loop
-// over its rows, 8 at a time (a warp per row, a lane per column). Else the mma_sync block
-// program (box copies and a dot), whose buffers the allocator puts over the
-// same bytes.
+// over its rows, 8 at a time (a warp per row, a lane per column). Else the
+// SIMT block program (registers only).
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma
 // CHECK: scf.if
 // The block's (n, m, batch) tile from the flat program id (in 32 bits),
@@ -75,13 +74,13 @@
 // CHECK: } else {
 // CHECK: memref.reinterpret_cast %arg7
 // CHECK: tessera_tile.store_tile %{{.*}} : tensor<8x256xf32, #blocked>
-// The fallback: the mma_sync block program (a 3-stage loop of box copies
-// and a dot, then the tile epilogue).
+// The fallback where a map is invalid: the SIMT block program in passes of
+// [4 x 8 warps, 128], 4x4 elements a thread (a k-loop of outer products
+// each, then the tile epilogue).
 // CHECK: } else {
-// CHECK: tessera_tile.local_alloc : !tessera_tile.smem<128x64xf16, #smem_layout1>
-// CHECK: tessera_tile.box_copy
-// CHECK: tessera_tile.dot
-// CHECK: {tessera_tile.stages = 3 : i64}
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c256{{.*}} step %c128
+// CHECK: scf.for {{.*}} -> (tensor<32x128xf32, #blocked{{[0-9]*}}>)
 // CHECK: tessera_tile.store_tile
 // The second kernel: per 8x128 tile, the sum over the launch's slices.
 // CHECK-LABEL: tessera_target.kernel @gemm_k1_matmul_splitk
