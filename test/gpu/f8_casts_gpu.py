@@ -3,7 +3,8 @@ for value: f32 -> f8E4M3FN and f8E5M2 (round to nearest even, with and
 without saturation, and toward zero), f32 -> f16, bf16 and f8E4M3FN
 rounded stochastically (each element's random draw a hash of its indices),
 over normal values at many scales, subnormals, the overflow boundary,
-infinities and NaNs; f8 -> f32 over all 256 bit patterns; an f8 matmul.
+infinities and NaNs; f8 -> f32 over all 256 bit patterns; an f8 matmul;
+stochastic rounding in matmul epilogues (the SIMT kernel's and wgmma's).
 
 Here (with Tessera's compiler):
 
@@ -50,6 +51,25 @@ func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> tensor<?x
   %c = tessera_graph.matmul %a, %b : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf8E4M3FN>
   return %c : tensor<?x?xf8E4M3FN>
 }"""
+
+
+#: Stochastic rounding in matmul epilogues: name -> (operand type, output
+#: type, shapes (M, K, N)). Integer inputs in [-8, 8]: the f32 sums are
+#: exact on both paths, so the rounded values must be equal.
+SR_MATMULS = {
+    "matmul_sr_e4m3": ("f32", "f8E4M3FN", (129, 64, 77)),       # the SIMT kernel
+    "matmul_sr_bf16_wgmma": ("f16", "bf16", (200, 128, 264)),   # wgmma's epilogue
+}
+
+
+def _sr_matmul_source(src, dst):
+    t = f"tensor<?x?x{src}>"
+    out = "" if src == "f32" else " out = f32"
+    return (f"func.func @main(%a: {t}, %b: {t}) -> tensor<?x?x{dst}> {{\n"
+            f"  %m = tessera_graph.matmul %a, %b{out} : {t}, {t} -> tensor<?x?xf32>\n"
+            f"  %c = tessera_graph.cast %m rounding = stochastic : tensor<?x?xf32> -> "
+            f"tensor<?x?x{dst}>\n"
+            f"  return %c : tensor<?x?x{dst}>\n}}")
 
 
 def _source(src, dst, attrs):
@@ -110,6 +130,18 @@ def build(directory: Path) -> int:
         compile_graph_for_gpu(ir.Module.parse(MATMUL), "sm_90").save(directory / "matmul_e4m3")
     saved["a_matmul"], saved["b_matmul"] = a.view(np.uint8), b.view(np.uint8)
     saved["ref_matmul"] = a.astype(np.float64) @ b.astype(np.float64)
+    # Stochastic rounding in matmul epilogues: the CPU path's values.
+    numpy_of = {"f32": np.float32, "f16": np.float16}
+    for name, (src, dst, (m, k, n)) in SR_MATMULS.items():
+        text = _sr_matmul_source(src, dst)
+        with ir.Context():
+            compile_graph_for_gpu(ir.Module.parse(text), "sm_90").save(directory / name)
+        a = rng.integers(-8, 9, (m, k)).astype(numpy_of[src])
+        b = rng.integers(-8, 9, (k, n)).astype(numpy_of[src])
+        with ir.Context():
+            got = np.asarray(CPUModule(text)("main", a, b))
+        saved[f"a_{name}"], saved[f"b_{name}"] = a, b
+        saved[f"out_{name}"] = got.astype(np.float32)
     np.savez(directory / "f8.npz", **saved)
     print(f"{len(CASTS)} f8 casts built for sm_90 with their CPU-path results")
     return 0
@@ -162,6 +194,18 @@ def run(directory: Path) -> int:
     off = int((np.abs(got - ref) > 2.0 ** -4 * np.abs(ref) + 2.0 ** -9).sum())
     bad += off
     print(f"{'matmul_e4m3':22s} {ref.size:6d} values  {off} off by more than one f8 rounding")
+    # stochastic rounding in matmul epilogues: the CPU path's values exactly
+    for name, (src, dst, _) in SR_MATMULS.items():
+        a = torch.from_numpy(data[f"a_{name}"]).cuda()
+        b = torch.from_numpy(data[f"b_{name}"]).cuda()
+        want = data[f"out_{name}"]
+        out = torch.empty(want.shape, dtype=tdtype[dst], device="cuda")
+        runtime.load(directory / name)(a, b, out=[out])
+        got = out.float().cpu().numpy()
+        # (sums past e4m3's 448 are NaN on both paths)
+        differ = int((~((got == want) | (np.isnan(got) & np.isnan(want)))).sum())
+        bad += differ
+        print(f"{name:22s} {want.size:6d} values  {differ} differ from the CPU path")
     print(f"f8 casts on {torch.cuda.get_device_name(0)}: "
           f"{'all values equal' if not bad else f'{bad} values differ'}")
     return 1 if bad else 0

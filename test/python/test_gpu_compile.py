@@ -83,6 +83,22 @@ func.func @main(%x: tensor<8x16xf16>) -> tensor<8x16xf16> attributes {tessera_gr
         _compile(source, "sm_90")
 
 
+def test_stochastic_rounding_in_matmul_epilogues_compiles_everywhere():
+    """A matmul whose result is rounded stochastically: the epilogue hashes
+    each output element's indices (the device run compares the values with
+    the CPU path's: test/gpu/f8_casts_gpu.py)."""
+    source = """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xbf16> {
+  %m = tessera_graph.matmul %a, %b out = f32 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf32>
+  %c = tessera_graph.cast %m rounding = stochastic : tensor<?x?xf32> -> tensor<?x?xbf16>
+  return %c : tensor<?x?xbf16>
+}"""
+    for chip, kernel in (("sm_90", "main_k0_matmul_wgmma"), ("sm_80", "main_k0_matmul_mma"),
+                         ("gfx942", "main_k0_matmul")):
+        art = _compile(source, chip)
+        assert [k["name"] for k in art.plan["kernels"]] == [kernel], chip
+
+
 def test_matmul_and_attention_use_tensor_cores():
     """f16 matmul and attention on tensor cores: on sm_80 mma.sync with
     ldmatrix and cp.async in the PTX; on sm_90 wgmma (the attention kernel

@@ -65,8 +65,21 @@ FailureOr<Value> PointEvaluator::evaluate(OpBuilder &b, Value result) {
       values.map(operand, loaded);
       operands.push_back(loaded);
     }
+    ElementPosition at;
+    if (usesStochasticRounding(&op)) {
+      // (the element's indices are the output's: an op of another shape
+      // would hash its own)
+      auto type = cast<RankedTensorType>(op.getResult(0).getType());
+      if (position.empty() || !positionType ||
+          type.getShape() != positionType.getShape())
+        return op.emitOpError()
+               << "rounds stochastically in a kernel that knows only the "
+                  "output's element indices, and its result "
+               << type << " is not the output's shape";
+      at = ElementPosition(position);
+    }
     values.map(op.getResult(0),
-               buildElementwiseScalar(b, op.getLoc(), &op, operands));
+               buildElementwiseScalar(b, op.getLoc(), &op, operands, at));
   }
   if (Value known = values.lookupOrNull(result))
     return known;

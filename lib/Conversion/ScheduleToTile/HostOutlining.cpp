@@ -325,13 +325,16 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
   KernelShape shape = schedule::classifyKernelBody(body);
   for (Operation &op : body.without_terminator()) {
     // Stochastic rounding draws on each element's position: elementwise
-    // kernels have it (Indexed.cpp), the others do not yet.
+    // kernels have it (Indexed.cpp), and matmul epilogues (the output's
+    // indices: TileEpilogue); the others do not yet.
     if (usesStochasticRounding(&op) &&
-        !(shape.kind == KernelKind::Elementwise && isElementwiseGraphOp(&op)))
+        !((shape.kind == KernelKind::Elementwise ||
+           shape.kind == KernelKind::Matmul) &&
+          isElementwiseGraphOp(&op)))
       return op.emitOpError()
              << "rounds stochastically, which the GPU lowering supports "
-                "only for elementwise ops outside matmul, reduction and "
-                "attention kernels yet";
+                "only for elementwise ops outside reduction and attention "
+                "kernels yet";
     for (Type type : op.getResultTypes()) {
       Type element = getElementTypeOrSelf(type);
       // No GPU kernel has been checked in f64 (its math library calls, its

@@ -171,6 +171,20 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
         b, loc, inputTile,
         stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets));
   }
+  // Stochastic rounding hashes each element's indices (batch, row,
+  // column): index tiles after the operands.
+  bool stochastic = llvm::any_of(body.without_terminator(), [&](Operation &op) {
+    return matmul->isBeforeInBlock(&op) && usesStochasticRounding(&op);
+  });
+  unsigned operandCount = inputs.size();
+  if (stochastic) {
+    RankedTensorType indexTile = tileOf(b.getIndexType());
+    for (int64_t d = 0; d < outRank - 2; ++d)
+      inputs.push_back(
+          tensor::SplatOp::create(b, loc, indexTile, outputIndex(d)));
+    inputs.push_back(tiles.coordinates(b, loc, 1, row0));
+    inputs.push_back(tiles.coordinates(b, loc, 0, col0));
+  }
   auto map = tile::MapOp::create(b, loc, tileOf(outElement), inputs);
   Block &mapBody = map.getBody().front();
   OpBuilder mb = OpBuilder::atBlockBegin(&mapBody);
@@ -180,7 +194,9 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
     return mapBody.getArgument(1 + (llvm::find(epilogueArgs, arg) -
                                     epilogueArgs.begin()));
   };
-  PointEvaluator eval{body, load, matmul, value};
+  SmallVector<Value> position(
+      mapBody.getArguments().drop_front(operandCount));
+  PointEvaluator eval{body, load, matmul, value, position, outType};
   FailureOr<Value> final = eval.evaluate(mb, result);
   if (failed(final))
     return failure();

@@ -182,6 +182,11 @@ struct PointEvaluator {
   function_ref<Value(BlockArgument)> load;
   Operation *anchor = nullptr;
   Value anchorValue;
+  /// The element's indices in `positionType` (index scalars), for ops that
+  /// round stochastically: those of that shape hash them, as the CPU path
+  /// does; others are refused.
+  ArrayRef<Value> position = {};
+  RankedTensorType positionType = {};
 
   FailureOr<Value> evaluate(OpBuilder &b, Value result);
 };
