@@ -255,3 +255,58 @@ def test_bf16_and_f8_buffers_cupy_cannot_allocate(fake_cupy, tmp_path):
     with pytest.raises(TypeError, match="output 'out' is bfloat16, which CuPy cannot allocate: "
                                         "pass it with out="):
         gpu._allocate_output(cp, "out", (4, 4), np.dtype(ml_dtypes.bfloat16))
+
+
+def test_constants_are_uploaded_once_and_passed_as_buffers(fake_cupy, tmp_path):
+    """A constant too large to embed in a kernel (100 elements) is in the
+    plan as data; the runtime uploads it once per device and passes it to
+    the kernel like an input."""
+    values = ", ".join(f"{0.5 * i}" for i in range(100))
+    source = f"""
+func.func @main(%x: tensor<100xf32>) -> tensor<100xf32> {{
+  %c = tessera_graph.constant dense<[{values}]> : tensor<100xf32>
+  %z = tessera_graph.add %x, %c : tensor<100xf32>, tensor<100xf32> -> tensor<100xf32>
+  return %z : tensor<100xf32>
+}}"""
+    import tessera.runtime as runtime
+    from tessera.runtime import gpu
+
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(source), "sm_90")
+    (constant,) = art.plan["constants"]
+    assert constant["dims"] == [100] and constant["dtype"] == "f32"
+    np.testing.assert_array_equal(gpu._constant_array(constant),
+                                  0.5 * np.arange(100, dtype=np.float32))
+    program = runtime.load(art.save(tmp_path / "const"))
+    cp, _ = fake_cupy
+    launches = []
+
+    def kernel(grid, block, args, shared_mem=0):  # x, c, z (static sizes)
+        launches.append((grid, block, args))
+        args[2].host[...] = args[0].host + args[1].host
+
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: kernel)
+    x = np.arange(100, dtype=np.float32)
+    for _ in range(2):
+        out = program(cp.asarray(x))
+        np.testing.assert_array_equal(cp.asnumpy(out), x + 0.5 * np.arange(100))
+    uploaded = program._constants[0]
+    assert len(program._constants) == 1 and launches[0][2][1] is launches[1][2][1] is uploaded[0]
+
+
+def test_constant_data_decodes_in_every_dtype():
+    from tessera.runtime import gpu
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    import base64
+
+    for dtype, values in (("f16", np.array([1.0, -2.5], np.float16)),
+                          ("bf16", np.array([1.0, 3.0], ml_dtypes.bfloat16)),
+                          ("i1", np.array([True, False, True])),
+                          ("i32", np.array([7, -1], np.int32))):
+        spec = {"name": "c0", "dtype": dtype, "dims": [len(values)],
+                "data": base64.b64encode(values.astype(values.dtype.newbyteorder("<"))
+                                         .tobytes()).decode()}
+        got = gpu._constant_array(spec)
+        assert got.view(values.dtype).tolist() == values.tolist(), dtype
+    with pytest.raises(ValueError, match="constant c0: 2 elements of data for dims"):
+        gpu._constant_array(dict(spec, dims=[3]))

@@ -29,8 +29,9 @@ FailureOr<Value> splatConstant(OpBuilder &b, graph::ConstantOp constant) {
   auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
   if (!dense || !dense.isSplat())
     return constant.emitOpError()
-           << "is not a splat: the GPU lowering supports only splat "
-              "constants inside kernels yet";
+           << "is not a splat: the GPU lowering embeds only splat "
+              "constants in this kernel; pass it as an input of the kernel "
+              "(tessera-schedule-assign does)";
   return arith::ConstantOp::create(b, constant.getLoc(),
                                    dense.getSplatValue<TypedAttr>())
       .getResult();

@@ -421,6 +421,17 @@ static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
         return failure();
       continue;
     }
+    // A constant kernels read as an input (tessera-schedule-assign keeps
+    // out of kernels those they do not embed): a buffer of its data.
+    if (auto constant = dyn_cast<graph::ConstantOp>(op)) {
+      auto type = cast<RankedTensorType>(constant.getType());
+      auto memref = MemRefType::get(type.getShape(), type.getElementType());
+      Value buffer = target::ConstantOp::create(state.builder, op.getLoc(),
+                                                memref, constant.getValue());
+      state.buffers.map(constant.getResult(), buffer);
+      state.sizes[buffer] = hostSizes(state.builder, op.getLoc(), buffer);
+      continue;
+    }
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       SmallVector<Value> values;
       for (Value v : ret.getOperands()) {

@@ -429,9 +429,6 @@ FailureOr<Value> IndexedEvaluator::reduce(graph::ReduceOp op,
                   });
 }
 
-/// The most elements a constant embedded in a kernel may have.
-constexpr int64_t kMaxEmbeddedConstant = 64;
-
 /// A non-splat constant at `index`: its elements chosen by their row-major
 /// position (a chain of selects in a map, the values in the code).
 FailureOr<Value> IndexedEvaluator::smallConstant(graph::ConstantOp op,
@@ -439,12 +436,13 @@ FailureOr<Value> IndexedEvaluator::smallConstant(graph::ConstantOp op,
                                                  ArrayRef<Value> index,
                                                  ArrayRef<Value> extents) {
   int64_t count = dense.getNumElements();
-  if (count > kMaxEmbeddedConstant)
+  if (count > schedule::kMaxEmbeddedConstantElements)
     return op.emitOpError()
            << "is a constant of " << count
            << " elements; the GPU lowering embeds constants of at most "
-           << kMaxEmbeddedConstant
-           << " elements in kernels: pass larger ones as arguments";
+           << schedule::kMaxEmbeddedConstantElements
+           << " elements in kernels: pass larger ones as inputs of the "
+              "kernel (tessera-schedule-assign does)";
   Type element = dense.getElementType();
   SmallVector<Attribute> values(dense.getValues<Attribute>());
   Value position = linearize(index, extents);

@@ -121,6 +121,12 @@ class GPUProgram:
                               _storage_dtype(numpy_dtype(a["dtype"])),
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
+        # Constants (data the program's kernels read: Graph IR constants too
+        # large to embed): host arrays from the plan, uploaded on first use
+        # per device, as unsigned integers of their width where CuPy has no
+        # dtype (bf16, f8).
+        self._constant_specs = [(a["name"], _constant_array(a)) for a in plan.get("constants", [])]
+        self._constants: Dict[int, list] = {}
         self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names),
                                  {t[0] for t in self._temporaries})
         # Parsed once: the launch path only evaluates.
@@ -378,9 +384,11 @@ class GPUProgram:
         sizes = self.bind(arrays)
         names = self._input_names + [n for n, _, _ in self._outputs]
         names += [t[0] for t in self._temporaries]
+        names += [name for name, _ in self._constant_specs]
         shapes = [tuple(getattr(a, "shape", ())) for a in arrays]
         shapes += [self._shape(dims, sizes) for _, dims, _ in self._outputs]
         shapes += [self._shape(t[1], sizes) for t in self._temporaries]
+        shapes += [host.shape for _, host in self._constant_specs]
         slot = {n: i for i, n in enumerate(names)}
         kernels = []
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
@@ -436,6 +444,8 @@ class GPUProgram:
                     buffers.append(_NULL)  # workspace where K is not split)
                 else:
                     buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
+            if self._constant_specs:
+                buffers = buffers + self._device_constants(cp)
             encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
                        for i, (s, dims) in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
@@ -465,6 +475,17 @@ class GPUProgram:
         # Copies, allocations and launches all go on the launch stream.
         with (stream if stream is not None else _NO_STREAM):
             return self._call_on_stream(cp, arrays, out, sizes)
+
+    def _device_constants(self, cp) -> list:
+        """The plan's constants on the current device (uploaded once)."""
+        device = cp.cuda.Device().id
+        found = self._constants.get(device)
+        if found is None:
+            found = self._constants[device] = [cp.asarray(host)
+                                               for _, host in self._constant_specs]
+            # (complete before a kernel on another stream reads them)
+            cp.cuda.get_current_stream().synchronize()
+        return found
 
     def _checked_device(self, name, dev, what="argument"):
         if not dev.flags.c_contiguous:
@@ -503,6 +524,8 @@ class GPUProgram:
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
+        for (name, _), device in zip(self._constant_specs, self._device_constants(cp)):
+            buffers[name] = device
         encoded = [self._maps.encode(i, _pointer(buffers[memref]), self._maps.dims(i, sizes))
                    for i, memref in enumerate(self._maps.memrefs)]
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
@@ -845,6 +868,20 @@ class _Sizes(dict):
 
 
 _MULTIPROCESSORS: Dict[int, int] = {}
+
+
+def _constant_array(spec: dict) -> np.ndarray:
+    """A plan constant's host array: its base64 little-endian bytes, in its
+    storage dtype (_storage_dtype), of its static dims."""
+    import base64
+
+    dtype = _storage_dtype(numpy_dtype(spec["dtype"])).newbyteorder("<")
+    shape = tuple(int(d) for d in spec["dims"])
+    data = np.frombuffer(base64.b64decode(spec["data"]), dtype=dtype)
+    if data.size != math.prod(shape):
+        raise ValueError(f"constant {spec['name']}: {data.size} elements of data for dims "
+                         f"{shape}")
+    return np.ascontiguousarray(data.reshape(shape).astype(dtype.newbyteorder("=")))
 
 
 def _storage_dtype(dtype: np.dtype) -> np.dtype:

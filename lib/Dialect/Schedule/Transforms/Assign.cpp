@@ -38,10 +38,22 @@ static void inlineFused(graph::FusedOp fused) {
   fused->erase();
 }
 
+/// True if a kernel of `kind` takes constant `op` into its code: splats
+/// (a scalar), and in elementwise kernels small non-splat ones (chosen by
+/// position). Others stay outside as the kernel's inputs: buffers the host
+/// function fills with the data (tessera_target.constant).
+static bool embedsConstant(Operation *op, KernelKind kind) {
+  auto value = dyn_cast<DenseElementsAttr>(cast<graph::ConstantOp>(op).getValue());
+  if (!value || value.isSplat())
+    return true;
+  return kind == KernelKind::Elementwise &&
+         value.getNumElements() <= kMaxEmbeddedConstantElements;
+}
+
 /// Wraps `ops` (consecutive in their block; for a fused group, its body
 /// ops) in a tessera_schedule.kernel placed at `anchor`, replacing `results`.
 static void wrap(Operation *at, ArrayRef<Operation *> ops,
-                 ValueRange results, ConfigAttr config) {
+                 ValueRange results, ConfigAttr config, KernelKind kind) {
   llvm::SmallPtrSet<Operation *, 8> members(ops.begin(), ops.end());
   llvm::SetVector<Value> inputs;
   SmallVector<Operation *> constants;
@@ -50,7 +62,7 @@ static void wrap(Operation *at, ArrayRef<Operation *> ops,
       Operation *def = operand.getDefiningOp();
       if (members.contains(def))
         continue;
-      if (def && isa<graph::ConstantOp>(def)) {
+      if (def && isa<graph::ConstantOp>(def) && embedsConstant(def, kind)) {
         if (!llvm::is_contained(constants, def))
           constants.push_back(def);
         continue;
@@ -104,9 +116,13 @@ struct AssignPass
           // Wrap the group's body ops directly, with the group's inputs;
           // constants among them move into the kernel (as `wrap` does).
           OpBuilder builder(fused);
+          auto embedded = [&](Value input) {
+            Operation *def = input.getDefiningOp<graph::ConstantOp>();
+            return def && embedsConstant(def, shape.kind);
+          };
           SmallVector<Value> inputs;
           for (Value input : fused.getInputs())
-            if (!input.getDefiningOp<graph::ConstantOp>())
+            if (!embedded(input))
               inputs.push_back(input);
           auto kernel = KernelOp::create(builder, fused.getLoc(),
                                          fused.getResultTypes(), inputs,
@@ -115,10 +131,10 @@ struct AssignPass
           Block &moved = kernel.getBody().front();
           OpBuilder inside = OpBuilder::atBlockBegin(&moved);
           for (int64_t i = fused.getInputs().size() - 1; i >= 0; --i) {
+            if (!embedded(fused.getInputs()[i]))
+              continue;
             auto constant =
                 fused.getInputs()[i].getDefiningOp<graph::ConstantOp>();
-            if (!constant)
-              continue;
             moved.getArgument(i).replaceAllUsesWith(
                 inside.clone(*constant)->getResult(0));
             moved.eraseArgument(i);
@@ -137,7 +153,7 @@ struct AssignPass
           continue;
         KernelShape shape = classifyKernelOps({&op});
         wrap(&op, {&op}, op.getResults(),
-             getDefaultConfig(ctx, shape, *limits));
+             getDefaultConfig(ctx, shape, *limits), shape.kind);
         op.erase();
       }
       // Constants now used only inside kernels are dead.

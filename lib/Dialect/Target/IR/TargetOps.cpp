@@ -170,6 +170,23 @@ LogicalResult AllocateOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  MemRefType type = getBuffer().getType();
+  auto valueType = cast<ShapedType>(getValue().getType());
+  if (valueType.getShape() != type.getShape() ||
+      valueType.getElementType() != type.getElementType())
+    return emitOpError() << "value of type " << valueType
+                         << " does not fill the buffer " << type;
+  if (!type.getLayout().isIdentity())
+    return emitOpError() << "buffer " << type
+                         << " must be in the identity (row-major) layout";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // PtxInstrOp
 //===----------------------------------------------------------------------===//
 

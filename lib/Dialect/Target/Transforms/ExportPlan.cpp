@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/Base64.h"
 #include "llvm/Support/JSON.h"
 
 namespace mlir::tessera::target {
@@ -56,8 +57,8 @@ public:
   explicit PlanBuilder(func::FuncOp func) : func(func) {}
 
   FailureOr<llvm::json::Object> build() {
-    llvm::json::Array inputs, outputs, temporaries, kernels, checks,
-        tensorMaps;
+    llvm::json::Array inputs, outputs, temporaries, constants, kernels,
+        checks, tensorMaps;
     for (BlockArgument arg : func.getArguments()) {
       std::string name = argName(arg);
       names[arg] = name;
@@ -135,6 +136,24 @@ public:
         if (alloc.getZeroInitialize())
           (*entry)["zero"] = true;
         temporaries.push_back(std::move(*entry));
+        continue;
+      }
+      if (auto constant = dyn_cast<ConstantOp>(op)) {
+        std::string name = "c" + std::to_string(constants.size());
+        names[constant] = name;
+        MemRefType type = constant.getBuffer().getType();
+        llvm::json::Array dims;
+        for (int64_t size : type.getShape())
+          dims.push_back(size);
+        FailureOr<llvm::json::Object> entry =
+            describe(name, type, dims, constant);
+        if (failed(entry))
+          return failure();
+        FailureOr<std::string> data = constantBytes(constant);
+        if (failed(data))
+          return failure();
+        (*entry)["data"] = llvm::encodeBase64(*data);
+        constants.push_back(std::move(*entry));
         continue;
       }
       if (auto require = dyn_cast<RequireEqualOp>(op)) {
@@ -249,14 +268,18 @@ public:
       }
       kernels.push_back(std::move(entry));
     }
-    return llvm::json::Object{{"format", 1},
-                              {"entry", func.getName().str()},
-                              {"inputs", std::move(inputs)},
-                              {"outputs", std::move(outputs)},
-                              {"temporaries", std::move(temporaries)},
-                              {"checks", std::move(checks)},
-                              {"tensor_maps", std::move(tensorMaps)},
-                              {"kernels", std::move(kernels)}};
+    llvm::json::Object plan{{"format", 1},
+                            {"entry", func.getName().str()},
+                            {"inputs", std::move(inputs)},
+                            {"outputs", std::move(outputs)},
+                            {"temporaries", std::move(temporaries)},
+                            {"checks", std::move(checks)},
+                            {"tensor_maps", std::move(tensorMaps)},
+                            {"kernels", std::move(kernels)}};
+    // (only where there are any: plans without them stay as they were)
+    if (!constants.empty())
+      plan["constants"] = std::move(constants);
+    return plan;
   }
 
 private:
@@ -289,6 +312,38 @@ private:
              << type.getElementType() << ", which the runtime cannot pass";
     return llvm::json::Object{
         {"name", name.str()}, {"dims", std::move(dims)}, {"dtype", dtype}};
+  }
+
+  /// The elements of a constant buffer as the runtime reads them: row-major
+  /// little-endian bytes of the element type (a byte per i1).
+  FailureOr<std::string> constantBytes(ConstantOp constant) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (!dense)
+      return constant.emitOpError()
+             << "holds " << constant.getValue()
+             << ", which the launch plan cannot carry (dense elements only)";
+    Type element = dense.getElementType();
+    unsigned width = element.getIntOrFloatBitWidth();
+    unsigned bytes = std::max(1u, width / 8);
+    std::string data;
+    data.reserve(dense.getNumElements() * bytes);
+    auto append = [&](const APInt &bits) {
+      for (unsigned i = 0; i < bytes; ++i)
+        data.push_back(static_cast<char>(
+            bits.getBitWidth() <= 8 * i ? 0
+                                        : bits.extractBitsAsZExtValue(
+                                              std::min(8u, bits.getBitWidth() -
+                                                               8 * i),
+                                              8 * i)));
+    };
+    if (isa<FloatType>(element)) {
+      for (const APFloat &value : dense.getValues<APFloat>())
+        append(value.bitcastToAPInt());
+    } else {
+      for (const APInt &value : dense.getValues<APInt>())
+        append(value);
+    }
+    return data;
   }
 
   FailureOr<llvm::json::Array> allocDims(AllocateOp alloc) {

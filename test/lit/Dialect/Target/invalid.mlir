@@ -166,6 +166,22 @@ func.func @launch_shared(%n: index) {
 
 // -----
 
+func.func @constant_shape() {
+  // expected-error @+1 {{'tessera_target.constant' op value of type 'tensor<3xf32>' does not fill the buffer 'memref<4xf32>'}}
+  %c = tessera_target.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32> -> memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @constant_layout() {
+  // expected-error @+1 {{'tessera_target.constant' op buffer 'memref<2xf32, strided<[2]>>' must be in the identity (row-major) layout}}
+  %c = tessera_target.constant dense<[1.0, 2.0]> : tensor<2xf32> -> memref<2xf32, strided<[2]>>
+  return
+}
+
+// -----
+
 func.func @allocate_sizes(%n: index) {
   // expected-error @+1 {{'tessera_target.allocate' op type 'memref<?x?xf32>' has 2 dynamic dimensions, but 1 sizes are given}}
   %t = tessera_target.allocate(%n) : memref<?x?xf32>

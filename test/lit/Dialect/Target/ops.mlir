@@ -44,6 +44,8 @@ func.func @host(%a: memref<?x?xf32>, %n: index) -> memref<?x?xf32> {
   %t = tessera_target.allocate(%n, %n) : memref<?x?xf32>
   // CHECK: tessera_target.allocate() zero_initialize : memref<64xf32>
   %z = tessera_target.allocate() zero_initialize : memref<64xf32>
+  // CHECK: tessera_target.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]]> : tensor<2x2xf32> -> memref<2x2xf32>
+  %k = tessera_target.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32> -> memref<2x2xf32>
   // CHECK: tessera_target.launch @scale grid(%{{.*}}) block = [256] args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index)
   tessera_target.launch @scale grid(%n) block = [256] args(%a, %n : memref<?x?xf32>, index)
   // CHECK: tessera_target.launch @scale grid(%{{.*}}, %{{.*}}) block = [16, 16] shared = 1024 args(%{{.*}}, %{{.*}} : memref<?x?xf32>, index)

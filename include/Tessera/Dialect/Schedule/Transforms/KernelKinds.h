@@ -98,6 +98,11 @@ bool isWgmmaAttention(Operation *op);
 /// operands K-major).
 bool isWgmmaMatmul(Operation *op);
 
+/// The most elements of a non-splat constant an elementwise kernel embeds
+/// in its code (chosen by position); larger ones, and non-splat ones other
+/// kernels read, are buffers the host function fills.
+constexpr int64_t kMaxEmbeddedConstantElements = 64;
+
 /// How a tensor-core matmul stages one operand's block tile in shared
 /// memory: `rows` x `cols` elements as they lie in global memory (K rows if
 /// the operand is K-major), each row padded to `ld` elements.

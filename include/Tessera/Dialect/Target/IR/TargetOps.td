@@ -127,6 +127,28 @@ def Target_AllocateOp : Target_Op<"allocate"> {
   let hasVerifier = 1;
 }
 
+def Target_ConstantOp : Target_Op<"constant", [Pure]> {
+  let summary = "host side: a device buffer of constant data";
+  let description = [{
+    A device buffer holding `value`, of the buffer's static shape and
+    element type: a Graph IR constant that kernels read as an input (one
+    too large to embed in a kernel's code, or read where kernels take only
+    buffers). The launch plan carries the data; the runtime uploads it once
+    per program and device.
+
+    Example:
+
+    ```mlir
+    %w = tessera_target.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+        -> memref<2x2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyStaticShapeMemRef:$buffer);
+  let assemblyFormat = "$value attr-dict `->` type($buffer)";
+  let hasVerifier = 1;
+}
+
 def Target_RequireEqualOp : Target_Op<"require_equal"> {
   let summary = "host side: two sizes must be equal at launch";
   let description = [{

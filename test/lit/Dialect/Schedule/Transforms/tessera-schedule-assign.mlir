@@ -45,8 +45,8 @@ func.func @epilogue(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %b: tensor<16xf32
 
 // -----
 
-// A constant among a fused group's inputs moves into the kernel (the GPU
-// lowering takes no host-level constants), like a single op's.
+// A constant among a fused group's inputs moves into the kernel, like a
+// single op's: splats, and small non-splat ones in elementwise kernels.
 // CHECK-LABEL: func.func @fused_constant
 func.func @fused_constant(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
   // CHECK: %[[K:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%{{[^,)]*}}) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
@@ -97,3 +97,27 @@ module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
     return %m : tensor<64x64xf16>
   }
 }
+
+// -----
+
+// Non-splat constants a kernel does not embed stay outside as its inputs
+// (buffers the host function fills): one of more than 64 elements, and a
+// matmul epilogue's.
+// CHECK-LABEL: func.func @constant_inputs
+// CHECK: %[[BIG:.*]] = tessera_graph.constant dense<{{.*}}> : tensor<65xf32>
+// CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%{{.*}}, %[[BIG]])
+// CHECK: %[[BIAS:.*]] = tessera_graph.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%{{.*}}, %{{.*}}, %[[BIAS]])
+func.func @constant_inputs(%a: tensor<65xf32>, %x: tensor<4x3xf32>, %w: tensor<3x2xf32>) -> (tensor<65xf32>, tensor<4x2xf32>) {
+  %big = tessera_graph.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0]> : tensor<65xf32>
+  %s = tessera_graph.add %a, %big : tensor<65xf32>, tensor<65xf32> -> tensor<65xf32>
+  %bias = tessera_graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %r = tessera_graph.fused matmul_epilogue (%x, %w, %bias) : (tensor<4x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<4x2xf32> {
+  ^bb0(%p: tensor<4x3xf32>, %q: tensor<3x2xf32>, %b: tensor<2xf32>):
+    %m = tessera_graph.matmul %p, %q : tensor<4x3xf32>, tensor<3x2xf32> -> tensor<4x2xf32>
+    %t = tessera_graph.add %m, %b : tensor<4x2xf32>, tensor<2xf32> -> tensor<4x2xf32>
+    tessera_graph.yield %t : tensor<4x2xf32>
+  }
+  return %s, %r : tensor<65xf32>, tensor<4x2xf32>
+}
+

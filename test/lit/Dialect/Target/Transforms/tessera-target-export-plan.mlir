@@ -110,3 +110,19 @@ func.func @host_instruction(%x: memref<?xf32>) attributes {tessera.host} {
   %r = tessera_target.ptx_instr "add.s32" (%a, %a) : (i32, i32) -> i32
   return
 }
+
+// -----
+
+// A constant buffer: its data as base64 of little-endian bytes (f16 1.0 is
+// 0x3C00, 2.0 0x4000: "ADwAQA=="), uploaded once by the runtime.
+// CHECK-LABEL: func.func @constants
+// CHECK-SAME: \22constants\22:[{\22data\22:\22ADwAQA==\22,\22dims\22:[2],\22dtype\22:\22f16\22,\22name\22:\22c0\22}]
+// CHECK-SAME: \22params\22:[{\22memref\22:\22c0\22},{\22memref\22:\22out0\22}]
+func.func @constants() -> memref<2xf16> attributes {tessera.host} {
+  %c1 = arith.constant 1 : index
+  %c = tessera_target.constant dense<[1.0, 2.0]> : tensor<2xf16> -> memref<2xf16>
+  %o = tessera_target.allocate() : memref<2xf16>
+  tessera_target.launch @k grid(%c1) block = [32] args(%c, %o : memref<2xf16>, memref<2xf16>)
+  return %o : memref<2xf16>
+}
+
