@@ -147,16 +147,27 @@ def build(directory: Path) -> int:
     return 0
 
 
-def run(directory: Path) -> int:
+def cuda_torch_and_runtime():
+    """(torch, tessera.runtime from the source tree), or None after printing
+    why not (no CUDA torch: the device scripts' SKIP)."""
     try:
         import torch
 
         assert torch.cuda.is_available()
     except Exception as e:  # noqa: BLE001
         print(f"SKIP: no CUDA torch ({type(e).__name__}: {e})")
-        return 0
+        return None
     sys.path.insert(0, str(ROOT / "python"))
     import tessera.runtime as runtime
+
+    return torch, runtime
+
+
+def run(directory: Path) -> int:
+    found = cuda_torch_and_runtime()
+    if found is None:
+        return 0
+    torch, runtime = found
 
     tdtype = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16,
               "f8E4M3FN": torch.float8_e4m3fn, "f8E5M2": torch.float8_e5m2}

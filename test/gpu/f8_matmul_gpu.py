@@ -127,17 +127,14 @@ def build(directory: Path) -> int:
 
 
 def run(directory: Path) -> int:
-    try:
-        import torch
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from f8_casts_gpu import cuda_torch_and_runtime
 
-        assert torch.cuda.is_available()
-    except Exception as e:  # noqa: BLE001
-        print(f"SKIP: no CUDA torch ({type(e).__name__}: {e})")
+    found = cuda_torch_and_runtime()
+    if found is None:
         return 0
+    torch, runtime = found
     import ml_dtypes
-
-    sys.path.insert(0, str(ROOT / "python"))
-    import tessera.runtime as runtime
 
     data = np.load(directory / "f8mm.npz")
     bad = 0

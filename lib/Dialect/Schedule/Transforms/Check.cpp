@@ -150,23 +150,34 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << ", which the GPU lowering does not generate yet";
     Type element = getElementTypeOrSelf(shape.anchor->getOperand(0));
     bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(element);
+    // wgmma's block tiles: a slice of K is one 128-byte box row (64 of
+    // f16/bf16, 128 of f8); one warpgroup (4 warps) per BM / warpgroups
+    // rows.
+    auto checkWgmmaTile = [&](int64_t sliceK,
+                              StringRef operands) -> LogicalResult {
+      int64_t groups = config.getWarps() / 4;
+      if (config.getWarps() % 4 != 0 || tile[2] != sliceK ||
+          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
+          tile[0] % (64 * std::max<int64_t>(groups, 1)) != 0)
+        return error() << "must have K = " << sliceK
+                       << ", N a multiple of 64 up to 256, warps a multiple "
+                          "of 4 and M a multiple of 64 per warpgroup (up to "
+                          "256) for wgmma"
+                       << operands;
+      return success();
+    };
     if (mma == MmaKind::wgmma && isF8) {
       // 8-bit wgmma: both operands K-major, so the rhs is [N, K] in
-      // memory; 128-deep slices (128-byte box rows); where the tensor maps
-      // are invalid the SIMT program runs in passes of [warps, 32].
+      // memory; 128-deep slices; where the tensor maps are invalid the SIMT
+      // program runs.
       if (!isWgmmaMatmul(shape.anchor))
         return error() << "uses wgmma on " << element
                        << " operands, which needs the rhs [N, K] in memory "
                           "(`x @ w.T`, transpose_rhs) and f32 accumulation: "
                           "8-bit wgmma reads both operands with K "
                           "contiguous";
-      int64_t groups = config.getWarps() / 4;
-      if (config.getWarps() % 4 != 0 || tile[2] != 128 ||
-          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
-          tile[0] % (64 * std::max<int64_t>(groups, 1)) != 0)
-        return error() << "must have K = 128, N a multiple of 64 up to 256, "
-                          "warps a multiple of 4 and M a multiple of 64 per "
-                          "warpgroup (up to 256) for wgmma on 8-bit operands";
+      if (failed(checkWgmmaTile(128, " on 8-bit operands")))
+        return failure();
       if (config.getStages() < 2)
         return error() << "must have at least 2 stages for wgmma (the "
                           "k-loop is a ring of stages)";
@@ -208,13 +219,8 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
         return error() << "uses wgmma, which the GPU lowering generates only "
                           "for an untransposed lhs ([M, K] x [K, N] or "
                           "[N, K]^T) and a 2-d rhs; use mma_sync for others";
-      int64_t groups = config.getWarps() / 4;
-      if (config.getWarps() % 4 != 0 || tile[2] != 64 ||
-          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
-          tile[0] % (64 * std::max<int64_t>(groups, 1)) != 0)
-        return error() << "must have K = 64, N a multiple of 64 up to 256, "
-                          "warps a multiple of 4 and M a multiple of 64 per "
-                          "warpgroup (up to 256) for wgmma";
+      if (failed(checkWgmmaTile(64, "")))
+        return failure();
     }
     int64_t warpRows = getWarpRows(config.getWarps());
     int64_t warpCols = config.getWarps() / warpRows;
