@@ -345,6 +345,33 @@ def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
     np.testing.assert_allclose(by_numbers(a, w), 1.5 * product, rtol=1e-5, atol=1e-4)
 
 
+def test_matmul_out_dtype_keeps_the_product_wider():
+    """out_dtype: an f16 product kept in f32 (accumulated in f32, rounded
+    once to f32), an i8 one in i32 (accumulated in i32: no wraparound in
+    i8); on every target."""
+    @tessera.function
+    def wide(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16]) -> Tensor["M", "N", f32]:
+        return tessera.matmul(a, b, out_dtype=f32)
+
+    @tessera.function
+    def ints(a: Tensor["M", "K", tessera.i8], b: Tensor["K", "N", tessera.i8]) -> Tensor["M", "N", tessera.i32]:
+        return tessera.matmul(a, b, out_dtype=tessera.i32)
+
+    rng = np.random.default_rng()
+    a = rng.standard_normal((33, 70)).astype(np.float16)
+    b = rng.standard_normal((70, 41)).astype(np.float16)
+    got = wide(a, b)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, a.astype(np.float64) @ b.astype(np.float64), rtol=1e-5,
+                               atol=1e-4)
+    ai = rng.integers(-100, 100, (33, 70)).astype(np.int8)
+    bi = rng.integers(-100, 100, (70, 41)).astype(np.int8)
+    np.testing.assert_array_equal(ints(ai, bi), ai.astype(np.int64) @ bi.astype(np.int64))
+    for target in ("sm_90", "sm_80", "gfx942"):
+        for fn in (wide, ints):
+            assert tessera.compile(fn, target=target, use_cache=False).plan["kernels"]
+
+
 def test_scaled_matmul_errors():
     e4m3 = tessera.f8e4m3
     with pytest.raises(tessera.ShapeError, match=r"matmul: scale_a has shape \[M\]; it takes "
