@@ -30,6 +30,7 @@ _FRONTEND = {
     "neg", "abs", "maximum", "minimum", "where", "cast", "sum", "mean", "max",
     "min", "transpose", "reshape", "broadcast_to", "concat", "var", "std", "linear",
     "take", "embedding", "argmax", "argmin", "cumsum", "dropout", "equal", "not_equal",
+    "constant",
 }
 
 

@@ -36,7 +36,7 @@ __all__ = ["ShapeError", "TracedTensor", "Function", "function", "jit",
            "rms_norm", "attention", "relu", "gelu", "silu", "sigmoid", "tanh",
            "exp", "log", "sqrt", "rsqrt", "neg", "abs", "maximum", "minimum",
            "where", "cast", "sum", "mean", "max", "min", "transpose",
-           "reshape", "broadcast_to", "concat"]
+           "reshape", "broadcast_to", "concat", "constant"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -317,9 +317,39 @@ class TracedTensor:
         return transpose(self, perm)
 
 
+def constant(value, dtype: Optional[DType] = None) -> TracedTensor:
+    """A constant tensor of `value` (a NumPy array, or anything np.asarray
+    takes) in the program: `dtype` (default: the array's, which must be one
+    of Tessera's), its shape static. On GPUs, kernels embed splats and small
+    ones (up to 64 elements in elementwise kernels); the others are buffers
+    the launch plan carries."""
+    array = np.asarray(value)
+    if dtype is None:
+        matches = [d for d in DTYPES.values() if d.numpy == array.dtype]
+        if not matches:
+            raise TypeError(f"constant: no Tessera dtype for {array.dtype} "
+                            f"(pass dtype=, e.g. tessera.f32)")
+        dtype = matches[0]
+    element = ir.Type.parse(dtype.mlir)
+    tensor_type = ir.RankedTensorType.get(list(array.shape), element)
+    data = np.ascontiguousarray(array.astype(dtype.numpy))
+    if dtype.mlir == "i1" and data.ndim:  # (MLIR takes i1 data bit-packed)
+        data = np.packbits(data.reshape(-1), bitorder="little")
+    attr = ir.DenseElementsAttr.get(data, type=tensor_type) if data.ndim else \
+        ir.DenseElementsAttr.get_splat(tensor_type, _scalar_attr(element, data[()], dtype))
+    return TracedTensor(tg.constant(attr, loc=_user_location()), tuple(array.shape), dtype)
+
+
+def _scalar_attr(element, value, dtype: DType):
+    return ir.FloatAttr.get(element, float(value)) if dtype.is_float \
+        else ir.IntegerAttr.get(element, int(value))
+
+
 def _as_traced(x, like: TracedTensor) -> TracedTensor:
     if isinstance(x, TracedTensor):
         return x
+    if isinstance(x, np.ndarray):  # a constant of the other operand's dtype
+        return constant(x, like.dtype)
     if isinstance(x, (int, float)):
         element = ir.Type.parse(like.dtype.mlir)
         tensor_type = ir.RankedTensorType.get([], element)

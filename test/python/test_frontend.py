@@ -372,6 +372,39 @@ def test_matmul_out_dtype_keeps_the_product_wider():
             assert tessera.compile(fn, target=target, use_cache=False).plan["kernels"]
 
 
+def test_numpy_constants_in_programs():
+    """tessera.constant(array) and NumPy arrays as operands (of the other
+    operand's dtype, as Python numbers are): the CPU path's values, and on
+    GPUs kernels that embed small ones and buffers the plan carries for the
+    others (300 elements here)."""
+    w = np.linspace(-2.0, 2.0, 300)
+    mask = np.array([[True, False, True], [False, True, True]])
+
+    @tessera.function
+    def scale(x: Tensor["B", 300, f32]) -> Tensor["B", 300, f32]:
+        return x * w + tessera.constant(np.arange(300, dtype=np.float32))
+
+    @tessera.function
+    def masked(x: Tensor[2, 3, f16]) -> Tensor[2, 3, f16]:
+        return tessera.where(tessera.constant(mask), x * np.array([1.0, 2.0, 3.0]), 0.0)
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((7, 300)).astype(np.float32)
+    np.testing.assert_allclose(scale(x), x * w.astype(np.float32) + np.arange(300),
+                               rtol=1e-6, atol=1e-5)
+    h = rng.standard_normal((2, 3)).astype(np.float16)
+    np.testing.assert_array_equal(masked(h), np.where(mask, h * np.array([1, 2, 3], np.float16), 0))
+    art = tessera.compile(scale, target="sm_90", use_cache=False)
+    assert [c["dims"] for c in art.plan["constants"]] == [[300], [300]]
+    assert "constants" not in tessera.compile(masked, target="sm_90", use_cache=False).plan
+    with pytest.raises(TypeError, match=r"constant: no Tessera dtype for complex128 "
+                                        r"\(pass dtype=, e.g. tessera.f32\)"):
+        @tessera.function
+        def bad(x: Tensor[2, f32]) -> Tensor[2, f32]:
+            return x + tessera.constant(np.array([1j, 2j]))
+        bad.mlir
+
+
 def test_scaled_matmul_errors():
     e4m3 = tessera.f8e4m3
     with pytest.raises(tessera.ShapeError, match=r"matmul: scale_a has shape \[M\]; it takes "
