@@ -58,6 +58,8 @@ def main(argv):
         return (time.perf_counter() - start) / calls * 1e6
 
     r = recorded
+    direct = all(p[4] is not None for p in program._prepared.values())
+    print(f"prepared launches through the driver (cuLaunchKernel): {'yes' if direct else 'no'}")
     launches = {
         "raw cupy.RawKernel":
             lambda: kernel(r["grid"], r["block"], r["args"], shared_mem=r["shared"]),
@@ -68,6 +70,12 @@ def main(argv):
         import torch
 
         tx, ty, tz = (torch.rand(n, device="cuda") for _ in range(3))
+        for _ in range(2):  # the first call prepares, the second launches it
+            program(tx, ty, out=[tz])
+            got = program(tx, ty)
+        assert isinstance(got, torch.Tensor) and got.is_contiguous()
+        assert bool(torch.equal(got, tx + ty))
+        assert bool(torch.equal(tz, tx + ty))
         launches["tessera, torch tensors, out="] = lambda: program(tx, ty, out=[tz])
         launches["tessera, torch tensors"] = lambda: program(tx, ty)
     except Exception as e:  # torch is optional here

@@ -2,7 +2,9 @@
 element against a float64 NumPy reference on fresh random inputs.
 
 Needs only numpy and cupy (the GPU machine has no MLIR): tessera.runtime
-is imported from the source tree's python/. Outputs are poisoned (NaN) before each launch.
+is imported from the source tree's python/. Outputs are poisoned (NaN) before each launch; each case runs twice (the
+first call checks and prepares, the second takes the prepared launch
+through the driver and must be as right; `drv` says it did).
 Without CuPy or a GPU it prints SKIP and exits 0.
 
     python test/gpu/run_kernels.py [build/gpu-artifacts]
@@ -76,6 +78,13 @@ def main(argv) -> int:
         err = np.abs(got - ref)
         bound = atol + rtol * np.abs(ref)
         ok = bool(np.all(err <= bound))  # NaN (unwritten) fails
+        # The second call takes the prepared launch (through the driver):
+        # it must be as right (split-K sums may round differently).
+        out = cp.full(ref.shape, np.nan, dtype=out_dtype)
+        program(*inputs, out=[out])
+        again = cp.asnumpy(out).astype(np.float64)
+        ok &= bool(np.all(np.abs(again - ref) <= bound))
+        direct = any(p[4] is not None for p in program._prepared.values())
         tma = program.tensor_map_counts()
         if name in USES_TMA:  # the path the case is about must have run
             ok &= (tma["encoded"] > 0) == USES_TMA[name]
@@ -100,13 +109,15 @@ def main(argv) -> int:
             "pass": ok, "median_ms": float(np.median(times)) if times else float("nan"),
             "tma": "-" if not program.plan.get("tensor_maps") else
                    ("yes" if tma["encoded"] else "no"),
+            "driver": direct,
         })
     print(f"{'case':28s} {'output':>16s} {'k':>2s} {'max|err|':>10s} {'err/bound':>9s} "
-          f"{'ms':>8s} {'tma':>4s}  result")
+          f"{'ms':>8s} {'tma':>4s} {'drv':>3s}  result")
     for r in rows:
         print(f"{r['case']:28s} {str(tuple(r['out'])):>16s} {r['kernels']:2d} "
               f"{r['max_abs_err']:10.2e} {r['worst_err_over_bound']:9.3f} "
-              f"{r['median_ms']:8.3f} {r['tma']:>4s}  {'PASS' if r['pass'] else 'FAIL'}")
+              f"{r['median_ms']:8.3f} {r['tma']:>4s} {'yes' if r['driver'] else 'no':>3s}  "
+              f"{'PASS' if r['pass'] else 'FAIL'}")
     failures += len(errors)
     print(f"{len(rows) + len(errors) - failures}/{len(rows) + len(errors)} cases pass"
           + (f" (errors: {', '.join(errors)})" if errors else ""))

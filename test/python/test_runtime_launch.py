@@ -26,15 +26,15 @@ class _Flags:
         self.c_contiguous = contiguous
 
 
-class _Data:
-    device_id = 0
-
-
 class FakeArray:
-    """Device array stand-in: a numpy array on "device 0"."""
+    """Device array stand-in: a numpy array on "device 0" (its address is
+    the host array's: a stand-in driver reads and writes it)."""
 
-    def __init__(self, host):
+    def __init__(self, host, dtype=None):
+        if dtype is not None:  # cupy.ndarray(shape, dtype): uninitialized
+            host = np.full(host, np.nan, dtype)
         self.host = host
+        self.data = types.SimpleNamespace(device_id=0, ptr=host.ctypes.data)
 
     shape = property(lambda self: self.host.shape)
     dtype = property(lambda self: self.host.dtype)
@@ -42,7 +42,6 @@ class FakeArray:
     itemsize = property(lambda self: self.host.itemsize)
     strides = property(lambda self: self.host.strides)
     flags = property(lambda self: _Flags(self.host.flags.c_contiguous))
-    data = _Data()
     device = types.SimpleNamespace(id=0)
 
 
@@ -70,6 +69,8 @@ def fake_cupy(monkeypatch):
     cp.asnumpy = lambda a: a.host.copy()
 
     class Stream:
+        ptr = 0
+
         def __enter__(self):
             return self
 
@@ -127,6 +128,72 @@ def test_launch_layout_fast_path_and_outputs(fake_cupy, add_artifact):
     x2, y2 = x[:7].copy(), y[:7].copy()
     np.testing.assert_array_equal(program(cp.asarray(x2), cp.asarray(y2)).host, x2 + y2)
     assert len(program._prepared) == 3  # with and without out=, and size 7
+
+
+def _words(params: int, count: int) -> list:
+    """The `count` parameters of a launch as the driver reads them:
+    `params` is an array of addresses, each of the parameter's bytes."""
+    import ctypes
+
+    return [ctypes.c_uint64.from_address(ctypes.c_uint64.from_address(params + 8 * j).value).value
+            for j in range(count)]
+
+
+def _host(address: int, count: int, dtype) -> np.ndarray:
+    import ctypes
+
+    return np.frombuffer((ctypes.c_char * (count * np.dtype(dtype).itemsize)).from_address(address),
+                         dtype)
+
+
+def test_prepared_launches_go_through_the_driver(fake_cupy, add_artifact):
+    """With CuPy's cuLaunchKernel binding and loaded functions (handles),
+    prepared launches skip CuPy's kernel call: the parameter block is built
+    once and a call writes the buffers' addresses into it. A stand-in
+    driver reads it as the driver does and runs the add."""
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    driver_calls = []
+
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        assert (f, extra) == (0xABC, 0)
+        x, y, z, n = _words(params, 4)
+        _host(z, n, np.float32)[...] = _host(x, n, np.float32) + _host(y, n, np.float32)
+        driver_calls.append(((gx, gy, gz), (bx, by, bz), shared, stream, n))
+
+    class Kernel(FakeKernel):
+        ptr = 0xABC  # the function's handle
+
+    cp.cuda.driver = types.SimpleNamespace(launchKernel=launch_kernel)
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
+    program = runtime.load(add_artifact)
+    rng = np.random.default_rng()
+    x, y = (rng.standard_normal(1001).astype(np.float32) for _ in range(2))
+    dx, dy, dz = cp.asarray(x), cp.asarray(y), cp.empty((1001,), np.float32)
+    assert program(dx, dy, out=[dz]) is dz  # the first call: CuPy's kernel call, prepares
+    assert len(launches) == 1 and not driver_calls
+    for _ in range(2):
+        dz.host[...] = 0
+        assert program(dx, dy, out=[dz]) is dz
+        np.testing.assert_array_equal(dz.host, x + y)
+    (prepared,) = program._prepared.values()
+    assert prepared[4] is not None and len(driver_calls) == 2 and len(launches) == 1
+    assert driver_calls[-1] == ((1, 1, 1), (128, 1, 1), 0, 0, 1001)
+    # without out=: the output is allocated, then its address passed
+    program(dx, dy)
+    z = program(dx, dy)
+    np.testing.assert_array_equal(z.host, x + y)
+    assert len(driver_calls) == 3
+    # other arguments reuse the block: their addresses are written per call
+    x2, y2 = cp.asarray(-x), cp.asarray(2 * y)
+    program(x2, y2, out=[dz])
+    np.testing.assert_array_equal(dz.host, 2 * y - x)
+    # a non-contiguous argument still gets the slow path's error
+    strided = cp.asarray(np.ones(2002, np.float32))
+    strided.host = strided.host[::2]
+    with pytest.raises(ValueError, match="argument 'arg1': must be C-contiguous"):
+        program(dx, strided, out=[dz])
 
 
 def test_launch_argument_errors(fake_cupy, add_artifact):
@@ -220,6 +287,27 @@ def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
     with pytest.raises(TypeError, match=r"argument 'arg2': a runtime scalar of type f32, "
                                         r"got a bool"):
         program(dx, 1.0, True)
+    # through the driver: each scalar's bits in the low bytes of its word
+    seen = []
+
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        x_at, h, s, out_at, n = _words(params, 5)
+        seen.append((h, s))
+        h = np.array(h, np.uint64).astype(np.uint16).view(np.float16)
+        s = np.array(s, np.uint64).astype(np.uint32).view(np.float32)
+        _host(out_at, n, np.float32)[...] = (_host(x_at, n, np.float16) * h).astype(
+            np.float32) * s
+
+    class Kernel(ScaleKernel):
+        ptr = 7
+
+    cp.cuda.driver = types.SimpleNamespace(launchKernel=launch_kernel)
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
+    program = runtime.load(art.save(tmp_path / "scale2"))
+    for h, s in ((0.5, 2.5), (-1.0, 3), (np.array(2.0, np.float16), np.float32(-0.25))):
+        np.testing.assert_array_equal(program(dx, h, s).host,
+                                      (x * np.float16(h)).astype(np.float32) * np.float32(s))
+    assert seen[-1] == (0x4000, 0xBE800000) and len(seen) == 2  # 2.0 (f16), -0.25 (f32)
     with pytest.raises(TypeError, match=r"argument 'arg1': expected a f16 number \(a runtime "
                                         r"scalar\), got str"):
         program(dx, "2", 1.0)

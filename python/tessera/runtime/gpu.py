@@ -43,6 +43,12 @@ or TESSERA_TMA_PITCHED_COPIES=0, turns this off).
     c = program(a, b)                      # cupy, numpy, torch, DLPack objects
     program(a, b, out=[c], stream=s)       # into a given output, on a stream
 
+Outputs the runtime allocates are of the arguments' kind: CuPy arrays,
+torch tensors (on torch's current stream, which calls on torch tensors
+launch on), NumPy arrays (copied back). The first call for given shapes
+and dtypes prepares the launch (grids, sizes, the parameter layout); later
+calls go straight to the driver (_DirectLaunch).
+
 Arguments are checked against the plan before anything is launched
 (tessera.runtime.arguments): each violation raises TypeError or ValueError
 naming the argument.
@@ -53,6 +59,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -115,6 +123,8 @@ class GPUProgram:
                          for a in plan["inputs"]]
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
+        # (whether CuPy can allocate every output: no bf16 or f8)
+        self._cupy_outputs = all(_storage_dtype(d) == d for _, _, d in self._outputs)
         # (temporaries of types CuPy has no dtype for, bf16 and f8, are
         # allocated as unsigned integers of their width: kernels see bytes)
         self._temporaries = [(a["name"], self._dim_fns(a["dims"]),
@@ -139,6 +149,7 @@ class GPUProgram:
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
                                   tuple(k["block"]), k.get("shared_bytes", 0), abi))
         self._device = None
+        self._lock = threading.Lock()  # (direct launches share parameter blocks)
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
         self._prepared: Dict[tuple, tuple] = {}
@@ -316,40 +327,89 @@ class GPUProgram:
                         f"{type(array).__name__}")
 
     def __call__(self, *arrays, out: Optional[List] = None, stream=None):
-        cp = _cupy()
-        key = self._key(cp, arrays, out, stream)
-        if key is not None:
+        cp = _CUPY[0]
+        if cp is None or _MODULES.get("cupy") is not cp:
+            cp = _cupy_module()
+        scan = self._scan(cp, arrays, out, stream)
+        if scan is not None:
+            key, pointers, torch_device = scan
             prepared = self._prepared.get(key)
             if prepared is not None:
+                if prepared[4] is not None and pointers is not None:
+                    return self._launch_direct(cp, prepared, pointers, out, stream,
+                                               torch_device)
                 args = self._fast_args(arrays, out)
                 if args is not None:
                     return self._launch_prepared(cp, prepared, args, out, stream,
-                                                 torch=key[-1])
+                                                 torch=torch_device is not None)
         result = self._call(cp, arrays, out, stream)
-        if key is not None and len(self._prepared) < 64:
-            self._prepared[key] = self._prepare(arrays)
+        if scan is not None and len(self._prepared) < 64:
+            self._prepared[scan[0]] = self._prepare(arrays)
         return result
 
-    @staticmethod
-    def _key(cp, arrays, out, stream):
-        """Shapes and dtypes of CuPy/torch arguments (None: take the slow
-        path, which converts and checks everything)."""
+    def _scan(self, cp, arrays, out, stream):
+        """One pass over the arguments of a call: its key (the shapes and
+        dtypes of CuPy/torch arguments; None: take the slow path, which
+        converts and checks everything), the kernel-argument words of each
+        (device addresses, runtime scalars' bits; None where an argument's
+        contiguity, device or scalar type is wrong: the slow path raises the
+        error) and the CUDA device of torch arguments (None without)."""
         if stream is not None and not isinstance(stream, cp.cuda.Stream):
             return None
-        ndarray, parts, torch = cp.ndarray, [], False
-        for a in arrays if out is None else tuple(arrays) + tuple(out):
+        ndarray, device = cp.ndarray, self._device
+        tensor = _TORCH_TENSOR[0]
+        if tensor is None and "torch" in _MODULES:
+            tensor = _TORCH_TENSOR[0] = getattr(_MODULES["torch"], "Tensor", None)
+        parts: list = []
+        pointers: Optional[list] = []
+        torch_device = None
+        for i, a in enumerate(arrays if out is None else arrays + tuple(out)):
             t = type(a)
             if t is ndarray:
                 parts.append((a.shape, a.dtype.char))
-            elif t.__name__ == "Tensor" and t.__module__.startswith("torch"):
-                parts.append((tuple(a.shape), a.dtype))
-                torch = True
+                if pointers is not None:
+                    data = a.data
+                    if data.device_id != device or not (
+                            a._c_contiguous if _FAST_FLAGS[0] else a.flags.c_contiguous):
+                        pointers = None
+                    else:
+                        pointers.append(data.ptr)
+            elif t is tensor or t.__name__ == "Tensor" and t.__module__.startswith("torch"):
+                parts.append((a.shape, a.dtype))
+                torch_device = a.get_device()
+                if pointers is not None:
+                    if torch_device != device or not a.is_contiguous():
+                        pointers = None
+                    else:
+                        pointers.append(a.data_ptr())
             elif t is float or t is int or isinstance(a, np.generic) or (
                     t is np.ndarray and a.ndim == 0):
-                parts.append("s")  # a runtime scalar (_fast_args checks it)
+                parts.append("s")  # a runtime scalar: its bits by value
+                if pointers is not None:
+                    bits = self._scalar_bits(i, a)
+                    if bits is None:
+                        pointers = None
+                    else:
+                        pointers.append(bits)
             else:
                 return None
-        return (tuple(parts), out is None, torch)
+        return (tuple(parts), out is None, torch_device is not None), pointers, torch_device
+
+    def _scalar_bits(self, i: int, a) -> Optional[int]:
+        """Runtime scalar `a` of input `i` as the bits of its kernel
+        parameter (an unsigned integer of its width), or None where it does
+        not fit the input (the slow path raises the error)."""
+        scalars = self._scalars
+        if i >= len(scalars) or scalars[i] is None:
+            return None
+        dtype = scalars[i][1]
+        if isinstance(a, (np.ndarray, np.generic)):
+            if a.dtype != dtype:
+                return None
+        elif type(a) is float and dtype.kind != "f":
+            return None
+        value = np.asarray(_scalar_param(dtype, a))
+        return int(value.view(np.dtype(f"u{value.itemsize}")))
 
     def _fast_args(self, arrays, out):
         """Kernel arguments of CuPy/torch arguments whose contiguity and
@@ -367,7 +427,7 @@ class GPUProgram:
                 elif t is float and dtype.kind != "f":
                     return None
                 args.append(_scalar_param(dtype, a))
-            elif t is _CUPY_NDARRAY[0]:
+            elif t is _CUPY[0].ndarray:
                 if not a.flags.c_contiguous or a.data.device_id != device:
                     return None
                 args.append(a)
@@ -381,6 +441,7 @@ class GPUProgram:
         """Sizes, output/temporary shapes and per-kernel launch templates for
         arguments of these shapes: parameters are constants or buffer slots
         (inputs, outputs, temporaries, in that order)."""
+        cp = _CUPY[0]
         sizes = self.bind(arrays)
         names = self._input_names + [n for n, _, _ in self._outputs]
         names += [t[0] for t in self._temporaries]
@@ -425,18 +486,133 @@ class GPUProgram:
         temps = [(self._shape(t[1], sizes), t[2], t[3]) for t in self._temporaries]
         maps = [(slot[memref], self._maps.dims(i, sizes))
                 for i, memref in enumerate(self._maps.memrefs)]
-        return outputs, temps, kernels, maps
+        # Launched through the driver where every kernel is a loaded
+        # function with a handle (not a stand-in).
+        direct = None
+        launch = _driver_launch(cp)
+        if launch is not None:
+            direct = [_DirectLaunch(launch, function, pointer, grid, block, template, shared)
+                      for (function, grid, block, template, shared), pointer in
+                      zip(kernels, (_function_pointer(k[0]) for k in kernels))
+                      if pointer is not None]
+            if len(direct) != len(kernels):
+                direct = None
+        # (the last: torch outputs' prototypes, made on first use)
+        return [outputs, temps, kernels, maps, direct, None]
+
+    def _launch_direct(self, cp, prepared, words, out, stream, torch_device):
+        """A prepared launch straight through the driver: `words` are the
+        arguments' kernel-parameter words (addresses, scalar bits), from
+        _scan."""
+        outputs, temps, _, maps, direct, _ = prepared
+        if stream is not None:
+            handle = stream.ptr
+        elif torch_device is not None:
+            handle = _torch_raw_stream(torch_device)
+        else:
+            handle = current = _current_stream_pointer(cp)
+        with self._lock:
+            if temps or maps or self._constant_specs:
+                # CuPy's allocations and uploads, and the pitched copies,
+                # are ordered on the launch stream (its memory pool is per
+                # stream).
+                if stream is not None or torch_device is not None:
+                    current = _current_stream_pointer(cp)
+                with (_NO_STREAM if handle == current else
+                      stream if stream is not None else _external_stream_of(cp, handle)):
+                    outs, temporaries, buffers = self._buffers(cp, outputs, temps, words, out,
+                                                                  torch_device)
+                    encoded = [self._maps.encode(i, buffers[s], dims)
+                               for i, (s, dims) in enumerate(maps)]
+                    for kernel in direct:
+                        if self._maps._pending:
+                            self._maps.copy_before([v for j, v in kernel.maps])
+                        if self._before_launch is not None:
+                            self._before_launch(kernel.function)
+                        kernel(handle, buffers, encoded, self._maps)
+                return outs[0] if len(outs) == 1 else tuple(outs)
+            if out is None:
+                if torch_device is not None:
+                    # torch.empty_like of a prototype: half the time of
+                    # torch.empty with a dtype and a device
+                    prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
+                    outs = [_TORCH_EMPTY_LIKE[0](p) for p in prototypes]
+                    addresses = [o.data_ptr() for o in outs]
+                elif stream is not None and handle != _current_stream_pointer(cp):
+                    with stream:  # (CuPy's pool: the launch stream's memory)
+                        outs, addresses = self._new_outputs(cp, outputs, None)
+                else:
+                    outs, addresses = self._new_outputs(cp, outputs, None)
+                words = words + addresses
+            else:
+                outs = out
+            for kernel in direct:
+                if self._before_launch is not None:
+                    self._before_launch(kernel.function)
+                kernel(handle, words, (), self._maps)
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+    @staticmethod
+    def _torch_prototypes(prepared, device) -> list:
+        """Per output of a prepared launch, a tensor of its shape, dtype
+        and device on one element of storage (stride 0): torch.empty_like
+        of it allocates the output, contiguous."""
+        torch = sys.modules["torch"]
+        _TORCH_EMPTY_LIKE[0] = torch.empty_like
+        prepared[5] = [torch.empty(1, dtype=_torch_dtype(torch, dtype), device=device)
+                       .as_strided(shape, (0,) * len(shape)) for shape, dtype in prepared[0]]
+        return prepared[5]
+
+    def _new_outputs(self, cp, outputs, torch_device) -> tuple:
+        """(outputs allocated for a call, their addresses): torch tensors on
+        `torch_device` for calls on torch tensors, else CuPy arrays (on
+        CuPy's current stream)."""
+        if torch_device is not None:
+            torch = sys.modules["torch"]
+            outs = [torch.empty(shape, dtype=_torch_dtype(torch, dtype), device=torch_device)
+                    for shape, dtype in outputs]
+            return outs, [o.data_ptr() for o in outs]
+        if self._cupy_outputs:
+            outs = [cp.ndarray(shape, dtype) for shape, dtype in outputs]
+        else:  # (the error: a dtype CuPy has not)
+            outs = [_allocate_output(cp, n, shape, dtype)
+                    for (shape, dtype), (n, _, _) in zip(outputs, self._outputs)]
+        return outs, [o.data.ptr for o in outs]
+
+    def _buffers(self, cp, outputs, temps, words, out, torch_device) -> tuple:
+        """(the outputs, the temporaries (alive until the launches are
+        issued), the addresses of every buffer slot: inputs, outputs,
+        temporaries, constants) of a direct launch."""
+        if out is None:
+            outs, addresses = self._new_outputs(cp, outputs, torch_device)
+            buffers = words + addresses
+        else:
+            outs, buffers = out, list(words)
+        temporaries = []
+        for shape, dtype, zero in temps:
+            if 0 in shape:  # (unused at this size: a split_k = auto
+                buffers.append(0)  # workspace where K is not split)
+            else:
+                temp = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
+                temporaries.append(temp)
+                buffers.append(temp.data.ptr)
+        if self._constant_specs:
+            buffers += [c.data.ptr for c in self._device_constants(cp)]
+        return outs, temporaries, buffers
 
     def _launch_prepared(self, cp, prepared, args, out, stream, torch):
-        outputs, temps, kernels, maps = prepared
+        """A prepared launch through CuPy's kernel call (stand-ins for the
+        functions): `args` from _fast_args."""
+        outputs, temps, kernels, maps = prepared[:4]
         if stream is None and torch:
             stream = _torch_stream(cp)
         # Allocations (and the zeroing of temporaries) on the launch stream.
         with (stream if stream is not None else _NO_STREAM):
             if out is None:
-                outs = [_allocate_output(cp, n, s, d)
+                device = self._device if torch else None
+                outs = [_allocate_output(cp, n, s, d, device)
                         for (s, d), (n, _, _) in zip(outputs, self._outputs)]
-                buffers = args + outs
+                buffers = args + [np.uint64(o.data_ptr()) if torch else o for o in outs]
             else:
                 outs, buffers = list(out), args
             for shape, dtype, zero in temps:
@@ -461,7 +637,6 @@ class GPUProgram:
         return outs[0] if len(outs) == 1 else tuple(outs)
 
     def _call(self, cp, arrays, out, stream):
-        _CUPY_NDARRAY[0] = cp.ndarray
         sizes = self.bind(arrays)
         if self._device is None:
             self._device = cp.cuda.Device().id
@@ -505,6 +680,12 @@ class GPUProgram:
             dev, host = self._to_device(cp, name, array)
             host_inputs |= host is not None
             inputs.append(self._checked_device(name, dev))
+        # (outputs of calls on torch tensors are torch tensors; with NumPy
+        # arrays among the inputs, NumPy arrays)
+        numpy_out = host_inputs or any(isinstance(a, np.ndarray) and scalar is None
+                                       for a, scalar in zip(arrays, self._scalars))
+        torch_device = None if numpy_out else next(
+            (a.device.id for a in inputs if isinstance(a, _TorchView)), None)
         outputs, hosts = [], []
         for i, (name, dims, dtype) in enumerate(self._outputs):
             shape = self._shape(dims, sizes)
@@ -516,7 +697,9 @@ class GPUProgram:
                                      f"array of shape {shape}, got {dev.dtype} {dev.shape}")
                 self._checked_device(name, dev, "output")
             else:
-                dev = _allocate_output(cp, name, shape, dtype)
+                dev = _allocate_output(cp, name, shape, dtype, torch_device)
+                if torch_device is not None:
+                    dev = _TorchView(name, dev)
             outputs.append(dev)
             hosts.append(host)
         names = self._input_names + [n for n, _, _ in self._outputs]
@@ -524,8 +707,9 @@ class GPUProgram:
         for name, dims, dtype, zero in self._temporaries:
             shape = self._shape(dims, sizes)
             buffers[name] = cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype)
-        for (name, _), device in zip(self._constant_specs, self._device_constants(cp)):
-            buffers[name] = device
+        if self._constant_specs:
+            for (name, _), device in zip(self._constant_specs, self._device_constants(cp)):
+                buffers[name] = device
         encoded = [self._maps.encode(i, _pointer(buffers[memref]), self._maps.dims(i, sizes))
                    for i, memref in enumerate(self._maps.memrefs)]
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
@@ -573,8 +757,7 @@ class GPUProgram:
         if out is not None:
             results = [o.tensor if isinstance(o, _TorchView) else (h if h is not None else o)
                        for o, h in zip(outputs, hosts)]
-        elif host_inputs or any(isinstance(a, np.ndarray) and scalar is None
-                                for a, scalar in zip(arrays, self._scalars)):
+        elif numpy_out:
             stream.synchronize()
             results = [cp.asnumpy(o) for o in outputs]
         else:
@@ -819,8 +1002,6 @@ def _scratch(cp, nbytes: int):
     """A device buffer of `nbytes` for a pitched copy: torch's while a
     torch.cuda.graph capture is running (its allocator gives captures a
     pool of their own; a CuPy allocation would be refused), else CuPy's."""
-    import sys
-
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available() and \
             torch.cuda.is_current_stream_capturing():
@@ -892,13 +1073,31 @@ def _storage_dtype(dtype: np.dtype) -> np.dtype:
     return dtype
 
 
-def _allocate_output(cp, name: str, shape, dtype: np.dtype):
-    """A CuPy array for output `name`; for dtypes CuPy lacks, a clear
-    error that says to pass the output."""
+def _allocate_output(cp, name: str, shape, dtype: np.dtype, torch_device=None):
+    """Output `name`: a torch tensor on `torch_device` where the call's
+    arguments are torch tensors (any dtype torch has: bf16, f8), else a
+    CuPy array, or for dtypes CuPy lacks a clear error that says to pass
+    the output."""
+    if torch_device is not None:
+        import torch
+
+        return torch.empty(shape, dtype=_torch_dtype(torch, dtype), device=torch_device)
     if _storage_dtype(dtype) != dtype:
         raise TypeError(f"output '{name}' is {dtype.name}, which CuPy cannot allocate: "
                         f"pass it with out= (a torch tensor of that dtype, for example)")
     return cp.empty(shape, dtype)
+
+
+_TORCH_DTYPES: Dict[np.dtype, object] = {}
+
+
+def _torch_dtype(torch, dtype: np.dtype):
+    """torch's dtype of a NumPy (or ml_dtypes) dtype: the same name
+    (float16, bfloat16, float8_e4m3fn, bool, ...)."""
+    found = _TORCH_DTYPES.get(dtype)
+    if found is None:
+        found = _TORCH_DTYPES[dtype] = getattr(torch, dtype.name)
+    return found
 
 
 def _pointer(buffer) -> int:
@@ -922,10 +1121,11 @@ class _MapArgument:
     the bytes alive. Without that class (another CuPy, or none), the
     one-element array itself, which CuPy also passes by value."""
 
-    __slots__ = ("bytes", "arg")
+    __slots__ = ("bytes", "arg", "address")
 
     def __init__(self, host: np.ndarray):
         self.bytes = host.view(_MAP_BYTES)
+        self.address = self.bytes.ctypes.data  # (for launches through the driver)
         try:
             from cupy.cuda.function import CPointer
 
@@ -956,33 +1156,136 @@ def _checked_grid(function, grid):
 
 #: The kernel argument of an empty temporary (no allocation per call).
 _NULL = np.uint64(0)
-#: cupy.ndarray once CuPy is imported (the fast path compares types).
-_CUPY_NDARRAY = [None]
+#: The cupy module once imported; whether its arrays have `_c_contiguous`
+#: (read without building a flags object).
+_CUPY = [None]
+_FAST_FLAGS = [False]
+_TORCH_TENSOR = [None]  # torch.Tensor once torch is imported
+_TORCH_EMPTY_LIKE = [None]
+_MODULES = sys.modules
+
+
+def _cupy_module():
+    cp = _cupy()
+    _FAST_FLAGS[0] = hasattr(cp.ndarray, "_c_contiguous")
+    _CUPY[0] = cp
+    return cp
+
+
+def _driver_launch(cp):
+    """CuPy's binding of cuLaunchKernel (hipModuleLaunchKernel on ROCm),
+    or None (another CuPy, or a stand-in)."""
+    driver = getattr(getattr(cp, "cuda", None), "driver", None)
+    return getattr(driver, "launchKernel", None)
+
+
+def _function_pointer(function) -> Optional[int]:
+    """The driver's handle of a loaded kernel (a cupy.RawKernel's
+    `kernel.ptr` on the current device), or None."""
+    for f in (function, getattr(function, "kernel", None)):
+        pointer = getattr(f, "ptr", None)
+        if type(pointer) is int and pointer:
+            return pointer
+    return None
+
+
+class _DirectLaunch:
+    """One kernel of a prepared launch, issued straight through the driver
+    (cuLaunchKernel's `kernelParams`: an array of the parameters'
+    addresses). Each parameter has an 8-byte word (the driver reads its
+    size from there: 8 for addresses and i64, 4 or 2 for smaller scalars,
+    little-endian); a map passed by value is read from its own 128 bytes.
+    The words and the address array are built once; a call writes the
+    words that change: buffer addresses, runtime scalars, maps. Callers
+    hold the program's lock (the driver copies the parameters before the
+    launch returns)."""
+
+    __slots__ = ("launch", "function", "pointer", "grid", "block", "shared", "words",
+                 "addresses", "address", "buffers", "maps", "valid", "_words", "_addresses")
+
+    def __init__(self, launch, function, pointer, grid, block, template, shared):
+        self.launch, self.function, self.pointer = launch, function, pointer
+        self.grid, self.block, self.shared = grid, block, int(shared)
+        n = max(len(template), 1)
+        self.words = np.zeros(n, np.uint64)
+        base = self.words.ctypes.data
+        self.addresses = np.arange(n, dtype=np.uint64) * np.uint64(8) + np.uint64(base)
+        self.address = self.addresses.ctypes.data
+        # (a memoryview's item assignment costs a third of an array's)
+        self._words, self._addresses = memoryview(self.words), memoryview(self.addresses)
+        signed = self.words.view(np.int64)
+        self.buffers, self.maps, self.valid = [], [], []
+        for j, (kind, value) in enumerate(template):
+            if kind == 0:
+                signed[j] = int(value)
+            elif kind == 1:
+                self.buffers.append((j, value))
+            elif kind == 2:
+                self.maps.append((j, value))
+            else:
+                self.valid.append((j, value))
+
+    def __call__(self, stream: int, buffers, encoded, maps: "_TensorMaps") -> None:
+        words = self._words
+        for j, slot in self.buffers:
+            words[j] = buffers[slot]
+        for j, i in self.maps:
+            if maps._by_value[i]:
+                self._addresses[j] = (encoded[i] or _NO_MAP_BYTES).address
+            else:
+                words[j] = 0 if encoded[i] is None else encoded[i].data.ptr
+        for j, i in self.valid:
+            words[j] = int(encoded[i] is not None)
+        grid, block = self.grid, self.block
+        self.launch(self.pointer, grid[0], grid[1], grid[2], block[0], block[1], block[2],
+                    self.shared, stream, self.address, 0)
+
+
+_STREAM_POINTER: list = [None, None]  # (the cupy module, its function)
+
+
+def _current_stream_pointer(cp) -> int:
+    """The handle of CuPy's current stream."""
+    if _STREAM_POINTER[0] is not cp:
+        fast = getattr(getattr(cp.cuda, "stream", None), "get_current_stream_ptr", None)
+        _STREAM_POINTER[1] = fast or (lambda: cp.cuda.get_current_stream().ptr)
+        _STREAM_POINTER[0] = cp
+    return _STREAM_POINTER[1]()
+
+
+_TORCH_RAW_STREAM = []
+
+
+def _torch_raw_stream(device: int) -> int:
+    """The handle of torch's current stream on `device`."""
+    if not _TORCH_RAW_STREAM:
+        import torch
+
+        raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # no Stream object
+        _TORCH_RAW_STREAM.append(
+            raw or (lambda d: torch.cuda.current_stream(d).cuda_stream))
+    return _TORCH_RAW_STREAM[0](device)
+
+
+def _external_stream_of(cp, handle: int):
+    """A CuPy stream object for a raw handle (one per handle)."""
+    stream = _EXTERNAL_STREAMS.get(handle)
+    if stream is None:
+        stream = _EXTERNAL_STREAMS[handle] = cp.cuda.ExternalStream(handle)
+    return stream
 _EXTERNAL_STREAMS: Dict[int, object] = {}
-
-
-_TORCH_STREAM_HANDLE = []  # the function giving torch's current stream handle
 
 
 def _torch_stream(cp):
     """torch's current stream as a CuPy stream (one wrapper per handle), or
     None where launching on CuPy's current stream is the same: both are the
     legacy default stream (no stream switch per call)."""
-    if not _TORCH_STREAM_HANDLE:
-        import torch
+    import torch
 
-        raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # no Stream object
-        current = torch.cuda.current_device
-        _TORCH_STREAM_HANDLE.append(
-            (lambda: raw(current())) if raw is not None
-            else (lambda: torch.cuda.current_stream().cuda_stream))
-    handle = _TORCH_STREAM_HANDLE[0]()
-    if handle == 0 and cp.cuda.get_current_stream().ptr == 0:
+    handle = _torch_raw_stream(torch.cuda.current_device())
+    if handle == 0 and _current_stream_pointer(cp) == 0:
         return None
-    stream = _EXTERNAL_STREAMS.get(handle)
-    if stream is None:
-        stream = _EXTERNAL_STREAMS[handle] = cp.cuda.ExternalStream(handle)
-    return stream
+    return _external_stream_of(cp, handle)
 
 
 def _external_stream(cp, stream):
@@ -1056,4 +1359,18 @@ def load(path) -> GPUProgram:
     if "binary" not in plan:
         raise ValueError(f"{path}: a {plan.get('target')} artifact, not a GPU one "
                          f"(run it with tessera.Artifact.load)")
-    return GPUProgram(plan, path / plan["binary"])
+    program = GPUProgram(plan, path / plan["binary"])
+    if program._constant_specs and _has_cupy():
+        # Uploaded now (once per device; other devices on first use): a
+        # first call may run under CUDA-graph capture, which refuses the
+        # upload's synchronization.
+        program._device_constants(_cupy())
+    return program
+
+
+def _has_cupy() -> bool:
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        return False
+    return True
