@@ -221,3 +221,30 @@ def test_pitched_copies_pass_their_map_by_value(encoder, cupy):
     assert encoded.bytes.dtype.itemsize == 128 and encoder[-1]["address"] == scratch.data.ptr
     assert len(cupy.copies) == 1  # the input into the padded rows, per call
     assert maps.encode(0, 0x1000, (1, 1000, 777)) is encoded and len(cupy.copies) == 2
+
+
+def test_maps_of_kernels_without_a_path_without_tma_must_encode(encoder, cupy):
+    """A map no kernel checks the validity of (the plan has no
+    `tensor_map_valid` parameter for it: the wgmma attention kernel) must
+    be encoded: where TMA cannot address the buffer, the call is refused by
+    name with what to do, instead of launching a kernel on a null map."""
+    maps = gpu._TensorMaps([dict(MAP, by_value=True)], {"a"}, checked=set())
+    maps.pitched = False
+    with pytest.raises(ValueError, match=r"'a' is read through TMA \(tensor map tm0\) by a "
+                                         r"kernel with no path without it, and TMA cannot "
+                                         r"address it as it is \(its rows of 777 f16 elements "
+                                         r"are not a multiple of 16 bytes\): turn pitched "
+                                         r"copies back on"):
+        maps.encode(0, 0x1000, (1, 1000, 777))
+    with pytest.raises(ValueError, match=r"its address 0x1002 is not a multiple of 16 bytes"):
+        maps.encode(0, 0x1002, (1, 1000, 768))
+    maps.pitched = True  # the default: the input is copied into aligned rows
+    assert maps.encode(0, 0x1000, (1, 1000, 777)) is not None and len(cupy.copies) == 1
+    outputs = gpu._TensorMaps([dict(MAP, memref="c", by_value=True)], {"a"}, checked=set())
+    with pytest.raises(ValueError, match=r"'c' is read .* pass a contiguous, 16-byte aligned "
+                                         r"array"):
+        outputs.encode(0, 0x1000, (1, 1000, 777))
+    # the plan says which maps kernels check: here every one
+    assert not gpu.GPUProgram(plan(), gpu.Path("k.ptx"))._maps._required[0]
+    unchecked = plan(params=({"memref": "a"}, {"tensor_map": "tm0"}))
+    assert gpu.GPUProgram(unchecked, gpu.Path("k.ptx"))._maps._required[0]

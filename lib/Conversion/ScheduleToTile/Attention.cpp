@@ -132,9 +132,9 @@ struct AttentionHost {
 enum class AttentionDots { fma, mmaSync, wgmma };
 
 /// The tensor maps of a wgmma attention's query, key and value (kernel
-/// parameters) and their `valid` flags.
+/// parameters).
 struct AttentionMaps {
-  unsigned q, k, v, qValid, kValid, vValid;
+  unsigned q, k, v;
 };
 
 /// An attention kernel (FlashAttention-2) as a block program: each block
@@ -744,9 +744,13 @@ static LogicalResult lowerAttentionBlock(HostState &host,
 }
 
 /// A Hopper attention kernel: the wgmma program (TMA copies into swizzled
-/// buffers, both dots on wgmma, P from registers) where the host could
-/// encode the three tensor maps, else the mma_sync program of the same
-/// schedule, chosen by a branch on the maps' valid flags.
+/// buffers, both dots on wgmma, P from registers). It has no path without
+/// TMA: the maps' valid flags are not kernel parameters, which tells the
+/// runtime that the maps must be encoded (it copies inputs TMA cannot
+/// address as they are into aligned rows first, and refuses the launch with
+/// pitched copies off). A fallback program in the kernel, as the GEMMs
+/// carry, was four fifths of the kernel's compile time (0.9 s of the D128
+/// kernel's; docs/benchmarks.md).
 static LogicalResult lowerAttentionWgmma(HostState &host,
                                          schedule::KernelOp kernel,
                                          graph::AttentionOp op) {
@@ -790,9 +794,8 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   auto vMap = map(op.getValue(), sk, bn, dv);
   KernelSignature &sig = setup.sig;
   setup.batch = sig.addSize(setup.hostBatch);
-  AttentionMaps maps{sig.addValue(qMap.getMap()),   sig.addValue(kMap.getMap()),
-                     sig.addValue(vMap.getMap()),   sig.addSize(qMap.getValid()),
-                     sig.addSize(kMap.getValid()), sig.addSize(vMap.getValid())};
+  AttentionMaps maps{sig.addValue(qMap.getMap()), sig.addValue(kMap.getMap()),
+                     sig.addValue(vMap.getMap())};
   int64_t warpSize = getWarpSize(host.module);
   AttentionProgram tma =
       makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::wgmma);
@@ -803,29 +806,13 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   // wgmma sweeps). Wider value heads keep their registers for the output
   // (the early scores take another bn / 2 a thread).
   tma.overlap = d >= 128 && dv <= 128;
-  AttentionProgram fallback =
-      makeAttentionProgram(op, loc, setup, config, warpSize, AttentionDots::mmaSync);
   Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
                                            indexConstant(hb, loc, bm));
   return emitKernel(
       host, loc, "attention_wgmma", config, sig,
       {arith::MulIOp::create(hb, loc, gridX, setup.hostBatch).getResult()}, 0,
-      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        Value zero = indexConstant(b, loc, 0);
-        Value valid;
-        for (unsigned flag : {maps.qValid, maps.kValid, maps.vValid}) {
-          Value set = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                            params[flag], zero);
-          valid = valid ? arith::AndIOp::create(b, loc, valid, set).getResult()
-                        : set;
-        }
-        auto branches = scf::IfOp::create(b, loc, TypeRange(), valid,
-                                          /*withElseRegion=*/true);
-        OpBuilder tb = OpBuilder::atBlockBegin(branches.thenBlock());
-        OpBuilder eb = OpBuilder::atBlockBegin(branches.elseBlock());
-        if (failed(tma.build(tb, params)) || failed(fallback.build(eb, params)))
-          return failure();
-        return success();
+      [&](OpBuilder &b, ValueRange params) {
+        return tma.build(b, params);
       });
 }
 

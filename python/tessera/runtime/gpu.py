@@ -32,7 +32,9 @@ parameter passes the 128-byte map itself (the kernel's
 `__grid_constant__` parameter: no device copy, so launches can be
 captured in CUDA graphs), else the address of a device copy of it; and
 `{"tensor_map_valid": "tm0"}` passes 1, or 0 when TMA cannot address the
-buffer: kernels then take their path without TMA. An *input* TMA cannot
+buffer: kernels then take their path without TMA. A map no kernel takes
+the validity of (kernels with no such path: the wgmma attention) must be
+encoded; the call is refused with a ValueError where it cannot be. An *input* TMA cannot
 address as it is (not 16-byte aligned, or rows not multiples of 16 bytes:
 a K of 777 halves) is first copied, on the launch stream, into a scratch
 buffer of 16-byte aligned rows (one `cudaMemcpy2DAsync`), and the map
@@ -132,13 +134,17 @@ class GPUProgram:
                               bool(a.get("zero", False)))
                              for a in plan.get("temporaries", [])]
         # Constants (data the program's kernels read: Graph IR constants too
-        # large to embed): host arrays from the plan, uploaded on first use
-        # per device, as unsigned integers of their width where CuPy has no
-        # dtype (bf16, f8).
+        # large to embed): host arrays from the plan, uploaded once per
+        # device (at load() for the current one), as unsigned integers of
+        # their width where CuPy has no dtype (bf16, f8).
         self._constant_specs = [(a["name"], _constant_array(a)) for a in plan.get("constants", [])]
         self._constants: Dict[int, list] = {}
+        # Maps a kernel checks the validity of (a `tensor_map_valid`
+        # parameter: it has a path without TMA); the others must encode.
+        checked = {p["tensor_map_valid"] for k in plan["kernels"] for p in k["params"]
+                   if "tensor_map_valid" in p}
         self._maps = _TensorMaps(plan.get("tensor_maps", []), set(self._input_names),
-                                 {t[0] for t in self._temporaries})
+                                 {t[0] for t in self._temporaries}, checked)
         # Parsed once: the launch path only evaluates.
         self._kernels = []
         for k in plan["kernels"]:
@@ -833,6 +839,15 @@ def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
     return np.frombuffer(ctypes.string_at(aligned, 128), np.uint8).copy()
 
 
+def _tma_refusal(address: int, dtype: str, dims) -> str:
+    """Why encode_tensor_map refuses a buffer, in words."""
+    if address % 16:
+        return f"its address {address:#x} is not a multiple of 16 bytes"
+    if any(d < 1 or d >= 2**31 for d in dims):
+        return f"dims {tuple(dims)}: one is empty or 2^31 or more"
+    return (f"its rows of {dims[-1]} {dtype} elements are not a multiple of 16 bytes")
+
+
 class _TensorMaps:
     """The plan's tensor maps: encoded per call from the buffers' addresses
     and the sizes, kept on the device (a few hundred, by address and dims:
@@ -840,9 +855,13 @@ class _TensorMaps:
 
     _LIMIT = 512
 
-    def __init__(self, specs, inputs=frozenset(), temporaries=frozenset()):
+    def __init__(self, specs, inputs=frozenset(), temporaries=frozenset(), checked=None):
         self.index = {t["name"]: i for i, t in enumerate(specs)}
         self.memrefs = [t["memref"] for t in specs]
+        # Maps whose kernels have no path without TMA (no validity flag to
+        # read): one that cannot be encoded refuses the launch.
+        self._required = [checked is not None and t["name"] not in checked for t in specs]
+        self._names = [t["name"] for t in specs]
         # Maps over the program's inputs and temporaries may describe a
         # pitched copy. A temporary's is made when a kernel about to read
         # it launches (copy_before): earlier kernels write it.
@@ -886,7 +905,23 @@ class _TensorMaps:
         """Map `i` for a buffer at `address` (the 128 bytes, as a one-element
         array the launch passes by value, or its device copy), or None. A
         map over a pitched copy (an input TMA cannot address as it is) gets
-        the copy made now, on the current stream, each call."""
+        the copy made now, on the current stream, each call. A map that
+        kernels need (no path without TMA) and cannot have raises
+        ValueError."""
+        found = self._encode(i, address, dims)
+        if found is None and self._required[i]:
+            dtype, _, box, *_ = self._specs[i]
+            copyable = self._copyable[i] and all(0 < d < 2**31 for d in dims)
+            raise ValueError(
+                f"'{self.memrefs[i]}' is read through TMA (tensor map {self._names[i]}) by a "
+                f"kernel with no path without it, and TMA cannot address it as it is "
+                f"({_tma_refusal(address, dtype, dims)}): "
+                + ("turn pitched copies back on (program.pitched_copies = True, the "
+                   "default; they copy it into aligned rows first)" if copyable and
+                   not self.pitched else "pass a contiguous, 16-byte aligned array"))
+        return found
+
+    def _encode(self, i: int, address: int, dims: tuple):
         key = (i, address, dims)
         found = self._device.get(key, False)
         if isinstance(found, _PitchedMap) and self.pitched:

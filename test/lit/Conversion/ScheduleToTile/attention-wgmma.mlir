@@ -1,12 +1,13 @@
 // RUN: tessera-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
-// Attention.cpp on Hopper: the wgmma program, with the mma_sync one of the
-// same schedule where the tensor maps cannot be encoded.
+// Attention.cpp on Hopper: the wgmma program, with no path without TMA (the
+// kernel takes no valid flags: the runtime must encode the maps, and
+// copies inputs TMA cannot address into aligned rows first).
 
 // Head dim 128 (the default: 128 query rows, two warpgroups; 128 keys a
 // step, 2 stages). The host describes query, key and value to TMA as
 // [batch entries, rows, head dim] (boxes of 128 rows by 64 columns,
-// 128-byte swizzle); the kernel takes the maps, their valid flags and the
-// batch count, and branches on the flags. The wgmma program: the query
+// 128-byte swizzle); the kernel takes the maps and the batch count. The
+// wgmma program: the query
 // tile copied once into a swizzled buffer through its map, completing on a
 // barrier; the first key block too, and its scores S = Q K^T (both
 // operands from shared memory, K through a transposed view: K-major)
@@ -17,18 +18,16 @@
 // makes it a ring), issues the next block's scores `async`, runs the
 // softmax of its own, converts P (rounded to f16) to the second dot's `a`
 // (the accumulator's own layout: nothing moves), O = P V, then awaits the
-// next scores (`dot_wait`) and carries them. The else branch is the
-// mma_sync program.
+// next scores (`dot_wait`) and carries them.
 // CHECK-DAG: #[[SWZ:.*]] = #tessera_tile.smem_layout<swizzle = 128>
 // CHECK-DAG: #[[MMA:.*]] = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
-// CHECK-DAG: #[[MMA16:.*]] = #tessera_tile.mma<kind = mma_sync, m = 16, n = 8, k = 16>
 // CHECK-DAG: #[[ACC:.*]] = #tessera_tile.mma_acc<mma = #[[MMA]], warps = [8, 1]>
 // CHECK-DAG: #[[OPND:.*]] = #tessera_tile.dot_operand<index = 0, parent = #[[ACC]]>
 // CHECK-LABEL: func.func @attention_d128
 // CHECK-COUNT-3: tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %c128{{.*}}] : memref<?x?x?x128xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK: tessera_target.launch @attention_d128_k0_attention_wgmma grid(%{{.*}}) block = [256] args(
 // CHECK-LABEL: tessera_target.kernel @attention_d128_k0_attention_wgmma
-// CHECK: scf.if
+// CHECK-NOT: scf.if
 // CHECK: %[[QS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #[[SWZ]]>
 // CHECK: %[[QB:.*]] = tessera_tile.mbarrier_alloc arrivals 1
 // CHECK: tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], %[[QS]] desc %{{.*}} arrive %[[QB]]
@@ -54,9 +53,8 @@
 // CHECK: scf.yield %{{.*}}, %{{.*}}, %[[O]], %[[READY]]
 // CHECK: } {tessera_tile.stages = 2 : i64}
 // CHECK: tessera_tile.store_tile
-// CHECK: } else {
-// CHECK: tessera_tile.wait
-// CHECK: tessera_tile.dot {{.*}} {mma = #[[MMA16]]}
+// CHECK-NOT: mma_sync
+// CHECK: tessera_target.return
 func.func @attention_d128(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, %v: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
   %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
   return %o : tensor<?x?x?x128xf16>
