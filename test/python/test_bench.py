@@ -28,7 +28,8 @@ def test_build_compiles_every_benchmark_program(tmp_path):
     # S = Q K^T from shared memory (K-major b), O = P V with P from registers
     assert "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16" in attention
     assert "}, {%r" in attention  # the register `a` of P V
-    assert "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32" in attention  # without TMA
+    # no program without TMA (the runtime copies what TMA cannot address)
+    assert "mma.sync" not in attention
     plan = json.loads((tmp_path / "attention_d128_f16" / "plan.json").read_text())
     assert [t["memref"] for t in plan["tensor_maps"]] == ["arg0", "arg1", "arg2"]
     ptx = (tmp_path / "gemm_bf16" / "kernels.ptx").read_text()
