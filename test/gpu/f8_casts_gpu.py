@@ -62,6 +62,38 @@ SR_MATMULS = {
 }
 
 
+#: Stochastic rounding of reductions' outputs (row and column kernels):
+#: name -> (Graph IR body over %x, input shape, input dtype, whether the
+#: computed values are exact on both paths). Exact ones (sums of small
+#: integers) must equal the CPU path's values; the others (exp, rsqrt:
+#: the GPU's approximations differ from the CPU's in the last bits of f32)
+#: may flip a rounding where those bits decide it, rarely.
+_SR = "attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = bf16, rounding = stochastic>}"
+SR_REDUCTIONS = {
+    "reduce_rows_sr_bf16": (
+        "%r = tessera_graph.reduce sum %x dims = [2] keepdim : tensor<?x?x?xbf16> -> "
+        "tensor<?x?x1xbf16>", (7, 41, 300), True, "tensor<?x?x1xbf16>"),
+    "reduce_columns_sr_bf16": (
+        "%r = tessera_graph.reduce sum %x dims = [0] : tensor<?x?x?xbf16> -> tensor<?x?xbf16>",
+        (300, 5, 77), True, "tensor<?x?xbf16>"),
+    "reduce_columns_keepdim_sr_bf16": (
+        "%r = tessera_graph.reduce sum %x dims = [0] keepdim : tensor<?x?x?xbf16> -> "
+        "tensor<1x?x?xbf16>", (300, 5, 77), True, "tensor<1x?x?xbf16>"),
+    "softmax_sr_bf16": (
+        "%r = tessera_graph.softmax %x dim = 2 : tensor<?x?x?xbf16>", (3, 37, 300), False,
+        "tensor<?x?x?xbf16>"),
+    "layer_norm_sr_bf16": (
+        "%r = tessera_graph.layer_norm %x : tensor<?x?x?xbf16>", (3, 37, 300), False,
+        "tensor<?x?x?xbf16>"),
+}
+
+
+def _sr_reduction_source(body, result, nearest=False):
+    attrs = _SR.replace("stochastic", "nearest") if nearest else _SR
+    return (f"func.func @main(%x: tensor<?x?x?xbf16>) -> {result} {attrs} {{\n"
+            f"  {body}\n  return %r : {result}\n}}")
+
+
 def _sr_matmul_source(src, dst):
     t = f"tensor<?x?x{src}>"
     out = "" if src == "f32" else " out = f32"
@@ -142,6 +174,19 @@ def build(directory: Path) -> int:
             got = np.asarray(CPUModule(text)("main", a, b))
         saved[f"a_{name}"], saved[f"b_{name}"] = a, b
         saved[f"out_{name}"] = got.astype(np.float32)
+    # Stochastic rounding of reductions' outputs: the CPU path's values,
+    # and its round-to-nearest ones (the GPU's must differ from those).
+    for name, (body, shape, exact, result) in SR_REDUCTIONS.items():
+        with ir.Context():
+            compile_graph_for_gpu(ir.Module.parse(_sr_reduction_source(body, result)),
+                                  "sm_90").save(directory / name)
+        x = (rng.integers(-100, 101, shape) if exact else rng.standard_normal(shape))
+        x = x.astype(ml_dtypes.bfloat16)
+        for key, nearest in (("out", False), ("nearest", True)):
+            with ir.Context():
+                got = CPUModule(_sr_reduction_source(body, result, nearest))("main", x)
+            saved[f"{key}_{name}"] = np.asarray(got).astype(np.float32)
+        saved[f"x_{name}"] = x.view(np.uint16)
     np.savez(directory / "f8.npz", **saved)
     print(f"{len(CASTS)} f8 casts built for sm_90 with their CPU-path results")
     return 0
@@ -217,6 +262,25 @@ def run(directory: Path) -> int:
         differ = int((~((got == want) | (np.isnan(got) & np.isnan(want)))).sum())
         bad += differ
         print(f"{name:22s} {want.size:6d} values  {differ} differ from the CPU path")
+    # stochastic rounding of reductions' outputs
+    for name, (_, _, exact, _) in SR_REDUCTIONS.items():
+        x = torch.from_numpy(data[f"x_{name}"].astype(np.int16)).cuda().view(torch.bfloat16)
+        want, nearest = data[f"out_{name}"], data[f"nearest_{name}"]
+        out = torch.empty(want.shape, dtype=torch.bfloat16, device="cuda")
+        runtime.load(directory / name)(x, out=[out])
+        got = out.float().cpu().numpy()
+        differ = int((got != want).sum())
+        rounded = int((want != nearest).sum())  # where SR left nearest
+        # exact: every value; else at most 1% (flips where f32's last bits
+        # decide), and each within one bf16 step of the CPU's
+        step = np.abs(want) * 2.0 ** -7 + 1e-30
+        ok = (differ == 0 if exact else differ <= want.size // 100 and
+              bool(np.all(np.abs(got - want) <= step)))
+        ok &= rounded > want.size // 10  # stochastic, not nearest, on the CPU
+        bad += not ok
+        print(f"{name:30s} {want.size:6d} values  {differ} differ from the CPU path "
+              f"({'exact' if exact else 'approximate'} math; SR left nearest at {rounded})"
+              f"  {'PASS' if ok else 'FAIL'}")
     print(f"f8 casts on {torch.cuda.get_device_name(0)}: "
           f"{'all values equal' if not bad else f'{bad} values differ'}")
     return 1 if bad else 0

@@ -74,13 +74,30 @@ def test_warp_groups_are_refused_on_amd(name):
 
 def test_unsupported_op_is_a_diagnostic():
     source = """
-func.func @main(%x: tensor<8x16xf16>) -> tensor<8x16xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
-  %t = tessera_graph.softmax %x dim = 1 : tensor<8x16xf16>
-  return %t : tensor<8x16xf16>
+func.func @main(%x: tensor<1x1x64x64xf16>) -> tensor<1x1x64x64xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
+  %t = tessera_graph.attention %x, %x, %x : tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16> -> tensor<1x1x64x64xf16>
+  return %t : tensor<1x1x64x64xf16>
 }"""
-    with pytest.raises(Exception, match="'tessera_graph.softmax' op rounds stochastically, which "
+    with pytest.raises(Exception, match="'tessera_graph.attention' op rounds stochastically, which "
                                         "the GPU lowering supports only for elementwise ops"):
         _compile(source, "sm_90")
+
+
+@pytest.mark.parametrize("chip", ["sm_90", "sm_80", "gfx942"])
+def test_stochastic_rounding_of_reductions_compiles_everywhere(chip):
+    """Reductions whose outputs round stochastically (row kernels: softmax,
+    the norms, reduce over trailing dims; column kernels: reduce over
+    leading dims) hash each output element's indices (the device run
+    compares the values with the CPU path's: test/gpu/f8_casts_gpu.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "f8_casts_gpu", Path(__file__).resolve().parents[1] / "gpu" / "f8_casts_gpu.py")
+    f8 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(f8)
+    for name, (body, _, _, result) in f8.SR_REDUCTIONS.items():
+        artifact = _compile(f8._sr_reduction_source(body, result), chip)
+        assert artifact.binary, name
 
 
 def test_stochastic_rounding_in_matmul_epilogues_compiles_everywhere():

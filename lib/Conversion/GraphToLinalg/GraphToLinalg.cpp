@@ -1858,6 +1858,12 @@ Value mlir::tessera::buildStorageScalar(Operation *op, OpBuilder &b,
   return toStorage(op, b, loc, value, to, /*loops=*/0);
 }
 
+Value mlir::tessera::buildStorageScalar(Operation *op, OpBuilder &b,
+                                        Location loc, Value value, Type to,
+                                        ArrayRef<Value> position) {
+  return toStorage(op, b, loc, value, to, ElementPosition(position));
+}
+
 Value mlir::tessera::buildReductionInit(OpBuilder &b, Location loc,
                                         unsigned kind, Type type) {
   return reductionInit(b, loc, static_cast<ReduceKind>(kind), type);

@@ -51,6 +51,14 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
   unsigned outParam = sig.addBuffer(out);
   unsigned rowsParam = sig.addSize(rows);
   unsigned colsParam = sig.addSize(cols);
+  // Stochastic rounding hashes each output element's indices, as the CPU
+  // path does: the column split by the sizes of the trailing dims (after
+  // the kept reduced dims' zeros).
+  bool stochastic = usesStochasticRounding(reduce);
+  SmallVector<unsigned> trailParams;
+  if (stochastic)
+    for (int64_t d = reduced; d < rank; ++d)
+      trailParams.push_back(sig.addSize(inSizes[d]));
   int64_t rowsPerStep = config.getTile()[0], tile = config.getTile()[1];
   int64_t threads = config.getThreads();
   Value blocks = arith::CeilDivUIOp::create(hb, loc, cols,
@@ -102,14 +110,39 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                                                             compute);
                                      });
         Value count = indexToFloat(b, loc, rows, compute);
-        Value out = mapTiles(b, loc, block.cols(element), total,
-                             [&](OpBuilder &mb, ValueRange t) {
-                               Value v = t[0];
-                               if (kind == graph::ReduceKind::mean)
-                                 v = arith::DivFOp::create(mb, loc, v, count);
-                               return buildStorageScalar(reduce, mb, loc, v,
-                                                         element);
-                             });
+        SmallVector<Value> inputs{total};
+        if (stochastic) {  // the columns' indices
+          RankedTensorType i32Cols = block.cols(b.getI32Type()),
+                           indexCols = block.cols(b.getIndexType());
+          Value range = tile::RangeOp::create(b, loc, i32Cols,
+                                              b.getI64IntegerAttr(0),
+                                              b.getI64IntegerAttr(tile));
+          inputs.push_back(arith::AddIOp::create(
+              b, loc, arith::IndexCastOp::create(b, loc, indexCols, range),
+              tensor::SplatOp::create(b, loc, indexCols, col0)));
+        }
+        Value out = mapTiles(
+            b, loc, block.cols(element), inputs,
+            [&](OpBuilder &mb, ValueRange t) {
+              Value v = t[0];
+              if (kind == graph::ReduceKind::mean)
+                v = arith::DivFOp::create(mb, loc, v, count);
+              SmallVector<Value> position;
+              if (stochastic) {
+                if (reduce.getKeepdim())
+                  position.append(reduced, zero);
+                SmallVector<Value> trail(trailParams.size());
+                Value rest = t[1];
+                for (int64_t d = static_cast<int64_t>(trail.size()) - 1; d >= 0;
+                     --d) {
+                  Value size = params[trailParams[d]];
+                  trail[d] = arith::RemUIOp::create(mb, loc, rest, size);
+                  rest = arith::DivUIOp::create(mb, loc, rest, size);
+                }
+                position.append(trail);
+              }
+              return buildStorageScalar(reduce, mb, loc, v, element, position);
+            });
         tile::StoreTileOp::create(
             b, loc, out,
             stridedView(b, loc, params[outParam], zero, {cols}, {one}),

@@ -325,16 +325,21 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
   KernelShape shape = schedule::classifyKernelBody(body);
   for (Operation &op : body.without_terminator()) {
     // Stochastic rounding draws on each element's position: elementwise
-    // kernels have it (Indexed.cpp), and matmul epilogues (the output's
-    // indices: TileEpilogue); the others do not yet.
-    if (usesStochasticRounding(&op) &&
-        !((shape.kind == KernelKind::Elementwise ||
-           shape.kind == KernelKind::Matmul) &&
-          isElementwiseGraphOp(&op)))
+    // kernels have it (Indexed.cpp), matmul epilogues (the output's
+    // indices: TileEpilogue), and the row and column reductions their
+    // outputs' (RowReduction.cpp, ColumnReduction.cpp); a reduction's
+    // elementwise prologue and attention do not yet.
+    bool positioned = ((shape.kind == KernelKind::Elementwise ||
+                        shape.kind == KernelKind::Matmul) &&
+                       isElementwiseGraphOp(&op)) ||
+                      ((shape.kind == KernelKind::Row ||
+                        shape.kind == KernelKind::Column) &&
+                       &op == shape.anchor);
+    if (usesStochasticRounding(&op) && !positioned)
       return op.emitOpError()
              << "rounds stochastically, which the GPU lowering supports "
-                "only for elementwise ops outside reduction and attention "
-                "kernels yet";
+                "only for elementwise ops outside reduction prologues and "
+                "attention kernels, and for reductions' outputs, yet";
     for (Type type : op.getResultTypes()) {
       Type element = getElementTypeOrSelf(type);
       // No GPU kernel has been checked in f64 (its math library calls, its

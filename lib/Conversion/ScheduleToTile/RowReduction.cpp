@@ -236,6 +236,14 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                             "' weight or bias against the input");
   unsigned outParam = sig.addBuffer(out);
   unsigned colsParam = sig.addSize(cols);
+  // Stochastic rounding hashes each output element's indices, as the CPU
+  // path does: the row's over the leading dims (the block's row split by
+  // their sizes) and, but for reduce, the column's.
+  bool stochastic = usesStochasticRounding(anchor);
+  SmallVector<unsigned> leadParams;
+  if (stochastic)
+    for (int64_t d = 0; d < firstReduced; ++d)
+      leadParams.push_back(sig.addSize(inSizes[d]));
   int64_t threads = config.getThreads();
 
   MLIRContext *ctx = host.module.getContext();
@@ -262,6 +270,13 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
         };
         Value id = programId(b, loc, 0);
+        SmallVector<Value> lead(leadParams.size());
+        Value rest = id;
+        for (int64_t d = static_cast<int64_t>(lead.size()) - 1; d >= 0; --d) {
+          Value size = params[leadParams[d]];
+          lead[d] = arith::RemUIOp::create(b, loc, rest, size);
+          rest = arith::DivUIOp::create(b, loc, rest, size);
+        }
         Value x =
             rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
         Value count = indexToFloat(b, loc, cols, compute);
@@ -269,8 +284,11 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         auto toCompute = [&](OpBuilder &mb, Value v) {
           return convertScalar(mb, loc, v, compute);
         };
-        auto toStorage = [&](OpBuilder &mb, Value v) {
-          return buildStorageScalar(anchor, mb, loc, v, element);
+        // (`position`: the output element's indices, for stochastic
+        // rounding)
+        auto toStorage = [&](OpBuilder &mb, Value v,
+                             ArrayRef<Value> position) {
+          return buildStorageScalar(anchor, mb, loc, v, element, position);
         };
         // The last pass: each chunk of `inputs` (row views) mapped by `fn`
         // (on computed-type elements; `stats` broadcast) and stored.
@@ -286,13 +304,21 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
             for (Value view : views)
               inputs.push_back(row.load(lb, view, c0, /*inBounds=*/whole));
             inputs.append(stats.begin(), stats.end());
+            if (stochastic)
+              inputs.push_back(chunk.coordinates(lb, loc, 0, c0));
             Value value = mapTiles(
                 lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
                   SmallVector<Value> loaded;
                   for (Value v : e.take_front(views.size()))
                     loaded.push_back(toCompute(mb, v));
+                  SmallVector<Value> position(lead);
+                  if (stochastic)
+                    position.push_back(e.back());
                   return toStorage(
-                      mb, fn(mb, loaded, e.drop_front(views.size())));
+                      mb,
+                      fn(mb, loaded,
+                         e.slice(views.size(), stats.size())),
+                      position);
                 });
             auto store = tile::StoreTileOp::create(
                 lb, loc, value, y, ValueRange{zero, c0}, Value());
@@ -413,7 +439,11 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               Value v = t[0];
               if (kind == graph::ReduceKind::mean)
                 v = arith::DivFOp::create(mb, loc, v, count);
-              return toStorage(mb, v);
+              // (kept reduced dims: index 0)
+              SmallVector<Value> position(lead);
+              if (stochastic && reduce.getKeepdim())
+                position.append(rank - firstReduced, zero);
+              return toStorage(mb, v, position);
             });
         tile::StoreTileOp::create(
             b, loc, total,

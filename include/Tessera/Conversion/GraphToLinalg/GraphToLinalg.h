@@ -72,6 +72,11 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to);
 /// convertScalar without a policy. Stochastic rounding is not built here.
 Value buildStorageScalar(Operation *op, OpBuilder &b, Location loc,
                          Value value, Type to);
+/// The same, where stochastic rounding draws on `position`: the output
+/// element's indices (index values, one per dim of the op's result), as
+/// the CPU path hashes them.
+Value buildStorageScalar(Operation *op, OpBuilder &b, Location loc,
+                         Value value, Type to, ArrayRef<Value> position);
 
 /// The type `op` computes elementwise math on `element` values in: its
 /// policy's compute type, else f32 for narrow floats, else `element`.

@@ -39,10 +39,10 @@ func.func @cumsum_in_a_kernel(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-func.func @stochastic(%a: tensor<8x16xf16>) -> tensor<8x16xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
-  // expected-error @+1 {{'tessera_graph.softmax' op rounds stochastically, which the GPU lowering supports only for elementwise ops outside reduction and attention kernels yet}}
-  %s = tessera_graph.softmax %a dim = 1 : tensor<8x16xf16>
-  return %s : tensor<8x16xf16>
+func.func @stochastic(%q: tensor<1x1x64x64xf16>) -> tensor<1x1x64x64xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
+  // expected-error @+1 {{'tessera_graph.attention' op rounds stochastically, which the GPU lowering supports only for elementwise ops outside reduction prologues and attention kernels, and for reductions' outputs, yet}}
+  %s = tessera_graph.attention %q, %q, %q : tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16> -> tensor<1x1x64x64xf16>
+  return %s : tensor<1x1x64x64xf16>
 }
 
 // -----
