@@ -52,8 +52,9 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
   unsigned rowsParam = sig.addSize(rows);
   unsigned colsParam = sig.addSize(cols);
   // Stochastic rounding hashes each output element's indices, as the CPU
-  // path does: the column split by the sizes of the trailing dims (after
-  // the kept reduced dims' zeros).
+  // path does: the column split by the sizes of the trailing dims (kept
+  // reduced dims are not hashed: the CPU path rounds before it inserts
+  // them).
   bool stochastic = usesStochasticRounding(reduce);
   SmallVector<unsigned> trailParams;
   if (stochastic)
@@ -129,8 +130,6 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                 v = arith::DivFOp::create(mb, loc, v, count);
               SmallVector<Value> position;
               if (stochastic) {
-                if (reduce.getKeepdim())
-                  position.append(reduced, zero);
                 SmallVector<Value> trail(trailParams.size());
                 Value rest = t[1];
                 for (int64_t d = static_cast<int64_t>(trail.size()) - 1; d >= 0;

@@ -238,7 +238,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
   unsigned colsParam = sig.addSize(cols);
   // Stochastic rounding hashes each output element's indices, as the CPU
   // path does: the row's over the leading dims (the block's row split by
-  // their sizes) and, but for reduce, the column's.
+  // their sizes) and, but for reduce, the column's (a reduce's kept dims
+  // are not hashed: the CPU path rounds before it inserts them).
   bool stochastic = usesStochasticRounding(anchor);
   SmallVector<unsigned> leadParams;
   if (stochastic)
@@ -439,11 +440,9 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               Value v = t[0];
               if (kind == graph::ReduceKind::mean)
                 v = arith::DivFOp::create(mb, loc, v, count);
-              // (kept reduced dims: index 0)
-              SmallVector<Value> position(lead);
-              if (stochastic && reduce.getKeepdim())
-                position.append(rank - firstReduced, zero);
-              return toStorage(mb, v, position);
+              // (kept reduced dims are not hashed: the CPU path rounds
+              // before it inserts them)
+              return toStorage(mb, v, lead);
             });
         tile::StoreTileOp::create(
             b, loc, total,
