@@ -88,6 +88,23 @@ SR_REDUCTIONS = {
 }
 
 
+#: Stochastic rounding of attention's output (the wgmma kernel), on inputs
+#: that make its values exact on both paths: queries of zeros (every key
+#: weighs 1/256: 256 keys) and values integers (exact in f16), so that each output
+#: is a sum of integers over 256.
+SR_ATTENTION = ("attention_sr_f16", (2, 3, 200, 256, 64))
+
+
+def _sr_attention_source(nearest=False):
+    t = "tensor<?x?x?x64xf16>"
+    attrs = _SR.replace("bf16", "f16")
+    if nearest:
+        attrs = attrs.replace("stochastic", "nearest")
+    return (f"func.func @main(%q: {t}, %k: {t}, %v: {t}) -> {t} {attrs} {{\n"
+            f"  %r = tessera_graph.attention %q, %k, %v : {t}, {t}, {t} -> {t}\n"
+            f"  return %r : {t}\n}}")
+
+
 def _sr_reduction_source(body, result, nearest=False):
     attrs = _SR.replace("stochastic", "nearest") if nearest else _SR
     return (f"func.func @main(%x: tensor<?x?x?xbf16>) -> {result} {attrs} {{\n"
@@ -187,6 +204,18 @@ def build(directory: Path) -> int:
                 got = CPUModule(_sr_reduction_source(body, result, nearest))("main", x)
             saved[f"{key}_{name}"] = np.asarray(got).astype(np.float32)
         saved[f"x_{name}"] = x.view(np.uint16)
+    name, (batch, heads, sq, sk, d) = SR_ATTENTION
+    with ir.Context():
+        compile_graph_for_gpu(ir.Module.parse(_sr_attention_source()),
+                              "sm_90").save(directory / name)
+    q = np.zeros((batch, heads, sq, d), np.float16)
+    k = rng.standard_normal((batch, heads, sk, d)).astype(np.float16)
+    v = rng.integers(-2000, 2001, (batch, heads, sk, d)).astype(np.float16)
+    for key, nearest in (("out", False), ("nearest", True)):
+        with ir.Context():
+            got = CPUModule(_sr_attention_source(nearest))("main", q, k, v)
+        saved[f"{key}_{name}"] = np.asarray(got).astype(np.float32)
+    saved[f"q_{name}"], saved[f"k_{name}"], saved[f"v_{name}"] = q, k, v
     np.savez(directory / "f8.npz", **saved)
     print(f"{len(CASTS)} f8 casts built for sm_90 with their CPU-path results")
     return 0
@@ -281,6 +310,19 @@ def run(directory: Path) -> int:
         print(f"{name:30s} {want.size:6d} values  {differ} differ from the CPU path "
               f"({'exact' if exact else 'approximate'} math; SR left nearest at {rounded})"
               f"  {'PASS' if ok else 'FAIL'}")
+    # stochastic rounding of attention's output: exact values, so every
+    # one equals the CPU path's
+    name = SR_ATTENTION[0]
+    q, k, v = (torch.from_numpy(data[f"{x}_{name}"]).cuda() for x in "qkv")
+    want, nearest = data[f"out_{name}"], data[f"nearest_{name}"]
+    out = torch.empty(want.shape, dtype=torch.float16, device="cuda")
+    runtime.load(directory / name)(q, k, v, out=[out])
+    got = out.float().cpu().numpy()
+    differ, rounded = int((got != want).sum()), int((want != nearest).sum())
+    ok = differ == 0 and rounded > want.size // 10
+    bad += not ok
+    print(f"{name:30s} {want.size:6d} values  {differ} differ from the CPU path (exact math; "
+          f"SR left nearest at {rounded})  {'PASS' if ok else 'FAIL'}")
     print(f"f8 casts on {torch.cuda.get_device_name(0)}: "
           f"{'every check passes' if not bad else f'{bad} values or checks fail'}")
     return 1 if bad else 0

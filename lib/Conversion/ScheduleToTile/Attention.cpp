@@ -122,7 +122,9 @@ struct AttentionHost {
       }
       sig.flops = product(hb, loc, {c(2 * (dq + dv)), hostBatch, pairs});
     }
-    if (mask >= 0)
+    // The batch entry's indices: the mask's offset, and the output
+    // element's indices stochastic rounding hashes.
+    if (mask >= 0 || usesStochasticRounding(op))
       for (int64_t i = 0; i < rank - 2; ++i)
         batchSizes.push_back(sig.addSize(qSizes[i]));
   }
@@ -677,16 +679,31 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                                   floatConstant(mb, loc, f32, 1.0), x[0]),
             zeroF);
       });
+  // Stochastic rounding hashes each output element's indices, as the
+  // CPU path does: the batch entry's, the query row's and the column's.
+  SmallVector<Value> inputs{
+      loop.getResult(2),
+      tile::BroadcastOp::create(b, loc, outputs.tile(f32),
+                                outputRows(b, inverse), b.getI64IntegerAttr(1))};
+  SmallVector<Value> entry;
+  bool stochastic = usesStochasticRounding(attention);
+  if (stochastic) {
+    SmallVector<Value> sizes;
+    for (unsigned p : setup.batchSizes)
+      sizes.push_back(params[p]);
+    entry = unflatten(b, loc, bh, sizes);
+    inputs.push_back(outputs.coordinates(b, loc, 1, q0));
+    inputs.push_back(outputs.coordinates(b, loc, 0, c(b, 0)));
+  }
   Value out = mapTiles(
-      b, loc, outputs.tile(element),
-      {loop.getResult(2),
-       tile::BroadcastOp::create(b, loc, outputs.tile(f32),
-                                 outputRows(b, inverse),
-                                 b.getI64IntegerAttr(1))},
+      b, loc, outputs.tile(element), inputs,
       [&](OpBuilder &mb, ValueRange x) {
+        SmallVector<Value> position(entry);
+        if (stochastic)
+          position.append({x[2], x[3]});
         return buildStorageScalar(
             attention, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
-            element);
+            element, position);
       });
   tile::StoreTileOp::create(b, loc, out, outView,
                             ValueRange{q0, c(b, 0)}, Value());

@@ -326,20 +326,21 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
   for (Operation &op : body.without_terminator()) {
     // Stochastic rounding draws on each element's position: elementwise
     // kernels have it (Indexed.cpp), matmul epilogues (the output's
-    // indices: TileEpilogue), and the row and column reductions their
-    // outputs' (RowReduction.cpp, ColumnReduction.cpp); a reduction's
-    // elementwise prologue and attention do not yet.
+    // indices: TileEpilogue), and the row and column reductions and
+    // attention their outputs' (RowReduction.cpp, ColumnReduction.cpp,
+    // Attention.cpp); a reduction's elementwise prologue does not yet.
     bool positioned = ((shape.kind == KernelKind::Elementwise ||
                         shape.kind == KernelKind::Matmul) &&
                        isElementwiseGraphOp(&op)) ||
                       ((shape.kind == KernelKind::Row ||
-                        shape.kind == KernelKind::Column) &&
+                        shape.kind == KernelKind::Column ||
+                        shape.kind == KernelKind::Attention) &&
                        &op == shape.anchor);
     if (usesStochasticRounding(&op) && !positioned)
       return op.emitOpError()
              << "rounds stochastically, which the GPU lowering supports "
-                "only for elementwise ops outside reduction prologues and "
-                "attention kernels, and for reductions' outputs, yet";
+                "only for elementwise ops outside reduction prologues, and "
+                "for reductions' and attention's outputs, yet";
     for (Type type : op.getResultTypes()) {
       Type element = getElementTypeOrSelf(type);
       // No GPU kernel has been checked in f64 (its math library calls, its

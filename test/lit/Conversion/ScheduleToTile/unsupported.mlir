@@ -39,10 +39,15 @@ func.func @cumsum_in_a_kernel(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-func.func @stochastic(%q: tensor<1x1x64x64xf16>) -> tensor<1x1x64x64xf16> attributes {tessera_graph.numerics = #tessera_graph.numerics<storage = f16, rounding = stochastic>} {
-  // expected-error @+1 {{'tessera_graph.attention' op rounds stochastically, which the GPU lowering supports only for elementwise ops outside reduction prologues and attention kernels, and for reductions' outputs, yet}}
-  %s = tessera_graph.attention %q, %q, %q : tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16>, tensor<1x1x64x64xf16> -> tensor<1x1x64x64xf16>
-  return %s : tensor<1x1x64x64xf16>
+func.func @stochastic(%a: tensor<8x16xf32>) -> tensor<8xbf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1>(%a) : (tensor<8x16xf32>) -> tensor<8xbf16> {
+  ^bb0(%x: tensor<8x16xf32>):
+    // expected-error @+1 {{'tessera_graph.cast' op rounds stochastically, which the GPU lowering supports only for elementwise ops outside reduction prologues, and for reductions' and attention's outputs, yet}}
+    %c = tessera_graph.cast %x rounding = stochastic : tensor<8x16xf32> -> tensor<8x16xbf16>
+    %s = tessera_graph.reduce sum %c dims = [1] : tensor<8x16xbf16> -> tensor<8xbf16>
+    tessera_schedule.yield %s : tensor<8xbf16>
+  }
+  return %r : tensor<8xbf16>
 }
 
 // -----
