@@ -101,6 +101,22 @@ func.func @main(%q: {_t}, %k: {_t}, %v: {_t}) -> {_t} {{
 }}"""
 
 
+# Attention on [B, S, H, D] tensors (as models keep q, k and v): head swaps
+# around it, which the kernel reads and writes through strides.
+for _causal in (False, True):
+    _t = "tensor<?x?x?x128xf16>"
+    _swap = "permutation = [0, 2, 1, 3] : " + _t + " -> " + _t
+    PROGRAMS[f"attention_bshd_d128{'_causal' if _causal else ''}_f16"] = f"""
+func.func @main(%q: {_t}, %k: {_t}, %v: {_t}) -> {_t} {{
+  %qt = tessera_graph.transpose %q {_swap}
+  %kt = tessera_graph.transpose %k {_swap}
+  %vt = tessera_graph.transpose %v {_swap}
+  %o = tessera_graph.attention %qt, %kt, %vt{' causal' if _causal else ''} : {_t}, {_t}, {_t} -> {_t}
+  %ot = tessera_graph.transpose %o {_swap}
+  return %ot : {_t}
+}}"""
+
+
 #: The schedule sweep behind the GEMM default (`build.py --sweep`,
 #: `sweep_gemm.py`): the GEMM programs under other schedules, by name.
 SWEEP_SCHEDULES = {

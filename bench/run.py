@@ -418,6 +418,36 @@ def attention_rows(bench, quick):
                       flops, "TFLOP/s", t, peers,
                       ceiling=("fastest peer", flops / fastest / 1e9) if fastest else None)
             del qkv, O, ref
+    # [B, S, H, D] tensors: Tessera's head swaps in the kernel (strided
+    # reads and writes), SDPA on the [B, H, S, D] views of the same buffers.
+    for causal in ((False, True) if not quick else (False,)):
+        Bz, H, S, D = configs[0]
+        shape = (Bz, H, S, D)
+        sets, qkv, O, ref = attention_inputs(torch, shape, torch.float16, causal)
+        # the same values, stored [B, S, H, D]
+        stored = [[x.transpose(1, 2).contiguous() for x in s] for s in qkv]
+        del qkv
+        out = torch.empty((Bz, S, H, D), device="cuda", dtype=torch.float16)
+        name = f"attention_bshd_d{D}{'_causal' if causal else ''}_f16"
+        run, check = runner(torch, stored, out, ref, lambda o: o[:1, :, :2].transpose(1, 2))
+        t = bench.tessera(name, run, check, 2e-3, sets)
+        peers = {}
+        for backend, label in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
+                               (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
+            try:
+                with sdpa_kernel(backend):
+                    run = lambda i: F.scaled_dot_product_attention(
+                        *(x.transpose(1, 2) for x in stored[i]), is_causal=causal)
+                    e = rel_err(torch, run(0)[:1, :2], ref)
+                    peers[label] = (time_ms(torch, run, sets), e, bool(e < 2e-3))
+            except Exception as ex:  # a backend may refuse a shape
+                print(f"  {label} failed on [B, S, H, D] {shape}: {type(ex).__name__}")
+        flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
+        fastest = min((v[0] for v in peers.values() if v[0] and v[2]), default=None)
+        bench.add("attention", f"fp16 [B,S,H,D] B{Bz} S{S} H{H} D{D}{' causal' if causal else ''}",
+                  flops, "TFLOP/s", t, peers,
+                  ceiling=("fastest peer", flops / fastest / 1e9) if fastest else None)
+        del stored, out, ref
 
 
 def simt_attention_rows(bench, quick):

@@ -636,6 +636,33 @@ func.func @main(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, %v: tensor
 }""",
         [(1, 4, 333, 128), (1, 4, 517, 128), (1, 4, 517, 128)], ["float16"] * 3,
         lambda q, k, v: attention(q, k, v), "float16"),
+    # [B, S, H, D] tensors through head swaps: one attention kernel reading
+    # and writing them through strides (4-d tensor maps on sm_90), ragged
+    # sequence lengths, causal, query and key of different lengths.
+    "attention_f16_bshd_d128_causal": (
+        """
+func.func @main(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, %v: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
+  %qt = tessera_graph.transpose %q permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  %kt = tessera_graph.transpose %k permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  %vt = tessera_graph.transpose %v permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  %o = tessera_graph.attention %qt, %kt, %vt causal : tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16>, tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  %ot = tessera_graph.transpose %o permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
+  return %ot : tensor<?x?x?x128xf16>
+}""",
+        [(2, 333, 3, 128), (2, 517, 3, 128), (2, 517, 3, 128)], ["float16"] * 3,
+        lambda q, k, v: np.swapaxes(attention(np.swapaxes(q, 1, 2), np.swapaxes(k, 1, 2),
+                                              np.swapaxes(v, 1, 2), causal=True), 1, 2),
+        "float16"),
+    # Only the key stored [B, S, H, D]; the output as the attention gives it.
+    "attention_f16_bshd_key_d64": (
+        """
+func.func @main(%q: tensor<?x?x?x64xf16>, %k: tensor<?x?x?x64xf16>, %v: tensor<?x?x?x64xf16>) -> tensor<?x?x?x64xf16> {
+  %kt = tessera_graph.transpose %k permutation = [0, 2, 1, 3] : tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
+  %o = tessera_graph.attention %q, %kt, %v : tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16>, tensor<?x?x?x64xf16> -> tensor<?x?x?x64xf16>
+  return %o : tensor<?x?x?x64xf16>
+}""",
+        [(3, 2, 300, 64), (3, 700, 2, 64), (3, 2, 700, 64)], ["float16"] * 3,
+        lambda q, k, v: attention(q, np.swapaxes(k, 1, 2), v), "float16"),
     "attention_f16_d64_mask_scale": (
         """
 func.func @main(%q: tensor<?x?x64xf16>, %k: tensor<?x?x64xf16>, %v: tensor<?x?x64xf16>, %m: tensor<?x?xf16>) -> tensor<?x?x64xf16> {
@@ -1008,6 +1035,8 @@ TOLERANCE_OVERRIDES = {
     "attention_f16_d64_causal": (4e-3, 4e-3),
     "attention_f16_d128_cross": (4e-3, 4e-3),
     "attention_f16_d64_mask_scale": (4e-3, 4e-3),
+    "attention_f16_bshd_d128_causal": (4e-3, 4e-3),
+    "attention_f16_bshd_key_d64": (4e-3, 4e-3),
     "attention_f16_many_heads": (4e-3, 4e-3),
     "attention_f16_simt_d40": (4e-3, 4e-3),
 }

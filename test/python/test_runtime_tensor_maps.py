@@ -128,6 +128,30 @@ def test_plan_errors(tmp_path):
         gpu.GPUProgram(plan(params=({"texture": "x"},)), tmp_path / "k.ptx")
 
 
+def test_strided_maps_view_a_permutation(encoder, cupy):
+    """A map with strides (a [B, S, H, D] buffer read as [B, H, S, D], as the
+    attention kernel reads head-swapped operands): the driver gets the
+    dims and byte strides innermost first; such a map has no pitched copy,
+    and one TMA cannot address is refused with the strides named."""
+    spec = dict(MAP, dims=["B", "H", "S", "128"], box=[1, 1, 128, 64],
+                strides=["S * (H * 128)", "128", "H * 128", "1"], by_value=True)
+    maps = gpu._TensorMaps([spec], {"a"}, checked=set())
+    dims = maps.dims(0, {"B": 2, "H": 3, "S": 100})
+    assert dims == (2, 3, 100, 128, 38400, 128, 384, 1)  # the dims, then the strides
+    assert maps.encode(0, 0x1000, dims) is not None
+    assert encoder[-1]["dims"] == [128, 100, 3, 2] and encoder[-1]["box"] == [64, 128, 1, 1]
+    assert encoder[-1]["strides"] == [768, 256, 76800]
+    assert not maps._copyable[0]
+    with pytest.raises(ValueError, match=r"'a' is read through TMA .* \(its address 0x1008 is "
+                                         r"not a multiple of 16 bytes\): pass a contiguous, "
+                                         r"16-byte aligned array"):
+        maps.encode(0, 0x1008, dims)
+    odd = maps.dims(0, {"B": 2, "H": 3, "S": 100})[:4] + (38400, 129, 384, 1)
+    with pytest.raises(ValueError, match=r"strides \(38400, 129, 384, 1\) of f16 elements"):
+        maps.encode(0, 0x1000, odd)
+    assert not cupy.copies
+
+
 def test_pitch_sets_the_row_stride(encoder):
     gpu.encode_tensor_map(0x1000, "f16", (2, 1000, 777), (1, 128, 64), pitch=1568)
     assert encoder[-1]["dims"] == [777, 1000, 2]

@@ -23,6 +23,42 @@ namespace mlir::tessera::schedule_to_tile {
 // Attention kernels
 //===----------------------------------------------------------------------===//
 
+/// An attention operand as its kernel reads it: the kernel input (a host
+/// value) and its sizes in the attention's [..., S, D] order. `swapped`:
+/// a head swap (a Graph IR transpose of the middle dims, in the kernel:
+/// schedule::isAttentionHeadSwap) stands between, so the input is stored
+/// [B, S, H, D] and read through strides.
+struct AttentionOperand {
+  Value input;
+  SmallVector<Value> sizes;
+  bool swapped = false;
+};
+
+static AttentionOperand attentionOperand(HostState &host,
+                                         schedule::KernelOp kernel,
+                                         Value value) {
+  AttentionOperand operand;
+  if (auto swap = value.getDefiningOp<graph::TransposeOp>()) {
+    value = swap.getInput();
+    operand.swapped = true;
+  }
+  operand.input =
+      kernel.getInputs()[cast<BlockArgument>(value).getArgNumber()];
+  ArrayRef<Value> sizes = host.sizesOf(operand.input);
+  operand.sizes.assign(sizes.begin(), sizes.end());
+  if (operand.swapped)
+    std::swap(operand.sizes[1], operand.sizes[2]);
+  return operand;
+}
+
+/// The head swap of `op`'s result in its kernel (its only use), if any.
+static Operation *outputHeadSwap(graph::AttentionOp op) {
+  if (!op->hasOneUse())
+    return nullptr;
+  Operation *user = *op->user_begin();
+  return schedule::isAttentionHeadSwap(user) ? user : nullptr;
+}
+
 /// The shape relations of an attention the kernels rely on, as launch
 /// conditions: head dims of query and key, key and value lengths, batch
 /// dims, and the mask against the scores.
@@ -33,9 +69,9 @@ static void requireAttentionShapes(HostState &host, Location loc,
     return kernel.getInputs()[cast<BlockArgument>(v).getArgNumber()];
   };
   int64_t rank = cast<RankedTensorType>(op.getQuery().getType()).getRank();
-  ArrayRef<Value> q = host.sizesOf(hostOf(op.getQuery()));
-  ArrayRef<Value> k = host.sizesOf(hostOf(op.getKey()));
-  ArrayRef<Value> v = host.sizesOf(hostOf(op.getValue()));
+  SmallVector<Value> q = attentionOperand(host, kernel, op.getQuery()).sizes;
+  SmallVector<Value> k = attentionOperand(host, kernel, op.getKey()).sizes;
+  SmallVector<Value> v = attentionOperand(host, kernel, op.getValue()).sizes;
   requireEqual(host, loc, q[rank - 1], k[rank - 1],
                "'tessera_graph.attention' head dimension of query and key");
   requireEqual(host, loc, k[rank - 2], v[rank - 2],
@@ -68,6 +104,17 @@ struct AttentionHost {
   RankedTensorType maskType;
   SmallVector<unsigned> batchSizes;
   Value hostSq, hostBatch;
+  /// The query, key and value as the kernel reads them, and whether the
+  /// output is stored [B, S, H, D] (its head swap in the kernel).
+  AttentionOperand query, key, value;
+  bool outSwapped = false;
+  /// The heads (the attention's dim 1): where an operand or the output is
+  /// stored [B, S, H, D], views split batch entries by it.
+  unsigned heads = 0;
+
+  bool anySwapped() const {
+    return query.swapped || key.swapped || value.swapped || outSwapped;
+  }
 
   AttentionHost(HostState &host, schedule::KernelOp kernel,
                 graph::AttentionOp op) {
@@ -78,18 +125,26 @@ struct AttentionHost {
     auto hostOf = [&](Value value) {
       return kernel.getInputs()[cast<BlockArgument>(value).getArgNumber()];
     };
-    ArrayRef<Value> qSizes = host.sizesOf(hostOf(op.getQuery()));
-    ArrayRef<Value> kSizes = host.sizesOf(hostOf(op.getKey()));
+    query = attentionOperand(host, kernel, op.getQuery());
+    key = attentionOperand(host, kernel, op.getKey());
+    value = attentionOperand(host, kernel, op.getValue());
+    ArrayRef<Value> qSizes = query.sizes;
+    ArrayRef<Value> kSizes = key.sizes;
     hostSq = qSizes[rank - 2];
     SmallVector<Value> outSizes(qSizes.begin(), qSizes.end());
     outSizes.back() = indexConstant(host.builder, loc, dv);
     hostBatch = product(host.builder, loc, qSizes.take_front(rank - 2));
-    Value output = allocate(host, loc, cast<RankedTensorType>(op.getType()),
-                            outSizes);
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (Operation *swap = outputHeadSwap(op)) {
+      outSwapped = true;
+      outType = cast<RankedTensorType>(swap->getResult(0).getType());
+      std::swap(outSizes[1], outSizes[2]);
+    }
+    Value output = allocate(host, loc, outType, outSizes);
     host.buffers.map(kernel.getResult(0), output);
-    q = sig.addBuffer(host.buffers.lookup(hostOf(op.getQuery())));
-    k = sig.addBuffer(host.buffers.lookup(hostOf(op.getKey())));
-    v = sig.addBuffer(host.buffers.lookup(hostOf(op.getValue())));
+    q = sig.addBuffer(host.buffers.lookup(query.input));
+    k = sig.addBuffer(host.buffers.lookup(key.input));
+    v = sig.addBuffer(host.buffers.lookup(value.input));
     if (Value m = op.getMask()) {
       maskType = cast<RankedTensorType>(m.getType());
       mask = sig.addBuffer(host.buffers.lookup(hostOf(m)));
@@ -97,6 +152,8 @@ struct AttentionHost {
     out = sig.addBuffer(output);
     sq = sig.addSize(hostSq);
     sk = sig.addSize(kSizes[rank - 2]);
+    if (anySwapped())
+      heads = sig.addSize(qSizes[1]);
     // Q K^T and P V: 2 (d + dv) per query-key pair, per batch entry; with
     // the causal mask only the pairs of keys up to the query's row (query
     // i sees min(i + 1, Sk) keys).
@@ -284,32 +341,59 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
        Value()});
   Value qb = blockIds[0], bh = blockIds[1];
   Value q0 = mul(b, qb, c(b, bm));
-  Value qView = stridedView(b, loc, params[setup.q],
-                            mul(b, bh, mul(b, sq, c(b, d))), {sq, c(b, d)},
-                            {c(b, d), c(b, 1)});
-  Value kView = stridedView(b, loc, params[setup.k],
-                            mul(b, bh, mul(b, sk, c(b, d))), {sk, c(b, d)},
-                            {c(b, d), c(b, 1)});
-  Value vView = stridedView(b, loc, params[setup.v],
-                            mul(b, bh, mul(b, sk, c(b, dv))),
-                            {sk, c(b, dv)}, {c(b, dv), c(b, 1)});
-  Value outView = stridedView(b, loc, params[setup.out],
-                              mul(b, bh, mul(b, sq, c(b, dv))),
-                              {sq, c(b, dv)}, {c(b, dv), c(b, 1)});
+  // A batch entry's [rows, cols] of a buffer: consecutive, or, stored
+  // [B, S, H, D] (`swapped`), its head's columns of every row of its batch
+  // element (rows H * cols apart).
+  Value heads, batchOf, headOf;
+  if (setup.anySwapped()) {
+    heads = params[setup.heads];
+    batchOf = arith::DivUIOp::create(b, loc, bh, heads);
+    headOf = arith::RemUIOp::create(b, loc, bh, heads);
+  }
+  auto entryView = [&](unsigned param, bool swapped, Value rows,
+                       int64_t cols) {
+    if (!swapped)
+      return stridedView(b, loc, params[param],
+                         mul(b, bh, mul(b, rows, c(b, cols))),
+                         {rows, c(b, cols)}, {c(b, cols), c(b, 1)});
+    Value rowStride = mul(b, heads, c(b, cols));
+    Value offset = arith::AddIOp::create(
+        b, loc, mul(b, batchOf, mul(b, rows, rowStride)),
+        mul(b, headOf, c(b, cols)));
+    return stridedView(b, loc, params[param], offset, {rows, c(b, cols)},
+                       {rowStride, c(b, 1)});
+  };
+  Value qView = entryView(setup.q, setup.query.swapped, sq, d);
+  Value kView = entryView(setup.k, setup.key.swapped, sk, d);
+  Value vView = entryView(setup.v, setup.value.swapped, sk, dv);
+  Value outView = entryView(setup.out, setup.outSwapped, sq, dv);
 
   // wgmma: the operands as the tensor maps see them, [batch entries,
-  // rows, head dim].
+  // rows, head dim], or, stored [B, S, H, D], [B, H, rows, head dim]
+  // through strides; and a batch entry's coordinates in them.
   Value qMapView, kMapView, vMapView;
+  auto mapAt = [&](bool swapped, Value row, OpBuilder &ob) {
+    return swapped ? SmallVector<Value>{batchOf, headOf, row, c(ob, 0)}
+                   : SmallVector<Value>{bh, row, c(ob, 0)};
+  };
   if (wgmma) {
     Value batch = params[setup.batch];
-    auto view3 = [&](unsigned param, Value rows, int64_t cols) {
-      return stridedView(b, loc, params[param], c(b, 0),
-                         {batch, rows, c(b, cols)},
-                         {mul(b, rows, c(b, cols)), c(b, cols), c(b, 1)});
+    auto mapView = [&](unsigned param, bool swapped, Value rows,
+                       int64_t cols) {
+      if (!swapped)
+        return stridedView(b, loc, params[param], c(b, 0),
+                           {batch, rows, c(b, cols)},
+                           {mul(b, rows, c(b, cols)), c(b, cols), c(b, 1)});
+      Value rowStride = mul(b, heads, c(b, cols));
+      return stridedView(
+          b, loc, params[param], c(b, 0),
+          {arith::DivUIOp::create(b, loc, batch, heads).getResult(), heads,
+           rows, c(b, cols)},
+          {mul(b, rows, rowStride), c(b, cols), rowStride, c(b, 1)});
     };
-    qMapView = view3(setup.q, sq, d);
-    kMapView = view3(setup.k, sk, d);
-    vMapView = view3(setup.v, sk, dv);
+    qMapView = mapView(setup.q, setup.query.swapped, sq, d);
+    kMapView = mapView(setup.k, setup.key.swapped, sk, d);
+    vMapView = mapView(setup.v, setup.value.swapped, sk, dv);
   }
 
   // The block's queries, once: wgmma reads them from their swizzled
@@ -323,7 +407,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
         IntegerAttr());
     tile::BoxCopyOp::create(b, loc, Type(), qMapView,
-                            ValueRange{bh, q0, c(b, 0)}, qs,
+                            mapAt(setup.query.swapped, q0, b), qs,
                             params[maps->q], landed, c(b, 0), Value(), false);
     tile::MbarrierWaitOp::create(
         b, loc, landed, c(b, 0),
@@ -441,7 +525,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
         IntegerAttr());
     tile::BoxCopyOp::create(b, loc, Type(), kMapView,
-                            ValueRange{bh, c(b, 0), c(b, 0)}, ks,
+                            mapAt(setup.key.swapped, c(b, 0), b), ks,
                             params[maps->k], landed, c(b, 0), Value(), false);
     tile::MbarrierWaitOp::create(
         b, loc, landed, c(b, 0),
@@ -467,13 +551,13 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
               lb, l, tile::MbarrierType::get(ctx, 1), /*arrivals=*/2,
               IntegerAttr());
         auto copy = [&](Value view, Value mapView, unsigned map,
-                        int64_t cols, Value row) {
+                        int64_t cols, Value row, bool swapped) {
           Value buffer = tile::LocalAllocOp::create(
               lb, l, tile::SmemType::get({bn, cols}, element, layout),
               IntegerAttr());
           if (wgmma) {
             tile::BoxCopyOp::create(lb, l, Type(), mapView,
-                                    ValueRange{bh, row, c(lb, 0)}, buffer,
+                                    mapAt(swapped, row, lb), buffer,
                                     params[map], landed, c(lb, 0), Value(),
                                     false);
             return std::make_pair(buffer, Value());
@@ -485,9 +569,11 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
           return std::make_pair(buffer, Value(op.getToken()));
         };
         auto [ks, kDone] =
-            copy(kView, kMapView, wgmma ? maps->k : 0, dBox, kRow);
+            copy(kView, kMapView, wgmma ? maps->k : 0, dBox, kRow,
+                 setup.key.swapped);
         auto [vs, vDone] =
-            copy(vView, vMapView, wgmma ? maps->v : 0, dvBox, k0);
+            copy(vView, vMapView, wgmma ? maps->v : 0, dvBox, k0,
+                 setup.value.swapped);
         if (wgmma)
           tile::MbarrierWaitOp::create(
               lb, l, landed, c(lb, 0),
@@ -790,25 +876,32 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   int64_t d = qType.getDimSize(rank - 1), dv = vType.getDimSize(rank - 1);
   Type element = qType.getElementType();
   MLIRContext *ctx = hb.getContext();
-  auto hostOf = [&](Value value) {
-    return host.buffers.lookup(
-        kernel.getInputs()[cast<BlockArgument>(value).getArgNumber()]);
-  };
-  Value sk = host.sizesOf(kernel.getInputs()[cast<BlockArgument>(
-                              op.getKey())
-                                                .getArgNumber()])[rank - 2];
+  Value sk = setup.key.sizes[rank - 2];
   // The operands as [batch entries, rows, head dim] for TMA: boxes of the
-  // block's query rows or a key block's rows by 64 columns (128 bytes).
-  auto map = [&](Value operand, Value rows, int64_t boxRows, int64_t cols) {
+  // block's query rows or a key block's rows by 64 columns (128 bytes);
+  // stored [B, S, H, D], as [B, H, rows, head dim] through strides.
+  auto map = [&](const AttentionOperand &operand, Value rows, int64_t boxRows,
+                 int64_t cols) {
+    Value buffer = host.buffers.lookup(operand.input);
+    Value width = indexConstant(hb, loc, cols);
+    int64_t boxK = WgmmaMatmul::boxK(element);
+    if (!operand.swapped)
+      return target::TensorMapOp::create(
+          hb, loc, WgmmaMatmul::mapType(ctx, {1, boxRows, boxK}, element),
+          hb.getIndexType(), buffer, ValueRange{setup.hostBatch, rows, width},
+          ValueRange());
+    Value heads = operand.sizes[1];
+    Value rowStride = arith::MulIOp::create(hb, loc, heads, width);
     return target::TensorMapOp::create(
-        hb, loc,
-        WgmmaMatmul::mapType(ctx, {1, boxRows, WgmmaMatmul::boxK(element)}, element),
-        hb.getIndexType(), hostOf(operand),
-        ValueRange{setup.hostBatch, rows, indexConstant(hb, loc, cols)});
+        hb, loc, WgmmaMatmul::mapType(ctx, {1, 1, boxRows, boxK}, element),
+        hb.getIndexType(), buffer,
+        ValueRange{operand.sizes[0], heads, rows, width},
+        ValueRange{arith::MulIOp::create(hb, loc, rows, rowStride).getResult(),
+                   width, rowStride, indexConstant(hb, loc, 1)});
   };
-  auto qMap = map(op.getQuery(), setup.hostSq, bm, d);
-  auto kMap = map(op.getKey(), sk, bn, d);
-  auto vMap = map(op.getValue(), sk, bn, dv);
+  auto qMap = map(setup.query, setup.hostSq, bm, d);
+  auto kMap = map(setup.key, sk, bn, d);
+  auto vMap = map(setup.value, sk, bn, dv);
   KernelSignature &sig = setup.sig;
   setup.batch = sig.addSize(setup.hostBatch);
   AttentionMaps maps{sig.addValue(qMap.getMap()), sig.addValue(kMap.getMap()),

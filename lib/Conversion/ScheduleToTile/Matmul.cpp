@@ -682,13 +682,13 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
     auto lhsMap = target::TensorMapOp::create(
         hb, loc, WgmmaMatmul::lhsMapType(config, lhsElement),
         hb.getIndexType(), host.buffers.lookup(hostLhs),
-        ValueRange{lhsBatch, m, k});
+        ValueRange{lhsBatch, m, k}, ValueRange());
     // (a transposed rhs as the [N, K] it is in memory)
     auto rhsMap = target::TensorMapOp::create(
         hb, loc, WgmmaMatmul::rhsMapType(config, lhsElement, tr),
         hb.getIndexType(),
         host.buffers.lookup(hostRhs),
-        tr ? ValueRange{n, k} : ValueRange{k, n});
+        tr ? ValueRange{n, k} : ValueRange{k, n}, ValueRange());
     unsigned lhsMapParam = sig.addValue(lhsMap.getMap());
     unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
     unsigned rhsMapParam = sig.addValue(rhsMap.getMap());

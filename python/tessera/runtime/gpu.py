@@ -804,25 +804,31 @@ def _tma_encoder():
 
 def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
                       oob_zero: bool = True, l2promo: int = 0,
-                      pitch: Optional[int] = None) -> Optional[np.ndarray]:
+                      pitch: Optional[int] = None,
+                      strides: Optional[Sequence[int]] = None) -> Optional[np.ndarray]:
     """The 128-byte CUtensorMap of the row-major tensor of `dims` (outermost
     first) at device `address`, copied in boxes of `box`; None where TMA
     cannot address it (the address not 16-byte aligned, a row stride not a
     multiple of 16 bytes, an empty dim, or one of 2^31 or more: kernels
     pass coordinates as signed 32-bit integers). `pitch`: bytes from one
-    row (innermost dim) to the next, if not the row's own size."""
+    row (innermost dim) to the next, if not the row's own size. `strides`
+    (elements, outermost first, the innermost 1): the tensor is that
+    strided view of the buffer instead (a permutation)."""
     import ctypes
 
     rank = len(dims)
     itemsize = _TMA_ITEMSIZE[dtype]
     if address % 16 or any(d < 1 or d >= 2**31 for d in dims):
         return None
-    strides = []
-    stride = itemsize * dims[-1] if pitch is None else pitch
-    for d in reversed(dims[:-1]):  # bytes between entries of dims 0..n-2 (innermost first)
-        strides.append(stride)
-        stride *= d
-    strides = strides[:rank - 1]
+    if strides is not None:  # bytes between entries of dims 0..n-2, innermost first
+        strides = [s * itemsize for s in reversed(strides[:-1])]
+    else:
+        strides = []
+        stride = itemsize * dims[-1] if pitch is None else pitch
+        for d in reversed(dims[:-1]):
+            strides.append(stride)
+            stride *= d
+        strides = strides[:rank - 1]
     if any(st % 16 or st >= 2**40 for st in strides):
         return None
     storage = ctypes.create_string_buffer(128 + 64)
@@ -839,12 +845,15 @@ def encode_tensor_map(address: int, dtype: str, dims, box, swizzle: int = 128,
     return np.frombuffer(ctypes.string_at(aligned, 128), np.uint8).copy()
 
 
-def _tma_refusal(address: int, dtype: str, dims) -> str:
+def _tma_refusal(address: int, dtype: str, dims, strides=()) -> str:
     """Why encode_tensor_map refuses a buffer, in words."""
     if address % 16:
         return f"its address {address:#x} is not a multiple of 16 bytes"
     if any(d < 1 or d >= 2**31 for d in dims):
         return f"dims {tuple(dims)}: one is empty or 2^31 or more"
+    if strides:
+        return (f"strides {tuple(strides)} of {dtype} elements: not all multiples of 16 "
+                f"bytes, or 2^40 bytes or more")
     return (f"its rows of {dims[-1]} {dtype} elements are not a multiple of 16 bytes")
 
 
@@ -865,12 +874,14 @@ class _TensorMaps:
         # Maps over the program's inputs and temporaries may describe a
         # pitched copy. A temporary's is made when a kernel about to read
         # it launches (copy_before): earlier kernels write it.
-        self._copyable = [t["memref"] in inputs or t["memref"] in temporaries
-                          for t in specs]
+        # (maps over strided views of a buffer: no pitched copies)
+        self._copyable = [(t["memref"] in inputs or t["memref"] in temporaries)
+                          and "strides" not in t for t in specs]
         self._deferred = [t["memref"] in temporaries for t in specs]
         self._pending: Dict[int, tuple] = {}
         self.pitched = os.environ.get("TESSERA_TMA_PITCHED_COPIES", "1") != "0"
         self._specs = []
+        self._strides: list = []  # per map: stride expressions, or None (row-major)
         for t in specs:
             if (t["dtype"] not in _TMA_DTYPES or int(t.get("swizzle", 0)) not in _TMA_SWIZZLE
                     or int(t.get("l2promo", 0)) not in _TMA_L2PROMO):
@@ -880,6 +891,8 @@ class _TensorMaps:
             self._specs.append((t["dtype"], GPUProgram._dim_fns(t["dims"]), tuple(t["box"]),
                                 int(t.get("swizzle", 0)), bool(t.get("oob_zero", True)),
                                 int(t.get("l2promo", 0))))
+            self._strides.append(GPUProgram._dim_fns(t["strides"]) if "strides" in t
+                                 else None)
         # Maps passed by value are host arrays; the others device copies.
         self._by_value = [bool(t.get("by_value", False)) for t in specs]
         self._device: Dict[tuple, object] = {}
@@ -888,7 +901,9 @@ class _TensorMaps:
         self._unpitched: set = set()  # maps refused while pitched copies were off
 
     def dims(self, i: int, sizes) -> tuple:
-        fns = self._specs[i][1]
+        """Map `i`'s dims at these sizes, followed by its strides where it
+        has them (a strided view: `encode` splits them by the box's rank)."""
+        fns = self._specs[i][1] + (self._strides[i] or ())
         return tuple(d if isinstance(d, int) else int(d(sizes)) for d in fns)
 
     def argument(self, i: int, encoded, kind: int):
@@ -911,11 +926,13 @@ class _TensorMaps:
         found = self._encode(i, address, dims)
         if found is None and self._required[i]:
             dtype, _, box, *_ = self._specs[i]
+            strides = dims[len(box):]
+            dims = dims[:len(box)]
             copyable = self._copyable[i] and all(0 < d < 2**31 for d in dims)
             raise ValueError(
                 f"'{self.memrefs[i]}' is read through TMA (tensor map {self._names[i]}) by a "
                 f"kernel with no path without it, and TMA cannot address it as it is "
-                f"({_tma_refusal(address, dtype, dims)}): "
+                f"({_tma_refusal(address, dtype, dims, strides)}): "
                 + ("turn pitched copies back on (program.pitched_copies = True, the "
                    "default; they copy it into aligned rows first)" if copyable and
                    not self.pitched else "pass a contiguous, 16-byte aligned array"))
@@ -929,7 +946,10 @@ class _TensorMaps:
         if found is not False and not isinstance(found, _PitchedMap):
             return found
         dtype, _, box, swizzle, oob_zero, l2promo = self._specs[i]
-        host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero, l2promo)
+        strides = dims[len(box):] or None
+        dims = dims[:len(box)]
+        host = encode_tensor_map(address, dtype, dims, box, swizzle, oob_zero, l2promo,
+                                 strides=strides)
         device = None
         if host is None and self._copyable[i] and all(0 < d < 2**31 for d in dims):
             if not self.pitched:  # (not cached: the copies may be turned on)

@@ -122,6 +122,44 @@ growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
   return group;
 }
 
+/// A transpose swapping the middle dims of a rank-4 tensor: [B, S, H, D]
+/// to [B, H, S, D] and back, the layouts attention reads and writes.
+static bool isHeadSwap(Operation *op) {
+  auto transpose = dyn_cast<TransposeOp>(op);
+  return transpose &&
+         transpose.getPermutation() == ArrayRef<int64_t>{0, 2, 1, 3};
+}
+
+/// An attention with the head swaps of its query, key and value that only
+/// it reads, and of its result where that is its only use: the kernel
+/// reads and writes [B, S, H, D] tensors through strides instead.
+static SmallVector<Operation *>
+attentionGroup(AttentionOp attention,
+               const llvm::SmallPtrSetImpl<Operation *> &taken) {
+  Block *block = attention->getBlock();
+  SmallVector<Operation *> group;
+  for (Value operand : {attention.getQuery(), attention.getKey(),
+                        attention.getValue()}) {
+    Operation *def = operand.getDefiningOp();
+    // (read as the query, key or value only: not as the mask)
+    if (def && isHeadSwap(def) && !taken.contains(def) &&
+        !llvm::is_contained(group, def) &&
+        soleUser(def->getResult(0), block) == attention.getOperation() &&
+        llvm::all_of(def->getUses(), [](OpOperand &use) {
+          return use.getOperandNumber() < 3;
+        }))
+      group.push_back(def);
+  }
+  group.push_back(attention);
+  Operation *user = soleUser(attention.getResult(), block);
+  if (user && isHeadSwap(user) && !taken.contains(user))
+    group.push_back(user);
+  llvm::sort(group, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  return group;
+}
+
 namespace {
 struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
   using Base::Base;
@@ -139,6 +177,16 @@ struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
   void fuseBlock(Block *block) {
     llvm::SmallPtrSet<Operation *, 16> taken;
     SmallVector<std::pair<SmallVector<Operation *>, FusionKind>> groups;
+    for (Operation &op : *block) {
+      auto attention = dyn_cast<AttentionOp>(&op);
+      if (!attention)
+        continue;
+      SmallVector<Operation *> group = attentionGroup(attention, taken);
+      if (group.size() < 2)
+        continue;
+      taken.insert(group.begin(), group.end());
+      groups.emplace_back(std::move(group), FusionKind::attention);
+    }
     for (Operation &op : *block) {
       if (taken.contains(&op) || op.getNumResults() != 1 ||
           !(isElementwise(&op) || movesElements(&op) || isa<MatmulOp>(&op)))

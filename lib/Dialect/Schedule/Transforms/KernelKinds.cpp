@@ -58,13 +58,32 @@ KernelShape mlir::tessera::schedule::classifyKernelBody(Block &body) {
   return classifyKernelOps(ops);
 }
 
+bool mlir::tessera::schedule::isAttentionHeadSwap(Operation *op) {
+  auto transpose = dyn_cast<graph::TransposeOp>(op);
+  if (!transpose ||
+      transpose.getPermutation() != ArrayRef<int64_t>{0, 2, 1, 3})
+    return false;
+  // Of the query, key or value (read by an attention as those only), or of
+  // an attention's result (its only use).
+  if (!transpose->use_empty() &&
+      llvm::all_of(transpose->getUses(), [](OpOperand &use) {
+        return isa<graph::AttentionOp>(use.getOwner()) &&
+               use.getOperandNumber() < 3;
+      }))
+    return true;
+  Operation *def = transpose.getInput().getDefiningOp();
+  return isa_and_nonnull<graph::AttentionOp>(def) && def->hasOneUse();
+}
+
 KernelShape
 mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   KernelShape shape;
   SmallVector<Operation *> anchors;
   Operation *indexed = nullptr;
+  // (an attention's head swaps are its operands' and result's layouts)
+  auto layout = [](Operation *op) { return isAttentionHeadSwap(op); };
   for (Operation *op : ops) {
-    if (isa<graph::ConstantOp>(op) || isElementwiseGraphOp(op))
+    if (isa<graph::ConstantOp>(op) || isElementwiseGraphOp(op) || layout(op))
       continue;
     if (isIndexedGraphOp(op)) {
       indexed = indexed ? indexed : op;
@@ -100,7 +119,8 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   // an epilogue after it.
   bool others = false, prologue = false;
   for (Operation *op : ops) {
-    if (op == anchor || isa<graph::ConstantOp>(op))
+    if (op == anchor || isa<graph::ConstantOp>(op) ||
+        (isa<graph::AttentionOp>(anchor) && layout(op)))
       continue;
     others = true;
     prologue |= op->isBeforeInBlock(anchor);

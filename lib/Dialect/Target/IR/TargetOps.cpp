@@ -7,6 +7,7 @@
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
@@ -503,6 +504,16 @@ LogicalResult TensorMapOp::verify() {
   if (static_cast<int64_t>(getDims().size()) != box.getRank())
     return emitOpError() << "has " << getDims().size()
                          << " dims, but its box has rank " << box.getRank();
+  if (!getStrides().empty()) {
+    if (getStrides().size() != getDims().size())
+      return emitOpError() << "has " << getStrides().size()
+                           << " strides for " << getDims().size()
+                           << " dims; give one per dim, or none";
+    std::optional<int64_t> inner = getConstantIntValue(getStrides().back());
+    if (!inner || *inner != 1)
+      return emitOpError() << "innermost stride must be the constant 1 "
+                              "(TMA reads rows of contiguous elements)";
+  }
   if (box.getRank() > 5)
     return emitOpError() << "box has rank " << box.getRank()
                          << "; TMA maps tensors of rank 1 to 5";

@@ -183,7 +183,14 @@ public:
         nvgpu::TensorMapDescriptorType type = map.getMap().getType();
         for (int64_t size : type.getTensor().getShape())
           box.push_back(size);
-        tensorMaps.push_back(llvm::json::Object{
+        llvm::json::Array strides;
+        for (Value stride : map.getStrides()) {
+          FailureOr<std::string> e = expression(stride);
+          if (failed(e))
+            return failure();
+          strides.push_back(*e);
+        }
+        llvm::json::Object entry{
             {"name", name},
             {"memref", names[map.getBuffer()]},
             {"dtype", dtypeName(type.getTensor().getElementType())},
@@ -195,7 +202,11 @@ public:
             {"l2promo", map.getL2PromotionBytes()},
             // Kernels take the 128-byte map itself (a __grid_constant__
             // parameter), not its address.
-            {"by_value", true}});
+            {"by_value", true}};
+        // (elements, outermost first: a strided view of the buffer)
+        if (!strides.empty())
+          entry["strides"] = std::move(strides);
+        tensorMaps.push_back(std::move(entry));
         continue;
       }
       if (isa<MultiprocessorsOp>(op))

@@ -434,6 +434,22 @@ func.func @tensor_map_dims(%a: memref<?x?xf16>, %n: index) {
 
 // -----
 
+func.func @tensor_map_stride_count(%a: memref<?x?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op has 1 strides for 2 dims; give one per dim, or none}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] strides [%n] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
+func.func @tensor_map_inner_stride(%a: memref<?x?xf16>, %n: index) {
+  // expected-error @+1 {{'tessera_target.tensor_map' op innermost stride must be the constant 1 (TMA reads rows of contiguous elements)}}
+  %map, %valid = tessera_target.tensor_map %a[%n, %n] strides [%n, %n] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return
+}
+
+// -----
+
 func.func @tensor_map_rank(%a: memref<?xf16>, %n: index) {
   // expected-error @+1 {{'tessera_target.tensor_map' op box has rank 6; TMA maps tensors of rank 1 to 5}}
   %map, %valid = tessera_target.tensor_map %a[%n, %n, %n, %n, %n, %n] : memref<?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x1x1x1x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>

@@ -107,6 +107,16 @@ func.func @tensor_map(%a: memref<?x?x?xf16>, %v: memref<?xbf16>, %b: index, %m: 
   return %valid : index
 }
 
+// A map over a strided view of the buffer: a [B, S, H, D] buffer read as
+// [B, H, S, D] (strides in elements, outermost first, the innermost 1).
+// CHECK-LABEL: func.func @tensor_map_strides
+// CHECK: tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] strides [%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?x?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xf16, 3>
+func.func @tensor_map_strides(%a: memref<?x?x?x?xf16>, %b: index, %h: index, %s: index, %d: index, %bs: index, %ss: index) -> index {
+  %c1 = arith.constant 1 : index
+  %map, %valid = tessera_target.tensor_map %a[%b, %h, %s, %d] strides [%bs, %d, %ss, %c1] : memref<?x?x?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xf16, 3>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+  return %valid : index
+}
+
 // The device's multiprocessors, bound at launch.
 // CHECK-LABEL: func.func @multiprocessors
 // CHECK: %[[N:.*]] = tessera_target.multiprocessors

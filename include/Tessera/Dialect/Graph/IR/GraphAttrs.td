@@ -67,7 +67,8 @@ def Graph_GeluApproximationAttr : EnumAttr<Graph_Dialect,
 def Graph_FusionKind : I32EnumAttr<"FusionKind", "what a fused group is", [
     I32EnumAttrCase<"elementwise", 0>,
     I32EnumAttrCase<"matmul_epilogue", 1>,
-    I32EnumAttrCase<"reduction", 2>]> {
+    I32EnumAttrCase<"reduction", 2>,
+    I32EnumAttrCase<"attention", 3>]> {
   let cppNamespace = "::mlir::tessera::graph";
   let genSpecializedAttr = 0;
 }

@@ -52,6 +52,13 @@ struct KernelShape {
 /// other than the last): loops along the reduced dims at each position.
 bool isIndexedGraphOp(Operation *op);
 
+/// True for a transpose swapping the middle dims of a rank-4 tensor that
+/// is an attention's operand layout: of its query, key or value (read by
+/// attentions as those only), or of its result (the result's only use).
+/// The attention kernel reads and writes such [B, S, H, D] tensors through
+/// strides (Attention.cpp).
+bool isAttentionHeadSwap(Operation *op);
+
 /// Classifies the ops of `body` (its terminator and constants aside).
 KernelShape classifyKernelBody(Block &body);
 

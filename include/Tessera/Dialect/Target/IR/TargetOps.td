@@ -188,7 +188,8 @@ def Target_MultiprocessorsOp : Target_Op<"multiprocessors", [Pure]> {
   let assemblyFormat = "attr-dict";
 }
 
-def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
+def Target_TensorMapOp : Target_Op<"tensor_map",
+    [Pure, AttrSizedOperandSegments]> {
   let summary = "host side: a TMA tensor map (CUtensorMap) over a buffer";
   let description = [{
     Describes the row-major buffer `buffer`, viewed as a tensor of sizes
@@ -196,6 +197,11 @@ def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
     type gives the box one copy moves (its tensor shape, in shared memory)
     and the swizzle. Kernels take the map as a parameter and pass it to
     `nvgpu.tma.async.load`; reads outside `dims` fill zeros.
+
+    With `strides` (elements, outermost first, one per dim; the innermost
+    1) the tensor is that strided view of the buffer instead of its
+    row-major one: a permutation, as attention reads [B, S, H, D] tensors
+    as [B, H, S, D] (strides [S*H*D, D, H*D, 1]).
 
     The runtime encodes the map before the launch (`cuTensorMapEncodeTiled`).
     TMA needs a 16-byte aligned buffer whose rows are multiples of 16 bytes;
@@ -211,7 +217,8 @@ def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
             l2promo = none, oob = zero, interleave = none>
     ```
   }];
-  let arguments = (ins AnyMemRef:$buffer, Variadic<Index>:$dims);
+  let arguments = (ins AnyMemRef:$buffer, Variadic<Index>:$dims,
+                       Variadic<Index>:$strides);
   let results = (outs NVGPU_TensorMapDescriptor:$map, Index:$valid);
   let extraClassDeclaration = [{
     /// The swizzle width in bytes (0 without a swizzle).
@@ -220,7 +227,8 @@ def Target_TensorMapOp : Target_Op<"tensor_map", [Pure]> {
     int64_t getL2PromotionBytes();
   }];
   let assemblyFormat = [{
-    $buffer `[` $dims `]` attr-dict `:` type($buffer) `->` qualified(type($map))
+    $buffer `[` $dims `]` (`strides` ` ` `[` $strides^ `]`)? attr-dict `:`
+    type($buffer) `->` qualified(type($map))
   }];
   let hasVerifier = 1;
 }

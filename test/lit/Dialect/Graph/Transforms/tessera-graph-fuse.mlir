@@ -144,3 +144,30 @@ func.func @moves(%x: tensor<8x16xf32>, %b: tensor<8xf32>, %c: tensor<16x3xf32>, 
   %bs = tessera_graph.broadcast_to %sum : tensor<f32> -> tensor<32xf32>
   return %j, %mt, %bs : tensor<16x7xf32>, tensor<8x4xf32>, tensor<32xf32>
 }
+
+// -----
+
+// Attention takes the head swaps (transposes of the middle dims) of the
+// query, key and value that only it reads, and of its result where that is
+// the result's only use: its kernel reads and writes [B, S, H, D] tensors
+// through strides. A swapped tensor something else also reads (%v2: the
+// exp) stays out of the group.
+// CHECK-LABEL: func.func @attention_head_swaps
+// CHECK: %[[VT:.*]] = tessera_graph.transpose %{{.*}} permutation = [0, 2, 1, 3]
+// CHECK: tessera_graph.exp %[[VT]]
+// CHECK: tessera_graph.fused attention(%{{.*}}, %{{.*}}, %[[VT]]) : (tensor<2x8x4x64xf16>, tensor<2x8x4x64xf16>, tensor<2x4x8x64xf16>) -> tensor<2x8x4x64xf16> {
+// CHECK-NEXT: ^bb0(
+// CHECK-NEXT:   %[[Q:.*]] = tessera_graph.transpose %{{.*}} permutation = [0, 2, 1, 3]
+// CHECK-NEXT:   %[[K:.*]] = tessera_graph.transpose %{{.*}} permutation = [0, 2, 1, 3]
+// CHECK-NEXT:   %[[O:.*]] = tessera_graph.attention %[[Q]], %[[K]], %{{.*}}
+// CHECK-NEXT:   %[[OT:.*]] = tessera_graph.transpose %[[O]] permutation = [0, 2, 1, 3]
+// CHECK-NEXT:   tessera_graph.yield %[[OT]]
+func.func @attention_head_swaps(%q: tensor<2x8x4x64xf16>, %k: tensor<2x8x4x64xf16>, %v: tensor<2x8x4x64xf16>) -> (tensor<2x8x4x64xf16>, tensor<2x4x8x64xf16>) {
+  %qt = tessera_graph.transpose %q permutation = [0, 2, 1, 3] : tensor<2x8x4x64xf16> -> tensor<2x4x8x64xf16>
+  %kt = tessera_graph.transpose %k permutation = [0, 2, 1, 3] : tensor<2x8x4x64xf16> -> tensor<2x4x8x64xf16>
+  %vt = tessera_graph.transpose %v permutation = [0, 2, 1, 3] : tensor<2x8x4x64xf16> -> tensor<2x4x8x64xf16>
+  %e = tessera_graph.exp %vt : tensor<2x4x8x64xf16>
+  %o = tessera_graph.attention %qt, %kt, %vt : tensor<2x4x8x64xf16>, tensor<2x4x8x64xf16>, tensor<2x4x8x64xf16> -> tensor<2x4x8x64xf16>
+  %ot = tessera_graph.transpose %o permutation = [0, 2, 1, 3] : tensor<2x4x8x64xf16> -> tensor<2x8x4x64xf16>
+  return %ot, %e : tensor<2x8x4x64xf16>, tensor<2x4x8x64xf16>
+}

@@ -66,6 +66,29 @@ func.func @tma(%a: memref<?x?xf16> {tessera.name = "a", tessera.dims = ["M", "K"
 
 // -----
 
+// A tensor map over a strided view of its buffer ([B, S, H, D] read as
+// [B, H, S, D]): the plan lists its strides (elements, outermost first).
+!map4 = !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK-LABEL: func.func @tma_strides
+// CHECK-SAME: \22dims\22:[\22B\22,\22H\22,\22S\22,\2264\22]
+// CHECK-SAME: \22strides\22:[\22(S * (H * 64))\22,\2264\22,\22(H * 64)\22,\221\22]
+func.func @tma_strides(%a: memref<?x?x?x64xf16> {tessera.name = "a", tessera.dims = ["B", "S", "H", "64"]}) attributes {tessera.host} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %b = memref.dim %a, %c0 : memref<?x?x?x64xf16>
+  %s = memref.dim %a, %c1 : memref<?x?x?x64xf16>
+  %h = memref.dim %a, %c2 : memref<?x?x?x64xf16>
+  %hd = arith.muli %h, %c64 : index
+  %shd = arith.muli %s, %hd : index
+  %map, %valid = tessera_target.tensor_map %a[%b, %h, %s, %c64] strides [%shd, %c64, %hd, %c1] : memref<?x?x?x64xf16> -> !map4
+  tessera_target.launch @k grid(%b) block = [128] args(%a, %map : memref<?x?x?x64xf16>, !map4)
+  return
+}
+
+// -----
+
 // The device's multiprocessors: the symbol `multiprocessors` in the plan's
 // expressions, bound by the runtime at launch.
 // CHECK-LABEL: func.func @sms
