@@ -193,3 +193,28 @@ def test_f8_casts_compile(target):
         art = _compile(_source(src, dst, attrs), target)
         dtypes = [art.plan["inputs"][0]["dtype"], art.plan["outputs"][0]["dtype"]]
         assert dtypes == [src, dst], name
+
+
+@pytest.mark.parametrize("chip", ["sm_90", "sm_80", "gfx942"])
+def test_attention_on_bshd_tensors_is_one_kernel(chip):
+    """Attention written on [B, S, H, D] tensors with transposes of the
+    middle dims around it (docs/python.md) compiles to one attention
+    kernel on every target: the kernel reads and writes the buffers through
+    strides (on sm_90, tensor maps with strides in the plan)."""
+    import tessera as ts
+    from tessera import Tensor, f16
+    from tessera.compiler import compile as compile_fn
+
+    @ts.function
+    def bshd(q: Tensor["B", "S", "H", 64, f16], k: Tensor["B", "S", "H", 64, f16],
+             v: Tensor["B", "S", "H", 64, f16]):
+        return ts.attention(q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3),
+                            v.transpose(0, 2, 1, 3), causal=True).transpose(0, 2, 1, 3)
+
+    artifact = compile_fn(bshd, target=chip)
+    (kernel,) = artifact.plan["kernels"]
+    assert "attention" in kernel["name"]
+    assert artifact.plan["outputs"][0]["dims"] == ["B", "S", "H", 64]
+    if chip == "sm_90":
+        assert [m.get("strides") for m in artifact.plan["tensor_maps"]] == [
+            ["(S * (H * 64))", "64", "(H * 64)", "1"]] * 3
