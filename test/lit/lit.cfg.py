@@ -21,6 +21,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.tessera_tools_dir, config.llvm_tools_dir]
 tools = [
     "tessera-opt",
+    "tessera-run-artifact",
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("%PYTHON", config.python_executable, unresolved="ignore"),
 ]
