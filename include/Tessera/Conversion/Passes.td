@@ -183,7 +183,7 @@ def ConvertTesseraTargetToGPU
   let options = [
     Option<"kernelModuleName", "module-name", "std::string",
            /*default=*/"\"tessera_kernels\"", "name of the gpu.module">];
-  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::cf::ControlFlowDialect",
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",

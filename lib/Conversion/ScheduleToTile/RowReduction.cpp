@@ -27,11 +27,6 @@ using namespace mlir::tessera;
 
 namespace mlir::tessera::schedule_to_tile {
 
-/// Elements of a row each thread holds in registers, where the whole row
-/// fits (a tile of 32 a thread: 8192 elements for 256 threads; f32 values
-/// of the row, its weight and bias stay within the register file).
-static constexpr int64_t kRowElementsPerThread = 32;
-
 /// The block-level combiner of a graph reduction.
 static tile::ReduceKind getTileReduceKind(graph::ReduceKind kind) {
   switch (kind) {
@@ -263,277 +258,196 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                         ctx, {1, threads / warpSize}, {1, warpSize},
                         {1, config.getVector()})};
 
-  // One row's program on the tiles `tiles`: `held`, the row is one tile
-  // loaded once into registers (its elements past `cols` masked), else
-  // walked in chunks. The statistics, their broadcasts and the stores
-  // below are written once for both.
-  auto emitRowProgram = [&](OpBuilder &b, ValueRange params, Value cols, Value id,
-                            ArrayRef<Value> lead, Value count, OutputTiles tiles,
-                            bool held) -> LogicalResult {
-    Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
-    std::optional<TileWalk> row;
-    if (!held)
-      row.emplace(b, loc, tiles, /*axis=*/1, cols, /*across=*/zero,
-                  /*acrossInBounds=*/true);
-    // `buffer` from element `offset` seen as one row of `cols` elements.
-    auto rowView = [&](Value buffer, Value offset) {
-      return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
-    };
-    Value x = rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
-    RankedTensorType outTile = tiles.tile(element);
-    auto toCompute = [&](OpBuilder &mb, Value v) {
-      return convertScalar(mb, loc, v, compute);
-    };
-    // (`position`: the output element's indices, for stochastic rounding)
-    auto toStorage = [&](OpBuilder &mb, Value v, ArrayRef<Value> position) {
-      return buildStorageScalar(anchor, mb, loc, v, element, position);
-    };
-    // A held row: the tile (masked past `cols`), its column indices and
-    // which of them are in the row.
-    auto loadHeld = [&](Value view) {
-      auto load = tile::LoadTileOp::create(b, loc, tiles.tile(
-          cast<MemRefType>(view.getType()).getElementType()), view,
-          ValueRange{zero, zero});
-      return load.getResult();
-    };
-    Value heldX, columns, valid;
-    if (held) {
-      heldX = loadHeld(x);
-      columns = tiles.coordinates(b, loc, 0, zero);
-      valid = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ult, columns,
-          tensor::SplatOp::create(b, loc, tiles.tile(b.getIndexType()), cols));
-    }
-    // Reduces `term` of each element of the row view `view` with `kind`.
-    auto statistic = [&](graph::ReduceKind kind, Type type, Value view,
-                         ValueRange stats, TileWalk::Term term) -> Value {
-      if (!held)
-        return row->statistic(kind, type, view, stats, term);
-      unsigned k = static_cast<unsigned>(kind);
-      SmallVector<Value> inputs{view == x ? heldX : loadHeld(view), valid};
-      inputs.append(stats.begin(), stats.end());
-      Value terms = mapTiles(
-          b, loc, tiles.tile(type), inputs, [&](OpBuilder &mb, ValueRange e) {
-            return arith::SelectOp::create(
-                       mb, loc, e[1], term(mb, e[0], e.drop_front(2)),
-                       buildReductionInit(mb, loc, k, type))
-                .getResult();
-          });
-      return tile::ReduceOp::create(b, loc, tiles.rows(type),
-                                    getTileReduceKind(kind), terms, 1);
-    };
-    auto broadcast = [&](Value stat) -> Value {
-      auto type = cast<RankedTensorType>(stat.getType());
-      return tile::BroadcastOp::create(b, loc, tiles.tile(type.getElementType()),
-                                       stat, b.getI64IntegerAttr(1));
-    };
-    // The last pass: `views` (row views) mapped by `fn` (on computed-type
-    // elements; `stats` broadcast) and stored.
-    auto storeRow = [&](ValueRange views, ValueRange stats,
-                        function_ref<Value(OpBuilder &, ValueRange, ValueRange)>
-                            fn) {
-      Value y = rowView(params[outParam], arith::MulIOp::create(b, loc, id, cols));
-      auto storeTile = [&](OpBuilder &lb, Value c0, bool whole,
-                           ArrayRef<Value> loaded, Value indices) {
-        SmallVector<Value> inputs(loaded);
-        inputs.append(stats.begin(), stats.end());
-        if (stochastic)
-          inputs.push_back(indices);
-        Value value = mapTiles(
-            lb, loc, outTile, inputs, [&](OpBuilder &mb, ValueRange e) {
-              SmallVector<Value> computed;
-              for (Value v : e.take_front(views.size()))
-                computed.push_back(toCompute(mb, v));
-              SmallVector<Value> position(lead);
-              if (stochastic)
-                position.push_back(e.back());
-              return toStorage(
-                  mb, fn(mb, computed, e.slice(views.size(), stats.size())),
-                  position);
-            });
-        auto store = tile::StoreTileOp::create(lb, loc, value, y,
-                                               ValueRange{zero, c0}, Value());
-        store.setInBounds(whole);
-      };
-      if (held) {  // (masked past `cols`)
-        SmallVector<Value> loaded;
-        for (Value view : views)
-          loaded.push_back(view == x ? heldX : loadHeld(view));
-        storeTile(b, zero, /*whole=*/false, loaded, columns);
-        return;
-      }
-      // The last tile may overlap the one before: its elements there are
-      // stored again, with the same values.
-      auto walked = [&](OpBuilder &lb, Value c0, bool whole) {
-        SmallVector<Value> loaded;
-        for (Value view : views)
-          loaded.push_back(row->load(lb, view, c0, /*inBounds=*/whole));
-        storeTile(lb, c0, whole, loaded,
-                  stochastic ? tiles.coordinates(lb, loc, 0, c0) : Value());
-        return SmallVector<Value>{};
-      };
-      row->walk(
-          {}, [&](OpBuilder &lb, Value c0, ValueRange) { return walked(lb, c0, true); },
-          [&](OpBuilder &lb, Value c0, ValueRange) { return walked(lb, c0, false); });
-    };
-
-    if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
-      Value max = statistic(
-          graph::ReduceKind::max, compute, x, {},
-          [&](OpBuilder &mb, Value e, ValueRange) {
-            return toCompute(mb, e);
-          });
-      Value maxB = broadcast(max);
-      Value sum = statistic(
-          graph::ReduceKind::sum, compute, x, maxB,
-          [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
-            return math::ExpOp::create(
-                mb, loc, arith::SubFOp::create(mb, loc, toCompute(mb, e),
-                                               m[0]));
-          });
-      bool log = isa<graph::LogSoftmaxOp>(anchor);
-      // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
-      Value scale = broadcast(mapTiles(
-          b, loc, tiles.rows(compute), sum,
-          [&](OpBuilder &mb, ValueRange s) -> Value {
-            if (log)
-              return math::LogOp::create(mb, loc, s[0]);
-            return arith::DivFOp::create(
-                mb, loc, floatConstant(mb, loc, compute, 1.0), s[0]);
-          }));
-      storeRow(x, {maxB, scale},
-               [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
-                 Value shifted =
-                     arith::SubFOp::create(mb, loc, v[0], st[0]);
-                 if (log)
-                   return arith::SubFOp::create(mb, loc, shifted, st[1]);
-                 return arith::MulFOp::create(
-                     mb, loc, math::ExpOp::create(mb, loc, shifted), st[1]);
-               });
-      return success();
-    }
-
-    if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
-      bool centered = isa<graph::LayerNormOp>(anchor);
-      // Layer norm centers on the mean first; RMS norm does not.
-      SmallVector<Value> meanB;
-      if (centered)
-        meanB.push_back(broadcast(mapTiles(
-            b, loc, tiles.rows(compute),
-            statistic(graph::ReduceKind::sum, compute, x, {},
-                          [&](OpBuilder &mb, Value e, ValueRange) {
-                            return toCompute(mb, e);
-                          }),
-            [&](OpBuilder &mb, ValueRange s) -> Value {
-              return arith::DivFOp::create(mb, loc, s[0], count);
-            })));
-      auto center = [&](OpBuilder &mb, Value v, ValueRange mean) {
-        return centered ? arith::SubFOp::create(mb, loc, v, mean[0])
-                              .getResult()
-                        : v;
-      };
-      Value squares = statistic(
-          graph::ReduceKind::sum, compute, x, meanB,
-          [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
-            Value d = center(mb, toCompute(mb, e), mean);
-            return arith::MulFOp::create(mb, loc, d, d);
-          });
-      Value inv = broadcast(mapTiles(
-          b, loc, tiles.rows(compute), squares,
-          [&](OpBuilder &mb, ValueRange s) -> Value {
-            return math::RsqrtOp::create(
-                mb, loc,
-                arith::AddFOp::create(
-                    mb, loc, arith::DivFOp::create(mb, loc, s[0], count),
-                    floatConstant(mb, loc, compute, epsilon)));
-          }));
-      SmallVector<Value> views{x}, stats{inv};
-      stats.append(meanB);
-      // The weight and bias are rows of their own, the same for every
-      // row of the input.
-      if (wParam >= 0)
-        views.push_back(rowView(params[wParam], zero));
-      if (bParam >= 0)
-        views.push_back(rowView(params[bParam], zero));
-      storeRow(views, stats,
-               [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
-                 Value y = arith::MulFOp::create(
-                     mb, loc, center(mb, v[0], st.drop_front()), st[0]);
-                 unsigned next = 1;
-                 if (wParam >= 0)
-                   y = arith::MulFOp::create(mb, loc, y, v[next++]);
-                 if (bParam >= 0)
-                   y = arith::AddFOp::create(mb, loc, y, v[next++]);
-                 return y;
-               });
-      return success();
-    }
-
-    // reduce over the trailing dims: one value per row.
-    graph::ReduceKind kind = reduce.getKind();
-    Value total = mapTiles(
-        b, loc, tiles.rows(element),
-        statistic(kind, compute, x, {},
-                      [&](OpBuilder &mb, Value e, ValueRange) {
-                        return toCompute(mb, e);
-                      }),
-        [&](OpBuilder &mb, ValueRange t) -> Value {
-          Value v = t[0];
-          if (kind == graph::ReduceKind::mean)
-            v = arith::DivFOp::create(mb, loc, v, count);
-          // (kept reduced dims are not hashed: the CPU path rounds
-          // before it inserts them)
-          return toStorage(mb, v, lead);
-        });
-    tile::StoreTileOp::create(
-        b, loc, total,
-        stridedView(b, loc, params[outParam], id, {one}, {one}),
-        ValueRange{zero}, Value());
-    return success();
-  };
-
-  // Rows of at most `held` elements are held in registers: loaded once, a
-  // tile of the whole row (kRowElementsPerThread a thread), and every
-  // statistic and the stores computed from that tile; longer rows are
-  // walked in chunks of the schedule's tile, each pass loading them again.
-  int64_t held = kRowElementsPerThread * threads;
-  bool registers = held > config.getTile()[1];
-  OutputTiles wide{1, held, chunk.encoding};
-
   return emitKernel(
       host, loc, "row", config, sig, {rows},
       /*sharedBytes=*/0,
-      [&](OpBuilder &kb, ValueRange params) -> LogicalResult {
+      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
         Value cols = params[colsParam];
-        Value zero = indexConstant(kb, loc, 0), one = indexConstant(kb, loc, 1);
-        Value id = programId(kb, loc, 0);
+        Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
+        TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero,
+                     /*acrossInBounds=*/true);
+        // `buffer` from element `offset` seen as one row of `cols` elements.
+        auto rowView = [&](Value buffer, Value offset) {
+          return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
+        };
+        Value id = programId(b, loc, 0);
         SmallVector<Value> lead(leadParams.size());
         Value rest = id;
         for (int64_t d = static_cast<int64_t>(lead.size()) - 1; d >= 0; --d) {
           Value size = params[leadParams[d]];
-          lead[d] = arith::RemUIOp::create(kb, loc, rest, size);
-          rest = arith::DivUIOp::create(kb, loc, rest, size);
+          lead[d] = arith::RemUIOp::create(b, loc, rest, size);
+          rest = arith::DivUIOp::create(b, loc, rest, size);
         }
-        Value count = indexToFloat(kb, loc, cols, compute);
-        if (!registers)
-          return emitRowProgram(kb, params, cols, id, lead, count, chunk,
-                                /*held=*/false);
-        auto branch = scf::IfOp::create(
-            kb, loc, TypeRange(),
-            arith::CmpIOp::create(kb, loc, arith::CmpIPredicate::ule, cols,
-                                  indexConstant(kb, loc, held)),
-            /*withElseRegion=*/true);
-        OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
-        OpBuilder eb = OpBuilder::atBlockBegin(branch.elseBlock());
-        tb.setInsertionPoint(branch.thenBlock()->getTerminator());
-        eb.setInsertionPoint(branch.elseBlock()->getTerminator());
-        if (failed(emitRowProgram(tb, params, cols, id, lead, count, wide,
-                                  /*held=*/true)) ||
-            failed(emitRowProgram(eb, params, cols, id, lead, count, chunk,
-                                  /*held=*/false)))
-          return failure();
-        (void)zero;
-        (void)one;
+        Value x =
+            rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
+        Value count = indexToFloat(b, loc, cols, compute);
+        RankedTensorType outChunk = chunk.tile(element);
+        auto toCompute = [&](OpBuilder &mb, Value v) {
+          return convertScalar(mb, loc, v, compute);
+        };
+        // (`position`: the output element's indices, for stochastic
+        // rounding)
+        auto toStorage = [&](OpBuilder &mb, Value v,
+                             ArrayRef<Value> position) {
+          return buildStorageScalar(anchor, mb, loc, v, element, position);
+        };
+        // The last pass: each chunk of `inputs` (row views) mapped by `fn`
+        // (on computed-type elements; `stats` broadcast) and stored.
+        auto storeRow = [&](ValueRange views, ValueRange stats,
+                            function_ref<Value(OpBuilder &, ValueRange,
+                                               ValueRange)> fn) {
+          Value y = rowView(params[outParam],
+                            arith::MulIOp::create(b, loc, id, cols));
+          // The last tile may overlap the one before: its elements there
+          // are stored again, with the same values.
+          auto storeTile = [&](OpBuilder &lb, Value c0, bool whole) {
+            SmallVector<Value> inputs;
+            for (Value view : views)
+              inputs.push_back(row.load(lb, view, c0, /*inBounds=*/whole));
+            inputs.append(stats.begin(), stats.end());
+            if (stochastic)
+              inputs.push_back(chunk.coordinates(lb, loc, 0, c0));
+            Value value = mapTiles(
+                lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
+                  SmallVector<Value> loaded;
+                  for (Value v : e.take_front(views.size()))
+                    loaded.push_back(toCompute(mb, v));
+                  SmallVector<Value> position(lead);
+                  if (stochastic)
+                    position.push_back(e.back());
+                  return toStorage(
+                      mb,
+                      fn(mb, loaded,
+                         e.slice(views.size(), stats.size())),
+                      position);
+                });
+            auto store = tile::StoreTileOp::create(
+                lb, loc, value, y, ValueRange{zero, c0}, Value());
+            store.setInBounds(whole);
+            return SmallVector<Value>{};
+          };
+          row.walk(
+              {},
+              [&](OpBuilder &lb, Value c0, ValueRange) {
+                return storeTile(lb, c0, true);
+              },
+              [&](OpBuilder &lb, Value c0, ValueRange) {
+                return storeTile(lb, c0, false);
+              });
+        };
+
+        if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
+          Value max = row.statistic(
+              graph::ReduceKind::max, compute, x, {},
+              [&](OpBuilder &mb, Value e, ValueRange) {
+                return toCompute(mb, e);
+              });
+          Value maxB = row.broadcast(max);
+          Value sum = row.statistic(
+              graph::ReduceKind::sum, compute, x, maxB,
+              [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
+                return math::ExpOp::create(
+                    mb, loc, arith::SubFOp::create(mb, loc, toCompute(mb, e),
+                                                   m[0]));
+              });
+          bool log = isa<graph::LogSoftmaxOp>(anchor);
+          // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
+          Value scale = row.broadcast(mapTiles(
+              b, loc, chunk.rows(compute), sum,
+              [&](OpBuilder &mb, ValueRange s) -> Value {
+                if (log)
+                  return math::LogOp::create(mb, loc, s[0]);
+                return arith::DivFOp::create(
+                    mb, loc, floatConstant(mb, loc, compute, 1.0), s[0]);
+              }));
+          storeRow(x, {maxB, scale},
+                   [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
+                     Value shifted =
+                         arith::SubFOp::create(mb, loc, v[0], st[0]);
+                     if (log)
+                       return arith::SubFOp::create(mb, loc, shifted, st[1]);
+                     return arith::MulFOp::create(
+                         mb, loc, math::ExpOp::create(mb, loc, shifted), st[1]);
+                   });
+          return success();
+        }
+
+        if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
+          bool centered = isa<graph::LayerNormOp>(anchor);
+          // Layer norm centers on the mean first; RMS norm does not.
+          SmallVector<Value> meanB;
+          if (centered)
+            meanB.push_back(row.broadcast(mapTiles(
+                b, loc, chunk.rows(compute),
+                row.statistic(graph::ReduceKind::sum, compute, x, {},
+                              [&](OpBuilder &mb, Value e, ValueRange) {
+                                return toCompute(mb, e);
+                              }),
+                [&](OpBuilder &mb, ValueRange s) -> Value {
+                  return arith::DivFOp::create(mb, loc, s[0], count);
+                })));
+          auto center = [&](OpBuilder &mb, Value v, ValueRange mean) {
+            return centered ? arith::SubFOp::create(mb, loc, v, mean[0])
+                                  .getResult()
+                            : v;
+          };
+          Value squares = row.statistic(
+              graph::ReduceKind::sum, compute, x, meanB,
+              [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
+                Value d = center(mb, toCompute(mb, e), mean);
+                return arith::MulFOp::create(mb, loc, d, d);
+              });
+          Value inv = row.broadcast(mapTiles(
+              b, loc, chunk.rows(compute), squares,
+              [&](OpBuilder &mb, ValueRange s) -> Value {
+                return math::RsqrtOp::create(
+                    mb, loc,
+                    arith::AddFOp::create(
+                        mb, loc, arith::DivFOp::create(mb, loc, s[0], count),
+                        floatConstant(mb, loc, compute, epsilon)));
+              }));
+          SmallVector<Value> views{x}, stats{inv};
+          stats.append(meanB);
+          // The weight and bias are rows of their own, the same for every
+          // row of the input.
+          if (wParam >= 0)
+            views.push_back(rowView(params[wParam], zero));
+          if (bParam >= 0)
+            views.push_back(rowView(params[bParam], zero));
+          storeRow(views, stats,
+                   [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
+                     Value y = arith::MulFOp::create(
+                         mb, loc, center(mb, v[0], st.drop_front()), st[0]);
+                     unsigned next = 1;
+                     if (wParam >= 0)
+                       y = arith::MulFOp::create(mb, loc, y, v[next++]);
+                     if (bParam >= 0)
+                       y = arith::AddFOp::create(mb, loc, y, v[next++]);
+                     return y;
+                   });
+          return success();
+        }
+
+        // reduce over the trailing dims: one value per row.
+        graph::ReduceKind kind = reduce.getKind();
+        Value total = mapTiles(
+            b, loc, chunk.rows(element),
+            row.statistic(kind, compute, x, {},
+                          [&](OpBuilder &mb, Value e, ValueRange) {
+                            return toCompute(mb, e);
+                          }),
+            [&](OpBuilder &mb, ValueRange t) -> Value {
+              Value v = t[0];
+              if (kind == graph::ReduceKind::mean)
+                v = arith::DivFOp::create(mb, loc, v, count);
+              // (kept reduced dims are not hashed: the CPU path rounds
+              // before it inserts them)
+              return toStorage(mb, v, lead);
+            });
+        tile::StoreTileOp::create(
+            b, loc, total,
+            stridedView(b, loc, params[outParam], id, {one}, {one}),
+            ValueRange{zero}, Value());
         return success();
       });
 }

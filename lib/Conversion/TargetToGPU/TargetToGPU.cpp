@@ -19,8 +19,6 @@
 #include "Tessera/Dialect/Target/IR/TargetAttrs.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
-#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -33,7 +31,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tessera {
@@ -557,29 +554,6 @@ struct ConvertTargetToGPUPass
         });
       kernel.erase();
     }
-
-    // gpu.all_reduce's expansion splits its block: a function with one in
-    // structured control flow (a row kernel's branch between rows held in
-    // registers and rows walked in chunks) has its scf lowered to cf first,
-    // as the binary pipelines do later anyway.
-    WalkResult lowered = gpuModule.walk([&](gpu::GPUFuncOp func) {
-      WalkResult nested = func.walk([&](gpu::AllReduceOp reduce) {
-        return reduce->getParentOp() == func ? WalkResult::advance()
-                                              : WalkResult::interrupt();
-      });
-      if (!nested.wasInterrupted())
-        return WalkResult::advance();
-      ConversionTarget target(*ctx);
-      target.addIllegalDialect<scf::SCFDialect>();
-      target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
-      RewritePatternSet scfToCf(ctx);
-      populateSCFToControlFlowConversionPatterns(scfToCf);
-      return failed(applyPartialConversion(func, target, std::move(scfToCf)))
-                 ? WalkResult::interrupt()
-                 : WalkResult::advance();
-    });
-    if (lowered.wasInterrupted())
-      return signalPassFailure();
 
     // gpu.all_reduce to shuffles and workgroup memory (in the gpu.funcs);
     // transcendental math to polynomials, so that kernels need no device

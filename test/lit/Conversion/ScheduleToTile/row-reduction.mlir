@@ -1,11 +1,6 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // RowReduction.cpp: row kernels (softmax, norms, trailing-dim reductions).
-// One block per row. A row of at most 32 elements a thread (8192 for the
-// 256 threads) is held in registers: one tile of the whole row loaded once
-// (masked past the row's end), every statistic a map over it (the columns
-// past the end replaced by the reduction's identity) reduced over the
-// block, and the output computed from it and stored (masked). Longer rows:
-// the block walks its row in [1, 2048] register tiles
+// One block per row; the block walks its row in [1, 2048] register tiles
 // (the config's columns) over its 8 warps: the whole tiles (declared
 // in_bounds in the last pass), then the last one, which ends at the row's
 // end where the row is at least a tile long (in bounds, overlapping the
@@ -21,30 +16,13 @@
 // CHECK: tessera_target.launch @softmax_k0_row grid(%{{.*}}) block = [256]
 // CHECK-LABEL: tessera_target.kernel @softmax_k0_row(
 // CHECK-SAME: %[[X:.*]]: memref<?xf16>, %[[Y:.*]]: memref<?xf16>, %[[N:.*]]: index)
-// CHECK: %[[ROWID:.*]] = tessera_tile.program_id 0
-// CHECK: %[[HELD:.*]] = arith.cmpi ule, %[[N]], %c8192
-// CHECK: scf.if %[[HELD]] {
-// The row held: loaded once, its columns against the row's end.
-// CHECK:   %[[HX:.*]] = memref.reinterpret_cast %[[X]]
-// CHECK:   %[[ROWT:.*]] = tessera_tile.load_tile %[[HX]][%{{.*}}, %{{.*}}] : {{.*}} -> tensor<1x8192xf16, #[[BLOCKED]]>
-// CHECK:   %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : tensor<1x8192xindex, #[[BLOCKED]]>
-// CHECK:   %[[HMAXT:.*]] = tessera_tile.map ins(%[[ROWT]], %[[IN]] :
-// CHECK:     arith.select
-// CHECK:   %[[HMAX:.*]] = tessera_tile.reduce max %[[HMAXT]] axis 1
-// CHECK:   %[[HMAXB:.*]] = tessera_tile.broadcast %[[HMAX]] axis 1
-// CHECK:   tessera_tile.map ins(%[[ROWT]], %[[IN]], %[[HMAXB]] :
-// CHECK:     math.exp
-// CHECK:   tessera_tile.reduce add
-// CHECK:   %[[HOUT:.*]] = tessera_tile.map ins(%[[ROWT]], %[[HMAXB]], %{{.*}} :
-// CHECK:   tessera_tile.store_tile %[[HOUT]], %{{.*}}[%{{.*}}, %{{.*}}] : tensor<1x8192xf16, #[[BLOCKED]]>
-// CHECK-NOT: tessera_tile.load_tile
-// CHECK: } else {
-// Walked: the whole tiles' end and the last tile's start.
+// The whole tiles' end and the last tile's start.
 // CHECK: %[[TILES:.*]] = arith.divui %[[N]], %c2048
 // CHECK: %[[WHOLE:.*]] = arith.muli %[[TILES]], %c2048
 // CHECK: %[[LONG:.*]] = arith.cmpi uge, %[[N]], %c2048
 // CHECK: %[[END:.*]] = arith.subi %[[N]], %c2048
 // CHECK: %[[LAST:.*]] = arith.select %[[LONG]], %[[END]], %[[WHOLE]]
+// CHECK: %[[ROWID:.*]] = tessera_tile.program_id 0
 // CHECK: %[[OFF:.*]] = arith.muli %[[ROWID]], %[[N]]
 // CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [%[[OFF]]], sizes: [%{{.*}}, %[[N]]], strides: [%[[N]], 1]
 // The max: -inf, then max with each element of the whole tiles, then of
@@ -110,13 +88,6 @@ func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
 // shifted output; the weight and bias are rows read from column 0.
 // CHECK-LABEL: tessera_target.kernel @layer_norm_k0_row(
 // CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[W:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[N:.*]]: index)
-// Held rows: the weight and bias loaded once, for the output.
-// CHECK: scf.if
-// CHECK: %[[HWV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0]
-// CHECK: tessera_tile.load_tile %[[HWV]]{{.*}} -> tensor<1x8192xf32
-// CHECK: tessera_tile.store_tile %{{.*}} : tensor<1x8192xf32
-// Walked rows:
-// CHECK: } else {
 // CHECK: tessera_tile.reduce add
 // CHECK: %[[MEAN:.*]] = tessera_tile.map
 // CHECK:   arith.divf
