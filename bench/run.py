@@ -387,9 +387,6 @@ def attention_inputs(torch, shape, dtype, causal):
 
 def attention_rows(bench, quick):
     torch = bench.torch
-    F = torch.nn.functional
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-
     configs = [(4, 32, 4096, 128), (4, 32, 4096, 64), (4, 32, 1000, 128)]
     if quick:
         configs = [(1, 8, 1000, 64)]
@@ -399,30 +396,15 @@ def attention_rows(bench, quick):
             sets, qkv, O, ref = attention_inputs(torch, shape, torch.float16, causal)
             name = f"attention_d{D}{'_causal' if causal else ''}_f16"
             run, check = runner(torch, qkv, O, ref, lambda o: o[:1, :2])
-
             t = bench.tessera(name, run, check, 2e-3, sets)
-            peers = {}
-            for backend, label in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
-                                   (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
-                try:
-                    with sdpa_kernel(backend):
-                        run = lambda i: F.scaled_dot_product_attention(*qkv[i], is_causal=causal)
-                        e = rel_err(torch, run(0)[:1, :2], ref)
-                        peers[label] = (time_ms(torch, run, sets), e, bool(e < 2e-3))
-                except Exception as ex:  # a backend may refuse a shape
-                    print(f"  {label} failed on {shape}: {type(ex).__name__}")
-            flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
-            # Ceiling: the fastest measured attention (cuDNN where it runs).
-            fastest = min((v[0] for v in peers.values() if v[0] and v[2]), default=None)
-            bench.add("attention", f"fp16 B{Bz} H{H} S{S} D{D}{' causal' if causal else ''}",
-                      flops, "TFLOP/s", t, peers,
-                      ceiling=("fastest peer", flops / fastest / 1e9) if fastest else None)
+            attention_row(bench, f"fp16 B{Bz} H{H} S{S} D{D}", shape, causal, t,
+                          lambda i: qkv[i], sets, ref)
             del qkv, O, ref
     # [B, S, H, D] tensors: Tessera's head swaps in the kernel (strided
     # reads and writes), SDPA on the [B, H, S, D] views of the same buffers.
     for causal in ((False, True) if not quick else (False,)):
-        Bz, H, S, D = configs[0]
-        shape = (Bz, H, S, D)
+        shape = (4, 32, 4096, 128) if not quick else (1, 8, 1000, 128)  # (the D128 programs)
+        Bz, H, S, D = shape
         sets, qkv, O, ref = attention_inputs(torch, shape, torch.float16, causal)
         # the same values, stored [B, S, H, D]
         stored = [[x.transpose(1, 2).contiguous() for x in s] for s in qkv]
@@ -431,23 +413,34 @@ def attention_rows(bench, quick):
         name = f"attention_bshd_d{D}{'_causal' if causal else ''}_f16"
         run, check = runner(torch, stored, out, ref, lambda o: o[:1, :, :2].transpose(1, 2))
         t = bench.tessera(name, run, check, 2e-3, sets)
-        peers = {}
-        for backend, label in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
-                               (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
-            try:
-                with sdpa_kernel(backend):
-                    run = lambda i: F.scaled_dot_product_attention(
-                        *(x.transpose(1, 2) for x in stored[i]), is_causal=causal)
-                    e = rel_err(torch, run(0)[:1, :2], ref)
-                    peers[label] = (time_ms(torch, run, sets), e, bool(e < 2e-3))
-            except Exception as ex:  # a backend may refuse a shape
-                print(f"  {label} failed on [B, S, H, D] {shape}: {type(ex).__name__}")
-        flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
-        fastest = min((v[0] for v in peers.values() if v[0] and v[2]), default=None)
-        bench.add("attention", f"fp16 [B,S,H,D] B{Bz} S{S} H{H} D{D}{' causal' if causal else ''}",
-                  flops, "TFLOP/s", t, peers,
-                  ceiling=("fastest peer", flops / fastest / 1e9) if fastest else None)
+        attention_row(bench, f"fp16 [B,S,H,D] B{Bz} S{S} H{H} D{D}", shape, causal, t,
+                      lambda i: [x.transpose(1, 2) for x in stored[i]], sets, ref)
         del stored, out, ref
+
+
+def attention_row(bench, label, shape, causal, tessera, qkv, sets, ref):
+    """Times SDPA's flash and cuDNN backends on `qkv(i)` ([B, H, S, D]
+    tensors or views) and adds the attention row with Tessera's timing."""
+    torch = bench.torch
+    F = torch.nn.functional
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    Bz, H, S, D = shape
+    peers = {}
+    for backend, name in ((SDPBackend.FLASH_ATTENTION, "SDPA flash"),
+                          (SDPBackend.CUDNN_ATTENTION, "SDPA cuDNN")):
+        try:
+            with sdpa_kernel(backend):
+                run = lambda i: F.scaled_dot_product_attention(*qkv(i), is_causal=causal)
+                e = rel_err(torch, run(0)[:1, :2], ref)
+                peers[name] = (time_ms(torch, run, sets), e, bool(e < 2e-3))
+        except Exception as ex:  # a backend may refuse a shape
+            print(f"  {name} failed on {label}: {type(ex).__name__}")
+    flops = 4 * Bz * H * S * S * D * (0.5 if causal else 1.0)
+    # Ceiling: the fastest measured attention (cuDNN where it runs).
+    fastest = min((v[0] for v in peers.values() if v[0] and v[2]), default=None)
+    bench.add("attention", label + (" causal" if causal else ""), flops, "TFLOP/s", tessera,
+              peers, ceiling=("fastest peer", flops / fastest / 1e9) if fastest else None)
 
 
 def simt_attention_rows(bench, quick):
