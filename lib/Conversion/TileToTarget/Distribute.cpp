@@ -510,20 +510,6 @@ struct Access {
     strides.assign(meta.getStrides().begin(), meta.getStrides().end());
   }
 
-  /// i1: the tile's whole box [indices, indices + shape) lies in bounds.
-  Value boxInBounds(OpBuilder &b, Location loc, ValueRange indices,
-                    ArrayRef<int64_t> shape) const {
-    Value all;
-    for (auto [index, extent, size] : llvm::zip(indices, shape, sizes)) {
-      Value end = arith::AddIOp::create(
-          b, loc, index, arith::ConstantIndexOp::create(b, loc, extent));
-      Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
-                                       size);
-      all = all ? arith::AndIOp::create(b, loc, all, ok).getResult() : ok;
-    }
-    return all;
-  }
-
   /// i1: the tile's whole box [indices, indices + shape) lies in bounds
   /// (unless `promised`: then only alignment is tested, so there must be
   /// groups) and every group in it is aligned to its size (the box's first
@@ -656,21 +642,7 @@ struct LoadTileLowering : public OpConversionPattern<tile::LoadTileOp> {
     scf::YieldOp::create(tb, loc, loaded);
     OpBuilder eb = rewriter;
     eb.setInsertionPointToStart(branch.elseBlock());
-    if (promised || access.group == 1) {
-      scf::YieldOp::create(eb, loc, promised ? unmasked(eb) : masked(eb));
-    } else {
-      // In bounds but not aligned for vectors (rows of an odd number of
-      // halves): scalars without masks.
-      auto inside = scf::IfOp::create(
-          eb, loc, SmallVector<Type>(n, element),
-          access.boxInBounds(eb, loc, indices, op.getType().getShape()),
-          /*withElseRegion=*/true);
-      OpBuilder ib = OpBuilder::atBlockBegin(inside.thenBlock());
-      scf::YieldOp::create(ib, loc, unmasked(ib));
-      OpBuilder ob = OpBuilder::atBlockBegin(inside.elseBlock());
-      scf::YieldOp::create(ob, loc, masked(ob));
-      scf::YieldOp::create(eb, loc, inside.getResults());
-    }
+    scf::YieldOp::create(eb, loc, promised ? unmasked(eb) : masked(eb));
     rewriter.replaceOpWithMultiple(op, {branch.getResults()});
     return success();
   }
@@ -723,14 +695,13 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     int64_t n = dist->numElements();
     bool promised = op.getInBounds();
     // Element by element: masked at the bounds unless the box is promised
-    // or known in bounds (a slice's elements still by their owners only).
-    auto masked = [&](OpBuilder &b, bool inside = false) {
+    // in bounds (a slice's elements still by their owners only).
+    auto masked = [&](OpBuilder &b) {
       for (int64_t k = 0; k < n; ++k) {
         SmallVector<Value> coords = elementCoordinates(b, loc, *dist, base, k);
         Value mask =
-            promised || inside
-                ? owner
-                : owned(b, inBounds(b, loc, coords, access.sizes));
+            promised ? owner
+                     : owned(b, inBounds(b, loc, coords, access.sizes));
         if (mask)
           maskedStore(b, loc, values[k], dest, coords, mask);
         else
@@ -774,22 +745,7 @@ struct StoreTileLowering : public OpConversionPattern<tile::StoreTileOp> {
     }
     OpBuilder eb = rewriter;
     eb.setInsertionPointToStart(branch.elseBlock());
-    if (promised || access.group == 1) {
-      masked(eb);
-    } else {
-      // In bounds but not aligned for vectors: scalars without masks.
-      auto inside = scf::IfOp::create(
-          eb, loc,
-          access.boxInBounds(eb, loc, indices,
-                             op.getValue().getType().getShape()),
-          /*withElseRegion=*/true);
-      OpBuilder ib = OpBuilder::atBlockBegin(inside.thenBlock());
-      ib.setInsertionPoint(inside.thenBlock()->getTerminator());
-      masked(ib, /*inside=*/true);
-      OpBuilder ob = OpBuilder::atBlockBegin(inside.elseBlock());
-      ob.setInsertionPoint(inside.elseBlock()->getTerminator());
-      masked(ob);
-    }
+    masked(eb);
     rewriter.eraseOp(op);
     return success();
   }
