@@ -20,6 +20,11 @@ def TesseraGraphFuse : Pass<"tessera-graph-fuse"> {
       it (bias, activation, residual, scaling);
     - `reduction`: an elementwise prologue followed by the reduce, softmax,
       log_softmax, layer_norm or rms_norm that consumes it;
+    - `attention`: an attention with the head swaps (transposes of the
+      middle dims of rank-4 tensors, permutation [0, 2, 1, 3]) of its query,
+      key and value that only it reads as those, and of its result where
+      that is the result's only use: its kernel reads and writes the
+      [B, S, H, D] tensors through strides;
     - `elementwise`: any other chain of two or more elementwise ops and ops
       that move elements (transpose, reshape, broadcast_to, slice, concat,
       take, dropout): the GPU computes such a chain in one kernel, reading
