@@ -36,10 +36,15 @@ int main(int argc, char **argv) {
     return 1;
   }
   int n = argc - first;
+  if (n > 16) {
+    printf("error: at most 16 arguments\n");
+    tessera_program_close(program);
+    return 1;
+  }
   int64_t shapes[16][8];
   tessera_tensor inputs[16];
   double scalar = 0;
-  for (int i = 0; i < n && i < 16; ++i) {
+  for (int i = 0; i < n; ++i) {
     inputs[i].data = NULL;
     inputs[i].shape = shapes[i];
     inputs[i].rank = 0;
