@@ -58,7 +58,7 @@ def main(argv):
         return (time.perf_counter() - start) / calls * 1e6
 
     r = recorded
-    direct = all(p[4] is not None for p in program._prepared.values())
+    direct = all(p is not None and p[4] is not None for p in program._prepared.values())
     print(f"prepared launches through the driver (cuLaunchKernel): {'yes' if direct else 'no'}")
     launches = {
         "raw cupy.RawKernel":

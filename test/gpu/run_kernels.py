@@ -84,7 +84,8 @@ def main(argv) -> int:
         program(*inputs, out=[out])
         again = cp.asnumpy(out).astype(np.float64)
         ok &= bool(np.all(np.abs(again - ref) <= bound))
-        direct = any(p[4] is not None for p in program._prepared.values())
+        direct = any(p is not None and p[4] is not None for p in program._prepared.values())
+        ok &= direct  # (every case's second call goes through the driver)
         tma = program.tensor_map_counts()
         if name in USES_TMA:  # the path the case is about must have run
             ok &= (tma["encoded"] > 0) == USES_TMA[name]

@@ -49,6 +49,7 @@ def test_c_runtime_reads_every_plan(name, tmp_path):
     assert [l.split()[2] for l in inputs] == [a["name"] for a in program.plan["inputs"]]
     assert [l.split()[3] for l in inputs] == [a["dtype"] for a in program.plan["inputs"]]
     outputs = [l for l in lines if l.startswith("output ")]
+    assert len(outputs) == len(program._outputs), result.stdout
     for line, (_, dims, _) in zip(outputs, program._outputs):
         want = ", ".join(str(d) for d in program._shape(dims, sizes))
         assert line.endswith(f"[{want}]"), (line, want)

@@ -262,6 +262,10 @@ def test_maps_of_kernels_without_a_path_without_tma_must_encode(encoder, cupy):
         maps.encode(0, 0x1000, (1, 1000, 777))
     with pytest.raises(ValueError, match=r"its address 0x1002 is not a multiple of 16 bytes"):
         maps.encode(0, 0x1002, (1, 1000, 768))
+    with pytest.raises(ValueError, match=r"'a' is read through TMA \(tensor map tm0\) by a "
+                                         r"kernel with no path without it, and it is empty "
+                                         r"\(dims \(1, 0, 768\)\): the kernel cannot run on it"):
+        maps.encode(0, 0x1000, (1, 0, 768))
     maps.pitched = True  # the default: the input is copied into aligned rows
     assert maps.encode(0, 0x1000, (1, 1000, 777)) is not None and len(cupy.copies) == 1
     outputs = gpu._TensorMaps([dict(MAP, memref="c", by_value=True)], {"a"}, checked=set())

@@ -337,21 +337,24 @@ class GPUProgram:
         if cp is None or _MODULES.get("cupy") is not cp:
             cp = _cupy_module()
         scan = self._scan(cp, arrays, out, stream)
-        if scan is not None:
-            key, pointers, torch_device = scan
-            prepared = self._prepared.get(key)
-            if prepared is not None:
-                if prepared[4] is not None and pointers is not None:
-                    return self._launch_direct(cp, prepared, pointers, out, stream,
-                                               torch_device)
-                args = self._fast_args(arrays, out)
-                if args is not None:
-                    return self._launch_prepared(cp, prepared, args, out, stream,
-                                                 torch=torch_device is not None)
-        result = self._call(cp, arrays, out, stream)
-        if scan is not None and len(self._prepared) < 64:
-            self._prepared[scan[0]] = self._prepare(arrays)
-        return result
+        # (one call at a time: the parameter blocks, the tensor-map cache
+        # and the pending pitched copies are the program's)
+        with self._lock:
+            if scan is not None:
+                key, pointers, torch_device = scan
+                prepared = self._prepared.get(key)
+                if prepared is not None:
+                    if prepared[4] is not None and pointers is not None:
+                        return self._launch_direct(cp, prepared, pointers, out, stream,
+                                                   torch_device)
+                    args = self._fast_args(arrays, out)
+                    if args is not None:
+                        return self._launch_prepared(cp, prepared, args, out, stream,
+                                                     torch=torch_device is not None)
+            result = self._call(cp, arrays, out, stream)
+            if scan is not None and len(self._prepared) < 64:
+                self._prepared[scan[0]] = self._prepare(arrays)
+            return result
 
     def _scan(self, cp, arrays, out, stream):
         """One pass over the arguments of a call: its key (the shapes and
@@ -399,7 +402,8 @@ class GPUProgram:
                         pointers.append(bits)
             else:
                 return None
-        return (tuple(parts), out is None, torch_device is not None), pointers, torch_device
+        key = (tuple(parts), len(arrays), out is None, torch_device is not None)
+        return key, pointers, torch_device
 
     def _scalar_bits(self, i: int, a) -> Optional[int]:
         """Runtime scalar `a` of input `i` as the bits of its kernel
@@ -409,6 +413,8 @@ class GPUProgram:
         if i >= len(scalars) or scalars[i] is None:
             return None
         dtype = scalars[i][1]
+        if isinstance(a, (bool, np.bool_)):
+            return None  # (the slow path's error: a flag is a Static[bool])
         if isinstance(a, (np.ndarray, np.generic)):
             if a.dtype != dtype:
                 return None
@@ -490,7 +496,10 @@ class GPUProgram:
             kernels.append((function, grid, block, template, shared))
         outputs = [(self._shape(dims, sizes), dtype) for _, dims, dtype in self._outputs]
         temps = [(self._shape(t[1], sizes), t[2], t[3]) for t in self._temporaries]
-        maps = [(slot[memref], self._maps.dims(i, sizes))
+        # (maps only the launched kernels read: none of an empty problem's)
+        used = {v for _, _, _, template, _ in kernels for kind, v in template
+                if kind in (2, 3)}
+        maps = [(slot[memref], self._maps.dims(i, sizes)) if i in used else None
                 for i, memref in enumerate(self._maps.memrefs)]
         # Launched through the driver where every kernel is a loaded
         # function with a handle (not a stand-in).
@@ -517,45 +526,44 @@ class GPUProgram:
             handle = _torch_raw_stream(torch_device)
         else:
             handle = current = _current_stream_pointer(cp)
-        with self._lock:
-            if temps or maps or self._constant_specs:
-                # CuPy's allocations and uploads, and the pitched copies,
-                # are ordered on the launch stream (its memory pool is per
-                # stream).
-                if stream is not None or torch_device is not None:
-                    current = _current_stream_pointer(cp)
-                with (_NO_STREAM if handle == current else
-                      stream if stream is not None else _external_stream_of(cp, handle)):
-                    outs, temporaries, buffers = self._buffers(cp, outputs, temps, words, out,
-                                                                  torch_device)
-                    encoded = [self._maps.encode(i, buffers[s], dims)
-                               for i, (s, dims) in enumerate(maps)]
-                    for kernel in direct:
-                        if self._maps._pending:
-                            self._maps.copy_before([v for j, v in kernel.maps])
-                        if self._before_launch is not None:
-                            self._before_launch(kernel.function)
-                        kernel(handle, buffers, encoded, self._maps)
-                return outs[0] if len(outs) == 1 else tuple(outs)
-            if out is None:
-                if torch_device is not None:
-                    # torch.empty_like of a prototype: half the time of
-                    # torch.empty with a dtype and a device
-                    prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
-                    outs = [_TORCH_EMPTY_LIKE[0](p) for p in prototypes]
-                    addresses = [o.data_ptr() for o in outs]
-                elif stream is not None and handle != _current_stream_pointer(cp):
-                    with stream:  # (CuPy's pool: the launch stream's memory)
-                        outs, addresses = self._new_outputs(cp, outputs, None)
-                else:
+        if temps or maps or self._constant_specs:
+            # CuPy's allocations and uploads, and the pitched copies,
+            # are ordered on the launch stream (its memory pool is per
+            # stream).
+            if stream is not None or torch_device is not None:
+                current = _current_stream_pointer(cp)
+            with (_NO_STREAM if handle == current else
+                  stream if stream is not None else _external_stream_of(cp, handle)):
+                outs, temporaries, buffers = self._buffers(cp, outputs, temps, words, out,
+                                                              torch_device)
+                encoded = [None if m is None else self._maps.encode(i, buffers[m[0]], m[1])
+                           for i, m in enumerate(maps)]
+                for kernel in direct:
+                    if self._maps._pending:
+                        self._maps.copy_before([v for j, v in kernel.maps])
+                    if self._before_launch is not None:
+                        self._before_launch(kernel.function)
+                    kernel(handle, buffers, encoded, self._maps)
+            return outs[0] if len(outs) == 1 else tuple(outs)
+        if out is None:
+            if torch_device is not None:
+                # torch.empty_like of a prototype: half the time of
+                # torch.empty with a dtype and a device
+                prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
+                outs = [_TORCH_EMPTY_LIKE[0](p) for p in prototypes]
+                addresses = [o.data_ptr() for o in outs]
+            elif stream is not None and handle != _current_stream_pointer(cp):
+                with stream:  # (CuPy's pool: the launch stream's memory)
                     outs, addresses = self._new_outputs(cp, outputs, None)
-                words = words + addresses
             else:
-                outs = out
-            for kernel in direct:
-                if self._before_launch is not None:
-                    self._before_launch(kernel.function)
-                kernel(handle, words, (), self._maps)
+                outs, addresses = self._new_outputs(cp, outputs, None)
+            words = words + addresses
+        else:
+            outs = out
+        for kernel in direct:
+            if self._before_launch is not None:
+                self._before_launch(kernel.function)
+            kernel(handle, words, (), self._maps)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
     @staticmethod
@@ -611,7 +619,7 @@ class GPUProgram:
         functions): `args` from _fast_args."""
         outputs, temps, kernels, maps = prepared[:4]
         if stream is None and torch:
-            stream = _torch_stream(cp)
+            stream = _torch_stream(cp, self._device)
         # Allocations (and the zeroing of temporaries) on the launch stream.
         with (stream if stream is not None else _NO_STREAM):
             if out is None:
@@ -628,8 +636,9 @@ class GPUProgram:
                     buffers.append(cp.zeros(shape, dtype) if zero else cp.empty(shape, dtype))
             if self._constant_specs:
                 buffers = buffers + self._device_constants(cp)
-            encoded = [self._maps.encode(i, _pointer(buffers[s]), dims)
-                       for i, (s, dims) in enumerate(maps)]
+            encoded = [None if m is None else
+                       self._maps.encode(i, _pointer(buffers[m[0]]), m[1])
+                       for i, m in enumerate(maps)]
             for function, grid, block, template, shared in kernels:
                 if self._maps._pending:
                     self._maps.copy_before([v for kind, v in template if kind == 2])
@@ -649,8 +658,11 @@ class GPUProgram:
         if out is not None and len(out) != len(self._outputs):
             raise TypeError(f"out= has {len(out)} arrays; the program has "
                             f"{len(self._outputs)} outputs")
-        if stream is None and any(_is_torch(a) for a in list(arrays) + list(out or [])):
-            stream = _torch_stream(cp)  # order after the caller's torch work
+        tensors = [a for a in list(arrays) + list(out or []) if _is_torch(a)]
+        if stream is None and tensors:
+            # order after the caller's torch work, on the tensors' device
+            stream = _torch_stream(cp, tensors[0].get_device()
+                                   if tensors[0].is_cuda else None)
         elif stream is not None and not isinstance(stream, cp.cuda.Stream):
             stream = _external_stream(cp, stream)
         # Copies, allocations and launches all go on the launch stream.
@@ -716,7 +728,12 @@ class GPUProgram:
         if self._constant_specs:
             for (name, _), device in zip(self._constant_specs, self._device_constants(cp)):
                 buffers[name] = device
+        # (maps only the launched kernels read: none of an empty problem's)
+        used = {what for (params_spec, grid_fns, *_) in self._kernels
+                if min(int(g(sizes)) for g in grid_fns) > 0
+                for kind, what in params_spec if kind in ("tensor_map", "tensor_map_valid")}
         encoded = [self._maps.encode(i, _pointer(buffers[memref]), self._maps.dims(i, sizes))
+                   if i in used else None
                    for i, memref in enumerate(self._maps.memrefs)]
         for function, (params_spec, grid_fns, block, shared, abi) in zip(
                 self._load(), self._kernels):
@@ -929,6 +946,11 @@ class _TensorMaps:
             strides = dims[len(box):]
             dims = dims[:len(box)]
             copyable = self._copyable[i] and all(0 < d < 2**31 for d in dims)
+            if 0 in dims:
+                raise ValueError(
+                    f"'{self.memrefs[i]}' is read through TMA (tensor map {self._names[i]}) "
+                    f"by a kernel with no path without it, and it is empty (dims "
+                    f"{tuple(dims)}): the kernel cannot run on it")
             raise ValueError(
                 f"'{self.memrefs[i]}' is read through TMA (tensor map {self._names[i]}) by a "
                 f"kernel with no path without it, and TMA cannot address it as it is "
@@ -1331,13 +1353,14 @@ def _external_stream_of(cp, handle: int):
 _EXTERNAL_STREAMS: Dict[int, object] = {}
 
 
-def _torch_stream(cp):
-    """torch's current stream as a CuPy stream (one wrapper per handle), or
-    None where launching on CuPy's current stream is the same: both are the
-    legacy default stream (no stream switch per call)."""
+def _torch_stream(cp, device: Optional[int] = None):
+    """torch's current stream on `device` (default: torch's current device)
+    as a CuPy stream (one wrapper per handle), or None where launching on
+    CuPy's current stream is the same: both are the legacy default stream
+    (no stream switch per call)."""
     import torch
 
-    handle = _torch_raw_stream(torch.cuda.current_device())
+    handle = _torch_raw_stream(torch.cuda.current_device() if device is None else device)
     if handle == 0 and _current_stream_pointer(cp) == 0:
         return None
     return _external_stream_of(cp, handle)
@@ -1416,10 +1439,14 @@ def load(path) -> GPUProgram:
                          f"(run it with tessera.Artifact.load)")
     program = GPUProgram(plan, path / plan["binary"])
     if program._constant_specs and _has_cupy():
-        # Uploaded now (once per device; other devices on first use): a
-        # first call may run under CUDA-graph capture, which refuses the
-        # upload's synchronization.
-        program._device_constants(_cupy())
+        # Uploaded now where a GPU is there (once per device; other devices
+        # on first use): a first call may run under CUDA-graph capture,
+        # which refuses the upload's synchronization. Without a usable GPU
+        # the upload waits for the first call.
+        try:
+            program._device_constants(_cupy())
+        except Exception:  # noqa: BLE001 - no driver, no device: later
+            program._constants.clear()
     return program
 
 

@@ -100,7 +100,13 @@ static char *parse_string(parser *p) {
       *w++ = c;
       continue;
     }
-    char e = *p->at++;
+    char e = *p->at;
+    if (!e) {
+      fail(p, "an unterminated string");
+      free(out);
+      return NULL;
+    }
+    ++p->at;
     switch (e) {
     case '"': *w++ = '"'; break;
     case '\\': *w++ = '\\'; break;

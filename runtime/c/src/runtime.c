@@ -120,6 +120,7 @@ struct tessera_program {
   expr **check_lhs, **check_rhs;
   char **check_reason;
   CUmodule module;
+  CUcontext context; /* where the module and the constants live */
   CUdeviceptr *constant_device;
   int loaded;
 };
@@ -130,6 +131,11 @@ static tessera_status failf(tessera_program *p, const char *format, ...) {
   vsnprintf(p->error, sizeof p->error, format, args);
   va_end(args);
   return TESSERA_ERROR;
+}
+
+/* The string of a JSON value, or NULL if it is not one. */
+static const char *string_of(const json_value *v) {
+  return v && v->kind == JSON_STRING ? v->string : NULL;
 }
 
 static char *copy_string(const char *s) {
@@ -298,6 +304,8 @@ static int read_plan(tessera_program *p, const json_value *plan) {
   const json_value *inputs = json_get(plan, "inputs");
   p->num_inputs = inputs ? (int)inputs->count : 0;
   p->inputs = calloc((size_t)p->num_inputs + 1, sizeof(input_spec));
+  if (!p->inputs)
+    return failf(p, "out of memory");
   for (int i = 0; i < p->num_inputs; ++i) {
     const json_value *a = &inputs->items[i];
     input_spec *s = &p->inputs[i];
@@ -308,7 +316,9 @@ static int read_plan(tessera_program *p, const json_value *plan) {
       return failf(p, "%s: input %d is malformed", p->dir, i);
     s->name = copy_string(name->string);
     s->dtype = copy_string(dtype->string);
-    s->itemsize = itemsize_of(s->dtype);
+    if (!(s->itemsize = itemsize_of(s->dtype)))
+      return failf(p, "%s: input '%s' has dtype %s, which this runtime does not know", p->dir,
+                   s->name, s->dtype);
     s->scalar = scalar && scalar->kind == JSON_BOOL && scalar->boolean;
     s->rank = (int)dims->count;
     for (int d = 0; d < s->rank; ++d) {
@@ -324,17 +334,21 @@ static int read_plan(tessera_program *p, const json_value *plan) {
   const json_value *constants = json_get(plan, "constants");
   p->num_constants = constants ? (int)constants->count : 0;
   p->constants = calloc((size_t)p->num_constants + 1, sizeof(constant_spec));
+  if (!p->constants)
+    return failf(p, "out of memory");
   for (int i = 0; i < p->num_constants; ++i) {
     const json_value *c = &constants->items[i];
     constant_spec *s = &p->constants[i];
     const json_value *name = json_get(c, "name"), *dtype = json_get(c, "dtype"),
                      *dims = json_get(c, "dims"), *data = json_get(c, "data");
-    if (!name || !dtype || !dims || !data || data->kind != JSON_STRING ||
+    if (!string_of(name) || !string_of(dtype) || !dims || !string_of(data) ||
         dims->kind != JSON_ARRAY || dims->count > MAX_RANK)
       return failf(p, "%s: constant %d is malformed", p->dir, i);
     s->name = copy_string(name->string);
     s->dtype = copy_string(dtype->string);
-    s->itemsize = itemsize_of(s->dtype);
+    if (!(s->itemsize = itemsize_of(s->dtype)))
+      return failf(p, "%s: constant '%s' has dtype %s, which this runtime does not know",
+                   p->dir, s->name, s->dtype);
     s->rank = (int)dims->count;
     size_t elements = 1;
     for (int d = 0; d < s->rank; ++d)
@@ -350,6 +364,8 @@ static int read_plan(tessera_program *p, const json_value *plan) {
   const json_value *maps = json_get(plan, "tensor_maps"), *kernels = json_get(plan, "kernels");
   p->num_maps = maps ? (int)maps->count : 0;
   p->maps = calloc((size_t)p->num_maps + 1, sizeof(map_spec));
+  if (!p->maps)
+    return failf(p, "out of memory");
   static const struct { const char *name; int code; } tma_dtypes[] = {
       {"i8", 0}, {"i32", 3}, {"i64", 5}, {"f16", 6}, {"f32", 7}, {"f64", 8}, {"bf16", 9},
       {"f8E4M3FN", 0}, {"f8E5M2", 0}};
@@ -359,7 +375,8 @@ static int read_plan(tessera_program *p, const json_value *plan) {
     const json_value *name = json_get(m, "name"), *memref = json_get(m, "memref"),
                      *dtype = json_get(m, "dtype"), *box = json_get(m, "box"),
                      *by_value = json_get(m, "by_value"), *strides = json_get(m, "strides");
-    if (!name || !memref || !dtype || !box || box->kind != JSON_ARRAY || box->count > 5)
+    if (!string_of(name) || !string_of(memref) || !string_of(dtype) || !box ||
+        box->kind != JSON_ARRAY || box->count > 5)
       return failf(p, "%s: tensor map %d is malformed", p->dir, i);
     s->name = copy_string(name->string);
     if ((s->slot = slot_of(p, memref->string)) < 0)
@@ -405,14 +422,17 @@ static int read_plan(tessera_program *p, const json_value *plan) {
 
   p->num_kernels = kernels ? (int)kernels->count : 0;
   p->kernels = calloc((size_t)p->num_kernels + 1, sizeof(kernel_spec));
+  if (!p->kernels)
+    return failf(p, "out of memory");
   for (int i = 0; i < p->num_kernels; ++i) {
     const json_value *k = &kernels->items[i];
     kernel_spec *s = &p->kernels[i];
     const json_value *name = json_get(k, "name"), *params = json_get(k, "params"),
                      *grid = json_get(k, "grid"), *block = json_get(k, "block"),
                      *abi = json_get(k, "abi"), *shared = json_get(k, "shared_bytes");
-    if (!name || !params || params->kind != JSON_ARRAY || !grid || grid->count != 3 ||
-        !block || block->count != 3)
+    if (!string_of(name) || !params || params->kind != JSON_ARRAY || !grid ||
+        grid->kind != JSON_ARRAY || grid->count != 3 || !block || block->kind != JSON_ARRAY ||
+        block->count != 3)
       return failf(p, "%s: kernel %d is malformed", p->dir, i);
     s->name = copy_string(name->string);
     const char *abi_name = abi && abi->kind == JSON_STRING ? abi->string : "descriptor";
@@ -428,10 +448,19 @@ static int read_plan(tessera_program *p, const json_value *plan) {
     s->shared = shared ? (unsigned)shared->number : 0;
     s->num_params = (int)params->count;
     s->params = calloc((size_t)s->num_params + 1, sizeof(param_spec));
+    if (!s->params)
+      return failf(p, "out of memory");
     for (int j = 0; j < s->num_params; ++j) {
       const json_value *q = &params->items[j];
       param_spec *ps = &s->params[j];
       const json_value *v;
+      const json_value *named = json_get(q, "memref") ? json_get(q, "memref")
+                                : json_get(q, "scalar") ? json_get(q, "scalar")
+                                : json_get(q, "tensor_map") ? json_get(q, "tensor_map")
+                                                            : json_get(q, "tensor_map_valid");
+      if (named && !string_of(named))
+        return failf(p, "%s: kernel %s: parameter %d names no buffer, scalar or map",
+                     p->dir, s->name, j);
       if ((v = json_get(q, "memref"))) {
         ps->kind = P_MEMREF;
         if ((ps->slot = slot_of(p, v->string)) < 0)
@@ -465,6 +494,8 @@ static int read_plan(tessera_program *p, const json_value *plan) {
   p->check_lhs = calloc((size_t)p->num_checks + 1, sizeof(expr *));
   p->check_rhs = calloc((size_t)p->num_checks + 1, sizeof(expr *));
   p->check_reason = calloc((size_t)p->num_checks + 1, sizeof(char *));
+  if (!p->check_lhs || !p->check_rhs || !p->check_reason)
+    return failf(p, "out of memory");
   for (int i = 0; i < p->num_checks; ++i) {
     const json_value *equal = json_get(&checks->items[i], "equal"),
                      *reason = json_get(&checks->items[i], "reason");
@@ -500,7 +531,13 @@ tessera_status tessera_program_open(const char *dir, tessera_program **program, 
   fseek(f, 0, SEEK_END);
   long size = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char *text = malloc((size_t)size + 1);
+  char *text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+  if (!text) {
+    fclose(f);
+    snprintf(error, error_size, "%s: cannot read plan.json", dir);
+    tessera_program_close(p);
+    return TESSERA_ERROR;
+  }
   size_t got = fread(text, 1, (size_t)size, f);
   fclose(f);
   text[got] = 0;
@@ -693,6 +730,7 @@ static int load(tessera_program *p) {
         check(p, cu.ctxSetCurrent(context), "cuCtxSetCurrent"))
       return TESSERA_ERROR;
   }
+  p->context = context;
   size_t length = strlen(p->dir) + strlen(p->binary) + 2;
   char *path = malloc(length);
   snprintf(path, length, "%s/%s", p->dir, p->binary);
@@ -706,7 +744,11 @@ static int load(tessera_program *p) {
   fseek(f, 0, SEEK_END);
   long size = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char *image = malloc((size_t)size + 1);
+  char *image = size >= 0 ? malloc((size_t)size + 1) : NULL;
+  if (!image) {
+    fclose(f);
+    return failf(p, "%s: cannot read the binary %s", p->dir, p->binary);
+  }
   size_t got = fread(image, 1, (size_t)size, f);
   fclose(f);
   image[got] = 0;  /* (PTX is text: the driver reads it to the NUL) */
@@ -786,6 +828,20 @@ tessera_status tessera_program_launch(tessera_program *p, const tessera_tensor *
   CUstream stream = (CUstream)stream_handle;
   if (load(p))
     return TESSERA_ERROR;
+  /* The context the program was loaded in: made current on a thread that
+   * has none; another one current is an error (the module and constants
+   * are the loading context's). */
+  CUcontext current = NULL;
+  if (check(p, cu.ctxGetCurrent(&current), "cuCtxGetCurrent"))
+    return TESSERA_ERROR;
+  if (!current) {
+    if (check(p, cu.ctxSetCurrent(p->context), "cuCtxSetCurrent"))
+      return TESSERA_ERROR;
+  } else if (current != p->context) {
+    return failf(p, "%s was loaded in another CUDA context than the calling thread's "
+                    "current one; launch it where it was first launched, or open it again",
+                 p->dir);
+  }
   CUdevice device;
   int multiprocessors = 0;
   /* CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT */

@@ -82,7 +82,12 @@ int main(int argc, char **argv) {
     tessera_tensor outputs[8];
     int64_t out_shapes[8][8];
     int num_outputs = tessera_program_num_outputs(program);
-    for (int i = 0; i < num_outputs && i < 8; ++i) {
+    if (num_outputs > 8) {
+      printf("error: at most 8 outputs\n");
+      tessera_program_close(program);
+      return 1;
+    }
+    for (int i = 0; i < num_outputs; ++i) {
       outputs[i].data = NULL;
       outputs[i].shape = out_shapes[i];
       tessera_program_output_shape(program, inputs, n, i, out_shapes[i], &outputs[i].rank);

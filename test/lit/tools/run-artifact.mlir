@@ -15,6 +15,8 @@
 // RUN: not tessera-run-artifact %S/Inputs/artifacts/amd 8 8 | FileCheck %s --check-prefix=AMD
 // RUN: not tessera-run-artifact %S/Inputs/artifacts/malformed 8 8 | FileCheck %s --check-prefix=MALFORMED
 // RUN: not tessera-run-artifact %S/Inputs/does-not-exist 8 | FileCheck %s --check-prefix=MISSING
+// RUN: not tessera-run-artifact %S/Inputs/artifacts/badparam 8 8 | FileCheck %s --check-prefix=BADPARAM
+// RUN: not tessera-run-artifact %S/Inputs/artifacts/escape 8 | FileCheck %s --check-prefix=ESCAPE
 // RUN: not tessera-run-artifact --launch %S/Inputs/artifacts/add 8 8 | FileCheck %s --check-prefix=LAUNCH
 
 // ADD: input 0: arg0 f32
@@ -30,5 +32,7 @@
 // AMD: error: {{.*}}an artifact for amd GPUs; the C runtime drives NVIDIA GPUs only
 // MALFORMED: error: plan.json: {{.*}}
 // MISSING: error: {{.*}}does-not-exist is not a Tessera artifact (no plan.json)
+// BADPARAM: error: {{.*}}kernel {{.*}}: parameter 0 names no buffer, scalar or map
+// ESCAPE: error: plan.json: an unterminated string
 // (no kernels.ptx here: the launch fails, with a driver or without one)
-// LAUNCH: error: {{cannot open the CUDA driver|.*cannot read the binary}}
+// LAUNCH: error: {{cannot open the CUDA driver|cuInit failed|cuDeviceGet failed|.*cannot read the binary}}

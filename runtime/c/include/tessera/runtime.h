@@ -24,9 +24,13 @@
  * literal sizes, symbols bound consistently, its launch conditions) before
  * anything is launched; an error names the argument.
  *
- * Launches run on `stream` (a CUstream; NULL: the legacy default stream)
- * in the calling thread's current CUDA context (the device's primary
- * context is made current if there is none). Temporaries are allocated and
+ * Launches run on `stream` (a CUstream; NULL: the legacy default stream).
+ * The first launch loads the binary in the calling thread's current CUDA
+ * context (the device's primary context, made current, if there is none);
+ * later launches run in that context: made current on a thread that has
+ * none, an error where another context is current. Calls on one program
+ * from several threads must not overlap (each program has one parameter
+ * area per launch, but its module loading is not locked). Temporaries are allocated and
  * freed on the stream (cuMemAllocAsync). Not supported here (refused with
  * a message): AMD artifacts, and pitched copies for TMA (an input TMA
  * cannot address as it is, e.g. rows not a multiple of 16 bytes, is an
