@@ -1377,7 +1377,7 @@ def _external_stream(cp, stream):
     if handle is None:
         raise TypeError(f"stream=: expected a cupy or torch CUDA stream, got "
                         f"{type(stream).__name__}")
-    return cp.cuda.ExternalStream(int(handle))
+    return _external_stream_of(cp, int(handle))
 
 
 def device_target() -> Optional[str]:
