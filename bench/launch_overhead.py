@@ -60,11 +60,19 @@ def main(argv):
     r = recorded
     direct = all(p is not None and p[4] is not None for p in program._prepared.values())
     print(f"prepared launches through the driver (cuLaunchKernel): {'yes' if direct else 'no'}")
+    held = [None]
+    # The same program with output reuse off (GPUProgram.reuse_outputs).
+    fresh = rt.load(artifacts / "add_f32")
+    fresh.reuse_outputs = False
+    fresh(x, y)
     launches = {
         "raw cupy.RawKernel":
             lambda: kernel(r["grid"], r["block"], r["args"], shared_mem=r["shared"]),
         "tessera, cupy arrays, out=": lambda: program(x, y, out=[z]),
         "tessera, cupy arrays": lambda: program(x, y),
+        # (as `z = f(x)` in a loop: each output held until the next call)
+        "tessera, cupy arrays, output held": lambda: held.__setitem__(0, program(x, y)),
+        "tessera, cupy arrays, reuse off": lambda: fresh(x, y),
     }
     try:
         import torch
@@ -91,6 +99,8 @@ def main(argv):
     print(f"{'launch (median of 7 alternating rounds)':40s} {'us/call':>8s} {'over raw':>9s}")
     for name, us in rows.items():
         print(f"{name:40s} {us:8.2f} {us - raw:+9.2f}")
+    print(f"outputs kept for reuse: {len(getattr(program, '_kept', None).entries)}"
+          if hasattr(program, "_kept") else "outputs kept for reuse: (not in this runtime)")
     out = Path(os.environ.get("OUT", ROOT / "bench" / "out"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "launch_overhead.json").write_text(json.dumps(rows, indent=1) + "\n")

@@ -34,12 +34,14 @@ class FakeArray:
         if dtype is not None:  # cupy.ndarray(shape, dtype): uninitialized
             host = np.full(host, np.nan, dtype)
         self.host = host
-        self.data = types.SimpleNamespace(device_id=0, ptr=host.ctypes.data)
+        self.data = types.SimpleNamespace(device_id=0, ptr=host.ctypes.data,
+                                          mem=types.SimpleNamespace())
 
     shape = property(lambda self: self.host.shape)
     dtype = property(lambda self: self.host.dtype)
     size = property(lambda self: self.host.size)
     itemsize = property(lambda self: self.host.itemsize)
+    nbytes = property(lambda self: self.host.nbytes)
     strides = property(lambda self: self.host.strides)
     flags = property(lambda self: _Flags(self.host.flags.c_contiguous))
     device = types.SimpleNamespace(id=0)
@@ -84,7 +86,8 @@ def fake_cupy(monkeypatch):
         Stream=Stream, ExternalStream=lambda handle: Stream(),
         Device=lambda *a: types.SimpleNamespace(id=0),
         get_current_stream=Stream,
-        runtime=types.SimpleNamespace(getDeviceCount=lambda: 1))
+        runtime=types.SimpleNamespace(getDeviceCount=lambda: 1,
+                                      streamIsCapturing=lambda handle: 0))
     cp.RawModule = lambda path: types.SimpleNamespace(
         get_function=lambda name: FakeKernel(launches))
     monkeypatch.setitem(sys.modules, "cupy", cp)
@@ -198,6 +201,84 @@ def test_prepared_launches_go_through_the_driver(fake_cupy, add_artifact):
     strided.host = strided.host[::2]
     with pytest.raises(ValueError, match="argument 'arg1': must be C-contiguous"):
         program(dx, strided, out=[dz])
+
+
+def _stand_in_driver(cp, launches) -> list:
+    """A stand-in cuLaunchKernel running the add (and Kernels with
+    handles): returns the list of its calls."""
+    driver_calls = []
+
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        x, y, z, n = _words(params, 4)
+        _host(z, n, np.float32)[...] = _host(x, n, np.float32) + _host(y, n, np.float32)
+        driver_calls.append(stream)
+
+    class Kernel(FakeKernel):
+        ptr = 0xABC
+
+    cp.cuda.driver = types.SimpleNamespace(launchKernel=launch_kernel)
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
+    return driver_calls
+
+
+def test_dropped_outputs_are_handed_out_again(fake_cupy, add_artifact):
+    """A direct launch that allocates its output hands out again an earlier
+    output nothing holds any more (on the stream that wrote it); one held
+    (a variable, its memory pointer or memory), one written on another
+    stream or during a stream capture is not, and nothing made during a
+    capture is kept. The device run is test/gpu/reuse_outputs.py."""
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    driver_calls = _stand_in_driver(cp, launches)
+    cp.cuda.runtime.streamIsCapturing = lambda handle: int(handle == 0x5)
+    program = runtime.load(add_artifact)
+    rng = np.random.default_rng()
+    host = [rng.standard_normal(777).astype(np.float32) for _ in range(4)]
+    x, y, x2, y2 = (cp.asarray(h) for h in host)
+    program(x, y)  # prepares
+    a = program(x, y)
+    address, first = a.data.ptr, id(a)
+    del a
+    b = program(x2, y2)
+    assert b.data.ptr == address and id(b) == first
+    np.testing.assert_array_equal(b.host, host[2] + host[3])
+    c = program(x, y)  # b is held: a new array
+    assert c is not b
+    np.testing.assert_array_equal(b.host, host[2] + host[3])
+    np.testing.assert_array_equal(c.host, host[0] + host[1])
+    for hold in (lambda a: a.data, lambda a: a.data.mem):
+        kept = hold(c)
+        address = c.data.ptr
+        del c
+        c = program(x2, y2)
+        assert c.data.ptr != address, "an output whose memory is held was handed out"
+        del kept
+    # Another stream, and a stream being captured: new arrays, not kept.
+    class Capturing(cp.cuda.Stream):
+        ptr = 0x5
+
+    del b, c
+    kept = [e[0] for e in program._kept.entries]
+    d = program(x, y, stream=Capturing())
+    assert all(d is not k for k in kept)
+    assert all(e[0] is not d for e in program._kept.entries)
+    del kept, d
+
+    class Other(cp.cuda.Stream):
+        ptr = 0x7
+
+    kept = [e[0] for e in program._kept.entries]  # (free, on stream 0)
+    e = program(x, y, stream=Other())
+    assert all(e is not k for k in kept) and program._kept.entries[-1][1] == 0x7
+    np.testing.assert_array_equal(e.host, host[0] + host[1])
+    del kept, e
+    assert len(driver_calls) == 7 and driver_calls[-2:] == [0x5, 0x7]
+    # Turned off: nothing is kept.
+    program.reuse_outputs = False
+    program(x, y)
+    assert not program._kept.entries
+    assert not program.reuse_outputs
 
 
 def test_launch_argument_errors(fake_cupy, add_artifact):

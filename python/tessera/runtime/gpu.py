@@ -49,7 +49,11 @@ Outputs the runtime allocates are of the arguments' kind: CuPy arrays,
 torch tensors (on torch's current stream, which calls on torch tensors
 launch on), NumPy arrays (copied back). The first call for given shapes
 and dtypes prepares the launch (grids, sizes, the parameter layout); later
-calls go straight to the driver (_DirectLaunch).
+calls go straight to the driver (_DirectLaunch). A call that allocates
+its CuPy output may hand out again an earlier output of the program that
+nothing holds any more, on the stream that wrote it (what CuPy's memory
+pool would do with its memory, without building an array: _KeptOutputs;
+`reuse_outputs = False`, or TESSERA_REUSE_OUTPUTS=0, turns this off).
 
 Arguments are checked against the plan before anything is launched
 (tessera.runtime.arguments): each violation raises TypeError or ValueError
@@ -63,6 +67,7 @@ import math
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -159,6 +164,10 @@ class GPUProgram:
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
         self._prepared: Dict[tuple, tuple] = {}
+        # CuPy outputs of direct launches, kept to be handed out again once
+        # the caller has dropped them (_KeptOutputs).
+        self._kept = _KeptOutputs(len(self._outputs),
+                                  os.environ.get("TESSERA_REUSE_OUTPUTS", "1") != "0")
         # Called with each kernel function before its launch (profile()).
         self._before_launch = None
         self._flops = [compile_extent(k["flops"]) if "flops" in k else None
@@ -262,6 +271,20 @@ class GPUProgram:
     def pitched_copies(self, value: bool) -> None:
         self._maps.pitched = bool(value)
 
+    @property
+    def reuse_outputs(self) -> bool:
+        """Whether a call that allocates its CuPy output may hand out again
+        an output of an earlier call that nothing holds any more (its
+        memory, on the stream that wrote it, as CuPy's memory pool would
+        give it back, without the cost of a new array; default True,
+        TESSERA_REUSE_OUTPUTS=0 turns it off; see _KeptOutputs)."""
+        return self._kept.enabled
+
+    @reuse_outputs.setter
+    def reuse_outputs(self, value: bool) -> None:
+        self._kept.enabled = bool(value)
+        self._kept.clear()
+
     def _param(self, kernel: str, p: dict) -> tuple:
         if "memref" in p:
             return ("memref", p["memref"])
@@ -344,7 +367,7 @@ class GPUProgram:
                 key, pointers, torch_device = scan
                 prepared = self._prepared.get(key)
                 if prepared is not None:
-                    if prepared[4] is not None and pointers is not None:
+                    if prepared[4] is not None:
                         return self._launch_direct(cp, prepared, pointers, out, stream,
                                                    torch_device)
                     args = self._fast_args(arrays, out)
@@ -352,58 +375,56 @@ class GPUProgram:
                         return self._launch_prepared(cp, prepared, args, out, stream,
                                                      torch=torch_device is not None)
             result = self._call(cp, arrays, out, stream)
+            if scan is None and len(self._prepared) < 64:
+                # (the first call binds the program to its device: now
+                # its arguments can be the prepared launch's)
+                scan = self._scan(cp, arrays, out, stream)
             if scan is not None and len(self._prepared) < 64:
                 self._prepared[scan[0]] = self._prepare(arrays)
             return result
 
     def _scan(self, cp, arrays, out, stream):
-        """One pass over the arguments of a call: its key (the shapes and
-        dtypes of CuPy/torch arguments; None: take the slow path, which
-        converts and checks everything), the kernel-argument words of each
-        (device addresses, runtime scalars' bits; None where an argument's
-        contiguity, device or scalar type is wrong: the slow path raises the
-        error) and the CUDA device of torch arguments (None without)."""
+        """One pass over the arguments of a call: (its key: the shapes and
+        dtypes of its CuPy/torch arguments; the kernel-argument words of
+        each: device addresses, runtime scalars' bits; the CUDA device of
+        torch arguments, None without), or None: the slow path converts and
+        checks everything (and raises the error of an argument whose
+        contiguity, device or scalar type is wrong)."""
         if stream is not None and not isinstance(stream, cp.cuda.Stream):
             return None
-        ndarray, device = cp.ndarray, self._device
+        ndarray, device, fast_flags = cp.ndarray, self._device, _FAST_FLAGS[0]
         tensor = _TORCH_TENSOR[0]
         if tensor is None and "torch" in _MODULES:
             tensor = _TORCH_TENSOR[0] = getattr(_MODULES["torch"], "Tensor", None)
-        parts: list = []
-        pointers: Optional[list] = []
+        key: list = [len(arrays), out is None]
+        pointers: list = []
         torch_device = None
         for i, a in enumerate(arrays if out is None else arrays + tuple(out)):
             t = type(a)
             if t is ndarray:
-                parts.append((a.shape, a.dtype.char))
-                if pointers is not None:
-                    data = a.data
-                    if data.device_id != device or not (
-                            a._c_contiguous if _FAST_FLAGS[0] else a.flags.c_contiguous):
-                        pointers = None
-                    else:
-                        pointers.append(data.ptr)
+                data = a.data
+                if data.device_id != device or not (
+                        a._c_contiguous if fast_flags else a.flags.c_contiguous):
+                    return None
+                key += a.shape, a.dtype.char
+                pointers.append(data.ptr)
             elif t is tensor or t.__name__ == "Tensor" and t.__module__.startswith("torch"):
-                parts.append((a.shape, a.dtype))
-                torch_device = a.get_device()
-                if pointers is not None:
-                    if torch_device != device or not a.is_contiguous():
-                        pointers = None
-                    else:
-                        pointers.append(a.data_ptr())
+                if a.get_device() != device or not a.is_contiguous():
+                    return None
+                key += a.shape, a.dtype
+                pointers.append(a.data_ptr())
+                torch_device = device
             elif t is float or t is int or isinstance(a, np.generic) or (
                     t is np.ndarray and a.ndim == 0):
-                parts.append("s")  # a runtime scalar: its bits by value
-                if pointers is not None:
-                    bits = self._scalar_bits(i, a)
-                    if bits is None:
-                        pointers = None
-                    else:
-                        pointers.append(bits)
+                bits = self._scalar_bits(i, a)  # (a runtime scalar: its bits by value)
+                if bits is None:
+                    return None
+                key.append("s")
+                pointers.append(bits)
             else:
                 return None
-        key = (tuple(parts), len(arrays), out is None, torch_device is not None)
-        return key, pointers, torch_device
+        key.append(torch_device is not None)
+        return tuple(key), pointers, torch_device
 
     def _scalar_bits(self, i: int, a) -> Optional[int]:
         """Runtime scalar `a` of input `i` as the bits of its kernel
@@ -512,21 +533,24 @@ class GPUProgram:
                       if pointer is not None]
             if len(direct) != len(kernels):
                 direct = None
-        # (the last: torch outputs' prototypes, made on first use)
-        return [outputs, temps, kernels, maps, direct, None]
+        # (then torch outputs' prototypes, made on first use; whether the
+        # launch has no temporaries, maps or constants)
+        plain = not temps and not any(maps) and not self._constant_specs
+        return [outputs, temps, kernels, maps, direct, None, plain]
 
     def _launch_direct(self, cp, prepared, words, out, stream, torch_device):
         """A prepared launch straight through the driver: `words` are the
         arguments' kernel-parameter words (addresses, scalar bits), from
         _scan."""
-        outputs, temps, _, maps, direct, _ = prepared
+        outputs, temps, _, maps, direct, _, plain = prepared
         if stream is not None:
             handle = stream.ptr
         elif torch_device is not None:
-            handle = _torch_raw_stream(torch_device)
+            handle = (_TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else _torch_raw_stream)(
+                torch_device)
         else:
             handle = current = _current_stream_pointer(cp)
-        if temps or maps or self._constant_specs:
+        if not plain:
             # CuPy's allocations and uploads, and the pitched copies,
             # are ordered on the launch stream (its memory pool is per
             # stream).
@@ -535,7 +559,7 @@ class GPUProgram:
             with (_NO_STREAM if handle == current else
                   stream if stream is not None else _external_stream_of(cp, handle)):
                 outs, temporaries, buffers = self._buffers(cp, outputs, temps, words, out,
-                                                              torch_device)
+                                                              torch_device, handle)
                 encoded = [None if m is None else self._maps.encode(i, buffers[m[0]], m[1])
                            for i, m in enumerate(maps)]
                 for kernel in direct:
@@ -545,25 +569,28 @@ class GPUProgram:
                         self._before_launch(kernel.function)
                     kernel(handle, buffers, encoded, self._maps)
             return outs[0] if len(outs) == 1 else tuple(outs)
-        if out is None:
-            if torch_device is not None:
-                # torch.empty_like of a prototype: half the time of
-                # torch.empty with a dtype and a device
-                prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
-                outs = [_TORCH_EMPTY_LIKE[0](p) for p in prototypes]
-                addresses = [o.data_ptr() for o in outs]
-            elif stream is not None and handle != _current_stream_pointer(cp):
-                with stream:  # (CuPy's pool: the launch stream's memory)
-                    outs, addresses = self._new_outputs(cp, outputs, None)
-            else:
-                outs, addresses = self._new_outputs(cp, outputs, None)
-            words = words + addresses
-        else:
+        if out is not None:
             outs = out
+        elif torch_device is not None:
+            # torch.empty_like of a prototype: half the time of torch.empty
+            # with a dtype and a device
+            prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
+            empty_like = _TORCH_EMPTY_LIKE[0]
+            outs = [empty_like(p) for p in prototypes]
+            for o in outs:
+                words.append(o.data_ptr())  # (`words` is this call's own list)
+        elif stream is None or handle == _current_stream_pointer(cp):
+            outs, addresses = self._new_outputs(cp, outputs, None, handle)
+            words += addresses
+        else:
+            with stream:  # (CuPy's pool: the launch stream's memory)
+                outs, addresses = self._new_outputs(cp, outputs, None, handle)
+            words += addresses
+        before = self._before_launch
         for kernel in direct:
-            if self._before_launch is not None:
-                self._before_launch(kernel.function)
-            kernel(handle, words, (), self._maps)
+            if before is not None:
+                before(kernel.function)
+            kernel(handle, words, (), None)
         return outs[0] if len(outs) == 1 else tuple(outs)
 
     @staticmethod
@@ -577,28 +604,32 @@ class GPUProgram:
                        .as_strided(shape, (0,) * len(shape)) for shape, dtype in prepared[0]]
         return prepared[5]
 
-    def _new_outputs(self, cp, outputs, torch_device) -> tuple:
+    def _new_outputs(self, cp, outputs, torch_device, handle=None) -> tuple:
         """(outputs allocated for a call, their addresses): torch tensors on
         `torch_device` for calls on torch tensors, else CuPy arrays (on
-        CuPy's current stream)."""
+        CuPy's current stream, whose handle is `handle` where given: dropped
+        outputs of earlier calls on it are handed out again)."""
         if torch_device is not None:
             torch = sys.modules["torch"]
             outs = [torch.empty(shape, dtype=_torch_dtype(torch, dtype), device=torch_device)
                     for shape, dtype in outputs]
             return outs, [o.data_ptr() for o in outs]
         if self._cupy_outputs:
-            outs = [cp.ndarray(shape, dtype) for shape, dtype in outputs]
+            if handle is not None and self._kept.enabled:
+                outs = self._kept.outputs(cp, outputs, handle)
+            else:
+                outs = [cp.ndarray(shape, dtype) for shape, dtype in outputs]
         else:  # (the error: a dtype CuPy has not)
             outs = [_allocate_output(cp, n, shape, dtype)
                     for (shape, dtype), (n, _, _) in zip(outputs, self._outputs)]
         return outs, [o.data.ptr for o in outs]
 
-    def _buffers(self, cp, outputs, temps, words, out, torch_device) -> tuple:
+    def _buffers(self, cp, outputs, temps, words, out, torch_device, handle) -> tuple:
         """(the outputs, the temporaries (alive until the launches are
         issued), the addresses of every buffer slot: inputs, outputs,
-        temporaries, constants) of a direct launch."""
+        temporaries, constants) of a direct launch on stream `handle`."""
         if out is None:
-            outs, addresses = self._new_outputs(cp, outputs, torch_device)
+            outs, addresses = self._new_outputs(cp, outputs, torch_device, handle)
             buffers = words + addresses
         else:
             outs, buffers = out, list(words)
@@ -1278,11 +1309,14 @@ class _DirectLaunch:
     launch returns)."""
 
     __slots__ = ("launch", "function", "pointer", "grid", "block", "shared", "words",
-                 "addresses", "address", "buffers", "maps", "valid", "_words", "_addresses")
+                 "addresses", "address", "buffers", "maps", "valid", "_words", "_addresses",
+                 "head")
 
     def __init__(self, launch, function, pointer, grid, block, template, shared):
         self.launch, self.function, self.pointer = launch, function, pointer
         self.grid, self.block, self.shared = grid, block, int(shared)
+        # (cuLaunchKernel's arguments before the stream)
+        self.head = (pointer, *grid, *block, self.shared)
         n = max(len(template), 1)
         self.words = np.zeros(n, np.uint64)
         base = self.words.ctypes.data
@@ -1306,16 +1340,87 @@ class _DirectLaunch:
         words = self._words
         for j, slot in self.buffers:
             words[j] = buffers[slot]
-        for j, i in self.maps:
-            if maps._by_value[i]:
-                self._addresses[j] = (encoded[i] or _NO_MAP_BYTES).address
-            else:
-                words[j] = 0 if encoded[i] is None else encoded[i].data.ptr
-        for j, i in self.valid:
-            words[j] = int(encoded[i] is not None)
-        grid, block = self.grid, self.block
-        self.launch(self.pointer, grid[0], grid[1], grid[2], block[0], block[1], block[2],
-                    self.shared, stream, self.address, 0)
+        if encoded:
+            for j, i in self.maps:
+                if maps._by_value[i]:
+                    self._addresses[j] = (encoded[i] or _NO_MAP_BYTES).address
+                else:
+                    words[j] = 0 if encoded[i] is None else encoded[i].data.ptr
+            for j, i in self.valid:
+                words[j] = int(encoded[i] is not None)
+        self.launch(*self.head, stream, self.address, 0)
+
+
+class _KeptOutputs:
+    """CuPy outputs of a program's direct launches, handed out again once
+    the caller has dropped them: allocating a new array (cupy.ndarray) is
+    1.5-3 us of a 6-9 us launch on the H200's host.
+
+    An output is handed out again only where nothing but this holds the
+    array, its memory pointer or its memory (no variable, view, DLPack or
+    CUDA-array-interface consumer, weak reference, `.data`), its shape,
+    dtype and contiguity are what the call allocates, and the call launches
+    on the stream the output was written on: what CuPy's memory pool does
+    with freed memory (it gives a block back on the stream that freed it),
+    without building an array. Not while the stream is being captured into
+    a CUDA graph (a graph's outputs are never handed out again: the graph
+    writes them on replay). Outputs up to 1 MiB are kept (beyond that a
+    launch's own time hides the allocation), two per output of the
+    program, so they hold at most 2 MiB per output."""
+
+    MAX_BYTES = 1 << 20
+
+    __slots__ = ("enabled", "entries", "size", "baseline", "capturing")
+
+    def __init__(self, outputs: int, enabled: bool):
+        self.enabled, self.size = enabled, 2 * max(outputs, 1)
+        self.entries: list = []  # [array, stream handle, (shape, dtype)], newest last
+        self.baseline = None  # _holders of an array only an entry holds
+        self.capturing = None  # cudaStreamIsCapturing
+
+    def clear(self) -> None:
+        self.entries, self.baseline = [], None
+
+    @staticmethod
+    def _holders(entry) -> tuple:
+        """References to the array of `entry`, its memory pointer and its
+        memory, and weak references to it."""
+        a = entry[0]
+        data = a.data
+        return (sys.getrefcount(a), sys.getrefcount(data), sys.getrefcount(data.mem),
+                weakref.getweakrefcount(a))
+
+    def outputs(self, cp, outputs, handle: int) -> list:
+        if self.baseline is None:
+            try:  # (what _holders counts for an array nobody else holds)
+                self.capturing = cp.cuda.runtime.streamIsCapturing
+                self.baseline = self._holders([cp.ndarray((1,), np.uint8), 0, None])
+            except (AttributeError, TypeError):  # (no CuPy memory objects, or
+                self.enabled = False  # no capture query: nothing is kept)
+                return [cp.ndarray(shape, dtype) for shape, dtype in outputs]
+        if handle and self.capturing(handle):
+            return [cp.ndarray(shape, dtype) for shape, dtype in outputs]
+        entries, baseline, outs = self.entries, self.baseline, []
+        for spec in outputs:
+            a = None
+            for k, entry in enumerate(entries):
+                if entry[1] == handle and entry[2] == spec and self._holders(entry) == baseline:
+                    del entries[k]
+                    # (its shape can have been set in place before it was dropped)
+                    if entry[0].shape == spec[0] and (
+                            entry[0]._c_contiguous if _FAST_FLAGS[0] else
+                            entry[0].flags.c_contiguous):
+                        entries.append(entry)  # (the newest now)
+                        a = entry[0]
+                    break
+            if a is None:
+                a = cp.ndarray(*spec)
+                if a.nbytes <= self.MAX_BYTES:
+                    entries.append([a, handle, spec])
+                    if len(entries) > self.size:
+                        del entries[0]
+            outs.append(a)
+        return outs
 
 
 _STREAM_POINTER: list = [None, None]  # (the cupy module, its function)
