@@ -61,6 +61,12 @@ def main(argv):
     direct = all(p is not None and p[4] is not None for p in program._prepared.values())
     print(f"prepared launches through the driver (cuLaunchKernel): {'yes' if direct else 'no'}")
     held = [None]
+    status = getattr(rt.gpu, "native_launcher_status", lambda: "(not in this runtime)")()
+    print(f"native launcher: {status}")
+    # The same program launched by the Python path (no native entry).
+    python_path = rt.load(artifacts / "add_f32")
+    python_path(x, y, out=[z])
+    python_path._native = None
     # The same program with output reuse off (GPUProgram.reuse_outputs).
     fresh = rt.load(artifacts / "add_f32")
     fresh.reuse_outputs = False
@@ -73,6 +79,7 @@ def main(argv):
         # (as `z = f(x)` in a loop: each output held until the next call)
         "tessera, cupy arrays, output held": lambda: held.__setitem__(0, program(x, y)),
         "tessera, cupy arrays, reuse off": lambda: fresh(x, y),
+        "tessera, cupy arrays, out=, Python path": lambda: python_path(x, y, out=[z]),
     }
     try:
         import torch

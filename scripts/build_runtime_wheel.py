@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "python" / "tessera"
 #: What the runtime needs (tessera.runtime imports nothing else of tessera).
+#: (runtime/_launch.c: the native launcher's source, compiled at first use.)
 FILES = ["__init__.py", "types.py"] + [f"runtime/{p.name}"
                                        for p in sorted((PACKAGE / "runtime").glob("*.py"))]
+FILES.append("runtime/_launch.c")
 NAME = "tessera_runtime"
 
 

@@ -172,6 +172,33 @@ def main(argv) -> int:
         del c
     check("the gemm's outputs were handed out again", len(gemm._kept.entries) == 1)
 
+    # Threads calling one program at once, each on its own inputs (the
+    # native launcher's parameters are per call; the kept outputs are
+    # shared under the program's lock).
+    import threading
+
+    shared = rt.load(artifacts / "add_f32")
+    wrong = []
+
+    def worker(seed):
+        r = np.random.default_rng(seed)
+        hx4, hy4 = (r.standard_normal(n).astype(np.float32) for _ in range(2))
+        x4, y4 = cp.asarray(hx4), cp.asarray(hy4)
+        stream = cp.cuda.Stream(non_blocking=True)
+        with stream:
+            for _ in range(300):
+                z4 = shared(x4, y4)
+                if not np.array_equal(cp.asnumpy(z4), hx4 + hy4):
+                    wrong.append(seed)
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(f"4 threads x 300 calls of one program: {len(wrong)} wrong results", not wrong)
+    print(f"native launcher: {rt.gpu.native_launcher_status()}; "
+          f"entries built: {sum(p[7] is not None for p in shared._prepared.values())}")
+
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
 

@@ -44,6 +44,7 @@ class FakeArray:
     nbytes = property(lambda self: self.host.nbytes)
     strides = property(lambda self: self.host.strides)
     flags = property(lambda self: _Flags(self.host.flags.c_contiguous))
+    _c_contiguous = property(lambda self: self.host.flags.c_contiguous)
     device = types.SimpleNamespace(id=0)
 
 
@@ -91,6 +92,11 @@ def fake_cupy(monkeypatch):
     cp.RawModule = lambda path: types.SimpleNamespace(
         get_function=lambda name: FakeKernel(launches))
     monkeypatch.setitem(sys.modules, "cupy", cp)
+    # (no native launcher with the real driver's cuLaunchKernel: the
+    # stand-in functions are not CUfunctions; test_native_launcher's own)
+    from tessera.runtime import gpu
+
+    monkeypatch.setattr(gpu, "_NATIVE", [False, "stand-in driver"])
     return cp, launches
 
 
@@ -279,6 +285,83 @@ def test_dropped_outputs_are_handed_out_again(fake_cupy, add_artifact):
     program(x, y)
     assert not program._kept.entries
     assert not program.reuse_outputs
+
+
+def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
+    """The prepared launch in C (_launch.c, compiled at first use with the
+    machine's compiler): a stand-in cuLaunchKernel (a ctypes callback) reads
+    the parameters as the driver does. Calls it cannot take (a
+    non-contiguous argument, a tuple out=) take the Python path, which
+    raises the errors; a failed launch raises the driver's code."""
+    import ctypes
+
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    python_calls = _stand_in_driver(cp, launches)
+    native_calls, status = [], [0]
+
+    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
+                      ctypes.c_void_p, ctypes.c_void_p)
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        x, y, z, n = _words(params, 4)
+        _host(z, n, np.float32)[...] = _host(x, n, np.float32) + _host(y, n, np.float32)
+        native_calls.append((f, (gx, gy, gz), (bx, by, bz), shared, stream or 0, n))
+        return status[0]
+
+    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
+    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
+                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    program = runtime.load(add_artifact)
+    rng = np.random.default_rng()
+    host = [rng.standard_normal(999).astype(np.float32) for _ in range(4)]
+    x, y, x2, y2 = (cp.asarray(h) for h in host)
+    z = cp.empty((999,), np.float32)
+    program(x, y, out=[z])  # prepares; built
+    assert runtime.native_launcher_status() == "built" and program._native is not None
+    assert program(x2, y2, out=[z]) is z and not python_calls
+    np.testing.assert_array_equal(z.host, host[2] + host[3])
+    assert native_calls[-1] == (0xABC, (1, 1, 1), (128, 1, 1), 0, 0, 999)
+    # allocating: the first such call prepares, then C calls the entry's
+    # allocation (dropped outputs handed out again)
+    program(x, y)
+    a = program(x, y)
+    np.testing.assert_array_equal(a.host, host[0] + host[1])
+    address = a.data.ptr
+    del a
+    b = program(x2, y2)
+    assert b.data.ptr == address and len(native_calls) == 3 and not python_calls
+    np.testing.assert_array_equal(b.host, host[2] + host[3])
+    # not the native launcher's: the Python path, its errors
+    strided = cp.asarray(np.ones(1998, np.float32))
+    strided.host = strided.host[::2]
+    with pytest.raises(ValueError, match="argument 'arg1': must be C-contiguous"):
+        program(x, strided, out=[z])
+    assert program(x, y, out=(z,)) is z and len(python_calls) == 1
+    status[0] = 700
+    with pytest.raises(RuntimeError, match=r"cuLaunchKernel failed: unknown error \(CUresult 700\)"):
+        program(x, y, out=[z])
+    # profile()'s hook: the Python path
+    status[0] = 0
+    program._before_launch = lambda function: None
+    program(x, y, out=[z])
+    assert len(python_calls) == 2 and len(native_calls) == 4
+
+
+def test_native_launcher_off(fake_cupy, add_artifact, monkeypatch):
+    from tessera.runtime import gpu as runtime
+
+    monkeypatch.setenv("TESSERA_NATIVE_LAUNCH", "0")
+    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
+    monkeypatch.setattr(runtime, "_cuda_driver_addresses", lambda: (1, 0))
+    cp, launches = fake_cupy
+    _stand_in_driver(cp, launches)
+    program = runtime.load(add_artifact)
+    x = cp.asarray(np.ones(5, np.float32))
+    program(x, x)
+    assert program._native is None
+    assert runtime.native_launcher_status() == "off: TESSERA_NATIVE_LAUNCH=0"
 
 
 def test_launch_argument_errors(fake_cupy, add_artifact):

@@ -49,7 +49,9 @@ Outputs the runtime allocates are of the arguments' kind: CuPy arrays,
 torch tensors (on torch's current stream, which calls on torch tensors
 launch on), NumPy arrays (copied back). The first call for given shapes
 and dtypes prepares the launch (grids, sizes, the parameter layout); later
-calls go straight to the driver (_DirectLaunch). A call that allocates
+calls go straight to the driver: from C where the native launcher
+(_launch.c, compiled at first use) takes the call, else _DirectLaunch.
+A call that allocates
 its CuPy output may hand out again an earlier output of the program that
 nothing holds any more, on the stream that wrote it (what CuPy's memory
 pool would do with its memory, without building an array: _KeptOutputs;
@@ -63,6 +65,7 @@ naming the argument.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import sys
@@ -160,6 +163,9 @@ class GPUProgram:
             self._kernels.append((params, [compile_extent(g) for g in k["grid"]],
                                   tuple(k["block"]), k.get("shared_bytes", 0), abi))
         self._device = None
+        # (the native launcher's function and state once a launch is
+        # prepared for it: _native_entry)
+        self._native = None
         self._lock = threading.Lock()  # (direct launches share parameter blocks)
         # Launches already prepared, by the arguments' shapes and dtypes (CuPy
         # arrays only): sizes, grids and parameter templates are computed once.
@@ -356,6 +362,11 @@ class GPUProgram:
                         f"{type(array).__name__}")
 
     def __call__(self, *arrays, out: Optional[List] = None, stream=None):
+        native = self._native
+        if native is not None and self._before_launch is None:
+            result = native[0](native[1], arrays, out, stream)
+            if result is not _MISS:
+                return result
         cp = _CUPY[0]
         if cp is None or _MODULES.get("cupy") is not cp:
             cp = _cupy_module()
@@ -380,7 +391,8 @@ class GPUProgram:
                 # its arguments can be the prepared launch's)
                 scan = self._scan(cp, arrays, out, stream)
             if scan is not None and len(self._prepared) < 64:
-                self._prepared[scan[0]] = self._prepare(arrays)
+                prepared = self._prepared[scan[0]] = self._prepare(arrays)
+                self._native_entry(cp, scan[0], prepared)
             return result
 
     def _scan(self, cp, arrays, out, stream):
@@ -536,13 +548,14 @@ class GPUProgram:
         # (then torch outputs' prototypes, made on first use; whether the
         # launch has no temporaries, maps or constants)
         plain = not temps and not any(maps) and not self._constant_specs
-        return [outputs, temps, kernels, maps, direct, None, plain]
+        # (last: the native launcher's entry, _native_entry)
+        return [outputs, temps, kernels, maps, direct, None, plain, None]
 
     def _launch_direct(self, cp, prepared, words, out, stream, torch_device):
         """A prepared launch straight through the driver: `words` are the
         arguments' kernel-parameter words (addresses, scalar bits), from
         _scan."""
-        outputs, temps, _, maps, direct, _, plain = prepared
+        outputs, temps, _, maps, direct, _, plain, _ = prepared
         if stream is not None:
             handle = stream.ptr
         elif torch_device is not None:
@@ -592,6 +605,54 @@ class GPUProgram:
                 before(kernel.function)
             kernel(handle, words, (), None)
         return outs[0] if len(outs) == 1 else tuple(outs)
+
+    def _native_entry(self, cp, key, prepared) -> None:
+        """Gives a plain prepared launch (no temporaries, tensor maps or
+        constants; every kernel a driver handle) to the native launcher
+        (_launch.c), where it is built: later calls with this key launch
+        from C."""
+        if not prepared[6] or prepared[4] is None or self.plan.get("vendor") != "nvidia":
+            return
+        native = _native_launcher()
+        if native is None:
+            return
+        kernels = [(launch.pointer, tuple(map(int, grid)), tuple(map(int, block)), int(shared),
+                    [(kind, int(value)) for kind, value in template])
+                   for launch, (_, grid, block, template, shared) in zip(prepared[4], prepared[2])]
+        if key[1]:  # (out is None: the entry allocates)
+            alloc = (functools.partial(self._native_torch_outputs, prepared) if key[-1] else
+                     functools.partial(self._native_outputs, cp, prepared))
+        else:
+            alloc = None
+        try:
+            prepared[7] = native.entry(kernels, alloc)
+        except (ValueError, OverflowError):  # (beyond its fixed limits: Python launches)
+            return
+        if key[-1]:
+            _torch_raw_stream(self._device)  # (its function, found once)
+        self._native = (native.launch, (
+            self._prepared, cp.ndarray, _TORCH_TENSOR[0], self._device,
+            _current_stream_function(cp), _TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else None,
+            _MISS, cp.cuda.Stream))
+
+    def _native_outputs(self, cp, prepared, handle: int, stream) -> tuple:
+        """The native launcher's CuPy outputs: (the call's result, their
+        addresses)."""
+        with self._lock:  # (the kept outputs are the program's)
+            if stream is not None and handle != _current_stream_pointer(cp):
+                with stream:
+                    outs, addresses = self._new_outputs(cp, prepared[0], None, handle)
+            else:
+                outs, addresses = self._new_outputs(cp, prepared[0], None, handle)
+        return (outs[0] if len(outs) == 1 else tuple(outs)), addresses
+
+    def _native_torch_outputs(self, prepared, handle: int, stream) -> tuple:
+        """The native launcher's torch outputs (torch.empty_like of the
+        prototypes): (the call's result, their addresses)."""
+        prototypes = prepared[5] or self._torch_prototypes(prepared, self._device)
+        empty_like = _TORCH_EMPTY_LIKE[0]
+        outs = [empty_like(p) for p in prototypes]
+        return (outs[0] if len(outs) == 1 else tuple(outs)), [o.data_ptr() for o in outs]
 
     @staticmethod
     def _torch_prototypes(prepared, device) -> list:
@@ -1426,13 +1487,19 @@ class _KeptOutputs:
 _STREAM_POINTER: list = [None, None]  # (the cupy module, its function)
 
 
-def _current_stream_pointer(cp) -> int:
-    """The handle of CuPy's current stream."""
+def _current_stream_function(cp):
+    """A function returning the handle of CuPy's current stream."""
     if _STREAM_POINTER[0] is not cp:
         fast = getattr(getattr(cp.cuda, "stream", None), "get_current_stream_ptr", None)
         _STREAM_POINTER[1] = fast or (lambda: cp.cuda.get_current_stream().ptr)
         _STREAM_POINTER[0] = cp
-    return _STREAM_POINTER[1]()
+    return _STREAM_POINTER[1]
+
+
+def _current_stream_pointer(cp) -> int:
+    """The handle of CuPy's current stream."""
+    return (_STREAM_POINTER[1] if _STREAM_POINTER[0] is cp else
+            _current_stream_function(cp))()
 
 
 _TORCH_RAW_STREAM = []
@@ -1532,6 +1599,93 @@ class _TorchView:
 _ZERO = np.int64(0)
 _ONE = np.int64(1)
 _NO_STREAM = contextlib.nullcontext()
+_MISS = object()  # (the native launcher's "not mine": the Python path takes the call)
+
+#: The native launcher once built and loaded (None: not tried; False: not
+#: available) and why it is not.
+_NATIVE: list = [None, ""]
+
+
+def _native_launcher():
+    """The native launcher (_launch.c, compiled at first use with the
+    machine's C compiler into the cache, as Triton builds its launchers),
+    or None: TESSERA_NATIVE_LAUNCH=0, no CUDA driver, or no compiler or
+    Python headers (a warning says which; launches then take the Python
+    path, a few microseconds slower)."""
+    if _NATIVE[0] is None:
+        _NATIVE[0] = False
+        if os.environ.get("TESSERA_NATIVE_LAUNCH", "1") == "0":
+            _NATIVE[1] = "off: TESSERA_NATIVE_LAUNCH=0"
+            return None
+        driver = _cuda_driver_addresses()
+        if driver is None:
+            _NATIVE[1] = "no CUDA driver (libcuda.so.1)"
+            return None
+        try:
+            module = _build_native()
+        except Exception as e:  # noqa: BLE001 - the reason is reported
+            _NATIVE[1] = f"not built: {type(e).__name__}: {e}"
+            import warnings
+
+            warnings.warn(f"tessera.runtime: the native launcher is {_NATIVE[1]}; launches "
+                          f"take the Python path (TESSERA_NATIVE_LAUNCH=0 says not to try)",
+                          RuntimeWarning, stacklevel=3)
+            return None
+        module.driver(*driver)
+        _NATIVE[0], _NATIVE[1] = module, "built"
+    return _NATIVE[0] or None
+
+
+def native_launcher_status() -> str:
+    """Whether prepared launches go through the native launcher ("built")
+    or why not ("not tried" before the first prepared launch)."""
+    return _NATIVE[1] or "not tried"
+
+
+def _cuda_driver_addresses():
+    """(cuLaunchKernel, cuGetErrorString) of the CUDA driver, or None."""
+    import ctypes
+
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return None
+    address = lambda f: ctypes.cast(f, ctypes.c_void_p).value  # noqa: E731
+    return address(cuda.cuLaunchKernel), address(cuda.cuGetErrorString)
+
+
+def _build_native():
+    """Compiles _launch.c for this Python (cached by source and version)
+    and imports it."""
+    import hashlib
+    import importlib.util
+    import shutil
+    import subprocess
+    import sysconfig
+
+    source = Path(__file__).with_name("_launch.c")
+    key = hashlib.sha256(source.read_bytes() + sys.version.encode()).hexdigest()[:16]
+    root = (Path(os.environ["TESSERA_CACHE_DIR"]) if os.environ.get("TESSERA_CACHE_DIR") else
+            Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tessera")
+    target = root / "launcher" / f"tessera_launch-{key}{sysconfig.get_config_var('EXT_SUFFIX')}"
+    if not target.exists():
+        compiler = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+        if compiler is None:
+            raise RuntimeError("no C compiler (cc, gcc or $CC)")
+        include = sysconfig.get_paths()["include"]
+        if not (Path(include) / "Python.h").exists():
+            raise RuntimeError(f"no Python headers ({include}/Python.h)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+        done = subprocess.run([compiler, "-O2", "-shared", "-fPIC", f"-I{include}", str(source),
+                               "-o", str(scratch)], capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{compiler} failed: {done.stderr.strip()[:2000]}")
+        os.replace(scratch, target)
+    spec = importlib.util.spec_from_file_location("tessera_launch", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def load(path) -> GPUProgram:

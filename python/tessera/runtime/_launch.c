@@ -1,0 +1,398 @@
+/* The runtime's prepared-launch path in C (tessera.runtime.gpu builds it
+ * at first use with the machine's C compiler, as Triton builds its
+ * launchers, and falls back to the same path in Python without one).
+ *
+ * launch(state, arrays, out, stream) takes a call whose arguments are all
+ * CuPy arrays or torch tensors (contiguous, on the program's device),
+ * builds the call's key exactly as GPUProgram._scan does, looks up the
+ * prepared entry, allocates outputs through the entry's Python callable
+ * where `out` is None, writes the kernel parameters on the stack and calls
+ * cuLaunchKernel for each kernel. It returns MISS (state[6]) where it
+ * cannot take the call: the Python path then does, and raises any error.
+ *
+ * state: (prepared: dict key -> the prepared list, whose item 7 is its
+ *         entry capsule or None, cupy.ndarray, torch.Tensor or None,
+ *         device: int, CuPy's current-stream-pointer function, torch's
+ *         raw-stream function or None, MISS, cupy.cuda.Stream)
+ * driver(launch, error_string): the addresses of cuLaunchKernel and
+ *         cuGetErrorString (0: none), before the first launch.
+ * entry(kernels, alloc): kernels a list of (CUfunction address, grid
+ *         3-tuple, block 3-tuple, shared bytes, params: list of (kind,
+ *         value), kind 0 a constant, 1 a buffer slot (inputs then
+ *         outputs)); alloc(handle, stream) -> (result, addresses) or None.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_KERNELS 8
+#define MAX_PARAMS 64
+#define MAX_SLOTS 64
+
+typedef int (*LaunchKernel)(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
+                            unsigned by, unsigned bz, unsigned shared, void *stream,
+                            void **params, void **extra);
+typedef int (*GetErrorString)(int error, const char **text);
+
+static LaunchKernel cuLaunchKernel_;
+static GetErrorString cuGetErrorString_;
+
+typedef struct {
+  void *function;
+  unsigned grid[3], block[3], shared;
+  int params;
+  unsigned char kind[MAX_PARAMS];
+  uint64_t value[MAX_PARAMS];
+} Kernel;
+
+typedef struct {
+  int kernels;
+  Kernel kernel[MAX_KERNELS];
+  PyObject *alloc; /* owned; None where the key has out= */
+} Entry;
+
+static PyObject *s_data, *s_ptr, *s_device_id, *s_c_contiguous, *s_shape, *s_dtype, *s_char,
+    *s_get_device, *s_is_contiguous, *s_data_ptr;
+
+static void entry_free(PyObject *capsule) {
+  Entry *e = (Entry *)PyCapsule_GetPointer(capsule, "tessera.launch.entry");
+  if (e) {
+    Py_XDECREF(e->alloc);
+    PyMem_Free(e);
+  }
+}
+
+static int as_unsigned(PyObject *o, unsigned *out) {
+  unsigned long v = PyLong_AsUnsignedLong(o);
+  if (v == (unsigned long)-1 && PyErr_Occurred()) return -1;
+  if (v > 0xFFFFFFFFul) {
+    PyErr_SetString(PyExc_OverflowError, "a launch dimension does not fit 32 bits");
+    return -1;
+  }
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int as_triple(PyObject *o, unsigned out[3]) {
+  if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) != 3) {
+    PyErr_SetString(PyExc_TypeError, "grid and block are 3-tuples");
+    return -1;
+  }
+  for (int i = 0; i < 3; ++i)
+    if (as_unsigned(PyTuple_GET_ITEM(o, i), &out[i])) return -1;
+  return 0;
+}
+
+/* entry(kernels, alloc) -> capsule */
+static PyObject *make_entry(PyObject *self, PyObject *args) {
+  PyObject *kernels, *alloc;
+  if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &kernels, &alloc)) return NULL;
+  Py_ssize_t n = PyList_GET_SIZE(kernels);
+  if (n > MAX_KERNELS) {
+    PyErr_Format(PyExc_ValueError, "at most %d kernels", MAX_KERNELS);
+    return NULL;
+  }
+  Entry *e = PyMem_Calloc(1, sizeof(Entry));
+  if (!e) return PyErr_NoMemory();
+  e->kernels = (int)n;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    Kernel *k = &e->kernel[i];
+    PyObject *function, *grid, *block, *shared, *params;
+    if (!PyArg_ParseTuple(PyList_GET_ITEM(kernels, i), "OOOOO!", &function, &grid, &block,
+                          &shared, &PyList_Type, &params))
+      goto fail;
+    k->function = PyLong_AsVoidPtr(function);
+    if (PyErr_Occurred() || as_triple(grid, k->grid) || as_triple(block, k->block) ||
+        as_unsigned(shared, &k->shared))
+      goto fail;
+    Py_ssize_t p = PyList_GET_SIZE(params);
+    if (p > MAX_PARAMS) {
+      PyErr_Format(PyExc_ValueError, "at most %d kernel parameters", MAX_PARAMS);
+      goto fail;
+    }
+    k->params = (int)p;
+    for (Py_ssize_t j = 0; j < p; ++j) {
+      int kind;
+      PyObject *value;
+      if (!PyArg_ParseTuple(PyList_GET_ITEM(params, j), "iO", &kind, &value)) goto fail;
+      if (kind != 0 && kind != 1) {
+        PyErr_SetString(PyExc_ValueError, "a parameter is a constant (0) or a slot (1)");
+        goto fail;
+      }
+      k->kind[j] = (unsigned char)kind;
+      if (kind == 0) {
+        long long v = PyLong_AsLongLong(value);
+        if (v == -1 && PyErr_Occurred()) goto fail;
+        k->value[j] = (uint64_t)v;
+      } else {
+        Py_ssize_t slot = PyLong_AsSsize_t(value);
+        if (slot == -1 && PyErr_Occurred()) goto fail;
+        if (slot < 0 || slot >= MAX_SLOTS) {
+          PyErr_Format(PyExc_ValueError, "buffer slots are 0-%d", MAX_SLOTS - 1);
+          goto fail;
+        }
+        k->value[j] = (uint64_t)slot;
+      }
+    }
+  }
+  Py_INCREF(alloc);
+  e->alloc = alloc;
+  PyObject *capsule = PyCapsule_New(e, "tessera.launch.entry", entry_free);
+  if (!capsule) {
+    Py_DECREF(alloc);
+    PyMem_Free(e);
+  }
+  return capsule;
+fail:
+  PyMem_Free(e);
+  return NULL;
+}
+
+/* The address and key items of CuPy array `a` (0: taken, 1: not this
+ * path's, -1: error). */
+static int scan_cupy(PyObject *a, long device, PyObject *key, Py_ssize_t at, uint64_t *address) {
+  PyObject *data = PyObject_GetAttr(a, s_data);
+  if (!data) return -1;
+  int taken = 1;
+  PyObject *device_id = PyObject_GetAttr(data, s_device_id);
+  PyObject *contiguous = device_id ? PyObject_GetAttr(a, s_c_contiguous) : NULL;
+  if (!contiguous) {
+    PyErr_Clear();  /* (another CuPy: the Python path) */
+  } else if (PyLong_AsLong(device_id) == device && contiguous == Py_True) {
+    PyObject *ptr = PyObject_GetAttr(data, s_ptr);
+    PyObject *shape = ptr ? PyObject_GetAttr(a, s_shape) : NULL;
+    PyObject *dtype = shape ? PyObject_GetAttr(a, s_dtype) : NULL;
+    PyObject *ch = dtype ? PyObject_GetAttr(dtype, s_char) : NULL;
+    if (!ch) {
+      taken = -1;
+      Py_XDECREF(shape);
+    } else {
+      *address = PyLong_AsUnsignedLongLong(ptr);
+      taken = PyErr_Occurred() ? -1 : 0;
+      PyTuple_SET_ITEM(key, at, shape);
+      PyTuple_SET_ITEM(key, at + 1, ch);
+    }
+    Py_XDECREF(ptr);
+    Py_XDECREF(dtype);
+  }
+  Py_XDECREF(contiguous);
+  Py_XDECREF(device_id);
+  Py_DECREF(data);
+  if (taken == 1 && PyErr_Occurred()) taken = -1;
+  return taken;
+}
+
+static int scan_torch(PyObject *a, long device, PyObject *key, Py_ssize_t at, uint64_t *address) {
+  PyObject *dev = PyObject_CallMethodNoArgs(a, s_get_device);
+  if (!dev) return -1;
+  long d = PyLong_AsLong(dev);
+  Py_DECREF(dev);
+  if (d != device) return PyErr_Occurred() ? -1 : 1;
+  PyObject *contiguous = PyObject_CallMethodNoArgs(a, s_is_contiguous);
+  if (!contiguous) return -1;
+  Py_DECREF(contiguous);
+  if (contiguous != Py_True) return 1;
+  PyObject *ptr = PyObject_CallMethodNoArgs(a, s_data_ptr);
+  if (!ptr) return -1;
+  *address = PyLong_AsUnsignedLongLong(ptr);
+  Py_DECREF(ptr);
+  if (PyErr_Occurred()) return -1;
+  PyObject *shape = PyObject_GetAttr(a, s_shape);
+  if (!shape) return -1;
+  PyObject *dtype = PyObject_GetAttr(a, s_dtype);
+  if (!dtype) {
+    Py_DECREF(shape);
+    return -1;
+  }
+  PyTuple_SET_ITEM(key, at, shape);
+  PyTuple_SET_ITEM(key, at + 1, dtype);
+  return 0;
+}
+
+static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int torch,
+                              PyObject *out, Py_ssize_t outs, Py_ssize_t n, uint64_t *slots);
+
+static PyObject *launch_error(int code) {
+  const char *text = NULL;
+  if (cuGetErrorString_) cuGetErrorString_(code, &text);
+  PyErr_Format(PyExc_RuntimeError, "cuLaunchKernel failed: %s (CUresult %d)",
+               text ? text : "unknown error", code);
+  return NULL;
+}
+
+/* launch(state, arrays, out, stream) */
+static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+  if (nargs != 4 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) != 8 ||
+      !PyTuple_Check(args[1])) {
+    PyErr_SetString(PyExc_TypeError, "launch(state, arrays, out, stream)");
+    return NULL;
+  }
+  PyObject *state = args[0], *arrays = args[1], *out = args[2], *stream = args[3];
+  PyObject *table = PyTuple_GET_ITEM(state, 0), *ndarray = PyTuple_GET_ITEM(state, 1),
+           *tensor = PyTuple_GET_ITEM(state, 2), *miss = PyTuple_GET_ITEM(state, 6),
+           *stream_type = PyTuple_GET_ITEM(state, 7);
+  long device = PyLong_AsLong(PyTuple_GET_ITEM(state, 3));
+  if (device == -1 && PyErr_Occurred()) return NULL;
+  if (stream != Py_None) {
+    int is = PyObject_IsInstance(stream, stream_type);
+    if (is <= 0) {
+      if (is < 0) return NULL;
+      return Py_NewRef(miss);
+    }
+  }
+  Py_ssize_t inputs = PyTuple_GET_SIZE(arrays), outs = 0;
+  if (out != Py_None) {
+    if (!PyList_Check(out)) return Py_NewRef(miss);
+    outs = PyList_GET_SIZE(out);
+  }
+  Py_ssize_t n = inputs + outs;
+  if (n + 8 > MAX_SLOTS) return Py_NewRef(miss);
+  /* (len(arrays), out is None, shape, dtype, ..., torch) as _scan makes it */
+  PyObject *key = PyTuple_New(2 + 2 * n + 1);
+  if (!key) return NULL;
+  uint64_t slots[MAX_SLOTS];
+  int torch = 0;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject *a = i < inputs ? PyTuple_GET_ITEM(arrays, i) : PyList_GET_ITEM(out, i - inputs);
+    int r;
+    if (Py_TYPE(a) == (PyTypeObject *)ndarray) {
+      r = scan_cupy(a, device, key, 2 + 2 * i, &slots[i]);
+    } else if (tensor != Py_None && Py_TYPE(a) == (PyTypeObject *)tensor) {
+      r = scan_torch(a, device, key, 2 + 2 * i, &slots[i]);
+      torch = 1;
+    } else {
+      r = 1;
+    }
+    if (r) {
+      Py_DECREF(key);  /* (unset items are NULL: PyTuple's dealloc skips them) */
+      return r < 0 ? NULL : Py_NewRef(miss);
+    }
+  }
+  PyTuple_SET_ITEM(key, 0, PyLong_FromSsize_t(inputs));
+  PyTuple_SET_ITEM(key, 1, Py_NewRef(out == Py_None ? Py_True : Py_False));
+  PyTuple_SET_ITEM(key, 2 + 2 * n, Py_NewRef(torch ? Py_True : Py_False));
+  if (!PyTuple_GET_ITEM(key, 0)) {
+    Py_DECREF(key);
+    return NULL;
+  }
+  PyObject *prepared = PyDict_GetItemWithError(table, key);
+  Py_DECREF(key);
+  if (!prepared) return PyErr_Occurred() ? NULL : Py_NewRef(miss);
+  if (!PyList_Check(prepared) || PyList_GET_SIZE(prepared) < 8 ||
+      !PyCapsule_CheckExact(PyList_GET_ITEM(prepared, 7)) || !cuLaunchKernel_)
+    return Py_NewRef(miss);
+  /* (held: the allocation runs Python, which could drop the entry) */
+  PyObject *capsule = Py_NewRef(PyList_GET_ITEM(prepared, 7));
+  Entry *e = (Entry *)PyCapsule_GetPointer(capsule, "tessera.launch.entry");
+  if (!e) {
+    Py_DECREF(capsule);
+    return NULL;
+  }
+  PyObject *result = launch_entry(e, state, stream, torch, out, outs, n, slots);
+  Py_DECREF(capsule);
+  return result;
+}
+
+static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int torch,
+                              PyObject *out, Py_ssize_t outs, Py_ssize_t n, uint64_t *slots) {
+  PyObject *miss = PyTuple_GET_ITEM(state, 6);
+  /* The launch stream: the given one, torch's current, or CuPy's current. */
+  PyObject *handle;
+  if (stream != Py_None)
+    handle = PyObject_GetAttr(stream, s_ptr);
+  else if (torch && PyTuple_GET_ITEM(state, 5) != Py_None)
+    handle = PyObject_CallOneArg(PyTuple_GET_ITEM(state, 5), PyTuple_GET_ITEM(state, 3));
+  else if (torch)
+    return Py_NewRef(miss);
+  else
+    handle = PyObject_CallNoArgs(PyTuple_GET_ITEM(state, 4));
+  if (!handle) return NULL;
+  void *cu_stream = PyLong_AsVoidPtr(handle);
+  if (PyErr_Occurred()) {
+    Py_DECREF(handle);
+    return NULL;
+  }
+  PyObject *result;
+  if (out == Py_None) {
+    if (e->alloc == Py_None) {
+      Py_DECREF(handle);
+      return Py_NewRef(miss);
+    }
+    PyObject *made = PyObject_CallFunctionObjArgs(e->alloc, handle, stream, NULL);
+    Py_DECREF(handle);
+    if (!made) return NULL;
+    PyObject *addresses;
+    if (!PyTuple_Check(made) || PyTuple_GET_SIZE(made) != 2 ||
+        !PyList_Check(addresses = PyTuple_GET_ITEM(made, 1)) ||
+        n + PyList_GET_SIZE(addresses) > MAX_SLOTS) {
+      Py_DECREF(made);
+      PyErr_SetString(PyExc_TypeError, "alloc returns (result, [addresses])");
+      return NULL;
+    }
+    for (Py_ssize_t j = 0; j < PyList_GET_SIZE(addresses); ++j) {
+      slots[n + j] = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(addresses, j));
+      if (PyErr_Occurred()) {
+        Py_DECREF(made);
+        return NULL;
+      }
+    }
+    result = Py_NewRef(PyTuple_GET_ITEM(made, 0));
+    Py_DECREF(made);
+  } else {
+    Py_DECREF(handle);
+    result = outs == 1 ? Py_NewRef(PyList_GET_ITEM(out, 0)) : PyList_AsTuple(out);
+    if (!result) return NULL;
+  }
+  uint64_t words[MAX_PARAMS];
+  void *params[MAX_PARAMS];
+  for (int k = 0; k < e->kernels; ++k) {
+    Kernel *kernel = &e->kernel[k];
+    for (int j = 0; j < kernel->params; ++j) {
+      words[j] = kernel->kind[j] ? slots[kernel->value[j]] : kernel->value[j];
+      params[j] = &words[j];
+    }
+    int code = cuLaunchKernel_(kernel->function, kernel->grid[0], kernel->grid[1],
+                               kernel->grid[2], kernel->block[0], kernel->block[1],
+                               kernel->block[2], kernel->shared, cu_stream, params, NULL);
+    if (code) {
+      Py_DECREF(result);
+      return launch_error(code);
+    }
+  }
+  return result;
+}
+
+/* driver(launch, error_string) */
+static PyObject *set_driver(PyObject *self, PyObject *args) {
+  PyObject *launch_address, *error_address;
+  if (!PyArg_ParseTuple(args, "OO", &launch_address, &error_address)) return NULL;
+  void *launch_fn = PyLong_AsVoidPtr(launch_address);
+  void *error_fn = PyLong_AsVoidPtr(error_address);
+  if (PyErr_Occurred()) return NULL;
+  cuLaunchKernel_ = (LaunchKernel)launch_fn;
+  cuGetErrorString_ = (GetErrorString)error_fn;
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"driver", set_driver, METH_VARARGS, "driver(cuLaunchKernel, cuGetErrorString) addresses"},
+    {"entry", make_entry, METH_VARARGS, "entry(kernels, alloc) -> a prepared launch"},
+    {"launch", (PyCFunction)(void (*)(void))launch, METH_FASTCALL,
+     "launch(state, arrays, out, stream) -> the call's result, or state[6]"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "tessera_launch", NULL, -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit_tessera_launch(void) {
+#define INTERN(name) \
+  if (!(s_##name = PyUnicode_InternFromString(#name))) return NULL;
+  INTERN(data) INTERN(ptr) INTERN(device_id) INTERN(shape) INTERN(dtype) INTERN(char)
+  INTERN(get_device) INTERN(is_contiguous) INTERN(data_ptr)
+  if (!(s_c_contiguous = PyUnicode_InternFromString("_c_contiguous"))) return NULL;
+#undef INTERN
+  return PyModule_Create(&module);
+}
