@@ -347,6 +347,14 @@ def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
     program._before_launch = lambda function: None
     program(x, y, out=[z])
     assert len(python_calls) == 2 and len(native_calls) == 4
+    # A program no one holds is freed (its native entries hold no cycle)
+    import gc
+    import weakref
+
+    gone = weakref.ref(program)
+    del program
+    gc.collect()
+    assert gone() is None
 
 
 def test_native_launcher_off(fake_cupy, add_artifact, monkeypatch):

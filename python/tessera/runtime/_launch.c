@@ -50,6 +50,7 @@ typedef struct {
 
 typedef struct {
   int kernels;
+  int slots; /* 1 + the highest buffer slot a kernel reads */
   Kernel kernel[MAX_KERNELS];
   PyObject *alloc; /* owned; None where the key has out= */
 } Entry;
@@ -135,6 +136,7 @@ static PyObject *make_entry(PyObject *self, PyObject *args) {
           goto fail;
         }
         k->value[j] = (uint64_t)slot;
+        if (slot + 1 > e->slots) e->slots = (int)slot + 1;
       }
     }
   }
@@ -152,7 +154,7 @@ fail:
 }
 
 /* The address and key items of CuPy array `a` (0: taken, 1: not this
- * path's, -1: error). */
+ * path's: the Python path raises any error). */
 static int scan_cupy(PyObject *a, long device, PyObject *key, Py_ssize_t at, uint64_t *address) {
   PyObject *data = PyObject_GetAttr(a, s_data);
   if (!data) return -1;
@@ -166,12 +168,12 @@ static int scan_cupy(PyObject *a, long device, PyObject *key, Py_ssize_t at, uin
     PyObject *shape = ptr ? PyObject_GetAttr(a, s_shape) : NULL;
     PyObject *dtype = shape ? PyObject_GetAttr(a, s_dtype) : NULL;
     PyObject *ch = dtype ? PyObject_GetAttr(dtype, s_char) : NULL;
-    if (!ch) {
-      taken = -1;
+    if (ch) *address = PyLong_AsUnsignedLongLong(ptr);
+    if (!ch || PyErr_Occurred()) {
       Py_XDECREF(shape);
+      Py_XDECREF(ch);
     } else {
-      *address = PyLong_AsUnsignedLongLong(ptr);
-      taken = PyErr_Occurred() ? -1 : 0;
+      taken = 0;
       PyTuple_SET_ITEM(key, at, shape);
       PyTuple_SET_ITEM(key, at + 1, ch);
     }
@@ -181,11 +183,29 @@ static int scan_cupy(PyObject *a, long device, PyObject *key, Py_ssize_t at, uin
   Py_XDECREF(contiguous);
   Py_XDECREF(device_id);
   Py_DECREF(data);
-  if (taken == 1 && PyErr_Occurred()) taken = -1;
+  if (taken && PyErr_Occurred()) {
+    PyErr_Clear();  /* (what the Python path makes of it: its error, if any) */
+    taken = 1;
+  }
   return taken;
 }
 
+static int scan_torch_(PyObject *a, long device, PyObject *key, Py_ssize_t at,
+                       uint64_t *address);
+
+/* The address and key items of torch tensor `a` (0: taken, 1: not this
+ * path's: the Python path raises any error). */
 static int scan_torch(PyObject *a, long device, PyObject *key, Py_ssize_t at, uint64_t *address) {
+  int taken = scan_torch_(a, device, key, at, address);
+  if (taken) {
+    PyErr_Clear();
+    taken = 1;
+  }
+  return taken;
+}
+
+static int scan_torch_(PyObject *a, long device, PyObject *key, Py_ssize_t at,
+                       uint64_t *address) {
   PyObject *dev = PyObject_CallMethodNoArgs(a, s_get_device);
   if (!dev) return -1;
   long d = PyLong_AsLong(dev);
@@ -299,6 +319,7 @@ static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int torch,
                               PyObject *out, Py_ssize_t outs, Py_ssize_t n, uint64_t *slots) {
   PyObject *miss = PyTuple_GET_ITEM(state, 6);
+  Py_ssize_t filled = n;
   /* The launch stream: the given one, torch's current, or CuPy's current. */
   PyObject *handle;
   if (stream != Py_None)
@@ -339,12 +360,17 @@ static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int t
         return NULL;
       }
     }
+    filled += PyList_GET_SIZE(addresses);
     result = Py_NewRef(PyTuple_GET_ITEM(made, 0));
     Py_DECREF(made);
   } else {
     Py_DECREF(handle);
     result = outs == 1 ? Py_NewRef(PyList_GET_ITEM(out, 0)) : PyList_AsTuple(out);
     if (!result) return NULL;
+  }
+  if (e->slots > filled) {  /* (a slot no argument filled: not this path's) */
+    Py_DECREF(result);
+    return Py_NewRef(miss);
   }
   uint64_t words[MAX_PARAMS];
   void *params[MAX_PARAMS];

@@ -619,11 +619,17 @@ class GPUProgram:
         kernels = [(launch.pointer, tuple(map(int, grid)), tuple(map(int, block)), int(shared),
                     [(kind, int(value)) for kind, value in template])
                    for launch, (_, grid, block, template, shared) in zip(prepared[4], prepared[2])]
-        if key[1]:  # (out is None: the entry allocates)
-            alloc = (functools.partial(self._native_torch_outputs, prepared) if key[-1] else
-                     functools.partial(self._native_outputs, cp, prepared))
+        # (what allocates the outputs holds neither the program nor the
+        # prepared list: a capsule's references are not seen by the cycle
+        # collector)
+        if not key[1]:
+            alloc = None  # (out= given)
+        elif key[-1]:
+            alloc = functools.partial(_native_torch_outputs,
+                                      prepared[5] or self._torch_prototypes(prepared,
+                                                                            self._device))
         else:
-            alloc = None
+            alloc = functools.partial(_native_cupy_outputs, weakref.ref(self), cp, prepared[0])
         try:
             prepared[7] = native.entry(kernels, alloc)
         except (ValueError, OverflowError):  # (beyond its fixed limits: Python launches)
@@ -635,24 +641,16 @@ class GPUProgram:
             _current_stream_function(cp), _TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else None,
             _MISS, cp.cuda.Stream))
 
-    def _native_outputs(self, cp, prepared, handle: int, stream) -> tuple:
+    def _native_outputs(self, cp, outputs, handle: int, stream) -> tuple:
         """The native launcher's CuPy outputs: (the call's result, their
         addresses)."""
         with self._lock:  # (the kept outputs are the program's)
             if stream is not None and handle != _current_stream_pointer(cp):
                 with stream:
-                    outs, addresses = self._new_outputs(cp, prepared[0], None, handle)
+                    outs, addresses = self._new_outputs(cp, outputs, None, handle)
             else:
-                outs, addresses = self._new_outputs(cp, prepared[0], None, handle)
+                outs, addresses = self._new_outputs(cp, outputs, None, handle)
         return (outs[0] if len(outs) == 1 else tuple(outs)), addresses
-
-    def _native_torch_outputs(self, prepared, handle: int, stream) -> tuple:
-        """The native launcher's torch outputs (torch.empty_like of the
-        prototypes): (the call's result, their addresses)."""
-        prototypes = prepared[5] or self._torch_prototypes(prepared, self._device)
-        empty_like = _TORCH_EMPTY_LIKE[0]
-        outs = [empty_like(p) for p in prototypes]
-        return (outs[0] if len(outs) == 1 else tuple(outs)), [o.data_ptr() for o in outs]
 
     @staticmethod
     def _torch_prototypes(prepared, device) -> list:
@@ -1600,6 +1598,20 @@ _ZERO = np.int64(0)
 _ONE = np.int64(1)
 _NO_STREAM = contextlib.nullcontext()
 _MISS = object()  # (the native launcher's "not mine": the Python path takes the call)
+
+
+def _native_cupy_outputs(program, cp, outputs, handle: int, stream) -> tuple:
+    """The outputs of a native launch on CuPy arrays (`program` a weak
+    reference: the call holds it)."""
+    return program()._native_outputs(cp, outputs, handle, stream)
+
+
+def _native_torch_outputs(prototypes, handle: int, stream) -> tuple:
+    """The outputs of a native launch on torch tensors: torch.empty_like of
+    each prototype (GPUProgram._torch_prototypes)."""
+    empty_like = _TORCH_EMPTY_LIKE[0]
+    outs = [empty_like(p) for p in prototypes]
+    return (outs[0] if len(outs) == 1 else tuple(outs)), [o.data_ptr() for o in outs]
 
 #: The native launcher once built and loaded (None: not tried; False: not
 #: available) and why it is not.
