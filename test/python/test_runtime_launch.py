@@ -26,6 +26,10 @@ class _Flags:
         self.c_contiguous = contiguous
 
 
+class PooledMemory:
+    """Stand-in for cupy.cuda.memory.PooledMemory (a MemoryPool's block)."""
+
+
 class FakeArray:
     """Device array stand-in: a numpy array on "device 0" (its address is
     the host array's: a stand-in driver reads and writes it)."""
@@ -35,7 +39,10 @@ class FakeArray:
             host = np.full(host, np.nan, dtype)
         self.host = host
         self.data = types.SimpleNamespace(device_id=0, ptr=host.ctypes.data,
-                                          mem=types.SimpleNamespace())
+                                          mem=PooledMemory())
+
+    def item(self):  # (a device array's value, read back)
+        return self.host.item()
 
     shape = property(lambda self: self.host.shape)
     dtype = property(lambda self: self.host.dtype)
@@ -88,7 +95,8 @@ def fake_cupy(monkeypatch):
         Device=lambda *a: types.SimpleNamespace(id=0),
         get_current_stream=Stream,
         runtime=types.SimpleNamespace(getDeviceCount=lambda: 1,
-                                      streamIsCapturing=lambda handle: 0))
+                                      streamIsCapturing=lambda handle: 0),
+        memory=types.SimpleNamespace(PooledMemory=PooledMemory))
     cp.RawModule = lambda path: types.SimpleNamespace(
         get_function=lambda name: FakeKernel(launches))
     monkeypatch.setitem(sys.modules, "cupy", cp)
@@ -247,18 +255,18 @@ def test_dropped_outputs_are_handed_out_again(fake_cupy, add_artifact):
     address, first = a.data.ptr, id(a)
     del a
     b = program(x2, y2)
-    assert b.data.ptr == address and id(b) == first
+    assert b.data.ptr == address and id(b) == first and program._kept.entries[-1][0] is b
     np.testing.assert_array_equal(b.host, host[2] + host[3])
     c = program(x, y)  # b is held: a new array
     assert c is not b
     np.testing.assert_array_equal(b.host, host[2] + host[3])
     np.testing.assert_array_equal(c.host, host[0] + host[1])
     for hold in (lambda a: a.data, lambda a: a.data.mem):
-        kept = hold(c)
-        address = c.data.ptr
+        kept, old = hold(c), id(c)  # (the program keeps that array: its id stays its)
         del c
         c = program(x2, y2)
-        assert c.data.ptr != address, "an output whose memory is held was handed out"
+        assert id(c) != old, "an output whose memory is held was handed out"
+        np.testing.assert_array_equal(c.host, host[2] + host[3])
         del kept
     # Another stream, and a stream being captured: new arrays, not kept.
     class Capturing(cp.cuda.Stream):
@@ -338,7 +346,7 @@ def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
     strided.host = strided.host[::2]
     with pytest.raises(ValueError, match="argument 'arg1': must be C-contiguous"):
         program(x, strided, out=[z])
-    assert program(x, y, out=(z,)) is z and len(python_calls) == 1
+    assert program(x, y, out=(z,)) is z and not python_calls  # (a tuple: the same)
     status[0] = 700
     with pytest.raises(RuntimeError, match=r"cuLaunchKernel failed: unknown error \(CUresult 700\)"):
         program(x, y, out=[z])
@@ -346,7 +354,7 @@ def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
     status[0] = 0
     program._before_launch = lambda function: None
     program(x, y, out=[z])
-    assert len(python_calls) == 2 and len(native_calls) == 4
+    assert len(python_calls) == 1 and len(native_calls) == 5
     # A program no one holds is freed (its native entries hold no cycle)
     import gc
     import weakref
@@ -355,6 +363,42 @@ def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
     del program
     gc.collect()
     assert gone() is None
+    runtime._NATIVE[0].driver(0, 0)  # (the callback is freed after the test)
+
+
+def test_descriptor_abi_calls_take_the_slow_path(fake_cupy, add_artifact, tmp_path):
+    """Kernels taking MLIR's expanded descriptors have no prepared launch:
+    every call takes the slow path (and must not fail after launching)."""
+    import json
+    import shutil
+
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    _stand_in_driver(cp, launches)
+
+    class DescriptorKernel(FakeKernel):
+        ptr = 0xABC
+
+        def __call__(self, grid, block, args, shared_mem=0):
+            assert len(args) == 16  # 3 x (ptr, ptr, offset, size, stride), n
+            x, y, z = args[0:15:5]
+            z.host[...] = x.host + y.host
+            self.launches.append(grid)
+
+    cp.RawModule = lambda path: types.SimpleNamespace(
+        get_function=lambda name: DescriptorKernel(launches))
+    artifact = tmp_path / "add"
+    shutil.copytree(add_artifact, artifact)
+    plan = json.loads((artifact / "plan.json").read_text())
+    for kernel in plan["kernels"]:
+        del kernel["abi"]  # (the default: descriptors)
+    (artifact / "plan.json").write_text(json.dumps(plan))
+    program = runtime.load(artifact)
+    x = cp.asarray(np.arange(5, dtype=np.float32))
+    for _ in range(3):
+        np.testing.assert_array_equal(program(x, x).host, 2 * np.arange(5, dtype=np.float32))
+    assert len(launches) == 3 and not any(program._prepared.values())
 
 
 def test_native_launcher_off(fake_cupy, add_artifact, monkeypatch):
@@ -484,6 +528,12 @@ def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
         np.testing.assert_array_equal(program(dx, h, s).host,
                                       (x * np.float16(h)).astype(np.float32) * np.float32(s))
     assert seen[-1] == (0x4000, 0xBE800000) and len(seen) == 2  # 2.0 (f16), -0.25 (f32)
+    # a 0-d device array for a runtime scalar: its value, on every call (the
+    # slow path reads it; its address is not the scalar's bits)
+    for h in (2.0, -3.0):
+        np.testing.assert_array_equal(
+            program(dx, cp.asarray(np.array(h, np.float16)), 1.5).host,
+            (x * np.float16(h)).astype(np.float32) * np.float32(1.5))
     with pytest.raises(TypeError, match=r"argument 'arg1': expected a f16 number \(a runtime "
                                         r"scalar\), got str"):
         program(dx, "2", 1.0)

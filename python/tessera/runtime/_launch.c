@@ -13,7 +13,8 @@
  * state: (prepared: dict key -> the prepared list, whose item 7 is its
  *         entry capsule or None, cupy.ndarray, torch.Tensor or None,
  *         device: int, CuPy's current-stream-pointer function, torch's
- *         raw-stream function or None, MISS, cupy.cuda.Stream)
+ *         raw-stream function or None, MISS, cupy.cuda.Stream, the runtime
+ *         scalars' input positions as a bitmask)
  * driver(launch, error_string): the addresses of cuLaunchKernel and
  *         cuGetErrorString (0: none), before the first launch.
  * entry(kernels, alloc): kernels a list of (CUfunction address, grid
@@ -157,7 +158,10 @@ fail:
  * path's: the Python path raises any error). */
 static int scan_cupy(PyObject *a, long device, PyObject *key, Py_ssize_t at, uint64_t *address) {
   PyObject *data = PyObject_GetAttr(a, s_data);
-  if (!data) return -1;
+  if (!data) {
+    PyErr_Clear();  /* (not this path's: the Python path's error, if any) */
+    return 1;
+  }
   int taken = 1;
   PyObject *device_id = PyObject_GetAttr(data, s_device_id);
   PyObject *contiguous = device_id ? PyObject_GetAttr(a, s_c_contiguous) : NULL;
@@ -235,6 +239,9 @@ static int scan_torch_(PyObject *a, long device, PyObject *key, Py_ssize_t at,
 static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int torch,
                               PyObject *out, Py_ssize_t outs, Py_ssize_t n, uint64_t *slots);
 
+static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
+                             PyObject *stream);
+
 static PyObject *launch_error(int code) {
   const char *text = NULL;
   if (cuGetErrorString_) cuGetErrorString_(code, &text);
@@ -245,12 +252,24 @@ static PyObject *launch_error(int code) {
 
 /* launch(state, arrays, out, stream) */
 static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-  if (nargs != 4 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) != 8 ||
+  if (nargs != 4 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) != 9 ||
       !PyTuple_Check(args[1])) {
     PyErr_SetString(PyExc_TypeError, "launch(state, arrays, out, stream)");
     return NULL;
   }
-  PyObject *state = args[0], *arrays = args[1], *out = args[2], *stream = args[3];
+  PyObject *out = args[2];
+  if (out == Py_None) return launch_with(args[0], args[1], out, args[3]);
+  if (!PyList_Check(out) && !PyTuple_Check(out)) return Py_NewRef(PyTuple_GET_ITEM(args[0], 6));
+  /* (a snapshot: the Python code this call runs cannot change it) */
+  PyObject *snapshot = PySequence_Tuple(out);
+  if (!snapshot) return NULL;
+  PyObject *result = launch_with(args[0], args[1], snapshot, args[3]);
+  Py_DECREF(snapshot);
+  return result;
+}
+
+static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
+                             PyObject *stream) {
   PyObject *table = PyTuple_GET_ITEM(state, 0), *ndarray = PyTuple_GET_ITEM(state, 1),
            *tensor = PyTuple_GET_ITEM(state, 2), *miss = PyTuple_GET_ITEM(state, 6),
            *stream_type = PyTuple_GET_ITEM(state, 7);
@@ -263,11 +282,11 @@ static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
       return Py_NewRef(miss);
     }
   }
-  Py_ssize_t inputs = PyTuple_GET_SIZE(arrays), outs = 0;
-  if (out != Py_None) {
-    if (!PyList_Check(out)) return Py_NewRef(miss);
-    outs = PyList_GET_SIZE(out);
-  }
+  Py_ssize_t inputs = PyTuple_GET_SIZE(arrays), outs = out == Py_None ? 0 : PyTuple_GET_SIZE(out);
+  /* runtime scalars' positions: a device array given for one is the
+     Python path's (it reads the value) */
+  unsigned long long scalars = PyLong_AsUnsignedLongLongMask(PyTuple_GET_ITEM(state, 8));
+  if (PyErr_Occurred()) return NULL;
   Py_ssize_t n = inputs + outs;
   if (n + 8 > MAX_SLOTS) return Py_NewRef(miss);
   /* (len(arrays), out is None, shape, dtype, ..., torch) as _scan makes it */
@@ -276,9 +295,11 @@ static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
   uint64_t slots[MAX_SLOTS];
   int torch = 0;
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject *a = i < inputs ? PyTuple_GET_ITEM(arrays, i) : PyList_GET_ITEM(out, i - inputs);
+    PyObject *a = i < inputs ? PyTuple_GET_ITEM(arrays, i) : PyTuple_GET_ITEM(out, i - inputs);
     int r;
-    if (Py_TYPE(a) == (PyTypeObject *)ndarray) {
+    if (i < 64 && (scalars >> i & 1)) {
+      r = 1;
+    } else if (Py_TYPE(a) == (PyTypeObject *)ndarray) {
       r = scan_cupy(a, device, key, 2 + 2 * i, &slots[i]);
     } else if (tensor != Py_None && Py_TYPE(a) == (PyTypeObject *)tensor) {
       r = scan_torch(a, device, key, 2 + 2 * i, &slots[i]);
@@ -347,11 +368,14 @@ static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int t
     if (!made) return NULL;
     PyObject *addresses;
     if (!PyTuple_Check(made) || PyTuple_GET_SIZE(made) != 2 ||
-        !PyList_Check(addresses = PyTuple_GET_ITEM(made, 1)) ||
-        n + PyList_GET_SIZE(addresses) > MAX_SLOTS) {
+        !PyList_Check(addresses = PyTuple_GET_ITEM(made, 1))) {
       Py_DECREF(made);
       PyErr_SetString(PyExc_TypeError, "alloc returns (result, [addresses])");
       return NULL;
+    }
+    if (n + PyList_GET_SIZE(addresses) > MAX_SLOTS) {  /* (the Python path's) */
+      Py_DECREF(made);
+      return Py_NewRef(miss);
     }
     for (Py_ssize_t j = 0; j < PyList_GET_SIZE(addresses); ++j) {
       slots[n + j] = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(addresses, j));
@@ -365,8 +389,7 @@ static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int t
     Py_DECREF(made);
   } else {
     Py_DECREF(handle);
-    result = outs == 1 ? Py_NewRef(PyList_GET_ITEM(out, 0)) : PyList_AsTuple(out);
-    if (!result) return NULL;
+    result = Py_NewRef(outs == 1 ? PyTuple_GET_ITEM(out, 0) : out);
   }
   if (e->slots > filled) {  /* (a slot no argument filled: not this path's) */
     Py_DECREF(result);
@@ -374,19 +397,24 @@ static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int t
   }
   uint64_t words[MAX_PARAMS];
   void *params[MAX_PARAMS];
-  for (int k = 0; k < e->kernels; ++k) {
+  int code = 0;
+  /* (without the GIL, as CuPy launches: a launch that blocks, on a full
+     queue, stalls no other thread; all it reads is on this stack or held) */
+  Py_BEGIN_ALLOW_THREADS
+  for (int k = 0; k < e->kernels && !code; ++k) {
     Kernel *kernel = &e->kernel[k];
     for (int j = 0; j < kernel->params; ++j) {
       words[j] = kernel->kind[j] ? slots[kernel->value[j]] : kernel->value[j];
       params[j] = &words[j];
     }
-    int code = cuLaunchKernel_(kernel->function, kernel->grid[0], kernel->grid[1],
-                               kernel->grid[2], kernel->block[0], kernel->block[1],
-                               kernel->block[2], kernel->shared, cu_stream, params, NULL);
-    if (code) {
-      Py_DECREF(result);
-      return launch_error(code);
-    }
+    code = cuLaunchKernel_(kernel->function, kernel->grid[0], kernel->grid[1], kernel->grid[2],
+                           kernel->block[0], kernel->block[1], kernel->block[2], kernel->shared,
+                           cu_stream, params, NULL);
+  }
+  Py_END_ALLOW_THREADS
+  if (code) {
+    Py_DECREF(result);
+    return launch_error(code);
   }
   return result;
 }

@@ -131,6 +131,9 @@ class GPUProgram:
         # Runtime scalars: (name, numpy dtype) by input position, else None.
         self._scalars = [(a["name"], numpy_dtype(a["dtype"])) if a.get("scalar") else None
                          for a in plan["inputs"]]
+        # (runtime scalars' positions, as a bitmask: a device array given
+        # for one takes the slow path, which reads its value)
+        self._scalar_mask = sum(1 << i for i, s in enumerate(self._scalars) if s is not None)
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
         # (whether CuPy can allocate every output: no bf16 or f8)
@@ -411,8 +414,11 @@ class GPUProgram:
         key: list = [len(arrays), out is None]
         pointers: list = []
         torch_device = None
+        scalar_mask = self._scalar_mask
         for i, a in enumerate(arrays if out is None else arrays + tuple(out)):
             t = type(a)
+            if scalar_mask and scalar_mask >> i & 1 and (t is ndarray or t is tensor):
+                return None  # (a runtime scalar given as a device array)
             if t is ndarray:
                 data = a.data
                 if data.device_id != device or not (
@@ -611,8 +617,9 @@ class GPUProgram:
         constants; every kernel a driver handle) to the native launcher
         (_launch.c), where it is built: later calls with this key launch
         from C."""
-        if not prepared[6] or prepared[4] is None or self.plan.get("vendor") != "nvidia":
-            return
+        if (prepared is None or not prepared[6] or prepared[4] is None
+                or self.plan.get("vendor") != "nvidia"):
+            return  # (None: descriptors, launched by the slow path)
         native = _native_launcher()
         if native is None:
             return
@@ -639,7 +646,7 @@ class GPUProgram:
         self._native = (native.launch, (
             self._prepared, cp.ndarray, _TORCH_TENSOR[0], self._device,
             _current_stream_function(cp), _TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else None,
-            _MISS, cp.cuda.Stream))
+            _MISS, cp.cuda.Stream, self._scalar_mask))
 
     def _native_outputs(self, cp, outputs, handle: int, stream) -> tuple:
         """The native launcher's CuPy outputs: (the call's result, their
@@ -1413,7 +1420,7 @@ class _DirectLaunch:
 class _KeptOutputs:
     """CuPy outputs of a program's direct launches, handed out again once
     the caller has dropped them: allocating a new array (cupy.ndarray) is
-    1.5-3 us of a 6-9 us launch on the H200's host.
+    1.4-1.7 us of a 6-9 us launch on the H200's host.
 
     An output is handed out again only where nothing but this holds the
     array, its memory pointer or its memory (no variable, view, DLPack or
@@ -1421,21 +1428,26 @@ class _KeptOutputs:
     dtype and contiguity are what the call allocates, and the call launches
     on the stream the output was written on: what CuPy's memory pool does
     with freed memory (it gives a block back on the stream that freed it),
-    without building an array. Not while the stream is being captured into
-    a CUDA graph (a graph's outputs are never handed out again: the graph
-    writes them on replay). Outputs up to 1 MiB are kept (beyond that a
+    without building an array. Only arrays in a MemoryPool's memory are
+    kept (CuPy's default allocator; not an asynchronous pool, plain
+    cudaMalloc or an external allocator). Not while the stream is being
+    captured into a CUDA graph (outputs a capture allocates are never
+    handed out again: the graph writes them on replay; an output kept
+    before a capture is, once dropped, as CuPy's pool would give its memory
+    back). Outputs up to 1 MiB are kept (beyond that a
     launch's own time hides the allocation), two per output of the
     program, so they hold at most 2 MiB per output."""
 
     MAX_BYTES = 1 << 20
 
-    __slots__ = ("enabled", "entries", "size", "baseline", "capturing")
+    __slots__ = ("enabled", "entries", "size", "baseline", "capturing", "pooled")
 
     def __init__(self, outputs: int, enabled: bool):
         self.enabled, self.size = enabled, 2 * max(outputs, 1)
         self.entries: list = []  # [array, stream handle, (shape, dtype)], newest last
         self.baseline = None  # _holders of an array only an entry holds
         self.capturing = None  # cudaStreamIsCapturing
+        self.pooled = None  # cupy.cuda.memory.PooledMemory
 
     def clear(self) -> None:
         self.entries, self.baseline = [], None
@@ -1453,6 +1465,7 @@ class _KeptOutputs:
         if self.baseline is None:
             try:  # (what _holders counts for an array nobody else holds)
                 self.capturing = cp.cuda.runtime.streamIsCapturing
+                self.pooled = cp.cuda.memory.PooledMemory
                 self.baseline = self._holders([cp.ndarray((1,), np.uint8), 0, None])
             except (AttributeError, TypeError):  # (no CuPy memory objects, or
                 self.enabled = False  # no capture query: nothing is kept)
@@ -1474,7 +1487,11 @@ class _KeptOutputs:
                     break
             if a is None:
                 a = cp.ndarray(*spec)
-                if a.nbytes <= self.MAX_BYTES:
+                # (only memory of a CuPy MemoryPool: what it would do with
+                # the memory is what handing the array out again does; an
+                # asynchronous pool, cudaMalloc or an external allocator
+                # may honour other streams' uses)
+                if a.nbytes <= self.MAX_BYTES and type(a.data.mem) is self.pooled:
                     entries.append([a, handle, spec])
                     if len(entries) > self.size:
                         del entries[0]
@@ -1622,30 +1639,40 @@ def _native_launcher():
     """The native launcher (_launch.c, compiled at first use with the
     machine's C compiler into the cache, as Triton builds its launchers),
     or None: TESSERA_NATIVE_LAUNCH=0, no CUDA driver, or no compiler or
-    Python headers (a warning says which; launches then take the Python
-    path, a few microseconds slower)."""
+    Python headers (native_launcher_status() says which, and a failed
+    build warns; launches then take the Python path, 2-3 us slower)."""
     if _NATIVE[0] is None:
-        _NATIVE[0] = False
-        if os.environ.get("TESSERA_NATIVE_LAUNCH", "1") == "0":
-            _NATIVE[1] = "off: TESSERA_NATIVE_LAUNCH=0"
-            return None
-        driver = _cuda_driver_addresses()
-        if driver is None:
-            _NATIVE[1] = "no CUDA driver (libcuda.so.1)"
-            return None
-        try:
-            module = _build_native()
-        except Exception as e:  # noqa: BLE001 - the reason is reported
-            _NATIVE[1] = f"not built: {type(e).__name__}: {e}"
-            import warnings
-
-            warnings.warn(f"tessera.runtime: the native launcher is {_NATIVE[1]}; launches "
-                          f"take the Python path (TESSERA_NATIVE_LAUNCH=0 says not to try)",
-                          RuntimeWarning, stacklevel=3)
-            return None
-        module.driver(*driver)
-        _NATIVE[0], _NATIVE[1] = module, "built"
+        with _NATIVE_LOCK:
+            if _NATIVE[0] is None:
+                _load_native()
     return _NATIVE[0] or None
+
+
+_NATIVE_LOCK = threading.Lock()
+
+
+def _load_native() -> None:
+    """Builds and loads the native launcher into _NATIVE (False and the
+    reason where it cannot)."""
+    if os.environ.get("TESSERA_NATIVE_LAUNCH", "1") == "0":
+        _NATIVE[:] = [False, "off: TESSERA_NATIVE_LAUNCH=0"]
+        return
+    driver = _cuda_driver_addresses()
+    if driver is None:
+        _NATIVE[:] = [False, "no CUDA driver (libcuda.so.1)"]
+        return
+    try:
+        module = _build_native()
+    except Exception as e:  # noqa: BLE001 - the reason is reported
+        _NATIVE[:] = [False, f"not built: {type(e).__name__}: {e}"]
+        import warnings
+
+        warnings.warn(f"tessera.runtime: the native launcher is {_NATIVE[1]}; launches "
+                      f"take the Python path (TESSERA_NATIVE_LAUNCH=0 says not to try)",
+                      RuntimeWarning, stacklevel=4)
+        return
+    module.driver(*driver)
+    _NATIVE[:] = [module, "built"]
 
 
 def native_launcher_status() -> str:
