@@ -32,6 +32,8 @@ def test_runtime_wheel_installs_and_loads_artifacts_without_mlir(tmp_path):
                     str(wheel)], check=True)
     installed = {p.name for p in (site / "tessera").iterdir()} - {"__pycache__"}
     assert installed == {"__init__.py", "runtime", "types.py"}
+    # (the native launcher's source, compiled at first use on a GPU machine)
+    assert (site / "tessera" / "runtime" / "_launch.c").is_file()
 
     @tessera.function
     def add(x: Tensor["N", f32], y: Tensor["N", f32]) -> Tensor["N", f32]:
