@@ -50,6 +50,9 @@ np.testing.assert_allclose(y, ref, rtol=1e-4, atol=1e-4)
 for target in ("sm_90", "gfx942"):
     art = tessera.compile(block, target=target, use_cache=False)
     assert art.binary and art.plan["kernels"], target
+import pathlib
+import tessera.runtime.gpu as gpu
+assert (pathlib.Path(gpu.__file__).parent / "_launch.c").is_file()  # the native launcher's source
 print(f"tessera {tessera.__file__}: the CPU path matches NumPy; sm_90 and gfx942 compile")
 PY
 echo "== the wheel works"
