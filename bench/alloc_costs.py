@@ -29,17 +29,19 @@ def main():
     a = cp.empty((4096,), f32)
     m = cp.cuda.alloc(16384)
     ns = dict(cp=cp, np=np, f32=f32, a=a, m=m, sys=sys, shape=(4096,))
-    t("cupy.ndarray(shape, np.dtype)", "cp.ndarray(shape, f32)", ns)
-    t("cupy.ndarray(shape, 'f')", "cp.ndarray(shape, 'f')", ns)
-    t("cupy.empty(shape, np.dtype)", "cp.empty(shape, f32)", ns)
-    t("cupy.cuda.alloc(16384)", "cp.cuda.alloc(16384)", ns)
-    t("cupy.ndarray(shape, dtype, memptr=m)", "cp.ndarray(shape, f32, memptr=m)", ns)
-    t("a.view()", "a.view()", ns)
-    t("sys.getrefcount(a)", "sys.getrefcount(a)", ns)
-    t("a.data.mem refcounts (a, data, mem)",
-      "sys.getrefcount(a); d = a.data; sys.getrefcount(d); sys.getrefcount(d.mem)", ns)
-    t("a.data.ptr", "a.data.ptr", ns)
-    t("cupy streamIsCapturing(0)", "cp.cuda.runtime.streamIsCapturing(0)", ns)
+    for name, stmt in (
+            ("cupy.ndarray(shape, np.dtype)", "cp.ndarray(shape, f32)"),
+            ("cupy.ndarray(shape, 'f')", "cp.ndarray(shape, 'f')"),
+            ("cupy.empty(shape, np.dtype)", "cp.empty(shape, f32)"),
+            ("cupy.cuda.alloc(16384)", "cp.cuda.alloc(16384)"),
+            ("cupy.ndarray(shape, dtype, memptr=m)", "cp.ndarray(shape, f32, memptr=m)"),
+            ("a.view()", "a.view()"),
+            ("sys.getrefcount(a)", "sys.getrefcount(a)"),
+            ("a.data.mem refcounts (a, data, mem)",
+             "sys.getrefcount(a); d = a.data; sys.getrefcount(d); sys.getrefcount(d.mem)"),
+            ("a.data.ptr", "a.data.ptr"),
+            ("cupy streamIsCapturing(0)", "cp.cuda.runtime.streamIsCapturing(0)")):
+        t(name, stmt, ns)
     t("cupy stream.is_capturing()", "s.is_capturing()",
       dict(ns, s=cp.cuda.get_current_stream()))
     try:
@@ -48,32 +50,32 @@ def main():
         proto = torch.empty(1, device="cuda").as_strided((4096,), (0,))
         x = torch.empty(4096, device="cuda")
         tns = dict(torch=torch, proto=proto, x=x, sys=sys)
-        t("torch.empty_like(prototype)", "torch.empty_like(proto)", tns)
-        t("torch.empty(shape, dtype, device)",
-          "torch.empty((4096,), dtype=torch.float32, device='cuda')", tns)
         dense = torch.empty(4096, device="cuda")
         tns.update(dense=dense, weakref=__import__("weakref"), shape=(4096,),
                    cdata=dense.untyped_storage()._cdata, f32=torch.float32)
-        t("torch.empty_like(contiguous prototype)", "torch.empty_like(dense)", tns)
-        t("prototype.new_empty(shape)", "dense.new_empty(shape)", tns)
-        t("torch.empty(n, device=...) positional", "torch.empty(4096, device='cuda')", tns)
-        t("torch.empty_strided", "torch.empty_strided(shape, (1,), dtype=f32, device='cuda')", tns)
-        t("storage use count (cached _cdata)", "torch._C._storage_Use_Count(cdata)", tns)
-        t("weakref.getweakrefcount(tensor)", "weakref.getweakrefcount(dense)", tns)
-        t("tensor checks (grad, requires_grad, __dict__, shape, contiguous)",
-          "dense.requires_grad or dense.grad is not None or dense.__dict__ or "
-          "dense.shape != shape or not dense.is_contiguous()", tns)
-        t("sys.getrefcount(tensor)", "sys.getrefcount(x)", tns)
-        t("tensor._use_count()", "x._use_count()", tns)
-        t("storage use count",
-          "torch._C._storage_Use_Count(x.untyped_storage()._cdata)", tns)
-        t("torch._C._is_alias_of / data_ptr", "x.data_ptr()", tns)
-        t("torch.cuda.is_current_stream_capturing()",
-          "torch.cuda.is_current_stream_capturing()", tns)
-        t("torch._C._cuda_isCurrentStreamCapturing()",
-          "torch._C._cuda_isCurrentStreamCapturing()", tns)
-        t("torch._C._cuda_getCurrentRawStream(0)",
-          "torch._C._cuda_getCurrentRawStream(0)", tns)
+        for name, stmt in (
+                ("torch.empty_like(prototype)", "torch.empty_like(proto)"),
+                ("torch.empty(shape, dtype, device)",
+                 "torch.empty((4096,), dtype=torch.float32, device='cuda')"),
+                ("torch.empty_like(contiguous prototype)", "torch.empty_like(dense)"),
+                ("prototype.new_empty(shape)", "dense.new_empty(shape)"),
+                ("torch.empty(n, device=...) positional", "torch.empty(4096, device='cuda')"),
+                ("torch.empty_strided",
+                 "torch.empty_strided(shape, (1,), dtype=f32, device='cuda')"),
+                ("storage use count (cached _cdata)", "torch._C._storage_Use_Count(cdata)"),
+                ("weakref.getweakrefcount(tensor)", "weakref.getweakrefcount(dense)"),
+                ("tensor checks (grad, requires_grad, __dict__, shape, contiguous)",
+                 "dense.requires_grad or dense.grad is not None or dense.__dict__ or "
+                 "dense.shape != shape or not dense.is_contiguous()"),
+                ("sys.getrefcount(tensor)", "sys.getrefcount(x)"),
+                ("tensor._use_count()", "x._use_count()"),
+                ("storage use count", "torch._C._storage_Use_Count(x.untyped_storage()._cdata)"),
+                ("torch.cuda.is_current_stream_capturing()",
+                 "torch.cuda.is_current_stream_capturing()"),
+                ("torch._C._cuda_isCurrentStreamCapturing()",
+                 "torch._C._cuda_isCurrentStreamCapturing()"),
+                ("torch._C._cuda_getCurrentRawStream(0)", "torch._C._cuda_getCurrentRawStream(0)")):
+            t(name, stmt, tns)
         for attr in ("shape", "dtype", "get_device()", "is_contiguous()", "data_ptr()"):
             t(f"tensor.{attr}", f"x.{attr}", tns)
         if len(sys.argv) > 1:  # the runtime's own pieces on the add artifact
@@ -90,15 +92,17 @@ def main():
                 program(tx, ty, out=[tz]), program(tx, ty), program(cx, cy, out=[cz])
             pns = dict(program=program, cp=cp, tx=tx, ty=ty, tz=tz, cx=cx, cy=cy, cz=cz,
                        gpu=gpu)
-            t("runtime: _scan, torch, out=", "program._scan(cp, (tx, ty), [tz], None)", pns)
-            t("runtime: _scan, cupy, out=", "program._scan(cp, (cx, cy), [cz], None)", pns)
-            t("runtime: lock", "with program._lock: pass", pns)
-            t("runtime: torch raw stream", "gpu._torch_raw_stream(0)", pns)
-            t("runtime: cupy current stream", "gpu._current_stream_pointer(cp)", pns)
-            t("runtime: call, torch, out=", "program(tx, ty, out=[tz])", pns)
-            t("runtime: call, torch", "program(tx, ty)", pns)
-            t("runtime: call, cupy, out=", "program(cx, cy, out=[cz])", pns)
-            t("runtime: call, cupy", "program(cx, cy)", pns)
+            for name, stmt in (
+                    ("_scan, torch, out=", "program._scan(cp, (tx, ty), [tz], None)"),
+                    ("_scan, cupy, out=", "program._scan(cp, (cx, cy), [cz], None)"),
+                    ("lock", "with program._lock: pass"),
+                    ("torch raw stream", "gpu._torch_raw_stream(0)"),
+                    ("cupy current stream", "gpu._current_stream_pointer(cp)"),
+                    ("call, torch, out=", "program(tx, ty, out=[tz])"),
+                    ("call, torch", "program(tx, ty)"),
+                    ("call, cupy, out=", "program(cx, cy, out=[cz])"),
+                    ("call, cupy", "program(cx, cy)")):
+                t(f"runtime: {name}", stmt, pns)
         print("torch", torch.__version__)
     except ImportError:
         print("no torch")
