@@ -148,6 +148,29 @@ func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>, %b: tensor<?xf16>) -> te
   return %y : tensor<?x?xf16>
 }""",
         [(513, 769), (769,), (769,)], ["float16"] * 3, layer_norm, "float16"),
+    # The one-read mean and variance far from zero (x + 1000: the shift by
+    # the row's first element keeps the variance from cancelling) and on
+    # rows of one element (variance 0).
+    "layer_norm_offset_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %c = tessera_graph.constant dense<1000.0> : tensor<f32>
+  %s = tessera_graph.add %x, %c : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
+  %y = tessera_graph.layer_norm %s epsilon = 1.0e-05 : tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}""",
+        # (the reference takes x + 1000 rounded to f32, as the add kernel
+        # stores it)
+        [(97, 3001)], ["float32"],
+        lambda x: layer_norm((x.astype(np.float32) + np.float32(1000.0)).astype(np.float64)),
+        "float32"),
+    "layer_norm_single_column_f32": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %y = tessera_graph.layer_norm %x epsilon = 1.0e-05 : tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}""",
+        [(33, 1)], ["float32"], layer_norm, "float32"),
     "rms_norm_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>, %w: tensor<?xf32>) -> tensor<?x?xf32> {
