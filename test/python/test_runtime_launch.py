@@ -539,6 +539,131 @@ def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
         program(dx, "2", 1.0)
 
 
+def test_native_launcher_passes_runtime_scalars_by_value(fake_cupy, tmp_path, monkeypatch):
+    """Runtime scalars given as Python numbers go through the native
+    launcher, their bits in the low bytes of their words as the Python path
+    makes them; NumPy scalars, device arrays and values the dtype cannot
+    hold take the Python path."""
+    import ctypes
+
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    python_seen, native_seen = [], []
+
+    def run(params, seen):
+        x_at, h, s, out_at, n = _words(params, 5)
+        seen.append((h, s))
+        h = np.array(h, np.uint64).astype(np.uint16).view(np.float16)
+        s = np.array(s, np.uint64).astype(np.uint32).view(np.float32)
+        _host(out_at, n, np.float32)[...] = (_host(x_at, n, np.float16) * h).astype(
+            np.float32) * s
+
+    cp.cuda.driver = types.SimpleNamespace(
+        launchKernel=lambda f, gx, gy, gz, bx, by, bz, shared, stream, params, extra:
+        run(params, python_seen))
+
+    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
+                      ctypes.c_void_p, ctypes.c_void_p)
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        run(params, native_seen)
+        return 0
+
+    class Kernel(ScaleKernel):
+        ptr = 7
+
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
+    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
+    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
+                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(SCALE), "sm_90")
+    program = runtime.load(art.save(tmp_path / "scale"))
+    x = np.arange(10, dtype=np.float16)
+    dx = cp.asarray(x)
+    expect = lambda h, s: (x * np.float16(h)).astype(np.float32) * np.float32(s)  # noqa: E731
+    program(dx, 0.5, 2.5)  # prepares; the native entry is built
+    assert program._native is not None and not native_seen
+    for h, s in ((2.0, -0.25), (-3, 1), (0.1, 1e-3)):  # Python floats and ints
+        np.testing.assert_array_equal(program(dx, h, s).host, expect(h, s))
+    assert len(native_seen) == 3 and native_seen[0] == (0x4000, 0xBE800000)
+    assert native_seen[2] == (int(np.array(0.1, np.float16).view(np.uint16)),
+                              int(np.array(1e-3, np.float32).view(np.uint32)))
+    # the Python path's: NumPy scalars, 0-d device arrays, a value f16
+    # cannot hold (inf there), and a bool (its error)
+    for h, s in ((np.float16(2.0), 1.0), (cp.asarray(np.array(2.0, np.float16)), 1.0),
+                 (70000.0, 1.0)):
+        with np.errstate(over="ignore"):
+            np.testing.assert_array_equal(program(dx, h, s).host, expect(h.item() if hasattr(
+                h, "item") else h, s))
+    # (the 0-d device array: the slow path, CuPy's kernel call)
+    assert len(native_seen) == 3 and len(python_seen) == 2
+    with pytest.raises(TypeError, match="got a bool"):
+        program(dx, 1.0, True)
+    runtime._NATIVE[0].driver(0, 0)  # (the callback is freed after the test)
+
+
+ADD_I32_SCALAR = """
+func.func @main(%x: tensor<?xi32>, %k: tensor<i32> {tessera.scalar}) -> tensor<?xi32> {
+  %y = tessera_graph.add %x, %k : tensor<?xi32>, tensor<i32> -> tensor<?xi32>
+  return %y : tensor<?xi32>
+}"""
+
+
+def test_native_launcher_integer_scalars(fake_cupy, tmp_path, monkeypatch):
+    """An i32 runtime scalar from a Python int: its 32 bits (two's
+    complement) in the low half of its word; an int i32 cannot hold, or a
+    float, is the Python path's error."""
+    import ctypes
+
+    from tessera.runtime import gpu as runtime
+
+    cp, launches = fake_cupy
+    seen = []
+
+    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
+                      ctypes.c_void_p, ctypes.c_void_p)
+    def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
+        x_at, k, out_at, n = _words(params, 4)
+        seen.append(k)
+        k = np.array(k, np.uint64).astype(np.uint32).view(np.int32)
+        _host(out_at, n, np.int32)[...] = _host(x_at, n, np.int32) + k
+        return 0
+
+    class Kernel(FakeKernel):
+        ptr = 7
+
+        def __call__(self, grid, block, args, shared_mem=0):  # (the first call's)
+            x, k, out, n = args
+            out.host[...] = x.host + k
+
+    cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
+    python_seen = []
+    cp.cuda.driver = types.SimpleNamespace(  # (the Python path's driver)
+        launchKernel=lambda *args: python_seen.append(args))
+    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
+    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
+                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    with ir.Context():
+        art = compile_graph_for_gpu(ir.Module.parse(ADD_I32_SCALAR), "sm_90")
+    program = runtime.load(art.save(tmp_path / "add_i32"))
+    x = np.arange(-4, 7, dtype=np.int32)
+    dx = cp.asarray(x)
+    program(dx, 1)  # prepares
+    for k in (-5, 2**31 - 1, -(2**31)):
+        np.testing.assert_array_equal(program(dx, k).host, x + np.int32(k))
+    assert seen == [0xFFFFFFFB, 0x7FFFFFFF, 0x80000000]
+    with pytest.raises(ValueError, match=r"argument 'arg1': 2147483648 does not fit a "
+                                         r"runtime scalar of type i32"):
+        program(dx, 2**31)
+    with pytest.raises(TypeError, match="expected a i32 number"):
+        program(dx, 1.5)
+    assert len(seen) == 3 and not python_seen
+    runtime._NATIVE[0].driver(0, 0)  # (the callback is freed after the test)
+
+
 F8_KN = """
 func.func @main(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> tensor<?x?xbf16> {
   %m = tessera_graph.matmul %a, %b out = bf16 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xbf16>

@@ -14,7 +14,12 @@
  *         entry capsule or None, cupy.ndarray, torch.Tensor or None,
  *         device: int, CuPy's current-stream-pointer function, torch's
  *         raw-stream function or None, MISS, cupy.cuda.Stream, the runtime
- *         scalars' input positions as a bitmask)
+ *         scalars' input positions as a bitmask, per input the numpy dtype
+ *         character of its runtime scalar or None)
+ * A runtime scalar given as a Python float or int is passed by value (its
+ * bits, as GPUProgram._scalar_bits makes them); anything else given for
+ * one (NumPy scalars, device arrays, a value its dtype cannot hold) is the
+ * Python path's.
  * driver(launch, error_string): the addresses of cuLaunchKernel and
  *         cuGetErrorString (0: none), before the first launch.
  * entry(kernels, alloc): kernels a list of (CUfunction address, grid
@@ -57,7 +62,7 @@ typedef struct {
 } Entry;
 
 static PyObject *s_data, *s_ptr, *s_device_id, *s_c_contiguous, *s_shape, *s_dtype, *s_char,
-    *s_get_device, *s_is_contiguous, *s_data_ptr;
+    *s_get_device, *s_is_contiguous, *s_data_ptr, *s_scalar;
 
 static void entry_free(PyObject *capsule) {
   Entry *e = (Entry *)PyCapsule_GetPointer(capsule, "tessera.launch.entry");
@@ -242,6 +247,66 @@ static PyObject *launch_entry(Entry *e, PyObject *state, PyObject *stream, int t
 static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
                              PyObject *stream);
 
+/* The kernel-parameter bits of Python number `a` for a runtime scalar of
+ * numpy dtype character `code` (0), or 1: not this path's. */
+static int scalar_bits(PyObject *a, Py_UCS4 code, uint64_t *bits) {
+  int is_float = PyFloat_CheckExact(a), is_int = PyLong_CheckExact(a);
+  if (!is_float && !is_int) return 1;  /* (bools, NumPy scalars, arrays) */
+  *bits = 0;
+  if (code == 'e' || code == 'f' || code == 'd') {
+    double v = is_float ? PyFloat_AS_DOUBLE(a) : PyLong_AsDouble(a);
+    if (v == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();
+      return 1;
+    }
+    unsigned char packed[8];
+    int size = code == 'e' ? 2 : code == 'f' ? 4 : 8;
+    int r = size == 2 ? PyFloat_Pack2(v, (char *)packed, 1)
+            : size == 4 ? PyFloat_Pack4(v, (char *)packed, 1)
+                        : PyFloat_Pack8(v, (char *)packed, 1);
+    if (r < 0) {  /* (out of range: the Python path's rounding or error) */
+      PyErr_Clear();
+      return 1;
+    }
+    for (int i = 0; i < size; ++i) *bits |= (uint64_t)packed[i] << (8 * i);
+    return 0;
+  }
+  if (!is_int) return 1;  /* (a float for an integer scalar: its error) */
+  int width;
+  int is_signed = 1;
+  switch (code) {
+    case 'b': width = 8; break;
+    case 'h': width = 16; break;
+    case 'i': width = 32; break;
+    case 'l': case 'q': width = 64; break;
+    case 'B': width = 8; is_signed = 0; break;
+    case 'H': width = 16; is_signed = 0; break;
+    case 'I': width = 32; is_signed = 0; break;
+    case 'L': case 'Q': width = 64; is_signed = 0; break;
+    default: return 1;
+  }
+  int overflow = 0;
+  if (is_signed) {
+    long long v = PyLong_AsLongLongAndOverflow(a, &overflow);
+    if (PyErr_Occurred()) {
+      PyErr_Clear();
+      return 1;
+    }
+    if (overflow || (width < 64 && (v < -(1LL << (width - 1)) || v >= (1LL << (width - 1)))))
+      return 1;
+    *bits = width == 64 ? (uint64_t)v : (uint64_t)v & ((1ULL << width) - 1);
+  } else {
+    unsigned long long v = PyLong_AsUnsignedLongLong(a);
+    if (PyErr_Occurred()) {
+      PyErr_Clear();
+      return 1;
+    }
+    if (width < 64 && v >= (1ULL << width)) return 1;
+    *bits = v;
+  }
+  return 0;
+}
+
 static PyObject *launch_error(int code) {
   const char *text = NULL;
   if (cuGetErrorString_) cuGetErrorString_(code, &text);
@@ -252,7 +317,7 @@ static PyObject *launch_error(int code) {
 
 /* launch(state, arrays, out, stream) */
 static PyObject *launch(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-  if (nargs != 4 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) != 9 ||
+  if (nargs != 4 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) != 10 ||
       !PyTuple_Check(args[1])) {
     PyErr_SetString(PyExc_TypeError, "launch(state, arrays, out, stream)");
     return NULL;
@@ -289,20 +354,37 @@ static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
   if (PyErr_Occurred()) return NULL;
   Py_ssize_t n = inputs + outs;
   if (n + 8 > MAX_SLOTS) return Py_NewRef(miss);
-  /* (len(arrays), out is None, shape, dtype, ..., torch) as _scan makes it */
-  PyObject *key = PyTuple_New(2 + 2 * n + 1);
+  /* (len(arrays), out is None, shape, dtype (or "s" for a runtime
+     scalar), ..., torch) as _scan makes it */
+  PyObject *codes = PyTuple_GET_ITEM(state, 9);
+  Py_ssize_t scalar_count = 0;
+  for (Py_ssize_t i = 0; i < inputs && i < 64; ++i) scalar_count += (scalars >> i) & 1;
+  if (!PyTuple_Check(codes) || PyTuple_GET_SIZE(codes) < inputs)
+    return Py_NewRef(miss);
+  Py_ssize_t size = 2 + 2 * (n - scalar_count) + scalar_count + 1;
+  PyObject *key = PyTuple_New(size);
   if (!key) return NULL;
   uint64_t slots[MAX_SLOTS];
   int torch = 0;
+  Py_ssize_t at = 2;
   for (Py_ssize_t i = 0; i < n; ++i) {
     PyObject *a = i < inputs ? PyTuple_GET_ITEM(arrays, i) : PyTuple_GET_ITEM(out, i - inputs);
     int r;
     if (i < 64 && (scalars >> i & 1)) {
+      PyObject *code = PyTuple_GET_ITEM(codes, i);
       r = 1;
+      if (PyUnicode_Check(code) && PyUnicode_GET_LENGTH(code) == 1 &&
+          !scalar_bits(a, PyUnicode_READ_CHAR(code, 0), &slots[i])) {
+        PyTuple_SET_ITEM(key, at, Py_NewRef(s_scalar));
+        at += 1;
+        r = 0;
+      }
     } else if (Py_TYPE(a) == (PyTypeObject *)ndarray) {
-      r = scan_cupy(a, device, key, 2 + 2 * i, &slots[i]);
+      r = scan_cupy(a, device, key, at, &slots[i]);
+      at += 2;
     } else if (tensor != Py_None && Py_TYPE(a) == (PyTypeObject *)tensor) {
-      r = scan_torch(a, device, key, 2 + 2 * i, &slots[i]);
+      r = scan_torch(a, device, key, at, &slots[i]);
+      at += 2;
       torch = 1;
     } else {
       r = 1;
@@ -314,7 +396,7 @@ static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
   }
   PyTuple_SET_ITEM(key, 0, PyLong_FromSsize_t(inputs));
   PyTuple_SET_ITEM(key, 1, Py_NewRef(out == Py_None ? Py_True : Py_False));
-  PyTuple_SET_ITEM(key, 2 + 2 * n, Py_NewRef(torch ? Py_True : Py_False));
+  PyTuple_SET_ITEM(key, size - 1, Py_NewRef(torch ? Py_True : Py_False));
   if (!PyTuple_GET_ITEM(key, 0)) {
     Py_DECREF(key);
     return NULL;
@@ -447,6 +529,7 @@ PyMODINIT_FUNC PyInit_tessera_launch(void) {
   INTERN(data) INTERN(ptr) INTERN(device_id) INTERN(shape) INTERN(dtype) INTERN(char)
   INTERN(get_device) INTERN(is_contiguous) INTERN(data_ptr)
   if (!(s_c_contiguous = PyUnicode_InternFromString("_c_contiguous"))) return NULL;
+  if (!(s_scalar = PyUnicode_InternFromString("s"))) return NULL;
 #undef INTERN
   return PyModule_Create(&module);
 }

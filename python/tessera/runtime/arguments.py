@@ -52,7 +52,11 @@ def scalar_value(name: str, dtype_name: str, dtype: np.dtype, value):
         value = value.item()
     if isinstance(value, (int, np.integer)) or (
             isinstance(value, (float, np.floating)) and dtype.kind == "f"):
-        return dtype.type(value)
+        try:
+            return dtype.type(value)
+        except OverflowError:
+            raise ValueError(f"argument '{name}': {value} does not fit a runtime scalar of "
+                             f"type {dtype_name}") from None
     raise TypeError(f"argument '{name}': expected a {dtype_name} number (a runtime scalar), "
                     f"got {type(value).__name__}")
 

@@ -134,6 +134,11 @@ class GPUProgram:
         # (runtime scalars' positions, as a bitmask: a device array given
         # for one takes the slow path, which reads its value)
         self._scalar_mask = sum(1 << i for i, s in enumerate(self._scalars) if s is not None)
+        # (the native launcher's: each runtime scalar's numpy dtype character
+        # where it packs Python numbers for it, else None)
+        self._scalar_codes = tuple(
+            s[1].char if s is not None and s[1].char in "efdbhilqBHILQ" else None
+            for s in self._scalars)
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
         # (whether CuPy can allocate every output: no bf16 or f8)
@@ -459,7 +464,10 @@ class GPUProgram:
                 return None
         elif type(a) is float and dtype.kind != "f":
             return None
-        value = np.asarray(_scalar_param(dtype, a))
+        try:
+            value = np.asarray(_scalar_param(dtype, a))
+        except OverflowError:
+            return None  # (the slow path names the argument)
         return int(value.view(np.dtype(f"u{value.itemsize}")))
 
     def _fast_args(self, arrays, out):
@@ -646,7 +654,7 @@ class GPUProgram:
         self._native = (native.launch, (
             self._prepared, cp.ndarray, _TORCH_TENSOR[0], self._device,
             _current_stream_function(cp), _TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else None,
-            _MISS, cp.cuda.Stream, self._scalar_mask))
+            _MISS, cp.cuda.Stream, self._scalar_mask, self._scalar_codes))
 
     def _native_outputs(self, cp, outputs, handle: int, stream) -> tuple:
         """The native launcher's CuPy outputs: (the call's result, their
