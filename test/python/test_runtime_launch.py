@@ -599,6 +599,13 @@ def test_native_launcher_passes_runtime_scalars_by_value(fake_cupy, tmp_path, mo
                 h, "item") else h, s))
     # (the 0-d device array: the slow path, CuPy's kernel call)
     assert len(native_seen) == 3 and len(python_seen) == 2
+    # NaN, inf and -0.0: NumPy's bits
+    for h in (float("nan"), float("inf"), -0.0):
+        program(dx, h, 1.0)
+        assert native_seen[-1][0] == int(np.array(h, np.float16).view(np.uint16))
+    # a number in out= where the plan has a scalar: not a launch, an error
+    with pytest.raises(TypeError):
+        program(dx, 0.5, out=[1.0])
     with pytest.raises(TypeError, match="got a bool"):
         program(dx, 1.0, True)
     runtime._NATIVE[0].driver(0, 0)  # (the callback is freed after the test)

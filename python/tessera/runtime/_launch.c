@@ -34,6 +34,13 @@
 #include <stdint.h>
 #include <string.h>
 
+/* (public from Python 3.11; 3.10 has them under a leading underscore) */
+#if PY_VERSION_HEX < 0x030B0000
+#define PyFloat_Pack2(x, p, le) _PyFloat_Pack2((x), (unsigned char *)(p), (le))
+#define PyFloat_Pack4(x, p, le) _PyFloat_Pack4((x), (unsigned char *)(p), (le))
+#define PyFloat_Pack8(x, p, le) _PyFloat_Pack8((x), (unsigned char *)(p), (le))
+#endif
+
 #define MAX_KERNELS 8
 #define MAX_PARAMS 64
 #define MAX_SLOTS 64
@@ -358,9 +365,10 @@ static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
      scalar), ..., torch) as _scan makes it */
   PyObject *codes = PyTuple_GET_ITEM(state, 9);
   Py_ssize_t scalar_count = 0;
-  for (Py_ssize_t i = 0; i < inputs && i < 64; ++i) scalar_count += (scalars >> i) & 1;
-  if (!PyTuple_Check(codes) || PyTuple_GET_SIZE(codes) < inputs)
-    return Py_NewRef(miss);
+  /* (the positions the loop below takes as scalars: any of the call's
+     arguments, out= too, where the plan has a runtime scalar) */
+  for (Py_ssize_t i = 0; i < n && i < 64; ++i) scalar_count += (scalars >> i) & 1;
+  if (!PyTuple_Check(codes)) return Py_NewRef(miss);
   Py_ssize_t size = 2 + 2 * (n - scalar_count) + scalar_count + 1;
   PyObject *key = PyTuple_New(size);
   if (!key) return NULL;
@@ -371,14 +379,16 @@ static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
     PyObject *a = i < inputs ? PyTuple_GET_ITEM(arrays, i) : PyTuple_GET_ITEM(out, i - inputs);
     int r;
     if (i < 64 && (scalars >> i & 1)) {
-      PyObject *code = PyTuple_GET_ITEM(codes, i);
+      PyObject *code = i < PyTuple_GET_SIZE(codes) ? PyTuple_GET_ITEM(codes, i) : Py_None;
       r = 1;
-      if (PyUnicode_Check(code) && PyUnicode_GET_LENGTH(code) == 1 &&
+      if (at < size - 1 && PyUnicode_Check(code) && PyUnicode_GET_LENGTH(code) == 1 &&
           !scalar_bits(a, PyUnicode_READ_CHAR(code, 0), &slots[i])) {
         PyTuple_SET_ITEM(key, at, Py_NewRef(s_scalar));
         at += 1;
         r = 0;
       }
+    } else if (at + 2 > size - 1) {
+      r = 1;
     } else if (Py_TYPE(a) == (PyTypeObject *)ndarray) {
       r = scan_cupy(a, device, key, at, &slots[i]);
       at += 2;
@@ -393,6 +403,10 @@ static PyObject *launch_with(PyObject *state, PyObject *arrays, PyObject *out,
       Py_DECREF(key);  /* (unset items are NULL: PyTuple's dealloc skips them) */
       return r < 0 ? NULL : Py_NewRef(miss);
     }
+  }
+  if (at != size - 1) {  /* (every item set, or not this path's) */
+    Py_DECREF(key);
+    return Py_NewRef(miss);
   }
   PyTuple_SET_ITEM(key, 0, PyLong_FromSsize_t(inputs));
   PyTuple_SET_ITEM(key, 1, Py_NewRef(out == Py_None ? Py_True : Py_False));

@@ -52,11 +52,18 @@ def scalar_value(name: str, dtype_name: str, dtype: np.dtype, value):
         value = value.item()
     if isinstance(value, (int, np.integer)) or (
             isinstance(value, (float, np.floating)) and dtype.kind == "f"):
+        # (checked here: NumPy before 2 wraps an integer out of range)
+        if dtype.kind in "iu" and not (
+                np.iinfo(dtype).min <= int(value) <= np.iinfo(dtype).max):
+            shown = (str(int(value)) if abs(int(value)) < 10**40 else
+                     f"an integer of {int(value).bit_length()} bits")
+            raise ValueError(f"argument '{name}': {shown} does not fit a runtime scalar of "
+                             f"type {dtype_name}")
         try:
             return dtype.type(value)
-        except OverflowError:
-            raise ValueError(f"argument '{name}': {value} does not fit a runtime scalar of "
-                             f"type {dtype_name}") from None
+        except OverflowError:  # (a float or an int too large for a float type)
+            raise ValueError(f"argument '{name}': a value too large for a runtime scalar "
+                             f"of type {dtype_name}") from None
     raise TypeError(f"argument '{name}': expected a {dtype_name} number (a runtime scalar), "
                     f"got {type(value).__name__}")
 

@@ -137,7 +137,8 @@ class GPUProgram:
         # (the native launcher's: each runtime scalar's numpy dtype character
         # where it packs Python numbers for it, else None)
         self._scalar_codes = tuple(
-            s[1].char if s is not None and s[1].char in "efdbhilqBHILQ" else None
+            None if s is None else _SCALAR_CODES.get((s[1].kind, s[1].itemsize))
+            if s[1].type.__module__ == "numpy" else None
             for s in self._scalars)
         self._outputs = [(a["name"], self._dim_fns(a["dims"]), numpy_dtype(a["dtype"]))
                          for a in plan["outputs"]]
@@ -464,6 +465,9 @@ class GPUProgram:
                 return None
         elif type(a) is float and dtype.kind != "f":
             return None
+        elif type(a) is int and dtype.kind in "iu" and not (
+                np.iinfo(dtype).min <= a <= np.iinfo(dtype).max):
+            return None  # (NumPy before 2 would wrap it: the slow path's error)
         try:
             value = np.asarray(_scalar_param(dtype, a))
         except OverflowError:
@@ -1623,6 +1627,12 @@ _ZERO = np.int64(0)
 _ONE = np.int64(1)
 _NO_STREAM = contextlib.nullcontext()
 _MISS = object()  # (the native launcher's "not mine": the Python path takes the call)
+
+#: The native launcher's code of each runtime-scalar dtype it packs, by
+#: (kind, itemsize): the C characters of f16, f32, f64 and the integers.
+_SCALAR_CODES = {("f", 2): "e", ("f", 4): "f", ("f", 8): "d",
+                 ("i", 1): "b", ("i", 2): "h", ("i", 4): "i", ("i", 8): "q",
+                 ("u", 1): "B", ("u", 2): "H", ("u", 4): "I", ("u", 8): "Q"}
 
 
 def _native_cupy_outputs(program, cp, outputs, handle: int, stream) -> tuple:
