@@ -164,6 +164,21 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
         [(97, 3001)], ["float32"],
         lambda x: layer_norm((x.astype(np.float32) + np.float32(1000.0)).astype(np.float64)),
         "float32"),
+    # An element far from the rest at column 0 of rows longer than a tile
+    # (the shift is the first tile's mean, not the first element: from
+    # x[0] the variance would lose 4 digits here).
+    "layer_norm_outlier_f32": (
+        """
+func.func @main(%x: tensor<?x4096xf32>) -> tensor<?x4096xf32> {
+  %w = tessera_graph.constant dense<[1.0e4""" + ", 1.0" * 4095 + """]> : tensor<4096xf32>
+  %s = tessera_graph.mul %x, %w : tensor<?x4096xf32>, tensor<4096xf32> -> tensor<?x4096xf32>
+  %y = tessera_graph.layer_norm %s epsilon = 1.0e-05 : tensor<?x4096xf32>
+  return %y : tensor<?x4096xf32>
+}""",
+        [(19, 4096)], ["float32"],
+        lambda x: layer_norm((x.astype(np.float32) * np.concatenate(
+            [[np.float32(1e4)], np.ones(4095, np.float32)])).astype(np.float64)),
+        "float32"),
     "layer_norm_single_column_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {

@@ -285,14 +285,6 @@ struct TileWalk {
   /// tile counts only its new elements (a select).
   Value statistic(graph::ReduceKind kind, Type compute, Value x,
                   ValueRange stats, Term term);
-  /// Several statistics of the view `x` in one walk (each tile loaded
-  /// once): `terms(b, i, e, stats)` is an element's term of the i-th (in
-  /// the order of `kinds`), from the element and those of `stats`.
-  using Terms =
-      function_ref<Value(OpBuilder &, unsigned, Value, ValueRange)>;
-  SmallVector<Value> statistics(ArrayRef<graph::ReduceKind> kinds,
-                                Type compute, Value x, ValueRange stats,
-                                Terms terms);
   /// A statistic repeated along the axis.
   Value broadcast(Value stat);
 };

@@ -20,8 +20,6 @@
 #include "Patterns.h"
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -129,67 +127,45 @@ SmallVector<Value> TileWalk::walk(ValueRange inits, Step body, Step lastBody) {
 
 Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
                           ValueRange stats, Term term) {
-  return statistics(kind, compute, x, stats,
-                    [&](OpBuilder &mb, unsigned, Value e, ValueRange s) {
-                      return term(mb, e, s);
-                    })[0];
-}
-
-SmallVector<Value> TileWalk::statistics(ArrayRef<graph::ReduceKind> kinds,
-                                        Type compute, Value x,
-                                        ValueRange stats, Terms terms) {
+  unsigned k = static_cast<unsigned>(kind);
   RankedTensorType accType = tiles.tile(compute);
-  SmallVector<Value> inits;
-  for (graph::ReduceKind kind : kinds)
-    inits.push_back(tensor::SplatOp::create(
-        b, loc, accType,
-        buildReductionInit(b, loc, static_cast<unsigned>(kind), compute)));
-  // One tile's terms combined into the accumulators; in the last tile,
-  // only where `isNew`.
+  Value init = tensor::SplatOp::create(b, loc, accType,
+                                       buildReductionInit(b, loc, k, compute));
+  // One tile's terms combined into the accumulator; in the last tile, only
+  // where `isNew`.
   auto accumulate = [&](OpBuilder &lb, Value at, ValueRange acc,
                         bool lastTile) {
     // Not declared in_bounds: with a bounds test per tile the loads of an
     // fp32 row sum ran 5% faster on the H200 than without
     // (bench/results/2026-11-30-h200-row-column-sweep.log); the stores'
     // passes declare it.
-    Value loaded = load(lb, x, at, /*inBounds=*/false);
-    Value fresh = lastTile ? isNew(lb) : Value();
-    SmallVector<Value> next;
-    for (auto [i, kind] : llvm::enumerate(kinds)) {
-      SmallVector<Value> inputs{acc[i], loaded};
-      if (lastTile)
-        inputs.push_back(fresh);
-      inputs.append(stats.begin(), stats.end());
-      unsigned first = lastTile ? 3 : 2;
-      unsigned k = static_cast<unsigned>(kind);
-      next.push_back(mapTiles(
-          lb, loc, accType, inputs, [&](OpBuilder &mb, ValueRange e) {
-            Value combined = buildReductionCombine(
-                mb, loc, k, e[0], terms(mb, i, e[1], e.drop_front(first)));
-            if (!lastTile)
-              return combined;
-            return arith::SelectOp::create(mb, loc, e[2], combined, e[0])
-                .getResult();
-          }));
-    }
-    return next;
+    SmallVector<Value> inputs{acc[0], load(lb, x, at, /*inBounds=*/false)};
+    if (lastTile)
+      inputs.push_back(isNew(lb));
+    inputs.append(stats.begin(), stats.end());
+    unsigned first = lastTile ? 3 : 2;
+    return SmallVector<Value>{mapTiles(
+        lb, loc, accType, inputs, [&](OpBuilder &mb, ValueRange e) {
+          Value next = buildReductionCombine(
+              mb, loc, k, e[0], term(mb, e[1], e.drop_front(first)));
+          if (!lastTile)
+            return next;
+          return arith::SelectOp::create(mb, loc, e[2], next, e[0])
+              .getResult();
+        })};
   };
-  SmallVector<Value> accs = walk(
-      inits,
+  Value acc = walk(
+      init,
       [&](OpBuilder &lb, Value at, ValueRange acc) {
         return accumulate(lb, at, acc, false);
       },
       [&](OpBuilder &lb, Value at, ValueRange acc) {
         return accumulate(lb, at, acc, true);
-      });
+      })[0];
   RankedTensorType result =
       axis == 1 ? tiles.rows(compute) : tiles.cols(compute);
-  SmallVector<Value> reduced;
-  for (auto [kind, acc] : llvm::zip(kinds, accs))
-    reduced.push_back(tile::ReduceOp::create(b, loc, result,
-                                             getTileReduceKind(kind), acc,
-                                             axis));
-  return reduced;
+  return tile::ReduceOp::create(b, loc, result, getTileReduceKind(kind), acc,
+                                axis);
 }
 
 Value TileWalk::broadcast(Value stat) {
@@ -401,94 +377,45 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         }
 
         if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
+          // (Layer norm reads the row three times: the mean, the centered
+          // sum of squares, the output. One read of shifted sums (x - K)
+          // ran 1.04-1.07x on the H200 with K the row's first element,
+          // whose variance loses digits where that element is far from the
+          // rest; with K the first tile's mean, which does not, it ran
+          // 1.00x: bench/results/2026-12-01-h200-row-one-read.log.)
           bool centered = isa<graph::LayerNormOp>(anchor);
-          auto rsqrtOf = [&](OpBuilder &mb, Value meanSquare) -> Value {
-            return math::RsqrtOp::create(
-                mb, loc,
-                arith::AddFOp::create(mb, loc, meanSquare,
-                                      floatConstant(mb, loc, compute,
-                                                    epsilon)));
-          };
-          // Layer norm centers on the mean; RMS norm does not.
+          // Layer norm centers on the mean first; RMS norm does not.
           SmallVector<Value> meanB;
-          Value inv;
-          if (centered) {
-            // The mean and the variance in one read of the row: the sums
-            // of d and d^2 for d = x - K, K the row's first element (the
-            // shift keeps E[d^2] - E[d]^2 from cancelling where the mean
-            // is far from zero; the shifted-data algorithm).
-            Value first = scf::IfOp::create(
-                              b, loc,
-                              arith::CmpIOp::create(
-                                  b, loc, arith::CmpIPredicate::ugt, cols,
-                                  zero),
-                              [&](OpBuilder &tb, Location l) {
-                                Value v = memref::LoadOp::create(
-                                    tb, l, x, ValueRange{zero, zero});
-                                scf::YieldOp::create(tb, l,
-                                                     toCompute(tb, v));
-                              },
-                              [&](OpBuilder &eb, Location l) {
-                                scf::YieldOp::create(
-                                    eb, l,
-                                    floatConstant(eb, l, compute, 0.0));
-                              })
-                              .getResult(0);
-            Value shift = tensor::SplatOp::create(
-                b, loc, chunk.tile(compute), first);
-            SmallVector<Value> sums = row.statistics(
-                {graph::ReduceKind::sum, graph::ReduceKind::sum}, compute, x,
-                shift,
-                [&](OpBuilder &mb, unsigned i, Value e, ValueRange k) {
-                  Value d = arith::SubFOp::create(mb, loc, toCompute(mb, e),
-                                                  k[0]);
-                  return i == 0 ? d
-                                : arith::MulFOp::create(mb, loc, d, d)
-                                      .getResult();
-                });
-            Value firstRows =
-                tensor::SplatOp::create(b, loc, chunk.rows(compute), first);
-            // E[d], then mean = K + E[d] and var = max(E[d^2] - E[d]^2, 0).
-            Value meanD = mapTiles(
-                b, loc, chunk.rows(compute), sums[0],
+          if (centered)
+            meanB.push_back(row.broadcast(mapTiles(
+                b, loc, chunk.rows(compute),
+                row.statistic(graph::ReduceKind::sum, compute, x, {},
+                              [&](OpBuilder &mb, Value e, ValueRange) {
+                                return toCompute(mb, e);
+                              }),
                 [&](OpBuilder &mb, ValueRange s) -> Value {
                   return arith::DivFOp::create(mb, loc, s[0], count);
-                });
-            meanB.push_back(row.broadcast(mapTiles(
-                b, loc, chunk.rows(compute), ValueRange{meanD, firstRows},
-                [&](OpBuilder &mb, ValueRange s) -> Value {
-                  return arith::AddFOp::create(mb, loc, s[1], s[0]);
                 })));
-            inv = row.broadcast(mapTiles(
-                b, loc, chunk.rows(compute), ValueRange{meanD, sums[1]},
-                [&](OpBuilder &mb, ValueRange s) -> Value {
-                  Value variance = arith::SubFOp::create(
-                      mb, loc, arith::DivFOp::create(mb, loc, s[1], count),
-                      arith::MulFOp::create(mb, loc, s[0], s[0]));
-                  return rsqrtOf(
-                      mb, arith::MaximumFOp::create(
-                              mb, loc, variance,
-                              floatConstant(mb, loc, compute, 0.0)));
-                }));
-          } else {
-            Value squares = row.statistic(
-                graph::ReduceKind::sum, compute, x, {},
-                [&](OpBuilder &mb, Value e, ValueRange) -> Value {
-                  Value v = toCompute(mb, e);
-                  return arith::MulFOp::create(mb, loc, v, v);
-                });
-            inv = row.broadcast(mapTiles(
-                b, loc, chunk.rows(compute), squares,
-                [&](OpBuilder &mb, ValueRange s) -> Value {
-                  return rsqrtOf(mb,
-                                 arith::DivFOp::create(mb, loc, s[0], count));
-                }));
-          }
           auto center = [&](OpBuilder &mb, Value v, ValueRange mean) {
             return centered ? arith::SubFOp::create(mb, loc, v, mean[0])
                                   .getResult()
                             : v;
           };
+          Value squares = row.statistic(
+              graph::ReduceKind::sum, compute, x, meanB,
+              [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
+                Value d = center(mb, toCompute(mb, e), mean);
+                return arith::MulFOp::create(mb, loc, d, d);
+              });
+          Value inv = row.broadcast(mapTiles(
+              b, loc, chunk.rows(compute), squares,
+              [&](OpBuilder &mb, ValueRange s) -> Value {
+                return math::RsqrtOp::create(
+                    mb, loc,
+                    arith::AddFOp::create(
+                        mb, loc, arith::DivFOp::create(mb, loc, s[0], count),
+                        floatConstant(mb, loc, compute, epsilon)));
+              }));
           SmallVector<Value> views{x}, stats{inv};
           stats.append(meanB);
           // The weight and bias are rows of their own, the same for every
