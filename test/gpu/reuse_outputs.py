@@ -15,21 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from device import gpu_runtime  # noqa: E402
 
 
 def main(argv) -> int:
-    try:
-        import cupy as cp
-
-        cp.cuda.runtime.getDeviceCount()
-    except Exception as e:  # noqa: BLE001 - no CuPy, no GPU
-        print(f"SKIP: no GPU ({type(e).__name__})")
+    found = gpu_runtime(argv, "bench-artifacts")
+    if found is None:
         return 0
-    sys.path.insert(0, str(ROOT / "python"))
-    import tessera.runtime as rt
-
-    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
+    cp, rt, artifacts = found
     rng = np.random.default_rng(7)
     failures = []
 

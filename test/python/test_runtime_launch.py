@@ -295,32 +295,42 @@ def test_dropped_outputs_are_handed_out_again(fake_cupy, add_artifact):
     assert not program.reuse_outputs
 
 
+def _native_driver(monkeypatch, tmp_path, launch):
+    """Builds the native launcher (into tmp_path) with a stand-in
+    cuLaunchKernel: `launch(f, gx, gy, gz, bx, by, bz, shared, stream,
+    params, extra)` as a C callback (returned: hold it while it is used)."""
+    import ctypes
+
+    from tessera.runtime import gpu as runtime
+
+    callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7,
+                                ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)(launch)
+    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
+    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
+                        lambda: (ctypes.cast(callback, ctypes.c_void_p).value, 0))
+    return callback
+
+
 def test_native_launcher(fake_cupy, add_artifact, monkeypatch, tmp_path):
     """The prepared launch in C (_launch.c, compiled at first use with the
     machine's compiler): a stand-in cuLaunchKernel (a ctypes callback) reads
     the parameters as the driver does. Calls it cannot take (a
-    non-contiguous argument, a tuple out=) take the Python path, which
+    non-contiguous argument) take the Python path, which
     raises the errors; a failed launch raises the driver's code."""
-    import ctypes
-
     from tessera.runtime import gpu as runtime
 
     cp, launches = fake_cupy
     python_calls = _stand_in_driver(cp, launches)
     native_calls, status = [], [0]
 
-    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
-                      ctypes.c_void_p, ctypes.c_void_p)
     def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
         x, y, z, n = _words(params, 4)
         _host(z, n, np.float32)[...] = _host(x, n, np.float32) + _host(y, n, np.float32)
         native_calls.append((f, (gx, gy, gz), (bx, by, bz), shared, stream or 0, n))
         return status[0]
 
-    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
-    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
-                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    callback = _native_driver(monkeypatch, tmp_path, launch_kernel)  # noqa: F841
     program = runtime.load(add_artifact)
     rng = np.random.default_rng()
     host = [rng.standard_normal(999).astype(np.float32) for _ in range(4)]
@@ -485,6 +495,16 @@ class ScaleKernel:
         out.host[...] = (x.host * h).astype(np.float32) * s
 
 
+def _run_scale(params: int, seen: list) -> None:
+    """The SCALE kernel from its parameter block (x, h's 16 bits, s's 32
+    bits, out, n), as the driver reads it; records (h, s)'s bits."""
+    x_at, h, s, out_at, n = _words(params, 5)
+    seen.append((h, s))
+    h = np.array(h, np.uint64).astype(np.uint16).view(np.float16)
+    s = np.array(s, np.uint64).astype(np.uint32).view(np.float32)
+    _host(out_at, n, np.float32)[...] = (_host(x_at, n, np.float16) * h).astype(np.float32) * s
+
+
 def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
     from tessera.runtime import gpu as runtime
 
@@ -511,12 +531,7 @@ def test_runtime_scalars_are_kernel_parameters(fake_cupy, tmp_path):
     seen = []
 
     def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
-        x_at, h, s, out_at, n = _words(params, 5)
-        seen.append((h, s))
-        h = np.array(h, np.uint64).astype(np.uint16).view(np.float16)
-        s = np.array(s, np.uint64).astype(np.uint32).view(np.float32)
-        _host(out_at, n, np.float32)[...] = (_host(x_at, n, np.float16) * h).astype(
-            np.float32) * s
+        _run_scale(params, seen)
 
     class Kernel(ScaleKernel):
         ptr = 7
@@ -544,27 +559,16 @@ def test_native_launcher_passes_runtime_scalars_by_value(fake_cupy, tmp_path, mo
     launcher, their bits in the low bytes of their words as the Python path
     makes them; NumPy scalars, device arrays and values the dtype cannot
     hold take the Python path."""
-    import ctypes
-
     from tessera.runtime import gpu as runtime
 
     cp, launches = fake_cupy
     python_seen, native_seen = [], []
-
-    def run(params, seen):
-        x_at, h, s, out_at, n = _words(params, 5)
-        seen.append((h, s))
-        h = np.array(h, np.uint64).astype(np.uint16).view(np.float16)
-        s = np.array(s, np.uint64).astype(np.uint32).view(np.float32)
-        _host(out_at, n, np.float32)[...] = (_host(x_at, n, np.float16) * h).astype(
-            np.float32) * s
+    run = _run_scale
 
     cp.cuda.driver = types.SimpleNamespace(
         launchKernel=lambda f, gx, gy, gz, bx, by, bz, shared, stream, params, extra:
         run(params, python_seen))
 
-    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
-                      ctypes.c_void_p, ctypes.c_void_p)
     def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
         run(params, native_seen)
         return 0
@@ -573,10 +577,7 @@ def test_native_launcher_passes_runtime_scalars_by_value(fake_cupy, tmp_path, mo
         ptr = 7
 
     cp.RawModule = lambda path: types.SimpleNamespace(get_function=lambda name: Kernel(launches))
-    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
-    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
-                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    callback = _native_driver(monkeypatch, tmp_path, launch_kernel)  # noqa: F841
     with ir.Context():
         art = compile_graph_for_gpu(ir.Module.parse(SCALE), "sm_90")
     program = runtime.load(art.save(tmp_path / "scale"))
@@ -622,15 +623,11 @@ def test_native_launcher_integer_scalars(fake_cupy, tmp_path, monkeypatch):
     """An i32 runtime scalar from a Python int: its 32 bits (two's
     complement) in the low half of its word; an int i32 cannot hold, or a
     float, is the Python path's error."""
-    import ctypes
-
     from tessera.runtime import gpu as runtime
 
     cp, launches = fake_cupy
     seen = []
 
-    @ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, *[ctypes.c_uint] * 7, ctypes.c_void_p,
-                      ctypes.c_void_p, ctypes.c_void_p)
     def launch_kernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra):
         x_at, k, out_at, n = _words(params, 4)
         seen.append(k)
@@ -649,10 +646,7 @@ def test_native_launcher_integer_scalars(fake_cupy, tmp_path, monkeypatch):
     python_seen = []
     cp.cuda.driver = types.SimpleNamespace(  # (the Python path's driver)
         launchKernel=lambda *args: python_seen.append(args))
-    monkeypatch.setenv("TESSERA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(runtime, "_NATIVE", [None, ""])
-    monkeypatch.setattr(runtime, "_cuda_driver_addresses",
-                        lambda: (ctypes.cast(launch_kernel, ctypes.c_void_p).value, 0))
+    callback = _native_driver(monkeypatch, tmp_path, launch_kernel)  # noqa: F841
     with ir.Context():
         art = compile_graph_for_gpu(ir.Module.parse(ADD_I32_SCALAR), "sm_90")
     program = runtime.load(art.save(tmp_path / "add_i32"))
