@@ -602,20 +602,13 @@ class GPUProgram:
             return outs[0] if len(outs) == 1 else tuple(outs)
         if out is not None:
             outs = out
-        elif torch_device is not None:
-            # torch.empty_like of a prototype: half the time of torch.empty
-            # with a dtype and a device
-            prototypes = prepared[5] or self._torch_prototypes(prepared, torch_device)
-            empty_like = _TORCH_EMPTY_LIKE[0]
-            outs = [empty_like(p) for p in prototypes]
-            for o in outs:
-                words.append(o.data_ptr())  # (`words` is this call's own list)
-        elif stream is None or handle == _current_stream_pointer(cp):
-            outs, addresses = self._new_outputs(cp, outputs, None, handle)
-            words += addresses
         else:
-            with stream:  # (CuPy's pool: the launch stream's memory)
-                outs, addresses = self._new_outputs(cp, outputs, None, handle)
+            # (`words` is this call's own list)
+            if torch_device is not None:
+                outs, addresses = _torch_outputs(
+                    prepared[5] or self._torch_prototypes(prepared, torch_device))
+            else:
+                outs, addresses = self._outputs_on_stream(cp, outputs, handle, stream)
             words += addresses
         before = self._before_launch
         for kernel in direct:
@@ -660,15 +653,20 @@ class GPUProgram:
             _current_stream_function(cp), _TORCH_RAW_STREAM[0] if _TORCH_RAW_STREAM else None,
             _MISS, cp.cuda.Stream, self._scalar_mask, self._scalar_codes))
 
+    def _outputs_on_stream(self, cp, outputs, handle: int, stream) -> tuple:
+        """(CuPy outputs for a direct launch on stream `handle`, their
+        addresses), allocated on that stream (CuPy's pool is per stream).
+        Callers hold the program's lock (the kept outputs are shared)."""
+        if stream is not None and handle != _current_stream_pointer(cp):
+            with stream:
+                return self._new_outputs(cp, outputs, None, handle)
+        return self._new_outputs(cp, outputs, None, handle)
+
     def _native_outputs(self, cp, outputs, handle: int, stream) -> tuple:
         """The native launcher's CuPy outputs: (the call's result, their
         addresses)."""
-        with self._lock:  # (the kept outputs are the program's)
-            if stream is not None and handle != _current_stream_pointer(cp):
-                with stream:
-                    outs, addresses = self._new_outputs(cp, outputs, None, handle)
-            else:
-                outs, addresses = self._new_outputs(cp, outputs, None, handle)
+        with self._lock:
+            outs, addresses = self._outputs_on_stream(cp, outputs, handle, stream)
         return (outs[0] if len(outs) == 1 else tuple(outs)), addresses
 
     @staticmethod
@@ -1641,12 +1639,20 @@ def _native_cupy_outputs(program, cp, outputs, handle: int, stream) -> tuple:
     return program()._native_outputs(cp, outputs, handle, stream)
 
 
-def _native_torch_outputs(prototypes, handle: int, stream) -> tuple:
-    """The outputs of a native launch on torch tensors: torch.empty_like of
-    each prototype (GPUProgram._torch_prototypes)."""
+def _torch_outputs(prototypes) -> tuple:
+    """(torch outputs, their addresses): torch.empty_like of each prototype
+    (GPUProgram._torch_prototypes; half the time of torch.empty with a
+    dtype and a device)."""
     empty_like = _TORCH_EMPTY_LIKE[0]
     outs = [empty_like(p) for p in prototypes]
-    return (outs[0] if len(outs) == 1 else tuple(outs)), [o.data_ptr() for o in outs]
+    return outs, [o.data_ptr() for o in outs]
+
+
+def _native_torch_outputs(prototypes, handle: int, stream) -> tuple:
+    """The outputs of a native launch on torch tensors: (the call's result,
+    their addresses)."""
+    outs, addresses = _torch_outputs(prototypes)
+    return (outs[0] if len(outs) == 1 else tuple(outs)), addresses
 
 #: The native launcher once built and loaded (None: not tried; False: not
 #: available) and why it is not.
