@@ -80,12 +80,31 @@ Value OutputTiles::coordinates(OpBuilder &b, Location loc, int64_t axis,
       .getResult();
 }
 
-LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
-                                 Value acc, Value bz, Value row0,
-                                 Value col0) const {
-  auto accType = cast<RankedTensorType>(acc.getType());
-  int64_t bm = accType.getDimSize(0), bn = accType.getDimSize(1);
-  OutputTiles tiles{bm, bn, accType.getEncoding()};
+bool TileEpilogue::rowInvariant(BlockArgument arg) const {
+  auto type = cast<RankedTensorType>(arg.getType());
+  if (sameShape(type.getShape(), outType.getShape()))
+    return false;
+  // The operand's dimension that NumPy aligns with the output's rows.
+  int64_t rowDim = type.getRank() - 2;
+  return rowDim < 0 || type.getDimSize(rowDim) == 1;
+}
+
+SmallVector<Value> TileEpilogue::loadRowInvariant(OpBuilder &b, Location loc,
+                                                  ValueRange params,
+                                                  RankedTensorType tile,
+                                                  Value bz, Value col0) const {
+  OutputTiles tiles{tile.getDimSize(0), tile.getDimSize(1),
+                    tile.getEncoding()};
+  // No row coordinate: the selected operands do not read it.
+  return loadOperands(b, loc, params, tiles, bz, Value(), col0,
+                      [&](unsigned i) { return rowInvariant(epilogueArgs[i]); });
+}
+
+SmallVector<Value>
+TileEpilogue::loadOperands(OpBuilder &b, Location loc, ValueRange params,
+                           const OutputTiles &tiles, Value bz, Value row0,
+                           Value col0,
+                           function_ref<bool(unsigned)> wanted) const {
   auto tileOf = [&](Type element) { return tiles.tile(element); };
   auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
@@ -95,7 +114,6 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
     return arith::AddIOp::create(ib, loc, x, y);
   };
   Value m = params[mParam], n = params[nParam];
-  Type outElement = getElementTypeOrSelf(result.getType());
   // The output (and operands of its shape) at [bz, row0, col0]: a
   // [M, N] view at bz * M * N.
   auto outputView = [&](Value buffer) {
@@ -111,7 +129,6 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
   // Index tiles of the output coordinates, built on first use: the
   // rows' and columns' and the block's batch index.
   Type indexType = b.getIndexType();
-
   Value rows, cols;
   SmallVector<Value> batchIndex;
   auto outputIndex = [&](int64_t od) -> Value {
@@ -124,15 +141,17 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
           unflatten(b, loc, bz, ArrayRef<Value>(sizes).drop_back(2));
     return batchIndex[od];
   };
-  SmallVector<Value> inputs{acc};
-  for (BlockArgument arg : epilogueArgs) {
+  SmallVector<Value> loaded;
+  for (auto [i, arg] : llvm::enumerate(epilogueArgs)) {
+    loaded.emplace_back();
+    if (!wanted(i))
+      continue;
     auto type = cast<RankedTensorType>(arg.getType());
     Value buffer = params[arg.getArgNumber()];
     RankedTensorType inputTile = tileOf(type.getElementType());
     if (sameShape(type.getShape(), outType.getShape())) {
-      inputs.push_back(tile::LoadTileOp::create(
-          b, loc, inputTile, outputView(buffer),
-          ValueRange{row0, col0}));
+      loaded.back() = tile::LoadTileOp::create(
+          b, loc, inputTile, outputView(buffer), ValueRange{row0, col0});
       continue;
     }
     // NumPy broadcasting (as broadcastOffset): the batch dims' part
@@ -167,10 +186,36 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
         : scalarOffset ? add(b, tileOffset, splat(scalarOffset))
                        : tileOffset;
     // `stride` is now the operand's element count.
-    inputs.push_back(tile::GatherOp::create(
+    loaded.back() = tile::GatherOp::create(
         b, loc, inputTile,
-        stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets));
+        stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets);
   }
+  return loaded;
+}
+
+LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
+                                 Value acc, Value bz, Value row0, Value col0,
+                                 ArrayRef<Value> preloaded) const {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t bm = accType.getDimSize(0), bn = accType.getDimSize(1);
+  OutputTiles tiles{bm, bn, accType.getEncoding()};
+  auto tileOf = [&](Type element) { return tiles.tile(element); };
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  auto mul = [&](OpBuilder &ib, Value x, Value y) -> Value {
+    return arith::MulIOp::create(ib, loc, x, y);
+  };
+  Value m = params[mParam], n = params[nParam];
+  Type outElement = getElementTypeOrSelf(result.getType());
+  auto outputView = [&](Value buffer) {
+    return stridedView(b, loc, buffer, mul(b, mul(b, bz, m), n), {m, n},
+                       {n, c(1)});
+  };
+  SmallVector<Value> operands = loadOperands(
+      b, loc, params, tiles, bz, row0, col0,
+      [&](unsigned i) { return preloaded.empty() || !preloaded[i]; });
+  SmallVector<Value> inputs{acc};
+  for (auto [i, operand] : llvm::enumerate(operands))
+    inputs.push_back(operand ? operand : preloaded[i]);
   // Stochastic rounding hashes each element's indices (batch, row,
   // column): index tiles after the operands.
   bool stochastic = llvm::any_of(body.without_terminator(), [&](Operation &op) {
@@ -179,9 +224,11 @@ LogicalResult TileEpilogue::emit(OpBuilder &b, Location loc, ValueRange params,
   unsigned operandCount = inputs.size();
   if (stochastic) {
     RankedTensorType indexTile = tileOf(b.getIndexType());
-    for (int64_t d = 0; d < outRank - 2; ++d)
-      inputs.push_back(
-          tensor::SplatOp::create(b, loc, indexTile, outputIndex(d)));
+    SmallVector<Value> batchSizes;
+    for (unsigned p : batchParams)
+      batchSizes.push_back(params[p]);
+    for (Value index : unflatten(b, loc, bz, batchSizes))
+      inputs.push_back(tensor::SplatOp::create(b, loc, indexTile, index));
     inputs.push_back(tiles.coordinates(b, loc, 1, row0));
     inputs.push_back(tiles.coordinates(b, loc, 0, col0));
   }

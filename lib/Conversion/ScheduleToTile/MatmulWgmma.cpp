@@ -60,7 +60,8 @@ WgmmaMatmul::rhsMapType(schedule::ConfigAttr config, Type element,
 /// Each band's accumulator, row-major through shared memory (rows padded
 /// by 8 floats against bank conflicts), then the epilogue (or a split's
 /// partial store) a row per warp at a time, consecutive lanes on
-/// consecutive columns (a loop: the fused ops' code stays one row's). (A
+/// consecutive columns (a loop: the fused ops' code stays one row's;
+/// operands the same for every row are loaded before it). (A
 /// local_store is the block's: it follows every thread's reads of the
 /// ring, which the buffer may reuse, and of the previous band's buffer.)
 static LogicalResult
@@ -79,6 +80,10 @@ emitBandEpilogues(OpBuilder &b, Location loc, ValueRange params,
   auto rowMajor = RankedTensorType::get(
       {warps, bn}, b.getF32Type(),
       tile::BlockedEncodingAttr::get(ctx, {warps, 1}, {1, 32}, {1, 1}));
+  // Operands the same for every row (a bias, column scales), loaded once
+  // for all bands and rows.
+  SmallVector<Value> invariant =
+      epilogue.loadRowInvariant(b, loc, params, rowMajor, bz, n0);
   for (auto [index, acc] : llvm::enumerate(accs)) {
     int64_t band = index;
     Value buffer = tile::LocalAllocOp::create(b, loc, staging, IntegerAttr());
@@ -96,7 +101,7 @@ emitBandEpilogues(OpBuilder &b, Location loc, ValueRange params,
           result = split.finish(eb, l, params, rows, gridZ, m, n, row0, n0,
                                 [&](OpBuilder &fb) {
                                   return epilogue.emit(fb, l, params, rows, bz,
-                                                       row0, n0);
+                                                       row0, n0, invariant);
                                 });
           scf::YieldOp::create(eb, l);
         });

@@ -305,8 +305,34 @@ struct TileEpilogue {
   Type resultElement;
 
   /// `acc` is the BMxBN tile of batch entry `bz` at [row0, col0].
+  /// `preloaded`, where given, holds an operand tile per epilogue argument
+  /// (null: load it here), as loadRowInvariant returns them.
   LogicalResult emit(OpBuilder &b, Location loc, ValueRange params, Value acc,
-                     Value bz, Value row0, Value col0) const;
+                     Value bz, Value row0, Value col0,
+                     ArrayRef<Value> preloaded = {}) const;
+
+  /// Whether the fused ops read `arg` as one row for every output row:
+  /// NumPy-broadcast along M (a bias, a column scale).
+  bool rowInvariant(BlockArgument arg) const;
+
+  /// The tiles of type `tile`'s shape and encoding of the row-invariant
+  /// operands at batch entry `bz` and columns from `col0`, null for the
+  /// others: an epilogue that walks the block's rows loads them once,
+  /// outside its loop, and hands them to emit (they are the same for every
+  /// row of a tile whose rows lie in one dimension of the encoding).
+  SmallVector<Value> loadRowInvariant(OpBuilder &b, Location loc,
+                                      ValueRange params,
+                                      RankedTensorType tile, Value bz,
+                                      Value col0) const;
+
+private:
+  /// The operand tiles of the epilogue arguments that `wanted` selects
+  /// (null for the others) for the output tile of `tiles` at batch entry
+  /// `bz` and [row0, col0].
+  SmallVector<Value> loadOperands(OpBuilder &b, Location loc,
+                                  ValueRange params, const OutputTiles &tiles,
+                                  Value bz, Value row0, Value col0,
+                                  function_ref<bool(unsigned)> wanted) const;
 };
 
 /// A matmul split along K into `factor` slices (the schedule's split_k):

@@ -420,6 +420,66 @@ struct ExpandFloor : public OpRewritePattern<math::FloorOp> {
   }
 };
 
+/// f32 erf without a division: erf(x) = x * P(x^2) for |x| < 0.921875,
+/// else sign(x) * (1 - 2^Q(min(|x|, 4))) with Q(t) ~ log2(erfc(t)), both
+/// minimax fits (scripts/fit_erf.py; at most 2.5 ulp from erf in f32 on
+/// a grid of 4M points, with exp2 exact). Upstream's rational
+/// approximation costs a division (div.rn.f32: a reciprocal, its
+/// refinement and a slow path) and 19 selects of coefficients per element,
+/// which made the erf the bulk of a fused gelu epilogue. 2^Q is
+/// `math.exp2 {afn}` (the hardware's exp2 where tessera-target-lower-exp
+/// lowers it): erfc(4) rounds 1 - erfc to 1, so larger |x| clamp to 4,
+/// and NaN stays NaN on either side.
+struct ApproximateErf : public OpRewritePattern<math::ErfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::ErfOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!getElementTypeOrSelf(type).isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 (narrower floats "
+                                             "extend to it first)");
+    Location loc = op.getLoc();
+    auto constant = [&](double v) -> Value {
+      Attribute value = rewriter.getF32FloatAttr(static_cast<float>(v));
+      if (auto shaped = dyn_cast<ShapedType>(type))
+        value = SplatElementsAttr::get(shaped, value);
+      return arith::ConstantOp::create(rewriter, loc, type,
+                                       cast<TypedAttr>(value));
+    };
+    auto horner = [&](ArrayRef<double> coefficients, Value x) {
+      Value r = constant(coefficients.back());
+      for (double c : llvm::reverse(coefficients.drop_back()))
+        r = math::FmaOp::create(rewriter, loc, r, x, constant(c));
+      return r;
+    };
+    static constexpr double kSmall[] = {
+        1.1283791065216064,    -0.37612494826316833, 0.1128181591629982,
+        -0.026766614988446236, 0.004993179347366095, -0.0005990851204842329};
+    static constexpr double kLarge[] = {
+        0.00042454159120097756, -1.6304351091384888,
+        -0.911776602268219,     -0.1585884690284729,
+        0.03799412399530411,    -0.006824343930929899,
+        0.0008522197022102773,  -6.543256313307211e-05,
+        2.311891194040072e-06};
+    Value x = op.getOperand();
+    Value t = math::AbsFOp::create(rewriter, loc, x);
+    Value small = arith::MulFOp::create(
+        rewriter, loc, x,
+        horner(kSmall, arith::MulFOp::create(rewriter, loc, x, x)));
+    Value clamped = arith::MinimumFOp::create(rewriter, loc, t, constant(4.0));
+    Value tail = math::Exp2Op::create(rewriter, loc, horner(kLarge, clamped),
+                                      arith::FastMathFlags::afn);
+    Value large = math::CopySignOp::create(
+        rewriter, loc, arith::SubFOp::create(rewriter, loc, constant(1.0), tail),
+        x);
+    Value inSmall = arith::CmpFOp::create(rewriter, loc,
+                                          arith::CmpFPredicate::OLT, t,
+                                          constant(0.921875));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, inSmall, small, large);
+    return success();
+  }
+};
+
 struct ConvertTargetToGPUPass
     : public tessera::impl::ConvertTesseraTargetToGPUBase<ConvertTargetToGPUPass> {
   using Base::Base;
@@ -570,17 +630,19 @@ struct ConvertTargetToGPUPass
     // Narrow floats compute in f32; f32 transcendentals become polynomials,
     // except `math.exp`, which each binary pipeline lowers for its target
     // (tessera-target-lower-exp: the hardware's exp2 on NVIDIA).
+    // math.erf is ApproximateErf's (f32, after the extension).
     static constexpr StringLiteral kApproximated[] = {
         "math.atan",  "math.atan2", "math.tanh", "math.log", "math.log2",
-        "math.log1p", "math.erf",   "math.erfc", "math.asin", "math.acos",
-        "math.expm1", "math.cbrt",  "math.sin",  "math.cos"};
+        "math.log1p", "math.erfc",  "math.asin", "math.acos", "math.expm1",
+        "math.cbrt",  "math.sin",   "math.cos"};
     populateMathF32ExpansionPatterns(patterns, [](StringRef name) {
-      return name == "math.exp" || llvm::is_contained(kApproximated, name);
+      return name == "math.exp" || name == "math.erf" ||
+             llvm::is_contained(kApproximated, name);
     });
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return llvm::is_contained(kApproximated, name);
     });
-    patterns.add<ExpandRsqrt, ExpandFloor>(ctx);
+    patterns.add<ExpandRsqrt, ExpandFloor, ApproximateErf>(ctx);
     if (failed(applyPatternsGreedily(gpuModule, std::move(patterns))))
       return signalPassFailure();
   }

@@ -48,3 +48,23 @@ func.func @gemm_e4m3_nn(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> t
   %m = tessera_graph.matmul %a, %b out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
   return %m : tensor<?x?xf32>
 }
+
+// -----
+
+// Scaled per row of x and per column of the result: the epilogue walks the
+// block's rows 8 at a time (a row per warp); the column scales are the same
+// for every row, gathered once before that loop, the row scales in it.
+// CHECK-LABEL: tessera_target.kernel @gemm_e4m3_rows_k0_matmul_wgmma
+// CHECK: {tessera_tile.stages = 4 : i64}
+// CHECK: %[[COLUMNS:.*]] = tessera_tile.gather {{.*}} -> tensor<8x256xf32, #blocked>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c8
+// CHECK: %[[ROWS:.*]] = tessera_tile.local_load {{.*}} -> tensor<8x256xf32, #blocked>
+// CHECK: %[[SA:.*]] = tessera_tile.gather {{.*}} -> tensor<8x256xf32, #blocked>
+// CHECK: tessera_tile.map ins(%[[ROWS]], %[[SA]], %[[COLUMNS]] :
+func.func @gemm_e4m3_rows(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<?x1xf32>, %sb: tensor<1x?xf32>) -> tensor<?x?xbf16> {
+  %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+  %x = tessera_graph.mul %m, %sa : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %y = tessera_graph.mul %x, %sb : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %c = tessera_graph.cast %y : tensor<?x?xf32> -> tensor<?x?xbf16>
+  return %c : tensor<?x?xbf16>
+}

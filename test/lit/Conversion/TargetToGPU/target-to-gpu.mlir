@@ -236,3 +236,33 @@ module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
 tessera_target.kernel @no_chip_cap(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [256], regs = 32> {
   tessera_target.return
 }
+
+// -----
+
+// erf without a division: x * P(x^2) near 0, else sign(x) * (1 - 2^Q(t))
+// with t = min(|x|, 4), Horner steps as fmas, the exp2 approximate (afn:
+// the hardware's); f16 computes in f32.
+// CHECK-LABEL: gpu.func @erf
+// CHECK: %[[X:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: %[[T:.*]] = math.absf %[[X]] : f32
+// CHECK: %[[S:.*]] = arith.mulf %[[X]], %[[X]] : f32
+// CHECK-COUNT-5: math.fma
+// CHECK: %[[SMALL:.*]] = arith.mulf %[[X]], %{{.*}} : f32
+// CHECK: %[[CLAMPED:.*]] = arith.minimumf %[[T]], %{{.*}} : f32
+// CHECK-COUNT-8: math.fma %{{.*}}, %[[CLAMPED]]
+// CHECK: %[[TAIL:.*]] = math.exp2 %{{.*}} fastmath<afn> : f32
+// CHECK: %[[ONE_MINUS:.*]] = arith.subf %{{.*}}, %[[TAIL]] : f32
+// CHECK: %[[LARGE:.*]] = math.copysign %[[ONE_MINUS]], %[[X]] : f32
+// CHECK: %[[NEAR:.*]] = arith.cmpf olt, %[[T]], %{{.*}} : f32
+// CHECK: %[[R:.*]] = arith.select %[[NEAR]], %[[SMALL]], %[[LARGE]] : f32
+// CHECK: arith.truncf %[[R]] : f32 to f16
+// CHECK-NOT: arith.divf
+// CHECK-NOT: math.erf
+// CHECK: gpu.return
+tessera_target.kernel @erf(%a: memref<?xf16>) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %x = memref.load %a[%c0] : memref<?xf16>
+  %y = math.erf %x : f16
+  memref.store %y, %a[%c0] : memref<?xf16>
+  tessera_target.return
+}
