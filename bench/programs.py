@@ -144,6 +144,20 @@ SWEEP_SCHEDULES = {
     "wgmma_128x256_w8_s3_default": "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma",
     "wgmma_64x128_w4_s4_split4":
         "tile = [64, 128, 64], warps = 4, stages = 4, mma = wgmma, split_k = 4",
+    # Decode shapes (M <= 64): one warpgroup's 64 rows, K split at launch
+    # only where the tiles of N leave multiprocessors idle.
+    "wgmma_128x256_w8_s3_auto":
+        "tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = auto",
+    "wgmma_64x64_w4_s6_auto":
+        "tile = [64, 64, 64], warps = 4, stages = 6, swizzle = 16, mma = wgmma, split_k = auto",
+    "wgmma_64x64_w4_s8_auto":
+        "tile = [64, 64, 64], warps = 4, stages = 8, swizzle = 16, mma = wgmma, split_k = auto",
+    "wgmma_64x128_w4_s4_auto":
+        "tile = [64, 128, 64], warps = 4, stages = 4, swizzle = 16, mma = wgmma, split_k = auto",
+    "wgmma_64x128_w4_s6_auto":
+        "tile = [64, 128, 64], warps = 4, stages = 6, swizzle = 16, mma = wgmma, split_k = auto",
+    "wgmma_64x256_w4_s4_auto":
+        "tile = [64, 256, 64], warps = 4, stages = 4, swizzle = 16, mma = wgmma, split_k = auto",
 }
 SWEEP = {f"gemm_{t}_{name}": (PROGRAMS[f"gemm_{t}"], {"matmul": config})
          for name, config in SWEEP_SCHEDULES.items() for t in ("f16", "bf16")}
@@ -166,6 +180,15 @@ FP8_SWEEP_SCHEDULES = {
                            "mma = wgmma, split_k = auto",
     "128x128_w8_s4_split": "tile = [128, 128, 128], warps = 8, stages = 4, swizzle = 16, "
                            "mma = wgmma, split_k = auto",
+    # Decode shapes (M <= 64): one warpgroup's 64 rows.
+    "64x64_w4_s6_split": "tile = [64, 64, 128], warps = 4, stages = 6, swizzle = 16, "
+                         "mma = wgmma, split_k = auto",
+    "64x128_w4_s4_split": "tile = [64, 128, 128], warps = 4, stages = 4, swizzle = 16, "
+                          "mma = wgmma, split_k = auto",
+    "64x128_w4_s6_split": "tile = [64, 128, 128], warps = 4, stages = 6, swizzle = 16, "
+                          "mma = wgmma, split_k = auto",
+    "64x256_w4_s4_split": "tile = [64, 256, 128], warps = 4, stages = 4, swizzle = 16, "
+                          "mma = wgmma, split_k = auto",
 }
 SWEEP.update({f"fp8sweep_{name}": (PROGRAMS["gemm_e4m3_row"], {"matmul": config})
               for name, config in FP8_SWEEP_SCHEDULES.items()})

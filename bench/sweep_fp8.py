@@ -8,11 +8,13 @@ benchmark).
 
 Each schedule's artifact runs at the FP8 rows' shapes: checked against a
 float64 reference first, then timed like `run.py` (rotating inputs, CUDA
-events, median). One line per schedule and shape.
+events, median). One line per schedule and shape. SWEEP_SHAPES=64x8192x8192,...
+picks the shapes (MxNxK) instead of the FP8 rows'.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,7 +35,11 @@ def main(argv) -> int:
     names = sorted(p.name for p in artifacts.iterdir()
                    if p.is_dir() and p.name.startswith("fp8sweep_"))
     failures = 0
-    for M, N, K in FP8_SHAPES:
+    shapes = FP8_SHAPES
+    if os.environ.get("SWEEP_SHAPES"):  # e.g. "16x8192x8192,64x8192x8192"
+        shapes = [tuple(int(x) for x in s.split("x"))
+                  for s in os.environ["SWEEP_SHAPES"].split(",")]
+    for M, N, K in shapes:
         sets = copies_for(M * K + N * K)
         A, W, sa, sb, ref = fp8_inputs(torch, M, N, K, "row", sets)
         C = torch.empty(M, N, device="cuda", dtype=torch.bfloat16)
