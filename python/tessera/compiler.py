@@ -162,6 +162,10 @@ def _apply_schedule(module: Module, schedule: dict, chip: str) -> None:
             if config is not None:
                 inner.attributes["config"] = Attribute.parse(
                     f"#tessera_schedule.config<{config}>")
+                # The user's schedule holds at every number of rows: no
+                # launch-time classes of the default's.
+                if "row_classes" in inner.attributes:
+                    del inner.attributes["row_classes"]
     unknown = sorted(set(schedule) - known)
     if unknown:
         raise ValueError(f"schedule= names {unknown}, but the program's kernels are "

@@ -342,6 +342,19 @@ func.func @main(%a: tensor<?x?xf16>, %w: tensor<?x?xf16>) -> tensor<?x?xf16> {
         MATMUL_F16,
         [(1, 4096), (4096, 1000)], ["float16"] * 2,
         lambda a, w: a @ w, "float16"),
+    # The default's row classes on sm_90 (chosen at launch by M): each side
+    # of each bound, 16 / 64 (64x256 and 64x64 tiles of one warpgroup, K
+    # split where the tiles leave multiprocessors idle), past the last the
+    # 128x256 default (split at 65 and 256, not at 257); a batched lhs of
+    # few rows.
+    **{f"matmul_f16_rows_{m}": (
+        MATMUL_F16,
+        [(m, 2056), (2056, 1032)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16") for m in (16, 17, 64, 65, 256, 257)},
+    "matmul_f16_rows_batched_40": (
+        BATCHED_MATMUL_F16,
+        [(3, 40, 520), (520, 264)], ["float16"] * 2,
+        lambda a, w: a @ w, "float16"),
     # wgmma with TMA (sm_90a): rows of 16-byte multiples, ragged M, N and K
     # (K = 776 is not a multiple of the 64-deep k-slices: TMA fills zeros).
     "matmul_bias_gelu_f16_wgmma": (

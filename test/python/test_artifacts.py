@@ -84,8 +84,10 @@ def test_compile_for_gpus(tmp_path):
     for instruction in ("wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16",
                         "cp.async.bulk.tensor.3d", "mbarrier.try_wait.parity"):
         assert instruction in art.ptx, instruction
+    # (then the maps of the default's row classes, one warpgroup's 64 rows)
     assert [(t["memref"], t["dims"], t["box"]) for t in art.plan["tensor_maps"]] == [
-        ("x", ["1", "S", "64"], [1, 128, 64]), ("w", ["64", "F"], [64, 64])]
+        ("x", ["1", "S", "64"], [1, 128, 64]), ("w", ["64", "F"], [64, 64])] + [
+        ("x", ["1", "S", "64"], [1, 64, 64]), ("w", ["64", "F"], [64, 64])] * 2
     ampere = tessera.compile(make_gpu_fn(), target="sm_80")
     assert "mma = mma_sync" in ampere.mlir("schedule") and "wgmma" not in ampere.ptx
     assert ampere.plan["tensor_maps"] == []

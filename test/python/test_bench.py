@@ -22,7 +22,11 @@ def test_build_compiles_every_benchmark_program(tmp_path):
             "attention_d128_causal_f16", "attention_d64_f16", "add_f32"} <= set(index)
     assert not any("wgmma_" in name for name in index)  # the sweep needs --sweep
     # (the second kernel sums slices of K where a launch splits it: decode shapes)
-    assert index["gemm_bf16"]["kernels"] == ["main_k0_matmul_wgmma", "main_k1_matmul_splitk"]
+    # (the default, its two row classes: decode shapes, chosen at launch; the
+    # split's sum)
+    assert index["gemm_bf16"]["kernels"] == [
+        "main_k0_matmul_wgmma", "main_k1_matmul_wgmma", "main_k2_matmul_wgmma",
+        "main_k3_matmul_splitk"]
     assert index["attention_d128_f16"]["kernels"] == ["main_k0_attention_wgmma"]
     attention = (tmp_path / "attention_d128_f16" / "kernels.ptx").read_text()
     # S = Q K^T from shared memory (K-major b), O = P V with P from registers

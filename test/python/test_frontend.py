@@ -270,7 +270,11 @@ def test_matmul_with_transposed_operand_compiles_for_gpus():
         return x @ w.T
 
     assert "tessera_graph.transpose" in nt.mlir
-    for target, kernels in (("sm_90", ["nt_k0_matmul_wgmma", "nt_k1_matmul_splitk"]),
+    # (on sm_90 the default's, then its row classes' kernels, M <= 16 and
+    # M <= 64: decode shapes, chosen at launch; then the split's sum)
+    hopper = ["nt_k0_matmul_wgmma", "nt_k1_matmul_wgmma", "nt_k2_matmul_wgmma",
+              "nt_k3_matmul_splitk"]
+    for target, kernels in (("sm_90", hopper),
                             ("gfx942", ["nt_k0_matmul"])):
         artifact = tessera.compile(nt, target=target, use_cache=False)
         assert [k["name"] for k in artifact.plan["kernels"]] == kernels
@@ -312,8 +316,10 @@ def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
     np.testing.assert_allclose(got.astype(np.float64), ref, rtol=2.0 ** -8, atol=1e-3)
 
     artifact = tessera.compile(mm, target="sm_90", use_cache=False)
-    assert [kk["name"] for kk in artifact.plan["kernels"]] == ["mm_k0_matmul_wgmma",
-                                                                "mm_k1_matmul_splitk"]
+    # (and the two f8 row classes' kernels: M <= 16 and M <= 128)
+    assert [kk["name"] for kk in artifact.plan["kernels"]] == [
+        "mm_k0_matmul_wgmma", "mm_k1_matmul_wgmma", "mm_k2_matmul_wgmma",
+        "mm_k3_matmul_splitk"]
     assert "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3" in artifact.ptx
 
     # w stored [K, N]: tessera-schedule-layout transposes it for wgmma (a
@@ -328,7 +334,8 @@ def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
                                rtol=2.0 ** -8, atol=1e-3)
     artifact = tessera.compile(mm_kn, target="sm_90", use_cache=False)
     assert [kk["name"] for kk in artifact.plan["kernels"]] == [
-        "mm_kn_k0_transpose", "mm_kn_k1_matmul_wgmma", "mm_kn_k2_matmul_splitk"]
+        "mm_kn_k0_transpose", "mm_kn_k1_matmul_wgmma", "mm_kn_k2_matmul_wgmma",
+        "mm_kn_k3_matmul_wgmma", "mm_kn_k4_matmul_splitk"]
 
     # per-tensor scales as Python numbers; f8 results come back as f8 arrays
     @tessera.function

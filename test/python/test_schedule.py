@@ -93,6 +93,47 @@ def test_split_k_refused_where_it_does_not_apply():
                         schedule={"softmax": Schedule(tile=(1, 512), warps=2, split_k=2)})
 
 
+def test_row_classes_launch_one_config_per_number_of_rows():
+    """The Hopper default of a matmul has row classes (decode shapes): each
+    class's kernels launch only for the rows M of its class, the default's
+    above the last bound; a split's second kernel only where its class runs
+    and splits. One artifact, every M."""
+    @tessera.function
+    def gemm(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16]) -> Tensor["M", "N", f16]:
+        return a @ b
+
+    art = tessera.compile(gemm, target="sm_90", use_cache=False)
+    assert ("row_classes = #tessera_schedule.row_classes<max_rows = [16, 64]"
+            in art.mlir("schedule"))
+    kernels = art.plan["kernels"]
+    assert [k["name"] for k in kernels] == [
+        "gemm_k0_matmul_wgmma", "gemm_k1_matmul_wgmma", "gemm_k2_matmul_wgmma",
+        "gemm_k3_matmul_splitk"]
+    from tessera.runtime.plan import compile_extent
+
+    def launched(m, n=8192, k=8192):
+        sizes = {"M": m, "K": k, "N": n, "multiprocessors": 132}
+        return [kk["name"].split("_k", 1)[1] for kk in kernels
+                if compile_extent(kk["grid"][0])(sizes) > 0]
+    # (kernel k0 the default, 128x256 tiles; k1 M <= 16, 64x256; k2 M <= 64,
+    # 64x64; k3 the sum of the slices of whichever split)
+    assert launched(1) == ["1_matmul_wgmma", "3_matmul_splitk"]  # 32 tiles: K in 4
+    assert launched(16) == ["1_matmul_wgmma", "3_matmul_splitk"]
+    assert launched(17) == ["2_matmul_wgmma"]  # 128 tiles of 64x64: no split
+    assert launched(64) == ["2_matmul_wgmma"]
+    assert launched(65) == ["0_matmul_wgmma", "3_matmul_splitk"]  # 32 tiles: K in 4
+    assert launched(256) == ["0_matmul_wgmma", "3_matmul_splitk"]  # 64 tiles: in 2
+    assert launched(257) == ["0_matmul_wgmma"]  # 96 tiles
+    assert launched(4096) == ["0_matmul_wgmma"]
+    assert launched(0) == []  # nothing to launch
+    # A schedule given by hand holds at every M.
+    art = tessera.compile(gemm, target="sm_90", use_cache=False,
+                          schedule={"matmul": Schedule(tile=(128, 128, 64), warps=8, stages=3,
+                                                       mma="wgmma")})
+    assert "row_classes" not in art.mlir("schedule")
+    assert [k["name"] for k in art.plan["kernels"]] == ["gemm_k0_matmul_wgmma"]
+
+
 def test_split_k_auto_is_chosen_at_launch():
     """The Hopper default: the slices of K are the plan's expression over
     the device's multiprocessors; the sum's kernel has an empty grid where
@@ -101,8 +142,13 @@ def test_split_k_auto_is_chosen_at_launch():
     def gemm(a: Tensor["M", "K", f16], b: Tensor["K", "N", f16]) -> Tensor["M", "N", f16]:
         return a @ b
 
-    art = tessera.compile(gemm, target="sm_90", use_cache=False)
+    # The default's config alone (a schedule given by hand: no row classes).
+    default = Schedule(tile=(128, 256, 64), warps=8, stages=3, swizzle=16, mma="wgmma",
+                       split_k="auto")
+    art = tessera.compile(gemm, target="sm_90", use_cache=False,
+                          schedule={"matmul": default})
     assert "split_k = auto" in art.mlir("schedule")
+    assert "row_classes" not in art.mlir("schedule")
     main, reduce = art.plan["kernels"]
     assert reduce["name"].endswith("matmul_splitk")
     from tessera.runtime.plan import compile_extent

@@ -349,9 +349,9 @@ static LogicalResult emitSplitKReduce(HostState &host, Location loc,
           arith::CeilDivUIOp::create(hb, loc, hostM,
                                      indexConstant(hb, loc, rows))),
       hostBatch);
-  // Not launched (an empty grid) where the launch did not split.
-  if (split.automatic)
-    grid = arith::MulIOp::create(hb, loc, grid, hostSplitUsed);
+  // Not launched (an empty grid) where the launch did not split (or the
+  // matmul's kernels are another row class's).
+  grid = arith::MulIOp::create(hb, loc, grid, hostSplitUsed);
   auto config = schedule::ConfigAttr::get(ctx, {rows, cols}, rows, 1);
   OutputTiles tiles{
       rows, cols,
@@ -539,7 +539,6 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                                  graph::MatmulOp matmul) {
   Location loc = kernel.getLoc();
   Block &body = kernel.getBody().front();
-  schedule::ConfigAttr config = kernel.getConfig();
   OpBuilder &hb = host.builder;
   auto lhsType = cast<RankedTensorType>(matmul.getLhs().getType());
   auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
@@ -612,59 +611,8 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
   for (int64_t d = 0; d < rank - 2; ++d)
     batchParams.push_back(sig.addSize(outSizes[d]));
 
-  ArrayRef<int64_t> tile = config.getTile();
-  Value gridX = arith::CeilDivUIOp::create(hb, loc, n,
-                                           indexConstant(hb, loc, tile[1]));
-  Value gridY = arith::CeilDivUIOp::create(hb, loc, m,
-                                           indexConstant(hb, loc, tile[0]));
-  // One flat grid (see matmulBlockIds): tiles of N, of M, batch entries
-  // (times the slices of K where the schedule splits it).
-  Value matmulGrid = arith::MulIOp::create(
-      hb, loc, arith::MulIOp::create(hb, loc, gridX, gridY), batch);
   Type lhsElement = lhsType.getElementType();
   Type acc = getMatmulAccumulateType(matmul);
-  SplitK split{config.getSplitK()};
-  // 1 where the launch splits K (always, for a fixed split_k), else 0.
-  Value splitUsed = indexConstant(hb, loc, 1);
-  if (config.isSplitKAuto()) {
-    // The slices: as many as give every multiprocessor a block where the
-    // output has fewer tiles, at least 16 steps of K each (shorter slices
-    // lose more to the partial tiles' traffic and the second kernel than
-    // the extra blocks win: 1000x999x777 ran 0.7x split in 3), at most 16.
-    split = SplitK{1};
-    split.automatic = true;
-    auto c = [&](int64_t v) { return indexConstant(hb, loc, v); };
-    Value tiles = arith::MaxUIOp::create(hb, loc, matmulGrid, c(1));
-    Value perTile = arith::DivUIOp::create(
-        hb, loc, target::MultiprocessorsOp::create(hb, loc), tiles);
-    Value steps = arith::DivUIOp::create(
-        hb, loc, arith::CeilDivUIOp::create(hb, loc, k, c(tile[2])), c(16));
-    Value factor = arith::MaxUIOp::create(
-        hb, loc,
-        arith::MinUIOp::create(hb, loc,
-                               arith::MinUIOp::create(hb, loc, perTile, steps),
-                               c(16)),
-        c(1));
-    split.factorParam = sig.addSize(factor);
-    splitUsed = arith::MinUIOp::create(
-        hb, loc, arith::SubIOp::create(hb, loc, factor, c(1)), c(1));
-  }
-  if (split.enabled()) {
-    // The slices' partial tiles, in the accumulator's type (none where an
-    // automatic split chose one slice).
-    Value slices = split.automatic ? sig.hostArgs[split.factorParam]
-                                   : indexConstant(hb, loc, split.factor);
-    Value elements = arith::MulIOp::create(
-        hb, loc, arith::MulIOp::create(hb, loc, slices, batch),
-        arith::MulIOp::create(hb, loc, m, n));
-    elements = arith::MulIOp::create(hb, loc, elements, splitUsed);
-    Value workspace = allocate(
-        host, loc, RankedTensorType::get({ShapedType::kDynamic}, acc),
-        {elements});
-    split.workspaceParam = sig.addBuffer(workspace);
-    matmulGrid = arith::MulIOp::create(hb, loc, matmulGrid, slices);
-  }
-
   Type resultElement = resultType.getElementType();
   auto yield = cast<schedule::YieldOp>(body.getTerminator());
   Value result = yield.getValues()[0];
@@ -684,166 +632,293 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                  matmul->isBeforeInBlock(user);
         }))
       tileEpilogue.epilogueArgs.push_back(arg);
-  // After the kernel, a split matmul's second kernel sums the slices.
-  auto finish = [&](LogicalResult emitted) -> LogicalResult {
-    if (failed(emitted) || !split.enabled())
-      return emitted;
-    return emitSplitKReduce(host, loc, sig, split, tileEpilogue, acc, m, n,
-                            batch, splitUsed);
+
+  // The configs: the kernel's, then its row classes' (launch-time classes
+  // by the output's rows M, for decode shapes), each launched where its
+  // gate (a host index, 1 or 0; null: always) is 1, its grids empty
+  // elsewhere. M > bound is min(max(M - bound, 0), 1), in the arithmetic a
+  // launch plan evaluates.
+  auto c = [&](int64_t v) { return indexConstant(hb, loc, v); };
+  auto rowsAbove = [&](int64_t bound) -> Value {
+    Value excess = arith::MaxSIOp::create(
+        hb, loc, arith::SubIOp::create(hb, loc, m, c(bound)), c(0));
+    return arith::MinSIOp::create(hb, loc, excess, c(1));
   };
+  struct Variant {
+    schedule::ConfigAttr config;
+    Value gate;
+    Value tiles;             // blocks without a split
+    Value factor, splitUsed; // where the config splits K: slices, and 1 if
+                             // the launch splits (else 0)
+  };
+  SmallVector<Variant> variants;
+  schedule::RowClassesAttr classes = kernel.getRowClassesAttr();
+  variants.push_back(
+      {kernel.getConfig(),
+       classes ? rowsAbove(classes.getMaxRows().back()) : Value(), Value(),
+       Value(), Value()});
+  if (classes)
+    for (auto [i, config] : llvm::enumerate(classes.getConfigs())) {
+      Value gate =
+          arith::SubIOp::create(hb, loc, c(1), rowsAbove(classes.getMaxRows()[i]));
+      if (i > 0)
+        gate = arith::MulIOp::create(hb, loc, gate,
+                                     rowsAbove(classes.getMinRows(i)));
+      variants.push_back({config, gate, Value(), Value(), Value()});
+    }
+  for (Variant &variant : variants) {
+    ArrayRef<int64_t> tile = variant.config.getTile();
+    // One flat grid (see matmulBlockIds): tiles of N, of M, batch entries
+    // (times the slices of K where the schedule splits it).
+    Value gridX = arith::CeilDivUIOp::create(hb, loc, n, c(tile[1]));
+    Value gridY = arith::CeilDivUIOp::create(hb, loc, m, c(tile[0]));
+    variant.tiles = arith::MulIOp::create(
+        hb, loc, arith::MulIOp::create(hb, loc, gridX, gridY), batch);
+    if (variant.config.getSplitK() != 1 && !variant.config.isSplitKAuto()) {
+      variant.factor = c(variant.config.getSplitK());
+      variant.splitUsed = c(1);
+    } else if (variant.config.isSplitKAuto()) {
+      // The slices: as many as give every multiprocessor a block where the
+      // output has fewer tiles, at least 16 steps of K each (shorter slices
+      // lose more to the partial tiles' traffic and the second kernel than
+      // the extra blocks win: 1000x999x777 ran 0.7x split in 3), at most 16.
+      Value tiles = arith::MaxUIOp::create(hb, loc, variant.tiles, c(1));
+      Value perTile = arith::DivUIOp::create(
+          hb, loc, target::MultiprocessorsOp::create(hb, loc), tiles);
+      Value steps = arith::DivUIOp::create(
+          hb, loc, arith::CeilDivUIOp::create(hb, loc, k, c(tile[2])), c(16));
+      variant.factor = arith::MaxUIOp::create(
+          hb, loc,
+          arith::MinUIOp::create(hb, loc,
+                                 arith::MinUIOp::create(hb, loc, perTile, steps),
+                                 c(16)),
+          c(1));
+      variant.splitUsed = arith::MinUIOp::create(
+          hb, loc, arith::SubIOp::create(hb, loc, variant.factor, c(1)), c(1));
+    }
+  }
 
-  // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
-  // shared bytes the allocator places (tessera-tile-allocate-shared).
-  schedule::MmaKind mmaKind = config.getMma();
-  auto mmaSync = tile::MmaAttr::get(host.module.getContext(),
-                                    tile::MmaKind::mma_sync, 16, 8, 16);
-  bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(lhsElement);
-  if (mmaKind != schedule::MmaKind::none &&
-      !schedule::isTensorCoreMatmul(matmul) &&
-      !(mmaKind == schedule::MmaKind::wgmma && isF8 &&
-        schedule::isWgmmaMatmul(matmul)))
-    return matmul.emitOpError()
-           << "asks for " << schedule::stringifyMmaKind(mmaKind)
-           << ", which needs f16 or bf16 operands accumulating in f32"
-           << (mmaKind == schedule::MmaKind::wgmma
-                   ? " (or f8 ones, with the rhs [N, K] in memory)"
-                   : "");
+  // The configs that split K share one split: one slice count (the
+  // launched config's), one workspace of the slices' partial tiles in the
+  // accumulator's type (empty where the launch does not split) and one
+  // second kernel summing them. A lone config with a fixed split_k keeps
+  // it a constant.
+  auto gated = [&](const Variant &variant, Value v) -> Value {
+    return variant.gate ? arith::MulIOp::create(hb, loc, v, variant.gate)
+                        : v;
+  };
+  auto sumOver = [&](function_ref<Value(const Variant &)> term) -> Value {
+    Value sum;
+    for (const Variant &variant : variants)
+      if (Value t = term(variant))
+        sum = sum ? arith::AddIOp::create(hb, loc, sum, gated(variant, t))
+                  : gated(variant, t);
+    return sum;
+  };
+  SplitK split{1};
+  Value splitUsed = sumOver([](const Variant &v) { return v.splitUsed; });
+  if (splitUsed) {
+    schedule::ConfigAttr only = variants.front().config;
+    if (variants.size() == 1 && !only.isSplitKAuto()) {
+      split = SplitK{only.getSplitK()};
+    } else {
+      split.automatic = true;
+      // (a config that does not split counts one slice)
+      split.factorParam = sig.addSize(sumOver([&](const Variant &v) {
+        return v.factor ? v.factor : c(1);
+      }));
+    }
+    Value slices = split.automatic ? sig.hostArgs[split.factorParam]
+                                   : c(split.factor);
+    Value elements = arith::MulIOp::create(
+        hb, loc, arith::MulIOp::create(hb, loc, slices, batch),
+        arith::MulIOp::create(hb, loc, m, n));
+    elements = arith::MulIOp::create(hb, loc, elements, splitUsed);
+    Value workspace = allocate(
+        host, loc, RankedTensorType::get({ShapedType::kDynamic}, acc),
+        {elements});
+    split.workspaceParam = sig.addBuffer(workspace);
+  }
 
-  if (mmaKind == schedule::MmaKind::wgmma) {
-    if (tl || rhsType.getRank() != 2)
+  // The kernels of one config (its `split`: the shared one, or none) on a
+  // copy of the signature (a config adds its tensor maps).
+  auto emitConfig = [&](const Variant &variant, SplitK split,
+                        KernelSignature sig) -> LogicalResult {
+    schedule::ConfigAttr config = variant.config;
+    ArrayRef<int64_t> tile = config.getTile();
+    Value matmulGrid = gated(variant, variant.tiles);
+    if (split.enabled())
+      matmulGrid = arith::MulIOp::create(
+          hb, loc, matmulGrid,
+          split.automatic ? sig.hostArgs[split.factorParam] : c(split.factor));
+    // Tensor-core kernels: f16/bf16 operands into f32. Their launches get the
+    // shared bytes the allocator places (tessera-tile-allocate-shared).
+    schedule::MmaKind mmaKind = config.getMma();
+    auto mmaSync = tile::MmaAttr::get(host.module.getContext(),
+                                      tile::MmaKind::mma_sync, 16, 8, 16);
+    bool isF8 = isa<Float8E4M3FNType, Float8E5M2Type>(lhsElement);
+    if (mmaKind != schedule::MmaKind::none &&
+        !schedule::isTensorCoreMatmul(matmul) &&
+        !(mmaKind == schedule::MmaKind::wgmma && isF8 &&
+          schedule::isWgmmaMatmul(matmul)))
       return matmul.emitOpError()
-             << "asks for wgmma, which the GPU lowering generates only for "
-                "an untransposed lhs and a 2-d rhs";
-    // What tessera-schedule-check enforces, again: this pass may run alone.
-    int64_t groups = config.getWarps() / 4;
-    if (config.getWarps() % 4 != 0 || groups == 0 ||
-        tile[2] != WgmmaMatmul::boxK(lhsElement) ||
-        tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
-        tile[0] % (64 * groups) != 0 || config.getStages() < 2)
-      return kernel.emitOpError()
-             << "config " << config
-             << " is not a wgmma schedule (tessera-schedule-check names the "
-                "rule it breaks)";
-    // The lhs as [batch, M, K] and the rhs as [K, N] (or [N, K]) for TMA.
-    Value lhsBatch = lhsType.getRank() > 2 ? batch : indexConstant(hb, loc, 1);
-    auto lhsMap = target::TensorMapOp::create(
-        hb, loc, WgmmaMatmul::lhsMapType(config, lhsElement),
-        hb.getIndexType(), host.buffers.lookup(hostLhs),
-        ValueRange{lhsBatch, m, k}, ValueRange());
-    // (a transposed rhs as the [N, K] it is in memory)
-    auto rhsMap = target::TensorMapOp::create(
-        hb, loc, WgmmaMatmul::rhsMapType(config, lhsElement, tr),
-        hb.getIndexType(),
-        host.buffers.lookup(hostRhs),
-        tr ? ValueRange{n, k} : ValueRange{k, n}, ValueRange());
-    unsigned lhsMapParam = sig.addValue(lhsMap.getMap());
-    unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
-    unsigned rhsMapParam = sig.addValue(rhsMap.getMap());
-    unsigned rhsValidParam = sig.addSize(rhsMap.getValid());
-    WgmmaMatmul wgmma{config,      matmul,        lhsParam,
-                      rhsParam,    kParam,        lhsMapParam,
-                      lhsValidParam, rhsMapParam, rhsValidParam};
-    // Where a tensor map is invalid: the SIMT program in passes of
-    // [warps, 32]. The runtime copies operands TMA cannot address as they
-    // are (rows that are not 16-byte multiples, unaligned starts) into
-    // pitched buffers, so it runs only where those copies are off or a dim
-    // reaches 2^31; its code is small (an mma_sync program here made the
-    // GEMM's PTX 8x longer and its compile 1.35 s instead of 0.16 s).
-    // Passes of [4 x warps, 128]: 4x4 elements a thread (bn is a multiple
-    // of 64: [warps, 32] of one element where it is not of 128).
-    auto fallbackProgram = [&](OpBuilder &fb, ValueRange params) {
-      int64_t square = tile[1] % 128 == 0 ? 4 : 1;
-      return buildSimtProgram(fb, loc, params, matmul, config,
-                              square * config.getWarps(), square * 32,
-                              /*warpSize=*/32, acc, lhsParam, rhsParam, kParam,
-                              tileEpilogue, split, square);
-    };
-    if (config.getProducerWarps() != 0) {
-      // Two kernels: the warp-specialized one (which does nothing where
-      // the tensor maps are invalid), then its SIMT companion (which
-      // does nothing where they are valid).
-      if (split.enabled())
+             << "asks for " << schedule::stringifyMmaKind(mmaKind)
+             << ", which needs f16 or bf16 operands accumulating in f32"
+             << (mmaKind == schedule::MmaKind::wgmma
+                     ? " (or f8 ones, with the rhs [N, K] in memory)"
+                     : "");
+
+    if (mmaKind == schedule::MmaKind::wgmma) {
+      if (tl || rhsType.getRank() != 2)
+        return matmul.emitOpError()
+               << "asks for wgmma, which the GPU lowering generates only for "
+                  "an untransposed lhs and a 2-d rhs";
+      // What tessera-schedule-check enforces, again: this pass may run alone.
+      int64_t groups = config.getWarps() / 4;
+      if (config.getWarps() % 4 != 0 || groups == 0 ||
+          tile[2] != WgmmaMatmul::boxK(lhsElement) ||
+          tile[1] % 64 != 0 || tile[1] > 256 || tile[0] > 256 ||
+          tile[0] % (64 * groups) != 0 || config.getStages() < 2)
         return kernel.emitOpError()
                << "config " << config
-               << " sets producer_warps with split_k, which the "
-                  "warp-specialized kernel does not do yet";
-      if (failed(emitKernel(
-              host, loc, "matmul_wgmma_ws", config, sig, {matmulGrid}, 0,
-              [&](OpBuilder &b, ValueRange params) {
-                return wgmma.buildWarpSpecialized(b, loc, params,
-                                                  tileEpilogue);
-              })))
-        return failure();
+               << " is not a wgmma schedule (tessera-schedule-check names the "
+                  "rule it breaks)";
+      // The lhs as [batch, M, K] and the rhs as [K, N] (or [N, K]) for TMA.
+      Value lhsBatch = lhsType.getRank() > 2 ? batch : indexConstant(hb, loc, 1);
+      auto lhsMap = target::TensorMapOp::create(
+          hb, loc, WgmmaMatmul::lhsMapType(config, lhsElement),
+          hb.getIndexType(), host.buffers.lookup(hostLhs),
+          ValueRange{lhsBatch, m, k}, ValueRange());
+      // (a transposed rhs as the [N, K] it is in memory)
+      auto rhsMap = target::TensorMapOp::create(
+          hb, loc, WgmmaMatmul::rhsMapType(config, lhsElement, tr),
+          hb.getIndexType(),
+          host.buffers.lookup(hostRhs),
+          tr ? ValueRange{n, k} : ValueRange{k, n}, ValueRange());
+      unsigned lhsMapParam = sig.addValue(lhsMap.getMap());
+      unsigned lhsValidParam = sig.addSize(lhsMap.getValid());
+      unsigned rhsMapParam = sig.addValue(rhsMap.getMap());
+      unsigned rhsValidParam = sig.addSize(rhsMap.getValid());
+      WgmmaMatmul wgmma{config,      matmul,        lhsParam,
+                        rhsParam,    kParam,        lhsMapParam,
+                        lhsValidParam, rhsMapParam, rhsValidParam};
+      // Where a tensor map is invalid: the SIMT program in passes of
+      // [warps, 32]. The runtime copies operands TMA cannot address as they
+      // are (rows that are not 16-byte multiples, unaligned starts) into
+      // pitched buffers, so it runs only where those copies are off or a dim
+      // reaches 2^31; its code is small (an mma_sync program here made the
+      // GEMM's PTX 8x longer and its compile 1.35 s instead of 0.16 s).
+      // Passes of [4 x warps, 128]: 4x4 elements a thread (bn is a multiple
+      // of 64: [warps, 32] of one element where it is not of 128). A row
+      // class's kernel (decode shapes) takes the one-element passes: its
+      // fallback's code is a quarter, and each class compiles one.
+      bool rowClass = &variant != &variants.front();
+      auto fallbackProgram = [&](OpBuilder &fb, ValueRange params) {
+        int64_t square = tile[1] % 128 == 0 && !rowClass ? 4 : 1;
+        return buildSimtProgram(fb, loc, params, matmul, config,
+                                square * config.getWarps(), square * 32,
+                                /*warpSize=*/32, acc, lhsParam, rhsParam, kParam,
+                                tileEpilogue, split, square);
+      };
+      if (config.getProducerWarps() != 0) {
+        // Two kernels: the warp-specialized one (which does nothing where
+        // the tensor maps are invalid), then its SIMT companion (which
+        // does nothing where they are valid).
+        if (split.enabled())
+          return kernel.emitOpError()
+                 << "config " << config
+                 << " sets producer_warps with split_k, which the "
+                    "warp-specialized kernel does not do yet";
+        if (failed(emitKernel(
+                host, loc, "matmul_wgmma_ws", config, sig, {matmulGrid}, 0,
+                [&](OpBuilder &b, ValueRange params) {
+                  return wgmma.buildWarpSpecialized(b, loc, params,
+                                                    tileEpilogue);
+                })))
+          return failure();
+        return emitKernel(
+            host, loc, "matmul", config, sig, {matmulGrid}, 0,
+            [&](OpBuilder &b, ValueRange params) {
+              Value invalid = arith::XOrIOp::create(
+                  b, loc, wgmma.mapsValid(b, loc, params),
+                  arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
+              auto branch =
+                  scf::IfOp::create(b, loc, invalid, /*withElseRegion=*/false);
+              OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
+              return fallbackProgram(tb, params);
+            });
+      }
       return emitKernel(
-          host, loc, "matmul", config, sig, {matmulGrid}, 0,
+          host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
           [&](OpBuilder &b, ValueRange params) {
-            Value invalid = arith::XOrIOp::create(
-                b, loc, wgmma.mapsValid(b, loc, params),
-                arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
-            auto branch =
-                scf::IfOp::create(b, loc, invalid, /*withElseRegion=*/false);
-            OpBuilder tb = OpBuilder::atBlockBegin(branch.thenBlock());
-            return fallbackProgram(tb, params);
+            auto fallback = [&](OpBuilder &fb) {
+              return fallbackProgram(fb, params);
+            };
+            return wgmma.build(b, loc, params, fallback, tileEpilogue, split);
           });
     }
-    return finish(emitKernel(
-        host, loc, "matmul_wgmma", config, sig, {matmulGrid}, 0,
-        [&](OpBuilder &b, ValueRange params) {
-          auto fallback = [&](OpBuilder &fb) {
-            return fallbackProgram(fb, params);
-          };
-          return wgmma.build(b, loc, params, fallback, tileEpilogue, split);
-        }));
-  }
 
-  if (mmaKind == schedule::MmaKind::mfma) {
-    int64_t waves = config.getThreads() / 64;
-    int64_t waveRows = schedule::getWarpRows(std::max<int64_t>(waves, 1));
-    if (config.getThreads() % 64 != 0 || waves == 0 ||
-        tile[0] % (16 * waveRows) != 0 ||
-        tile[1] % (16 * (waves / waveRows)) != 0 || tile[2] % 16 != 0)
+    if (mmaKind == schedule::MmaKind::mfma) {
+      int64_t waves = config.getThreads() / 64;
+      int64_t waveRows = schedule::getWarpRows(std::max<int64_t>(waves, 1));
+      if (config.getThreads() % 64 != 0 || waves == 0 ||
+          tile[0] % (16 * waveRows) != 0 ||
+          tile[1] % (16 * (waves / waveRows)) != 0 || tile[2] % 16 != 0)
+        return kernel.emitOpError()
+               << "config " << config
+               << " is not an mfma schedule (tessera-schedule-check names the "
+                  "rule it breaks)";
+      auto mfma = tile::MmaAttr::get(host.module.getContext(),
+                                     tile::MmaKind::mfma, 16, 16, 16);
+      return emitKernel(
+          host, loc, "matmul_mfma", config, sig, {matmulGrid}, 0,
+          [&](OpBuilder &b, ValueRange params) {
+            return buildTensorCoreProgram(b, loc, params, config, matmul, mfma,
+                                          /*warpSize=*/64, lhsParam, rhsParam,
+                                          kParam, tileEpilogue, split);
+          });
+    }
+
+    if (mmaKind == schedule::MmaKind::mma_sync) {
+      return emitKernel(
+          host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
+          [&](OpBuilder &b, ValueRange params) {
+            return buildTensorCoreProgram(b, loc, params, config, matmul,
+                                          mmaSync, /*warpSize=*/32, lhsParam,
+                                          rhsParam, kParam, tileEpilogue, split);
+          });
+    }
+
+
+    // SIMT: the block's program on register tiles (buildSimtProgram).
+    int64_t warpSize = getWarpSize(host.module);
+    int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
+    // What tessera-schedule-check enforces, again: this pass may run alone.
+    if (bm * bn != threads || threads % warpSize != 0)
       return kernel.emitOpError()
              << "config " << config
-             << " is not an mfma schedule (tessera-schedule-check names the "
-                "rule it breaks)";
-    auto mfma = tile::MmaAttr::get(host.module.getContext(),
-                                   tile::MmaKind::mfma, 16, 16, 16);
-    return finish(emitKernel(
-        host, loc, "matmul_mfma", config, sig, {matmulGrid}, 0,
-        [&](OpBuilder &b, ValueRange params) {
-          return buildTensorCoreProgram(b, loc, params, config, matmul, mfma,
-                                        /*warpSize=*/64, lhsParam, rhsParam,
-                                        kParam, tileEpilogue, split);
-        }));
-  }
+             << " is not a SIMT matmul schedule for warps of " << warpSize
+             << " (tessera-schedule-check names the rule it breaks)";
+    return emitKernel(
+        host, loc, "matmul", config, sig, {matmulGrid}, 0,
+        [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+          return buildSimtProgram(b, loc, params, matmul, config, bm, bn,
+                                  warpSize, acc, lhsParam, rhsParam, kParam,
+                                  tileEpilogue, split);
+        });
+  };
 
-  if (mmaKind == schedule::MmaKind::mma_sync) {
-    return finish(emitKernel(
-        host, loc, "matmul_mma", config, sig, {matmulGrid}, 0,
-        [&](OpBuilder &b, ValueRange params) {
-          return buildTensorCoreProgram(b, loc, params, config, matmul,
-                                        mmaSync, /*warpSize=*/32, lhsParam,
-                                        rhsParam, kParam, tileEpilogue, split);
-        }));
-  }
-
-
-  // SIMT: the block's program on register tiles (buildSimtProgram).
-  int64_t warpSize = getWarpSize(host.module);
-  int64_t bm = tile[0], bn = tile[1], threads = config.getThreads();
-  // What tessera-schedule-check enforces, again: this pass may run alone.
-  if (bm * bn != threads || threads % warpSize != 0)
-    return kernel.emitOpError()
-           << "config " << config
-           << " is not a SIMT matmul schedule for warps of " << warpSize
-           << " (tessera-schedule-check names the rule it breaks)";
-  return finish(emitKernel(
-      host, loc, "matmul", config, sig, {matmulGrid}, 0,
-      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        return buildSimtProgram(b, loc, params, matmul, config, bm, bn,
-                                warpSize, acc, lhsParam, rhsParam, kParam,
-                                tileEpilogue, split);
-      }));
+  for (const Variant &variant : variants)
+    if (failed(emitConfig(variant, variant.splitUsed ? split : SplitK{1},
+                          sig)))
+      return failure();
+  // After the kernels, a split's second kernel sums the slices (the
+  // matmul's flops are its kernels').
+  if (!split.enabled())
+    return success();
+  sig.flops = Value();
+  return emitSplitKReduce(host, loc, sig, split, tileEpilogue, acc, m, n,
+                          batch, splitUsed);
 }
 
 } // namespace mlir::tessera::schedule_to_tile

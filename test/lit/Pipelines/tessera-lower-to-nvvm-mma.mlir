@@ -18,7 +18,7 @@
 // CHECK: tessera_target.launch @mm_k0_matmul_wgmma {{.*}} block = [256] shared = 149488
 // CHECK: gpu.binary @tessera_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx83">
 // CHECK-DAG: .target sm_90a
-// CHECK-DAG: .param .align 64 .b8 mm_k0_matmul_wgmma_param_7[128]
+// CHECK-DAG: .param .align 64 .b8 mm_k0_matmul_wgmma_param_{{[0-9]+}}[128]
 // CHECK-DAG: cvta.param.u64
 // CHECK-DAG: mbarrier.init.shared.b64
 // CHECK-DAG: prefetch.tensormap

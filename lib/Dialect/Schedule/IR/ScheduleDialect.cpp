@@ -167,3 +167,23 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << tile.size() << " sizes";
   return success();
 }
+
+LogicalResult
+RowClassesAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       ArrayRef<int64_t> maxRows, ArrayRef<ConfigAttr> configs) {
+  if (maxRows.empty())
+    return emitError() << "row_classes needs at least one class";
+  if (maxRows.size() != configs.size())
+    return emitError() << "row_classes has " << maxRows.size()
+                       << " bounds (max_rows) but " << configs.size()
+                       << " configs";
+  for (auto [i, bound] : llvm::enumerate(maxRows)) {
+    if (bound <= 0)
+      return emitError() << "row_classes bound " << i << " (" << bound
+                         << ") must be positive";
+    if (i > 0 && bound <= maxRows[i - 1])
+      return emitError() << "row_classes bounds must ascend, got " << bound
+                         << " after " << maxRows[i - 1];
+  }
+  return success();
+}

@@ -53,7 +53,8 @@ static bool embedsConstant(Operation *op, KernelKind kind) {
 /// Wraps `ops` (consecutive in their block; for a fused group, its body
 /// ops) in a tessera_schedule.kernel placed at `anchor`, replacing `results`.
 static void wrap(Operation *at, ArrayRef<Operation *> ops,
-                 ValueRange results, ConfigAttr config, KernelKind kind) {
+                 ValueRange results, ConfigAttr config,
+                 RowClassesAttr rowClasses, KernelKind kind) {
   llvm::SmallPtrSet<Operation *, 8> members(ops.begin(), ops.end());
   llvm::SetVector<Value> inputs;
   SmallVector<Operation *> constants;
@@ -73,7 +74,7 @@ static void wrap(Operation *at, ArrayRef<Operation *> ops,
   OpBuilder builder(at);
   auto kernel = KernelOp::create(builder, at->getLoc(), results.getTypes(),
                                  inputs.getArrayRef(), config,
-                                 /*knobs=*/KnobSpaceAttr());
+                                 /*knobs=*/KnobSpaceAttr(), rowClasses);
   Block *body = builder.createBlock(&kernel.getBody());
   IRMapping mapping;
   for (Value input : inputs)
@@ -124,9 +125,9 @@ struct AssignPass
           for (Value input : fused.getInputs())
             if (!embedded(input))
               inputs.push_back(input);
-          auto kernel = KernelOp::create(builder, fused.getLoc(),
-                                         fused.getResultTypes(), inputs,
-                                         config, KnobSpaceAttr());
+          auto kernel = KernelOp::create(
+              builder, fused.getLoc(), fused.getResultTypes(), inputs, config,
+              KnobSpaceAttr(), getDefaultRowClasses(ctx, shape, *limits));
           kernel.getBody().takeBody(fused.getBody());
           Block &moved = kernel.getBody().front();
           OpBuilder inside = OpBuilder::atBlockBegin(&moved);
@@ -153,7 +154,8 @@ struct AssignPass
           continue;
         KernelShape shape = classifyKernelOps({&op});
         wrap(&op, {&op}, op.getResults(),
-             getDefaultConfig(ctx, shape, *limits), shape.kind);
+             getDefaultConfig(ctx, shape, *limits),
+             getDefaultRowClasses(ctx, shape, *limits), shape.kind);
         op.erase();
       }
       // Constants now used only inside kernels are dead.

@@ -326,6 +326,30 @@ struct CheckPass : public schedule::impl::TesseraScheduleCheckBase<CheckPass> {
             failed = true;
             return;
           }
+      if (RowClassesAttr classes = kernel.getRowClassesAttr()) {
+        // Launch-time classes by the output's rows: matmul kernels only,
+        // and not with an autotuner's candidates (which would time the
+        // kernel's config while another ran).
+        if (shape.kind != KernelKind::Matmul) {
+          kernel.emitOpError()
+              << "has row_classes, which only matmul kernels take (this kernel is "
+              << stringifyKernelKind(shape.kind) << ")";
+          failed = true;
+          return;
+        }
+        if (kernel.getKnobsAttr()) {
+          kernel.emitOpError() << "has both row_classes and knobs: an "
+                                  "autotuner's candidates replace the config "
+                                  "at every number of rows";
+          failed = true;
+          return;
+        }
+        for (ConfigAttr config : classes.getConfigs())
+          if (mlir::failed(checkConfig(kernel, config, shape, *limits))) {
+            failed = true;
+            return;
+          }
+      }
     });
     if (failed)
       signalPassFailure();

@@ -319,6 +319,39 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   llvm_unreachable("unknown kernel kind");
 }
 
+RowClassesAttr mlir::tessera::schedule::getDefaultRowClasses(
+    MLIRContext *ctx, const KernelShape &shape,
+    const target::TargetInfo &chip) {
+  // Hopper wgmma matmuls whose output has few rows (decode: M of 1 to 64
+  // against large weights) are bound by reading the weights. The default's
+  // 128x256 tiles give them few blocks, and K split over a second kernel;
+  // one warpgroup's 64-row tiles give more blocks and split less or not at
+  // all. The best of a sweep of M = 1-256 against 8192 x 8192 on the H200
+  // (bench/results/2026-12-01-h200-decode-sweep.log): f16/bf16 64x256
+  // tiles for M <= 16 (0.95/0.89x cuBLAS at M = 1, default 0.90/0.78),
+  // 64x64 in a 6-stage ring for M <= 64 (0.95x, default 0.79); f8
+  // (128-deep slices) 64x256 for M <= 16 and 64x64 for M <= 128 (1.27x the
+  // default at 64, 1.41x at 128). 64x128 tiles also beat the default at
+  // M = 128-256 (0.97/0.87x cuBLAS at 256, default 0.75/0.70), but every
+  // class is a kernel more to compile (each with its SIMT fallback: a
+  // class costs the GEMM's compile about 0.1 s), so the classes stop at
+  // decode shapes.
+  if (shape.kind != KernelKind::Matmul ||
+      !chip.hasMatrixKind(target::MatrixKind::Wgmma) ||
+      !isWgmmaMatmul(shape.anchor))
+    return {};
+  int64_t bits =
+      getElementTypeOrSelf(shape.anchor->getOperand(0)).getIntOrFloatBitWidth();
+  int64_t k = 1024 / bits;
+  auto config = [&](int64_t bn, int64_t stages) {
+    return ConfigAttr::get(ctx, {64, bn, k}, 4, stages, 1, 16, MmaKind::wgmma,
+                           ConfigAttr::kSplitKAuto, 0);
+  };
+  if (bits == 8)
+    return RowClassesAttr::get(ctx, {16, 128}, {config(256, 4), config(64, 6)});
+  return RowClassesAttr::get(ctx, {16, 64}, {config(256, 4), config(64, 6)});
+}
+
 bool mlir::tessera::schedule::isTensorCoreMatmul(Operation *op) {
   auto matmul = dyn_cast_or_null<graph::MatmulOp>(op);
   if (!matmul)

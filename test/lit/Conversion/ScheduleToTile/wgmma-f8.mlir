@@ -10,7 +10,13 @@
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf8E4M3FN> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x128xf8E4M3FN
 // CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf8E4M3FN> -> !nvgpu.tensormap.descriptor<tensor = memref<256x128xf8E4M3FN
 // CHECK: tessera_target.launch @gemm_e4m3_k0_matmul_wgmma
-// CHECK: tessera_target.launch @gemm_e4m3_k1_matmul_splitk
+// Then the f8 row classes' kernels (M <= 16: 64x256 tiles, the rhs in
+// 256x128 boxes; M <= 128: 64x64, 64x128 boxes) and the one summing kernel.
+// CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf8E4M3FN> -> !nvgpu.tensormap.descriptor<tensor = memref<1x64x128xf8E4M3FN
+// CHECK: tessera_target.launch @gemm_e4m3_k1_matmul_wgmma {{.*}} block = [128]
+// CHECK: tessera_target.tensor_map %{{.*}} : memref<?x?xf8E4M3FN> -> !nvgpu.tensormap.descriptor<tensor = memref<64x128xf8E4M3FN
+// CHECK: tessera_target.launch @gemm_e4m3_k2_matmul_wgmma {{.*}} block = [128]
+// CHECK: tessera_target.launch @gemm_e4m3_k3_matmul_splitk
 //
 // Kernel: per slice, the boxes, the rhs's through a `trans` view (K
 // contiguous, as 8-bit wgmma reads it), one dot of k32 wgmmas per band.

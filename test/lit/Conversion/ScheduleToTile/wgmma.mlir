@@ -8,27 +8,58 @@
 // 1x128x64 boxes, the rhs as [K, N] in 64x64 boxes, 128-byte swizzle), each
 // passed with its `valid` flag.
 // CHECK-LABEL: func.func @gemm
-// One flat grid: tiles of N, tiles of M, batch entries (no 65535 limit).
+// The default's row classes (decode shapes, chosen at launch): the config's
+// kernel runs where M > 256 (min(max(M - 256, 0), 1), the arithmetic of a
+// launch plan), each class's where its bounds hold M: M <= 16, 16 < M <= 64;
+// every other grid is empty.
+// CHECK: %[[OVER:.*]] = arith.subi %[[M:.*]], %c64
+// CHECK: %[[POS:.*]] = arith.maxsi %[[OVER]], %c0
+// CHECK: %[[LARGE:.*]] = arith.minsi %[[POS]], %c1
+// CHECK: %[[A16:.*]] = arith.minsi %{{.*}}, %c1
+// CHECK: %[[UPTO16:.*]] = arith.subi %c1{{.*}}, %[[A16]] : index
+// CHECK: %[[A64:.*]] = arith.minsi %{{.*}}, %c1
+// CHECK: %[[UPTO64:.*]] = arith.subi %c1{{.*}}, %[[A64]] : index
+// CHECK: %[[A16B:.*]] = arith.minsi %{{.*}}, %c1
+// CHECK: %[[CLASS64:.*]] = arith.muli %[[UPTO64]], %[[A16B]] : index
+// Each config's blocks: one flat grid of tiles of N, tiles of M, batch
+// entries (no 65535 limit), and its split_k = auto: slices = max(1,
+// min(multiprocessors / tiles, K steps / 16, 16)), used where above 1.
 // CHECK: %[[NT:.*]] = arith.ceildivui %{{.*}}, %c256
 // CHECK: %[[MT:.*]] = arith.ceildivui %{{.*}}, %c128
 // CHECK: %[[NM:.*]] = arith.muli %[[NT]], %[[MT]]
 // CHECK: %[[G:.*]] = arith.muli %[[NM]], %{{.*}}
-// split_k = auto: slices = max(1, min(multiprocessors / tiles, K steps / 4,
-// 16)); a workspace of that many partial outputs where it is above 1 (else
-// empty), and that many blocks per tile.
 // CHECK: %[[SMS:.*]] = tessera_target.multiprocessors
 // CHECK: %[[PER:.*]] = arith.divui %[[SMS]], %{{.*}} : index
 // CHECK: arith.minui %[[PER]], %{{.*}} : index
 // CHECK: %[[F:.*]] = arith.maxui %{{.*}}, %{{.*}} : index
 // CHECK: %[[USED:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// (then the classes': 64-row tiles)
+// CHECK: arith.ceildivui %{{.*}}, %c64
+// One split for all the configs: the launched config's slices and use
+// (sums over the gates), one workspace of that many partial outputs where
+// the launch splits (else empty), one summing kernel.
+// CHECK: %[[USEDL:.*]] = arith.muli %[[USED]], %[[LARGE]] : index
+// CHECK: arith.addi %[[USEDL]]
+// CHECK: %[[USEDALL:.*]] = arith.addi
+// CHECK: %[[FL:.*]] = arith.muli %[[F]], %[[LARGE]] : index
+// CHECK: arith.addi %[[FL]]
+// CHECK: %[[FALL:.*]] = arith.addi
 // CHECK: %[[WS:.*]] = tessera_target.allocate(%{{.*}}) : memref<?xf32>
-// CHECK: %[[GF:.*]] = arith.muli %[[G]], %[[F]] : index
+// CHECK: %[[GL:.*]] = arith.muli %[[G]], %[[LARGE]] : index
+// CHECK: %[[GF:.*]] = arith.muli %[[GL]], %[[FALL]] : index
 // CHECK: %[[A:.*]], %[[AV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[B:.*]], %[[BV:.*]] = tessera_target.tensor_map %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x?xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
-// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[GF]]) block = [256] args({{.*}}, %[[F]], %[[WS]], %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// CHECK: tessera_target.launch @gemm_k0_matmul_wgmma grid(%[[GF]]) block = [256] args({{.*}}, %[[FALL]], %[[WS]], %[[A]], %[[AV]], %[[B]], %[[BV]] :
+// The classes' kernels on the same arguments and their own maps (one
+// warpgroup's 64 rows: 1x64x64 lhs boxes).
+// CHECK: arith.muli %{{.*}}, %[[UPTO16]] : index
+// CHECK: tessera_target.tensor_map {{.*}} -> !nvgpu.tensormap.descriptor<tensor = memref<1x64x64xf16
+// CHECK: tessera_target.launch @gemm_k1_matmul_wgmma grid(%{{.*}}) block = [128] args({{.*}}, %[[FALL]], %[[WS]],
+// CHECK: arith.muli %{{.*}}, %[[CLASS64]] : index
+// CHECK: tessera_target.launch @gemm_k2_matmul_wgmma grid(%{{.*}}) block = [128]
 // The second kernel sums the slices: an empty grid where K was not split.
-// CHECK: %[[RG:.*]] = arith.muli %{{.*}}, %[[USED]] : index
-// CHECK: tessera_target.launch @gemm_k1_matmul_splitk grid(%[[RG]])
+// CHECK: %[[RG:.*]] = arith.muli %{{.*}}, %[[USEDALL]] : index
+// CHECK: tessera_target.launch @gemm_k3_matmul_splitk grid(%[[RG]])
 //
 // Kernel: when both maps are valid, the wgmma block program: per 64-deep
 // slice of K, the lhs box ([batch, M, K] as the map sees it, at the block's
@@ -83,7 +114,7 @@
 // CHECK: scf.for {{.*}} -> (tensor<32x128xf32, #blocked{{[0-9]*}}>)
 // CHECK: tessera_tile.store_tile
 // The second kernel: per 8x128 tile, the sum over the launch's slices.
-// CHECK-LABEL: tessera_target.kernel @gemm_k1_matmul_splitk
+// CHECK-LABEL: tessera_target.kernel @gemm_k3_matmul_splitk
 // CHECK: scf.for %{{.*}} = %{{.*}} to %arg6 step
 // CHECK: tessera_tile.load_tile
 // CHECK: arith.addf

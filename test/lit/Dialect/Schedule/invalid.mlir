@@ -128,3 +128,18 @@ func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4, 
 
 // expected-error @+1 {{schedule config needs 'stages'}}
 func.func @f() attributes {c = #tessera_schedule.config<tile = [64], warps = 4>} { return }
+
+// -----
+
+// expected-error @+1 {{row_classes has 2 bounds (max_rows) but 1 configs}}
+func.func @f() attributes {c = #tessera_schedule.row_classes<max_rows = [16, 64], configs = [<tile = [64, 64, 64], warps = 4, stages = 4>]>} { return }
+
+// -----
+
+// expected-error @+1 {{row_classes bound 0 (0) must be positive}}
+func.func @f() attributes {c = #tessera_schedule.row_classes<max_rows = [0], configs = [<tile = [64, 64, 64], warps = 4, stages = 4>]>} { return }
+
+// -----
+
+// expected-error @+1 {{row_classes bounds must ascend, got 16 after 64}}
+func.func @f() attributes {c = #tessera_schedule.row_classes<max_rows = [64, 16], configs = [<tile = [64, 64, 64], warps = 4, stages = 4>, <tile = [64, 64, 64], warps = 4, stages = 4>]>} { return }

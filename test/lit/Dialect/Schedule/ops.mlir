@@ -43,6 +43,21 @@ func.func @knobs(%a: tensor<64xf32>) -> tensor<64xf32> {
   return %r : tensor<64xf32>
 }
 
+// Row classes: configs for outputs of few rows, chosen at launch.
+// CHECK-LABEL: func.func @row_classes
+func.func @row_classes(%a: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma>(%{{.*}}) {row_classes = #tessera_schedule.row_classes<max_rows = [16, 64], configs = [<tile = [64, 256, 64], warps = 4, stages = 4, mma = wgmma, split_k = auto>, <tile = [64, 64, 64], warps = 4, stages = 6, mma = wgmma>]>}
+  %r = tessera_schedule.kernel
+      #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma>
+      (%a) {row_classes = #tessera_schedule.row_classes<max_rows = [16, 64], configs = [<tile = [64, 256, 64], warps = 4, stages = 4, mma = wgmma, split_k = auto>, <tile = [64, 64, 64], warps = 4, stages = 6, mma = wgmma>]>}
+      : (tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%x: tensor<?x?xf16>):
+    %m = tessera_graph.matmul %x, %x : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+    tessera_schedule.yield %m : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}
+
 // split_k = auto: the slices of K chosen at launch.
 // CHECK-LABEL: func.func @split_auto
 func.func @split_auto(%a: tensor<64xf32>) -> tensor<64xf32> {

@@ -96,4 +96,44 @@ def Schedule_KnobSpaceAttr : Schedule_Attr<"KnobSpace", "knobs"> {
   let assemblyFormat = "`<` `[` $candidates `]` `>`";
 }
 
+def Schedule_RowClassesAttr : Schedule_Attr<"RowClasses", "row_classes"> {
+  let summary = "matmul configs for outputs of few rows, chosen at launch";
+  let description = [{
+    Shape classes of a matmul kernel by its output's rows M, known only at
+    launch: `configs[i]` schedules the kernel where
+    `max_rows[i - 1] < M <= max_rows[i]` (`0 < M` for the first), and the
+    kernel's own config where M exceeds every bound. The bounds ascend.
+    Each class compiles to a kernel of its own, launched only for the rows
+    of its class (the others' grids are empty), on the same arguments:
+    one artifact serves decode shapes (M of 1 to 64) and large ones. The
+    classes that split K share one workspace and one summing kernel.
+    tessera-schedule-assign sets them from the target (on Hopper, 64-row
+    tiles of one warpgroup for few rows); a schedule the user gives has
+    none, and means what it says at every M.
+
+    Example:
+
+    ```mlir
+    #tessera_schedule.row_classes<max_rows = [16, 64], configs = [
+        <tile = [64, 256, 64], warps = 4, stages = 4, mma = wgmma, split_k = auto>,
+        <tile = [64, 64, 64], warps = 4, stages = 6, mma = wgmma, split_k = auto>]>
+    ```
+  }];
+  // (the text form cannot spell an empty list: the verifier's check for
+  // one guards the builders)
+  let parameters = (ins ArrayRefParameter<"int64_t">:$max_rows,
+                        ArrayRefParameter<"ConfigAttr">:$configs);
+  let assemblyFormat = [{
+    `<` `max_rows` `=` `[` $max_rows `]` `,` `configs` `=` `[` $configs `]` `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The classes' lower bounds (exclusive): 0, then each class's upper
+    /// bound but the last.
+    int64_t getMinRows(unsigned i) const {
+      return i == 0 ? 0 : getMaxRows()[i - 1];
+    }
+  }];
+}
+
 #endif // TESSERA_DIALECT_SCHEDULE_IR_SCHEDULEATTRS_TD

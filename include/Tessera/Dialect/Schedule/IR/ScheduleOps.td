@@ -21,6 +21,10 @@ def Schedule_KernelOp : Schedule_Op<"kernel", [
 
     `knobs`, when present, lists the configs an autotuner may try instead.
 
+    `row_classes`, when present (matmul kernels), gives the configs for
+    outputs of few rows, chosen at launch by the rows
+    (`#tessera_schedule.row_classes`); `config` covers the rest.
+
     The body computes the results from the block arguments, which stand for
     `inputs` one to one; `tessera_schedule.yield` returns the results. The
     body is isolated from above so that a kernel can be compiled on its own.
@@ -39,7 +43,8 @@ def Schedule_KernelOp : Schedule_Op<"kernel", [
     ```
   }];
   let arguments = (ins Variadic<AnyType>:$inputs, Schedule_ConfigAttr:$config,
-                       OptionalAttr<Schedule_KnobSpaceAttr>:$knobs);
+                       OptionalAttr<Schedule_KnobSpaceAttr>:$knobs,
+                       OptionalAttr<Schedule_RowClassesAttr>:$row_classes);
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{

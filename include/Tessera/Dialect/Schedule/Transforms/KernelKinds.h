@@ -80,6 +80,13 @@ std::optional<target::MatrixKind> getMatrixKind(MmaKind kind);
 ConfigAttr getDefaultConfig(MLIRContext *ctx, const KernelShape &shape,
                             const target::TargetInfo &chip);
 
+/// The default configs of a kernel of `shape` on `chip` for outputs of few
+/// rows (decode shapes), chosen at launch; null where the default config
+/// serves every shape.
+RowClassesAttr getDefaultRowClasses(MLIRContext *ctx,
+                                    const KernelShape &shape,
+                                    const target::TargetInfo &chip);
+
 /// Rows of the warp grid of an mma kernel with `warps` warps (the smallest
 /// power of two whose square is at least `warps`); columns are the rest.
 int64_t getWarpRows(int64_t warps);

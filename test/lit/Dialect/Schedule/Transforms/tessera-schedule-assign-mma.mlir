@@ -13,12 +13,15 @@
 // AMD-LABEL: func.func @kinds
 func.func @kinds(%a: tensor<?x?xf16>, %b: tensor<?x?xbf16>, %c: tensor<?x?xf32>)
     -> (tensor<?x?xf16>, tensor<?x?xbf16>, tensor<?x?xf32>, tensor<?x?xf16>, tensor<?x?xf16>) {
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = auto>
+  // On Hopper the wgmma default comes with row classes for decode shapes
+  // (chosen at launch by M); other chips have none.
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma, split_k = auto>(%{{.*}}) {row_classes = #tessera_schedule.row_classes<max_rows = [16, 64], configs = [<tile = [64, 256, 64], warps = 4, stages = 4, swizzle = 16, mma = wgmma, split_k = auto>, <tile = [64, 64, 64], warps = 4, stages = 6, swizzle = 16, mma = wgmma, split_k = auto>]>}
   // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
+  // AMPERE-NOT: row_classes
   // TURING: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>
   %0 = tessera_graph.matmul %a, %a : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>(%{{[^)]*}}) :
   // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync>
   %1 = tessera_graph.matmul %b, %b transpose_lhs : tensor<?x?xbf16>, tensor<?x?xbf16> -> tensor<?x?xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>

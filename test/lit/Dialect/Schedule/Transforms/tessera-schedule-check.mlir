@@ -408,3 +408,41 @@ func.func @wgmma_f8_legal(%a: tensor<512x512xf8E4M3FN>, %b: tensor<512x512xf8E4M
   }
   return %r : tensor<512x512xf32>
 }
+
+// -----
+
+// Row classes: each class's config is checked like the kernel's.
+func.func @row_class_config(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op config #tessera_schedule.config<tile = [64, 64, 32], warps = 4, stages = 4, mma = wgmma> must have K = 64, N a multiple of 64 up to 256, warps a multiple of 4 and M a multiple of 64 per warpgroup (up to 256) for wgmma}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma>(%a, %b) {row_classes = #tessera_schedule.row_classes<max_rows = [64], configs = [<tile = [64, 64, 32], warps = 4, stages = 4, mma = wgmma>]>} : (tensor<?x?xf16>, tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+    tessera_schedule.yield %m : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}
+
+// -----
+
+// Row classes are launch-time choices by a matmul's output rows.
+func.func @row_classes_elementwise(%a: tensor<64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op has row_classes, which only matmul kernels take (this kernel is elementwise)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%a) {row_classes = #tessera_schedule.row_classes<max_rows = [64], configs = [<tile = [1024], warps = 4, stages = 1>]>} : (tensor<64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64xf32>):
+    %e = tessera_graph.exp %x : tensor<64xf32>
+    tessera_schedule.yield %e : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @row_classes_knobs(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op has both row_classes and knobs: an autotuner's candidates replace the config at every number of rows}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 256, 64], warps = 8, stages = 3, mma = wgmma>(%a, %b) {knobs = #tessera_schedule.knobs<[#tessera_schedule.config<tile = [128, 128, 64], warps = 8, stages = 3, mma = wgmma>]>, row_classes = #tessera_schedule.row_classes<max_rows = [64], configs = [<tile = [64, 64, 64], warps = 4, stages = 4, mma = wgmma>]>} : (tensor<?x?xf16>, tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%x: tensor<?x?xf16>, %y: tensor<?x?xf16>):
+    %m = tessera_graph.matmul %x, %y : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+    tessera_schedule.yield %m : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}
