@@ -41,12 +41,16 @@ def test_build_compiles_every_benchmark_program(tmp_path):
     assert "mma.sync" not in ptx  # (without TMA: the SIMT program)
     plan = json.loads((tmp_path / "gemm_bf16" / "plan.json").read_text())
     assert plan["kernels"][0]["abi"] == "bare"
-    assert [t["memref"] for t in plan["tensor_maps"]] == ["arg0", "arg1"]
+    # (a pair of maps for the default and each of its two row classes)
+    assert [t["memref"] for t in plan["tensor_maps"]] == ["arg0", "arg1"] * 3
     # FP8: k32 e4m3 wgmma over 128-deep TMA boxes, the SIMT program without TMA
     ptx = (tmp_path / "gemm_e4m3_row" / "kernels.ptx").read_text()
     assert "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3" in ptx
     plan = json.loads((tmp_path / "gemm_e4m3_row" / "plan.json").read_text())
-    assert [t["box"] for t in plan["tensor_maps"]] == [[1, 128, 128], [256, 128]]
+    assert [t["box"] for t in plan["tensor_maps"]] == [
+        [1, 128, 128], [256, 128],  # the default's 128x256 tiles
+        [1, 64, 128], [256, 128],   # M <= 16: 64x256
+        [1, 64, 128], [64, 128]]    # M <= 128: 64x64
 
 
 def test_device_scripts_skip_without_a_gpu():

@@ -64,18 +64,23 @@ Value stridedView(OpBuilder &b, Location loc, Value buffer, Value offset,
                                            foldedSizes, foldedStrides);
 }
 
-Value OutputTiles::coordinates(OpBuilder &b, Location loc, int64_t axis,
-                               Value origin) const {
+Value OutputTiles::sliceCoordinates(OpBuilder &b, Location loc, int64_t axis,
+                                    Value origin) const {
   Type index = b.getIndexType();
   RankedTensorType i32Slice =
       axis == 1 ? rows(b.getI32Type()) : cols(b.getI32Type());
   RankedTensorType indexSlice = axis == 1 ? rows(index) : cols(index);
   Value range = tile::RangeOp::create(b, loc, i32Slice, b.getI64IntegerAttr(0),
                                       b.getI64IntegerAttr(axis == 1 ? bm : bn));
-  Value at = arith::AddIOp::create(
+  return arith::AddIOp::create(
       b, loc, arith::IndexCastOp::create(b, loc, indexSlice, range),
       tensor::SplatOp::create(b, loc, indexSlice, origin));
-  return tile::BroadcastOp::create(b, loc, tile(index), at,
+}
+
+Value OutputTiles::coordinates(OpBuilder &b, Location loc, int64_t axis,
+                               Value origin) const {
+  return tile::BroadcastOp::create(b, loc, tile(b.getIndexType()),
+                                   sliceCoordinates(b, loc, axis, origin),
                                    b.getI64IntegerAttr(axis))
       .getResult();
 }
@@ -155,11 +160,18 @@ TileEpilogue::loadOperands(OpBuilder &b, Location loc, ValueRange params,
       continue;
     }
     // NumPy broadcasting (as broadcastOffset): the batch dims' part
-    // of the offset is the block's, the rows' and columns' a tile.
-    auto splat = [&](Value v) -> Value {
-      return tensor::SplatOp::create(b, loc, tileOf(indexType), v);
-    };
+    // of the offset is the block's, the rows' and columns' a tile. An
+    // operand of one value per output row ([M, 1]: row scales) is gathered
+    // on the rows' slice, a value per row of the tile (one per thread
+    // where a warp holds a row), then broadcast along the columns.
     int64_t rank = type.getRank();
+    bool perRow = rank >= 2 && type.getDimSize(rank - 1) == 1 &&
+                  type.getDimSize(rank - 2) != 1;
+    RankedTensorType offsetType =
+        perRow ? tiles.rows(indexType) : tileOf(indexType);
+    auto splat = [&](Value v) -> Value {
+      return tensor::SplatOp::create(b, loc, offsetType, v);
+    };
     Value scalarOffset, tileOffset;
     Value stride = c(1);
     bool unitStride = true;
@@ -168,7 +180,8 @@ TileEpilogue::loadOperands(OpBuilder &b, Location loc, ValueRange params,
         continue;
       int64_t od = d + outRank - rank;
       if (od >= outRank - 2) {
-        Value term = outputIndex(od);
+        Value term = perRow ? tiles.sliceCoordinates(b, loc, 1, row0)
+                            : outputIndex(od);
         if (!unitStride)
           term = mul(b, term, splat(stride));
         tileOffset = tileOffset ? add(b, tileOffset, term) : term;
@@ -186,9 +199,13 @@ TileEpilogue::loadOperands(OpBuilder &b, Location loc, ValueRange params,
         : scalarOffset ? add(b, tileOffset, splat(scalarOffset))
                        : tileOffset;
     // `stride` is now the operand's element count.
-    loaded.back() = tile::GatherOp::create(
-        b, loc, inputTile,
+    Value gathered = tile::GatherOp::create(
+        b, loc, perRow ? tiles.rows(type.getElementType()) : inputTile,
         stridedView(b, loc, buffer, c(0), {stride}, {c(1)}), offsets);
+    if (perRow)
+      gathered = tile::BroadcastOp::create(b, loc, inputTile, gathered,
+                                           b.getI64IntegerAttr(1));
+    loaded.back() = gathered;
   }
   return loaded;
 }

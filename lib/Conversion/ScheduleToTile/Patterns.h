@@ -238,6 +238,10 @@ struct OutputTiles {
   /// broadcast to the tile.
   Value coordinates(OpBuilder &b, Location loc, int64_t axis,
                     Value origin) const;
+  /// The same coordinates on the slice along `axis` (`rows` or `cols`),
+  /// before the broadcast: one per row (axis 1) or column (axis 0).
+  Value sliceCoordinates(OpBuilder &b, Location loc, int64_t axis,
+                         Value origin) const;
 };
 
 /// A block program's walk along one axis of a 2-d view in register tiles

@@ -59,13 +59,16 @@ func.func @gemm_e4m3_nn(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> t
 
 // Scaled per row of x and per column of the result: the epilogue walks the
 // block's rows 8 at a time (a row per warp); the column scales are the same
-// for every row, gathered once before that loop, the row scales in it.
+// for every row, gathered once before that loop, the row scales in it: one
+// per row of the tile (the rows' slice: one load a thread), broadcast along
+// the columns.
 // CHECK-LABEL: tessera_target.kernel @gemm_e4m3_rows_k0_matmul_wgmma
 // CHECK: {tessera_tile.stages = 4 : i64}
 // CHECK: %[[COLUMNS:.*]] = tessera_tile.gather {{.*}} -> tensor<8x256xf32, #blocked>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c8
 // CHECK: %[[ROWS:.*]] = tessera_tile.local_load {{.*}} -> tensor<8x256xf32, #blocked>
-// CHECK: %[[SA:.*]] = tessera_tile.gather {{.*}} -> tensor<8x256xf32, #blocked>
+// CHECK: %[[SAROWS:.*]] = tessera_tile.gather {{.*}} -> tensor<8xf32, #slice{{[0-9]*}}>
+// CHECK: %[[SA:.*]] = tessera_tile.broadcast %[[SAROWS]] axis 1 : tensor<8xf32, #slice{{[0-9]*}}> -> tensor<8x256xf32, #blocked>
 // CHECK: tessera_tile.map ins(%[[ROWS]], %[[SA]], %[[COLUMNS]] :
 func.func @gemm_e4m3_rows(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<?x1xf32>, %sb: tensor<1x?xf32>) -> tensor<?x?xbf16> {
   %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
