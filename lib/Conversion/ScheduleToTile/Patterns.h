@@ -289,6 +289,10 @@ struct TileWalk {
   /// tile counts only its new elements (a select).
   Value statistic(graph::ReduceKind kind, Type compute, Value x,
                   ValueRange stats, Term term);
+  /// The same statistic before its reduction over the block: the tile
+  /// each thread accumulated (statistic reduces it along the axis).
+  Value partialStatistic(graph::ReduceKind kind, Type compute, Value x,
+                         ValueRange stats, Term term);
   /// A statistic repeated along the axis.
   Value broadcast(Value stat);
 };

@@ -21,6 +21,7 @@
 #include "Tessera/Conversion/GraphToLinalg/GraphToLinalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -127,6 +128,15 @@ SmallVector<Value> TileWalk::walk(ValueRange inits, Step body, Step lastBody) {
 
 Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
                           ValueRange stats, Term term) {
+  Value acc = partialStatistic(kind, compute, x, stats, term);
+  RankedTensorType result =
+      axis == 1 ? tiles.rows(compute) : tiles.cols(compute);
+  return tile::ReduceOp::create(b, loc, result, getTileReduceKind(kind), acc,
+                                axis);
+}
+
+Value TileWalk::partialStatistic(graph::ReduceKind kind, Type compute,
+                                 Value x, ValueRange stats, Term term) {
   unsigned k = static_cast<unsigned>(kind);
   RankedTensorType accType = tiles.tile(compute);
   Value init = tensor::SplatOp::create(b, loc, accType,
@@ -154,7 +164,7 @@ Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
               .getResult();
         })};
   };
-  Value acc = walk(
+  return walk(
       init,
       [&](OpBuilder &lb, Value at, ValueRange acc) {
         return accumulate(lb, at, acc, false);
@@ -162,10 +172,6 @@ Value TileWalk::statistic(graph::ReduceKind kind, Type compute, Value x,
       [&](OpBuilder &lb, Value at, ValueRange acc) {
         return accumulate(lb, at, acc, true);
       })[0];
-  RankedTensorType result =
-      axis == 1 ? tiles.rows(compute) : tiles.cols(compute);
-  return tile::ReduceOp::create(b, loc, result, getTileReduceKind(kind), acc,
-                                axis);
 }
 
 Value TileWalk::broadcast(Value stat) {
@@ -173,6 +179,10 @@ Value TileWalk::broadcast(Value stat) {
   return tile::BroadcastOp::create(b, loc, tiles.tile(type.getElementType()),
                                    stat, b.getI64IntegerAttr(axis));
 }
+
+/// Chunks of a row that the register-resident row programs keep: rows of
+/// up to this many chunks are read once.
+static constexpr int64_t kResidentTiles = 4;
 
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                               Operation *anchor) {
@@ -337,42 +347,191 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         };
 
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
-          // (Three reads of the row: the maximum, the sum of exponentials,
-          // the output. An online maximum and sum in one read ran 0.955x
-          // on the H200: the kernel is bound by its per-element work, not
-          // its reads; bench/results/2026-12-01-h200-row-one-read.log.)
-          Value max = row.statistic(
-              graph::ReduceKind::max, compute, x, {},
-              [&](OpBuilder &mb, Value e, ValueRange) {
-                return toCompute(mb, e);
-              });
-          Value maxB = row.broadcast(max);
-          Value sum = row.statistic(
-              graph::ReduceKind::sum, compute, x, maxB,
-              [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
-                return math::ExpOp::create(
-                    mb, loc, arith::SubFOp::create(mb, loc, toCompute(mb, e),
-                                                   m[0]));
-              });
+          // Rows of at most kResidentTiles chunks stay in registers: one
+          // read of the row and one exponential per element (softmax keeps
+          // them for its output). Longer rows take three reads: the
+          // maximum, the sum of exponentials, the output (an online
+          // maximum and sum in one read ran 0.955x on the H200: bound by
+          // its per-element work, not its reads;
+          // bench/results/2026-12-01-h200-row-one-read.log). Each phase is
+          // a branch per version yielding the threads' partial statistic;
+          // the block reductions stay outside the branches (their shuffles
+          // and barriers are the block's).
           bool log = isa<graph::LogSoftmaxOp>(anchor);
+          Value fits = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ule, cols,
+              indexConstant(b, loc, kResidentTiles * chunk.bn));
+          RankedTensorType computeTile = chunk.tile(compute);
+          SmallVector<Type> phaseTypes(kResidentTiles + 1, computeTile);
+          auto zeros = [&](OpBuilder &ob) {
+            return tensor::SplatOp::create(ob, loc, computeTile,
+                                           floatConstant(ob, loc, compute, 0.0))
+                .getResult();
+          };
+          // A phase: `resident` computes the kResidentTiles tiles it keeps
+          // and its partial statistic; `passes` the partial statistic of
+          // the passes over the row.
+          auto phase =
+              [&](function_ref<SmallVector<Value>(OpBuilder &)> resident,
+                  function_ref<Value(OpBuilder &)> passes) {
+                auto versions = scf::IfOp::create(b, loc, phaseTypes, fits,
+                                                  /*withElseRegion=*/true);
+                OpBuilder::InsertionGuard guard(b);
+                b.setInsertionPointToStart(versions.thenBlock());
+                scf::YieldOp::create(b, loc, resident(b));
+                b.setInsertionPointToStart(versions.elseBlock());
+                Value partial = passes(b);
+                SmallVector<Value> results(kResidentTiles, zeros(b));
+                results.push_back(partial);
+                scf::YieldOp::create(b, loc, results);
+                return versions;
+              };
+          auto reduced = [&](Value partial, tile::ReduceKind kind) {
+            return tile::ReduceOp::create(b, loc, chunk.rows(compute), kind,
+                                          partial, /*axis=*/1)
+                .getResult();
+          };
+          auto combine = [&](OpBuilder &ob, ValueRange tiles,
+                             graph::ReduceKind kind) {
+            Value acc = tiles.front();
+            for (Value t : tiles.drop_front())
+              acc = mapTiles(ob, loc, computeTile, {acc, t},
+                             [&](OpBuilder &mb, ValueRange e) {
+                               return buildReductionCombine(
+                                   mb, loc, static_cast<unsigned>(kind), e[0],
+                                   e[1]);
+                             });
+            return acc;
+          };
+          Value colsTile =
+              tensor::SplatOp::create(b, loc, chunk.tile(b.getIndexType()), cols);
+          auto validAt = [&](OpBuilder &ob, int64_t t) {
+            return arith::CmpIOp::create(
+                       ob, loc, arith::CmpIPredicate::ult,
+                       chunk.coordinates(ob, loc, 0,
+                                         indexConstant(ob, loc, t * chunk.bn)),
+                       colsTile)
+                .getResult();
+          };
+          // The maximum: the resident version's tiles are the row's values
+          // in the computed type, -inf past the row (a load there reads
+          // nothing).
+          auto first = phase(
+              [&](OpBuilder &ob) {
+                SmallVector<Value> values;
+                Value lowest = floatConstant(
+                    ob, loc, compute, -std::numeric_limits<double>::infinity());
+                for (int64_t t = 0; t < kResidentTiles; ++t) {
+                  Value loaded = row.load(ob, x,
+                                          indexConstant(ob, loc, t * chunk.bn),
+                                          /*inBounds=*/false);
+                  values.push_back(mapTiles(
+                      ob, loc, computeTile, {loaded, validAt(ob, t)},
+                      [&](OpBuilder &mb, ValueRange e) -> Value {
+                        return arith::SelectOp::create(
+                            mb, loc, e[1], toCompute(mb, e[0]), lowest);
+                      }));
+                }
+                SmallVector<Value> results(values);
+                results.push_back(
+                    combine(ob, values, graph::ReduceKind::max));
+                return results;
+              },
+              [&](OpBuilder &) {
+                return row.partialStatistic(
+                    graph::ReduceKind::max, compute, x, {},
+                    [&](OpBuilder &mb, Value e, ValueRange) {
+                      return toCompute(mb, e);
+                    });
+              });
+          ValueRange values = first.getResults().take_front(kResidentTiles);
+          Value maxB = row.broadcast(
+              reduced(first.getResults().back(), tile::ReduceKind::max));
+          // The sum of exponentials: the resident tiles are exp(x - max),
+          // 0 past the row (exp(-inf)).
+          auto second = phase(
+              [&](OpBuilder &ob) {
+                SmallVector<Value> exps;
+                for (Value v : values)
+                  exps.push_back(mapTiles(
+                      ob, loc, computeTile, {v, maxB},
+                      [&](OpBuilder &mb, ValueRange e) -> Value {
+                        return math::ExpOp::create(
+                            mb, loc, arith::SubFOp::create(mb, loc, e[0], e[1]));
+                      }));
+                SmallVector<Value> results(exps);
+                results.push_back(combine(ob, exps, graph::ReduceKind::sum));
+                return results;
+              },
+              [&](OpBuilder &) {
+                return row.partialStatistic(
+                    graph::ReduceKind::sum, compute, x, maxB,
+                    [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
+                      return math::ExpOp::create(
+                          mb, loc,
+                          arith::SubFOp::create(mb, loc, toCompute(mb, e),
+                                                m[0]));
+                    });
+              });
+          ValueRange exps = second.getResults().take_front(kResidentTiles);
           // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
           Value scale = row.broadcast(mapTiles(
-              b, loc, chunk.rows(compute), sum,
+              b, loc, chunk.rows(compute),
+              reduced(second.getResults().back(), tile::ReduceKind::add),
               [&](OpBuilder &mb, ValueRange s) -> Value {
                 if (log)
                   return math::LogOp::create(mb, loc, s[0]);
                 return arith::DivFOp::create(
                     mb, loc, floatConstant(mb, loc, compute, 1.0), s[0]);
               }));
-          storeRow(x, {maxB, scale},
-                   [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
-                     Value shifted =
-                         arith::SubFOp::create(mb, loc, v[0], st[0]);
-                     if (log)
-                       return arith::SubFOp::create(mb, loc, shifted, st[1]);
-                     return arith::MulFOp::create(
-                         mb, loc, math::ExpOp::create(mb, loc, shifted), st[1]);
-                   });
+          auto output = scf::IfOp::create(b, loc, TypeRange(), fits,
+                                          /*withElseRegion=*/true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(output.thenBlock()->getTerminator());
+            Value y = rowView(params[outParam],
+                              arith::MulIOp::create(b, loc, id, cols));
+            for (int64_t t = 0; t < kResidentTiles; ++t) {
+              SmallVector<Value> inputs =
+                  log ? SmallVector<Value>{values[t], maxB, scale}
+                      : SmallVector<Value>{exps[t], scale};
+              if (stochastic)
+                inputs.push_back(chunk.coordinates(
+                    b, loc, 0, indexConstant(b, loc, t * chunk.bn)));
+              Value out = mapTiles(
+                  b, loc, outChunk, inputs,
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    Value v =
+                        log ? arith::SubFOp::create(
+                                  mb, loc,
+                                  arith::SubFOp::create(mb, loc, e[0], e[1]),
+                                  e[2])
+                                  .getResult()
+                            : arith::MulFOp::create(mb, loc, e[0], e[1])
+                                  .getResult();
+                    SmallVector<Value> position(lead);
+                    if (stochastic)
+                      position.push_back(e.back());
+                    return toStorage(mb, v, position);
+                  });
+              // (masked by the view's bounds past the row)
+              tile::StoreTileOp::create(
+                  b, loc, out, y,
+                  ValueRange{zero, indexConstant(b, loc, t * chunk.bn)},
+                  Value());
+            }
+            b.setInsertionPoint(output.elseBlock()->getTerminator());
+            storeRow(x, {maxB, scale},
+                     [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
+                       Value shifted =
+                           arith::SubFOp::create(mb, loc, v[0], st[0]);
+                       if (log)
+                         return arith::SubFOp::create(mb, loc, shifted, st[1]);
+                       return arith::MulFOp::create(
+                           mb, loc, math::ExpOp::create(mb, loc, shifted),
+                           st[1]);
+                     });
+          }
           return success();
         }
 
@@ -382,7 +541,10 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           // ran 1.04-1.07x on the H200 with K the row's first element,
           // whose variance loses digits where that element is far from the
           // rest; with K the first tile's mean, which does not, it ran
-          // 1.00x: bench/results/2026-12-01-h200-row-one-read.log.)
+          // 1.00x: bench/results/2026-12-01-h200-row-one-read.log. Rows of
+          // up to 4 chunks kept in registers, as softmax's (one read, the
+          // exact two-pass statistics from the registers), ran 0.98-1.01x:
+          // bench/results/2026-12-01-h200-resident-layer-norm-attempt.log.)
           bool centered = isa<graph::LayerNormOp>(anchor);
           // Layer norm centers on the mean first; RMS norm does not.
           SmallVector<Value> meanB;

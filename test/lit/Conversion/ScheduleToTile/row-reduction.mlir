@@ -25,8 +25,27 @@
 // CHECK: %[[ROWID:.*]] = tessera_tile.program_id 0
 // CHECK: %[[OFF:.*]] = arith.muli %[[ROWID]], %[[N]]
 // CHECK: %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [%[[OFF]]], sizes: [%{{.*}}, %[[N]]], strides: [%[[N]], 1]
-// The max: -inf, then max with each element of the whole tiles, then of
-// the last tile's new columns.
+// Rows of up to 4 tiles (8192 columns) stay in registers: each phase is a
+// branch, the resident version yielding its 4 tiles and its partial
+// statistic, the passes' version zeros and theirs; the block reductions
+// are outside the branches.
+// CHECK: %[[FITS:.*]] = arith.cmpi ule, %[[N]], %c8192
+// CHECK: %[[NS:.*]] = tensor.splat %[[N]] : tensor<1x2048xindex, #[[BLOCKED]]>
+// The max. Resident: the 4 tiles loaded once (masked past the row by the
+// view), -inf past the row's end, combined with maximumf.
+// CHECK: %[[P1:.*]]:5 = scf.if %[[FITS]] -> (tensor<1x2048xf32, #[[BLOCKED]]>,
+// CHECK:   %[[T0:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %{{.*}}] : {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK:   %[[IN0:.*]] = arith.cmpi ult, %{{.*}}, %[[NS]] : tensor<1x2048xindex, #[[BLOCKED]]>
+// CHECK:   tessera_tile.map ins(%[[T0]], %[[IN0]] :
+// CHECK:     arith.select
+// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %c2048
+// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %c4096
+// CHECK:   tessera_tile.load_tile %[[XV]][%{{.*}}, %c6144
+// CHECK:     arith.maximumf
+// CHECK:   scf.yield
+// Passes: -inf, then max with each element of the whole tiles, then of the
+// last tile's new columns.
+// CHECK: } else {
 // CHECK: %[[NEGINF:.*]] = tensor.splat %{{.*}} : tensor<1x2048xf32, #[[BLOCKED]]>
 // CHECK: %[[MAXACC:.*]] = scf.for %[[C0:.*]] = %{{.*}} to %[[WHOLE]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]])
 // CHECK:   %[[CHUNK:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C0]]] : {{.*}} -> tensor<1x2048xf16, #[[BLOCKED]]>
@@ -54,19 +73,33 @@
 // CHECK:     arith.select
 // CHECK: } else {
 // CHECK:   scf.yield %[[MAXACC]]
-// CHECK: %[[MAX:.*]] = tessera_tile.reduce max %[[MAXALL]] axis 1 : tensor<1x2048xf32, #[[BLOCKED]]> -> tensor<1xf32, #[[ROW]]>
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[MAXALL]]
+// CHECK: %[[MAX:.*]] = tessera_tile.reduce max %[[P1]]#4 axis 1 : tensor<1x2048xf32, #[[BLOCKED]]> -> tensor<1xf32, #[[ROW]]>
 // CHECK: %[[MAXB:.*]] = tessera_tile.broadcast %[[MAX]] axis 1
-// The sum of exp(x - max).
+// The sum of exp(x - max): resident, the exponentials of the kept tiles
+// (kept for the output); passes, the walk.
+// CHECK: %[[P2:.*]]:5 = scf.if %[[FITS]]
+// CHECK:   tessera_tile.map ins(%[[P1]]#0, %[[MAXB]] :
+// CHECK:     math.exp
+// CHECK:     arith.addf
+// CHECK: } else {
 // CHECK: scf.for
 // CHECK:   tessera_tile.map ins(%{{.*}}, %{{.*}}, %[[MAXB]] :
 // CHECK:     math.exp
 // CHECK:     arith.addf
-// CHECK: scf.if
-// CHECK: %[[SUM:.*]] = tessera_tile.reduce add
+// CHECK: %[[SUM:.*]] = tessera_tile.reduce add %[[P2]]#4
 // CHECK: %[[INV:.*]] = tessera_tile.map ins(%[[SUM]] : tensor<1xf32, #[[ROW]]>)
 // CHECK:   arith.divf
 // CHECK: %[[INVB:.*]] = tessera_tile.broadcast %[[INV]] axis 1
-// The output, tile by tile, the last one too.
+// The output: resident, each kept exponential times 1 / sum, stored
+// (masked past the row); passes, tile by tile, the last one too.
+// CHECK: scf.if %[[FITS]] {
+// CHECK:   %[[YR:.*]] = memref.reinterpret_cast %[[Y]]
+// CHECK:   tessera_tile.map ins(%[[P2]]#0, %[[INVB]] :
+// CHECK:     arith.mulf
+// CHECK:     arith.truncf
+// CHECK:   tessera_tile.store_tile %{{.*}}, %[[YR]][%{{.*}}, %{{.*}}] : tensor<1x2048xf16, #[[BLOCKED]]>
+// CHECK: } else {
 // CHECK: %[[YV:.*]] = memref.reinterpret_cast %[[Y]]
 // CHECK: scf.for %[[C1:.*]] = %{{.*}} to %[[WHOLE]]
 // CHECK:   %[[X1:.*]] = tessera_tile.load_tile %[[XV]][%{{.*}}, %[[C1]]] in_bounds
