@@ -126,6 +126,12 @@ def test_row_classes_launch_one_config_per_number_of_rows():
     assert launched(257) == ["0_matmul_wgmma"]  # 96 tiles
     assert launched(4096) == ["0_matmul_wgmma"]
     assert launched(0) == []  # nothing to launch
+    # The matmul's flops are the launched config's kernel's alone.
+    for m in (1, 17, 4096):
+        sizes = {"M": m, "K": 8192, "N": 8192, "multiprocessors": 132}
+        flops = [compile_extent(kk["flops"])(sizes) if kk.get("flops") else 0
+                 for kk in kernels]
+        assert sum(flops) == 2 * m * 8192 * 8192 and flops.count(0) == 3, (m, flops)
     # A schedule given by hand holds at every M.
     art = tessera.compile(gemm, target="sm_90", use_cache=False,
                           schedule={"matmul": Schedule(tile=(128, 128, 64), warps=8, stages=3,

@@ -763,6 +763,9 @@ LogicalResult lowerMatmul(HostState &host, schedule::KernelOp kernel,
                         KernelSignature sig) -> LogicalResult {
     schedule::ConfigAttr config = variant.config;
     ArrayRef<int64_t> tile = config.getTile();
+    // (the matmul's flops on the launched config's kernel only)
+    if (sig.flops)
+      sig.flops = gated(variant, sig.flops);
     Value matmulGrid = gated(variant, variant.tiles);
     if (split.enabled())
       matmulGrid = arith::MulIOp::create(
