@@ -105,6 +105,18 @@ SmallVector<Value> TileEpilogue::loadRowInvariant(OpBuilder &b, Location loc,
                       [&](unsigned i) { return rowInvariant(epilogueArgs[i]); });
 }
 
+SmallVector<Value> TileEpilogue::loadRowVarying(OpBuilder &b, Location loc,
+                                                ValueRange params,
+                                                RankedTensorType tile,
+                                                Value bz, Value row0,
+                                                Value col0) const {
+  OutputTiles tiles{tile.getDimSize(0), tile.getDimSize(1),
+                    tile.getEncoding()};
+  return loadOperands(b, loc, params, tiles, bz, row0, col0, [&](unsigned i) {
+    return !rowInvariant(epilogueArgs[i]);
+  });
+}
+
 SmallVector<Value>
 TileEpilogue::loadOperands(OpBuilder &b, Location loc, ValueRange params,
                            const OutputTiles &tiles, Value bz, Value row0,

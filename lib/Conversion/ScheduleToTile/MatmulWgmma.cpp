@@ -61,7 +61,9 @@ WgmmaMatmul::rhsMapType(schedule::ConfigAttr config, Type element,
 /// by 8 floats against bank conflicts), then the epilogue (or a split's
 /// partial store) a row per warp at a time, consecutive lanes on
 /// consecutive columns (a loop: the fused ops' code stays one row's;
-/// operands the same for every row are loaded before it). (A
+/// operands the same for every row are loaded before it, the others an
+/// iteration ahead, carried by the loop, so that their latency overlaps
+/// the previous rows' work). (A
 /// local_store is the block's: it follows every thread's reads of the
 /// ring, which the buffer may reuse, and of the previous band's buffer.)
 static LogicalResult
@@ -89,21 +91,42 @@ emitBandEpilogues(OpBuilder &b, Location loc, ValueRange params,
     Value buffer = tile::LocalAllocOp::create(b, loc, staging, IntegerAttr());
     tile::LocalStoreOp::create(b, loc, acc, buffer);
     LogicalResult result = success();
+    auto rowAt = [&](OpBuilder &ob, Value r) {
+      return arith::AddIOp::create(
+                 ob, loc,
+                 arith::AddIOp::create(ob, loc, m0, c(ob, band * bandRows)), r)
+          .getResult();
+    };
+    // The row-varying operands of the loop's rows, a step ahead (the last
+    // step's reads rows past the band: in bounds or masked, unused).
+    auto varying = [&](OpBuilder &ob, Value r) {
+      SmallVector<Value> loaded;
+      for (Value v : epilogue.loadRowVarying(ob, loc, params, rowMajor, bz,
+                                             rowAt(ob, r), n0))
+        if (v)
+          loaded.push_back(v);
+      return loaded;
+    };
     scf::ForOp::create(
-        b, loc, c(b, 0), c(b, bandRows), c(b, warps), ValueRange(),
-        [&](OpBuilder &eb, Location l, Value r, ValueRange) {
+        b, loc, c(b, 0), c(b, bandRows), c(b, warps), varying(b, c(b, 0)),
+        [&](OpBuilder &eb, Location l, Value r, ValueRange carried) {
+          SmallVector<Value> next =
+              varying(eb, arith::AddIOp::create(eb, l, r, c(eb, warps)));
+          // Every operand's tile: the invariant ones, then the carried.
+          SmallVector<Value> operands(invariant);
+          auto it = carried.begin();
+          for (Value &operand : operands)
+            if (!operand)
+              operand = *it++;
           Value rows = tile::LocalLoadOp::create(eb, l, rowMajor, buffer,
                                                  ValueRange{r, c(eb, 0)});
-          Value row0 = arith::AddIOp::create(
-              eb, l,
-              arith::AddIOp::create(eb, l, m0, c(eb, band * bandRows)),
-              r);
+          Value row0 = rowAt(eb, r);
           result = split.finish(eb, l, params, rows, gridZ, m, n, row0, n0,
                                 [&](OpBuilder &fb) {
                                   return epilogue.emit(fb, l, params, rows, bz,
-                                                       row0, n0, invariant);
+                                                       row0, n0, operands);
                                 });
-          scf::YieldOp::create(eb, l);
+          scf::YieldOp::create(eb, l, next);
         });
     if (failed(result))
       return failure();

@@ -332,6 +332,13 @@ struct TileEpilogue {
                                       ValueRange params,
                                       RankedTensorType tile, Value bz,
                                       Value col0) const;
+  /// The others': the tiles of type `tile`'s shape and encoding of the
+  /// operands that vary by row, at batch entry `bz` and [row0, col0], null
+  /// for the row-invariant ones (an epilogue that walks its rows loads
+  /// them a step ahead).
+  SmallVector<Value> loadRowVarying(OpBuilder &b, Location loc,
+                                    ValueRange params, RankedTensorType tile,
+                                    Value bz, Value row0, Value col0) const;
 
 private:
   /// The operand tiles of the epilogue arguments that `wanted` selects

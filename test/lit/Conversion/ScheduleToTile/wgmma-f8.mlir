@@ -59,17 +59,21 @@ func.func @gemm_e4m3_nn(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>) -> t
 
 // Scaled per row of x and per column of the result: the epilogue walks the
 // block's rows 8 at a time (a row per warp); the column scales are the same
-// for every row, gathered once before that loop, the row scales in it: one
-// per row of the tile (the rows' slice: one load a thread), broadcast along
-// the columns.
+// for every row, gathered once before that loop; the row scales one per
+// row of the tile (the rows' slice: one load a thread), broadcast along the
+// columns, an iteration ahead: the first rows' before the loop, the next
+// rows' in each iteration, carried.
 // CHECK-LABEL: tessera_target.kernel @gemm_e4m3_rows_k0_matmul_wgmma
 // CHECK: {tessera_tile.stages = 4 : i64}
 // CHECK: %[[COLUMNS:.*]] = tessera_tile.gather {{.*}} -> tensor<8x256xf32, #blocked>
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c8
+// CHECK: %[[SA0ROWS:.*]] = tessera_tile.gather {{.*}} -> tensor<8xf32, #slice{{[0-9]*}}>
+// CHECK: %[[SA0:.*]] = tessera_tile.broadcast %[[SA0ROWS]] axis 1 : tensor<8xf32, #slice{{[0-9]*}}> -> tensor<8x256xf32, #blocked>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c8{{.*}} iter_args(%[[SA:.*]] = %[[SA0]])
+// CHECK: %[[NEXTROWS:.*]] = tessera_tile.gather {{.*}} -> tensor<8xf32, #slice{{[0-9]*}}>
+// CHECK: %[[NEXT:.*]] = tessera_tile.broadcast %[[NEXTROWS]] axis 1
 // CHECK: %[[ROWS:.*]] = tessera_tile.local_load {{.*}} -> tensor<8x256xf32, #blocked>
-// CHECK: %[[SAROWS:.*]] = tessera_tile.gather {{.*}} -> tensor<8xf32, #slice{{[0-9]*}}>
-// CHECK: %[[SA:.*]] = tessera_tile.broadcast %[[SAROWS]] axis 1 : tensor<8xf32, #slice{{[0-9]*}}> -> tensor<8x256xf32, #blocked>
 // CHECK: tessera_tile.map ins(%[[ROWS]], %[[SA]], %[[COLUMNS]] :
+// CHECK: scf.yield %[[NEXT]]
 func.func @gemm_e4m3_rows(%a: tensor<?x?xf8E4M3FN>, %b: tensor<?x?xf8E4M3FN>, %sa: tensor<?x1xf32>, %sb: tensor<1x?xf32>) -> tensor<?x?xbf16> {
   %m = tessera_graph.matmul %a, %b transpose_rhs out = f32 : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
   %x = tessera_graph.mul %m, %sa : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
