@@ -927,6 +927,27 @@ func.func @main(%a: tensor<?x?x?xf16>, %b: tensor<?x?x?xf16>) -> tensor<?x?x?xf1
 }""",
         [(3, 17, 64), (3, 5, 64)], ["float16"] * 2,
         lambda a, b: np.concatenate([a, b], axis=1), "float16"),
+    # Rows of whole 16-byte vectors (the copy kernels' vector path), with a
+    # ragged last box of rows.
+    "concat_vectors_f16": (
+        """
+func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %j = tessera_graph.concat %a, %b dim = 1 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %j : tensor<?x?xf16>
+}""",
+        [(257, 1024), (257, 520)], ["float16"] * 2,
+        lambda a, b: np.concatenate([a, b], axis=1), "float16"),
+    # A concat with other ops in its kernel: positions gathered from the
+    # pieces (not the copy kernels).
+    "concat_exp_f32": (
+        """
+func.func @main(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %j = tessera_graph.concat %a, %b dim = 1 : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %e = tessera_graph.exp %j : tensor<?x?xf32>
+  return %e : tensor<?x?xf32>
+}""",
+        [(65, 30), (65, 7)], ["float32"] * 2,
+        lambda a, b: np.exp(np.concatenate([a, b], axis=1)), "float32"),
     "embedding_take_f16": (
         """
 func.func @main(%t: tensor<?x?xf16>, %ids: tensor<?x?xi32>) -> tensor<?x?x?xf16> {

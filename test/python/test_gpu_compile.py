@@ -165,7 +165,8 @@ MOVING = ["transpose_bshd_f16", "transpose_2d_f16", "transpose_201_f32", "transp
           "argmin_scaled_keepdim_f32", "cumsum_rows_f16", "cumsum_middle_f32",
           "cumsum_leading_i32", "sum_middle_f32", "max_rows_i32",
           "mean_middle_keepdim_f16", "softmax_leading_f16", "log_softmax_scaled_leading_f32",
-          "scalars_f16_f32", "dense_constant_f32", "concat_rows_f16", "concat_middle_f16"]
+          "scalars_f16_f32", "dense_constant_f32", "concat_rows_f16", "concat_middle_f16",
+          "concat_vectors_f16", "concat_exp_f32"]
 
 
 @pytest.mark.parametrize("name", MOVING)

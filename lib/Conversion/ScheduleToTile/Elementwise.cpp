@@ -144,6 +144,8 @@ LogicalResult lowerElementwise(HostState &host,
   Block &body = kernel.getBody().front();
   if (graph::TransposeOp transpose = getPureTranspose(body))
     return lowerTranspose(host, kernel, transpose);
+  if (graph::ConcatOp concat = getPureConcat(body))
+    return lowerConcat(host, kernel, concat);
   if (graph::CumsumOp cumsum = getLoneCumsum(body))
     return lowerCumsum(host, kernel, cumsum);
   if (hasIndexedOps(body)) // (and stochastic rounding: positions)

@@ -513,6 +513,11 @@ LogicalResult lowerIndexed(HostState &host, schedule::KernelOp kernel);
 graph::TransposeOp getPureTranspose(Block &body);
 LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
                              graph::TransposeOp transpose);
+/// The concat a kernel body is made of (one concat of arguments, yielded),
+/// else null: its kernel is built by lowerConcat (Transpose.cpp).
+graph::ConcatOp getPureConcat(Block &body);
+LogicalResult lowerConcat(HostState &host, schedule::KernelOp kernel,
+                          graph::ConcatOp concat);
 /// The cumsum a kernel body is made of (one cumsum of an argument), else
 /// null: its kernel is built by lowerCumsum (Scan.cpp).
 graph::CumsumOp getLoneCumsum(Block &body);

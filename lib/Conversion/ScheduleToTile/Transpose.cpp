@@ -4,6 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
+// Kernels that move boxes of elements: a transpose, and a concat, of the
+// kernel's arguments.
+//
 // A kernel whose body is one transpose of an argument: 2-d boxes of the
 // output, one per block, over two of its dims (`q` and the last), the
 // others batch dims of the grid. Where the permutation keeps the last dim
@@ -15,12 +18,19 @@
 // through a transposed view and stored along the output's rows, so that
 // both global accesses are coalesced.
 //
+// A kernel whose body is one concat of arguments along `dim`: every piece
+// is a matrix of [dims before `dim`] rows and [its `dim` and the dims after]
+// columns, and so is the output, in which the piece's columns start at the
+// pieces' before it. Each piece is copied by a kernel of its own in boxes of
+// rows, as the transpose that keeps the last dim does (one row where the
+// rows are statically one: a concat along the first dim).
+//
 // The elementwise schedule's threads are the block's; its `tile` is the
 // box's element count (a square box of the largest power of two whose
 // square fits it where the last dim moves; rows of 8 vectors where it
 // stays); `vector` the elements a thread moves at once. The defaults
 // (getDefaultConfig): 4096-element boxes, 4-byte accesses where the last
-// dim moves, 16-byte ones where it stays.
+// dim moves, 16-byte ones where it stays and for a concat.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +59,69 @@ static SmallVector<Value> stridesOf(OpBuilder &b, Location loc,
     stride = arith::MulIOp::create(b, loc, stride, sizes[d]);
   }
   return strides;
+}
+
+/// How a block's box of elements is shaped.
+enum class BoxShape {
+  Square, // the largest power of two whose square fits the tile
+  Rows,   // rows of 8 vectors (at least a warp's elements), as many as fit
+  Row,    // one row of the tile's elements
+};
+
+/// The register tile a block moves under an elementwise schedule: `tile`
+/// elements, `vector` contiguous ones per thread along the rows, the warps
+/// down the rows (or, for one row, along it).
+static FailureOr<RankedTensorType>
+boxType(schedule::KernelOp kernel, schedule::ConfigAttr config, StringRef kind,
+        int64_t warpSize, Type element, BoxShape shape) {
+  MLIRContext *ctx = kernel.getContext();
+  int64_t warps = config.getThreads() / warpSize;
+  int64_t vector = config.getVector();
+  int64_t tile = config.getTile()[0];
+  int64_t rows = 1, cols;
+  switch (shape) {
+  case BoxShape::Square:
+    while (4 * rows * rows <= tile)
+      rows *= 2;
+    cols = rows;
+    break;
+  case BoxShape::Rows:
+    // 8 vectors, or a warp's lanes where the vectors are narrow.
+    cols = std::max<int64_t>(8 * vector, warpSize);
+    rows = std::max<int64_t>(1, tile / cols);
+    break;
+  case BoxShape::Row:
+    cols = tile;
+    break;
+  }
+  int64_t laneCols = std::max<int64_t>(1, std::min(warpSize, cols / vector));
+  int64_t warpRows = shape == BoxShape::Row ? 1 : warps;
+  int64_t warpCols = warps / warpRows;
+  if (cols % vector != 0 || warpSize % laneCols != 0 ||
+      !llvm::isPowerOf2_64(rows) ||
+      rows < warpRows * (warpSize / laneCols) ||
+      cols % (warpCols * laneCols * vector) != 0)
+    return kernel.emitOpError()
+           << "has a " << kind << " schedule (" << config << ") whose box of " << rows
+           << "x" << cols << " elements does not give each of its "
+           << warps * warpSize << " threads whole vectors of " << vector
+           << ": use a larger tile or fewer warps";
+  auto encoding = tile::BlockedEncodingAttr::get(
+      ctx, {warpRows, warpCols}, {warpSize / laneCols, laneCols}, {1, vector});
+  return RankedTensorType::get({rows, cols}, element, encoding);
+}
+
+/// The box of `vectors` (a boxType) as single elements: the same warps,
+/// consecutive lanes on consecutive elements of a row.
+static RankedTensorType singleElements(RankedTensorType vectors,
+                                       int64_t warpSize) {
+  auto encoding = cast<tile::BlockedEncodingAttr>(vectors.getEncoding());
+  int64_t laneCols = std::min(warpSize, vectors.getDimSize(1));
+  return RankedTensorType::get(
+      vectors.getShape(), vectors.getElementType(),
+      tile::BlockedEncodingAttr::get(
+          vectors.getContext(), encoding.getWarps(),
+          {warpSize / laneCols, laneCols}, {1, 1}));
 }
 
 LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
@@ -82,32 +155,14 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   int64_t q = rank - 2;
   if (moves)
     q = llvm::find(perm, last) - perm.begin();
-  int64_t warpSize = getWarpSize(host.module);
-  int64_t warps = config.getThreads() / warpSize;
+  FailureOr<RankedTensorType> shaped =
+      boxType(kernel, config, "transpose", getWarpSize(host.module), element,
+              moves ? BoxShape::Square : BoxShape::Rows);
+  if (failed(shaped))
+    return failure();
+  RankedTensorType tileType = *shaped;
+  int64_t rows = tileType.getDimSize(0), cols = tileType.getDimSize(1);
   int64_t vector = config.getVector();
-  int64_t tile = config.getTile()[0];
-  int64_t rows, cols;
-  if (moves) {
-    rows = 1;
-    while (4 * rows * rows <= tile)
-      rows *= 2;
-    cols = rows;
-  } else {
-    cols = std::min<int64_t>(8 * vector, warpSize * vector);
-    rows = std::max<int64_t>(1, tile / cols);
-  }
-  int64_t laneCols = std::max<int64_t>(1, std::min(warpSize, cols / vector));
-  if (cols % vector != 0 || warpSize % laneCols != 0 ||
-      !llvm::isPowerOf2_64(rows) || rows < warps * (warpSize / laneCols))
-    return kernel.emitOpError()
-           << "has a transpose schedule (" << config
-           << ") whose box of " << rows << "x" << cols
-           << " elements does not give each of its " << warps * warpSize
-           << " threads whole vectors of " << vector
-           << ": use a larger tile or fewer warps";
-  auto encoding = tile::BlockedEncodingAttr::get(
-      ctx, {warps, 1}, {warpSize / laneCols, laneCols}, {1, vector});
-  auto boxType = RankedTensorType::get({rows, cols}, element, encoding);
 
   // The grid: boxes along the last dim (fastest), along q, then the batch
   // dims from the innermost.
@@ -163,7 +218,7 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
           Value inView = stridedView(b, loc, params[inParam], inOffset,
                                      {in[perm[q]], in[last]},
                                      {inStrides[perm[q]], inStrides[last]});
-          box = tile::LoadTileOp::create(b, loc, boxType, inView,
+          box = tile::LoadTileOp::create(b, loc, tileType, inView,
                                          ValueRange{r0, c0});
         } else {
           // Input dims (perm[last], last): the box read along the input's
@@ -171,7 +226,7 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
           Value inView = stridedView(b, loc, params[inParam], inOffset,
                                      {in[perm[last]], in[last]},
                                      {inStrides[perm[last]], inStrides[last]});
-          Value read = tile::LoadTileOp::create(b, loc, boxType, inView,
+          Value read = tile::LoadTileOp::create(b, loc, tileType, inView,
                                                 ValueRange{c0, r0});
           auto layout = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0,
                                                   /*pad=*/vector);
@@ -180,12 +235,146 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
               IntegerAttr());
           tile::LocalStoreOp::create(b, loc, read, buffer);
           box = tile::LocalLoadOp::create(
-              b, loc, boxType, tile::TransOp::create(b, loc, buffer));
+              b, loc, tileType, tile::TransOp::create(b, loc, buffer));
         }
         tile::StoreTileOp::create(b, loc, box, outView, ValueRange{r0, c0},
                                   Value());
         return success();
       });
+}
+
+graph::ConcatOp getPureConcat(Block &body) {
+  auto concat = getLoneOp<graph::ConcatOp>(body);
+  if (!concat || !llvm::all_of(concat.getInputs(), [](Value input) {
+        return isa<BlockArgument>(input);
+      }))
+    return nullptr;
+  return concat;
+}
+
+LogicalResult lowerConcat(HostState &host, schedule::KernelOp kernel,
+                          graph::ConcatOp concat) {
+  Location loc = kernel.getLoc();
+  OpBuilder &hb = host.builder;
+  auto outType = cast<RankedTensorType>(kernel.getResult(0).getType());
+  Type element = outType.getElementType();
+  int64_t rank = outType.getRank(), dim = concat.getDim();
+  schedule::ConfigAttr config = kernel.getConfig();
+  auto c = [&](OpBuilder &b, int64_t v) { return indexConstant(b, loc, v); };
+
+  // The pieces' host buffers and sizes; they agree off `dim`, and the
+  // output's `dim` is their sum.
+  SmallVector<Value> pieces;
+  for (Value input : concat.getInputs())
+    pieces.push_back(
+        kernel.getInputs()[cast<BlockArgument>(input).getArgNumber()]);
+  ArrayRef<Value> first = host.sizesOf(pieces.front());
+  SmallVector<Value> outSizes(first);
+  for (Value piece : ArrayRef(pieces).drop_front()) {
+    ArrayRef<Value> sizes = host.sizesOf(piece);
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != dim)
+        requireEqual(host, loc, sizes[d], first[d],
+                     "concatenated tensors agree off the concatenation "
+                     "dimension (dimension " +
+                         Twine(d) + ")");
+    outSizes[dim] = arith::AddIOp::create(hb, loc, outSizes[dim], sizes[dim]);
+  }
+  Value out = allocate(host, loc, outType, outSizes);
+  host.buffers.map(kernel.getResult(0), out);
+
+  // Each piece and the output as matrices: the dims before `dim` are the
+  // rows, the others the columns.
+  ArrayRef<int64_t> shape = outType.getShape();
+  bool oneRow = llvm::all_of(shape.take_front(dim),
+                             [](int64_t size) { return size == 1; });
+  BoxShape boxShape = oneRow ? BoxShape::Row : BoxShape::Rows;
+  int64_t warpSize = getWarpSize(host.module);
+  int64_t vector = config.getVector();
+  FailureOr<RankedTensorType> shaped =
+      boxType(kernel, config, "concat", warpSize, element, boxShape);
+  if (failed(shaped))
+    return failure();
+  RankedTensorType tileType = *shaped;
+  int64_t rows = tileType.getDimSize(0), cols = tileType.getDimSize(1);
+  // Where a launch's rows or columns are not whole vectors, the same box
+  // as single elements (scalar accesses that coalesce).
+  RankedTensorType scalarType;
+  if (vector > 1)
+    scalarType = singleElements(tileType, warpSize);
+  Value outer = product(hb, loc, ArrayRef<Value>(outSizes).take_front(dim));
+  Value inner = product(hb, loc, ArrayRef<Value>(outSizes).drop_front(dim + 1));
+  Value outCols = arith::MulIOp::create(hb, loc, outSizes[dim], inner);
+  Value start = c(hb, 0);
+  for (Value piece : pieces) {
+    Value pieceCols =
+        arith::MulIOp::create(hb, loc, host.sizesOf(piece)[dim], inner);
+    KernelSignature sig;
+    unsigned inParam = sig.addBuffer(host.buffers.lookup(piece));
+    unsigned outParam = sig.addBuffer(out);
+    unsigned rowsParam = sig.addSize(outer);
+    unsigned colsParam = sig.addSize(pieceCols);
+    unsigned outColsParam = sig.addSize(outCols);
+    unsigned startParam = sig.addSize(start);
+    auto colBoxes = [&](OpBuilder &b, Value n) {
+      return arith::CeilDivUIOp::create(b, loc, n, c(b, cols)).getResult();
+    };
+    Value blocks = arith::MulIOp::create(
+        hb, loc, colBoxes(hb, pieceCols),
+        arith::CeilDivUIOp::create(hb, loc, outer, c(hb, rows)));
+    if (failed(emitKernel(
+            host, loc, "concat", config, sig, {blocks}, 0,
+            [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+              Value n = params[colsParam];
+              SmallVector<Value> ids =
+                  flatBlockIds(b, loc, {colBoxes(b, n), Value()});
+              Value c0 = arith::MulIOp::create(b, loc, ids[0], c(b, cols));
+              Value r0 = arith::MulIOp::create(b, loc, ids[1], c(b, rows));
+              Value m = params[rowsParam];
+              Value in = stridedView(b, loc, params[inParam], c(b, 0), {m, n},
+                                     {n, c(b, 1)});
+              Value to = stridedView(b, loc, params[outParam],
+                                     params[startParam], {m, n},
+                                     {params[outColsParam], c(b, 1)});
+              auto copy = [&](OpBuilder &cb, RankedTensorType type) {
+                Value box = tile::LoadTileOp::create(cb, loc, type, in,
+                                                     ValueRange{r0, c0});
+                tile::StoreTileOp::create(cb, loc, box, to,
+                                          ValueRange{r0, c0}, Value());
+              };
+              if (!scalarType) {
+                copy(b, tileType);
+                return success();
+              }
+              // Whole vectors: the piece's rows, the output's, and the
+              // piece's first column in them (a uniform branch: the
+              // launch's sizes).
+              auto whole = [&](Value v) {
+                return arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::eq,
+                    arith::RemUIOp::create(b, loc, v, c(b, vector)), c(b, 0));
+              };
+              Value vectors = arith::AndIOp::create(
+                  b, loc,
+                  arith::AndIOp::create(b, loc, whole(n),
+                                        whole(params[outColsParam])),
+                  whole(params[startParam]));
+              scf::IfOp::create(
+                  b, loc, vectors,
+                  [&](OpBuilder &tb, Location) {
+                    copy(tb, tileType);
+                    scf::YieldOp::create(tb, loc);
+                  },
+                  [&](OpBuilder &eb, Location) {
+                    copy(eb, scalarType);
+                    scf::YieldOp::create(eb, loc);
+                  });
+              return success();
+            })))
+      return failure();
+    start = arith::AddIOp::create(hb, loc, start, pieceCols);
+  }
+  return success();
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -93,8 +93,9 @@ mlir::tessera::schedule::classifyKernelOps(ArrayRef<Operation *> ops) {
   }
   if (anchors.empty()) {
     shape.kind = KernelKind::Elementwise;
-    // A transpose on its own has a kernel of its own (and defaults).
-    if (ops.size() == 1 && isa<graph::TransposeOp>(ops.front()))
+    // A transpose or a concat on its own has a kernel of its own (and
+    // defaults).
+    if (ops.size() == 1 && isa<graph::TransposeOp, graph::ConcatOp>(ops.front()))
       shape.anchor = ops.front();
     return shape;
   }
@@ -225,6 +226,15 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
       bool moves = !perm.empty() && perm.back() != int64_t(perm.size()) - 1;
       int64_t vector = std::clamp<int64_t>((moves ? 4 : 16) / bytes, 1, 8);
       return ConfigAttr::get(ctx, {4096}, 4, 1, vector, 1, MmaKind::none, 1, 0);
+    }
+    // A concat on its own: copies in boxes of 4096 elements, 16-byte
+    // accesses.
+    if (auto concat = dyn_cast_if_present<graph::ConcatOp>(shape.anchor)) {
+      int64_t bytes = std::max<int64_t>(
+          1, concat.getType().getElementTypeBitWidth() / 8);
+      return ConfigAttr::get(ctx, {4096}, 4, 1,
+                             std::clamp<int64_t>(16 / bytes, 1, 8), 1,
+                             MmaKind::none, 1, 0);
     }
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   // Row and column kernels: the best of 1024/2048/4096 columns a step

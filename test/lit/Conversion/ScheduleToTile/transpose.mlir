@@ -1,6 +1,6 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // Transpose.cpp: kernels made of one transpose, a 2-d box of the output
-// per block.
+// per block, and kernels made of one concat, a copy kernel per piece.
 
 // The last dim moves (a 2-d transpose): the box is loaded along the
 // input's rows ([c0, r0] of the input), stored into a padded shared
@@ -53,4 +53,70 @@ func.func @small(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
     tessera_schedule.yield %t : tensor<?x?xf32>
   }
   return %r : tensor<?x?xf32>
+}
+
+// -----
+
+// A concat of arguments: a copy kernel per piece, the pieces and the
+// output as matrices of [dims before `dim`] rows. The launch requires the
+// pieces to agree off `dim`; each kernel copies its piece in 64x64 boxes
+// (16-byte vectors: 8 lanes along a row) into the output's columns from
+// the pieces' before it (the view's offset, a launch argument: 0, then the
+// first piece's columns).
+// CHECK-DAG: #[[ROWS:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [4, 8], per_thread = [1, 8]>
+// CHECK-DAG: #[[SINGLE:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [1, 32], per_thread = [1, 1]>
+// CHECK-LABEL: func.func @concat(
+// CHECK: tessera_target.require_equal %{{.*}}, %{{.*}}, "concatenated tensors agree off the concatenation dimension (dimension 0)"
+// CHECK: %[[OUT:.*]] = tessera_target.allocate
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK: %[[FIRST:.*]] = arith.muli
+// CHECK: tessera_target.launch @concat_k0_concat grid(%{{.*}}) block = [128] args(%{{.*}}, %[[OUT]], %{{.*}}, %[[FIRST]], %{{.*}}, %[[ZERO]] :
+// CHECK: %[[START:.*]] = arith.addi %[[ZERO]], %[[FIRST]]
+// CHECK: tessera_target.launch @concat_k1_concat grid(%{{.*}}) block = [128] args(%{{.*}}, %[[OUT]], %{{.*}}, %{{.*}}, %{{.*}}, %[[START]] :
+// CHECK-LABEL: tessera_target.kernel @concat_k0_concat(
+// CHECK-SAME: %[[ROWSP:[^:]*]]: index, %[[COLS:[^:]*]]: index, %[[OUTCOLS:[^:]*]]: index, %[[AT:[^:]*]]: index)
+// CHECK: %[[IN:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [%[[ROWSP]], %[[COLS]]], strides: [%[[COLS]], 1]
+// CHECK: %[[TO:.*]] = memref.reinterpret_cast %{{.*}} to offset: [%[[AT]]], sizes: [%[[ROWSP]], %[[COLS]]], strides: [%[[OUTCOLS]], 1]
+// Whole vectors where the piece's columns, the output's and the piece's
+// first column are multiples of 8; else the same box as single elements.
+// CHECK: %[[V1:.*]] = arith.remui %[[COLS]], %c8
+// CHECK: %[[V2:.*]] = arith.remui %[[OUTCOLS]], %c8
+// CHECK: %[[V3:.*]] = arith.remui %[[AT]], %c8
+// CHECK: scf.if
+// CHECK: %[[BOX:.*]] = tessera_tile.load_tile %[[IN]][%[[R:.*]], %[[C:.*]]] : {{.*}} -> tensor<64x64xf16, #[[ROWS]]>
+// CHECK: tessera_tile.store_tile %[[BOX]], %[[TO]][%[[R]], %[[C]]]
+// CHECK: } else {
+// CHECK: %[[ONE:.*]] = tessera_tile.load_tile %[[IN]][%[[R]], %[[C]]] : {{.*}} -> tensor<64x64xf16, #[[SINGLE]]>
+// CHECK: tessera_tile.store_tile %[[ONE]], %[[TO]][%[[R]], %[[C]]]
+// CHECK-LABEL: tessera_target.kernel @concat_k1_concat(
+func.func @concat(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %c = tessera_graph.concat %a, %b dim = 1 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %c : tensor<?x?xf16>
+}
+
+// -----
+
+// Along the first dim the rows are one: a box of one row of 4096 elements,
+// the warps along it.
+// CHECK-DAG: #[[ROW:.*]] = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 8]>
+// CHECK-LABEL: tessera_target.kernel @stack_k0_concat(
+// CHECK: tessera_tile.load_tile %{{.*}} -> tensor<1x4096xf16, #[[ROW]]>
+// CHECK-LABEL: tessera_target.kernel @stack_k1_concat(
+func.func @stack(%a: tensor<?x8xf16>, %b: tensor<5x8xf16>) -> tensor<?x8xf16> {
+  %c = tessera_graph.concat %a, %b dim = 0 : tensor<?x8xf16>, tensor<5x8xf16> -> tensor<?x8xf16>
+  return %c : tensor<?x8xf16>
+}
+
+// -----
+
+// A concat schedule whose row cannot give every thread whole vectors is
+// refused.
+func.func @narrow(%a: tensor<?xf16>, %b: tensor<?xf16>) -> tensor<?xf16> {
+  // expected-error @+1 {{'tessera_schedule.kernel' op has a concat schedule (#tessera_schedule.config<tile = [256], warps = 4, stages = 1, vector = 8>) whose box of 1x256 elements does not give each of its 128 threads whole vectors of 8: use a larger tile or fewer warps}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [256], warps = 4, stages = 1, vector = 8>(%a, %b) : (tensor<?xf16>, tensor<?xf16>) -> tensor<?xf16> {
+  ^bb0(%x: tensor<?xf16>, %y: tensor<?xf16>):
+    %c = tessera_graph.concat %x, %y dim = 0 : tensor<?xf16>, tensor<?xf16> -> tensor<?xf16>
+    tessera_schedule.yield %c : tensor<?xf16>
+  }
+  return %r : tensor<?xf16>
 }
