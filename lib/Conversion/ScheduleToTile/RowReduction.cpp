@@ -263,15 +263,21 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
     return kernel.emitOpError()
            << "has " << threads << " threads per block, not whole warps of "
            << warpSize;
-  OutputTiles chunk{1, config.getTile()[1],
-                    tile::BlockedEncodingAttr::get(
-                        ctx, {1, threads / warpSize}, {1, warpSize},
-                        {1, config.getVector()})};
-
-  return emitKernel(
-      host, loc, "row", config, sig, {rows},
-      /*sharedBytes=*/0,
-      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+  // The block program of one row, on chunks of `chunk`'s layout.
+  auto program = [&](const OutputTiles &chunk, int64_t vector, OpBuilder &b,
+                     ValueRange params) -> LogicalResult {
+        // The exponentials of the kernels of vectors allow approximate
+        // functions (afn: on NVIDIA the hardware's exp2 with subnormal
+        // results flushed to 0, one instruction instead of four; a
+        // subnormal exp(x - max) is below the sum's and the output's
+        // precision): softmax fp16 rows of 8192 ran 1.07x with it. The
+        // kernels of single elements keep the exact range: the same change
+        // ran their rows of 8189 at 0.955x on the H200, with fewer
+        // instructions executed
+        // (bench/results/2026-12-01-h200-row-vectors-sweep.log).
+        arith::FastMathFlags expFlags = vector > 1
+                                            ? arith::FastMathFlags::afn
+                                            : arith::FastMathFlags::none;
         Value cols = params[colsParam];
         Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
         TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero,
@@ -457,7 +463,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                       ob, loc, computeTile, {v, maxB},
                       [&](OpBuilder &mb, ValueRange e) -> Value {
                         return math::ExpOp::create(
-                            mb, loc, arith::SubFOp::create(mb, loc, e[0], e[1]));
+                            mb, loc, arith::SubFOp::create(mb, loc, e[0], e[1]),
+                            expFlags);
                       }));
                 SmallVector<Value> results(exps);
                 results.push_back(combine(ob, exps, graph::ReduceKind::sum));
@@ -470,7 +477,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                       return math::ExpOp::create(
                           mb, loc,
                           arith::SubFOp::create(mb, loc, toCompute(mb, e),
-                                                m[0]));
+                                                m[0]),
+                          expFlags);
                     });
               });
           ValueRange exps = second.getResults().take_front(kResidentTiles);
@@ -528,7 +536,8 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                        if (log)
                          return arith::SubFOp::create(mb, loc, shifted, st[1]);
                        return arith::MulFOp::create(
-                           mb, loc, math::ExpOp::create(mb, loc, shifted),
+                           mb, loc,
+                           math::ExpOp::create(mb, loc, shifted, expFlags),
                            st[1]);
                      });
           }
@@ -621,7 +630,53 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
             stridedView(b, loc, params[outParam], id, {one}, {one}),
             ValueRange{zero}, Value());
         return success();
-      });
+  };
+
+  // Each thread's `vector` elements of a chunk are contiguous: one access
+  // where the rows are whole vectors. Elsewhere (rows of a size that is
+  // not a multiple) such a layout could only load them one by one, a
+  // lane's `vector` scalars apart from its neighbours', which ran at
+  // 0.33-0.62x on the H200 (bench/results/2026-12-01-h200-row-vector-sweep.log):
+  // those launches take a second kernel of single elements, consecutive
+  // lanes on consecutive ones. The host gates the two grids by the
+  // column count (the kernel still tests each chunk's alignment).
+  int64_t vector = config.getVector();
+  struct Variant {
+    int64_t vector;
+    Value gate; // 1 or 0 (null: always)
+  };
+  SmallVector<Variant> variants{{vector, Value()}};
+  if (vector > 1) {
+    Value v = indexConstant(hb, loc, vector), c1 = indexConstant(hb, loc, 1);
+    Value rest = arith::SubIOp::create(
+        hb, loc, cols,
+        arith::MulIOp::create(hb, loc, arith::DivUIOp::create(hb, loc, cols, v),
+                              v));
+    Value ragged = arith::MinUIOp::create(hb, loc, rest, c1);
+    variants = {{vector, arith::SubIOp::create(hb, loc, c1, ragged)},
+                {1, ragged}};
+  }
+  for (const Variant &variant : variants) {
+    OutputTiles chunk{1, config.getTile()[1],
+                      tile::BlockedEncodingAttr::get(
+                          ctx, {1, threads / warpSize}, {1, warpSize},
+                          {1, variant.vector})};
+    auto variantConfig = schedule::ConfigAttr::get(
+        ctx, config.getTile(), config.getWarps(), config.getStages(),
+        variant.vector, config.getSwizzle(), config.getMma(),
+        config.getSplitK(), config.getProducerWarps());
+    Value grid = variant.gate
+                     ? arith::MulIOp::create(hb, loc, rows, variant.gate)
+                     : rows;
+    if (failed(emitKernel(host, loc, "row", variantConfig, sig, {grid},
+                          /*sharedBytes=*/0,
+                          [&](OpBuilder &b, ValueRange params) {
+                            return program(chunk, variant.vector, b,
+                                           params);
+                          })))
+      return failure();
+  }
+  return success();
 }
 
 } // namespace mlir::tessera::schedule_to_tile

@@ -36,7 +36,9 @@ static Value ex2(PatternRewriter &rewriter, Location loc, StringRef instruction,
 }
 
 /// exp(x) = 2^(x * log2(e)) with PTX's ex2.approx.f32 (handles -inf, inf,
-/// NaN and subnormal results).
+/// NaN and subnormal results), or `.ftz` where the op allows approximate
+/// functions (afn: subnormal results flushed to 0, one MUFU.EX2 where the
+/// exact-range form takes a test and two predicated multiplies around it).
 struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(math::ExpOp op,
@@ -48,7 +50,11 @@ struct Ex2Exp : public OpRewritePattern<math::ExpOp> {
     Value log2e = arith::ConstantOp::create(
         rewriter, loc, type, rewriter.getF32FloatAttr(1.4426950408889634f));
     Value x = arith::MulFOp::create(rewriter, loc, op.getOperand(), log2e);
-    rewriter.replaceOp(op, ex2(rewriter, loc, "ex2.approx.f32", x));
+    bool approximate = bitEnumContainsAll(op.getFastmath(),
+                                          arith::FastMathFlags::afn);
+    rewriter.replaceOp(
+        op, ex2(rewriter, loc,
+                approximate ? "ex2.approx.ftz.f32" : "ex2.approx.f32", x));
     return success();
   }
 };

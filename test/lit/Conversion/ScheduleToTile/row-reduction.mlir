@@ -161,11 +161,32 @@ func.func @sum(%a: tensor<?x?x?xf32>) -> tensor<?xf32> {
 // -----
 
 // `vector` is the contiguous columns per thread (of 16 bytes here, loads
-// the lowering makes vectors in chunks that lie in the row and aligned).
-// CHECK: #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 4]>
+// the lowering makes vectors in chunks that lie in the row and aligned), in
+// launches whose rows are whole vectors; the others launch a second kernel
+// of single elements (the host gates the grids by the column count). The
+// vectors' kernel's exponentials allow approximation (afn), the single
+// elements' do not.
+// CHECK-DAG: #[[VEC:.*]] = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 4]>
+// CHECK-DAG: #[[ONE:.*]] = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 1]>
+// CHECK-LABEL: func.func @vector
+// CHECK: %[[N:.*]] = arith.muli %{{.*}}, %dim_0
+// CHECK: %[[Q:.*]] = arith.divui %[[N]], %c4
+// CHECK: %[[W:.*]] = arith.muli %[[Q]], %c4
+// CHECK: %[[REM:.*]] = arith.subi %[[N]], %[[W]]
+// CHECK: %[[RAGGED:.*]] = arith.minui %[[REM]], %c1
+// CHECK: %[[WHOLE:.*]] = arith.subi %c1{{.*}}, %[[RAGGED]]
+// CHECK: %[[G0:.*]] = arith.muli %[[ROWS:.*]], %[[WHOLE]]
+// CHECK: tessera_target.launch @vector_k0_row grid(%[[G0]])
+// CHECK: %[[G1:.*]] = arith.muli %[[ROWS]], %[[RAGGED]]
+// CHECK: tessera_target.launch @vector_k1_row grid(%[[G1]])
 // CHECK-LABEL: tessera_target.kernel @vector_k0_row
 // CHECK-SAME: #tessera_schedule.config<tile = [1, 512], warps = 4, stages = 1, vector = 4>
-// CHECK: tessera_tile.load_tile {{.*}} -> tensor<1x512xf32, #{{.*}}>
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<1x512xf32, #[[VEC]]>
+// CHECK: math.exp %{{.*}} fastmath<afn>
+// CHECK-LABEL: tessera_target.kernel @vector_k1_row
+// CHECK-SAME: #tessera_schedule.config<tile = [1, 512], warps = 4, stages = 1>
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<1x512xf32, #[[ONE]]>
+// CHECK-NOT: fastmath<afn>
 func.func @vector(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 512], warps = 4, stages = 1, vector = 4>(%a) : (tensor<?x?xf32>) -> tensor<?x?xf32> {
   ^bb0(%x: tensor<?x?xf32>):

@@ -104,10 +104,11 @@ def TesseraTargetLowerExp : Pass<"tessera-target-lower-exp"> {
     (softmax and sigmoid are dominated by it) and `math.exp2` (attention's
     probabilities, base 2). With `mode=ex2` (the NVVM pipelines) each
     `math.exp` becomes the hardware's `ex2.approx.f32` of `x * log2(e)` as
-    inline PTX: one MUFU instruction, relative error about 2^-22 plus
-    |x| * 2^-24 from the product; each `math.exp2` is `ex2.approx.f32` of
-    its operand, or `ex2.approx.ftz.f32` (subnormal inputs and results
-    flushed to 0) where it carries `fastmath<afn>`. With
+    inline PTX: relative error about 2^-22 plus |x| * 2^-24 from the
+    product; each `math.exp2` is `ex2.approx.f32` of its operand. Either
+    takes `ex2.approx.ftz.f32` (subnormal inputs and results flushed to 0:
+    one MUFU instruction, where the exact range adds a test and two
+    predicated multiplies) where it carries `fastmath<afn>`. With
     `mode=polynomial` (the ROCDL pipelines, and any vector-typed exp) it
     becomes MLIR's polynomial approximation.
   }];

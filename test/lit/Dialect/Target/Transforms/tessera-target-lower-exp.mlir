@@ -2,8 +2,9 @@
 // RUN: tessera-opt %s --tessera-target-lower-exp | FileCheck %s --check-prefix=POLY
 // RUN: not tessera-opt %s --tessera-target-lower-exp="mode=fast" 2>&1 | FileCheck %s --check-prefix=BAD
 
-// mode=ex2: f32 exp is PTX's ex2.approx of x * log2(e); an f16 exp computes
-// in f32 the same way; a vector exp (no scalar instruction) is a polynomial.
+// mode=ex2: f32 exp is PTX's ex2.approx of x * log2(e) (.ftz with
+// fastmath<afn>); an f16 exp computes in f32 the same way; a vector exp (no
+// scalar instruction) is a polynomial.
 // mode=polynomial (the default): every exp is a polynomial.
 // EX2-LABEL: func.func @f
 // EX2: %[[C:.*]] = arith.constant 1.44269502 : f32
@@ -12,16 +13,18 @@
 // EX2: arith.extf %{{.*}} : f16 to f32
 // EX2: llvm.inline_asm asm_dialect = att "ex2.approx.f32 $0, $1;"
 // EX2: arith.truncf
+// EX2: llvm.inline_asm asm_dialect = att "ex2.approx.ftz.f32 $0, $1;"
 // EX2-NOT: math.exp
 // POLY-LABEL: func.func @f
 // POLY-NOT: math.exp
 // POLY-NOT: llvm.inline_asm
 // BAD: tessera-target-lower-exp: mode 'fast' must be ex2 or polynomial
-func.func @f(%x: f32, %h: f16, %v: vector<4xf32>) -> (f32, f16, vector<4xf32>) {
+func.func @f(%x: f32, %h: f16, %v: vector<4xf32>) -> (f32, f16, vector<4xf32>, f32) {
   %0 = math.exp %x : f32
   %1 = math.exp %h : f16
   %2 = math.exp %v : vector<4xf32>
-  return %0, %1, %2 : f32, f16, vector<4xf32>
+  %3 = math.exp %x fastmath<afn> : f32
+  return %0, %1, %2, %3 : f32, f16, vector<4xf32>, f32
 }
 
 // exp2: with fastmath<afn> PTX's ex2.approx.ftz (subnormals flushed: one
