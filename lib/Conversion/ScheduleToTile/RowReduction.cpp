@@ -352,6 +352,67 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               });
         };
 
+        // The register-resident row programs (softmax, log_softmax,
+        // layer_norm, rms_norm): rows of at most kResidentTiles chunks
+        // are read once into registers; longer rows take passes over the
+        // row. Each phase is a branch per version yielding the threads'
+        // partial statistic; the block reductions stay outside the
+        // branches (their shuffles and barriers are the block's).
+        Value fits = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ule, cols,
+            indexConstant(b, loc, kResidentTiles * chunk.bn));
+        RankedTensorType computeTile = chunk.tile(compute);
+        SmallVector<Type> phaseTypes(kResidentTiles + 1, computeTile);
+        auto zeros = [&](OpBuilder &ob) {
+          return tensor::SplatOp::create(ob, loc, computeTile,
+                                         floatConstant(ob, loc, compute, 0.0))
+              .getResult();
+        };
+        // A phase: `resident` computes the kResidentTiles tiles it keeps
+        // and its partial statistic; `passes` the partial statistic of
+        // the passes over the row.
+        auto phase =
+            [&](function_ref<SmallVector<Value>(OpBuilder &)> resident,
+                function_ref<Value(OpBuilder &)> passes) {
+              auto versions = scf::IfOp::create(b, loc, phaseTypes, fits,
+                                                /*withElseRegion=*/true);
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(versions.thenBlock());
+              scf::YieldOp::create(b, loc, resident(b));
+              b.setInsertionPointToStart(versions.elseBlock());
+              Value partial = passes(b);
+              SmallVector<Value> results(kResidentTiles, zeros(b));
+              results.push_back(partial);
+              scf::YieldOp::create(b, loc, results);
+              return versions;
+            };
+        auto reduced = [&](Value partial, tile::ReduceKind kind) {
+          return tile::ReduceOp::create(b, loc, chunk.rows(compute), kind,
+                                        partial, /*axis=*/1)
+              .getResult();
+        };
+        auto combine = [&](OpBuilder &ob, ValueRange tiles,
+                           graph::ReduceKind kind) {
+          Value acc = tiles.front();
+          for (Value t : tiles.drop_front())
+            acc = mapTiles(ob, loc, computeTile, {acc, t},
+                           [&](OpBuilder &mb, ValueRange e) {
+                             return buildReductionCombine(
+                                 mb, loc, static_cast<unsigned>(kind), e[0],
+                                 e[1]);
+                           });
+          return acc;
+        };
+        Value colsTile =
+            tensor::SplatOp::create(b, loc, chunk.tile(b.getIndexType()), cols);
+        auto validAt = [&](OpBuilder &ob, int64_t t) {
+          return arith::CmpIOp::create(
+                     ob, loc, arith::CmpIPredicate::ult,
+                     chunk.coordinates(ob, loc, 0,
+                                       indexConstant(ob, loc, t * chunk.bn)),
+                     colsTile)
+              .getResult();
+        };
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
           // Rows of at most kResidentTiles chunks stay in registers: one
           // read of the row and one exponential per element (softmax keeps
@@ -364,61 +425,6 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           // the block reductions stay outside the branches (their shuffles
           // and barriers are the block's).
           bool log = isa<graph::LogSoftmaxOp>(anchor);
-          Value fits = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ule, cols,
-              indexConstant(b, loc, kResidentTiles * chunk.bn));
-          RankedTensorType computeTile = chunk.tile(compute);
-          SmallVector<Type> phaseTypes(kResidentTiles + 1, computeTile);
-          auto zeros = [&](OpBuilder &ob) {
-            return tensor::SplatOp::create(ob, loc, computeTile,
-                                           floatConstant(ob, loc, compute, 0.0))
-                .getResult();
-          };
-          // A phase: `resident` computes the kResidentTiles tiles it keeps
-          // and its partial statistic; `passes` the partial statistic of
-          // the passes over the row.
-          auto phase =
-              [&](function_ref<SmallVector<Value>(OpBuilder &)> resident,
-                  function_ref<Value(OpBuilder &)> passes) {
-                auto versions = scf::IfOp::create(b, loc, phaseTypes, fits,
-                                                  /*withElseRegion=*/true);
-                OpBuilder::InsertionGuard guard(b);
-                b.setInsertionPointToStart(versions.thenBlock());
-                scf::YieldOp::create(b, loc, resident(b));
-                b.setInsertionPointToStart(versions.elseBlock());
-                Value partial = passes(b);
-                SmallVector<Value> results(kResidentTiles, zeros(b));
-                results.push_back(partial);
-                scf::YieldOp::create(b, loc, results);
-                return versions;
-              };
-          auto reduced = [&](Value partial, tile::ReduceKind kind) {
-            return tile::ReduceOp::create(b, loc, chunk.rows(compute), kind,
-                                          partial, /*axis=*/1)
-                .getResult();
-          };
-          auto combine = [&](OpBuilder &ob, ValueRange tiles,
-                             graph::ReduceKind kind) {
-            Value acc = tiles.front();
-            for (Value t : tiles.drop_front())
-              acc = mapTiles(ob, loc, computeTile, {acc, t},
-                             [&](OpBuilder &mb, ValueRange e) {
-                               return buildReductionCombine(
-                                   mb, loc, static_cast<unsigned>(kind), e[0],
-                                   e[1]);
-                             });
-            return acc;
-          };
-          Value colsTile =
-              tensor::SplatOp::create(b, loc, chunk.tile(b.getIndexType()), cols);
-          auto validAt = [&](OpBuilder &ob, int64_t t) {
-            return arith::CmpIOp::create(
-                       ob, loc, arith::CmpIPredicate::ult,
-                       chunk.coordinates(ob, loc, 0,
-                                         indexConstant(ob, loc, t * chunk.bn)),
-                       colsTile)
-                .getResult();
-          };
           // The maximum: the resident version's tiles are the row's values
           // in the computed type, -inf past the row (a load there reads
           // nothing).
@@ -545,39 +551,97 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         }
 
         if (isa<graph::LayerNormOp, graph::RmsNormOp>(anchor)) {
-          // (Layer norm reads the row three times: the mean, the centered
-          // sum of squares, the output. One read of shifted sums (x - K)
-          // ran 1.04-1.07x on the H200 with K the row's first element,
-          // whose variance loses digits where that element is far from the
-          // rest; with K the first tile's mean, which does not, it ran
-          // 1.00x: bench/results/2026-12-01-h200-row-one-read.log. Rows of
-          // up to 4 chunks kept in registers, as softmax's (one read, the
-          // exact two-pass statistics from the registers), ran 0.98-1.01x:
-          // bench/results/2026-12-01-h200-resident-layer-norm-attempt.log.)
+          // Rows of at most kResidentTiles chunks are read once: the mean
+          // and the centered sum of squares (exact two-pass statistics)
+          // from registers, then the output. Longer rows read the row
+          // three times (the mean, the centered sum of squares, the
+          // output). (Held in registers with single elements a thread,
+          // this ran 0.98-1.01x:
+          // bench/results/2026-12-01-h200-resident-layer-norm-attempt.log;
+          // one read of shifted sums (x - K) ran 1.00-1.07x, with K the
+          // row's first element losing digits where that element is far
+          // from the rest: bench/results/2026-12-01-h200-row-one-read.log.)
           bool centered = isa<graph::LayerNormOp>(anchor);
-          // Layer norm centers on the mean first; RMS norm does not.
-          SmallVector<Value> meanB;
-          if (centered)
-            meanB.push_back(row.broadcast(mapTiles(
-                b, loc, chunk.rows(compute),
-                row.statistic(graph::ReduceKind::sum, compute, x, {},
-                              [&](OpBuilder &mb, Value e, ValueRange) {
-                                return toCompute(mb, e);
-                              }),
-                [&](OpBuilder &mb, ValueRange s) -> Value {
-                  return arith::DivFOp::create(mb, loc, s[0], count);
-                })));
           auto center = [&](OpBuilder &mb, Value v, ValueRange mean) {
             return centered ? arith::SubFOp::create(mb, loc, v, mean[0])
                                   .getResult()
                             : v;
           };
-          Value squares = row.statistic(
-              graph::ReduceKind::sum, compute, x, meanB,
-              [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
-                Value d = center(mb, toCompute(mb, e), mean);
-                return arith::MulFOp::create(mb, loc, d, d);
+          auto square = [&](OpBuilder &mb, Value d) {
+            return arith::MulFOp::create(mb, loc, d, d).getResult();
+          };
+          // The resident tiles: the row's values in the computed type, 0
+          // past the row (a load there reads nothing).
+          SmallVector<Value> values;
+          SmallVector<Value> meanB;
+          Value squares;
+          auto load = [&](OpBuilder &ob) {
+            for (int64_t t = 0; t < kResidentTiles; ++t)
+              values.push_back(mapTiles(
+                  ob, loc, computeTile,
+                  {row.load(ob, x, indexConstant(ob, loc, t * chunk.bn),
+                            /*inBounds=*/false)},
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    return toCompute(mb, e[0]);
+                  }));
+            return values;
+          };
+          if (centered) {
+            // Layer norm centers on the mean first.
+            auto first = phase(
+                [&](OpBuilder &ob) {
+                  SmallVector<Value> results(load(ob));
+                  results.push_back(combine(ob, values, graph::ReduceKind::sum));
+                  return results;
+                },
+                [&](OpBuilder &) {
+                  return row.partialStatistic(
+                      graph::ReduceKind::sum, compute, x, {},
+                      [&](OpBuilder &mb, Value e, ValueRange) {
+                        return toCompute(mb, e);
+                      });
+                });
+            values.assign(first.getResults().begin(),
+                          first.getResults().begin() + kResidentTiles);
+            meanB.push_back(row.broadcast(mapTiles(
+                b, loc, chunk.rows(compute),
+                reduced(first.getResults().back(), tile::ReduceKind::add),
+                [&](OpBuilder &mb, ValueRange s) -> Value {
+                  return arith::DivFOp::create(mb, loc, s[0], count);
+                })));
+          }
+          // The sum of squares (centered for layer norm): 0 past the row.
+          auto second = phase(
+              [&](OpBuilder &ob) {
+                if (!centered)
+                  load(ob);
+                SmallVector<Value> terms;
+                for (int64_t t = 0; t < kResidentTiles; ++t) {
+                  SmallVector<Value> inputs{values[t], validAt(ob, t)};
+                  inputs.append(meanB);
+                  terms.push_back(mapTiles(
+                      ob, loc, computeTile, inputs,
+                      [&](OpBuilder &mb, ValueRange e) -> Value {
+                        return arith::SelectOp::create(
+                            mb, loc, e[1],
+                            square(mb, center(mb, e[0], e.drop_front(2))),
+                            floatConstant(mb, loc, compute, 0.0));
+                      }));
+                }
+                SmallVector<Value> results(values);
+                results.push_back(combine(ob, terms, graph::ReduceKind::sum));
+                return results;
+              },
+              [&](OpBuilder &) {
+                return row.partialStatistic(
+                    graph::ReduceKind::sum, compute, x, meanB,
+                    [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
+                      return square(mb, center(mb, toCompute(mb, e), mean));
+                    });
               });
+          values.assign(second.getResults().begin(),
+                        second.getResults().begin() + kResidentTiles);
+          squares = reduced(second.getResults().back(), tile::ReduceKind::add);
           Value inv = row.broadcast(mapTiles(
               b, loc, chunk.rows(compute), squares,
               [&](OpBuilder &mb, ValueRange s) -> Value {
@@ -587,24 +651,66 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                         mb, loc, arith::DivFOp::create(mb, loc, s[0], count),
                         floatConstant(mb, loc, compute, epsilon)));
               }));
-          SmallVector<Value> views{x}, stats{inv};
-          stats.append(meanB);
           // The weight and bias are rows of their own, the same for every
           // row of the input.
+          SmallVector<Value> affine;
           if (wParam >= 0)
-            views.push_back(rowView(params[wParam], zero));
+            affine.push_back(rowView(params[wParam], zero));
           if (bParam >= 0)
-            views.push_back(rowView(params[bParam], zero));
+            affine.push_back(rowView(params[bParam], zero));
+          // y = (x - mean) * inv (* weight) (+ bias), on computed-type
+          // elements: the value, the affine rows' elements, inv, the mean.
+          auto normalize = [&](OpBuilder &mb, Value v, ValueRange rows,
+                               ValueRange st) -> Value {
+            Value y = arith::MulFOp::create(
+                mb, loc, center(mb, v, st.drop_front()), st[0]);
+            unsigned next = 0;
+            if (wParam >= 0)
+              y = arith::MulFOp::create(mb, loc, y, rows[next++]);
+            if (bParam >= 0)
+              y = arith::AddFOp::create(mb, loc, y, rows[next++]);
+            return y;
+          };
+          SmallVector<Value> stats{inv};
+          stats.append(meanB);
+          auto output = scf::IfOp::create(b, loc, TypeRange(), fits,
+                                          /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(output.thenBlock()->getTerminator());
+          Value y = rowView(params[outParam],
+                            arith::MulIOp::create(b, loc, id, cols));
+          for (int64_t t = 0; t < kResidentTiles; ++t) {
+            Value c0 = indexConstant(b, loc, t * chunk.bn);
+            SmallVector<Value> inputs{values[t]};
+            for (Value view : affine)
+              inputs.push_back(row.load(b, view, c0, /*inBounds=*/false));
+            inputs.append(stats);
+            if (stochastic)
+              inputs.push_back(chunk.coordinates(b, loc, 0, c0));
+            Value out = mapTiles(
+                b, loc, outChunk, inputs,
+                [&](OpBuilder &mb, ValueRange e) -> Value {
+                  SmallVector<Value> rows;
+                  for (Value v : e.slice(1, affine.size()))
+                    rows.push_back(toCompute(mb, v));
+                  Value v = normalize(
+                      mb, e[0], rows,
+                      e.slice(1 + affine.size(), stats.size()));
+                  SmallVector<Value> position(lead);
+                  if (stochastic)
+                    position.push_back(e.back());
+                  return toStorage(mb, v, position);
+                });
+            // (masked by the view's bounds past the row)
+            tile::StoreTileOp::create(b, loc, out, y, ValueRange{zero, c0},
+                                      Value());
+          }
+          b.setInsertionPoint(output.elseBlock()->getTerminator());
+          SmallVector<Value> views{x};
+          views.append(affine);
           storeRow(views, stats,
                    [&](OpBuilder &mb, ValueRange v, ValueRange st) -> Value {
-                     Value y = arith::MulFOp::create(
-                         mb, loc, center(mb, v[0], st.drop_front()), st[0]);
-                     unsigned next = 1;
-                     if (wParam >= 0)
-                       y = arith::MulFOp::create(mb, loc, y, v[next++]);
-                     if (bParam >= 0)
-                       y = arith::AddFOp::create(mb, loc, y, v[next++]);
-                     return y;
+                     return normalize(mb, v[0], v.drop_front(), st);
                    });
           return success();
         }

@@ -243,26 +243,21 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   // elements of a row a step (256 apart); 32 independent loads in flight
   // per thread down the columns.
   case KernelKind::Row: {
-    // Rows whose sizes are whole vectors (the launch chooses, see
-    // lowerRow) take contiguous accesses per thread: 16 bytes for softmax
-    // and log_softmax, 8 for layer_norm and rms_norm (the best of 2, 4 and
-    // 8 f16 on the H200: softmax 1.23x at 8, layer_norm 1.07x at 2 and 4,
-    // 1.02x at 8; bench/results/2026-12-01-h200-row-vectors-sweep.log).
-    // Reductions keep single elements (their rows already run at the copy
-    // bandwidth).
-    int64_t bytes = 0;
-    if (isa_and_present<graph::SoftmaxOp, graph::LogSoftmaxOp>(shape.anchor))
-      bytes = 16;
-    else if (isa_and_present<graph::LayerNormOp, graph::RmsNormOp>(
-                 shape.anchor))
-      bytes = 8;
+    // Softmax, log_softmax, layer_norm and rms_norm rows whose sizes are
+    // whole vectors (the launch chooses, see lowerRow) take 16-byte
+    // accesses per thread (softmax fp16 1.23x at 8 f16 against 1; layer
+    // norm, read once from registers, 1.135x at 2, 1.142x at 4, 1.152x at
+    // 8, on the H200: bench/results/2026-12-01-h200-row-vectors-sweep.log
+    // and -resident-layer-norm-sweep.log). Reductions keep single elements
+    // (their rows already run at the copy bandwidth).
     int64_t vector = 1;
-    if (bytes) {
+    if (isa_and_present<graph::SoftmaxOp, graph::LogSoftmaxOp,
+                        graph::LayerNormOp, graph::RmsNormOp>(shape.anchor)) {
       int64_t width = std::max<int64_t>(
           1, getElementTypeOrSelf(shape.anchor->getOperand(0))
                      .getIntOrFloatBitWidth() /
                  8);
-      vector = std::clamp<int64_t>(bytes / width, 1, 8);
+      vector = std::clamp<int64_t>(16 / width, 1, 8);
     }
     return ConfigAttr::get(ctx, {1, 2048}, 8, 1, vector, 1, MmaKind::none, 1,
                            0);

@@ -118,21 +118,46 @@ func.func @softmax(%a: tensor<8x?xf16>) -> tensor<8x?xf16> {
 // -----
 
 // Layer norm: the mean, the centered sum of squares, then the scaled,
-// shifted output; the weight and bias are rows read from column 0.
+// shifted output; the weight and bias are rows read from column 0. Rows of
+// up to 4 tiles are read once: each statistic is a branch whose resident
+// version yields the 4 tiles (loaded, then as they were) and its partial
+// sum, the passes' version zeros and theirs; the block reductions follow
+// the branches; the output stores the resident tiles, or passes over the
+// row.
 // CHECK-LABEL: tessera_target.kernel @layer_norm_k0_row(
 // CHECK-SAME: %[[X:.*]]: memref<?xf32>, %[[W:.*]]: memref<?xf32>, %[[B:.*]]: memref<?xf32>, %[[Y:.*]]: memref<?xf32>, %[[N:.*]]: index)
-// CHECK: tessera_tile.reduce add
+// CHECK: %[[FITS:.*]] = arith.cmpi ule, %[[N]], %c8192
+// CHECK: %[[SUMS:.*]]:5 = scf.if %[[FITS]]
+// CHECK-COUNT-4: tessera_tile.load_tile
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK: scf.for
+// CHECK: tessera_tile.reduce add %[[SUMS]]#4 axis 1
 // CHECK: %[[MEAN:.*]] = tessera_tile.map
 // CHECK:   arith.divf
 // CHECK: %[[MEANB:.*]] = tessera_tile.broadcast %[[MEAN]] axis 1
+// CHECK: %[[SQUARES:.*]]:5 = scf.if %[[FITS]]
+// CHECK-NOT: tessera_tile.load_tile
+// CHECK: tessera_tile.map ins(%[[SUMS]]#0, %{{.*}}, %[[MEANB]] :
+// CHECK:   arith.subf
+// CHECK:   arith.mulf
+// CHECK:   arith.select
+// CHECK: scf.yield %[[SUMS]]#0, %[[SUMS]]#1, %[[SUMS]]#2, %[[SUMS]]#3,
+// CHECK: } else {
 // CHECK: scf.for
 // CHECK:   tessera_tile.map ins(%{{.*}}, %{{.*}}, %{{.*}}, %[[MEANB]] :
 // CHECK:     arith.subf
 // CHECK:     arith.mulf
-// CHECK: tessera_tile.reduce add
+// CHECK: tessera_tile.reduce add %[[SQUARES]]#4 axis 1
 // CHECK: math.rsqrt
 // CHECK: %[[WV:.*]] = memref.reinterpret_cast %[[W]] to offset: [0]
 // CHECK: %[[BV:.*]] = memref.reinterpret_cast %[[B]] to offset: [0]
+// CHECK: scf.if %[[FITS]] {
+// CHECK:   tessera_tile.load_tile %[[WV]]
+// CHECK:   tessera_tile.load_tile %[[BV]]
+// CHECK:   tessera_tile.map ins(%[[SQUARES]]#0,
+// CHECK:   tessera_tile.store_tile
+// CHECK: } else {
 // CHECK: scf.for %[[C:.*]] =
 // CHECK:   tessera_tile.load_tile %[[WV]][%{{.*}}, %[[C]]]
 // CHECK:   tessera_tile.load_tile %[[BV]][%{{.*}}, %[[C]]]
