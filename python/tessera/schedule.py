@@ -38,9 +38,11 @@ class Schedule:
     main loop's pipeline depth; ``vector`` contiguous elements per thread
     (elementwise, row and column kernels); ``swizzle`` matmul blocks in
     groups of that many tile rows; ``mma`` the tensor-core family;
-    ``split_k`` slices of a matmul's K summed by a second kernel
-    (``"auto"``: chosen at launch, as many as give every multiprocessor a
-    block where the output has fewer tiles, the default on Hopper);
+    ``split_k`` slices of a matmul's K, or of a column kernel's rows,
+    summed by a second kernel (``"auto"``: chosen at launch, as many as
+    give every multiprocessor a block where the output has fewer tiles,
+    the default on Hopper; for column kernels 4 blocks per multiprocessor,
+    their default everywhere);
     ``producer_warps`` (0 or 4) a warp-specialized wgmma matmul whose extra
     warpgroup issues the TMA copies."""
 

@@ -274,6 +274,24 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   return %s : tensor<?xf32>
 }""",
         [(999, 1000)], ["float32"], lambda x: x.max(axis=0), "float32"),
+    # Column kernels whose rows split into slices: three asked for
+    # (split_k = 3, SCHEDULES), and the default's launch-chosen slices (26
+    # of 160 rows for 4099 rows of 2 blocks' columns), partials summed by
+    # the second kernel.
+    "sum_leading_f32_split3": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(1000, 777)], ["float32"], lambda x: x.sum(axis=0), "float32"),
+    "mean_leading_f16_slices": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?xf16> {
+  %s = tessera_graph.reduce mean %x dims = [0] : tensor<?x?xf16> -> tensor<?xf16>
+  return %s : tensor<?xf16>
+}""",
+        [(4099, 259)], ["float16"], lambda x: x.mean(axis=0), "float16"),
     "mean_leading_keepdim_f16": (
         """
 func.func @main(%x: tensor<?x?x?xf16>) -> tensor<1x1x?xf16> {
@@ -1185,6 +1203,8 @@ SCHEDULES = {
         "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},
     "sum_leading_f32_vector4": {
         "reduce": "tile = [4, 512], warps = 4, stages = 1, vector = 4"},
+    "sum_leading_f32_split3": {
+        "reduce": "tile = [32, 256], warps = 8, stages = 1, split_k = 3"},
     "matmul_bias_gelu_f16_wgmma": {
         "matmul": "tile = [128, 128, 64], warps = 4, stages = 4, mma = wgmma"},
     "matmul_bias_gelu_f16_wgmma_ws": {"matmul": WS_SCHEDULE},

@@ -87,8 +87,8 @@ def test_unknown_keys_and_bad_values():
 
 
 def test_split_k_refused_where_it_does_not_apply():
-    with pytest.raises(Exception, match=r"split_k = 2, which splits the K loop of matmul "
-                                        r"kernels only"):
+    with pytest.raises(Exception, match=r"split_k = 2, which splits the K loop of matmul kernels "
+                                        r"and the rows of column kernels only"):
         tessera.compile(mlp(), target="sm_90", use_cache=False,
                         schedule={"softmax": Schedule(tile=(1, 512), warps=2, split_k=2)})
 

@@ -62,12 +62,14 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (config.getSwizzle() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets swizzle = " << config.getSwizzle()
                    << ", which orders the blocks of matmul kernels only";
-  if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul)
+  if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul &&
+      shape.kind != KernelKind::Column)
     return error() << "sets split_k = "
                    << (config.isSplitKAuto()
                            ? std::string("auto")
                            : std::to_string(config.getSplitK()))
-                   << ", which splits the K loop of matmul kernels only";
+                   << ", which splits the K loop of matmul kernels and the rows of "
+                      "column kernels only";
   if (config.getProducerWarps() != 0 &&
       (shape.kind != KernelKind::Matmul || mma != MmaKind::wgmma))
     return error() << "sets producer_warps = " << config.getProducerWarps()
@@ -82,7 +84,7 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                    << " producer warps; a block has at most 32";
   if (config.getSplitK() > 64)
     return error() << "sets split_k = " << config.getSplitK()
-                   << "; at most 64 slices of K (each is a partial output "
+                   << "; at most 64 slices (each is a partial output "
                       "tile in global memory)";
   int64_t vector = config.getVector();
   if (vector != 1 && shape.kind != KernelKind::Elementwise &&

@@ -263,7 +263,10 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                            0);
   }
   case KernelKind::Column:
-    return ConfigAttr::get(ctx, {32, 256}, 8, 1);
+    // The rows split at launch where the columns give fewer blocks than
+    // fill the device (see lowerColumn).
+    return ConfigAttr::get(ctx, {32, 256}, 8, 1, 1, 1, MmaKind::none,
+                           ConfigAttr::kSplitKAuto, 0);
   case KernelKind::Matmul:
     // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):
     // 128x128 block tiles, 4 warps of 64x64, 64-deep k-steps in a

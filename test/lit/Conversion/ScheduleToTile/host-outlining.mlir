@@ -1,12 +1,15 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_80}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // HostOutlining.cpp: the host function, temporaries between kernels.
 
-// Two kernels: the intermediate is a temporary.
+// Two kernels: the intermediate is a temporary (and so is the column
+// kernel's workspace of partial sums, read by its second kernel).
 // CHECK-LABEL: func.func @chain
 // CHECK: %[[T:.*]] = tessera_target.allocate
-// CHECK: tessera_target.launch @chain_k0_column {{.*}} args(%{{.*}}, %[[T]],
+// CHECK: %[[W:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @chain_k0_column {{.*}} args(%{{.*}}, %[[T]], %[[W]],
+// CHECK: tessera_target.launch @chain_k1_column_slices {{.*}} args(%[[W]], %[[T]],
 // CHECK: %[[R:.*]] = tessera_target.allocate
-// CHECK: tessera_target.launch @chain_k1_row {{.*}} args(%[[T]], %[[R]],
+// CHECK: tessera_target.launch @chain_k2_row {{.*}} args(%[[T]], %[[R]],
 // CHECK: return %[[R]]
 func.func @chain(%a: tensor<?x?x?xf32>) -> tensor<?xf32> {
   %m = tessera_graph.reduce max %a dims = [0] : tensor<?x?x?xf32> -> tensor<?x?xf32>

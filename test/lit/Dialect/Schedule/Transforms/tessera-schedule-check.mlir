@@ -113,7 +113,7 @@ func.func @swizzle(%a: tensor<64xf32>) -> tensor<64xf32> {
 // -----
 
 func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  // expected-error @+1 {{sets split_k = 65; at most 64 slices of K (each is a partial output tile in global memory)}}
+  // expected-error @+1 {{sets split_k = 65; at most 64 slices (each is a partial output tile in global memory)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1, split_k = 65>(%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
   ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
     %m = tessera_graph.matmul %x, %y : tensor<64x64xf32>, tensor<64x64xf32> -> tensor<64x64xf32>
@@ -125,7 +125,7 @@ func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64
 // -----
 
 func.func @split_k_rows(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  // expected-error @+1 {{sets split_k = 2, which splits the K loop of matmul kernels only}}
+  // expected-error @+1 {{sets split_k = 2, which splits the K loop of matmul kernels and the rows of column kernels only}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 2>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
   ^bb0(%x: tensor<64x64xf32>):
     %m = tessera_graph.softmax %x dim = 1 : tensor<64x64xf32>
@@ -180,6 +180,20 @@ func.func @column_tile(%a: tensor<64x64xf32>) -> tensor<64xf32> {
 func.func @column_vector_ok(%a: tensor<64x64xf32>) -> tensor<64xf32> {
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [8, 1024], warps = 8, stages = 1, vector = 4>
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [8, 1024], warps = 8, stages = 1, vector = 4>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %s : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+// A column kernel may split its rows into slices (split_k, fixed or auto).
+// CHECK-LABEL: func.func @column_split_ok
+func.func @column_split_ok(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1, split_k = 4>
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1, split_k = 4>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
   ^bb0(%x: tensor<64x64xf32>):
     %s = tessera_graph.reduce sum %x dims = [0] : tensor<64x64xf32> -> tensor<64xf32>
     tessera_schedule.yield %s : tensor<64xf32>
