@@ -102,6 +102,10 @@ def build(output: Path, target: str, log=print) -> None:
 
 def rows(bench, quick, time_ms, copies_for, rel_err, attention_inputs) -> None:
     torch = bench.torch
+    if not any((bench.artifacts / gemm_name(GEMM_SHAPES[0], config)).exists()
+               for config in gemm_candidates()):
+        print("  dsl: SKIP, no @tessera.kernel artifacts (built with bench/build.py --no-dsl)")
+        return
     for shape in GEMM_SHAPES[:1] if quick else GEMM_SHAPES:
         M, N, K = shape
         sets = copies_for((M * K + K * N) * 2)

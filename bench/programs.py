@@ -254,3 +254,19 @@ MOVEMENT_SWEEP_SCHEDULES = {
 SWEEP.update({f"{p}_{name}": (PROGRAMS[p], {"elementwise": config})
               for name, config in MOVEMENT_SWEEP_SCHEDULES.items()
               for p in ("transpose_f16", "transpose_bshd_f16")})
+
+#: The schedule sweep behind the column kernels' default (`build.py
+#: --sweep`, `sweep_columns.py`): the slices of the rows (`split_k`), the
+#: rows a step and the columns a block.
+COLUMN_SWEEP_SCHEDULES = {
+    **{f"r32_c256_w8_s{split}": f"tile = [32, 256], warps = 8, stages = 1, split_k = {split}"
+       for split in (1, 2, 4, 8, 16, 32, "auto")},
+    "r16_c256_w8_sauto": "tile = [16, 256], warps = 8, stages = 1, split_k = auto",
+    "r64_c256_w8_sauto": "tile = [64, 256], warps = 8, stages = 1, split_k = auto",
+    "r32_c128_w4_sauto": "tile = [32, 128], warps = 4, stages = 1, split_k = auto",
+    "r32_c512_w8_v2_sauto": "tile = [32, 512], warps = 8, stages = 1, vector = 2, split_k = auto",
+    **{f"r64_c256_w8_s{split}": f"tile = [64, 256], warps = 8, stages = 1, split_k = {split}"
+       for split in (1, 8)},
+}
+SWEEP.update({f"sum_columns_f32_{name}": (PROGRAMS["sum_columns_f32"], {"reduce": config})
+              for name, config in COLUMN_SWEEP_SCHEDULES.items()})

@@ -16,8 +16,8 @@ square weight input, a cast to f16 and back, and the ops that move
 elements: a binary op with a transposed input, a flatten and reshape back,
 a roll (slices and a concat), a take of a permutation along the last dim
 (with some indices negative), a comparison into where, a dropout with a
-seed, a broadcast_to of a reduced value, a cumsum along the last dim, an
-argmax of the input. Every target compiles them (the CPU path, sm_90,
+seed, a broadcast_to of a reduced value, a cumsum along the last dim, a
+mean over the leading dim (keepdim), an argmax of the input. Every target compiles them (the CPU path, sm_90,
 gfx942).
 
 The device half (test/gpu/random_programs_gpu.py) runs the sm_90 artifacts
@@ -220,6 +220,8 @@ def generate(seed: int) -> Program:
                 moves.append("take")
             if static_last and rank == 2:
                 moves.append("flatten")
+            if rank >= 2:
+                moves.append("mean0")
             if static_last:
                 moves.append("roll")
                 if not shape_is_full:
@@ -238,6 +240,9 @@ def generate(seed: int) -> Program:
                 expr = f"tessera.take(({expr}), p, dim=-1)"
             elif name == "cumsum":
                 expr = f"tessera.cumsum(({expr}), -1)"
+            elif name == "mean0":
+                # over the leading dim (a column kernel), kept: it broadcasts
+                expr = f"tessera.mean(({expr}), dim=0, keepdim=True)"
             elif name == "argmax":
                 # of the input itself: ties (and so the index) cannot differ
                 # between targets' roundings
@@ -301,6 +306,8 @@ def generate(seed: int) -> Program:
                 out = _take(out, env["p"])
             elif name == "cumsum":
                 out = np.cumsum(out, axis=-1)
+            elif name == "mean0":
+                out = out.mean(axis=0, keepdims=True)
             elif name == "argmax":
                 out = out + np.argmax(env["x"], axis=-1)[..., None] * 0.01
             elif name == "flatten":

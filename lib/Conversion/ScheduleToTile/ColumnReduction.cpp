@@ -61,13 +61,25 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
   Value blocks = arith::CeilDivUIOp::create(hb, loc, cols, c(tile));
   Value requested;
   if (config.isSplitKAuto()) {
-    // As many slices as give the device 4 blocks per multiprocessor, each
-    // of at least 4 steps down the rows, at most 64.
-    Value want = arith::CeilDivUIOp::create(
+    // Where the columns give fewer blocks than the device has
+    // multiprocessors: as many slices as give it 4 blocks per
+    // multiprocessor, each of at least 4 steps down the rows, at most 64.
+    // (More blocks than multiprocessors already: one slice; 512x65536 f32
+    // ran 0.79x split in 3, bench/results/2026-12-02-h200-column-sweep.log.)
+    // (In the launch plan's arithmetic: few = min(sms - min(blocks, sms),
+    // 1) is 1 where the blocks are fewer, else 0.)
+    Value sms = target::MultiprocessorsOp::create(hb, loc);
+    Value few = arith::MinUIOp::create(
         hb, loc,
-        arith::MulIOp::create(hb, loc,
-                              target::MultiprocessorsOp::create(hb, loc), c(4)),
-        arith::MaxUIOp::create(hb, loc, blocks, c(1)));
+        arith::SubIOp::create(hb, loc, sms,
+                              arith::MinUIOp::create(hb, loc, blocks, sms)),
+        c(1));
+    Value want = arith::MulIOp::create(
+        hb, loc,
+        arith::CeilDivUIOp::create(
+            hb, loc, arith::MulIOp::create(hb, loc, sms, c(4)),
+            arith::MaxUIOp::create(hb, loc, blocks, c(1))),
+        few);
     Value most = arith::DivUIOp::create(hb, loc, rows, c(4 * rowsPerStep));
     requested = arith::MinUIOp::create(
         hb, loc, arith::MinUIOp::create(hb, loc, want, most), c(64));
@@ -113,10 +125,13 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
     return kernel.emitOpError()
            << "has " << threads << " threads per block, not whole warps of "
            << warpSize;
-  OutputTiles block{rowsPerStep, tile,
-                    tile::BlockedEncodingAttr::get(
-                        host.module.getContext(), {1, threads / warpSize},
-                        {1, warpSize}, {1, config.getVector()})};
+  auto encoding = tile::BlockedEncodingAttr::get(
+      host.module.getContext(), {1, threads / warpSize}, {1, warpSize},
+      {1, config.getVector()});
+  OutputTiles block{rowsPerStep, tile, encoding};
+  // The second kernel walks the slices (at most 64) in steps of 8: a
+  // smaller program than the row steps' (compile time), the same columns.
+  OutputTiles sliceBlock{std::min<int64_t>(rowsPerStep, 8), tile, encoding};
 
   // The block's first column: the last block's columns end at the last
   // column where there are that many (so its tiles lie in bounds and its
@@ -133,10 +148,11 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
         col0);
   };
   // The statistic of `length` rows of the [.., cols] view `x` at col0.
-  auto total = [&](OpBuilder &b, graph::ReduceKind kind, Value x,
-                   Value length, Value col0) -> Value {
+  auto total = [&](OpBuilder &b, const OutputTiles &tiles,
+                   graph::ReduceKind kind, Value x, Value length,
+                   Value col0) -> Value {
     // The columns lie in bounds only in views at least a block wide.
-    TileWalk walk(b, loc, block, /*axis=*/0, length, /*across=*/col0,
+    TileWalk walk(b, loc, tiles, /*axis=*/0, length, /*across=*/col0,
                   /*acrossInBounds=*/false);
     return walk.statistic(kind, compute, x, {},
                           [&](OpBuilder &mb, Value e, ValueRange) {
@@ -217,7 +233,7 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
                                     indexConstant(b, loc, 0), {rows, cols},
                                     {cols, one});
               finish(b, params, outParam, trailParams,
-                     total(b, kind, x, rows, col0), rows, cols, col0);
+                     total(b, block, kind, x, rows, col0), rows, cols, col0);
               return success();
             }
             // The slice's rows: from slice * chunk, at most chunk of them.
@@ -233,7 +249,7 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
             graph::ReduceKind partialKind =
                 kind == graph::ReduceKind::mean ? graph::ReduceKind::sum
                                                 : kind;
-            Value partial = total(b, partialKind, x, length, col0);
+            Value partial = total(b, block, partialKind, x, length, col0);
             Value whole = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::eq, params[slicesParam], one);
             auto branch = scf::IfOp::create(b, loc, TypeRange(), whole,
@@ -277,7 +293,7 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
         graph::ReduceKind partialKind =
             kind == graph::ReduceKind::mean ? graph::ReduceKind::sum : kind;
         finish(b, params, sumOutParam, sumTrailParams,
-               total(b, partialKind, partials, slices, col0),
+               total(b, sliceBlock, partialKind, partials, slices, col0),
                params[sumRowsParam], cols, col0);
         return success();
       });

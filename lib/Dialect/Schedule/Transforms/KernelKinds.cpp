@@ -264,8 +264,12 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
   }
   case KernelKind::Column:
     // The rows split at launch where the columns give fewer blocks than
-    // fill the device (see lowerColumn).
-    return ConfigAttr::get(ctx, {32, 256}, 8, 1, 1, 1, MmaKind::none,
+    // the device has multiprocessors (see lowerColumn); 64 rows a step
+    // (64 loads in flight per thread). The best of bench/sweep_columns.py
+    // on the H200 over seven shapes from 512x65536 to 262144x256 (f32 sums:
+    // 93-95% of copy bandwidth on the large ones, 1.75x torch.sum at 256
+    // columns; bench/results/2026-12-02-h200-column-sweep.log).
+    return ConfigAttr::get(ctx, {64, 256}, 8, 1, 1, 1, MmaKind::none,
                            ConfigAttr::kSplitKAuto, 0);
   case KernelKind::Matmul:
     // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):

@@ -17,7 +17,7 @@ func.func @kinds(%x: tensor<?x?xf32>, %w: tensor<?x?xf32>) -> tensor<?xf32> {
   // CHECK: %[[M:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%[[S]], %{{.*}})
   // CHECK:   tessera_graph.matmul
   %m = tessera_graph.matmul %s, %w : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1, split_k = auto>(%[[M]])
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 256], warps = 8, stages = 1, split_k = auto>(%[[M]])
   // CHECK:   tessera_graph.reduce sum
   %r = tessera_graph.reduce sum %m dims = [0] : tensor<?x?xf32> -> tensor<?xf32>
   // CHECK-NOT: tessera_graph.constant
