@@ -111,12 +111,16 @@ def main():
             print(f"  {k['name']:28s} grid {k['grid']} block {k['block'][0]} "
                   f"shared {k['shared_bytes']} B")
         if artifact.ptx is not None:
+            # Tensor cores: wgmma (Hopper's matmuls and attention, fed by
+            # TMA) or mma.sync (sm_80's, with ldmatrix and cp.async).
+            wgmma = artifact.ptx.count("wgmma.mma_async")
+            tma = artifact.ptx.count("cp.async.bulk.tensor")
             mma = artifact.ptx.count("mma.sync.aligned")
             ldm = artifact.ptx.count("ldmatrix.sync")
             cpa = artifact.ptx.count("cp.async.cg")
-            print(f"  PTX: {mma} mma.sync, {ldm} ldmatrix, {cpa} cp.async "
-                  f"(tensor cores in the matmul and attention kernels)")
-            ok &= mma > 0
+            print(f"  PTX: {wgmma} wgmma, {tma} TMA copies, {mma} mma.sync, {ldm} ldmatrix, "
+                  f"{cpa} cp.async (tensor cores in the matmul and attention kernels)")
+            ok &= wgmma + mma > 0
         else:
             elf = artifact.binary
             print(f"  HSACO: AMDGPU ELF, {len(elf)} bytes")
