@@ -16,7 +16,9 @@
 // transpose), `q` is the dim the input's last dim goes to: the box is read
 // from the input along its own rows, written into shared memory, read back
 // through a transposed view and stored along the output's rows, so that
-// both global accesses are coalesced.
+// both global accesses are coalesced; where its accesses are vectors, a
+// second kernel moves the same box as single elements for the launches
+// whose rows are not whole vectors (the host gates the two grids).
 //
 // A kernel whose body is one concat of arguments along `dim`: every piece
 // is a matrix of [dims before `dim`] rows and [its `dim` and the dims after]
@@ -155,92 +157,134 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   int64_t q = rank - 2;
   if (moves)
     q = llvm::find(perm, last) - perm.begin();
-  FailureOr<RankedTensorType> shaped =
-      boxType(kernel, config, "transpose", getWarpSize(host.module), element,
-              moves ? BoxShape::Square : BoxShape::Rows);
-  if (failed(shaped))
-    return failure();
-  RankedTensorType tileType = *shaped;
-  int64_t rows = tileType.getDimSize(0), cols = tileType.getDimSize(1);
+  // Where the last dim moves and the schedule's accesses are vectors, two
+  // kernels: the vectors' where the input's and the output's rows are
+  // whole vectors, the launch's grid gated by that, and the same box of
+  // single elements (consecutive lanes along the rows) for the others:
+  // rows that are not whole vectors would take the vectors' masked path,
+  // element by element from clamped coordinates (8191x8189 f16: 3.4x the
+  // instructions, bench/results/2026-12-02-h200-row-kernels-ncu.log; the
+  // single-element kernel ran it 1.083x, -transpose-single-kernel-bench.log).
   int64_t vector = config.getVector();
+  Value gate;
+  if (moves && vector > 1) {
+    auto whole = [&](Value size) { // 1 where `size` is whole vectors
+      Value v = indexConstant(hb, loc, vector);
+      Value rem = arith::SubIOp::create(
+          hb, loc, size,
+          arith::MulIOp::create(hb, loc,
+                                arith::DivUIOp::create(hb, loc, size, v), v));
+      return arith::SubIOp::create(
+          hb, loc, indexConstant(hb, loc, 1),
+          arith::MinUIOp::create(hb, loc, rem, indexConstant(hb, loc, 1)));
+    };
+    gate = arith::MulIOp::create(hb, loc, whole(inSizes[last]),
+                                 whole(inSizes[perm[last]]));
+  }
+  auto emitVariant = [&](schedule::ConfigAttr variant,
+                         Value launches) -> LogicalResult {
+    FailureOr<RankedTensorType> shaped =
+        boxType(kernel, variant, "transpose", getWarpSize(host.module), element,
+                moves ? BoxShape::Square : BoxShape::Rows);
+    if (failed(shaped))
+      return failure();
+    RankedTensorType tileType = *shaped;
+    int64_t rows = tileType.getDimSize(0), cols = tileType.getDimSize(1);
 
-  // The grid: boxes along the last dim (fastest), along q, then the batch
-  // dims from the innermost.
-  SmallVector<int64_t> batchDims;
-  for (int64_t d = 0; d < rank; ++d)
-    if (d != q && d != last)
-      batchDims.push_back(d);
-  auto gridExtents = [&](OpBuilder &b, ArrayRef<Value> sizes) {
-    SmallVector<Value> extents{
-        arith::CeilDivUIOp::create(b, loc, sizes[last],
-                                   indexConstant(b, loc, cols)),
-        arith::CeilDivUIOp::create(b, loc, sizes[q],
-                                   indexConstant(b, loc, rows))};
-    for (int64_t d : llvm::reverse(batchDims))
-      extents.push_back(sizes[d]);
-    return extents;
+    // The grid: boxes along the last dim (fastest), along q, then the batch
+    // dims from the innermost.
+    SmallVector<int64_t> batchDims;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != q && d != last)
+        batchDims.push_back(d);
+    auto gridExtents = [&](OpBuilder &b, ArrayRef<Value> sizes) {
+      SmallVector<Value> extents{
+          arith::CeilDivUIOp::create(b, loc, sizes[last],
+                                     indexConstant(b, loc, cols)),
+          arith::CeilDivUIOp::create(b, loc, sizes[q],
+                                     indexConstant(b, loc, rows))};
+      for (int64_t d : llvm::reverse(batchDims))
+        extents.push_back(sizes[d]);
+      return extents;
+    };
+    Value blocks = product(hb, loc, gridExtents(hb, outSizes));
+    if (launches)
+      blocks = arith::MulIOp::create(hb, loc, blocks, launches);
+    KernelSignature variantSig = sig;
+    return emitKernel(
+        host, loc, "transpose", variant, variantSig, {blocks}, 0,
+        [&](OpBuilder &b, ValueRange params) -> LogicalResult {
+          SmallVector<Value> in =
+              sizesFromParams(b, loc, inType, params, sizeParams);
+          SmallVector<Value> outs;
+          for (int64_t d = 0; d < rank; ++d)
+            outs.push_back(in[perm[d]]);
+          SmallVector<Value> inStrides = stridesOf(b, loc, in);
+          SmallVector<Value> outStrides = stridesOf(b, loc, outs);
+          SmallVector<Value> extents = gridExtents(b, outs);
+          extents.back() = Value(); // never divided by
+          SmallVector<Value> ids = flatBlockIds(b, loc, extents);
+          Value c0 = arith::MulIOp::create(b, loc, ids[0],
+                                           indexConstant(b, loc, cols));
+          Value r0 = arith::MulIOp::create(b, loc, ids[1],
+                                           indexConstant(b, loc, rows));
+          // The batch entry's first element in each buffer.
+          Value inOffset = indexConstant(b, loc, 0);
+          Value outOffset = indexConstant(b, loc, 0);
+          for (auto [i, d] : llvm::enumerate(llvm::reverse(batchDims))) {
+            Value at = ids[2 + i];
+            inOffset = arith::AddIOp::create(
+                b, loc, inOffset,
+                arith::MulIOp::create(b, loc, at, inStrides[perm[d]]));
+            outOffset = arith::AddIOp::create(
+                b, loc, outOffset,
+                arith::MulIOp::create(b, loc, at, outStrides[d]));
+          }
+          Value outView =
+              stridedView(b, loc, params[outParam], outOffset,
+                          {outs[q], outs[last]},
+                          {outStrides[q], outStrides[last]});
+          Value box;
+          if (!moves) {
+            // Input dims (perm[q], last): the same box, strided rows.
+            Value inView = stridedView(b, loc, params[inParam], inOffset,
+                                       {in[perm[q]], in[last]},
+                                       {inStrides[perm[q]], inStrides[last]});
+            box = tile::LoadTileOp::create(b, loc, tileType, inView,
+                                           ValueRange{r0, c0});
+          } else {
+            // Input dims (perm[last], last): the box read along the input's
+            // rows, turned around in shared memory.
+            Value inView = stridedView(b, loc, params[inParam], inOffset,
+                                       {in[perm[last]], in[last]},
+                                       {inStrides[perm[last]],
+                                        inStrides[last]});
+            Value read = tile::LoadTileOp::create(b, loc, tileType, inView,
+                                                  ValueRange{c0, r0});
+            auto layout = tile::SmemLayoutAttr::get(
+                ctx, /*swizzle=*/0, /*pad=*/variant.getVector());
+            Value buffer = tile::LocalAllocOp::create(
+                b, loc, tile::SmemType::get({rows, cols}, element, layout),
+                IntegerAttr());
+            tile::LocalStoreOp::create(b, loc, read, buffer);
+            box = tile::LocalLoadOp::create(
+                b, loc, tileType, tile::TransOp::create(b, loc, buffer));
+          }
+          tile::StoreTileOp::create(b, loc, box, outView, ValueRange{r0, c0},
+                                    Value());
+          return success();
+        });
   };
-  Value blocks = product(hb, loc, gridExtents(hb, outSizes));
-  return emitKernel(
-      host, loc, "transpose", config, sig, {blocks}, 0,
-      [&](OpBuilder &b, ValueRange params) -> LogicalResult {
-        SmallVector<Value> in =
-            sizesFromParams(b, loc, inType, params, sizeParams);
-        SmallVector<Value> outs;
-        for (int64_t d = 0; d < rank; ++d)
-          outs.push_back(in[perm[d]]);
-        SmallVector<Value> inStrides = stridesOf(b, loc, in);
-        SmallVector<Value> outStrides = stridesOf(b, loc, outs);
-        SmallVector<Value> extents = gridExtents(b, outs);
-        extents.back() = Value(); // never divided by
-        SmallVector<Value> ids = flatBlockIds(b, loc, extents);
-        Value c0 = arith::MulIOp::create(b, loc, ids[0],
-                                         indexConstant(b, loc, cols));
-        Value r0 = arith::MulIOp::create(b, loc, ids[1],
-                                         indexConstant(b, loc, rows));
-        // The batch entry's first element in each buffer.
-        Value inOffset = indexConstant(b, loc, 0);
-        Value outOffset = indexConstant(b, loc, 0);
-        for (auto [i, d] : llvm::enumerate(llvm::reverse(batchDims))) {
-          Value at = ids[2 + i];
-          inOffset = arith::AddIOp::create(
-              b, loc, inOffset,
-              arith::MulIOp::create(b, loc, at, inStrides[perm[d]]));
-          outOffset = arith::AddIOp::create(
-              b, loc, outOffset, arith::MulIOp::create(b, loc, at, outStrides[d]));
-        }
-        Value outView =
-            stridedView(b, loc, params[outParam], outOffset,
-                        {outs[q], outs[last]}, {outStrides[q], outStrides[last]});
-        Value box;
-        if (!moves) {
-          // Input dims (perm[q], last): the same box, strided rows.
-          Value inView = stridedView(b, loc, params[inParam], inOffset,
-                                     {in[perm[q]], in[last]},
-                                     {inStrides[perm[q]], inStrides[last]});
-          box = tile::LoadTileOp::create(b, loc, tileType, inView,
-                                         ValueRange{r0, c0});
-        } else {
-          // Input dims (perm[last], last): the box read along the input's
-          // rows, turned around in shared memory.
-          Value inView = stridedView(b, loc, params[inParam], inOffset,
-                                     {in[perm[last]], in[last]},
-                                     {inStrides[perm[last]], inStrides[last]});
-          Value read = tile::LoadTileOp::create(b, loc, tileType, inView,
-                                                ValueRange{c0, r0});
-          auto layout = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/0,
-                                                  /*pad=*/vector);
-          Value buffer = tile::LocalAllocOp::create(
-              b, loc, tile::SmemType::get({rows, cols}, element, layout),
-              IntegerAttr());
-          tile::LocalStoreOp::create(b, loc, read, buffer);
-          box = tile::LocalLoadOp::create(
-              b, loc, tileType, tile::TransOp::create(b, loc, buffer));
-        }
-        tile::StoreTileOp::create(b, loc, box, outView, ValueRange{r0, c0},
-                                  Value());
-        return success();
-      });
+  if (!gate)
+    return emitVariant(config, Value());
+  if (failed(emitVariant(config, gate)))
+    return failure();
+  auto single = schedule::ConfigAttr::get(
+      ctx, config.getTile(), config.getWarps(), config.getStages(),
+      /*vector=*/1, config.getSwizzle(), config.getMma(), config.getSplitK(),
+      config.getProducerWarps());
+  return emitVariant(single, arith::SubIOp::create(
+                                 hb, loc, indexConstant(hb, loc, 1), gate));
 }
 
 graph::ConcatOp getPureConcat(Block &body) {

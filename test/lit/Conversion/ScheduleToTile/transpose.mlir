@@ -27,6 +27,43 @@ func.func @transpose(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
+// f16, the last dim moving: 4-byte accesses (2 halves a thread) where the
+// input's and the output's rows are whole pairs, else the same box of
+// single elements; the host gates the two grids by the sizes' parity
+// (1 - min(size - size / 2 * 2, 1) for both, a product).
+// CHECK-DAG: #[[PAIRS:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [1, 32], per_thread = [1, 2]>
+// CHECK-DAG: #[[ONES:.*]] = #tessera_tile.blocked<warps = [4, 1], threads = [1, 32], per_thread = [1, 1]>
+// CHECK-LABEL: func.func @transpose_f16(
+// CHECK: %[[ROWS:.*]] = memref.dim %{{.*}}, %c0
+// CHECK: %[[COLS:.*]] = memref.dim %{{.*}}, %c1
+// CHECK: %[[HALF:.*]] = arith.divui %[[COLS]], %c2
+// CHECK: %[[EVEN:.*]] = arith.muli %[[HALF]], %c2
+// CHECK: %[[ODD:.*]] = arith.subi %[[COLS]], %[[EVEN]]
+// CHECK: %[[ODD1:.*]] = arith.minui %[[ODD]],
+// CHECK: %[[COLSOK:.*]] = arith.subi %{{.*}}, %[[ODD1]]
+// CHECK: arith.divui %[[ROWS]], %c2
+// CHECK: arith.minui
+// CHECK: %[[ROWSOK:.*]] = arith.subi
+// CHECK: %[[GATE:.*]] = arith.muli %[[COLSOK]], %[[ROWSOK]]
+// CHECK: %[[VGRID:.*]] = arith.muli %{{.*}}, %[[GATE]]
+// CHECK: tessera_target.launch @transpose_f16_k0_transpose grid(%[[VGRID]])
+// CHECK: %[[NOT:.*]] = arith.subi %{{.*}}, %[[GATE]]
+// CHECK: %[[SGRID:.*]] = arith.muli %{{.*}}, %[[NOT]]
+// CHECK: tessera_target.launch @transpose_f16_k1_transpose grid(%[[SGRID]])
+// CHECK-LABEL: tessera_target.kernel @transpose_f16_k0_transpose(
+// CHECK-SAME: vector = 2
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<64x64xf16, #[[PAIRS]]>
+// CHECK-LABEL: tessera_target.kernel @transpose_f16_k1_transpose(
+// CHECK-NOT: vector =
+// CHECK: tessera_tile.load_tile {{.*}} -> tensor<64x64xf16, #[[ONES]]>
+// CHECK: tessera_tile.store_tile
+func.func @transpose_f16(%a: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %t = tessera_graph.transpose %a permutation = [1, 0] : tensor<?x?xf16> -> tensor<?x?xf16>
+  return %t : tensor<?x?xf16>
+}
+
+// -----
+
 // The last dim stays ([B, S, H, D] -> [B, H, S, D]): boxes of 64 rows of
 // 64 (16-byte vectors), batch dims B and H from the block id; the input
 // box is strided by H * D, the output's by D, each batch entry from its
