@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, cuda_torch  # noqa: E402
+from run import device_script  # noqa: E402
 
 RUNS = [("softmax_f16", [(16384, 8192), (16383, 8189)]),
         ("layer_norm_f16", [(16384, 8192), (16383, 8189)]),
@@ -26,13 +26,10 @@ RUNS = [("softmax_f16", [(16384, 8192), (16383, 8189)]),
 
 
 def main(argv) -> int:
-    torch = cuda_torch()
-    if torch is None:
-        print("SKIP: no CUDA torch")
+    started = device_script(argv)
+    if started is None:
         return 0
-    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
-    sys.path.insert(0, str(ROOT / "python"))
-    import tessera.runtime as runtime
+    torch, artifacts, runtime = started
 
     for name, shapes in RUNS:
         program = runtime.load(artifacts / name)

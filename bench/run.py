@@ -60,6 +60,22 @@ def cuda_torch():
         return None
 
 
+def device_script(argv):
+    """The start of a device script (the sweeps, profile_rows.py): CUDA
+    torch, the artifacts folder (argv[1], else build/bench-artifacts) and
+    tessera.runtime from the source tree; None, after printing SKIP,
+    without a GPU."""
+    torch = cuda_torch()
+    if torch is None:
+        print("SKIP: no CUDA torch")
+        return None
+    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
+    sys.path.insert(0, str(ROOT / "python"))
+    import tessera.runtime as runtime
+
+    return torch, artifacts, runtime
+
+
 def time_ms(torch, fn, sets: int, budget_ms: float = 150.0) -> float:
     """Median time per call of fn(i), i rotating over `sets` input sets."""
     for i in range(3):

@@ -21,20 +21,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, copies_for, copy_bandwidth, cuda_torch, rel_err, time_ms  # noqa: E402
+from run import copies_for, copy_bandwidth, device_script, rel_err, time_ms  # noqa: E402
 
 SHAPES = [(16384, 8192), (16383, 8189), (262144, 256), (4096, 1024), (512, 65536),
           (4096, 32768), (8192, 16384)]
 
 
 def main(argv) -> int:
-    torch = cuda_torch()
-    if torch is None:
-        print("SKIP: no CUDA torch")
+    started = device_script(argv)
+    if started is None:
         return 0
-    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
-    sys.path.insert(0, str(ROOT / "python"))
-    import tessera.runtime as runtime
+    torch, artifacts, runtime = started
 
     copy = copy_bandwidth(torch)
     print(f"copy bandwidth {copy:.0f} GB/s")

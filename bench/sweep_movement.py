@@ -19,20 +19,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import ROOT, copies_for, copy_bandwidth, cuda_torch, time_ms  # noqa: E402
+from run import copies_for, copy_bandwidth, device_script, time_ms  # noqa: E402
 
 SHAPES = {"transpose_f16": ([(8192, 8192), (8191, 8189)], (1, 0)),
           "transpose_bshd_f16": ([(4, 4096, 32, 128), (4, 4091, 32, 128)], (0, 2, 1, 3))}
 
 
 def main(argv) -> int:
-    torch = cuda_torch()
-    if torch is None:
-        print("SKIP: no CUDA torch")
+    started = device_script(argv)
+    if started is None:
         return 0
-    artifacts = Path(argv[1] if len(argv) > 1 else ROOT / "build" / "bench-artifacts")
-    sys.path.insert(0, str(ROOT / "python"))
-    import tessera.runtime as runtime
+    torch, artifacts, runtime = started
 
     copy = copy_bandwidth(torch)
     print(f"copy bandwidth {copy:.0f} GB/s")
