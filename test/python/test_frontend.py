@@ -334,8 +334,8 @@ def test_scaled_fp8_matmul_on_the_cpu_path_and_wgmma():
                                rtol=2.0 ** -8, atol=1e-3)
     artifact = tessera.compile(mm_kn, target="sm_90", use_cache=False)
     assert [kk["name"] for kk in artifact.plan["kernels"]] == [
-        "mm_kn_k0_transpose", "mm_kn_k1_matmul_wgmma", "mm_kn_k2_matmul_wgmma",
-        "mm_kn_k3_matmul_wgmma", "mm_kn_k4_matmul_splitk"]
+        "mm_kn_k0_transpose", "mm_kn_k1_transpose", "mm_kn_k2_matmul_wgmma",
+        "mm_kn_k3_matmul_wgmma", "mm_kn_k4_matmul_wgmma", "mm_kn_k5_matmul_splitk"]
 
     # per-tensor scales as Python numbers; f8 results come back as f8 arrays
     @tessera.function

@@ -687,8 +687,9 @@ def test_bf16_and_f8_buffers_cupy_cannot_allocate(fake_cupy, tmp_path):
     with ir.Context():
         art = compile_graph_for_gpu(ir.Module.parse(F8_KN), "sm_90")
     program = runtime.load(art.save(tmp_path / "f8kn"))
-    assert [k["name"] for k in program.plan["kernels"]][:2] == [
-        "main_k0_transpose", "main_k1_matmul_wgmma"]
+    # (the transpose's vectors' kernel and its kernel of single elements)
+    assert [k["name"] for k in program.plan["kernels"]][:3] == [
+        "main_k0_transpose", "main_k1_transpose", "main_k2_matmul_wgmma"]
     transposed = [t for t in program._temporaries if t[2].itemsize == 1]
     assert transposed and all(t[2] == np.uint8 for t in transposed)
     cp, _ = fake_cupy
