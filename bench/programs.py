@@ -91,6 +91,20 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
 }""",
 }
 
+# The other row ops and bf16 (issue 14's norm rows): softmax_f16 and
+# layer_norm_f16 above, the rest here, all without weights.
+_ROW_OPS = {"softmax": "tessera_graph.softmax %x dim = 1",
+            "log_softmax": "tessera_graph.log_softmax %x dim = 1",
+            "layer_norm": "tessera_graph.layer_norm %x",
+            "rms_norm": "tessera_graph.rms_norm %x"}
+for _op, _text in _ROW_OPS.items():
+    for _type in ("f16", "bf16"):
+        PROGRAMS.setdefault(f"{_op}_{_type}", f"""
+func.func @main(%x: tensor<?x?x{_type}>) -> tensor<?x?x{_type}> {{
+  %y = {_text} : tensor<?x?x{_type}>
+  return %y : tensor<?x?x{_type}>
+}}""")
+
 for _d, _type in ((64, "f16"), (128, "f16"), (64, "f32")):  # f32: SIMT
     for _causal in (False, True):
         _t = f"tensor<?x?x?x{_d}x{_type}>"

@@ -497,29 +497,41 @@ def runner(torch, args, out, ref, part=lambda y: y):
 
 
 def bandwidth_rows(bench, copy_gbs, quick):
+    """softmax, log_softmax, layer_norm and rms_norm (no weights) in fp16
+    and bf16 at 16384x8192, a ragged 16383x8189 and rows of 256k elements
+    (512x262144: the kernels' passes over the row), against torch's."""
     torch = bench.torch
     F = torch.nn.functional
     M, N = (16384, 8192) if not quick else (1000, 1023)
-    for op, prog in (("softmax", "softmax_f16"), ("layer_norm", "layer_norm_f16")):
-        for m, n in ((M, N), (M - 1, N - 3)):  # and ragged
-            sets = copies_for(m * n * 2 * 2)
-            X = [torch.randn(m, n, device="cuda", dtype=torch.float16) for _ in range(sets)]
-            Y = torch.empty(m, n, device="cuda", dtype=torch.float16)
-            x64 = X[0].double()
-            if op == "softmax":
-                ref = torch.softmax(x64, dim=-1)
-                peer = lambda i: torch.softmax(X[i], dim=-1)
-            else:
-                ref = F.layer_norm(x64, (n,))
-                peer = lambda i: F.layer_norm(X[i], (n,))
-            run, check = runner(torch, [[x] for x in X], Y, ref)
+    long_rows = (512, 262144) if not quick else (8, 70000)
 
-            t = bench.tessera(prog, run, check, 2e-3, sets)
-            e = rel_err(torch, peer(0), ref)
-            peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < 2e-3))}
-            bench.add("memory", f"{op} fp16 {m}x{n}", 2 * m * n * 2, "GB/s", t, peers,
-                      ceiling=("copy", copy_gbs))
-            del X, Y, x64, ref
+    def rms_norm(x, n):
+        if hasattr(F, "rms_norm"):
+            return F.rms_norm(x, (n,), eps=1e-5)
+        xf = x if x.dtype == torch.float64 else x.float()
+        return (xf * torch.rsqrt((xf * xf).mean(-1, keepdim=True) + 1e-5)).to(x.dtype)
+
+    ops = {"softmax": lambda x, n: torch.softmax(x, dim=-1),
+           "log_softmax": lambda x, n: torch.log_softmax(x, dim=-1),
+           "layer_norm": lambda x, n: F.layer_norm(x, (n,), eps=1e-5),
+           "rms_norm": rms_norm}
+    dtypes = {"fp16": (torch.float16, "f16", 2e-3), "bf16": (torch.bfloat16, "bf16", 1e-2)}
+    for op, fn in ops.items():
+        for label, (dtype, suffix, tol) in dtypes.items():
+            for m, n in ((M, N), (M - 1, N - 3), long_rows):  # round, ragged, long
+                sets = copies_for(m * n * 2 * 2)
+                X = [torch.randn(m, n, device="cuda", dtype=dtype) for _ in range(sets)]
+                Y = torch.empty(m, n, device="cuda", dtype=dtype)
+                ref = fn(X[0].double(), n)
+                peer = lambda i: fn(X[i], n)  # noqa: E731
+                run, check = runner(torch, [[x] for x in X], Y, ref)
+
+                t = bench.tessera(f"{op}_{suffix}", run, check, tol, sets)
+                e = rel_err(torch, peer(0), ref)
+                peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < tol))}
+                bench.add("memory", f"{op} {label} {m}x{n}", 2 * m * n * 2, "GB/s", t, peers,
+                          ceiling=("copy", copy_gbs))
+                del X, Y, ref
 
 
 def reduction_rows(bench, copy_gbs, quick):
