@@ -59,53 +59,56 @@ LogicalResult lowerColumn(HostState &host, schedule::KernelOp kernel,
   int64_t threads = config.getThreads();
   auto c = [&](int64_t v) { return indexConstant(hb, loc, v); };
   Value blocks = arith::CeilDivUIOp::create(hb, loc, cols, c(tile));
-  Value requested;
-  if (config.isSplitKAuto()) {
-    // Where the columns give fewer blocks than the device has
-    // multiprocessors: as many slices as give it 4 blocks per
-    // multiprocessor, each of at least 4 steps down the rows, at most 64.
-    // (More blocks than multiprocessors already: one slice; 512x65536 f32
-    // ran 0.79x split in 3, bench/results/2026-12-02-h200-column-sweep.log.)
-    // (In the launch plan's arithmetic: few = min(sms - min(blocks, sms),
-    // 1) is 1 where the blocks are fewer, else 0.)
-    Value sms = target::MultiprocessorsOp::create(hb, loc);
-    Value few = arith::MinUIOp::create(
-        hb, loc,
-        arith::SubIOp::create(hb, loc, sms,
-                              arith::MinUIOp::create(hb, loc, blocks, sms)),
-        c(1));
-    Value want = arith::MulIOp::create(
+  bool splits = config.getSplitK() != 1;
+  Value chunk, slices, split, workspace;
+  if (splits) {
+    Value requested;
+    if (config.isSplitKAuto()) {
+      // Where the columns give fewer blocks than the device has
+      // multiprocessors: as many slices as give it 4 blocks per
+      // multiprocessor, each of at least 4 steps down the rows, at most
+      // 64. (More blocks than multiprocessors already: one slice; 512x65536
+      // f32 ran 0.79x split in 3,
+      // bench/results/2026-12-02-h200-column-sweep.log.) In the launch
+      // plan's arithmetic: few = min(sms - min(blocks, sms), 1) is 1 where
+      // the blocks are fewer, else 0.
+      Value sms = target::MultiprocessorsOp::create(hb, loc);
+      Value few = arith::MinUIOp::create(
+          hb, loc,
+          arith::SubIOp::create(hb, loc, sms,
+                                arith::MinUIOp::create(hb, loc, blocks, sms)),
+          c(1));
+      Value want = arith::MulIOp::create(
+          hb, loc,
+          arith::CeilDivUIOp::create(
+              hb, loc, arith::MulIOp::create(hb, loc, sms, c(4)),
+              arith::MaxUIOp::create(hb, loc, blocks, c(1))),
+          few);
+      Value most = arith::DivUIOp::create(hb, loc, rows, c(4 * rowsPerStep));
+      requested = arith::MinUIOp::create(
+          hb, loc, arith::MinUIOp::create(hb, loc, want, most), c(64));
+    } else {
+      requested = c(config.getSplitK());
+    }
+    requested = arith::MaxUIOp::create(hb, loc, requested, c(1));
+    // Each slice whole steps of rows; the slices that have rows; 1 where
+    // there are two or more (the workspace and the second grid), else 0.
+    chunk = arith::MulIOp::create(
         hb, loc,
         arith::CeilDivUIOp::create(
-            hb, loc, arith::MulIOp::create(hb, loc, sms, c(4)),
-            arith::MaxUIOp::create(hb, loc, blocks, c(1))),
-        few);
-    Value most = arith::DivUIOp::create(hb, loc, rows, c(4 * rowsPerStep));
-    requested = arith::MinUIOp::create(
-        hb, loc, arith::MinUIOp::create(hb, loc, want, most), c(64));
-  } else {
-    requested = c(config.getSplitK());
-  }
-  requested = arith::MaxUIOp::create(hb, loc, requested, c(1));
-  // Each slice whole steps of rows; the slices that have rows.
-  Value chunk = arith::MulIOp::create(
-      hb, loc,
-      arith::CeilDivUIOp::create(
-          hb, loc, arith::CeilDivUIOp::create(hb, loc, rows, requested),
-          c(rowsPerStep)),
-      c(rowsPerStep));
-  chunk = arith::MaxUIOp::create(hb, loc, chunk, c(rowsPerStep));
-  Value slices = arith::MaxUIOp::create(
-      hb, loc, arith::CeilDivUIOp::create(hb, loc, rows, chunk), c(1));
-  Value split = arith::MinUIOp::create(
-      hb, loc, arith::SubIOp::create(hb, loc, slices, c(1)), c(1));
-  bool splits = config.getSplitK() != 1;
-  Value workspace;
-  if (splits)
+            hb, loc, arith::CeilDivUIOp::create(hb, loc, rows, requested),
+            c(rowsPerStep)),
+        c(rowsPerStep));
+    chunk = arith::MaxUIOp::create(hb, loc, chunk, c(rowsPerStep));
+    slices = arith::MaxUIOp::create(
+        hb, loc, arith::CeilDivUIOp::create(hb, loc, rows, chunk), c(1));
+    split = arith::MinUIOp::create(
+        hb, loc, arith::SubIOp::create(hb, loc, slices, c(1)), c(1));
     workspace = allocate(
         host, loc, RankedTensorType::get({ShapedType::kDynamic}, compute),
         {arith::MulIOp::create(
             hb, loc, arith::MulIOp::create(hb, loc, slices, cols), split)});
+  }
 
   // Stochastic rounding hashes each output element's indices, as the CPU
   // path does: the column split by the sizes of the trailing dims (kept
