@@ -44,6 +44,22 @@ Value product(OpBuilder &b, Location loc, ArrayRef<Value> values) {
   return result;
 }
 
+Value notMultipleOf(OpBuilder &b, Location loc, Value size, int64_t of) {
+  Value v = indexConstant(b, loc, of);
+  Value rest = arith::SubIOp::create(
+      b, loc, size,
+      arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, size, v),
+                            v));
+  return arith::MinUIOp::create(b, loc, rest, indexConstant(b, loc, 1));
+}
+
+schedule::ConfigAttr withVector(schedule::ConfigAttr config, int64_t vector) {
+  return schedule::ConfigAttr::get(
+      config.getContext(), config.getTile(), config.getWarps(),
+      config.getStages(), vector, config.getSwizzle(), config.getMma(),
+      config.getSplitK(), config.getProducerWarps());
+}
+
 Value zeroOf(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }

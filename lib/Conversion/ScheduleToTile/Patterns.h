@@ -44,6 +44,13 @@ using schedule::KernelShape;
 Value indexConstant(OpBuilder &b, Location loc, int64_t v);
 /// The product of index values (1 for none).
 Value product(OpBuilder &b, Location loc, ArrayRef<Value> values);
+/// 1 where the index `size` is not a multiple of `of`, else 0, in the
+/// launch plan's arithmetic (which has no remainder or comparison): the
+/// gate of a host's choice between a kernel of `of`-element vectors and one
+/// of single elements.
+Value notMultipleOf(OpBuilder &b, Location loc, Value size, int64_t of);
+/// `config` with `vector` elements a thread (a variant's kernel config).
+schedule::ConfigAttr withVector(schedule::ConfigAttr config, int64_t vector);
 Value zeroOf(OpBuilder &b, Location loc, Type type);
 Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
 Value indexToFloat(OpBuilder &b, Location loc, Value index, Type type);

@@ -753,13 +753,9 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
   };
   SmallVector<Variant> variants{{vector, Value()}};
   if (vector > 1) {
-    Value v = indexConstant(hb, loc, vector), c1 = indexConstant(hb, loc, 1);
-    Value rest = arith::SubIOp::create(
-        hb, loc, cols,
-        arith::MulIOp::create(hb, loc, arith::DivUIOp::create(hb, loc, cols, v),
-                              v));
-    Value ragged = arith::MinUIOp::create(hb, loc, rest, c1);
-    variants = {{vector, arith::SubIOp::create(hb, loc, c1, ragged)},
+    Value ragged = notMultipleOf(hb, loc, cols, vector);
+    variants = {{vector, arith::SubIOp::create(
+                             hb, loc, indexConstant(hb, loc, 1), ragged)},
                 {1, ragged}};
   }
   for (const Variant &variant : variants) {
@@ -767,10 +763,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                       tile::BlockedEncodingAttr::get(
                           ctx, {1, threads / warpSize}, {1, warpSize},
                           {1, variant.vector})};
-    auto variantConfig = schedule::ConfigAttr::get(
-        ctx, config.getTile(), config.getWarps(), config.getStages(),
-        variant.vector, config.getSwizzle(), config.getMma(),
-        config.getSplitK(), config.getProducerWarps());
+    schedule::ConfigAttr variantConfig = withVector(config, variant.vector);
     Value grid = variant.gate
                      ? arith::MulIOp::create(hb, loc, rows, variant.gate)
                      : rows;

@@ -169,14 +169,8 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
   Value gate;
   if (moves && vector > 1) {
     auto whole = [&](Value size) { // 1 where `size` is whole vectors
-      Value v = indexConstant(hb, loc, vector);
-      Value rem = arith::SubIOp::create(
-          hb, loc, size,
-          arith::MulIOp::create(hb, loc,
-                                arith::DivUIOp::create(hb, loc, size, v), v));
-      return arith::SubIOp::create(
-          hb, loc, indexConstant(hb, loc, 1),
-          arith::MinUIOp::create(hb, loc, rem, indexConstant(hb, loc, 1)));
+      return arith::SubIOp::create(hb, loc, indexConstant(hb, loc, 1),
+                                   notMultipleOf(hb, loc, size, vector));
     };
     gate = arith::MulIOp::create(hb, loc, whole(inSizes[last]),
                                  whole(inSizes[perm[last]]));
@@ -279,12 +273,9 @@ LogicalResult lowerTranspose(HostState &host, schedule::KernelOp kernel,
     return emitVariant(config, Value());
   if (failed(emitVariant(config, gate)))
     return failure();
-  auto single = schedule::ConfigAttr::get(
-      ctx, config.getTile(), config.getWarps(), config.getStages(),
-      /*vector=*/1, config.getSwizzle(), config.getMma(), config.getSplitK(),
-      config.getProducerWarps());
-  return emitVariant(single, arith::SubIOp::create(
-                                 hb, loc, indexConstant(hb, loc, 1), gate));
+  return emitVariant(withVector(config, 1),
+                     arith::SubIOp::create(hb, loc, indexConstant(hb, loc, 1),
+                                           gate));
 }
 
 graph::ConcatOp getPureConcat(Block &body) {
