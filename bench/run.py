@@ -525,10 +525,14 @@ def bandwidth_rows(bench, copy_gbs, quick):
                 ref = fn(X[0].double(), n)
                 peer = lambda i: fn(X[i], n)  # noqa: E731
                 run, check = runner(torch, [[x] for x in X], Y, ref)
+                # The output rounded to the dtype is off by that much
+                # already: softmax over 262144 columns is ~4e-6 an element,
+                # fp16 subnormals, whose rounding alone is a 2.7e-3 error.
+                row_tol = max(tol, 2 * rel_err(torch, ref.to(dtype), ref))
 
-                t = bench.tessera(f"{op}_{suffix}", run, check, tol, sets)
+                t = bench.tessera(f"{op}_{suffix}", run, check, row_tol, sets)
                 e = rel_err(torch, peer(0), ref)
-                peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < tol))}
+                peers = {"torch": (time_ms(torch, peer, sets), e, bool(e < row_tol))}
                 bench.add("memory", f"{op} {label} {m}x{n}", 2 * m * n * 2, "GB/s", t, peers,
                           ceiling=("copy", copy_gbs))
                 del X, Y, ref

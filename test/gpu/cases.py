@@ -149,7 +149,19 @@ func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   %s = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
   return %s : tensor<?x?xf16>
 }""",
-        [(7, n)], ["float16"], softmax, "float16") for n in (8192, 8193, 20000)},
+        [(7, n)], ["float16"], softmax, "float16")
+       for n in (8192, 8193, 8189, 10235, 20000)},
+    # Ragged rows (not whole 16-byte vectors: the kernel of single
+    # elements) past the registers (10235, 12347: the passes) and shorter
+    # than a chunk (3), without a weight; softmax's above also at 8189
+    # (in registers) and 10235.
+    **{f"rms_norm_f16_ragged_{n}": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.rms_norm %x epsilon = 1.0e-05 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+        [(7, n)], ["float16"], rms_norm, "float16") for n in (3, 10235, 12347)},
     **{f"log_softmax_f32_cols_{n}": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -260,6 +272,23 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   return %s : tensor<?xf32>
 }""",
         [(999, 1001)], ["float32"], lambda x: x.sum(axis=0), "float32"),
+    # Row reductions under a schedule of vectors (the kernel of single
+    # elements on these ragged rows), in rows longer than a tile and in
+    # rows shorter than one.
+    "max_last_f32_vector4": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce max %x dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(999, 1001)], ["float32"], lambda x: x.max(axis=1), "float32"),
+    "sum_last_f32_vector4_short": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
+  %s = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}""",
+        [(65, 3)], ["float32"], lambda x: x.sum(axis=1), "float32"),
     "sum_last_f32": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?xf32> {
@@ -1201,6 +1230,10 @@ SCHEDULES = {
     "softmax_f32_vector4": {"softmax": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
     "layer_norm_f16_vector8": {
         "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},
+    "max_last_f32_vector4": {
+        "reduce": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
+    "sum_last_f32_vector4_short": {
+        "reduce": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
     "sum_leading_f32_vector4": {
         "reduce": "tile = [4, 512], warps = 4, stages = 1, vector = 4"},
     "sum_leading_f32_split3": {

@@ -282,9 +282,13 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
         TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero,
                      /*acrossInBounds=*/true);
-        // `buffer` from element `offset` seen as one row of `cols` elements.
+        // `buffer` from element `offset` seen as one row of `cols` elements
+        // (its stride 0: the one row's stride is never taken, and a vector
+        // access then tests only the row's first element's alignment; with
+        // stride `cols` the row kernels of vectors ran 1.00-1.04x slower,
+        // bench/results/2026-12-02-h200-row-window-attempt.log).
         auto rowView = [&](Value buffer, Value offset) {
-          return stridedView(b, loc, buffer, offset, {one, cols}, {cols, one});
+          return stridedView(b, loc, buffer, offset, {one, cols}, {zero, one});
         };
         Value id = programId(b, loc, 0);
         SmallVector<Value> lead(leadParams.size());
@@ -370,19 +374,23 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         };
         // A phase: `resident` computes the kResidentTiles tiles it keeps
         // and its partial statistic; `passes` the partial statistic of
-        // the passes over the row.
+        // the passes over the row (`partials` tiles: each version yields
+        // as many after the resident tiles).
         auto phase =
             [&](function_ref<SmallVector<Value>(OpBuilder &)> resident,
-                function_ref<Value(OpBuilder &)> passes) {
-              auto versions = scf::IfOp::create(b, loc, phaseTypes, fits,
+                function_ref<SmallVector<Value>(OpBuilder &)> passes,
+                unsigned partials = 1) {
+              SmallVector<Type> types(phaseTypes);
+              types.append(partials - 1, computeTile);
+              auto versions = scf::IfOp::create(b, loc, types, fits,
                                                 /*withElseRegion=*/true);
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPointToStart(versions.thenBlock());
               scf::YieldOp::create(b, loc, resident(b));
               b.setInsertionPointToStart(versions.elseBlock());
-              Value partial = passes(b);
+              SmallVector<Value> partial = passes(b);
               SmallVector<Value> results(kResidentTiles, zeros(b));
-              results.push_back(partial);
+              results.append(partial);
               scf::YieldOp::create(b, loc, results);
               return versions;
             };
@@ -416,23 +424,86 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
           // Rows of at most kResidentTiles chunks stay in registers: one
           // read of the row and one exponential per element (softmax keeps
-          // them for its output). Longer rows take three reads: the
-          // maximum, the sum of exponentials, the output (an online
-          // maximum and sum in one read ran 0.955x on the H200: bound by
-          // its per-element work, not its reads;
-          // bench/results/2026-12-01-h200-row-one-read.log). Each phase is
-          // a branch per version yielding the threads' partial statistic;
-          // the block reductions stay outside the branches (their shuffles
-          // and barriers are the block's).
+          // them for its output). Longer rows take two reads: the maximum
+          // and the sum of exponentials together (online: each position's
+          // sum rescaled where its maximum grows), then the output. (Rows
+          // in registers read once; the online statistics over 8192
+          // columns ran 0.955x there, bound by their per-element work:
+          // bench/results/2026-12-01-h200-row-one-read.log; rows of 262144
+          // are bound by their reads.) Each phase is a branch per version
+          // yielding the threads' partial statistics; the block reductions
+          // stay outside the branches (their shuffles and barriers are the
+          // block's).
           bool log = isa<graph::LogSoftmaxOp>(anchor);
+          Value lowest = floatConstant(
+              b, loc, compute, -std::numeric_limits<double>::infinity());
+          // One read of the row for each position's maximum m and sum s of
+          // exp(x - m): for each element, with e = exp(min(x, m) - max(x,
+          // m)) (0 where both are -inf), s becomes s e + 1 where x passes
+          // m, else s + e (one exponential an element).
+          auto onlineStatistics = [&](OpBuilder &ob) -> SmallVector<Value> {
+            auto update = [&](OpBuilder &lb, Value at, ValueRange acc,
+                              bool last) {
+              SmallVector<Value> inputs{acc[0], acc[1],
+                                        row.load(lb, x, at,
+                                                 /*inBounds=*/false)};
+              if (last)
+                inputs.push_back(row.isNew(lb));
+              Value m = mapTiles(
+                  lb, loc, computeTile, inputs,
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    Value next = arith::MaximumFOp::create(
+                        mb, loc, e[0], toCompute(mb, e[2]));
+                    if (!last)
+                      return next;
+                    return arith::SelectOp::create(mb, loc, e[3], next, e[0]);
+                  });
+              Value s = mapTiles(
+                  lb, loc, computeTile, inputs,
+                  [&](OpBuilder &mb, ValueRange e) -> Value {
+                    Value v = toCompute(mb, e[2]);
+                    Value high = arith::MaximumFOp::create(mb, loc, v, e[0]);
+                    Value low = arith::MinimumFOp::create(mb, loc, v, e[0]);
+                    Value t = arith::SelectOp::create(
+                        mb, loc,
+                        arith::CmpFOp::create(mb, loc,
+                                              arith::CmpFPredicate::OEQ, high,
+                                              lowest),
+                        floatConstant(mb, loc, compute, 0.0),
+                        math::ExpOp::create(
+                            mb, loc, arith::SubFOp::create(mb, loc, low, high),
+                            expFlags));
+                    Value grows = arith::CmpFOp::create(
+                        mb, loc, arith::CmpFPredicate::OGT, v, e[0]);
+                    Value next = arith::SelectOp::create(
+                        mb, loc, grows,
+                        arith::AddFOp::create(
+                            mb, loc, arith::MulFOp::create(mb, loc, e[1], t),
+                            floatConstant(mb, loc, compute, 1.0)),
+                        arith::AddFOp::create(mb, loc, e[1], t));
+                    if (!last)
+                      return next;
+                    return arith::SelectOp::create(mb, loc, e[3], next, e[1]);
+                  });
+              return SmallVector<Value>{m, s};
+            };
+            Value m0 = tensor::SplatOp::create(ob, loc, computeTile, lowest);
+            return row.walk(
+                {m0, zeros(ob)},
+                [&](OpBuilder &lb, Value at, ValueRange acc) {
+                  return update(lb, at, acc, false);
+                },
+                [&](OpBuilder &lb, Value at, ValueRange acc) {
+                  return update(lb, at, acc, true);
+                });
+          };
           // The maximum: the resident version's tiles are the row's values
           // in the computed type, -inf past the row (a load there reads
-          // nothing).
+          // nothing), its partials the maximum and zeros; the passes'
+          // partials each position's maximum and its sum of exp(x - max).
           auto first = phase(
               [&](OpBuilder &ob) {
                 SmallVector<Value> values;
-                Value lowest = floatConstant(
-                    ob, loc, compute, -std::numeric_limits<double>::infinity());
                 for (int64_t t = 0; t < kResidentTiles; ++t) {
                   Value loaded = row.load(ob, x,
                                           indexConstant(ob, loc, t * chunk.bn),
@@ -447,18 +518,16 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                 SmallVector<Value> results(values);
                 results.push_back(
                     combine(ob, values, graph::ReduceKind::max));
+                results.push_back(zeros(ob));
                 return results;
               },
-              [&](OpBuilder &) {
-                return row.partialStatistic(
-                    graph::ReduceKind::max, compute, x, {},
-                    [&](OpBuilder &mb, Value e, ValueRange) {
-                      return toCompute(mb, e);
-                    });
-              });
+              [&](OpBuilder &ob) { return onlineStatistics(ob); },
+              /*partials=*/2);
           ValueRange values = first.getResults().take_front(kResidentTiles);
-          Value maxB = row.broadcast(
-              reduced(first.getResults().back(), tile::ReduceKind::max));
+          Value positionMax = first.getResult(kResidentTiles);
+          Value positionSum = first.getResult(kResidentTiles + 1);
+          Value maxB =
+              row.broadcast(reduced(positionMax, tile::ReduceKind::max));
           // The sum of exponentials: the resident tiles are exp(x - max),
           // 0 past the row (exp(-inf)).
           auto second = phase(
@@ -476,16 +545,22 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                 results.push_back(combine(ob, exps, graph::ReduceKind::sum));
                 return results;
               },
-              [&](OpBuilder &) {
-                return row.partialStatistic(
-                    graph::ReduceKind::sum, compute, x, maxB,
-                    [&](OpBuilder &mb, Value e, ValueRange m) -> Value {
-                      return math::ExpOp::create(
-                          mb, loc,
-                          arith::SubFOp::create(mb, loc, toCompute(mb, e),
-                                                m[0]),
+              [&](OpBuilder &ob) {
+                // Each position's sum at the row's maximum: s exp(m - max)
+                // (0 where the position saw no element: s is 0 there).
+                return SmallVector<Value>{mapTiles(
+                    ob, loc, computeTile, {positionSum, positionMax, maxB},
+                    [&](OpBuilder &mb, ValueRange e) -> Value {
+                      Value scale = math::ExpOp::create(
+                          mb, loc, arith::SubFOp::create(mb, loc, e[1], e[2]),
                           expFlags);
-                    });
+                      return arith::SelectOp::create(
+                          mb, loc,
+                          arith::CmpFOp::create(mb, loc,
+                                                arith::CmpFPredicate::OEQ,
+                                                e[1], lowest),
+                          e[0], arith::MulFOp::create(mb, loc, e[0], scale));
+                    })};
               });
           ValueRange exps = second.getResults().take_front(kResidentTiles);
           // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
@@ -595,11 +670,11 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                   return results;
                 },
                 [&](OpBuilder &) {
-                  return row.partialStatistic(
+                  return SmallVector<Value>{row.partialStatistic(
                       graph::ReduceKind::sum, compute, x, {},
                       [&](OpBuilder &mb, Value e, ValueRange) {
                         return toCompute(mb, e);
-                      });
+                      })};
                 });
             values.assign(first.getResults().begin(),
                           first.getResults().begin() + kResidentTiles);
@@ -633,11 +708,11 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                 return results;
               },
               [&](OpBuilder &) {
-                return row.partialStatistic(
+                return SmallVector<Value>{row.partialStatistic(
                     graph::ReduceKind::sum, compute, x, meanB,
                     [&](OpBuilder &mb, Value e, ValueRange mean) -> Value {
                       return square(mb, center(mb, toCompute(mb, e), mean));
-                    });
+                    })};
               });
           values.assign(second.getResults().begin(),
                         second.getResults().begin() + kResidentTiles);
