@@ -227,3 +227,46 @@ def test_gpu_check_skips_without_a_gpu():
                        env=dict(ENV, PYTHON=sys.executable), capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 0 and r.stdout.startswith("SKIP"), (r.stdout, r.stderr)
+
+
+def test_registers_reads_ptxas_reports(tmp_path):
+    """bench/registers.py: ptxas -v's report per kernel (registers, spills,
+    shared memory), a baseline side by side, and a failure where a kernel
+    spills in the new build only."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import registers
+
+    report = (
+        "ptxas info    : Compiling entry function 'main_k1_row' for 'sm_90a'\n"
+        "ptxas info    : Function properties for main_k1_row\n"
+        "    8 bytes stack frame, 8 bytes spill stores, 4 bytes spill loads\n"
+        "ptxas info    : Used 64 registers, used 1 barriers, 256 bytes smem\n"
+        "ptxas info    : Compiling entry function 'main_k0_row' for 'sm_90a'\n"
+        "ptxas info    : Function properties for main_k0_row\n"
+        "    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads\n"
+        "ptxas info    : Used 62 registers, used 1 barriers\n")
+    assert registers.parse_ptxas(report) == {"main_k1_row": (64, 8, 4, 256),
+                                            "main_k0_row": (62, 0, 0, 0)}
+    ptxas = registers.find_ptxas()  # (the build machine has CUDA 13's)
+    # Two builds of one program: the new one's kernel holds more live values.
+    def program(directory, live):
+        (directory / "p").mkdir(parents=True)
+        adds = "".join(f"  add.f32 %f{i + 1}, %f{i}, %f0;\n" for i in range(1, live))
+        stores = "".join(f"  st.global.f32 [%rd1+{4 * i}], %f{i};\n" for i in range(1, live + 1))
+        (directory / "p" / "kernels.ptx").write_text(
+            ".version 8.3\n.target sm_90\n.address_size 64\n"
+            ".visible .entry k(.param .u64 p) {\n"
+            f"  .reg .b64 %rd<2>;\n  .reg .f32 %f<{live + 2}>;\n"
+            "  ld.param.u64 %rd1, [p];\n  ld.global.f32 %f0, [%rd1];\n"
+            "  add.f32 %f1, %f0, %f0;\n" + adds + stores + "  ret;\n}\n")
+    program(tmp_path / "old", 2)
+    program(tmp_path / "new", 40)
+    old = registers.directory_resources(ptxas, tmp_path / "old", None)
+    new = registers.directory_resources(ptxas, tmp_path / "new", None)
+    assert set(old) == set(new) == {("p", "k")}
+    assert new[("p", "k")][0] > old[("p", "k")][0]
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "registers.py"),
+                        str(tmp_path / "new"), "--baseline", str(tmp_path / "old")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "p " in r.stdout and " k " in r.stdout and " regs" in r.stdout
