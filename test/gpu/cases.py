@@ -202,10 +202,10 @@ func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>) -> tensor<?x?xf16> {
 }""",
         [(6, n), (n,)], ["float16"] * 2, rms_norm, "float16")
        for n in (8192, 8193, 20000)},
-    # The one-read mean and variance far from zero (x + 1000: the shift by
-    # the row's first element keeps the variance from cancelling) and on
-    # rows of one element (variance 0).
-    "layer_norm_offset_f32": (
+    # The mean and variance far from zero (x + 1000), in registers (3001
+    # columns) and past them (20011: the passes' statistics), and on rows
+    # of one element (variance 0).
+    **{name: (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %c = tessera_graph.constant dense<1000.0> : tensor<f32>
@@ -215,22 +215,11 @@ func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
 }""",
         # (the reference takes x + 1000 rounded to f32, as the add kernel
         # stores it)
-        [(97, 3001)], ["float32"],
+        [shape], ["float32"],
         lambda x: layer_norm((x.astype(np.float32) + np.float32(1000.0)).astype(np.float64)),
-        "float32"),
-    # The same past the registers (rows of 20011: the passes' one-read
-    # statistics, Welford's and Chan's, must not cancel either).
-    "layer_norm_offset_long_f32": (
-        """
-func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
-  %c = tessera_graph.constant dense<1000.0> : tensor<f32>
-  %s = tessera_graph.add %x, %c : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
-  %y = tessera_graph.layer_norm %s epsilon = 1.0e-05 : tensor<?x?xf32>
-  return %y : tensor<?x?xf32>
-}""",
-        [(5, 20011)], ["float32"],
-        lambda x: layer_norm((x.astype(np.float32) + np.float32(1000.0)).astype(np.float64)),
-        "float32"),
+        "float32")
+       for name, shape in (("layer_norm_offset_f32", (97, 3001)),
+                           ("layer_norm_offset_long_f32", (5, 20011)))},
     # An element far from the rest at column 0 of rows longer than a tile
     # (the shift is the first tile's mean, not the first element: from
     # x[0] the variance would lose 4 digits here).
