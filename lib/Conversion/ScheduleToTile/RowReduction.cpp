@@ -284,8 +284,10 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                      /*acrossInBounds=*/true);
         // `buffer` from element `offset` seen as one row of `cols` elements
         // (its stride 0: the one row's stride is never taken, and a vector
-        // access then tests only the row's first element's alignment; with
-        // stride `cols` the row kernels of vectors ran 1.00-1.04x slower,
+        // access then tests only the row's first element's alignment; the
+        // window attempt's v2, whose vector kernels differ from before by
+        // this stride and a partial-store path their whole tiles never
+        // take, ran them 1.00-1.04x:
         // bench/results/2026-12-02-h200-row-window-attempt.log).
         auto rowView = [&](Value buffer, Value offset) {
           return stridedView(b, loc, buffer, offset, {one, cols}, {zero, one});
