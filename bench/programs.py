@@ -225,6 +225,13 @@ ATTENTION_SWEEP_SCHEDULES = {
     "wg_128x64_w8_s2": "tile = [128, 64], warps = 8, stages = 2, mma = wgmma",
     "wg_128x64_w8_s3": "tile = [128, 64], warps = 8, stages = 3, mma = wgmma",
     "wg_128x64_w8_s4": "tile = [128, 64], warps = 8, stages = 4, mma = wgmma",
+    # Warp-specialized: a producer warpgroup fills the K and V rings, the
+    # two consumer warpgroups free each slot on its barrier.
+    "ws_128x128_w8_s2": "tile = [128, 128], warps = 8, stages = 2, mma = wgmma, producer_warps = 4",
+    "ws_128x128_w8_s3": "tile = [128, 128], warps = 8, stages = 3, mma = wgmma, producer_warps = 4",
+    "ws_128x64_w8_s2": "tile = [128, 64], warps = 8, stages = 2, mma = wgmma, producer_warps = 4",
+    "ws_128x64_w8_s3": "tile = [128, 64], warps = 8, stages = 3, mma = wgmma, producer_warps = 4",
+    "ws_128x64_w8_s4": "tile = [128, 64], warps = 8, stages = 4, mma = wgmma, producer_warps = 4",
 }
 
 

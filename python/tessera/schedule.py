@@ -43,8 +43,9 @@ class Schedule:
     give every multiprocessor a block where the output has fewer tiles,
     the default on Hopper; for column kernels 4 blocks per multiprocessor,
     their default everywhere);
-    ``producer_warps`` (0 or 4) a warp-specialized wgmma matmul whose extra
-    warpgroup issues the TMA copies."""
+    ``producer_warps`` (0 or 4) a warp-specialized wgmma matmul or
+    attention whose extra warpgroup issues the TMA copies (the default for
+    attention with head dims of 128 on Hopper)."""
 
     tile: Tuple[int, ...]
     warps: int = 4

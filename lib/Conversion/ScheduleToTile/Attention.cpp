@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Attention kernels: one FlashAttention-2 block program, its dots on tensor
-// cores (mma.sync) or, for everything else, on fma.
+// cores (wgmma, warp-specialized or not; mma.sync) or, for everything else,
+// on fma.
 //
 //===----------------------------------------------------------------------===//
 
@@ -218,7 +219,11 @@ struct AttentionMaps {
 /// Without tensor cores the boxes' rows are whole 32-byte multiples plus a
 /// 16-byte pad, so that the eight rows a warp's lanes read at once start in
 /// distinct banks. The end: O over the row sums, stored masked at the
-/// query rows' end. Causal blocks skip the key blocks past their last row.
+/// query rows' end. Causal blocks skip the key blocks past their last row,
+/// and the longest run first. With wgmma and `producer_warps` the program
+/// is warp-specialized: a producer warpgroup fills rings of K and V slots
+/// and the block's warps free each slot on its barrier (no block barrier
+/// per key block).
 struct AttentionProgram {
   graph::AttentionOp attention;
   const AttentionHost &setup;
@@ -238,6 +243,11 @@ struct AttentionProgram {
   /// wgmma: the next key block's scores multiply while the current
   /// block's softmax runs.
   bool overlap = false;
+  /// wgmma with `producer_warps`: a producer warpgroup of that many warps
+  /// fills rings of K and V slots, the `consumerThreads` of the default
+  /// region free each slot on its barrier (0: the block's loop, pipelined
+  /// by tessera-tile-pipeline).
+  int64_t producerWarps = 0, consumerThreads = 0;
 
   bool tensorCores() const { return dots != AttentionDots::fma; }
   /// Row values of the scores as row values of the outputs (the same lanes
@@ -334,12 +344,15 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   int64_t maskParam = setup.mask;
   RankedTensorType maskType = setup.maskType;
   Value sq = params[setup.sq], sk = params[setup.sk];
-  // A flat grid of query blocks (fastest) by batch entries.
-  SmallVector<Value> blockIds = flatBlockIds(
-      b, loc,
-      {arith::CeilDivUIOp::create(b, loc, sq, c(b, bm)).getResult(),
-       Value()});
+  // A flat grid of query blocks (fastest) by batch entries. Causal: the
+  // last query blocks (the most key blocks) first, so that the short ones
+  // fill the last wave.
+  Value queryBlocks = arith::CeilDivUIOp::create(b, loc, sq, c(b, bm));
+  SmallVector<Value> blockIds = flatBlockIds(b, loc, {queryBlocks, Value()});
   Value qb = blockIds[0], bh = blockIds[1];
+  if (causal)
+    qb = arith::SubIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, queryBlocks, c(b, 1)), qb);
   Value q0 = mul(b, qb, c(b, bm));
   // A batch entry's [rows, cols] of a buffer: consecutive, or, stored
   // [B, S, H, D] (`swapped`), its head's columns of every row of its batch
@@ -499,6 +512,126 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                               /*Negative=*/true)));
   Value zeroF = floatConstant(b, loc, f32, 0.0);
   auto rows = scores.rows(f32);
+
+  // Warp-specialized: the producer warpgroup fills rings of `stages` K
+  // and V slots by TMA, each slot with a `full` barrier (its copy landed:
+  // one arrival and the bytes) and an `empty` one (every consumer warp is
+  // done with it). The consumers (the default region, the block's
+  // warps) run the loop below with per-slot waits and no block barrier,
+  // so that one warpgroup's softmax runs under the other's dots. With
+  // the overlap the producer copies one K block more (the last again,
+  // for the last iteration's early scores, which go unused).
+  bool specialized = wgmma && producerWarps != 0;
+  auto slotOf = [&](OpBuilder &ob, Value use) {
+    return arith::RemUIOp::create(ob, loc, use, c(ob, stages)).getResult();
+  };
+  // The parity of use `use`'s phase of its slot's barrier.
+  auto parityOf = [&](OpBuilder &ob, Value use) {
+    Value phase = arith::DivUIOp::create(ob, loc, use, c(ob, stages));
+    return arith::IndexCastOp::create(
+               ob, loc, ob.getI1Type(),
+               arith::RemUIOp::create(ob, loc, phase, c(ob, 2)))
+        .getResult();
+  };
+  Value kRing, vRing, fullK, fullV, emptyK, emptyV;
+  tile::WarpSpecializeOp groups;
+  if (specialized) {
+    kRing = tile::LocalAllocOp::create(
+        b, loc, tile::SmemType::get({stages, bn, dBox}, element, layout),
+        IntegerAttr());
+    vRing = tile::LocalAllocOp::create(
+        b, loc, tile::SmemType::get({stages, bn, dvBox}, element, layout),
+        IntegerAttr());
+    auto ringBarriers = tile::MbarrierType::get(ctx, stages);
+    fullK = tile::MbarrierAllocOp::create(b, loc, ringBarriers, 1,
+                                          IntegerAttr());
+    fullV = tile::MbarrierAllocOp::create(b, loc, ringBarriers, 1,
+                                          IntegerAttr());
+    // (One arrival per consumer warp: `per_warp`.)
+    emptyK = tile::MbarrierAllocOp::create(b, loc, ringBarriers,
+                                           consumerThreads / 32, IntegerAttr());
+    emptyV = tile::MbarrierAllocOp::create(b, loc, ringBarriers,
+                                           consumerThreads / 32, IntegerAttr());
+    // Captures: the producer's inputs, in this order; the batch entry's
+    // coordinates last.
+    SmallVector<Value> captures{kMapView, vMapView,     params[maps->k],
+                                params[maps->v], kRing, vRing,
+                                fullK,    fullV,        emptyK,
+                                emptyV,   numKV,        bh};
+    if (setup.anySwapped())
+      captures.append({batchOf, headOf});
+    // Budgets: the producer 24 registers a thread, the consumers what the
+    // block's register file leaves (240 for two warpgroups, as
+    // FlashAttention-3's).
+    int64_t producerThreads = producerWarps * 32;
+    int64_t total = consumerThreads + producerThreads;
+    int64_t cap = std::min<int64_t>(248, 65536 / total / 8 * 8);
+    int64_t consumerRegisters = std::min<int64_t>(
+        240, (cap * total - 24 * producerThreads) / consumerThreads / 8 * 8);
+    groups = createWarpSpecialize(
+        b, loc, TypeRange{rows, outputs.tile(f32)}, captures, producerWarps,
+        consumerRegisters, 24);
+
+    Block &pb = groups.getPartitionRegions()[0].front();
+    OpBuilder pbld = OpBuilder::atBlockBegin(&pb);
+    ValueRange in = pb.getArguments();
+    Value pK = in[0], pV = in[1], pKMap = in[2], pVMap = in[3],
+          pKRing = in[4], pVRing = in[5], pFullK = in[6], pFullV = in[7],
+          pEmptyK = in[8], pEmptyV = in[9], pNumKV = in[10], pBh = in[11];
+    auto pAt = [&](OpBuilder &ob, bool swapped, Value row) {
+      return swapped ? SmallVector<Value>{in[12], in[13], row, c(ob, 0)}
+                     : SmallVector<Value>{pBh, row, c(ob, 0)};
+    };
+    Value copies = overlap ? arith::AddIOp::create(pbld, loc, pNumKV,
+                                                   c(pbld, 1))
+                                 .getResult()
+                           : pNumKV;
+    Value lastBlock = arith::SubIOp::create(pbld, loc, pNumKV, c(pbld, 1));
+    scf::ForOp::create(
+        pbld, loc, c(pbld, 0), copies, c(pbld, 1), ValueRange(),
+        [&](OpBuilder &fb, Location l, Value i, ValueRange) {
+          Value slot = slotOf(fb, i);
+          Value reused = arith::CmpIOp::create(
+              fb, l, arith::CmpIPredicate::uge, i, c(fb, stages));
+          // Slot `slot`'s previous use freed (from the second round on).
+          auto awaitFree = [&](OpBuilder &ob, Value empty) {
+            auto wait = scf::IfOp::create(ob, l, reused, /*withElse=*/false);
+            OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
+            tile::MbarrierWaitOp::create(
+                wb, l, empty, slot,
+                parityOf(wb, arith::SubIOp::create(wb, l, i, c(wb, stages))));
+          };
+          // K: block i (the last again past the end).
+          awaitFree(fb, pEmptyK);
+          Value kRow = mul(fb, arith::MinUIOp::create(fb, l, i, lastBlock),
+                           c(fb, bn));
+          tile::BoxCopyOp::create(
+              fb, l, Type(), pK, pAt(fb, setup.key.swapped, kRow),
+              tile::SlotOp::create(fb, l, pKRing, slot), pKMap, pFullK, slot,
+              Value(), false);
+          // V: block i, while there is one.
+          OpBuilder vb = fb;
+          if (overlap) {
+            auto some = scf::IfOp::create(
+                fb, l,
+                arith::CmpIOp::create(fb, l, arith::CmpIPredicate::ult, i,
+                                      pNumKV),
+                /*withElse=*/false);
+            vb = OpBuilder::atBlockBegin(some.thenBlock());
+          }
+          awaitFree(vb, pEmptyV);
+          tile::BoxCopyOp::create(
+              vb, l, Type(), pV,
+              pAt(vb, setup.value.swapped, mul(vb, i, c(vb, bn))),
+              tile::SlotOp::create(vb, l, pVRing, slot), pVMap, pFullV, slot,
+              Value(), false);
+          scf::YieldOp::create(fb, l);
+        });
+    tile::WarpReturnOp::create(pbld, loc);
+    // The consumers: from here to the loop's end, in the default region.
+    b.setInsertionPointToStart(&groups.getDefaultRegion().front());
+  }
+
   SmallVector<Value> inits{
       tensor::SplatOp::create(b, loc, rows, negInf),
       tensor::SplatOp::create(b, loc, rows, zeroF),
@@ -517,7 +650,12 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // next scores `async`, runs the softmax of its own while they multiply,
   // and awaits them after P V. The first block's scores come before the
   // loop.
-  if (overlap) {
+  if (overlap && specialized) {
+    Value zero = c(b, 0);
+    tile::MbarrierWaitOp::create(b, loc, fullK, zero, parityOf(b, zero));
+    inits.push_back(scoresOf(b, tile::SlotOp::create(b, loc, kRing, zero)));
+    tile::MbarrierArriveOp::create(b, loc, emptyK, zero, /*per_warp=*/true);
+  } else if (overlap) {
     Value ks = tile::LocalAllocOp::create(
         b, loc, tile::SmemType::get({bn, dBox}, element, layout),
         IntegerAttr());
@@ -537,16 +675,30 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
       [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
         Value k0 = mul(lb, j, c(lb, bn));
         Value kRow = k0;
-        if (overlap)
+        if (overlap && !specialized)
           kRow = mul(lb,
                      arith::MinUIOp::create(
                          lb, l, arith::AddIOp::create(lb, l, j, c(lb, 1)),
                          arith::SubIOp::create(lb, l, numKV, c(lb, 1))),
                      c(lb, bn));
+        // Warp-specialized: the slots of K block `kUse` and V block j,
+        // K awaited here, V before the second dot.
+        Value ks, vs, kSlot, vSlot;
+        if (specialized) {
+          Value kUse = overlap ? arith::AddIOp::create(lb, l, j, c(lb, 1))
+                                     .getResult()
+                               : j;
+          kSlot = slotOf(lb, kUse);
+          vSlot = slotOf(lb, j);
+          ks = tile::SlotOp::create(lb, l, kRing, kSlot);
+          vs = tile::SlotOp::create(lb, l, vRing, vSlot);
+          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot,
+                                       parityOf(lb, kUse));
+        }
         // wgmma: both copies (TMA) arrive on one barrier of the
         // iteration (tessera-tile-pipeline makes it a ring).
         Value landed;
-        if (wgmma)
+        if (wgmma && !specialized)
           landed = tile::MbarrierAllocOp::create(
               lb, l, tile::MbarrierType::get(ctx, 1), /*arrivals=*/2,
               IntegerAttr());
@@ -568,19 +720,20 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
               Value(), Value(), false);
           return std::make_pair(buffer, Value(op.getToken()));
         };
-        auto [ks, kDone] =
-            copy(kView, kMapView, wgmma ? maps->k : 0, dBox, kRow,
-                 setup.key.swapped);
-        auto [vs, vDone] =
-            copy(vView, vMapView, wgmma ? maps->v : 0, dvBox, k0,
-                 setup.value.swapped);
-        if (wgmma)
-          tile::MbarrierWaitOp::create(
-              lb, l, landed, c(lb, 0),
-              arith::ConstantIntOp::create(lb, l, lb.getI1Type(), 0));
-        else
-          tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
-                               IntegerAttr());
+        if (!specialized) {
+          Value kDone, vDone;
+          std::tie(ks, kDone) = copy(kView, kMapView, wgmma ? maps->k : 0,
+                                     dBox, kRow, setup.key.swapped);
+          std::tie(vs, vDone) = copy(vView, vMapView, wgmma ? maps->v : 0,
+                                     dvBox, k0, setup.value.swapped);
+          if (wgmma)
+            tile::MbarrierWaitOp::create(
+                lb, l, landed, c(lb, 0),
+                arith::ConstantIntOp::create(lb, l, lb.getI1Type(), 0));
+          else
+            tile::WaitOp::create(lb, l, ValueRange{kDone, vDone},
+                                 IntegerAttr());
+        }
         Value s, next;
         if (overlap) {
           s = carried[3];
@@ -589,6 +742,10 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
           next = early;
         } else {
           s = scoresOf(lb, ks);
+          // (A synchronous dot: its K slot is free once it returns.)
+          if (specialized)
+            tile::MbarrierArriveOp::create(lb, l, emptyK, kSlot,
+                                           /*per_warp=*/true);
         }
 
         // Scaled; masked only where needed: the additive mask in
@@ -741,21 +898,40 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         } else {
           tile::LocalStoreOp::create(lb, l, p16, ps);
         }
+        if (specialized)
+          tile::MbarrierWaitOp::create(lb, l, fullV, vSlot, parityOf(lb, j));
         o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o,
                                 mmaOutputs);
+        // (Synchronous: it returns when every dot of the thread is done,
+        // the early scores' included.)
+        if (specialized) {
+          tile::MbarrierArriveOp::create(lb, l, emptyV, vSlot,
+                                         /*per_warp=*/true);
+          if (overlap)
+            tile::MbarrierArriveOp::create(lb, l, emptyK, kSlot,
+                                           /*per_warp=*/true);
+        }
         SmallVector<Value> yielded{mNew, lNew, o};
         if (overlap)
           yielded.push_back(
               tile::DotWaitOp::create(lb, l, ValueRange{next}).getResult(0));
         scf::YieldOp::create(lb, l, yielded);
       });
-  loop->setAttr(tile::TileDialect::getStagesAttrName(),
-                b.getI64IntegerAttr(stages));
+  Value rowSums = loop.getResult(1), acc = loop.getResult(2);
+  if (specialized) {
+    tile::WarpYieldOp::create(b, loc, ValueRange{rowSums, acc});
+    b.setInsertionPointAfter(groups);
+    rowSums = groups.getResult(0);
+    acc = groups.getResult(1);
+  } else {
+    loop->setAttr(tile::TileDialect::getStagesAttrName(),
+                  b.getI64IntegerAttr(stages));
+  }
 
   // O over the row sums (0 for a row with no key), stored masked at
   // the query rows' end.
   Value inverse = mapTiles(
-      b, loc, rows, {loop.getResult(1)},
+      b, loc, rows, {rowSums},
       [&](OpBuilder &mb, ValueRange x) -> Value {
         Value positive = arith::CmpFOp::create(
             mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
@@ -768,7 +944,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // Stochastic rounding hashes each output element's indices, as the
   // CPU path does: the batch entry's, the query row's and the column's.
   SmallVector<Value> inputs{
-      loop.getResult(2),
+      acc,
       tile::BroadcastOp::create(b, loc, outputs.tile(f32),
                                 outputRows(b, inverse), b.getI64IntegerAttr(1))};
   SmallVector<Value> entry;
@@ -916,6 +1092,8 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   // wgmma sweeps). Wider value heads keep their registers for the output
   // (the early scores take another bn / 2 a thread).
   tma.overlap = d >= 128 && dv <= 128;
+  tma.producerWarps = config.getProducerWarps();
+  tma.consumerThreads = config.getThreads();
   Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
                                            indexConstant(hb, loc, bm));
   return emitKernel(

@@ -304,11 +304,7 @@ LogicalResult WgmmaMatmul::buildTma(OpBuilder &b, Location loc,
 // The warp-specialized kernel
 //===----------------------------------------------------------------------===//
 
-/// A `tessera_tile.warp_specialize` with `captures`, a default region whose
-/// results are `results`, and one partition of `producerWarps` warps whose
-/// block arguments are the captures. Register budgets: `consumerRegisters`
-/// for the default region, `producerRegisters` for the partition.
-static tile::WarpSpecializeOp
+tile::WarpSpecializeOp
 createWarpSpecialize(OpBuilder &b, Location loc, TypeRange results,
                      ValueRange captures, int32_t producerWarps,
                      int32_t consumerRegisters, int32_t producerRegisters) {
@@ -372,7 +368,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
 
   // The ring: per slot, a swizzled box of each band's rows of A and one of
   // B; `full[s]` completes when the slot's copies land (one arrival and
-  // the bytes per copy), `empty[s]` when every consumer thread is done
+  // the bytes per copy), `empty[s]` when every consumer warp is done
   // with it.
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
@@ -391,7 +387,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   Value rhsRing = tile::LocalAllocOp::create(b, loc, rhsRingType, IntegerAttr());
   Value full = tile::MbarrierAllocOp::create(b, loc, barriersType, bands + 1,
                                              IntegerAttr());
-  Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps * 32,
+  Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps,
                                               IntegerAttr());
 
   auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, mmaK(element));
@@ -496,9 +492,11 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
             tile::MbarrierArriveOp::create(
                 rb, l, empty,
                 rem(rb, arith::AddIOp::create(rb, l, kt, c(rb, stages - 1)),
-                    stages));
+                    stages),
+                /*per_warp=*/true);
           } else {
-            tile::MbarrierArriveOp::create(fb, l, empty, slot);
+            tile::MbarrierArriveOp::create(fb, l, empty, slot,
+                                           /*per_warp=*/true);
           }
           scf::YieldOp::create(fb, l, next);
         });

@@ -504,6 +504,19 @@ struct WgmmaMatmul {
                                      const TileEpilogue &epilogue);
 };
 
+/// A `tessera_tile.warp_specialize` with `captures`, a default region whose
+/// results are `results`, and one partition of `producerWarps` warps whose
+/// block arguments are the captures (a producer filling rings of shared
+/// buffers by TMA, as the warp-specialized matmul and attention have).
+/// Register budgets: `consumerRegisters` for the default region,
+/// `producerRegisters` for the partition.
+tile::WarpSpecializeOp createWarpSpecialize(OpBuilder &b, Location loc,
+                                            TypeRange results,
+                                            ValueRange captures,
+                                            int32_t producerWarps,
+                                            int32_t consumerRegisters,
+                                            int32_t producerRegisters);
+
 //===----------------------------------------------------------------------===//
 // One lowering per kernel family
 //===----------------------------------------------------------------------===//

@@ -145,13 +145,37 @@ struct MbarrierArriveLowering
   LogicalResult
   matchAndRewrite(tile::MbarrierArriveOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(barrierChip(op)))
+    FailureOr<const target::TargetInfo *> info = barrierChip(op);
+    if (failed(info))
       return failure();
     Location loc = op.getLoc();
     Value group = asBarrierGroup(rewriter, loc, adaptor.getBarriers().front());
-    nvgpu::MBarrierArriveOp::create(
-        rewriter, loc, nvgpu::MBarrierTokenType::get(rewriter.getContext()),
-        group, adaptor.getIndex().front());
+    Value index = adaptor.getIndex().front();
+    auto arrive = [&](OpBuilder &b, Location l) {
+      nvgpu::MBarrierArriveOp::create(
+          b, l, nvgpu::MBarrierTokenType::get(b.getContext()), group, index);
+    };
+    if (!op.getPerWarp()) {
+      arrive(rewriter, loc);
+      rewriter.eraseOp(op);
+      return success();
+    }
+    // Per warp: the warp's lanes meet (bar.warp.sync orders their memory
+    // accesses before lane 0's), then lane 0 arrives.
+    NVVM::SyncWarpOp::create(
+        rewriter, loc, arith::ConstantIntOp::create(rewriter, loc, -1, 32));
+    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
+    Value lane = arith::RemUIOp::create(
+        rewriter, loc, tid,
+        arith::ConstantIndexOp::create(rewriter, loc, (*info)->getWarpSize()));
+    scf::IfOp::create(rewriter, loc,
+                      arith::CmpIOp::create(
+                          rewriter, loc, arith::CmpIPredicate::eq, lane,
+                          arith::ConstantIndexOp::create(rewriter, loc, 0)),
+                      [&](OpBuilder &b, Location l) {
+                        arrive(b, l);
+                        scf::YieldOp::create(b, l);
+                      });
     rewriter.eraseOp(op);
     return success();
   }

@@ -71,10 +71,12 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                    << ", which splits the K loop of matmul kernels and the rows of "
                       "column kernels only";
   if (config.getProducerWarps() != 0 &&
-      (shape.kind != KernelKind::Matmul || mma != MmaKind::wgmma))
+      ((shape.kind != KernelKind::Matmul &&
+        shape.kind != KernelKind::Attention) ||
+       mma != MmaKind::wgmma))
     return error() << "sets producer_warps = " << config.getProducerWarps()
-                   << ", which only wgmma matmul kernels have (a warpgroup "
-                      "issuing their TMA copies)";
+                   << ", which only wgmma matmul and attention kernels have "
+                      "(a warpgroup issuing their TMA copies)";
   if (config.getProducerWarps() != 0 && config.getSplitK() != 1)
     return error() << "sets producer_warps with split_k; the "
                       "warp-specialized kernel does not split K yet";

@@ -319,6 +319,11 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 64 query rows; 64 keys a step in a 3-stage TMA ring for head dims of
     // 64, 128 keys in a 2-stage one for 128 (the best of a sweep on the
     // H200: bench/results/2026-11-30-h200-attention-wgmma-sweep.log).
+    // Head dims of 128 are warp-specialized: a producer warpgroup fills the
+    // rings (1.00-1.13x; bench/results/2026-12-02-h200-attention-ws-*).
+    // Head dims of 64 are not (0.68-0.85x at 64 keys a step: the block of
+    // 384 threads at the 168-register cap that its 240-register consumers
+    // need leaves one block per SM, where the 97-register kernel has two).
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaAttention(shape.anchor)) {
       auto attention = cast<graph::AttentionOp>(shape.anchor);
@@ -333,7 +338,7 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                                0);
       if (d <= 128 && dv <= 128)
         return ConfigAttr::get(ctx, {128, 128}, 8, 2, 1, 1, MmaKind::wgmma, 1,
-                               0);
+                               4);
     }
     if (chip.hasMatrixKind(target::MatrixKind::MmaSync) &&
         isTensorCoreAttention(shape.anchor)) {

@@ -4,21 +4,16 @@
 // copies inputs TMA cannot address into aligned rows first).
 
 // Head dim 128 (the default: 128 query rows, two warpgroups; 128 keys a
-// step, 2 stages). The host describes query, key and value to TMA as
-// [batch entries, rows, head dim] (boxes of 128 rows by 64 columns,
-// 128-byte swizzle); the kernel takes the maps and the batch count. The
-// wgmma program: the query
-// tile copied once into a swizzled buffer through its map, completing on a
-// barrier; the first key block too, and its scores S = Q K^T (both
-// operands from shared memory, K through a transposed view: K-major)
-// before the loop (the overlap: query heads of 128 or more, value heads
-// of at most 128). The loop carries the scores of its block: each
-// iteration copies the next key block and its own value block onto one
-// barrier of the iteration (tessera-tile-pipeline
-// makes it a ring), issues the next block's scores `async`, runs the
-// softmax of its own, converts P (rounded to f16) to the second dot's `a`
-// (the accumulator's own layout: nothing moves), O = P V, then awaits the
-// next scores (`dot_wait`) and carries them.
+// step, 2 stages; warp-specialized). The host describes query, key and
+// value to TMA as [batch entries, rows, head dim] (boxes of 128 rows by 64
+// columns, 128-byte swizzle); the kernel takes the maps and the batch
+// count. Causal: the last query blocks (the longest rows) run first. The
+// query tile is copied once into a swizzled buffer through its map,
+// completing on a barrier, before the warps split. Then the rings of K
+// and V slots, a `full` barrier per slot (one arrival: the copy's) and an
+// `empty` one (8 arrivals: one per consumer warp), and the split: the
+// consumers (the block's 8 warps, 240 registers) and a producer warpgroup
+// (24 registers).
 // CHECK-DAG: #[[SWZ:.*]] = #tessera_tile.smem_layout<swizzle = 128>
 // CHECK-DAG: #[[MMA:.*]] = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>
 // CHECK-DAG: #[[ACC:.*]] = #tessera_tile.mma_acc<mma = #[[MMA]], warps = [8, 1]>
@@ -28,30 +23,71 @@
 // CHECK: tessera_target.launch @attention_d128_k0_attention_wgmma grid(%{{.*}}) block = [256] args(
 // CHECK-LABEL: tessera_target.kernel @attention_d128_k0_attention_wgmma
 // CHECK-NOT: scf.if
+// CHECK: %[[QBLOCKS:.*]] = arith.ceildivui
+// CHECK: %[[LAST:.*]] = arith.subi %[[QBLOCKS]], %c1
+// CHECK: arith.subi %[[LAST]], %{{.*}}
 // CHECK: %[[QS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #[[SWZ]]>
 // CHECK: %[[QB:.*]] = tessera_tile.mbarrier_alloc arrivals 1
 // CHECK: tessera_tile.box_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], %[[QS]] desc %{{.*}} arrive %[[QB]]
 // CHECK: tessera_tile.mbarrier_wait %[[QB]]
-// CHECK: %[[K0:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #[[SWZ]]>
-// CHECK: tessera_tile.box_copy %{{.*}}, %[[K0]] desc
-// CHECK: tessera_tile.mbarrier_wait
+// CHECK: %[[KR:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<2x128x128xf16, #[[SWZ]]>
+// CHECK: %[[VR:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<2x128x128xf16, #[[SWZ]]>
+// CHECK: %[[FK:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+// CHECK: %[[FV:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+// CHECK: %[[EK:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<2>
+// CHECK: %[[EV:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<2>
+// CHECK: %[[OUT:.*]]:2 = tessera_tile.warp_specialize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KR]], %[[VR]], %[[FK]], %[[FV]], %[[EK]], %[[EV]], %{{.*}}, %{{.*}})
+// CHECK-NEXT: default registers(240) {
+//
+// The consumers: the first key block's scores S = Q K^T (both operands
+// from shared memory, K through a transposed view: K-major) before the
+// loop, its slot freed after; the loop carries the scores of its block
+// (the overlap: query heads of 128 or more, value heads of at most 128):
+// each iteration waits for the next K slot, issues the next block's
+// scores `async`, runs the softmax of its own, converts P (rounded to
+// f16) to the second dot's `a` (the accumulator's own layout: nothing
+// moves), waits for its V slot, O = P V, frees both slots (one arrival
+// per warp), then awaits the next scores (`dot_wait`) and carries them.
+// No block barrier: the two warpgroups only meet at the slots' barriers.
+// CHECK: tessera_tile.mbarrier_wait %[[FK]][%{{.*}}]
+// CHECK: %[[K0:.*]] = tessera_tile.slot %[[KR]][%{{.*}}]
 // CHECK: %[[K0T:.*]] = tessera_tile.trans %[[K0]]
 // CHECK: %[[S0:.*]] = tessera_tile.dot %[[QS]], %[[K0T]], %{{.*}} {mma = #[[MMA]]}
+// CHECK: tessera_tile.mbarrier_arrive %[[EK]][%{{.*}}] per_warp
 // CHECK: scf.for {{.*}} iter_args({{.*}}, %[[S:.*]] = %[[S0]])
-// CHECK: %[[BAR:.*]] = tessera_tile.mbarrier_alloc arrivals 2
-// CHECK: %[[KS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #[[SWZ]]>
-// CHECK: tessera_tile.box_copy %{{.*}}, %[[KS]] desc %{{.*}} arrive %[[BAR]]
-// CHECK: %[[VS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #[[SWZ]]>
-// CHECK: tessera_tile.box_copy %{{.*}}, %[[VS]] desc %{{.*}} arrive %[[BAR]]
-// CHECK: tessera_tile.mbarrier_wait %[[BAR]]
+// CHECK: %[[KS:.*]] = tessera_tile.slot %[[KR]][%[[KSLOT:.*]]] :
+// CHECK: %[[VS:.*]] = tessera_tile.slot %[[VR]][%[[VSLOT:.*]]] :
+// CHECK: tessera_tile.mbarrier_wait %[[FK]][%[[KSLOT]]]
 // CHECK: %[[KT:.*]] = tessera_tile.trans %[[KS]]
 // CHECK: %[[NEXT:.*]] = tessera_tile.dot %[[QS]], %[[KT]], %{{.*}} async {mma = #[[MMA]]}
 // CHECK: tessera_tile.reduce max %{{.*}} axis 1
 // CHECK: %[[P:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, #[[ACC]]> -> tensor<128x128xf16, #[[OPND]]>
+// CHECK: tessera_tile.mbarrier_wait %[[FV]][%[[VSLOT]]]
 // CHECK: %[[O:.*]] = tessera_tile.dot %[[P]], %[[VS]], %{{.*}} {mma = #[[MMA]]}
+// CHECK: tessera_tile.mbarrier_arrive %[[EV]][%[[VSLOT]]] per_warp
+// CHECK: tessera_tile.mbarrier_arrive %[[EK]][%[[KSLOT]]] per_warp
 // CHECK: %[[READY:.*]] = tessera_tile.dot_wait %[[NEXT]]
 // CHECK: scf.yield %{{.*}}, %{{.*}}, %[[O]], %[[READY]]
-// CHECK: } {tessera_tile.stages = 2 : i64}
+// CHECK-NOT: tessera_tile.stages
+// CHECK: tessera_tile.warp_yield
+//
+// The producer: per copy, from the second round of its ring on, wait
+// until the consumers freed the slot; K block i (the last again past the
+// end: one more K than V, for the last iteration's early scores), then,
+// while there is one, V block i, each arriving on its slot's `full`
+// barrier.
+// CHECK: partition0({{.*}}) num_warps(4) registers(24) {
+// CHECK: scf.for
+// CHECK: tessera_tile.mbarrier_wait %{{.*}}[%[[PS:.*]]], %{{.*}}
+// CHECK: arith.minui
+// CHECK: tessera_tile.box_copy {{.*}} desc {{.*}} arrive %{{.*}}[%[[PS]]]
+// CHECK: scf.if
+// CHECK: tessera_tile.mbarrier_wait
+// CHECK: tessera_tile.box_copy {{.*}} desc {{.*}} arrive %{{.*}}[%[[PS]]]
+// CHECK: tessera_tile.warp_return
+//
+// After the split (the consumers' warps): O over the row sums, stored.
+// CHECK: tessera_tile.broadcast %{{.*}}
 // CHECK: tessera_tile.store_tile
 // CHECK-NOT: mma_sync
 // CHECK: tessera_target.return
@@ -82,6 +118,71 @@ func.func @attention_d128(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, 
 // CHECK: } {tessera_tile.stages = 2 : i64}
 func.func @attention_d64(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
+}
+
+// -----
+
+// Head dim 128 without a producer (`producer_warps` left out): the block's
+// loop, pipelined by tessera-tile-pipeline. The first key block's scores
+// before the loop; each iteration copies the next key block and its own
+// value block onto one barrier of the iteration (the pass makes it a
+// ring), issues the next scores `async`, the softmax, O = P V, awaits the
+// next scores. Not causal: the query blocks in order.
+// CHECK-LABEL: tessera_target.kernel @attention_d128_block_k0_attention_wgmma
+// CHECK-NOT: tessera_tile.warp_specialize
+// CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma =
+// CHECK: scf.for
+// CHECK: %[[BAR:.*]] = tessera_tile.mbarrier_alloc arrivals 2
+// CHECK: %[[KS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #{{.*}}>
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[KS]] desc %{{.*}} arrive %[[BAR]]
+// CHECK: %[[VS:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<128x128xf16, #{{.*}}>
+// CHECK: tessera_tile.box_copy %{{.*}}, %[[VS]] desc %{{.*}} arrive %[[BAR]]
+// CHECK: tessera_tile.mbarrier_wait %[[BAR]]
+// CHECK: %[[NEXT:.*]] = tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async
+// CHECK: tessera_tile.dot %{{.*}}, %[[VS]], %{{.*}} {mma =
+// CHECK: tessera_tile.dot_wait %[[NEXT]]
+// CHECK: } {tessera_tile.stages = 2 : i64}
+func.func @attention_d128_block(%q: tensor<?x?x128xf16>) -> tensor<?x?x128xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>(%q) : (tensor<?x?x128xf16>) -> tensor<?x?x128xf16> {
+  ^bb0(%x: tensor<?x?x128xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x128xf16>, tensor<?x?x128xf16>, tensor<?x?x128xf16> -> tensor<?x?x128xf16>
+    tessera_schedule.yield %o : tensor<?x?x128xf16>
+  }
+  return %r : tensor<?x?x128xf16>
+}
+
+// -----
+
+// Head dim 64 warp-specialized (no overlap): each iteration waits for its
+// K slot, S = Q K^T (synchronous: the K slot is free when it returns),
+// the softmax, waits for its V slot, O = P V, frees the V slot. The
+// producer copies as many K blocks as V blocks (no `scf.if` around V).
+// CHECK-LABEL: tessera_target.kernel @attention_d64_ws_k0_attention_wgmma
+// CHECK: %[[EK:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<3>
+// CHECK: %[[EV:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<3>
+// CHECK: tessera_tile.warp_specialize
+// CHECK: scf.for
+// CHECK: tessera_tile.mbarrier_wait
+// CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma =
+// CHECK-NEXT: tessera_tile.mbarrier_arrive %[[EK]][%{{.*}}] per_warp
+// CHECK: tessera_tile.mbarrier_wait
+// CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma =
+// CHECK-NEXT: tessera_tile.mbarrier_arrive %[[EV]][%{{.*}}] per_warp
+// CHECK-NOT: tessera_tile.dot_wait
+// CHECK: tessera_tile.warp_yield
+// CHECK: partition0
+// CHECK: scf.for
+// CHECK-NOT: scf.if {{.*}}arith.cmpi ult
+// CHECK: tessera_tile.box_copy
+// CHECK: tessera_tile.box_copy
+// CHECK: tessera_tile.warp_return
+func.func @attention_d64_ws(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 3, mma = wgmma, producer_warps = 4>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
   ^bb0(%x: tensor<?x?x64xf16>):
     %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
     tessera_schedule.yield %o : tensor<?x?x64xf16>

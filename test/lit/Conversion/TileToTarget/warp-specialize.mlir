@@ -89,6 +89,33 @@ tessera_target.kernel @consumers()
 
 // -----
 
+// Freeing a ring slot: `mbarrier_arrive` is one arrival per thread;
+// `per_warp`, one per warp: the warp's lanes meet at bar.warp.sync (which
+// orders their shared-memory accesses before lane 0's), then lane 0
+// (thread id mod 32 = 0) arrives.
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @release
+// CHECK: scf.if
+// CHECK: nvgpu.mbarrier.init %{{.*}}[%{{.*}}], %c8
+// CHECK: gpu.barrier
+// CHECK: nvgpu.mbarrier.arrive %{{.*}}[%[[I:.*]]] :
+// CHECK: nvvm.bar.warp.sync %c-1_i32
+// CHECK: %[[TID:.*]] = gpu.thread_id x
+// CHECK: %[[LANE:.*]] = arith.remui %[[TID]], %c32
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[LANE]], %c0
+// CHECK: scf.if %[[FIRST]] {
+// CHECK-NEXT: nvgpu.mbarrier.arrive %{{.*}}[%[[I]]] :
+tessera_target.kernel @release(%i: index)
+    config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  %bars = tessera_tile.mbarrier_alloc arrivals 8 offset 0 : !tessera_tile.mbarrier<2>
+  tessera_tile.mbarrier_arrive %bars[%i] : !tessera_tile.mbarrier<2>
+  tessera_tile.mbarrier_arrive %bars[%i] per_warp : !tessera_tile.mbarrier<2>
+  tessera_target.return
+}
+}
+
+// -----
+
 module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 tessera_target.kernel @too_many_registers()
     config = #tessera_target.kernel_config<grid = [1], block = [256]> {

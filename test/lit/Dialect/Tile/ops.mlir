@@ -116,6 +116,8 @@ func.func @box_copies(%a: !gmem, %m: index, %k: index, %i: index, %p: i1, %phase
   tessera_tile.mbarrier_wait %bars[%i], %phase : !tessera_tile.mbarrier<3>
   // CHECK: tessera_tile.mbarrier_arrive %[[BARS]][%{{.*}}] : !tessera_tile.mbarrier<3>
   tessera_tile.mbarrier_arrive %bars[%i] : !tessera_tile.mbarrier<3>
+  // CHECK: tessera_tile.mbarrier_arrive %[[BARS]][%{{.*}}] per_warp : !tessera_tile.mbarrier<3>
+  tessera_tile.mbarrier_arrive %bars[%i] per_warp : !tessera_tile.mbarrier<3>
   return
 }
 

@@ -38,10 +38,11 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     default 1; `auto`: as many slices as give every multiprocessor of the
     device a block where the output has fewer tiles than it has
     multiprocessors, chosen at launch, at most 16 and at least 16 steps of
-    K each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul kernels: a warp-specialized
-    kernel whose extra warpgroup of 4 producer warps issues the TMA copies
-    into a ring that the `warps` consumer warps compute on; default 0, no
-    producer).
+    K each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul and attention kernels: a
+    warp-specialized kernel whose extra warpgroup of 4 producer warps
+    issues the TMA copies into rings that the `warps` consumer warps
+    compute on and free per slot; default 0, no producer, except attention
+    with head dims of 128 on Hopper).
 
     Example:
 

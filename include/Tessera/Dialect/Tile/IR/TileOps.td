@@ -569,21 +569,27 @@ def Tile_MbarrierAllocOp : Tile_Op<"mbarrier_alloc"> {
 def Tile_MbarrierArriveOp : Tile_Op<"mbarrier_arrive"> {
   let summary = "the calling warps arrive on one barrier of a group";
   let description = [{
-    Counts one arrival on `barriers[index]`, e.g. a consumer partition
-    telling the producer that a ring slot is free again.
+    Counts one arrival per calling thread on `barriers[index]`, e.g. a
+    consumer partition telling the producer that a ring slot is free again.
+    With `per_warp`, one arrival per calling warp instead, once all its
+    lanes have reached the op (their earlier shared-memory reads and
+    writes ordered before the arrival): a barrier waiting for W warps
+    expects W arrivals, not W x 32 atomic updates of one shared word.
 
     Example:
 
     ```mlir
     tessera_tile.mbarrier_arrive %bars[%i] : !tessera_tile.mbarrier<3>
+    tessera_tile.mbarrier_arrive %bars[%i] per_warp : !tessera_tile.mbarrier<3>
     ```
   }];
   let arguments = (ins Arg<Tile_MbarrierType, "barriers",
                            [MemRead<Tile_SharedMemory>,
                             MemWrite<Tile_SharedMemory>]>:$barriers,
-                       Index:$index);
+                       Index:$index, UnitAttr:$per_warp);
   let assemblyFormat = [{
-    $barriers `[` $index `]` attr-dict `:` qualified(type($barriers))
+    $barriers `[` $index `]` (`per_warp` $per_warp^)? attr-dict `:`
+        qualified(type($barriers))
   }];
 }
 

@@ -49,7 +49,7 @@ func.func @attention(%q: tensor<?x?x64xf16>, %r: tensor<?x?x?xf16>, %w: tensor<?
   %0 = tessera_graph.attention %q, %q, %q : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
   %1 = tessera_graph.attention %r, %r, %r : tensor<?x?x?xf16>, tensor<?x?x?xf16>, tensor<?x?x?xf16> -> tensor<?x?x?xf16>
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma, producer_warps = 4>
   %4 = tessera_graph.attention %h, %h, %h : tensor<?x?x128xbf16>, tensor<?x?x128xbf16>, tensor<?x?x128xbf16> -> tensor<?x?x128xbf16>
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = mma_sync>
   %2 = tessera_graph.attention %w, %w, %w : tensor<?x?x256xbf16>, tensor<?x?x256xbf16>, tensor<?x?x256xbf16> -> tensor<?x?x256xbf16>

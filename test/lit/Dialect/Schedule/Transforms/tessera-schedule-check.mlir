@@ -339,7 +339,7 @@ func.func @wgmma_attention_tile(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
 // -----
 
 func.func @producer_mma_sync(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
-  // expected-error @+1 {{sets producer_warps = 4, which only wgmma matmul kernels have (a warpgroup issuing their TMA copies)}}
+  // expected-error @+1 {{sets producer_warps = 4, which only wgmma matmul and attention kernels have (a warpgroup issuing their TMA copies)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128, 64], warps = 4, stages = 2, mma = mma_sync, producer_warps = 4>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
   ^bb0(%x: tensor<512x512xf16>, %y: tensor<512x512xf16>):
     %m = tessera_graph.matmul %x, %y : tensor<512x512xf16>, tensor<512x512xf16> -> tensor<512x512xf16>
