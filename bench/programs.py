@@ -105,7 +105,8 @@ func.func @main(%x: tensor<?x?x{_type}>) -> tensor<?x?x{_type}> {{
   return %y : tensor<?x?x{_type}>
 }}""")
 
-for _d, _type in ((64, "f16"), (128, "f16"), (64, "f32")):  # f32: SIMT
+for _d, _type in ((64, "f16"), (128, "f16"), (64, "bf16"), (128, "bf16"),
+                 (64, "f32")):  # f32: SIMT
     for _causal in (False, True):
         _t = f"tensor<?x?x?x{_d}x{_type}>"
         PROGRAMS[f"attention_d{_d}{'_causal' if _causal else ''}_{_type}"] = f"""

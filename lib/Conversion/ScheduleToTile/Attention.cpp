@@ -518,10 +518,13 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // one arrival and the bytes) and an `empty` one (every consumer warp is
   // done with it). The consumers (the default region, the block's
   // warps) run the loop below with per-slot waits and no block barrier,
-  // so that one warpgroup's softmax runs under the other's dots. With
-  // the overlap the producer copies one K block more (the last again,
-  // for the last iteration's early scores, which go unused).
+  // so that one warpgroup's softmax runs under the other's dots.
   bool specialized = wgmma && producerWarps != 0;
+  // Warp-specialized with the overlap, FlashAttention-3's consumer: at
+  // least one key block (its scores come before the loop; past the keys'
+  // end they are masked, P is 0).
+  if (specialized && overlap)
+    numKV = arith::MaxUIOp::create(b, loc, numKV, c(b, 1));
   auto slotOf = [&](OpBuilder &ob, Value use) {
     return arith::RemUIOp::create(ob, loc, use, c(ob, stages)).getResult();
   };
@@ -582,13 +585,8 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
       return swapped ? SmallVector<Value>{in[12], in[13], row, c(ob, 0)}
                      : SmallVector<Value>{pBh, row, c(ob, 0)};
     };
-    Value copies = overlap ? arith::AddIOp::create(pbld, loc, pNumKV,
-                                                   c(pbld, 1))
-                                 .getResult()
-                           : pNumKV;
-    Value lastBlock = arith::SubIOp::create(pbld, loc, pNumKV, c(pbld, 1));
     scf::ForOp::create(
-        pbld, loc, c(pbld, 0), copies, c(pbld, 1), ValueRange(),
+        pbld, loc, c(pbld, 0), pNumKV, c(pbld, 1), ValueRange(),
         [&](OpBuilder &fb, Location l, Value i, ValueRange) {
           Value slot = slotOf(fb, i);
           Value reused = arith::CmpIOp::create(
@@ -601,29 +599,17 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                 wb, l, empty, slot,
                 parityOf(wb, arith::SubIOp::create(wb, l, i, c(wb, stages))));
           };
-          // K: block i (the last again past the end).
+          // K, then V, of key block i.
+          Value row = mul(fb, i, c(fb, bn));
           awaitFree(fb, pEmptyK);
-          Value kRow = mul(fb, arith::MinUIOp::create(fb, l, i, lastBlock),
-                           c(fb, bn));
           tile::BoxCopyOp::create(
-              fb, l, Type(), pK, pAt(fb, setup.key.swapped, kRow),
+              fb, l, Type(), pK, pAt(fb, setup.key.swapped, row),
               tile::SlotOp::create(fb, l, pKRing, slot), pKMap, pFullK, slot,
               Value(), false);
-          // V: block i, while there is one.
-          OpBuilder vb = fb;
-          if (overlap) {
-            auto some = scf::IfOp::create(
-                fb, l,
-                arith::CmpIOp::create(fb, l, arith::CmpIPredicate::ult, i,
-                                      pNumKV),
-                /*withElse=*/false);
-            vb = OpBuilder::atBlockBegin(some.thenBlock());
-          }
-          awaitFree(vb, pEmptyV);
+          awaitFree(fb, pEmptyV);
           tile::BoxCopyOp::create(
-              vb, l, Type(), pV,
-              pAt(vb, setup.value.swapped, mul(vb, i, c(vb, bn))),
-              tile::SlotOp::create(vb, l, pVRing, slot), pVMap, pFullV, slot,
+              fb, l, Type(), pV, pAt(fb, setup.value.swapped, row),
+              tile::SlotOp::create(fb, l, pVRing, slot), pVMap, pFullV, slot,
               Value(), false);
           scf::YieldOp::create(fb, l);
         });
@@ -643,6 +629,156 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         sb, loc, scores.tile(f32), qa, tile::TransOp::create(sb, loc, ks),
         zeroOf(sb, loc, scores.tile(f32)), mmaScores);
   };
+  // The online softmax of the scores `s` of the key block at `k0` against
+  // the running row max and sum: the new ones, the old terms' factor
+  // alpha, and P rounded to the input type as the second dot's `a`.
+  struct SoftmaxStep {
+    Value m, l, alpha, pa;
+  };
+  auto softmaxStep = [&](OpBuilder &lb, Location l, Value s, Value k0,
+                         Value mPrev, Value lPrev) -> SoftmaxStep {
+    // Scaled; masked only where needed: the additive mask in
+    // every block, the ragged end of the keys and the causal
+    // diagonal in the blocks that reach them (a branch).
+    // (Index tiles are built where they are used: held across
+    // the loop they would take registers in every iteration.)
+    auto scaled = [&](OpBuilder &sb, bool masked) -> Value {
+      if (raw && !masked)
+        return s;
+      SmallVector<Value> inputs{s};
+      Value rowIds;
+      if (masked || maskRowStride)
+        rowIds = indices(sb, 1, q0);
+      if (masked) {
+        inputs.push_back(rowIds);
+        inputs.push_back(indices(sb, 0, k0));
+      }
+      if (maskView) {
+        Value offsets = tensor::SplatOp::create(
+            sb, l, scores.tile(index), maskBatchOffset);
+        if (maskKeys)
+          offsets = arith::AddIOp::create(sb, l, offsets,
+                                          indices(sb, 0, k0));
+        if (maskRowStride)
+          offsets = arith::AddIOp::create(
+              sb, l, offsets,
+              arith::MulIOp::create(
+                  sb, l, rowIds,
+                  tensor::SplatOp::create(sb, l, scores.tile(index),
+                                          maskRowStride)));
+        inputs.push_back(tile::GatherOp::create(
+            sb, l, scores.tile(maskType.getElementType()),
+            maskView, offsets));
+      }
+      return mapTiles(
+          sb, l, scores.tile(f32), inputs,
+          [&](OpBuilder &mb, ValueRange x) -> Value {
+            Value v = x[0];
+            if (!raw)
+              v = arith::MulFOp::create(mb, l, v,
+                                        floatConstant(mb, l, f32, scale));
+            if (maskView)
+              v = arith::AddFOp::create(
+                  mb, l, v, convertScalar(mb, l, x.back(), f32));
+            if (!masked)
+              return v;
+            Value out = arith::CmpIOp::create(
+                mb, l, arith::CmpIPredicate::uge, x[2], sk);
+            if (causal)
+              out = arith::OrIOp::create(
+                  mb, l, out,
+                  arith::CmpIOp::create(
+                      mb, l, arith::CmpIPredicate::ugt, x[2], x[1]));
+            return arith::SelectOp::create(mb, l, out, negInf, v);
+          });
+    };
+    Value end = arith::AddIOp::create(lb, l, k0, c(lb, bn));
+    Value edge = arith::CmpIOp::create(
+        lb, l, arith::CmpIPredicate::ugt, end, sk);
+    if (causal)
+      edge = arith::OrIOp::create(
+          lb, l, edge,
+          arith::CmpIOp::create(
+              lb, l, arith::CmpIPredicate::ugt, end,
+              arith::AddIOp::create(lb, l, q0, c(lb, 1))));
+    auto branch = scf::IfOp::create(lb, l, TypeRange{scores.tile(f32)},
+                                    edge, /*withElseRegion=*/true);
+    for (bool masked : {true, false}) {
+      Block &block = masked ? branch.getThenRegion().front()
+                            : branch.getElseRegion().front();
+      OpBuilder bb = OpBuilder::atBlockEnd(&block);
+      scf::YieldOp::create(bb, l, scaled(bb, masked));
+    }
+    s = branch.getResult(0);
+
+    // Online softmax: the new row max (0 where every key so far
+    // is masked, so that exp gives 0, not NaN), the old terms'
+    // factor, the probabilities, the new row sum.
+    Value blockMax = tile::ReduceOp::create(
+        lb, l, rows, tile::ReduceKind::max, s, 1);
+    Value mNew = mapTiles(lb, l, rows, {mPrev, blockMax},
+                          [&](OpBuilder &mb, ValueRange x) -> Value {
+                            return arith::MaximumFOp::create(
+                                mb, l, x[0], x[1]);
+                          });
+    Value mUse = mapTiles(
+        lb, l, rows, {mNew}, [&](OpBuilder &mb, ValueRange x) {
+          Value none = arith::CmpFOp::create(
+              mb, l, arith::CmpFPredicate::OEQ, x[0], negInf);
+          return arith::SelectOp::create(mb, l, none, zeroF, x[0])
+              .getResult();
+        });
+    // In base 2: p = 2^(v * c - m * c), one fma and one ex2 per score.
+    Value mc = mapTiles(lb, l, rows, {mUse},
+                        [&](OpBuilder &mb, ValueRange x) -> Value {
+                          return arith::MulFOp::create(
+                              mb, l, x[0], floatConstant(mb, l, f32, -c2));
+                        });
+    Value alpha = mapTiles(
+        lb, l, rows, {mPrev, mc},
+        [&](OpBuilder &mb, ValueRange x) -> Value {
+          return exp2(mb, math::FmaOp::create(
+                              mb, l, x[0], floatConstant(mb, l, f32, c2),
+                              x[1]));
+        });
+    Value p = mapTiles(
+        lb, l, scores.tile(f32),
+        {s, tile::BroadcastOp::create(lb, l, scores.tile(f32), mc,
+                                      lb.getI64IntegerAttr(1))},
+        [&](OpBuilder &mb, ValueRange x) -> Value {
+          return exp2(mb, math::FmaOp::create(
+                              mb, l, x[0], floatConstant(mb, l, f32, c2),
+                              x[1]));
+        });
+    Value blockSum = tile::ReduceOp::create(
+        lb, l, rows, tile::ReduceKind::add, p, 1);
+    Value lNew = mapTiles(
+        lb, l, rows, {lPrev, alpha, blockSum},
+        [&](OpBuilder &mb, ValueRange x) -> Value {
+          return arith::AddFOp::create(
+              mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
+        });
+    Value pa = ps;
+    Value p16 = p;
+    if (element != f32)
+      p16 = mapTiles(lb, l, scores.tile(element), {p},
+                     [&](OpBuilder &mb, ValueRange x) {
+                       return convertScalar(mb, l, x[0], element);
+                     });
+    if (tensorCores()) {
+      pa = tile::ConvertLayoutOp::create(
+          lb, l,
+          RankedTensorType::get(
+              {bm, bn}, element,
+              tile::DotOperandEncodingAttr::get(
+                  ctx, 0,
+                  cast<tile::MmaAccEncodingAttr>(outputs.encoding))),
+          p16);
+    } else {
+      tile::LocalStoreOp::create(lb, l, p16, ps);
+    }
+    return SoftmaxStep{mNew, lNew, alpha, pa};
+  };
   // Overlapped (FlashAttention-3's intra-warpgroup overlap): the loop
   // carries the scores of its key block, computed one iteration early;
   // iteration j copies K of block j + 1 (the last block again in the last
@@ -650,12 +786,74 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // next scores `async`, runs the softmax of its own while they multiply,
   // and awaits them after P V. The first block's scores come before the
   // loop.
-  if (overlap && specialized) {
+  Value rowSums, acc;
+  if (specialized && overlap) {
+    // FlashAttention-3's consumer: the first key block's scores and
+    // softmax before the loop; iteration j (from 1), in the warpgroup's
+    // turn, issues the scores of block j and O += P V of block j - 1 (P
+    // of the iteration before), both `async`, and passes the turn; then
+    // awaits the scores (the P V dot still running), frees the K slot,
+    // runs their softmax (while the other warpgroup takes its turn at the
+    // tensor cores), awaits P V, frees the V slot and rescales O. After
+    // the loop, the last block's P V.
     Value zero = c(b, 0);
     tile::MbarrierWaitOp::create(b, loc, fullK, zero, parityOf(b, zero));
-    inits.push_back(scoresOf(b, tile::SlotOp::create(b, loc, kRing, zero)));
+    Value s0 = scoresOf(b, tile::SlotOp::create(b, loc, kRing, zero));
     tile::MbarrierArriveOp::create(b, loc, emptyK, zero, /*per_warp=*/true);
-  } else if (overlap) {
+    SoftmaxStep first = softmaxStep(b, loc, s0, zero, inits[0], inits[1]);
+    tile::TurnsInitOp::create(b, loc);
+    auto loop = scf::ForOp::create(
+        b, loc, c(b, 1), numKV, c(b, 1),
+        ValueRange{first.m, first.l, inits[2], first.pa},
+        [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
+          Value previous = arith::SubIOp::create(lb, l, j, c(lb, 1));
+          Value kSlot = slotOf(lb, j), vSlot = slotOf(lb, previous);
+          Value ks = tile::SlotOp::create(lb, l, kRing, kSlot);
+          Value vs = tile::SlotOp::create(lb, l, vRing, vSlot);
+          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot, parityOf(lb, j));
+          tile::MbarrierWaitOp::create(lb, l, fullV, vSlot,
+                                       parityOf(lb, previous));
+          tile::TurnWaitOp::create(lb, l);
+          auto sDot = scoresOf(lb, ks);
+          sDot.setAsync(true);
+          auto oDot = tile::DotOp::create(lb, l, outputs.tile(f32),
+                                          carried[3], vs, carried[2],
+                                          mmaOutputs);
+          oDot.setAsync(true);
+          oDot.setInFlight(2);
+          tile::TurnPassOp::create(lb, l);
+          Value s = tile::DotWaitOp::create(lb, l, ValueRange{sDot},
+                                            /*pending=*/1)
+                        .getResult(0);
+          tile::MbarrierArriveOp::create(lb, l, emptyK, kSlot,
+                                         /*per_warp=*/true);
+          SoftmaxStep step = softmaxStep(lb, l, s, mul(lb, j, c(lb, bn)),
+                                         carried[0], carried[1]);
+          Value o = tile::DotWaitOp::create(lb, l, ValueRange{oDot},
+                                            /*pending=*/0)
+                        .getResult(0);
+          tile::MbarrierArriveOp::create(lb, l, emptyV, vSlot,
+                                         /*per_warp=*/true);
+          o = mapTiles(lb, l, outputs.tile(f32),
+                       {o, tile::BroadcastOp::create(
+                               lb, l, outputs.tile(f32),
+                               outputRows(lb, step.alpha),
+                               lb.getI64IntegerAttr(1))},
+                       [&](OpBuilder &mb, ValueRange x) -> Value {
+                         return arith::MulFOp::create(mb, l, x[0], x[1]);
+                       });
+          scf::YieldOp::create(lb, l, ValueRange{step.m, step.l, o, step.pa});
+        });
+    Value last = arith::SubIOp::create(b, loc, numKV, c(b, 1));
+    Value vSlot = slotOf(b, last);
+    tile::MbarrierWaitOp::create(b, loc, fullV, vSlot, parityOf(b, last));
+    acc = tile::DotOp::create(b, loc, outputs.tile(f32), loop.getResult(3),
+                              tile::SlotOp::create(b, loc, vRing, vSlot),
+                              loop.getResult(2), mmaOutputs);
+    tile::MbarrierArriveOp::create(b, loc, emptyV, vSlot, /*per_warp=*/true);
+    rowSums = loop.getResult(1);
+  } else {
+  if (overlap) {
     Value ks = tile::LocalAllocOp::create(
         b, loc, tile::SmemType::get({bn, dBox}, element, layout),
         IntegerAttr());
@@ -681,19 +879,14 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                          lb, l, arith::AddIOp::create(lb, l, j, c(lb, 1)),
                          arith::SubIOp::create(lb, l, numKV, c(lb, 1))),
                      c(lb, bn));
-        // Warp-specialized: the slots of K block `kUse` and V block j,
-        // K awaited here, V before the second dot.
+        // Warp-specialized (no overlap): the slots of key block j, K
+        // awaited here, V before the second dot.
         Value ks, vs, kSlot, vSlot;
         if (specialized) {
-          Value kUse = overlap ? arith::AddIOp::create(lb, l, j, c(lb, 1))
-                                     .getResult()
-                               : j;
-          kSlot = slotOf(lb, kUse);
-          vSlot = slotOf(lb, j);
+          kSlot = vSlot = slotOf(lb, j);
           ks = tile::SlotOp::create(lb, l, kRing, kSlot);
           vs = tile::SlotOp::create(lb, l, vRing, vSlot);
-          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot,
-                                       parityOf(lb, kUse));
+          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot, parityOf(lb, j));
         }
         // wgmma: both copies (TMA) arrive on one barrier of the
         // iteration (tessera-tile-pipeline makes it a ring).
@@ -748,184 +941,45 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                                            /*per_warp=*/true);
         }
 
-        // Scaled; masked only where needed: the additive mask in
-        // every block, the ragged end of the keys and the causal
-        // diagonal in the blocks that reach them (a branch).
-        // (Index tiles are built where they are used: held across
-        // the loop they would take registers in every iteration.)
-        auto scaled = [&](OpBuilder &sb, bool masked) -> Value {
-          if (raw && !masked)
-            return s;
-          SmallVector<Value> inputs{s};
-          Value rowIds;
-          if (masked || maskRowStride)
-            rowIds = indices(sb, 1, q0);
-          if (masked) {
-            inputs.push_back(rowIds);
-            inputs.push_back(indices(sb, 0, k0));
-          }
-          if (maskView) {
-            Value offsets = tensor::SplatOp::create(
-                sb, l, scores.tile(index), maskBatchOffset);
-            if (maskKeys)
-              offsets = arith::AddIOp::create(sb, l, offsets,
-                                              indices(sb, 0, k0));
-            if (maskRowStride)
-              offsets = arith::AddIOp::create(
-                  sb, l, offsets,
-                  arith::MulIOp::create(
-                      sb, l, rowIds,
-                      tensor::SplatOp::create(sb, l, scores.tile(index),
-                                              maskRowStride)));
-            inputs.push_back(tile::GatherOp::create(
-                sb, l, scores.tile(maskType.getElementType()),
-                maskView, offsets));
-          }
-          return mapTiles(
-              sb, l, scores.tile(f32), inputs,
-              [&](OpBuilder &mb, ValueRange x) -> Value {
-                Value v = x[0];
-                if (!raw)
-                  v = arith::MulFOp::create(mb, l, v,
-                                            floatConstant(mb, l, f32, scale));
-                if (maskView)
-                  v = arith::AddFOp::create(
-                      mb, l, v, convertScalar(mb, l, x.back(), f32));
-                if (!masked)
-                  return v;
-                Value out = arith::CmpIOp::create(
-                    mb, l, arith::CmpIPredicate::uge, x[2], sk);
-                if (causal)
-                  out = arith::OrIOp::create(
-                      mb, l, out,
-                      arith::CmpIOp::create(
-                          mb, l, arith::CmpIPredicate::ugt, x[2], x[1]));
-                return arith::SelectOp::create(mb, l, out, negInf, v);
-              });
-        };
-        Value end = arith::AddIOp::create(lb, l, k0, c(lb, bn));
-        Value edge = arith::CmpIOp::create(
-            lb, l, arith::CmpIPredicate::ugt, end, sk);
-        if (causal)
-          edge = arith::OrIOp::create(
-              lb, l, edge,
-              arith::CmpIOp::create(
-                  lb, l, arith::CmpIPredicate::ugt, end,
-                  arith::AddIOp::create(lb, l, q0, c(lb, 1))));
-        auto branch = scf::IfOp::create(lb, l, TypeRange{scores.tile(f32)},
-                                        edge, /*withElseRegion=*/true);
-        for (bool masked : {true, false}) {
-          Block &block = masked ? branch.getThenRegion().front()
-                                : branch.getElseRegion().front();
-          OpBuilder bb = OpBuilder::atBlockEnd(&block);
-          scf::YieldOp::create(bb, l, scaled(bb, masked));
-        }
-        s = branch.getResult(0);
-
-        // Online softmax: the new row max (0 where every key so far
-        // is masked, so that exp gives 0, not NaN), the old terms'
-        // factor, the probabilities, the new row sum.
-        Value blockMax = tile::ReduceOp::create(
-            lb, l, rows, tile::ReduceKind::max, s, 1);
-        Value mNew = mapTiles(lb, l, rows, {carried[0], blockMax},
-                              [&](OpBuilder &mb, ValueRange x) -> Value {
-                                return arith::MaximumFOp::create(
-                                    mb, l, x[0], x[1]);
-                              });
-        Value mUse = mapTiles(
-            lb, l, rows, {mNew}, [&](OpBuilder &mb, ValueRange x) {
-              Value none = arith::CmpFOp::create(
-                  mb, l, arith::CmpFPredicate::OEQ, x[0], negInf);
-              return arith::SelectOp::create(mb, l, none, zeroF, x[0])
-                  .getResult();
-            });
-        // In base 2: p = 2^(v * c - m * c), one fma and one ex2 per score.
-        Value mc = mapTiles(lb, l, rows, {mUse},
-                            [&](OpBuilder &mb, ValueRange x) -> Value {
-                              return arith::MulFOp::create(
-                                  mb, l, x[0], floatConstant(mb, l, f32, -c2));
-                            });
-        Value alpha = mapTiles(
-            lb, l, rows, {carried[0], mc},
-            [&](OpBuilder &mb, ValueRange x) -> Value {
-              return exp2(mb, math::FmaOp::create(
-                                  mb, l, x[0], floatConstant(mb, l, f32, c2),
-                                  x[1]));
-            });
-        Value p = mapTiles(
-            lb, l, scores.tile(f32),
-            {s, tile::BroadcastOp::create(lb, l, scores.tile(f32), mc,
-                                          lb.getI64IntegerAttr(1))},
-            [&](OpBuilder &mb, ValueRange x) -> Value {
-              return exp2(mb, math::FmaOp::create(
-                                  mb, l, x[0], floatConstant(mb, l, f32, c2),
-                                  x[1]));
-            });
-        Value blockSum = tile::ReduceOp::create(
-            lb, l, rows, tile::ReduceKind::add, p, 1);
-        Value lNew = mapTiles(
-            lb, l, rows, {carried[1], alpha, blockSum},
-            [&](OpBuilder &mb, ValueRange x) -> Value {
-              return arith::AddFOp::create(
-                  mb, l, arith::MulFOp::create(mb, l, x[0], x[1]), x[2]);
-            });
+        SoftmaxStep step = softmaxStep(lb, l, s, k0, carried[0], carried[1]);
+        Value mNew = step.m, lNew = step.l, pa = step.pa;
         // O = O * alpha + P V, P rounded to the input type.
         Value o = mapTiles(
             lb, l, outputs.tile(f32),
             {carried[2],
              tile::BroadcastOp::create(lb, l, outputs.tile(f32),
-                                       outputRows(lb, alpha),
+                                       outputRows(lb, step.alpha),
                                        lb.getI64IntegerAttr(1))},
             [&](OpBuilder &mb, ValueRange x) -> Value {
               return arith::MulFOp::create(mb, l, x[0], x[1]);
             });
-        Value pa = ps;
-        Value p16 = p;
-        if (element != f32)
-          p16 = mapTiles(lb, l, scores.tile(element), {p},
-                         [&](OpBuilder &mb, ValueRange x) {
-                           return convertScalar(mb, l, x[0], element);
-                         });
-        if (tensorCores()) {
-          pa = tile::ConvertLayoutOp::create(
-              lb, l,
-              RankedTensorType::get(
-                  {bm, bn}, element,
-                  tile::DotOperandEncodingAttr::get(
-                      ctx, 0,
-                      cast<tile::MmaAccEncodingAttr>(outputs.encoding))),
-              p16);
-        } else {
-          tile::LocalStoreOp::create(lb, l, p16, ps);
-        }
         if (specialized)
           tile::MbarrierWaitOp::create(lb, l, fullV, vSlot, parityOf(lb, j));
         o = tile::DotOp::create(lb, l, outputs.tile(f32), pa, vs, o,
                                 mmaOutputs);
         // (Synchronous: it returns when every dot of the thread is done,
         // the early scores' included.)
-        if (specialized) {
+        if (specialized)
           tile::MbarrierArriveOp::create(lb, l, emptyV, vSlot,
                                          /*per_warp=*/true);
-          if (overlap)
-            tile::MbarrierArriveOp::create(lb, l, emptyK, kSlot,
-                                           /*per_warp=*/true);
-        }
         SmallVector<Value> yielded{mNew, lNew, o};
         if (overlap)
           yielded.push_back(
-              tile::DotWaitOp::create(lb, l, ValueRange{next}).getResult(0));
+              tile::DotWaitOp::create(lb, l, ValueRange{next}, /*pending=*/0)
+                  .getResult(0));
         scf::YieldOp::create(lb, l, yielded);
       });
-  Value rowSums = loop.getResult(1), acc = loop.getResult(2);
+  rowSums = loop.getResult(1);
+  acc = loop.getResult(2);
+  if (!specialized)
+    loop->setAttr(tile::TileDialect::getStagesAttrName(),
+                  b.getI64IntegerAttr(stages));
+  }
   if (specialized) {
     tile::WarpYieldOp::create(b, loc, ValueRange{rowSums, acc});
     b.setInsertionPointAfter(groups);
     rowSums = groups.getResult(0);
     acc = groups.getResult(1);
-  } else {
-    loop->setAttr(tile::TileDialect::getStagesAttrName(),
-                  b.getI64IntegerAttr(stages));
   }
 
   // O over the row sums (0 for a row with no key), stored masked at

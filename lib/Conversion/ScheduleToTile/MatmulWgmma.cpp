@@ -368,7 +368,7 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
 
   // The ring: per slot, a swizzled box of each band's rows of A and one of
   // B; `full[s]` completes when the slot's copies land (one arrival and
-  // the bytes per copy), `empty[s]` when every consumer warp is done
+  // the bytes per copy), `empty[s]` when every consumer thread is done
   // with it.
   int64_t bandRows = 64 * (warps / 4), bands = bm / bandRows;
   auto swizzled = tile::SmemLayoutAttr::get(ctx, /*swizzle=*/128, /*pad=*/0);
@@ -387,7 +387,11 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
   Value rhsRing = tile::LocalAllocOp::create(b, loc, rhsRingType, IntegerAttr());
   Value full = tile::MbarrierAllocOp::create(b, loc, barriersType, bands + 1,
                                              IntegerAttr());
-  Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps,
+  // (One arrival per thread: one per warp, a bar.warp.sync in the
+  // consumers' loop, was 0.85-0.98x on 7 of 8 rows of a sweep of 3 and 4
+  // stages on four large shapes: bench/results/
+  // 2026-12-02-h200-gemm-ws-arrivals-sweep.log.)
+  Value empty = tile::MbarrierAllocOp::create(b, loc, barriersType, warps * 32,
                                               IntegerAttr());
 
   auto mma = tile::MmaAttr::get(ctx, tile::MmaKind::wgmma, 64, bn, mmaK(element));
@@ -492,18 +496,16 @@ LogicalResult WgmmaMatmul::buildWarpSpecialized(OpBuilder &b, Location loc,
             tile::MbarrierArriveOp::create(
                 rb, l, empty,
                 rem(rb, arith::AddIOp::create(rb, l, kt, c(rb, stages - 1)),
-                    stages),
-                /*per_warp=*/true);
+                    stages));
           } else {
-            tile::MbarrierArriveOp::create(fb, l, empty, slot,
-                                           /*per_warp=*/true);
+            tile::MbarrierArriveOp::create(fb, l, empty, slot);
           }
           scf::YieldOp::create(fb, l, next);
         });
     // The async chain's last group, awaited before its accumulator leaves.
     ValueRange accs = loop.getResults();
     if (async)
-      accs = tile::DotWaitOp::create(tb, loc, accs).getResults();
+      accs = tile::DotWaitOp::create(tb, loc, accs, /*pending=*/0).getResults();
     scf::YieldOp::create(tb, loc, accs);
     tile::WarpYieldOp::create(dbld, loc, branch.getResults());
   }

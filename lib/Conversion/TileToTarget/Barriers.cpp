@@ -23,6 +23,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
+#include "Tessera/Conversion/KernelThreads.h"
 #include "Tessera/Dialect/Target/IR/TargetInfo.h"
 #include "Tessera/Dialect/Target/IR/TargetOps.h"
 #include "Tessera/Dialect/Tile/IR/TileOps.h"
@@ -180,6 +181,84 @@ struct MbarrierArriveLowering
     return success();
   }
 };
+
+/// Turns among warpgroups (`turns_init`, `turn_wait`, `turn_pass`):
+/// warpgroup w of the running threads waits at named barrier 15 - w with
+/// the 128 threads of the warpgroup before it, which arrive there to pass
+/// the turn on.
+template <typename OpTy>
+struct TurnLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<const target::TargetInfo *> info =
+        chipInfoFor(op, "turns among warpgroups");
+    if (failed(info))
+      return failure();
+    if (!(*info)->hasNamedBarriers())
+      return op.emitOpError()
+             << "takes turns among warpgroups, which needs named barriers; "
+                "chip '"
+             << (*info)->getChip() << "' has only the whole block's";
+    std::optional<int64_t> threads = getThreadsRunning(op);
+    if (!threads || *threads % 128 != 0)
+      return op.emitOpError()
+             << "takes turns among warpgroups, but runs on "
+             << (threads ? std::to_string(*threads) : std::string("an unknown number of"))
+             << " threads, not whole warpgroups of 128";
+    int64_t groups = *threads / 128;
+    if (groups == 1) {
+      rewriter.eraseOp(op);
+      return success();
+    }
+    auto kernel = op->template getParentOfType<target::KernelOp>();
+    int64_t taken = kernel ? getLastWarpGroupBarrier(kernel) : 0;
+    if (taken >= 16 - groups)
+      return op.emitOpError()
+             << "takes turns among " << groups
+             << " warpgroups at named barriers " << 16 - groups
+             << " to 15, but warp_specialize's groups use barriers up to "
+             << taken;
+    Location loc = op.getLoc();
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    auto i32 = [&](Value v) {
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getI32Type(),
+                                        v)
+          .getResult();
+    };
+    Value tid = gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x);
+    Value group = arith::DivUIOp::create(rewriter, loc, tid, index(128));
+    // Barrier 15 - w for warpgroup w.
+    auto barrierOf = [&](Value w) {
+      return i32(arith::SubIOp::create(rewriter, loc, index(15), w));
+    };
+    Value pair = arith::ConstantIntOp::create(rewriter, loc, 256, 32);
+    if constexpr (std::is_same_v<OpTy, tile::TurnWaitOp>) {
+      NVVM::BarrierOp::create(rewriter, loc, TypeRange{}, barrierOf(group),
+                              pair, NVVM::BarrierReductionAttr(), Value());
+    } else if constexpr (std::is_same_v<OpTy, tile::TurnPassOp>) {
+      Value next = arith::RemUIOp::create(
+          rewriter, loc, arith::AddIOp::create(rewriter, loc, group, index(1)),
+          index(groups));
+      NVVM::BarrierArriveOp::create(rewriter, loc, barrierOf(next), pair);
+    } else {
+      // The last warpgroup hands the first its first turn.
+      Value last = arith::CmpIOp::create(rewriter, loc,
+                                         arith::CmpIPredicate::eq, group,
+                                         index(groups - 1));
+      scf::IfOp::create(rewriter, loc, last, [&](OpBuilder &b, Location l) {
+        NVVM::BarrierArriveOp::create(
+            b, l, arith::ConstantIntOp::create(b, l, 15, 32), pair);
+        scf::YieldOp::create(b, l);
+      });
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
 } // namespace
 
 LogicalResult lowerDescriptorCopy(tile::BoxCopyOp op,
@@ -331,7 +410,9 @@ void configureBarrierTypeConverter(TypeConverter &converter) {
 void populateBarrierPatterns(const TypeConverter &converter,
                              RewritePatternSet &patterns) {
   patterns.add<MbarrierAllocLowering, MbarrierWaitLowering,
-               MbarrierArriveLowering>(converter, patterns.getContext());
+               MbarrierArriveLowering, TurnLowering<tile::TurnsInitOp>,
+               TurnLowering<tile::TurnWaitOp>, TurnLowering<tile::TurnPassOp>>(
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::tessera::tile_to_target

@@ -533,7 +533,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
     bool async = op.getAsync();
-    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, async ? 1 : 0);
+    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc,
+                                       async ? op.getInFlight() : 0);
     SmallVector<Value> values(acc.size());
     for (int64_t r = 0; r < n / 2; ++r)
       values[registerElement(r)] = LLVM::ExtractValueOp::create(
@@ -618,7 +619,8 @@ struct DotLowering : public OpConversionPattern<tile::DotOp> {
     return success();
   }
 };
-/// `tessera_tile.dot_wait`: on wgmma accumulators, `wgmma.wait_group 0`,
+/// `tessera_tile.dot_wait`: on wgmma accumulators, `wgmma.wait_group N`
+/// (`pending`, default 0),
 /// then each accumulator's registers through an empty inline asm that
 /// "writes" them (tied operands, side effects): everything reading them is
 /// after the wait, where LLVM would otherwise move pure arithmetic on them
@@ -640,7 +642,7 @@ struct DotWaitLowering : public OpConversionPattern<tile::DotWaitOp> {
           values.empty())
         continue;
       if (!waited)
-        NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
+        NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, op.getPending());
       waited = true;
       tieAccumulators(rewriter, loc, results.back());
     }

@@ -87,6 +87,9 @@ struct WarpGroup {
 
 /// The warp group of the lowered warp_specialize region around `op`, if any.
 std::optional<WarpGroup> getWarpGroup(Operation *op);
+/// The highest named barrier the lowered warp_specialize of `kernel` gives
+/// its groups (0: none).
+int64_t getLastWarpGroupBarrier(Operation *kernel);
 
 /// Turns each `tessera_tile.warp_specialize` of `kernel` into branches on
 /// the warp index, one warp group each (the kernel's block grows by the

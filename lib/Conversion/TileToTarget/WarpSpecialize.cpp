@@ -52,6 +52,16 @@ std::optional<WarpGroup> getWarpGroup(Operation *op) {
   return std::nullopt;
 }
 
+int64_t getLastWarpGroupBarrier(Operation *kernel) {
+  int64_t last = 0;
+  kernel->walk([&](scf::IfOp branch) {
+    if (auto group =
+            branch->getAttrOfType<DenseI64ArrayAttr>(kWarpGroupAttrName))
+      last = std::max(last, group[2]);
+  });
+  return last;
+}
+
 /// True if `op` reads or writes a register tile.
 static bool holdsRegisterTiles(Operation *op) {
   return llvm::any_of(op->getOperandTypes(), tile::isRegisterTile) ||

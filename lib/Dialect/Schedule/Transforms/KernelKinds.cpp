@@ -320,10 +320,14 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 64, 128 keys in a 2-stage one for 128 (the best of a sweep on the
     // H200: bench/results/2026-11-30-h200-attention-wgmma-sweep.log).
     // Head dims of 128 are warp-specialized: a producer warpgroup fills the
-    // rings (1.00-1.13x; bench/results/2026-12-02-h200-attention-ws-*).
-    // Head dims of 64 are not (0.68-0.85x at 64 keys a step: the block of
-    // 384 threads at the 168-register cap that its 240-register consumers
-    // need leaves one block per SM, where the 97-register kernel has two).
+    // rings, the two consumer warpgroups run FlashAttention-3's loop in
+    // turns (1.08-1.17x on every D128 row of bench/run.py:
+    // bench/results/2026-12-02-h200-attention-pingpong-bench.log). Head
+    // dims of 64 are not (at 64 keys a step 0.68-0.85x, at 128 keys
+    // 0.86-1.03x of this default, slower at S = 1000:
+    // -attention-pingpong-d64-sweep.log): the block of 384 threads at the
+    // 168-register cap that 240-register consumers need leaves one block
+    // per SM, where the 97-register kernel has two.
     if (chip.hasMatrixKind(target::MatrixKind::Wgmma) &&
         isWgmmaAttention(shape.anchor)) {
       auto attention = cast<graph::AttentionOp>(shape.anchor);

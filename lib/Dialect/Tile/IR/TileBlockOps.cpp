@@ -420,10 +420,21 @@ LogicalResult DotWaitOp::verify() {
       return emitOpError() << "operand " << index << " is " << acc.getType()
                            << "; dot_wait passes on dot accumulators "
                               "(#tessera_tile.mma_acc encoding)";
+  if (getPending() < 0 || getPending() > 7)
+    return emitOpError() << "leaves " << getPending()
+                         << " dots pending; wgmma's wait_group allows 0 to 7";
   return success();
 }
 
 LogicalResult DotOp::verify() {
+  if (getInFlight() != 1 && !getAsync())
+    return emitOpError() << "sets in_flight = " << getInFlight()
+                         << " on a synchronous dot; only async dots stay in "
+                            "flight";
+  if (getInFlight() < 1 || getInFlight() > 7)
+    return emitOpError() << "sets in_flight = " << getInFlight()
+                         << "; wgmma's wait_group leaves 1 to 7 dots (this "
+                            "one included) in flight";
   MmaAttr mma = getMma();
   auto acc = cast<RankedTensorType>(getAcc().getType());
   Type aType = getA().getType(), bType = getB().getType();

@@ -288,7 +288,8 @@ static LogicalResult pipelineLoop(RewriterBase &rewriter, scf::ForOp forOp,
     // through a wait for the last chain.
     if (!carriedOut.empty()) {
       rewriter.setInsertionPointAfter(forOp);
-      auto wait = DotWaitOp::create(rewriter, forOp.getLoc(), carriedOut);
+      auto wait = DotWaitOp::create(rewriter, forOp.getLoc(), carriedOut,
+                                    /*pending=*/0);
       for (auto [out, done] : llvm::zip(carriedOut, wait.getResults()))
         rewriter.replaceAllUsesExcept(out, done, wait);
     }

@@ -39,50 +39,57 @@
 // CHECK: %[[OUT:.*]]:2 = tessera_tile.warp_specialize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KR]], %[[VR]], %[[FK]], %[[FV]], %[[EK]], %[[EV]], %{{.*}}, %{{.*}})
 // CHECK-NEXT: default registers(240) {
 //
-// The consumers: the first key block's scores S = Q K^T (both operands
-// from shared memory, K through a transposed view: K-major) before the
-// loop, its slot freed after; the loop carries the scores of its block
-// (the overlap: query heads of 128 or more, value heads of at most 128):
-// each iteration waits for the next K slot, issues the next block's
-// scores `async`, runs the softmax of its own, converts P (rounded to
-// f16) to the second dot's `a` (the accumulator's own layout: nothing
-// moves), waits for its V slot, O = P V, frees both slots (one arrival
-// per warp), then awaits the next scores (`dot_wait`) and carries them.
-// No block barrier: the two warpgroups only meet at the slots' barriers.
+// The consumers, FlashAttention-3's loop: the first key block's scores
+// S = Q K^T (both operands from shared memory, K through a transposed
+// view: K-major) and their softmax before the loop, its K slot freed
+// (one arrival per warp). The two warpgroups take turns (ping-pong):
+// iteration j waits for K slot j and V slot j - 1, takes its turn, issues
+// the scores of block j and O += P V of block j - 1 (P from registers in
+// the accumulator's own layout), both `async` (the second `in_flight 2`:
+// it does not wait for the first), passes the turn, awaits the scores
+// (`pending 1`: P V still runs), frees K, runs the softmax, awaits P V,
+// frees V and carries P. After the loop, the last block's P V. No block
+// barrier: the warpgroups meet only at the slots' barriers and turns.
 // CHECK: tessera_tile.mbarrier_wait %[[FK]][%{{.*}}]
 // CHECK: %[[K0:.*]] = tessera_tile.slot %[[KR]][%{{.*}}]
 // CHECK: %[[K0T:.*]] = tessera_tile.trans %[[K0]]
-// CHECK: %[[S0:.*]] = tessera_tile.dot %[[QS]], %[[K0T]], %{{.*}} {mma = #[[MMA]]}
+// CHECK: tessera_tile.dot %[[QS]], %[[K0T]], %{{.*}} {mma = #[[MMA]]}
 // CHECK: tessera_tile.mbarrier_arrive %[[EK]][%{{.*}}] per_warp
-// CHECK: scf.for {{.*}} iter_args({{.*}}, %[[S:.*]] = %[[S0]])
+// CHECK: tessera_tile.reduce max
+// CHECK: %[[P0:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, #[[ACC]]> -> tensor<128x128xf16, #[[OPND]]>
+// CHECK: tessera_tile.turns_init
+// CHECK: %[[LOOP:.*]]:4 = scf.for %{{.*}} = %c1{{.*}} to %{{.*}} step %c1{{.*}} iter_args({{.*}}, %[[O:.*]] = %{{.*}}, %[[P:.*]] = %[[P0]])
 // CHECK: %[[KS:.*]] = tessera_tile.slot %[[KR]][%[[KSLOT:.*]]] :
 // CHECK: %[[VS:.*]] = tessera_tile.slot %[[VR]][%[[VSLOT:.*]]] :
 // CHECK: tessera_tile.mbarrier_wait %[[FK]][%[[KSLOT]]]
-// CHECK: %[[KT:.*]] = tessera_tile.trans %[[KS]]
-// CHECK: %[[NEXT:.*]] = tessera_tile.dot %[[QS]], %[[KT]], %{{.*}} async {mma = #[[MMA]]}
-// CHECK: tessera_tile.reduce max %{{.*}} axis 1
-// CHECK: %[[P:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, #[[ACC]]> -> tensor<128x128xf16, #[[OPND]]>
 // CHECK: tessera_tile.mbarrier_wait %[[FV]][%[[VSLOT]]]
-// CHECK: %[[O:.*]] = tessera_tile.dot %[[P]], %[[VS]], %{{.*}} {mma = #[[MMA]]}
-// CHECK: tessera_tile.mbarrier_arrive %[[EV]][%[[VSLOT]]] per_warp
+// CHECK: tessera_tile.turn_wait
+// CHECK: %[[KT:.*]] = tessera_tile.trans %[[KS]]
+// CHECK: %[[S:.*]] = tessera_tile.dot %[[QS]], %[[KT]], %{{.*}} async {mma = #[[MMA]]}
+// CHECK: %[[PV:.*]] = tessera_tile.dot %[[P]], %[[VS]], %[[O]] async in_flight 2 {mma = #[[MMA]]}
+// CHECK: tessera_tile.turn_pass
+// CHECK: tessera_tile.dot_wait %[[S]] pending 1
 // CHECK: tessera_tile.mbarrier_arrive %[[EK]][%[[KSLOT]]] per_warp
-// CHECK: %[[READY:.*]] = tessera_tile.dot_wait %[[NEXT]]
-// CHECK: scf.yield %{{.*}}, %{{.*}}, %[[O]], %[[READY]]
+// CHECK: tessera_tile.reduce max %{{.*}} axis 1
+// CHECK: %[[PN:.*]] = tessera_tile.convert_layout
+// CHECK: tessera_tile.dot_wait %[[PV]] :
+// CHECK: tessera_tile.mbarrier_arrive %[[EV]][%[[VSLOT]]] per_warp
+// CHECK: scf.yield %{{.*}}, %{{.*}}, %{{.*}}, %[[PN]]
 // CHECK-NOT: tessera_tile.stages
-// CHECK: tessera_tile.warp_yield
+// CHECK: tessera_tile.mbarrier_wait %[[FV]]
+// CHECK: %[[LASTV:.*]] = tessera_tile.slot %[[VR]]
+// CHECK: %[[OUT2:.*]] = tessera_tile.dot %[[LOOP]]#3, %[[LASTV]], %[[LOOP]]#2 {mma = #[[MMA]]}
+// CHECK: tessera_tile.mbarrier_arrive %[[EV]]
+// CHECK: tessera_tile.warp_yield %[[LOOP]]#1, %[[OUT2]]
 //
-// The producer: per copy, from the second round of its ring on, wait
-// until the consumers freed the slot; K block i (the last again past the
-// end: one more K than V, for the last iteration's early scores), then,
-// while there is one, V block i, each arriving on its slot's `full`
-// barrier.
+// The producer: per key block, from the second round of its ring on,
+// wait until the consumers freed the slot; K then V, each arriving on its
+// slot's `full` barrier.
 // CHECK: partition0({{.*}}) num_warps(4) registers(24) {
 // CHECK: scf.for
 // CHECK: tessera_tile.mbarrier_wait %{{.*}}[%[[PS:.*]]], %{{.*}}
-// CHECK: arith.minui
 // CHECK: tessera_tile.box_copy {{.*}} desc {{.*}} arrive %{{.*}}[%[[PS]]]
-// CHECK: scf.if
-// CHECK: tessera_tile.mbarrier_wait
+// CHECK: tessera_tile.mbarrier_wait %{{.*}}[%[[PS]]], %{{.*}}
 // CHECK: tessera_tile.box_copy {{.*}} desc {{.*}} arrive %{{.*}}[%[[PS]]]
 // CHECK: tessera_tile.warp_return
 //
@@ -111,8 +118,8 @@ func.func @attention_d128(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, 
 // CHECK: scf.for
 // CHECK: tessera_tile.mbarrier_wait
 // CHECK: tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} {mma = #[[MMAS]]}
-// CHECK: tessera_tile.convert_layout %{{.*}} : tensor<128xf32, {{.*}}> -> tensor<128xf32,
 // CHECK: %[[P:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, {{.*}}> -> tensor<128x128xf16, #[[OPNDO]]>
+// CHECK: tessera_tile.convert_layout %{{.*}} : tensor<128xf32, {{.*}}> -> tensor<128xf32,
 // CHECK: tessera_tile.dot %[[P]], %{{.*}}, %{{.*}} {mma = #[[MMAO]]}
 // CHECK-NOT: tessera_tile.dot_wait
 // CHECK: } {tessera_tile.stages = 2 : i64}

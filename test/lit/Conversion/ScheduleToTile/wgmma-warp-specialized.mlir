@@ -9,13 +9,13 @@
 // CHECK: tessera_target.launch @gemm_k1_matmul grid(%[[G]]) block = [256]
 //
 // The ring (3 slots of the A box and the B box) and its barriers: `full`
-// completes when a slot's two copies land, `empty` when the 8 consumer
-// warps are done with it (one arrival per warp: `per_warp`).
+// completes when a slot's two copies land, `empty` when the 256 consumer
+// threads are done with it.
 // CHECK-LABEL: tessera_target.kernel @gemm_k0_matmul_wgmma_ws
 // CHECK: %[[A:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<3x128x64xf16, #smem_layout>
 // CHECK: %[[B:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<3x64x256xf16, #smem_layout>
 // CHECK: %[[FULL:.*]] = tessera_tile.mbarrier_alloc arrivals 2 : !tessera_tile.mbarrier<3>
-// CHECK: %[[EMPTY:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<3>
+// CHECK: %[[EMPTY:.*]] = tessera_tile.mbarrier_alloc arrivals 256 : !tessera_tile.mbarrier<3>
 // CHECK: %[[ACC:.*]] = tessera_tile.warp_specialize({{.*}}, %[[FULL]], %[[EMPTY]], {{.*}}, %[[B]], %[[A]])
 //
 // The consumers (232 registers): per slot, wait for its copies, an async
@@ -24,7 +24,7 @@
 // CHECK: scf.for
 // CHECK: tessera_tile.mbarrier_wait %[[FULL]][%{{.*}}], %{{.*}}
 // CHECK: tessera_tile.dot {{.*}} async
-// CHECK: tessera_tile.mbarrier_arrive %[[EMPTY]][%{{.*}}] per_warp
+// CHECK: tessera_tile.mbarrier_arrive %[[EMPTY]][%{{.*}}] :
 // CHECK: tessera_tile.warp_yield
 //
 // The producer warpgroup (40 registers): from the second round on, wait

@@ -129,6 +129,41 @@ tessera_target.kernel @async_dot(%n: index, %out: memref<64x64xf16>) config = #t
 
 // -----
 
+// Two async dots in flight: the second (`in_flight 2`) waits only until at
+// most two groups run, so the first is not awaited there; `dot_wait
+// pending 1` awaits the first (wait group 1) and ties its registers, the
+// plain dot_wait the second.
+#swz = #tessera_tile.smem_layout<swizzle = 128>
+#mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#acc = #tessera_tile.mma_acc<mma = #mma, warps = [4, 1]>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @two_in_flight
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 2
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NEXT: llvm.inline_asm has_side_effects
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK-NEXT: llvm.inline_asm has_side_effects
+tessera_target.kernel @two_in_flight(%out: memref<64x64xf16>) config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  %c0 = arith.constant 0 : index
+  %sa = tessera_tile.local_alloc offset 0 : !tessera_tile.smem<64x64xf16, #swz>
+  %sb = tessera_tile.local_alloc offset 8192 : !tessera_tile.smem<64x64xf16, #swz>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32, #acc>
+  %s = tessera_tile.dot %sa, %sb, %zero async {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf32, #acc>
+  %o = tessera_tile.dot %sa, %sb, %zero async in_flight 2 {mma = #mma} : !tessera_tile.smem<64x64xf16, #swz>, !tessera_tile.smem<64x64xf16, #swz> -> tensor<64x64xf32, #acc>
+  %sw = tessera_tile.dot_wait %s pending 1 : tensor<64x64xf32, #acc>
+  %ow = tessera_tile.dot_wait %o : tensor<64x64xf32, #acc>
+  %sum = arith.addf %sw, %ow : tensor<64x64xf32, #acc>
+  %h = arith.truncf %sum : tensor<64x64xf32, #acc> to tensor<64x64xf16, #acc>
+  tessera_tile.store_tile %h, %out[%c0, %c0] : tensor<64x64xf16, #acc>, memref<64x64xf16>
+  tessera_target.return
+}
+}
+
+// -----
+
 // Attention's two dots. S = Q K^T: b a transposed view of K's buffer, so
 // K-major (layout col: no transpose in the instruction; no leading offset;
 // 16 of K are 32 bytes along K's rows, + 2). O = P V: a from registers

@@ -259,3 +259,75 @@ tessera_target.kernel @block_reduce(%x: memref<?x?xf32, strided<[?, 1]>>)
   tessera_target.return
 }
 }
+
+// -----
+
+// Turns among warpgroups (FlashAttention-3's ping-pong) on a block of two:
+// warpgroup w = thread / 128 waits at named barrier 15 - w with 256
+// threads (its own and the arrivals of the one before it); passing the
+// turn arrives at the next warpgroup's barrier; turns_init: the last
+// warpgroup's arrival at the first's (barrier 15).
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @turns
+// CHECK: %[[T0:.*]] = gpu.thread_id x
+// CHECK: %[[W0:.*]] = arith.divui %[[T0]], %c128
+// CHECK: %[[LAST:.*]] = arith.cmpi eq, %[[W0]], %c1
+// CHECK: scf.if %[[LAST]] {
+// CHECK: nvvm.barrier.arrive id = %c15_i32 number_of_threads = %c256_i32
+// CHECK: %[[T1:.*]] = gpu.thread_id x
+// CHECK: %[[W1:.*]] = arith.divui %[[T1]], %c128
+// CHECK: %[[ID1:.*]] = arith.subi %c15{{.*}}, %[[W1]]
+// CHECK: %[[BAR1:.*]] = arith.index_cast %[[ID1]] : index to i32
+// CHECK: nvvm.barrier id = %[[BAR1]] number_of_threads = %c256_i32
+// CHECK: %[[T2:.*]] = gpu.thread_id x
+// CHECK: %[[W2:.*]] = arith.divui %[[T2]], %c128
+// CHECK: %[[NEXT:.*]] = arith.remui %{{.*}}, %c2
+// CHECK: %[[ID2:.*]] = arith.subi %c15{{.*}}, %[[NEXT]]
+// CHECK: %[[BAR2:.*]] = arith.index_cast %[[ID2]] : index to i32
+// CHECK: nvvm.barrier.arrive id = %[[BAR2]] number_of_threads = %c256_i32
+tessera_target.kernel @turns()
+    config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  tessera_tile.turns_init
+  tessera_tile.turn_wait
+  tessera_tile.turn_pass
+  tessera_target.return
+}
+}
+
+// -----
+
+// One warpgroup: nothing to take turns with.
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @one_turn
+// CHECK-NOT: nvvm.barrier
+// CHECK: tessera_target.return
+tessera_target.kernel @one_turn()
+    config = #tessera_target.kernel_config<grid = [1], block = [128]> {
+  tessera_tile.turns_init
+  tessera_tile.turn_wait
+  tessera_tile.turn_pass
+  tessera_target.return
+}
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @turns_partial()
+    config = #tessera_target.kernel_config<grid = [1], block = [192]> {
+  // expected-error @+1 {{'tessera_tile.turn_wait' op takes turns among warpgroups, but runs on 192 threads, not whole warpgroups of 128}}
+  tessera_tile.turn_wait
+  tessera_target.return
+}
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
+tessera_target.kernel @turns_amd()
+    config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  // expected-error @+1 {{'tessera_tile.turn_pass' op takes turns among warpgroups, which needs named barriers; chip 'gfx942' has only the whole block's}}
+  tessera_tile.turn_pass
+  tessera_target.return
+}
+}

@@ -1368,3 +1368,35 @@ func.func @dot_wait_not_an_accumulator(%t: tensor<64x8xf32, #blocked>) {
   return
 }
 
+
+// -----
+
+#wg = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#wgacc = #tessera_tile.mma_acc<mma = #wg, warps = [4, 1]>
+func.func @dot_wait_too_many_pending(%t: tensor<64x64xf32, #wgacc>) {
+  // expected-error @+1 {{'tessera_tile.dot_wait' op leaves 8 dots pending; wgmma's wait_group allows 0 to 7}}
+  %w = tessera_tile.dot_wait %t pending 8 : tensor<64x64xf32, #wgacc>
+  return
+}
+
+// -----
+
+#swz128 = #tessera_tile.smem_layout<swizzle = 128>
+#wg = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#wgacc = #tessera_tile.mma_acc<mma = #wg, warps = [4, 1]>
+func.func @dot_in_flight_sync(%s: !tessera_tile.smem<64x64xf16, #swz128>, %acc: tensor<64x64xf32, #wgacc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op sets in_flight = 2 on a synchronous dot; only async dots stay in flight}}
+  %d = tessera_tile.dot %s, %s, %acc in_flight 2 {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
+  return
+}
+
+// -----
+
+#swz128 = #tessera_tile.smem_layout<swizzle = 128>
+#wg = #tessera_tile.mma<kind = wgmma, m = 64, n = 64, k = 16>
+#wgacc = #tessera_tile.mma_acc<mma = #wg, warps = [4, 1]>
+func.func @dot_in_flight_range(%s: !tessera_tile.smem<64x64xf16, #swz128>, %acc: tensor<64x64xf32, #wgacc>) {
+  // expected-error @+1 {{'tessera_tile.dot' op sets in_flight = 8; wgmma's wait_group leaves 1 to 7 dots (this one included) in flight}}
+  %d = tessera_tile.dot %s, %s, %acc async in_flight 8 {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
+  return
+}

@@ -339,3 +339,25 @@ func.func @async_dot_awaited(%q: !tessera_tile.smem<64x64xf16, #tessera_tile.sme
   %w = tessera_tile.dot_wait %s : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
   return %w : tensor<64x128xf32, #tessera_tile.mma_acc<mma = #tessera_tile.mma<kind = wgmma, m = 64, n = 128, k = 16>, warps = [4, 1]>>
 }
+
+// FlashAttention-3's consumer step: turns among the warpgroups; the scores
+// and the P V dot both in flight (`in_flight 2`), the scores awaited with
+// one dot still pending.
+// CHECK-LABEL: func.func @ping_pong
+// CHECK: tessera_tile.turns_init
+// CHECK: tessera_tile.turn_wait
+// CHECK: %[[S:.*]] = tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async {mma = #mma{{[0-9]*}}}
+// CHECK: %[[O:.*]] = tessera_tile.dot %{{.*}}, %{{.*}}, %{{.*}} async in_flight 2 {mma = #mma{{[0-9]*}}}
+// CHECK: tessera_tile.turn_pass
+// CHECK: tessera_tile.dot_wait %[[S]] pending 1 :
+// CHECK: tessera_tile.dot_wait %[[O]] :
+func.func @ping_pong(%q: !tessera_tile.smem<64x64xf16, #swz128>, %acc: tensor<64x64xf32, #wgacc>) -> (tensor<64x64xf32, #wgacc>, tensor<64x64xf32, #wgacc>) {
+  tessera_tile.turns_init
+  tessera_tile.turn_wait
+  %s = tessera_tile.dot %q, %q, %acc async {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
+  %o = tessera_tile.dot %q, %q, %acc async in_flight 2 {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
+  tessera_tile.turn_pass
+  %sw = tessera_tile.dot_wait %s pending 1 : tensor<64x64xf32, #wgacc>
+  %ow = tessera_tile.dot_wait %o : tensor<64x64xf32, #wgacc>
+  return %sw, %ow : tensor<64x64xf32, #wgacc>, tensor<64x64xf32, #wgacc>
+}

@@ -795,7 +795,11 @@ def Tile_DotOp : Tile_Op<"dot", [
     while the block does other work (FlashAttention-3's next scores,
     multiplied while the softmax of the current ones runs); its shared
     operands stay untouched until that wait. Instructions that are
-    synchronous anyway ignore it.
+    synchronous anyway ignore it. An async dot returns once at most
+    `in_flight` async dots (itself included; default 1) may still run:
+    `in_flight 2` issues it behind an earlier async dot without waiting for
+    that one (the scores and the `P V` dot of FlashAttention-3's loop, both
+    in flight while a `dot_wait ... pending 1` awaits the scores).
 
     Example:
 
@@ -814,11 +818,12 @@ def Tile_DotOp : Tile_Op<"dot", [
   let arguments = (ins AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$a,
                        AnyTypeOf<[Tile_RegisterTile, Tile_SmemType]>:$b,
                        Tile_RegisterTile:$acc, Tile_MmaAttr:$mma,
-                       UnitAttr:$async);
+                       UnitAttr:$async,
+                       DefaultValuedAttr<I64Attr, "1">:$in_flight);
   let results = (outs Tile_RegisterTile:$result);
   let assemblyFormat = [{
-    $a `,` $b `,` $acc (`async` $async^)? attr-dict `:` qualified(type($a)) `,`
-        qualified(type($b)) `->` type($result)
+    $a `,` $b `,` $acc (`async` $async^)? (`in_flight` $in_flight^)? attr-dict
+        `:` qualified(type($a)) `,` qualified(type($b)) `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -838,6 +843,13 @@ def Tile_DotWaitOp : Tile_Op<"dot_wait", [
     accumulators (`#tessera_tile.mma_acc`); on instructions that are
     synchronous anyway it passes them on and waits for nothing.
 
+    `pending N` waits only until at most the N dots issued last may still
+    run (wgmma's `wait_group N`): `accs` must be those of earlier dots, e.g.
+    the scores of a dot issued before the `P V` dot that may go on running
+    while the softmax of the scores does (FlashAttention-3's intra-warpgroup
+    overlap). The shared buffers of the earlier dots may be overwritten
+    after it, not those of the last N.
+
     Example:
 
     ```mlir
@@ -846,12 +858,16 @@ def Tile_DotWaitOp : Tile_Op<"dot_wait", [
       scf.yield %d : tensor<128x256xf32, #acc>
     }
     %done = tessera_tile.dot_wait %acc : tensor<128x256xf32, #acc>
+    %s = tessera_tile.dot %q, %kt, %zero async {mma = #wgmma} : ...
+    %o = tessera_tile.dot %p, %v, %acc async {mma = #wgmma} : ...
+    %scores = tessera_tile.dot_wait %s pending 1 : tensor<128x128xf32, #acc>
     ```
   }];
-  let arguments = (ins Variadic<Tile_RegisterTile>:$accs);
+  let arguments = (ins Variadic<Tile_RegisterTile>:$accs,
+                       DefaultValuedAttr<I64Attr, "0">:$pending);
   let results = (outs Variadic<Tile_RegisterTile>:$results);
   let assemblyFormat = [{
-    $accs attr-dict `:` type($accs)
+    $accs (`pending` $pending^)? attr-dict `:` type($accs)
   }];
   let hasVerifier = 1;
 }
@@ -955,6 +971,72 @@ def Tile_ConvertLayoutOp : Tile_Op<"convert_layout", [Pure,
 //===----------------------------------------------------------------------===//
 // Warp specialization
 //===----------------------------------------------------------------------===//
+
+def Tile_TurnsInitOp : Tile_Op<"turns_init", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>, MemWrite<Tile_SharedMemory>]>]> {
+  let summary = "starts turns among the warpgroups of the calling warps";
+  let description = [{
+    The warpgroups of the calling warps (the kernel's block, or the default
+    region of a `warp_specialize`: its threads / 128) take turns from here:
+    each `turn_wait` returns when it is the calling warpgroup's turn, the
+    first warpgroup's first, and `turn_pass` hands the turn to the next
+    warpgroup (the last hands it back to the first). Every warpgroup then
+    runs `turn_wait` and `turn_pass` alternately, as often as the others.
+    FlashAttention-3's ping-pong: one warpgroup issues its dots while the
+    other runs its softmax. With one warpgroup the three ops do nothing.
+
+    Lowering (NVIDIA; named barriers): warpgroup w waits at barrier 15 - w
+    for its own 128 threads and the 128 of the warpgroup before it, which
+    arrive there when they pass the turn (`turns_init`: the last
+    warpgroup's arrival for the first). The barriers of `warp_specialize`'s
+    groups count from 1 and must stay below them.
+
+    Example:
+
+    ```mlir
+    tessera_tile.turns_init
+    scf.for ... {
+      tessera_tile.turn_wait
+      %s = tessera_tile.dot %q, %kt, %zero async {mma = #wgmma} : ...
+      tessera_tile.turn_pass
+      ...
+    }
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Tile_TurnWaitOp : Tile_Op<"turn_wait", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>, MemWrite<Tile_SharedMemory>]>]> {
+  let summary = "waits for the calling warpgroup's turn";
+  let description = [{
+    Returns when the calling warpgroup has the turn (see
+    `tessera_tile.turns_init`).
+
+    Example:
+
+    ```mlir
+    tessera_tile.turn_wait
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+def Tile_TurnPassOp : Tile_Op<"turn_pass", [
+    MemoryEffects<[MemRead<Tile_SharedMemory>, MemWrite<Tile_SharedMemory>]>]> {
+  let summary = "hands the turn to the next warpgroup";
+  let description = [{
+    The calling warpgroup's turn ends; the next warpgroup's `turn_wait`
+    returns (see `tessera_tile.turns_init`). It does not wait.
+
+    Example:
+
+    ```mlir
+    tessera_tile.turn_pass
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+}
 
 def Tile_WarpSpecializeOp : Tile_Op<"warp_specialize", [
     RecursiveMemoryEffects]> {
