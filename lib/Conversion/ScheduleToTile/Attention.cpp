@@ -223,7 +223,9 @@ struct AttentionMaps {
 /// and the longest run first. With wgmma and `producer_warps` the program
 /// is warp-specialized: a producer warpgroup fills rings of K and V slots
 /// and the block's warps free each slot on its barrier (no block barrier
-/// per key block).
+/// per key block); with the overlap, FlashAttention-3's loop in turns of
+/// the two warpgroups, and, not causal, persistent (a block per
+/// multiprocessor walking the tiles, Q in a ring of two slots too).
 struct AttentionProgram {
   graph::AttentionOp attention;
   const AttentionHost &setup;
@@ -248,6 +250,10 @@ struct AttentionProgram {
   /// region free each slot on its barrier (0: the block's loop, pipelined
   /// by tessera-tile-pipeline).
   int64_t producerWarps = 0, consumerThreads = 0;
+  /// Warp-specialized with the overlap: a persistent kernel whose grid
+  /// (this kernel parameter, at most the device's multiprocessors) walks
+  /// the tiles; -1: a block per tile.
+  int64_t gridParam = -1;
 
   bool tensorCores() const { return dots != AttentionDots::fma; }
   /// Row values of the scores as row values of the outputs (the same lanes
@@ -333,6 +339,48 @@ static AttentionProgram makeAttentionProgram(graph::AttentionOp op,
                           std::nullopt};
 }
 
+/// Where the attention tile of query block `block` and batch entry `entry`
+/// reads: its first query row (causal: the query blocks in reverse, the
+/// longest rows first) and, with `heads` (operands stored [B, S, H, D]),
+/// the entry's batch element and head.
+struct AttentionTile {
+  Value q0, entry, batchOf, headOf;
+};
+static AttentionTile locateTile(OpBuilder &b, Location loc, Value block,
+                                Value entry, Value queryBlocks, Value heads,
+                                int64_t bm, bool causal) {
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  if (causal)
+    block = arith::SubIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, queryBlocks, c(1)), block);
+  AttentionTile at{arith::MulIOp::create(b, loc, block, c(bm)), entry,
+                   Value(), Value()};
+  if (heads) {
+    at.batchOf = arith::DivUIOp::create(b, loc, entry, heads);
+    at.headOf = arith::RemUIOp::create(b, loc, entry, heads);
+  }
+  return at;
+}
+
+/// The key blocks of `bn` keys the query rows from `q0` need: with a
+/// causal mask, none past their last row; `atLeastOne`: one where there
+/// are none (its scores are masked, its P 0).
+static Value keyBlocksOf(OpBuilder &b, Location loc, Value sq, Value sk,
+                         Value q0, int64_t bm, int64_t bn, bool causal,
+                         bool atLeastOne) {
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  Value blocks = arith::CeilDivUIOp::create(b, loc, sk, c(bn));
+  if (causal) {
+    Value lastRow = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, q0, c(bm)), sq);
+    blocks = arith::MinUIOp::create(
+        b, loc, blocks, arith::CeilDivUIOp::create(b, loc, lastRow, c(bn)));
+  }
+  if (atLeastOne)
+    blocks = arith::MaxUIOp::create(b, loc, blocks, c(1));
+  return blocks;
+}
+
 LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   MLIRContext *ctx = b.getContext();
   bool wgmma = dots == AttentionDots::wgmma;
@@ -344,42 +392,56 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   int64_t maskParam = setup.mask;
   RankedTensorType maskType = setup.maskType;
   Value sq = params[setup.sq], sk = params[setup.sk];
-  // A flat grid of query blocks (fastest) by batch entries. Causal: the
-  // last query blocks (the most key blocks) first, so that the short ones
-  // fill the last wave.
+  bool specialized = wgmma && producerWarps != 0;
+  // Persistent (the warp-specialized program with the overlap): each block
+  // takes tiles program_id, program_id + grid, ... (its producer and its
+  // consumers alike), so that one tile's copies fly under the last one's
+  // end.
+  bool persistent = specialized && overlap && gridParam >= 0;
+  // The tiles: query blocks (fastest) by batch entries; the one being
+  // built (`locate`): its first query row, its batch entry and, stored
+  // [B, S, H, D], the entry's batch element and head.
   Value queryBlocks = arith::CeilDivUIOp::create(b, loc, sq, c(b, bm));
-  SmallVector<Value> blockIds = flatBlockIds(b, loc, {queryBlocks, Value()});
-  Value qb = blockIds[0], bh = blockIds[1];
-  if (causal)
-    qb = arith::SubIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, queryBlocks, c(b, 1)), qb);
-  Value q0 = mul(b, qb, c(b, bm));
+  Value heads;
+  if (setup.anySwapped())
+    heads = params[setup.heads];
+  Value q0, bh, batchOf, headOf;
+  auto locate = [&](OpBuilder &ob, Value block, Value entry) {
+    AttentionTile at =
+        locateTile(ob, loc, block, entry, queryBlocks, heads, bm, causal);
+    q0 = at.q0;
+    bh = at.entry;
+    batchOf = at.batchOf;
+    headOf = at.headOf;
+  };
+  if (!persistent) {
+    SmallVector<Value> blockIds =
+        flatBlockIds(b, loc, {queryBlocks, Value()});
+    locate(b, blockIds[0], blockIds[1]);
+  }
   // A batch entry's [rows, cols] of a buffer: consecutive, or, stored
   // [B, S, H, D] (`swapped`), its head's columns of every row of its batch
   // element (rows H * cols apart).
-  Value heads, batchOf, headOf;
-  if (setup.anySwapped()) {
-    heads = params[setup.heads];
-    batchOf = arith::DivUIOp::create(b, loc, bh, heads);
-    headOf = arith::RemUIOp::create(b, loc, bh, heads);
-  }
-  auto entryView = [&](unsigned param, bool swapped, Value rows,
-                       int64_t cols) {
+  auto entryView = [&](OpBuilder &ob, unsigned param, bool swapped,
+                       Value rows, int64_t cols) {
     if (!swapped)
-      return stridedView(b, loc, params[param],
-                         mul(b, bh, mul(b, rows, c(b, cols))),
-                         {rows, c(b, cols)}, {c(b, cols), c(b, 1)});
-    Value rowStride = mul(b, heads, c(b, cols));
+      return stridedView(ob, loc, params[param],
+                         mul(ob, bh, mul(ob, rows, c(ob, cols))),
+                         {rows, c(ob, cols)}, {c(ob, cols), c(ob, 1)});
+    Value rowStride = mul(ob, heads, c(ob, cols));
     Value offset = arith::AddIOp::create(
-        b, loc, mul(b, batchOf, mul(b, rows, rowStride)),
-        mul(b, headOf, c(b, cols)));
-    return stridedView(b, loc, params[param], offset, {rows, c(b, cols)},
-                       {rowStride, c(b, 1)});
+        ob, loc, mul(ob, batchOf, mul(ob, rows, rowStride)),
+        mul(ob, headOf, c(ob, cols)));
+    return stridedView(ob, loc, params[param], offset, {rows, c(ob, cols)},
+                       {rowStride, c(ob, 1)});
   };
-  Value qView = entryView(setup.q, setup.query.swapped, sq, d);
-  Value kView = entryView(setup.k, setup.key.swapped, sk, d);
-  Value vView = entryView(setup.v, setup.value.swapped, sk, dv);
-  Value outView = entryView(setup.out, setup.outSwapped, sq, dv);
+  Value qView, kView, vView, outView;
+  if (!persistent) {
+    qView = entryView(b, setup.q, setup.query.swapped, sq, d);
+    kView = entryView(b, setup.k, setup.key.swapped, sk, d);
+    vView = entryView(b, setup.v, setup.value.swapped, sk, dv);
+    outView = entryView(b, setup.out, setup.outSwapped, sq, dv);
+  }
 
   // wgmma: the operands as the tensor maps see them, [batch entries,
   // rows, head dim], or, stored [B, S, H, D], [B, H, rows, head dim]
@@ -412,10 +474,23 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // The block's queries, once: wgmma reads them from their swizzled
   // buffer (a TMA copy completing on a barrier); mma_sync into registers
   // as the first dot's a.
-  Value qs = tile::LocalAllocOp::create(
-      b, loc, tile::SmemType::get({bm, dBox}, element, layout),
-      IntegerAttr());
-  if (wgmma) {
+  // (Persistent: a ring of two Q slots that the producer fills.)
+  Value qs, qRing, fullQ, emptyQ;
+  if (persistent) {
+    qRing = tile::LocalAllocOp::create(
+        b, loc, tile::SmemType::get({2, bm, dBox}, element, layout),
+        IntegerAttr());
+    auto pair = tile::MbarrierType::get(ctx, 2);
+    fullQ = tile::MbarrierAllocOp::create(b, loc, pair, 1, IntegerAttr());
+    emptyQ = tile::MbarrierAllocOp::create(b, loc, pair, consumerThreads / 32,
+                                           IntegerAttr());
+  } else {
+    qs = tile::LocalAllocOp::create(
+        b, loc, tile::SmemType::get({bm, dBox}, element, layout),
+        IntegerAttr());
+  }
+  if (persistent) {
+  } else if (wgmma) {
     Value landed = tile::MbarrierAllocOp::create(
         b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
         IntegerAttr());
@@ -450,16 +525,16 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         tile::SmemType::get({bm, bn}, element, layout),
         IntegerAttr());
 
-  // Key blocks this query block needs: with a causal mask, none past
-  // its last query row.
-  Value numKV = arith::CeilDivUIOp::create(b, loc, sk, c(b, bn));
-  if (causal) {
-    Value lastRow = arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, q0, c(b, bm)), sq);
-    numKV = arith::MinUIOp::create(
-        b, loc, numKV,
-        arith::CeilDivUIOp::create(b, loc, lastRow, c(b, bn)));
-  }
+  // Key blocks this query block needs (warp-specialized with the overlap,
+  // FlashAttention-3's consumer: at least one, whose scores come before
+  // its loop).
+  auto keyBlocks = [&](OpBuilder &ob) {
+    return keyBlocksOf(ob, loc, sq, sk, q0, bm, bn, causal,
+                       specialized && overlap);
+  };
+  Value numKV;
+  if (!persistent)
+    numKV = keyBlocks(b);
 
   // Index tiles: the block's query rows (a value per row) and a key
   // block's offsets (a value per column), broadcast to the scores.
@@ -471,17 +546,28 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // broadcasting), gathered from a flat view.
   Value maskView, maskBatchOffset, maskRowStride;
   bool maskKeys = false;
+  // The batch entry's offset (per tile).
+  auto maskEntry = [&](OpBuilder &ob) {
+    SmallVector<Value> sizes;
+    for (unsigned p : setup.batchSizes)
+      sizes.push_back(params[p]);
+    SmallVector<Value> at = unflatten(ob, loc, bh, sizes);
+    sizes.push_back(sq);
+    sizes.push_back(sk);
+    at.push_back(c(ob, 0));
+    at.push_back(c(ob, 0));
+    maskBatchOffset =
+        broadcastOffset(ob, loc, maskType.getShape(), sizes, at);
+  };
   if (maskParam >= 0) {
     SmallVector<Value> sizes;
     for (unsigned p : setup.batchSizes)
       sizes.push_back(params[p]);
-    SmallVector<Value> at = unflatten(b, loc, bh, sizes);
     sizes.push_back(sq);
     sizes.push_back(sk);
-    at.push_back(c(b, 0));
-    at.push_back(c(b, 0));
     ArrayRef<int64_t> shape = maskType.getShape();
-    maskBatchOffset = broadcastOffset(b, loc, shape, sizes, at);
+    if (!persistent)
+      maskEntry(b);
     Value count = c(b, 1);
     for (auto [extent, size] : llvm::zip(
              shape, ArrayRef<Value>(sizes).take_back(shape.size())))
@@ -519,12 +605,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // done with it). The consumers (the default region, the block's
   // warps) run the loop below with per-slot waits and no block barrier,
   // so that one warpgroup's softmax runs under the other's dots.
-  bool specialized = wgmma && producerWarps != 0;
-  // Warp-specialized with the overlap, FlashAttention-3's consumer: at
-  // least one key block (its scores come before the loop; past the keys'
-  // end they are masked, P is 0).
-  if (specialized && overlap)
-    numKV = arith::MaxUIOp::create(b, loc, numKV, c(b, 1));
+
   auto slotOf = [&](OpBuilder &ob, Value use) {
     return arith::RemUIOp::create(ob, loc, use, c(ob, stages)).getResult();
   };
@@ -555,14 +636,23 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                                            consumerThreads / 32, IntegerAttr());
     emptyV = tile::MbarrierAllocOp::create(b, loc, ringBarriers,
                                            consumerThreads / 32, IntegerAttr());
-    // Captures: the producer's inputs, in this order; the batch entry's
-    // coordinates last.
-    SmallVector<Value> captures{kMapView, vMapView,     params[maps->k],
+    // Captures: the producer's inputs, in this order. A block per tile:
+    // its key blocks and coordinates; persistent: what locates each tile,
+    // and the Q ring.
+    SmallVector<Value> captures{kMapView, vMapView, params[maps->k],
                                 params[maps->v], kRing, vRing,
-                                fullK,    fullV,        emptyK,
-                                emptyV,   numKV,        bh};
+                                fullK,    fullV,    emptyK,
+                                emptyV};
+    if (persistent)
+      captures.append({qMapView, params[maps->q], qRing, fullQ, emptyQ, sq,
+                       sk, queryBlocks, params[setup.batch],
+                       params[gridParam]});
+    else
+      captures.append({numKV, q0, bh});
     if (setup.anySwapped())
-      captures.append({batchOf, headOf});
+      captures.push_back(persistent ? heads : batchOf);
+    if (setup.anySwapped() && !persistent)
+      captures.push_back(headOf);
     // Budgets: the producer 24 registers a thread, the consumers what the
     // block's register file leaves (240 for two warpgroups, as
     // FlashAttention-3's).
@@ -571,48 +661,109 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
     int64_t cap = std::min<int64_t>(248, 65536 / total / 8 * 8);
     int64_t consumerRegisters = std::min<int64_t>(
         240, (cap * total - 24 * producerThreads) / consumerThreads / 8 * 8);
-    groups = createWarpSpecialize(
-        b, loc, TypeRange{rows, outputs.tile(f32)}, captures, producerWarps,
-        consumerRegisters, 24);
+    TypeRange results;
+    SmallVector<Type> perBlock{rows, outputs.tile(f32)};
+    if (!persistent)
+      results = perBlock;
+    groups = createWarpSpecialize(b, loc, results, captures, producerWarps,
+                                  consumerRegisters, 24);
 
     Block &pb = groups.getPartitionRegions()[0].front();
     OpBuilder pbld = OpBuilder::atBlockBegin(&pb);
     ValueRange in = pb.getArguments();
     Value pK = in[0], pV = in[1], pKMap = in[2], pVMap = in[3],
           pKRing = in[4], pVRing = in[5], pFullK = in[6], pFullV = in[7],
-          pEmptyK = in[8], pEmptyV = in[9], pNumKV = in[10], pBh = in[11];
-    auto pAt = [&](OpBuilder &ob, bool swapped, Value row) {
-      return swapped ? SmallVector<Value>{in[12], in[13], row, c(ob, 0)}
-                     : SmallVector<Value>{pBh, row, c(ob, 0)};
+          pEmptyK = in[8], pEmptyV = in[9];
+    // Use `use` of ring slot `slot` (of `slots`): from the second round
+    // on, wait until the consumers freed it.
+    auto awaitFree = [&](OpBuilder &ob, Location l, Value empty, Value use,
+                         Value slot, int64_t slots) {
+      Value reused =
+          arith::CmpIOp::create(ob, l, arith::CmpIPredicate::uge, use,
+                                c(ob, slots));
+      auto wait = scf::IfOp::create(ob, l, reused, /*withElse=*/false);
+      OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
+      Value round = arith::SubIOp::create(
+          wb, l, arith::DivUIOp::create(wb, l, use, c(wb, slots)), c(wb, 1));
+      tile::MbarrierWaitOp::create(
+          wb, l, empty, slot,
+          arith::IndexCastOp::create(
+              wb, l, wb.getI1Type(),
+              arith::RemUIOp::create(wb, l, round, c(wb, 2))));
     };
-    scf::ForOp::create(
-        pbld, loc, c(pbld, 0), pNumKV, c(pbld, 1), ValueRange(),
-        [&](OpBuilder &fb, Location l, Value i, ValueRange) {
-          Value slot = slotOf(fb, i);
-          Value reused = arith::CmpIOp::create(
-              fb, l, arith::CmpIPredicate::uge, i, c(fb, stages));
-          // Slot `slot`'s previous use freed (from the second round on).
-          auto awaitFree = [&](OpBuilder &ob, Value empty) {
-            auto wait = scf::IfOp::create(ob, l, reused, /*withElse=*/false);
-            OpBuilder wb = OpBuilder::atBlockBegin(wait.thenBlock());
-            tile::MbarrierWaitOp::create(
-                wb, l, empty, slot,
-                parityOf(wb, arith::SubIOp::create(wb, l, i, c(wb, stages))));
-          };
-          // K, then V, of key block i.
-          Value row = mul(fb, i, c(fb, bn));
-          awaitFree(fb, pEmptyK);
-          tile::BoxCopyOp::create(
-              fb, l, Type(), pK, pAt(fb, setup.key.swapped, row),
-              tile::SlotOp::create(fb, l, pKRing, slot), pKMap, pFullK, slot,
-              Value(), false);
-          awaitFree(fb, pEmptyV);
-          tile::BoxCopyOp::create(
-              fb, l, Type(), pV, pAt(fb, setup.value.swapped, row),
-              tile::SlotOp::create(fb, l, pVRing, slot), pVMap, pFullV, slot,
-              Value(), false);
-          scf::YieldOp::create(fb, l);
-        });
+    // K, then V, of the `blocks` key blocks of the tile at `at`, their
+    // ring uses from `base`.
+    auto copyKeys = [&](OpBuilder &ob, Value base, Value blocks,
+                        const AttentionTile &at) {
+      auto coords = [&](OpBuilder &cb, bool swapped, Value row) {
+        return swapped ? SmallVector<Value>{at.batchOf, at.headOf, row,
+                                            c(cb, 0)}
+                       : SmallVector<Value>{at.entry, row, c(cb, 0)};
+      };
+      scf::ForOp::create(
+          ob, loc, c(ob, 0), blocks, c(ob, 1), ValueRange(),
+          [&](OpBuilder &fb, Location l, Value i, ValueRange) {
+            Value use = arith::AddIOp::create(fb, l, base, i);
+            Value slot = slotOf(fb, use);
+            Value row = mul(fb, i, c(fb, bn));
+            awaitFree(fb, l, pEmptyK, use, slot, stages);
+            tile::BoxCopyOp::create(
+                fb, l, Type(), pK, coords(fb, setup.key.swapped, row),
+                tile::SlotOp::create(fb, l, pKRing, slot), pKMap, pFullK,
+                slot, Value(), false);
+            awaitFree(fb, l, pEmptyV, use, slot, stages);
+            tile::BoxCopyOp::create(
+                fb, l, Type(), pV, coords(fb, setup.value.swapped, row),
+                tile::SlotOp::create(fb, l, pVRing, slot), pVMap, pFullV,
+                slot, Value(), false);
+            scf::YieldOp::create(fb, l);
+          });
+    };
+    if (!persistent) {
+      AttentionTile at{in[11], in[12], Value(), Value()};
+      if (setup.anySwapped()) {
+        at.batchOf = in[13];
+        at.headOf = in[14];
+      }
+      copyKeys(pbld, c(pbld, 0), in[10], at);
+    } else {
+      // Per tile of the block: Q into its slot of the pair (after the
+      // consumers freed it), then its key blocks; the ring uses count on
+      // across tiles.
+      Value pQ = in[10], pQMap = in[11], pQRing = in[12], pFullQ = in[13],
+            pEmptyQ = in[14], pSq = in[15], pSk = in[16], pBlocks = in[17],
+            pBatch = in[18], pGrid = in[19];
+      Value pHeads = setup.anySwapped() ? in[20] : Value();
+      Value tiles = mul(pbld, pBlocks, pBatch);
+      Value first = tile::ProgramIdOp::create(pbld, loc, 0);
+      scf::ForOp::create(
+          pbld, loc, first, tiles, pGrid,
+          ValueRange{c(pbld, 0), c(pbld, 0)},
+          [&](OpBuilder &fb, Location l, Value t, ValueRange carried) {
+            Value uses = carried[0], count = carried[1];
+            AttentionTile at = locateTile(
+                fb, l, arith::RemUIOp::create(fb, l, t, pBlocks),
+                arith::DivUIOp::create(fb, l, t, pBlocks), pBlocks, pHeads,
+                bm, causal);
+            Value qSlot = arith::RemUIOp::create(fb, l, count, c(fb, 2));
+            awaitFree(fb, l, pEmptyQ, count, qSlot, 2);
+            tile::BoxCopyOp::create(
+                fb, l, Type(), pQ,
+                setup.query.swapped
+                    ? SmallVector<Value>{at.batchOf, at.headOf, at.q0,
+                                         c(fb, 0)}
+                    : SmallVector<Value>{at.entry, at.q0, c(fb, 0)},
+                tile::SlotOp::create(fb, l, pQRing, qSlot), pQMap, pFullQ,
+                qSlot, Value(), false);
+            Value blocks =
+                keyBlocksOf(fb, l, pSq, pSk, at.q0, bm, bn, causal, true);
+            copyKeys(fb, uses, blocks, at);
+            scf::YieldOp::create(
+                fb, l,
+                ValueRange{arith::AddIOp::create(fb, l, uses, blocks),
+                           arith::AddIOp::create(fb, l, count, c(fb, 1))});
+          });
+    }
     tile::WarpReturnOp::create(pbld, loc);
     // The consumers: from here to the loop's end, in the default region.
     b.setInsertionPointToStart(&groups.getDefaultRegion().front());
@@ -786,33 +937,43 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
   // next scores `async`, runs the softmax of its own while they multiply,
   // and awaits them after P V. The first block's scores come before the
   // loop.
-  Value rowSums, acc;
-  if (specialized && overlap) {
-    // FlashAttention-3's consumer: the first key block's scores and
-    // softmax before the loop; iteration j (from 1), in the warpgroup's
-    // turn, issues the scores of block j and O += P V of block j - 1 (P
-    // of the iteration before), both `async`, and passes the turn; then
-    // awaits the scores (the P V dot still running), frees the K slot,
-    // runs their softmax (while the other warpgroup takes its turn at the
-    // tensor cores), awaits P V, frees the V slot and rescales O. After
-    // the loop, the last block's P V.
-    Value zero = c(b, 0);
-    tile::MbarrierWaitOp::create(b, loc, fullK, zero, parityOf(b, zero));
-    Value s0 = scoresOf(b, tile::SlotOp::create(b, loc, kRing, zero));
-    tile::MbarrierArriveOp::create(b, loc, emptyK, zero, /*per_warp=*/true);
-    SoftmaxStep first = softmaxStep(b, loc, s0, zero, inits[0], inits[1]);
-    tile::TurnsInitOp::create(b, loc);
+  // FlashAttention-3's consumer, the ring uses of its key blocks from
+  // `base`: the first key block's scores and softmax before the loop;
+  // iteration j (from 1), in the warpgroup's turn, issues the scores of
+  // block j and O += P V of block j - 1 (P of the iteration before), both
+  // `async`, and passes the turn; then awaits the scores (the P V dot
+  // still running), frees the K slot, runs their softmax (while the other
+  // warpgroup takes its turn at the tensor cores), awaits P V, frees the
+  // V slot and rescales O. After the loop, the last block's P V. Returns
+  // the row sums and O.
+  auto pingPong = [&](OpBuilder &ob, Value base) -> std::pair<Value, Value> {
+    auto useOf = [&](OpBuilder &ub, Value j) {
+      return arith::AddIOp::create(ub, loc, base, j).getResult();
+    };
+    Value zero = c(ob, 0), firstUse = useOf(ob, zero);
+    Value firstSlot = slotOf(ob, firstUse);
+    tile::MbarrierWaitOp::create(ob, loc, fullK, firstSlot,
+                                 parityOf(ob, firstUse));
+    Value s0 = scoresOf(ob, tile::SlotOp::create(ob, loc, kRing, firstSlot));
+    tile::MbarrierArriveOp::create(ob, loc, emptyK, firstSlot,
+                                   /*per_warp=*/true);
+    SoftmaxStep first =
+        softmaxStep(ob, loc, s0, zero, tensor::SplatOp::create(ob, loc, rows, negInf),
+                    tensor::SplatOp::create(ob, loc, rows, zeroF));
     auto loop = scf::ForOp::create(
-        b, loc, c(b, 1), numKV, c(b, 1),
-        ValueRange{first.m, first.l, inits[2], first.pa},
+        ob, loc, c(ob, 1), numKV, c(ob, 1),
+        ValueRange{first.m, first.l, zeroOf(ob, loc, outputs.tile(f32)),
+                   first.pa},
         [&](OpBuilder &lb, Location l, Value j, ValueRange carried) {
-          Value previous = arith::SubIOp::create(lb, l, j, c(lb, 1));
-          Value kSlot = slotOf(lb, j), vSlot = slotOf(lb, previous);
+          Value kUse = useOf(lb, j);
+          Value vUse = arith::SubIOp::create(lb, l, kUse, c(lb, 1));
+          Value kSlot = slotOf(lb, kUse), vSlot = slotOf(lb, vUse);
           Value ks = tile::SlotOp::create(lb, l, kRing, kSlot);
           Value vs = tile::SlotOp::create(lb, l, vRing, vSlot);
-          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot, parityOf(lb, j));
+          tile::MbarrierWaitOp::create(lb, l, fullK, kSlot,
+                                       parityOf(lb, kUse));
           tile::MbarrierWaitOp::create(lb, l, fullV, vSlot,
-                                       parityOf(lb, previous));
+                                       parityOf(lb, vUse));
           tile::TurnWaitOp::create(lb, l);
           auto sDot = scoresOf(lb, ks);
           sDot.setAsync(true);
@@ -844,14 +1005,105 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
                        });
           scf::YieldOp::create(lb, l, ValueRange{step.m, step.l, o, step.pa});
         });
-    Value last = arith::SubIOp::create(b, loc, numKV, c(b, 1));
-    Value vSlot = slotOf(b, last);
-    tile::MbarrierWaitOp::create(b, loc, fullV, vSlot, parityOf(b, last));
-    acc = tile::DotOp::create(b, loc, outputs.tile(f32), loop.getResult(3),
-                              tile::SlotOp::create(b, loc, vRing, vSlot),
-                              loop.getResult(2), mmaOutputs);
-    tile::MbarrierArriveOp::create(b, loc, emptyV, vSlot, /*per_warp=*/true);
-    rowSums = loop.getResult(1);
+    Value lastUse =
+        useOf(ob, arith::SubIOp::create(ob, loc, numKV, c(ob, 1)));
+    Value vSlot = slotOf(ob, lastUse);
+    tile::MbarrierWaitOp::create(ob, loc, fullV, vSlot,
+                                 parityOf(ob, lastUse));
+    Value out = tile::DotOp::create(ob, loc, outputs.tile(f32),
+                                    loop.getResult(3),
+                                    tile::SlotOp::create(ob, loc, vRing, vSlot),
+                                    loop.getResult(2), mmaOutputs);
+    tile::MbarrierArriveOp::create(ob, loc, emptyV, vSlot, /*per_warp=*/true);
+    return {loop.getResult(1), out};
+  };
+
+  // O over the row sums (0 for a row with no key), stored masked at the
+  // query rows' end.
+  auto storeOutput = [&](OpBuilder &ob, Value sums, Value acc) {
+    Value inverse = mapTiles(
+        ob, loc, rows, {sums},
+        [&](OpBuilder &mb, ValueRange x) -> Value {
+          Value positive = arith::CmpFOp::create(
+              mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
+          return arith::SelectOp::create(
+              mb, loc, positive,
+              arith::DivFOp::create(mb, loc,
+                                    floatConstant(mb, loc, f32, 1.0), x[0]),
+              zeroF);
+        });
+    // Stochastic rounding hashes each output element's indices, as the
+    // CPU path does: the batch entry's, the query row's and the column's.
+    SmallVector<Value> inputs{
+        acc,
+        tile::BroadcastOp::create(ob, loc, outputs.tile(f32),
+                                  outputRows(ob, inverse),
+                                  ob.getI64IntegerAttr(1))};
+    SmallVector<Value> entry;
+    bool stochastic = usesStochasticRounding(attention);
+    if (stochastic) {
+      SmallVector<Value> sizes;
+      for (unsigned p : setup.batchSizes)
+        sizes.push_back(params[p]);
+      entry = unflatten(ob, loc, bh, sizes);
+      inputs.push_back(outputs.coordinates(ob, loc, 1, q0));
+      inputs.push_back(outputs.coordinates(ob, loc, 0, c(ob, 0)));
+    }
+    Value out = mapTiles(
+        ob, loc, outputs.tile(element), inputs,
+        [&](OpBuilder &mb, ValueRange x) {
+          SmallVector<Value> position(entry);
+          if (stochastic)
+            position.append({x[2], x[3]});
+          return buildStorageScalar(
+              attention, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
+              element, position);
+        });
+    tile::StoreTileOp::create(ob, loc, out, outView,
+                              ValueRange{q0, c(ob, 0)}, Value());
+  };
+
+  Value rowSums, acc;
+  if (persistent) {
+    // Per tile of the block: its coordinates, its Q slot (the pair's
+    // `count mod 2`) awaited, the loop, the Q slot freed, its output.
+    tile::TurnsInitOp::create(b, loc);
+    Value tiles = mul(b, queryBlocks, params[setup.batch]);
+    scf::ForOp::create(
+        b, loc, tile::ProgramIdOp::create(b, loc, 0), tiles,
+        params[gridParam], ValueRange{c(b, 0), c(b, 0)},
+        [&](OpBuilder &tb, Location l, Value t, ValueRange carried) {
+          Value uses = carried[0], count = carried[1];
+          locate(tb, arith::RemUIOp::create(tb, l, t, queryBlocks),
+                 arith::DivUIOp::create(tb, l, t, queryBlocks));
+          outView = entryView(tb, setup.out, setup.outSwapped, sq, dv);
+          if (maskParam >= 0)
+            maskEntry(tb);
+          numKV = keyBlocks(tb);
+          Value qSlot = arith::RemUIOp::create(tb, l, count, c(tb, 2));
+          Value qRound = arith::DivUIOp::create(tb, l, count, c(tb, 2));
+          tile::MbarrierWaitOp::create(
+              tb, l, fullQ, qSlot,
+              arith::IndexCastOp::create(
+                  tb, l, tb.getI1Type(),
+                  arith::RemUIOp::create(tb, l, qRound, c(tb, 2))));
+          qa = tile::SlotOp::create(tb, l, qRing, qSlot);
+          auto [sums, out] = pingPong(tb, uses);
+          tile::MbarrierArriveOp::create(tb, l, emptyQ, qSlot,
+                                         /*per_warp=*/true);
+          storeOutput(tb, sums, out);
+          scf::YieldOp::create(
+              tb, l,
+              ValueRange{arith::AddIOp::create(tb, l, uses, numKV),
+                         arith::AddIOp::create(tb, l, count, c(tb, 1))});
+        });
+    tile::WarpYieldOp::create(b, loc, ValueRange());
+    b.setInsertionPointAfter(groups);
+    return success();
+  }
+  if (specialized && overlap) {
+    tile::TurnsInitOp::create(b, loc);
+    std::tie(rowSums, acc) = pingPong(b, c(b, 0));
   } else {
   if (overlap) {
     Value ks = tile::LocalAllocOp::create(
@@ -982,47 +1234,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
     acc = groups.getResult(1);
   }
 
-  // O over the row sums (0 for a row with no key), stored masked at
-  // the query rows' end.
-  Value inverse = mapTiles(
-      b, loc, rows, {rowSums},
-      [&](OpBuilder &mb, ValueRange x) -> Value {
-        Value positive = arith::CmpFOp::create(
-            mb, loc, arith::CmpFPredicate::OGT, x[0], zeroF);
-        return arith::SelectOp::create(
-            mb, loc, positive,
-            arith::DivFOp::create(mb, loc,
-                                  floatConstant(mb, loc, f32, 1.0), x[0]),
-            zeroF);
-      });
-  // Stochastic rounding hashes each output element's indices, as the
-  // CPU path does: the batch entry's, the query row's and the column's.
-  SmallVector<Value> inputs{
-      acc,
-      tile::BroadcastOp::create(b, loc, outputs.tile(f32),
-                                outputRows(b, inverse), b.getI64IntegerAttr(1))};
-  SmallVector<Value> entry;
-  bool stochastic = usesStochasticRounding(attention);
-  if (stochastic) {
-    SmallVector<Value> sizes;
-    for (unsigned p : setup.batchSizes)
-      sizes.push_back(params[p]);
-    entry = unflatten(b, loc, bh, sizes);
-    inputs.push_back(outputs.coordinates(b, loc, 1, q0));
-    inputs.push_back(outputs.coordinates(b, loc, 0, c(b, 0)));
-  }
-  Value out = mapTiles(
-      b, loc, outputs.tile(element), inputs,
-      [&](OpBuilder &mb, ValueRange x) {
-        SmallVector<Value> position(entry);
-        if (stochastic)
-          position.append({x[2], x[3]});
-        return buildStorageScalar(
-            attention, mb, loc, arith::MulFOp::create(mb, loc, x[0], x[1]),
-            element, position);
-      });
-  tile::StoreTileOp::create(b, loc, out, outView,
-                            ValueRange{q0, c(b, 0)}, Value());
+  storeOutput(b, rowSums, acc);
   return success();
 }
 
@@ -1150,9 +1362,19 @@ static LogicalResult lowerAttentionWgmma(HostState &host,
   tma.consumerThreads = config.getThreads();
   Value gridX = arith::CeilDivUIOp::create(hb, loc, setup.hostSq,
                                            indexConstant(hb, loc, bm));
+  Value grid = arith::MulIOp::create(hb, loc, gridX, setup.hostBatch);
+  // Warp-specialized with the overlap, not causal: persistent, a block per
+  // multiprocessor at most. (Causal tiles differ in length: a block per
+  // tile lets the hardware balance them, where a static round of tiles per
+  // block was 0.89-0.98x: bench/results/
+  // 2026-12-02-h200-attention-persistent-bench.log.)
+  if (tma.overlap && tma.producerWarps != 0 && !tma.causal) {
+    grid = arith::MinUIOp::create(hb, loc, grid,
+                                  target::MultiprocessorsOp::create(hb, loc));
+    tma.gridParam = sig.addSize(grid);
+  }
   return emitKernel(
-      host, loc, "attention_wgmma", config, sig,
-      {arith::MulIOp::create(hb, loc, gridX, setup.hostBatch).getResult()}, 0,
+      host, loc, "attention_wgmma", config, sig, {grid}, 0,
       [&](OpBuilder &b, ValueRange params) {
         return tma.build(b, params);
       });

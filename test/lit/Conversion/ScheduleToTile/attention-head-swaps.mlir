@@ -13,14 +13,25 @@
 // CHECK: %[[QM:.*]], %{{.*}} = tessera_target.tensor_map %[[Q:.*]][%[[B:.*]], %[[H:.*]], %[[S:.*]], %[[D:.*]]] strides [%{{.*}}, %[[D]], %{{.*}}, %{{.*}}] : memref<?x?x?x128xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<1x1x128x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK-COUNT-2: tessera_target.tensor_map %{{.*}} strides
 // CHECK: tessera_target.launch @bshd_k0_attention_wgmma grid(%{{.*}}) block = [256] args(%[[Q]], %{{.*}}, %{{.*}}, %[[OUT:.*]], %{{.*}}, %{{.*}}, %[[H]], %{{.*}}, %[[QM]]
+// Not causal: persistent (a block per multiprocessor at most, the last
+// kernel parameter), each block's consumers and producer walking tiles;
+// per tile, the entry (tile / query blocks) split by the heads.
 // CHECK-LABEL: tessera_target.kernel @bshd_k0_attention_wgmma(
 // CHECK-SAME: %[[KH:arg6]]: index
-// CHECK: %[[BATCH:.*]] = arith.divui %{{.*}}, %[[KH]] : index
-// CHECK: %[[HEAD:.*]] = arith.remui %{{.*}}, %[[KH]] : index
-// CHECK: %[[OV:.*]] = memref.reinterpret_cast %arg3 to offset: [%{{.*}}], sizes: [%{{.*}}, %{{.*}}], strides: [%{{.*}}, 1]
 // CHECK: %[[QV:.*]] = memref.reinterpret_cast %arg0 to offset: [0], sizes: [%{{.*}}, %[[KH]], %{{.*}}, %{{.*}}], strides: [%{{.*}}, 128, %{{.*}}, 1] : memref<?xf16> to memref<?x?x?x?xf16, strided<[?, 128, ?, 1]>>
-// CHECK: tessera_tile.box_copy %[[QV]][%[[BATCH]], %[[HEAD]], %{{.*}}, %{{.*}}], %{{.*}} desc %arg8
+// CHECK: tessera_tile.warp_specialize
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %arg11
+// CHECK: %[[ENTRY:.*]] = arith.divui %[[T]], %{{.*}} : index
+// CHECK: arith.divui %[[ENTRY]], %[[KH]] : index
+// CHECK: arith.remui %[[ENTRY]], %[[KH]] : index
+// CHECK: %[[OV:.*]] = memref.reinterpret_cast %arg3 to offset: [%{{.*}}], sizes: [%{{.*}}, %{{.*}}], strides: [%{{.*}}, 1]
 // CHECK: tessera_tile.store_tile %{{.*}}, %[[OV]][%{{.*}}, %{{.*}}] : tensor<128x128xf16, #acc>
+// CHECK: partition0(%[[PQ:[a-z0-9]*]]: memref<?x?x?x?xf16, strided<[?, 128, ?, 1]>>
+// CHECK: scf.for %[[PT:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[PENTRY:.*]] = arith.divui %[[PT]], %{{.*}} : index
+// CHECK: %[[PB:.*]] = arith.divui %[[PENTRY]], %[[PH:.*]] : index
+// CHECK: %[[PHEAD:.*]] = arith.remui %[[PENTRY]], %[[PH]] : index
+// CHECK: tessera_tile.box_copy %{{.*}}[%[[PB]], %[[PHEAD]], %{{.*}}, %{{.*}}], %{{.*}} desc
 func.func @bshd(%q: tensor<?x?x?x128xf16>, %k: tensor<?x?x?x128xf16>, %v: tensor<?x?x?x128xf16>) -> tensor<?x?x?x128xf16> {
   %qt = tessera_graph.transpose %q permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>
   %kt = tessera_graph.transpose %k permutation = [0, 2, 1, 3] : tensor<?x?x?x128xf16> -> tensor<?x?x?x128xf16>

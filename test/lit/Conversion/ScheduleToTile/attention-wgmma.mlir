@@ -39,7 +39,8 @@
 // CHECK: %[[OUT:.*]]:2 = tessera_tile.warp_specialize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KR]], %[[VR]], %[[FK]], %[[FV]], %[[EK]], %[[EV]], %{{.*}}, %{{.*}})
 // CHECK-NEXT: default registers(240) {
 //
-// The consumers, FlashAttention-3's loop: the first key block's scores
+// The consumers, FlashAttention-3's loop (turns start first): the first
+// key block's scores
 // S = Q K^T (both operands from shared memory, K through a transposed
 // view: K-major) and their softmax before the loop, its K slot freed
 // (one arrival per warp). The two warpgroups take turns (ping-pong):
@@ -50,6 +51,7 @@
 // (`pending 1`: P V still runs), frees K, runs the softmax, awaits P V,
 // frees V and carries P. After the loop, the last block's P V. No block
 // barrier: the warpgroups meet only at the slots' barriers and turns.
+// CHECK: tessera_tile.turns_init
 // CHECK: tessera_tile.mbarrier_wait %[[FK]][%{{.*}}]
 // CHECK: %[[K0:.*]] = tessera_tile.slot %[[KR]][%{{.*}}]
 // CHECK: %[[K0T:.*]] = tessera_tile.trans %[[K0]]
@@ -57,7 +59,6 @@
 // CHECK: tessera_tile.mbarrier_arrive %[[EK]][%{{.*}}] per_warp
 // CHECK: tessera_tile.reduce max
 // CHECK: %[[P0:.*]] = tessera_tile.convert_layout %{{.*}} : tensor<128x128xf16, #[[ACC]]> -> tensor<128x128xf16, #[[OPND]]>
-// CHECK: tessera_tile.turns_init
 // CHECK: %[[LOOP:.*]]:4 = scf.for %{{.*}} = %c1{{.*}} to %{{.*}} step %c1{{.*}} iter_args({{.*}}, %[[O:.*]] = %{{.*}}, %[[P:.*]] = %[[P0]])
 // CHECK: %[[KS:.*]] = tessera_tile.slot %[[KR]][%[[KSLOT:.*]]] :
 // CHECK: %[[VS:.*]] = tessera_tile.slot %[[VR]][%[[VSLOT:.*]]] :
@@ -195,4 +196,46 @@ func.func @attention_d64_ws(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
     tessera_schedule.yield %o : tensor<?x?x64xf16>
   }
   return %r : tensor<?x?x64xf16>
+}
+
+// -----
+
+// Head dim 128, not causal: persistent. The host launches
+// min(tiles, multiprocessors) blocks and passes that grid; the producer
+// copies each tile's Q into a pair of slots (`full`/`empty` barriers of
+// their own) before its key blocks, and the consumers walk the same tiles:
+// per tile, wait for its Q slot, the loop (ring uses counted on across
+// tiles), free the Q slot, store the tile's output.
+// CHECK-LABEL: func.func @attention_persistent
+// CHECK: %[[SMS:.*]] = tessera_target.multiprocessors
+// CHECK: %[[GRID:.*]] = arith.minui %{{.*}}, %[[SMS]]
+// CHECK: tessera_target.launch @attention_persistent_k0_attention_wgmma grid(%[[GRID]]) block = [256] args({{.*}}, %[[GRID]] :
+// CHECK-LABEL: tessera_target.kernel @attention_persistent_k0_attention_wgmma
+// CHECK: %[[QR:.*]] = tessera_tile.local_alloc : !tessera_tile.smem<2x128x128xf16, #{{.*}}>
+// CHECK: %[[FQ:.*]] = tessera_tile.mbarrier_alloc arrivals 1 : !tessera_tile.mbarrier<2>
+// CHECK: %[[EQ:.*]] = tessera_tile.mbarrier_alloc arrivals 8 : !tessera_tile.mbarrier<2>
+// CHECK: tessera_tile.warp_specialize
+// CHECK: tessera_tile.turns_init
+// CHECK: %[[PID:.*]] = tessera_tile.program_id 0
+// CHECK: scf.for %{{.*}} = %[[PID]] to %{{.*}} step %{{.*}} iter_args(%[[USES:.*]] = %c0{{.*}}, %[[COUNT:.*]] = %c0{{.*}})
+// CHECK: %[[QSLOT:.*]] = arith.remui %[[COUNT]], %c2
+// CHECK: tessera_tile.mbarrier_wait %[[FQ]][%[[QSLOT]]]
+// CHECK: %[[QS:.*]] = tessera_tile.slot %[[QR]][%[[QSLOT]]]
+// CHECK: tessera_tile.dot %[[QS]], %{{.*}}, %{{.*}} {mma =
+// CHECK: scf.for
+// CHECK: tessera_tile.turn_wait
+// CHECK: tessera_tile.mbarrier_arrive %[[EQ]][%[[QSLOT]]] per_warp
+// CHECK: tessera_tile.store_tile
+// CHECK: scf.yield
+// CHECK: tessera_tile.warp_yield
+// CHECK: partition0
+// CHECK: scf.for
+// CHECK: tessera_tile.box_copy {{.*}} arrive %{{.*}}[%{{.*}}]
+// CHECK: scf.for
+// CHECK: tessera_tile.box_copy
+// CHECK: tessera_tile.box_copy
+// CHECK: tessera_tile.warp_return
+func.func @attention_persistent(%q: tensor<?x?x128xf16>) -> tensor<?x?x128xf16> {
+  %o = tessera_graph.attention %q, %q, %q : tensor<?x?x128xf16>, tensor<?x?x128xf16>, tensor<?x?x128xf16> -> tensor<?x?x128xf16>
+  return %o : tensor<?x?x128xf16>
 }
