@@ -193,14 +193,9 @@ struct TurnLowering : public OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     FailureOr<const target::TargetInfo *> info =
-        chipInfoFor(op, "turns among warpgroups");
+        namedBarrierChip(op, "takes turns among warpgroups");
     if (failed(info))
       return failure();
-    if (!(*info)->hasNamedBarriers())
-      return op.emitOpError()
-             << "takes turns among warpgroups, which needs named barriers; "
-                "chip '"
-             << (*info)->getChip() << "' has only the whole block's";
     std::optional<int64_t> threads = getThreadsRunning(op);
     if (!threads || *threads % 128 != 0)
       return op.emitOpError()

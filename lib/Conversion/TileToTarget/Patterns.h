@@ -30,6 +30,11 @@ namespace mlir::tessera::tile_to_target {
 /// an error on `op` saying that `what` needs one.
 FailureOr<const target::TargetInfo *> chipInfoFor(Operation *op,
                                                   StringRef what);
+/// The chip's target info where it has named barriers (a barrier among
+/// some warps), else an error on `op`: "<doing>, which needs named
+/// barriers ...".
+FailureOr<const target::TargetInfo *> namedBarrierChip(Operation *op,
+                                                       StringRef doing);
 
 /// memref[indices] where `mask` holds, else `other`: a masked-off thread
 /// touches no memory.

@@ -109,6 +109,21 @@ FailureOr<const target::TargetInfo *> chipInfoFor(Operation *op,
   return &chip.getInfo();
 }
 
+FailureOr<const target::TargetInfo *> namedBarrierChip(Operation *op,
+                                                       StringRef doing) {
+  FailureOr<const target::TargetInfo *> info =
+      chipInfoFor(op, "a named barrier's instructions");
+  if (failed(info))
+    return failure();
+  if (!(*info)->hasNamedBarriers())
+    return op->emitOpError()
+           << doing
+           << ", which needs named barriers (a barrier among some warps); "
+              "chip '"
+           << (*info)->getChip() << "' has only the whole block's";
+  return info;
+}
+
 namespace {
 /// An alloc_shared at the offset the allocator chose, as a flat buffer.
 struct LocalAllocLowering : public OpConversionPattern<tile::LocalAllocOp> {

@@ -93,14 +93,9 @@ LogicalResult lowerWarpSpecialize(Operation *kernelOp) {
            << "; the lowering splits the block's warps in the kernel's body "
               "only (the regions may hold loops and branches)";
   FailureOr<const target::TargetInfo *> info =
-      chipInfoFor(op, "warp specialization");
+      namedBarrierChip(op, "splits the block's warps");
   if (failed(info))
     return failure();
-  if (!(*info)->hasNamedBarriers())
-    return op.emitOpError()
-           << "splits the block's warps, which needs named barriers (a "
-              "barrier among some warps); chip '"
-           << (*info)->getChip() << "' has only the whole block's";
   std::optional<int64_t> threads = getKernelThreads(kernel);
   int64_t warpSize = (*info)->getWarpSize();
   if (!threads || *threads % warpSize != 0)

@@ -326,7 +326,7 @@ tessera_target.kernel @turns_partial()
 module attributes {tessera_target.chip = #tessera_target.chip<"gfx942">} {
 tessera_target.kernel @turns_amd()
     config = #tessera_target.kernel_config<grid = [1], block = [256]> {
-  // expected-error @+1 {{'tessera_tile.turn_pass' op takes turns among warpgroups, which needs named barriers; chip 'gfx942' has only the whole block's}}
+  // expected-error @+1 {{'tessera_tile.turn_pass' op takes turns among warpgroups, which needs named barriers (a barrier among some warps); chip 'gfx942' has only the whole block's}}
   tessera_tile.turn_pass
   tessera_target.return
 }
