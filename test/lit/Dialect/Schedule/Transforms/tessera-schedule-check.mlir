@@ -14,6 +14,20 @@ func.func @legal(%a: tensor<64xf32>) -> tensor<64xf32> {
 
 // -----
 
+// Warp-specialized wgmma attention (a producer warpgroup): legal.
+// CHECK-LABEL: func.func @producer_attention
+// CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma, producer_warps = 4>
+func.func @producer_attention(%q: tensor<?x?x128xf16>) -> tensor<?x?x128xf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 128], warps = 8, stages = 2, mma = wgmma, producer_warps = 4>(%q) : (tensor<?x?x128xf16>) -> tensor<?x?x128xf16> {
+  ^bb0(%x: tensor<?x?x128xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x128xf16>, tensor<?x?x128xf16>, tensor<?x?x128xf16> -> tensor<?x?x128xf16>
+    tessera_schedule.yield %o : tensor<?x?x128xf16>
+  }
+  return %r : tensor<?x?x128xf16>
+}
+
+// -----
+
 func.func @mma_tile(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -> tensor<512x512xf16> {
   // expected-error @+1 {{must have M a multiple of 32, N a multiple of 32 and K a multiple of 16 for mma_sync with 4 warps (2x2)}}
   %r = tessera_schedule.kernel #tessera_schedule.config<tile = [48, 64, 32], warps = 4, stages = 2, mma = mma_sync>(%a, %b) : (tensor<512x512xf16>, tensor<512x512xf16>) -> tensor<512x512xf16> {
@@ -346,6 +360,20 @@ func.func @producer_mma_sync(%a: tensor<512x512xf16>, %b: tensor<512x512xf16>) -
     tessera_schedule.yield %m : tensor<512x512xf16>
   }
   return %r : tensor<512x512xf16>
+}
+
+// -----
+
+// Attention takes a producer on wgmma only (the warp-specialized program);
+// on mma_sync the schedule is refused.
+func.func @producer_attention_mma_sync(%q: tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  // expected-error @+1 {{sets producer_warps = 4, which only wgmma matmul and attention kernels have (a warpgroup issuing their TMA copies)}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [128, 64], warps = 8, stages = 2, mma = mma_sync, producer_warps = 4>(%q) : (tensor<?x?x64xf16>) -> tensor<?x?x64xf16> {
+  ^bb0(%x: tensor<?x?x64xf16>):
+    %o = tessera_graph.attention %x, %x, %x : tensor<?x?x64xf16>, tensor<?x?x64xf16>, tensor<?x?x64xf16> -> tensor<?x?x64xf16>
+    tessera_schedule.yield %o : tensor<?x?x64xf16>
+  }
+  return %r : tensor<?x?x64xf16>
 }
 
 // -----
