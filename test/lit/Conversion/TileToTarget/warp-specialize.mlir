@@ -331,3 +331,59 @@ tessera_target.kernel @turns_amd()
   tessera_target.return
 }
 }
+
+// -----
+
+// Turns use named barriers 15 - w; warp_specialize's groups count from 1:
+// 14 groups reach barrier 14, which the turns of two warpgroups need.
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+tessera_target.kernel @turns_collide()
+    config = #tessera_target.kernel_config<grid = [1], block = [256]> {
+  tessera_tile.warp_specialize()
+  default {
+    // expected-error @+1 {{'tessera_tile.turn_wait' op takes turns among 2 warpgroups at named barriers 14 to 15, but warp_specialize's groups use barriers up to 14}}
+    tessera_tile.turn_wait
+    tessera_tile.warp_yield
+  }
+  partition0() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition1() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition2() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition3() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition4() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition5() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition6() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition7() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition8() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition9() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition10() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition11() num_warps(1) {
+    tessera_tile.warp_return
+  }
+  partition12() num_warps(1) {
+    tessera_tile.warp_return
+  } : () -> ()
+  tessera_target.return
+}
+}
