@@ -489,8 +489,8 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
         b, loc, tile::SmemType::get({bm, dBox}, element, layout),
         IntegerAttr());
   }
-  if (persistent) {
-  } else if (wgmma) {
+  // (Persistent: the producer copies each tile's Q.)
+  if (wgmma && !persistent) {
     Value landed = tile::MbarrierAllocOp::create(
         b, loc, tile::MbarrierType::get(ctx, 1), /*arrivals=*/1,
         IntegerAttr());
@@ -500,7 +500,7 @@ LogicalResult AttentionProgram::build(OpBuilder &b, ValueRange params) const {
     tile::MbarrierWaitOp::create(
         b, loc, landed, c(b, 0),
         arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0));
-  } else {
+  } else if (!wgmma) {
     auto qCopy = tile::BoxCopyOp::create(
         b, loc, tile::AsyncTokenType::get(ctx), qView,
         ValueRange{q0, c(b, 0)}, qs, Value(), Value(), Value(), Value(),
