@@ -507,11 +507,13 @@ def runner(torch, args, out, ref, part=lambda y: y):
 
 def bandwidth_rows(bench, copy_gbs, quick):
     """softmax, log_softmax, layer_norm and rms_norm (no weights) in fp16
-    and bf16 at 16384x8192, a ragged 16383x8189 and rows of 256k elements
-    (512x262144: the kernels' passes over the row), against torch's."""
+    and bf16 at 16384x8192, a ragged 16383x8189, rows past a block's
+    registers (4096x32768) and rows of 256k elements (512x262144), against
+    torch's."""
     torch = bench.torch
     F = torch.nn.functional
     M, N = (16384, 8192) if not quick else (1000, 1023)
+    mid_rows = (4096, 32768) if not quick else (8, 20000)
     long_rows = (512, 262144) if not quick else (8, 70000)
 
     def rms_norm(x, n):
@@ -527,7 +529,8 @@ def bandwidth_rows(bench, copy_gbs, quick):
     dtypes = {"fp16": (torch.float16, "f16", 2e-3), "bf16": (torch.bfloat16, "bf16", 1e-2)}
     for op, fn in ops.items():
         for label, (dtype, suffix, tol) in dtypes.items():
-            for m, n in ((M, N), (M - 1, N - 3), long_rows):  # round, ragged, long
+            # round, ragged, past a block's registers, long
+            for m, n in ((M, N), (M - 1, N - 3), mid_rows, long_rows):
                 sets = copies_for(m * n * 2 * 2)
                 X = [torch.randn(m, n, device="cuda", dtype=dtype) for _ in range(sets)]
                 Y = torch.empty(m, n, device="cuda", dtype=dtype)

@@ -162,6 +162,43 @@ func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   return %y : tensor<?x?xf16>
 }""",
         [(7, n)], ["float16"], rms_norm, "float16") for n in (3, 10235, 12347)},
+    # Rows spread over a cluster (sm_90, split_k = auto: norm rows past
+    # 8192 columns over 2, 4 or 8 blocks, softmax rows past 131072 f16
+    # columns over 8, each block's part in a 64 KB shared buffer): whole
+    # vectors (65536 over 8 or 2; 262144; layer norm with a weight and a
+    # bias read from each block's part), ragged rows (50003, 33333: not
+    # split, the kernel of single elements) and rows past the cluster
+    # (300001 f16, 140000 f32: one block's passes).
+    **{f"softmax_f16_split_{n}": (
+        """
+func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %s = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
+  return %s : tensor<?x?xf16>
+}""",
+        [(3, n)], ["float16"], softmax, "float16")
+       for n in (65536, 262144, 300001)},
+    **{f"layer_norm_f16_split_{n}": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>, %b: tensor<?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.layer_norm %x weight(%w : tensor<?xf16>) bias(%b : tensor<?xf16>) epsilon = 1.0e-05 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+        [(3, n), (n,), (n,)], ["float16"] * 3, layer_norm, "float16")
+       for n in (50003, 65536)},
+    **{f"log_softmax_f32_split_{n}": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = tessera_graph.log_softmax %x dim = 1 : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}""",
+        [(2, n)], ["float32"], log_softmax, "float32") for n in (100000, 140000)},
+    "rms_norm_f16_split_ragged": (
+        """
+func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>) -> tensor<?x?xf16> {
+  %y = tessera_graph.rms_norm %x weight(%w : tensor<?xf16>) epsilon = 1.0e-05 : tensor<?x?xf16>
+  return %y : tensor<?x?xf16>
+}""",
+        [(4, 33333), (33333,)], ["float16"] * 2, rms_norm, "float16"),
     **{f"log_softmax_f32_cols_{n}": (
         """
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {

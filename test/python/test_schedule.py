@@ -4,7 +4,7 @@ by kernel kind and by kernel name."""
 import pytest
 
 import tessera
-from tessera import Tensor, f16
+from tessera import Tensor, f16, f32
 from tessera.schedule import Schedule
 
 
@@ -87,10 +87,20 @@ def test_unknown_keys_and_bad_values():
 
 
 def test_split_k_refused_where_it_does_not_apply():
-    with pytest.raises(Exception, match=r"split_k = 2, which splits the K loop of matmul kernels "
-                                        r"and the rows of column kernels only"):
-        tessera.compile(mlp(), target="sm_90", use_cache=False,
+    # softmax rows spread over clusters (sm_90), not on a chip without them
+    with pytest.raises(Exception, match=r"split_k = 2, which spreads each row over a cluster of "
+                                        r"that many blocks, but sm_80 has no clusters"):
+        tessera.compile(mlp(), target="sm_80", use_cache=False,
                         schedule={"softmax": Schedule(tile=(1, 512), warps=2, split_k=2)})
+
+    @tessera.function
+    def scaled(x: Tensor["S", 64, f32]) -> Tensor["S", 64, f32]:
+        return tessera.exp(x)
+
+    with pytest.raises(Exception, match=r"split_k = 2, which splits the K loop of matmul kernels, "
+                                        r"the rows of column kernels and the rows of row kernels only"):
+        tessera.compile(scaled, target="sm_90", use_cache=False,
+                        schedule={"elementwise": Schedule(tile=(1024,), warps=4, split_k=2)})
 
 
 def test_row_classes_launch_one_config_per_number_of_rows():

@@ -231,7 +231,8 @@ LogicalResult
 emitKernel(HostState &host, Location loc, StringRef kind,
            schedule::ConfigAttr config, KernelSignature &sig,
            ArrayRef<Value> grid, int64_t sharedBytes,
-           function_ref<LogicalResult(OpBuilder &, ValueRange)> body) {
+           function_ref<LogicalResult(OpBuilder &, ValueRange)> body,
+           int64_t cluster, int64_t maxRegisters) {
   MLIRContext *ctx = host.module.getContext();
   std::string name =
       (host.name + "_k" + Twine(host.kernels++) + "_" + kind).str();
@@ -242,6 +243,12 @@ emitKernel(HostState &host, Location loc, StringRef kind,
       /*config=*/target::KernelConfigAttr(), /*arg_attrs=*/nullptr,
       /*res_attrs=*/nullptr);
   kernel->setAttr("tessera.schedule", config);
+  if (cluster > 1)
+    kernel->setAttr("tessera.cluster",
+                    IntegerAttr::get(IntegerType::get(ctx, 64), cluster));
+  if (maxRegisters > 0)
+    kernel->setAttr("tessera.max_registers",
+                    IntegerAttr::get(IntegerType::get(ctx, 64), maxRegisters));
   Block *entry = new Block();
   kernel.getBody().push_back(entry);
   for (Type type : sig.types)

@@ -159,11 +159,16 @@ Value allocate(HostState &host, Location loc, RankedTensorType type,
                ArrayRef<Value> sizes);
 
 /// Creates the kernel function and the launch; `body` fills the kernel.
+/// With `cluster` > 1 the launch groups its blocks in clusters of that many
+/// consecutive blocks along x (`tessera.cluster` on the kernel; the grid's
+/// x extent must be a multiple); `maxRegisters` > 0 caps the registers per
+/// thread (`tessera.max_registers`).
 LogicalResult
 emitKernel(HostState &host, Location loc, StringRef kind,
            schedule::ConfigAttr config, KernelSignature &sig,
            ArrayRef<Value> grid, int64_t sharedBytes,
-           function_ref<LogicalResult(OpBuilder &, ValueRange)> body);
+           function_ref<LogicalResult(OpBuilder &, ValueRange)> body,
+           int64_t cluster = 1, int64_t maxRegisters = 0);
 
 /// Makes `a == b` a launch condition unless it holds by construction.
 void requireEqual(HostState &host, Location loc, Value a, Value b,

@@ -183,6 +183,12 @@ Value TileWalk::broadcast(Value stat) {
 /// Chunks of a row that the register-resident row programs keep: rows of
 /// up to this many chunks are read once.
 static constexpr int64_t kResidentTiles = 4;
+/// The shared buffer of each block of a row spread over a cluster.
+static constexpr int64_t kSplitSharedBytes = 64 * 1024;
+/// What a multiprocessor of the chips with clusters (sm_90) holds: shared
+/// memory for blocks, 32-bit registers.
+static constexpr int64_t kMultiprocessorSharedBytes = 227 * 1024;
+static constexpr int64_t kMultiprocessorRegisters = 65536;
 
 LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                               Operation *anchor) {
@@ -264,7 +270,12 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
            << "has " << threads << " threads per block, not whole warps of "
            << warpSize;
   // The block program of one row, on chunks of `chunk`'s layout.
-  auto program = [&](const OutputTiles &chunk, int64_t vector, OpBuilder &b,
+  // `split` > 1: each row spread over a cluster of that many blocks (a
+  // part of whole chunks each, statistics combined by cluster_reduce);
+  // `resident`: the chunks a block keeps (in registers unsplit; split, in
+  // a shared buffer).
+  auto program = [&](const OutputTiles &chunk, int64_t vector, int64_t split,
+                     int64_t resident, OpBuilder &b,
                      ValueRange params) -> LogicalResult {
         // The exponentials of the kernels of vectors allow approximate
         // functions (afn: on NVIDIA the hardware's exp2 with subnormal
@@ -280,8 +291,48 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                                             : arith::FastMathFlags::none;
         Value cols = params[colsParam];
         Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
-        TileWalk row(b, loc, chunk, /*axis=*/1, cols, /*across=*/zero,
+        // The block's row and its part of it: `length` columns from
+        // `start` (the whole row unsplit; split, the row's chunks spread
+        // evenly over the cluster's blocks, the last parts possibly
+        // shorter or empty).
+        Value id, rowId, start = zero, length = cols;
+        if (split > 1) {
+          id = programId(b, loc, 0);
+          Value blocks = indexConstant(b, loc, split);
+          Value width = indexConstant(b, loc, chunk.bn);
+          rowId = arith::DivUIOp::create(b, loc, id, blocks);
+          Value span = arith::MulIOp::create(
+              b, loc,
+              arith::CeilDivUIOp::create(
+                  b, loc, arith::CeilDivUIOp::create(b, loc, cols, blocks),
+                  width),
+              width);
+          start = arith::MulIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, id, blocks), span);
+          length = arith::MinUIOp::create(
+              b, loc,
+              arith::SubIOp::create(
+                  b, loc, cols, arith::MinUIOp::create(b, loc, start, cols)),
+              span);
+        }
+        // The columns of the row at `c0` of the part (stochastic rounding
+        // hashes them).
+        auto columnsAt = [&](OpBuilder &ob, Value c0) {
+          if (split > 1)
+            c0 = arith::AddIOp::create(ob, loc, c0, start);
+          return chunk.coordinates(ob, loc, 0, c0);
+        };
+        TileWalk row(b, loc, chunk, /*axis=*/1, length, /*across=*/zero,
                      /*acrossInBounds=*/true);
+        if (!id)
+          rowId = id = programId(b, loc, 0);
+        // The part's first element.
+        auto rowStart = [&]() -> Value {
+          Value first = arith::MulIOp::create(b, loc, rowId, cols);
+          if (split > 1)
+            first = arith::AddIOp::create(b, loc, first, start);
+          return first;
+        };
         // `buffer` from element `offset` seen as one row of `cols` elements
         // (its stride 0: the one row's stride is never taken, and a vector
         // access then tests only the row's first element's alignment; the
@@ -290,18 +341,17 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         // take, ran them 1.00-1.04x:
         // bench/results/2026-12-02-h200-row-window-attempt.log).
         auto rowView = [&](Value buffer, Value offset) {
-          return stridedView(b, loc, buffer, offset, {one, cols}, {zero, one});
+          return stridedView(b, loc, buffer, offset, {one, length},
+                             {zero, one});
         };
-        Value id = programId(b, loc, 0);
         SmallVector<Value> lead(leadParams.size());
-        Value rest = id;
+        Value rest = rowId;
         for (int64_t d = static_cast<int64_t>(lead.size()) - 1; d >= 0; --d) {
           Value size = params[leadParams[d]];
           lead[d] = arith::RemUIOp::create(b, loc, rest, size);
           rest = arith::DivUIOp::create(b, loc, rest, size);
         }
-        Value x =
-            rowView(params[xParam], arith::MulIOp::create(b, loc, id, cols));
+        Value x = rowView(params[xParam], rowStart());
         Value count = indexToFloat(b, loc, cols, compute);
         RankedTensorType outChunk = chunk.tile(element);
         auto toCompute = [&](OpBuilder &mb, Value v) {
@@ -318,8 +368,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         auto storeRow = [&](ValueRange views, ValueRange stats,
                             function_ref<Value(OpBuilder &, ValueRange,
                                                ValueRange)> fn) {
-          Value y = rowView(params[outParam],
-                            arith::MulIOp::create(b, loc, id, cols));
+          Value y = rowView(params[outParam], rowStart());
           // The last tile may overlap the one before: its elements there
           // are stored again, with the same values.
           auto storeTile = [&](OpBuilder &lb, Value c0, bool whole) {
@@ -328,7 +377,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               inputs.push_back(row.load(lb, view, c0, /*inBounds=*/whole));
             inputs.append(stats.begin(), stats.end());
             if (stochastic)
-              inputs.push_back(chunk.coordinates(lb, loc, 0, c0));
+              inputs.push_back(columnsAt(lb, c0));
             Value value = mapTiles(
                 lb, loc, outChunk, inputs, [&](OpBuilder &mb, ValueRange e) {
                   SmallVector<Value> loaded;
@@ -364,22 +413,79 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
         // row. Each phase is a branch per version yielding the threads'
         // partial statistic; the block reductions stay outside the
         // branches (their shuffles and barriers are the block's).
-        Value fits = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ule, cols,
-            indexConstant(b, loc, kResidentTiles * chunk.bn));
+        // Split rows are launched only where the block's part fits its
+        // shared buffer (below).
+        Value fits =
+            split > 1
+                ? arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)
+                      .getResult()
+                : arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::ule, length,
+                      indexConstant(b, loc, resident * chunk.bn))
+                      .getResult();
         RankedTensorType computeTile = chunk.tile(compute);
-        SmallVector<Type> phaseTypes(kResidentTiles + 1, computeTile);
+        // Split rows: the block's part is copied (asynchronously, the
+        // whole part at once) into `resident` slots of a shared buffer and
+        // read from there by each phase; the phases then yield no tiles.
+        // (Kept in registers instead, 16 chunks of f16 a thread took 255
+        // registers, each 16-bit element in a register of its own, one
+        // block per multiprocessor: 0.70x on softmax rows of 262144;
+        // passes over the part, 0.98-1.42x:
+        // bench/results/2026-12-02-h200-row-cluster-attempts.log.)
+        bool shared = split > 1;
+        Value slots;
+        if (shared) {
+          slots = tile::LocalAllocOp::create(
+              b, loc, tile::SmemType::get({resident, 1, chunk.bn}, element),
+              IntegerAttr());
+          SmallVector<Value> copies;
+          for (int64_t t = 0; t < resident; ++t)
+            copies.push_back(
+                tile::BoxCopyOp::create(
+                    b, loc, tile::AsyncTokenType::get(ctx), x,
+                    ValueRange{zero, indexConstant(b, loc, t * chunk.bn)},
+                    tile::SlotOp::create(b, loc, slots,
+                                         indexConstant(b, loc, t)),
+                    Value(), Value(), Value(), Value(),
+                    /*aligned=*/vector > 1)
+                    .getToken());
+          tile::WaitOp::create(b, loc, copies, IntegerAttr());
+        }
+        // Resident tile `t` in the stored type where it is in the shared
+        // buffer (0 past the row: the copies fill it so), else
+        // `kept[t]`.
+        auto residentAt = [&](OpBuilder &ob, int64_t t,
+                              ValueRange kept) -> Value {
+          if (!shared)
+            return kept[t];
+          return tile::LocalLoadOp::create(
+              ob, loc, outChunk,
+              tile::SlotOp::create(ob, loc, slots, indexConstant(ob, loc, t)));
+        };
+        // The tiles the phases yield.
+        int64_t yielded = shared ? 0 : resident;
+        SmallVector<Type> phaseTypes(yielded, computeTile);
+        phaseTypes.push_back(computeTile);
         auto zeros = [&](OpBuilder &ob) {
           return tensor::SplatOp::create(ob, loc, computeTile,
                                          floatConstant(ob, loc, compute, 0.0))
               .getResult();
         };
-        // A phase: `resident` computes the kResidentTiles tiles it keeps
-        // and its partial statistic; `passes` the partial statistic of
+        // A tile in the computed type.
+        auto computed = [&](OpBuilder &ob, Value tile) -> Value {
+          if (getElementTypeOrSelf(tile) == compute)
+            return tile;
+          return mapTiles(ob, loc, computeTile, {tile},
+                          [&](OpBuilder &mb, ValueRange e) -> Value {
+                            return toCompute(mb, e[0]);
+                          });
+        };
+        // A phase: `kept` computes the `resident` tiles it keeps and its
+        // partial statistic; `passes` the partial statistic of
         // the passes over the row (`partials` tiles: each version yields
         // as many after the resident tiles).
         auto phase =
-            [&](function_ref<SmallVector<Value>(OpBuilder &)> resident,
+            [&](function_ref<SmallVector<Value>(OpBuilder &)> kept,
                 function_ref<SmallVector<Value>(OpBuilder &)> passes,
                 unsigned partials = 1) {
               SmallVector<Type> types(phaseTypes);
@@ -388,34 +494,54 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                                                 /*withElseRegion=*/true);
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPointToStart(versions.thenBlock());
-              scf::YieldOp::create(b, loc, resident(b));
+              scf::YieldOp::create(b, loc, kept(b));
               b.setInsertionPointToStart(versions.elseBlock());
               SmallVector<Value> partial = passes(b);
-              SmallVector<Value> results(kResidentTiles, zeros(b));
+              SmallVector<Value> results(yielded, zeros(b));
               results.append(partial);
               scf::YieldOp::create(b, loc, results);
               return versions;
             };
+        // A row statistic from the threads' partials: over the block, and
+        // split, over the cluster's blocks.
         auto reduced = [&](Value partial, tile::ReduceKind kind) {
-          return tile::ReduceOp::create(b, loc, chunk.rows(compute), kind,
-                                        partial, /*axis=*/1)
-              .getResult();
+          Value stat = tile::ReduceOp::create(b, loc, chunk.rows(compute),
+                                              kind, partial, /*axis=*/1);
+          if (split > 1)
+            stat = tile::ClusterReduceOp::create(b, loc, kind, stat);
+          return stat;
         };
         auto combine = [&](OpBuilder &ob, ValueRange tiles,
                            graph::ReduceKind kind) {
-          Value acc = tiles.front();
+          Value acc = computed(ob, tiles.front());
           for (Value t : tiles.drop_front())
             acc = mapTiles(ob, loc, computeTile, {acc, t},
                            [&](OpBuilder &mb, ValueRange e) {
                              return buildReductionCombine(
                                  mb, loc, static_cast<unsigned>(kind), e[0],
-                                 e[1]);
+                                 toCompute(mb, e[1]));
                            });
           return acc;
         };
         Value colsTile =
-            tensor::SplatOp::create(b, loc, chunk.tile(b.getIndexType()), cols);
+            tensor::SplatOp::create(b, loc, chunk.tile(b.getIndexType()), length);
         auto validAt = [&](OpBuilder &ob, int64_t t) {
+          if (shared) {
+            // The tile's positions compared with what is left of the part
+            // there: one coordinate tile for every tile and a scalar per
+            // tile (compared with the coordinates of each tile, which
+            // CSE keeps through every phase, the 16 tiles' masks spilled
+            // 272 bytes a thread under the register cap).
+            Value at = indexConstant(ob, loc, t * chunk.bn);
+            Value left = arith::SubIOp::create(
+                ob, loc, length, arith::MinUIOp::create(ob, loc, length, at));
+            return arith::CmpIOp::create(
+                       ob, loc, arith::CmpIPredicate::ult,
+                       chunk.coordinates(ob, loc, 0, zero),
+                       tensor::SplatOp::create(
+                           ob, loc, chunk.tile(ob.getIndexType()), left))
+                .getResult();
+          }
           return arith::CmpIOp::create(
                      ob, loc, arith::CmpIPredicate::ult,
                      chunk.coordinates(ob, loc, 0,
@@ -439,6 +565,14 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           bool log = isa<graph::LogSoftmaxOp>(anchor);
           Value lowest = floatConstant(
               b, loc, compute, -std::numeric_limits<double>::infinity());
+          // Resident tile `t` in the computed type, -inf past the row.
+          auto masked = [&](OpBuilder &ob, int64_t t, Value tile) -> Value {
+            return mapTiles(ob, loc, computeTile, {tile, validAt(ob, t)},
+                            [&](OpBuilder &mb, ValueRange e) -> Value {
+                              return arith::SelectOp::create(
+                                  mb, loc, e[1], toCompute(mb, e[0]), lowest);
+                            });
+          };
           // One read of the row for each position's maximum m and sum s of
           // exp(x - m): for each element, with e = exp(min(x, m) - max(x,
           // m)) (0 where both are -inf), s becomes s e + 1 where x passes
@@ -506,18 +640,17 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           auto first = phase(
               [&](OpBuilder &ob) {
                 SmallVector<Value> values;
-                for (int64_t t = 0; t < kResidentTiles; ++t) {
-                  Value loaded = row.load(ob, x,
-                                          indexConstant(ob, loc, t * chunk.bn),
-                                          /*inBounds=*/false);
-                  values.push_back(mapTiles(
-                      ob, loc, computeTile, {loaded, validAt(ob, t)},
-                      [&](OpBuilder &mb, ValueRange e) -> Value {
-                        return arith::SelectOp::create(
-                            mb, loc, e[1], toCompute(mb, e[0]), lowest);
-                      }));
+                for (int64_t t = 0; t < resident; ++t) {
+                  Value loaded =
+                      shared ? residentAt(ob, t, {})
+                             : row.load(ob, x,
+                                        indexConstant(ob, loc, t * chunk.bn),
+                                        /*inBounds=*/false);
+                  values.push_back(masked(ob, t, loaded));
                 }
-                SmallVector<Value> results(values);
+                SmallVector<Value> results;
+                if (!shared)
+                  results.assign(values);
                 results.push_back(
                     combine(ob, values, graph::ReduceKind::max));
                 results.push_back(zeros(ob));
@@ -525,25 +658,34 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
               },
               [&](OpBuilder &ob) { return onlineStatistics(ob); },
               /*partials=*/2);
-          ValueRange values = first.getResults().take_front(kResidentTiles);
-          Value positionMax = first.getResult(kResidentTiles);
-          Value positionSum = first.getResult(kResidentTiles + 1);
+          ValueRange values = first.getResults().take_front(yielded);
+          Value positionMax = first.getResult(yielded);
+          Value positionSum = first.getResult(yielded + 1);
           Value maxB =
               row.broadcast(reduced(positionMax, tile::ReduceKind::max));
           // The sum of exponentials: the resident tiles are exp(x - max),
-          // 0 past the row (exp(-inf)).
+          // 0 past the row (exp(-inf)); from the shared buffer, the output
+          // computes them again.
+          auto exponential = [&](OpBuilder &mb, Value v, Value max) -> Value {
+            return math::ExpOp::create(
+                mb, loc, arith::SubFOp::create(mb, loc, toCompute(mb, v), max),
+                expFlags);
+          };
           auto second = phase(
               [&](OpBuilder &ob) {
                 SmallVector<Value> exps;
-                for (Value v : values)
+                for (int64_t t = 0; t < resident; ++t)
                   exps.push_back(mapTiles(
-                      ob, loc, computeTile, {v, maxB},
+                      ob, loc, computeTile,
+                      {shared ? masked(ob, t, residentAt(ob, t, {}))
+                              : values[t],
+                       maxB},
                       [&](OpBuilder &mb, ValueRange e) -> Value {
-                        return math::ExpOp::create(
-                            mb, loc, arith::SubFOp::create(mb, loc, e[0], e[1]),
-                            expFlags);
+                        return exponential(mb, e[0], e[1]);
                       }));
-                SmallVector<Value> results(exps);
+                SmallVector<Value> results;
+                if (!shared)
+                  results.assign(exps);
                 results.push_back(combine(ob, exps, graph::ReduceKind::sum));
                 return results;
               },
@@ -564,7 +706,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                           e[0], arith::MulFOp::create(mb, loc, e[0], scale));
                     })};
               });
-          ValueRange exps = second.getResults().take_front(kResidentTiles);
+          ValueRange exps = second.getResults().take_front(yielded);
           // log_softmax subtracts log(sum); softmax multiplies by 1 / sum.
           Value scale = row.broadcast(mapTiles(
               b, loc, chunk.rows(compute),
@@ -580,25 +722,31 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           {
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPoint(output.thenBlock()->getTerminator());
-            Value y = rowView(params[outParam],
-                              arith::MulIOp::create(b, loc, id, cols));
-            for (int64_t t = 0; t < kResidentTiles; ++t) {
+            Value y = rowView(params[outParam], rowStart());
+            for (int64_t t = 0; t < resident; ++t) {
               SmallVector<Value> inputs =
-                  log ? SmallVector<Value>{values[t], maxB, scale}
-                      : SmallVector<Value>{exps[t], scale};
+                  log ? SmallVector<Value>{residentAt(b, t, values), maxB,
+                                           scale}
+                  : shared ? SmallVector<Value>{residentAt(b, t, {}), scale,
+                                                maxB}
+                           : SmallVector<Value>{exps[t], scale};
               if (stochastic)
-                inputs.push_back(chunk.coordinates(
-                    b, loc, 0, indexConstant(b, loc, t * chunk.bn)));
+                inputs.push_back(
+                    columnsAt(b, indexConstant(b, loc, t * chunk.bn)));
               Value out = mapTiles(
                   b, loc, outChunk, inputs,
                   [&](OpBuilder &mb, ValueRange e) -> Value {
                     Value v =
                         log ? arith::SubFOp::create(
                                   mb, loc,
-                                  arith::SubFOp::create(mb, loc, e[0], e[1]),
+                                  arith::SubFOp::create(
+                                      mb, loc, toCompute(mb, e[0]), e[1]),
                                   e[2])
                                   .getResult()
-                            : arith::MulFOp::create(mb, loc, e[0], e[1])
+                            : arith::MulFOp::create(
+                                  mb, loc,
+                                  shared ? exponential(mb, e[0], e[2]) : e[0],
+                                  e[1])
                                   .getResult();
                     SmallVector<Value> position(lead);
                     if (stochastic)
@@ -651,12 +799,13 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
             return arith::MulFOp::create(mb, loc, d, d).getResult();
           };
           // The resident tiles: the row's values in the computed type, 0
-          // past the row (a load there reads nothing).
+          // past the row (a load there reads nothing); from the shared
+          // buffer, each phase reads them there.
           SmallVector<Value> values;
           SmallVector<Value> meanB;
           Value squares;
           auto load = [&](OpBuilder &ob) {
-            for (int64_t t = 0; t < kResidentTiles; ++t)
+            for (int64_t t = 0; t < resident; ++t)
               values.push_back(mapTiles(
                   ob, loc, computeTile,
                   {row.load(ob, x, indexConstant(ob, loc, t * chunk.bn),
@@ -666,10 +815,31 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                   }));
             return values;
           };
-          if (centered) {
+          if (!centered && !shared) {
+            // RMS norm loads its resident tiles in a phase of their own, as
+            // layer norm's mean phase does: loaded inside the squares'
+            // phase, their loads and squares interleave and hold 71-80
+            // registers (ptxas -v, fp16/bf16) where this holds 48.
+            auto first = phase(
+                [&](OpBuilder &ob) {
+                  SmallVector<Value> results(load(ob));
+                  results.push_back(zeros(ob));
+                  return results;
+                },
+                [&](OpBuilder &ob) { return SmallVector<Value>{zeros(ob)}; });
+            values.assign(first.getResults().begin(),
+                          first.getResults().begin() + resident);
+          } else if (centered) {
             // Layer norm centers on the mean first.
             auto first = phase(
                 [&](OpBuilder &ob) {
+                  if (shared) {
+                    SmallVector<Value> tiles;
+                    for (int64_t t = 0; t < resident; ++t)
+                      tiles.push_back(computed(ob, residentAt(ob, t, {})));
+                    return SmallVector<Value>{
+                        combine(ob, tiles, graph::ReduceKind::sum)};
+                  }
                   SmallVector<Value> results(load(ob));
                   results.push_back(combine(ob, values, graph::ReduceKind::sum));
                   return results;
@@ -682,7 +852,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                       })};
                 });
             values.assign(first.getResults().begin(),
-                          first.getResults().begin() + kResidentTiles);
+                          first.getResults().begin() + yielded);
             meanB.push_back(row.broadcast(mapTiles(
                 b, loc, chunk.rows(compute),
                 reduced(first.getResults().back(), tile::ReduceKind::add),
@@ -693,22 +863,31 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           // The sum of squares (centered for layer norm): 0 past the row.
           auto second = phase(
               [&](OpBuilder &ob) {
-                if (!centered)
-                  load(ob);
                 SmallVector<Value> terms;
-                for (int64_t t = 0; t < kResidentTiles; ++t) {
-                  SmallVector<Value> inputs{values[t], validAt(ob, t)};
+                // (The shared buffer holds zeros past the row: RMS norm's
+                // squares need no mask there.)
+                bool unmasked = shared && !centered;
+                for (int64_t t = 0; t < resident; ++t) {
+                  SmallVector<Value> inputs{residentAt(ob, t, values)};
+                  if (!unmasked)
+                    inputs.push_back(validAt(ob, t));
                   inputs.append(meanB);
                   terms.push_back(mapTiles(
                       ob, loc, computeTile, inputs,
                       [&](OpBuilder &mb, ValueRange e) -> Value {
+                        Value term = square(
+                            mb, center(mb, toCompute(mb, e[0]),
+                                       e.drop_front(unmasked ? 1 : 2)));
+                        if (unmasked)
+                          return term;
                         return arith::SelectOp::create(
-                            mb, loc, e[1],
-                            square(mb, center(mb, e[0], e.drop_front(2))),
+                            mb, loc, e[1], term,
                             floatConstant(mb, loc, compute, 0.0));
                       }));
                 }
-                SmallVector<Value> results(values);
+                SmallVector<Value> results;
+                if (!shared)
+                  results.assign(values);
                 results.push_back(combine(ob, terms, graph::ReduceKind::sum));
                 return results;
               },
@@ -720,7 +899,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                     })};
               });
           values.assign(second.getResults().begin(),
-                        second.getResults().begin() + kResidentTiles);
+                        second.getResults().begin() + yielded);
           squares = reduced(second.getResults().back(), tile::ReduceKind::add);
           Value inv = row.broadcast(mapTiles(
               b, loc, chunk.rows(compute), squares,
@@ -735,9 +914,9 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
           // row of the input.
           SmallVector<Value> affine;
           if (wParam >= 0)
-            affine.push_back(rowView(params[wParam], zero));
+            affine.push_back(rowView(params[wParam], start));
           if (bParam >= 0)
-            affine.push_back(rowView(params[bParam], zero));
+            affine.push_back(rowView(params[bParam], start));
           // y = (x - mean) * inv (* weight) (+ bias), on computed-type
           // elements: the value, the affine rows' elements, inv, the mean.
           auto normalize = [&](OpBuilder &mb, Value v, ValueRange rows,
@@ -757,16 +936,15 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                                           /*withElseRegion=*/true);
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(output.thenBlock()->getTerminator());
-          Value y = rowView(params[outParam],
-                            arith::MulIOp::create(b, loc, id, cols));
-          for (int64_t t = 0; t < kResidentTiles; ++t) {
+          Value y = rowView(params[outParam], rowStart());
+          for (int64_t t = 0; t < resident; ++t) {
             Value c0 = indexConstant(b, loc, t * chunk.bn);
-            SmallVector<Value> inputs{values[t]};
+            SmallVector<Value> inputs{residentAt(b, t, values)};
             for (Value view : affine)
               inputs.push_back(row.load(b, view, c0, /*inBounds=*/false));
             inputs.append(stats);
             if (stochastic)
-              inputs.push_back(chunk.coordinates(b, loc, 0, c0));
+              inputs.push_back(columnsAt(b, c0));
             Value out = mapTiles(
                 b, loc, outChunk, inputs,
                 [&](OpBuilder &mb, ValueRange e) -> Value {
@@ -774,7 +952,7 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                   for (Value v : e.slice(1, affine.size()))
                     rows.push_back(toCompute(mb, v));
                   Value v = normalize(
-                      mb, e[0], rows,
+                      mb, toCompute(mb, e[0]), rows,
                       e.slice(1 + affine.size(), stats.size()));
                   SmallVector<Value> position(lead);
                   if (stochastic)
@@ -838,22 +1016,129 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
                              hb, loc, indexConstant(hb, loc, 1), ragged)},
                 {1, ragged}};
   }
+  // Rows spread over clusters (split_k on the resident programs): each
+  // row over split_k blocks (`auto`: the most a cluster of the chip
+  // holds), each copying its part into a shared buffer of 64 KB (16
+  // chunks of 2048 f16 columns; three blocks a multiprocessor) and reading
+  // it there: the row is read from memory once (a row of 262144 f16
+  // elements, 512 KB, is 8 blocks' 64 KB, where one block reads it two or
+  // three times). Rows within kResidentTiles chunks, and rows past what
+  // the cluster holds (one block's passes over the row), are not split.
+  // The host gates the grids by the column count.
+  int64_t bn = config.getTile()[1];
+  bool residentProgram = !reduce;
+  int64_t clusterBlocks = 0;
+  if (target::ChipAttr chip = target::ChipAttr::lookup(host.module))
+    clusterBlocks = chip.getInfo().getMaxClusterBlocks();
+  int64_t splitK = config.getSplitK();
+  if (splitK != 1 && (!residentProgram || (!config.isSplitKAuto() &&
+                                           splitK > clusterBlocks)))
+    return kernel.emitOpError()
+           << "sets split_k = " << splitK << " on a row kernel, which "
+           << (residentProgram
+                   ? "spreads each row over a cluster of that many blocks; "
+                     "the chip's clusters hold at most " +
+                         std::to_string(clusterBlocks)
+                   : std::string("softmax, log_softmax, layer_norm and "
+                                 "rms_norm rows have, not reductions"));
+  int64_t bytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+  int64_t splitResident =
+      std::clamp<int64_t>(kSplitSharedBytes / (bn * bytes), 1, 32);
+  struct Split {
+    int64_t blocks;
+    Value gate; // 1 or 0 (null: always)
+  };
+  SmallVector<Split> splits{{1, Value()}};
+  // The cluster sizes: split_k's, or for `auto` 2, 4, ... up to the chip's
+  // largest, each for the rows its blocks' buffers hold and the next
+  // smaller one does not (a block's part at least half its buffer, but
+  // past the registers: rows of 8193 to 65536 f16 columns over 2 blocks,
+  // ... to 262144 over 8). Softmax and log_softmax split only over the
+  // largest cluster, the rows its smaller half would not hold: over 2
+  // blocks their rows of 32768 ran 0.71-0.79x the unsplit passes (each
+  // element's exponential twice, two cluster reductions), over 8 0.16x
+  // (8 blocks of 2 chunks: a cluster launched per row of 32768), where
+  // the norms ran 1.05-1.31x over 2; rows of 262144 over 8 ran 1.24-2.23x
+  // (bench/results/2026-12-02-h200-row-cluster-sizes.log).
+  SmallVector<int64_t> sizes;
+  int64_t from = kResidentTiles * bn;
+  if (config.isSplitKAuto() && clusterBlocks > 1) {
+    if (isa<graph::SoftmaxOp, graph::LogSoftmaxOp>(anchor)) {
+      sizes.push_back(clusterBlocks);
+      from = std::max(from, clusterBlocks / 2 * splitResident * bn);
+    } else {
+      for (int64_t n = 2; n <= clusterBlocks; n *= 2)
+        sizes.push_back(n);
+    }
+  } else if (splitK > 1) {
+    sizes.push_back(splitK);
+  }
+  if (!sizes.empty()) {
+    Value one = indexConstant(hb, loc, 1);
+    // 1 where the columns pass `n`, else 0.
+    auto past = [&](int64_t n) -> Value {
+      return arith::MinUIOp::create(
+          hb, loc,
+          arith::SubIOp::create(
+              hb, loc, cols,
+              arith::MinUIOp::create(hb, loc, cols, indexConstant(hb, loc, n))),
+          one);
+    };
+    Value unsplit = one;
+    for (int64_t n : sizes) {
+      int64_t to = n * splitResident * bn;
+      Value gate = arith::MulIOp::create(
+          hb, loc, past(from), arith::SubIOp::create(hb, loc, one, past(to)));
+      splits.push_back({n, gate});
+      unsplit = arith::SubIOp::create(hb, loc, unsplit, gate);
+      from = to;
+    }
+    splits.front().gate = unsplit;
+  }
   for (const Variant &variant : variants) {
-    OutputTiles chunk{1, config.getTile()[1],
-                      tile::BlockedEncodingAttr::get(
-                          ctx, {1, threads / warpSize}, {1, warpSize},
-                          {1, variant.vector})};
-    schedule::ConfigAttr variantConfig = withVector(config, variant.vector);
-    Value grid = variant.gate
-                     ? arith::MulIOp::create(hb, loc, rows, variant.gate)
-                     : rows;
-    if (failed(emitKernel(host, loc, "row", variantConfig, sig, {grid},
-                          /*sharedBytes=*/0,
-                          [&](OpBuilder &b, ValueRange params) {
-                            return program(chunk, variant.vector, b,
-                                           params);
-                          })))
-      return failure();
+    // Split only where the rows are whole 16-byte chunks (the launch's
+    // vectors): a ragged part's last chunk would be copied as 16 bytes
+    // reaching past the tensor's end (compute-sanitizer: a read past the
+    // allocation); ragged rows take the unsplit kernels.
+    bool wholeChunks = variant.vector * bytes == 16;
+    for (const Split &split : splits) {
+      if (split.blocks > 1 && !wholeChunks)
+        continue;
+      Value splitGate = wholeChunks ? split.gate : Value();
+      OutputTiles chunk{1, bn,
+                        tile::BlockedEncodingAttr::get(
+                            ctx, {1, threads / warpSize}, {1, warpSize},
+                            {1, variant.vector})};
+      schedule::ConfigAttr variantConfig = withVector(config, variant.vector);
+      Value grid = rows;
+      for (Value gate : {variant.gate, splitGate})
+        if (gate)
+          grid = arith::MulIOp::create(hb, loc, grid, gate);
+      if (split.blocks > 1)
+        grid = arith::MulIOp::create(hb, loc, grid,
+                                     indexConstant(hb, loc, split.blocks));
+      int64_t resident = split.blocks > 1 ? splitResident : kResidentTiles;
+      // Split, the registers capped so that as many blocks fit a
+      // multiprocessor as its shared memory holds buffers (uncapped, ptxas
+      // issued the 16 chunks' loads from shared memory at once: up to 248
+      // registers).
+      int64_t cap = 0;
+      if (split.blocks > 1) {
+        int64_t blocksPerSM = std::max<int64_t>(
+            1, kMultiprocessorSharedBytes / kSplitSharedBytes);
+        cap = std::min<int64_t>(
+            255, kMultiprocessorRegisters / (blocksPerSM * threads) / 8 * 8);
+      }
+      if (failed(emitKernel(
+              host, loc, "row", variantConfig, sig, {grid},
+              /*sharedBytes=*/0,
+              [&](OpBuilder &b, ValueRange params) {
+                return program(chunk, variant.vector, split.blocks, resident,
+                               b, params);
+              },
+              split.blocks, cap)))
+        return failure();
+    }
   }
   return success();
 }

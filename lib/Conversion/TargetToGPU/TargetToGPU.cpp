@@ -563,6 +563,36 @@ struct ConvertTargetToGPUPass
         }
         func->setAttr(cap, IntegerAttr::get(IntegerType::get(ctx, 32), regs));
       }
+      // Blocks launched in clusters of `tessera.cluster` along x (the
+      // shape fixed in the kernel: a plain launch of it forms them).
+      if (auto cluster =
+              kernel->getAttrOfType<IntegerAttr>("tessera.cluster")) {
+        target::ChipAttr chip = target::ChipAttr::lookup(module);
+        int64_t blocks = cluster.getInt();
+        if (!chip) {
+          kernel.emitOpError()
+              << "launches its blocks in clusters of " << blocks
+              << ", which needs the module's #tessera_target.chip "
+                 "(tessera-target-set-chip)";
+          return signalPassFailure();
+        }
+        const target::TargetInfo &info = chip.getInfo();
+        if (blocks < 1 || blocks > info.getMaxClusterBlocks()) {
+          InFlightDiagnostic diag = kernel.emitOpError()
+                                    << "launches its blocks in clusters of "
+                                    << blocks << ", but ";
+          if (info.getMaxClusterBlocks() == 0)
+            diag << info.getVendorName() << " " << chip.getName()
+                 << " has no clusters (NVIDIA sm_90 and later)";
+          else
+            diag << chip.getName() << " clusters hold 1 to "
+                 << info.getMaxClusterBlocks() << " blocks";
+          return signalPassFailure();
+        }
+        func->setAttr(info.getClusterShapeAttrName(),
+                      DenseI32ArrayAttr::get(
+                          ctx, {static_cast<int32_t>(blocks), 1, 1}));
+      }
       // Flat buffer parameters can be passed as bare pointers once the
       // kernel is in the LLVM dialect (tessera-target-bare-ptr).
       SmallVector<int64_t> memrefParams;

@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -1244,6 +1245,93 @@ struct ReduceLowering : public OpConversionPattern<tile::ReduceOp> {
     return success();
   }
 };
+
+/// cluster_reduce: the threads write their elements to a shared buffer of
+/// the tile's elements (replicas write the same values); after a cluster
+/// barrier (arrive.release, wait.acquire) each thread reads every rank's
+/// buffer through distributed shared memory (mapa to the rank's window,
+/// ld.shared::cluster) and combines them from rank 0 up, the same order in
+/// every block; a second barrier keeps each buffer until every rank has
+/// read it (a reduce in a loop writes it again; a block's shared memory
+/// goes when it exits).
+struct ClusterReduceLowering
+    : public OpConversionPattern<tile::ClusterReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tile::ClusterReduceOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Distribution> dist = getDistribution(op, op.getType());
+    if (failed(dist))
+      return failure();
+    Operation *kernel = op->getParentWithTrait<OpTrait::IsIsolatedFromAbove>();
+    int64_t blocks =
+        kernel->getAttrOfType<IntegerAttr>("tessera.cluster").getInt();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    Type element = op.getType().getElementType();
+    int64_t elements = op.getType().getNumElements();
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    Value scratch = tile::AllocSharedOp::create(
+        rewriter, loc, MemRefType::get({elements}, element, nullptr, workgroup));
+    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
+    SmallVector<Value> flat;
+    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
+      SmallVector<Value> coords =
+          elementCoordinates(rewriter, loc, *dist, base, k);
+      Value index = c(0);
+      for (auto [i, coord] : llvm::enumerate(coords))
+        index = arith::AddIOp::create(
+            rewriter, loc,
+            arith::MulIOp::create(rewriter, loc, index, c(dist->shape[i])),
+            coord);
+      flat.push_back(index);
+    }
+    ValueRange input = adaptor.getInput();
+    for (auto [value, index] : llvm::zip(input, flat))
+      memref::StoreOp::create(rewriter, loc, value, scratch, index);
+    auto clusterBarrier = [&] {
+      NVVM::ClusterArriveOp::create(rewriter, loc, /*aligned=*/UnitAttr());
+      NVVM::ClusterWaitOp::create(rewriter, loc, /*aligned=*/UnitAttr());
+    };
+    clusterBarrier();
+    // Each element's address in the block's shared window, mapped to each
+    // rank's.
+    Type i64 = rewriter.getI64Type(), i32 = rewriter.getI32Type();
+    auto shared = LLVM::LLVMPointerType::get(
+        ctx, static_cast<unsigned>(NVVM::NVVMMemorySpace::Shared));
+    auto cluster = LLVM::LLVMPointerType::get(
+        ctx, static_cast<unsigned>(NVVM::NVVMMemorySpace::SharedCluster));
+    Value start = arith::IndexCastUIOp::create(
+        rewriter, loc, i64,
+        memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, scratch));
+    int64_t bytes = element.getIntOrFloatBitWidth() / 8;
+    SmallVector<Value> results;
+    for (Value index : flat) {
+      Value address = arith::AddIOp::create(
+          rewriter, loc, start,
+          arith::IndexCastUIOp::create(
+              rewriter, loc, i64,
+              arith::MulIOp::create(rewriter, loc, index, c(bytes))));
+      Value local = LLVM::IntToPtrOp::create(rewriter, loc, shared, address);
+      Value acc;
+      for (int64_t r = 0; r < blocks; ++r) {
+        Value remote = NVVM::MapaOp::create(
+            rewriter, loc, cluster, local,
+            arith::ConstantIntOp::create(rewriter, loc, i32, r));
+        Value v = LLVM::LoadOp::create(rewriter, loc, element, remote);
+        acc = acc ? combine(rewriter, loc, op.getKind(), acc, v) : v;
+      }
+      results.push_back(acc);
+    }
+    clusterBarrier();
+    rewriter.replaceOpWithMultiple(op, {results});
+    return success();
+  }
+};
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -1278,7 +1366,8 @@ void populateDistributionPatterns(const TypeConverter &converter,
   patterns.add<ElementwiseLowering>(converter, ctx);
   patterns.add<MapLowering, ConstantLowering, SplatLowering, LoadTileLowering,
                StoreTileLowering, GatherLowering, RangeLowering,
-               BroadcastLowering, ReduceLowering, LocalStoreLowering,
+               BroadcastLowering, ReduceLowering, ClusterReduceLowering,
+               LocalStoreLowering,
                LocalLoadLowering, ConvertLayoutLowering, FmaDotLowering>(
       converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,

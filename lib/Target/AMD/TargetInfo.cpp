@@ -28,6 +28,8 @@ public:
   // s_barrier is the whole workgroup's.
   bool hasNamedBarriers() const override { return false; }
   int64_t getReallocatableRegisters() const override { return 0; }
+  int64_t getMaxClusterBlocks() const override { return 0; }
+  llvm::StringRef getClusterShapeAttrName() const override { return ""; }
 
 };
 } // namespace

@@ -45,6 +45,12 @@ public:
   int64_t getReallocatableRegisters() const override {
     return desc.wgmma ? 65536 : 0;
   }
+  // Clusters are sm_90's, as TMA (8 blocks portably; 16 only with a
+  // launch attribute the runtime does not set).
+  int64_t getMaxClusterBlocks() const override { return desc.tma ? 8 : 0; }
+  llvm::StringRef getClusterShapeAttrName() const override {
+    return desc.tma ? "nvvm.cluster_dim" : "";
+  }
 
 };
 } // namespace

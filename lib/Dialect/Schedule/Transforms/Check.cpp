@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Tessera/Dialect/Graph/IR/GraphOps.h"
 #include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
 #include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
 #include "Tessera/Dialect/Schedule/Transforms/Passes.h"
@@ -62,14 +63,14 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
   if (config.getSwizzle() != 1 && shape.kind != KernelKind::Matmul)
     return error() << "sets swizzle = " << config.getSwizzle()
                    << ", which orders the blocks of matmul kernels only";
-  if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul &&
-      shape.kind != KernelKind::Column)
-    return error() << "sets split_k = "
-                   << (config.isSplitKAuto()
+  std::string splitK = config.isSplitKAuto()
                            ? std::string("auto")
-                           : std::to_string(config.getSplitK()))
-                   << ", which splits the K loop of matmul kernels and the rows of "
-                      "column kernels only";
+                           : std::to_string(config.getSplitK());
+  if (config.getSplitK() != 1 && shape.kind != KernelKind::Matmul &&
+      shape.kind != KernelKind::Column && shape.kind != KernelKind::Row)
+    return error() << "sets split_k = " << splitK
+                   << ", which splits the K loop of matmul kernels, the rows "
+                      "of column kernels and the rows of row kernels only";
   if (config.getProducerWarps() != 0 &&
       ((shape.kind != KernelKind::Matmul &&
         shape.kind != KernelKind::Attention) ||
@@ -132,6 +133,27 @@ static LogicalResult checkConfig(KernelOp kernel, ConfigAttr config,
                      << " threads per block times vector (" << vector
                      << "): the row is walked in register tiles of that "
                         "many columns";
+    // split_k spreads each row over a cluster of blocks (their statistics
+    // combined through distributed shared memory).
+    if (config.getSplitK() != 1) {
+      if (!isa_and_present<graph::SoftmaxOp, graph::LogSoftmaxOp,
+                           graph::LayerNormOp, graph::RmsNormOp>(shape.anchor))
+        return error() << "sets split_k = " << splitK
+                       << " on a row reduction; rows spread over clusters "
+                          "are softmax, log_softmax, layer_norm and rms_norm "
+                          "rows";
+      if (!config.isSplitKAuto() &&
+          config.getSplitK() > chip.getMaxClusterBlocks())
+        return error() << "sets split_k = " << splitK
+                       << ", which spreads each row over a cluster of that "
+                          "many blocks, but "
+                       << (chip.getMaxClusterBlocks() == 0
+                               ? chipName.str() + " has no clusters"
+                               : chipName.str() + " clusters hold at most " +
+                                     std::to_string(
+                                         chip.getMaxClusterBlocks()) +
+                                     " blocks");
+    }
     break;
   case KernelKind::Matmul: {
     if (tile.size() != 3)

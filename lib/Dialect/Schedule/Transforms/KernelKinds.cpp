@@ -250,7 +250,9 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 8, on the H200: bench/results/2026-12-01-h200-row-vectors-sweep.log
     // and -resident-layer-norm-sweep.log). Reductions keep single elements
     // (their rows already run at the copy bandwidth).
-    int64_t vector = 1;
+    // Their rows past the 4 chunks a block keeps in registers spread over
+    // a cluster (split_k = auto, on chips with clusters: see lowerRow).
+    int64_t vector = 1, splitK = 1;
     if (isa_and_present<graph::SoftmaxOp, graph::LogSoftmaxOp,
                         graph::LayerNormOp, graph::RmsNormOp>(shape.anchor)) {
       int64_t width = std::max<int64_t>(
@@ -258,9 +260,11 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                      .getIntOrFloatBitWidth() /
                  8);
       vector = std::clamp<int64_t>(16 / width, 1, 8);
+      if (chip.getMaxClusterBlocks() > 1)
+        splitK = ConfigAttr::kSplitKAuto;
     }
-    return ConfigAttr::get(ctx, {1, 2048}, 8, 1, vector, 1, MmaKind::none, 1,
-                           0);
+    return ConfigAttr::get(ctx, {1, 2048}, 8, 1, vector, 1, MmaKind::none,
+                           splitK, 0);
   }
   case KernelKind::Column:
     // The rows split at launch where the columns give fewer blocks than

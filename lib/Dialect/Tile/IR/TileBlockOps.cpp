@@ -578,6 +578,24 @@ static SmallVector<int64_t> dropAxis(ArrayRef<int64_t> shape, int64_t axis) {
   return result;
 }
 
+LogicalResult ClusterReduceOp::verify() {
+  Type element = getInput().getType().getElementType();
+  if (!isa<FloatType, IntegerType>(element))
+    return emitOpError() << "element type " << element
+                         << " must be a float or an integer";
+  // The cluster is the kernel's: its launch groups blocks by
+  // `tessera.cluster` (the function the op is in).
+  Operation *kernel =
+      getOperation()->getParentWithTrait<OpTrait::IsIsolatedFromAbove>();
+  auto blocks =
+      kernel ? kernel->getAttrOfType<IntegerAttr>("tessera.cluster") : nullptr;
+  if (!blocks || blocks.getInt() < 2)
+    return emitOpError()
+           << "combines the blocks of a cluster, but its kernel has no "
+              "'tessera.cluster' of 2 or more blocks";
+  return success();
+}
+
 LogicalResult ReduceOp::verify() {
   RankedTensorType input = getInput().getType(), result = getResult().getType();
   int64_t axis = getAxis();

@@ -239,6 +239,43 @@ tessera_target.kernel @no_chip_cap(%a: memref<?xf32>) config = #tessera_target.k
 
 // -----
 
+// A kernel launched in clusters (tessera.cluster) gets the vendor's cluster
+// shape attribute (nvvm.cluster_dim: .reqnctapercluster in its PTX).
+// CHECK-LABEL: gpu.func @clustered
+// CHECK-SAME: nvvm.cluster_dim = array<i32: 8, 1, 1>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+  tessera_target.kernel @clustered(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [8], block = [256]> attributes {tessera.cluster = 8 : i64} {
+    tessera_target.return
+  }
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+  // expected-error @+1 {{launches its blocks in clusters of 2, but NVIDIA sm_80 has no clusters (NVIDIA sm_90 and later)}}
+  tessera_target.kernel @no_clusters(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [2], block = [256]> attributes {tessera.cluster = 2 : i64} {
+    tessera_target.return
+  }
+}
+
+// -----
+
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+  // expected-error @+1 {{launches its blocks in clusters of 16, but sm_90 clusters hold 1 to 8 blocks}}
+  tessera_target.kernel @big_cluster(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [16], block = [256]> attributes {tessera.cluster = 16 : i64} {
+    tessera_target.return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{launches its blocks in clusters of 2, which needs the module's #tessera_target.chip (tessera-target-set-chip)}}
+tessera_target.kernel @no_chip_cluster(%a: memref<?xf32>) config = #tessera_target.kernel_config<grid = [2], block = [256]> attributes {tessera.cluster = 2 : i64} {
+  tessera_target.return
+}
+
+// -----
+
 // erf without a division: x * P(x^2) near 0, else sign(x) * (1 - 2^Q(t))
 // with t = min(|x|, 4), Horner steps as fmas, the exp2 approximate (afn:
 // the hardware's); f16 computes in f32.

@@ -435,3 +435,37 @@ tessera_target.kernel @band(%r: index) config = #tessera_target.kernel_config<gr
   tessera_target.return
 }
 }
+
+// -----
+
+// cluster_reduce: the block's value to a shared buffer, a cluster barrier,
+// every rank's buffer read through distributed shared memory (mapa) and
+// combined from rank 0 up, a second barrier before the buffer is reused.
+#b = #tessera_tile.blocked<warps = [1, 4], threads = [1, 32], per_thread = [1, 2]>
+#row = #tessera_tile.slice<dim = 1, parent = #b>
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
+// CHECK-LABEL: tessera_target.kernel @cluster_sum(
+// CHECK: %[[M:.*]] = gpu.all_reduce add
+// CHECK: %[[BUF:.*]] = tessera_tile.alloc_shared : memref<1xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %[[M]], %[[BUF]]
+// CHECK-NEXT: nvvm.cluster.arrive
+// CHECK-NEXT: nvvm.cluster.wait
+// CHECK: memref.extract_aligned_pointer_as_index %[[BUF]]
+// CHECK: %[[P:.*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
+// CHECK: %[[R0:.*]] = nvvm.mapa %[[P]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK: %[[V0:.*]] = llvm.load %[[R0]] : !llvm.ptr<7> -> f32
+// CHECK: %[[R1:.*]] = nvvm.mapa %[[P]], %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK: %[[V1:.*]] = llvm.load %[[R1]] : !llvm.ptr<7> -> f32
+// CHECK: %[[S:.*]] = arith.addf %[[V0]], %[[V1]] : f32
+// CHECK-NEXT: nvvm.cluster.arrive
+// CHECK-NEXT: nvvm.cluster.wait
+// CHECK: memref.store %[[S]]
+tessera_target.kernel @cluster_sum(%x: memref<?x?xf32, strided<[?, 1], offset: ?>>, %y: memref<?xf32, strided<[1]>>, %r: index) attributes {tessera.cluster = 2 : i64} {
+  %c0 = arith.constant 0 : index
+  %t = tessera_tile.load_tile %x[%r, %c0] : memref<?x?xf32, strided<[?, 1], offset: ?>> -> tensor<1x256xf32, #b>
+  %m = tessera_tile.reduce add %t axis 1 : tensor<1x256xf32, #b> -> tensor<1xf32, #row>
+  %s = tessera_tile.cluster_reduce add %m : tensor<1xf32, #row>
+  tessera_tile.store_tile %s, %y[%r] in_bounds : tensor<1xf32, #row>, memref<?xf32, strided<[1]>>
+  tessera_target.return
+}
+}

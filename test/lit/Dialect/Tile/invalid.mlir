@@ -1400,3 +1400,33 @@ func.func @dot_in_flight_range(%s: !tessera_tile.smem<64x64xf16, #swz128>, %acc:
   %d = tessera_tile.dot %s, %s, %acc async in_flight 8 {mma = #wg} : !tessera_tile.smem<64x64xf16, #swz128>, !tessera_tile.smem<64x64xf16, #swz128> -> tensor<64x64xf32, #wgacc>
   return
 }
+
+// -----
+
+#cb = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 8]>
+#crow = #tessera_tile.slice<dim = 1, parent = #cb>
+func.func @cluster_reduce_without_cluster(%t: tensor<1xf32, #crow>) {
+  // expected-error @+1 {{'tessera_tile.cluster_reduce' op combines the blocks of a cluster, but its kernel has no 'tessera.cluster' of 2 or more blocks}}
+  %r = tessera_tile.cluster_reduce add %t : tensor<1xf32, #crow>
+  return
+}
+
+// -----
+
+#cb = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 8]>
+#crow = #tessera_tile.slice<dim = 1, parent = #cb>
+func.func @cluster_reduce_one_block(%t: tensor<1xf32, #crow>) attributes {tessera.cluster = 1 : i64} {
+  // expected-error @+1 {{'tessera_tile.cluster_reduce' op combines the blocks of a cluster, but its kernel has no 'tessera.cluster' of 2 or more blocks}}
+  %r = tessera_tile.cluster_reduce add %t : tensor<1xf32, #crow>
+  return
+}
+
+// -----
+
+#cb = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 8]>
+#crow = #tessera_tile.slice<dim = 1, parent = #cb>
+func.func @cluster_reduce_index(%t: tensor<1xindex, #crow>) attributes {tessera.cluster = 2 : i64} {
+  // expected-error @+1 {{'tessera_tile.cluster_reduce' op element type 'index' must be a float or an integer}}
+  %r = tessera_tile.cluster_reduce add %t : tensor<1xindex, #crow>
+  return
+}

@@ -361,3 +361,17 @@ func.func @ping_pong(%q: !tessera_tile.smem<64x64xf16, #swz128>, %acc: tensor<64
   %ow = tessera_tile.dot_wait %o : tensor<64x64xf32, #wgacc>
   return %sw, %ow : tensor<64x64xf32, #wgacc>, tensor<64x64xf32, #wgacc>
 }
+
+// A row statistic over the blocks of a cluster (the function's
+// tessera.cluster: its launch groups 8 blocks).
+#cb = #tessera_tile.blocked<warps = [1, 8], threads = [1, 32], per_thread = [1, 8]>
+#crow = #tessera_tile.slice<dim = 1, parent = #cb>
+// CHECK-LABEL: func.func @cluster_reduce
+func.func @cluster_reduce(%t: tensor<1x2048xf32, #cb>) -> tensor<1xf32, #crow> attributes {tessera.cluster = 8 : i64} {
+  %r = tessera_tile.reduce add %t axis 1 : tensor<1x2048xf32, #cb> -> tensor<1xf32, #crow>
+  // CHECK: tessera_tile.cluster_reduce add %{{.*}} : tensor<1xf32, #{{.*}}>
+  %c = tessera_tile.cluster_reduce add %r : tensor<1xf32, #crow>
+  // CHECK: tessera_tile.cluster_reduce max
+  %m = tessera_tile.cluster_reduce max %c : tensor<1xf32, #crow>
+  return %m : tensor<1xf32, #crow>
+}

@@ -38,7 +38,12 @@ def Schedule_ConfigAttr : Schedule_Attr<"Config", "config"> {
     default 1; `auto`: as many slices as give every multiprocessor of the
     device a block where the output has fewer tiles than it has
     multiprocessors, chosen at launch, at most 16 and at least 16 steps of
-    K each; one slice, and no second kernel, otherwise) and `producer_warps` (wgmma matmul and attention kernels: a
+    K each; one slice, and no second kernel, otherwise; column kernels:
+    slices of the rows, likewise; softmax, log_softmax, layer_norm and
+    rms_norm row kernels: each row past the 4 tiles a block keeps in
+    registers spread over a cluster of `split_k` blocks, at most the
+    chip's cluster size, `auto` its largest, that share their statistics
+    through distributed shared memory) and `producer_warps` (wgmma matmul and attention kernels: a
     warp-specialized kernel whose extra warpgroup of 4 producer warps
     issues the TMA copies into rings that the `warps` consumer warps
     compute on and free per slot; default 0, no producer, except attention

@@ -93,6 +93,13 @@ public:
   /// Registers per SM that the warps of a block share when they trade
   /// registers among warp groups (`setmaxnreg`), or 0 where a chip cannot.
   virtual int64_t getReallocatableRegisters() const = 0;
+  /// The most blocks a cluster of the chip may hold (blocks that share
+  /// distributed shared memory and a cluster barrier; the portable limit),
+  /// or 0 where the chip has no clusters.
+  virtual int64_t getMaxClusterBlocks() const = 0;
+  /// The name of the kernel attribute that fixes its cluster shape at
+  /// compile time (`nvvm.cluster_dim`), empty where there are no clusters.
+  virtual llvm::StringRef getClusterShapeAttrName() const = 0;
 
   /// The chips of the table that have `kind`, for diagnostics
   /// ("NVIDIA sm_80, sm_86, ...").

@@ -898,6 +898,40 @@ def Tile_ReduceOp : Tile_Op<"reduce", [Pure,
   let hasVerifier = 1;
 }
 
+def Tile_ClusterReduceOp : Tile_Op<"cluster_reduce", [
+    SameOperandsAndResultType]> {
+  let summary = "combines a register tile over the blocks of a cluster";
+  let description = [{
+    Each element of the result is `kind` (`add`, `max`, `min`) over the
+    same element of `input` in every block of the block's cluster (the
+    blocks a kernel with `tessera.cluster = N` is launched in groups of,
+    consecutive along x), combined in the order of the blocks' ranks, so
+    every block gets the same bits. Every thread of every block of the
+    cluster must reach it (its lowering synchronizes the cluster).
+
+    A row that does not fit one block's registers spreads over a cluster:
+    each block reduces its part with `reduce`, then `cluster_reduce`
+    combines the parts. Lowering (NVIDIA sm_90+): the block's values to a
+    shared buffer, `barrier.cluster` arrive/wait, each block reads every
+    rank's buffer through distributed shared memory (`mapa`), a second
+    cluster barrier before the buffer can be written again or the block
+    exits.
+
+    Example:
+
+    ```mlir
+    %r = tessera_tile.cluster_reduce add %partial
+        : tensor<1xf32, #tessera_tile.slice<dim = 1, parent = #blocked>>
+    ```
+  }];
+  let arguments = (ins Tile_ReduceKind:$kind, Tile_RegisterTile:$input);
+  let results = (outs Tile_RegisterTile:$result);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
 def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure,
     SameOperandsAndResultElementType]> {
   let summary = "repeats a reduced tile along the axis it was reduced over";

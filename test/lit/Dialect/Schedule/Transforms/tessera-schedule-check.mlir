@@ -138,11 +138,50 @@ func.func @split_k(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64
 
 // -----
 
+// Row kernels spread each softmax / norm row over a cluster of split_k
+// blocks (sm_90: up to 8).
+// CHECK-LABEL: func.func @split_k_rows
 func.func @split_k_rows(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  // expected-error @+1 {{sets split_k = 2, which splits the K loop of matmul kernels and the rows of column kernels only}}
-  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 2>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // CHECK: split_k = 8
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 8>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
   ^bb0(%x: tensor<64x64xf32>):
     %m = tessera_graph.softmax %x dim = 1 : tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @split_k_rows_past_cluster(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets split_k = 16, which spreads each row over a cluster of that many blocks, but sm_90 clusters hold at most 8 blocks}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 16>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %m = tessera_graph.softmax %x dim = 1 : tensor<64x64xf32>
+    tessera_schedule.yield %m : tensor<64x64xf32>
+  }
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @split_k_row_sum(%a: tensor<64x64xf32>) -> tensor<64xf32> {
+  // expected-error @+1 {{sets split_k = 2 on a row reduction; rows spread over clusters are softmax, log_softmax, layer_norm and rms_norm rows}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 64], warps = 2, stages = 1, split_k = 2>(%a) : (tensor<64x64xf32>) -> tensor<64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %m = tessera_graph.reduce sum %x dims = [1] : tensor<64x64xf32> -> tensor<64xf32>
+    tessera_schedule.yield %m : tensor<64xf32>
+  }
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func @split_k_elementwise(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{sets split_k = 2, which splits the K loop of matmul kernels, the rows of column kernels and the rows of row kernels only}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1, split_k = 2>(%a) : (tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>):
+    %m = tessera_graph.exp %x : tensor<64x64xf32>
     tessera_schedule.yield %m : tensor<64x64xf32>
   }
   return %r : tensor<64x64xf32>
