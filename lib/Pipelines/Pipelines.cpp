@@ -49,6 +49,7 @@ static void addCleanup(OpPassManager &kernels) {
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
   kernels.addPass(target::createTesseraTargetBarePtr());
+  kernels.addPass(target::createTesseraTargetExternDynamicShared());
   kernels.addPass(createCanonicalizerPass());
 }
 

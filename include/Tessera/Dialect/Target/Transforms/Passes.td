@@ -97,6 +97,35 @@ def TesseraTargetBarePtr : Pass<"tessera-target-bare-ptr"> {
   }];
 }
 
+def TesseraTargetExternDynamicShared
+    : Pass<"tessera-target-extern-dynamic-shared"> {
+  let summary = "declare the kernels' dynamic shared memory extern";
+  let description = [{
+    Runs on LLVM-dialect kernels (after `convert-gpu-to-nvvm`). The
+    lowering of `gpu.dynamic_shared_memory` declares its base as an
+    internal zero-sized global (`__dynamic_shmem__N`), which the NVPTX
+    backend prints as a static shared variable of one byte
+    (`.shared .align 16 .b8 __dynamic_shmem__0;`): where the kernel has
+    other static shared variables (block reductions' scratch), ptxas may
+    place them after it, inside the bytes the kernel addresses as its
+    dynamic shared memory. This pass makes those globals external
+    declarations, printed as `.extern .shared .align 1024 .b8
+    __dynamic_shmem__0[];`: the dynamic shared memory, which starts after
+    every static variable, at the 1024-byte alignment
+    `tessera-tile-allocate-shared` places buffers from (128-byte swizzled
+    buffers need it).
+
+    Example:
+
+    ```mlir
+    // before
+    llvm.mlir.global internal @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
+    // after
+    llvm.mlir.global external @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
+    ```
+  }];
+}
+
 def TesseraTargetLowerExp : Pass<"tessera-target-lower-exp"> {
   let summary = "lower f32 math.exp and math.exp2 for the target's hardware";
   let description = [{
