@@ -30,7 +30,9 @@ def test_ptx_and_plan(name, tmp_path):
     source, shapes, dtypes, _, out_dtype = CASES[name]
     art = _compile(source, "sm_90", SCHEDULES.get(name))
     ptx = art.binary.decode()
-    assert ".target sm_90" in ptx and ".extern" not in ptx
+    # (no external functions left to link; the dynamic shared memory is
+    # an extern array)
+    assert ".target sm_90" in ptx and ".extern .func" not in ptx
     for kernel in art.plan["kernels"]:
         assert f".entry {kernel['name']}(" in ptx
     # The plan loads in the runtime and binds the case's shapes.
