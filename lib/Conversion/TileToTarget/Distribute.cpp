@@ -1116,6 +1116,26 @@ static gpu::AllReduceOperation allReduceKind(tile::ReduceKind kind,
   llvm_unreachable("unknown reduce kind");
 }
 
+/// Each of the thread's elements: its index in the tile (row-major).
+static SmallVector<Value> flatElementIndices(OpBuilder &b, Location loc,
+                                             const Distribution &dist) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  SmallVector<Value> base = threadBase(b, loc, dist);
+  SmallVector<Value> indices;
+  for (int64_t k = 0, n = dist.numElements(); k < n; ++k) {
+    SmallVector<Value> coords = elementCoordinates(b, loc, dist, base, k);
+    Value flat = c(0);
+    for (auto [i, coord] : llvm::enumerate(coords))
+      flat = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, flat, c(dist.shape[i])),
+          coord);
+    indices.push_back(flat);
+  }
+  return indices;
+}
+
 /// Combines each row's partials of the `W` warps along `axis` (each warp's
 /// lanes hold its partial already): the first lane along the axis writes it
 /// to scratch[warp along the axis][row], and after a barrier every thread
@@ -1146,16 +1166,7 @@ static void combineAcrossWarps(OpBuilder &b, Location loc,
   Value firstLane = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                           laneCoords[d], c(0));
   // Each of the thread's rows: its index in the slice tile (row-major).
-  SmallVector<Value> base = threadBase(b, loc, to);
-  SmallVector<Value> rowIndex;
-  for (int64_t k = 0, n = to.numElements(); k < n; ++k) {
-    SmallVector<Value> coords = elementCoordinates(b, loc, to, base, k);
-    Value flat = c(0);
-    for (auto [i, coord] : llvm::enumerate(coords))
-      flat = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, flat, c(to.shape[i])), coord);
-    rowIndex.push_back(flat);
-  }
+  SmallVector<Value> rowIndex = flatElementIndices(b, loc, to);
   for (auto [acc, row] : llvm::zip(partial, rowIndex))
     maskedStore(b, loc, acc, scratch,
                 arith::AddIOp::create(b, loc, slot, row).getResult(),
@@ -1277,19 +1288,7 @@ struct ClusterReduceLowering
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     Value scratch = tile::AllocSharedOp::create(
         rewriter, loc, MemRefType::get({elements}, element, nullptr, workgroup));
-    SmallVector<Value> base = threadBase(rewriter, loc, *dist);
-    SmallVector<Value> flat;
-    for (int64_t k = 0, n = dist->numElements(); k < n; ++k) {
-      SmallVector<Value> coords =
-          elementCoordinates(rewriter, loc, *dist, base, k);
-      Value index = c(0);
-      for (auto [i, coord] : llvm::enumerate(coords))
-        index = arith::AddIOp::create(
-            rewriter, loc,
-            arith::MulIOp::create(rewriter, loc, index, c(dist->shape[i])),
-            coord);
-      flat.push_back(index);
-    }
+    SmallVector<Value> flat = flatElementIndices(rewriter, loc, *dist);
     ValueRange input = adaptor.getInput();
     for (auto [value, index] : llvm::zip(input, flat))
       memref::StoreOp::create(rewriter, loc, value, scratch, index);
