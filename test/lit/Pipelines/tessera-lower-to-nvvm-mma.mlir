@@ -38,7 +38,7 @@
 // SM80-NOT: tessera_target.tensor_map
 // SM80: tessera_target.launch @mm_k0_matmul_mma {{.*}} shared = 107520
 // SM80: gpu.binary @tessera_kernels
-// SM80-DAG: .extern .shared .align 1024 .b8 __dynamic_shmem__0[]
+// SM80-DAG: .shared .align 16 .b8 __dynamic_shmem__0
 // SM80-DAG: cp.async.cg.shared.global
 // SM80-DAG: cp.async.wait_group {{.*}}1;
 // SM80-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16

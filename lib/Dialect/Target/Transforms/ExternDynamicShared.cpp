@@ -5,10 +5,10 @@
 //===----------------------------------------------------------------------===//
 //
 // The zero-sized shared globals that `gpu.dynamic_shared_memory` lowers to
-// become external declarations: NVPTX then prints the dynamic shared
-// memory (`.extern .shared ... []`), which follows every static shared
-// variable, instead of a one-byte static variable that ptxas may place
-// before others.
+// become external declarations where the module has other shared variables:
+// NVPTX then prints the dynamic shared memory (`.extern .shared ... []`),
+// which follows every static shared variable, instead of a one-byte static
+// variable that ptxas may place before others.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,12 +34,29 @@ struct ExternDynamicSharedPass
   using Base::Base;
 
   void runOnOperation() override {
-    getOperation()->walk([](LLVM::GlobalOp global) {
+    auto isDynamic = [](LLVM::GlobalOp global) {
       auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
-      if (global.getAddrSpace() != kSharedAddressSpace || !array ||
-          array.getNumElements() != 0 || global.getValueOrNull() ||
-          !global.getInitializerRegion().empty())
+      return array && array.getNumElements() == 0 &&
+             !global.getValueOrNull() && global.getInitializerRegion().empty();
+    };
+    SmallVector<LLVM::GlobalOp> dynamic;
+    bool otherShared = false;
+    getOperation()->walk([&](LLVM::GlobalOp global) {
+      if (global.getAddrSpace() != kSharedAddressSpace)
         return;
+      if (isDynamic(global))
+        dynamic.push_back(global);
+      else
+        otherShared = true;
+    });
+    // The one-byte stand-in is safe where it is the only shared variable
+    // (it sits at offset 0 and the kernel addresses the dynamic bytes from
+    // there); only then is it left alone, since an extern symbol changes
+    // how LLVM materializes its address in every kernel (the GEMM and
+    // attention kernels' code, measured with the stand-in).
+    if (!otherShared)
+      return;
+    for (LLVM::GlobalOp global : dynamic) {
       global.setLinkage(LLVM::Linkage::External);
       // The buffers tessera-tile-allocate-shared places are aligned from a
       // base it takes as aligned to the most any layout needs (1024 bytes:
@@ -47,7 +64,7 @@ struct ExternDynamicSharedPass
       // variables, so its start is aligned so.
       if (global.getAlignment().value_or(0) < kDynamicSharedAlignment)
         global.setAlignment(kDynamicSharedAlignment);
-    });
+    }
   }
 };
 } // namespace

@@ -108,12 +108,14 @@ def TesseraTargetExternDynamicShared
     (`.shared .align 16 .b8 __dynamic_shmem__0;`): where the kernel has
     other static shared variables (block reductions' scratch), ptxas may
     place them after it, inside the bytes the kernel addresses as its
-    dynamic shared memory. This pass makes those globals external
-    declarations, printed as `.extern .shared .align 1024 .b8
+    dynamic shared memory. Where the module has such other shared
+    variables, this pass makes those globals external declarations, printed as `.extern .shared .align 1024 .b8
     __dynamic_shmem__0[];`: the dynamic shared memory, which starts after
     every static variable, at the 1024-byte alignment
     `tessera-tile-allocate-shared` places buffers from (128-byte swizzled
-    buffers need it).
+    buffers need it). Modules whose only shared variable is the dynamic
+    one keep it as it is (at offset 0 the stand-in is safe, and the extern
+    symbol changes how LLVM materializes its address in every kernel).
 
     Example:
 
