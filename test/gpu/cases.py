@@ -163,8 +163,9 @@ func.func @main(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
 }""",
         [(7, n)], ["float16"], rms_norm, "float16") for n in (3, 10235, 12347)},
     # Rows spread over a cluster (sm_90, split_k = auto: norm rows past
-    # 8192 columns over 2, 4 or 8 blocks, softmax rows past 131072 f16
-    # columns over 8, each block's part in a 64 KB shared buffer): whole
+    # 8192 columns over 2, 4 or 8 blocks by default, softmax rows past
+    # 131072 f16 columns over 8 by the schedules below, each block's part
+    # in a 64 KB shared buffer): whole
     # vectors (65536 over 8 or 2; 262144; layer norm with a weight and a
     # bias read from each block's part), ragged rows (50003, 33333: not
     # split, the kernel of single elements) and rows past the cluster
@@ -1268,6 +1269,15 @@ SCHEDULES = {
     "attention_f32_simt_odd_dims": {
         "attention": "tile = [64, 32], warps = 4, stages = 3"},
     "softmax_f32_vector4": {"softmax": "tile = [1, 512], warps = 4, stages = 1, vector = 4"},
+    # Softmax rows spread over clusters when asked (split_k = auto; the
+    # default splits only the norms' rows): f16 rows of 262144 over 8
+    # blocks, 65536 and 300001 unsplit; f32 rows of 100000 over 8.
+    **{f"softmax_f16_split_{n}": {
+        "softmax": "tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = auto"}
+       for n in (65536, 262144, 300001)},
+    **{f"log_softmax_f32_split_{n}": {
+        "log_softmax": "tile = [1, 2048], warps = 8, stages = 1, vector = 4, split_k = auto"}
+       for n in (100000, 140000)},
     "layer_norm_f16_vector8": {
         "layer_norm": "tile = [1, 2048], warps = 8, stages = 1, vector = 8"},
     "max_last_f32_vector4": {

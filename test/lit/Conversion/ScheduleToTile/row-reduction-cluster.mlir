@@ -1,9 +1,9 @@
 // RUN: tessera-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(func.func(tessera-schedule-assign{chip=sm_90}),convert-tessera-schedule-to-tile)' | FileCheck %s
 // RowReduction.cpp on a chip with clusters (sm_90: split_k = auto on the
-// softmax and norm rows). Norm rows past the 4 chunks a block keeps in
-// registers (8192 columns) that a cluster holds (8 x 16 chunks of 2048 f16
-// columns: 262144) spread over a cluster of 2, 4 or 8 blocks, softmax rows
-// past 131072 columns over 8: each block keeps
+// norm rows by default, on softmax rows when asked). Norm rows past the 4
+// chunks a block keeps in registers (8192 columns) that a cluster holds (8
+// x 16 chunks of 2048 f16 columns: 262144) spread over a cluster of 2, 4
+// or 8 blocks, softmax rows past 131072 columns over 8: each block keeps
 // its part of whole chunks in a shared buffer, its statistics combined with
 // the other blocks' by tessera_tile.cluster_reduce; its registers capped
 // (tessera.max_registers) so that three blocks share a multiprocessor. The host gates the
@@ -55,8 +55,12 @@ module attributes {tessera_target.chip = #tessera_target.chip<"sm_90">} {
 // CHECK: tessera_tile.cluster_reduce add %[[BS]]
 // CHECK-COUNT-16: tessera_tile.store_tile
 func.func @softmax(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
-  %y = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
-  return %y : tensor<?x?xf16>
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = auto>(%x) : (tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%a: tensor<?x?xf16>):
+    %y = tessera_graph.softmax %a dim = 1 : tensor<?x?xf16>
+    tessera_schedule.yield %y : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
 }
 }
 

@@ -20,7 +20,7 @@ def TesseraScheduleAssign
     | kind | anchor | default config |
     | --- | --- | --- |
     | elementwise | only elementwise ops | `tile = [1024], warps = 4` |
-    | row | softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims | `tile = [1, 2048], warps = 8`; softmax and the norms `vector` of 16 bytes (8 f16) and, on chips with clusters (sm_90), `split_k = auto`: rows past the 4 tiles a block keeps in registers spread over a cluster of 8 blocks |
+    | row | softmax, log_softmax, layer_norm, rms_norm, reduce over trailing dims | `tile = [1, 2048], warps = 8`; softmax and the norms `vector` of 16 bytes (8 f16); layer_norm and rms_norm on chips with clusters (sm_90) `split_k = auto`: rows past the 4 tiles a block keeps in registers spread over a cluster of 2, 4 or 8 blocks |
     | column | reduce over leading dims | `tile = [256], warps = 8` |
     | matmul | matmul with an elementwise epilogue | sm_90, f16/bf16 into f32, untransposed, 2-d rhs: `tile = [128, 256, 64], warps = 8, stages = 3, swizzle = 16, mma = wgmma` (plus `split_k = auto` without an epilogue: K split at launch for decode shapes); sm_90, f8 into f32 with the rhs [N, K]: `tile = [128, 256, 128], warps = 8, stages = 4, swizzle = 16, mma = wgmma, split_k = auto`; other f16/bf16 into f32 on sm_80+: `tile = [128, 128, 64], warps = 4, stages = 3, mma = mma_sync`; otherwise (SIMT) `tile = [16, 16, 16], warps = 8` |
     | attention | attention | f16/bf16 with static head dims (multiples of 16) on sm_80+: `tile = [128, 64], warps = 8, stages = 2, mma = mma_sync` for head dims up to 64, `tile = [128, 128]` above; otherwise (SIMT) `tile = [64, 64], warps = 4` |
