@@ -1036,9 +1036,11 @@ LogicalResult lowerRow(HostState &host, schedule::KernelOp kernel,
     return kernel.emitOpError()
            << "sets split_k = " << splitK << " on a row kernel, which "
            << (residentProgram
-                   ? "spreads each row over a cluster of that many blocks; "
-                     "the chip's clusters hold at most " +
-                         std::to_string(clusterBlocks)
+                   ? "spreads each row over a cluster of that many blocks; " +
+                         (clusterBlocks == 0
+                              ? std::string("the chip has no clusters")
+                              : "the chip's clusters hold at most " +
+                                    std::to_string(clusterBlocks))
                    : std::string("softmax, log_softmax, layer_norm and "
                                  "rms_norm rows have, not reductions"));
   int64_t bytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);

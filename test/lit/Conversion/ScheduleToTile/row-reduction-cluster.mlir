@@ -140,3 +140,19 @@ func.func @layer_norm(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
   return %y : tensor<?x?xf16>
 }
 }
+
+// -----
+
+// A chip without clusters (sm_80) has no split rows (tessera-schedule-check
+// refuses it first; the lowering does too).
+module attributes {tessera_target.chip = #tessera_target.chip<"sm_80">} {
+func.func @no_clusters(%x: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  // expected-error @+1 {{sets split_k = 2 on a row kernel, which spreads each row over a cluster of that many blocks; the chip has no clusters}}
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = 2>(%x) : (tensor<?x?xf16>) -> tensor<?x?xf16> {
+  ^bb0(%a: tensor<?x?xf16>):
+    %y = tessera_graph.softmax %a dim = 1 : tensor<?x?xf16>
+    tessera_schedule.yield %y : tensor<?x?xf16>
+  }
+  return %r : tensor<?x?xf16>
+}
+}
