@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import os
 import time
 from pathlib import Path
@@ -128,6 +129,20 @@ def compile_gpu_module(module: Module, target: str = "sm_90", format: Optional[s
     return objects
 
 
+def _check_linked(binary: bytes, chip: str) -> None:
+    """Refuses PTX that still calls libdevice (f64 math: __nv_exp, ...):
+    the binary pipeline links it from the CUDA toolkit it finds, and
+    without one the kernels would fail to load on the device."""
+    missing = sorted(set(re.findall(rb"\.extern \.func[^;]*?\b(__nv_\w+)\(", binary)))
+    if missing:
+        names = ", ".join(m.decode() for m in missing)
+        raise RuntimeError(
+            f"the kernels for {chip} call {names} from libdevice (the f64 math "
+            "the CUDA toolkit provides), but no toolkit with "
+            "nvvm/libdevice/libdevice.10.bc was found to link it: set CUDA_HOME "
+            "(or pass toolkit= to tessera-gpu-to-binary)")
+
+
 #===--- Graph IR / Target IR -> GPU artifacts -------------------------------===#
 
 #: Ops that give a kernel its kind (the rest are elementwise).
@@ -206,6 +221,7 @@ def _lower_gpu(module: Module, chip: str, first: str, schedule: Optional[dict],
                 binary = bytes(gpu.ObjectAttr(attr).object)
     if not plans or binary is None:
         raise RuntimeError("the GPU pipeline produced no host function or no binary")
+    _check_linked(binary, chip)
     if len(plans) != 1:
         raise ValueError(f"several functions were compiled ({sorted(plans)}); "
                          f"compile one per module")

@@ -1198,6 +1198,112 @@ func.func @main(%x: tensor<?x?x?xf32>) -> tensor<?x?x?xf32> {
 })
 
 
+# f64 on the GPU, one case per kernel kind: the transcendentals through the
+# vendor's math library (libdevice), the rest the f32 kernels' programs in
+# doubles; held to 1e-11 (TOLERANCES), far below what any f32 step would
+# give.
+_F64_UNARY = """
+func.func @main(%x: tensor<?x?xf64>, %y: tensor<?xf64>) -> tensor<?x?xf64> {
+  %t = tessera_graph.tanh %x : tensor<?x?xf64>
+  %e = tessera_graph.exp %t : tensor<?x?xf64>
+  %a = tessera_graph.abs %x : tensor<?x?xf64>
+  %l = tessera_graph.log %a : tensor<?x?xf64>
+  %p = tessera_graph.pow %a, %y : tensor<?x?xf64>, tensor<?xf64> -> tensor<?x?xf64>
+  %g = tessera_graph.gelu %x : tensor<?x?xf64>
+  %s = tessera_graph.sigmoid %y : tensor<?xf64>
+  %u = tessera_graph.silu %x : tensor<?x?xf64>
+  %r = tessera_graph.rsqrt %a : tensor<?x?xf64>
+  %0 = tessera_graph.add %e, %l : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  %1 = tessera_graph.mul %g, %s : tensor<?x?xf64>, tensor<?xf64> -> tensor<?x?xf64>
+  %2 = tessera_graph.add %0, %1 : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  %3 = tessera_graph.add %2, %p : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  %4 = tessera_graph.sub %3, %u : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  %5 = tessera_graph.mul %4, %r : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  return %5 : tensor<?x?xf64>
+}"""
+
+
+def _f64_unary(x, y):
+    a = np.abs(x)
+    return ((np.exp(np.tanh(x)) + np.log(a) + gelu(x) * sigmoid(y) + a ** y
+             - x * sigmoid(x)) / np.sqrt(a))
+
+
+def _f64_row(op, body, shape, reference):
+    return ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %y = tessera_graph.""" + body + """ : tensor<?x?xf64>
+  return %y : tensor<?x?xf64>
+}""", [shape], ["float64"], reference, "float64")
+
+
+F64_CASES = {
+    "f64_elementwise_math": (_F64_UNARY, [(333, 1001), (1001,)], ["float64"] * 2,
+                             _f64_unary, "float64"),
+    "softmax_f64": _f64_row("softmax", "softmax %x dim = 1", (37, 1023), softmax),
+    # (past what a block keeps in registers: the row passes)
+    "softmax_f64_long": _f64_row("softmax", "softmax %x dim = 1", (5, 20011), softmax),
+    "log_softmax_f64": _f64_row("log_softmax", "log_softmax %x dim = 1", (37, 1023),
+                                log_softmax),
+    "layer_norm_f64": _f64_row("layer_norm", "layer_norm %x epsilon = 1.0e-05",
+                               (50, 777), layer_norm),
+    "rms_norm_f64": _f64_row("rms_norm", "rms_norm %x epsilon = 1.0e-05", (50, 3001),
+                             rms_norm),
+    "cumsum_f64": _f64_row("cumsum", "cumsum %x dim = 1", (33, 1001),
+                           lambda x: np.cumsum(x, axis=1)),
+    "sum_last_f64": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
+  %s = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf64> -> tensor<?xf64>
+  return %s : tensor<?xf64>
+}""", [(300, 1001)], ["float64"], lambda x: x.sum(axis=1), "float64"),
+    "max_leading_f64": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
+  %s = tessera_graph.reduce max %x dims = [0] : tensor<?x?xf64> -> tensor<?xf64>
+  return %s : tensor<?xf64>
+}""", [(1001, 333)], ["float64"], lambda x: x.max(axis=0), "float64"),
+    "sum_leading_f64": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
+  %s = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf64> -> tensor<?xf64>
+  return %s : tensor<?xf64>
+}""", [(3001, 77)], ["float64"], lambda x: x.sum(axis=0), "float64"),
+    "argmax_f64": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?xi32> {
+  %i = tessera_graph.argmax %x dim = 1 : tensor<?x?xf64> -> tensor<?xi32>
+  return %i : tensor<?xi32>
+}""", [(333, 1001)], ["float64"], lambda x: np.argmax(x, axis=1), "int32"),
+    "transpose_f64": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %t = tessera_graph.transpose %x permutation = [1, 0] : tensor<?x?xf64> -> tensor<?x?xf64>
+  return %t : tensor<?x?xf64>
+}""", [(333, 1001)], ["float64"], lambda x: x.T, "float64"),
+    # (rounded to f32 and back: exact in both)
+    "cast_f64_f32": ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
+  %c = tessera_graph.cast %x : tensor<?x?xf64> -> tensor<?x?xf32>
+  %d = tessera_graph.cast %c : tensor<?x?xf32> -> tensor<?x?xf64>
+  %s = tessera_graph.sub %x, %d : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  return %s : tensor<?x?xf64>
+}""", [(33, 1001)], ["float64"],
+        lambda x: x - x.astype(np.float32).astype(np.float64), "float64"),
+    "matmul_bias_gelu_f64": ("""
+func.func @main(%a: tensor<?x?xf64>, %w: tensor<?x?xf64>, %b: tensor<?xf64>) -> tensor<?x?xf64> {
+  %m = tessera_graph.matmul %a, %w : tensor<?x?xf64>, tensor<?x?xf64> -> tensor<?x?xf64>
+  %s = tessera_graph.add %m, %b : tensor<?x?xf64>, tensor<?xf64> -> tensor<?x?xf64>
+  %g = tessera_graph.gelu %s : tensor<?x?xf64>
+  return %g : tensor<?x?xf64>
+}""", [(100, 257), (257, 77), (77,)], ["float64"] * 3,
+        lambda a, w, b: gelu(a @ w + b), "float64"),
+    "attention_f64_causal": ("""
+func.func @main(%q: tensor<?x?x?x64xf64>, %k: tensor<?x?x?x64xf64>, %v: tensor<?x?x?x64xf64>) -> tensor<?x?x?x64xf64> {
+  %o = tessera_graph.attention %q, %k, %v causal : tensor<?x?x?x64xf64>, tensor<?x?x?x64xf64>, tensor<?x?x?x64xf64> -> tensor<?x?x?x64xf64>
+  return %o : tensor<?x?x?x64xf64>
+}""", [(2, 3, 150, 64)] * 3, ["float64"] * 3,
+        lambda q, k, v: attention(q, k, v, causal=True), "float64"),
+}
+
+CASES.update(F64_CASES)
+
+
 def attention(q, k, v, causal=False, scale=None, mask=None):
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     s = q @ np.swapaxes(k, -1, -2) * scale
@@ -1215,7 +1321,8 @@ def gelu_tanh(x):
 
 
 #: Tolerances by output dtype: |got - ref| <= atol + rtol * |ref| everywhere.
-TOLERANCES = {"float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3), "int32": (0.0, 0.0)}
+TOLERANCES = {"float64": (1e-11, 1e-11), "float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3),
+              "int32": (0.0, 0.0)}
 
 #: Cases whose error grows with a reduction length: (atol, rtol).
 TOLERANCE_OVERRIDES = {

@@ -364,16 +364,6 @@ static LogicalResult lowerKernel(HostState &host, schedule::KernelOp kernel) {
              << "rounds stochastically, which the GPU lowering supports "
                 "only for elementwise ops outside reduction prologues, and "
                 "for reductions' and attention's outputs, yet";
-    for (Type type : op.getResultTypes()) {
-      Type element = getElementTypeOrSelf(type);
-      // No GPU kernel has been checked in f64 (its math library calls, its
-      // rates): refused rather than run unchecked.
-      if (element.isF64())
-        return op.emitOpError()
-               << "produces f64 values, which the GPU lowering does not "
-                  "support yet; f64 programs run on the CPU path (target "
-                  "'cpu')";
-    }
   }
   switch (shape.kind) {
   case KernelKind::Elementwise:

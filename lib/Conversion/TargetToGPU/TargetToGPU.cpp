@@ -374,6 +374,44 @@ static LogicalResult lowerTargetInstructions(gpu::GPUFuncOp func,
 }
 
 namespace {
+/// f64 math the vendor's library computes (see the pass): the
+/// transcendentals upstream would expand in terms of exp and log.
+static bool isLibraryMath(Operation *op) {
+  return isa<math::SinhOp, math::CoshOp, math::TanOp, math::AsinhOp,
+             math::AcoshOp, math::AtanhOp, math::PowFOp>(op) &&
+         getElementTypeOrSelf(op->getResult(0).getType()).isF64();
+}
+
+/// f64 tanh(x) = copysign(t / (t + 2), x) with t = expm1(2 min(|x|, 20)):
+/// expm1 from the vendor's library keeps the digits near 0 that
+/// 1 - 2 / (exp(2x) + 1) loses, and past 20 the quotient rounds to 1. (The
+/// ROCDL conversion has no f64 tanh: LLVM's AMDGPU backend aborts on it.)
+struct ExpandTanhF64 : public OpRewritePattern<math::TanhOp> {
+  ExpandTanhF64(MLIRContext *ctx)
+      : OpRewritePattern(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(math::TanhOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!type.isF64())
+      return rewriter.notifyMatchFailure(op, "only scalar f64");
+    Location loc = op.getLoc();
+    auto constant = [&](double value) {
+      return arith::ConstantOp::create(rewriter, loc, type,
+                                       rewriter.getF64FloatAttr(value));
+    };
+    Value x = op.getOperand();
+    Value magnitude = arith::MinimumFOp::create(
+        rewriter, loc, math::AbsFOp::create(rewriter, loc, x), constant(20.0));
+    Value t = math::ExpM1Op::create(
+        rewriter, loc, arith::MulFOp::create(rewriter, loc, magnitude,
+                                             constant(2.0)));
+    Value quotient = arith::DivFOp::create(
+        rewriter, loc, t, arith::AddFOp::create(rewriter, loc, t, constant(2.0)));
+    rewriter.replaceOpWithNewOp<math::CopySignOp>(op, quotient, x);
+    return success();
+  }
+};
+
 /// rsqrt(x) = 1 / sqrt(x): NVVM would otherwise call libdevice.
 struct ExpandRsqrt : public OpRewritePattern<math::RsqrtOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -647,8 +685,13 @@ struct ConvertTargetToGPUPass
     }
 
     // gpu.all_reduce to shuffles and workgroup memory (in the gpu.funcs);
-    // transcendental math to polynomials, so that kernels need no device
-    // math library (libdevice, ocml) at link time.
+    // f32 (and narrower) transcendental math to polynomials, so that such
+    // kernels need no device math library (libdevice, ocml) at link time.
+    // f64 transcendentals stay math ops (tanh: ExpandTanhF64's expm1):
+    // the NVVM and ROCDL conversions call the vendor's library (libdevice's
+    // __nv_pow, ocml's __ocml_pow_f64), accurate to a few ulps where the
+    // expansions lose digits (pow as exp(y log x), tanh near 0 as
+    // 1 - 2 / (exp(2x) + 1)).
     RewritePatternSet patterns(ctx);
     populateGpuAllReducePatterns(patterns);
     // Every expansion but fma (an instruction on every target) and exp2
@@ -673,8 +716,15 @@ struct ConvertTargetToGPUPass
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return llvm::is_contained(kApproximated, name);
     });
-    patterns.add<ExpandRsqrt, ExpandFloor, ApproximateErf>(ctx);
-    if (failed(applyPatternsGreedily(gpuModule, std::move(patterns))))
+    patterns.add<ExpandRsqrt, ExpandFloor, ApproximateErf, ExpandTanhF64>(ctx);
+    SmallVector<Operation *> ops;
+    gpuModule.walk([&](Operation *op) {
+      if (!isLibraryMath(op))
+        ops.push_back(op);
+    });
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
       return signalPassFailure();
   }
 };

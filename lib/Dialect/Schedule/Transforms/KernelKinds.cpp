@@ -277,8 +277,12 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // on the H200 over seven shapes from 512x65536 to 262144x256 (f32 sums:
     // 93-95% of copy bandwidth on the large ones, 1.75x torch.sum at 256
     // columns; bench/results/2026-12-02-h200-column-sweep.log).
-    return ConfigAttr::get(ctx, {64, 256}, 8, 1, 1, 1, MmaKind::none,
-                           ConfigAttr::kSplitKAuto, 0);
+    // f64 takes 32 rows a step: 64 would need about 296 registers.
+    return ConfigAttr::get(
+        ctx,
+        {getElementTypeOrSelf(shape.anchor->getOperand(0)).isF64() ? 32 : 64,
+         256},
+        8, 1, 1, 1, MmaKind::none, ConfigAttr::kSplitKAuto, 0);
   case KernelKind::Matmul:
     // f16/bf16 with f32 accumulation on tensor cores (mma.sync, sm_80+):
     // 128x128 block tiles, 4 warps of 64x64, 64-deep k-steps in a
@@ -363,8 +367,34 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // Without tensor cores, the same program on fma dots: 64 query rows
     // per block (two per thread, four lanes a row), 32 keys a step,
     // double-buffered (the best of a sweep on the H200:
-    // bench/results/2026-11-30-h200-simt-attention-fma-sweep.log).
-    return ConfigAttr::get(ctx, {64, 32}, 4, 2);
+    // bench/results/2026-11-30-h200-simt-attention-fma-sweep.log); where
+    // its buffers would not fit the chip's shared memory (f64, wide heads,
+    // AMD's 64 KB), single-buffered, then 32 query rows.
+    {
+      auto attention = cast<graph::AttentionOp>(shape.anchor);
+      auto query = cast<RankedTensorType>(attention.getQuery().getType());
+      auto value = cast<RankedTensorType>(attention.getValue().getType());
+      int64_t bytes = std::max<int64_t>(
+          1, query.getElementType().getIntOrFloatBitWidth() / 8);
+      // Head dims padded to whole 32-byte rows (dynamic ones: 256, the
+      // largest the program takes).
+      int64_t headDim = 0;
+      for (int64_t d : {query.getShape().back(), value.getShape().back()})
+        headDim = std::max(headDim, ShapedType::isDynamic(d) ? 256 : d);
+      headDim = llvm::alignTo(headDim * bytes, 32) / bytes;
+      // Q, K and V per stage, the scores, and the row statistics' scratch.
+      auto sharedBytes = [&](int64_t rows, int64_t keys, int64_t stages) {
+        return bytes * (rows * headDim + 2 * stages * keys * headDim +
+                        rows * keys) +
+               4096;
+      };
+      for (auto [rows, stages] : {std::pair<int64_t, int64_t>{64, 2},
+                                  {64, 1}, {32, 1}})
+        if (sharedBytes(rows, 32, stages) <= chip.getMaxSharedBytes() ||
+            rows == 32)
+          return ConfigAttr::get(ctx, {rows, 32}, 4, stages);
+    }
+    llvm_unreachable("the last candidate is returned");
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   }

@@ -170,14 +170,6 @@ func.func @simt_tile(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32
 
 // -----
 
-func.func @f64(%a: tensor<8xf64>) -> tensor<8xf64> {
-  // expected-error @+1 {{'tessera_graph.exp' op produces f64 values, which the GPU lowering does not support yet; f64 programs run on the CPU path (target 'cpu')}}
-  %e = tessera_graph.exp %a : tensor<8xf64>
-  return %e : tensor<8xf64>
-}
-
-// -----
-
 // No kernel at all: the function returns its argument as it is.
 func.func @only_identity(%a: tensor<8xf32>) -> tensor<8xf32> {
   // expected-error @+1 {{'func.return' op returns a value no kernel computes (an argument or a constant); the GPU lowering does not support that yet}}

@@ -303,3 +303,40 @@ tessera_target.kernel @erf(%a: memref<?xf16>) config = #tessera_target.kernel_co
   memref.store %y, %a[%c0] : memref<?xf16>
   tessera_target.return
 }
+
+// -----
+
+// f64 transcendentals stay math ops, for the NVVM and ROCDL conversions to
+// call the vendor's library (libdevice, ocml), tanh through expm1 (accurate
+// near 0; clamped at 20, where it rounds to 1); f32 ones become polynomials
+// and exps, pow as exp(y log x).
+// CHECK-LABEL: gpu.func @f64_math
+// CHECK: %[[X:.*]] = memref.load %{{.*}} : memref<?xf64>
+// CHECK: %[[ABS:.*]] = math.absf %[[X]] : f64
+// CHECK: %[[CLAMPED:.*]] = arith.minimumf %[[ABS]], %{{.*}} : f64
+// CHECK: %[[TWICE:.*]] = arith.mulf %[[CLAMPED]], %{{.*}} : f64
+// CHECK: %[[T:.*]] = math.expm1 %[[TWICE]] : f64
+// CHECK: %[[DEN:.*]] = arith.addf %[[T]], %{{.*}} : f64
+// CHECK: %[[Q:.*]] = arith.divf %[[T]], %[[DEN]] : f64
+// CHECK: math.copysign %[[Q]], %[[X]] : f64
+// CHECK-NOT: math.tanh
+// CHECK-DAG: math.powf %{{.*}}, %{{.*}} : f64
+// CHECK-DAG: math.erf %{{.*}} : f64
+// CHECK-DAG: math.log %{{.*}} : f64
+// CHECK-NOT: math.tanh %{{.*}} : f32
+// CHECK-NOT: math.powf %{{.*}} : f32
+// CHECK: gpu.return
+tessera_target.kernel @f64_math(%a: memref<?xf64>, %b: memref<?xf32>) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %x = memref.load %a[%c0] : memref<?xf64>
+  %t = math.tanh %x : f64
+  %p = math.powf %t, %x : f64
+  %e = math.erf %p : f64
+  %l = math.log %e : f64
+  memref.store %l, %a[%c0] : memref<?xf64>
+  %y = memref.load %b[%c0] : memref<?xf32>
+  %u = math.tanh %y : f32
+  %q = math.powf %u, %y : f32
+  memref.store %q, %b[%c0] : memref<?xf32>
+  tessera_target.return
+}
