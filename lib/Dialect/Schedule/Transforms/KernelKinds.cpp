@@ -250,11 +250,9 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
     // 8, on the H200: bench/results/2026-12-01-h200-row-vectors-sweep.log
     // and -resident-layer-norm-sweep.log). Reductions keep single elements
     // (their rows already run at the copy bandwidth).
-    // Norm rows past the 4 chunks a block keeps in registers spread over
-    // a cluster (split_k = auto, on chips with clusters: see lowerRow).
-    // Softmax and log_softmax rows do so only when asked (split_k = auto
-    // by hand): their split kernels' last device run predates the fix of
-    // their shared memory layout (tessera-target-extern-dynamic-shared).
+    // Rows past what a block keeps in registers spread over a cluster
+    // (split_k = auto, on chips with clusters; lowerRow picks the rows and
+    // cluster sizes: bench/results/2026-12-02-h200-row-cluster-sizes.log).
     int64_t vector = 1, splitK = 1;
     if (isa_and_present<graph::SoftmaxOp, graph::LogSoftmaxOp,
                         graph::LayerNormOp, graph::RmsNormOp>(shape.anchor)) {
@@ -263,8 +261,7 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                      .getIntOrFloatBitWidth() /
                  8);
       vector = std::clamp<int64_t>(16 / width, 1, 8);
-      if (chip.getMaxClusterBlocks() > 1 &&
-          isa<graph::LayerNormOp, graph::RmsNormOp>(shape.anchor))
+      if (chip.getMaxClusterBlocks() > 1)
         splitK = ConfigAttr::kSplitKAuto;
     }
     return ConfigAttr::get(ctx, {1, 2048}, 8, 1, vector, 1, MmaKind::none,

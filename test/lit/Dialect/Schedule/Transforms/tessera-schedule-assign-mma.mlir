@@ -57,3 +57,29 @@ func.func @attention(%q: tensor<?x?x64xf16>, %r: tensor<?x?x?xf16>, %w: tensor<?
   %3 = tessera_graph.attention %n, %n, %n : tensor<?x?x48xf16>, tensor<?x?x48xf16>, tensor<?x?x48xf16> -> tensor<?x?x48xf16>
   return %0, %1, %2, %3, %4 : tensor<?x?x64xf16>, tensor<?x?x?xf16>, tensor<?x?x256xbf16>, tensor<?x?x48xf16>, tensor<?x?x128xbf16>
 }
+
+// Rows: 16-byte accesses on every chip; on chips with clusters (sm_90)
+// rows past what a block keeps in registers may spread over a cluster
+// (split_k = auto: the lowering picks the rows and cluster sizes).
+// CHECK-LABEL: func.func @rows
+// AMPERE-LABEL: func.func @rows
+// AMD-LABEL: func.func @rows
+func.func @rows(%x: tensor<?x?xf16>) -> (tensor<?x?xf16>, tensor<?x?xf16>, tensor<?x?xf16>) {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = auto>
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tessera_graph.softmax
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8>(
+  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8>(
+  %0 = tessera_graph.softmax %x dim = 1 : tensor<?x?xf16>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = auto>
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tessera_graph.log_softmax
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8>(
+  %1 = tessera_graph.log_softmax %x dim = 1 : tensor<?x?xf16>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8, split_k = auto>
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tessera_graph.rms_norm
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 8>(
+  %2 = tessera_graph.rms_norm %x : tensor<?x?xf16>
+  return %0, %1, %2 : tensor<?x?xf16>, tensor<?x?xf16>, tensor<?x?xf16>
+}

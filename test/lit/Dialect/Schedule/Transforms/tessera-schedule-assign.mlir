@@ -2,7 +2,8 @@
 
 // One kernel per op, with the default config of its kind; constants are
 // cloned into the kernels that use them. A softmax row takes 16-byte
-// accesses (4 f32) where the launch's rows are whole vectors.
+// accesses (4 f32) where the launch's rows are whole vectors, and long rows
+// may spread over a cluster (split_k = auto; the default chip is sm_90).
 // CHECK-LABEL: func.func @kinds
 func.func @kinds(%x: tensor<?x?xf32>, %w: tensor<?x?xf32>) -> tensor<?xf32> {
   // CHECK: %[[E:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>(%{{.*}})
@@ -11,7 +12,7 @@ func.func @kinds(%x: tensor<?x?xf32>, %w: tensor<?x?xf32>) -> tensor<?xf32> {
   // CHECK-NEXT: tessera_graph.mul
   %c = tessera_graph.constant dense<2.0> : tensor<f32>
   %e = tessera_graph.mul %x, %c : tensor<?x?xf32>, tensor<f32> -> tensor<?x?xf32>
-  // CHECK: %[[S:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 4>(%[[E]])
+  // CHECK: %[[S:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 4, split_k = auto>(%[[E]])
   // CHECK:   tessera_graph.softmax
   %s = tessera_graph.softmax %e dim = 1 : tensor<?x?xf32>
   // CHECK: %[[M:.*]] = tessera_schedule.kernel #tessera_schedule.config<tile = [16, 16, 16], warps = 8, stages = 1>(%[[S]], %{{.*}})
@@ -75,7 +76,7 @@ func.func @fused_constant(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
 func.func @split(%a: tensor<8x16xf32>) -> tensor<8x16xf32> {
   // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1024], warps = 4, stages = 1>
   // CHECK:   tessera_graph.exp
-  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 4>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1, vector = 4, split_k = auto>
   // CHECK:   tessera_graph.softmax
   %r = tessera_graph.fused reduction (%a) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
   ^bb0(%x: tensor<8x16xf32>):
