@@ -83,3 +83,25 @@ func.func @rows(%x: tensor<?x?xf16>) -> (tensor<?x?xf16>, tensor<?x?xf16>, tenso
   %2 = tessera_graph.rms_norm %x : tensor<?x?xf16>
   return %0, %1, %2 : tensor<?x?xf16>, tensor<?x?xf16>, tensor<?x?xf16>
 }
+
+// Defaults that fit the element size: SIMT attention single-buffered, then
+// 32 query rows, where its buffers would pass the chip's shared memory
+// (f32 head dims of 128 and f64 on AMD's 64 KB); column reductions of f64
+// 32 rows a step.
+// CHECK-LABEL: func.func @sizes
+// AMPERE-LABEL: func.func @sizes
+// AMD-LABEL: func.func @sizes
+func.func @sizes(%q: tensor<?x?x128xf32>, %d: tensor<?x?x64xf64>, %x: tensor<?x?xf64>)
+    -> (tensor<?x?x128xf32>, tensor<?x?x64xf64>, tensor<?xf64>) {
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
+  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 32], warps = 4, stages = 1>
+  %0 = tessera_graph.attention %q, %q, %q : tensor<?x?x128xf32>, tensor<?x?x128xf32>, tensor<?x?x128xf32> -> tensor<?x?x128xf32>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
+  // AMPERE: tessera_schedule.kernel #tessera_schedule.config<tile = [64, 32], warps = 4, stages = 2>
+  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 32], warps = 4, stages = 1>
+  %1 = tessera_graph.attention %d, %d, %d : tensor<?x?x64xf64>, tensor<?x?x64xf64>, tensor<?x?x64xf64> -> tensor<?x?x64xf64>
+  // CHECK: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1, split_k = auto>
+  // AMD: tessera_schedule.kernel #tessera_schedule.config<tile = [32, 256], warps = 8, stages = 1, split_k = auto>
+  %2 = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf64> -> tensor<?xf64>
+  return %0, %1, %2 : tensor<?x?x128xf32>, tensor<?x?x64xf64>, tensor<?xf64>
+}
