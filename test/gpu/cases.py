@@ -1450,6 +1450,19 @@ func.func @main(%x: tensor<?x?xf16>, %w: tensor<?xf16>) -> (tensor<?x?xf16>, ten
                       / np.exp(x - x.max(1, keepdims=True)).sum(1, keepdims=True),
                       x * w, x.sum(1)),
         ["float16", "float16", "float32"]),
+    # An argument and a constant returned as they are, and values returned
+    # twice: every result a buffer of its own (copy kernels from
+    # tessera-schedule-assign).
+    "outputs_returned_as_is": (
+        """
+func.func @main(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<2x3xf32>, tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %c = tessera_graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %y = tessera_graph.exp %x : tensor<?x?xf32>
+  return %x, %c, %y, %x, %y : tensor<?x?xf32>, tensor<2x3xf32>, tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>
+}""",
+        [(333, 1001)], ["float32"],
+        lambda x: (x, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.exp(x), x, np.exp(x)),
+        ["float32"] * 5),
 }
 
 #: Cases that must (True) or must not (False) copy through TMA.

@@ -79,12 +79,36 @@ def test_unsupported_op_is_a_diagnostic():
     # lowering refuses it, is reachable only in kernels written by hand:
     # test/lit/Conversion/ScheduleToTile/unsupported.mlir)
     source = """
-func.func @main(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  return %x : tensor<8x16xf32>
+func.func @main(%a: tensor<8x16xf32>) -> tensor<8xbf16> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1>(%a) : (tensor<8x16xf32>) -> tensor<8xbf16> {
+  ^bb0(%x: tensor<8x16xf32>):
+    %c = tessera_graph.cast %x rounding = stochastic : tensor<8x16xf32> -> tensor<8x16xbf16>
+    %s = tessera_graph.reduce sum %c dims = [1] : tensor<8x16xbf16> -> tensor<8xbf16>
+    tessera_schedule.yield %s : tensor<8xbf16>
+  }
+  return %r : tensor<8xbf16>
 }"""
-    with pytest.raises(Exception, match=r"'func.return' op returns a value no kernel computes \(an "
-                                        r"argument or a constant\)"):
+    with pytest.raises(Exception, match="'tessera_graph.cast' op rounds stochastically, which the "
+                                        "GPU lowering supports only for elementwise ops outside "
+                                        "reduction prologues"):
         _compile(source, "sm_90")
+
+
+@pytest.mark.parametrize("chip", ["sm_90", "gfx942"])
+def test_results_returned_as_they_are_get_buffers_of_their_own(chip):
+    """An argument and a constant returned as they are, and a value returned
+    twice: a copy kernel each, so every output of the plan is a buffer of
+    its own (the device run: run_kernels.py's outputs_returned_as_is)."""
+    source = """
+func.func @main(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<2x3xf32>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %c = tessera_graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %y = tessera_graph.exp %x : tensor<?x?xf32>
+  return %x, %c, %y, %y : tensor<?x?xf32>, tensor<2x3xf32>, tensor<?x?xf32>, tensor<?x?xf32>
+}"""
+    plan = _compile(source, chip).plan
+    assert [o["name"] for o in plan["outputs"]] == ["out0", "out1", "out2", "out3"]
+    assert len(plan["kernels"]) == 4  # exp, and copies of x, c and the second y
+    assert plan["outputs"][1]["dims"] == [2, 3]
 
 
 @pytest.mark.parametrize("chip", ["sm_90", "sm_80", "gfx942"])

@@ -458,7 +458,9 @@ static LogicalResult convertFunction(ModuleOp module, func::FuncOp func) {
         if (!buffer || isa<BlockArgument>(buffer))
           return ret.emitOpError()
                  << "returns a value no kernel computes (an argument or a "
-                    "constant); the GPU lowering does not support that yet";
+                    "constant): give it a kernel that copies it (a "
+                    "tessera_schedule.kernel yielding its argument; "
+                    "tessera-schedule-assign adds one)";
         values.push_back(buffer);
       }
       func::ReturnOp::create(state.builder, ret.getLoc(), values);

@@ -7,6 +7,7 @@
 #include "Tessera/Dialect/Graph/IR/GraphOps.h"
 #include "Tessera/Dialect/Graph/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -165,9 +166,14 @@ struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
   using Base::Base;
 
   void runOnOperation() override {
+    // The function's blocks (and those of its control flow), not the bodies
+    // of groups already made: fused ops, and kernels (tessera_schedule.kernel)
+    // whose body is the program of one kernel as written.
     SmallVector<Block *> blocks;
     getOperation()->walk([&](Block *block) {
-      if (!isa<FusedOp>(block->getParentOp()))
+      Operation *parent = block->getParentOp();
+      if (isa<FunctionOpInterface>(parent) ||
+          !parent->hasTrait<OpTrait::IsIsolatedFromAbove>())
         blocks.push_back(block);
     });
     for (Block *block : blocks)

@@ -8,6 +8,7 @@
 #include "Tessera/Dialect/Schedule/IR/ScheduleOps.h"
 #include "Tessera/Dialect/Schedule/Transforms/KernelKinds.h"
 #include "Tessera/Dialect/Schedule/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
@@ -90,6 +91,29 @@ static void wrap(Operation *at, ArrayRef<Operation *> ops,
     from.replaceAllUsesWith(to);
 }
 
+/// A kernel copying `value`, an argument or a constant that the function
+/// returns as it is: GPU outputs are buffers that kernels write (a
+/// constant a kernel embeds is written from its code, others are read from
+/// the buffer the host fills).
+static Value copyKernel(OpBuilder &builder, Location loc, Value value,
+                        ConfigAttr config) {
+  OpBuilder::InsertionGuard guard(builder);
+  auto constant = value.getDefiningOp<graph::ConstantOp>();
+  bool embedded =
+      constant && embedsConstant(constant, KernelKind::Elementwise);
+  SmallVector<Value> inputs;
+  if (!embedded)
+    inputs.push_back(value);
+  auto kernel = KernelOp::create(builder, loc, TypeRange{value.getType()},
+                                 inputs, config, KnobSpaceAttr(),
+                                 RowClassesAttr());
+  Block *body = builder.createBlock(&kernel.getBody());
+  Value result = embedded ? builder.clone(*constant)->getResult(0)
+                          : Value(body->addArgument(value.getType(), loc));
+  YieldOp::create(builder, loc, result);
+  return kernel.getResult(0);
+}
+
 namespace {
 struct AssignPass
     : public schedule::impl::TesseraScheduleAssignBase<AssignPass> {
@@ -157,6 +181,26 @@ struct AssignPass
              getDefaultConfig(ctx, shape, *limits),
              getDefaultRowClasses(ctx, shape, *limits), shape.kind);
         op.erase();
+      }
+      // Every result a buffer of its own: arguments and constants returned
+      // as they are, and values returned a second time, get a copy kernel
+      // each.
+      if (auto ret = dyn_cast<func::ReturnOp>(block.getTerminator())) {
+        OpBuilder builder(ret);
+        KernelShape copy;
+        copy.kind = KernelKind::Elementwise;
+        ConfigAttr config = getDefaultConfig(ctx, copy, *limits);
+        llvm::SmallPtrSet<Value, 4> returned;
+        for (OpOperand &operand : ret->getOpOperands()) {
+          Value value = operand.get();
+          if (!isa<RankedTensorType>(value.getType()))
+            continue;
+          if (returned.insert(value).second &&
+              !isa<BlockArgument>(value) &&
+              !value.getDefiningOp<graph::ConstantOp>())
+            continue;
+          operand.set(copyKernel(builder, ret.getLoc(), value, config));
+        }
       }
       // Constants now used only inside kernels are dead.
       for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))

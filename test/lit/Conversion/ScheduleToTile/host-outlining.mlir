@@ -30,3 +30,31 @@ func.func @big_constant(%a: tensor<65xf32>) -> tensor<65xf32> {
   return %s : tensor<65xf32>
 }
 
+
+// -----
+
+// Every result a buffer of its own: tessera-schedule-assign gives arguments
+// and constants returned as they are, and values returned a second time, a
+// copy kernel each; a splat constant is written from the kernel's code, a
+// large one read from its host buffer.
+// CHECK-LABEL: func.func @returned_as_is
+// CHECK: %[[C:.*]] = tessera_target.constant dense<{{.*}}> : tensor<65xf32> -> memref<65xf32>
+// CHECK: %[[E:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k0_elementwise {{.*}} args(%arg0, %[[E]],
+// CHECK: %[[A:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k1_elementwise {{.*}} args(%arg0, %[[A]],
+// CHECK: %[[S:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k2_elementwise {{.*}} args(%[[S]] :
+// CHECK: %[[A2:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k3_elementwise {{.*}} args(%arg0, %[[A2]],
+// CHECK: %[[B:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k4_elementwise {{.*}} args(%[[C]], %[[B]] :
+// CHECK: %[[E2:.*]] = tessera_target.allocate
+// CHECK: tessera_target.launch @returned_as_is_k5_elementwise {{.*}} args(%[[E]], %[[E2]],
+// CHECK: return %[[A]], %[[S]], %[[A2]], %[[B]], %[[E]], %[[E2]]
+func.func @returned_as_is(%a: tensor<?x3xf32>) -> (tensor<?x3xf32>, tensor<2x3xf32>, tensor<?x3xf32>, tensor<65xf32>, tensor<?x3xf32>, tensor<?x3xf32>) {
+  %splat = tessera_graph.constant dense<1.5> : tensor<2x3xf32>
+  %big = tessera_graph.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0]> : tensor<65xf32>
+  %e = tessera_graph.exp %a : tensor<?x3xf32>
+  return %a, %splat, %a, %big, %e, %e : tensor<?x3xf32>, tensor<2x3xf32>, tensor<?x3xf32>, tensor<65xf32>, tensor<?x3xf32>, tensor<?x3xf32>
+}

@@ -50,13 +50,6 @@ func.func @stochastic(%a: tensor<8x16xf32>) -> tensor<8xbf16> {
   return %r : tensor<8xbf16>
 }
 
-// -----
-
-func.func @identity(%a: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
-  %e = tessera_graph.exp %a : tensor<8xf32>
-  // expected-error @+1 {{'func.return' op returns a value no kernel computes (an argument or a constant); the GPU lowering does not support that yet}}
-  return %e, %a : tensor<8xf32>, tensor<8xf32>
-}
 
 // -----
 
@@ -168,10 +161,3 @@ func.func @simt_tile(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32
   return %r : tensor<?x?xf32>
 }
 
-// -----
-
-// No kernel at all: the function returns its argument as it is.
-func.func @only_identity(%a: tensor<8xf32>) -> tensor<8xf32> {
-  // expected-error @+1 {{'func.return' op returns a value no kernel computes (an argument or a constant); the GPU lowering does not support that yet}}
-  return %a : tensor<8xf32>
-}

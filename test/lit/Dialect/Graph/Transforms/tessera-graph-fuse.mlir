@@ -171,3 +171,23 @@ func.func @attention_head_swaps(%q: tensor<2x8x4x64xf16>, %k: tensor<2x8x4x64xf1
   %ot = tessera_graph.transpose %o permutation = [0, 2, 1, 3] : tensor<2x4x8x64xf16> -> tensor<2x8x4x64xf16>
   return %ot, %e : tensor<2x8x4x64xf16>, tensor<2x4x8x64xf16>
 }
+
+// -----
+
+// A kernel written by hand (tessera_schedule.kernel) is one kernel's
+// program as written: its body is not grouped again.
+// CHECK-LABEL: func.func @written_kernel
+// CHECK: tessera_schedule.kernel
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.exp
+// CHECK-NEXT: tessera_graph.reduce
+// CHECK-NOT: tessera_graph.fused
+func.func @written_kernel(%a: tensor<8x16xf32>) -> tensor<8xf32> {
+  %r = tessera_schedule.kernel #tessera_schedule.config<tile = [1, 2048], warps = 8, stages = 1>(%a) : (tensor<8x16xf32>) -> tensor<8xf32> {
+  ^bb0(%x: tensor<8x16xf32>):
+    %e = tessera_graph.exp %x : tensor<8x16xf32>
+    %s = tessera_graph.reduce sum %e dims = [1] : tensor<8x16xf32> -> tensor<8xf32>
+    tessera_schedule.yield %s : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}
