@@ -901,11 +901,13 @@ func.func @main(%x: tensor<?x?xf32>, %w1: tensor<?x?xf32>, %b1: tensor<?xf32>, %
 def random_input(rng, shape, dtype):
     """A random input: standard normal floats; int32 indices in [-8, 48)
     (some negative, some past the dims they index: take clamps them);
-    bools half true."""
+    int8 over their whole range; bools half true."""
     if dtype == "int32":
         return rng.integers(-8, 48, size=shape).astype(np.int32)
     if dtype == "bool":
         return rng.random(shape) < 0.5
+    if dtype == "int8":  # (the whole range, -128 included)
+        return rng.integers(-128, 128, size=shape).astype(np.int8)
     return rng.standard_normal(shape).astype(dtype)
 
 
@@ -1304,6 +1306,89 @@ func.func @main(%q: tensor<?x?x?x64xf64>, %k: tensor<?x?x?x64xf64>, %v: tensor<?
 CASES.update(F64_CASES)
 
 
+def round_f8(x, mantissa, min_exponent):
+    """x rounded to an f8 format (nearest even; no overflow in these cases):
+    e4m3 round_f8(x, 3, -6), e5m2 round_f8(x, 2, -14)."""
+    a = np.abs(x)
+    ulp = 2.0 ** (np.floor(np.log2(np.maximum(a, 2.0 ** min_exponent))) - mantissa)
+    return np.sign(x) * np.rint(a / ulp) * ulp
+
+
+def e4m3(x):
+    return round_f8(x, 3, -6)
+
+
+def e5m2(x):
+    return round_f8(x, 2, -14)
+
+
+def int_pow(x, n):
+    """x ** n of int32s as the kernels compute it: wrapping products; n < 0
+    gives 1 for x = 1 and x = 0, +-1 for x = -1, else 0 (the CPU path's
+    convert-math-to-funcs)."""
+    def one(a, b):
+        a, b = int(a), int(b)
+        if b < 0:
+            return 1 if a in (0, 1) else (-1 if b % 2 else 1) if a == -1 else 0
+        return ((pow(a, b, 1 << 32) + (1 << 31)) % (1 << 32)) - (1 << 31)
+    return np.frompyfunc(one, 2, 1)(x, n).astype(np.float64)
+
+
+# Ops on f8 values (from f32 inputs cast in the program: the f8 kernels'
+# compares, selects, argmax, dropout, attention), integer powers and |x| of
+# i8: ops the GPU lowering had no code for (issue 15's sweep of every op in
+# every dtype).
+CASES.update({
+    "f8_compare_where": ("""
+func.func @main(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %a = tessera_graph.cast %x : tensor<?x?xf32> -> tensor<?x?xf8E4M3FN>
+  %b = tessera_graph.cast %y : tensor<?x?xf32> -> tensor<?x?xf8E4M3FN>
+  %c = tessera_graph.compare gt %a, %b : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xi1>
+  %d = tessera_graph.select %c, %a, %b : tensor<?x?xi1>, tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xf8E4M3FN>
+  %e = tessera_graph.compare eq %a, %b : tensor<?x?xf8E4M3FN>, tensor<?x?xf8E4M3FN> -> tensor<?x?xi1>
+  %f = tessera_graph.cast %d : tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+  %g = tessera_graph.cast %e : tensor<?x?xi1> -> tensor<?x?xf32>
+  %h = tessera_graph.add %f, %g : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %h : tensor<?x?xf32>
+}""", [(333, 1001), (333, 1001)], ["float32"] * 2,
+        lambda x, y: np.where(e4m3(x) > e4m3(y), e4m3(x), e4m3(y))
+        + (e4m3(x) == e4m3(y)), "float32"),
+    "f8_argmax_e5m2": ("""
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?xi32> {
+  %a = tessera_graph.cast %x : tensor<?x?xf32> -> tensor<?x?xf8E5M2>
+  %i = tessera_graph.argmax %a dim = 1 : tensor<?x?xf8E5M2> -> tensor<?xi32>
+  return %i : tensor<?xi32>
+}""", [(333, 1001)], ["float32"], lambda x: np.argmax(e5m2(x), axis=1), "int32"),
+    "f8_dropout": ("""
+func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %a = tessera_graph.cast %x : tensor<?x?xf32> -> tensor<?x?xf8E4M3FN>
+  %d = tessera_graph.dropout %a p = 2.500000e-01 seed = 7 : tensor<?x?xf8E4M3FN>
+  %f = tessera_graph.cast %d : tensor<?x?xf8E4M3FN> -> tensor<?x?xf32>
+  return %f : tensor<?x?xf32>
+}""", [(333, 1001)], ["float32"], lambda x: e4m3(dropout(e4m3(x), 0.25, 7)), "float32"),
+    "attention_f8_causal": ("""
+func.func @main(%q: tensor<?x?x?x64xf32>, %k: tensor<?x?x?x64xf32>, %v: tensor<?x?x?x64xf32>) -> tensor<?x?x?x64xf32> {
+  %a = tessera_graph.cast %q : tensor<?x?x?x64xf32> -> tensor<?x?x?x64xf8E4M3FN>
+  %b = tessera_graph.cast %k : tensor<?x?x?x64xf32> -> tensor<?x?x?x64xf8E4M3FN>
+  %c = tessera_graph.cast %v : tensor<?x?x?x64xf32> -> tensor<?x?x?x64xf8E4M3FN>
+  %o = tessera_graph.attention %a, %b, %c causal : tensor<?x?x?x64xf8E4M3FN>, tensor<?x?x?x64xf8E4M3FN>, tensor<?x?x?x64xf8E4M3FN> -> tensor<?x?x?x64xf8E4M3FN>
+  %f = tessera_graph.cast %o : tensor<?x?x?x64xf8E4M3FN> -> tensor<?x?x?x64xf32>
+  return %f : tensor<?x?x?x64xf32>
+}""", [(2, 3, 100, 64)] * 3, ["float32"] * 3,
+        lambda q, k, v: e4m3(attention(e4m3(q), e4m3(k), e4m3(v), causal=True)), "float32"),
+    "pow_i32": ("""
+func.func @main(%x: tensor<?x?xi32>, %n: tensor<?x?xi32>) -> tensor<?x?xi32> {
+  %p = tessera_graph.pow %x, %n : tensor<?x?xi32>, tensor<?x?xi32> -> tensor<?x?xi32>
+  return %p : tensor<?x?xi32>
+}""", [(33, 1001), (33, 1001)], ["int32"] * 2, int_pow, "int32"),
+    "abs_i8": ("""
+func.func @main(%x: tensor<?x?xi8>) -> tensor<?x?xi8> {
+  %a = tessera_graph.abs %x : tensor<?x?xi8>
+  return %a : tensor<?x?xi8>
+}""", [(33, 1001)], ["int8"], lambda x: np.where(x == -128, -128, np.abs(x)), "int8"),
+})
+
+
 def attention(q, k, v, causal=False, scale=None, mask=None):
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     s = q @ np.swapaxes(k, -1, -2) * scale
@@ -1322,10 +1407,14 @@ def gelu_tanh(x):
 
 #: Tolerances by output dtype: |got - ref| <= atol + rtol * |ref| everywhere.
 TOLERANCES = {"float64": (1e-11, 1e-11), "float32": (2e-5, 2e-5), "float16": (2e-3, 2e-3),
-              "int32": (0.0, 0.0)}
+              "int32": (0.0, 0.0), "int8": (0.0, 0.0)}
 
 #: Cases whose error grows with a reduction length: (atol, rtol).
 TOLERANCE_OVERRIDES = {
+    # (f8 results: the kernels' f32 value and the float64 reference's may
+    # round to neighbouring f8 values, an ulp of 2^-3 relative apart)
+    "f8_dropout": (2e-3, 0.13),
+    "attention_f8_causal": (0.02, 0.13),
     # (f32 erf within a few ulp: gelu's error is its input's rounding)
     "bias_gelu_f32_tight": (1e-6, 1e-6),
     # (its f32 output sums 1000 elements; its f16 outputs round once)

@@ -1404,16 +1404,14 @@ static Value dropoutScalar(DropoutOp op, OpBuilder &b, Location l, Value x,
       b, l, lo, fmix(arith::XOrIOp::create(b, l, c32(seed), hi))));
   Value keep =
       arith::CmpIOp::create(b, l, arith::CmpIPredicate::uge, h, c32(threshold));
-  if (compute != element)
-    x = arith::ExtFOp::create(b, l, compute, x);
+  // (castScalar: f8 has no LLVM type, its conversions are software)
+  x = castScalar(b, l, x, compute);
   Value scale =
       arith::ConstantOp::create(b, l, b.getFloatAttr(compute, 1.0 / (1.0 - p)));
   Value kept = arith::MulFOp::create(b, l, x, scale);
   Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(compute));
   Value y = arith::SelectOp::create(b, l, keep, kept, zero);
-  if (compute != element)
-    y = arith::TruncFOp::create(b, l, element, y);
-  return y;
+  return castScalar(b, l, y, element);
 }
 
 struct DropoutLowering : public GraphPattern<DropoutOp> {
@@ -1523,9 +1521,15 @@ struct CumsumLowering : public GraphPattern<CumsumOp> {
 
 /// Where argmax (argmin) starts: the element type's lowest (highest) value.
 static TypedAttr argReduceStart(OpBuilder &b, Type element, bool isMax) {
+  // (-inf for argmax; the lowest finite value in types without infinities,
+  // f8E4M3FN: an element equal to it is not better, and then every element
+  // is, so index 0 is the first of them)
   if (auto f = dyn_cast<FloatType>(element))
     return b.getFloatAttr(
-        f, APFloat::getInf(f.getFloatSemantics(), /*Negative=*/isMax));
+        f, APFloat::semanticsHasInf(f.getFloatSemantics())
+               ? APFloat::getInf(f.getFloatSemantics(), /*Negative=*/isMax)
+               : APFloat::getLargest(f.getFloatSemantics(),
+                                     /*Negative=*/isMax));
   unsigned bits = element.getIntOrFloatBitWidth();
   return b.getIntegerAttr(element, isMax ? APInt::getSignedMinValue(bits)
                                          : APInt::getSignedMaxValue(bits));
@@ -1535,6 +1539,11 @@ static TypedAttr argReduceStart(OpBuilder &b, Type element, bool isMax) {
 /// (less), or a NaN where `best` is not one yet (the first NaN wins).
 static Value argReduceBetter(OpBuilder &b, Location l, bool isMax, Value x,
                              Value best) {
+  // f8 (no LLVM type, no compare instruction) through f32: exact.
+  if (f8Format(x.getType())) {
+    x = castScalar(b, l, x, b.getF32Type());
+    best = castScalar(b, l, best, b.getF32Type());
+  }
   if (!isa<FloatType>(x.getType()))
     return arith::CmpIOp::create(
         b, l, isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt, x,
@@ -1818,6 +1827,11 @@ struct FusedLowering : public GraphPattern<FusedOp> {
 static Value compareScalar(CompareOp op, OpBuilder &b, Location loc, Value x,
                            Value y) {
   auto predicate = static_cast<int>(op.getPredicate());
+  // f8 (no LLVM type, no compare instruction) through f32: exact.
+  if (f8Format(x.getType())) {
+    x = castScalar(b, loc, x, b.getF32Type());
+    y = castScalar(b, loc, y, b.getF32Type());
+  }
   if (isa<FloatType>(x.getType())) {
     static constexpr arith::CmpFPredicate floats[] = {
         arith::CmpFPredicate::OEQ, arith::CmpFPredicate::UNE,

@@ -412,6 +412,86 @@ struct ExpandTanhF64 : public OpRewritePattern<math::TanhOp> {
   }
 };
 
+/// |x| of integers narrower than 32 bits as a select (NVVM's conversion
+/// leaves their math.absi unconverted); -x of the most negative value wraps
+/// to itself, as llvm.abs does.
+struct ExpandNarrowAbsI : public OpRewritePattern<math::AbsIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::AbsIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<IntegerType>(op.getType());
+    if (!type || type.getWidth() >= 32)
+      return rewriter.notifyMatchFailure(op, "only scalar narrow integers");
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Value zero = arith::ConstantIntOp::create(rewriter, loc, type, 0);
+    Value negative = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::slt, x, zero);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, negative, arith::SubIOp::create(rewriter, loc, zero, x), x);
+    return success();
+  }
+};
+
+/// x^n of integers by squaring (the wrapping products, in any order, give
+/// the same bits), with the CPU path's answers for n < 0 (its
+/// convert-math-to-funcs): 1 for x = 1 and x = 0, +-1 for x = -1, else 0.
+struct ExpandIPowI : public OpRewritePattern<math::IPowIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::IPowIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<IntegerType>(op.getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "only scalar integers");
+    Location loc = op.getLoc();
+    auto c = [&](int64_t v) {
+      return arith::ConstantIntOp::create(rewriter, loc, type, v).getResult();
+    };
+    auto cmp = [&](arith::CmpIPredicate predicate, Value a, Value b) {
+      return arith::CmpIOp::create(rewriter, loc, predicate, a, b).getResult();
+    };
+    Value x = op.getLhs(), n = op.getRhs();
+    Value exponent = arith::MaxSIOp::create(rewriter, loc, n, c(0));
+    SmallVector<Type> types(3, type);
+    auto loop = scf::WhileOp::create(
+        rewriter, loc, types, ValueRange{c(1), x, exponent},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value more = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne,
+                                             args[2],
+                                             arith::ConstantIntOp::create(
+                                                 b, l, type, 0));
+          scf::ConditionOp::create(b, l, more, args);
+        },
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value one = arith::ConstantIntOp::create(b, l, type, 1);
+          Value odd = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ne,
+              arith::AndIOp::create(b, l, args[2], one),
+              arith::ConstantIntOp::create(b, l, type, 0));
+          Value result = arith::SelectOp::create(
+              b, l, odd, arith::MulIOp::create(b, l, args[0], args[1]),
+              args[0]);
+          Value base = arith::MulIOp::create(b, l, args[1], args[1]);
+          Value rest = arith::ShRUIOp::create(b, l, args[2], one);
+          scf::YieldOp::create(b, l, ValueRange{result, base, rest});
+        });
+    Value oddExponent =
+        cmp(arith::CmpIPredicate::ne, arith::AndIOp::create(rewriter, loc, n, c(1)),
+            c(0));
+    Value unit = arith::OrIOp::create(rewriter, loc,
+                                      cmp(arith::CmpIPredicate::eq, x, c(1)),
+                                      cmp(arith::CmpIPredicate::eq, x, c(0)));
+    Value negativePower = arith::SelectOp::create(
+        rewriter, loc, cmp(arith::CmpIPredicate::eq, x, c(-1)),
+        arith::SelectOp::create(rewriter, loc, oddExponent, c(-1), c(1)),
+        arith::SelectOp::create(rewriter, loc, unit, c(1), c(0)));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, cmp(arith::CmpIPredicate::slt, n, c(0)), negativePower,
+        loop.getResult(0));
+    return success();
+  }
+};
+
 /// rsqrt(x) = 1 / sqrt(x): NVVM would otherwise call libdevice.
 struct ExpandRsqrt : public OpRewritePattern<math::RsqrtOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -716,7 +796,8 @@ struct ConvertTargetToGPUPass
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return llvm::is_contained(kApproximated, name);
     });
-    patterns.add<ExpandRsqrt, ExpandFloor, ApproximateErf, ExpandTanhF64>(ctx);
+    patterns.add<ExpandRsqrt, ExpandFloor, ApproximateErf, ExpandTanhF64,
+                 ExpandNarrowAbsI, ExpandIPowI>(ctx);
     SmallVector<Operation *> ops;
     gpuModule.walk([&](Operation *op) {
       if (!isLibraryMath(op))

@@ -23,6 +23,33 @@ struct LayoutPass : public impl::TesseraScheduleLayoutBase<LayoutPass> {
     const target::TargetInfo *chipInfo = getScheduleTarget(func, chip);
     if (!chipInfo)
       return signalPassFailure();
+    // f8 attention (no kernel reads f8 operands) on operands widened to
+    // the compute type (f32, or the numerics policy's), exactly, its result
+    // rounded back: the CPU path's numbers.
+    func.walk([&](graph::AttentionOp attention) {
+      auto type = cast<RankedTensorType>(attention.getType());
+      if (!isa<Float8E4M3FNType, Float8E5M2Type>(type.getElementType()))
+        return;
+      OpBuilder b(attention);
+      Type wide = b.getF32Type();
+      if (graph::NumericsAttr policy = graph::getNumericsPolicy(attention))
+        if (Type compute = policy.getCompute())
+          wide = compute;
+      for (OpOperand &operand : attention->getOpOperands()) {
+        auto operandType = cast<RankedTensorType>(operand.get().getType());
+        if (!isa<Float8E4M3FNType, Float8E5M2Type>(
+                operandType.getElementType()))
+          continue;
+        operand.set(graph::CastOp::create(b, attention.getLoc(),
+                                          operandType.clone(wide),
+                                          operand.get()));
+      }
+      attention.getResult().setType(type.clone(wide));
+      b.setInsertionPointAfter(attention);
+      auto narrow =
+          graph::CastOp::create(b, attention.getLoc(), type, attention);
+      attention.getResult().replaceAllUsesExcept(narrow, narrow);
+    });
     if (!chipInfo->hasMatrixKind(target::MatrixKind::Wgmma))
       return;
     func.walk([&](graph::MatmulOp matmul) {

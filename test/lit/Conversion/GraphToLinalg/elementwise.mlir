@@ -148,3 +148,16 @@ func.func @f8(%x: tensor<8xf32>) -> tensor<8xf32> {
   %1 = tessera_graph.cast %0 : tensor<8xf8E4M3FN> -> tensor<8xf32>
   return %1 : tensor<8xf32>
 }
+
+// -----
+
+// f8 comparisons (no compare instruction, no LLVM type) on the values
+// decoded to f32, exactly.
+// CHECK-LABEL: func.func @compare_f8
+// CHECK: linalg.generic
+// CHECK: arith.cmpf ogt, %{{.*}}, %{{.*}} : f32
+// CHECK-NOT: arith.cmpf {{.*}} : f8E5M2
+func.func @compare_f8(%a: tensor<4xf8E5M2>, %b: tensor<4xf8E5M2>) -> tensor<4xi1> {
+  %c = tessera_graph.compare gt %a, %b : tensor<4xf8E5M2>, tensor<4xf8E5M2> -> tensor<4xi1>
+  return %c : tensor<4xi1>
+}

@@ -340,3 +340,34 @@ tessera_target.kernel @f64_math(%a: memref<?xf64>, %b: memref<?xf32>) config = #
   memref.store %q, %b[%c0] : memref<?xf32>
   tessera_target.return
 }
+
+// -----
+
+// Integer powers by squaring in a loop (n < 0: 1 for x = 1 and 0, +-1 for
+// x = -1, else 0, as the CPU path); |x| of narrow integers as a select.
+// CHECK-LABEL: gpu.func @integer_math
+// CHECK: %[[E:.*]] = arith.maxsi %[[N:.*]], %{{.*}} : i32
+// CHECK: %[[LOOP:.*]]:3 = scf.while (%{{.*}} = %{{.*}}, %{{.*}} = %[[X:.*]], %{{.*}} = %[[E]]) : (i32, i32, i32) -> (i32, i32, i32)
+// CHECK: scf.condition
+// CHECK: arith.muli
+// CHECK: arith.shrui
+// CHECK: %[[NEGATIVE:.*]] = arith.cmpi slt, %[[N]], %{{.*}} : i32
+// CHECK: arith.select %[[NEGATIVE]], %{{.*}}, %[[LOOP]]#0 : i32
+// CHECK: %[[LT:.*]] = arith.cmpi slt, %[[B:.*]], %{{.*}} : i8
+// CHECK: %[[NEG:.*]] = arith.subi %{{.*}}, %[[B]] : i8
+// CHECK: arith.select %[[LT]], %[[NEG]], %[[B]] : i8
+// CHECK-NOT: math.ipowi
+// CHECK-NOT: math.absi
+// CHECK: gpu.return
+tessera_target.kernel @integer_math(%a: memref<?xi32>, %b: memref<?xi8>) config = #tessera_target.kernel_config<grid = [1], block = [32]> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %x = memref.load %a[%c0] : memref<?xi32>
+  %n = memref.load %a[%c1] : memref<?xi32>
+  %p = math.ipowi %x, %n : i32
+  memref.store %p, %a[%c0] : memref<?xi32>
+  %y = memref.load %b[%c0] : memref<?xi8>
+  %v = math.absi %y : i8
+  memref.store %v, %b[%c0] : memref<?xi8>
+  tessera_target.return
+}

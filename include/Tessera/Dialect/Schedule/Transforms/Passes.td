@@ -62,6 +62,11 @@ def TesseraScheduleLayout
     matmul's flags) and before tessera-graph-fuse. Matmuls it leaves alone:
     batched rhs operands, transposed lhs operands, other element types, and
     chips without wgmma.
+
+    On every chip, an f8 attention (no attention kernel reads f8 operands)
+    takes its f8 operands widened to f32 (the numerics policy's compute type
+    where one is set), exactly, and its result is rounded back to f8: the
+    CPU path's numbers.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",

@@ -36,3 +36,22 @@ func.func @left_alone(%a: tensor<64x32xf8E5M2>, %b: tensor<48x32xf8E5M2>, %c: te
   %4 = tessera_graph.matmul %x, %y out = f32 : tensor<2x64x32xf8E5M2>, tensor<2x32x48xf8E5M2> -> tensor<2x64x48xf32>
   return
 }
+
+// -----
+
+// f8 attention (no kernel reads f8 operands), on every chip: its operands
+// (and mask) widened to f32 exactly, its result rounded back to f8.
+// CHECK-LABEL: func.func @f8_attention
+// CHECK: %[[Q:.*]] = tessera_graph.cast %arg0 : tensor<2x16x64xf8E4M3FN> -> tensor<2x16x64xf32>
+// CHECK: %[[K:.*]] = tessera_graph.cast %arg1 : tensor<2x16x64xf8E4M3FN> -> tensor<2x16x64xf32>
+// CHECK: %[[V:.*]] = tessera_graph.cast %arg1 : tensor<2x16x64xf8E4M3FN> -> tensor<2x16x64xf32>
+// CHECK: %[[M:.*]] = tessera_graph.cast %arg2 : tensor<2x16x16xf8E4M3FN> -> tensor<2x16x16xf32>
+// CHECK: %[[O:.*]] = tessera_graph.attention %[[Q]], %[[K]], %[[V]] mask(%[[M]] : tensor<2x16x16xf32>) causal : tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32> -> tensor<2x16x64xf32>
+// CHECK: %[[R:.*]] = tessera_graph.cast %[[O]] : tensor<2x16x64xf32> -> tensor<2x16x64xf8E4M3FN>
+// CHECK: return %[[R]]
+// AMPERE-LABEL: func.func @f8_attention
+// AMPERE: tessera_graph.attention {{.*}} -> tensor<2x16x64xf32>
+func.func @f8_attention(%q: tensor<2x16x64xf8E4M3FN>, %k: tensor<2x16x64xf8E4M3FN>, %m: tensor<2x16x16xf8E4M3FN>) -> tensor<2x16x64xf8E4M3FN> {
+  %o = tessera_graph.attention %q, %k, %k mask(%m : tensor<2x16x16xf8E4M3FN>) causal : tensor<2x16x64xf8E4M3FN>, tensor<2x16x64xf8E4M3FN>, tensor<2x16x64xf8E4M3FN> -> tensor<2x16x64xf8E4M3FN>
+  return %o : tensor<2x16x64xf8E4M3FN>
+}
