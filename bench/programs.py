@@ -35,6 +35,16 @@ func.func @main(%a: tensor<?x?xf16>, %b: tensor<?x?xf16>, %bias: tensor<?xf16>) 
   %g = tessera_graph.gelu %s : tensor<?x?xf16>
   return %g : tensor<?x?xf16>
 }""",
+    # SwiGLU's gate: silu(x @ w1) * (x @ w2), the second matmul's result an
+    # operand of the first's epilogue.
+    "gemm_swiglu_f16": """
+func.func @main(%x: tensor<?x?xf16>, %w1: tensor<?x?xf16>, %w2: tensor<?x?xf16>) -> tensor<?x?xf16> {
+  %a = tessera_graph.matmul %x, %w1 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %b = tessera_graph.matmul %x, %w2 : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  %s = tessera_graph.silu %a : tensor<?x?xf16>
+  %m = tessera_graph.mul %s, %b : tensor<?x?xf16>, tensor<?x?xf16> -> tensor<?x?xf16>
+  return %m : tensor<?x?xf16>
+}""",
     # FP8 (e4m3) x @ w.T with f32 accumulation, scaled per tensor or per
     # row of x and column of the result, rounded once to bf16: what
     # torch._scaled_mm computes.

@@ -325,7 +325,33 @@ def fused_rows(bench, quick):
         matmul_ms = time_ms(torch, lambda i: torch.matmul(A[i], B[i], out=C), sets)
         bench.add("fused", f"fp16 gelu(x@w+b) {M}x{N}x{K}", 2 * M * N * K, "TFLOP/s", t, peers,
                   ceiling=("cuBLAS matmul alone", 2 * M * N * K / matmul_ms / 1e9))
-        del A, B, C, ref
+        del B, C, ref
+        # SwiGLU's gate, silu(x @ w1) * (x @ w2): two matmuls, the second's
+        # result read by the first's epilogue.
+        W1 = [torch.randn(K, N, device="cuda", dtype=torch.float16) / K ** 0.5
+              for _ in range(sets)]
+        W2 = [torch.randn(K, N, device="cuda", dtype=torch.float16) / K ** 0.5
+              for _ in range(sets)]
+        C = torch.empty(M, N, device="cuda", dtype=torch.float16)
+        ref = F.silu(A[0].double() @ W1[0].double()) * (A[0].double() @ W2[0].double())
+
+        def run_swiglu(program, i):
+            program(A[i], W1[i], W2[i], out=[C])
+
+        def check_swiglu(program):
+            C.fill_(float("nan"))
+            run_swiglu(program, 0)
+            return rel_err(torch, C, ref)
+
+        t = bench.tessera("gemm_swiglu_f16", run_swiglu, check_swiglu, 2e-3, sets)
+        unfused = lambda i: F.silu(A[i] @ W1[i]) * (A[i] @ W2[i])
+        e = rel_err(torch, unfused(0), ref)
+        peers = {"torch unfused": (time_ms(torch, unfused, sets), e, bool(e < 2e-3))}
+        matmuls_ms = time_ms(torch, lambda i: (torch.matmul(A[i], W1[i], out=C),
+                                               torch.matmul(A[i], W2[i], out=C)), sets)
+        bench.add("fused", f"fp16 silu(x@w1)*(x@w2) {M}x{N}x{K}", 4 * M * N * K, "TFLOP/s", t,
+                  peers, ceiling=("cuBLAS matmuls alone", 4 * M * N * K / matmuls_ms / 1e9))
+        del A, W1, W2, C, ref
 
 
 FP8_SHAPES = [(4096, 4096, 4096), (8192, 8192, 8192), (8192, 8192, 1024), (4000, 4000, 4000),
