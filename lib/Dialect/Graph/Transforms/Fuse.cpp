@@ -123,6 +123,78 @@ growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
   return group;
 }
 
+/// Grows the elementwise and reduction groups (those without ops that move
+/// elements) through the producers of their members' operands: an
+/// elementwise op computing an operand at the member's shape whose every
+/// use is in the group joins it, and so does a whole group whose output is
+/// such an operand. Chains meet this way: `t = abs(x); log(t) + t * y` is
+/// one group, where following single users alone gives three kernels.
+/// Groups merged into others are left empty.
+static void absorbProducers(
+    Block *block,
+    MutableArrayRef<std::pair<SmallVector<Operation *>, FusionKind>> groups,
+    const llvm::SmallPtrSetImpl<Operation *> &taken) {
+  DenseMap<Operation *, unsigned> groupOf;
+  for (unsigned index = 0; index < groups.size(); ++index)
+    for (Operation *op : groups[index].first)
+      groupOf[op] = index;
+  auto absorbable = [&](ArrayRef<Operation *> group, FusionKind kind) {
+    return (kind == FusionKind::elementwise ||
+            kind == FusionKind::reduction) &&
+           llvm::none_of(group, movesElements);
+  };
+  for (unsigned index = 0; index < groups.size(); ++index) {
+    SmallVector<Operation *> &group = groups[index].first;
+    FusionKind kind = groups[index].second;
+    if (group.empty() || !absorbable(group, kind))
+      continue;
+    llvm::SmallPtrSet<Operation *, 16> members(group.begin(), group.end());
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (unsigned m = 0; m < group.size(); ++m) {
+        Operation *member = group[m];
+        if (!isElementwise(member))
+          continue;
+        for (Value operand : member->getOperands()) {
+          Operation *producer = operand.getDefiningOp();
+          if (!producer || producer->getBlock() != block ||
+              members.contains(producer) || !isElementwise(producer) ||
+              producer->getNumResults() != 1 ||
+              shapeOf(operand) != shapeOf(member->getResult(0)) ||
+              !llvm::all_of(operand.getUsers(), [&](Operation *user) {
+                return members.contains(user);
+              }))
+            continue;
+          SmallVector<Operation *> joining{producer};
+          auto other = groupOf.find(producer);
+          if (other != groupOf.end()) {
+            // A whole group whose output (its last op) this is.
+            auto &[otherGroup, otherKind] = groups[other->second];
+            if (otherGroup.empty() || otherGroup.back() != producer ||
+                otherKind != FusionKind::elementwise ||
+                !absorbable(otherGroup, otherKind))
+              continue;
+            joining = std::move(otherGroup);
+            otherGroup.clear();
+          } else if (taken.contains(producer)) {
+            continue;
+          }
+          for (Operation *op : joining) {
+            members.insert(op);
+            group.push_back(op);
+            groupOf[op] = index;
+          }
+          changed = true;
+        }
+      }
+    }
+    llvm::sort(group, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+  }
+}
+
 /// A transpose swapping the middle dims of a rank-4 tensor: [B, S, H, D]
 /// to [B, H, S, D] and back, the layouts attention reads and writes.
 static bool isHeadSwap(Operation *op) {
@@ -204,8 +276,10 @@ struct FusePass : public tessera::graph::impl::TesseraGraphFuseBase<FusePass> {
       taken.insert(group.begin(), group.end());
       groups.emplace_back(std::move(group), kind);
     }
+    absorbProducers(block, groups, taken);
     for (auto &[group, kind] : groups)
-      outline(group, kind);
+      if (group.size() >= 2)
+        outline(group, kind);
   }
 };
 } // namespace

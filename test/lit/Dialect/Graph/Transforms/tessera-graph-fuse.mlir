@@ -191,3 +191,55 @@ func.func @written_kernel(%a: tensor<8x16xf32>) -> tensor<8xf32> {
   }
   return %r : tensor<8xf32>
 }
+
+// -----
+
+// Chains meet: an elementwise value whose every use is in a group joins it
+// (here |x|, used by the log and the product of one sum), and so do the
+// single ops and whole groups computing the group's other operands.
+// CHECK-LABEL: func.func @dag
+// CHECK: %[[F:.*]] = tessera_graph.fused elementwise(%arg0, %arg1)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.abs
+// CHECK-NEXT: tessera_graph.log
+// CHECK-NEXT: tessera_graph.mul
+// CHECK-NEXT: tessera_graph.exp
+// CHECK-NEXT: tessera_graph.neg
+// CHECK-NEXT: tessera_graph.add
+// CHECK-NEXT: tessera_graph.add
+// CHECK-NEXT: tessera_graph.yield
+// CHECK-NOT: tessera_graph.fused
+// CHECK: return %[[F]]
+func.func @dag(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %t = tessera_graph.abs %x : tensor<4x8xf32>
+  %l = tessera_graph.log %t : tensor<4x8xf32>
+  %m = tessera_graph.mul %t, %y : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  %e = tessera_graph.exp %y : tensor<4x8xf32>
+  %n = tessera_graph.neg %e : tensor<4x8xf32>
+  %s = tessera_graph.add %l, %m : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  %r = tessera_graph.add %s, %n : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A value also used outside stays outside (its own kernel, the group's
+// input); so does one of another shape (a broadcast operand).
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[T:.*]] = tessera_graph.abs %arg0
+// CHECK: %[[B:.*]] = tessera_graph.exp %arg2
+// CHECK: %[[F:.*]] = tessera_graph.fused elementwise(%[[T]], %[[B]], %arg1)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.log
+// CHECK-NEXT: tessera_graph.add
+// CHECK-NEXT: tessera_graph.mul
+// CHECK-NEXT: tessera_graph.yield
+// CHECK: return %[[F]], %[[T]]
+func.func @shared(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %z: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %t = tessera_graph.abs %x : tensor<4x8xf32>
+  %b = tessera_graph.exp %z : tensor<8xf32>
+  %l = tessera_graph.log %t : tensor<4x8xf32>
+  %s = tessera_graph.add %l, %b : tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8xf32>
+  %m = tessera_graph.mul %s, %y : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  return %m, %t : tensor<4x8xf32>, tensor<4x8xf32>
+}
