@@ -38,6 +38,15 @@ def TesseraGraphFuse : Pass<"tessera-graph-fuse"> {
     the tensor ends the chain). Other operands of the group's ops (bias
     vectors, residuals, the other pieces of a concat) become inputs of the
     region.
+
+    Then chains meet: an elementwise or reduction group without ops that
+    move elements takes in the producers of its members' operands, an
+    elementwise op whose result has the member's shape and whose every use
+    is in the group, and also a whole elementwise group whose output is
+    such an operand. `t = abs(x); log(t) + t * y` is one group (following
+    single uses alone gives three). A value also used outside the group,
+    or of another shape (a broadcast operand), stays an input. Kernels
+    written by hand (`tessera_schedule.kernel` bodies) are left as they are.
   }];
 }
 
