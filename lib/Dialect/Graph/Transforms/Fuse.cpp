@@ -128,7 +128,9 @@ growGroup(Operation *root, const llvm::SmallPtrSetImpl<Operation *> &taken,
 /// elementwise op computing an operand at the member's shape whose every
 /// use is in the group joins it, and so does a whole group whose output is
 /// such an operand. Chains meet this way: `t = abs(x); log(t) + t * y` is
-/// one group, where following single users alone gives three kernels.
+/// one group, where following single users alone gives three kernels. A
+/// matmul whose result only an elementwise group reads (`h * sigmoid(h)`:
+/// not a chain, h has two uses) becomes its root, the group its epilogue.
 /// Groups merged into others are left empty.
 static void absorbProducers(
     Block *block,
@@ -148,44 +150,80 @@ static void absorbProducers(
     FusionKind kind = groups[index].second;
     if (group.empty() || !absorbable(group, kind))
       continue;
+    // The matmul once one is the root: an epilogue takes no ops before it
+    // (they would be a prologue, which no matmul kernel takes).
+    Operation *root = nullptr;
+    auto afterRoot = [&](Operation *op) {
+      return !root || root->isBeforeInBlock(op);
+    };
     llvm::SmallPtrSet<Operation *, 16> members(group.begin(), group.end());
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (unsigned m = 0; m < group.size(); ++m) {
-        Operation *member = group[m];
-        if (!isElementwise(member))
-          continue;
-        for (Value operand : member->getOperands()) {
-          Operation *producer = operand.getDefiningOp();
-          if (!producer || producer->getBlock() != block ||
-              members.contains(producer) || !isElementwise(producer) ||
-              producer->getNumResults() != 1 ||
-              shapeOf(operand) != shapeOf(member->getResult(0)) ||
-              !llvm::all_of(operand.getUsers(), [&](Operation *user) {
-                return members.contains(user);
-              }))
+    // Matmuls first (phase 0): an elementwise op before one, once in the
+    // group, would keep it out.
+    for (int phase = 0; phase < 2; ++phase) {
+      bool changed = true;
+      while (changed) {
+        changed = false;
+        for (unsigned m = 0; m < group.size(); ++m) {
+          Operation *member = group[m];
+          if (!isElementwise(member))
             continue;
-          SmallVector<Operation *> joining{producer};
-          auto other = groupOf.find(producer);
-          if (other != groupOf.end()) {
-            // A whole group whose output (its last op) this is.
-            auto &[otherGroup, otherKind] = groups[other->second];
-            if (otherGroup.empty() || otherGroup.back() != producer ||
-                otherKind != FusionKind::elementwise ||
-                !absorbable(otherGroup, otherKind))
+          for (Value operand : member->getOperands()) {
+            Operation *producer = operand.getDefiningOp();
+            if (phase == 0 && !isa_and_present<MatmulOp>(producer))
               continue;
-            joining = std::move(otherGroup);
-            otherGroup.clear();
-          } else if (taken.contains(producer)) {
-            continue;
+            // A matmul whose result only this elementwise group uses (several
+            // times: `h * sigmoid(h)`) becomes the group's root: its epilogue.
+            if (auto matmul = dyn_cast_if_present<MatmulOp>(producer)) {
+              if (kind != FusionKind::elementwise || taken.contains(matmul) ||
+                  matmul->getBlock() != block ||
+                  shapeOf(operand) != shapeOf(member->getResult(0)) ||
+                  !llvm::all_of(group,
+                                [&](Operation *op) {
+                                  return matmul->isBeforeInBlock(op);
+                                }) ||
+                  !llvm::all_of(operand.getUsers(), [&](Operation *user) {
+                    return members.contains(user);
+                  }))
+                continue;
+              members.insert(matmul);
+              group.push_back(matmul);
+              groupOf[matmul] = index;
+              root = matmul;
+              kind = FusionKind::matmul_epilogue;
+              groups[index].second = kind;
+              changed = true;
+              continue;
+            }
+            if (!producer || producer->getBlock() != block ||
+                members.contains(producer) || !isElementwise(producer) ||
+                !afterRoot(producer) || producer->getNumResults() != 1 ||
+                shapeOf(operand) != shapeOf(member->getResult(0)) ||
+                !llvm::all_of(operand.getUsers(), [&](Operation *user) {
+                  return members.contains(user);
+                }))
+              continue;
+            SmallVector<Operation *> joining{producer};
+            auto other = groupOf.find(producer);
+            if (other != groupOf.end()) {
+              // A whole group whose output (its last op) this is.
+              auto &[otherGroup, otherKind] = groups[other->second];
+              if (otherGroup.empty() || otherGroup.back() != producer ||
+                  otherKind != FusionKind::elementwise ||
+                  !absorbable(otherGroup, otherKind) ||
+                  !llvm::all_of(otherGroup, afterRoot))
+                continue;
+              joining = std::move(otherGroup);
+              otherGroup.clear();
+            } else if (taken.contains(producer)) {
+              continue;
+            }
+            for (Operation *op : joining) {
+              members.insert(op);
+              group.push_back(op);
+              groupOf[op] = index;
+            }
+            changed = true;
           }
-          for (Operation *op : joining) {
-            members.insert(op);
-            group.push_back(op);
-            groupOf[op] = index;
-          }
-          changed = true;
         }
       }
     }

@@ -243,3 +243,44 @@ func.func @shared(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %z: tensor<8xf32>) -
   %m = tessera_graph.mul %s, %y : tensor<4x8xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
   return %m, %t : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// A matmul whose result only an elementwise group reads, several times
+// (SiLU written out: h * sigmoid(h)), becomes that group's root: one
+// matmul_epilogue. The bias's exp has another shape: an input.
+// CHECK-LABEL: func.func @matmul_dag
+// CHECK: %[[E:.*]] = tessera_graph.exp %arg2
+// CHECK: %[[F:.*]] = tessera_graph.fused matmul_epilogue(%arg0, %arg1, %[[E]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: tessera_graph.matmul
+// CHECK-NEXT: tessera_graph.sigmoid
+// CHECK-NEXT: tessera_graph.mul
+// CHECK-NEXT: tessera_graph.add
+// CHECK-NEXT: tessera_graph.yield
+// CHECK: return %[[F]]
+func.func @matmul_dag(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: tensor<32xf32>) -> tensor<8x32xf32> {
+  %e = tessera_graph.exp %b : tensor<32xf32>
+  %h = tessera_graph.matmul %x, %w : tensor<8x16xf32>, tensor<16x32xf32> -> tensor<8x32xf32>
+  %s = tessera_graph.sigmoid %h : tensor<8x32xf32>
+  %m = tessera_graph.mul %h, %s : tensor<8x32xf32>, tensor<8x32xf32> -> tensor<8x32xf32>
+  %r = tessera_graph.add %m, %e : tensor<8x32xf32>, tensor<32xf32> -> tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
+
+// -----
+
+// An elementwise op before the matmul already in the group (a chain from
+// the residual's exp) keeps the matmul out: in its epilogue it would be a
+// prologue, which no matmul kernel takes.
+// CHECK-LABEL: func.func @matmul_after_group_op
+// CHECK: %[[H:.*]] = tessera_graph.matmul
+// CHECK: tessera_graph.fused elementwise(%arg2, %[[H]])
+func.func @matmul_after_group_op(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: tensor<8x32xf32>) -> tensor<8x32xf32> {
+  %e = tessera_graph.exp %b : tensor<8x32xf32>
+  %h = tessera_graph.matmul %x, %w : tensor<8x16xf32>, tensor<16x32xf32> -> tensor<8x32xf32>
+  %s = tessera_graph.sigmoid %h : tensor<8x32xf32>
+  %m = tessera_graph.mul %h, %s : tensor<8x32xf32>, tensor<8x32xf32> -> tensor<8x32xf32>
+  %r = tessera_graph.add %m, %e : tensor<8x32xf32>, tensor<8x32xf32> -> tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
