@@ -1239,6 +1239,14 @@ func.func @main(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 }""", [shape], ["float64"], reference, "float64")
 
 
+def _f64_reduce(kind, dim, shape, reference):
+    return ("""
+func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
+  %s = tessera_graph.reduce """ + f"{kind} %x dims = [{dim}]" + """ : tensor<?x?xf64> -> tensor<?xf64>
+  return %s : tensor<?xf64>
+}""", [shape], ["float64"], reference, "float64")
+
+
 F64_CASES = {
     "f64_elementwise_math": (_F64_UNARY, [(333, 1001), (1001,)], ["float64"] * 2,
                              _f64_unary, "float64"),
@@ -1253,21 +1261,9 @@ F64_CASES = {
                              rms_norm),
     "cumsum_f64": _f64_row("cumsum", "cumsum %x dim = 1", (33, 1001),
                            lambda x: np.cumsum(x, axis=1)),
-    "sum_last_f64": ("""
-func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
-  %s = tessera_graph.reduce sum %x dims = [1] : tensor<?x?xf64> -> tensor<?xf64>
-  return %s : tensor<?xf64>
-}""", [(300, 1001)], ["float64"], lambda x: x.sum(axis=1), "float64"),
-    "max_leading_f64": ("""
-func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
-  %s = tessera_graph.reduce max %x dims = [0] : tensor<?x?xf64> -> tensor<?xf64>
-  return %s : tensor<?xf64>
-}""", [(1001, 333)], ["float64"], lambda x: x.max(axis=0), "float64"),
-    "sum_leading_f64": ("""
-func.func @main(%x: tensor<?x?xf64>) -> tensor<?xf64> {
-  %s = tessera_graph.reduce sum %x dims = [0] : tensor<?x?xf64> -> tensor<?xf64>
-  return %s : tensor<?xf64>
-}""", [(3001, 77)], ["float64"], lambda x: x.sum(axis=0), "float64"),
+    "sum_last_f64": _f64_reduce("sum", 1, (300, 1001), lambda x: x.sum(axis=1)),
+    "max_leading_f64": _f64_reduce("max", 0, (1001, 333), lambda x: x.max(axis=0)),
+    "sum_leading_f64": _f64_reduce("sum", 0, (3001, 77), lambda x: x.sum(axis=0)),
     "argmax_f64": ("""
 func.func @main(%x: tensor<?x?xf64>) -> tensor<?xi32> {
   %i = tessera_graph.argmax %x dim = 1 : tensor<?x?xf64> -> tensor<?xi32>
