@@ -157,6 +157,11 @@ static void absorbProducers(
       return !root || root->isBeforeInBlock(op);
     };
     llvm::SmallPtrSet<Operation *, 16> members(group.begin(), group.end());
+    auto onlyMembersUse = [&](Value value) {
+      return llvm::all_of(value.getUsers(), [&](Operation *user) {
+        return members.contains(user);
+      });
+    };
     // Matmuls first (phase 0): an elementwise op before one, once in the
     // group, would keep it out.
     for (int phase = 0; phase < 2; ++phase) {
@@ -181,9 +186,7 @@ static void absorbProducers(
                                 [&](Operation *op) {
                                   return matmul->isBeforeInBlock(op);
                                 }) ||
-                  !llvm::all_of(operand.getUsers(), [&](Operation *user) {
-                    return members.contains(user);
-                  }))
+                  !onlyMembersUse(operand))
                 continue;
               members.insert(matmul);
               group.push_back(matmul);
@@ -198,9 +201,7 @@ static void absorbProducers(
                 members.contains(producer) || !isElementwise(producer) ||
                 !afterRoot(producer) || producer->getNumResults() != 1 ||
                 shapeOf(operand) != shapeOf(member->getResult(0)) ||
-                !llvm::all_of(operand.getUsers(), [&](Operation *user) {
-                  return members.contains(user);
-                }))
+                !onlyMembersUse(operand))
               continue;
             SmallVector<Operation *> joining{producer};
             auto other = groupOf.find(producer);

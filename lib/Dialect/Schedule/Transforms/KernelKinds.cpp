@@ -385,13 +385,13 @@ ConfigAttr mlir::tessera::schedule::getDefaultConfig(MLIRContext *ctx,
                         rows * keys) +
                4096;
       };
-      for (auto [rows, stages] : {std::pair<int64_t, int64_t>{64, 2},
-                                  {64, 1}, {32, 1}})
-        if (sharedBytes(rows, 32, stages) <= chip.getMaxSharedBytes() ||
-            rows == 32)
-          return ConfigAttr::get(ctx, {rows, 32}, 4, stages);
+      int64_t rows = 64, stages = 2;
+      if (sharedBytes(rows, 32, stages) > chip.getMaxSharedBytes())
+        stages = 1;
+      if (sharedBytes(rows, 32, stages) > chip.getMaxSharedBytes())
+        rows = 32;
+      return ConfigAttr::get(ctx, {rows, 32}, 4, stages);
     }
-    llvm_unreachable("the last candidate is returned");
   case KernelKind::Unsupported:
     return ConfigAttr::get(ctx, {1024}, 4, 1);
   }
